@@ -1,0 +1,73 @@
+import type { GoalText } from './types.js';
+
+export type Comparator = '>=' | '>' | '<=' | '<' | '==';
+
+/** A parsed goal: the metric must compare to `value` with `op`. */
+export interface Goal {
+  op: Comparator;
+  value: number;
+}
+
+const GOAL_PATTERN = /^\s*(>=|<=|>|<|==|≥|≤)\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*$/;
+
+/**
+ * Metrics where a smaller value is better. A bare number as a goal means "at most" for these
+ * (a latency budget) and "at least" for everything else (a precision target).
+ */
+const LOWER_IS_BETTER = /(latency|error|loss|rmse|mae|mse|brier|_ms$|_seconds$|difference$|cost|drift|psi)/;
+
+export function lowerIsBetter(metricId: string): boolean {
+  return LOWER_IS_BETTER.test(metricId);
+}
+
+export class GoalSyntaxError extends Error {}
+
+export function parseGoal(text: GoalText, metricId: string): Goal {
+  if (typeof text === 'number') {
+    if (!Number.isFinite(text)) throw new GoalSyntaxError(`goal ${text} is not a finite number`);
+    return { op: lowerIsBetter(metricId) ? '<=' : '>=', value: text };
+  }
+  const match = GOAL_PATTERN.exec(text);
+  if (!match) {
+    throw new GoalSyntaxError(`"${text}" is not a goal: write a comparison such as ">= 0.80" or "< 0.01"`);
+  }
+  const symbol = match[1] as string;
+  const op = (symbol === '≥' ? '>=' : symbol === '≤' ? '<=' : symbol) as Comparator;
+  return { op, value: Number(match[2]) };
+}
+
+export function meetsGoal(value: number, goal: Goal): boolean {
+  switch (goal.op) {
+    case '>=':
+      return value >= goal.value;
+    case '>':
+      return value > goal.value;
+    case '<=':
+      return value <= goal.value;
+    case '<':
+      return value < goal.value;
+    case '==':
+      return value === goal.value;
+  }
+}
+
+/** True when a larger value is the good direction for this goal. */
+export function higherIsBetter(goal: Goal): boolean {
+  return goal.op === '>=' || goal.op === '>';
+}
+
+export function formatGoal(goal: Goal): string {
+  const symbol = { '>=': '≥', '>': '>', '<=': '≤', '<': '<', '==': '=' }[goal.op];
+  return `${symbol} ${formatNumber(goal.value)}`;
+}
+
+/** Numbers for people: thousands separators for big values, 3 significant decimals for small. */
+export function formatNumber(value: number | null | undefined): string {
+  if (value === null || value === undefined || Number.isNaN(value)) return 'n/a';
+  if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞';
+  const magnitude = Math.abs(value);
+  if (magnitude >= 1000) return Math.round(value).toLocaleString('en-US');
+  if (magnitude >= 100) return value.toFixed(1).replace(/\.0$/, '');
+  if (Number.isInteger(value)) return String(value);
+  return value.toFixed(3);
+}

@@ -1,0 +1,198 @@
+/**
+ * The typed shape of mlops.yml, mirroring schema/mlops.schema.json (the schema is the
+ * contract; these types are what the code sees after validation). Keys keep the YAML's
+ * snake_case so a reader can grep one name from the file to the code.
+ */
+
+/** A goal as written: `">= 0.80"`, or a bare number (see goal.ts for its direction). */
+export type GoalText = string | number;
+
+/** A command as written: a string split like a shell would (no expansion), or a word list. */
+export type CommandText = string | string[];
+
+export type Handles = string | string[];
+
+export interface Money {
+  amount: number;
+  currency: string;
+  period: 'day' | 'week' | 'month' | 'quarter' | 'year';
+  assumptions?: string;
+}
+
+export interface Roles {
+  decision_maker?: Handles;
+  product_owner?: Handles;
+  ml_engineers?: Handles;
+  mlops_engineers?: Handles;
+}
+
+export interface Justification {
+  why_ml?: string;
+  alternatives?: string[];
+  problem_statement?: string;
+  data_known?: boolean;
+  data_quality_reviewed?: boolean;
+}
+
+export interface Requirements {
+  serving?: 'batch' | 'online';
+  schedule?: string;
+  latency_p95_ms?: number;
+  throughput_rps?: number;
+  explainability?: 'required' | 'preferred' | 'none';
+  regulations?: string[];
+  budget?: Money;
+  team_size?: number;
+}
+
+export interface DataSource {
+  name: string;
+  origin: 'primary' | 'secondary' | 'third-party';
+  priority: 'must-have' | 'good-to-have' | 'exploratory';
+  location?: string;
+  owner?: string;
+  description?: string;
+}
+
+export interface DataInventory {
+  sources?: DataSource[];
+  sensitive_attributes?: string[];
+  proxy_attributes?: string[];
+}
+
+export interface ModelMetricSpec {
+  id: string;
+  goal?: GoalText;
+  description?: string;
+}
+
+export interface DerivedMetricSpec extends ModelMetricSpec {
+  from?: string[];
+  estimate?: string;
+  unit?: string;
+}
+
+export interface MetricsSpec {
+  model?: ModelMetricSpec[];
+  domain?: DerivedMetricSpec[];
+  business?: DerivedMetricSpec[];
+}
+
+export interface Milestone {
+  name: string;
+  due: string;
+  gate?: string[];
+}
+
+export interface Charter {
+  name: string;
+  business_problem: string;
+  roles?: Roles;
+  value?: Money;
+  justification?: Justification;
+  requirements?: Requirements;
+  data?: DataInventory;
+  metrics?: MetricsSpec;
+  milestones?: Milestone[];
+}
+
+export interface Triggers {
+  code?: string[];
+  data?: string[];
+  config?: string[];
+  performance?: 'production' | 'none';
+}
+
+export interface BuildSpec {
+  command: CommandText;
+  model: string;
+  metrics?: string;
+  predictions?: string;
+  retention_days?: number;
+  timeout?: string;
+  env?: Record<string, string>;
+}
+
+export interface SanitySpec {
+  predict?: CommandText;
+  sample?: string;
+  timeout?: string;
+  max_regression?: Record<string, number>;
+}
+
+export type FairnessGoalName =
+  | 'demographic_parity_difference'
+  | 'demographic_parity_ratio'
+  | 'equalized_odds_difference'
+  | 'equalized_odds_ratio'
+  | 'equal_opportunity_difference'
+  | 'equal_opportunity_ratio';
+
+export interface FairnessSpec {
+  predictions?: string;
+  label?: string;
+  prediction?: string;
+  score?: string;
+  threshold?: number;
+  positive_label?: string | number | boolean;
+  attributes?: string[];
+  intersections?: boolean;
+  reference_groups?: Record<string, string>;
+  goals?: Partial<Record<FairnessGoalName, GoalText>>;
+  min_group_size?: number;
+  explainability?: {
+    attributions?: string;
+    permutation_importance?: { repeats?: number; metric?: string };
+  };
+}
+
+export interface DeployTestSpec {
+  environment?: string;
+  deploy?: CommandText;
+  teardown?: CommandText;
+  endpoint?: string;
+  replay?: string;
+  load?: { rate?: number; duration?: string; connections?: number };
+  goals?: Record<string, GoalText>;
+}
+
+export interface CanaryMetricSpec {
+  id: string;
+  query?: string;
+  bad_when?: 'increase' | 'decrease' | 'either';
+  critical?: boolean;
+  weight?: number;
+}
+
+export interface CanarySpec {
+  environment?: string;
+  steps?: number[];
+  step_duration?: string;
+  traffic?: CommandText;
+  promote?: CommandText;
+  rollback?: CommandText;
+  analysis?: {
+    provider?: 'prometheus' | 'http' | 'command';
+    address?: string;
+    command?: CommandText;
+    metrics?: CanaryMetricSpec[];
+    pass_score?: number;
+    marginal_score?: number;
+  };
+}
+
+export interface FlowSpec {
+  enforce?: 'strict' | 'warn' | 'off';
+  triggers?: Triggers;
+  build?: BuildSpec;
+  sanity?: SanitySpec;
+  fairness?: FairnessSpec;
+  deploy_test?: DeployTestSpec;
+  canary?: CanarySpec;
+}
+
+export interface Config {
+  version: 1;
+  charter: Charter;
+  flow?: FlowSpec;
+}

@@ -1,0 +1,12 @@
+import type { StageName } from '../../core/stages.js';
+import type { StageModule } from './module.js';
+
+type Loader = () => Promise<StageModule<unknown>>;
+
+/**
+ * Every stage this version implements, loaded lazily so the CLI starts without loading every
+ * stage's dependencies. A stage missing here is reported as not available, never faked.
+ */
+export const STAGE_MODULES: Partial<Record<StageName, Loader>> = {
+  'validate-charter': async () => (await import('./validate-charter.js')).validateCharterModule as StageModule<unknown>,
+};

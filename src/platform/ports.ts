@@ -1,0 +1,168 @@
+import type { AlignmentCell, SourceLocation, Verdict } from '../core/result.js';
+
+export type { AlignmentCell };
+import type { StageName } from '../core/stages.js';
+
+/**
+ * The ports every stage talks to the outside world through. Two implementations exist: local
+ * (files under `.mlops-flow/`, the terminal) and GitHub (Octokit, @actions/artifact,
+ * @actions/core). Stages never reach past these interfaces.
+ */
+
+/** Facts about where and on what the flow runs. */
+export interface RunContext {
+  /** Absolute path of the repository checkout; every path a stage touches stays inside it. */
+  workspace: string;
+  commit: string;
+  branch: string;
+  /** The branch a pull request targets, or undefined on a push. */
+  baseRef?: string;
+  pullRequest?: number;
+  runId: string;
+  /** A link to this run's log, when there is one. */
+  runUrl?: string;
+  /** 'local' or 'github', for messages that tell people where to look. */
+  platform: 'local' | 'github';
+}
+
+export interface CommentSection {
+  stage: StageName;
+  verdict: Verdict;
+  /** The section body, markdown; the renderer adds the heading. */
+  markdown: string;
+  /** Cells for the header's alignment table (validate-charter seeds rows with goals). */
+  alignment?: AlignmentCell[];
+  updatedAt: string;
+}
+
+/** The sticky PR comment: each stage rewrites only its own section. */
+export interface CommentPort {
+  writeSection(section: CommentSection): Promise<CommentWriteResult>;
+}
+
+export interface CommentWriteResult {
+  /** Where people can read the comment (a URL or a file path). */
+  location: string;
+  /** False when the report could not be written (a read-only token): reported, never fatal. */
+  written: boolean;
+  note?: string;
+}
+
+/** What a stage records when it finishes; later stages read these back to enforce the flow. */
+export interface StageRecord {
+  stage: StageName;
+  verdict: Verdict;
+  commit: string;
+  charterDigest: string;
+  modelDigest?: string;
+  runId: string;
+  time: string;
+  summary: string;
+}
+
+export interface LedgerQuery {
+  stage: StageName;
+  commit: string;
+  modelDigest?: string;
+}
+
+export interface LedgerPort {
+  write(record: StageRecord): Promise<void>;
+  /** Records for a stage on a commit (and model digest, when given), newest first. */
+  find(query: LedgerQuery): Promise<StageRecord[]>;
+}
+
+export interface StoredModel {
+  name: string;
+  modelDigest: string;
+  commit: string;
+  branch: string;
+  storedAt: string;
+}
+
+/** Long-term storage for model bundles, named by digest. */
+export interface ArtifactPort {
+  /** Stores files (paths relative to `root`) under `name`; a no-op when the name exists. */
+  store(
+    name: string,
+    root: string,
+    files: string[],
+    meta: { modelDigest: string; commit: string; branch: string; retentionDays: number },
+  ): Promise<{ stored: boolean; location: string }>;
+  has(name: string): Promise<boolean>;
+  /** Downloads a stored bundle into `destination`; returns the directory holding its files. */
+  fetch(name: string, destination: string): Promise<string>;
+  /** The newest model stored from a branch, for comparisons with the base. */
+  latestOnBranch(branch: string): Promise<StoredModel | undefined>;
+}
+
+export type DeploymentState = 'queued' | 'in_progress' | 'success' | 'failure' | 'error' | 'inactive';
+
+export interface DeploymentPort {
+  create(request: {
+    environment: string;
+    ref: string;
+    modelDigest: string;
+    description: string;
+  }): Promise<{ id: string }>;
+  setStatus(
+    id: string,
+    state: DeploymentState,
+    links?: { environmentUrl?: string; logUrl?: string; description?: string },
+  ): Promise<void>;
+}
+
+export interface EnvironmentProtection {
+  exists: boolean;
+  requiredReviewers: string[];
+  waitTimerMinutes: number;
+  branchPolicy?: string;
+}
+
+export interface Approval {
+  environment: string;
+  user: string;
+  time: string;
+  comment: string;
+  state: 'approved' | 'rejected';
+}
+
+export interface ApprovalPort {
+  protection(environment: string): Promise<EnvironmentProtection>;
+  approvals(environment: string): Promise<Approval[]>;
+}
+
+export interface SummaryPort {
+  /** Appends markdown to the job summary (local: a report file). */
+  append(markdown: string): Promise<{ location: string }>;
+}
+
+export interface AnnotationPort {
+  error(message: string, location?: SourceLocation): void;
+  warning(message: string, location?: SourceLocation): void;
+  notice(message: string, location?: SourceLocation): void;
+}
+
+export interface OutputPort {
+  set(name: string, value: string): void;
+}
+
+/** Progress for people: stderr locally, the step log (with groups) on GitHub. */
+export interface LogPort {
+  info(message: string): void;
+  debug(message: string): void;
+  group<T>(title: string, work: () => Promise<T>): Promise<T>;
+}
+
+export interface Platform {
+  context: RunContext;
+  comment: CommentPort;
+  ledger: LedgerPort;
+  artifacts: ArtifactPort;
+  deployments: DeploymentPort;
+  approvals: ApprovalPort;
+  summary: SummaryPort;
+  annotations: AnnotationPort;
+  outputs: OutputPort;
+  log: LogPort;
+}
