@@ -51,4 +51,6 @@ await Promise.all(
     }),
   ),
 );
-console.error(`bundled ${Object.keys(entries).length} entry points into ${path.relative(root, outdir) || outdir}`);
+console.error(
+  `bundled ${Object.keys(entries).length} entry points into ${path.relative(root, outdir) || outdir}`,
+);

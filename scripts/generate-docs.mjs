@@ -9,7 +9,14 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const STAGES = ['validate-charter', 'build-model', 'sanity-check', 'fairness-report', 'deploy-test', 'canary-promote'];
+const STAGES = [
+  'validate-charter',
+  'build-model',
+  'sanity-check',
+  'fairness-report',
+  'deploy-test',
+  'canary-promote',
+];
 const check = process.argv.includes('--check');
 
 function readAction(name) {
@@ -24,7 +31,11 @@ function tables(action) {
   const outputs = Object.entries(action.outputs ?? {});
   const lines = ['| input | description | default |', '|---|---|---|'];
   for (const [name, input] of inputs) {
-    const fallback = input.required ? '**required**' : input.default === '' || input.default === undefined ? '`""`' : `\`${input.default}\``;
+    const fallback = input.required
+      ? '**required**'
+      : input.default === '' || input.default === undefined
+        ? '`""`'
+        : `\`${input.default}\``;
     lines.push(`| \`${name}\` | ${escapeCell(input.description)} | ${fallback} |`);
   }
   lines.push('', '| output | description |', '|---|---|');

@@ -78,7 +78,10 @@ function parse(stage: StageName | 'run', argv: string[]) {
       string | boolean | undefined
     >;
   } catch (error) {
-    throw new UserError((error as Error).message.replace(/\. To specify.*$/s, ''), `run \`mlops-flow ${stage} --help\``);
+    throw new UserError(
+      (error as Error).message.replace(/\. To specify.*$/s, ''),
+      `run \`mlops-flow ${stage} --help\``,
+    );
   }
 }
 
@@ -174,7 +177,11 @@ async function runAll(argv: string[], io: CliIo): Promise<number> {
 async function approve(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { config: { type: 'string' }, comment: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      config: { type: 'string' },
+      comment: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
     allowPositionals: true,
   });
   if (values.help) {
@@ -182,7 +189,8 @@ async function approve(argv: string[], io: CliIo): Promise<number> {
     return EXIT.ok;
   }
   const environment = positionals[0];
-  if (!environment || positionals.length > 1) throw new UserError('approve takes one environment name', 'mlops-flow approve production');
+  if (!environment || positionals.length > 1)
+    throw new UserError('approve takes one environment name', 'mlops-flow approve production');
   const { platform } = await prepare(io, values);
   const user = process.env.USER ?? process.env.USERNAME ?? 'local-user';
   await platform.environments.approve({
@@ -192,7 +200,9 @@ async function approve(argv: string[], io: CliIo): Promise<number> {
     comment: values.comment ?? '',
     state: 'approved',
   });
-  io.stderr.write(`Recorded ${user}'s approval of ${environment} in ${path.join(platform.stateDirectory, 'approvals.jsonl')}\n`);
+  io.stderr.write(
+    `Recorded ${user}'s approval of ${environment} in ${path.join(platform.stateDirectory, 'approvals.jsonl')}\n`,
+  );
   return EXIT.ok;
 }
 
@@ -207,9 +217,12 @@ function finish(loaded: LoadedConfig, platform: LocalPlatform, io: CliIo): void 
 
 function reportError(error: unknown, io: CliIo): number {
   if (error instanceof ConfigError) {
-    for (const diagnostic of error.diagnostics) io.stderr.write(`${formatDiagnostic(diagnostic, error.sourceText)}\n`);
+    for (const diagnostic of error.diagnostics)
+      io.stderr.write(`${formatDiagnostic(diagnostic, error.sourceText)}\n`);
     const count = error.diagnostics.filter((d) => d.severity === 'error').length;
-    io.stderr.write(`${count} error${count === 1 ? '' : 's'} in ${error.diagnostics[0]?.location.file ?? 'mlops.yml'}\n`);
+    io.stderr.write(
+      `${count} error${count === 1 ? '' : 's'} in ${error.diagnostics[0]?.location.file ?? 'mlops.yml'}\n`,
+    );
     return EXIT.badInput;
   }
   if (error instanceof UserError || (error as { name?: string }).name === 'DataError') {

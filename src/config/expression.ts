@@ -34,7 +34,8 @@ const MAX_DEPTH = 50;
 
 function tokenize(source: string): Token[] {
   const tokens: Token[] = [];
-  const pattern = /\s*(?:(\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?)|([A-Za-z_][A-Za-z0-9_]*)|([-+*/])|(\()|(\))|(\S))/gy;
+  const pattern =
+    /\s*(?:(\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?)|([A-Za-z_][A-Za-z0-9_]*)|([-+*/])|(\()|(\))|(\S))/gy;
   let match: RegExpExecArray | null;
   while (pattern.lastIndex < source.length && (match = pattern.exec(source))) {
     const text = match[0].trimStart();
@@ -52,7 +53,8 @@ function tokenize(source: string): Token[] {
 }
 
 export function parseExpression(source: string): Expression {
-  if (source.length > MAX_LENGTH) throw new ExpressionSyntaxError(`expression longer than ${MAX_LENGTH} characters`, 0);
+  if (source.length > MAX_LENGTH)
+    throw new ExpressionSyntaxError(`expression longer than ${MAX_LENGTH} characters`, 0);
   const tokens = tokenize(source);
   let position = 0;
   const peek = (): Token => tokens[position] as Token;
@@ -141,7 +143,10 @@ export function referencedMetrics(expression: Expression): { id: string; offset:
 }
 
 /** Evaluates over known values; a missing metric or a division by zero gives null. */
-export function evaluateExpression(expression: Expression, values: ReadonlyMap<string, number>): number | null {
+export function evaluateExpression(
+  expression: Expression,
+  values: ReadonlyMap<string, number>,
+): number | null {
   switch (expression.kind) {
     case 'number':
       return expression.value;

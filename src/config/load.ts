@@ -6,7 +6,13 @@ import { ExpressionSyntaxError, parseExpression } from './expression.js';
 import { GoalSyntaxError, parseGoal } from './goal.js';
 import { validateAgainstSchema } from './schema-validation.js';
 import type { Config } from './types.js';
-import { MAX_CONFIG_BYTES, parseYamlSource, tooLarge, type PathSegment, type YamlSource } from './yaml-source.js';
+import {
+  MAX_CONFIG_BYTES,
+  parseYamlSource,
+  tooLarge,
+  type PathSegment,
+  type YamlSource,
+} from './yaml-source.js';
 
 export const DEFAULT_CONFIG_PATH = 'mlops.yml';
 const FALLBACK_CONFIG_PATH = '.github/mlops.yml';
@@ -32,13 +38,21 @@ export interface LoadedConfig {
  * Finds the config: the path given, or by default `mlops.yml` and then `.github/mlops.yml`.
  * Paths must stay inside the workspace.
  */
-export async function resolveConfigPath(workspace: string, requested: string = DEFAULT_CONFIG_PATH): Promise<string> {
-  const candidates = requested === DEFAULT_CONFIG_PATH ? [DEFAULT_CONFIG_PATH, FALLBACK_CONFIG_PATH] : [requested];
+export async function resolveConfigPath(
+  workspace: string,
+  requested: string = DEFAULT_CONFIG_PATH,
+): Promise<string> {
+  const candidates =
+    requested === DEFAULT_CONFIG_PATH ? [DEFAULT_CONFIG_PATH, FALLBACK_CONFIG_PATH] : [requested];
   for (const candidate of candidates) {
     const absolute = path.resolve(workspace, candidate);
     const relative = path.relative(workspace, absolute);
     if (relative.startsWith('..') || path.isAbsolute(relative)) {
-      throw configProblem(requested, `the config path "${requested}" leaves the workspace ${workspace}`, 'outside-workspace');
+      throw configProblem(
+        requested,
+        `the config path "${requested}" leaves the workspace ${workspace}`,
+        'outside-workspace',
+      );
     }
     const info = await stat(absolute).catch(() => undefined);
     if (info?.isFile()) return absolute;
@@ -113,7 +127,12 @@ function checkGoals(config: Config, source: YamlSource): ConfigDiagnostic[] {
       parseGoal(text as string | number, metricId);
     } catch (error) {
       if (!(error instanceof GoalSyntaxError)) throw error;
-      problems.push({ severity: 'error', rule: 'bad-goal', message: error.message, location: source.locate(goalPath) });
+      problems.push({
+        severity: 'error',
+        rule: 'bad-goal',
+        message: error.message,
+        location: source.locate(goalPath),
+      });
     }
   };
   const metrics = config.charter.metrics ?? {};
@@ -152,9 +171,10 @@ function checkEstimates(data: unknown, source: YamlSource): ConfigDiagnostic[] {
         const expressionPath = ['charter', 'metrics', level, index, 'estimate'];
         const start = source.scalarStart(expressionPath);
         const sameLine = start && !estimate.slice(0, error.offset).includes('\n');
-        const location = start && sameLine
-          ? { ...start.location, column: start.location.column + error.offset }
-          : source.locate(expressionPath);
+        const location =
+          start && sameLine
+            ? { ...start.location, column: start.location.column + error.offset }
+            : source.locate(expressionPath);
         const id = (metric as { id?: unknown }).id;
         problems.push({
           severity: 'error',
@@ -169,7 +189,9 @@ function checkEstimates(data: unknown, source: YamlSource): ConfigDiagnostic[] {
 }
 
 function sortByLocation(diagnostics: ConfigDiagnostic[]): ConfigDiagnostic[] {
-  return diagnostics.sort((a, b) => a.location.line - b.location.line || a.location.column - b.location.column);
+  return diagnostics.sort(
+    (a, b) => a.location.line - b.location.line || a.location.column - b.location.column,
+  );
 }
 
 function configProblem(file: string, message: string, rule: string): ConfigError {

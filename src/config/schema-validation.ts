@@ -41,7 +41,8 @@ function pathOf(instancePath: string): PathSegment[] {
 function dotted(path: readonly PathSegment[]): string {
   if (path.length === 0) return 'the top level';
   return path.reduce<string>(
-    (text, segment) => (typeof segment === 'number' ? `${text}[${segment}]` : text ? `${text}.${segment}` : segment),
+    (text, segment) =>
+      typeof segment === 'number' ? `${text}[${segment}]` : text ? `${text}.${segment}` : segment,
     '',
   );
 }
@@ -68,7 +69,9 @@ function explainErrors(errors: ErrorObject[], source: YamlSource): ConfigDiagnos
   const kept = errors.filter((error) => {
     if (error.keyword === 'oneOf') return true;
     if (!error.schemaPath.includes('/oneOf/')) return true;
-    return !oneOfPaths.some((path) => error.instancePath === path || error.instancePath.startsWith(`${path}/`));
+    return !oneOfPaths.some(
+      (path) => error.instancePath === path || error.instancePath.startsWith(`${path}/`),
+    );
   });
   // A misspelt required key shows up twice: as unknown and as missing. Say it once.
   const misspelt = new Set(
@@ -76,7 +79,9 @@ function explainErrors(errors: ErrorObject[], source: YamlSource): ConfigDiagnos
       .filter((error) => error.keyword === 'additionalProperties')
       .map((error) => {
         const key = String((error.params as { additionalProperty: string }).additionalProperty);
-        const allowed = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+        const allowed = Object.keys(
+          (error.parentSchema as { properties?: object } | undefined)?.properties ?? {},
+        );
         return `${error.instancePath}|${closestMatch(key, allowed) ?? ''}`;
       }),
   );
@@ -94,7 +99,9 @@ function explainErrors(errors: ErrorObject[], source: YamlSource): ConfigDiagnos
     seen.add(key);
     diagnostics.push(explain(error, source));
   }
-  return diagnostics.sort((a, b) => a.location.line - b.location.line || a.location.column - b.location.column);
+  return diagnostics.sort(
+    (a, b) => a.location.line - b.location.line || a.location.column - b.location.column,
+  );
 }
 
 function explain(error: ErrorObject, source: YamlSource): ConfigDiagnostic {
@@ -109,14 +116,20 @@ function explain(error: ErrorObject, source: YamlSource): ConfigDiagnostic {
   switch (error.keyword) {
     case 'additionalProperties': {
       const key = String((error.params as { additionalProperty: string }).additionalProperty);
-      const allowed = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      const allowed = Object.keys(
+        (error.parentSchema as { properties?: object } | undefined)?.properties ?? {},
+      );
       const suggestion = closestMatch(key, allowed);
       const hint = suggestion
         ? `; did you mean "${suggestion}"?`
         : allowed.length > 0
           ? `; allowed here: ${allowed.join(', ')}`
           : '';
-      return diagnostic('unknown-key', `unknown key "${key}" in ${where}${hint}`, source.locate([...path, key], 'key'));
+      return diagnostic(
+        'unknown-key',
+        `unknown key "${key}" in ${where}${hint}`,
+        source.locate([...path, key], 'key'),
+      );
     }
     case 'required': {
       const missing = (error.params as { missingProperty: string }).missingProperty;
@@ -145,7 +158,9 @@ function explain(error: ErrorObject, source: YamlSource): ConfigDiagnostic {
     case 'pattern':
     case 'format': {
       const description = describe(error.parentSchema) ?? describe(error.schema);
-      const what = description ? description : `${error.keyword === 'format' ? 'a valid ' : 'matching '}${String(error.schema)}`;
+      const what = description
+        ? description
+        : `${error.keyword === 'format' ? 'a valid ' : 'matching '}${String(error.schema)}`;
       return diagnostic('invalid-value', `${where} must be ${what}, not ${show(error.data)}`);
     }
     case 'minLength':

@@ -1,4 +1,14 @@
-import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
+import {
+  LineCounter,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  parseDocument,
+  visit,
+  type Document,
+  type Node,
+} from 'yaml';
 import type { SourceLocation } from '../core/result.js';
 import { ConfigError, type ConfigDiagnostic } from './diagnostics.js';
 
@@ -179,14 +189,20 @@ function describeYamlProblem(code: string, message: string, excerpt: string): st
   return `YAML syntax: ${plain}`;
 }
 
-function findNode(document: Document, path: readonly PathSegment[], target: 'value' | 'key'): number | undefined {
+function findNode(
+  document: Document,
+  path: readonly PathSegment[],
+  target: 'value' | 'key',
+): number | undefined {
   let node: unknown = document.contents;
   let best = (document.contents as Node | null)?.range?.[0];
   for (let index = 0; index < path.length; index++) {
     const segment = path[index] as PathSegment;
     const isLast = index === path.length - 1;
     if (isMap(node)) {
-      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment));
+      const pair = node.items.find(
+        (item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment),
+      );
       if (!pair) return best;
       const keyStart = (pair.key as Node).range?.[0];
       const value = pair.value as Node | null;

@@ -16,6 +16,15 @@ export const actionInputs: InputReader = {
   },
 };
 
+/** Every input an action reads, in one place: the test compares these reads with action.yml. */
+export function readActionInputs<Settings>(module: StageModule<Settings>, reader: InputReader) {
+  const common = readCommon(reader);
+  const token = reader.get('github-token');
+  const settings = module.readSettings(reader);
+  const modelDigest = module.usesModel ? readModelDigest(reader) : undefined;
+  return { common, token, settings, modelDigest };
+}
+
 /**
  * Runs one stage as a GitHub Action: read inputs, load mlops.yml, run, publish, set the exit
  * code. Config errors become annotations on their line; a failed gate fails the step.
@@ -23,11 +32,8 @@ export const actionInputs: InputReader = {
 export async function runAction<Settings>(module: StageModule<Settings>, reader: InputReader = actionInputs) {
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
   try {
-    const common = readCommon(reader);
-    const token = reader.get('github-token');
+    const { common, token, settings, modelDigest } = readActionInputs(module, reader);
     if (token) core.setSecret(token);
-    const settings = module.readSettings(reader);
-    const modelDigest = module.usesModel ? readModelDigest(reader) : undefined;
     const loaded = await loadConfig(workspace, common.config);
     const platform = createActionsPlatform(process.env, workspace, loaded.projectRoot);
     const result = await runStage({
@@ -61,11 +67,15 @@ function reportActionError(error: unknown): number {
       else core.warning(diagnostic.message, properties);
     }
     const count = error.diagnostics.length;
-    core.setFailed(`${error.diagnostics[0]?.location.file ?? 'mlops.yml'} has ${count} problem${count === 1 ? '' : 's'}`);
+    core.setFailed(
+      `${error.diagnostics[0]?.location.file ?? 'mlops.yml'} has ${count} problem${count === 1 ? '' : 's'}`,
+    );
     return 2;
   }
   if (error instanceof UserError || (error as { name?: string }).name === 'DataError') {
-    core.setFailed((error as Error).message + (error instanceof UserError && error.hint ? ` (${error.hint})` : ''));
+    core.setFailed(
+      (error as Error).message + (error instanceof UserError && error.hint ? ` (${error.hint})` : ''),
+    );
     return 2;
   }
   core.setFailed(`internal error (please report it): ${(error as Error)?.stack ?? String(error)}`);

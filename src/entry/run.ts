@@ -7,7 +7,9 @@ import { STAGE_MODULES } from './modules/index.js';
 const stage = core.getInput('stage', { required: false });
 const load = isStageName(stage) ? STAGE_MODULES[stage] : undefined;
 if (!isStageName(stage)) {
-  core.setFailed(`input "stage" must name a stage (validate-charter, build-model, sanity-check, fairness-report, deploy-test, canary-promote), not "${stage}"`);
+  core.setFailed(
+    `input "stage" must name a stage (validate-charter, build-model, sanity-check, fairness-report, deploy-test, canary-promote), not "${stage}"`,
+  );
   process.exitCode = 2;
 } else if (!load) {
   core.setFailed(`${stage} is not available in this version of mlops-flow yet`);

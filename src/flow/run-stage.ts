@@ -66,12 +66,20 @@ export async function checkPrerequisites(
       modelDigest: needsModel ? modelDigest : undefined,
     });
     const latest = records.find((record) => record.charterDigest === loaded.digest) ?? records[0];
-    if (!latest) missing.push(`${prerequisite} (never ran on this commit${needsModel ? ' for this model' : ''})`);
-    else if (latest.charterDigest !== loaded.digest) missing.push(`${prerequisite} (ran on a different mlops.yml)`);
-    else if (!gatePasses(latest.verdict, 'strict')) missing.push(`${prerequisite} (its verdict was ${latest.verdict})`);
+    if (!latest)
+      missing.push(`${prerequisite} (never ran on this commit${needsModel ? ' for this model' : ''})`);
+    else if (latest.charterDigest !== loaded.digest)
+      missing.push(`${prerequisite} (ran on a different mlops.yml)`);
+    else if (!gatePasses(latest.verdict, 'strict'))
+      missing.push(`${prerequisite} (its verdict was ${latest.verdict})`);
   }
   if (missing.length === 0) {
-    return { id: 'flow/prerequisites', title: 'Prerequisites', verdict: 'pass', observed: required.join(', ') + ' passed' };
+    return {
+      id: 'flow/prerequisites',
+      title: 'Prerequisites',
+      verdict: 'pass',
+      observed: required.join(', ') + ' passed',
+    };
   }
   const first = required.find((name) => missing.some((line) => line.startsWith(name))) ?? required[0];
   return {
@@ -128,7 +136,7 @@ export async function runStage<Settings>(options: RunStageOptions<Settings>): Pr
       checks: [prerequisites, ...result.checks],
       verdict: prerequisites.verdict === 'warn' ? worstVerdict([result.verdict, 'warn']) : result.verdict,
       charterDigest: result.charterDigest ?? loaded.digest,
-      ...(result.modelDigest ?? modelDigest ? { modelDigest: result.modelDigest ?? modelDigest } : {}),
+      ...((result.modelDigest ?? modelDigest) ? { modelDigest: result.modelDigest ?? modelDigest } : {}),
     };
   }
   await publish(result, options, now);
@@ -158,7 +166,12 @@ async function publish<Settings>(result: StageResult, options: RunStageOptions<S
 
   for (const check of result.checks) {
     if (check.verdict !== 'fail' && check.verdict !== 'warn') continue;
-    const message = [check.title, check.observed && `observed ${check.observed}`, check.expected && `expected ${check.expected}`, check.detail]
+    const message = [
+      check.title,
+      check.observed && `observed ${check.observed}`,
+      check.expected && `expected ${check.expected}`,
+      check.detail,
+    ]
       .filter(Boolean)
       .join(' — ');
     if (check.verdict === 'fail') platform.annotations.error(message, check.location);
@@ -181,7 +194,9 @@ async function publish<Settings>(result: StageResult, options: RunStageOptions<S
   ];
   for (const outcome of await Promise.allSettled(reporting)) {
     if (outcome.status === 'rejected') {
-      platform.annotations.warning(`reporting failed (the verdict stands): ${(outcome.reason as Error).message}`);
+      platform.annotations.warning(
+        `reporting failed (the verdict stands): ${(outcome.reason as Error).message}`,
+      );
     }
   }
   platform.outputs.set('verdict', result.verdict);

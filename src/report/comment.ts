@@ -45,7 +45,9 @@ export function renderAlignmentTable(sections: ReadonlyMap<StageName, CommentSec
     }
   }
   if (rows.size === 0) return '';
-  const used = COLUMNS.filter((column) => [...rows.values()].some((row) => row.cells.get(column.source)?.value != null));
+  const used = COLUMNS.filter((column) =>
+    [...rows.values()].some((row) => row.cells.get(column.source)?.value != null),
+  );
   const columns = used.length > 0 ? used : COLUMNS.slice(0, 1);
   const header = `| level | metric | goal | ${columns.map((c) => c.title).join(' | ')} | status |`;
   const divider = `|---|---|---|${columns.map(() => '---|').join('')}---|`;
@@ -84,7 +86,9 @@ export interface RenderOptions {
 export function renderComment(sections: readonly CommentSection[], options: RenderOptions = {}): string {
   const limit = options.limit ?? COMMENT_LIMIT;
   const byStage = new Map(sections.map((section) => [section.stage, section] as const));
-  const ordered = STAGES.filter((stage) => byStage.has(stage)).map((stage) => byStage.get(stage) as CommentSection);
+  const ordered = STAGES.filter((stage) => byStage.has(stage)).map(
+    (stage) => byStage.get(stage) as CommentSection,
+  );
   const bodies = new Map(ordered.map((section) => [section.stage, section.markdown] as const));
   const truncated = `_Too long for a PR comment: the full section is in ${options.reportsLocation ?? 'the job summary'}._`;
 

@@ -2,7 +2,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { NoOperationTraceWriter } from '@actions/workflow-parser';
-import { convertActionTemplate, parseAction, type ActionTemplate } from '@actions/workflow-parser/actions/index';
+import {
+  convertActionTemplate,
+  parseAction,
+  type ActionTemplate,
+} from '@actions/workflow-parser/actions/index';
 import { STAGES } from '../../src/core/stages.js';
 
 const root = path.resolve(import.meta.dirname, '../..');

@@ -8,5 +8,6 @@ type Loader = () => Promise<StageModule<unknown>>;
  * stage's dependencies. A stage missing here is reported as not available, never faked.
  */
 export const STAGE_MODULES: Partial<Record<StageName, Loader>> = {
-  'validate-charter': async () => (await import('./validate-charter.js')).validateCharterModule as StageModule<unknown>,
+  'validate-charter': async () =>
+    (await import('./validate-charter.js')).validateCharterModule as StageModule<unknown>,
 };

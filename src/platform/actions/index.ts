@@ -32,7 +32,11 @@ export function actionsRunContext(env: NodeJS.ProcessEnv, workspace: string): Ru
  * the project's `.mlops-flow/` until their GitHub implementations (Octokit, check runs,
  * @actions/artifact) replace them, so the same stages run unchanged.
  */
-export function createActionsPlatform(env: NodeJS.ProcessEnv, workspace: string, projectRoot: string): Platform {
+export function createActionsPlatform(
+  env: NodeJS.ProcessEnv,
+  workspace: string,
+  projectRoot: string,
+): Platform {
   const directory = stateDirectory(projectRoot);
   const environments = new LocalEnvironments(directory);
   return {

@@ -23,7 +23,8 @@ export class LocalArtifactStore implements ArtifactPort {
   }
 
   private indexFile(name: string): string {
-    if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new Error(`artifact name "${name}" has characters a file name cannot hold`);
+    if (!/^[A-Za-z0-9._-]+$/.test(name))
+      throw new Error(`artifact name "${name}" has characters a file name cannot hold`);
     return path.join(this.models, `${name}.json`);
   }
 
@@ -80,7 +81,13 @@ export class LocalArtifactStore implements ArtifactPort {
     for (const name of names.filter((n) => n.endsWith('.json'))) {
       const entry = JSON.parse(await readFile(path.join(this.models, name), 'utf8')) as StoredEntry;
       if (entry.branch === branch && (!latest || entry.storedAt > latest.storedAt)) {
-        latest = { name: entry.name, modelDigest: entry.modelDigest, commit: entry.commit, branch, storedAt: entry.storedAt };
+        latest = {
+          name: entry.name,
+          modelDigest: entry.modelDigest,
+          commit: entry.commit,
+          branch,
+          storedAt: entry.storedAt,
+        };
       }
     }
     return latest;

@@ -13,10 +13,16 @@ export class LocalComment implements CommentPort {
 
   async writeSection(section: CommentSection): Promise<CommentWriteResult> {
     const sectionsDirectory = path.join(this.directory, 'comment');
-    await writeFileAtomic(path.join(sectionsDirectory, `${section.stage}.json`), JSON.stringify(section, null, 2));
+    await writeFileAtomic(
+      path.join(sectionsDirectory, `${section.stage}.json`),
+      JSON.stringify(section, null, 2),
+    );
     const sections = await this.readSections();
     const file = path.join(this.directory, 'comment.md');
-    await writeFileAtomic(file, renderComment(sections, { reportsLocation: path.join(this.directory, 'reports') }));
+    await writeFileAtomic(
+      file,
+      renderComment(sections, { reportsLocation: path.join(this.directory, 'reports') }),
+    );
     return { location: file, written: true };
   }
 

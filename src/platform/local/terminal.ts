@@ -29,7 +29,11 @@ export class TerminalLog implements LogPort, AnnotationPort {
     return work();
   }
 
-  private annotate(severity: 'error' | 'warning' | 'notice', message: string, location?: SourceLocation): void {
+  private annotate(
+    severity: 'error' | 'warning' | 'notice',
+    message: string,
+    location?: SourceLocation,
+  ): void {
     if (!location) {
       this.stderr.write(`${severity}: ${message}\n`);
       return;
