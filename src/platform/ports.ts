@@ -23,6 +23,11 @@ export interface RunContext {
   runUrl?: string;
   /** 'local' or 'github', for messages that tell people where to look. */
   platform: 'local' | 'github';
+  /**
+   * The environment user commands (training, predict, deploy) start from: a clean minimum
+   * (PATH, HOME, locale), never the runner's secrets. mlops.yml may add variables.
+   */
+  commandEnvironment: Record<string, string>;
 }
 
 export interface CommentSection {

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { cleanEnvironment } from '../../exec/run-command.js';
 import type { Platform, RunContext } from '../ports.js';
 import { LocalArtifactStore } from '../local/artifacts.js';
 import { LocalComment } from '../local/comment.js';
@@ -23,6 +24,7 @@ export function actionsRunContext(env: NodeJS.ProcessEnv, workspace: string): Ru
       ? { runUrl: `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` }
       : {}),
     platform: 'github',
+    commandEnvironment: cleanEnvironment(env),
   };
 }
 

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { cleanEnvironment } from '../../exec/run-command.js';
 import type { Platform, RunContext } from '../ports.js';
 import { LocalArtifactStore } from './artifacts.js';
 import { LocalComment } from './comment.js';
@@ -47,6 +48,7 @@ export async function localRunContext(workspace: string): Promise<RunContext> {
     branch,
     runId: `local-${new Date().toISOString().replace(/[:.]/g, '-')}`,
     platform: 'local',
+    commandEnvironment: cleanEnvironment(process.env),
   };
 }
 
