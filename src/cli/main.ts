@@ -117,7 +117,7 @@ async function runOne(stage: StageName, argv: string[], io: CliIo): Promise<numb
   const { loaded, platform } = await prepare(io, values);
   const result = await execute(stage, flagReader(values), loaded, platform, io);
   if (values.json === true) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  finish(loaded, platform, io);
+  finish(platform, io);
   return gatePasses(result.verdict, enforcementOf(loaded.config)) ? EXIT.ok : EXIT.gateFailed;
 }
 
@@ -170,7 +170,7 @@ async function runAll(argv: string[], io: CliIo): Promise<number> {
     }
   }
   if (values.json === true) io.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
-  finish(loaded, platform, io);
+  finish(platform, io);
   return exit;
 }
 
@@ -206,13 +206,13 @@ async function approve(argv: string[], io: CliIo): Promise<number> {
   return EXIT.ok;
 }
 
-function finish(loaded: LoadedConfig, platform: LocalPlatform, io: CliIo): void {
+/** Tells people where to read the results. */
+function finish(platform: LocalPlatform, io: CliIo): void {
   const relative = (file: string) => path.relative(io.cwd, file) || '.';
   io.stderr.write(
     `\nPR comment: ${relative(path.join(platform.stateDirectory, 'comment.md'))}\n` +
       `Reports:    ${relative(path.join(platform.stateDirectory, 'reports'))}\n`,
   );
-  void loaded;
 }
 
 function reportError(error: unknown, io: CliIo): number {

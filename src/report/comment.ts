@@ -1,5 +1,5 @@
 import { formatNumber } from '../config/goal.js';
-import { VERDICT_ICONS, type MetricSource, type Verdict } from '../core/result.js';
+import { VERDICT_ICONS, type MetricSource } from '../core/result.js';
 import { STAGES, STAGE_TITLES, type StageName } from '../core/stages.js';
 import type { AlignmentCell, CommentSection } from '../platform/ports.js';
 
@@ -118,8 +118,4 @@ export function renderComment(sections: readonly CommentSection[], options: Rend
     body = compose();
   }
   return body;
-}
-
-export function verdictLabel(verdict: Verdict): string {
-  return `${VERDICT_ICONS[verdict]} ${verdict}`;
 }
