@@ -13,6 +13,8 @@ export interface StageContext<Settings> {
   platform: Platform;
   /** The clock, injected so tests can pin dates (milestones, timestamps). */
   now: () => Date;
+  /** The model this run is about (named by input, or the newest passing build of the commit). */
+  modelDigest?: string;
 }
 
 export interface StageDefinition<Settings> {
