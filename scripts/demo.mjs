@@ -15,8 +15,12 @@ if (!existsSync(cli)) {
   console.error('dist/cli/index.js is missing: run `npm run bundle` first.');
   process.exit(2);
 }
-for (const generated of ['.mlops-flow', 'model']) rmSync(path.join(example, generated), { recursive: true, force: true });
+for (const generated of ['.mlops-flow', 'model'])
+  rmSync(path.join(example, generated), { recursive: true, force: true });
 
 console.error(`Running the mlops-flow on ${path.relative(process.cwd(), example) || example}\n`);
-const run = spawnSync(process.execPath, [cli, 'run', ...process.argv.slice(2)], { cwd: example, stdio: 'inherit' });
+const run = spawnSync(process.execPath, [cli, 'run', ...process.argv.slice(2)], {
+  cwd: example,
+  stdio: 'inherit',
+});
 process.exit(run.status ?? 1);

@@ -11,7 +11,15 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const runs = Number(process.argv[2] ?? 15);
 const workspace = mkdtempSync(path.join(tmpdir(), 'mlops-flow-startup-'));
-const bundles = ['validate-charter', 'build-model', 'sanity-check', 'fairness-report', 'deploy-test', 'canary-promote', 'cli'];
+const bundles = [
+  'validate-charter',
+  'build-model',
+  'sanity-check',
+  'fairness-report',
+  'deploy-test',
+  'canary-promote',
+  'cli',
+];
 
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 console.log(`node ${process.version}, ${runs} runs each\n`);
@@ -30,5 +38,7 @@ for (const name of bundles) {
   }
   times.sort((a, b) => a - b);
   const size = (statSync(file).size / 1024).toFixed(0);
-  console.log(`${name.padEnd(20)}${size.padStart(10)}${quantile(times, 0.5).toFixed(1).padStart(14)}${quantile(times, 0.9).toFixed(1).padStart(11)}`);
+  console.log(
+    `${name.padEnd(20)}${size.padStart(10)}${quantile(times, 0.5).toFixed(1).padStart(14)}${quantile(times, 0.9).toFixed(1).padStart(11)}`,
+  );
 }

@@ -28,7 +28,13 @@ export function deriveLevels(config: Config, measured: Readonly<Record<string, n
   const values = new Map<string, number>(Object.entries(measured).filter(([, v]) => Number.isFinite(v)));
   const metrics = config.charter.metrics ?? {};
   const result: LeveledMetric[] = [];
-  const judge = (id: string, level: MetricLevel, goalText: GoalText | undefined, value: number | null, estimated: boolean) => {
+  const judge = (
+    id: string,
+    level: MetricLevel,
+    goalText: GoalText | undefined,
+    value: number | null,
+    estimated: boolean,
+  ) => {
     const goal = goalOf(id, goalText);
     result.push({
       id,
@@ -39,7 +45,8 @@ export function deriveLevels(config: Config, measured: Readonly<Record<string, n
       ...(goal && value !== null ? { verdict: meetsGoal(value, goal) ? 'pass' : 'fail' } : {}),
     });
   };
-  for (const metric of metrics.model ?? []) judge(metric.id, 'model', metric.goal, values.get(metric.id) ?? null, false);
+  for (const metric of metrics.model ?? [])
+    judge(metric.id, 'model', metric.goal, values.get(metric.id) ?? null, false);
   for (const level of ['domain', 'business'] as const) {
     for (const metric of metrics[level] ?? []) {
       let value: number | null = values.get(metric.id) ?? null;

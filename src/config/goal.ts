@@ -58,7 +58,9 @@ export function higherIsBetter(goal: Goal): boolean {
 
 export function formatGoal(goal: Goal): string {
   const symbol = { '>=': '≥', '>': '>', '<=': '≤', '<': '<', '==': '=' }[goal.op];
-  return `${symbol} ${formatNumber(goal.value)}`;
+  // The goal as its author wrote it: 0.8 stays 0.8, 400000 reads 400,000.
+  const value = Math.abs(goal.value) >= 1000 ? goal.value.toLocaleString('en-US') : String(goal.value);
+  return `${symbol} ${value}`;
 }
 
 /** Numbers for people: thousands separators for big values, 3 significant decimals for small. */

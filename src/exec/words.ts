@@ -40,7 +40,10 @@ export function splitWords(command: string): string[] {
       inWord = true;
     }
   }
-  if (quote) throw new UserError(`the command "${command}" has an unclosed ${quote === "'" ? 'single' : 'double'} quote`);
+  if (quote)
+    throw new UserError(
+      `the command "${command}" has an unclosed ${quote === "'" ? 'single' : 'double'} quote`,
+    );
   if (inWord) words.push(current);
   return words;
 }
@@ -64,7 +67,13 @@ export function commandArgv(command: CommandText, values: Readonly<Record<string
     word.replace(PLACEHOLDER, (match, name: string) => {
       const value = values[name];
       if (value === undefined) {
-        throw new UserError(`the command uses the placeholder ${match}, which is not known here (known: ${Object.keys(values).map((k) => `{${k}}`).join(', ') || 'none'})`);
+        throw new UserError(
+          `the command uses the placeholder ${match}, which is not known here (known: ${
+            Object.keys(values)
+              .map((k) => `{${k}}`)
+              .join(', ') || 'none'
+          })`,
+        );
       }
       return value;
     }),

@@ -130,7 +130,13 @@ export async function runStage<Settings>(options: RunStageOptions<Settings>): Pr
       ...(modelDigest ? { modelDigest } : {}),
     };
   } else {
-    result = await definition.run({ loaded, settings, platform, now, ...(modelDigest ? { modelDigest } : {}) });
+    result = await definition.run({
+      loaded,
+      settings,
+      platform,
+      now,
+      ...(modelDigest ? { modelDigest } : {}),
+    });
     result = {
       ...result,
       checks: [prerequisites, ...result.checks],

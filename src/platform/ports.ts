@@ -159,6 +159,11 @@ export interface LogPort {
   group<T>(title: string, work: () => Promise<T>): Promise<T>;
 }
 
+/** Whether a GitHub handle (`@user`, `@org/team`) exists, as far as the token can see. */
+export interface HandlePort {
+  resolve(handle: string): Promise<'found' | 'missing' | 'unknown'>;
+}
+
 export interface Platform {
   context: RunContext;
   comment: CommentPort;
@@ -170,4 +175,6 @@ export interface Platform {
   annotations: AnnotationPort;
   outputs: OutputPort;
   log: LogPort;
+  /** Only where handles can be looked up (GitHub). */
+  handles?: HandlePort;
 }

@@ -3,7 +3,11 @@ import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { loadConfigText } from '../../src/config/load.js';
 import { createLocalPlatform } from '../../src/platform/local/index.js';
-import { buildModel, performanceBreaches, type BuildModelSettings } from '../../src/stages/build-model/index.js';
+import {
+  buildModel,
+  performanceBreaches,
+  type BuildModelSettings,
+} from '../../src/stages/build-model/index.js';
 import { modelDigest } from '../../src/stages/build-model/manifest.js';
 import { tempProject } from '../helpers/cli.js';
 import { commitAll, initRepository, writeFiles } from '../helpers/git.js';
@@ -51,19 +55,38 @@ ${extra}`;
 async function project(config = CONFIG(), files: Record<string, string> = {}) {
   const directory = tempProject();
   initRepository(directory);
-  writeFiles(directory, { 'train.mjs': TRAIN, 'data/train.csv': 'a\nb\n', 'mlops.yml': config, '.gitignore': 'model/\n.mlops-flow/\n', ...files });
+  writeFiles(directory, {
+    'train.mjs': TRAIN,
+    'data/train.csv': 'a\nb\n',
+    'mlops.yml': config,
+    '.gitignore': 'model/\n.mlops-flow/\n',
+    ...files,
+  });
   commitAll(directory, 'initial');
   return directory;
 }
 
-async function build(directory: string, settings: BuildModelSettings = { force: false }, env: Record<string, string> = {}) {
+async function build(
+  directory: string,
+  settings: BuildModelSettings = { force: false },
+  env: Record<string, string> = {},
+) {
   const loaded = loadConfigText('mlops.yml', readFileSync(path.join(directory, 'mlops.yml')), {
     workspace: directory,
     path: path.join(directory, 'mlops.yml'),
   });
-  const platform = await createLocalPlatform({ workspace: directory, projectRoot: directory, stderr: { write: () => true } });
+  const platform = await createLocalPlatform({
+    workspace: directory,
+    projectRoot: directory,
+    stderr: { write: () => true },
+  });
   platform.context.commandEnvironment = { ...platform.context.commandEnvironment, ...env };
-  const result = await buildModel.run({ loaded, settings, platform, now: () => new Date('2026-11-25T10:00:00Z') });
+  const result = await buildModel.run({
+    loaded,
+    settings,
+    platform,
+    now: () => new Date('2026-11-25T10:00:00Z'),
+  });
   return { result, platform, loaded };
 }
 
@@ -75,9 +98,15 @@ describe('build-model', () => {
     expect(result.outputs['should-build']).toBe('true');
     const digest = result.outputs['model-digest'] as string;
     expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
-    const manifest = JSON.parse(readFileSync(path.join(directory, result.outputs['manifest-path'] as string), 'utf8'));
+    const manifest = JSON.parse(
+      readFileSync(path.join(directory, result.outputs['manifest-path'] as string), 'utf8'),
+    );
     expect(manifest.modelDigest).toBe(digest);
-    expect(manifest.files.map((f: { path: string }) => f.path)).toEqual(['model/metrics.json', 'model/model.json', 'model/weights/w.bin']);
+    expect(manifest.files.map((f: { path: string }) => f.path)).toEqual([
+      'model/metrics.json',
+      'model/model.json',
+      'model/weights/w.bin',
+    ]);
     expect(manifest.git.branch).toBe('main');
     expect(manifest.data.map((f: { path: string }) => f.path)).toEqual(['data/train.csv']);
     expect(manifest.command).toEqual(['node', 'train.mjs']);
@@ -139,7 +168,12 @@ describe('build-model', () => {
   });
 
   test('a training command that hangs is killed at its timeout', async () => {
-    const directory = await project(CONFIG('    timeout: 1s\n').replace('command: node train.mjs', 'command: node -e "setTimeout(() => {}, 60000)"'));
+    const directory = await project(
+      CONFIG('    timeout: 1s\n').replace(
+        'command: node train.mjs',
+        'command: node -e "setTimeout(() => {}, 60000)"',
+      ),
+    );
     const started = Date.now();
     const { result } = await build(directory, { force: true });
     expect(result.verdict).toBe('fail');
@@ -149,7 +183,9 @@ describe('build-model', () => {
 
   test('a model path that leaves the project is refused', async () => {
     const directory = await project(CONFIG().replace('model: model/', 'model: ../outside/'));
-    await expect(build(directory, { force: true })).rejects.toThrow(/flow.build.model "..\/outside\/" leaves the project directory/);
+    await expect(build(directory, { force: true })).rejects.toThrow(
+      /flow.build.model "..\/outside\/" leaves the project directory/,
+    );
     const absolute = await project(CONFIG().replace('model: model/', 'model: /etc/'));
     await expect(build(absolute, { force: true })).rejects.toThrow(/is an absolute path/);
   });
@@ -158,18 +194,25 @@ describe('build-model', () => {
     const directory = await project(CONFIG().replace('command: node train.mjs', 'command: node link.mjs'), {
       'link.mjs': `import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';\nmkdirSync('model', { recursive: true });\nwriteFileSync('model/metrics.json', '{}');\nsymlinkSync('/etc/hostname', 'model/leak');\n`,
     });
-    await expect(build(directory, { force: true })).rejects.toThrow(/is a symlink to \/etc\/hostname, outside the project/);
+    await expect(build(directory, { force: true })).rejects.toThrow(
+      /is a symlink to \/etc\/hostname, outside the project/,
+    );
   });
 
   test('metrics that are not numbers are bad data, named', async () => {
     const directory = await project(CONFIG().replace('command: node train.mjs', 'command: node bad.mjs'), {
       'bad.mjs': `import { mkdirSync, writeFileSync } from 'node:fs';\nmkdirSync('model', { recursive: true });\nwriteFileSync('model/metrics.json', '{"precision": null}');\n`,
     });
-    await expect(build(directory, { force: true })).rejects.toThrow(/model\/metrics.json: metric "precision" is null/);
+    await expect(build(directory, { force: true })).rejects.toThrow(
+      /model\/metrics.json: metric "precision" is null/,
+    );
   });
 
   test('the performance trigger fires on a production metric below its goal', () => {
-    const loaded = loadConfigText('mlops.yml', CONFIG().replace('    data: ["data/**"]', '    data: ["data/**"]\n    performance: production'));
+    const loaded = loadConfigText(
+      'mlops.yml',
+      CONFIG().replace('    data: ["data/**"]', '    data: ["data/**"]\n    performance: production'),
+    );
     expect(performanceBreaches(loaded.config, { precision: 0.71, recall: 0.9 })).toEqual([
       'precision is 0.710 in production, goal >= 0.80',
     ]);

@@ -10,7 +10,12 @@ describe('classifying changes on real git histories', () => {
   test('code, data and config changes since a base commit, including untracked files', async () => {
     const directory = tempProject();
     initRepository(directory);
-    writeFiles(directory, { 'train.js': '1', 'data/credit.csv': 'a\n', 'README.md': 'x', 'mlops.yml': 'v: 1' });
+    writeFiles(directory, {
+      'train.js': '1',
+      'data/credit.csv': 'a\n',
+      'README.md': 'x',
+      'mlops.yml': 'v: 1',
+    });
     const base = commitAll(directory, 'base');
     writeFiles(directory, { 'data/credit.csv': 'a\nb\n', 'README.md': 'y' });
     commitAll(directory, 'data');
@@ -61,7 +66,9 @@ describe('classifying changes on real git histories', () => {
     const base = commitAll(directory, 'base');
     writeFiles(directory, { 'README.md': 'b' });
     const classified = classifyChanges((await changedPathsSince(directory, base)) ?? [], triggers);
-    expect(decideBuild({ force: false, changes: classified, performanceBreaches: [], baseDescription: base })).toEqual({
+    expect(
+      decideBuild({ force: false, changes: classified, performanceBreaches: [], baseDescription: base }),
+    ).toEqual({
       shouldBuild: false,
       reasons: [`nothing that triggers a build changed since ${base}`],
     });
@@ -79,8 +86,13 @@ describe('classifying changes on real git histories', () => {
 
 describe('the decision', () => {
   test('force, first build and performance breaches are reasons; long lists are shortened', () => {
-    const many = Array.from({ length: 8 }, (_, i) => ({ path: `data/part-${i}.csv`, kinds: ['data' as const] }));
-    expect(decideBuild({ force: true, changes: undefined, performanceBreaches: ['precision is 0.7'] }).reasons).toEqual([
+    const many = Array.from({ length: 8 }, (_, i) => ({
+      path: `data/part-${i}.csv`,
+      kinds: ['data' as const],
+    }));
+    expect(
+      decideBuild({ force: true, changes: undefined, performanceBreaches: ['precision is 0.7'] }).reasons,
+    ).toEqual([
       'forced by the force input',
       'no earlier build to compare with: first build',
       'production performance: precision is 0.7',
@@ -91,6 +103,8 @@ describe('the decision', () => {
   });
 
   test('config defaults to mlops.yml when no config globs are given', () => {
-    expect(classifyChanges(['mlops.yml', 'other.yml'], {})).toEqual([{ path: 'mlops.yml', kinds: ['config'] }]);
+    expect(classifyChanges(['mlops.yml', 'other.yml'], {})).toEqual([
+      { path: 'mlops.yml', kinds: ['config'] },
+    ]);
   });
 });

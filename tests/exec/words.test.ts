@@ -36,7 +36,9 @@ describe('placeholders', () => {
   });
 
   test('an unknown placeholder is an error naming the known ones', () => {
-    expect(() => commandArgv('deploy {modle}', { model: 'm' })).toThrow(/placeholder \{modle\}.*known: \{model\}/);
+    expect(() => commandArgv('deploy {modle}', { model: 'm' })).toThrow(
+      /placeholder \{modle\}.*known: \{model\}/,
+    );
   });
 
   test('lists the placeholders a command uses', () => {
@@ -48,7 +50,11 @@ describe('running commands', () => {
   test('streams lines, keeps the tail, reports the exit code', async () => {
     const lines: string[] = [];
     const result = await runCommand({
-      argv: [process.execPath, '-e', 'for (let i = 0; i < 50; i++) console.log("line " + i); process.exit(3)'],
+      argv: [
+        process.execPath,
+        '-e',
+        'for (let i = 0; i < 50; i++) console.log("line " + i); process.exit(3)',
+      ],
       cwd: process.cwd(),
       env: cleanEnvironment(process.env),
       timeoutMs: 10_000,
@@ -61,12 +67,20 @@ describe('running commands', () => {
   });
 
   test('a program that does not exist is reported, not thrown', async () => {
-    const result = await runCommand({ argv: ['/no/such/program'], cwd: process.cwd(), env: {}, timeoutMs: 5000 });
+    const result = await runCommand({
+      argv: ['/no/such/program'],
+      cwd: process.cwd(),
+      env: {},
+      timeoutMs: 5000,
+    });
     expect(result.spawnError).toMatch(/cannot run "\/no\/such\/program"/);
   });
 
   test('the environment is clean: no tokens unless named', () => {
-    const env = cleanEnvironment({ PATH: '/bin', GITHUB_TOKEN: 'ghs_secret', AWS_SECRET_ACCESS_KEY: 'x', HOME: '/h' }, { SEED: '1' });
+    const env = cleanEnvironment(
+      { PATH: '/bin', GITHUB_TOKEN: 'ghs_secret', AWS_SECRET_ACCESS_KEY: 'x', HOME: '/h' },
+      { SEED: '1' },
+    );
     expect(env).toEqual({ PATH: '/bin', HOME: '/h', CI: '', SEED: '1' });
   });
 

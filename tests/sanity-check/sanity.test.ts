@@ -35,7 +35,9 @@ describe('sanity-check', () => {
     appendFileSync(path.join(directory, 'model/model.json'), ' ');
     const { result } = await runInProject(directory, sanityCheck, {});
     expect(result.verdict).toBe('fail');
-    expect(check(result, 'sanity/integrity')?.observed).toMatch(/^model\/model\.json changed since the build/);
+    expect(check(result, 'sanity/integrity')?.observed).toMatch(
+      /^model\/model\.json changed since the build/,
+    );
     expect(result.outputs['failed-checks']).toBe('sanity/integrity');
   });
 

@@ -14,7 +14,8 @@ function workflowFiles(): string[] {
       if (name === 'node_modules' || name === '.git' || name === 'dist' || name === 'coverage') continue;
       const full = path.join(directory, name);
       if (statSync(full).isDirectory()) walk(full);
-      else if (/\.ya?ml$/.test(name) && full.includes(`${path.sep}.github${path.sep}workflows${path.sep}`)) found.push(full);
+      else if (/\.ya?ml$/.test(name) && full.includes(`${path.sep}.github${path.sep}workflows${path.sep}`))
+        found.push(full);
     }
   };
   walk(root);
@@ -50,6 +51,7 @@ describe.each(files)('%s', (file) => {
 });
 
 test('actionlint catches a broken workflow (the check above can fail)', () => {
-  const broken = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.evnt.name }}\n';
+  const broken =
+    'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.evnt.name }}\n';
   expect(actionlint([{ path: 'broken.yml', data: broken }]).length).toBeGreaterThan(0);
 });

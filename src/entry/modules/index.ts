@@ -10,4 +10,6 @@ type Loader = () => Promise<StageModule<unknown>>;
 export const STAGE_MODULES: Partial<Record<StageName, Loader>> = {
   'validate-charter': async () =>
     (await import('./validate-charter.js')).validateCharterModule as StageModule<unknown>,
+  'build-model': async () => (await import('./build-model.js')).buildModelModule as StageModule<unknown>,
+  'sanity-check': async () => (await import('./sanity-check.js')).sanityCheckModule as StageModule<unknown>,
 };

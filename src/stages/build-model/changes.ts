@@ -10,7 +10,8 @@ export async function changedPathsSince(projectRoot: string, base: string): Prom
   try {
     const resolved = await git.revparse(['--verify', '--quiet', `${base}^{commit}`]).catch(() => '');
     if (!resolved) return undefined;
-    const mergeBase = (await git.raw(['merge-base', resolved, 'HEAD']).catch(() => resolved)).trim() || resolved;
+    const mergeBase =
+      (await git.raw(['merge-base', resolved, 'HEAD']).catch(() => resolved)).trim() || resolved;
     // --relative: paths relative to the project root, and only those under it.
     const diff = await git.raw(['diff', '--name-only', '--no-renames', '--relative', mergeBase]);
     const untracked = await git.raw(['ls-files', '--others', '--exclude-standard']);

@@ -52,10 +52,14 @@ export const buildModel: StageDefinition<BuildModelSettings> = {
     const decision = await decide(context);
     if (!decision.shouldBuild) {
       const previous = await context.platform.artifacts.latestOnBranch(context.platform.context.branch);
-      return skipped(decision.reasons.join('; '), {
-        'should-build': 'false',
-        ...(previous ? { 'model-digest': previous.modelDigest } : {}),
-      }, previous?.modelDigest);
+      return skipped(
+        decision.reasons.join('; '),
+        {
+          'should-build': 'false',
+          ...(previous ? { 'model-digest': previous.modelDigest } : {}),
+        },
+        previous?.modelDigest,
+      );
     }
     return buildAndStore(context, build, decision);
   },
@@ -77,14 +81,17 @@ function skipped(reason: string, outputs: Record<string, string>, digest?: strin
 async function decide(context: StageContext<BuildModelSettings>): Promise<BuildDecision> {
   const { platform, loaded, settings } = context;
   const prBase = platform.context.baseRef ? `origin/${platform.context.baseRef}` : undefined;
-  const lastBuild = prBase || settings.baseRef ? undefined : await platform.artifacts.latestOnBranch(platform.context.branch);
+  const lastBuild =
+    prBase || settings.baseRef ? undefined : await platform.artifacts.latestOnBranch(platform.context.branch);
   const base = settings.baseRef ?? prBase ?? lastBuild?.commit;
   const changed = base ? await changedPathsSince(loaded.projectRoot, base) : undefined;
   return decideBuild({
     force: settings.force,
     changes: changed === undefined ? undefined : classifyChanges(changed, loaded.config.flow?.triggers),
     performanceBreaches: performanceBreaches(loaded.config, settings.productionMetrics),
-    ...(base ? { baseDescription: base === lastBuild?.commit ? `the last build (${base.slice(0, 7)})` : base } : {}),
+    ...(base
+      ? { baseDescription: base === lastBuild?.commit ? `the last build (${base.slice(0, 7)})` : base }
+      : {}),
   });
 }
 
@@ -97,7 +104,9 @@ export function performanceBreaches(config: Config, observed: Record<string, num
     const value = observed[metric.id];
     if (value === undefined || metric.goal === undefined) return [];
     const goal = parseGoal(metric.goal, metric.id);
-    return meetsGoal(value, goal) ? [] : [`${metric.id} is ${formatNumber(value)} in production, goal ${metric.goal}`];
+    return meetsGoal(value, goal)
+      ? []
+      : [`${metric.id} is ${formatNumber(value)} in production, goal ${metric.goal}`];
   });
 }
 
@@ -137,7 +146,16 @@ async function buildAndStore(
       stage: 'build-model',
       verdict: 'fail',
       summary: `the training command ${cause}`,
-      checks: [reasons, { id: 'build/train', title: 'Training command', verdict: 'fail', observed: cause, expected: 'exit code 0' }],
+      checks: [
+        reasons,
+        {
+          id: 'build/train',
+          title: 'Training command',
+          verdict: 'fail',
+          observed: cause,
+          expected: 'exit code 0',
+        },
+      ],
       metrics: [],
       section: `**Training failed:** \`${argv.join(' ')}\` ${cause}.\n\nLast lines of its output:\n\n\`\`\`text\n${tail}\n\`\`\``,
       outputs: { 'should-build': 'true' },
@@ -146,14 +164,17 @@ async function buildAndStore(
   const finishedAt = context.now().toISOString();
 
   const artifactPaths = await listFiles(projectRoot, build.model, 'flow.build.model');
-  if (build.metrics) artifactPaths.push(...(await listFiles(projectRoot, build.metrics, 'flow.build.metrics')));
-  if (build.predictions) artifactPaths.push(...(await listFiles(projectRoot, build.predictions, 'flow.build.predictions')));
+  if (build.metrics)
+    artifactPaths.push(...(await listFiles(projectRoot, build.metrics, 'flow.build.metrics')));
+  if (build.predictions)
+    artifactPaths.push(...(await listFiles(projectRoot, build.predictions, 'flow.build.predictions')));
   const files = await digestFiles(projectRoot, artifactPaths);
   const digest = modelDigest(files);
   const metrics = build.metrics ? await readMetrics(projectRoot, build.metrics) : {};
   const dataGlobs = loaded.config.flow?.triggers?.data ?? [];
   const isData = picomatch(dataGlobs.length > 0 ? dataGlobs : ['!**'], { dot: true });
-  const dataFiles = dataGlobs.length > 0 ? (await projectFiles(projectRoot)).filter((file) => isData(file)) : [];
+  const dataFiles =
+    dataGlobs.length > 0 ? (await projectFiles(projectRoot)).filter((file) => isData(file)) : [];
 
   const manifest: ModelManifest = {
     schema: 'mlops-flow/model-manifest@1',
@@ -190,8 +211,18 @@ async function buildAndStore(
   const missed = levels.filter((metric) => metric.verdict === 'fail');
   const checks: Check[] = [
     reasons,
-    { id: 'build/train', title: 'Training command', verdict: 'pass', observed: `exit 0 in ${(training.durationMs / 1000).toFixed(1)} s` },
-    { id: 'build/manifest', title: 'Model manifest', verdict: 'pass', observed: `${files.length} files, ${digest}` },
+    {
+      id: 'build/train',
+      title: 'Training command',
+      verdict: 'pass',
+      observed: `exit 0 in ${(training.durationMs / 1000).toFixed(1)} s`,
+    },
+    {
+      id: 'build/manifest',
+      title: 'Model manifest',
+      verdict: 'pass',
+      observed: `${files.length} files, ${digest}`,
+    },
     {
       id: 'build/store',
       title: 'Long-term storage',
@@ -225,7 +256,10 @@ async function buildAndStore(
       'metrics-json': JSON.stringify(metrics),
     },
     modelDigest: digest,
-    alignment: [...alignmentCells(levels, 'offline'), ...(baseLevels ? alignmentCells(baseLevels, 'base') : [])],
+    alignment: [
+      ...alignmentCells(levels, 'offline'),
+      ...(baseLevels ? alignmentCells(baseLevels, 'base') : []),
+    ],
   };
 }
 
@@ -265,7 +299,12 @@ async function baseMetrics(
   const directory = await mkdtemp(path.join(tmpdir(), 'mlops-flow-base-'));
   try {
     await platform.artifacts.fetch(stored.name, directory);
-    const manifestFile = path.join(directory, '.mlops-flow/builds', stored.modelDigest.replace(/^sha256:/, ''), 'model-manifest.json');
+    const manifestFile = path.join(
+      directory,
+      '.mlops-flow/builds',
+      stored.modelDigest.replace(/^sha256:/, ''),
+      'model-manifest.json',
+    );
     const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as ModelManifest;
     return { metrics: manifest.metrics, commit: stored.commit };
   } catch {

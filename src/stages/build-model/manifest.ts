@@ -17,7 +17,8 @@ export interface ManifestFile {
  * `..`, absolute paths, and symlinks whose target is outside.
  */
 export async function resolveInside(projectRoot: string, relative: string, what: string): Promise<string> {
-  if (path.isAbsolute(relative)) throw new UserError(`${what} "${relative}" is an absolute path: give a path inside the project`);
+  if (path.isAbsolute(relative))
+    throw new UserError(`${what} "${relative}" is an absolute path: give a path inside the project`);
   const absolute = path.resolve(projectRoot, relative);
   const root = await realpath(projectRoot);
   if (!isWithin(path.resolve(projectRoot), absolute)) {

@@ -10,22 +10,33 @@ export function changeArrow(current: number | null, base: number | null | undefi
 }
 
 /** The metrics table: every level, this build against the base build and the goals. */
-export function metricsTable(current: readonly LeveledMetric[], base: readonly LeveledMetric[] | undefined): string {
+export function metricsTable(
+  current: readonly LeveledMetric[],
+  base: readonly LeveledMetric[] | undefined,
+): string {
   const baseById = new Map((base ?? []).map((metric) => [metric.id, metric.value] as const));
   const rows = current.map((metric) => {
-    const value = metric.value === null ? 'n/a' : `${formatNumber(metric.value)}${metric.estimated ? ' (est.)' : ''}`;
+    const value =
+      metric.value === null ? 'n/a' : `${formatNumber(metric.value)}${metric.estimated ? ' (est.)' : ''}`;
     const baseValue = base ? formatNumber(baseById.get(metric.id) ?? null) : '—';
     const status = metric.verdict ? VERDICT_ICONS[metric.verdict] : '⚪';
     return `| ${metric.level} | \`${metric.id}\` | ${value} | ${baseValue} | ${changeArrow(metric.value, baseById.get(metric.id))} | ${metric.goalText ?? '—'} | ${status} |`;
   });
-  return ['| level | metric | this build | base | change | goal | status |', '|---|---|---|---|---|---|---|', ...rows].join('\n');
+  return [
+    '| level | metric | this build | base | change | goal | status |',
+    '|---|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
 }
 
 /**
  * A Mermaid bar chart of the model metrics that live on [0, 1] (precision, recall, AUC…),
  * this build beside the base: GitHub renders it in comments and job summaries, no image needed.
  */
-export function metricsChart(current: readonly LeveledMetric[], base: readonly LeveledMetric[] | undefined): string {
+export function metricsChart(
+  current: readonly LeveledMetric[],
+  base: readonly LeveledMetric[] | undefined,
+): string {
   const unit = current.filter((m) => m.level === 'model' && m.value !== null && m.value >= 0 && m.value <= 1);
   if (unit.length < 2) return '';
   const baseById = new Map((base ?? []).map((metric) => [metric.id, metric.value] as const));

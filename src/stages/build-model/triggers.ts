@@ -41,7 +41,9 @@ export function decideBuild(inputs: DecisionInputs): BuildDecision {
   if (inputs.force) reasons.push('forced by the force input');
   if (inputs.changes === undefined) reasons.push('no earlier build to compare with: first build');
   for (const kind of ['code', 'data', 'config'] as const) {
-    const paths = (inputs.changes ?? []).filter((change) => change.kinds.includes(kind)).map((change) => change.path);
+    const paths = (inputs.changes ?? [])
+      .filter((change) => change.kinds.includes(kind))
+      .map((change) => change.path);
     if (paths.length === 0) continue;
     const listed = paths.slice(0, MAX_LISTED).join(', ');
     const more = paths.length > MAX_LISTED ? ` and ${paths.length - MAX_LISTED} more` : '';

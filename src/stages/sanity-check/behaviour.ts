@@ -26,7 +26,14 @@ export interface BehaviourInputs {
   flipped?: { attribute: string; run: PredictRun }[];
 }
 
-const check = (id: string, title: string, ok: boolean, observed: string, expected: string, detail?: string): Check => ({
+const check = (
+  id: string,
+  title: string,
+  ok: boolean,
+  observed: string,
+  expected: string,
+  detail?: string,
+): Check => ({
   id: `sanity/${id}`,
   title,
   verdict: ok ? 'pass' : 'fail',
@@ -48,16 +55,48 @@ export function behaviourChecks(inputs: BehaviourInputs): Check[] {
   const { sample, first, second, predictionColumn, scoreColumn } = inputs;
   const checks: Check[] = [];
   if (!first.table) {
-    checks.push(check('predict-runs', 'Predict command loads the model and predicts', false, first.failure ?? 'no output', 'exit 0 and a CSV of predictions'));
+    checks.push(
+      check(
+        'predict-runs',
+        'Predict command loads the model and predicts',
+        false,
+        first.failure ?? 'no output',
+        'exit 0 and a CSV of predictions',
+      ),
+    );
     return checks;
   }
   const out = first.table;
-  checks.push(check('predict-runs', 'Predict command loads the model and predicts', true, `${out.rows.length} rows in ${(first.durationMs / 1000).toFixed(2)} s`, 'exit 0'));
-  checks.push(check('row-count', 'One prediction per input row', out.rows.length === sample.rows.length, `${out.rows.length} output rows`, `${sample.rows.length} (the sample's rows)`));
+  checks.push(
+    check(
+      'predict-runs',
+      'Predict command loads the model and predicts',
+      true,
+      `${out.rows.length} rows in ${(first.durationMs / 1000).toFixed(2)} s`,
+      'exit 0',
+    ),
+  );
+  checks.push(
+    check(
+      'row-count',
+      'One prediction per input row',
+      out.rows.length === sample.rows.length,
+      `${out.rows.length} output rows`,
+      `${sample.rows.length} (the sample's rows)`,
+    ),
+  );
 
   const required = [predictionColumn, ...(scoreColumn ? [scoreColumn] : [])];
   const missing = required.filter((column) => !out.columns.includes(column));
-  checks.push(check('columns', 'Declared output columns', missing.length === 0, missing.length === 0 ? required.join(', ') : `missing ${missing.join(', ')}`, required.join(', ')));
+  checks.push(
+    check(
+      'columns',
+      'Declared output columns',
+      missing.length === 0,
+      missing.length === 0 ? required.join(', ') : `missing ${missing.join(', ')}`,
+      required.join(', '),
+    ),
+  );
 
   const bad: string[] = [];
   out.rows.forEach((row, index) => {
@@ -66,32 +105,87 @@ export function behaviourChecks(inputs: BehaviourInputs): Check[] {
       if (value !== undefined && isNonFinite(value)) bad.push(`row ${index + 1} ${column}="${value}"`);
     }
   });
-  checks.push(check('finite', 'No NaN, infinity or empty prediction', bad.length === 0, bad.length === 0 ? 'all finite' : `${bad.length} bad: ${bad.slice(0, 3).join(', ')}`, 'finite numbers'));
+  checks.push(
+    check(
+      'finite',
+      'No NaN, infinity or empty prediction',
+      bad.length === 0,
+      bad.length === 0 ? 'all finite' : `${bad.length} bad: ${bad.slice(0, 3).join(', ')}`,
+      'finite numbers',
+    ),
+  );
 
   if (scoreColumn && out.columns.includes(scoreColumn)) {
     const outside = out.rows
       .map((row, index) => ({ index, value: Number(row[scoreColumn]) }))
       .filter(({ value }) => Number.isFinite(value) && (value < 0 || value > 1));
-    checks.push(check('score-range', 'Scores are probabilities in [0, 1]', outside.length === 0, outside.length === 0 ? 'all within [0, 1]' : `${outside.length} outside, e.g. row ${(outside[0]?.index ?? 0) + 1}: ${outside[0]?.value}`, '0 ≤ score ≤ 1'));
+    checks.push(
+      check(
+        'score-range',
+        'Scores are probabilities in [0, 1]',
+        outside.length === 0,
+        outside.length === 0
+          ? 'all within [0, 1]'
+          : `${outside.length} outside, e.g. row ${(outside[0]?.index ?? 0) + 1}: ${outside[0]?.value}`,
+        '0 ≤ score ≤ 1',
+      ),
+    );
   }
   if (inputs.knownLabels && out.columns.includes(predictionColumn)) {
     const known = new Set(inputs.knownLabels);
-    const unknown = [...new Set(out.rows.map((row) => row[predictionColumn] ?? ''))].filter((label) => !known.has(label));
-    checks.push(check('labels', 'Predicted labels are known labels', unknown.length === 0, unknown.length === 0 ? [...known].join(', ') : `unknown: ${unknown.slice(0, 5).join(', ')}`, [...known].join(', ')));
+    const unknown = [...new Set(out.rows.map((row) => row[predictionColumn] ?? ''))].filter(
+      (label) => !known.has(label),
+    );
+    checks.push(
+      check(
+        'labels',
+        'Predicted labels are known labels',
+        unknown.length === 0,
+        unknown.length === 0 ? [...known].join(', ') : `unknown: ${unknown.slice(0, 5).join(', ')}`,
+        [...known].join(', '),
+      ),
+    );
   }
 
   if (!second.table) {
-    checks.push(check('deterministic', 'Deterministic: two runs, same output', false, second.failure ?? 'the second run gave no output', 'identical output'));
+    checks.push(
+      check(
+        'deterministic',
+        'Deterministic: two runs, same output',
+        false,
+        second.failure ?? 'the second run gave no output',
+        'identical output',
+      ),
+    );
   } else {
     const differing = firstDifference(out, second.table, required);
-    checks.push(check('deterministic', 'Deterministic: two runs, same output', differing === undefined, differing ?? 'identical', 'identical output', differing ? 'Seed every random number generator and avoid time-dependent features.' : undefined));
+    checks.push(
+      check(
+        'deterministic',
+        'Deterministic: two runs, same output',
+        differing === undefined,
+        differing ?? 'identical',
+        'identical output',
+        differing ? 'Seed every random number generator and avoid time-dependent features.' : undefined,
+      ),
+    );
   }
   const perRowMs = first.durationMs / Math.max(1, sample.rows.length);
-  checks.push({ id: 'sanity/latency', title: 'Batch latency per row', verdict: 'pass', observed: `${perRowMs.toFixed(3)} ms/row (${sample.rows.length} rows)` });
+  checks.push({
+    id: 'sanity/latency',
+    title: 'Batch latency per row',
+    verdict: 'pass',
+    observed: `${perRowMs.toFixed(3)} ms/row (${sample.rows.length} rows)`,
+  });
 
   for (const probe of inputs.flipped ?? []) {
     if (!probe.run.table) {
-      checks.push({ id: `sanity/invariance/${probe.attribute}`, title: `Invariance to ${probe.attribute}`, verdict: 'warn', observed: probe.run.failure ?? 'no output' });
+      checks.push({
+        id: `sanity/invariance/${probe.attribute}`,
+        title: `Invariance to ${probe.attribute}`,
+        verdict: 'warn',
+        observed: probe.run.failure ?? 'no output',
+      });
       continue;
     }
     const changed = changedShare(out, probe.run.table, predictionColumn);
@@ -122,7 +216,8 @@ function changedShare(base: Table, flipped: Table, column: string): number {
   const n = Math.min(base.rows.length, flipped.rows.length);
   if (n === 0) return 0;
   let changed = 0;
-  for (let index = 0; index < n; index++) if (base.rows[index]?.[column] !== flipped.rows[index]?.[column]) changed++;
+  for (let index = 0; index < n; index++)
+    if (base.rows[index]?.[column] !== flipped.rows[index]?.[column]) changed++;
   return changed / n;
 }
 
@@ -135,5 +230,8 @@ export function flipAttribute(sample: Table, attribute: string): Table | undefin
   const values = [...new Set(sample.rows.map((row) => row[attribute] ?? ''))].sort();
   if (values.length < 2) return undefined;
   const next = new Map(values.map((value, index) => [value, values[(index + 1) % values.length] as string]));
-  return { columns: sample.columns, rows: sample.rows.map((row) => ({ ...row, [attribute]: next.get(row[attribute] ?? '') ?? '' })) };
+  return {
+    columns: sample.columns,
+    rows: sample.rows.map((row) => ({ ...row, [attribute]: next.get(row[attribute] ?? '') ?? '' })),
+  };
 }

@@ -24,7 +24,9 @@ export const sanityCheck: StageDefinition<SanityCheckSettings> = {
     if (!spec) return result('skip', 'flow.sanity is not configured in mlops.yml', []);
     const digest = context.modelDigest;
     if (!digest) {
-      throw new UserError('no model to check: run build-model first, or pass the model digest (input model-digest)');
+      throw new UserError(
+        'no model to check: run build-model first, or pass the model digest (input model-digest)',
+      );
     }
     const manifest = await loadManifest(context, digest);
     const checks: Check[] = [await checkIntegrity(context.loaded.projectRoot, manifest, digest)];
@@ -62,13 +64,18 @@ function result(
 }
 
 /** The stored manifest; when this job did not build the model, the model is fetched from storage first. */
-async function loadManifest(context: StageContext<SanityCheckSettings>, digest: string): Promise<ModelManifest> {
+async function loadManifest(
+  context: StageContext<SanityCheckSettings>,
+  digest: string,
+): Promise<ModelManifest> {
   const root = context.loaded.projectRoot;
   const relative = path.join('.mlops-flow', 'builds', digest.replace(/^sha256:/, ''), 'model-manifest.json');
   if (!(await stat(path.join(root, relative)).catch(() => undefined))) {
     const name = artifactName(digest);
     if (!(await context.platform.artifacts.has(name))) {
-      throw new UserError(`model ${digest} is neither in this workspace nor in storage: run build-model for it first`);
+      throw new UserError(
+        `model ${digest} is neither in this workspace nor in storage: run build-model for it first`,
+      );
     }
     await context.platform.artifacts.fetch(name, root);
   }
@@ -101,14 +108,23 @@ async function behaviour(context: StageContext<SanityCheckSettings>, spec: Sanit
       );
       if (outcome.spawnError) return { failure: outcome.spawnError, durationMs: outcome.durationMs };
       if (outcome.timedOut) {
-        return { failure: `killed after ${spec.timeout ?? '5m'}: the predict command hung`, durationMs: outcome.durationMs };
+        return {
+          failure: `killed after ${spec.timeout ?? '5m'}: the predict command hung`,
+          durationMs: outcome.durationMs,
+        };
       }
       if (outcome.exitCode !== 0) {
         const last = outcome.tail.slice(-3).join(' / ');
-        return { failure: `exited with ${outcome.exitCode ?? outcome.signal}${last ? `: ${last}` : ''}`, durationMs: outcome.durationMs };
+        return {
+          failure: `exited with ${outcome.exitCode ?? outcome.signal}${last ? `: ${last}` : ''}`,
+          durationMs: outcome.durationMs,
+        };
       }
       try {
-        return { table: await readTable(output, `the predict output (${label})`), durationMs: outcome.durationMs };
+        return {
+          table: await readTable(output, `the predict output (${label})`),
+          durationMs: outcome.durationMs,
+        };
       } catch (error) {
         return { failure: (error as Error).message, durationMs: outcome.durationMs };
       }
@@ -119,7 +135,9 @@ async function behaviour(context: StageContext<SanityCheckSettings>, spec: Sanit
     const second = first.table ? await run('second', samplePath) : first;
     const flipped: { attribute: string; run: PredictRun }[] = [];
     if (first.table) {
-      for (const attribute of fairness?.attributes ?? loaded.config.charter.data?.sensitive_attributes ?? []) {
+      for (const attribute of fairness?.attributes ??
+        loaded.config.charter.data?.sensitive_attributes ??
+        []) {
         const changed = flipAttribute(sample, attribute);
         if (!changed) continue;
         const input = path.join(work, `flip-${attribute.replace(/[^A-Za-z0-9_-]/g, '_')}.csv`);

@@ -8,7 +8,11 @@ import { fileDigest, modelDigest } from '../build-model/manifest.js';
  * Every file the manifest names exists and has the bytes it had when built, and the manifest
  * itself still adds up to the model digest: any tampering fails, naming the file.
  */
-export async function checkIntegrity(projectRoot: string, manifest: ModelManifest, expectedDigest: string): Promise<Check> {
+export async function checkIntegrity(
+  projectRoot: string,
+  manifest: ModelManifest,
+  expectedDigest: string,
+): Promise<Check> {
   const problems: string[] = [];
   if (manifest.modelDigest !== expectedDigest) {
     problems.push(`the manifest names model ${manifest.modelDigest}, not ${expectedDigest}`);
@@ -24,7 +28,9 @@ export async function checkIntegrity(projectRoot: string, manifest: ModelManifes
     }
     const actual = await fileDigest(absolute);
     if (actual.sha256 !== file.sha256) {
-      problems.push(`${file.path} changed since the build (sha256 ${actual.sha256.slice(0, 12)}…, built as ${file.sha256.slice(0, 12)}…)`);
+      problems.push(
+        `${file.path} changed since the build (sha256 ${actual.sha256.slice(0, 12)}…, built as ${file.sha256.slice(0, 12)}…)`,
+      );
     }
   }
   return {

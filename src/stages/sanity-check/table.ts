@@ -47,7 +47,9 @@ export function parseCsv(text: string, file: string): Table {
   const table: Table = { columns: header, rows: [] };
   rows.forEach((values, index) => {
     if (values.length !== header.length) {
-      throw new UserError(`${file}, row ${index + 1}: ${values.length} fields where the header has ${header.length}`);
+      throw new UserError(
+        `${file}, row ${index + 1}: ${values.length} fields where the header has ${header.length}`,
+      );
     }
     table.rows.push(Object.fromEntries(header.map((column, i) => [column, values[i] as string])));
   });
@@ -56,9 +58,12 @@ export function parseCsv(text: string, file: string): Table {
 
 export async function readTable(file: string, shownAs: string): Promise<Table> {
   const buffer = await readFile(file).catch((error: NodeJS.ErrnoException) => {
-    throw new UserError(`cannot read ${shownAs}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
+    throw new UserError(
+      `cannot read ${shownAs}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`,
+    );
   });
-  if (buffer.byteLength > MAX_TABLE_BYTES) throw new UserError(`${shownAs} is larger than 64 MiB: use a smaller sample`);
+  if (buffer.byteLength > MAX_TABLE_BYTES)
+    throw new UserError(`${shownAs} is larger than 64 MiB: use a smaller sample`);
   return parseCsv(buffer.toString('utf8'), shownAs);
 }
 

@@ -1,0 +1,119 @@
+import type { Check } from '../../core/result.js';
+import type { Table } from './behaviour.js';
+
+export interface DataCheckOptions {
+  file: string;
+  label: string;
+  prediction?: string;
+  score?: string;
+  attributes: readonly string[];
+  /** Largest share of empty values allowed in a column the flow reads. */
+  maxNullRate?: number;
+  /** Smallest share of the minority class before the label balance is flagged. */
+  minMinorityShare?: number;
+}
+
+const isEmpty = (value: string | undefined) =>
+  value === undefined || value.trim() === '' || /^(na|nan|null|none)$/i.test(value.trim());
+
+/**
+ * The eval set the metrics are computed on: required columns present, numbers where numbers
+ * are expected, few empty values, both classes present in a sane proportion.
+ */
+export function evalDataChecks(table: Table, options: DataCheckOptions): Check[] {
+  const required = [
+    options.label,
+    ...(options.prediction ? [options.prediction] : []),
+    ...(options.score ? [options.score] : []),
+    ...options.attributes,
+  ];
+  const missing = required.filter((column) => !table.columns.includes(column));
+  const checks: Check[] = [
+    {
+      id: 'data/columns',
+      title: `Eval set has the columns the flow reads`,
+      verdict: missing.length === 0 ? 'pass' : 'fail',
+      observed:
+        missing.length === 0
+          ? `${table.rows.length} rows, ${table.columns.length} columns`
+          : `${options.file} lacks ${missing.join(', ')}`,
+      expected: required.join(', '),
+    },
+  ];
+  if (missing.length > 0 || table.rows.length === 0) {
+    if (table.rows.length === 0)
+      checks.push({ id: 'data/rows', title: 'Eval set has rows', verdict: 'fail', observed: '0 rows' });
+    return checks;
+  }
+
+  const maxNull = options.maxNullRate ?? 0.05;
+  const nullRates = required.map((column) => ({
+    column,
+    rate: table.rows.filter((row) => isEmpty(row[column])).length / table.rows.length,
+  }));
+  const tooEmpty = nullRates.filter(({ column, rate }) =>
+    column === options.label || column === options.prediction ? rate > 0 : rate > maxNull,
+  );
+  checks.push({
+    id: 'data/nulls',
+    title: 'Empty values',
+    verdict: tooEmpty.length === 0 ? 'pass' : 'fail',
+    observed:
+      tooEmpty.length === 0
+        ? 'within limits'
+        : tooEmpty.map(({ column, rate }) => `${column} ${(rate * 100).toFixed(1)}% empty`).join(', '),
+    expected: `no empty label or prediction; ≤ ${(maxNull * 100).toFixed(0)}% empty elsewhere`,
+  });
+
+  const numeric = [...(options.score ? [options.score] : [])];
+  for (const column of numeric) {
+    const index = table.rows.findIndex(
+      (row) => !isEmpty(row[column]) && !Number.isFinite(Number(row[column])),
+    );
+    checks.push({
+      id: `data/type/${column}`,
+      title: `${column} is numeric`,
+      verdict: index < 0 ? 'pass' : 'fail',
+      observed:
+        index < 0
+          ? 'all numeric'
+          : `${options.file}, row ${index + 1}, column ${column}: "${table.rows[index]?.[column]}"`,
+    });
+  }
+
+  const counts = new Map<string, number>();
+  for (const row of table.rows)
+    counts.set(row[options.label] ?? '', (counts.get(row[options.label] ?? '') ?? 0) + 1);
+  const minority = Math.min(...counts.values()) / table.rows.length;
+  const minShare = options.minMinorityShare ?? 0.01;
+  const balance = [...counts.entries()].map(([label, n]) => `${label}: ${n}`).join(', ');
+  checks.push({
+    id: 'data/label-balance',
+    title: 'Label balance',
+    verdict: counts.size < 2 ? 'fail' : minority < minShare ? 'warn' : 'pass',
+    observed: balance,
+    expected: counts.size < 2 ? 'both classes present' : `minority class ≥ ${(minShare * 100).toFixed(0)}%`,
+  });
+  return checks;
+}
+
+/**
+ * Population stability index between a reference and a current distribution over the same
+ * bins: Σ (cur − ref) · ln(cur / ref), with empty bins floored so the logarithm is defined.
+ */
+export function populationStabilityIndex(
+  reference: readonly number[],
+  current: readonly number[],
+  floor = 1e-4,
+): number {
+  const total = (values: readonly number[]) => values.reduce((sum, v) => sum + v, 0);
+  const referenceTotal = total(reference);
+  const currentTotal = total(current);
+  let psi = 0;
+  for (let bin = 0; bin < reference.length; bin++) {
+    const r = Math.max(floor, (reference[bin] ?? 0) / referenceTotal);
+    const c = Math.max(floor, (current[bin] ?? 0) / currentTotal);
+    psi += (c - r) * Math.log(c / r);
+  }
+  return psi;
+}
