@@ -23743,7 +23743,7 @@ async function behaviour(context, spec) {
   const work = await mkdtemp2(path6.join(tmpdir2(), "mlops-flow-sanity-"));
   try {
     const run2 = async (label2, input) => {
-      const output = path6.join(work, `${label2}.out.csv`);
+      const output = path6.join(work, `${label2.replace(/[^A-Za-z0-9_-]+/g, "-")}.out.csv`);
       const argv = commandArgv(spec.predict, {
         model: path6.join(root, build?.model ?? "."),
         input,

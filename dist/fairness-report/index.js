@@ -42866,7 +42866,7 @@ async function behaviour(context, spec) {
   const work = await mkdtemp2(path12.join(tmpdir2(), "mlops-flow-sanity-"));
   try {
     const run = async (label2, input) => {
-      const output = path12.join(work, `${label2}.out.csv`);
+      const output = path12.join(work, `${label2.replace(/[^A-Za-z0-9_-]+/g, "-")}.out.csv`);
       const argv = commandArgv(spec.predict, {
         model: path12.join(root, build?.model ?? "."),
         input,

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { main } from '../../src/cli/main.js';
@@ -22,9 +22,16 @@ export async function runCli(argv: string[], cwd: string): Promise<CliRun> {
   return { code, stdout, stderr };
 }
 
+const created: string[] = [];
+// Each test file runs in its own worker; its temporary projects go when it exits.
+process.once('exit', () => {
+  for (const directory of created) rmSync(directory, { recursive: true, force: true });
+});
+
 /** A fresh temporary project directory holding the given files. */
 export function tempProject(files: Record<string, string | Uint8Array> = {}): string {
   const directory = mkdtempSync(path.join(tmpdir(), 'mlops-flow-test-'));
+  created.push(directory);
   for (const [name, content] of Object.entries(files)) {
     const target = path.join(directory, name);
     writeFileSync(target, content);

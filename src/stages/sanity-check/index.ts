@@ -91,7 +91,7 @@ async function behaviour(context: StageContext<SanityCheckSettings>, spec: Sanit
   const work = await mkdtemp(path.join(tmpdir(), 'mlops-flow-sanity-'));
   try {
     const run = async (label: string, input: string): Promise<PredictRun> => {
-      const output = path.join(work, `${label}.out.csv`);
+      const output = path.join(work, `${label.replace(/[^A-Za-z0-9_-]+/g, '-')}.out.csv`);
       const argv = commandArgv(spec.predict as string, {
         model: path.join(root, build?.model ?? '.'),
         input,

@@ -1,0 +1,171 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { describe, expect, test } from '@jest/globals';
+import { tempProject } from '../helpers/cli.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const example = path.join(root, 'examples/credit-scoring');
+
+/** A copy of the example's code (not its data or model) in a fresh directory. */
+function copyOfExample(): string {
+  const directory = tempProject();
+  for (const entry of ['lib', 'scripts', 'train.mjs', 'predict.mjs', 'server.mjs']) {
+    cpSync(path.join(example, entry), path.join(directory, entry), { recursive: true });
+  }
+  return directory;
+}
+
+function node(cwd: string, ...args: string[]) {
+  const run = spawnSync(process.execPath, args, { cwd, encoding: 'utf8', timeout: 60_000 });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+function readCsv(file: string): Record<string, string>[] {
+  const [header, ...lines] = readFileSync(file, 'utf8').trim().split('\n');
+  const columns = (header ?? '').split(',');
+  return lines.map((line) => Object.fromEntries(line.split(',').map((value, i) => [columns[i], value])));
+}
+
+describe('the credit-scoring example', () => {
+  test('the generator is deterministic and matches the committed data byte for byte', () => {
+    const one = copyOfExample();
+    const two = copyOfExample();
+    expect(node(one, 'scripts/generate-data.mjs', '--out', 'data').code).toBe(0);
+    expect(node(two, 'scripts/generate-data.mjs', '--out', 'data').code).toBe(0);
+    for (const file of ['customers.csv', 'sales.csv', 'credit.csv', 'holdout.csv', 'sample.csv']) {
+      const generated = readFileSync(path.join(one, 'data', file));
+      expect(generated.equals(readFileSync(path.join(two, 'data', file)))).toBe(true);
+      expect(generated.equals(readFileSync(path.join(example, 'data', file)))).toBe(true);
+    }
+  });
+
+  test('training is deterministic and meets the charter goals, computed here from its predictions', () => {
+    const one = copyOfExample();
+    const two = copyOfExample();
+    for (const directory of [one, two]) {
+      cpSync(path.join(example, 'data'), path.join(directory, 'data'), { recursive: true });
+      expect(node(directory, 'train.mjs', '--data', 'data/credit.csv', '--out', 'model/').code).toBe(0);
+    }
+    for (const file of ['model.json', 'metrics.json', 'eval-predictions.csv', 'attributions.csv']) {
+      expect(
+        readFileSync(path.join(one, 'model', file)).equals(readFileSync(path.join(two, 'model', file))),
+      ).toBe(true);
+    }
+    const rows = readCsv(path.join(one, 'model/eval-predictions.csv'));
+    const tp = rows.filter((r) => r.prediction === '1' && r.label === '1').length;
+    const fp = rows.filter((r) => r.prediction === '1' && r.label === '0').length;
+    const fn = rows.filter((r) => r.prediction === '0' && r.label === '1').length;
+    expect(tp / (tp + fp)).toBeGreaterThanOrEqual(0.8);
+    expect(tp / (tp + fn)).toBeGreaterThanOrEqual(0.55);
+    const metrics = JSON.parse(readFileSync(path.join(one, 'model/metrics.json'), 'utf8'));
+    expect(metrics.precision).toBeCloseTo(tp / (tp + fp), 6);
+    expect(metrics.recall).toBeCloseTo(tp / (tp + fn), 6);
+    // The model never reads a sensitive attribute.
+    const model = JSON.parse(readFileSync(path.join(one, 'model/model.json'), 'utf8'));
+    expect(model.features.join(' ')).not.toMatch(/gender|age_band/);
+  });
+
+  test('predict writes one row per input row and fails clearly on a missing column', () => {
+    const directory = copyOfExample();
+    cpSync(path.join(example, 'data'), path.join(directory, 'data'), { recursive: true });
+    node(directory, 'train.mjs', '--data', 'data/credit.csv', '--out', 'model/');
+    const ok = node(
+      directory,
+      'predict.mjs',
+      '--model',
+      'model',
+      '--input',
+      'data/sample.csv',
+      '--output',
+      'out.csv',
+    );
+    expect(ok.code).toBe(0);
+    const rows = readCsv(path.join(directory, 'out.csv'));
+    expect(rows).toHaveLength(readCsv(path.join(directory, 'data/sample.csv')).length);
+    for (const row of rows) {
+      expect(['0', '1']).toContain(row.prediction);
+      expect(Number(row.score)).toBeGreaterThanOrEqual(0);
+      expect(Number(row.score)).toBeLessThanOrEqual(1);
+    }
+    const broken = node(
+      directory,
+      'predict.mjs',
+      '--model',
+      'model',
+      '--input',
+      'data/sales.csv',
+      '--output',
+      'x.csv',
+    );
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/data\/sales.csv lacks the columns the model needs: tenure_months/);
+  });
+
+  test('the server predicts as predict.mjs does, exposes metrics by variant and stops on SIGTERM', async () => {
+    const directory = copyOfExample();
+    cpSync(path.join(example, 'data'), path.join(directory, 'data'), { recursive: true });
+    node(directory, 'train.mjs', '--data', 'data/credit.csv', '--out', 'model/');
+    node(directory, 'predict.mjs', '--model', 'model', '--input', 'data/sample.csv', '--output', 'out.csv');
+    const batch = readCsv(path.join(directory, 'out.csv')).slice(0, 20);
+    const server = spawn(
+      process.execPath,
+      ['server.mjs', '--model', 'model', '--port', '0', '--variant', 'canary'],
+      { cwd: directory },
+    );
+    try {
+      const lines = createInterface({ input: server.stdout });
+      const first = await new Promise<string>((resolve) => lines.once('line', resolve));
+      const base = JSON.parse(first).listening as string;
+      expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const response = await fetch(`${base}/predict`, {
+        method: 'POST',
+        body: JSON.stringify({ instances: batch }),
+      });
+      const { predictions } = (await response.json()) as {
+        predictions: { prediction: number; score: number }[];
+      };
+      expect(predictions.map((p) => String(p.prediction))).toEqual(batch.map((row) => row.prediction));
+      predictions.forEach((p, i) => expect(p.score).toBeCloseTo(Number(batch[i]?.score), 6));
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      const bad = await fetch(`${base}/predict`, { method: 'POST', body: '{"tenure_months": 3}' });
+      expect(bad.status).toBe(400);
+      const metrics = await (await fetch(`${base}/metrics`)).text();
+      expect(metrics).toContain('http_requests_total{variant="canary",path="/predict",code="200"} 1');
+      expect(metrics).toContain('http_requests_total{variant="canary",path="/predict",code="400"} 1');
+      expect(metrics).toMatch(
+        /http_request_duration_seconds_bucket\{variant="canary",path="\/predict",le="\+Inf"\} 2/,
+      );
+      expect(metrics).toMatch(/http_request_duration_seconds_count\{variant="canary",path="\/predict"\} 2/);
+    } finally {
+      server.kill('SIGTERM');
+    }
+    const code = await new Promise<number | null>((resolve) =>
+      server.once('exit', (exitCode) => resolve(exitCode)),
+    );
+    expect(code).toBe(0);
+  });
+});
+
+test('the demo runs the whole flow on the example, end to end', () => {
+  const directory = tempProject();
+  cpSync(example, directory, {
+    recursive: true,
+    filter: (source) => !/[/\\](model|\.mlops-flow)$/.test(source),
+  });
+  spawnSync('git', ['init', '-q'], { cwd: directory });
+  const run = spawnSync(process.execPath, [path.join(root, 'dist/cli/index.js'), 'run'], {
+    cwd: directory,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  expect(run.stderr).toMatch(/\[1\/6\] ▶ validate-charter\n {2}PASS/);
+  expect(run.stderr).toMatch(/▶ build-model[\s\S]*PASS: built sha256:/);
+  expect(run.stderr).toMatch(/▶ sanity-check[\s\S]*PASS: \d+ checks/);
+  expect(run.status).toBe(0);
+  const comment = readFileSync(path.join(directory, '.mlops-flow/comment.md'), 'utf8');
+  expect(comment).toContain('✅ Charter → ✅ Build → ✅ Sanity');
+  expect(comment).toMatch(/\| business \| `bad_debt_avoided_usd` \| ≥ 400,000 \| [\d,]+ \(est\.\) \|/);
+  expect(run.stderr).toContain('PR comment: .mlops-flow/comment.md');
+});
