@@ -133,7 +133,8 @@ export interface Approval {
 }
 
 export interface ApprovalPort {
-  protection(environment: string): Promise<EnvironmentProtection>;
+  /** The environment's protection rules; undefined where the platform cannot know them (locally). */
+  protection(environment: string): Promise<EnvironmentProtection | undefined>;
   approvals(environment: string): Promise<Approval[]>;
 }
 

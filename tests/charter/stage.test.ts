@@ -19,10 +19,7 @@ async function run(text: string, protection?: EnvironmentProtection) {
     projectRoot: directory,
     stderr: { write: () => true },
   });
-  if (protection) {
-    platform.context.platform = 'github';
-    platform.approvals.protection = async () => protection;
-  }
+  if (protection) platform.approvals.protection = async () => protection;
   return validateCharter.run({
     loaded,
     settings: { resolveHandles: true },

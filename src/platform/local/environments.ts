@@ -43,9 +43,9 @@ export class LocalEnvironments implements DeploymentPort, ApprovalPort {
     await this.append('deployments.jsonl', { id, state, ...links, time: new Date().toISOString() });
   }
 
-  async protection(environment: string): Promise<EnvironmentProtection> {
-    void environment;
-    return { exists: true, requiredReviewers: [], waitTimerMinutes: 0 };
+  /** A laptop has no protection rules: the approval itself is the gate (`mlops-flow approve`). */
+  async protection(): Promise<EnvironmentProtection | undefined> {
+    return undefined;
   }
 
   async approvals(environment: string): Promise<Approval[]> {

@@ -51,7 +51,12 @@ export function parseCsv(text: string, file: string): Table {
         `${file}, row ${index + 1}: ${values.length} fields where the header has ${header.length}`,
       );
     }
-    table.rows.push(Object.fromEntries(header.map((column, i) => [column, values[i] as string])));
+    // A repeated column name (COMPAS has two) refers to its first occurrence.
+    const row: Record<string, string> = {};
+    header.forEach((column, i) => {
+      if (!(column in row)) row[column] = values[i] as string;
+    });
+    table.rows.push(row);
   });
   return table;
 }

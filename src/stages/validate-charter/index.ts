@@ -72,15 +72,15 @@ async function manualGate(environment: string | undefined, platform: Platform): 
   const title = 'Manual approval before production';
   if (!environment)
     return { id: 'charter/manual-gate', title, verdict: 'skip', observed: 'no canary configured' };
-  if (platform.context.platform !== 'github') {
+  const protection = await platform.approvals.protection(environment);
+  if (!protection) {
     return {
       id: 'charter/manual-gate',
       title,
       verdict: 'pass',
-      observed: `locally: \`mlops-flow approve ${environment}\` records the approval`,
+      observed: `no protection rules here: \`mlops-flow approve ${environment}\` records the approval`,
     };
   }
-  const protection = await platform.approvals.protection(environment);
   if (!protection.exists) {
     return {
       id: 'charter/manual-gate',
