@@ -11,7 +11,11 @@ export interface Confusion {
   fn: number;
 }
 
-export function confusion(labels: ArrayLike<number>, predictions: ArrayLike<number>, indices?: ArrayLike<number>): Confusion {
+export function confusion(
+  labels: ArrayLike<number>,
+  predictions: ArrayLike<number>,
+  indices?: ArrayLike<number>,
+): Confusion {
   const counts = { tp: 0, fp: 0, tn: 0, fn: 0 };
   const n = indices ? indices.length : labels.length;
   for (let k = 0; k < n; k++) {
@@ -48,13 +52,17 @@ export const PROPORTION_OF: Record<string, (c: Confusion) => { successes: number
  * trapezoidal ROC curve, which equals the Mann-Whitney statistic with ties counted as halves.
  * Undefined (null) when only one class is present.
  */
-export function rocAuc(labels: ArrayLike<number>, scores: ArrayLike<number>, indices?: ArrayLike<number>): number | null {
+export function rocAuc(
+  labels: ArrayLike<number>,
+  scores: ArrayLike<number>,
+  indices?: ArrayLike<number>,
+): number | null {
   const n = indices ? indices.length : labels.length;
   const order = Array.from({ length: n }, (_, k) => (indices ? (indices[k] as number) : k));
   order.sort((a, b) => (scores[a] as number) - (scores[b] as number));
   let positives = 0;
   let rankSum = 0;
-  for (let start = 0; start < n; ) {
+  for (let start = 0; start < n;) {
     let end = start;
     while (end < n && scores[order[end] as number] === scores[order[start] as number]) end++;
     const averageRank = (start + 1 + end) / 2;
@@ -74,7 +82,11 @@ export function rocAuc(labels: ArrayLike<number>, scores: ArrayLike<number>, ind
 /** sklearn ≥ 1.5 clips probabilities to [eps, 1 − eps] with eps the float64 machine epsilon. */
 const EPSILON = 2.220446049250313e-16;
 
-export function logLoss(labels: ArrayLike<number>, scores: ArrayLike<number>, indices?: ArrayLike<number>): number {
+export function logLoss(
+  labels: ArrayLike<number>,
+  scores: ArrayLike<number>,
+  indices?: ArrayLike<number>,
+): number {
   const n = indices ? indices.length : labels.length;
   let total = 0;
   for (let k = 0; k < n; k++) {
@@ -85,7 +97,11 @@ export function logLoss(labels: ArrayLike<number>, scores: ArrayLike<number>, in
   return total / n;
 }
 
-export function brierScore(labels: ArrayLike<number>, scores: ArrayLike<number>, indices?: ArrayLike<number>): number {
+export function brierScore(
+  labels: ArrayLike<number>,
+  scores: ArrayLike<number>,
+  indices?: ArrayLike<number>,
+): number {
   const n = indices ? indices.length : labels.length;
   let total = 0;
   for (let k = 0; k < n; k++) {
@@ -132,7 +148,10 @@ export interface BinaryPredictions {
 }
 
 /** Every classification metric of a set of predictions (optionally on a resample of rows). */
-export function classificationMetrics(data: BinaryPredictions, indices?: ArrayLike<number>): Record<string, number | null> {
+export function classificationMetrics(
+  data: BinaryPredictions,
+  indices?: ArrayLike<number>,
+): Record<string, number | null> {
   const counts = confusion(data.labels, data.predictions, indices);
   const metrics: Record<string, number | null> = {
     accuracy: accuracy(counts),

@@ -97,8 +97,8 @@ export interface ArtifactPort {
   has(name: string): Promise<boolean>;
   /** Downloads a stored bundle into `destination`; returns the directory holding its files. */
   fetch(name: string, destination: string): Promise<string>;
-  /** The newest model stored from a branch, for comparisons with the base. */
-  latestOnBranch(branch: string): Promise<StoredModel | undefined>;
+  /** The newest model stored from a branch (other than `excluding`), for comparisons with the base. */
+  latestOnBranch(branch: string, options?: { excluding?: string }): Promise<StoredModel | undefined>;
 }
 
 export type DeploymentState = 'queued' | 'in_progress' | 'success' | 'failure' | 'error' | 'inactive';

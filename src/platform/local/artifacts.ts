@@ -75,11 +75,12 @@ export class LocalArtifactStore implements ArtifactPort {
     return destination;
   }
 
-  async latestOnBranch(branch: string): Promise<StoredModel | undefined> {
+  async latestOnBranch(branch: string, options: { excluding?: string } = {}): Promise<StoredModel | undefined> {
     const names = await readdir(this.models).catch(() => [] as string[]);
     let latest: StoredModel | undefined;
     for (const name of names.filter((n) => n.endsWith('.json'))) {
       const entry = JSON.parse(await readFile(path.join(this.models, name), 'utf8')) as StoredEntry;
+      if (entry.modelDigest === options.excluding) continue;
       if (entry.branch === branch && (!latest || entry.storedAt > latest.storedAt)) {
         latest = {
           name: entry.name,

@@ -1,7 +1,19 @@
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { worstVerdict, VERDICT_ICONS, type Check, type StageResult } from '../../core/result.js';
+import { alignmentCells, deriveLevels } from '../../alignment/derive.js';
+import {
+  worstVerdict,
+  VERDICT_ICONS,
+  type AlignmentCell,
+  type Check,
+  type MetricValue,
+  type StageResult,
+  type Verdict,
+} from '../../core/result.js';
+import { classificationMetrics, type BinaryPredictions } from '../../metrics/binary-metrics.js';
+import { evalDataChecks } from './data-checks.js';
+import { baselineCheck, binaryPredictions, goalChecks, regressionChecks } from './model-quality.js';
 import type { SanitySpec } from '../../config/types.js';
 import { commandArgv } from '../../exec/words.js';
 import { parseDuration, runCommand } from '../../exec/run-command.js';
@@ -34,15 +46,177 @@ export const sanityCheck: StageDefinition<SanityCheckSettings> = {
       return result('fail', `model ${digest.slice(0, 19)}… does not match its manifest`, checks, digest);
     }
     if (spec.predict && spec.sample) checks.push(...(await behaviour(context, spec)));
+    const quality = await modelQuality(context, spec, digest);
+    checks.push(...quality.checks);
     const verdict = worstVerdict(checks.map((check) => check.verdict));
     const failed = checks.filter((check) => check.verdict === 'fail');
     const summary =
       failed.length === 0
         ? `${checks.length} checks on ${digest.slice(0, 19)}…: ${verdict}`
         : `failed: ${failed.map((check) => `${check.title} (${check.observed})`).join('; ')}`;
-    return result(verdict, summary, checks, digest);
+    return {
+      ...result(verdict, summary, checks, digest),
+      metrics: quality.metrics,
+      alignment: quality.alignment,
+    };
   },
 };
+
+/**
+ * The eval predictions the build wrote: data checks, model-level goals with intervals, the
+ * majority-class baseline and regression against the base branch's model on the same rows.
+ */
+async function modelQuality(
+  context: StageContext<SanityCheckSettings>,
+  spec: SanitySpec,
+  digest: string,
+): Promise<{ checks: Check[]; metrics: MetricValue[]; alignment: AlignmentCell[] }> {
+  const { loaded } = context;
+  const predictionsFile = loaded.config.flow?.build?.predictions;
+  if (!predictionsFile) {
+    return {
+      checks: [
+        {
+          id: 'sanity/goals',
+          title: 'Metric goals',
+          verdict: 'skip',
+          observed: 'flow.build.predictions is not set: no eval predictions to judge',
+        },
+      ],
+      metrics: [],
+      alignment: [],
+    };
+  }
+  const fairness = loaded.config.flow?.fairness;
+  const columns = {
+    label: fairness?.label ?? 'label',
+    prediction: fairness?.prediction ?? 'prediction',
+    ...(fairness?.score ? { score: fairness.score } : {}),
+  };
+  const table = await readTable(path.join(loaded.projectRoot, predictionsFile), predictionsFile);
+  const checks = evalDataChecks(table, {
+    file: predictionsFile,
+    ...columns,
+    attributes: fairness?.attributes ?? [],
+  });
+  if (checks.some((check) => check.verdict === 'fail')) return { checks, metrics: [], alignment: [] };
+  const data = binaryPredictions(table, predictionsFile, columns);
+  const goals = goalChecks(loaded.config, data);
+  checks.push(...goals.checks);
+  const primary = loaded.config.charter.metrics?.model?.[0]?.id ?? 'accuracy';
+  checks.push(baselineCheck(data, primary));
+  checks.push(...(await regression(context, spec, digest, table, data, columns)));
+  const measured = Object.fromEntries(goals.metrics.map((m) => [m.id, m.value as number]));
+  const levels = deriveLevels(loaded.config, { ...numericMetrics(data), ...measured });
+  const judged = new Map(goals.metrics.map((m) => [m.id, m.verdict] as const));
+  const alignment = alignmentCells(levels, 'offline').map((cell) =>
+    judged.get(cell.metric) ? { ...cell, verdict: judged.get(cell.metric) as Verdict } : cell,
+  );
+  return { checks, metrics: goals.metrics, alignment };
+}
+
+function numericMetrics(data: BinaryPredictions): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(classificationMetrics(data)).filter(
+      (entry): entry is [string, number] => typeof entry[1] === 'number',
+    ),
+  );
+}
+
+/** The base branch's model, re-run through its own predict command on this build's eval rows. */
+async function regression(
+  context: StageContext<SanityCheckSettings>,
+  spec: SanitySpec,
+  digest: string,
+  table: Table,
+  current: BinaryPredictions,
+  columns: { label: string; prediction: string; score?: string },
+): Promise<Check[]> {
+  const limits = spec.max_regression ?? {};
+  if (Object.keys(limits).length === 0) return [];
+  const { platform, loaded } = context;
+  const branch = platform.context.baseRef ?? platform.context.branch;
+  const base = await baseModel(context, digest, branch);
+  if (!base) {
+    return [
+      {
+        id: 'sanity/regression',
+        title: 'Regression against the base model',
+        verdict: 'pass',
+        observed: `no earlier model stored for ${branch}: nothing to compare with`,
+      },
+    ];
+  }
+  if (!spec.predict) {
+    return [
+      {
+        id: 'sanity/regression',
+        title: 'Regression against the base model',
+        verdict: 'inconclusive',
+        observed: 'flow.sanity.predict is not set: the base model cannot be run on these rows',
+      },
+    ];
+  }
+  const work = await mkdtemp(path.join(tmpdir(), 'mlops-flow-base-'));
+  try {
+    await platform.artifacts.fetch(base.name, work);
+    const input = path.join(work, 'eval-input.csv');
+    await writeFile(input, formatCsv(table));
+    const output = path.join(work, 'base-predictions.csv');
+    const argv = commandArgv(spec.predict, {
+      model: path.join(work, loaded.config.flow?.build?.model ?? '.'),
+      input,
+      output,
+    });
+    const outcome = await runCommand({
+      argv,
+      cwd: loaded.projectRoot,
+      env: platform.context.commandEnvironment,
+      timeoutMs: parseDuration(spec.timeout, DEFAULT_PREDICT_TIMEOUT_MS),
+    });
+    if (outcome.exitCode !== 0) {
+      return [
+        {
+          id: 'sanity/regression',
+          title: 'Regression against the base model',
+          verdict: 'inconclusive',
+          observed: `the base model's predict command failed: ${outcome.spawnError ?? outcome.tail.slice(-2).join(' / ')}`,
+        },
+      ];
+    }
+    const predicted = await readTable(output, "the base model's predictions");
+    if (predicted.rows.length !== table.rows.length) {
+      return [
+        {
+          id: 'sanity/regression',
+          title: 'Regression against the base model',
+          verdict: 'inconclusive',
+          observed: `the base model returned ${predicted.rows.length} rows for ${table.rows.length}`,
+        },
+      ];
+    }
+    const merged: Table = {
+      columns: table.columns,
+      rows: table.rows.map((row, i) => ({
+        ...row,
+        [columns.prediction]: predicted.rows[i]?.[columns.prediction] ?? '',
+        ...(columns.score ? { [columns.score]: predicted.rows[i]?.[columns.score] ?? '' } : {}),
+      })),
+    };
+    const baseData = binaryPredictions(merged, "the base model's predictions", columns);
+    return regressionChecks(current, baseData, limits).map((check) => ({
+      ...check,
+      detail: `base: ${base.modelDigest.slice(0, 19)}… from ${base.commit.slice(0, 7)}`,
+    }));
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+async function baseModel(context: StageContext<SanityCheckSettings>, digest: string, branch: string) {
+  const latest = await context.platform.artifacts.latestOnBranch(branch, { excluding: digest });
+  return latest;
+}
 
 function result(
   verdict: StageResult['verdict'],
