@@ -109,7 +109,8 @@ describe("scikit-learn's edge cases", () => {
 
 test('the bootstrap is reproducible and brackets the statistic', () => {
   const values = Array.from({ length: 500 }, (_, i) => (i % 7) / 7);
-  const mean = (indices: Uint32Array) => indices.reduce((sum, i) => sum + (values[i] as number), 0) / indices.length;
+  const mean = (indices: Uint32Array) =>
+    indices.reduce((sum, i) => sum + (values[i] as number), 0) / indices.length;
   const first = bootstrapInterval(values.length, mean, { seed: 1 });
   expect(bootstrapInterval(values.length, mean, { seed: 1 })).toEqual(first);
   const overall = values.reduce((a, b) => a + b, 0) / values.length;

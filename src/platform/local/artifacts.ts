@@ -75,7 +75,10 @@ export class LocalArtifactStore implements ArtifactPort {
     return destination;
   }
 
-  async latestOnBranch(branch: string, options: { excluding?: string } = {}): Promise<StoredModel | undefined> {
+  async latestOnBranch(
+    branch: string,
+    options: { excluding?: string } = {},
+  ): Promise<StoredModel | undefined> {
     const names = await readdir(this.models).catch(() => [] as string[]);
     let latest: StoredModel | undefined;
     for (const name of names.filter((n) => n.endsWith('.json'))) {
