@@ -42676,11 +42676,61 @@ function evalDataChecks(table, options) {
   });
   return checks;
 }
-var isEmpty;
+function populationStabilityIndex(reference, current, floor = 1e-4) {
+  const total = (values) => values.reduce((sum, v2) => sum + v2, 0);
+  const referenceTotal = total(reference);
+  const currentTotal = total(current);
+  let psi = 0;
+  for (let bin = 0; bin < reference.length; bin++) {
+    const r2 = Math.max(floor, (reference[bin] ?? 0) / referenceTotal);
+    const c3 = Math.max(floor, (current[bin] ?? 0) / currentTotal);
+    psi += (c3 - r2) * Math.log(c3 / r2);
+  }
+  return psi;
+}
+function binOf(value, edges) {
+  let bin = 0;
+  while (bin < edges.length && value >= edges[bin]) bin++;
+  return bin;
+}
+function driftChecks(table, stats, file) {
+  const checks = [];
+  for (const [feature, reference] of Object.entries(stats.features)) {
+    if (!table.columns.includes(feature)) continue;
+    let expected;
+    let observed;
+    if ("edges" in reference) {
+      expected = reference.counts;
+      observed = new Array(reference.counts.length).fill(0);
+      for (const row of table.rows) {
+        const value = Number(row[feature]);
+        if (!Number.isFinite(value)) continue;
+        const bin = Math.min(binOf(value, reference.edges), observed.length - 1);
+        observed[bin] = observed[bin] + 1;
+      }
+    } else {
+      const categories = Object.keys(reference.categories);
+      expected = categories.map((category) => reference.categories[category]);
+      observed = categories.map((category) => table.rows.filter((row) => row[feature] === category).length);
+    }
+    const psi = populationStabilityIndex(expected, observed);
+    checks.push({
+      id: `data/drift/${feature}`,
+      title: `Drift of ${feature} from the training data`,
+      verdict: psi > PSI_FAIL ? "fail" : psi > PSI_WARN ? "warn" : "pass",
+      observed: `PSI ${psi.toFixed(3)} on ${file}`,
+      expected: `PSI ≤ ${PSI_WARN} (fail above ${PSI_FAIL})`
+    });
+  }
+  return checks;
+}
+var isEmpty, PSI_WARN, PSI_FAIL;
 var init_data_checks = __esm({
   "src/stages/sanity-check/data-checks.ts"() {
     "use strict";
     isEmpty = (value) => value === void 0 || value.trim() === "" || /^(na|nan|null|none)$/i.test(value.trim());
+    PSI_WARN = 0.1;
+    PSI_FAIL = 0.25;
   }
 });
 
@@ -43239,7 +43289,7 @@ var init_table = __esm({
 import { mkdtemp as mkdtemp2, readFile as readFile7, rm as rm3, stat as stat6, writeFile as writeFile3 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
 import path12 from "node:path";
-async function modelQuality(context, spec, digest) {
+async function modelQuality(context, spec, digest, manifest) {
   const { loaded } = context;
   const predictionsFile = loaded.config.flow?.build?.predictions;
   if (!predictionsFile) {
@@ -43269,6 +43319,8 @@ async function modelQuality(context, spec, digest) {
     attributes: fairness?.attributes ?? []
   });
   if (checks.some((check2) => check2.verdict === "fail")) return { checks, metrics: [], alignment: [] };
+  const stats = await trainingStats(loaded.projectRoot, manifest);
+  if (stats) checks.push(...driftChecks(table, stats, predictionsFile));
   const data = binaryPredictions(table, predictionsFile, columns);
   const goals = goalChecks(loaded.config, data);
   checks.push(...goals.checks);
@@ -43282,6 +43334,15 @@ async function modelQuality(context, spec, digest) {
     (cell) => judged.get(cell.metric) ? { ...cell, verdict: judged.get(cell.metric) } : cell
   );
   return { checks, metrics: goals.metrics, alignment };
+}
+async function trainingStats(projectRoot, manifest) {
+  const file = manifest.files.find((entry) => path12.basename(entry.path) === "training-stats.json");
+  if (!file) return void 0;
+  try {
+    return JSON.parse(await readFile7(path12.join(projectRoot, file.path), "utf8"));
+  } catch (error2) {
+    throw new UserError(`${file.path} is not valid JSON: ${error2.message}`);
+  }
 }
 function numericMetrics(data) {
   return Object.fromEntries(
@@ -43469,7 +43530,9 @@ async function behaviour(context, spec) {
       second,
       predictionColumn: fairness?.prediction ?? "prediction",
       ...fairness?.score ? { scoreColumn: fairness.score } : {},
-      flipped
+      flipped,
+      // A binary classifier predicts the labels 0 and 1 and nothing else.
+      knownLabels: ["0", "1"]
     });
   } finally {
     await rm3(work, { recursive: true, force: true });
@@ -43518,7 +43581,7 @@ var init_sanity_check = __esm({
           return result("fail", `model ${digest.slice(0, 19)}… does not match its manifest`, checks, digest);
         }
         if (spec.predict && spec.sample) checks.push(...await behaviour(context, spec));
-        const quality = await modelQuality(context, spec, digest);
+        const quality = await modelQuality(context, spec, digest, manifest);
         checks.push(...quality.checks);
         const verdict = worstVerdict(checks.map((check2) => check2.verdict));
         const failed = checks.filter((check2) => check2.verdict === "fail");

@@ -149,6 +149,28 @@ writeCsv(
     ...Object.fromEntries(attributions(model, e.row).map((a, i) => [names[i], fixed(a)])),
   })),
 );
+// Training-data statistics, stored with the model so sanity-check can measure drift (PSI) of
+// new data: per numeric feature, decile edges and counts; per category, counts.
+const stats = { features: {} };
+for (const feature of NUMERIC_FEATURES) {
+  const sorted = trainRows.map((r) => Number(r[feature])).sort((a, b) => a - b);
+  const edges = [
+    ...new Set([1, 2, 3, 4, 5, 6, 7, 8, 9].map((d) => sorted[Math.floor((d * sorted.length) / 10)])),
+  ];
+  const counts = new Array(edges.length + 1).fill(0);
+  for (const value of sorted) {
+    let bin = 0;
+    while (bin < edges.length && value >= edges[bin]) bin++;
+    counts[bin]++;
+  }
+  stats.features[feature] = { edges, counts };
+}
+for (const feature of ['employment', 'region']) {
+  const categories = {};
+  for (const row of trainRows) categories[row[feature]] = (categories[row[feature]] ?? 0) + 1;
+  stats.features[feature] = { categories: Object.fromEntries(Object.entries(categories).sort()) };
+}
+writeFileSync(path.join(values.out, 'training-stats.json'), JSON.stringify(stats, null, 2) + '\n');
 console.log(
   `precision ${metrics.precision} recall ${metrics.recall} auc ${metrics.roc_auc} on ${metrics.n_eval} eval rows (threshold ${model.threshold})`,
 );

@@ -7,7 +7,11 @@ import {
   measure,
   regressionChecks,
 } from '../../src/stages/sanity-check/model-quality.js';
-import { evalDataChecks, populationStabilityIndex } from '../../src/stages/sanity-check/data-checks.js';
+import {
+  driftChecks,
+  evalDataChecks,
+  populationStabilityIndex,
+} from '../../src/stages/sanity-check/data-checks.js';
 import { commitAll, writeFiles } from '../helpers/git.js';
 import { recordCharterPassed, runInProject, tinyProject, TINY_CONFIG } from '../helpers/tiny-project.js';
 
@@ -187,4 +191,31 @@ describe('the pieces', () => {
       12,
     );
   });
+});
+
+test('drift: a shifted feature fails, a stable one passes, categories count too', () => {
+  const stats = {
+    features: {
+      income: { edges: [25, 50, 75], counts: [25, 25, 25, 25] },
+      region: { categories: { north: 50, south: 50 } },
+    },
+  };
+  const stable = {
+    columns: ['income', 'region'],
+    rows: Array.from({ length: 100 }, (_, i) => ({ income: String(i), region: i % 2 ? 'north' : 'south' })),
+  };
+  const shifted = {
+    columns: ['income', 'region'],
+    rows: Array.from({ length: 100 }, (_, i) => ({
+      income: String(60 + (i % 40)),
+      region: i % 10 ? 'north' : 'south',
+    })),
+  };
+  expect(driftChecks(stable, stats, 'eval.csv').map((c) => c.verdict)).toEqual(['pass', 'pass']);
+  const drifted = driftChecks(shifted, stats, 'eval.csv');
+  expect(drifted.map((c) => [c.id, c.verdict])).toEqual([
+    ['data/drift/income', 'fail'],
+    ['data/drift/region', 'fail'],
+  ]);
+  expect(drifted[0]?.observed).toMatch(/^PSI \d+\.\d{3} on eval\.csv$/);
 });

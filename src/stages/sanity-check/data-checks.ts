@@ -117,3 +117,57 @@ export function populationStabilityIndex(
   }
   return psi;
 }
+
+/**
+ * Training-data statistics a training command may write next to the model
+ * (`training-stats.json`): per numeric feature, bin edges and counts; per categorical feature,
+ * counts by category.
+ */
+export interface TrainingStats {
+  features: Record<string, { edges: number[]; counts: number[] } | { categories: Record<string, number> }>;
+}
+
+/** Conventional PSI thresholds: below 0.1 stable, 0.1–0.25 a shift worth a look, above 0.25 drift. */
+export const PSI_WARN = 0.1;
+export const PSI_FAIL = 0.25;
+
+/** Which of `edges.length + 1` bins a value falls in (below the first edge: bin 0). */
+function binOf(value: number, edges: readonly number[]): number {
+  let bin = 0;
+  while (bin < edges.length && value >= (edges[bin] as number)) bin++;
+  return bin;
+}
+
+/** Per-feature drift of the eval set from the training data, as a population stability index. */
+export function driftChecks(table: Table, stats: TrainingStats, file: string): Check[] {
+  const checks: Check[] = [];
+  for (const [feature, reference] of Object.entries(stats.features)) {
+    if (!table.columns.includes(feature)) continue;
+    let expected: number[];
+    let observed: number[];
+    if ('edges' in reference) {
+      expected = reference.counts;
+      observed = new Array(reference.counts.length).fill(0);
+      for (const row of table.rows) {
+        const value = Number(row[feature]);
+        if (!Number.isFinite(value)) continue;
+        // counts has one entry per interval between edges plus the two open ends.
+        const bin = Math.min(binOf(value, reference.edges), observed.length - 1);
+        observed[bin] = (observed[bin] as number) + 1;
+      }
+    } else {
+      const categories = Object.keys(reference.categories);
+      expected = categories.map((category) => reference.categories[category] as number);
+      observed = categories.map((category) => table.rows.filter((row) => row[feature] === category).length);
+    }
+    const psi = populationStabilityIndex(expected, observed);
+    checks.push({
+      id: `data/drift/${feature}`,
+      title: `Drift of ${feature} from the training data`,
+      verdict: psi > PSI_FAIL ? 'fail' : psi > PSI_WARN ? 'warn' : 'pass',
+      observed: `PSI ${psi.toFixed(3)} on ${file}`,
+      expected: `PSI ≤ ${PSI_WARN} (fail above ${PSI_FAIL})`,
+    });
+  }
+  return checks;
+}

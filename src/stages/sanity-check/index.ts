@@ -12,7 +12,7 @@ import {
   type Verdict,
 } from '../../core/result.js';
 import { classificationMetrics, type BinaryPredictions } from '../../metrics/binary-metrics.js';
-import { evalDataChecks } from './data-checks.js';
+import { driftChecks, evalDataChecks, type TrainingStats } from './data-checks.js';
 import { baselineCheck, binaryPredictions, goalChecks, regressionChecks } from './model-quality.js';
 import type { SanitySpec } from '../../config/types.js';
 import { commandArgv } from '../../exec/words.js';
@@ -46,7 +46,7 @@ export const sanityCheck: StageDefinition<SanityCheckSettings> = {
       return result('fail', `model ${digest.slice(0, 19)}… does not match its manifest`, checks, digest);
     }
     if (spec.predict && spec.sample) checks.push(...(await behaviour(context, spec)));
-    const quality = await modelQuality(context, spec, digest);
+    const quality = await modelQuality(context, spec, digest, manifest);
     checks.push(...quality.checks);
     const verdict = worstVerdict(checks.map((check) => check.verdict));
     const failed = checks.filter((check) => check.verdict === 'fail');
@@ -70,6 +70,7 @@ async function modelQuality(
   context: StageContext<SanityCheckSettings>,
   spec: SanitySpec,
   digest: string,
+  manifest: ModelManifest,
 ): Promise<{ checks: Check[]; metrics: MetricValue[]; alignment: AlignmentCell[] }> {
   const { loaded } = context;
   const predictionsFile = loaded.config.flow?.build?.predictions;
@@ -100,6 +101,8 @@ async function modelQuality(
     attributes: fairness?.attributes ?? [],
   });
   if (checks.some((check) => check.verdict === 'fail')) return { checks, metrics: [], alignment: [] };
+  const stats = await trainingStats(loaded.projectRoot, manifest);
+  if (stats) checks.push(...driftChecks(table, stats, predictionsFile));
   const data = binaryPredictions(table, predictionsFile, columns);
   const goals = goalChecks(loaded.config, data);
   checks.push(...goals.checks);
@@ -113,6 +116,20 @@ async function modelQuality(
     judged.get(cell.metric) ? { ...cell, verdict: judged.get(cell.metric) as Verdict } : cell,
   );
   return { checks, metrics: goals.metrics, alignment };
+}
+
+/** The training-data statistics the build stored with the model, when its training wrote them. */
+async function trainingStats(
+  projectRoot: string,
+  manifest: ModelManifest,
+): Promise<TrainingStats | undefined> {
+  const file = manifest.files.find((entry) => path.basename(entry.path) === 'training-stats.json');
+  if (!file) return undefined;
+  try {
+    return JSON.parse(await readFile(path.join(projectRoot, file.path), 'utf8')) as TrainingStats;
+  } catch (error) {
+    throw new UserError(`${file.path} is not valid JSON: ${(error as Error).message}`);
+  }
 }
 
 function numericMetrics(data: BinaryPredictions): Record<string, number> {
@@ -326,6 +343,8 @@ async function behaviour(context: StageContext<SanityCheckSettings>, spec: Sanit
       predictionColumn: fairness?.prediction ?? 'prediction',
       ...(fairness?.score ? { scoreColumn: fairness.score } : {}),
       flipped,
+      // A binary classifier predicts the labels 0 and 1 and nothing else.
+      knownLabels: ['0', '1'],
     });
   } finally {
     await rm(work, { recursive: true, force: true });
