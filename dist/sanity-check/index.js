@@ -6,20 +6,12 @@ var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
 var __getOwnPropNames = Object.getOwnPropertyNames;
 var __getProtoOf = Object.getPrototypeOf;
 var __hasOwnProp = Object.prototype.hasOwnProperty;
-var __require = /* @__PURE__ */ ((x3) => typeof require !== "undefined" ? require : typeof Proxy !== "undefined" ? new Proxy(x3, {
-  get: (a, b3) => (typeof require !== "undefined" ? require : a)[b3]
-}) : x3)(function(x3) {
+var __require = /* @__PURE__ */ ((x2) => typeof require !== "undefined" ? require : typeof Proxy !== "undefined" ? new Proxy(x2, {
+  get: (a, b2) => (typeof require !== "undefined" ? require : a)[b2]
+}) : x2)(function(x2) {
   if (typeof require !== "undefined") return require.apply(this, arguments);
-  throw Error('Dynamic require of "' + x3 + '" is not supported');
+  throw Error('Dynamic require of "' + x2 + '" is not supported');
 });
-var __esm = (fn2, res, err) => function __init() {
-  if (err) throw err[0];
-  try {
-    return fn2 && (res = (0, fn2[__getOwnPropNames(fn2)[0]])(fn2 = 0)), res;
-  } catch (e) {
-    throw err = [e], e;
-  }
-};
 var __commonJS = (cb, mod) => function __require2() {
   try {
     return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
@@ -27,17 +19,13 @@ var __commonJS = (cb, mod) => function __require2() {
     throw mod = 0, e;
   }
 };
-var __export = (target, all) => {
-  for (var name in all)
-    __defProp(target, name, { get: all[name], enumerable: true });
-};
-var __copyProps = (to2, from, except, desc) => {
+var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
     for (let key of __getOwnPropNames(from))
-      if (!__hasOwnProp.call(to2, key) && key !== except)
-        __defProp(to2, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
+      if (!__hasOwnProp.call(to, key) && key !== except)
+        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
   }
-  return to2;
+  return to;
 };
 var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
   // If the importer is in node compatibility mode or this is not an ESM
@@ -249,10 +237,10 @@ var require_tunnel = __commonJS({
         var overrides = arguments[i];
         if (typeof overrides === "object") {
           var keys = Object.keys(overrides);
-          for (var j3 = 0, keyLen = keys.length; j3 < keyLen; ++j3) {
-            var k2 = keys[j3];
-            if (overrides[k2] !== void 0) {
-              target[k2] = overrides[k2];
+          for (var j2 = 0, keyLen = keys.length; j2 < keyLen; ++j2) {
+            var k = keys[j2];
+            if (overrides[k] !== void 0) {
+              target[k] = overrides[k];
             }
           }
         }
@@ -1087,14 +1075,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path13 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path11 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path13 && path13[0] !== "/") {
-          path13 = `/${path13}`;
+        if (path11 && path11[0] !== "/") {
+          path11 = `/${path11}`;
         }
-        return new URL(`${origin}${path13}`);
+        return new URL(`${origin}${path11}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1199,7 +1187,7 @@ var require_util = __commonJS({
           if (typeof headersValue === "string") {
             obj[key] = headersValue;
           } else {
-            obj[key] = Array.isArray(headersValue) ? headersValue.map((x3) => x3.toString("utf8")) : headersValue.toString("utf8");
+            obj[key] = Array.isArray(headersValue) ? headersValue.map((x2) => x2.toString("utf8")) : headersValue.toString("utf8");
           }
         }
       }
@@ -1545,39 +1533,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path13, origin }
+          request: { method, path: path11, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path13);
+        debuglog("sending request to %s %s/%s", method, origin, path11);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path13, origin },
+          request: { method, path: path11, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path13,
+          path11,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path13, origin }
+          request: { method, path: path11, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path13);
+        debuglog("trailers received from %s %s/%s", method, origin, path11);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path13, origin },
+          request: { method, path: path11, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path13,
+          path11,
           error2.message
         );
       });
@@ -1626,9 +1614,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path13, origin }
+            request: { method, path: path11, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path13);
+          debuglog("sending request to %s %s/%s", method, origin, path11);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1691,7 +1679,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path13,
+        path: path11,
         method,
         body,
         headers,
@@ -1706,11 +1694,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path13 !== "string") {
+        if (typeof path11 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path13[0] !== "/" && !(path13.startsWith("http://") || path13.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path11[0] !== "/" && !(path11.startsWith("http://") || path11.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path13)) {
+        } else if (invalidPathRegex.test(path11)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1776,7 +1764,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path13, query) : path13;
+        this.path = query ? buildURL(path11, query) : path11;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -3407,19 +3395,19 @@ var require_data_url = __commonJS({
     function percentDecode(input) {
       const length = input.length;
       const output = new Uint8Array(length);
-      let j3 = 0;
+      let j2 = 0;
       for (let i = 0; i < length; ++i) {
         const byte = input[i];
         if (byte !== 37) {
-          output[j3++] = byte;
+          output[j2++] = byte;
         } else if (byte === 37 && !(isHexCharByte(input[i + 1]) && isHexCharByte(input[i + 2]))) {
-          output[j3++] = 37;
+          output[j2++] = 37;
         } else {
-          output[j3++] = hexByteToNumber(input[i + 1]) << 4 | hexByteToNumber(input[i + 2]);
+          output[j2++] = hexByteToNumber(input[i + 1]) << 4 | hexByteToNumber(input[i + 2]);
           i += 2;
         }
       }
-      return length === j3 ? output : output.subarray(0, j3);
+      return length === j2 ? output : output.subarray(0, j2);
     }
     function parseMIMEType(input) {
       input = removeHTTPWhitespace(input, true, true);
@@ -3694,15 +3682,15 @@ var require_webidl = __commonJS({
         message: `"${context.value}" is an invalid ${context.type}.`
       });
     };
-    webidl.brandCheck = function(V3, I3, opts) {
+    webidl.brandCheck = function(V2, I3, opts) {
       if (opts?.strict !== false) {
-        if (!(V3 instanceof I3)) {
+        if (!(V2 instanceof I3)) {
           const err = new TypeError("Illegal invocation");
           err.code = "ERR_INVALID_THIS";
           throw err;
         }
       } else {
-        if (V3?.[Symbol.toStringTag] !== I3.prototype[Symbol.toStringTag]) {
+        if (V2?.[Symbol.toStringTag] !== I3.prototype[Symbol.toStringTag]) {
           const err = new TypeError("Illegal invocation");
           err.code = "ERR_INVALID_THIS";
           throw err;
@@ -3723,8 +3711,8 @@ var require_webidl = __commonJS({
         message: "Illegal constructor"
       });
     };
-    webidl.util.Type = function(V3) {
-      switch (typeof V3) {
+    webidl.util.Type = function(V2) {
+      switch (typeof V2) {
         case "undefined":
           return "Undefined";
         case "boolean":
@@ -3739,7 +3727,7 @@ var require_webidl = __commonJS({
           return "BigInt";
         case "function":
         case "object": {
-          if (V3 === null) {
+          if (V2 === null) {
             return "Null";
           }
           return "Object";
@@ -3748,7 +3736,7 @@ var require_webidl = __commonJS({
     };
     webidl.util.markAsUncloneable = markAsUncloneable || (() => {
     });
-    webidl.util.ConvertToInt = function(V3, bitLength, signedness, opts) {
+    webidl.util.ConvertToInt = function(V2, bitLength, signedness, opts) {
       let upperBound;
       let lowerBound;
       if (bitLength === 64) {
@@ -3765,44 +3753,44 @@ var require_webidl = __commonJS({
         lowerBound = Math.pow(-2, bitLength) - 1;
         upperBound = Math.pow(2, bitLength - 1) - 1;
       }
-      let x3 = Number(V3);
-      if (x3 === 0) {
-        x3 = 0;
+      let x2 = Number(V2);
+      if (x2 === 0) {
+        x2 = 0;
       }
       if (opts?.enforceRange === true) {
-        if (Number.isNaN(x3) || x3 === Number.POSITIVE_INFINITY || x3 === Number.NEGATIVE_INFINITY) {
+        if (Number.isNaN(x2) || x2 === Number.POSITIVE_INFINITY || x2 === Number.NEGATIVE_INFINITY) {
           throw webidl.errors.exception({
             header: "Integer conversion",
-            message: `Could not convert ${webidl.util.Stringify(V3)} to an integer.`
+            message: `Could not convert ${webidl.util.Stringify(V2)} to an integer.`
           });
         }
-        x3 = webidl.util.IntegerPart(x3);
-        if (x3 < lowerBound || x3 > upperBound) {
+        x2 = webidl.util.IntegerPart(x2);
+        if (x2 < lowerBound || x2 > upperBound) {
           throw webidl.errors.exception({
             header: "Integer conversion",
-            message: `Value must be between ${lowerBound}-${upperBound}, got ${x3}.`
+            message: `Value must be between ${lowerBound}-${upperBound}, got ${x2}.`
           });
         }
-        return x3;
+        return x2;
       }
-      if (!Number.isNaN(x3) && opts?.clamp === true) {
-        x3 = Math.min(Math.max(x3, lowerBound), upperBound);
-        if (Math.floor(x3) % 2 === 0) {
-          x3 = Math.floor(x3);
+      if (!Number.isNaN(x2) && opts?.clamp === true) {
+        x2 = Math.min(Math.max(x2, lowerBound), upperBound);
+        if (Math.floor(x2) % 2 === 0) {
+          x2 = Math.floor(x2);
         } else {
-          x3 = Math.ceil(x3);
+          x2 = Math.ceil(x2);
         }
-        return x3;
+        return x2;
       }
-      if (Number.isNaN(x3) || x3 === 0 && Object.is(0, x3) || x3 === Number.POSITIVE_INFINITY || x3 === Number.NEGATIVE_INFINITY) {
+      if (Number.isNaN(x2) || x2 === 0 && Object.is(0, x2) || x2 === Number.POSITIVE_INFINITY || x2 === Number.NEGATIVE_INFINITY) {
         return 0;
       }
-      x3 = webidl.util.IntegerPart(x3);
-      x3 = x3 % Math.pow(2, bitLength);
-      if (signedness === "signed" && x3 >= Math.pow(2, bitLength) - 1) {
-        return x3 - Math.pow(2, bitLength);
+      x2 = webidl.util.IntegerPart(x2);
+      x2 = x2 % Math.pow(2, bitLength);
+      if (signedness === "signed" && x2 >= Math.pow(2, bitLength) - 1) {
+        return x2 - Math.pow(2, bitLength);
       }
-      return x3;
+      return x2;
     };
     webidl.util.IntegerPart = function(n) {
       const r2 = Math.floor(Math.abs(n));
@@ -3811,28 +3799,28 @@ var require_webidl = __commonJS({
       }
       return r2;
     };
-    webidl.util.Stringify = function(V3) {
-      const type = webidl.util.Type(V3);
+    webidl.util.Stringify = function(V2) {
+      const type = webidl.util.Type(V2);
       switch (type) {
         case "Symbol":
-          return `Symbol(${V3.description})`;
+          return `Symbol(${V2.description})`;
         case "Object":
-          return inspect(V3);
+          return inspect(V2);
         case "String":
-          return `"${V3}"`;
+          return `"${V2}"`;
         default:
-          return `${V3}`;
+          return `${V2}`;
       }
     };
     webidl.sequenceConverter = function(converter) {
-      return (V3, prefix, argument, Iterable) => {
-        if (webidl.util.Type(V3) !== "Object") {
+      return (V2, prefix, argument, Iterable) => {
+        if (webidl.util.Type(V2) !== "Object") {
           throw webidl.errors.exception({
             header: prefix,
-            message: `${argument} (${webidl.util.Stringify(V3)}) is not iterable.`
+            message: `${argument} (${webidl.util.Stringify(V2)}) is not iterable.`
           });
         }
-        const method = typeof Iterable === "function" ? Iterable() : V3?.[Symbol.iterator]?.();
+        const method = typeof Iterable === "function" ? Iterable() : V2?.[Symbol.iterator]?.();
         const seq = [];
         let index = 0;
         if (method === void 0 || typeof method.next !== "function") {
@@ -3852,29 +3840,29 @@ var require_webidl = __commonJS({
       };
     };
     webidl.recordConverter = function(keyConverter, valueConverter) {
-      return (O3, prefix, argument) => {
-        if (webidl.util.Type(O3) !== "Object") {
+      return (O2, prefix, argument) => {
+        if (webidl.util.Type(O2) !== "Object") {
           throw webidl.errors.exception({
             header: prefix,
-            message: `${argument} ("${webidl.util.Type(O3)}") is not an Object.`
+            message: `${argument} ("${webidl.util.Type(O2)}") is not an Object.`
           });
         }
         const result2 = {};
-        if (!types.isProxy(O3)) {
-          const keys2 = [...Object.getOwnPropertyNames(O3), ...Object.getOwnPropertySymbols(O3)];
+        if (!types.isProxy(O2)) {
+          const keys2 = [...Object.getOwnPropertyNames(O2), ...Object.getOwnPropertySymbols(O2)];
           for (const key of keys2) {
             const typedKey = keyConverter(key, prefix, argument);
-            const typedValue = valueConverter(O3[key], prefix, argument);
+            const typedValue = valueConverter(O2[key], prefix, argument);
             result2[typedKey] = typedValue;
           }
           return result2;
         }
-        const keys = Reflect.ownKeys(O3);
+        const keys = Reflect.ownKeys(O2);
         for (const key of keys) {
-          const desc = Reflect.getOwnPropertyDescriptor(O3, key);
+          const desc = Reflect.getOwnPropertyDescriptor(O2, key);
           if (desc?.enumerable) {
             const typedKey = keyConverter(key, prefix, argument);
-            const typedValue = valueConverter(O3[key], prefix, argument);
+            const typedValue = valueConverter(O2[key], prefix, argument);
             result2[typedKey] = typedValue;
           }
         }
@@ -3882,14 +3870,14 @@ var require_webidl = __commonJS({
       };
     };
     webidl.interfaceConverter = function(i) {
-      return (V3, prefix, argument, opts) => {
-        if (opts?.strict !== false && !(V3 instanceof i)) {
+      return (V2, prefix, argument, opts) => {
+        if (opts?.strict !== false && !(V2 instanceof i)) {
           throw webidl.errors.exception({
             header: prefix,
-            message: `Expected ${argument} ("${webidl.util.Stringify(V3)}") to be an instance of ${i.name}.`
+            message: `Expected ${argument} ("${webidl.util.Stringify(V2)}") to be an instance of ${i.name}.`
           });
         }
-        return V3;
+        return V2;
       };
     };
     webidl.dictionaryConverter = function(converters) {
@@ -3934,138 +3922,138 @@ var require_webidl = __commonJS({
       };
     };
     webidl.nullableConverter = function(converter) {
-      return (V3, prefix, argument) => {
-        if (V3 === null) {
-          return V3;
+      return (V2, prefix, argument) => {
+        if (V2 === null) {
+          return V2;
         }
-        return converter(V3, prefix, argument);
+        return converter(V2, prefix, argument);
       };
     };
-    webidl.converters.DOMString = function(V3, prefix, argument, opts) {
-      if (V3 === null && opts?.legacyNullToEmptyString) {
+    webidl.converters.DOMString = function(V2, prefix, argument, opts) {
+      if (V2 === null && opts?.legacyNullToEmptyString) {
         return "";
       }
-      if (typeof V3 === "symbol") {
+      if (typeof V2 === "symbol") {
         throw webidl.errors.exception({
           header: prefix,
           message: `${argument} is a symbol, which cannot be converted to a DOMString.`
         });
       }
-      return String(V3);
+      return String(V2);
     };
-    webidl.converters.ByteString = function(V3, prefix, argument) {
-      const x3 = webidl.converters.DOMString(V3, prefix, argument);
-      for (let index = 0; index < x3.length; index++) {
-        if (x3.charCodeAt(index) > 255) {
+    webidl.converters.ByteString = function(V2, prefix, argument) {
+      const x2 = webidl.converters.DOMString(V2, prefix, argument);
+      for (let index = 0; index < x2.length; index++) {
+        if (x2.charCodeAt(index) > 255) {
           throw new TypeError(
-            `Cannot convert argument to a ByteString because the character at index ${index} has a value of ${x3.charCodeAt(index)} which is greater than 255.`
+            `Cannot convert argument to a ByteString because the character at index ${index} has a value of ${x2.charCodeAt(index)} which is greater than 255.`
           );
         }
       }
-      return x3;
+      return x2;
     };
     webidl.converters.USVString = toUSVString;
-    webidl.converters.boolean = function(V3) {
-      const x3 = Boolean(V3);
-      return x3;
+    webidl.converters.boolean = function(V2) {
+      const x2 = Boolean(V2);
+      return x2;
     };
-    webidl.converters.any = function(V3) {
-      return V3;
+    webidl.converters.any = function(V2) {
+      return V2;
     };
-    webidl.converters["long long"] = function(V3, prefix, argument) {
-      const x3 = webidl.util.ConvertToInt(V3, 64, "signed", void 0, prefix, argument);
-      return x3;
+    webidl.converters["long long"] = function(V2, prefix, argument) {
+      const x2 = webidl.util.ConvertToInt(V2, 64, "signed", void 0, prefix, argument);
+      return x2;
     };
-    webidl.converters["unsigned long long"] = function(V3, prefix, argument) {
-      const x3 = webidl.util.ConvertToInt(V3, 64, "unsigned", void 0, prefix, argument);
-      return x3;
+    webidl.converters["unsigned long long"] = function(V2, prefix, argument) {
+      const x2 = webidl.util.ConvertToInt(V2, 64, "unsigned", void 0, prefix, argument);
+      return x2;
     };
-    webidl.converters["unsigned long"] = function(V3, prefix, argument) {
-      const x3 = webidl.util.ConvertToInt(V3, 32, "unsigned", void 0, prefix, argument);
-      return x3;
+    webidl.converters["unsigned long"] = function(V2, prefix, argument) {
+      const x2 = webidl.util.ConvertToInt(V2, 32, "unsigned", void 0, prefix, argument);
+      return x2;
     };
-    webidl.converters["unsigned short"] = function(V3, prefix, argument, opts) {
-      const x3 = webidl.util.ConvertToInt(V3, 16, "unsigned", opts, prefix, argument);
-      return x3;
+    webidl.converters["unsigned short"] = function(V2, prefix, argument, opts) {
+      const x2 = webidl.util.ConvertToInt(V2, 16, "unsigned", opts, prefix, argument);
+      return x2;
     };
-    webidl.converters.ArrayBuffer = function(V3, prefix, argument, opts) {
-      if (webidl.util.Type(V3) !== "Object" || !types.isAnyArrayBuffer(V3)) {
+    webidl.converters.ArrayBuffer = function(V2, prefix, argument, opts) {
+      if (webidl.util.Type(V2) !== "Object" || !types.isAnyArrayBuffer(V2)) {
         throw webidl.errors.conversionFailed({
           prefix,
-          argument: `${argument} ("${webidl.util.Stringify(V3)}")`,
+          argument: `${argument} ("${webidl.util.Stringify(V2)}")`,
           types: ["ArrayBuffer"]
         });
       }
-      if (opts?.allowShared === false && types.isSharedArrayBuffer(V3)) {
+      if (opts?.allowShared === false && types.isSharedArrayBuffer(V2)) {
         throw webidl.errors.exception({
           header: "ArrayBuffer",
           message: "SharedArrayBuffer is not allowed."
         });
       }
-      if (V3.resizable || V3.growable) {
+      if (V2.resizable || V2.growable) {
         throw webidl.errors.exception({
           header: "ArrayBuffer",
           message: "Received a resizable ArrayBuffer."
         });
       }
-      return V3;
+      return V2;
     };
-    webidl.converters.TypedArray = function(V3, T2, prefix, name, opts) {
-      if (webidl.util.Type(V3) !== "Object" || !types.isTypedArray(V3) || V3.constructor.name !== T2.name) {
+    webidl.converters.TypedArray = function(V2, T, prefix, name, opts) {
+      if (webidl.util.Type(V2) !== "Object" || !types.isTypedArray(V2) || V2.constructor.name !== T.name) {
         throw webidl.errors.conversionFailed({
           prefix,
-          argument: `${name} ("${webidl.util.Stringify(V3)}")`,
-          types: [T2.name]
+          argument: `${name} ("${webidl.util.Stringify(V2)}")`,
+          types: [T.name]
         });
       }
-      if (opts?.allowShared === false && types.isSharedArrayBuffer(V3.buffer)) {
+      if (opts?.allowShared === false && types.isSharedArrayBuffer(V2.buffer)) {
         throw webidl.errors.exception({
           header: "ArrayBuffer",
           message: "SharedArrayBuffer is not allowed."
         });
       }
-      if (V3.buffer.resizable || V3.buffer.growable) {
+      if (V2.buffer.resizable || V2.buffer.growable) {
         throw webidl.errors.exception({
           header: "ArrayBuffer",
           message: "Received a resizable ArrayBuffer."
         });
       }
-      return V3;
+      return V2;
     };
-    webidl.converters.DataView = function(V3, prefix, name, opts) {
-      if (webidl.util.Type(V3) !== "Object" || !types.isDataView(V3)) {
+    webidl.converters.DataView = function(V2, prefix, name, opts) {
+      if (webidl.util.Type(V2) !== "Object" || !types.isDataView(V2)) {
         throw webidl.errors.exception({
           header: prefix,
           message: `${name} is not a DataView.`
         });
       }
-      if (opts?.allowShared === false && types.isSharedArrayBuffer(V3.buffer)) {
+      if (opts?.allowShared === false && types.isSharedArrayBuffer(V2.buffer)) {
         throw webidl.errors.exception({
           header: "ArrayBuffer",
           message: "SharedArrayBuffer is not allowed."
         });
       }
-      if (V3.buffer.resizable || V3.buffer.growable) {
+      if (V2.buffer.resizable || V2.buffer.growable) {
         throw webidl.errors.exception({
           header: "ArrayBuffer",
           message: "Received a resizable ArrayBuffer."
         });
       }
-      return V3;
+      return V2;
     };
-    webidl.converters.BufferSource = function(V3, prefix, name, opts) {
-      if (types.isAnyArrayBuffer(V3)) {
-        return webidl.converters.ArrayBuffer(V3, prefix, name, { ...opts, allowShared: false });
+    webidl.converters.BufferSource = function(V2, prefix, name, opts) {
+      if (types.isAnyArrayBuffer(V2)) {
+        return webidl.converters.ArrayBuffer(V2, prefix, name, { ...opts, allowShared: false });
       }
-      if (types.isTypedArray(V3)) {
-        return webidl.converters.TypedArray(V3, V3.constructor, prefix, name, { ...opts, allowShared: false });
+      if (types.isTypedArray(V2)) {
+        return webidl.converters.TypedArray(V2, V2.constructor, prefix, name, { ...opts, allowShared: false });
       }
-      if (types.isDataView(V3)) {
-        return webidl.converters.DataView(V3, prefix, name, { ...opts, allowShared: false });
+      if (types.isDataView(V2)) {
+        return webidl.converters.DataView(V2, prefix, name, { ...opts, allowShared: false });
       }
       throw webidl.errors.conversionFailed({
         prefix,
-        argument: `${name} ("${webidl.util.Stringify(V3)}")`,
+        argument: `${name} ("${webidl.util.Stringify(V2)}")`,
         types: ["BufferSource"]
       });
     };
@@ -4473,11 +4461,11 @@ var require_util2 = __commonJS({
     }
     function tryUpgradeRequestToAPotentiallyTrustworthyURL(request) {
     }
-    function sameOrigin(A3, B3) {
-      if (A3.origin === B3.origin && A3.origin === "null") {
+    function sameOrigin(A, B2) {
+      if (A.origin === B2.origin && A.origin === "null") {
         return true;
       }
-      if (A3.protocol === B3.protocol && A3.hostname === B3.hostname && A3.port === B3.port) {
+      if (A.protocol === B2.protocol && A.hostname === B2.hostname && A.port === B2.port) {
         return true;
       }
       return false;
@@ -5128,15 +5116,15 @@ var require_formdata = __commonJS({
         }
       }
       [nodeUtil.inspect.custom](depth, options) {
-        const state = this[kState].reduce((a, b3) => {
-          if (a[b3.name]) {
-            if (Array.isArray(a[b3.name])) {
-              a[b3.name].push(b3.value);
+        const state = this[kState].reduce((a, b2) => {
+          if (a[b2.name]) {
+            if (Array.isArray(a[b2.name])) {
+              a[b2.name].push(b2.value);
             } else {
-              a[b3.name] = [a[b3.name], b3.value];
+              a[b2.name] = [a[b2.name], b2.value];
             }
           } else {
-            a[b3.name] = b3.value;
+            a[b2.name] = b2.value;
           }
           return a;
         }, { __proto__: null });
@@ -5818,35 +5806,35 @@ var require_client_h1 = __commonJS({
       return await WebAssembly.instantiate(mod, {
         env: {
           /* eslint-disable camelcase */
-          wasm_on_url: (p2, at3, len) => {
+          wasm_on_url: (p2, at2, len) => {
             return 0;
           },
-          wasm_on_status: (p2, at3, len) => {
+          wasm_on_status: (p2, at2, len) => {
             assert(currentParser.ptr === p2);
-            const start = at3 - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onStatus(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
           wasm_on_message_begin: (p2) => {
             assert(currentParser.ptr === p2);
             return currentParser.onMessageBegin() || 0;
           },
-          wasm_on_header_field: (p2, at3, len) => {
+          wasm_on_header_field: (p2, at2, len) => {
             assert(currentParser.ptr === p2);
-            const start = at3 - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onHeaderField(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
-          wasm_on_header_value: (p2, at3, len) => {
+          wasm_on_header_value: (p2, at2, len) => {
             assert(currentParser.ptr === p2);
-            const start = at3 - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onHeaderValue(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
           wasm_on_headers_complete: (p2, statusCode, upgrade, shouldKeepAlive) => {
             assert(currentParser.ptr === p2);
             return currentParser.onHeadersComplete(statusCode, Boolean(upgrade), Boolean(shouldKeepAlive)) || 0;
           },
-          wasm_on_body: (p2, at3, len) => {
+          wasm_on_body: (p2, at2, len) => {
             assert(currentParser.ptr === p2);
-            const start = at3 - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onBody(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
           wasm_on_message_complete: (p2) => {
@@ -6469,7 +6457,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path: path13, host, upgrade, blocking, reset } = request;
+      const { method, path: path11, host, upgrade, blocking, reset } = request;
       let { body, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6550,7 +6538,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path13} HTTP/1.1\r
+      let header = `${method} ${path11} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7079,7 +7067,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path: path13, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path11, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body } = request;
       if (upgrade) {
         util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -7176,7 +7164,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path13;
+      headers[HTTP2_HEADER_PATH] = path11;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7529,9 +7517,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path13 = search ? `${pathname}${search}` : pathname;
+        const path11 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path13;
+        this.opts.path = path11;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8493,11 +8481,11 @@ var require_balanced_pool = __commonJS({
     var kWeight = /* @__PURE__ */ Symbol("kWeight");
     var kMaxWeightPerServer = /* @__PURE__ */ Symbol("kMaxWeightPerServer");
     var kErrorPenalty = /* @__PURE__ */ Symbol("kErrorPenalty");
-    function getGreatestCommonDivisor(a, b3) {
-      if (a === 0) return b3;
-      while (b3 !== 0) {
-        const t2 = b3;
-        b3 = a % b3;
+    function getGreatestCommonDivisor(a, b2) {
+      if (a === 0) return b2;
+      while (b2 !== 0) {
+        const t2 = b2;
+        b2 = a % b2;
         a = t2;
       }
       return a;
@@ -8579,7 +8567,7 @@ var require_balanced_pool = __commonJS({
         if (!dispatcher) {
           return;
         }
-        const allClientsBusy = this[kClients].map((pool) => pool[kNeedDrain]).reduce((a, b3) => a && b3, true);
+        const allClientsBusy = this[kClients].map((pool) => pool[kNeedDrain]).reduce((a, b2) => a && b2, true);
         if (allClientsBusy) {
           return;
         }
@@ -8770,10 +8758,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path13 = "/",
+          path: path11 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path13;
+        opts.path = origin + path11;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10745,20 +10733,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path13) {
-      if (typeof path13 !== "string") {
-        return path13;
+    function safeUrl(path11) {
+      if (typeof path11 !== "string") {
+        return path11;
       }
-      const pathSegments = path13.split("?");
+      const pathSegments = path11.split("?");
       if (pathSegments.length !== 2) {
-        return path13;
+        return path11;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path13, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path13);
+    function matchKey(mockDispatch2, { path: path11, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path11);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10780,7 +10768,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path13 }) => matchValue(safeUrl(path13), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path11 }) => matchValue(safeUrl(path11), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10818,9 +10806,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path13, method, body, headers, query } = opts;
+      const { path: path11, method, body, headers, query } = opts;
       return {
-        path: path13,
+        path: path11,
         method,
         body,
         headers,
@@ -10835,8 +10823,8 @@ var require_mock_utils = __commonJS({
         const value = data[key];
         const name = Buffer.from(`${key}`);
         if (Array.isArray(value)) {
-          for (let j3 = 0; j3 < value.length; ++j3) {
-            result2.push(name, Buffer.from(`${value[j3]}`));
+          for (let j2 = 0; j2 < value.length; ++j2) {
+            result2.push(name, Buffer.from(`${value[j2]}`));
           }
         } else {
           result2.push(name, Buffer.from(`${value}`));
@@ -11283,10 +11271,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path13, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path11, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path13,
+            Path: path11,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -11959,10 +11947,10 @@ var require_headers = __commonJS({
     }
     function headerValueNormalize(potentialValue) {
       let i = 0;
-      let j3 = potentialValue.length;
-      while (j3 > i && isHTTPWhiteSpaceCharCode(potentialValue.charCodeAt(j3 - 1))) --j3;
-      while (j3 > i && isHTTPWhiteSpaceCharCode(potentialValue.charCodeAt(i))) ++i;
-      return i === 0 && j3 === potentialValue.length ? potentialValue : potentialValue.substring(i, j3);
+      let j2 = potentialValue.length;
+      while (j2 > i && isHTTPWhiteSpaceCharCode(potentialValue.charCodeAt(j2 - 1))) --j2;
+      while (j2 > i && isHTTPWhiteSpaceCharCode(potentialValue.charCodeAt(i))) ++i;
+      return i === 0 && j2 === potentialValue.length ? potentialValue : potentialValue.substring(i, j2);
     }
     function fill(headers, object) {
       if (Array.isArray(object)) {
@@ -12009,8 +11997,8 @@ var require_headers = __commonJS({
       }
       return getHeadersList(headers).append(name, value, false);
     }
-    function compareHeaderName(a, b3) {
-      return a[0] < b3[0] ? -1 : 1;
+    function compareHeaderName(a, b2) {
+      return a[0] < b2[0] ? -1 : 1;
     }
     var HeadersList = class _HeadersList {
       /** @type {[string, string][]|null} */
@@ -12141,26 +12129,26 @@ var require_headers = __commonJS({
           const firstValue = iterator.next().value;
           array[0] = [firstValue[0], firstValue[1].value];
           assert(firstValue[1].value !== null);
-          for (let i = 1, j3 = 0, right = 0, left = 0, pivot = 0, x3, value; i < size; ++i) {
+          for (let i = 1, j2 = 0, right = 0, left = 0, pivot = 0, x2, value; i < size; ++i) {
             value = iterator.next().value;
-            x3 = array[i] = [value[0], value[1].value];
-            assert(x3[1] !== null);
+            x2 = array[i] = [value[0], value[1].value];
+            assert(x2[1] !== null);
             left = 0;
             right = i;
             while (left < right) {
               pivot = left + (right - left >> 1);
-              if (array[pivot][0] <= x3[0]) {
+              if (array[pivot][0] <= x2[0]) {
                 left = pivot + 1;
               } else {
                 right = pivot;
               }
             }
             if (i !== pivot) {
-              j3 = i;
-              while (j3 > left) {
-                array[j3] = array[--j3];
+              j2 = i;
+              while (j2 > left) {
+                array[j2] = array[--j2];
               }
-              array[left] = x3;
+              array[left] = x2;
             }
           }
           if (!iterator.next().done) {
@@ -12301,8 +12289,8 @@ var require_headers = __commonJS({
         for (let i = 0; i < names.length; ++i) {
           const { 0: name, 1: value } = names[i];
           if (name === "set-cookie") {
-            for (let j3 = 0; j3 < cookies.length; ++j3) {
-              headers.push([name, cookies[j3]]);
+            for (let j2 = 0; j2 < cookies.length; ++j2) {
+              headers.push([name, cookies[j2]]);
             }
           } else {
             headers.push([name, value]);
@@ -12348,19 +12336,19 @@ var require_headers = __commonJS({
         enumerable: false
       }
     });
-    webidl.converters.HeadersInit = function(V3, prefix, argument) {
-      if (webidl.util.Type(V3) === "Object") {
-        const iterator = Reflect.get(V3, Symbol.iterator);
-        if (!util.types.isProxy(V3) && iterator === Headers2.prototype.entries) {
+    webidl.converters.HeadersInit = function(V2, prefix, argument) {
+      if (webidl.util.Type(V2) === "Object") {
+        const iterator = Reflect.get(V2, Symbol.iterator);
+        if (!util.types.isProxy(V2) && iterator === Headers2.prototype.entries) {
           try {
-            return getHeadersList(V3).entriesList;
+            return getHeadersList(V2).entriesList;
           } catch {
           }
         }
         if (typeof iterator === "function") {
-          return webidl.converters["sequence<sequence<ByteString>>"](V3, prefix, argument, iterator.bind(V3));
+          return webidl.converters["sequence<sequence<ByteString>>"](V2, prefix, argument, iterator.bind(V2));
         }
-        return webidl.converters["record<ByteString, ByteString>"](V3, prefix, argument);
+        return webidl.converters["record<ByteString, ByteString>"](V2, prefix, argument);
       }
       throw webidl.errors.conversionFailed({
         prefix: "Headers constructor",
@@ -12725,32 +12713,32 @@ var require_response = __commonJS({
     webidl.converters.URLSearchParams = webidl.interfaceConverter(
       URLSearchParams
     );
-    webidl.converters.XMLHttpRequestBodyInit = function(V3, prefix, name) {
-      if (typeof V3 === "string") {
-        return webidl.converters.USVString(V3, prefix, name);
+    webidl.converters.XMLHttpRequestBodyInit = function(V2, prefix, name) {
+      if (typeof V2 === "string") {
+        return webidl.converters.USVString(V2, prefix, name);
       }
-      if (isBlobLike(V3)) {
-        return webidl.converters.Blob(V3, prefix, name, { strict: false });
+      if (isBlobLike(V2)) {
+        return webidl.converters.Blob(V2, prefix, name, { strict: false });
       }
-      if (ArrayBuffer.isView(V3) || types.isArrayBuffer(V3)) {
-        return webidl.converters.BufferSource(V3, prefix, name);
+      if (ArrayBuffer.isView(V2) || types.isArrayBuffer(V2)) {
+        return webidl.converters.BufferSource(V2, prefix, name);
       }
-      if (util.isFormDataLike(V3)) {
-        return webidl.converters.FormData(V3, prefix, name, { strict: false });
+      if (util.isFormDataLike(V2)) {
+        return webidl.converters.FormData(V2, prefix, name, { strict: false });
       }
-      if (V3 instanceof URLSearchParams) {
-        return webidl.converters.URLSearchParams(V3, prefix, name);
+      if (V2 instanceof URLSearchParams) {
+        return webidl.converters.URLSearchParams(V2, prefix, name);
       }
-      return webidl.converters.DOMString(V3, prefix, name);
+      return webidl.converters.DOMString(V2, prefix, name);
     };
-    webidl.converters.BodyInit = function(V3, prefix, argument) {
-      if (V3 instanceof ReadableStream) {
-        return webidl.converters.ReadableStream(V3, prefix, argument);
+    webidl.converters.BodyInit = function(V2, prefix, argument) {
+      if (V2 instanceof ReadableStream) {
+        return webidl.converters.ReadableStream(V2, prefix, argument);
       }
-      if (V3?.[Symbol.asyncIterator]) {
-        return V3;
+      if (V2?.[Symbol.asyncIterator]) {
+        return V2;
       }
-      return webidl.converters.XMLHttpRequestBodyInit(V3, prefix, argument);
+      return webidl.converters.XMLHttpRequestBodyInit(V2, prefix, argument);
     };
     webidl.converters.ResponseInit = webidl.dictionaryConverter([
       {
@@ -13419,14 +13407,14 @@ var require_request2 = __commonJS({
     webidl.converters.Request = webidl.interfaceConverter(
       Request
     );
-    webidl.converters.RequestInfo = function(V3, prefix, argument) {
-      if (typeof V3 === "string") {
-        return webidl.converters.USVString(V3, prefix, argument);
+    webidl.converters.RequestInfo = function(V2, prefix, argument) {
+      if (typeof V2 === "string") {
+        return webidl.converters.USVString(V2, prefix, argument);
       }
-      if (V3 instanceof Request) {
-        return webidl.converters.Request(V3, prefix, argument);
+      if (V2 instanceof Request) {
+        return webidl.converters.Request(V2, prefix, argument);
       }
-      return webidl.converters.USVString(V3, prefix, argument);
+      return webidl.converters.USVString(V2, prefix, argument);
     };
     webidl.converters.AbortSignal = webidl.interfaceConverter(
       AbortSignal
@@ -14670,11 +14658,11 @@ var require_progressevent = __commonJS({
 var require_encoding = __commonJS({
   "../../work/main/node_modules/undici/lib/web/fileapi/encoding.js"(exports, module) {
     "use strict";
-    function getEncoding(label2) {
-      if (!label2) {
+    function getEncoding(label) {
+      if (!label) {
         return "failure";
       }
-      switch (label2.trim().toLowerCase()) {
+      switch (label.trim().toLowerCase()) {
         case "unicode-1-1-utf-8":
         case "unicode11utf8":
         case "unicode20utf8":
@@ -15108,24 +15096,24 @@ var require_util4 = __commonJS({
       return new TextDecoder(encoding).decode(sliced);
     }
     function BOMSniffing(ioQueue) {
-      const [a, b3, c3] = ioQueue;
-      if (a === 239 && b3 === 187 && c3 === 191) {
+      const [a, b2, c3] = ioQueue;
+      if (a === 239 && b2 === 187 && c3 === 191) {
         return "UTF-8";
-      } else if (a === 254 && b3 === 255) {
+      } else if (a === 254 && b2 === 255) {
         return "UTF-16BE";
-      } else if (a === 255 && b3 === 254) {
+      } else if (a === 255 && b2 === 254) {
         return "UTF-16LE";
       }
       return null;
     }
     function combineByteSequences(sequences) {
-      const size = sequences.reduce((a, b3) => {
-        return a + b3.byteLength;
+      const size = sequences.reduce((a, b2) => {
+        return a + b2.byteLength;
       }, 0);
       let offset = 0;
-      return sequences.reduce((a, b3) => {
-        a.set(b3, offset);
-        offset += b3.byteLength;
+      return sequences.reduce((a, b2) => {
+        a.set(b2, offset);
+        offset += b2.byteLength;
         return a;
       }, new Uint8Array(size));
     }
@@ -15413,9 +15401,9 @@ var require_util5 = __commonJS({
     var assert = __require("node:assert");
     var { URLSerializer } = require_data_url();
     var { isValidHeaderName } = require_util2();
-    function urlEquals(A3, B3, excludeFragment = false) {
-      const serializedA = URLSerializer(A3, excludeFragment);
-      const serializedB = URLSerializer(B3, excludeFragment);
+    function urlEquals(A, B2, excludeFragment = false) {
+      const serializedA = URLSerializer(A, excludeFragment);
+      const serializedB = URLSerializer(B2, excludeFragment);
       return serializedA === serializedB;
     }
     function getFieldValues(header) {
@@ -16165,9 +16153,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path13) {
-      for (let i = 0; i < path13.length; ++i) {
-        const code = path13.charCodeAt(i);
+    function validateCookiePath(path11) {
+      for (let i = 0; i < path11.length; ++i) {
+        const code = path11.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -18228,11 +18216,11 @@ var require_websocket = __commonJS({
     webidl.converters["sequence<DOMString>"] = webidl.sequenceConverter(
       webidl.converters.DOMString
     );
-    webidl.converters["DOMString or sequence<DOMString>"] = function(V3, prefix, argument) {
-      if (webidl.util.Type(V3) === "Object" && Symbol.iterator in V3) {
-        return webidl.converters["sequence<DOMString>"](V3);
+    webidl.converters["DOMString or sequence<DOMString>"] = function(V2, prefix, argument) {
+      if (webidl.util.Type(V2) === "Object" && Symbol.iterator in V2) {
+        return webidl.converters["sequence<DOMString>"](V2);
       }
-      return webidl.converters.DOMString(V3, prefix, argument);
+      return webidl.converters.DOMString(V2, prefix, argument);
     };
     webidl.converters.WebSocketInit = webidl.dictionaryConverter([
       {
@@ -18250,22 +18238,22 @@ var require_websocket = __commonJS({
         converter: webidl.nullableConverter(webidl.converters.HeadersInit)
       }
     ]);
-    webidl.converters["DOMString or sequence<DOMString> or WebSocketInit"] = function(V3) {
-      if (webidl.util.Type(V3) === "Object" && !(Symbol.iterator in V3)) {
-        return webidl.converters.WebSocketInit(V3);
+    webidl.converters["DOMString or sequence<DOMString> or WebSocketInit"] = function(V2) {
+      if (webidl.util.Type(V2) === "Object" && !(Symbol.iterator in V2)) {
+        return webidl.converters.WebSocketInit(V2);
       }
-      return { protocols: webidl.converters["DOMString or sequence<DOMString>"](V3) };
+      return { protocols: webidl.converters["DOMString or sequence<DOMString>"](V2) };
     };
-    webidl.converters.WebSocketSendData = function(V3) {
-      if (webidl.util.Type(V3) === "Object") {
-        if (isBlobLike(V3)) {
-          return webidl.converters.Blob(V3, { strict: false });
+    webidl.converters.WebSocketSendData = function(V2) {
+      if (webidl.util.Type(V2) === "Object") {
+        if (isBlobLike(V2)) {
+          return webidl.converters.Blob(V2, { strict: false });
         }
-        if (ArrayBuffer.isView(V3) || types.isArrayBuffer(V3)) {
-          return webidl.converters.BufferSource(V3);
+        if (ArrayBuffer.isView(V2) || types.isArrayBuffer(V2)) {
+          return webidl.converters.BufferSource(V2);
         }
       }
-      return webidl.converters.USVString(V3);
+      return webidl.converters.USVString(V2);
     };
     function onParserDrain() {
       this.ws[kResponse].socket.resume();
@@ -19087,11 +19075,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path13 = opts.path;
+          let path11 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path13 = `/${path13}`;
+            path11 = `/${path11}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path13);
+          url = new URL(util.parseOrigin(url).origin + path11);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -19159,218 +19147,6 @@ var require_undici = __commonJS({
     module.exports.mockErrors = mockErrors;
     var { EventSource } = require_eventsource();
     module.exports.EventSource = EventSource;
-  }
-});
-
-// src/core/digest.ts
-import { createHash } from "node:crypto";
-function canonicalJson(value) {
-  if (value === null || typeof value !== "object") return JSON.stringify(value ?? null);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  const entries = Object.entries(value).filter(([, item]) => item !== void 0).sort(([a], [b3]) => a < b3 ? -1 : a > b3 ? 1 : 0);
-  return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(",")}}`;
-}
-function sha256(data) {
-  return createHash("sha256").update(data).digest("hex");
-}
-var init_digest = __esm({
-  "src/core/digest.ts"() {
-    "use strict";
-  }
-});
-
-// src/config/expression.ts
-function tokenize(source) {
-  const tokens = [];
-  const pattern = /\s*(?:(\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?)|([A-Za-z_][A-Za-z0-9_]*)|([-+*/])|(\()|(\))|(\S))/gy;
-  let match;
-  while (pattern.lastIndex < source.length && (match = pattern.exec(source))) {
-    const text = match[0].trimStart();
-    const offset = match.index + match[0].length - text.length;
-    if (match[1] !== void 0) tokens.push({ type: "number", text, offset });
-    else if (match[2] !== void 0) tokens.push({ type: "identifier", text, offset });
-    else if (match[3] !== void 0) tokens.push({ type: "operator", text, offset });
-    else if (match[4] !== void 0) tokens.push({ type: "open", text, offset });
-    else if (match[5] !== void 0) tokens.push({ type: "close", text, offset });
-    else if (match[6] !== void 0) tokens.push({ type: "invalid", text, offset });
-    else break;
-  }
-  tokens.push({ type: "end", text: "", offset: source.trimEnd().length });
-  return tokens;
-}
-function parseExpression(source) {
-  if (source.length > MAX_LENGTH)
-    throw new ExpressionSyntaxError(`expression longer than ${MAX_LENGTH} characters`, 0);
-  const tokens = tokenize(source);
-  let position = 0;
-  const peek = () => tokens[position];
-  const next = () => tokens[position++];
-  function expression(depth) {
-    let left = term(depth);
-    while (peek().type === "operator" && (peek().text === "+" || peek().text === "-")) {
-      const op = next().text;
-      left = { kind: "binary", op, left, right: term(depth) };
-    }
-    return left;
-  }
-  function term(depth) {
-    let left = factor(depth);
-    while (peek().type === "operator" && (peek().text === "*" || peek().text === "/")) {
-      const op = next().text;
-      left = { kind: "binary", op, left, right: factor(depth) };
-    }
-    return left;
-  }
-  function factor(depth) {
-    if (depth > MAX_DEPTH) throw new ExpressionSyntaxError("expression nested too deeply", peek().offset);
-    const token = next();
-    switch (token.type) {
-      case "number":
-        return { kind: "number", value: Number(token.text) };
-      case "identifier":
-        if (peek().type === "open") {
-          throw new ExpressionSyntaxError(
-            `functions such as ${token.text}() are not supported: use metric ids, numbers, + - * / and ( )`,
-            peek().offset
-          );
-        }
-        return { kind: "metric", id: token.text, offset: token.offset };
-      case "open": {
-        const inner = expression(depth + 1);
-        const close = next();
-        if (close.type !== "close") throw new ExpressionSyntaxError('missing ")"', close.offset);
-        return inner;
-      }
-      case "operator":
-        if (token.text === "-" || token.text === "+") {
-          const operand = factor(depth + 1);
-          return token.text === "-" ? { kind: "negate", operand } : operand;
-        }
-        throw new ExpressionSyntaxError(`"${token.text}" needs a value before it`, token.offset);
-      case "end":
-        throw new ExpressionSyntaxError("expression ends where a value was expected", token.offset);
-      case "invalid":
-        throw new ExpressionSyntaxError(
-          `unexpected character "${token.text}": use metric ids, numbers, + - * / and ( )`,
-          token.offset
-        );
-      default:
-        throw new ExpressionSyntaxError(`unexpected "${token.text}"`, token.offset);
-    }
-  }
-  const tree = expression(0);
-  const rest = peek();
-  if (rest.type === "invalid") {
-    throw new ExpressionSyntaxError(
-      `unexpected character "${rest.text}": use metric ids, numbers, + - * / and ( )`,
-      rest.offset
-    );
-  }
-  if (rest.type !== "end") {
-    throw new ExpressionSyntaxError(`unexpected "${rest.text}" after a complete expression`, rest.offset);
-  }
-  return tree;
-}
-function referencedMetrics(expression) {
-  switch (expression.kind) {
-    case "number":
-      return [];
-    case "metric":
-      return [{ id: expression.id, offset: expression.offset }];
-    case "negate":
-      return referencedMetrics(expression.operand);
-    case "binary":
-      return [...referencedMetrics(expression.left), ...referencedMetrics(expression.right)];
-  }
-}
-function evaluateExpression(expression, values) {
-  switch (expression.kind) {
-    case "number":
-      return expression.value;
-    case "metric":
-      return values.get(expression.id) ?? null;
-    case "negate": {
-      const operand = evaluateExpression(expression.operand, values);
-      return operand === null ? null : -operand;
-    }
-    case "binary": {
-      const left = evaluateExpression(expression.left, values);
-      const right = evaluateExpression(expression.right, values);
-      if (left === null || right === null) return null;
-      if (expression.op === "/" && right === 0) return null;
-      return { "+": left + right, "-": left - right, "*": left * right, "/": left / right }[expression.op];
-    }
-  }
-}
-var ExpressionSyntaxError, MAX_LENGTH, MAX_DEPTH;
-var init_expression = __esm({
-  "src/config/expression.ts"() {
-    "use strict";
-    ExpressionSyntaxError = class extends Error {
-      constructor(message, offset) {
-        super(message);
-        this.offset = offset;
-      }
-      offset;
-    };
-    MAX_LENGTH = 1e3;
-    MAX_DEPTH = 50;
-  }
-});
-
-// src/config/goal.ts
-function lowerIsBetter(metricId) {
-  return LOWER_IS_BETTER.test(metricId);
-}
-function parseGoal(text, metricId) {
-  if (typeof text === "number") {
-    if (!Number.isFinite(text)) throw new GoalSyntaxError(`goal ${text} is not a finite number`);
-    return { op: lowerIsBetter(metricId) ? "<=" : ">=", value: text };
-  }
-  const match = GOAL_PATTERN.exec(text);
-  if (!match) {
-    throw new GoalSyntaxError(`"${text}" is not a goal: write a comparison such as ">= 0.80" or "< 0.01"`);
-  }
-  const symbol = match[1];
-  const op = symbol === "≥" ? ">=" : symbol === "≤" ? "<=" : symbol;
-  return { op, value: Number(match[2]) };
-}
-function meetsGoal(value, goal) {
-  switch (goal.op) {
-    case ">=":
-      return value >= goal.value;
-    case ">":
-      return value > goal.value;
-    case "<=":
-      return value <= goal.value;
-    case "<":
-      return value < goal.value;
-    case "==":
-      return value === goal.value;
-  }
-}
-function formatGoal(goal) {
-  const symbol = { ">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "=" }[goal.op];
-  const value = Math.abs(goal.value) >= 1e3 ? goal.value.toLocaleString("en-US") : String(goal.value);
-  return `${symbol} ${value}`;
-}
-function formatNumber(value) {
-  if (value === null || value === void 0 || Number.isNaN(value)) return "n/a";
-  if (!Number.isFinite(value)) return value > 0 ? "∞" : "−∞";
-  const magnitude = Math.abs(value);
-  if (magnitude >= 1e3) return Math.round(value).toLocaleString("en-US");
-  if (magnitude >= 100) return value.toFixed(1).replace(/\.0$/, "");
-  if (Number.isInteger(value)) return String(value);
-  return value.toFixed(3);
-}
-var GOAL_PATTERN, LOWER_IS_BETTER, GoalSyntaxError;
-var init_goal = __esm({
-  "src/config/goal.ts"() {
-    "use strict";
-    GOAL_PATTERN = /^\s*(>=|<=|>|<|==|≥|≤)\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*$/;
-    LOWER_IS_BETTER = /(latency|error|loss|rmse|mae|mse|brier|_ms$|_seconds$|difference$|cost|drift|psi)/;
-    GoalSyntaxError = class extends Error {
-    };
   }
 });
 
@@ -19477,37 +19253,37 @@ var require_code = __commonJS({
         i++;
       }
     }
-    function mergeExprItems(a, b3) {
-      if (b3 === '""')
+    function mergeExprItems(a, b2) {
+      if (b2 === '""')
         return a;
       if (a === '""')
-        return b3;
+        return b2;
       if (typeof a == "string") {
-        if (b3 instanceof Name || a[a.length - 1] !== '"')
+        if (b2 instanceof Name || a[a.length - 1] !== '"')
           return;
-        if (typeof b3 != "string")
-          return `${a.slice(0, -1)}${b3}"`;
-        if (b3[0] === '"')
-          return a.slice(0, -1) + b3.slice(1);
+        if (typeof b2 != "string")
+          return `${a.slice(0, -1)}${b2}"`;
+        if (b2[0] === '"')
+          return a.slice(0, -1) + b2.slice(1);
         return;
       }
-      if (typeof b3 == "string" && b3[0] === '"' && !(a instanceof Name))
-        return `"${a}${b3.slice(1)}`;
+      if (typeof b2 == "string" && b2[0] === '"' && !(a instanceof Name))
+        return `"${a}${b2.slice(1)}`;
       return;
     }
     function strConcat(c1, c22) {
       return c22.emptyStr() ? c1 : c1.emptyStr() ? c22 : str`${c1}${c22}`;
     }
     exports.strConcat = strConcat;
-    function interpolate(x3) {
-      return typeof x3 == "number" || typeof x3 == "boolean" || x3 === null ? x3 : safeStringify(Array.isArray(x3) ? x3.join(",") : x3);
+    function interpolate(x2) {
+      return typeof x2 == "number" || typeof x2 == "boolean" || x2 === null ? x2 : safeStringify(Array.isArray(x2) ? x2.join(",") : x2);
     }
-    function stringify(x3) {
-      return new _Code(safeStringify(x3));
+    function stringify(x2) {
+      return new _Code(safeStringify(x2));
     }
     exports.stringify = stringify;
-    function safeStringify(x3) {
-      return JSON.stringify(x3).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+    function safeStringify(x2) {
+      return JSON.stringify(x2).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
     }
     exports.safeStringify = safeStringify;
     function getProperty(key) {
@@ -19793,9 +19569,9 @@ var require_codegen = __commonJS({
       }
     };
     var Label = class extends Node {
-      constructor(label2) {
+      constructor(label) {
         super();
-        this.label = label2;
+        this.label = label;
         this.names = {};
       }
       render({ _n: _n2 }) {
@@ -19803,14 +19579,14 @@ var require_codegen = __commonJS({
       }
     };
     var Break = class extends Node {
-      constructor(label2) {
+      constructor(label) {
         super();
-        this.label = label2;
+        this.label = label;
         this.names = {};
       }
       render({ _n: _n2 }) {
-        const label2 = this.label ? ` ${this.label}` : "";
-        return `break${label2};` + _n2;
+        const label = this.label ? ` ${this.label}` : "";
+        return `break${label};` + _n2;
       }
     };
     var Throw = class extends Node {
@@ -19845,38 +19621,38 @@ var require_codegen = __commonJS({
       }
     };
     var ParentNode = class extends Node {
-      constructor(nodes2 = []) {
+      constructor(nodes = []) {
         super();
-        this.nodes = nodes2;
+        this.nodes = nodes;
       }
       render(opts) {
         return this.nodes.reduce((code, n) => code + n.render(opts), "");
       }
       optimizeNodes() {
-        const { nodes: nodes2 } = this;
-        let i = nodes2.length;
+        const { nodes } = this;
+        let i = nodes.length;
         while (i--) {
-          const n = nodes2[i].optimizeNodes();
+          const n = nodes[i].optimizeNodes();
           if (Array.isArray(n))
-            nodes2.splice(i, 1, ...n);
+            nodes.splice(i, 1, ...n);
           else if (n)
-            nodes2[i] = n;
+            nodes[i] = n;
           else
-            nodes2.splice(i, 1);
+            nodes.splice(i, 1);
         }
-        return nodes2.length > 0 ? this : void 0;
+        return nodes.length > 0 ? this : void 0;
       }
       optimizeNames(names, constants3) {
-        const { nodes: nodes2 } = this;
-        let i = nodes2.length;
+        const { nodes } = this;
+        let i = nodes.length;
         while (i--) {
-          const n = nodes2[i];
+          const n = nodes[i];
           if (n.optimizeNames(names, constants3))
             continue;
           subtractNames(names, n.names);
-          nodes2.splice(i, 1);
+          nodes.splice(i, 1);
         }
-        return nodes2.length > 0 ? this : void 0;
+        return nodes.length > 0 ? this : void 0;
       }
       get names() {
         return this.nodes.reduce((names, n) => addNames(names, n.names), {});
@@ -19893,8 +19669,8 @@ var require_codegen = __commonJS({
     };
     Else.kind = "else";
     var If = class _If extends BlockNode {
-      constructor(condition, nodes2) {
-        super(nodes2);
+      constructor(condition, nodes) {
+        super(nodes);
         this.condition = condition;
       }
       render(opts) {
@@ -19963,17 +19739,17 @@ var require_codegen = __commonJS({
       }
     };
     var ForRange = class extends For {
-      constructor(varKind, name, from, to2) {
+      constructor(varKind, name, from, to) {
         super();
         this.varKind = varKind;
         this.name = name;
         this.from = from;
-        this.to = to2;
+        this.to = to;
       }
       render(opts) {
         const varKind = opts.es5 ? scope_1.varKinds.var : this.varKind;
-        const { name, from, to: to2 } = this;
-        return `for(${varKind} ${name}=${from}; ${name}<${to2}; ${name}++)` + super.render(opts);
+        const { name, from, to } = this;
+        return `for(${varKind} ${name}=${from}; ${name}<${to}; ${name}++)` + super.render(opts);
       }
       get names() {
         const names = addExprNames(super.names, this.from);
@@ -20192,9 +19968,9 @@ var require_codegen = __commonJS({
         return this._for(new ForLoop(iteration), forBody);
       }
       // `for` statement for a range of values
-      forRange(nameOrPrefix, from, to2, forBody, varKind = this.opts.es5 ? scope_1.varKinds.var : scope_1.varKinds.let) {
+      forRange(nameOrPrefix, from, to, forBody, varKind = this.opts.es5 ? scope_1.varKinds.var : scope_1.varKinds.let) {
         const name = this._scope.toName(nameOrPrefix);
-        return this._for(new ForRange(varKind, name, from, to2), () => forBody(name));
+        return this._for(new ForRange(varKind, name, from, to), () => forBody(name));
       }
       // `for-of` statement (in es5 mode replace with a normal for loop)
       forOf(nameOrPrefix, iterable, forBody, varKind = scope_1.varKinds.const) {
@@ -20222,12 +19998,12 @@ var require_codegen = __commonJS({
         return this._endBlockNode(For);
       }
       // `label` statement
-      label(label2) {
-        return this._leafNode(new Label(label2));
+      label(label) {
+        return this._leafNode(new Label(label));
       }
       // `break` statement
-      break(label2) {
-        return this._leafNode(new Break(label2));
+      break(label) {
+        return this._leafNode(new Break(label));
       }
       // `return` statement
       return(value) {
@@ -20304,13 +20080,13 @@ var require_codegen = __commonJS({
         this._currNode.nodes.push(node);
         this._nodes.push(node);
       }
-      _endBlockNode(N1, N22) {
+      _endBlockNode(N1, N2) {
         const n = this._currNode;
-        if (n instanceof N1 || N22 && n instanceof N22) {
+        if (n instanceof N1 || N2 && n instanceof N2) {
           this._nodes.pop();
           return this;
         }
-        throw new Error(`CodeGen: not in block "${N22 ? `${N1.kind}/${N22.kind}` : N1.kind}"`);
+        throw new Error(`CodeGen: not in block "${N2 ? `${N1.kind}/${N2.kind}` : N1.kind}"`);
       }
       _elseNode(node) {
         const n = this._currNode;
@@ -20370,8 +20146,8 @@ var require_codegen = __commonJS({
       for (const n in from)
         names[n] = (names[n] || 0) - (from[n] || 0);
     }
-    function not(x3) {
-      return typeof x3 == "boolean" || typeof x3 == "number" || x3 === null ? !x3 : (0, code_1._)`!${par(x3)}`;
+    function not(x2) {
+      return typeof x2 == "boolean" || typeof x2 == "number" || x2 === null ? !x2 : (0, code_1._)`!${par(x2)}`;
     }
     exports.not = not;
     var andCode = mappend(exports.operators.AND);
@@ -20385,10 +20161,10 @@ var require_codegen = __commonJS({
     }
     exports.or = or2;
     function mappend(op) {
-      return (x3, y2) => x3 === code_1.nil ? y2 : y2 === code_1.nil ? x3 : (0, code_1._)`${par(x3)} ${op} ${par(y2)}`;
+      return (x2, y) => x2 === code_1.nil ? y : y === code_1.nil ? x2 : (0, code_1._)`${par(x2)} ${op} ${par(y)}`;
     }
-    function par(x3) {
-      return x3 instanceof code_1.Name ? x3 : (0, code_1._)`(${x3})`;
+    function par(x2) {
+      return x2 instanceof code_1.Name ? x2 : (0, code_1._)`(${x2})`;
     }
   }
 });
@@ -20478,39 +20254,39 @@ var require_util9 = __commonJS({
     exports.unescapeJsonPointer = unescapeJsonPointer;
     function eachItem(xs2, f3) {
       if (Array.isArray(xs2)) {
-        for (const x3 of xs2)
-          f3(x3);
+        for (const x2 of xs2)
+          f3(x2);
       } else {
         f3(xs2);
       }
     }
     exports.eachItem = eachItem;
     function makeMergeEvaluated({ mergeNames, mergeToName, mergeValues, resultToName }) {
-      return (gen, from, to2, toName) => {
-        const res = to2 === void 0 ? from : to2 instanceof codegen_1.Name ? (from instanceof codegen_1.Name ? mergeNames(gen, from, to2) : mergeToName(gen, from, to2), to2) : from instanceof codegen_1.Name ? (mergeToName(gen, to2, from), from) : mergeValues(from, to2);
+      return (gen, from, to, toName) => {
+        const res = to === void 0 ? from : to instanceof codegen_1.Name ? (from instanceof codegen_1.Name ? mergeNames(gen, from, to) : mergeToName(gen, from, to), to) : from instanceof codegen_1.Name ? (mergeToName(gen, to, from), from) : mergeValues(from, to);
         return toName === codegen_1.Name && !(res instanceof codegen_1.Name) ? resultToName(gen, res) : res;
       };
     }
     exports.mergeEvaluated = {
       props: makeMergeEvaluated({
-        mergeNames: (gen, from, to2) => gen.if((0, codegen_1._)`${to2} !== true && ${from} !== undefined`, () => {
-          gen.if((0, codegen_1._)`${from} === true`, () => gen.assign(to2, true), () => gen.assign(to2, (0, codegen_1._)`${to2} || {}`).code((0, codegen_1._)`Object.assign(${to2}, ${from})`));
+        mergeNames: (gen, from, to) => gen.if((0, codegen_1._)`${to} !== true && ${from} !== undefined`, () => {
+          gen.if((0, codegen_1._)`${from} === true`, () => gen.assign(to, true), () => gen.assign(to, (0, codegen_1._)`${to} || {}`).code((0, codegen_1._)`Object.assign(${to}, ${from})`));
         }),
-        mergeToName: (gen, from, to2) => gen.if((0, codegen_1._)`${to2} !== true`, () => {
+        mergeToName: (gen, from, to) => gen.if((0, codegen_1._)`${to} !== true`, () => {
           if (from === true) {
-            gen.assign(to2, true);
+            gen.assign(to, true);
           } else {
-            gen.assign(to2, (0, codegen_1._)`${to2} || {}`);
-            setEvaluated(gen, to2, from);
+            gen.assign(to, (0, codegen_1._)`${to} || {}`);
+            setEvaluated(gen, to, from);
           }
         }),
-        mergeValues: (from, to2) => from === true ? true : { ...from, ...to2 },
+        mergeValues: (from, to) => from === true ? true : { ...from, ...to },
         resultToName: evaluatedPropsToName
       }),
       items: makeMergeEvaluated({
-        mergeNames: (gen, from, to2) => gen.if((0, codegen_1._)`${to2} !== true && ${from} !== undefined`, () => gen.assign(to2, (0, codegen_1._)`${from} === true ? true : ${to2} > ${from} ? ${to2} : ${from}`)),
-        mergeToName: (gen, from, to2) => gen.if((0, codegen_1._)`${to2} !== true`, () => gen.assign(to2, from === true ? true : (0, codegen_1._)`${to2} > ${from} ? ${to2} : ${from}`)),
-        mergeValues: (from, to2) => from === true ? true : Math.max(from, to2),
+        mergeNames: (gen, from, to) => gen.if((0, codegen_1._)`${to} !== true && ${from} !== undefined`, () => gen.assign(to, (0, codegen_1._)`${from} === true ? true : ${to} > ${from} ? ${to} : ${from}`)),
+        mergeToName: (gen, from, to) => gen.if((0, codegen_1._)`${to} !== true`, () => gen.assign(to, from === true ? true : (0, codegen_1._)`${to} > ${from} ? ${to} : ${from}`)),
+        mergeValues: (from, to) => from === true ? true : Math.max(from, to),
         resultToName: (gen, items) => gen.var("items", items)
       })
     };
@@ -20669,7 +20445,7 @@ var require_errors2 = __commonJS({
         gen.return(false);
       }
     }
-    var E3 = {
+    var E2 = {
       keyword: new codegen_1.Name("keyword"),
       schemaPath: new codegen_1.Name("schemaPath"),
       // also used in JTD errors
@@ -20703,20 +20479,20 @@ var require_errors2 = __commonJS({
       if (schemaPath) {
         schPath = (0, codegen_1.str)`${schPath}${(0, util_1.getErrorPath)(schemaPath, util_1.Type.Str)}`;
       }
-      return [E3.schemaPath, schPath];
+      return [E2.schemaPath, schPath];
     }
     function extraErrorProps(cxt, { params, message }, keyValues) {
       const { keyword, data, schemaValue, it: it2 } = cxt;
       const { opts, propertyName, topSchemaRef, schemaPath } = it2;
-      keyValues.push([E3.keyword, keyword], [E3.params, typeof params == "function" ? params(cxt) : params || (0, codegen_1._)`{}`]);
+      keyValues.push([E2.keyword, keyword], [E2.params, typeof params == "function" ? params(cxt) : params || (0, codegen_1._)`{}`]);
       if (opts.messages) {
-        keyValues.push([E3.message, typeof message == "function" ? message(cxt) : message]);
+        keyValues.push([E2.message, typeof message == "function" ? message(cxt) : message]);
       }
       if (opts.verbose) {
-        keyValues.push([E3.schema, schemaValue], [E3.parentSchema, (0, codegen_1._)`${topSchemaRef}${schemaPath}`], [names_1.default.data, data]);
+        keyValues.push([E2.schema, schemaValue], [E2.parentSchema, (0, codegen_1._)`${topSchemaRef}${schemaPath}`], [names_1.default.data, data]);
       }
       if (propertyName)
-        keyValues.push([E3.propertyName, propertyName]);
+        keyValues.push([E2.propertyName, propertyName]);
     }
   }
 });
@@ -20780,8 +20556,8 @@ var require_rules = __commonJS({
     exports.getRules = exports.isJSONType = void 0;
     var _jsonTypes = ["string", "number", "integer", "boolean", "null", "object", "array"];
     var jsonTypes = new Set(_jsonTypes);
-    function isJSONType(x3) {
-      return typeof x3 == "string" && jsonTypes.has(x3);
+    function isJSONType(x2) {
+      return typeof x2 == "string" && jsonTypes.has(x2);
     }
     exports.isJSONType = isJSONType;
     function getRules() {
@@ -21385,33 +21161,33 @@ var require_subschema = __commonJS({
 var require_fast_deep_equal = __commonJS({
   "../../work/main/node_modules/fast-deep-equal/index.js"(exports, module) {
     "use strict";
-    module.exports = function equal(a, b3) {
-      if (a === b3) return true;
-      if (a && b3 && typeof a == "object" && typeof b3 == "object") {
-        if (a.constructor !== b3.constructor) return false;
+    module.exports = function equal(a, b2) {
+      if (a === b2) return true;
+      if (a && b2 && typeof a == "object" && typeof b2 == "object") {
+        if (a.constructor !== b2.constructor) return false;
         var length, i, keys;
         if (Array.isArray(a)) {
           length = a.length;
-          if (length != b3.length) return false;
+          if (length != b2.length) return false;
           for (i = length; i-- !== 0; )
-            if (!equal(a[i], b3[i])) return false;
+            if (!equal(a[i], b2[i])) return false;
           return true;
         }
-        if (a.constructor === RegExp) return a.source === b3.source && a.flags === b3.flags;
-        if (a.valueOf !== Object.prototype.valueOf) return a.valueOf() === b3.valueOf();
-        if (a.toString !== Object.prototype.toString) return a.toString() === b3.toString();
+        if (a.constructor === RegExp) return a.source === b2.source && a.flags === b2.flags;
+        if (a.valueOf !== Object.prototype.valueOf) return a.valueOf() === b2.valueOf();
+        if (a.toString !== Object.prototype.toString) return a.toString() === b2.toString();
         keys = Object.keys(a);
         length = keys.length;
-        if (length !== Object.keys(b3).length) return false;
+        if (length !== Object.keys(b2).length) return false;
         for (i = length; i-- !== 0; )
-          if (!Object.prototype.hasOwnProperty.call(b3, keys[i])) return false;
+          if (!Object.prototype.hasOwnProperty.call(b2, keys[i])) return false;
         for (i = length; i-- !== 0; ) {
           var key = keys[i];
-          if (!equal(a[key], b3[key])) return false;
+          if (!equal(a[key], b2[key])) return false;
         }
         return true;
       }
-      return a !== a && b3 !== b3;
+      return a !== a && b2 !== b2;
     };
   }
 });
@@ -22603,8 +22379,8 @@ var require_utils2 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path13) {
-      let input = path13;
+    function removeDotSegments(path11) {
+      let input = path11;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -22678,11 +22454,11 @@ var require_utils2 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path13) {
-      if (path13 === "" || path13[0] === "/") {
-        return removeDotSegments(path13);
+    function removeDotSegmentsRelative(path11) {
+      if (path11 === "" || path11[0] === "/") {
+        return removeDotSegments(path11);
       }
-      const segments = path13.split("/");
+      const segments = path11.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -23045,8 +22821,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path13 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path13 && path13 !== "/" ? path13 : void 0;
+        const path11 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path11 && path11 !== "/" ? path11 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -23993,7 +23769,7 @@ var require_core = __commonJS({
           type: (0, dataType_1.getJSONTypes)(def.type),
           schemaType: (0, dataType_1.getJSONTypes)(def.schemaType)
         };
-        (0, util_1.eachItem)(keyword, definition.type.length === 0 ? (k2) => addRule.call(this, k2, definition) : (k2) => definition.type.forEach((t2) => addRule.call(this, k2, definition, t2)));
+        (0, util_1.eachItem)(keyword, definition.type.length === 0 ? (k) => addRule.call(this, k, definition) : (k) => definition.type.forEach((t2) => addRule.call(this, k, definition, t2)));
         return this;
       }
       getKeyword(keyword) {
@@ -24715,8 +24491,8 @@ var require_uniqueItems = __commonJS({
     var util_1 = require_util9();
     var equal_1 = require_equal();
     var error2 = {
-      message: ({ params: { i, j: j3 } }) => (0, codegen_1.str)`must NOT have duplicate items (items ## ${j3} and ${i} are identical)`,
-      params: ({ params: { i, j: j3 } }) => (0, codegen_1._)`{i: ${i}, j: ${j3}}`
+      message: ({ params: { i, j: j2 } }) => (0, codegen_1.str)`must NOT have duplicate items (items ## ${j2} and ${i} are identical)`,
+      params: ({ params: { i, j: j2 } }) => (0, codegen_1._)`{i: ${i}, j: ${j2}}`
     };
     var def = {
       keyword: "uniqueItems",
@@ -24734,15 +24510,15 @@ var require_uniqueItems = __commonJS({
         cxt.ok(valid);
         function validateUniqueItems() {
           const i = gen.let("i", (0, codegen_1._)`${data}.length`);
-          const j3 = gen.let("j");
-          cxt.setParams({ i, j: j3 });
+          const j2 = gen.let("j");
+          cxt.setParams({ i, j: j2 });
           gen.assign(valid, true);
-          gen.if((0, codegen_1._)`${i} > 1`, () => (canOptimize() ? loopN : loopN2)(i, j3));
+          gen.if((0, codegen_1._)`${i} > 1`, () => (canOptimize() ? loopN : loopN2)(i, j2));
         }
         function canOptimize() {
           return itemTypes.length > 0 && !itemTypes.some((t2) => t2 === "object" || t2 === "array");
         }
-        function loopN(i, j3) {
+        function loopN(i, j2) {
           const item = gen.name("item");
           const wrongType = (0, dataType_1.checkDataTypes)(itemTypes, item, it2.opts.strictNumbers, dataType_1.DataType.Wrong);
           const indices = gen.const("indices", (0, codegen_1._)`{}`);
@@ -24752,16 +24528,16 @@ var require_uniqueItems = __commonJS({
             if (itemTypes.length > 1)
               gen.if((0, codegen_1._)`typeof ${item} == "string"`, (0, codegen_1._)`${item} += "_"`);
             gen.if((0, codegen_1._)`typeof ${indices}[${item}] == "number"`, () => {
-              gen.assign(j3, (0, codegen_1._)`${indices}[${item}]`);
+              gen.assign(j2, (0, codegen_1._)`${indices}[${item}]`);
               cxt.error();
               gen.assign(valid, false).break();
             }).code((0, codegen_1._)`${indices}[${item}] = ${i}`);
           });
         }
-        function loopN2(i, j3) {
+        function loopN2(i, j2) {
           const eql = (0, util_1.useFunc)(gen, equal_1.default);
           const outer = gen.name("outer");
-          gen.label(outer).for((0, codegen_1._)`;${i}--;`, () => gen.for((0, codegen_1._)`${j3} = ${i}; ${j3}--;`, () => gen.if((0, codegen_1._)`${eql}(${data}[${i}], ${data}[${j3}])`, () => {
+          gen.label(outer).for((0, codegen_1._)`;${i}--;`, () => gen.for((0, codegen_1._)`${j2} = ${i}; ${j2}--;`, () => gen.if((0, codegen_1._)`${eql}(${data}[${i}], ${data}[${j2}])`, () => {
             cxt.error();
             gen.assign(valid, false).break(outer);
           })));
@@ -27497,17 +27273,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path13) {
-      const ctrl = callVisitor(key, node, visitor, path13);
+    function visit_(key, node, visitor, path11) {
+      const ctrl = callVisitor(key, node, visitor, path11);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path13, ctrl);
-        return visit_(key, ctrl, visitor, path13);
+        replaceNode(key, path11, ctrl);
+        return visit_(key, ctrl, visitor, path11);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path13 = Object.freeze(path13.concat(node));
+          path11 = Object.freeze(path11.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path13);
+            const ci = visit_(i, node.items[i], visitor, path11);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -27518,13 +27294,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path13 = Object.freeze(path13.concat(node));
-          const ck = visit_("key", node.key, visitor, path13);
+          path11 = Object.freeze(path11.concat(node));
+          const ck = visit_("key", node.key, visitor, path11);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path13);
+          const cv = visit_("value", node.value, visitor, path11);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -27545,17 +27321,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path13) {
-      const ctrl = await callVisitor(key, node, visitor, path13);
+    async function visitAsync_(key, node, visitor, path11) {
+      const ctrl = await callVisitor(key, node, visitor, path11);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path13, ctrl);
-        return visitAsync_(key, ctrl, visitor, path13);
+        replaceNode(key, path11, ctrl);
+        return visitAsync_(key, ctrl, visitor, path11);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path13 = Object.freeze(path13.concat(node));
+          path11 = Object.freeze(path11.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path13);
+            const ci = await visitAsync_(i, node.items[i], visitor, path11);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -27566,13 +27342,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path13 = Object.freeze(path13.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path13);
+          path11 = Object.freeze(path11.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path11);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path13);
+          const cv = await visitAsync_("value", node.value, visitor, path11);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -27599,23 +27375,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path13) {
+    function callVisitor(key, node, visitor, path11) {
       if (typeof visitor === "function")
-        return visitor(key, node, path13);
+        return visitor(key, node, path11);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path13);
+        return visitor.Map?.(key, node, path11);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path13);
+        return visitor.Seq?.(key, node, path11);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path13);
+        return visitor.Pair?.(key, node, path11);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path13);
+        return visitor.Scalar?.(key, node, path11);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path13);
+        return visitor.Alias?.(key, node, path11);
       return void 0;
     }
-    function replaceNode(key, path13, node) {
-      const parent = path13[path13.length - 1];
+    function replaceNode(key, path11, node) {
+      const parent = path11[path11.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -27892,13 +27668,13 @@ var require_applyReviver = __commonJS({
               val[i] = v1;
           }
         } else if (val instanceof Map) {
-          for (const k2 of Array.from(val.keys())) {
-            const v0 = val.get(k2);
-            const v1 = applyReviver(reviver, val, k2, v0);
+          for (const k of Array.from(val.keys())) {
+            const v0 = val.get(k);
+            const v1 = applyReviver(reviver, val, k, v0);
             if (v1 === void 0)
-              val.delete(k2);
+              val.delete(k);
             else if (v1 !== v0)
-              val.set(k2, v1);
+              val.set(k, v1);
           }
         } else if (val instanceof Set) {
           for (const v0 of Array.from(val)) {
@@ -27911,12 +27687,12 @@ var require_applyReviver = __commonJS({
             }
           }
         } else {
-          for (const [k2, v0] of Object.entries(val)) {
-            const v1 = applyReviver(reviver, val, k2, v0);
+          for (const [k, v0] of Object.entries(val)) {
+            const v1 = applyReviver(reviver, val, k, v0);
             if (v1 === void 0)
-              delete val[k2];
+              delete val[k];
             else if (v1 !== v0)
-              val[k2] = v1;
+              val[k] = v1;
           }
         }
       }
@@ -28023,22 +27799,22 @@ var require_Alias = __commonJS({
       resolve(doc, ctx) {
         if (ctx?.maxAliasCount === 0)
           throw new ReferenceError("Alias resolution is disabled");
-        let nodes2;
+        let nodes;
         if (ctx?.aliasResolveCache) {
-          nodes2 = ctx.aliasResolveCache;
+          nodes = ctx.aliasResolveCache;
         } else {
-          nodes2 = [];
+          nodes = [];
           visit2.visit(doc, {
             Node: (_key, node) => {
               if (identity.isAlias(node) || identity.hasAnchor(node))
-                nodes2.push(node);
+                nodes.push(node);
             }
           });
           if (ctx)
-            ctx.aliasResolveCache = nodes2;
+            ctx.aliasResolveCache = nodes;
         }
         let found = void 0;
-        for (const node of nodes2) {
+        for (const node of nodes) {
           if (node === this)
             break;
           if (node.anchor === this.source)
@@ -28227,16 +28003,16 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path13, value) {
+    function collectionFromPath(schema, path11, value) {
       let v2 = value;
-      for (let i = path13.length - 1; i >= 0; --i) {
-        const k2 = path13[i];
-        if (typeof k2 === "number" && Number.isInteger(k2) && k2 >= 0) {
+      for (let i = path11.length - 1; i >= 0; --i) {
+        const k = path11[i];
+        if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
-          a[k2] = v2;
+          a[k] = v2;
           v2 = a;
         } else {
-          v2 = /* @__PURE__ */ new Map([[k2, v2]]);
+          v2 = /* @__PURE__ */ new Map([[k, v2]]);
         }
       }
       return createNode.createNode(v2, void 0, {
@@ -28249,7 +28025,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path13) => path13 == null || typeof path13 === "object" && !!path13[Symbol.iterator]().next().done;
+    var isEmptyPath = (path11) => path11 == null || typeof path11 === "object" && !!path11[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -28279,11 +28055,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path13, value) {
-        if (isEmptyPath(path13))
+      addIn(path11, value) {
+        if (isEmptyPath(path11))
           this.add(value);
         else {
-          const [key, ...rest] = path13;
+          const [key, ...rest] = path11;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -28297,8 +28073,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path13) {
-        const [key, ...rest] = path13;
+      deleteIn(path11) {
+        const [key, ...rest] = path11;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -28312,8 +28088,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path13, keepScalar) {
-        const [key, ...rest] = path13;
+      getIn(path11, keepScalar) {
+        const [key, ...rest] = path11;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -28331,8 +28107,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path13) {
-        const [key, ...rest] = path13;
+      hasIn(path11) {
+        const [key, ...rest] = path11;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -28342,8 +28118,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path13, value) {
-        const [key, ...rest] = path13;
+      setIn(path11, value) {
+        const [key, ...rest] = path11;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -28455,12 +28231,12 @@ var require_foldFlowLines = __commonJS({
                 ch = text[i += 1];
                 overflow = true;
               }
-              const j3 = i > escEnd + 1 ? i - 2 : escStart - 1;
-              if (escapedFolds[j3])
+              const j2 = i > escEnd + 1 ? i - 2 : escStart - 1;
+              if (escapedFolds[j2])
                 return text;
-              folds.push(j3);
-              escapedFolds[j3] = true;
-              end = j3 + endStep;
+              folds.push(j2);
+              escapedFolds[j2] = true;
+              end = j2 + endStep;
               split = void 0;
             } else {
               overflow = true;
@@ -28636,20 +28412,20 @@ ${indent}`) + "'";
     }
     function quotedString(value, ctx) {
       const { singleQuote } = ctx.options;
-      let qs2;
+      let qs;
       if (singleQuote === false)
-        qs2 = doubleQuotedString;
+        qs = doubleQuotedString;
       else {
         const hasDouble = value.includes('"');
         const hasSingle = value.includes("'");
         if (hasDouble && !hasSingle)
-          qs2 = singleQuotedString;
+          qs = singleQuotedString;
         else if (hasSingle && !hasDouble)
-          qs2 = doubleQuotedString;
+          qs = doubleQuotedString;
         else
-          qs2 = singleQuote ? singleQuotedString : doubleQuotedString;
+          qs = singleQuote ? singleQuotedString : doubleQuotedString;
       }
-      return qs2(value, ctx);
+      return qs(value, ctx);
     }
     var blockEndNewlines;
     try {
@@ -29211,9 +28987,9 @@ var require_Pair = __commonJS({
     var addPairToJSMap = require_addPairToJSMap();
     var identity = require_identity();
     function createPair(key, value, ctx) {
-      const k2 = createNode.createNode(key, void 0, ctx);
+      const k = createNode.createNode(key, void 0, ctx);
       const v2 = createNode.createNode(value, void 0, ctx);
-      return new Pair(k2, v2);
+      return new Pair(k, v2);
     }
     var Pair = class _Pair {
       constructor(key, value = null) {
@@ -29404,12 +29180,12 @@ var require_YAMLMap = __commonJS({
     var Pair = require_Pair();
     var Scalar = require_Scalar();
     function findPair(items, key) {
-      const k2 = identity.isScalar(key) ? key.value : key;
+      const k = identity.isScalar(key) ? key.value : key;
       for (const it2 of items) {
         if (identity.isPair(it2)) {
-          if (it2.key === key || it2.key === k2)
+          if (it2.key === key || it2.key === k)
             return it2;
-          if (identity.isScalar(it2.key) && it2.key.value === k2)
+          if (identity.isScalar(it2.key) && it2.key.value === k)
             return it2;
         }
       }
@@ -30677,7 +30453,7 @@ var require_Schema = __commonJS({
     var seq = require_seq();
     var string = require_string();
     var tags = require_tags();
-    var sortMapEntriesByKey = (a, b3) => a.key < b3.key ? -1 : a.key > b3.key ? 1 : 0;
+    var sortMapEntriesByKey = (a, b2) => a.key < b2.key ? -1 : a.key > b2.key ? 1 : 0;
     var Schema = class _Schema {
       constructor({ compat, customTags, merge, resolveKnownTags, schema, sortMapEntries, toStringDefaults }) {
         this.compat = Array.isArray(compat) ? tags.getTags(compat, "compat") : compat ? tags.getTags(null, compat) : null;
@@ -30858,9 +30634,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path13, value) {
+      addIn(path11, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path13, value);
+          this.contents.addIn(path11, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -30920,9 +30696,9 @@ var require_Document = __commonJS({
        * recursively wrapping all values as `Scalar` or `Collection` nodes.
        */
       createPair(key, value, options = {}) {
-        const k2 = this.createNode(key, null, options);
+        const k = this.createNode(key, null, options);
         const v2 = this.createNode(value, null, options);
-        return new Pair.Pair(k2, v2);
+        return new Pair.Pair(k, v2);
       }
       /**
        * Removes a value from the document.
@@ -30935,14 +30711,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path13) {
-        if (Collection.isEmptyPath(path13)) {
+      deleteIn(path11) {
+        if (Collection.isEmptyPath(path11)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path13) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path11) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -30957,10 +30733,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path13, keepScalar) {
-        if (Collection.isEmptyPath(path13))
+      getIn(path11, keepScalar) {
+        if (Collection.isEmptyPath(path11))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path13, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path11, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -30971,10 +30747,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path13) {
-        if (Collection.isEmptyPath(path13))
+      hasIn(path11) {
+        if (Collection.isEmptyPath(path11))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path13) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path11) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -30991,13 +30767,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path13, value) {
-        if (Collection.isEmptyPath(path13)) {
+      setIn(path11, value) {
+        if (Collection.isEmptyPath(path11)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path13), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path11), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path13, value);
+          this.contents.setIn(path11, value);
         }
       }
       /**
@@ -31357,7 +31133,7 @@ var require_util_map_includes = __commonJS({
       const { uniqueKeys } = ctx.options;
       if (uniqueKeys === false)
         return false;
-      const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b3) => a === b3 || identity.isScalar(a) && identity.isScalar(b3) && a.value === b3.value;
+      const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b2) => a === b2 || identity.isScalar(a) && identity.isScalar(b2) && a.value === b2.value;
       return items.some((pair) => isEqual(pair.key, search));
     }
     exports.mapIncludes = mapIncludes;
@@ -31731,7 +31507,7 @@ var require_resolve_flow_collection = __commonJS({
         }
       }
       const expectedEnd = isMap2 ? "}" : "]";
-      const [ce2, ...ee3] = fc.end;
+      const [ce2, ...ee2] = fc.end;
       let cePos = offset;
       if (ce2?.source === expectedEnd)
         cePos = ce2.offset + ce2.source.length;
@@ -31740,10 +31516,10 @@ var require_resolve_flow_collection = __commonJS({
         const msg = atRoot ? `${name} must end with a ${expectedEnd}` : `${name} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
         onError(offset, atRoot ? "MISSING_CHAR" : "BAD_INDENT", msg);
         if (ce2 && ce2.source.length !== 1)
-          ee3.unshift(ce2);
+          ee2.unshift(ce2);
       }
-      if (ee3.length > 0) {
-        const end = resolveEnd.resolveEnd(ee3, cePos, ctx.options.strict, onError);
+      if (ee2.length > 0) {
+        const end = resolveEnd.resolveEnd(ee2, cePos, ctx.options.strict, onError);
         if (end.comment) {
           if (coll.comment)
             coll.comment += "\n" + end.comment;
@@ -32958,9 +32734,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path13) => {
+    visit2.itemAtPath = (cst, path11) => {
       let item = cst;
-      for (const [field, index] of path13) {
+      for (const [field, index] of path11) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -32969,23 +32745,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path13) => {
-      const parent = visit2.itemAtPath(cst, path13.slice(0, -1));
-      const field = path13[path13.length - 1][0];
+    visit2.parentCollection = (cst, path11) => {
+      const parent = visit2.itemAtPath(cst, path11.slice(0, -1));
+      const field = path11[path11.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path13, item, visitor) {
-      let ctrl = visitor(item, path13);
+    function _visit(path11, item, visitor) {
+      let ctrl = visitor(item, path11);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path13.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path11.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -32996,10 +32772,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path13);
+            ctrl = ctrl(item, path11);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path13) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path11) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -34750,2942 +34526,6 @@ var require_dist2 = __commonJS({
   }
 });
 
-// src/core/result.ts
-function worstVerdict(verdicts) {
-  let worst = "skip";
-  for (const verdict of verdicts) if (SEVERITY[verdict] > SEVERITY[worst]) worst = verdict;
-  return worst;
-}
-function gatePasses(verdict, enforce) {
-  if (enforce === "off") return true;
-  if (verdict === "fail") return false;
-  if (verdict === "inconclusive") return enforce !== "strict";
-  return true;
-}
-var VERDICT_ICONS, SEVERITY;
-var init_result = __esm({
-  "src/core/result.ts"() {
-    "use strict";
-    VERDICT_ICONS = {
-      pass: "✅",
-      warn: "⚠️",
-      fail: "❌",
-      inconclusive: "❔",
-      skip: "⏭️"
-    };
-    SEVERITY = { skip: 0, pass: 1, warn: 2, inconclusive: 3, fail: 4 };
-  }
-});
-
-// src/flow/errors.ts
-var UserError;
-var init_errors = __esm({
-  "src/flow/errors.ts"() {
-    "use strict";
-    UserError = class extends Error {
-      constructor(message, hint) {
-        super(message);
-        this.hint = hint;
-        this.name = "UserError";
-      }
-      hint;
-    };
-  }
-});
-
-// src/platform/local/files.ts
-import { mkdir as mkdir2, rename as rename2, writeFile as writeFile2 } from "node:fs/promises";
-import path2 from "node:path";
-async function writeFileAtomic(file, content) {
-  await mkdir2(path2.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  await writeFile2(temporary, content);
-  await rename2(temporary, file);
-}
-function stateDirectory(projectRoot) {
-  return path2.join(projectRoot, ".mlops-flow");
-}
-var init_files = __esm({
-  "src/platform/local/files.ts"() {
-    "use strict";
-  }
-});
-
-// src/exec/run-command.ts
-import { spawn } from "node:child_process";
-function runCommand(options) {
-  const started = performance.now();
-  const keep = options.keepLines ?? 40;
-  const tail = [];
-  return new Promise((resolve) => {
-    const [program, ...args] = options.argv;
-    const child = spawn(program, args, {
-      cwd: options.cwd,
-      env: options.env,
-      shell: false,
-      detached: true,
-      // its own process group, so a timeout can kill grandchildren too
-      stdio: [options.stdin === void 0 ? "ignore" : "pipe", "pipe", "pipe"]
-    });
-    let timedOut = false;
-    let spawnError;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      killGroup(child.pid, "SIGTERM");
-      setTimeout(() => killGroup(child.pid, "SIGKILL"), 2e3).unref();
-    }, options.timeoutMs);
-    const lineReader = (stream) => {
-      let pending = "";
-      return (chunk) => {
-        pending += chunk.toString("utf8");
-        const lines = pending.split(/\r?\n/);
-        pending = lines.pop() ?? "";
-        for (const line of lines) emit(line, stream);
-      };
-    };
-    const emit = (line, stream) => {
-      tail.push(line);
-      if (tail.length > keep) tail.shift();
-      options.onLine?.(line, stream);
-    };
-    child.stdout?.on("data", lineReader("stdout"));
-    child.stderr?.on("data", lineReader("stderr"));
-    if (options.stdin !== void 0) child.stdin?.end(options.stdin);
-    child.on("error", (error2) => {
-      spawnError = `cannot run "${program}": ${error2.message}`;
-    });
-    child.on("close", (exitCode, signal) => {
-      clearTimeout(timer);
-      resolve({
-        exitCode,
-        signal,
-        timedOut,
-        durationMs: performance.now() - started,
-        tail,
-        ...spawnError ? { spawnError } : {}
-      });
-    });
-  });
-}
-function killGroup(pid, signal) {
-  if (pid === void 0) return;
-  try {
-    process.kill(-pid, signal);
-  } catch {
-  }
-}
-function cleanEnvironment(parent, extra = {}) {
-  const passed = ["PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "TEMP", "TMP", "SYSTEMROOT"];
-  const env = {};
-  for (const name of passed) {
-    const value = parent[name];
-    if (value !== void 0) env[name] = value;
-  }
-  return { ...env, CI: parent.CI ?? "", ...extra };
-}
-function parseDuration(text, fallbackMs) {
-  if (!text) return fallbackMs;
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text);
-  if (!match) return fallbackMs;
-  const unit = { ms: 1, s: 1e3, m: 6e4, h: 36e5 }[match[2]];
-  return Number(match[1]) * unit;
-}
-var init_run_command = __esm({
-  "src/exec/run-command.ts"() {
-    "use strict";
-  }
-});
-
-// src/entry/inputs.ts
-function readBoolean(reader, name, fallback) {
-  const value = reader.get(name);
-  if (value === void 0) return fallback;
-  if (/^(true|yes|1|on)$/i.test(value)) return true;
-  if (/^(false|no|0|off)$/i.test(value)) return false;
-  throw new UserError(`input "${name}" must be true or false, not "${value}"`);
-}
-function readCommon(reader) {
-  return { config: reader.get("config") ?? "mlops.yml" };
-}
-function readModelDigest(reader) {
-  const digest = reader.get("model-digest");
-  if (digest !== void 0 && !/^sha256:[0-9a-f]{64}$/.test(digest)) {
-    throw new UserError(`input "model-digest" must look like sha256:<64 hex digits>, not "${digest}"`);
-  }
-  return digest;
-}
-var init_inputs = __esm({
-  "src/entry/inputs.ts"() {
-    "use strict";
-    init_errors();
-  }
-});
-
-// src/core/version.ts
-var VERSION;
-var init_version = __esm({
-  "src/core/version.ts"() {
-    "use strict";
-    VERSION = "0.1.0";
-  }
-});
-
-// src/charter/alignment-tree.ts
-function nodes(config) {
-  const metrics = config.charter.metrics ?? {};
-  const list = [];
-  for (const level of ["business", "domain", "model"]) {
-    for (const metric of metrics[level] ?? []) {
-      list.push({
-        id: metric.id,
-        level,
-        ...metric.goal !== void 0 ? { goal: formatGoal(parseGoal(metric.goal, metric.id)) } : {},
-        from: metric.from ?? []
-      });
-    }
-  }
-  return list;
-}
-function label(text) {
-  return text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-function alignmentFlowchart(config) {
-  const list = nodes(config);
-  if (list.length === 0) return "";
-  const key = (node) => `${node.level}_${node.id}`;
-  const byId = new Map(list.map((node) => [node.id, node]));
-  const lines = ["```mermaid", "flowchart BT"];
-  for (const level of ["business", "domain", "model"]) {
-    const members = list.filter((node) => node.level === level);
-    if (members.length === 0) continue;
-    lines.push(`  subgraph ${level}`);
-    for (const node of members)
-      lines.push(`    ${key(node)}["${label(node.id)}<br/>${label(node.goal ?? "no goal")}"]`);
-    lines.push("  end");
-  }
-  for (const node of list) {
-    for (const source of node.from) {
-      const from = byId.get(source);
-      if (from) lines.push(`  ${key(from)} --> ${key(node)}`);
-    }
-  }
-  lines.push("```");
-  return lines.join("\n");
-}
-function alignmentSeed(config) {
-  return nodes(config).map((node) => ({
-    metric: node.id,
-    level: node.level,
-    source: "offline",
-    value: null,
-    ...node.goal ? { goal: node.goal } : {}
-  }));
-}
-var init_alignment_tree = __esm({
-  "src/charter/alignment-tree.ts"() {
-    "use strict";
-    init_goal();
-  }
-});
-
-// src/charter/finding.ts
-function finder(loaded, findings) {
-  return (rule, severity, message, path13, target = "value") => {
-    findings.push({ rule, severity, message, location: loaded.source.locate(path13, target) });
-  };
-}
-var init_finding = __esm({
-  "src/charter/finding.ts"() {
-    "use strict";
-  }
-});
-
-// src/charter/rules/charter-basics.ts
-var HANDLE, REQUIRED_ROLES, charterBasics;
-var init_charter_basics = __esm({
-  "src/charter/rules/charter-basics.ts"() {
-    "use strict";
-    init_finding();
-    HANDLE = /^@[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}(?:\/[A-Za-z0-9._-]+)?$/;
-    REQUIRED_ROLES = [
-      ["decision_maker", "the business decision maker, who owns the problem and the budget"],
-      ["product_owner", "the product owner, who knows the business and the data"],
-      ["ml_engineers", "the data scientists or ML engineers who build the model"]
-    ];
-    charterBasics = {
-      id: "charter",
-      title: "Problem, value and roles",
-      async check({ loaded, resolveHandle }) {
-        const findings = [];
-        const at3 = finder(loaded, findings);
-        const charter = loaded.config.charter;
-        if (!charter.value) {
-          at3(
-            "value-missing",
-            "error",
-            "the expected value is missing: add charter.value with amount, currency and period (e.g. 400000 USD per year)",
-            ["charter"],
-            "key"
-          );
-        }
-        for (const [role, who] of REQUIRED_ROLES) {
-          if (!charter.roles?.[role]) {
-            at3(
-              "role-missing",
-              "error",
-              `charter.roles.${role} is missing: name ${who} (a GitHub handle)`,
-              charter.roles ? ["charter", "roles"] : ["charter"],
-              "key"
-            );
-          }
-        }
-        for (const [role, value] of Object.entries(charter.roles ?? {})) {
-          const handles = Array.isArray(value) ? value : [value];
-          for (const [index, handle] of handles.entries()) {
-            const path13 = Array.isArray(value) ? ["charter", "roles", role, index] : ["charter", "roles", role];
-            if (!HANDLE.test(handle)) {
-              at3(
-                "handle-malformed",
-                "error",
-                `"${handle}" is not a GitHub handle: write "@user" or "@org/team"`,
-                path13
-              );
-            } else if (resolveHandle && await resolveHandle(handle) === "missing") {
-              at3(
-                "handle-unknown",
-                "warning",
-                `${handle} is not a user or team this token can see on GitHub: check the spelling`,
-                path13
-              );
-            }
-          }
-        }
-        for (const [index, source] of (charter.data?.sources ?? []).entries()) {
-          if (source.owner && !HANDLE.test(source.owner)) {
-            at3(
-              "handle-malformed",
-              "error",
-              `"${source.owner}" is not a GitHub handle: write "@user" or "@org/team"`,
-              ["charter", "data", "sources", index, "owner"]
-            );
-          }
-        }
-        return findings;
-      }
-    };
-  }
-});
-
-// src/exec/words.ts
-function splitWords(command) {
-  const words = [];
-  let current = "";
-  let inWord = false;
-  let quote2;
-  for (let index = 0; index < command.length; index++) {
-    const char = command[index];
-    if (quote2 === "'") {
-      if (char === "'") quote2 = void 0;
-      else current += char;
-    } else if (quote2 === '"') {
-      if (char === '"') quote2 = void 0;
-      else if (char === "\\" && /["\\$`]/.test(command[index + 1] ?? "")) current += command[++index];
-      else current += char;
-    } else if (char === "'" || char === '"') {
-      quote2 = char;
-      inWord = true;
-    } else if (char === "\\") {
-      if (index + 1 < command.length) current += command[++index];
-      inWord = true;
-    } else if (/\s/.test(char)) {
-      if (inWord) words.push(current);
-      current = "";
-      inWord = false;
-    } else {
-      if (/[|&;<>`]/.test(char) || char === "$" && command[index + 1] === "(") {
-        throw new UserError(
-          `the command "${command}" uses the shell operator "${char}": commands run without a shell; put a pipeline or redirection in a script and run that`
-        );
-      }
-      current += char;
-      inWord = true;
-    }
-  }
-  if (quote2)
-    throw new UserError(
-      `the command "${command}" has an unclosed ${quote2 === "'" ? "single" : "double"} quote`
-    );
-  if (inWord) words.push(current);
-  return words;
-}
-function placeholdersIn(command) {
-  const text = Array.isArray(command) ? command.join(" ") : command;
-  return [...new Set([...text.matchAll(PLACEHOLDER)].map((match) => match[1]))];
-}
-function commandArgv(command, values) {
-  const words = Array.isArray(command) ? [...command] : splitWords(command);
-  if (words.length === 0) throw new UserError("the command is empty");
-  return words.map(
-    (word) => word.replace(PLACEHOLDER, (match, name) => {
-      const value = values[name];
-      if (value === void 0) {
-        throw new UserError(
-          `the command uses the placeholder ${match}, which is not known here (known: ${Object.keys(values).map((k2) => `{${k2}}`).join(", ") || "none"})`
-        );
-      }
-      return value;
-    })
-  );
-}
-var PLACEHOLDER;
-var init_words = __esm({
-  "src/exec/words.ts"() {
-    "use strict";
-    init_errors();
-    PLACEHOLDER = /\{([a-z_]+)\}/g;
-  }
-});
-
-// src/charter/rules/flow.ts
-function at(object, path13) {
-  return path13.reduce((value, key) => value?.[key], object);
-}
-var PLACEHOLDERS, flowRules;
-var init_flow = __esm({
-  "src/charter/rules/flow.ts"() {
-    "use strict";
-    init_words();
-    init_finding();
-    PLACEHOLDERS = [
-      { path: ["build", "command"], allowed: ["model"] },
-      { path: ["sanity", "predict"], allowed: ["model", "input", "output"] },
-      { path: ["deploy_test", "deploy"], allowed: ["model", "environment", "endpoint"] },
-      { path: ["deploy_test", "teardown"], allowed: ["model", "environment", "endpoint"] },
-      { path: ["canary", "traffic"], allowed: ["weight", "variant", "model"] },
-      { path: ["canary", "promote"], allowed: ["model", "environment"] },
-      { path: ["canary", "rollback"], allowed: ["model", "environment"] },
-      { path: ["canary", "analysis", "command"], allowed: ["variant", "metric"] }
-    ];
-    flowRules = {
-      id: "flow",
-      title: "Flow",
-      check({ loaded }) {
-        const findings = [];
-        const report = finder(loaded, findings);
-        const flow = loaded.config.flow ?? {};
-        for (const { path: path13, allowed } of PLACEHOLDERS) {
-          const command = at(flow, path13);
-          if (command === void 0) continue;
-          for (const name of placeholdersIn(command).filter((p2) => !allowed.includes(p2))) {
-            report(
-              "unknown-placeholder",
-              "error",
-              `{${name}} is not a placeholder flow.${path13.join(".")} can use; it may use ${allowed.map((a) => `{${a}}`).join(", ")}`,
-              ["flow", ...path13]
-            );
-          }
-        }
-        for (const [index, metric] of (flow.canary?.analysis?.metrics ?? []).entries()) {
-          for (const name of placeholdersIn(metric.query ?? "").filter((p2) => p2 !== "variant")) {
-            report(
-              "unknown-placeholder",
-              "error",
-              `{${name}} is not a placeholder a canary query can use; it may use {variant}`,
-              ["flow", "canary", "analysis", "metrics", index, "query"]
-            );
-          }
-        }
-        if (flow.sanity && (!flow.sanity.predict || !flow.sanity.sample) && (flow.sanity.predict || flow.sanity.sample)) {
-          report(
-            "sanity-incomplete",
-            "error",
-            "flow.sanity needs both predict (the batch predict command) and sample (a CSV to predict on)",
-            ["flow", "sanity"],
-            "key"
-          );
-        }
-        if (flow.fairness) {
-          if (!flow.fairness.label)
-            report(
-              "fairness-label",
-              "error",
-              "flow.fairness.label is missing: name the column that holds the true label",
-              ["flow", "fairness"],
-              "key"
-            );
-          if (!flow.fairness.prediction && !(flow.fairness.score && flow.fairness.threshold !== void 0)) {
-            report(
-              "fairness-prediction",
-              "error",
-              "flow.fairness needs prediction (a column of 0/1 predictions) or score with threshold",
-              ["flow", "fairness"],
-              "key"
-            );
-          }
-          if (!flow.fairness.predictions && !flow.build?.predictions) {
-            report(
-              "fairness-predictions-file",
-              "error",
-              "fairness-report has no predictions to read: set flow.build.predictions (the eval predictions) or flow.fairness.predictions",
-              ["flow", "fairness"],
-              "key"
-            );
-          }
-        }
-        if (flow.deploy_test && !flow.deploy_test.environment) {
-          report(
-            "environment-missing",
-            "error",
-            "flow.deploy_test.environment is missing: name the GitHub environment (e.g. staging) deployments are recorded in",
-            ["flow", "deploy_test"],
-            "key"
-          );
-        }
-        if (flow.canary) {
-          if (!flow.canary.environment) {
-            report(
-              "environment-missing",
-              "error",
-              "flow.canary.environment is missing: name the GitHub environment with required reviewers (e.g. production), or no manual approval can exist",
-              ["flow", "canary"],
-              "key"
-            );
-          }
-          const steps = flow.canary.steps ?? [];
-          steps.forEach((step, index) => {
-            if (index > 0 && step <= steps[index - 1]) {
-              report(
-                "canary-steps-order",
-                "error",
-                `canary steps must strictly increase: ${step} follows ${steps[index - 1]}`,
-                ["flow", "canary", "steps", index]
-              );
-            }
-          });
-          if (steps.length > 0 && steps[steps.length - 1] !== 100) {
-            report(
-              "canary-steps-end",
-              "error",
-              `canary steps must end at 100 (full rollout), not ${steps[steps.length - 1]}`,
-              ["flow", "canary", "steps", steps.length - 1]
-            );
-          }
-          const analysis = flow.canary.analysis;
-          if (analysis?.pass_score !== void 0 && analysis.marginal_score !== void 0 && analysis.marginal_score > analysis.pass_score) {
-            report(
-              "canary-scores",
-              "error",
-              `marginal_score (${analysis.marginal_score}) must not exceed pass_score (${analysis.pass_score})`,
-              ["flow", "canary", "analysis", "marginal_score"]
-            );
-          }
-          if (analysis?.provider === "prometheus" && !analysis.address) {
-            report(
-              "canary-provider",
-              "error",
-              "the prometheus provider needs analysis.address (e.g. http://127.0.0.1:9090)",
-              ["flow", "canary", "analysis", "provider"]
-            );
-          }
-        }
-        return findings;
-      }
-    };
-  }
-});
-
-// src/charter/rules/governance.ts
-var governanceRules, dataRules;
-var init_governance = __esm({
-  "src/charter/rules/governance.ts"() {
-    "use strict";
-    init_finding();
-    governanceRules = {
-      id: "governance",
-      title: "Regulations, fairness and explainability",
-      check({ loaded }) {
-        const findings = [];
-        const at3 = finder(loaded, findings);
-        const { charter, flow } = loaded.config;
-        const requirements = charter.requirements ?? {};
-        const regulations = requirements.regulations ?? [];
-        if (regulations.length > 0) {
-          const named = regulations.join(", ");
-          if (requirements.explainability !== "required") {
-            at3(
-              "regulation-explainability",
-              "error",
-              `regulations (${named}) are named, so set requirements.explainability: required`,
-              requirements.explainability ? ["charter", "requirements", "explainability"] : ["charter", "requirements", "regulations"],
-              requirements.explainability ? "value" : "key"
-            );
-          }
-          if ((charter.data?.sensitive_attributes ?? []).length === 0) {
-            at3(
-              "regulation-sensitive-attributes",
-              "error",
-              `regulations (${named}) are named, so declare the sensitive attributes under charter.data.sensitive_attributes`,
-              ["charter", "requirements", "regulations"],
-              "key"
-            );
-          }
-          if (Object.keys(flow?.fairness?.goals ?? {}).length === 0) {
-            at3(
-              "regulation-fairness-goals",
-              "error",
-              `regulations (${named}) are named, so add fairness goals under flow.fairness.goals (e.g. demographic_parity_ratio: ">= 0.80")`,
-              flow?.fairness ? ["flow", "fairness"] : ["charter", "requirements", "regulations"],
-              "key"
-            );
-          }
-        }
-        if (requirements.explainability === "required") {
-          const explainability = flow?.fairness?.explainability;
-          const hasAttributions = explainability?.attributions !== void 0;
-          const hasPermutation = explainability?.permutation_importance !== void 0 && flow?.sanity?.predict !== void 0;
-          if (!hasAttributions && !hasPermutation) {
-            at3(
-              "explainability-source",
-              "error",
-              "explainability is required but nothing explains the model: set flow.fairness.explainability.attributions (e.g. SHAP values) or permutation_importance with a flow.sanity.predict command",
-              ["charter", "requirements", "explainability"]
-            );
-          }
-        }
-        return findings;
-      }
-    };
-    dataRules = {
-      id: "data",
-      title: "Data inventory",
-      check({ loaded }) {
-        const findings = [];
-        const at3 = finder(loaded, findings);
-        const { charter, flow } = loaded.config;
-        const sources = charter.data?.sources ?? [];
-        if (!sources.some((source) => source.priority === "must-have")) {
-          at3(
-            "data-must-have",
-            "error",
-            "no must-have data source: list the data the model cannot do without under charter.data.sources with priority: must-have",
-            sources.length > 0 ? ["charter", "data", "sources"] : charter.data ? ["charter", "data"] : ["charter"],
-            "key"
-          );
-        }
-        sources.forEach((source, index) => {
-          if (source.origin === "third-party" && !source.owner) {
-            at3(
-              "data-third-party-owner",
-              "error",
-              `third-party source "${source.name}" names no owner: add owner: "@team" who manages the contract`,
-              ["charter", "data", "sources", index, "origin"]
-            );
-          }
-        });
-        const declared = new Set(charter.data?.sensitive_attributes ?? []);
-        (flow?.fairness?.attributes ?? []).forEach((attribute, index) => {
-          if (!declared.has(attribute)) {
-            at3(
-              "fairness-attribute-undeclared",
-              "error",
-              `fairness attribute "${attribute}" is not a declared sensitive attribute: add it to charter.data.sensitive_attributes`,
-              ["flow", "fairness", "attributes", index]
-            );
-          }
-        });
-        return findings;
-      }
-    };
-  }
-});
-
-// src/charter/rules/metrics.ts
-function estimateFindings(metric, path13, known, loaded) {
-  const findings = [];
-  const start = loaded.source.scalarStart(path13);
-  const locationAt = (offset) => start && !metric.estimate.slice(0, offset).includes("\n") ? { ...start.location, column: start.location.column + offset } : loaded.source.locate(path13);
-  for (const reference of referencedMetrics(parseExpression(metric.estimate))) {
-    if (!known.has(reference.id)) {
-      findings.push({
-        rule: "estimate-unknown-metric",
-        severity: "error",
-        message: `the estimate of ${metric.id} uses "${reference.id}", which is not a metric in the charter`,
-        location: locationAt(reference.offset)
-      });
-    } else if (!(metric.from ?? []).includes(reference.id)) {
-      findings.push({
-        rule: "estimate-outside-from",
-        severity: "warning",
-        message: `the estimate of ${metric.id} uses ${reference.id}, which its from: list does not name: add it there`,
-        location: locationAt(reference.offset)
-      });
-    }
-  }
-  return findings;
-}
-function cycles(metrics, loaded) {
-  const edges = /* @__PURE__ */ new Map();
-  const where = /* @__PURE__ */ new Map();
-  for (const level of ["domain", "business"]) {
-    for (const [index, metric] of (metrics[level] ?? []).entries()) {
-      edges.set(metric.id, metric.from ?? []);
-      where.set(metric.id, ["charter", "metrics", level, index, "from"]);
-    }
-  }
-  const findings = [];
-  const state = /* @__PURE__ */ new Map();
-  const visit2 = (id, trail) => {
-    if (state.get(id) === "done") return;
-    if (state.get(id) === "visiting") {
-      const cycle = [...trail.slice(trail.indexOf(id)), id];
-      findings.push({
-        rule: "derivation-cycle",
-        severity: "error",
-        message: `metrics derive from each other in a cycle: ${cycle.join(" → ")}`,
-        location: loaded.source.locate(where.get(id) ?? ["charter", "metrics"])
-      });
-      return;
-    }
-    state.set(id, "visiting");
-    for (const next of edges.get(id) ?? []) visit2(next, [...trail, id]);
-    state.set(id, "done");
-  };
-  for (const id of edges.keys()) visit2(id, []);
-  return findings;
-}
-var BELOW, metricRules;
-var init_metrics = __esm({
-  "src/charter/rules/metrics.ts"() {
-    "use strict";
-    init_expression();
-    init_finding();
-    BELOW = { business: "domain", domain: "model", model: void 0 };
-    metricRules = {
-      id: "metrics",
-      title: "Metric alignment",
-      check({ loaded }) {
-        const findings = [];
-        const at3 = finder(loaded, findings);
-        const metrics = loaded.config.charter.metrics ?? {};
-        const levelOf = /* @__PURE__ */ new Map();
-        for (const level of ["model", "domain", "business"]) {
-          for (const [index, metric] of (metrics[level] ?? []).entries()) {
-            const previous = levelOf.get(metric.id);
-            if (previous) {
-              at3(
-                "metric-duplicate",
-                "error",
-                `metric id "${metric.id}" is already used at the ${previous} level: ids must be unique`,
-                ["charter", "metrics", level, index, "id"]
-              );
-            } else levelOf.set(metric.id, level);
-          }
-        }
-        if ((metrics.model ?? []).length === 0) {
-          at3(
-            "metrics-missing",
-            "error",
-            "no model metrics: list the data scientist's metrics (e.g. precision) under charter.metrics.model",
-            metrics.model ? ["charter", "metrics", "model"] : ["charter"],
-            "key"
-          );
-        }
-        for (const level of ["model", "domain", "business"]) {
-          for (const [index, metric] of (metrics[level] ?? []).entries()) {
-            const path13 = ["charter", "metrics", level, index];
-            if (metric.goal === void 0) {
-              at3("goal-missing", "error", `${metric.id} has no goal: add goal: ">= …" or "<= …"`, [
-                ...path13,
-                "id"
-              ]);
-            }
-            if (level === "model") continue;
-            const derived = metric;
-            const below = BELOW[level];
-            const from = derived.from ?? [];
-            if (from.length === 0) {
-              at3(
-                "derivation-missing",
-                "error",
-                `${level} metric ${metric.id} derives from nothing: add from: [<${below} metric ids>]`,
-                [...path13, "id"]
-              );
-            }
-            for (const [fromIndex, id] of from.entries()) {
-              const found = levelOf.get(id);
-              if (!found)
-                at3(
-                  "derivation-unknown",
-                  "error",
-                  `${metric.id} derives from "${id}", which is not a metric in the charter`,
-                  [...path13, "from", fromIndex]
-                );
-              else if (found !== below) {
-                at3(
-                  "derivation-level",
-                  "error",
-                  `${level} metric ${metric.id} must derive from ${below} metrics; "${id}" is a ${found} metric`,
-                  [...path13, "from", fromIndex]
-                );
-              }
-            }
-            if (derived.estimate !== void 0)
-              findings.push(...estimateFindings(derived, [...path13, "estimate"], levelOf, loaded));
-          }
-        }
-        findings.push(...cycles(metrics, loaded));
-        return findings;
-      }
-    };
-  }
-});
-
-// src/charter/rules/requirements.ts
-var requirementRules, milestoneRules, QUESTIONS, justificationRules;
-var init_requirements = __esm({
-  "src/charter/rules/requirements.ts"() {
-    "use strict";
-    init_goal();
-    init_finding();
-    requirementRules = {
-      id: "requirements",
-      title: "Serving requirements",
-      check({ loaded }) {
-        const findings = [];
-        const at3 = finder(loaded, findings);
-        const requirements = loaded.config.charter.requirements ?? {};
-        if (requirements.serving === "online") {
-          for (const key of ["latency_p95_ms", "throughput_rps"]) {
-            if (requirements[key] === void 0) {
-              at3(
-                "online-requirement",
-                "error",
-                `online serving needs requirements.${key}: how fast and how much traffic the endpoint must handle`,
-                ["charter", "requirements", "serving"]
-              );
-            }
-          }
-        }
-        const goals = loaded.config.flow?.deploy_test?.goals ?? {};
-        if (requirements.latency_p95_ms !== void 0 && goals.latency_p95_ms !== void 0) {
-          const goal = parseGoal(goals.latency_p95_ms, "latency_p95_ms");
-          if (goal.op.startsWith("<") ? goal.value > requirements.latency_p95_ms : true) {
-            at3(
-              "goal-looser-than-requirement",
-              "error",
-              `deploy-test latency goal ${String(goals.latency_p95_ms)} is looser than the requirement latency_p95_ms: ${requirements.latency_p95_ms}`,
-              ["flow", "deploy_test", "goals", "latency_p95_ms"]
-            );
-          }
-        }
-        if (requirements.throughput_rps !== void 0 && goals.throughput_rps !== void 0) {
-          const goal = parseGoal(goals.throughput_rps, "throughput_rps");
-          if (meetsGoal(requirements.throughput_rps - 1e-9, goal) || !goal.op.startsWith(">")) {
-            at3(
-              "goal-looser-than-requirement",
-              "error",
-              `deploy-test throughput goal ${String(goals.throughput_rps)} is looser than the requirement throughput_rps: ${requirements.throughput_rps}`,
-              ["flow", "deploy_test", "goals", "throughput_rps"]
-            );
-          }
-        }
-        const load2 = loaded.config.flow?.deploy_test?.load;
-        if (requirements.throughput_rps !== void 0 && load2?.rate !== void 0 && load2.rate < requirements.throughput_rps) {
-          at3(
-            "load-below-requirement",
-            "warning",
-            `the load test sends ${load2.rate} requests/s, below the required throughput of ${requirements.throughput_rps}: it cannot show the requirement holds`,
-            ["flow", "deploy_test", "load", "rate"]
-          );
-        }
-        return findings;
-      }
-    };
-    milestoneRules = {
-      id: "milestones",
-      title: "Milestones",
-      check({ loaded, now }) {
-        const findings = [];
-        const at3 = finder(loaded, findings);
-        const metrics = loaded.config.charter.metrics ?? {};
-        const known = new Set(
-          [...metrics.model ?? [], ...metrics.domain ?? [], ...metrics.business ?? []].map((m2) => m2.id)
-        );
-        const today = now.toISOString().slice(0, 10);
-        (loaded.config.charter.milestones ?? []).forEach((milestone, index) => {
-          (milestone.gate ?? []).forEach((id, gateIndex) => {
-            if (!known.has(id))
-              at3(
-                "milestone-unknown-metric",
-                "error",
-                `milestone "${milestone.name}" is gated on "${id}", which is not a metric in the charter`,
-                ["charter", "milestones", index, "gate", gateIndex]
-              );
-          });
-          if (milestone.due < today) {
-            at3(
-              "milestone-overdue",
-              "warning",
-              `milestone "${milestone.name}" was due on ${milestone.due}: mark it done (remove it) or set a new date`,
-              ["charter", "milestones", index, "due"]
-            );
-          }
-        });
-        return findings;
-      }
-    };
-    QUESTIONS = [
-      ["why_ml", "why ML rather than a process change or hand-written rules"],
-      ["alternatives", "which alternatives were weighed"],
-      ["problem_statement", "the ML task in one sentence (inputs, output, horizon)"],
-      ["data_known", "whether the data is known to exist"],
-      ["data_quality_reviewed", "whether the data's quality was reviewed"]
-    ];
-    justificationRules = {
-      id: "justification",
-      title: "Justification",
-      check({ loaded }) {
-        const findings = [];
-        const at3 = finder(loaded, findings);
-        const justification = loaded.config.charter.justification ?? {};
-        const severity = (loaded.config.flow?.enforce ?? "strict") === "strict" ? "error" : "warning";
-        for (const [key, question] of QUESTIONS) {
-          const answer = justification[key];
-          const gap = answer === void 0 || answer === false || Array.isArray(answer) && answer.length === 0;
-          if (!gap) continue;
-          const path13 = answer === void 0 ? loaded.config.charter.justification ? ["charter", "justification"] : ["charter"] : ["charter", "justification", key];
-          const message = answer === false ? `justification.${key} is false: ${question} must be settled before funding` : `justification.${key} is missing: say ${question}`;
-          at3("justification-gap", severity, message, path13, answer === void 0 ? "key" : "value");
-        }
-        return findings;
-      }
-    };
-  }
-});
-
-// src/charter/rules/index.ts
-var RULE_FAMILIES;
-var init_rules = __esm({
-  "src/charter/rules/index.ts"() {
-    "use strict";
-    init_charter_basics();
-    init_flow();
-    init_governance();
-    init_metrics();
-    init_requirements();
-    RULE_FAMILIES = [
-      charterBasics,
-      metricRules,
-      governanceRules,
-      dataRules,
-      requirementRules,
-      milestoneRules,
-      justificationRules,
-      flowRules
-    ];
-  }
-});
-
-// src/stages/validate-charter/index.ts
-async function manualGate(environment, platform2) {
-  const title = "Manual approval before production";
-  if (!environment)
-    return { id: "charter/manual-gate", title, verdict: "skip", observed: "no canary configured" };
-  const protection = await platform2.approvals.protection(environment);
-  if (!protection) {
-    return {
-      id: "charter/manual-gate",
-      title,
-      verdict: "pass",
-      observed: `no protection rules here: \`mlops-flow approve ${environment}\` records the approval`
-    };
-  }
-  if (!protection.exists) {
-    return {
-      id: "charter/manual-gate",
-      title,
-      verdict: "warn",
-      observed: `environment "${environment}" does not exist`,
-      detail: `Create it in the repository settings with required reviewers, or canary-promote has no manual gate.`
-    };
-  }
-  if (protection.requiredReviewers.length === 0) {
-    return {
-      id: "charter/manual-gate",
-      title,
-      verdict: "warn",
-      observed: `environment "${environment}" has no required reviewers`,
-      detail: "Add required reviewers to it, or nobody approves before production."
-    };
-  }
-  return {
-    id: "charter/manual-gate",
-    title,
-    verdict: "pass",
-    observed: `reviewers: ${protection.requiredReviewers.join(", ")}`
-  };
-}
-function section(config, file, checks) {
-  const charter = config.charter;
-  const roles = charter.roles ?? {};
-  const who = (value2) => value2 === void 0 ? "—" : Array.isArray(value2) ? value2.join(", ") : value2;
-  const value = charter.value ? `${formatNumber(charter.value.amount)} ${charter.value.currency} per ${charter.value.period}` : "not stated";
-  const lines = [
-    `**${charter.name}** — ${charter.business_problem.trim().replace(/\s+/g, " ")}`,
-    "",
-    `Expected value: **${value}**${charter.value?.assumptions ? ` (${charter.value.assumptions})` : ""}. Decision maker ${who(roles.decision_maker)} · product owner ${who(roles.product_owner)} · ML ${who(roles.ml_engineers)}.`
-  ];
-  const tree = alignmentFlowchart(config);
-  if (tree) lines.push("", tree);
-  lines.push("", `Findings in \`${file}\`:`, "");
-  for (const check2 of checks) {
-    if (check2.verdict === "skip") continue;
-    const done = check2.verdict === "pass" ? "x" : " ";
-    const where = check2.location ? ` (\`${check2.location.file}:${check2.location.line}:${check2.location.column}\`)` : "";
-    const text = check2.detail ?? check2.observed ?? "";
-    lines.push(`- [${done}] ${check2.title}${text ? `: ${text}` : ""}${where}`);
-  }
-  return lines.join("\n");
-}
-var CONFIG_JSON_PATH, validateCharter;
-var init_validate_charter = __esm({
-  "src/stages/validate-charter/index.ts"() {
-    "use strict";
-    init_goal();
-    init_digest();
-    init_alignment_tree();
-    init_rules();
-    CONFIG_JSON_PATH = ".mlops-flow/config.json";
-    validateCharter = {
-      name: "validate-charter",
-      async run({ loaded, settings, platform: platform2, now }) {
-        const handles = settings.resolveHandles ? platform2.handles : void 0;
-        const context = {
-          loaded,
-          now: now(),
-          ...handles ? { resolveHandle: (handle) => handles.resolve(handle) } : {}
-        };
-        const checks = [];
-        const findings = [];
-        for (const family of RULE_FAMILIES) {
-          const found = await family.check(context);
-          findings.push(...found);
-          if (found.length === 0)
-            checks.push({ id: `charter/${family.id}`, title: family.title, verdict: "pass" });
-          for (const finding of found) {
-            checks.push({
-              id: `charter/${finding.rule}`,
-              title: family.title,
-              verdict: finding.severity === "error" ? "fail" : "warn",
-              detail: finding.message,
-              location: finding.location
-            });
-          }
-        }
-        checks.push(await manualGate(loaded.config.flow?.canary?.environment, platform2));
-        const errors = checks.filter((check2) => check2.verdict === "fail").length;
-        const warnings = checks.filter((check2) => check2.verdict === "warn").length;
-        const verdict = errors > 0 ? "fail" : warnings > 0 ? "warn" : "pass";
-        const summary2 = errors + warnings === 0 ? `the charter "${loaded.config.charter.name}" is complete and consistent` : `${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"} in ${loaded.file}`;
-        const result2 = {
-          stage: "validate-charter",
-          verdict,
-          summary: summary2,
-          checks,
-          metrics: [],
-          section: section(loaded.config, loaded.file, checks),
-          outputs: { "charter-digest": loaded.digest, "config-json": CONFIG_JSON_PATH },
-          charterDigest: loaded.digest,
-          alignment: alignmentSeed(loaded.config),
-          files: [{ path: CONFIG_JSON_PATH, content: `${canonicalJson(loaded.config)}
-` }]
-        };
-        return result2;
-      }
-    };
-  }
-});
-
-// src/entry/modules/validate-charter.ts
-var validate_charter_exports = {};
-__export(validate_charter_exports, {
-  validateCharterModule: () => validateCharterModule
-});
-var validateCharterModule;
-var init_validate_charter2 = __esm({
-  "src/entry/modules/validate-charter.ts"() {
-    "use strict";
-    init_validate_charter();
-    init_inputs();
-    validateCharterModule = {
-      definition: validateCharter,
-      readSettings: (reader) => ({ resolveHandles: readBoolean(reader, "resolve-handles", true) }),
-      usesModel: false
-    };
-  }
-});
-
-// ../../work/main/node_modules/picomatch/lib/constants.js
-var require_constants6 = __commonJS({
-  "../../work/main/node_modules/picomatch/lib/constants.js"(exports, module) {
-    "use strict";
-    var WIN_SLASH = "\\\\/";
-    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
-    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
-    var DOT_LITERAL = "\\.";
-    var PLUS_LITERAL = "\\+";
-    var QMARK_LITERAL = "\\?";
-    var SLASH_LITERAL = "\\/";
-    var ONE_CHAR = "(?=.)";
-    var QMARK = "[^/]";
-    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
-    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
-    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
-    var NO_DOT = `(?!${DOT_LITERAL})`;
-    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
-    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
-    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
-    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
-    var STAR = `${QMARK}*?`;
-    var SEP = "/";
-    var POSIX_CHARS = {
-      DOT_LITERAL,
-      PLUS_LITERAL,
-      QMARK_LITERAL,
-      SLASH_LITERAL,
-      ONE_CHAR,
-      QMARK,
-      END_ANCHOR,
-      DOTS_SLASH,
-      NO_DOT,
-      NO_DOTS,
-      NO_DOT_SLASH,
-      NO_DOTS_SLASH,
-      QMARK_NO_DOT,
-      STAR,
-      START_ANCHOR,
-      SEP
-    };
-    var WINDOWS_CHARS = {
-      ...POSIX_CHARS,
-      SLASH_LITERAL: `[${WIN_SLASH}]`,
-      QMARK: WIN_NO_SLASH,
-      STAR: `${WIN_NO_SLASH}*?`,
-      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
-      NO_DOT: `(?!${DOT_LITERAL})`,
-      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
-      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
-      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
-      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
-      SEP: "\\"
-    };
-    var POSIX_REGEX_SOURCE = {
-      __proto__: null,
-      alnum: "a-zA-Z0-9",
-      alpha: "a-zA-Z",
-      ascii: "\\x00-\\x7F",
-      blank: " \\t",
-      cntrl: "\\x00-\\x1F\\x7F",
-      digit: "0-9",
-      graph: "\\x21-\\x7E",
-      lower: "a-z",
-      print: "\\x20-\\x7E ",
-      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
-      space: " \\t\\r\\n\\v\\f",
-      upper: "A-Z",
-      word: "A-Za-z0-9_",
-      xdigit: "A-Fa-f0-9"
-    };
-    module.exports = {
-      DEFAULT_MAX_EXTGLOB_RECURSION,
-      MAX_LENGTH: 1024 * 64,
-      POSIX_REGEX_SOURCE,
-      // regular expressions
-      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
-      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
-      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
-      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
-      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
-      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
-      // Replace globs with equivalent patterns to reduce parsing time.
-      REPLACEMENTS: {
-        __proto__: null,
-        "***": "*",
-        "**/**": "**",
-        "**/**/**": "**"
-      },
-      // Digits
-      CHAR_0: 48,
-      /* 0 */
-      CHAR_9: 57,
-      /* 9 */
-      // Alphabet chars.
-      CHAR_UPPERCASE_A: 65,
-      /* A */
-      CHAR_LOWERCASE_A: 97,
-      /* a */
-      CHAR_UPPERCASE_Z: 90,
-      /* Z */
-      CHAR_LOWERCASE_Z: 122,
-      /* z */
-      CHAR_LEFT_PARENTHESES: 40,
-      /* ( */
-      CHAR_RIGHT_PARENTHESES: 41,
-      /* ) */
-      CHAR_ASTERISK: 42,
-      /* * */
-      // Non-alphabetic chars.
-      CHAR_AMPERSAND: 38,
-      /* & */
-      CHAR_AT: 64,
-      /* @ */
-      CHAR_BACKWARD_SLASH: 92,
-      /* \ */
-      CHAR_CARRIAGE_RETURN: 13,
-      /* \r */
-      CHAR_CIRCUMFLEX_ACCENT: 94,
-      /* ^ */
-      CHAR_COLON: 58,
-      /* : */
-      CHAR_COMMA: 44,
-      /* , */
-      CHAR_DOT: 46,
-      /* . */
-      CHAR_DOUBLE_QUOTE: 34,
-      /* " */
-      CHAR_EQUAL: 61,
-      /* = */
-      CHAR_EXCLAMATION_MARK: 33,
-      /* ! */
-      CHAR_FORM_FEED: 12,
-      /* \f */
-      CHAR_FORWARD_SLASH: 47,
-      /* / */
-      CHAR_GRAVE_ACCENT: 96,
-      /* ` */
-      CHAR_HASH: 35,
-      /* # */
-      CHAR_HYPHEN_MINUS: 45,
-      /* - */
-      CHAR_LEFT_ANGLE_BRACKET: 60,
-      /* < */
-      CHAR_LEFT_CURLY_BRACE: 123,
-      /* { */
-      CHAR_LEFT_SQUARE_BRACKET: 91,
-      /* [ */
-      CHAR_LINE_FEED: 10,
-      /* \n */
-      CHAR_NO_BREAK_SPACE: 160,
-      /* \u00A0 */
-      CHAR_PERCENT: 37,
-      /* % */
-      CHAR_PLUS: 43,
-      /* + */
-      CHAR_QUESTION_MARK: 63,
-      /* ? */
-      CHAR_RIGHT_ANGLE_BRACKET: 62,
-      /* > */
-      CHAR_RIGHT_CURLY_BRACE: 125,
-      /* } */
-      CHAR_RIGHT_SQUARE_BRACKET: 93,
-      /* ] */
-      CHAR_SEMICOLON: 59,
-      /* ; */
-      CHAR_SINGLE_QUOTE: 39,
-      /* ' */
-      CHAR_SPACE: 32,
-      /*   */
-      CHAR_TAB: 9,
-      /* \t */
-      CHAR_UNDERSCORE: 95,
-      /* _ */
-      CHAR_VERTICAL_LINE: 124,
-      /* | */
-      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
-      /* \uFEFF */
-      /**
-       * Create EXTGLOB_CHARS
-       */
-      extglobChars(chars) {
-        return {
-          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
-          "?": { type: "qmark", open: "(?:", close: ")?" },
-          "+": { type: "plus", open: "(?:", close: ")+" },
-          "*": { type: "star", open: "(?:", close: ")*" },
-          "@": { type: "at", open: "(?:", close: ")" }
-        };
-      },
-      /**
-       * Create GLOB_CHARS
-       */
-      globChars(win32) {
-        return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
-      }
-    };
-  }
-});
-
-// ../../work/main/node_modules/picomatch/lib/utils.js
-var require_utils3 = __commonJS({
-  "../../work/main/node_modules/picomatch/lib/utils.js"(exports) {
-    "use strict";
-    var {
-      REGEX_BACKSLASH,
-      REGEX_REMOVE_BACKSLASH,
-      REGEX_SPECIAL_CHARS,
-      REGEX_SPECIAL_CHARS_GLOBAL
-    } = require_constants6();
-    exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
-    exports.hasRegexChars = (str) => REGEX_SPECIAL_CHARS.test(str);
-    exports.isRegexChar = (str) => str.length === 1 && exports.hasRegexChars(str);
-    exports.escapeRegex = (str) => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
-    exports.toPosixSlashes = (str) => str.replace(REGEX_BACKSLASH, "/");
-    exports.isWindows = () => {
-      if (typeof navigator !== "undefined" && navigator.platform) {
-        const platform2 = navigator.platform.toLowerCase();
-        return platform2 === "win32" || platform2 === "windows";
-      }
-      if (typeof process !== "undefined" && process.platform) {
-        return process.platform === "win32";
-      }
-      return false;
-    };
-    exports.removeBackslashes = (str) => {
-      return str.replace(REGEX_REMOVE_BACKSLASH, (match) => {
-        return match === "\\" ? "" : match;
-      });
-    };
-    exports.escapeLast = (input, char, lastIdx) => {
-      const idx = input.lastIndexOf(char, lastIdx);
-      if (idx === -1) return input;
-      if (input[idx - 1] === "\\") return exports.escapeLast(input, char, idx - 1);
-      return `${input.slice(0, idx)}\\${input.slice(idx)}`;
-    };
-    exports.removePrefix = (input, state = {}) => {
-      let output = input;
-      if (output.startsWith("./")) {
-        output = output.slice(2);
-        state.prefix = "./";
-      }
-      return output;
-    };
-    exports.wrapOutput = (input, state = {}, options = {}) => {
-      const prepend = options.contains ? "" : "^";
-      const append = options.contains ? "" : "$";
-      let output = `${prepend}(?:${input})${append}`;
-      if (state.negated === true) {
-        output = `(?:^(?!${output}).*$)`;
-      }
-      return output;
-    };
-    exports.basename = (path13, { windows } = {}) => {
-      const segs = path13.split(windows ? /[\\/]/ : "/");
-      const last = segs[segs.length - 1];
-      if (last === "") {
-        return segs[segs.length - 2];
-      }
-      return last;
-    };
-  }
-});
-
-// ../../work/main/node_modules/picomatch/lib/scan.js
-var require_scan = __commonJS({
-  "../../work/main/node_modules/picomatch/lib/scan.js"(exports, module) {
-    "use strict";
-    var utils = require_utils3();
-    var {
-      CHAR_ASTERISK,
-      /* * */
-      CHAR_AT,
-      /* @ */
-      CHAR_BACKWARD_SLASH,
-      /* \ */
-      CHAR_COMMA,
-      /* , */
-      CHAR_DOT,
-      /* . */
-      CHAR_EXCLAMATION_MARK,
-      /* ! */
-      CHAR_FORWARD_SLASH,
-      /* / */
-      CHAR_LEFT_CURLY_BRACE,
-      /* { */
-      CHAR_LEFT_PARENTHESES,
-      /* ( */
-      CHAR_LEFT_SQUARE_BRACKET,
-      /* [ */
-      CHAR_PLUS,
-      /* + */
-      CHAR_QUESTION_MARK,
-      /* ? */
-      CHAR_RIGHT_CURLY_BRACE,
-      /* } */
-      CHAR_RIGHT_PARENTHESES,
-      /* ) */
-      CHAR_RIGHT_SQUARE_BRACKET
-      /* ] */
-    } = require_constants6();
-    var isPathSeparator = (code) => {
-      return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
-    };
-    var depth = (token) => {
-      if (token.isPrefix !== true) {
-        token.depth = token.isGlobstar ? Infinity : 1;
-      }
-    };
-    var scan = (input, options) => {
-      const opts = options || {};
-      const length = input.length - 1;
-      const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
-      const slashes = [];
-      const tokens = [];
-      const parts = [];
-      let str = input;
-      let index = -1;
-      let start = 0;
-      let lastIndex = 0;
-      let isBrace = false;
-      let isBracket = false;
-      let isGlob = false;
-      let isExtglob = false;
-      let isGlobstar = false;
-      let braceEscaped = false;
-      let backslashes = false;
-      let negated = false;
-      let negatedExtglob = false;
-      let finished = false;
-      let braces = 0;
-      let prev;
-      let code;
-      let token = { value: "", depth: 0, isGlob: false };
-      const eos = () => index >= length;
-      const peek = () => str.charCodeAt(index + 1);
-      const advance = () => {
-        prev = code;
-        return str.charCodeAt(++index);
-      };
-      while (index < length) {
-        code = advance();
-        let next;
-        if (code === CHAR_BACKWARD_SLASH) {
-          backslashes = token.backslashes = true;
-          code = advance();
-          if (code === CHAR_LEFT_CURLY_BRACE) {
-            braceEscaped = true;
-          }
-          continue;
-        }
-        if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
-          braces++;
-          while (eos() !== true && (code = advance())) {
-            if (code === CHAR_BACKWARD_SLASH) {
-              backslashes = token.backslashes = true;
-              advance();
-              continue;
-            }
-            if (code === CHAR_LEFT_CURLY_BRACE) {
-              braces++;
-              continue;
-            }
-            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
-              isBrace = token.isBrace = true;
-              isGlob = token.isGlob = true;
-              finished = true;
-              if (scanToEnd === true) {
-                continue;
-              }
-              break;
-            }
-            if (braceEscaped !== true && code === CHAR_COMMA) {
-              isBrace = token.isBrace = true;
-              isGlob = token.isGlob = true;
-              finished = true;
-              if (scanToEnd === true) {
-                continue;
-              }
-              break;
-            }
-            if (code === CHAR_RIGHT_CURLY_BRACE) {
-              braces--;
-              if (braces === 0) {
-                braceEscaped = false;
-                isBrace = token.isBrace = true;
-                finished = true;
-                break;
-              }
-            }
-          }
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code === CHAR_FORWARD_SLASH) {
-          slashes.push(index);
-          tokens.push(token);
-          token = { value: "", depth: 0, isGlob: false };
-          if (finished === true) continue;
-          if (prev === CHAR_DOT && index === start + 1) {
-            start += 2;
-            continue;
-          }
-          lastIndex = index + 1;
-          continue;
-        }
-        if (opts.noext !== true) {
-          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
-          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
-            isGlob = token.isGlob = true;
-            isExtglob = token.isExtglob = true;
-            finished = true;
-            if (code === CHAR_EXCLAMATION_MARK && index === start) {
-              negatedExtglob = true;
-            }
-            if (scanToEnd === true) {
-              let parens = 0;
-              while (eos() !== true && (code = advance())) {
-                if (code === CHAR_BACKWARD_SLASH) {
-                  backslashes = token.backslashes = true;
-                  advance();
-                  continue;
-                }
-                if (code === CHAR_LEFT_PARENTHESES) {
-                  parens++;
-                  continue;
-                }
-                if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-                  finished = true;
-                  break;
-                }
-              }
-              continue;
-            }
-            break;
-          }
-        }
-        if (code === CHAR_ASTERISK) {
-          if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
-          isGlob = token.isGlob = true;
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code === CHAR_QUESTION_MARK) {
-          isGlob = token.isGlob = true;
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code === CHAR_LEFT_SQUARE_BRACKET) {
-          while (eos() !== true && (next = advance())) {
-            if (next === CHAR_BACKWARD_SLASH) {
-              backslashes = token.backslashes = true;
-              advance();
-              continue;
-            }
-            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
-              isBracket = token.isBracket = true;
-              isGlob = token.isGlob = true;
-              finished = true;
-              break;
-            }
-          }
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
-          negated = token.negated = true;
-          start++;
-          continue;
-        }
-        if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
-          isGlob = token.isGlob = true;
-          if (scanToEnd === true) {
-            let parens = 1;
-            while (eos() !== true && (code = advance())) {
-              if (code === CHAR_BACKWARD_SLASH) {
-                backslashes = token.backslashes = true;
-                advance();
-                continue;
-              }
-              if (code === CHAR_LEFT_PARENTHESES) {
-                parens++;
-                continue;
-              }
-              if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-                finished = true;
-                break;
-              }
-            }
-            continue;
-          }
-          break;
-        }
-        if (isGlob === true) {
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-      }
-      if (opts.noext === true) {
-        isExtglob = false;
-        isGlob = false;
-      }
-      let base = str;
-      let prefix = "";
-      let glob = "";
-      if (start > 0) {
-        prefix = str.slice(0, start);
-        str = str.slice(start);
-        lastIndex -= start;
-      }
-      if (base && isGlob === true && lastIndex > 0) {
-        base = str.slice(0, lastIndex);
-        glob = str.slice(lastIndex);
-      } else if (isGlob === true) {
-        base = "";
-        glob = str;
-      } else {
-        base = str;
-      }
-      if (base && base !== "" && base !== "/" && base !== str) {
-        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
-          base = base.slice(0, -1);
-        }
-      }
-      if (opts.unescape === true) {
-        if (glob) glob = utils.removeBackslashes(glob);
-        if (base && backslashes === true) {
-          base = utils.removeBackslashes(base);
-        }
-      }
-      const state = {
-        prefix,
-        input,
-        start,
-        base,
-        glob,
-        isBrace,
-        isBracket,
-        isGlob,
-        isExtglob,
-        isGlobstar,
-        negated,
-        negatedExtglob
-      };
-      if (opts.tokens === true) {
-        state.maxDepth = 0;
-        if (!isPathSeparator(code)) {
-          tokens.push(token);
-        }
-        state.tokens = tokens;
-      }
-      if (opts.parts === true || opts.tokens === true) {
-        let prevIndex;
-        for (let idx = 0; idx < slashes.length; idx++) {
-          const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
-          const i = slashes[idx];
-          const value2 = input.slice(n2, i);
-          if (opts.tokens) {
-            if (idx === 0 && start !== 0) {
-              tokens[idx].isPrefix = true;
-              tokens[idx].value = prefix;
-            } else {
-              tokens[idx].value = value2;
-            }
-            depth(tokens[idx]);
-            state.maxDepth += tokens[idx].depth;
-          }
-          if (i >= start) {
-            parts.push(value2);
-            prevIndex = i;
-          }
-        }
-        const n = prevIndex !== void 0 ? prevIndex + 1 : start;
-        const value = input.slice(n);
-        parts.push(value);
-        if (opts.tokens && prevIndex && prevIndex + 1 < input.length) {
-          tokens[tokens.length - 1].value = value;
-          depth(tokens[tokens.length - 1]);
-          state.maxDepth += tokens[tokens.length - 1].depth;
-        }
-        state.slashes = slashes;
-        state.parts = parts;
-      }
-      return state;
-    };
-    module.exports = scan;
-  }
-});
-
-// ../../work/main/node_modules/picomatch/lib/parse.js
-var require_parse2 = __commonJS({
-  "../../work/main/node_modules/picomatch/lib/parse.js"(exports, module) {
-    "use strict";
-    var constants3 = require_constants6();
-    var utils = require_utils3();
-    var {
-      MAX_LENGTH: MAX_LENGTH2,
-      POSIX_REGEX_SOURCE,
-      REGEX_NON_SPECIAL_CHARS,
-      REGEX_SPECIAL_CHARS_BACKREF,
-      REPLACEMENTS
-    } = constants3;
-    var expandRange = (args, options) => {
-      if (typeof options.expandRange === "function") {
-        return options.expandRange(...args, options);
-      }
-      args.sort();
-      const value = `[${args.join("-")}]`;
-      try {
-        new RegExp(value);
-      } catch (ex) {
-        return args.map((v2) => utils.escapeRegex(v2)).join("..");
-      }
-      return value;
-    };
-    var syntaxError = (type, char) => {
-      return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
-    };
-    var splitTopLevel = (input) => {
-      const parts = [];
-      let bracket = 0;
-      let paren = 0;
-      let quote2 = 0;
-      let value = "";
-      let escaped = false;
-      for (const ch of input) {
-        if (escaped === true) {
-          value += ch;
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          value += ch;
-          escaped = true;
-          continue;
-        }
-        if (ch === '"') {
-          quote2 = quote2 === 1 ? 0 : 1;
-          value += ch;
-          continue;
-        }
-        if (quote2 === 0) {
-          if (ch === "[") {
-            bracket++;
-          } else if (ch === "]" && bracket > 0) {
-            bracket--;
-          } else if (bracket === 0) {
-            if (ch === "(") {
-              paren++;
-            } else if (ch === ")" && paren > 0) {
-              paren--;
-            } else if (ch === "|" && paren === 0) {
-              parts.push(value);
-              value = "";
-              continue;
-            }
-          }
-        }
-        value += ch;
-      }
-      parts.push(value);
-      return parts;
-    };
-    var isPlainBranch = (branch) => {
-      let escaped = false;
-      for (const ch of branch) {
-        if (escaped === true) {
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          escaped = true;
-          continue;
-        }
-        if (/[?*+@!()[\]{}]/.test(ch)) {
-          return false;
-        }
-      }
-      return true;
-    };
-    var normalizeSimpleBranch = (branch) => {
-      let value = branch.trim();
-      let changed = true;
-      while (changed === true) {
-        changed = false;
-        if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
-          value = value.slice(2, -1);
-          changed = true;
-        }
-      }
-      if (!isPlainBranch(value)) {
-        return;
-      }
-      return value.replace(/\\(.)/g, "$1");
-    };
-    var hasRepeatedCharPrefixOverlap = (branches) => {
-      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
-      for (let i = 0; i < values.length; i++) {
-        for (let j3 = i + 1; j3 < values.length; j3++) {
-          const a = values[i];
-          const b3 = values[j3];
-          const char = a[0];
-          if (!char || a !== char.repeat(a.length) || b3 !== char.repeat(b3.length)) {
-            continue;
-          }
-          if (a === b3 || a.startsWith(b3) || b3.startsWith(a)) {
-            return true;
-          }
-        }
-      }
-      return false;
-    };
-    var parseRepeatedExtglob = (pattern, requireEnd = true) => {
-      if (pattern[0] !== "+" && pattern[0] !== "*" || pattern[1] !== "(") {
-        return;
-      }
-      let bracket = 0;
-      let paren = 0;
-      let quote2 = 0;
-      let escaped = false;
-      for (let i = 1; i < pattern.length; i++) {
-        const ch = pattern[i];
-        if (escaped === true) {
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          escaped = true;
-          continue;
-        }
-        if (ch === '"') {
-          quote2 = quote2 === 1 ? 0 : 1;
-          continue;
-        }
-        if (quote2 === 1) {
-          continue;
-        }
-        if (ch === "[") {
-          bracket++;
-          continue;
-        }
-        if (ch === "]" && bracket > 0) {
-          bracket--;
-          continue;
-        }
-        if (bracket > 0) {
-          continue;
-        }
-        if (ch === "(") {
-          paren++;
-          continue;
-        }
-        if (ch === ")") {
-          paren--;
-          if (paren === 0) {
-            if (requireEnd === true && i !== pattern.length - 1) {
-              return;
-            }
-            return {
-              type: pattern[0],
-              body: pattern.slice(2, i),
-              end: i
-            };
-          }
-        }
-      }
-    };
-    var buildCharClassStar = (chars) => {
-      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
-      return `${source}*`;
-    };
-    var getStarExtglobSequenceChars = (pattern) => {
-      let index = 0;
-      const chars = [];
-      while (index < pattern.length) {
-        const match = parseRepeatedExtglob(pattern.slice(index), false);
-        if (!match || match.type !== "*") {
-          return;
-        }
-        const branches = splitTopLevel(match.body).map((branch2) => branch2.trim());
-        if (branches.length !== 1) {
-          return;
-        }
-        const branch = normalizeSimpleBranch(branches[0]);
-        if (!branch || branch.length !== 1) {
-          return;
-        }
-        chars.push(branch);
-        index += match.end + 1;
-      }
-      if (chars.length < 1) {
-        return;
-      }
-      return chars;
-    };
-    var repeatedExtglobRecursion = (pattern) => {
-      let depth = 0;
-      let value = pattern.trim();
-      let match = parseRepeatedExtglob(value);
-      while (match) {
-        depth++;
-        value = match.body.trim();
-        match = parseRepeatedExtglob(value);
-      }
-      return depth;
-    };
-    var analyzeRepeatedExtglob = (body, options) => {
-      if (options.maxExtglobRecursion === false) {
-        return { risky: false };
-      }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants3.DEFAULT_MAX_EXTGLOB_RECURSION;
-      const branches = splitTopLevel(body).map((branch) => branch.trim());
-      if (branches.length > 1) {
-        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
-          return { risky: true };
-        }
-      }
-      const safeChars = [];
-      let sawStarSequence = false;
-      let combinable = true;
-      for (const branch of branches) {
-        const chars = getStarExtglobSequenceChars(branch);
-        if (chars) {
-          sawStarSequence = true;
-          safeChars.push(...chars);
-          continue;
-        }
-        const literal = normalizeSimpleBranch(branch);
-        if (literal && literal.length === 1) {
-          safeChars.push(literal);
-          continue;
-        }
-        combinable = false;
-        if (repeatedExtglobRecursion(branch) > max) {
-          return { risky: true };
-        }
-      }
-      if (sawStarSequence) {
-        return combinable ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) } : { risky: true };
-      }
-      return { risky: false };
-    };
-    var parse = (input, options) => {
-      if (typeof input !== "string") {
-        throw new TypeError("Expected a string");
-      }
-      input = REPLACEMENTS[input] || input;
-      const opts = { ...options };
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH2, opts.maxLength) : MAX_LENGTH2;
-      let len = input.length;
-      if (len > max) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
-      }
-      const bos = { type: "bos", value: "", output: opts.prepend || "" };
-      const tokens = [bos];
-      const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants3.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants3.extglobChars(PLATFORM_CHARS);
-      const {
-        DOT_LITERAL,
-        PLUS_LITERAL,
-        SLASH_LITERAL,
-        ONE_CHAR,
-        DOTS_SLASH,
-        NO_DOT,
-        NO_DOT_SLASH,
-        NO_DOTS_SLASH,
-        QMARK,
-        QMARK_NO_DOT,
-        STAR,
-        START_ANCHOR
-      } = PLATFORM_CHARS;
-      const globstar = (opts2) => {
-        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      };
-      const nodot = opts.dot ? "" : NO_DOT;
-      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
-      let star = opts.bash === true ? globstar(opts) : STAR;
-      if (opts.capture) {
-        star = `(${star})`;
-      }
-      if (typeof opts.noext === "boolean") {
-        opts.noextglob = opts.noext;
-      }
-      const state = {
-        input,
-        index: -1,
-        start: 0,
-        dot: opts.dot === true,
-        consumed: "",
-        output: "",
-        prefix: "",
-        backtrack: false,
-        negated: false,
-        brackets: 0,
-        braces: 0,
-        parens: 0,
-        quotes: 0,
-        globstar: false,
-        tokens
-      };
-      input = utils.removePrefix(input, state);
-      len = input.length;
-      const extglobs = [];
-      const braces = [];
-      const stack = [];
-      let prev = bos;
-      let value;
-      const eos = () => state.index === len - 1;
-      const peek = state.peek = (n = 1) => input[state.index + n];
-      const advance = state.advance = () => input[++state.index] || "";
-      const remaining = () => input.slice(state.index + 1);
-      const consume = (value2 = "", num = 0) => {
-        state.consumed += value2;
-        state.index += num;
-      };
-      const append = (token) => {
-        state.output += token.output != null ? token.output : token.value;
-        consume(token.value);
-      };
-      const negate = () => {
-        let count = 1;
-        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
-          advance();
-          state.start++;
-          count++;
-        }
-        if (count % 2 === 0) {
-          return false;
-        }
-        state.negated = true;
-        state.start++;
-        return true;
-      };
-      const increment = (type) => {
-        state[type]++;
-        stack.push(type);
-      };
-      const decrement = (type) => {
-        state[type]--;
-        stack.pop();
-      };
-      const push = (tok) => {
-        if (prev.type === "globstar") {
-          const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
-          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
-          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
-            state.output = state.output.slice(0, -prev.output.length);
-            prev.type = "star";
-            prev.value = "*";
-            prev.output = star;
-            state.output += prev.output;
-          }
-        }
-        if (extglobs.length && tok.type !== "paren") {
-          extglobs[extglobs.length - 1].inner += tok.value;
-        }
-        if (tok.value || tok.output) append(tok);
-        if (prev && prev.type === "text" && tok.type === "text") {
-          prev.output = (prev.output || prev.value) + tok.value;
-          prev.value += tok.value;
-          return;
-        }
-        tok.prev = prev;
-        tokens.push(tok);
-        prev = tok;
-      };
-      const extglobOpen = (type, value2) => {
-        const token = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
-        token.prev = prev;
-        token.parens = state.parens;
-        token.output = state.output;
-        token.startIndex = state.index;
-        token.tokensIndex = tokens.length;
-        const output = (opts.capture ? "(" : "") + token.open;
-        increment("parens");
-        push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
-        push({ type: "paren", extglob: true, value: advance(), output });
-        extglobs.push(token);
-      };
-      const extglobClose = (token) => {
-        const literal = input.slice(token.startIndex, state.index + 1);
-        const body = input.slice(token.startIndex + 2, state.index);
-        const analysis = analyzeRepeatedExtglob(body, opts);
-        if ((token.type === "plus" || token.type === "star") && analysis.risky) {
-          const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open3 = tokens[token.tokensIndex];
-          open3.type = "text";
-          open3.value = literal;
-          open3.output = safeOutput || utils.escapeRegex(literal);
-          for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
-            tokens[i].value = "";
-            tokens[i].output = "";
-            delete tokens[i].suffix;
-          }
-          state.output = token.output + open3.output;
-          state.backtrack = true;
-          push({ type: "paren", extglob: true, value, output: "" });
-          decrement("parens");
-          return;
-        }
-        let output = token.close + (opts.capture ? ")" : "");
-        let rest;
-        if (token.type === "negate") {
-          let extglobStar = star;
-          if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
-            extglobStar = globstar(opts);
-          }
-          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
-            output = token.close = `)$))${extglobStar}`;
-          }
-          if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse(rest, { ...options, fastpaths: false }).output;
-            output = token.close = `)${expression})${extglobStar})`;
-          }
-          if (token.prev.type === "bos") {
-            state.negatedExtglob = true;
-          }
-        }
-        push({ type: "paren", extglob: true, value, output });
-        decrement("parens");
-      };
-      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
-        let backslashes = false;
-        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m2, esc, chars, first, rest, index) => {
-          if (first === "\\") {
-            backslashes = true;
-            return m2;
-          }
-          if (first === "?") {
-            if (esc) {
-              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
-            }
-            if (index === 0) {
-              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
-            }
-            return QMARK.repeat(chars.length);
-          }
-          if (first === ".") {
-            return DOT_LITERAL.repeat(chars.length);
-          }
-          if (first === "*") {
-            if (esc) {
-              return esc + first + (rest ? star : "");
-            }
-            return star;
-          }
-          return esc ? m2 : `\\${m2}`;
-        });
-        if (backslashes === true) {
-          if (opts.unescape === true) {
-            output = output.replace(/\\/g, "");
-          } else {
-            output = output.replace(/\\+/g, (m2) => {
-              return m2.length % 2 === 0 ? "\\\\" : m2 ? "\\" : "";
-            });
-          }
-        }
-        if (output === input && opts.contains === true) {
-          state.output = input;
-          return state;
-        }
-        state.output = utils.wrapOutput(output, state, options);
-        return state;
-      }
-      while (!eos()) {
-        value = advance();
-        if (value === "\0") {
-          continue;
-        }
-        if (value === "\\") {
-          const next = peek();
-          if (next === "/" && opts.bash !== true) {
-            continue;
-          }
-          if (next === "." || next === ";") {
-            continue;
-          }
-          if (!next) {
-            value += "\\";
-            push({ type: "text", value });
-            continue;
-          }
-          const match = /^\\+/.exec(remaining());
-          let slashes = 0;
-          if (match && match[0].length > 2) {
-            slashes = match[0].length;
-            state.index += slashes;
-            if (slashes % 2 !== 0) {
-              value += "\\";
-            }
-          }
-          if (opts.unescape === true) {
-            value = advance();
-          } else {
-            value += advance();
-          }
-          if (state.brackets === 0) {
-            push({ type: "text", value });
-            continue;
-          }
-        }
-        if (state.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
-          if (opts.posix !== false && value === ":") {
-            const inner = prev.value.slice(1);
-            if (inner.includes("[")) {
-              prev.posix = true;
-              if (inner.includes(":")) {
-                const idx = prev.value.lastIndexOf("[");
-                const pre = prev.value.slice(0, idx);
-                const rest2 = prev.value.slice(idx + 2);
-                const posix = POSIX_REGEX_SOURCE[rest2];
-                if (posix) {
-                  prev.value = pre + posix;
-                  state.backtrack = true;
-                  advance();
-                  if (!bos.output && tokens.indexOf(prev) === 1) {
-                    bos.output = ONE_CHAR;
-                  }
-                  continue;
-                }
-              }
-            }
-          }
-          if (value === "[" && peek() !== ":" || value === "-" && peek() === "]") {
-            value = `\\${value}`;
-          }
-          if (value === "]" && (prev.value === "[" || prev.value === "[^")) {
-            value = `\\${value}`;
-          }
-          if (opts.posix === true && value === "!" && prev.value === "[") {
-            value = "^";
-          }
-          prev.value += value;
-          append({ value });
-          continue;
-        }
-        if (state.quotes === 1 && value !== '"') {
-          value = utils.escapeRegex(value);
-          prev.value += value;
-          append({ value });
-          continue;
-        }
-        if (value === '"') {
-          state.quotes = state.quotes === 1 ? 0 : 1;
-          if (opts.keepQuotes === true) {
-            push({ type: "text", value });
-          }
-          continue;
-        }
-        if (value === "(") {
-          increment("parens");
-          push({ type: "paren", value });
-          continue;
-        }
-        if (value === ")") {
-          if (state.parens === 0 && opts.strictBrackets === true) {
-            throw new SyntaxError(syntaxError("opening", "("));
-          }
-          const extglob = extglobs[extglobs.length - 1];
-          if (extglob && state.parens === extglob.parens + 1) {
-            extglobClose(extglobs.pop());
-            continue;
-          }
-          push({ type: "paren", value, output: state.parens ? ")" : "\\)" });
-          decrement("parens");
-          continue;
-        }
-        if (value === "[") {
-          if (opts.nobracket === true || !remaining().includes("]")) {
-            if (opts.nobracket !== true && opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("closing", "]"));
-            }
-            value = `\\${value}`;
-          } else {
-            increment("brackets");
-          }
-          push({ type: "bracket", value });
-          continue;
-        }
-        if (value === "]") {
-          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
-            push({ type: "text", value, output: `\\${value}` });
-            continue;
-          }
-          if (state.brackets === 0) {
-            if (opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("opening", "["));
-            }
-            push({ type: "text", value, output: `\\${value}` });
-            continue;
-          }
-          decrement("brackets");
-          const prevValue = prev.value.slice(1);
-          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
-            value = `/${value}`;
-          }
-          prev.value += value;
-          append({ value });
-          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
-            continue;
-          }
-          const escaped = utils.escapeRegex(prev.value);
-          state.output = state.output.slice(0, -prev.value.length);
-          if (opts.literalBrackets === true) {
-            state.output += escaped;
-            prev.value = escaped;
-            continue;
-          }
-          prev.value = `(${capture}${escaped}|${prev.value})`;
-          state.output += prev.value;
-          continue;
-        }
-        if (value === "{" && opts.nobrace !== true) {
-          increment("braces");
-          const open3 = {
-            type: "brace",
-            value,
-            output: "(",
-            outputIndex: state.output.length,
-            tokensIndex: state.tokens.length
-          };
-          braces.push(open3);
-          push(open3);
-          continue;
-        }
-        if (value === "}") {
-          const brace = braces[braces.length - 1];
-          if (opts.nobrace === true || !brace) {
-            push({ type: "text", value, output: value });
-            continue;
-          }
-          let output = ")";
-          if (brace.dots === true) {
-            const arr = tokens.slice();
-            const range = [];
-            for (let i = arr.length - 1; i >= 0; i--) {
-              tokens.pop();
-              if (arr[i].type === "brace") {
-                break;
-              }
-              if (arr[i].type !== "dots") {
-                range.unshift(arr[i].value);
-              }
-            }
-            output = expandRange(range, opts);
-            state.backtrack = true;
-          }
-          if (brace.comma !== true && brace.dots !== true) {
-            const out = state.output.slice(0, brace.outputIndex);
-            const toks = state.tokens.slice(brace.tokensIndex);
-            brace.value = brace.output = "\\{";
-            value = output = "\\}";
-            state.output = out;
-            for (const t2 of toks) {
-              state.output += t2.output || t2.value;
-            }
-          }
-          push({ type: "brace", value, output });
-          decrement("braces");
-          braces.pop();
-          continue;
-        }
-        if (value === "|") {
-          if (extglobs.length > 0) {
-            extglobs[extglobs.length - 1].conditions++;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (value === ",") {
-          let output = value;
-          const brace = braces[braces.length - 1];
-          if (brace && stack[stack.length - 1] === "braces") {
-            brace.comma = true;
-            output = "|";
-          }
-          push({ type: "comma", value, output });
-          continue;
-        }
-        if (value === "/") {
-          if (prev.type === "dot" && state.index === state.start + 1) {
-            state.start = state.index + 1;
-            state.consumed = "";
-            state.output = "";
-            tokens.pop();
-            prev = bos;
-            continue;
-          }
-          push({ type: "slash", value, output: SLASH_LITERAL });
-          continue;
-        }
-        if (value === ".") {
-          if (state.braces > 0 && prev.type === "dot") {
-            if (prev.value === ".") prev.output = DOT_LITERAL;
-            const brace = braces[braces.length - 1];
-            prev.type = "dots";
-            prev.output += value;
-            prev.value += value;
-            brace.dots = true;
-            continue;
-          }
-          if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
-            push({ type: "text", value, output: DOT_LITERAL });
-            continue;
-          }
-          push({ type: "dot", value, output: DOT_LITERAL });
-          continue;
-        }
-        if (value === "?") {
-          const isGroup = prev && prev.value === "(";
-          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("qmark", value);
-            continue;
-          }
-          if (prev && prev.type === "paren") {
-            const next = peek();
-            let output = value;
-            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
-              output = `\\${value}`;
-            }
-            push({ type: "text", value, output });
-            continue;
-          }
-          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
-            push({ type: "qmark", value, output: QMARK_NO_DOT });
-            continue;
-          }
-          push({ type: "qmark", value, output: QMARK });
-          continue;
-        }
-        if (value === "!") {
-          if (opts.noextglob !== true && peek() === "(") {
-            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
-              extglobOpen("negate", value);
-              continue;
-            }
-          }
-          if (opts.nonegate !== true && state.index === 0) {
-            negate();
-            continue;
-          }
-        }
-        if (value === "+") {
-          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("plus", value);
-            continue;
-          }
-          if (prev && prev.value === "(" || opts.regex === false) {
-            push({ type: "plus", value, output: PLUS_LITERAL });
-            continue;
-          }
-          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
-            push({ type: "plus", value });
-            continue;
-          }
-          push({ type: "plus", value: PLUS_LITERAL });
-          continue;
-        }
-        if (value === "@") {
-          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            push({ type: "at", extglob: true, value, output: "" });
-            continue;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (value !== "*") {
-          if (value === "$" || value === "^") {
-            value = `\\${value}`;
-          }
-          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
-          if (match) {
-            value += match[0];
-            state.index += match[0].length;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (prev && (prev.type === "globstar" || prev.star === true)) {
-          prev.type = "star";
-          prev.star = true;
-          prev.value += value;
-          prev.output = star;
-          state.backtrack = true;
-          state.globstar = true;
-          consume(value);
-          continue;
-        }
-        let rest = remaining();
-        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
-          extglobOpen("star", value);
-          continue;
-        }
-        if (prev.type === "star") {
-          if (opts.noglobstar === true) {
-            consume(value);
-            continue;
-          }
-          const prior = prev.prev;
-          const before = prior.prev;
-          const isStart = prior.type === "slash" || prior.type === "bos";
-          const afterStar = before && (before.type === "star" || before.type === "globstar");
-          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
-            push({ type: "star", value, output: "" });
-            continue;
-          }
-          const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
-          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
-          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
-            push({ type: "star", value, output: "" });
-            continue;
-          }
-          while (rest.slice(0, 3) === "/**") {
-            const after = input[state.index + 4];
-            if (after && after !== "/") {
-              break;
-            }
-            rest = rest.slice(3);
-            consume("/**", 3);
-          }
-          const isEnd = eos() || state.parens > 0 && rest === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
-          if (prior.type === "bos" && eos()) {
-            prev.type = "globstar";
-            prev.value += value;
-            prev.output = globstar(opts);
-            state.output = prev.output;
-            state.globstar = true;
-            consume(value);
-            continue;
-          }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
-            state.output = state.output.slice(0, -(prior.output + prev.output).length);
-            prior.output = `(?:${prior.output}`;
-            prev.type = "globstar";
-            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
-            prev.value += value;
-            state.globstar = true;
-            state.output += prior.output + prev.output;
-            consume(value);
-            continue;
-          }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
-            const end = rest[1] !== void 0 ? "|$" : "";
-            state.output = state.output.slice(0, -(prior.output + prev.output).length);
-            prior.output = `(?:${prior.output}`;
-            prev.type = "globstar";
-            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
-            prev.value += value;
-            state.output += prior.output + prev.output;
-            state.globstar = true;
-            consume(value + advance());
-            push({ type: "slash", value: "/", output: "" });
-            continue;
-          }
-          if (prior.type === "bos" && rest[0] === "/") {
-            prev.type = "globstar";
-            prev.value += value;
-            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
-            state.output = prev.output;
-            state.globstar = true;
-            consume(value + advance());
-            push({ type: "slash", value: "/", output: "" });
-            continue;
-          }
-          state.output = state.output.slice(0, -prev.output.length);
-          prev.type = "globstar";
-          prev.output = globstar(opts);
-          prev.value += value;
-          state.output += prev.output;
-          state.globstar = true;
-          consume(value);
-          continue;
-        }
-        const token = { type: "star", value, output: star };
-        if (opts.bash === true) {
-          token.output = ".*?";
-          if (prev.type === "bos" || prev.type === "slash") {
-            token.output = nodot + token.output;
-          }
-          push(token);
-          continue;
-        }
-        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
-          token.output = value;
-          push(token);
-          continue;
-        }
-        if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
-          if (prev.type === "dot") {
-            state.output += NO_DOT_SLASH;
-            prev.output += NO_DOT_SLASH;
-          } else if (opts.dot === true) {
-            state.output += NO_DOTS_SLASH;
-            prev.output += NO_DOTS_SLASH;
-          } else {
-            state.output += nodot;
-            prev.output += nodot;
-          }
-          if (peek() !== "*") {
-            state.output += ONE_CHAR;
-            prev.output += ONE_CHAR;
-          }
-        }
-        push(token);
-      }
-      while (state.brackets > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
-        state.output = utils.escapeLast(state.output, "[");
-        decrement("brackets");
-      }
-      while (state.parens > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
-        state.output = utils.escapeLast(state.output, "(");
-        decrement("parens");
-      }
-      while (state.braces > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
-        state.output = utils.escapeLast(state.output, "{");
-        decrement("braces");
-      }
-      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
-        push({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
-      }
-      if (state.backtrack === true) {
-        state.output = "";
-        for (const token of state.tokens) {
-          state.output += token.output != null ? token.output : token.value;
-          if (token.suffix) {
-            state.output += token.suffix;
-          }
-        }
-      }
-      return state;
-    };
-    parse.fastpaths = (input, options) => {
-      const opts = { ...options };
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH2, opts.maxLength) : MAX_LENGTH2;
-      const len = input.length;
-      if (len > max) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
-      }
-      input = REPLACEMENTS[input] || input;
-      const {
-        DOT_LITERAL,
-        SLASH_LITERAL,
-        ONE_CHAR,
-        DOTS_SLASH,
-        NO_DOT,
-        NO_DOTS,
-        NO_DOTS_SLASH,
-        STAR,
-        START_ANCHOR
-      } = constants3.globChars(opts.windows);
-      const nodot = opts.dot ? NO_DOTS : NO_DOT;
-      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
-      const capture = opts.capture ? "" : "?:";
-      const state = { negated: false, prefix: "" };
-      let star = opts.bash === true ? ".*?" : STAR;
-      if (opts.capture) {
-        star = `(${star})`;
-      }
-      const globstar = (opts2) => {
-        if (opts2.noglobstar === true) return star;
-        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      };
-      const create = (str) => {
-        switch (str) {
-          case "*":
-            return `${nodot}${ONE_CHAR}${star}`;
-          case ".*":
-            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "*.*":
-            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "*/*":
-            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
-          case "**":
-            return nodot + globstar(opts);
-          case "**/*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
-          case "**/*.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "**/.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
-          default: {
-            const match = /^(.*?)\.(\w+)$/.exec(str);
-            if (!match) return;
-            const source2 = create(match[1]);
-            if (!source2) return;
-            return source2 + DOT_LITERAL + match[2];
-          }
-        }
-      };
-      const output = utils.removePrefix(input, state);
-      let source = create(output);
-      if (source && opts.strictSlashes !== true) {
-        source += `${SLASH_LITERAL}?`;
-      }
-      return source;
-    };
-    module.exports = parse;
-  }
-});
-
-// ../../work/main/node_modules/picomatch/lib/picomatch.js
-var require_picomatch = __commonJS({
-  "../../work/main/node_modules/picomatch/lib/picomatch.js"(exports, module) {
-    "use strict";
-    var scan = require_scan();
-    var parse = require_parse2();
-    var utils = require_utils3();
-    var constants3 = require_constants6();
-    var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch3 = (glob, options, returnState = false) => {
-      if (Array.isArray(glob)) {
-        const fns = glob.map((input) => picomatch3(input, options, returnState));
-        const arrayMatcher = (str) => {
-          for (const isMatch of fns) {
-            const state2 = isMatch(str);
-            if (state2) return state2;
-          }
-          return false;
-        };
-        return arrayMatcher;
-      }
-      const isState = isObject(glob) && glob.tokens && glob.input;
-      if (glob === "" || typeof glob !== "string" && !isState) {
-        throw new TypeError("Expected pattern to be a non-empty string");
-      }
-      const opts = options || {};
-      const posix = opts.windows;
-      const regex = isState ? picomatch3.compileRe(glob, options) : picomatch3.makeRe(glob, options, false, true);
-      const state = regex.state;
-      delete regex.state;
-      let isIgnored = () => false;
-      if (opts.ignore) {
-        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch3(opts.ignore, ignoreOpts, returnState);
-      }
-      const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch3.test(input, regex, options, { glob, posix });
-        const result2 = { glob, state, regex, posix, input, output, match, isMatch };
-        if (typeof opts.onResult === "function") {
-          opts.onResult(result2);
-        }
-        if (isMatch === false) {
-          result2.isMatch = false;
-          return returnObject ? result2 : false;
-        }
-        if (isIgnored(input)) {
-          if (typeof opts.onIgnore === "function") {
-            opts.onIgnore(result2);
-          }
-          result2.isMatch = false;
-          return returnObject ? result2 : false;
-        }
-        if (typeof opts.onMatch === "function") {
-          opts.onMatch(result2);
-        }
-        return returnObject ? result2 : true;
-      };
-      if (returnState) {
-        matcher.state = state;
-      }
-      return matcher;
-    };
-    picomatch3.test = (input, regex, options, { glob, posix } = {}) => {
-      if (typeof input !== "string") {
-        throw new TypeError("Expected input to be a string");
-      }
-      if (input === "") {
-        return { isMatch: false, output: "" };
-      }
-      const opts = options || {};
-      const format = opts.format || (posix ? utils.toPosixSlashes : null);
-      let match = input === glob;
-      let output = match && format ? format(input) : input;
-      if (match === false) {
-        output = format ? format(input) : input;
-        match = output === glob;
-      }
-      if (match === false || opts.capture === true) {
-        if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch3.matchBase(input, regex, options, posix);
-        } else {
-          match = regex.exec(output);
-        }
-      }
-      return { isMatch: Boolean(match), match, output };
-    };
-    picomatch3.matchBase = (input, glob, options, posix = options && options.windows) => {
-      const regex = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
-      return regex.test(utils.basename(input, { windows: posix }));
-    };
-    picomatch3.isMatch = (str, patterns, options) => picomatch3(patterns, options)(str);
-    picomatch3.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p2) => picomatch3.parse(p2, options));
-      return parse(pattern, { ...options, fastpaths: false });
-    };
-    picomatch3.scan = (input, options) => scan(input, options);
-    picomatch3.compileRe = (state, options, returnOutput = false, returnState = false) => {
-      if (returnOutput === true) {
-        return state.output;
-      }
-      const opts = options || {};
-      const prepend = opts.contains ? "" : "^";
-      const append = opts.contains ? "" : "$";
-      let source = `${prepend}(?:${state.output})${append}`;
-      if (state && state.negated === true) {
-        source = `^(?!${source}).*$`;
-      }
-      const regex = picomatch3.toRegex(source, options);
-      if (returnState === true) {
-        regex.state = state;
-      }
-      return regex;
-    };
-    picomatch3.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
-      if (!input || typeof input !== "string") {
-        throw new TypeError("Expected a non-empty string");
-      }
-      let parsed = { negated: false, fastpaths: true };
-      if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
-        parsed.output = parse.fastpaths(input, options);
-      }
-      if (!parsed.output) {
-        parsed = parse(input, options);
-      }
-      return picomatch3.compileRe(parsed, options, returnOutput, returnState);
-    };
-    picomatch3.toRegex = (source, options) => {
-      try {
-        const opts = options || {};
-        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
-      } catch (err) {
-        if (options && options.debug === true) throw err;
-        return /$^/;
-      }
-    };
-    picomatch3.constants = constants3;
-    module.exports = picomatch3;
-  }
-});
-
-// ../../work/main/node_modules/picomatch/index.js
-var require_picomatch2 = __commonJS({
-  "../../work/main/node_modules/picomatch/index.js"(exports, module) {
-    "use strict";
-    var pico = require_picomatch();
-    var utils = require_utils3();
-    function picomatch3(glob, options, returnState = false) {
-      if (options && (options.windows === null || options.windows === void 0)) {
-        options = { ...options, windows: utils.isWindows() };
-      }
-      return pico(glob, options, returnState);
-    }
-    Object.assign(picomatch3, pico);
-    module.exports = picomatch3;
-  }
-});
-
-// src/alignment/derive.ts
-function goalOf(id, text) {
-  return text === void 0 ? void 0 : parseGoal(text, id);
-}
-function deriveLevels(config, measured) {
-  const values = new Map(Object.entries(measured).filter(([, v2]) => Number.isFinite(v2)));
-  const metrics = config.charter.metrics ?? {};
-  const result2 = [];
-  const judge2 = (id, level, goalText, value, estimated) => {
-    const goal = goalOf(id, goalText);
-    result2.push({
-      id,
-      level,
-      value,
-      estimated,
-      ...goal ? { goal, goalText: formatGoal(goal) } : {},
-      ...goal && value !== null ? { verdict: meetsGoal(value, goal) ? "pass" : "fail" } : {}
-    });
-  };
-  for (const metric of metrics.model ?? [])
-    judge2(metric.id, "model", metric.goal, values.get(metric.id) ?? null, false);
-  for (const level of ["domain", "business"]) {
-    for (const metric of metrics[level] ?? []) {
-      let value = values.get(metric.id) ?? null;
-      let estimated = false;
-      if (value === null && metric.estimate) {
-        value = evaluateExpression(parseExpression(metric.estimate), values);
-        estimated = true;
-      } else if (value === null && metric.from?.length === 1) {
-        value = values.get(metric.from[0]) ?? null;
-        estimated = true;
-      }
-      if (value !== null) values.set(metric.id, value);
-      judge2(metric.id, level, metric.goal, value, estimated);
-    }
-  }
-  return result2;
-}
-function alignmentCells(metrics, source) {
-  return metrics.map((metric) => ({
-    metric: metric.id,
-    level: metric.level,
-    source,
-    value: metric.value,
-    ...metric.goalText ? { goal: metric.goalText } : {},
-    ...metric.estimated ? { estimated: true } : {},
-    ...metric.verdict && source !== "base" ? { verdict: metric.verdict } : {}
-  }));
-}
-function metricValues(metrics, source) {
-  return metrics.map((metric) => ({
-    id: metric.id,
-    level: metric.level,
-    source,
-    value: metric.value,
-    ...metric.estimated ? { estimated: true } : {},
-    ...metric.verdict ? { verdict: metric.verdict } : {}
-  }));
-}
-var init_derive = __esm({
-  "src/alignment/derive.ts"() {
-    "use strict";
-    init_expression();
-    init_goal();
-  }
-});
-
-// ../../work/main/node_modules/@simple-git/args-pathspec/dist/index.mjs
-function c(...n) {
-  const e = new String(n);
-  return t.set(e, n), e;
-}
-function r(n) {
-  return n instanceof String && t.has(n);
-}
-function o(n) {
-  return t.get(n) ?? [];
-}
-var t;
-var init_dist = __esm({
-  "../../work/main/node_modules/@simple-git/args-pathspec/dist/index.mjs"() {
-    t = /* @__PURE__ */ new WeakMap();
-  }
-});
-
 // ../../work/main/node_modules/ms/index.js
 var require_ms = __commonJS({
   "../../work/main/node_modules/ms/index.js"(exports, module) {
@@ -37693,8 +34533,8 @@ var require_ms = __commonJS({
     var m2 = s * 60;
     var h3 = m2 * 60;
     var d2 = h3 * 24;
-    var w2 = d2 * 7;
-    var y2 = d2 * 365.25;
+    var w = d2 * 7;
+    var y = d2 * 365.25;
     module.exports = function(val, options) {
       options = options || {};
       var type = typeof val;
@@ -37726,11 +34566,11 @@ var require_ms = __commonJS({
         case "yrs":
         case "yr":
         case "y":
-          return n * y2;
+          return n * y;
         case "weeks":
         case "week":
         case "w":
-          return n * w2;
+          return n * w;
         case "days":
         case "day":
         case "d":
@@ -37984,7 +34824,7 @@ var require_browser = __commonJS({
   "../../work/main/node_modules/debug/src/browser.js"(exports, module) {
     exports.formatArgs = formatArgs;
     exports.save = save;
-    exports.load = load2;
+    exports.load = load;
     exports.useColors = useColors;
     exports.storage = localstorage();
     exports.destroy = /* @__PURE__ */ (() => {
@@ -38120,7 +34960,7 @@ var require_browser = __commonJS({
       } catch (error2) {
       }
     }
-    function load2() {
+    function load() {
       let r2;
       try {
         r2 = exports.storage.getItem("debug") || exports.storage.getItem("DEBUG");
@@ -38273,7 +35113,7 @@ var require_node = __commonJS({
     exports.log = log;
     exports.formatArgs = formatArgs;
     exports.save = save;
-    exports.load = load2;
+    exports.load = load;
     exports.useColors = useColors;
     exports.destroy = util.deprecate(
       () => {
@@ -38368,8 +35208,8 @@ var require_node = __commonJS({
     exports.inspectOpts = Object.keys(process.env).filter((key) => {
       return /^debug_/i.test(key);
     }).reduce((obj, key) => {
-      const prop = key.substring(6).toLowerCase().replace(/_([a-z])/g, (_3, k2) => {
-        return k2.toUpperCase();
+      const prop = key.substring(6).toLowerCase().replace(/_([a-z])/g, (_3, k) => {
+        return k.toUpperCase();
       });
       let val = process.env[key];
       if (/^(yes|on|true|enabled)$/i.test(val)) {
@@ -38415,7 +35255,7 @@ var require_node = __commonJS({
         delete process.env.DEBUG;
       }
     }
-    function load2() {
+    function load() {
       return process.env.DEBUG;
     }
     function init(debug2) {
@@ -38460,15 +35300,15 @@ var require_src2 = __commonJS({
     var fs_1 = __require("fs");
     var debug_1 = __importDefault(require_src());
     var log = debug_1.default("@kwsites/file-exists");
-    function check2(path13, isFile, isDirectory2) {
-      log(`checking %s`, path13);
+    function check2(path11, isFile, isDirectory2) {
+      log(`checking %s`, path11);
       try {
-        const stat7 = fs_1.statSync(path13);
-        if (stat7.isFile() && isFile) {
+        const stat6 = fs_1.statSync(path11);
+        if (stat6.isFile() && isFile) {
           log(`[OK] path represents a file`);
           return true;
         }
-        if (stat7.isDirectory() && isDirectory2) {
+        if (stat6.isDirectory() && isDirectory2) {
           log(`[OK] path represents a directory`);
           return true;
         }
@@ -38483,8 +35323,8 @@ var require_src2 = __commonJS({
         throw e;
       }
     }
-    function exists2(path13, type = exports.READABLE) {
-      return check2(path13, (type & exports.FILE) > 0, (type & exports.FOLDER) > 0);
+    function exists2(path11, type = exports.READABLE) {
+      return check2(path11, (type & exports.FILE) > 0, (type & exports.FOLDER) > 0);
     }
     exports.exists = exists2;
     exports.FILE = 1;
@@ -38497,11 +35337,11 @@ var require_src2 = __commonJS({
 var require_dist3 = __commonJS({
   "../../work/main/node_modules/@kwsites/file-exists/dist/index.js"(exports) {
     "use strict";
-    function __export2(m2) {
+    function __export(m2) {
       for (var p2 in m2) if (!exports.hasOwnProperty(p2)) exports[p2] = m2[p2];
     }
     Object.defineProperty(exports, "__esModule", { value: true });
-    __export2(require_src2());
+    __export(require_src2());
   }
 });
 
@@ -38544,5073 +35384,6 @@ var require_dist4 = __commonJS({
     exports.deferred = deferred;
     exports.createDeferred = deferred;
     exports.default = deferred;
-  }
-});
-
-// ../../work/main/node_modules/@simple-git/argv-parser/dist/index.mjs
-function* x(e, n) {
-  const t2 = n === "global";
-  for (const o2 of e)
-    o2.isGlobal === t2 && (yield o2);
-}
-function A(e, n) {
-  for (const { name: o2 } of x(e, "task")) {
-    if (P.has(o2))
-      return w(true, n);
-    if (S.has(o2))
-      return w(false, n);
-  }
-  const t2 = n.at(0)?.toLowerCase();
-  return t2 === void 0 ? null : E.has(t2) ? w(true, n.slice(1)) : F.has(t2) ? w(false, n.slice(1)) : n.length === 1 ? w(false, n) : w(true, n);
-}
-function w(e = false, n = []) {
-  const t2 = n.at(0)?.toLowerCase();
-  return t2 === void 0 ? null : {
-    isWrite: e,
-    isRead: !e,
-    key: t2,
-    value: n.at(1)
-  };
-}
-function O(e, n) {
-  return n.isWrite && n.value !== void 0 ? { key: n.key, value: n.value, scope: e } : { key: n.key, scope: e };
-}
-function G(e) {
-  const n = e?.indexOf("=") || -1;
-  return !e || n < 0 ? null : {
-    key: e.slice(0, n).trim().toLowerCase(),
-    value: e.slice(n + 1)
-  };
-}
-function M(e) {
-  for (const { name: n } of x(e, "task"))
-    switch (n) {
-      case "--global":
-        return "global";
-      case "--system":
-        return "system";
-      case "--worktree":
-        return "worktree";
-      case "--local":
-        return "local";
-      case "--file":
-      case "-f":
-        return "file";
-    }
-  return "local";
-}
-function N({ name: e }) {
-  if (e === "-c" || e === "--config")
-    return "inline";
-  if (e === "--config-env")
-    return "env";
-}
-function* $(e) {
-  for (const n of e) {
-    const t2 = N(n), o2 = t2 && G(n.value);
-    o2 && (yield {
-      ...o2,
-      scope: t2
-    });
-  }
-}
-function D(e, n, t2) {
-  const o2 = {
-    read: [],
-    write: [...$(n)]
-  };
-  return e === "config" && L(
-    o2,
-    M(n),
-    A(n, t2)
-  ), o2;
-}
-function L(e, n, t2) {
-  if (t2 === null)
-    return;
-  const o2 = O(n, t2);
-  t2.isWrite ? e.write.push(o2) : e.read.push(o2);
-}
-function B(e) {
-  const n = R[e ?? ""] ?? T;
-  return {
-    short: new Map([...C.short.entries(), ...n.short.entries()]),
-    long: n.long
-  };
-}
-function b(e, n = I) {
-  if (e.startsWith("--")) {
-    const t2 = e.indexOf("=");
-    if (t2 > 2)
-      return [{ name: e.slice(0, t2), value: e.slice(t2 + 1), needsNext: false }];
-    const o2 = e.slice(2);
-    return [{ name: e, needsNext: n.long.has(o2) }];
-  }
-  if (e.length === 2) {
-    const t2 = e.charAt(1), o2 = n.short.get(t2);
-    return [{ name: e, needsNext: o2 === true }];
-  }
-  return j(e, n.short);
-}
-function j(e, n) {
-  const t2 = e.slice(1).split(""), o2 = [];
-  for (let a = 0; a < t2.length; a++) {
-    const s = t2[a], r2 = n.get(s);
-    if (r2 === void 0)
-      return [{ name: e, needsNext: false }];
-    if (r2) {
-      const i = t2.slice(a + 1).join("");
-      if (i && ![...i].every((m2) => n.has(m2)))
-        return o2.push({ name: `-${s}`, value: i, needsNext: false }), o2;
-    }
-    o2.push({ name: `-${s}`, needsNext: r2 });
-  }
-  return o2;
-}
-function W(e, n = []) {
-  let t2 = 0;
-  for (; t2 < e.length; ) {
-    const o2 = String(e[t2]);
-    if (!o2.startsWith("-") || o2.length < 2) break;
-    const a = b(o2);
-    let s = t2 + 1;
-    for (const r2 of a) {
-      const i = {
-        name: r2.name,
-        value: r2.value,
-        absorbedNext: false,
-        isGlobal: true
-      };
-      r2.needsNext && i.value === void 0 && s < e.length && (i.value = String(e[s]), i.absorbedNext = true, s++), n.push(i);
-    }
-    t2 = s;
-  }
-  return { flags: n, taskIndex: t2 };
-}
-function V(e, n, t2 = []) {
-  const o2 = B(n), a = [], s = [];
-  let r2 = 0;
-  for (; r2 < e.length; ) {
-    const i = e[r2];
-    if (r(i)) {
-      s.push(...o(i)), r2++;
-      continue;
-    }
-    const p2 = String(i);
-    if (p2 === "--") {
-      for (let d2 = r2 + 1; d2 < e.length; d2++) {
-        const g2 = e[d2];
-        r(g2) ? s.push(...o(g2)) : s.push(String(g2));
-      }
-      break;
-    }
-    if (!p2.startsWith("-") || p2.length < 2) {
-      a.push(p2), r2++;
-      continue;
-    }
-    const m2 = b(p2, o2);
-    let u2 = r2 + 1;
-    for (const d2 of m2) {
-      const g2 = {
-        name: d2.name,
-        value: d2.value,
-        absorbedNext: false,
-        isGlobal: false
-      };
-      d2.needsNext && g2.value === void 0 && u2 < e.length && !r(e[u2]) && (g2.value = String(e[u2]), g2.absorbedNext = true, u2++), t2.push(g2);
-    }
-    r2 = u2;
-  }
-  return { flags: t2, positionals: a, pathspecs: s };
-}
-function* q({
-  write: e
-}) {
-  for (const n of e)
-    for (const t2 of K) {
-      const o2 = t2(n.key);
-      o2 && (yield o2);
-    }
-}
-function f(e, n, t2 = String(e)) {
-  const o2 = typeof e == "string" ? new RegExp(`\\s*${e.toLowerCase()}`) : e;
-  return function(s) {
-    if (o2.test(s))
-      return {
-        category: n,
-        message: `Configuring ${t2} is not permitted without enabling ${n}`
-      };
-  };
-}
-function l(e, n) {
-  const t2 = new RegExp(`\\s*${e.toLowerCase().replace(/\./g, "(..+)?.")}`);
-  return f(t2, n, e);
-}
-function* H(e, n) {
-  for (const t2 of n)
-    for (const o2 of X) {
-      const a = o2(e, t2);
-      a && (yield a);
-    }
-}
-function c2(e, n, t2, { name: o2 = String(n), globalOnly: a = false, withValue: s = false } = {}) {
-  const r2 = typeof n == "string" ? new RegExp(`\\s*${n.toLowerCase()}`) : n, i = `Use of ${e ? `${e} with option ` : ""}${o2} is not permitted without enabling ${t2}`;
-  return function(m2, u2) {
-    if (!(e && m2 !== e) && !(a && !u2.isGlobal) && !(s && u2.value === void 0) && r2.test(u2.name))
-      return {
-        category: t2,
-        message: i
-      };
-  };
-}
-function k(e, n, t2) {
-  return [...H(e, n), ...q(t2)];
-}
-function Y(...e) {
-  const { flags: n, taskIndex: t2 } = W(e), o2 = t2 < e.length ? String(e[t2]).toLowerCase() : null, a = o2 !== null ? e.slice(t2 + 1) : [], { positionals: s, pathspecs: r2 } = V(a, o2, n), i = D(o2, n, s);
-  return {
-    task: o2,
-    flags: n.map(J),
-    paths: r2,
-    config: i,
-    vulnerabilities: z(k(o2, n, i))
-  };
-}
-function z(e) {
-  return Object.defineProperty(e, "vulnerabilities", {
-    value: e
-  });
-}
-function J({ value: e, name: n }) {
-  return e !== void 0 ? { name: n, value: e } : { name: n };
-}
-function* Q(e) {
-  const n = parseInt(e.git_config_count ?? "0", 10);
-  for (let t2 = 0; t2 < n; t2++) {
-    const o2 = e[`git_config_key_${t2}`], a = e[`git_config_value_${t2}`];
-    o2 !== void 0 && (yield { key: o2.toLowerCase().trim(), value: a, scope: "env" });
-  }
-}
-function* Z(e) {
-  for (const n of Object.keys(e))
-    if (_(n)) {
-      const t2 = y[n];
-      yield {
-        category: t2,
-        message: `Use of "${n.toUpperCase()}" is not permitted without enabling ${t2}`
-      };
-    }
-}
-function _(e) {
-  return Object.hasOwn(y, e);
-}
-function ee(e) {
-  const n = {};
-  for (const [t2, o2] of Object.entries(e)) {
-    const a = t2.toLowerCase().trim();
-    (_(a) || a.startsWith("git")) && (n[a] = String(o2));
-  }
-  return n;
-}
-function ne(e) {
-  const n = ee(e), t2 = {
-    read: [],
-    write: [...Q(n)]
-  }, o2 = [
-    ...Z(n),
-    ...k(null, [], t2)
-  ];
-  return {
-    config: t2,
-    vulnerabilities: o2
-  };
-}
-function oe(e, n) {
-  return [...Y(...e).vulnerabilities, ...ne(n).vulnerabilities];
-}
-var P, S, E, F, C, I, R, T, K, h, X, y;
-var init_dist2 = __esm({
-  "../../work/main/node_modules/@simple-git/argv-parser/dist/index.mjs"() {
-    init_dist();
-    P = /* @__PURE__ */ new Set([
-      "--add",
-      "--edit",
-      "--remove-section",
-      "--rename-section",
-      "--replace-all",
-      "--unset",
-      "--unset-all",
-      "-e"
-    ]);
-    S = /* @__PURE__ */ new Set([
-      "--get",
-      "--get-all",
-      "--get-color",
-      "--get-colorbool",
-      "--get-regexp",
-      "--get-urlmatch",
-      "--list",
-      "-l"
-    ]);
-    E = /* @__PURE__ */ new Set([
-      "edit",
-      "remove-section",
-      "rename-section",
-      "set",
-      "unset"
-    ]);
-    F = /* @__PURE__ */ new Set(["get", "get-color", "get-colorbool", "list"]);
-    C = {
-      short: /* @__PURE__ */ new Map([
-        ["c", true]
-        //  -c <k=v>    set config key for this invocation
-      ])
-    };
-    I = {
-      short: new Map([
-        ["C", true],
-        //  -C <path>   change working directory
-        ["P", false],
-        // -P          no pager (alias for --no-pager)
-        ["h", false],
-        // -h          help
-        ["p", false],
-        // -p          paginate
-        ["v", false],
-        // -v          version
-        ...C.short.entries()
-      ]),
-      long: /* @__PURE__ */ new Set([
-        "attr-source",
-        "config-env",
-        "exec-path",
-        "git-dir",
-        "list-cmds",
-        "namespace",
-        "super-prefix",
-        "work-tree"
-      ])
-    };
-    R = {
-      clone: {
-        short: /* @__PURE__ */ new Map([
-          ["b", true],
-          // -b <branch>
-          ["j", true],
-          // -j <n>          parallel jobs
-          ["l", false],
-          // -l local
-          ["n", false],
-          // -n no-checkout
-          ["o", true],
-          // -o <name>       remote name
-          ["q", false],
-          // -q quiet
-          ["s", false],
-          // -s shared
-          ["u", true]
-          // -u <upload-pack>
-        ]),
-        long: /* @__PURE__ */ new Set(["branch", "config", "jobs", "origin", "upload-pack", "u", "template"])
-      },
-      commit: {
-        short: /* @__PURE__ */ new Map([
-          ["C", true],
-          // -C <commit>  reuse message
-          ["F", true],
-          // -F <file>    read message from file
-          ["c", true],
-          // -c <commit>  reedit message
-          ["m", true],
-          // -m <msg>
-          ["t", true]
-          // -t <template>
-        ]),
-        long: /* @__PURE__ */ new Set(["file", "message", "reedit-message", "reuse-message", "template"])
-      },
-      config: {
-        short: /* @__PURE__ */ new Map([
-          ["e", false],
-          // -e  open editor
-          ["f", true],
-          //  -f <file>
-          ["l", false]
-          // -l  list
-        ]),
-        long: /* @__PURE__ */ new Set(["blob", "comment", "default", "file", "type", "value"])
-      },
-      fetch: {
-        short: /* @__PURE__ */ new Map(),
-        long: /* @__PURE__ */ new Set(["upload-pack"])
-      },
-      init: {
-        short: /* @__PURE__ */ new Map(),
-        long: /* @__PURE__ */ new Set(["template"])
-      },
-      pull: {
-        short: /* @__PURE__ */ new Map(),
-        long: /* @__PURE__ */ new Set(["upload-pack"])
-      },
-      push: {
-        short: /* @__PURE__ */ new Map(),
-        long: /* @__PURE__ */ new Set(["exec", "receive-pack"])
-      },
-      rebase: {
-        short: /* @__PURE__ */ new Map([
-          ["X", true],
-          // -X <option>   strategy option
-          ["f", false],
-          // -f force-rebase
-          ["i", false],
-          // -i interactive
-          ["k", false],
-          // -k keep-base
-          ["m", false],
-          // -m merge
-          ["n", false],
-          // -n no-stat
-          ["q", false],
-          // -q quiet
-          ["r", false],
-          // -r rebase-merges
-          ["s", true],
-          // -s <strategy>
-          ["v", false],
-          // -v verbose
-          ["x", true]
-          // -x <cmd>      exec
-        ]),
-        long: /* @__PURE__ */ new Set(["exec", "onto", "strategy", "strategy-option"])
-      }
-    };
-    T = { short: /* @__PURE__ */ new Map(), long: /* @__PURE__ */ new Set() };
-    K = [
-      f("alias", "allowUnsafeAlias"),
-      f("core.askPass", "allowUnsafeAskPass"),
-      f("core.editor", "allowUnsafeEditor"),
-      f("core.fsmonitor", "allowUnsafeFsMonitor"),
-      f("core.gitProxy", "allowUnsafeGitProxy"),
-      f("core.hooksPath", "allowUnsafeHooksPath"),
-      f("core.pager", "allowUnsafePager"),
-      f("core.sshCommand", "allowUnsafeSshCommand"),
-      l("credential.helper", "allowUnsafeCredentialHelper"),
-      l("diff.command", "allowUnsafeDiffExternal"),
-      f("diff.external", "allowUnsafeDiffExternal"),
-      l("difftool.cmd", "allowUnsafeDiffExternal"),
-      l("diff.textconv", "allowUnsafeDiffTextConv"),
-      l("filter.clean", "allowUnsafeFilter"),
-      l("filter.process", "allowUnsafeFilter"),
-      l("filter.smudge", "allowUnsafeFilter"),
-      l("gpg.program", "allowUnsafeGpgProgram"),
-      f("include.path", "allowUnsafeInclude"),
-      l("includeIf", "allowUnsafeInclude"),
-      f("init.templateDir", "allowUnsafeTemplateDir"),
-      l("pager.", "allowUnsafePager"),
-      l("merge.driver", "allowUnsafeMergeDriver"),
-      l("mergetool.path", "allowUnsafeMergeDriver"),
-      l("mergetool.cmd", "allowUnsafeMergeDriver"),
-      l("protocol.allow", "allowUnsafeProtocolOverride"),
-      l("remote.receivepack", "allowUnsafePack"),
-      l("remote.uploadpack", "allowUnsafePack"),
-      f("uploadpack.packObjectsHook", "allowUnsafePack"),
-      f("sequence.editor", "allowUnsafeEditor"),
-      l("submodule.update", "allowUnsafeSubmodule"),
-      l("tar.command", "allowUnsafeCommandBinaries"),
-      l("trailer.cmd", "allowUnsafeCommandBinaries"),
-      l("trailer.command", "allowUnsafeCommandBinaries"),
-      l("url.insteadOf", "allowUnsafeUrlRewrite")
-    ];
-    h = { globalOnly: true, withValue: true };
-    X = [
-      c2(null, /--(upload|receive)-pack/, "allowUnsafePack", {
-        name: "--upload-pack or --receive-pack"
-      }),
-      c2("clone", /^-\w*u/, "allowUnsafePack"),
-      c2("clone", "--u", "allowUnsafePack"),
-      c2("push", /^--exec$/, "allowUnsafePack", { name: "--exec" }),
-      // `git` accepts unambiguous abbreviations of long options, so `--ex` and `--exe` are `--exec`
-      c2("rebase", /^(-x|--ex(ec?)?)$/, "allowUnsafeExec", { name: "-x or --exec" }),
-      c2(null, "--template", "allowUnsafeTemplateDir"),
-      c2(null, "--exec-path", "allowUnsafeExec", h),
-      // `git` reads the configuration of whichever repository these name, so the
-      // directory alone is enough to deliver config the argv guards never see
-      c2(null, "--git-dir", "allowUnsafeConfigPaths", h),
-      c2(null, "--work-tree", "allowUnsafeConfigPaths", h),
-      c2(null, /^-C$/, "allowUnsafeConfigPaths", { ...h, name: "-C" })
-    ];
-    y = {
-      editor: "allowUnsafeEditor",
-      git_askpass: "allowUnsafeAskPass",
-      git_config_global: "allowUnsafeConfigPaths",
-      git_config_system: "allowUnsafeConfigPaths",
-      git_config_count: "allowUnsafeConfigEnvCount",
-      git_config_parameters: "allowUnsafeConfigEnvCount",
-      git_config: "allowUnsafeConfigPaths",
-      git_editor: "allowUnsafeEditor",
-      git_exec_path: "allowUnsafeExec",
-      git_external_diff: "allowUnsafeDiffExternal",
-      git_pager: "allowUnsafePager",
-      git_proxy_command: "allowUnsafeGitProxy",
-      git_template_dir: "allowUnsafeTemplateDir",
-      git_sequence_editor: "allowUnsafeEditor",
-      git_ssh: "allowUnsafeSshCommand",
-      git_ssh_command: "allowUnsafeSshCommand",
-      pager: "allowUnsafePager",
-      prefix: "allowUnsafeConfigPaths",
-      ssh_askpass: "allowUnsafeAskPass",
-      visual: "allowUnsafeEditor"
-    };
-  }
-});
-
-// ../../work/main/node_modules/simple-git/dist/index.mjs
-import { spawn as ve } from "node:child_process";
-import { normalize as Se } from "node:path";
-import { EventEmitter as Ce } from "node:events";
-function Ne(t2) {
-  return typeof t2 != "function" ? W2 : t2;
-}
-function $e(t2) {
-  return typeof t2 == "function" && t2 !== W2;
-}
-function Pe(t2, e) {
-  const n = t2.indexOf(e);
-  return n <= 0 ? [t2, ""] : [t2.substr(0, n), t2.substr(n + 1)];
-}
-function Me(t2, e = 0) {
-  return Dt(t2) && t2.length > e ? t2[e] : void 0;
-}
-function N2(t2, e = 0) {
-  if (Dt(t2) && t2.length > e)
-    return t2[t2.length - 1 - e];
-}
-function Dt(t2) {
-  return Bt(t2);
-}
-function H2(t2 = "", e = true, n = `
-`) {
-  return t2.split(n).reduce((r2, s) => {
-    const o2 = e ? s.trim() : s;
-    return o2 && r2.push(o2), r2;
-  }, []);
-}
-function ut(t2, e) {
-  return H2(t2, true).map((n) => e(n));
-}
-function Lt(t2) {
-  return (0, import_file_exists.exists)(t2, import_file_exists.FOLDER);
-}
-function S2(t2, e) {
-  return Array.isArray(t2) ? t2.includes(e) || t2.push(e) : t2.add(e), e;
-}
-function De(t2, e) {
-  return Array.isArray(t2) && !t2.includes(e) && t2.push(e), t2;
-}
-function ct(t2, e) {
-  if (Array.isArray(t2)) {
-    const n = t2.indexOf(e);
-    n >= 0 && t2.splice(n, 1);
-  } else
-    t2.delete(e);
-  return e;
-}
-function v(t2) {
-  return Array.isArray(t2) ? t2 : [t2];
-}
-function jt(t2) {
-  return t2.replace(/[\s-]+(.)/g, (e, n) => n.toUpperCase());
-}
-function L2(t2) {
-  return v(t2).map((e) => e instanceof String ? e : String(e));
-}
-function p(t2, e = 0) {
-  if (t2 == null)
-    return e;
-  const n = parseInt(t2, 10);
-  return Number.isNaN(n) ? e : n;
-}
-function U(t2, e) {
-  const n = [];
-  for (let r2 = 0, s = t2.length; r2 < s; r2++)
-    n.push(e, t2[r2]);
-  return n;
-}
-function F2(t2) {
-  return (Array.isArray(t2) ? Buffer.concat(t2) : t2).toString("utf-8");
-}
-function Le(t2) {
-  return t2 ? Buffer.isBuffer(t2) ? t2.length : Buffer.byteLength(t2) : 0;
-}
-function je(t2, e) {
-  const n = {};
-  return e.forEach((r2) => {
-    t2[r2] !== void 0 && (n[r2] = t2[r2]);
-  }), n;
-}
-function wt(t2 = 0) {
-  return new Promise((e) => setTimeout(e, t2));
-}
-function bt(t2) {
-  if (t2 !== false)
-    return t2;
-}
-function d(t2, e, n) {
-  return e(t2) ? t2 : arguments.length > 2 ? n : void 0;
-}
-function st(t2, e) {
-  const n = r(t2) ? "string" : typeof t2;
-  return /number|string|boolean/.test(n) && (!e || !e.includes(n));
-}
-function lt(t2) {
-  return !!t2 && ft(t2) === "[object Object]";
-}
-function Ie(t2) {
-  return typeof t2 == "function";
-}
-function Ue() {
-  throw new Error("LineParser:useMatches not implemented");
-}
-function Ge(...t2) {
-  const e = process.cwd(), n = Object.assign(
-    { baseDir: e, ...Fe },
-    ...t2.filter((r2) => typeof r2 == "object" && r2)
-  );
-  return n.baseDir = n.baseDir || e, n.trimmed = n.trimmed === true, n;
-}
-function It(t2, e = []) {
-  return lt(t2) ? Object.keys(t2).reduce((n, r2) => {
-    const s = t2[r2];
-    if (r(s))
-      n.push(s);
-    else if (st(s, ["boolean"]))
-      n.push(r2 + "=" + s);
-    else if (Array.isArray(s))
-      for (const o2 of s)
-        st(o2, ["string", "number"]) || n.push(r2 + "=" + o2);
-    else
-      n.push(r2);
-    return n;
-  }, e) : e;
-}
-function h2(t2, e = 0, n = false) {
-  const r2 = [];
-  for (let s = 0, o2 = e < 0 ? t2.length : e; s < o2; s++)
-    "string|number".includes(typeof t2[s]) && r2.push(String(t2[s]));
-  return It(ht(t2), r2), n || r2.push(...ze(t2)), r2;
-}
-function ze(t2) {
-  const e = typeof N2(t2) == "function";
-  return L2(d(N2(t2, e ? 1 : 0), K2, []));
-}
-function ht(t2) {
-  const e = Ie(N2(t2));
-  return d(N2(t2, e ? 1 : 0), lt);
-}
-function u(t2, e = true) {
-  const n = Ne(N2(t2));
-  return e || $e(n) ? n : void 0;
-}
-function Tt(t2, e) {
-  return t2(e.stdOut, e.stdErr);
-}
-function E2(t2, e, n, r2 = true) {
-  return v(n).forEach((s) => {
-    for (let o2 = H2(s, r2), i = 0, a = o2.length; i < a; i++) {
-      const c3 = (y2 = 0) => {
-        if (!(i + y2 >= a))
-          return o2[i + y2];
-      };
-      e.some(({ parse: y2 }) => y2(c3, t2));
-    }
-  }), t2;
-}
-function We(t2) {
-  switch (t2) {
-    case "bare":
-      return Ke();
-    case "root":
-      return He();
-  }
-  return {
-    commands: ["rev-parse", "--is-inside-work-tree"],
-    format: "utf-8",
-    onError: mt,
-    parser: Ut
-  };
-}
-function He() {
-  return {
-    commands: ["rev-parse", "--git-dir"],
-    format: "utf-8",
-    onError: mt,
-    parser(e) {
-      return /^\.(git)?$/.test(e.trim());
-    }
-  };
-}
-function Ke() {
-  return {
-    commands: ["rev-parse", "--is-bare-repository"],
-    format: "utf-8",
-    onError: mt,
-    parser: Ut
-  };
-}
-function Ve(t2) {
-  return /(Not a git repository|Kein Git-Repository)/i.test(String(t2));
-}
-function Ze(t2, e) {
-  const n = new Xe(t2), r2 = t2 ? Qe : Ye;
-  return H2(e).forEach((s) => {
-    const o2 = s.replace(r2, "");
-    n.paths.push(o2), (Je.test(o2) ? n.folders : n.files).push(o2);
-  }), n;
-}
-function tn(t2) {
-  return {
-    commands: Ft,
-    format: "empty",
-    parser: t2
-  };
-}
-function b2(t2) {
-  return {
-    commands: Ft,
-    format: "empty",
-    parser() {
-      throw typeof t2 == "string" ? new xe(t2) : t2;
-    }
-  };
-}
-function g(t2, e = false) {
-  return {
-    commands: t2,
-    format: "utf-8",
-    parser(n) {
-      return e ? String(n).trim() : n;
-    }
-  };
-}
-function Gt(t2) {
-  return {
-    commands: t2,
-    format: "buffer",
-    parser(e) {
-      return e;
-    }
-  };
-}
-function en(t2) {
-  return t2.format === "buffer";
-}
-function kt(t2) {
-  return t2.format === "empty" || !t2.commands.length;
-}
-function on(t2, e) {
-  const { cleanMode: n, options: r2, valid: s } = cn(t2);
-  return n ? s.options ? (r2.push(...e), r2.some(hn) ? b2(nn) : an(n, r2)) : b2(sn + JSON.stringify(t2)) : b2(rn);
-}
-function an(t2, e) {
-  return {
-    commands: ["clean", `-${t2}`, ...e],
-    format: "utf-8",
-    parser(r2) {
-      return Ze(t2 === "n", r2);
-    }
-  };
-}
-function un(t2) {
-  return Array.isArray(t2) && t2.every((e) => qt.has(e));
-}
-function cn(t2) {
-  let e, n = [], r2 = { cleanMode: false, options: true };
-  return t2.replace(/[^a-z]i/g, "").split("").forEach((s) => {
-    fn(s) ? (e = s, r2.cleanMode = true) : r2.options = r2.options && ln(n[n.length] = `-${s}`);
-  }), {
-    cleanMode: e,
-    options: n,
-    valid: r2
-  };
-}
-function fn(t2) {
-  return t2 === "f" || t2 === "n";
-}
-function ln(t2) {
-  return /^-[a-z]$/i.test(t2) && qt.has(t2.charAt(1));
-}
-function hn(t2) {
-  return /^-[^\-]/.test(t2) ? t2.indexOf("i") > 0 : t2 === "--interactive";
-}
-function pn(t2) {
-  const e = new mn();
-  for (const n of Wt(t2))
-    e.addValue(n.file, String(n.key), n.value);
-  return e;
-}
-function dn(t2, e) {
-  let n = null;
-  const r2 = [], s = /* @__PURE__ */ new Map();
-  for (const o2 of Wt(t2, e))
-    o2.key === e && (r2.push(n = o2.value), s.has(o2.file) || s.set(o2.file, []), s.get(o2.file).push(n));
-  return {
-    key: e,
-    paths: Array.from(s.keys()),
-    scopes: s,
-    value: n,
-    values: r2
-  };
-}
-function gn(t2) {
-  return t2.replace(/^(file):/, "");
-}
-function* Wt(t2, e = null) {
-  const n = t2.split("\0");
-  for (let r2 = 0, s = n.length - 1; r2 < s; ) {
-    const o2 = gn(n[r2++]);
-    let i = n[r2++], a = e;
-    if (i.includes(`
-`)) {
-      const c3 = Pe(i, `
-`);
-      a = c3[0], i = c3[1];
-    }
-    yield { file: o2, key: a, value: i };
-  }
-}
-function Y2(t2, e) {
-  return typeof t2 == "string" && Object.hasOwn(Ht, t2) ? t2 : e;
-}
-function yn(t2, e, n, r2) {
-  const s = ["config", `--${r2}`];
-  return n && s.push("--add"), s.push(t2, e), {
-    commands: s,
-    format: "utf-8",
-    parser(o2) {
-      return o2;
-    }
-  };
-}
-function wn(t2, e) {
-  const n = ["config", "--null", "--show-origin", "--get-all", t2];
-  return e && n.splice(1, 0, `--${e}`), {
-    commands: n,
-    format: "utf-8",
-    parser(r2) {
-      return dn(r2, t2);
-    }
-  };
-}
-function bn(t2) {
-  const e = ["config", "--list", "--show-origin", "--null"];
-  return t2 && e.push(`--${t2}`), {
-    commands: e,
-    format: "utf-8",
-    parser(n) {
-      return pn(n);
-    }
-  };
-}
-function Tn() {
-  return {
-    addConfig(t2, e, ...n) {
-      return this._runTask(
-        yn(
-          t2,
-          e,
-          n[0] === true,
-          Y2(
-            n[1],
-            "local"
-            /* local */
-          )
-        ),
-        u(arguments)
-      );
-    },
-    getConfig(t2, e) {
-      return this._runTask(
-        wn(t2, Y2(e, void 0)),
-        u(arguments)
-      );
-    },
-    listConfig(...t2) {
-      return this._runTask(
-        bn(Y2(t2[0], void 0)),
-        u(arguments)
-      );
-    }
-  };
-}
-function _n(t2) {
-  return kn.has(t2);
-}
-function Sn(...t2) {
-  return new En().param(...t2);
-}
-function Rn(t2) {
-  const e = /* @__PURE__ */ new Set(), n = {};
-  return ut(t2, (r2) => {
-    const [s, o2, i] = r2.split(I2);
-    e.add(s), (n[s] = n[s] || []).push({
-      line: p(o2),
-      path: s,
-      preview: i
-    });
-  }), {
-    paths: e,
-    results: n
-  };
-}
-function On() {
-  return {
-    grep(t2) {
-      const e = u(arguments), n = h2(arguments);
-      for (const s of vn)
-        if (n.includes(s))
-          return this._runTask(
-            b2(`git.grep: use of "${s}" is not supported.`),
-            e
-          );
-      typeof t2 == "string" && (t2 = Sn().param(t2));
-      const r2 = ["grep", "--null", "-n", "--full-name", ...n, ...t2];
-      return this._runTask(
-        {
-          commands: r2,
-          format: "utf-8",
-          parser(s) {
-            return Rn(s);
-          }
-        },
-        e
-      );
-    }
-  };
-}
-function An(t2, e) {
-  const n = ["reset"];
-  return Xt(t2) && n.push(`--${t2}`), n.push(...e), g(n);
-}
-function xn(t2) {
-  if (Xt(t2))
-    return t2;
-  switch (typeof t2) {
-    case "string":
-    case "undefined":
-      return "soft";
-  }
-}
-function Xt(t2) {
-  return typeof t2 == "string" && Cn.includes(t2);
-}
-function Nn() {
-  return (0, import_debug.default)("simple-git");
-}
-function vt(t2, e, n) {
-  return !e || !String(e).replace(/\s*/, "") ? n ? (r2, ...s) => {
-    t2(r2, ...s), n(r2, ...s);
-  } : t2 : (r2, ...s) => {
-    t2(`%s ${r2}`, e, ...s), n && n(r2, ...s);
-  };
-}
-function $n(t2, e, { namespace: n }) {
-  if (typeof t2 == "string")
-    return t2;
-  const r2 = e && e.namespace || "";
-  return r2.startsWith(n) ? r2.substr(n.length + 1) : r2 || n;
-}
-function $2(t2, e, n, r2 = Nn()) {
-  const s = t2 && `[${t2}]` || "", o2 = [], i = typeof e == "string" ? r2.extend(e) : e, a = $n(d(e, m), i, r2);
-  return y2(n);
-  function c3(w2, T2) {
-    return S2(
-      o2,
-      $2(t2, a.replace(/^[^:]+/, w2), T2, r2)
-    );
-  }
-  function y2(w2) {
-    const T2 = w2 && `[${w2}]` || "", k2 = i && vt(i, T2) || W2, C2 = vt(r2, `${s} ${T2}`, k2);
-    return Object.assign(i ? k2 : C2, {
-      label: t2,
-      sibling: c3,
-      info: C2,
-      step: y2
-    });
-  }
-}
-function Mn(t2, e) {
-  return (n) => {
-    e("[ERROR] child process exception %o", n), t2.push(Buffer.from(String(n.stack), "ascii"));
-  };
-}
-function Et(t2, e, n, r2) {
-  return (s) => {
-    n("%s received %L bytes", e, s), r2("%B", s), t2.push(s);
-  };
-}
-function Ln(t2, e, n = W2) {
-  const r2 = (o2) => {
-    n(null, o2);
-  }, s = (o2) => {
-    o2?.task === t2 && n(o2, void 0);
-  };
-  e.then(r2, s);
-}
-function St(t2, e) {
-  return tn((n) => {
-    if (!Lt(t2))
-      throw new Error(`Git.cwd: cannot change to non-directory "${t2}"`);
-    return (e || n).cwd = t2;
-  });
-}
-function Q2(t2) {
-  const e = ["checkout", ...t2];
-  return e[1] === "-b" && e.includes("-B") && (e[1] = ct(e, "-B")), g(e);
-}
-function jn() {
-  return {
-    checkout() {
-      return this._runTask(
-        Q2(h2(arguments, 1)),
-        u(arguments)
-      );
-    },
-    checkoutBranch(t2, e) {
-      return this._runTask(
-        Q2(["-b", t2, e, ...h2(arguments)]),
-        u(arguments)
-      );
-    },
-    checkoutLocalBranch(t2) {
-      return this._runTask(
-        Q2(["-b", t2, ...h2(arguments)]),
-        u(arguments)
-      );
-    }
-  };
-}
-function Rt(t2, e, n, ...r2) {
-  return m(n) ? e(n, d(r2[0], m), h2(arguments)) : b2(`git.${t2}() requires a string 'repoPath'`);
-}
-function In() {
-  return {
-    clone(t2, ...e) {
-      return this._runTask(
-        Rt("clone", Yt, d(t2, m), ...e),
-        u(arguments)
-      );
-    },
-    mirror(t2, ...e) {
-      return this._runTask(
-        Rt("mirror", Bn, d(t2, m), ...e),
-        u(arguments)
-      );
-    }
-  };
-}
-function Fn(t2) {
-  return E2({
-    author: null,
-    branch: "",
-    commit: "",
-    root: false,
-    summary: {
-      changes: 0,
-      insertions: 0,
-      deletions: 0
-    }
-  }, Un, t2);
-}
-function Gn(t2, e, n) {
-  return {
-    commands: [
-      "-c",
-      "core.abbrev=40",
-      "commit",
-      ...U(t2, "-m"),
-      ...e,
-      ...n
-    ],
-    format: "utf-8",
-    parser: Fn
-  };
-}
-function zn() {
-  return {
-    commit(e, ...n) {
-      const r2 = u(arguments), s = t2(e) || Gn(
-        v(e),
-        v(d(n[0], G2, [])),
-        [
-          ...L2(d(n[1], K2, [])),
-          ...h2(arguments, 0, true)
-        ]
-      );
-      return this._runTask(s, r2);
-    }
-  };
-  function t2(e) {
-    return !G2(e) && b2(
-      "git.commit: requires the commit message to be supplied as a string/string[]"
-    );
-  }
-}
-function qn() {
-  return {
-    count: 0,
-    garbage: 0,
-    inPack: 0,
-    packs: 0,
-    prunePackable: 0,
-    size: 0,
-    sizeGarbage: 0,
-    sizePack: 0
-  };
-}
-function Hn() {
-  return {
-    countObjects() {
-      return this._runTask({
-        commands: ["count-objects", "--verbose"],
-        format: "utf-8",
-        parser(t2) {
-          return E2(qn(), [Wn], t2);
-        }
-      });
-    }
-  };
-}
-function Kn() {
-  return {
-    firstCommit() {
-      return this._runTask(
-        g(["rev-list", "--max-parents=0", "HEAD"], true),
-        u(arguments)
-      );
-    }
-  };
-}
-function Vn(t2, e) {
-  const n = ["hash-object", t2];
-  return e && n.push("-w"), g(n, true);
-}
-function Qn(t2, e, n) {
-  const r2 = String(n).trim();
-  let s;
-  if (s = Xn.exec(r2))
-    return new J2(t2, e, false, s[1]);
-  if (s = Yn.exec(r2))
-    return new J2(t2, e, true, s[1]);
-  let o2 = "";
-  const i = r2.split(" ");
-  for (; i.length; )
-    if (i.shift() === "in") {
-      o2 = i.join(" ");
-      break;
-    }
-  return new J2(t2, e, /^re/i.test(r2), o2);
-}
-function Jn(t2) {
-  return t2.includes(Qt);
-}
-function Zn(t2 = false, e, n) {
-  const r2 = ["init", ...n];
-  return t2 && !Jn(r2) && r2.splice(1, 0, Qt), {
-    commands: r2,
-    format: "utf-8",
-    parser(s) {
-      return Qn(r2.includes("--bare"), e, s);
-    }
-  };
-}
-function tr(t2) {
-  return t2 === void 0 ? b2("interpretTrailers called without input content") : {
-    format: "utf-8",
-    parser(e) {
-      return Object.fromEntries(
-        ut(e, (n) => {
-          const r2 = n.indexOf(":");
-          return [
-            jt(n.substring(0, r2).toLowerCase()),
-            n.substring(r2 + 2).trim()
-          ];
-        })
-      );
-    },
-    commands: ["interpret-trailers", "--parse"],
-    input: t2
-  };
-}
-function er() {
-  return {
-    interpretTrailers(t2) {
-      return this._runTask(
-        tr(d(t2, Be)),
-        u(arguments)
-      );
-    }
-  };
-}
-function pt(t2) {
-  for (let e = 0; e < t2.length; e++) {
-    const n = Jt.exec(t2[e]);
-    if (n)
-      return `--${n[1]}`;
-  }
-  return "";
-}
-function nr(t2) {
-  return Jt.test(t2);
-}
-function Zt(t2 = R2.NONE) {
-  const e = ar[t2];
-  return (n) => E2(new rr(), e, n, false);
-}
-function cr(t2, e) {
-  return e.reduce(
-    (n, r2, s) => (n[r2] = t2[s] || "", n),
-    /* @__PURE__ */ Object.create({ diff: null })
-  );
-}
-function re(t2 = ne2, e = ur, n = R2.NONE) {
-  const r2 = Zt(n);
-  return function(s) {
-    const o2 = H2(
-      s.trim(),
-      false,
-      te
-    ).map(function(i) {
-      const a = i.split(ee2), c3 = cr(a[0].split(t2), e);
-      return a.length > 1 && a[1].trim() && (c3.diff = r2(a[1])), c3;
-    });
-    return {
-      all: o2,
-      latest: o2.length && o2[0] || null,
-      total: o2.length
-    };
-  };
-}
-function fr(t2) {
-  let e = pt(t2);
-  const n = ["diff"];
-  return e === R2.NONE && (e = R2.STAT, n.push("--stat=4096")), n.push(...t2), dt(n) || {
-    commands: n,
-    format: "utf-8",
-    parser: Zt(e)
-  };
-}
-function dt(t2) {
-  const e = t2.filter(nr);
-  if (e.length > 1)
-    return b2(
-      `Summary flags are mutually exclusive - pick one of ${e.join(",")}`
-    );
-  if (e.length && t2.includes("-z"))
-    return b2(
-      `Summary flag ${e} parsing is not compatible with null termination option '-z'`
-    );
-}
-function lr(t2, e) {
-  const n = [], r2 = [];
-  return Object.keys(t2).forEach((s) => {
-    n.push(s), r2.push(String(t2[s]));
-  }), [n, r2.join(e)];
-}
-function hr(t2) {
-  return Object.keys(t2).reduce((e, n) => (n in se || (e[n] = t2[n]), e), {});
-}
-function oe2(t2 = {}, e = []) {
-  const n = d(t2.splitter, m, ne2), r2 = lt(t2.format) ? t2.format : {
-    hash: "%H",
-    date: t2.strictDate === false ? "%ai" : "%aI",
-    message: "%s",
-    refs: "%D",
-    body: t2.multiLine ? "%B" : "%b",
-    author_name: t2.mailMap !== false ? "%aN" : "%an",
-    author_email: t2.mailMap !== false ? "%aE" : "%ae"
-  }, [s, o2] = lr(r2, n), i = [], a = [
-    `--pretty=format:${te}${o2}${ee2}`,
-    ...e
-  ], c3 = t2.n || t2["max-count"] || t2.maxCount;
-  if (c3 && a.push(`--max-count=${c3}`), t2.from || t2.to) {
-    const y2 = t2.symmetric !== false ? "..." : "..";
-    i.push(`${t2.from || ""}${y2}${t2.to || ""}`);
-  }
-  return m(t2.file) && a.push("--follow", c(t2.file)), It(hr(t2), a), {
-    fields: s,
-    splitter: n,
-    commands: [...a, ...i]
-  };
-}
-function mr(t2, e, n) {
-  const r2 = re(t2, e, pt(n));
-  return {
-    commands: ["log", ...n],
-    format: "utf-8",
-    parser: r2
-  };
-}
-function pr() {
-  return {
-    log(...n) {
-      const r2 = u(arguments), s = oe2(
-        ht(arguments),
-        L2(d(arguments[0], K2, []))
-      ), o2 = e(...n) || dt(s.commands) || t2(s);
-      return this._runTask(o2, r2);
-    }
-  };
-  function t2(n) {
-    return mr(n.splitter, n.fields, n.commands);
-  }
-  function e(n, r2) {
-    return m(n) && m(r2) && b2(
-      "git.log(string, string) should be replaced with git.log({ from: string, to: string })"
-    );
-  }
-}
-function tt(t2) {
-  return t2.objects = t2.objects || {
-    compressing: 0,
-    counting: 0,
-    enumerating: 0,
-    packReused: 0,
-    reused: { count: 0, delta: 0 },
-    total: { count: 0, delta: 0 }
-  };
-}
-function Ct(t2) {
-  const e = /^\s*(\d+)/.exec(t2), n = /delta (\d+)/i.exec(t2);
-  return {
-    count: p(e && e[1] || "0"),
-    delta: p(n && n[1] || "0")
-  };
-}
-function ae(t2, e) {
-  return E2({ remoteMessages: new br() }, wr, e);
-}
-function Rr(t2, e) {
-  const n = E2(new gr(), Er, [t2, e]);
-  return n.message && n;
-}
-function At(t2) {
-  return t2.length ? {
-    commands: ["merge", ...t2],
-    format: "utf-8",
-    parser(e, n) {
-      const r2 = Cr(e, n);
-      if (r2.failed)
-        throw new at2(r2);
-      return r2;
-    }
-  } : b2("Git.merge requires at least one option");
-}
-function xr(t2, e, n) {
-  const r2 = n.includes("deleted"), s = n.includes("tag") || /^refs\/tags/.test(t2), o2 = !n.includes("new");
-  return {
-    deleted: r2,
-    tag: s,
-    branch: !s,
-    new: !o2,
-    alreadyUpdated: o2,
-    local: t2,
-    remote: e
-  };
-}
-function Mr(t2 = {}, e) {
-  return S2(e, "--tags"), ce(t2, e);
-}
-function ce(t2 = {}, e) {
-  const n = ["push", ...e];
-  return t2.branch && n.splice(1, 0, t2.branch), t2.remote && n.splice(1, 0, t2.remote), ct(n, "-v"), S2(n, "--verbose"), S2(n, "--porcelain"), {
-    commands: n,
-    format: "utf-8",
-    parser: $r
-  };
-}
-function Dr() {
-  return {
-    showBuffer() {
-      const t2 = ["show", ...h2(arguments, 1)];
-      return t2.includes("--binary") || t2.splice(1, 0, "--binary"), this._runTask(
-        Gt(t2),
-        u(arguments)
-      );
-    },
-    show() {
-      const t2 = ["show", ...h2(arguments, 1)];
-      return this._runTask(
-        g(t2),
-        u(arguments)
-      );
-    }
-  };
-}
-function xt(t2) {
-  const [e, n] = t2.split(I2);
-  return {
-    from: n || e,
-    to: e
-  };
-}
-function _2(t2, e, n) {
-  return [`${t2}${e}`, n];
-}
-function et(t2, ...e) {
-  return e.map((n) => _2(t2, n, (r2, s) => r2.conflicted.push(s)));
-}
-function Fr(t2, e) {
-  const n = e.trim();
-  switch (" ") {
-    case n.charAt(2):
-      return r2(n.charAt(0), n.charAt(1), n.slice(3));
-    case n.charAt(1):
-      return r2(" ", n.charAt(0), n.slice(2));
-    default:
-      return;
-  }
-  function r2(s, o2, i) {
-    const a = `${s}${o2}`, c3 = Ir.get(a);
-    c3 && c3(t2, i), a !== "##" && a !== "!!" && t2.files.push(new jr(i, s, o2));
-  }
-}
-function zr(t2) {
-  return {
-    format: "utf-8",
-    commands: [
-      "status",
-      "--porcelain",
-      "-b",
-      "-u",
-      "--null",
-      ...t2.filter((n) => !Gr.includes(n))
-    ],
-    parser(n) {
-      return Ur(n);
-    }
-  };
-}
-function q2(t2 = 0, e = 0, n = 0, r2 = "", s = true) {
-  return Object.defineProperty(
-    {
-      major: t2,
-      minor: e,
-      patch: n,
-      agent: r2,
-      installed: s
-    },
-    "toString",
-    {
-      value() {
-        return `${this.major}.${this.minor}.${this.patch}`;
-      },
-      configurable: false,
-      enumerable: false
-    }
-  );
-}
-function qr() {
-  return q2(0, 0, 0, "", false);
-}
-function Wr() {
-  return {
-    version() {
-      return this._runTask({
-        commands: ["--version"],
-        format: "utf-8",
-        parser: Kr,
-        onError(t2, e, n, r2) {
-          if (t2.exitCode === V2.NOT_FOUND)
-            return n(Buffer.from(fe));
-          r2(e);
-        }
-      });
-    }
-  };
-}
-function Kr(t2) {
-  return t2 === fe ? qr() : E2(q2(0, 0, 0, t2), Hr, t2);
-}
-function Yr(t2, e) {
-  return g(["apply", ...e, ...t2]);
-}
-function Nt(t2) {
-  return t2 ? t2.charAt(0) : "";
-}
-function me(t2, e = false) {
-  return E2(
-    new Qr(),
-    e ? [Zr] : Jr,
-    t2
-  );
-}
-function es(t2, e) {
-  return {
-    branch: t2,
-    hash: e,
-    success: true
-  };
-}
-function ns(t2) {
-  return {
-    branch: t2,
-    hash: null,
-    success: false
-  };
-}
-function de(t2, e) {
-  return e === V2.ERROR && pe.test(t2);
-}
-function os5(t2) {
-  const e = ["-d", "-D", "--delete"];
-  return t2.some((n) => e.includes(n));
-}
-function is(t2) {
-  const e = os5(t2), n = t2.includes("--show-current"), r2 = ["branch", ...t2];
-  return r2.length === 1 && r2.push("-a"), r2.includes("-v") || r2.splice(1, 0, "-v"), {
-    format: "utf-8",
-    commands: r2,
-    parser(s, o2) {
-      return e ? gt(s, o2).all[0] : me(s, n);
-    }
-  };
-}
-function as() {
-  return {
-    format: "utf-8",
-    commands: ["branch", "-v"],
-    parser(t2) {
-      return me(t2);
-    }
-  };
-}
-function us(t2, e = false) {
-  return {
-    format: "utf-8",
-    commands: ["branch", "-v", e ? "-D" : "-d", ...t2],
-    parser(n, r2) {
-      return gt(n, r2);
-    },
-    onError({ exitCode: n, stdOut: r2 }, s, o2, i) {
-      if (!de(String(s), n))
-        return i(s);
-      o2(r2);
-    }
-  };
-}
-function cs(t2, e = false) {
-  const n = {
-    format: "utf-8",
-    commands: ["branch", "-v", e ? "-D" : "-d", t2],
-    parser(r2, s) {
-      return gt(r2, s).branches[t2];
-    },
-    onError({ exitCode: r2, stdErr: s, stdOut: o2 }, i, a, c3) {
-      if (!de(String(i), r2))
-        return c3(i);
-      throw new at2(
-        n.parser(F2(o2), F2(s)),
-        String(i)
-      );
-    }
-  };
-  return n;
-}
-function fs3(t2) {
-  return {
-    commands: ["check-ignore", ...t2],
-    format: "utf-8",
-    parser: ls
-  };
-}
-function ls(t2) {
-  return t2.split(/\n/g).map(hs).filter(Boolean);
-}
-function hs(t2) {
-  const e = t2.trim().replace(/^["']|["']$/g, "");
-  return e && Se(e);
-}
-function ps(t2, e) {
-  return E2({
-    raw: t2,
-    remote: null,
-    branches: [],
-    tags: [],
-    updated: [],
-    deleted: []
-  }, ms, [t2, e]);
-}
-function ds(t2) {
-  return /^--upload-pack(=|$)/.test(t2);
-}
-function gs(t2, e, n) {
-  const r2 = ["fetch", ...n];
-  return t2 && e && r2.push(t2, e), r2.find(ds) ? b2("git.fetch: potential exploit argument blocked.") : {
-    commands: r2,
-    format: "utf-8",
-    parser: ps
-  };
-}
-function ws(t2) {
-  return E2({ moves: [] }, ys, t2);
-}
-function bs(t2, e) {
-  return {
-    commands: ["mv", "-v", ...v(t2), e],
-    format: "utf-8",
-    parser: ws
-  };
-}
-function Ts(t2, e, n) {
-  const r2 = ["pull", ...n];
-  return t2 && e && r2.splice(1, 0, t2, e), {
-    commands: r2,
-    format: "utf-8",
-    parser(s, o2) {
-      return ue(s, o2);
-    },
-    onError(s, o2, i, a) {
-      const c3 = Rr(
-        F2(s.stdOut),
-        F2(s.stdErr)
-      );
-      if (c3)
-        return a(new at2(c3));
-      a(o2);
-    }
-  };
-}
-function ks(t2) {
-  const e = {};
-  return ge(t2, ([n]) => e[n] = { name: n }), Object.values(e);
-}
-function _s(t2) {
-  const e = {};
-  return ge(t2, ([n, r2, s]) => {
-    Object.hasOwn(e, n) || (e[n] = {
-      name: n,
-      refs: { fetch: "", push: "" }
-    }), s && r2 && (e[n].refs[s.replace(/[^a-z]/g, "")] = r2);
-  }), Object.values(e);
-}
-function ge(t2, e) {
-  ut(t2, (n) => e(n.split(/\s+/)));
-}
-function vs(t2, e, n) {
-  return g(["remote", "add", ...n, t2, e]);
-}
-function Es(t2) {
-  const e = ["remote"];
-  return t2 && e.push("-v"), {
-    commands: e,
-    format: "utf-8",
-    parser: t2 ? _s : ks
-  };
-}
-function Ss(t2) {
-  const e = [...t2];
-  return e[0] !== "ls-remote" && e.unshift("ls-remote"), g(e);
-}
-function Rs(t2) {
-  const e = [...t2];
-  return e[0] !== "remote" && e.unshift("remote"), g(e);
-}
-function Os(t2) {
-  return g(["remote", "remove", t2]);
-}
-function Cs(t2 = {}, e) {
-  const n = oe2(t2), r2 = ["stash", "list", ...n.commands, ...e], s = re(
-    n.splitter,
-    n.fields,
-    pt(r2)
-  );
-  return dt(r2) || {
-    commands: r2,
-    format: "utf-8",
-    parser: s
-  };
-}
-function As(t2, e) {
-  return X2(["add", t2, e]);
-}
-function xs(t2) {
-  return X2(["init", ...t2]);
-}
-function X2(t2) {
-  const e = [...t2];
-  return e[0] !== "submodule" && e.unshift("submodule"), g(e);
-}
-function Ns(t2) {
-  return X2(["update", ...t2]);
-}
-function Ms(t2, e) {
-  const n = Number.isNaN(t2), r2 = Number.isNaN(e);
-  return n !== r2 ? n ? 1 : -1 : n ? ye(t2, e) : 0;
-}
-function ye(t2, e) {
-  return t2 === e ? 0 : t2 > e ? 1 : -1;
-}
-function Ds(t2) {
-  return t2.trim();
-}
-function B2(t2) {
-  return typeof t2 == "string" && parseInt(t2.replace(/^\D+/g, ""), 10) || 0;
-}
-function Ls(t2 = []) {
-  const e = t2.some((n) => /^--sort=/.test(n));
-  return {
-    format: "utf-8",
-    commands: ["tag", "-l", ...t2],
-    parser(n) {
-      return Ps(n, e);
-    }
-  };
-}
-function js(t2) {
-  return {
-    format: "utf-8",
-    commands: ["tag", t2],
-    parser() {
-      return { name: t2 };
-    }
-  };
-}
-function Bs(t2, e) {
-  return {
-    format: "utf-8",
-    commands: ["tag", "-a", "-m", e, t2],
-    parser() {
-      return { name: t2 };
-    }
-  };
-}
-function f2(t2, e) {
-  this._plugins = e, this._executor = new Dn(
-    t2.baseDir,
-    new Xr(t2.maxConcurrentProcesses),
-    e
-  ), this._trimmed = t2.trimmed;
-}
-function Is(t2) {
-  return t2 ? [{
-    type: "spawn.before",
-    action(r2, s) {
-      t2.aborted && s.kill(new A2(void 0, "abort", "Abort already signaled"));
-    }
-  }, {
-    type: "spawn.after",
-    action(r2, s) {
-      function o2() {
-        s.kill(new A2(void 0, "abort", "Abort signal received"));
-      }
-      t2.addEventListener("abort", o2), s.spawned.on("close", () => t2.removeEventListener("abort", o2));
-    }
-  }] : void 0;
-}
-function Fs(t2, e = false) {
-  const n = new Set(t2.map((r2) => r2.toLowerCase().trim()));
-  return {
-    type: "spawn.options",
-    action(r2, s) {
-      const o2 = { ...r2.env ?? process.env }, i = new Set(
-        Object.keys(s.env).map((a) => a.toLowerCase().trim())
-      );
-      for (const a of Object.keys(o2)) {
-        const c3 = a.toLowerCase().trim();
-        if (!(!Gs(c3) || n.has(c3))) {
-          if (i.has(c3))
-            throw new A2(
-              void 0,
-              "allowEnvironment",
-              `Use of "${a}" is blocked by the environment guard - add it to the allowEnvironment option to permit it`
-            );
-          Us("removing ambient guarded environment variable %s", a), delete o2[a];
-        }
-      }
-      return {
-        ...r2,
-        env: {
-          ...o2,
-          GIT_TEST_DISALLOW_ABBREVIATED_OPTIONS: String(!e)
-        }
-      };
-    }
-  };
-}
-function Gs(t2) {
-  const e = t2.toLowerCase().trim();
-  return e.startsWith("git_") || _(e);
-}
-function zs(t2 = {}) {
-  return {
-    type: "spawn.args",
-    action(e, { env: n }) {
-      for (const r2 of oe(e, n))
-        if (t2[r2.category] !== true)
-          throw new A2(void 0, "unsafe", r2.message);
-      return e;
-    }
-  };
-}
-function qs(t2) {
-  const e = U(t2, "-c");
-  return {
-    type: "spawn.args",
-    action(n) {
-      return [...e, ...n];
-    }
-  };
-}
-function Ws({
-  onClose: t2 = true,
-  onExit: e = 50
-} = {}) {
-  function n() {
-    let s = -1;
-    const o2 = {
-      close: (0, import_promise_deferred.deferred)(),
-      closeTimeout: (0, import_promise_deferred.deferred)(),
-      exit: (0, import_promise_deferred.deferred)(),
-      exitTimeout: (0, import_promise_deferred.deferred)()
-    }, i = Promise.race([
-      t2 === false ? $t : o2.closeTimeout.promise,
-      e === false ? $t : o2.exitTimeout.promise
-    ]);
-    return r2(t2, o2.close, o2.closeTimeout), r2(e, o2.exit, o2.exitTimeout), {
-      close(a) {
-        s = a, o2.close.done();
-      },
-      exit(a) {
-        s = a, o2.exit.done();
-      },
-      get exitCode() {
-        return s;
-      },
-      result: i
-    };
-  }
-  function r2(s, o2, i) {
-    s !== false && (s === true ? o2.promise : o2.promise.then(() => wt(s))).then(i.done);
-  }
-  return {
-    type: "spawn.after",
-    async action(s, { spawned: o2, close: i }) {
-      const a = n();
-      let c3 = true, y2 = () => {
-        c3 = false;
-      };
-      o2.stdout?.on("data", y2), o2.stderr?.on("data", y2), o2.on("error", y2), o2.on("close", (w2) => a.close(w2)), o2.on("exit", (w2) => a.exit(w2));
-      try {
-        await a.result, c3 && await wt(50), i(a.exitCode);
-      } catch (w2) {
-        i(a.exitCode, w2);
-      }
-    }
-  };
-}
-function Vs(t2) {
-  return !t2 || !/^([a-z]:)?([a-z0-9/.\\_~-]+)$/i.test(t2);
-}
-function Pt(t2, e) {
-  if (t2.length < 1 || t2.length > 2)
-    throw new A2(void 0, "binary", Hs);
-  if (t2.some(Vs))
-    if (e)
-      we("permitted unsafe binary %o", t2);
-    else
-      throw new A2(void 0, "binary", Ks);
-  const [r2, s] = t2;
-  return {
-    binary: r2,
-    prefix: s
-  };
-}
-function Xs(t2, e = ["git"], n = false) {
-  let r2 = Pt(v(e), n);
-  t2.on("binary", (s) => {
-    r2 = Pt(v(s), n), we.info("reconfiguring %o", r2);
-  }), t2.append("spawn.binary", () => r2.binary), t2.append("spawn.args", (s) => r2.prefix ? [r2.prefix, ...s] : s);
-}
-function Ys(t2) {
-  if (!t2)
-    return "UNKNOWN";
-  for (const [e, { text: n }] of Object.entries(be))
-    if (t2.startsWith(`fatal: ${n}`))
-      return e;
-  return "UNKNOWN";
-}
-function Js(t2) {
-  return !!(t2.exitCode && t2.stdErr.length);
-}
-function Zs(t2) {
-  return Buffer.concat([...t2.stdOut, ...t2.stdErr]);
-}
-function to(t2 = false, e = Js, n = Zs) {
-  return (r2, s) => !t2 && r2 || !e(s) ? r2 : n(s);
-}
-function eo(t2, e) {
-  return t2 === 128 && e.startsWith("fatal:") ? new Qs(e) : new O2(void 0, e);
-}
-function Mt(t2) {
-  return {
-    type: "task.error",
-    action(e, n) {
-      const r2 = t2(e.error, {
-        stdErr: n.stdErr,
-        stdOut: n.stdOut,
-        exitCode: n.exitCode
-      });
-      return Buffer.isBuffer(r2) ? {
-        error: eo(n.exitCode, r2.toString("utf-8"))
-      } : {
-        error: r2
-      };
-    }
-  };
-}
-function no(t2) {
-  return {
-    type: "spawn.after",
-    action(e, { commands: n, input: r2, spawned: { stdin: s } }) {
-      if (!s)
-        return;
-      const o2 = t2?.([...n]) ?? r2;
-      if (!o2)
-        return nt("generated zero length content, not writing to stdin");
-      nt("writing %s bytes to stdin", Le(o2)), s.on("error", (i) => {
-        i.code !== "EPIPE" && nt("[ERROR] stdin error %o", i);
-      }), s.end(o2);
-    }
-  };
-}
-function so(t2) {
-  const e = "--progress", n = ["checkout", "clone", "fetch", "pull", "push"];
-  return [{
-    type: "spawn.args",
-    action(o2, i) {
-      return n.includes(i.method) ? De(o2, e) : o2;
-    }
-  }, {
-    type: "spawn.after",
-    action(o2, i) {
-      i.commands.includes(e) && i.spawned.stderr?.on("data", (a) => {
-        const c3 = /^([\s\S]+?):\s*(\d+)% \((\d+)\/(\d+)\)/.exec(a.toString("utf8"));
-        c3 && t2({
-          method: i.method,
-          stage: oo(c3[1]),
-          progress: p(c3[2]),
-          processed: p(c3[3]),
-          total: p(c3[4])
-        });
-      });
-    }
-  }];
-}
-function oo(t2) {
-  return String(t2.toLowerCase().split(" ", 1)) || "unknown";
-}
-function io(t2) {
-  const e = je(t2, ["uid", "gid"]);
-  return {
-    type: "spawn.options",
-    action(n) {
-      return { ...e, ...n };
-    }
-  };
-}
-function ao() {
-  return {
-    type: "spawn.args",
-    action(t2) {
-      const e = [];
-      let n;
-      function r2(s) {
-        (n = n || []).push(...s);
-      }
-      for (let s = 0; s < t2.length; s++) {
-        const o2 = t2[s];
-        if (r(o2)) {
-          r2(o(o2));
-          continue;
-        }
-        if (o2 === "--") {
-          r2(
-            t2.slice(s + 1).flatMap((i) => r(i) && o(i) || i)
-          );
-          break;
-        }
-        e.push(o2);
-      }
-      return n ? [...e, "--", ...n.map(String)] : e;
-    }
-  };
-}
-function uo({
-  block: t2,
-  stdErr: e = true,
-  stdOut: n = true
-}) {
-  if (t2 > 0)
-    return {
-      type: "spawn.after",
-      action(r2, s) {
-        let o2;
-        function i() {
-          o2 && clearTimeout(o2), o2 = setTimeout(c3, t2);
-        }
-        function a() {
-          s.spawned.stdout?.off("data", i), s.spawned.stderr?.off("data", i), s.spawned.off("exit", a), s.spawned.off("close", a), o2 && clearTimeout(o2);
-        }
-        function c3() {
-          a(), s.kill(new A2(void 0, "timeout", "block timeout reached"));
-        }
-        n && s.spawned.stdout?.on("data", i), e && s.spawned.stderr?.on("data", i), s.spawned.on("exit", a), s.spawned.on("close", a), i();
-      }
-    };
-}
-var import_file_exists, import_debug, import_promise_deferred, O2, Ae, A2, at2, xe, I2, W2, ft, K2, m, Be, G2, Bt, V2, z2, l2, x2, Fe, mt, Ut, Xe, Ye, Qe, Je, Ft, nn, rn, sn, zt, qt, mn, Ht, Kt, kn, _t, vn, j2, En, Vt, Cn, M2, ot, Pn, Dn, Yt, Bn, Un, Wn, J2, Xn, Yn, Qt, R2, Jt, rr, Ot, sr, or, ir, ar, te, ee2, ne2, ur, se, Z2, dr, ie, gr, yr, wr, br, Tr, kr, _r, vr, Er, Sr, ue, Or, Cr, Ar, Nr, $r, Pr, Lr, jr, Br, Ir, Ur, Gr, fe, Hr, le, Vr, Xr, he, Qr, Jr, Zr, ts, rs, pe, ss, gt, ms, ys, $s, Ps, Us, $t, we, Hs, Ks, be, Qs, nt, ro, wo;
-var init_dist3 = __esm({
-  "../../work/main/node_modules/simple-git/dist/index.mjs"() {
-    init_dist();
-    init_dist();
-    import_file_exists = __toESM(require_dist3(), 1);
-    import_debug = __toESM(require_src(), 1);
-    import_promise_deferred = __toESM(require_dist4(), 1);
-    init_dist2();
-    O2 = class extends Error {
-      constructor(e, n) {
-        super(n), this.task = e, Object.setPrototypeOf(this, new.target.prototype);
-      }
-    };
-    Ae = class extends O2 {
-      constructor(e, n) {
-        super(void 0, n), this.config = e;
-      }
-    };
-    A2 = class extends O2 {
-      constructor(e, n, r2) {
-        super(e, r2), this.task = e, this.plugin = n, Object.setPrototypeOf(this, new.target.prototype);
-      }
-    };
-    at2 = class extends O2 {
-      constructor(e, n) {
-        super(void 0, n || String(e)), this.git = e;
-      }
-    };
-    xe = class extends O2 {
-      constructor(e) {
-        super(void 0, e);
-      }
-    };
-    I2 = "\0";
-    W2 = () => {
-    };
-    ft = Object.prototype.toString.call.bind(Object.prototype.toString);
-    K2 = (t2) => Array.isArray(t2);
-    m = (t2) => typeof t2 == "string" || r(t2);
-    Be = (t2) => m(t2) || Buffer.isBuffer(t2);
-    G2 = (t2) => m(t2) || Array.isArray(t2) && t2.every(m);
-    Bt = (t2) => t2 == null || "number|boolean|function".includes(typeof t2) ? false : typeof t2.length == "number";
-    V2 = /* @__PURE__ */ ((t2) => (t2[t2.SUCCESS = 0] = "SUCCESS", t2[t2.ERROR = 1] = "ERROR", t2[t2.NOT_FOUND = -2] = "NOT_FOUND", t2[t2.UNCLEAN = 128] = "UNCLEAN", t2))(V2 || {});
-    z2 = class _z {
-      constructor(e, n) {
-        this.stdOut = e, this.stdErr = n;
-      }
-      asStrings() {
-        return new _z(this.stdOut.toString("utf8"), this.stdErr.toString("utf8"));
-      }
-    };
-    l2 = class {
-      constructor(e, n) {
-        this.matches = [], this.useMatches = Ue, this.parse = (r2, s) => (this.resetMatches(), this._regExp.every((o2, i) => this.addMatch(o2, i, r2(i))) ? this.useMatches(s, this.prepareMatches()) !== false : false), this._regExp = Array.isArray(e) ? e : [e], n && (this.useMatches = n);
-      }
-      resetMatches() {
-        this.matches.length = 0;
-      }
-      prepareMatches() {
-        return this.matches;
-      }
-      addMatch(e, n, r2) {
-        const s = r2 && e.exec(r2);
-        return s && this.pushMatch(n, s), !!s;
-      }
-      pushMatch(e, n) {
-        this.matches.push(...n.slice(1));
-      }
-    };
-    x2 = class extends l2 {
-      addMatch(e, n, r2) {
-        return /^remote:\s/.test(String(r2)) && super.addMatch(e, n, r2);
-      }
-      pushMatch(e, n) {
-        (e > 0 || n.length > 1) && super.pushMatch(e, n);
-      }
-    };
-    Fe = {
-      binary: "git",
-      maxConcurrentProcesses: 5,
-      config: [],
-      trimmed: false
-    };
-    mt = ({ exitCode: t2 }, e, n, r2) => {
-      if (t2 === V2.UNCLEAN && Ve(e))
-        return n(Buffer.from("false"));
-      r2(e);
-    };
-    Ut = (t2) => t2.trim() === "true";
-    Xe = class {
-      constructor(e) {
-        this.paths = [], this.files = [], this.folders = [], this.dryRun = e;
-      }
-    };
-    Ye = /^[a-z]+\s*/i;
-    Qe = /^[a-z]+\s+[a-z]+\s*/i;
-    Je = /\/$/;
-    Ft = [];
-    nn = "Git clean interactive mode is not supported";
-    rn = 'Git clean mode parameter ("n" or "f") is required';
-    sn = "Git clean unknown option found in: ";
-    zt = /* @__PURE__ */ ((t2) => (t2.DRY_RUN = "n", t2.FORCE = "f", t2.IGNORED_INCLUDED = "x", t2.IGNORED_ONLY = "X", t2.EXCLUDING = "e", t2.QUIET = "q", t2.RECURSIVE = "d", t2))(zt || {});
-    qt = /* @__PURE__ */ new Set([
-      "i",
-      ...L2(Object.values(zt))
-    ]);
-    mn = class {
-      constructor() {
-        this.files = [], this.values = /* @__PURE__ */ Object.create(null);
-      }
-      get all() {
-        return this._all || (this._all = this.files.reduce((e, n) => Object.assign(e, this.values[n]), {})), this._all;
-      }
-      addFile(e) {
-        if (!(e in this.values)) {
-          const n = N2(this.files);
-          this.values[e] = n ? Object.create(this.values[n]) : {}, this.files.push(e);
-        }
-        return this.values[e];
-      }
-      addValue(e, n, r2) {
-        const s = this.addFile(e);
-        Object.hasOwn(s, n) ? Array.isArray(s[n]) ? s[n].push(r2) : s[n] = [s[n], r2] : s[n] = r2, this._all = void 0;
-      }
-    };
-    Ht = /* @__PURE__ */ ((t2) => (t2.system = "system", t2.global = "global", t2.local = "local", t2.worktree = "worktree", t2))(Ht || {});
-    Kt = /* @__PURE__ */ ((t2) => (t2.ADDED = "A", t2.COPIED = "C", t2.DELETED = "D", t2.MODIFIED = "M", t2.RENAMED = "R", t2.CHANGED = "T", t2.UNMERGED = "U", t2.UNKNOWN = "X", t2.BROKEN = "B", t2))(Kt || {});
-    kn = new Set(Object.values(Kt));
-    vn = ["-h"];
-    j2 = /* @__PURE__ */ Symbol("grepQuery");
-    En = class {
-      constructor() {
-        this[_t] = [];
-      }
-      *[(_t = j2, Symbol.iterator)]() {
-        for (const e of this[j2])
-          yield e;
-      }
-      and(...e) {
-        return e.length && this[j2].push("--and", "(", ...U(e, "-e"), ")"), this;
-      }
-      param(...e) {
-        return this[j2].push(...U(e, "-e")), this;
-      }
-    };
-    Vt = /* @__PURE__ */ ((t2) => (t2.MIXED = "mixed", t2.SOFT = "soft", t2.HARD = "hard", t2.MERGE = "merge", t2.KEEP = "keep", t2))(Vt || {});
-    Cn = L2(Object.values(Vt));
-    import_debug.default.formatters.L = (t2) => String(Bt(t2) ? t2.length : "-");
-    import_debug.default.formatters.B = (t2) => Buffer.isBuffer(t2) ? t2.toString("utf8") : ft(t2);
-    M2 = class M3 {
-      constructor(e = "GitExecutor") {
-        this.logLabel = e, this._queue = /* @__PURE__ */ new Map();
-      }
-      withProgress(e) {
-        return this._queue.get(e);
-      }
-      createProgress(e) {
-        const n = M3.getName(e.commands[0]), r2 = $2(this.logLabel, n);
-        return {
-          task: e,
-          logger: r2,
-          name: n
-        };
-      }
-      push(e) {
-        const n = this.createProgress(e);
-        return n.logger("Adding task to the queue, commands = %o", e.commands), this._queue.set(e, n), n;
-      }
-      fatal(e) {
-        for (const [n, { logger: r2 }] of Array.from(this._queue.entries()))
-          n === e.task ? (r2.info("Failed %o", e), r2(
-            "Fatal exception, any as-yet un-started tasks run through this executor will not be attempted"
-          )) : r2.info(
-            "A fatal exception occurred in a previous task, the queue has been purged: %o",
-            e.message
-          ), this.complete(n);
-        if (this._queue.size !== 0)
-          throw new Error(`Queue size should be zero after fatal: ${this._queue.size}`);
-      }
-      complete(e) {
-        this.withProgress(e) && this._queue.delete(e);
-      }
-      attempt(e) {
-        const n = this.withProgress(e);
-        if (!n)
-          throw new O2(void 0, "TasksPendingQueue: attempt called for an unknown task");
-        return n.logger("Starting task"), n;
-      }
-      static getName(e = "empty") {
-        return `task:${e}:${++M3.counter}`;
-      }
-    };
-    M2.counter = 0;
-    ot = M2;
-    Pn = class {
-      constructor(e, n, r2) {
-        this._executor = e, this._scheduler = n, this._plugins = r2, this._chain = Promise.resolve(), this._queue = new ot();
-      }
-      get cwd() {
-        return this._cwd || this._executor.cwd;
-      }
-      set cwd(e) {
-        this._cwd = e;
-      }
-      get env() {
-        return this._executor.env;
-      }
-      get outputHandler() {
-        return this._executor.outputHandler;
-      }
-      chain() {
-        return this;
-      }
-      push(e) {
-        return this._queue.push(e), this._chain = this._chain.then(() => this.attemptTask(e));
-      }
-      async attemptTask(e) {
-        const n = await this._scheduler.next(), r2 = () => this._queue.complete(e);
-        try {
-          const { logger: s } = this._queue.attempt(e);
-          return await (kt(e) ? this.attemptEmptyTask(e, s) : this.attemptRemoteTask(e, s));
-        } catch (s) {
-          throw this.onFatalException(e, s);
-        } finally {
-          r2(), n();
-        }
-      }
-      onFatalException(e, n) {
-        const r2 = n instanceof O2 ? Object.assign(n, { task: e }) : new O2(e, n && String(n));
-        return this._chain = Promise.resolve(), this._queue.fatal(r2), r2;
-      }
-      async attemptRemoteTask(e, n) {
-        const r2 = this._plugins.exec("spawn.binary", "", this.taskContext(e, e.commands)), s = this._plugins.exec(
-          "spawn.args",
-          [...e.commands],
-          this.taskContext(e, e.commands)
-        ), o2 = await this.gitResponse(
-          e,
-          r2,
-          s,
-          this.outputHandler,
-          n.step("SPAWN")
-        ), i = await this.handleTaskData(e, s, o2, n.step("HANDLE"));
-        return n("passing response to task's parser as a %s", e.format), en(e) ? Tt(e.parser, i) : Tt(e.parser, i.asStrings());
-      }
-      async attemptEmptyTask(e, n) {
-        return n("empty task bypassing child process to call to task's parser"), e.parser(this);
-      }
-      handleTaskData(e, n, r2, s) {
-        const { exitCode: o2, rejection: i, stdOut: a, stdErr: c3 } = r2;
-        return new Promise((y2, w2) => {
-          s("Preparing to handle process response exitCode=%d stdOut=", o2);
-          const { error: T2 } = this._plugins.exec(
-            "task.error",
-            { error: i },
-            {
-              ...this.taskContext(e, n),
-              ...r2
-            }
-          );
-          if (T2 && e.onError)
-            return s.info("exitCode=%s handling with custom error handler"), e.onError(
-              r2,
-              T2,
-              (k2) => {
-                s.info("custom error handler treated as success"), s("custom error returned a %s", ft(k2)), y2(
-                  new z2(
-                    Array.isArray(k2) ? Buffer.concat(k2) : k2,
-                    Buffer.concat(c3)
-                  )
-                );
-              },
-              w2
-            );
-          if (T2)
-            return s.info(
-              "handling as error: exitCode=%s stdErr=%s rejection=%o",
-              o2,
-              c3.length,
-              i
-            ), w2(T2);
-          s.info("retrieving task output complete"), y2(new z2(Buffer.concat(a), Buffer.concat(c3)));
-        });
-      }
-      async gitResponse(e, n, r2, s, o2) {
-        const i = o2.sibling("output"), a = this._plugins.exec(
-          "spawn.options",
-          {
-            cwd: this.cwd,
-            env: this.env,
-            windowsHide: true
-          },
-          this.taskContext(e, e.commands)
-        );
-        return new Promise((c3) => {
-          const y2 = [], w2 = [];
-          o2.info("%s %o", n, r2), o2("%O", a);
-          let T2 = this._beforeSpawn(e, r2);
-          if (T2)
-            return c3({
-              stdOut: y2,
-              stdErr: w2,
-              exitCode: 9901,
-              rejection: T2
-            });
-          this._plugins.exec("spawn.before", void 0, {
-            ...this.taskContext(e, r2),
-            kill(C2) {
-              T2 = C2 || T2;
-            }
-          });
-          const k2 = ve(n, r2, a);
-          k2.stdout.on(
-            "data",
-            Et(y2, "stdOut", o2, i.step("stdOut"))
-          ), k2.stderr.on(
-            "data",
-            Et(w2, "stdErr", o2, i.step("stdErr"))
-          ), k2.on("error", Mn(w2, o2)), s && (o2("Passing child process stdOut/stdErr to custom outputHandler"), s(n, k2.stdout, k2.stderr, [...r2])), this._plugins.exec("spawn.after", void 0, {
-            ...this.taskContext(e, r2),
-            spawned: k2,
-            close(C2, Te) {
-              c3({
-                stdOut: y2,
-                stdErr: w2,
-                exitCode: C2,
-                rejection: T2 || Te
-              });
-            },
-            kill(C2) {
-              k2.killed || (T2 = C2, k2.kill("SIGINT"));
-            }
-          });
-        });
-      }
-      _beforeSpawn(e, n) {
-        let r2;
-        return this._plugins.exec("spawn.before", void 0, {
-          ...this.taskContext(e, n),
-          kill(s) {
-            r2 = s || r2;
-          }
-        }), r2;
-      }
-      taskContext(e, n) {
-        return {
-          method: String(Me(e.commands) || ""),
-          commands: n,
-          env: { ...this.env },
-          input: kt(e) ? void 0 : e.input
-        };
-      }
-    };
-    Dn = class {
-      constructor(e, n, r2) {
-        this.cwd = e, this._scheduler = n, this._plugins = r2, this._chain = this.chain();
-      }
-      chain() {
-        return new Pn(this, this._scheduler, this._plugins);
-      }
-      push(e) {
-        return this._chain.push(e);
-      }
-    };
-    Yt = (t2, e, n) => {
-      const r2 = ["clone", ...n];
-      return m(t2) && r2.push(c(t2)), m(e) && r2.push(c(e)), g(r2);
-    };
-    Bn = (t2, e, n) => (S2(n, "--mirror"), Yt(t2, e, n));
-    Un = [
-      new l2(/^\[([^\s]+)( \([^)]+\))? ([^\]]+)/, (t2, [e, n, r2]) => {
-        t2.branch = e, t2.commit = r2, t2.root = !!n;
-      }),
-      new l2(/\s*Author:\s(.+)/i, (t2, [e]) => {
-        const n = e.split("<"), r2 = n.pop();
-        !r2 || !r2.includes("@") || (t2.author = {
-          email: r2.substr(0, r2.length - 1),
-          name: n.join("<").trim()
-        });
-      }),
-      new l2(
-        /(\d+)[^,]*(?:,\s*(\d+)[^,]*)(?:,\s*(\d+))/g,
-        (t2, [e, n, r2]) => {
-          t2.summary.changes = parseInt(e, 10) || 0, t2.summary.insertions = parseInt(n, 10) || 0, t2.summary.deletions = parseInt(r2, 10) || 0;
-        }
-      ),
-      new l2(
-        /^(\d+)[^,]*(?:,\s*(\d+)[^(]+\(([+-]))?/,
-        (t2, [e, n, r2]) => {
-          t2.summary.changes = parseInt(e, 10) || 0;
-          const s = parseInt(n, 10) || 0;
-          r2 === "-" ? t2.summary.deletions = s : r2 === "+" && (t2.summary.insertions = s);
-        }
-      )
-    ];
-    Wn = new l2(
-      /([a-z-]+): (\d+)$/,
-      (t2, [e, n]) => {
-        const r2 = jt(e);
-        Object.hasOwn(t2, r2) && (t2[r2] = p(n));
-      }
-    );
-    J2 = class {
-      constructor(e, n, r2, s) {
-        this.bare = e, this.path = n, this.existing = r2, this.gitDir = s;
-      }
-    };
-    Xn = /^Init.+ repository in (.+)$/;
-    Yn = /^Rein.+ in (.+)$/;
-    Qt = "--bare";
-    R2 = /* @__PURE__ */ ((t2) => (t2.NONE = "", t2.STAT = "--stat", t2.NUM_STAT = "--numstat", t2.NAME_ONLY = "--name-only", t2.NAME_STATUS = "--name-status", t2))(R2 || {});
-    Jt = /^--(stat|numstat|name-only|name-status)(=|$)/;
-    rr = class {
-      constructor() {
-        this.changed = 0, this.deletions = 0, this.insertions = 0, this.files = [];
-      }
-    };
-    Ot = [
-      new l2(
-        /^(.+)\s+\|\s+(\d+)(\s+[+\-]+)?$/,
-        (t2, [e, n, r2 = ""]) => {
-          t2.files.push({
-            file: e.trim(),
-            changes: p(n),
-            insertions: r2.replace(/[^+]/g, "").length,
-            deletions: r2.replace(/[^-]/g, "").length,
-            binary: false
-          });
-        }
-      ),
-      new l2(
-        /^(.+) \|\s+Bin ([0-9.]+) -> ([0-9.]+) ([a-z]+)/,
-        (t2, [e, n, r2]) => {
-          t2.files.push({
-            file: e.trim(),
-            before: p(n),
-            after: p(r2),
-            binary: true
-          });
-        }
-      ),
-      new l2(/^(.+)\s+\|\s+Bin\s*$/, (t2, [e]) => {
-        t2.files.push({
-          file: e.trim(),
-          before: 0,
-          after: 0,
-          binary: true
-        });
-      }),
-      new l2(
-        /(\d+) files? changed\s*((?:, \d+ [^,]+){0,2})/,
-        (t2, [e, n]) => {
-          const r2 = /(\d+) i/.exec(n), s = /(\d+) d/.exec(n);
-          t2.changed = p(e), t2.insertions = p(r2?.[1]), t2.deletions = p(s?.[1]);
-        }
-      )
-    ];
-    sr = [
-      new l2(
-        /(\d+)\t(\d+)\t(.+)$/,
-        (t2, [e, n, r2]) => {
-          const s = p(e), o2 = p(n);
-          t2.changed++, t2.insertions += s, t2.deletions += o2, t2.files.push({
-            file: r2,
-            changes: s + o2,
-            insertions: s,
-            deletions: o2,
-            binary: false
-          });
-        }
-      ),
-      new l2(/-\t-\t(.+)$/, (t2, [e]) => {
-        t2.changed++, t2.files.push({
-          file: e,
-          after: 0,
-          before: 0,
-          binary: true
-        });
-      })
-    ];
-    or = [
-      new l2(/(.+)$/, (t2, [e]) => {
-        t2.changed++, t2.files.push({
-          file: e,
-          changes: 0,
-          insertions: 0,
-          deletions: 0,
-          binary: false
-        });
-      })
-    ];
-    ir = [
-      new l2(
-        /([ACDMRTUXB])([0-9]{0,3})\t(.[^\t]*)(\t(.[^\t]*))?$/,
-        (t2, [e, n, r2, s, o2]) => {
-          t2.changed++, t2.files.push({
-            file: o2 ?? r2,
-            changes: 0,
-            insertions: 0,
-            deletions: 0,
-            binary: false,
-            status: bt(_n(e) && e),
-            from: bt(!!o2 && r2 !== o2 && r2),
-            similarity: p(n)
-          });
-        }
-      )
-    ];
-    ar = {
-      [R2.NONE]: Ot,
-      [R2.STAT]: Ot,
-      [R2.NUM_STAT]: sr,
-      [R2.NAME_STATUS]: ir,
-      [R2.NAME_ONLY]: or
-    };
-    te = "òòòòòò ";
-    ee2 = " òò";
-    ne2 = " ò ";
-    ur = ["hash", "date", "message", "refs", "author_name", "author_email"];
-    se = /* @__PURE__ */ ((t2) => (t2[t2["--pretty"] = 0] = "--pretty", t2[t2["max-count"] = 1] = "max-count", t2[t2.maxCount = 2] = "maxCount", t2[t2.n = 3] = "n", t2[t2.file = 4] = "file", t2[t2.format = 5] = "format", t2[t2.from = 6] = "from", t2[t2.to = 7] = "to", t2[t2.splitter = 8] = "splitter", t2[t2.symmetric = 9] = "symmetric", t2[t2.mailMap = 10] = "mailMap", t2[t2.multiLine = 11] = "multiLine", t2[t2.strictDate = 12] = "strictDate", t2))(se || {});
-    Z2 = class {
-      constructor(e, n = null, r2) {
-        this.reason = e, this.file = n, this.meta = r2;
-      }
-      toString() {
-        return `${this.file}:${this.reason}`;
-      }
-    };
-    dr = class {
-      constructor() {
-        this.conflicts = [], this.merges = [], this.result = "success";
-      }
-      get failed() {
-        return this.conflicts.length > 0;
-      }
-      get reason() {
-        return this.result;
-      }
-      toString() {
-        return this.conflicts.length ? `CONFLICTS: ${this.conflicts.join(", ")}` : "OK";
-      }
-    };
-    ie = class {
-      constructor() {
-        this.remoteMessages = {
-          all: []
-        }, this.created = [], this.deleted = [], this.files = [], this.deletions = {}, this.insertions = {}, this.summary = {
-          changes: 0,
-          deletions: 0,
-          insertions: 0
-        };
-      }
-    };
-    gr = class {
-      constructor() {
-        this.remote = "", this.hash = {
-          local: "",
-          remote: ""
-        }, this.branch = {
-          local: "",
-          remote: ""
-        }, this.message = "";
-      }
-      toString() {
-        return this.message;
-      }
-    };
-    yr = [
-      new x2(
-        /^remote:\s*(enumerating|counting|compressing) objects: (\d+),/i,
-        (t2, [e, n]) => {
-          const r2 = e.toLowerCase(), s = tt(t2.remoteMessages);
-          Object.assign(s, { [r2]: p(n) });
-        }
-      ),
-      new x2(
-        /^remote:\s*(enumerating|counting|compressing) objects: \d+% \(\d+\/(\d+)\),/i,
-        (t2, [e, n]) => {
-          const r2 = e.toLowerCase(), s = tt(t2.remoteMessages);
-          Object.assign(s, { [r2]: p(n) });
-        }
-      ),
-      new x2(
-        /total ([^,]+), reused ([^,]+), pack-reused (\d+)/i,
-        (t2, [e, n, r2]) => {
-          const s = tt(t2.remoteMessages);
-          s.total = Ct(e), s.reused = Ct(n), s.packReused = p(r2);
-        }
-      )
-    ];
-    wr = [
-      new x2(/^remote:\s*(.+)$/, (t2, [e]) => (t2.remoteMessages.all.push(e.trim()), false)),
-      ...yr,
-      new x2(
-        [/create a (?:pull|merge) request/i, /\s(https?:\/\/\S+)$/],
-        (t2, [e]) => {
-          t2.remoteMessages.pullRequestUrl = e;
-        }
-      ),
-      new x2(
-        [/found (\d+) vulnerabilities.+\(([^)]+)\)/i, /\s(https?:\/\/\S+)$/],
-        (t2, [e, n, r2]) => {
-          t2.remoteMessages.vulnerabilities = {
-            count: p(e),
-            summary: n,
-            url: r2
-          };
-        }
-      )
-    ];
-    br = class {
-      constructor() {
-        this.all = [];
-      }
-    };
-    Tr = /^\s*(.+?)\s+\|\s+\d+\s*(\+*)(-*)/;
-    kr = /(\d+)\D+((\d+)\D+\(\+\))?(\D+(\d+)\D+\(-\))?/;
-    _r = /^(create|delete) mode \d+ (.+)/;
-    vr = [
-      new l2(Tr, (t2, [e, n, r2]) => {
-        t2.files.push(e), n && (t2.insertions[e] = n.length), r2 && (t2.deletions[e] = r2.length);
-      }),
-      new l2(kr, (t2, [e, , n, , r2]) => n !== void 0 || r2 !== void 0 ? (t2.summary.changes = +e || 0, t2.summary.insertions = +n || 0, t2.summary.deletions = +r2 || 0, true) : false),
-      new l2(_r, (t2, [e, n]) => {
-        S2(t2.files, n), S2(e === "create" ? t2.created : t2.deleted, n);
-      })
-    ];
-    Er = [
-      new l2(/^from\s(.+)$/i, (t2, [e]) => {
-        t2.remote = e;
-      }),
-      new l2(/^fatal:\s(.+)$/, (t2, [e]) => {
-        t2.message = e;
-      }),
-      new l2(
-        /([a-z0-9]+)\.\.([a-z0-9]+)\s+(\S+)\s+->\s+(\S+)$/,
-        (t2, [e, n, r2, s]) => {
-          t2.branch.local = r2, t2.hash.local = e, t2.branch.remote = s, t2.hash.remote = n;
-        }
-      )
-    ];
-    Sr = (t2, e) => E2(new ie(), vr, [t2, e]);
-    ue = (t2, e) => Object.assign(
-      new ie(),
-      Sr(t2, e),
-      ae(t2, e)
-    );
-    Or = [
-      new l2(/^Auto-merging\s+(.+)$/, (t2, [e]) => {
-        t2.merges.push(e);
-      }),
-      new l2(/^CONFLICT\s+\((.+)\): Merge conflict in (.+)$/, (t2, [e, n]) => {
-        t2.conflicts.push(new Z2(e, n));
-      }),
-      new l2(
-        /^CONFLICT\s+\((.+\/delete)\): (.+) deleted in (.+) and/,
-        (t2, [e, n, r2]) => {
-          t2.conflicts.push(new Z2(e, n, { deleteRef: r2 }));
-        }
-      ),
-      new l2(/^CONFLICT\s+\((.+)\):/, (t2, [e]) => {
-        t2.conflicts.push(new Z2(e, null));
-      }),
-      new l2(/^Automatic merge failed;\s+(.+)$/, (t2, [e]) => {
-        t2.result = e;
-      })
-    ];
-    Cr = (t2, e) => Object.assign(Ar(t2), ue(t2, e));
-    Ar = (t2) => E2(new dr(), Or, t2);
-    Nr = [
-      new l2(/^Pushing to (.+)$/, (t2, [e]) => {
-        t2.repo = e;
-      }),
-      new l2(/^updating local tracking ref '(.+)'/, (t2, [e]) => {
-        t2.ref = {
-          ...t2.ref || {},
-          local: e
-        };
-      }),
-      new l2(/^[=*-]\s+([^:]+):(\S+)\s+\[(.+)]$/, (t2, [e, n, r2]) => {
-        t2.pushed.push(xr(e, n, r2));
-      }),
-      new l2(
-        /^Branch '([^']+)' set up to track remote branch '([^']+)' from '([^']+)'/,
-        (t2, [e, n, r2]) => {
-          t2.branch = {
-            ...t2.branch || {},
-            local: e,
-            remote: n,
-            remoteName: r2
-          };
-        }
-      ),
-      new l2(
-        /^([^:]+):(\S+)\s+([a-z0-9]+)\.\.([a-z0-9]+)$/,
-        (t2, [e, n, r2, s]) => {
-          t2.update = {
-            head: {
-              local: e,
-              remote: n
-            },
-            hash: {
-              from: r2,
-              to: s
-            }
-          };
-        }
-      )
-    ];
-    $r = (t2, e) => {
-      const n = Pr(t2, e), r2 = ae(t2, e);
-      return {
-        ...n,
-        ...r2
-      };
-    };
-    Pr = (t2, e) => E2({ pushed: [] }, Nr, [t2, e]);
-    Lr = /^(.+)\0(.+)$/;
-    jr = class {
-      constructor(e, n, r2) {
-        if (this.path = e, this.index = n, this.working_dir = r2, n === "R" || r2 === "R") {
-          const s = Lr.exec(e) || [null, e, e];
-          this.from = s[2] || "", this.path = s[1] || "";
-        }
-      }
-    };
-    Br = class {
-      constructor() {
-        this.not_added = [], this.conflicted = [], this.created = [], this.deleted = [], this.ignored = void 0, this.modified = [], this.renamed = [], this.files = [], this.staged = [], this.ahead = 0, this.behind = 0, this.current = null, this.tracking = null, this.detached = false, this.isClean = () => !this.files.length;
-      }
-    };
-    Ir = new Map([
-      _2(
-        " ",
-        "A",
-        (t2, e) => t2.created.push(e)
-      ),
-      _2(
-        " ",
-        "D",
-        (t2, e) => t2.deleted.push(e)
-      ),
-      _2(
-        " ",
-        "M",
-        (t2, e) => t2.modified.push(e)
-      ),
-      _2("A", " ", (t2, e) => {
-        t2.created.push(e), t2.staged.push(e);
-      }),
-      _2("A", "M", (t2, e) => {
-        t2.created.push(e), t2.staged.push(e), t2.modified.push(e);
-      }),
-      _2("D", " ", (t2, e) => {
-        t2.deleted.push(e), t2.staged.push(e);
-      }),
-      _2("M", " ", (t2, e) => {
-        t2.modified.push(e), t2.staged.push(e);
-      }),
-      _2("M", "M", (t2, e) => {
-        t2.modified.push(e), t2.staged.push(e);
-      }),
-      _2("R", " ", (t2, e) => {
-        t2.renamed.push(xt(e));
-      }),
-      _2("R", "M", (t2, e) => {
-        const n = xt(e);
-        t2.renamed.push(n), t2.modified.push(n.to);
-      }),
-      _2("!", "!", (t2, e) => {
-        (t2.ignored = t2.ignored || []).push(e);
-      }),
-      _2(
-        "?",
-        "?",
-        (t2, e) => t2.not_added.push(e)
-      ),
-      ...et(
-        "A",
-        "A",
-        "U"
-        /* UNMERGED */
-      ),
-      ...et(
-        "D",
-        "D",
-        "U"
-        /* UNMERGED */
-      ),
-      ...et(
-        "U",
-        "A",
-        "D",
-        "U"
-        /* UNMERGED */
-      ),
-      [
-        "##",
-        (t2, e) => {
-          const n = /ahead (\d+)/, r2 = /behind (\d+)/, s = /^(.+?(?=(?:\.{3}|\s|$)))/, o2 = /\.{3}(\S*)/, i = /\son\s(\S+?)(?=\.{3}|$)/;
-          let a = n.exec(e);
-          t2.ahead = a && +a[1] || 0, a = r2.exec(e), t2.behind = a && +a[1] || 0, a = s.exec(e), t2.current = d(a?.[1], m, null), a = o2.exec(e), t2.tracking = d(a?.[1], m, null), a = i.exec(e), a && (t2.current = d(a?.[1], m, t2.current)), t2.detached = /\(no branch\)/.test(e);
-        }
-      ]
-    ]);
-    Ur = function(t2) {
-      const e = t2.split(I2), n = new Br();
-      for (let r2 = 0, s = e.length; r2 < s; ) {
-        let o2 = e[r2++].trim();
-        o2 && (o2.charAt(0) === "R" && (o2 += I2 + (e[r2++] || "")), Fr(n, o2));
-      }
-      return n;
-    };
-    Gr = ["--null", "-z"];
-    fe = "installed=false";
-    Hr = [
-      new l2(
-        /version (\d+)\.(\d+)\.(\d+)(?:\s*\((.+)\))?/,
-        (t2, [e, n, r2, s = ""]) => {
-          Object.assign(
-            t2,
-            q2(p(e), p(n), p(r2), s)
-          );
-        }
-      ),
-      new l2(
-        /version (\d+)\.(\d+)\.(\D+)(.+)?$/,
-        (t2, [e, n, r2, s = ""]) => {
-          Object.assign(t2, q2(p(e), p(n), r2, s));
-        }
-      )
-    ];
-    le = class {
-      constructor(e) {
-        this._executor = e;
-      }
-      _runTask(e, n) {
-        const r2 = this._executor.chain(), s = r2.push(e);
-        return n && Ln(e, s, n), Object.create(this, {
-          then: { value: s.then.bind(s) },
-          catch: { value: s.catch.bind(s) },
-          _executor: { value: r2 }
-        });
-      }
-      add(e) {
-        return this._runTask(
-          g(["add", ...v(e)]),
-          u(arguments)
-        );
-      }
-      cwd(e) {
-        const n = u(arguments);
-        return typeof e == "string" ? this._runTask(St(e, this._executor), n) : typeof e?.path == "string" ? this._runTask(
-          St(
-            e.path,
-            e.root && this._executor || void 0
-          ),
-          n
-        ) : this._runTask(
-          b2("Git.cwd: workingDirectory must be supplied as a string"),
-          n
-        );
-      }
-      hashObject(e, n) {
-        return this._runTask(
-          Vn(e, n === true),
-          u(arguments)
-        );
-      }
-      init(e) {
-        return this._runTask(
-          Zn(e === true, this._executor.cwd, h2(arguments)),
-          u(arguments)
-        );
-      }
-      merge() {
-        return this._runTask(
-          At(h2(arguments)),
-          u(arguments)
-        );
-      }
-      mergeFromTo(e, n) {
-        return m(e) && m(n) ? this._runTask(
-          At([e, n, ...h2(arguments)]),
-          u(arguments, false)
-        ) : this._runTask(
-          b2(
-            "Git.mergeFromTo requires that the 'remote' and 'branch' arguments are supplied as strings"
-          )
-        );
-      }
-      outputHandler(e) {
-        return this._executor.outputHandler = e, this;
-      }
-      push() {
-        const e = ce(
-          {
-            remote: d(arguments[0], m),
-            branch: d(arguments[1], m)
-          },
-          h2(arguments)
-        );
-        return this._runTask(e, u(arguments));
-      }
-      stash() {
-        return this._runTask(
-          g(["stash", ...h2(arguments)]),
-          u(arguments)
-        );
-      }
-      status() {
-        return this._runTask(
-          zr(h2(arguments)),
-          u(arguments)
-        );
-      }
-    };
-    Object.assign(
-      le.prototype,
-      jn(),
-      In(),
-      zn(),
-      Tn(),
-      Hn(),
-      Kn(),
-      On(),
-      er(),
-      pr(),
-      Dr(),
-      Wr()
-    );
-    Vr = /* @__PURE__ */ (() => {
-      let t2 = 0;
-      return () => {
-        t2++;
-        const { promise: e, done: n } = (0, import_promise_deferred.createDeferred)();
-        return {
-          promise: e,
-          done: n,
-          id: t2
-        };
-      };
-    })();
-    Xr = class {
-      constructor(e = 2) {
-        this.concurrency = e, this.logger = $2("", "scheduler"), this.pending = [], this.running = [], this.logger("Constructed, concurrency=%s", e);
-      }
-      schedule() {
-        if (!this.pending.length || this.running.length >= this.concurrency) {
-          this.logger(
-            "Schedule attempt ignored, pending=%s running=%s concurrency=%s",
-            this.pending.length,
-            this.running.length,
-            this.concurrency
-          );
-          return;
-        }
-        const e = S2(this.running, this.pending.shift());
-        this.logger("Attempting id=%s", e.id), e.done(() => {
-          this.logger("Completing id=", e.id), ct(this.running, e), this.schedule();
-        });
-      }
-      next() {
-        const { promise: e, id: n } = S2(this.pending, Vr());
-        return this.logger("Scheduling id=%s", n), this.schedule(), e;
-      }
-    };
-    he = /* @__PURE__ */ ((t2) => (t2.CURRENT = "*", t2.LINKED = "+", t2))(he || {});
-    Qr = class {
-      constructor() {
-        this.all = [], this.branches = {}, this.current = "", this.detached = false;
-      }
-      push(e, n, r2, s, o2) {
-        e === "*" && (this.detached = n, this.current = r2), this.all.push(r2), this.branches[r2] = {
-          current: e === "*",
-          linkedWorkTree: e === "+",
-          name: r2,
-          commit: s,
-          label: o2
-        };
-      }
-    };
-    Jr = [
-      new l2(
-        /^([*+]\s)?\((?:HEAD )?detached (?:from|at) (\S+)\)\s+([a-z0-9]+)\s(.*)$/,
-        (t2, [e, n, r2, s]) => {
-          t2.push(Nt(e), true, n, r2, s);
-        }
-      ),
-      new l2(
-        /^([*+]\s)?(\S+)\s+([a-z0-9]+)\s?(.*)$/s,
-        (t2, [e, n, r2, s]) => {
-          t2.push(Nt(e), false, n, r2, s);
-        }
-      )
-    ];
-    Zr = new l2(/^(\S+)$/s, (t2, [e]) => {
-      t2.push(he.CURRENT, false, e, "", "");
-    });
-    ts = class {
-      constructor() {
-        this.all = [], this.branches = {}, this.errors = [];
-      }
-      get success() {
-        return !this.errors.length;
-      }
-    };
-    rs = /(\S+)\s+\(\S+\s([^)]+)\)/;
-    pe = /^error[^']+'([^']+)'/m;
-    ss = [
-      new l2(rs, (t2, [e, n]) => {
-        const r2 = es(e, n);
-        t2.all.push(r2), t2.branches[e] = r2;
-      }),
-      new l2(pe, (t2, [e]) => {
-        const n = ns(e);
-        t2.errors.push(n), t2.all.push(n), t2.branches[e] = n;
-      })
-    ];
-    gt = (t2, e) => E2(new ts(), ss, [t2, e]);
-    ms = [
-      new l2(/From (.+)$/, (t2, [e]) => {
-        t2.remote = e;
-      }),
-      new l2(/\* \[new branch]\s+(\S+)\s*-> (.+)$/, (t2, [e, n]) => {
-        t2.branches.push({
-          name: e,
-          tracking: n
-        });
-      }),
-      new l2(/\* \[new tag]\s+(\S+)\s*-> (.+)$/, (t2, [e, n]) => {
-        t2.tags.push({
-          name: e,
-          tracking: n
-        });
-      }),
-      new l2(/- \[deleted]\s+\S+\s*-> (.+)$/, (t2, [e]) => {
-        t2.deleted.push({
-          tracking: e
-        });
-      }),
-      new l2(
-        /\s*([^.]+)\.\.(\S+)\s+(\S+)\s*-> (.+)$/,
-        (t2, [e, n, r2, s]) => {
-          t2.updated.push({
-            name: r2,
-            tracking: s,
-            to: n,
-            from: e
-          });
-        }
-      )
-    ];
-    ys = [
-      new l2(/^Renaming (.+) to (.+)$/, (t2, [e, n]) => {
-        t2.moves.push({ from: e, to: n });
-      })
-    ];
-    $s = class {
-      constructor(e, n) {
-        this.all = e, this.latest = n;
-      }
-    };
-    Ps = function(t2, e = false) {
-      const n = t2.split(`
-`).map(Ds).filter(Boolean);
-      e || n.sort(function(s, o2) {
-        const i = s.split("."), a = o2.split(".");
-        if (i.length === 1 || a.length === 1)
-          return Ms(B2(i[0]), B2(a[0]));
-        for (let c3 = 0, y2 = Math.max(i.length, a.length); c3 < y2; c3++) {
-          const w2 = ye(B2(i[c3]), B2(a[c3]));
-          if (w2)
-            return w2;
-        }
-        return 0;
-      });
-      const r2 = e ? n[0] : [...n].reverse().find((s) => s.indexOf(".") >= 0);
-      return new $s(n, r2);
-    };
-    (f2.prototype = Object.create(le.prototype)).constructor = f2;
-    f2.prototype.customBinary = function(t2) {
-      return this._plugins.reconfigure("binary", t2), this;
-    };
-    f2.prototype.env = function(t2, e) {
-      return arguments.length === 1 && typeof t2 == "object" ? this._executor.env = t2 : (this._executor.env = this._executor.env || {})[t2] = e, this;
-    };
-    f2.prototype.stashList = function(t2) {
-      return this._runTask(
-        Cs(
-          ht(arguments) || {},
-          K2(t2) && t2 || []
-        ),
-        u(arguments)
-      );
-    };
-    f2.prototype.mv = function(t2, e) {
-      return this._runTask(bs(t2, e), u(arguments));
-    };
-    f2.prototype.checkoutLatestTag = function(t2) {
-      var e = this;
-      return this.pull(function() {
-        e.tags(function(n, r2) {
-          e.checkout(r2.latest, t2);
-        });
-      });
-    };
-    f2.prototype.pull = function(t2, e, n, r2) {
-      return this._runTask(
-        Ts(
-          d(t2, m),
-          d(e, m),
-          h2(arguments)
-        ),
-        u(arguments)
-      );
-    };
-    f2.prototype.fetch = function(t2, e) {
-      return this._runTask(
-        gs(
-          d(t2, m),
-          d(e, m),
-          h2(arguments)
-        ),
-        u(arguments)
-      );
-    };
-    f2.prototype.tags = function(t2, e) {
-      return this._runTask(
-        Ls(h2(arguments)),
-        u(arguments)
-      );
-    };
-    f2.prototype.rebase = function() {
-      return this._runTask(
-        g(["rebase", ...h2(arguments)]),
-        u(arguments)
-      );
-    };
-    f2.prototype.reset = function(t2) {
-      return this._runTask(
-        An(xn(t2), h2(arguments)),
-        u(arguments)
-      );
-    };
-    f2.prototype.revert = function(t2) {
-      const e = u(arguments);
-      return typeof t2 != "string" ? this._runTask(b2("Commit must be a string"), e) : this._runTask(
-        g(["revert", ...h2(arguments, 0, true), t2]),
-        e
-      );
-    };
-    f2.prototype.addTag = function(t2) {
-      const e = typeof t2 == "string" ? js(t2) : b2("Git.addTag requires a tag name");
-      return this._runTask(e, u(arguments));
-    };
-    f2.prototype.addAnnotatedTag = function(t2, e) {
-      return this._runTask(
-        Bs(t2, e),
-        u(arguments)
-      );
-    };
-    f2.prototype.deleteLocalBranch = function(t2, e, n) {
-      return this._runTask(
-        cs(t2, typeof e == "boolean" ? e : false),
-        u(arguments)
-      );
-    };
-    f2.prototype.deleteLocalBranches = function(t2, e, n) {
-      return this._runTask(
-        us(t2, typeof e == "boolean" ? e : false),
-        u(arguments)
-      );
-    };
-    f2.prototype.branch = function(t2, e) {
-      return this._runTask(
-        is(h2(arguments)),
-        u(arguments)
-      );
-    };
-    f2.prototype.branchLocal = function(t2) {
-      return this._runTask(as(), u(arguments));
-    };
-    f2.prototype.raw = function(t2) {
-      const e = !Array.isArray(t2), n = [].slice.call(e ? arguments : t2, 0);
-      for (let s = 0; s < n.length && e; s++)
-        if (!st(n[s])) {
-          n.splice(s, n.length - s);
-          break;
-        }
-      n.push(...h2(arguments, 0, true));
-      var r2 = u(arguments);
-      return n.length ? this._runTask(g(n, this._trimmed), r2) : this._runTask(
-        b2("Raw: must supply one or more command to execute"),
-        r2
-      );
-    };
-    f2.prototype.submoduleAdd = function(t2, e, n) {
-      return this._runTask(As(t2, e), u(arguments));
-    };
-    f2.prototype.submoduleUpdate = function(t2, e) {
-      return this._runTask(
-        Ns(h2(arguments, true)),
-        u(arguments)
-      );
-    };
-    f2.prototype.submoduleInit = function(t2, e) {
-      return this._runTask(
-        xs(h2(arguments, true)),
-        u(arguments)
-      );
-    };
-    f2.prototype.subModule = function(t2, e) {
-      return this._runTask(
-        X2(h2(arguments)),
-        u(arguments)
-      );
-    };
-    f2.prototype.listRemote = function() {
-      return this._runTask(
-        Ss(h2(arguments)),
-        u(arguments)
-      );
-    };
-    f2.prototype.addRemote = function(t2, e, n) {
-      return this._runTask(
-        vs(t2, e, h2(arguments)),
-        u(arguments)
-      );
-    };
-    f2.prototype.removeRemote = function(t2, e) {
-      return this._runTask(Os(t2), u(arguments));
-    };
-    f2.prototype.getRemotes = function(t2, e) {
-      return this._runTask(Es(t2 === true), u(arguments));
-    };
-    f2.prototype.remote = function(t2, e) {
-      return this._runTask(
-        Rs(h2(arguments)),
-        u(arguments)
-      );
-    };
-    f2.prototype.tag = function(t2, e) {
-      const n = h2(arguments);
-      return n[0] !== "tag" && n.unshift("tag"), this._runTask(g(n), u(arguments));
-    };
-    f2.prototype.updateServerInfo = function(t2) {
-      return this._runTask(
-        g(["update-server-info"]),
-        u(arguments)
-      );
-    };
-    f2.prototype.pushTags = function(t2, e) {
-      const n = Mr(
-        { remote: d(t2, m) },
-        h2(arguments)
-      );
-      return this._runTask(n, u(arguments));
-    };
-    f2.prototype.rm = function(t2) {
-      return this._runTask(
-        g(["rm", "-f", ...v(t2)]),
-        u(arguments)
-      );
-    };
-    f2.prototype.rmKeepLocal = function(t2) {
-      return this._runTask(
-        g(["rm", "--cached", ...v(t2)]),
-        u(arguments)
-      );
-    };
-    f2.prototype.catFile = function(t2, e) {
-      return this._catFile("utf-8", arguments);
-    };
-    f2.prototype.binaryCatFile = function() {
-      return this._catFile("buffer", arguments);
-    };
-    f2.prototype._catFile = function(t2, e) {
-      var n = u(e), r2 = ["cat-file"], s = e[0];
-      if (typeof s == "string")
-        return this._runTask(
-          b2("Git.catFile: options must be supplied as an array of strings"),
-          n
-        );
-      Array.isArray(s) && r2.push.apply(r2, s);
-      const o2 = t2 === "buffer" ? Gt(r2) : g(r2);
-      return this._runTask(o2, n);
-    };
-    f2.prototype.diff = function(t2, e) {
-      const n = m(t2) ? b2(
-        "git.diff: supplying options as a single string is no longer supported, switch to an array of strings"
-      ) : g(["diff", ...h2(arguments)]);
-      return this._runTask(n, u(arguments));
-    };
-    f2.prototype.diffSummary = function() {
-      return this._runTask(
-        fr(h2(arguments, 1)),
-        u(arguments)
-      );
-    };
-    f2.prototype.applyPatch = function(t2) {
-      const e = G2(t2) ? Yr(v(t2), h2([].slice.call(arguments, 1))) : b2(
-        "git.applyPatch requires one or more string patches as the first argument"
-      );
-      return this._runTask(e, u(arguments));
-    };
-    f2.prototype.revparse = function() {
-      const t2 = ["rev-parse", ...h2(arguments, true)];
-      return this._runTask(
-        g(t2, true),
-        u(arguments)
-      );
-    };
-    f2.prototype.clean = function(t2, e, n) {
-      const r2 = un(t2), s = r2 && t2.join("") || d(t2, m) || "", o2 = h2([].slice.call(arguments, r2 ? 1 : 0));
-      return this._runTask(
-        on(s, o2),
-        u(arguments)
-      );
-    };
-    f2.prototype.exec = function(t2) {
-      const e = {
-        commands: [],
-        format: "utf-8",
-        parser() {
-          typeof t2 == "function" && t2();
-        }
-      };
-      return this._runTask(e);
-    };
-    f2.prototype.checkIgnore = function(t2, e) {
-      return this._runTask(
-        fs3(v(d(t2, G2, []))),
-        u(arguments)
-      );
-    };
-    f2.prototype.checkIsRepo = function(t2, e) {
-      return this._runTask(
-        We(d(t2, m)),
-        u(arguments)
-      );
-    };
-    Us = $2("", "plugin:allowEnvironment");
-    $t = (0, import_promise_deferred.deferred)().promise;
-    we = $2("", "plugin:binary");
-    Hs = "Invalid value supplied for custom binary, requires a single string or an array containing either one or two strings";
-    Ks = "Invalid value supplied for custom binary, restricted characters must be removed or supply the unsafe.allowUnsafeCustomBinary option";
-    be = {
-      DISALLOWED_ABBREVIATED: {
-        text: "disallowed abbreviated or ambiguous option",
-        solution: "Unambiguous abbreviated options blocked with unsafe.allowAbbreviatedOptions setting: {message}"
-      },
-      UNKNOWN: {
-        text: "~ unknown ~",
-        solution: void 0
-      }
-    };
-    Qs = class extends O2 {
-      constructor(e = "") {
-        const n = Ys(e);
-        super(void 0, be[n].solution?.replace("{message}", e) ?? e), this.reason = n;
-      }
-    };
-    nt = $2("", "plugin:input");
-    ro = class {
-      constructor() {
-        this.plugins = /* @__PURE__ */ new Set(), this.events = new Ce();
-      }
-      on(e, n) {
-        this.events.on(e, n);
-      }
-      reconfigure(e, n) {
-        this.events.emit(e, n);
-      }
-      append(e, n) {
-        const r2 = S2(this.plugins, { type: e, action: n });
-        return () => this.plugins.delete(r2);
-      }
-      add(e) {
-        const n = [];
-        return v(e).forEach(
-          (r2) => {
-            r2 && this.plugins.add(S2(n, r2));
-          }
-        ), () => {
-          n.forEach((r2) => {
-            this.plugins.delete(r2);
-          });
-        };
-      }
-      exec(e, n, r2) {
-        let s = n;
-        const o2 = Object.freeze(Object.create(r2));
-        for (const i of this.plugins)
-          i.type === e && (s = i.action(s, o2));
-        return s;
-      }
-    };
-    wo = (t2, e) => {
-      const n = new ro(), r2 = Ge(
-        t2 && (typeof t2 == "string" ? { baseDir: t2 } : t2) || {},
-        e
-      );
-      if (!Lt(r2.baseDir))
-        throw new Ae(
-          r2,
-          "Cannot use simple-git on a directory that does not exist"
-        );
-      return Array.isArray(r2.config) && n.add(qs(r2.config)), n.add(zs(r2.unsafe)), n.add(Ws(r2.completion)), r2.abort && n.add(Is(r2.abort)), r2.progress && n.add(so(r2.progress)), r2.timeout && n.add(uo(r2.timeout)), r2.spawnOptions && n.add(io(r2.spawnOptions)), n.add(ao()), n.add(no(r2.input)), n.add(Mt(to(true))), r2.errors && n.add(Mt(r2.errors)), Xs(n, r2.binary, r2.unsafe?.allowUnsafeCustomBinary), n.add(
-        Fs(r2.allowEnvironment ?? [], r2.unsafe?.allowAbbreviatedOptions)
-      ), new f2(r2, n);
-    };
-  }
-});
-
-// src/stages/build-model/changes.ts
-async function changedPathsSince(projectRoot, base) {
-  const git = wo({ baseDir: projectRoot, trimmed: true });
-  try {
-    const resolved = await git.revparse(["--verify", "--quiet", `${base}^{commit}`]).catch(() => "");
-    if (!resolved) return void 0;
-    const mergeBase = (await git.raw(["merge-base", resolved, "HEAD"]).catch(() => resolved)).trim() || resolved;
-    const diff = await git.raw(["diff", "--name-only", "--no-renames", "--relative", mergeBase]);
-    const untracked = await git.raw(["ls-files", "--others", "--exclude-standard"]);
-    return [...new Set([...diff.split("\n"), ...untracked.split("\n")].filter(Boolean))].sort();
-  } catch {
-    return void 0;
-  }
-}
-async function projectFiles(projectRoot) {
-  const git = wo({ baseDir: projectRoot, trimmed: true });
-  try {
-    const listing = await git.raw(["ls-files", "--cached", "--others", "--exclude-standard", "--", "."]);
-    return listing.split("\n").filter(Boolean).sort();
-  } catch {
-    return [];
-  }
-}
-async function gitState(projectRoot) {
-  const git = wo({ baseDir: projectRoot, trimmed: true });
-  try {
-    const commit = await git.revparse(["HEAD"]);
-    const branch = await git.revparse(["--abbrev-ref", "HEAD"]);
-    const status = await git.raw(["status", "--porcelain", "--", "."]);
-    return { commit, branch, dirty: status.trim() !== "" };
-  } catch {
-    return void 0;
-  }
-}
-var init_changes = __esm({
-  "src/stages/build-model/changes.ts"() {
-    "use strict";
-    init_dist3();
-  }
-});
-
-// src/stages/build-model/manifest.ts
-import { createHash as createHash2 } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { lstat as lstat2, readdir as readdir4, realpath, stat as stat4 } from "node:fs/promises";
-import path9 from "node:path";
-async function resolveInside(projectRoot, relative, what) {
-  if (path9.isAbsolute(relative))
-    throw new UserError(`${what} "${relative}" is an absolute path: give a path inside the project`);
-  const absolute = path9.resolve(projectRoot, relative);
-  const root = await realpath(projectRoot);
-  if (!isWithin(path9.resolve(projectRoot), absolute)) {
-    throw new UserError(`${what} "${relative}" leaves the project directory`);
-  }
-  const real = await realpath(absolute).catch(() => void 0);
-  if (real !== void 0 && !isWithin(root, real)) {
-    throw new UserError(`${what} "${relative}" is a symlink to ${real}, outside the project directory`);
-  }
-  return absolute;
-}
-function isWithin(root, candidate) {
-  const relative = path9.relative(root, candidate);
-  return relative === "" || !relative.startsWith("..") && !path9.isAbsolute(relative);
-}
-async function listFiles(projectRoot, relative, what) {
-  const absolute = await resolveInside(projectRoot, relative, what);
-  const info2 = await stat4(absolute).catch(() => void 0);
-  if (!info2) throw new UserError(`${what} "${relative}" does not exist after the build`);
-  if (info2.isFile()) return [toRelative(projectRoot, absolute)];
-  const files = [];
-  const walk = async (directory) => {
-    for (const entry of await readdir4(directory, { withFileTypes: true })) {
-      const full = path9.join(directory, entry.name);
-      if (entry.isSymbolicLink()) {
-        await resolveInside(projectRoot, toRelative(projectRoot, full), what);
-        const target = await stat4(full);
-        if (target.isDirectory()) await walk(full);
-        else if (target.isFile()) files.push(toRelative(projectRoot, full));
-      } else if (entry.isDirectory()) await walk(full);
-      else if (entry.isFile()) files.push(toRelative(projectRoot, full));
-    }
-  };
-  await walk(absolute);
-  return files;
-}
-function toRelative(projectRoot, absolute) {
-  return path9.relative(projectRoot, absolute).split(path9.sep).join("/");
-}
-async function fileDigest(file) {
-  const hash = createHash2("sha256");
-  let size = 0;
-  for await (const chunk of createReadStream(file)) {
-    hash.update(chunk);
-    size += chunk.byteLength;
-  }
-  return { sha256: hash.digest("hex"), size };
-}
-async function digestFiles(projectRoot, files) {
-  const unique = [...new Set(files)].sort();
-  const digests = [];
-  for (const file of unique) {
-    const absolute = path9.join(projectRoot, file);
-    if ((await lstat2(absolute)).isSymbolicLink()) await resolveInside(projectRoot, file, "model file");
-    digests.push({ path: file, ...await fileDigest(absolute) });
-  }
-  return digests;
-}
-function modelDigest(files) {
-  const lines = [...files].sort((a, b3) => a.path < b3.path ? -1 : a.path > b3.path ? 1 : 0).map((file) => `${file.sha256}  ${file.path}
-`).join("");
-  return `sha256:${sha256(lines)}`;
-}
-var init_manifest = __esm({
-  "src/stages/build-model/manifest.ts"() {
-    "use strict";
-    init_digest();
-    init_errors();
-  }
-});
-
-// src/stages/build-model/section.ts
-function changeArrow(current, base) {
-  if (current === null || base === null || base === void 0) return "";
-  const delta = current - base;
-  if (Math.abs(delta) < 1e-12) return "＝ 0";
-  return `${delta > 0 ? "▲" : "▼"} ${formatNumber(Math.abs(delta))}`;
-}
-function metricsTable(current, base) {
-  const baseById = new Map((base ?? []).map((metric) => [metric.id, metric.value]));
-  const rows = current.map((metric) => {
-    const value = metric.value === null ? "n/a" : `${formatNumber(metric.value)}${metric.estimated ? " (est.)" : ""}`;
-    const baseValue = base ? formatNumber(baseById.get(metric.id) ?? null) : "—";
-    const status = metric.verdict ? VERDICT_ICONS[metric.verdict] : "⚪";
-    return `| ${metric.level} | \`${metric.id}\` | ${value} | ${baseValue} | ${changeArrow(metric.value, baseById.get(metric.id))} | ${metric.goalText ?? "—"} | ${status} |`;
-  });
-  return [
-    "| level | metric | this build | base | change | goal | status |",
-    "|---|---|---|---|---|---|---|",
-    ...rows
-  ].join("\n");
-}
-function metricsChart(current, base) {
-  const unit = current.filter((m2) => m2.level === "model" && m2.value !== null && m2.value >= 0 && m2.value <= 1);
-  if (unit.length < 2) return "";
-  const baseById = new Map((base ?? []).map((metric) => [metric.id, metric.value]));
-  const labels = unit.map((m2) => `"${m2.id.replace(/"/g, "")}"`).join(", ");
-  const lines = [
-    "```mermaid",
-    "xychart-beta",
-    `  title "Model metrics${base ? ": this build (first bar) vs base" : ""}"`,
-    `  x-axis [${labels}]`,
-    '  y-axis "value" 0 --> 1',
-    `  bar [${unit.map((m2) => m2.value.toFixed(4)).join(", ")}]`
-  ];
-  if (base && unit.every((m2) => typeof baseById.get(m2.id) === "number")) {
-    lines.push(`  bar [${unit.map((m2) => baseById.get(m2.id).toFixed(4)).join(", ")}]`);
-  }
-  lines.push("```");
-  return lines.join("\n");
-}
-var init_section = __esm({
-  "src/stages/build-model/section.ts"() {
-    "use strict";
-    init_goal();
-    init_result();
-  }
-});
-
-// src/stages/build-model/triggers.ts
-function classifyChanges(paths, triggers) {
-  const matchers = ["code", "data", "config"].map((kind) => {
-    const globs = triggers?.[kind] ?? (kind === "config" ? ["mlops.yml"] : []);
-    return { kind, match: globs.length > 0 ? (0, import_picomatch.default)(globs, { dot: true }) : () => false };
-  });
-  return paths.map((path13) => ({ path: path13, kinds: matchers.filter(({ match }) => match(path13)).map(({ kind }) => kind) })).filter((change) => change.kinds.length > 0);
-}
-function decideBuild(inputs) {
-  const reasons = [];
-  if (inputs.force) reasons.push("forced by the force input");
-  if (inputs.changes === void 0) reasons.push("no earlier build to compare with: first build");
-  for (const kind of ["code", "data", "config"]) {
-    const paths = (inputs.changes ?? []).filter((change) => change.kinds.includes(kind)).map((change) => change.path);
-    if (paths.length === 0) continue;
-    const listed = paths.slice(0, MAX_LISTED).join(", ");
-    const more = paths.length > MAX_LISTED ? ` and ${paths.length - MAX_LISTED} more` : "";
-    reasons.push(`${kind} changed: ${listed}${more}`);
-  }
-  for (const breach of inputs.performanceBreaches) reasons.push(`production performance: ${breach}`);
-  if (reasons.length === 0) {
-    return {
-      shouldBuild: false,
-      reasons: [`nothing that triggers a build changed since ${inputs.baseDescription ?? "the base"}`]
-    };
-  }
-  return { shouldBuild: true, reasons };
-}
-var import_picomatch, MAX_LISTED;
-var init_triggers = __esm({
-  "src/stages/build-model/triggers.ts"() {
-    "use strict";
-    import_picomatch = __toESM(require_picomatch2(), 1);
-    MAX_LISTED = 5;
-  }
-});
-
-// src/stages/build-model/index.ts
-import { readFile as readFile5 } from "node:fs/promises";
-import { mkdtemp, rm as rm2 } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path10 from "node:path";
-function skipped(reason, outputs, digest) {
-  return {
-    stage: "build-model",
-    verdict: "skip",
-    summary: `no build: ${reason}`,
-    checks: [{ id: "build/trigger", title: "Build trigger", verdict: "skip", observed: reason }],
-    metrics: [],
-    section: `**No build.** ${reason}${digest ? `
-
-Later stages use the last stored model, \`${digest}\`.` : ""}`,
-    outputs: { "should-build": "false", ...outputs },
-    ...digest ? { modelDigest: digest } : {}
-  };
-}
-async function decide(context) {
-  const { platform: platform2, loaded, settings } = context;
-  const prBase = platform2.context.baseRef ? `origin/${platform2.context.baseRef}` : void 0;
-  const lastBuild = prBase || settings.baseRef ? void 0 : await platform2.artifacts.latestOnBranch(platform2.context.branch);
-  const base = settings.baseRef ?? prBase ?? lastBuild?.commit;
-  const changed = base ? await changedPathsSince(loaded.projectRoot, base) : void 0;
-  return decideBuild({
-    force: settings.force,
-    changes: changed === void 0 ? void 0 : classifyChanges(changed, loaded.config.flow?.triggers),
-    performanceBreaches: performanceBreaches(loaded.config, settings.productionMetrics),
-    ...base ? { baseDescription: base === lastBuild?.commit ? `the last build (${base.slice(0, 7)})` : base } : {}
-  });
-}
-function performanceBreaches(config, observed) {
-  if (!observed || config.flow?.triggers?.performance !== "production") return [];
-  const metrics = config.charter.metrics ?? {};
-  const all = [...metrics.model ?? [], ...metrics.domain ?? [], ...metrics.business ?? []];
-  return all.flatMap((metric) => {
-    const value = observed[metric.id];
-    if (value === void 0 || metric.goal === void 0) return [];
-    const goal = parseGoal(metric.goal, metric.id);
-    return meetsGoal(value, goal) ? [] : [`${metric.id} is ${formatNumber(value)} in production, goal ${metric.goal}`];
-  });
-}
-async function buildAndStore(context, build, decision) {
-  const { platform: platform2, loaded } = context;
-  const projectRoot = loaded.projectRoot;
-  const reasons = {
-    id: "build/trigger",
-    title: "Build trigger",
-    verdict: "pass",
-    observed: decision.reasons.join("; ")
-  };
-  const argv = commandArgv(build.command, { model: build.model });
-  const startedAt = context.now().toISOString();
-  platform2.log.info(`Building because ${decision.reasons.join("; ")}`);
-  const training = await platform2.log.group(
-    `Training: ${argv.join(" ")}`,
-    () => runCommand({
-      argv,
-      cwd: projectRoot,
-      env: { ...platform2.context.commandEnvironment, ...build.env ?? {} },
-      timeoutMs: parseDuration(build.timeout, DEFAULT_TIMEOUT_MS),
-      onLine: (line) => platform2.log.info(line)
-    })
-  );
-  if (training.spawnError || training.timedOut || training.exitCode !== 0) {
-    const cause = training.spawnError ? training.spawnError : training.timedOut ? `timed out after ${build.timeout ?? "1h"}` : `exited with ${training.exitCode ?? training.signal}`;
-    const tail = training.tail.slice(-20).join("\n").replace(/```/g, "'''");
-    return {
-      stage: "build-model",
-      verdict: "fail",
-      summary: `the training command ${cause}`,
-      checks: [
-        reasons,
-        {
-          id: "build/train",
-          title: "Training command",
-          verdict: "fail",
-          observed: cause,
-          expected: "exit code 0"
-        }
-      ],
-      metrics: [],
-      section: `**Training failed:** \`${argv.join(" ")}\` ${cause}.
-
-Last lines of its output:
-
-\`\`\`text
-${tail}
-\`\`\``,
-      outputs: { "should-build": "true" }
-    };
-  }
-  const finishedAt = context.now().toISOString();
-  const artifactPaths = await listFiles(projectRoot, build.model, "flow.build.model");
-  if (build.metrics)
-    artifactPaths.push(...await listFiles(projectRoot, build.metrics, "flow.build.metrics"));
-  if (build.predictions)
-    artifactPaths.push(...await listFiles(projectRoot, build.predictions, "flow.build.predictions"));
-  const files = await digestFiles(projectRoot, artifactPaths);
-  const digest = modelDigest(files);
-  const metrics = build.metrics ? await readMetrics(projectRoot, build.metrics) : {};
-  const dataGlobs = loaded.config.flow?.triggers?.data ?? [];
-  const isData = (0, import_picomatch2.default)(dataGlobs.length > 0 ? dataGlobs : ["!**"], { dot: true });
-  const dataFiles = dataGlobs.length > 0 ? (await projectFiles(projectRoot)).filter((file) => isData(file)) : [];
-  const manifest = {
-    schema: "mlops-flow/model-manifest@1",
-    modelDigest: digest,
-    files,
-    metrics,
-    git: await gitState(projectRoot) ?? null,
-    charterDigest: loaded.digest,
-    data: await digestFiles(projectRoot, dataFiles),
-    command: argv,
-    tools: { node: process.version, "mlops-flow": VERSION },
-    startedAt,
-    finishedAt
-  };
-  const manifestPath = `.mlops-flow/builds/${digest.slice("sha256:".length)}/model-manifest.json`;
-  await writeFileAtomic(path10.join(projectRoot, manifestPath), `${JSON.stringify(manifest, null, 2)}
-`);
-  const base = await baseMetrics(platform2, digest);
-  const storage = await platform2.artifacts.store(
-    artifactName(digest),
-    projectRoot,
-    [...files.map((file) => file.path), manifestPath],
-    {
-      modelDigest: digest,
-      commit: platform2.context.commit,
-      branch: platform2.context.branch,
-      retentionDays: build.retention_days ?? DEFAULT_RETENTION_DAYS
-    }
-  );
-  const levels = deriveLevels(loaded.config, metrics);
-  const baseLevels = base ? deriveLevels(loaded.config, base.metrics) : void 0;
-  const missed = levels.filter((metric) => metric.verdict === "fail");
-  const checks = [
-    reasons,
-    {
-      id: "build/train",
-      title: "Training command",
-      verdict: "pass",
-      observed: `exit 0 in ${(training.durationMs / 1e3).toFixed(1)} s`
-    },
-    {
-      id: "build/manifest",
-      title: "Model manifest",
-      verdict: "pass",
-      observed: `${files.length} files, ${digest}`
-    },
-    {
-      id: "build/store",
-      title: "Long-term storage",
-      verdict: "pass",
-      observed: storage.stored ? `stored as ${artifactName(digest)}` : "already stored"
-    },
-    ...levels.filter((metric) => metric.verdict).map((metric) => ({
-      id: `build/goal/${metric.id}`,
-      title: `${metric.level} goal: ${metric.id}`,
-      // build-model reports goals; sanity-check gates them with intervals.
-      verdict: metric.verdict === "pass" ? "pass" : "warn",
-      observed: formatNumber(metric.value),
-      ...metric.goalText ? { expected: metric.goalText } : {}
-    }))
-  ];
-  return {
-    stage: "build-model",
-    verdict: missed.length > 0 ? "warn" : "pass",
-    summary: `built ${digest.slice(0, 19)}… (${files.length} files)` + (missed.length > 0 ? `; below goal: ${missed.map((m2) => m2.id).join(", ")}` : ""),
-    checks,
-    metrics: [...metricValues(levels, "offline"), ...baseLevels ? metricValues(baseLevels, "base") : []],
-    section: buildSection(decision, digest, files, levels, baseLevels, base?.commit),
-    outputs: {
-      "should-build": "true",
-      "model-digest": digest,
-      "manifest-path": manifestPath,
-      "metrics-json": JSON.stringify(metrics)
-    },
-    modelDigest: digest,
-    alignment: [
-      ...alignmentCells(levels, "offline"),
-      ...baseLevels ? alignmentCells(baseLevels, "base") : []
-    ]
-  };
-}
-function artifactName(digest) {
-  return `mlops-model-${digest.replace(/^sha256:/, "")}`;
-}
-async function readMetrics(projectRoot, relative) {
-  const text = await readFile5(path10.join(projectRoot, relative), "utf8");
-  let parsed;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error2) {
-    throw new UserError(`${relative} is not valid JSON: ${error2.message}`);
-  }
-  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
-    throw new UserError(`${relative} must be a JSON object of metric names to numbers`);
-  }
-  const metrics = {};
-  for (const [key, value] of Object.entries(parsed)) {
-    if (typeof value === "number" && Number.isFinite(value)) metrics[key] = value;
-    else if (typeof value === "number" || value === null) {
-      throw new UserError(`${relative}: metric "${key}" is ${String(value)}, not a finite number`);
-    }
-  }
-  return metrics;
-}
-async function baseMetrics(platform2, currentDigest) {
-  const branch = platform2.context.baseRef ?? platform2.context.branch;
-  const stored = await platform2.artifacts.latestOnBranch(branch);
-  if (!stored || stored.modelDigest === currentDigest) return void 0;
-  const directory = await mkdtemp(path10.join(tmpdir(), "mlops-flow-base-"));
-  try {
-    await platform2.artifacts.fetch(stored.name, directory);
-    const manifestFile = path10.join(
-      directory,
-      ".mlops-flow/builds",
-      stored.modelDigest.replace(/^sha256:/, ""),
-      "model-manifest.json"
-    );
-    const manifest = JSON.parse(await readFile5(manifestFile, "utf8"));
-    return { metrics: manifest.metrics, commit: stored.commit };
-  } catch {
-    return void 0;
-  } finally {
-    await rm2(directory, { recursive: true, force: true });
-  }
-}
-function buildSection(decision, digest, files, levels, baseLevels, baseCommit) {
-  const bytes = files.reduce((sum, file) => sum + file.size, 0);
-  const parts = [
-    `Model \`${digest}\` — ${files.length} files, ${formatNumber(bytes)} bytes.`,
-    "",
-    `Built because: ${decision.reasons.join("; ")}.`,
-    "",
-    metricsTable(levels, baseLevels)
-  ];
-  if (baseCommit) parts.push("", `_Base: the model built from ${baseCommit.slice(0, 7)}._`);
-  const chart = metricsChart(levels, baseLevels);
-  if (chart) parts.push("", chart);
-  return parts.join("\n");
-}
-var import_picomatch2, DEFAULT_TIMEOUT_MS, DEFAULT_RETENTION_DAYS, buildModel;
-var init_build_model = __esm({
-  "src/stages/build-model/index.ts"() {
-    "use strict";
-    import_picomatch2 = __toESM(require_picomatch2(), 1);
-    init_derive();
-    init_goal();
-    init_version();
-    init_words();
-    init_run_command();
-    init_errors();
-    init_files();
-    init_changes();
-    init_manifest();
-    init_section();
-    init_triggers();
-    DEFAULT_TIMEOUT_MS = 60 * 60 * 1e3;
-    DEFAULT_RETENTION_DAYS = 90;
-    buildModel = {
-      name: "build-model",
-      async run(context) {
-        const build = context.loaded.config.flow?.build;
-        if (!build) return skipped("flow.build is not configured in mlops.yml", {});
-        const decision = await decide(context);
-        if (!decision.shouldBuild) {
-          const previous = await context.platform.artifacts.latestOnBranch(context.platform.context.branch);
-          return skipped(
-            decision.reasons.join("; "),
-            {
-              "should-build": "false",
-              ...previous ? { "model-digest": previous.modelDigest } : {}
-            },
-            previous?.modelDigest
-          );
-        }
-        return buildAndStore(context, build, decision);
-      }
-    };
-  }
-});
-
-// src/entry/modules/build-model.ts
-var build_model_exports = {};
-__export(build_model_exports, {
-  buildModelModule: () => buildModelModule
-});
-function readProductionMetrics(reader) {
-  const text = reader.get("production-metrics");
-  if (text === void 0) return void 0;
-  let parsed;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new UserError('input "production-metrics" must be a JSON object such as {"precision": 0.78}');
-  }
-  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
-    throw new UserError('input "production-metrics" must be a JSON object such as {"precision": 0.78}');
-  }
-  const metrics = {};
-  for (const [name, value] of Object.entries(parsed)) {
-    if (typeof value !== "number" || !Number.isFinite(value)) {
-      throw new UserError(`input "production-metrics": ${name} must be a number`);
-    }
-    metrics[name] = value;
-  }
-  return metrics;
-}
-var buildModelModule;
-var init_build_model2 = __esm({
-  "src/entry/modules/build-model.ts"() {
-    "use strict";
-    init_build_model();
-    init_errors();
-    init_inputs();
-    buildModelModule = {
-      definition: buildModel,
-      readSettings: (reader) => {
-        const baseRef = reader.get("base-ref");
-        const productionMetrics = readProductionMetrics(reader);
-        return {
-          force: readBoolean(reader, "force", false),
-          ...baseRef ? { baseRef } : {},
-          ...productionMetrics ? { productionMetrics } : {}
-        };
-      },
-      usesModel: false
-    };
-  }
-});
-
-// src/metrics/binary-metrics.ts
-function confusion(labels, predictions, indices) {
-  const counts = { tp: 0, fp: 0, tn: 0, fn: 0 };
-  const n = indices ? indices.length : labels.length;
-  for (let k2 = 0; k2 < n; k2++) {
-    const i = indices ? indices[k2] : k2;
-    const y2 = labels[i];
-    const p2 = predictions[i];
-    if (p2 === 1) {
-      if (y2 === 1) counts.tp++;
-      else counts.fp++;
-    } else if (y2 === 1) counts.fn++;
-    else counts.tn++;
-  }
-  return counts;
-}
-function rocAuc(labels, scores, indices) {
-  const n = indices ? indices.length : labels.length;
-  const order = Array.from({ length: n }, (_3, k2) => indices ? indices[k2] : k2);
-  order.sort((a, b3) => scores[a] - scores[b3]);
-  let positives = 0;
-  let rankSum = 0;
-  for (let start = 0; start < n; ) {
-    let end = start;
-    while (end < n && scores[order[end]] === scores[order[start]]) end++;
-    const averageRank = (start + 1 + end) / 2;
-    for (let k2 = start; k2 < end; k2++) {
-      if (labels[order[k2]] === 1) {
-        positives++;
-        rankSum += averageRank;
-      }
-    }
-    start = end;
-  }
-  const negatives = n - positives;
-  if (positives === 0 || negatives === 0) return null;
-  return (rankSum - positives * (positives + 1) / 2) / (positives * negatives);
-}
-function logLoss(labels, scores, indices) {
-  const n = indices ? indices.length : labels.length;
-  let total = 0;
-  for (let k2 = 0; k2 < n; k2++) {
-    const i = indices ? indices[k2] : k2;
-    const p2 = Math.min(1 - EPSILON, Math.max(EPSILON, scores[i]));
-    total -= labels[i] === 1 ? Math.log(p2) : Math.log(1 - p2);
-  }
-  return total / n;
-}
-function brierScore(labels, scores, indices) {
-  const n = indices ? indices.length : labels.length;
-  let total = 0;
-  for (let k2 = 0; k2 < n; k2++) {
-    const i = indices ? indices[k2] : k2;
-    total += (scores[i] - labels[i]) ** 2;
-  }
-  return total / n;
-}
-function classificationMetrics(data, indices) {
-  const counts = confusion(data.labels, data.predictions, indices);
-  const metrics = {
-    accuracy: accuracy(counts),
-    precision: precision(counts),
-    recall: recall(counts),
-    f1: f1(counts)
-  };
-  if (data.scores) {
-    metrics.roc_auc = rocAuc(data.labels, data.scores, indices);
-    metrics.log_loss = logLoss(data.labels, data.scores, indices);
-    metrics.brier_score = brierScore(data.labels, data.scores, indices);
-  }
-  return metrics;
-}
-var ratio, accuracy, precision, recall, f1, PROPORTION_OF, EPSILON;
-var init_binary_metrics = __esm({
-  "src/metrics/binary-metrics.ts"() {
-    "use strict";
-    ratio = (x3, y2) => y2 === 0 ? 0 : x3 / y2;
-    accuracy = (c3) => ratio(c3.tp + c3.tn, c3.tp + c3.tn + c3.fp + c3.fn);
-    precision = (c3) => ratio(c3.tp, c3.tp + c3.fp);
-    recall = (c3) => ratio(c3.tp, c3.tp + c3.fn);
-    f1 = (c3) => ratio(2 * c3.tp, 2 * c3.tp + c3.fp + c3.fn);
-    PROPORTION_OF = {
-      accuracy: (c3) => ({ successes: c3.tp + c3.tn, trials: c3.tp + c3.tn + c3.fp + c3.fn }),
-      precision: (c3) => ({ successes: c3.tp, trials: c3.tp + c3.fp }),
-      recall: (c3) => ({ successes: c3.tp, trials: c3.tp + c3.fn })
-    };
-    EPSILON = 2220446049250313e-31;
-  }
-});
-
-// src/stages/sanity-check/data-checks.ts
-function evalDataChecks(table, options) {
-  const required = [
-    options.label,
-    ...options.prediction ? [options.prediction] : [],
-    ...options.score ? [options.score] : [],
-    ...options.attributes
-  ];
-  const missing = required.filter((column) => !table.columns.includes(column));
-  const checks = [
-    {
-      id: "data/columns",
-      title: `Eval set has the columns the flow reads`,
-      verdict: missing.length === 0 ? "pass" : "fail",
-      observed: missing.length === 0 ? `${table.rows.length} rows, ${table.columns.length} columns` : `${options.file} lacks ${missing.join(", ")}`,
-      expected: required.join(", ")
-    }
-  ];
-  if (missing.length > 0 || table.rows.length === 0) {
-    if (table.rows.length === 0)
-      checks.push({ id: "data/rows", title: "Eval set has rows", verdict: "fail", observed: "0 rows" });
-    return checks;
-  }
-  const maxNull = options.maxNullRate ?? 0.05;
-  const nullRates = required.map((column) => ({
-    column,
-    rate: table.rows.filter((row) => isEmpty(row[column])).length / table.rows.length
-  }));
-  const tooEmpty = nullRates.filter(
-    ({ column, rate }) => column === options.label || column === options.prediction ? rate > 0 : rate > maxNull
-  );
-  checks.push({
-    id: "data/nulls",
-    title: "Empty values",
-    verdict: tooEmpty.length === 0 ? "pass" : "fail",
-    observed: tooEmpty.length === 0 ? "within limits" : tooEmpty.map(({ column, rate }) => `${column} ${(rate * 100).toFixed(1)}% empty`).join(", "),
-    expected: `no empty label or prediction; ≤ ${(maxNull * 100).toFixed(0)}% empty elsewhere`
-  });
-  const numeric = [...options.score ? [options.score] : []];
-  for (const column of numeric) {
-    const index = table.rows.findIndex(
-      (row) => !isEmpty(row[column]) && !Number.isFinite(Number(row[column]))
-    );
-    checks.push({
-      id: `data/type/${column}`,
-      title: `${column} is numeric`,
-      verdict: index < 0 ? "pass" : "fail",
-      observed: index < 0 ? "all numeric" : `${options.file}, row ${index + 1}, column ${column}: "${table.rows[index]?.[column]}"`
-    });
-  }
-  const counts = /* @__PURE__ */ new Map();
-  for (const row of table.rows)
-    counts.set(row[options.label] ?? "", (counts.get(row[options.label] ?? "") ?? 0) + 1);
-  const minority = Math.min(...counts.values()) / table.rows.length;
-  const minShare = options.minMinorityShare ?? 0.01;
-  const balance = [...counts.entries()].map(([label2, n]) => `${label2}: ${n}`).join(", ");
-  checks.push({
-    id: "data/label-balance",
-    title: "Label balance",
-    verdict: counts.size < 2 ? "fail" : minority < minShare ? "warn" : "pass",
-    observed: balance,
-    expected: counts.size < 2 ? "both classes present" : `minority class ≥ ${(minShare * 100).toFixed(0)}%`
-  });
-  return checks;
-}
-function populationStabilityIndex(reference, current, floor = 1e-4) {
-  const total = (values) => values.reduce((sum, v2) => sum + v2, 0);
-  const referenceTotal = total(reference);
-  const currentTotal = total(current);
-  let psi = 0;
-  for (let bin = 0; bin < reference.length; bin++) {
-    const r2 = Math.max(floor, (reference[bin] ?? 0) / referenceTotal);
-    const c3 = Math.max(floor, (current[bin] ?? 0) / currentTotal);
-    psi += (c3 - r2) * Math.log(c3 / r2);
-  }
-  return psi;
-}
-function binOf(value, edges) {
-  let bin = 0;
-  while (bin < edges.length && value >= edges[bin]) bin++;
-  return bin;
-}
-function driftChecks(table, stats, file) {
-  const checks = [];
-  for (const [feature, reference] of Object.entries(stats.features)) {
-    if (!table.columns.includes(feature)) continue;
-    let expected;
-    let observed;
-    if ("edges" in reference) {
-      expected = reference.counts;
-      observed = new Array(reference.counts.length).fill(0);
-      for (const row of table.rows) {
-        const value = Number(row[feature]);
-        if (!Number.isFinite(value)) continue;
-        const bin = Math.min(binOf(value, reference.edges), observed.length - 1);
-        observed[bin] = observed[bin] + 1;
-      }
-    } else {
-      const categories = Object.keys(reference.categories);
-      expected = categories.map((category) => reference.categories[category]);
-      observed = categories.map((category) => table.rows.filter((row) => row[feature] === category).length);
-    }
-    const psi = populationStabilityIndex(expected, observed);
-    checks.push({
-      id: `data/drift/${feature}`,
-      title: `Drift of ${feature} from the training data`,
-      verdict: psi > PSI_FAIL ? "fail" : psi > PSI_WARN ? "warn" : "pass",
-      observed: `PSI ${psi.toFixed(3)} on ${file}`,
-      expected: `PSI ≤ ${PSI_WARN} (fail above ${PSI_FAIL})`
-    });
-  }
-  return checks;
-}
-var isEmpty, PSI_WARN, PSI_FAIL;
-var init_data_checks = __esm({
-  "src/stages/sanity-check/data-checks.ts"() {
-    "use strict";
-    isEmpty = (value) => value === void 0 || value.trim() === "" || /^(na|nan|null|none)$/i.test(value.trim());
-    PSI_WARN = 0.1;
-    PSI_FAIL = 0.25;
-  }
-});
-
-// src/metrics/statistics.ts
-function wilsonInterval(successes, trials, z3 = Z_95) {
-  if (trials === 0) return [0, 1];
-  const p2 = successes / trials;
-  const z22 = z3 * z3;
-  const denominator = 1 + z22 / trials;
-  const centre = (p2 + z22 / (2 * trials)) / denominator;
-  const half = z3 * Math.sqrt(p2 * (1 - p2) / trials + z22 / (4 * trials * trials)) / denominator;
-  return [Math.max(0, centre - half), Math.min(1, centre + half)];
-}
-function seededRandom(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = state + 1831565813 >>> 0;
-    let t2 = state;
-    t2 = Math.imul(t2 ^ t2 >>> 15, t2 | 1);
-    t2 ^= t2 + Math.imul(t2 ^ t2 >>> 7, t2 | 61);
-    return ((t2 ^ t2 >>> 14) >>> 0) / 4294967296;
-  };
-}
-function quantile(sorted, q3) {
-  if (sorted.length === 0) return NaN;
-  const position = (sorted.length - 1) * q3;
-  const lower = Math.floor(position);
-  const upper = Math.ceil(position);
-  const a = sorted[lower];
-  const b3 = sorted[upper];
-  return a + (b3 - a) * (position - lower);
-}
-function bootstrapInterval(n, statistic, options = {}) {
-  const replicates = options.replicates ?? 1e3;
-  const random = seededRandom(options.seed ?? 20261125);
-  const values = [];
-  const indices = new Uint32Array(n);
-  for (let r2 = 0; r2 < replicates; r2++) {
-    for (let i = 0; i < n; i++) indices[i] = Math.floor(random() * n);
-    const value = statistic(indices);
-    if (value !== null && Number.isFinite(value)) values.push(value);
-  }
-  if (values.length < replicates / 2) return null;
-  values.sort((a, b3) => a - b3);
-  return [quantile(values, 0.025), quantile(values, 0.975)];
-}
-function logChoose(n, k2) {
-  let total = 0;
-  const m2 = Math.min(k2, n - k2);
-  for (let i = 1; i <= m2; i++) total += Math.log(n - m2 + i) - Math.log(i);
-  return total;
-}
-function binomialHalfCdf(k2, n) {
-  if (k2 >= n) return 1;
-  let total = 0;
-  for (let i = 0; i <= k2; i++) total += Math.exp(logChoose(n, i) - n * Math.LN2);
-  return Math.min(1, total);
-}
-function mcnemarExact(b3, c3) {
-  if (b3 + c3 === 0) return 1;
-  return Math.min(1, 2 * binomialHalfCdf(Math.min(b3, c3), b3 + c3));
-}
-var Z_95;
-var init_statistics = __esm({
-  "src/metrics/statistics.ts"() {
-    "use strict";
-    Z_95 = 1.959963984540054;
-  }
-});
-
-// src/stages/sanity-check/model-quality.ts
-function binary(value, file, row, column) {
-  if (value !== void 0 && POSITIVE.has(value.trim())) return 1;
-  if (value !== void 0 && NEGATIVE.has(value.trim())) return 0;
-  throw new UserError(
-    `${file}, row ${row}, column ${column}: "${value ?? ""}" is not a binary label (0/1 or true/false)`
-  );
-}
-function binaryPredictions(table, file, columns) {
-  const labels = new Uint8Array(table.rows.length);
-  const predictions = new Uint8Array(table.rows.length);
-  const scores = columns.score && table.columns.includes(columns.score) ? new Float64Array(table.rows.length) : void 0;
-  table.rows.forEach((row, index) => {
-    labels[index] = binary(row[columns.label], file, index + 1, columns.label);
-    predictions[index] = binary(row[columns.prediction], file, index + 1, columns.prediction);
-    if (scores && columns.score) {
-      const value = Number(row[columns.score]);
-      if (!Number.isFinite(value))
-        throw new UserError(
-          `${file}, row ${index + 1}, column ${columns.score}: "${row[columns.score]}" is not a number`
-        );
-      scores[index] = value;
-    }
-  });
-  return { labels, predictions, ...scores ? { scores } : {} };
-}
-function measure(data, id) {
-  const value = classificationMetrics(data)[id];
-  if (value === void 0)
-    throw new UserError(
-      `metric "${id}" cannot be computed from predictions (known: accuracy, precision, recall, f1, roc_auc, log_loss, brier_score)`
-    );
-  const proportion = PROPORTION_OF[id];
-  if (proportion) {
-    const { successes, trials } = proportion(confusion(data.labels, data.predictions));
-    return { id, value, interval: wilsonInterval(successes, trials), method: "wilson" };
-  }
-  const interval2 = bootstrapInterval(
-    data.labels.length,
-    (indices) => classificationMetrics(data, indices)[id] ?? null
-  );
-  return { id, value, interval: interval2, method: "bootstrap" };
-}
-function judge(measured, goalText) {
-  const goal = parseGoal(goalText, measured.id);
-  if (measured.value === null) return { verdict: "inconclusive", reason: "undefined on this data" };
-  if (meetsGoal(measured.value, goal)) return { verdict: "pass", reason: "meets the goal" };
-  const [low, high] = measured.interval ?? [measured.value, measured.value];
-  const reachable = meetsGoal(low, goal) || meetsGoal(high, goal);
-  return reachable ? {
-    verdict: "inconclusive",
-    reason: "misses the goal, but the 95% interval reaches it: more data would decide"
-  } : { verdict: "fail", reason: "the whole 95% interval misses the goal" };
-}
-function goalChecks(config, data) {
-  const checks = [];
-  const metrics = [];
-  for (const metric of config.charter.metrics?.model ?? []) {
-    if (metric.goal === void 0 || classificationMetrics(data)[metric.id] === void 0) continue;
-    const measured = measure(data, metric.id);
-    const { verdict, reason } = judge(measured, metric.goal);
-    checks.push({
-      id: `sanity/goal/${metric.id}`,
-      title: `Goal: ${metric.id}`,
-      verdict,
-      observed: `${formatNumber(measured.value)}${interval(measured)} (${measured.method})`,
-      expected: formatGoal(parseGoal(metric.goal, metric.id)),
-      detail: reason
-    });
-    metrics.push({
-      id: metric.id,
-      level: "model",
-      source: "offline",
-      value: measured.value,
-      ...measured.interval ? { interval: measured.interval } : {},
-      verdict
-    });
-  }
-  return { checks, metrics };
-}
-function baselineCheck(data, primary) {
-  const positives = data.labels.reduce((sum, y2) => sum + y2, 0);
-  const majority = positives * 2 >= data.labels.length ? 1 : 0;
-  const baseline = classificationMetrics({
-    ...data,
-    predictions: new Uint8Array(data.labels.length).fill(majority),
-    ...data.scores ? { scores: new Float64Array(data.labels.length).fill(majority) } : {}
-  })[primary];
-  const model = classificationMetrics(data)[primary];
-  const lowerIsBetter2 = primary === "log_loss" || primary === "brier_score";
-  const beats = model !== null && model !== void 0 && baseline !== null && baseline !== void 0 && (lowerIsBetter2 ? model < baseline : model > baseline);
-  return {
-    id: "sanity/baseline",
-    title: `Beats the majority-class baseline on ${primary}`,
-    verdict: beats ? "pass" : "fail",
-    observed: `model ${formatNumber(model ?? null)}, always-${majority} baseline ${formatNumber(baseline ?? null)}`,
-    expected: `model ${lowerIsBetter2 ? "<" : ">"} baseline`
-  };
-}
-function regressionChecks(current, base, maxRegression) {
-  const n = current.labels.length;
-  const checks = [];
-  for (const [id, allowed] of Object.entries(maxRegression)) {
-    const title = `No regression on ${id} (allowed drop ${formatNumber(allowed)})`;
-    if (n < MIN_PAIRED_ROWS) {
-      checks.push({
-        id: `sanity/regression/${id}`,
-        title,
-        verdict: "inconclusive",
-        observed: `only ${n} paired rows`,
-        expected: `≥ ${MIN_PAIRED_ROWS} rows`
-      });
-      continue;
-    }
-    const now = classificationMetrics(current)[id];
-    const before = classificationMetrics(base)[id];
-    if (now === void 0 || before === void 0)
-      throw new UserError(`max_regression names "${id}", which cannot be computed from predictions`);
-    const lowerIsBetter2 = id === "log_loss" || id === "brier_score";
-    const gain = (a, b3) => a == null || b3 == null ? null : lowerIsBetter2 ? b3 - a : a - b3;
-    const observed = gain(now, before);
-    if (id === "accuracy") {
-      let b3 = 0;
-      let c3 = 0;
-      for (let i = 0; i < n; i++) {
-        const rightNow = current.predictions[i] === current.labels[i];
-        const rightBefore = base.predictions[i] === base.labels[i];
-        if (rightNow && !rightBefore) b3++;
-        if (!rightNow && rightBefore) c3++;
-      }
-      const p2 = mcnemarExact(b3, c3);
-      const regressed = observed !== null && observed < -allowed;
-      checks.push({
-        id: `sanity/regression/${id}`,
-        title,
-        verdict: !regressed ? "pass" : p2 < 0.05 ? "fail" : "inconclusive",
-        observed: `${formatNumber(before)} → ${formatNumber(now)} (McNemar exact p = ${p2.toPrecision(3)}, ${b3} rows fixed, ${c3} broken)`,
-        expected: `a drop of at most ${formatNumber(allowed)}`
-      });
-      continue;
-    }
-    const difference = bootstrapInterval(
-      n,
-      (indices) => gain(classificationMetrics(current, indices)[id], classificationMetrics(base, indices)[id])
-    );
-    let verdict = "pass";
-    if (observed === null || difference === null) verdict = "inconclusive";
-    else if (difference[1] < -allowed) verdict = "fail";
-    else if (observed < -allowed || difference[0] < -allowed)
-      verdict = observed < -allowed ? "inconclusive" : "pass";
-    checks.push({
-      id: `sanity/regression/${id}`,
-      title,
-      verdict,
-      observed: `${formatNumber(before ?? null)} → ${formatNumber(now ?? null)}; change ${formatNumber(observed)}${difference ? ` [${formatNumber(difference[0])}, ${formatNumber(difference[1])}] (paired bootstrap)` : ""}`,
-      expected: `a drop of at most ${formatNumber(allowed)}`
-    });
-  }
-  return checks;
-}
-var MIN_PAIRED_ROWS, POSITIVE, NEGATIVE, interval;
-var init_model_quality = __esm({
-  "src/stages/sanity-check/model-quality.ts"() {
-    "use strict";
-    init_goal();
-    init_errors();
-    init_binary_metrics();
-    init_statistics();
-    MIN_PAIRED_ROWS = 50;
-    POSITIVE = /* @__PURE__ */ new Set(["1", "true", "True", "TRUE", "1.0"]);
-    NEGATIVE = /* @__PURE__ */ new Set(["0", "false", "False", "FALSE", "0.0"]);
-    interval = (m2) => m2.interval ? ` [${formatNumber(m2.interval[0])}, ${formatNumber(m2.interval[1])}]` : "";
-  }
-});
-
-// src/stages/sanity-check/behaviour.ts
-function isNonFinite(text) {
-  return /^\s*[-+]?(nan|inf|infinity)\s*$/i.test(text) || text.trim() === "";
-}
-function behaviourChecks(inputs) {
-  const { sample, first, second, predictionColumn, scoreColumn } = inputs;
-  const checks = [];
-  if (!first.table) {
-    checks.push(
-      check(
-        "predict-runs",
-        "Predict command loads the model and predicts",
-        false,
-        first.failure ?? "no output",
-        "exit 0 and a CSV of predictions"
-      )
-    );
-    return checks;
-  }
-  const out = first.table;
-  checks.push(
-    check(
-      "predict-runs",
-      "Predict command loads the model and predicts",
-      true,
-      `${out.rows.length} rows in ${(first.durationMs / 1e3).toFixed(2)} s`,
-      "exit 0"
-    )
-  );
-  checks.push(
-    check(
-      "row-count",
-      "One prediction per input row",
-      out.rows.length === sample.rows.length,
-      `${out.rows.length} output rows`,
-      `${sample.rows.length} (the sample's rows)`
-    )
-  );
-  const required = [predictionColumn, ...scoreColumn ? [scoreColumn] : []];
-  const missing = required.filter((column) => !out.columns.includes(column));
-  checks.push(
-    check(
-      "columns",
-      "Declared output columns",
-      missing.length === 0,
-      missing.length === 0 ? required.join(", ") : `missing ${missing.join(", ")}`,
-      required.join(", ")
-    )
-  );
-  const bad = [];
-  out.rows.forEach((row, index) => {
-    for (const column of required) {
-      const value = row[column];
-      if (value !== void 0 && isNonFinite(value)) bad.push(`row ${index + 1} ${column}="${value}"`);
-    }
-  });
-  checks.push(
-    check(
-      "finite",
-      "No NaN, infinity or empty prediction",
-      bad.length === 0,
-      bad.length === 0 ? "all finite" : `${bad.length} bad: ${bad.slice(0, 3).join(", ")}`,
-      "finite numbers"
-    )
-  );
-  if (scoreColumn && out.columns.includes(scoreColumn)) {
-    const outside = out.rows.map((row, index) => ({ index, value: Number(row[scoreColumn]) })).filter(({ value }) => Number.isFinite(value) && (value < 0 || value > 1));
-    checks.push(
-      check(
-        "score-range",
-        "Scores are probabilities in [0, 1]",
-        outside.length === 0,
-        outside.length === 0 ? "all within [0, 1]" : `${outside.length} outside, e.g. row ${(outside[0]?.index ?? 0) + 1}: ${outside[0]?.value}`,
-        "0 ≤ score ≤ 1"
-      )
-    );
-  }
-  if (inputs.knownLabels && out.columns.includes(predictionColumn)) {
-    const known = new Set(inputs.knownLabels);
-    const unknown = [...new Set(out.rows.map((row) => row[predictionColumn] ?? ""))].filter(
-      (label2) => !known.has(label2)
-    );
-    checks.push(
-      check(
-        "labels",
-        "Predicted labels are known labels",
-        unknown.length === 0,
-        unknown.length === 0 ? [...known].join(", ") : `unknown: ${unknown.slice(0, 5).join(", ")}`,
-        [...known].join(", ")
-      )
-    );
-  }
-  if (!second.table) {
-    checks.push(
-      check(
-        "deterministic",
-        "Deterministic: two runs, same output",
-        false,
-        second.failure ?? "the second run gave no output",
-        "identical output"
-      )
-    );
-  } else {
-    const differing = firstDifference(out, second.table, required);
-    checks.push(
-      check(
-        "deterministic",
-        "Deterministic: two runs, same output",
-        differing === void 0,
-        differing ?? "identical",
-        "identical output",
-        differing ? "Seed every random number generator and avoid time-dependent features." : void 0
-      )
-    );
-  }
-  const perRowMs = first.durationMs / Math.max(1, sample.rows.length);
-  checks.push({
-    id: "sanity/latency",
-    title: "Batch latency per row",
-    verdict: "pass",
-    observed: `${perRowMs.toFixed(3)} ms/row (${sample.rows.length} rows)`
-  });
-  for (const probe of inputs.flipped ?? []) {
-    if (!probe.run.table) {
-      checks.push({
-        id: `sanity/invariance/${probe.attribute}`,
-        title: `Invariance to ${probe.attribute}`,
-        verdict: "warn",
-        observed: probe.run.failure ?? "no output"
-      });
-      continue;
-    }
-    const changed = changedShare(out, probe.run.table, predictionColumn);
-    checks.push({
-      id: `sanity/invariance/${probe.attribute}`,
-      title: `Invariance to ${probe.attribute}`,
-      verdict: changed === 0 ? "pass" : "warn",
-      observed: `${(changed * 100).toFixed(1)}% of predictions change when only ${probe.attribute} is flipped`,
-      expected: "0% (the model does not use the attribute directly)"
-    });
-  }
-  return checks;
-}
-function firstDifference(a, b3, columns) {
-  if (a.rows.length !== b3.rows.length) return `${a.rows.length} rows, then ${b3.rows.length}`;
-  for (let index = 0; index < a.rows.length; index++) {
-    for (const column of columns) {
-      if (a.rows[index]?.[column] !== b3.rows[index]?.[column]) {
-        return `row ${index + 1} ${column}: "${a.rows[index]?.[column]}" then "${b3.rows[index]?.[column]}"`;
-      }
-    }
-  }
-  return void 0;
-}
-function changedShare(base, flipped, column) {
-  const n = Math.min(base.rows.length, flipped.rows.length);
-  if (n === 0) return 0;
-  let changed = 0;
-  for (let index = 0; index < n; index++)
-    if (base.rows[index]?.[column] !== flipped.rows[index]?.[column]) changed++;
-  return changed / n;
-}
-function flipAttribute(sample, attribute) {
-  if (!sample.columns.includes(attribute)) return void 0;
-  const values = [...new Set(sample.rows.map((row) => row[attribute] ?? ""))].sort();
-  if (values.length < 2) return void 0;
-  const next = new Map(values.map((value, index) => [value, values[(index + 1) % values.length]]));
-  return {
-    columns: sample.columns,
-    rows: sample.rows.map((row) => ({ ...row, [attribute]: next.get(row[attribute] ?? "") ?? "" }))
-  };
-}
-var check;
-var init_behaviour = __esm({
-  "src/stages/sanity-check/behaviour.ts"() {
-    "use strict";
-    check = (id, title, ok, observed, expected, detail) => ({
-      id: `sanity/${id}`,
-      title,
-      verdict: ok ? "pass" : "fail",
-      observed,
-      expected,
-      ...detail ? { detail } : {}
-    });
-  }
-});
-
-// src/stages/sanity-check/integrity.ts
-import { stat as stat5 } from "node:fs/promises";
-import path11 from "node:path";
-async function checkIntegrity(projectRoot, manifest, expectedDigest) {
-  const problems = [];
-  if (manifest.modelDigest !== expectedDigest) {
-    problems.push(`the manifest names model ${manifest.modelDigest}, not ${expectedDigest}`);
-  }
-  if (modelDigest(manifest.files) !== manifest.modelDigest) {
-    problems.push("the manifest file list does not add up to its model digest (the manifest was edited)");
-  }
-  for (const file of manifest.files) {
-    const absolute = path11.join(projectRoot, file.path);
-    if (!await stat5(absolute).catch(() => void 0)) {
-      problems.push(`${file.path} is missing`);
-      continue;
-    }
-    const actual = await fileDigest(absolute);
-    if (actual.sha256 !== file.sha256) {
-      problems.push(
-        `${file.path} changed since the build (sha256 ${actual.sha256.slice(0, 12)}…, built as ${file.sha256.slice(0, 12)}…)`
-      );
-    }
-  }
-  return {
-    id: "sanity/integrity",
-    title: "Artifacts match the manifest",
-    verdict: problems.length === 0 ? "pass" : "fail",
-    observed: problems.length === 0 ? `${manifest.files.length} files, digests match` : problems.join("; "),
-    expected: `every file as built for ${expectedDigest.slice(0, 19)}…`
-  };
-}
-var init_integrity = __esm({
-  "src/stages/sanity-check/integrity.ts"() {
-    "use strict";
-    init_manifest();
-  }
-});
-
-// src/stages/sanity-check/table.ts
-import { readFile as readFile6 } from "node:fs/promises";
-function parseCsv(text, file) {
-  const records = [];
-  let field = "";
-  let record = [];
-  let quoted = false;
-  let line = 1;
-  const source = text.charCodeAt(0) === 65279 ? text.slice(1) : text;
-  for (let index = 0; index < source.length; index++) {
-    const char = source[index];
-    if (quoted) {
-      if (char === '"' && source[index + 1] === '"') {
-        field += '"';
-        index++;
-      } else if (char === '"') quoted = false;
-      else {
-        if (char === "\n") line++;
-        field += char;
-      }
-    } else if (char === '"' && field === "") quoted = true;
-    else if (char === ",") {
-      record.push(field);
-      field = "";
-    } else if (char === "\n" || char === "\r") {
-      if (char === "\r" && source[index + 1] === "\n") index++;
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = "";
-      line++;
-    } else field += char;
-  }
-  if (quoted) throw new UserError(`${file}: a quoted field opened before line ${line} never closes`);
-  if (field !== "" || record.length > 0) {
-    record.push(field);
-    records.push(record);
-  }
-  const [header, ...rows] = records.filter((r2) => !(r2.length === 1 && r2[0] === ""));
-  if (!header) throw new UserError(`${file} is empty: it needs a header row`);
-  const table = { columns: header, rows: [] };
-  rows.forEach((values, index) => {
-    if (values.length !== header.length) {
-      throw new UserError(
-        `${file}, row ${index + 1}: ${values.length} fields where the header has ${header.length}`
-      );
-    }
-    const row = {};
-    header.forEach((column, i) => {
-      if (!(column in row)) row[column] = values[i];
-    });
-    table.rows.push(row);
-  });
-  return table;
-}
-async function readTable(file, shownAs) {
-  const buffer = await readFile6(file).catch((error2) => {
-    throw new UserError(
-      `cannot read ${shownAs}: ${error2.code === "ENOENT" ? "no such file" : error2.message}`
-    );
-  });
-  if (buffer.byteLength > MAX_TABLE_BYTES)
-    throw new UserError(`${shownAs} is larger than 64 MiB: use a smaller sample`);
-  return parseCsv(buffer.toString("utf8"), shownAs);
-}
-function quote(value) {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-function formatCsv(table) {
-  const lines = [table.columns.map(quote).join(",")];
-  for (const row of table.rows) lines.push(table.columns.map((column) => quote(row[column] ?? "")).join(","));
-  return `${lines.join("\n")}
-`;
-}
-var MAX_TABLE_BYTES;
-var init_table = __esm({
-  "src/stages/sanity-check/table.ts"() {
-    "use strict";
-    init_errors();
-    MAX_TABLE_BYTES = 64 * 1024 * 1024;
-  }
-});
-
-// src/stages/sanity-check/index.ts
-import { mkdtemp as mkdtemp2, readFile as readFile7, rm as rm3, stat as stat6, writeFile as writeFile3 } from "node:fs/promises";
-import { tmpdir as tmpdir2 } from "node:os";
-import path12 from "node:path";
-async function modelQuality(context, spec, digest, manifest) {
-  const { loaded } = context;
-  const predictionsFile = loaded.config.flow?.build?.predictions;
-  if (!predictionsFile) {
-    return {
-      checks: [
-        {
-          id: "sanity/goals",
-          title: "Metric goals",
-          verdict: "skip",
-          observed: "flow.build.predictions is not set: no eval predictions to judge"
-        }
-      ],
-      metrics: [],
-      alignment: []
-    };
-  }
-  const fairness = loaded.config.flow?.fairness;
-  const columns = {
-    label: fairness?.label ?? "label",
-    prediction: fairness?.prediction ?? "prediction",
-    ...fairness?.score ? { score: fairness.score } : {}
-  };
-  const table = await readTable(path12.join(loaded.projectRoot, predictionsFile), predictionsFile);
-  const checks = evalDataChecks(table, {
-    file: predictionsFile,
-    ...columns,
-    attributes: fairness?.attributes ?? []
-  });
-  if (checks.some((check2) => check2.verdict === "fail")) return { checks, metrics: [], alignment: [] };
-  const stats = await trainingStats(loaded.projectRoot, manifest);
-  if (stats) checks.push(...driftChecks(table, stats, predictionsFile));
-  const data = binaryPredictions(table, predictionsFile, columns);
-  const goals = goalChecks(loaded.config, data);
-  checks.push(...goals.checks);
-  const primary = loaded.config.charter.metrics?.model?.[0]?.id ?? "accuracy";
-  checks.push(baselineCheck(data, primary));
-  checks.push(...await regression(context, spec, digest, table, data, columns));
-  const measured = Object.fromEntries(goals.metrics.map((m2) => [m2.id, m2.value]));
-  const levels = deriveLevels(loaded.config, { ...numericMetrics(data), ...measured });
-  const judged = new Map(goals.metrics.map((m2) => [m2.id, m2.verdict]));
-  const alignment = alignmentCells(levels, "offline").map(
-    (cell) => judged.get(cell.metric) ? { ...cell, verdict: judged.get(cell.metric) } : cell
-  );
-  return { checks, metrics: goals.metrics, alignment };
-}
-async function trainingStats(projectRoot, manifest) {
-  const file = manifest.files.find((entry) => path12.basename(entry.path) === "training-stats.json");
-  if (!file) return void 0;
-  try {
-    return JSON.parse(await readFile7(path12.join(projectRoot, file.path), "utf8"));
-  } catch (error2) {
-    throw new UserError(`${file.path} is not valid JSON: ${error2.message}`);
-  }
-}
-function numericMetrics(data) {
-  return Object.fromEntries(
-    Object.entries(classificationMetrics(data)).filter(
-      (entry) => typeof entry[1] === "number"
-    )
-  );
-}
-async function regression(context, spec, digest, table, current, columns) {
-  const limits = spec.max_regression ?? {};
-  if (Object.keys(limits).length === 0) return [];
-  const { platform: platform2, loaded } = context;
-  const branch = platform2.context.baseRef ?? platform2.context.branch;
-  const base = await baseModel(context, digest, branch);
-  if (!base) {
-    return [
-      {
-        id: "sanity/regression",
-        title: "Regression against the base model",
-        verdict: "pass",
-        observed: `no earlier model stored for ${branch}: nothing to compare with`
-      }
-    ];
-  }
-  if (!spec.predict) {
-    return [
-      {
-        id: "sanity/regression",
-        title: "Regression against the base model",
-        verdict: "inconclusive",
-        observed: "flow.sanity.predict is not set: the base model cannot be run on these rows"
-      }
-    ];
-  }
-  const work = await mkdtemp2(path12.join(tmpdir2(), "mlops-flow-base-"));
-  try {
-    await platform2.artifacts.fetch(base.name, work);
-    const input = path12.join(work, "eval-input.csv");
-    await writeFile3(input, formatCsv(table));
-    const output = path12.join(work, "base-predictions.csv");
-    const argv = commandArgv(spec.predict, {
-      model: path12.join(work, loaded.config.flow?.build?.model ?? "."),
-      input,
-      output
-    });
-    const outcome = await runCommand({
-      argv,
-      cwd: loaded.projectRoot,
-      env: platform2.context.commandEnvironment,
-      timeoutMs: parseDuration(spec.timeout, DEFAULT_PREDICT_TIMEOUT_MS)
-    });
-    if (outcome.exitCode !== 0) {
-      return [
-        {
-          id: "sanity/regression",
-          title: "Regression against the base model",
-          verdict: "inconclusive",
-          observed: `the base model's predict command failed: ${outcome.spawnError ?? outcome.tail.slice(-2).join(" / ")}`
-        }
-      ];
-    }
-    const predicted = await readTable(output, "the base model's predictions");
-    if (predicted.rows.length !== table.rows.length) {
-      return [
-        {
-          id: "sanity/regression",
-          title: "Regression against the base model",
-          verdict: "inconclusive",
-          observed: `the base model returned ${predicted.rows.length} rows for ${table.rows.length}`
-        }
-      ];
-    }
-    const merged = {
-      columns: table.columns,
-      rows: table.rows.map((row, i) => ({
-        ...row,
-        [columns.prediction]: predicted.rows[i]?.[columns.prediction] ?? "",
-        ...columns.score ? { [columns.score]: predicted.rows[i]?.[columns.score] ?? "" } : {}
-      }))
-    };
-    const baseData = binaryPredictions(merged, "the base model's predictions", columns);
-    return regressionChecks(current, baseData, limits).map((check2) => ({
-      ...check2,
-      detail: `base: ${base.modelDigest.slice(0, 19)}… from ${base.commit.slice(0, 7)}`
-    }));
-  } finally {
-    await rm3(work, { recursive: true, force: true });
-  }
-}
-async function baseModel(context, digest, branch) {
-  const latest = await context.platform.artifacts.latestOnBranch(branch, { excluding: digest });
-  return latest;
-}
-function result(verdict, summary2, checks, digest) {
-  const failed = checks.filter((check2) => check2.verdict === "fail").map((check2) => check2.id);
-  return {
-    stage: "sanity-check",
-    verdict,
-    summary: summary2,
-    checks,
-    metrics: [],
-    section: checklist(checks, summary2),
-    outputs: { "failed-checks": failed.join(",") },
-    ...digest ? { modelDigest: digest } : {}
-  };
-}
-async function loadManifest(context, digest) {
-  const root = context.loaded.projectRoot;
-  const relative = path12.join(".mlops-flow", "builds", digest.replace(/^sha256:/, ""), "model-manifest.json");
-  if (!await stat6(path12.join(root, relative)).catch(() => void 0)) {
-    const name = artifactName(digest);
-    if (!await context.platform.artifacts.has(name)) {
-      throw new UserError(
-        `model ${digest} is neither in this workspace nor in storage: run build-model for it first`
-      );
-    }
-    await context.platform.artifacts.fetch(name, root);
-  }
-  return JSON.parse(await readFile7(path12.join(root, relative), "utf8"));
-}
-async function behaviour(context, spec) {
-  const { loaded, platform: platform2 } = context;
-  const root = loaded.projectRoot;
-  const build = loaded.config.flow?.build;
-  const fairness = loaded.config.flow?.fairness;
-  const sample = await readTable(path12.join(root, spec.sample), spec.sample);
-  const work = await mkdtemp2(path12.join(tmpdir2(), "mlops-flow-sanity-"));
-  try {
-    const run = async (label2, input) => {
-      const output = path12.join(work, `${label2.replace(/[^A-Za-z0-9_-]+/g, "-")}.out.csv`);
-      const argv = commandArgv(spec.predict, {
-        model: path12.join(root, build?.model ?? "."),
-        input,
-        output
-      });
-      const outcome = await platform2.log.group(
-        `predict (${label2}): ${argv.join(" ")}`,
-        () => runCommand({
-          argv,
-          cwd: root,
-          env: platform2.context.commandEnvironment,
-          timeoutMs: parseDuration(spec.timeout, DEFAULT_PREDICT_TIMEOUT_MS),
-          onLine: (line) => platform2.log.debug(line)
-        })
-      );
-      if (outcome.spawnError) return { failure: outcome.spawnError, durationMs: outcome.durationMs };
-      if (outcome.timedOut) {
-        return {
-          failure: `killed after ${spec.timeout ?? "5m"}: the predict command hung`,
-          durationMs: outcome.durationMs
-        };
-      }
-      if (outcome.exitCode !== 0) {
-        const last = outcome.tail.slice(-3).join(" / ");
-        return {
-          failure: `exited with ${outcome.exitCode ?? outcome.signal}${last ? `: ${last}` : ""}`,
-          durationMs: outcome.durationMs
-        };
-      }
-      try {
-        return {
-          table: await readTable(output, `the predict output (${label2})`),
-          durationMs: outcome.durationMs
-        };
-      } catch (error2) {
-        return { failure: error2.message, durationMs: outcome.durationMs };
-      }
-    };
-    const samplePath = path12.join(root, spec.sample);
-    const first = await run("first", samplePath);
-    const second = first.table ? await run("second", samplePath) : first;
-    const flipped = [];
-    if (first.table) {
-      for (const attribute of fairness?.attributes ?? loaded.config.charter.data?.sensitive_attributes ?? []) {
-        const changed = flipAttribute(sample, attribute);
-        if (!changed) continue;
-        const input = path12.join(work, `flip-${attribute.replace(/[^A-Za-z0-9_-]/g, "_")}.csv`);
-        await writeFile3(input, formatCsv(changed));
-        flipped.push({ attribute, run: await run(`${attribute} flipped`, input) });
-      }
-    }
-    return behaviourChecks({
-      sample,
-      first,
-      second,
-      predictionColumn: fairness?.prediction ?? "prediction",
-      ...fairness?.score ? { scoreColumn: fairness.score } : {},
-      flipped,
-      // A binary classifier predicts the labels 0 and 1 and nothing else.
-      knownLabels: ["0", "1"]
-    });
-  } finally {
-    await rm3(work, { recursive: true, force: true });
-  }
-}
-function checklist(checks, summary2) {
-  const rows = checks.map(
-    (check2) => `| ${VERDICT_ICONS[check2.verdict]} | ${check2.title} | ${escape2(check2.observed ?? "")} | ${escape2(check2.expected ?? "")} |`
-  );
-  return [summary2, "", "| | check | observed | expected |", "|---|---|---|---|", ...rows].join("\n");
-}
-function escape2(text) {
-  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
-}
-var DEFAULT_PREDICT_TIMEOUT_MS, sanityCheck;
-var init_sanity_check = __esm({
-  "src/stages/sanity-check/index.ts"() {
-    "use strict";
-    init_derive();
-    init_result();
-    init_binary_metrics();
-    init_data_checks();
-    init_model_quality();
-    init_words();
-    init_run_command();
-    init_errors();
-    init_build_model();
-    init_behaviour();
-    init_integrity();
-    init_table();
-    DEFAULT_PREDICT_TIMEOUT_MS = 5 * 60 * 1e3;
-    sanityCheck = {
-      name: "sanity-check",
-      async run(context) {
-        const spec = context.loaded.config.flow?.sanity;
-        if (!spec) return result("skip", "flow.sanity is not configured in mlops.yml", []);
-        const digest = context.modelDigest;
-        if (!digest) {
-          throw new UserError(
-            "no model to check: run build-model first, or pass the model digest (input model-digest)"
-          );
-        }
-        const manifest = await loadManifest(context, digest);
-        const checks = [await checkIntegrity(context.loaded.projectRoot, manifest, digest)];
-        if (checks[0]?.verdict === "fail") {
-          return result("fail", `model ${digest.slice(0, 19)}… does not match its manifest`, checks, digest);
-        }
-        if (spec.predict && spec.sample) checks.push(...await behaviour(context, spec));
-        const quality = await modelQuality(context, spec, digest, manifest);
-        checks.push(...quality.checks);
-        const verdict = worstVerdict(checks.map((check2) => check2.verdict));
-        const failed = checks.filter((check2) => check2.verdict === "fail");
-        const summary2 = failed.length === 0 ? `${checks.length} checks on ${digest.slice(0, 19)}…: ${verdict}` : `failed: ${failed.map((check2) => `${check2.title} (${check2.observed})`).join("; ")}`;
-        return {
-          ...result(verdict, summary2, checks, digest),
-          metrics: quality.metrics,
-          alignment: quality.alignment
-        };
-      }
-    };
-  }
-});
-
-// src/entry/modules/sanity-check.ts
-var sanity_check_exports = {};
-__export(sanity_check_exports, {
-  sanityCheckModule: () => sanityCheckModule
-});
-var sanityCheckModule;
-var init_sanity_check2 = __esm({
-  "src/entry/modules/sanity-check.ts"() {
-    "use strict";
-    init_sanity_check();
-    sanityCheckModule = {
-      definition: sanityCheck,
-      readSettings: () => ({}),
-      usesModel: true
-    };
   }
 });
 
@@ -43777,13 +35550,13 @@ var HttpResponseRetryCodes = [
 // ../../work/main/node_modules/@actions/core/lib/summary.js
 import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
-var __awaiter = function(thisArg, _arguments, P3, generator) {
+var __awaiter = function(thisArg, _arguments, P2, generator) {
   function adopt(value) {
-    return value instanceof P3 ? value : new P3(function(resolve) {
+    return value instanceof P2 ? value : new P2(function(resolve) {
       resolve(value);
     });
   }
-  return new (P3 || (P3 = Promise))(function(resolve, reject) {
+  return new (P2 || (P2 = Promise))(function(resolve, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -43979,8 +35752,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addDetails(label2, content) {
-    const element = this.wrap("details", this.wrap("summary", label2) + content);
+  addDetails(label, content) {
+    const element = this.wrap("details", this.wrap("summary", label) + content);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -44076,13 +35849,13 @@ var platform = os3.platform();
 var arch = os3.arch();
 
 // ../../work/main/node_modules/@actions/core/lib/core.js
-var __awaiter2 = function(thisArg, _arguments, P3, generator) {
+var __awaiter2 = function(thisArg, _arguments, P2, generator) {
   function adopt(value) {
-    return value instanceof P3 ? value : new P3(function(resolve) {
+    return value instanceof P2 ? value : new P2(function(resolve) {
       resolve(value);
     });
   }
-  return new (P3 || (P3 = Promise))(function(resolve, reject) {
+  return new (P2 || (P2 = Promise))(function(resolve, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -44183,11 +35956,191 @@ function formatLocation(location) {
 }
 
 // src/config/load.ts
-init_digest();
 import { open as open2, stat as stat2 } from "node:fs/promises";
 import path from "node:path";
-init_expression();
-init_goal();
+
+// src/core/digest.ts
+import { createHash } from "node:crypto";
+function canonicalJson(value) {
+  if (value === null || typeof value !== "object") return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  const entries = Object.entries(value).filter(([, item]) => item !== void 0).sort(([a], [b2]) => a < b2 ? -1 : a > b2 ? 1 : 0);
+  return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(",")}}`;
+}
+function sha256(data) {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+// src/config/expression.ts
+var ExpressionSyntaxError = class extends Error {
+  constructor(message, offset) {
+    super(message);
+    this.offset = offset;
+  }
+  offset;
+};
+var MAX_LENGTH = 1e3;
+var MAX_DEPTH = 50;
+function tokenize(source) {
+  const tokens = [];
+  const pattern = /\s*(?:(\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?)|([A-Za-z_][A-Za-z0-9_]*)|([-+*/])|(\()|(\))|(\S))/gy;
+  let match;
+  while (pattern.lastIndex < source.length && (match = pattern.exec(source))) {
+    const text = match[0].trimStart();
+    const offset = match.index + match[0].length - text.length;
+    if (match[1] !== void 0) tokens.push({ type: "number", text, offset });
+    else if (match[2] !== void 0) tokens.push({ type: "identifier", text, offset });
+    else if (match[3] !== void 0) tokens.push({ type: "operator", text, offset });
+    else if (match[4] !== void 0) tokens.push({ type: "open", text, offset });
+    else if (match[5] !== void 0) tokens.push({ type: "close", text, offset });
+    else if (match[6] !== void 0) tokens.push({ type: "invalid", text, offset });
+    else break;
+  }
+  tokens.push({ type: "end", text: "", offset: source.trimEnd().length });
+  return tokens;
+}
+function parseExpression(source) {
+  if (source.length > MAX_LENGTH)
+    throw new ExpressionSyntaxError(`expression longer than ${MAX_LENGTH} characters`, 0);
+  const tokens = tokenize(source);
+  let position = 0;
+  const peek = () => tokens[position];
+  const next = () => tokens[position++];
+  function expression(depth) {
+    let left = term(depth);
+    while (peek().type === "operator" && (peek().text === "+" || peek().text === "-")) {
+      const op = next().text;
+      left = { kind: "binary", op, left, right: term(depth) };
+    }
+    return left;
+  }
+  function term(depth) {
+    let left = factor(depth);
+    while (peek().type === "operator" && (peek().text === "*" || peek().text === "/")) {
+      const op = next().text;
+      left = { kind: "binary", op, left, right: factor(depth) };
+    }
+    return left;
+  }
+  function factor(depth) {
+    if (depth > MAX_DEPTH) throw new ExpressionSyntaxError("expression nested too deeply", peek().offset);
+    const token = next();
+    switch (token.type) {
+      case "number":
+        return { kind: "number", value: Number(token.text) };
+      case "identifier":
+        if (peek().type === "open") {
+          throw new ExpressionSyntaxError(
+            `functions such as ${token.text}() are not supported: use metric ids, numbers, + - * / and ( )`,
+            peek().offset
+          );
+        }
+        return { kind: "metric", id: token.text, offset: token.offset };
+      case "open": {
+        const inner = expression(depth + 1);
+        const close = next();
+        if (close.type !== "close") throw new ExpressionSyntaxError('missing ")"', close.offset);
+        return inner;
+      }
+      case "operator":
+        if (token.text === "-" || token.text === "+") {
+          const operand = factor(depth + 1);
+          return token.text === "-" ? { kind: "negate", operand } : operand;
+        }
+        throw new ExpressionSyntaxError(`"${token.text}" needs a value before it`, token.offset);
+      case "end":
+        throw new ExpressionSyntaxError("expression ends where a value was expected", token.offset);
+      case "invalid":
+        throw new ExpressionSyntaxError(
+          `unexpected character "${token.text}": use metric ids, numbers, + - * / and ( )`,
+          token.offset
+        );
+      default:
+        throw new ExpressionSyntaxError(`unexpected "${token.text}"`, token.offset);
+    }
+  }
+  const tree = expression(0);
+  const rest = peek();
+  if (rest.type === "invalid") {
+    throw new ExpressionSyntaxError(
+      `unexpected character "${rest.text}": use metric ids, numbers, + - * / and ( )`,
+      rest.offset
+    );
+  }
+  if (rest.type !== "end") {
+    throw new ExpressionSyntaxError(`unexpected "${rest.text}" after a complete expression`, rest.offset);
+  }
+  return tree;
+}
+function evaluateExpression(expression, values) {
+  switch (expression.kind) {
+    case "number":
+      return expression.value;
+    case "metric":
+      return values.get(expression.id) ?? null;
+    case "negate": {
+      const operand = evaluateExpression(expression.operand, values);
+      return operand === null ? null : -operand;
+    }
+    case "binary": {
+      const left = evaluateExpression(expression.left, values);
+      const right = evaluateExpression(expression.right, values);
+      if (left === null || right === null) return null;
+      if (expression.op === "/" && right === 0) return null;
+      return { "+": left + right, "-": left - right, "*": left * right, "/": left / right }[expression.op];
+    }
+  }
+}
+
+// src/config/goal.ts
+var GOAL_PATTERN = /^\s*(>=|<=|>|<|==|≥|≤)\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*$/;
+var LOWER_IS_BETTER = /(latency|error|loss|rmse|mae|mse|brier|_ms$|_seconds$|difference$|cost|drift|psi)/;
+function lowerIsBetter(metricId) {
+  return LOWER_IS_BETTER.test(metricId);
+}
+var GoalSyntaxError = class extends Error {
+};
+function parseGoal(text, metricId) {
+  if (typeof text === "number") {
+    if (!Number.isFinite(text)) throw new GoalSyntaxError(`goal ${text} is not a finite number`);
+    return { op: lowerIsBetter(metricId) ? "<=" : ">=", value: text };
+  }
+  const match = GOAL_PATTERN.exec(text);
+  if (!match) {
+    throw new GoalSyntaxError(`"${text}" is not a goal: write a comparison such as ">= 0.80" or "< 0.01"`);
+  }
+  const symbol = match[1];
+  const op = symbol === "≥" ? ">=" : symbol === "≤" ? "<=" : symbol;
+  return { op, value: Number(match[2]) };
+}
+function meetsGoal(value, goal) {
+  switch (goal.op) {
+    case ">=":
+      return value >= goal.value;
+    case ">":
+      return value > goal.value;
+    case "<=":
+      return value <= goal.value;
+    case "<":
+      return value < goal.value;
+    case "==":
+      return value === goal.value;
+  }
+}
+function formatGoal(goal) {
+  const symbol = { ">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "=" }[goal.op];
+  const value = Math.abs(goal.value) >= 1e3 ? goal.value.toLocaleString("en-US") : String(goal.value);
+  return `${symbol} ${value}`;
+}
+function formatNumber(value) {
+  if (value === null || value === void 0 || Number.isNaN(value)) return "n/a";
+  if (!Number.isFinite(value)) return value > 0 ? "∞" : "−∞";
+  const magnitude = Math.abs(value);
+  if (magnitude >= 1e3) return Math.round(value).toLocaleString("en-US");
+  if (magnitude >= 100) return value.toFixed(1).replace(/\.0$/, "");
+  if (Number.isInteger(value)) return String(value);
+  return value.toFixed(3);
+}
 
 // src/config/schema-validation.ts
 var import__ = __toESM(require__(), 1);
@@ -44893,19 +36846,19 @@ var mlops_schema_default = {
 };
 
 // src/config/suggest.ts
-function editDistance(a, b3) {
-  const previous = Array.from({ length: b3.length + 1 }, (_3, index) => index);
+function editDistance(a, b2) {
+  const previous = Array.from({ length: b2.length + 1 }, (_3, index) => index);
   for (let i = 1; i <= a.length; i++) {
     let diagonal = previous[0];
     previous[0] = i;
-    for (let j3 = 1; j3 <= b3.length; j3++) {
-      const above = previous[j3];
-      const cost = a[i - 1] === b3[j3 - 1] ? 0 : 1;
-      previous[j3] = Math.min(above + 1, previous[j3 - 1] + 1, diagonal + cost);
+    for (let j2 = 1; j2 <= b2.length; j2++) {
+      const above = previous[j2];
+      const cost = a[i - 1] === b2[j2 - 1] ? 0 : 1;
+      previous[j2] = Math.min(above + 1, previous[j2 - 1] + 1, diagonal + cost);
       diagonal = above;
     }
   }
-  return previous[b3.length];
+  return previous[b2.length];
 }
 function closestMatch(word, candidates) {
   const normalized = word.toLowerCase().replace(/-/g, "_");
@@ -44942,9 +36895,9 @@ function pathOf(instancePath) {
   if (instancePath === "") return [];
   return instancePath.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~")).map((part) => /^\d+$/.test(part) ? Number(part) : part);
 }
-function dotted(path13) {
-  if (path13.length === 0) return "the top level";
-  return path13.reduce(
+function dotted(path11) {
+  if (path11.length === 0) return "the top level";
+  return path11.reduce(
     (text, segment) => typeof segment === "number" ? `${text}[${segment}]` : text ? `${text}.${segment}` : segment,
     ""
   );
@@ -44966,7 +36919,7 @@ function explainErrors(errors, source) {
     if (error2.keyword === "oneOf") return true;
     if (!error2.schemaPath.includes("/oneOf/")) return true;
     return !oneOfPaths.some(
-      (path13) => error2.instancePath === path13 || error2.instancePath.startsWith(`${path13}/`)
+      (path11) => error2.instancePath === path11 || error2.instancePath.startsWith(`${path11}/`)
     );
   });
   const misspelt = new Set(
@@ -44990,17 +36943,17 @@ function explainErrors(errors, source) {
     diagnostics.push(explain(error2, source));
   }
   return diagnostics.sort(
-    (a, b3) => a.location.line - b3.location.line || a.location.column - b3.location.column
+    (a, b2) => a.location.line - b2.location.line || a.location.column - b2.location.column
   );
 }
 function explain(error2, source) {
-  const path13 = pathOf(error2.instancePath);
-  const where = dotted(path13);
-  const diagnostic = (rule, message, at3 = source.locate(path13)) => ({
+  const path11 = pathOf(error2.instancePath);
+  const where = dotted(path11);
+  const diagnostic = (rule, message, at2 = source.locate(path11)) => ({
     severity: "error",
     rule,
     message,
-    location: at3
+    location: at2
   });
   switch (error2.keyword) {
     case "additionalProperties": {
@@ -45013,13 +36966,13 @@ function explain(error2, source) {
       return diagnostic(
         "unknown-key",
         `unknown key "${key}" in ${where}${hint}`,
-        source.locate([...path13, key], "key")
+        source.locate([...path11, key], "key")
       );
     }
     case "required": {
       const missing = error2.params.missingProperty;
-      const at3 = path13.length > 0 ? source.locate(path13, "key") : source.locate([]);
-      return diagnostic("missing-key", `${where} is missing the required key "${missing}"`, at3);
+      const at2 = path11.length > 0 ? source.locate(path11, "key") : source.locate([]);
+      return diagnostic("missing-key", `${where} is missing the required key "${missing}"`, at2);
     }
     case "type": {
       const expected = error2.params.type;
@@ -45065,7 +37018,7 @@ var import_yaml = __toESM(require_dist2(), 1);
 var MAX_ALIAS_COUNT = 20;
 var MAX_CONFIG_BYTES = 1024 * 1024;
 function parseYamlSource(file, bytes) {
-  const at3 = (line, column) => ({ file, line, column });
+  const at2 = (line, column) => ({ file, line, column });
   if (bytes.byteLength > MAX_CONFIG_BYTES) throw tooLarge(file, bytes.byteLength);
   const text = decodeUtf8(file, bytes);
   if (text.trim() === "" || /^\s*(#[^\n]*\n?\s*)*$/.test(text)) {
@@ -45074,7 +37027,7 @@ function parseYamlSource(file, bytes) {
         severity: "error",
         rule: "empty",
         message: `${file} is empty: it needs at least "version: 1" and a "charter" section`,
-        location: at3(1, 1)
+        location: at2(1, 1)
       }
     ]);
   }
@@ -45089,7 +37042,7 @@ function parseYamlSource(file, bytes) {
   });
   const locationOfOffset = (offset) => {
     const { line, col } = lineCounter.linePos(Math.max(0, Math.min(offset, text.length)));
-    return at3(line, col);
+    return at2(line, col);
   };
   const problems = [...document2.errors, ...document2.warnings].map((problem) => ({
     severity: "error",
@@ -45108,7 +37061,7 @@ function parseYamlSource(file, bytes) {
           severity: "error",
           rule: "yaml-aliases",
           message: `too many alias expansions (more than ${MAX_ALIAS_COUNT}): mlops.yml should not need aliases; write the values out`,
-          location: firstAliasLocation(document2, locationOfOffset) ?? at3(1, 1)
+          location: firstAliasLocation(document2, locationOfOffset) ?? at2(1, 1)
         }
       ],
       text
@@ -45119,12 +37072,12 @@ function parseYamlSource(file, bytes) {
     text,
     data,
     locationOfOffset,
-    locate(path13, target = "value") {
-      const found = findNode(document2, path13, target);
-      return found ? locationOfOffset(found) : at3(1, 1);
+    locate(path11, target = "value") {
+      const found = findNode(document2, path11, target);
+      return found ? locationOfOffset(found) : at2(1, 1);
     },
-    scalarStart(path13) {
-      const node = document2.getIn(path13, true);
+    scalarStart(path11) {
+      const node = document2.getIn(path11, true);
       if (!(0, import_yaml.isScalar)(node) || !node.range) return void 0;
       const quoted = node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE";
       return { location: locationOfOffset(node.range[0] + (quoted ? 1 : 0)), quoted };
@@ -45205,12 +37158,12 @@ function describeYamlProblem(code, message, excerpt) {
   if (code === "TAB_AS_INDENT") return "tabs are not allowed for indentation in YAML; indent with spaces";
   return `YAML syntax: ${plain}`;
 }
-function findNode(document2, path13, target) {
+function findNode(document2, path11, target) {
   let node = document2.contents;
   let best = document2.contents?.range?.[0];
-  for (let index = 0; index < path13.length; index++) {
-    const segment = path13[index];
-    const isLast = index === path13.length - 1;
+  for (let index = 0; index < path11.length; index++) {
+    const segment = path11[index];
+    const isLast = index === path11.length - 1;
     if ((0, import_yaml.isMap)(node)) {
       const pair = node.items.find(
         (item) => (0, import_yaml.isPair)(item) && (0, import_yaml.isScalar)(item.key) && String(item.key.value) === String(segment)
@@ -45370,19 +37323,45 @@ function checkEstimates(data, source) {
 }
 function sortByLocation(diagnostics) {
   return diagnostics.sort(
-    (a, b3) => a.location.line - b3.location.line || a.location.column - b3.location.column
+    (a, b2) => a.location.line - b2.location.line || a.location.column - b2.location.column
   );
 }
 function configProblem(file, message, rule) {
   return new ConfigError([{ severity: "error", rule, message, location: { file, line: 1, column: 1 } }]);
 }
 
-// src/entry/action.ts
-init_result();
-init_errors();
+// src/core/result.ts
+var VERDICT_ICONS = {
+  pass: "✅",
+  warn: "⚠️",
+  fail: "❌",
+  inconclusive: "❔",
+  skip: "⏭️"
+};
+var SEVERITY = { skip: 0, pass: 1, warn: 2, inconclusive: 3, fail: 4 };
+function worstVerdict(verdicts) {
+  let worst = "skip";
+  for (const verdict of verdicts) if (SEVERITY[verdict] > SEVERITY[worst]) worst = verdict;
+  return worst;
+}
+function gatePasses(verdict, enforce) {
+  if (enforce === "off") return true;
+  if (verdict === "fail") return false;
+  if (verdict === "inconclusive") return enforce !== "strict";
+  return true;
+}
+
+// src/flow/errors.ts
+var UserError = class extends Error {
+  constructor(message, hint) {
+    super(message);
+    this.hint = hint;
+    this.name = "UserError";
+  }
+  hint;
+};
 
 // src/flow/run-stage.ts
-init_result();
 import path3 from "node:path";
 
 // src/core/stages.ts
@@ -45411,9 +37390,20 @@ var STAGE_TITLES = {
   "canary-promote": "Canary"
 };
 
+// src/platform/local/files.ts
+import { mkdir as mkdir2, rename as rename2, writeFile as writeFile2 } from "node:fs/promises";
+import path2 from "node:path";
+async function writeFileAtomic(file, content) {
+  await mkdir2(path2.dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  await writeFile2(temporary, content);
+  await rename2(temporary, file);
+}
+function stateDirectory(projectRoot) {
+  return path2.join(projectRoot, ".mlops-flow");
+}
+
 // src/flow/run-stage.ts
-init_files();
-init_errors();
 function isConfigured(stage, config) {
   const flow = config.flow ?? {};
   switch (stage) {
@@ -45581,12 +37571,89 @@ ${result2.section}
 }
 
 // src/platform/actions/index.ts
-init_run_command();
 import path8 from "node:path";
 
+// src/exec/run-command.ts
+import { spawn } from "node:child_process";
+function runCommand(options) {
+  const started = performance.now();
+  const keep = options.keepLines ?? 40;
+  const tail = [];
+  return new Promise((resolve) => {
+    const [program, ...args] = options.argv;
+    const child = spawn(program, args, {
+      cwd: options.cwd,
+      env: options.env,
+      shell: false,
+      detached: true,
+      // its own process group, so a timeout can kill grandchildren too
+      stdio: [options.stdin === void 0 ? "ignore" : "pipe", "pipe", "pipe"]
+    });
+    let timedOut = false;
+    let spawnError;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(child.pid, "SIGTERM");
+      setTimeout(() => killGroup(child.pid, "SIGKILL"), 2e3).unref();
+    }, options.timeoutMs);
+    const lineReader = (stream) => {
+      let pending = "";
+      return (chunk) => {
+        pending += chunk.toString("utf8");
+        const lines = pending.split(/\r?\n/);
+        pending = lines.pop() ?? "";
+        for (const line of lines) emit(line, stream);
+      };
+    };
+    const emit = (line, stream) => {
+      tail.push(line);
+      if (tail.length > keep) tail.shift();
+      options.onLine?.(line, stream);
+    };
+    child.stdout?.on("data", lineReader("stdout"));
+    child.stderr?.on("data", lineReader("stderr"));
+    if (options.stdin !== void 0) child.stdin?.end(options.stdin);
+    child.on("error", (error2) => {
+      spawnError = `cannot run "${program}": ${error2.message}`;
+    });
+    child.on("close", (exitCode, signal) => {
+      clearTimeout(timer);
+      resolve({
+        exitCode,
+        signal,
+        timedOut,
+        durationMs: performance.now() - started,
+        tail,
+        ...spawnError ? { spawnError } : {}
+      });
+    });
+  });
+}
+function killGroup(pid, signal) {
+  if (pid === void 0) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+  }
+}
+function cleanEnvironment(parent, extra = {}) {
+  const passed = ["PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "TEMP", "TMP", "SYSTEMROOT"];
+  const env = {};
+  for (const name of passed) {
+    const value = parent[name];
+    if (value !== void 0) env[name] = value;
+  }
+  return { ...env, CI: parent.CI ?? "", ...extra };
+}
+function parseDuration(text, fallbackMs) {
+  if (!text) return fallbackMs;
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text);
+  if (!match) return fallbackMs;
+  const unit = { ms: 1, s: 1e3, m: 6e4, h: 36e5 }[match[2]];
+  return Number(match[1]) * unit;
+}
+
 // src/platform/local/artifacts.ts
-init_digest();
-init_files();
 import { copyFile as copyFile2, mkdir as mkdir3, readFile, readdir as readdir2, stat as stat3 } from "node:fs/promises";
 import path4 from "node:path";
 var LocalArtifactStore = class {
@@ -45665,8 +37732,6 @@ import { readFile as readFile2, readdir as readdir3 } from "node:fs/promises";
 import path5 from "node:path";
 
 // src/report/comment.ts
-init_goal();
-init_result();
 var COMMENT_MARKER = "<!-- mlops-flow:comment -->";
 var COMMENT_LIMIT = 65536;
 var COLUMNS = [
@@ -45678,8 +37743,8 @@ var COLUMNS = [
 var LEVEL_ORDER = { business: 0, domain: 1, model: 2 };
 function renderBadges(sections) {
   return STAGES.map((stage) => {
-    const section2 = sections.get(stage);
-    const icon = section2 ? VERDICT_ICONS[section2.verdict] : "⚪";
+    const section = sections.get(stage);
+    const icon = section ? VERDICT_ICONS[section.verdict] : "⚪";
     return `${icon} ${STAGE_TITLES[stage]}`;
   }).join(" → ");
 }
@@ -45700,7 +37765,7 @@ function renderAlignmentTable(sections) {
   const columns = used.length > 0 ? used : COLUMNS.slice(0, 1);
   const header = `| level | metric | goal | ${columns.map((c3) => c3.title).join(" | ")} | status |`;
   const divider = `|---|---|---|${columns.map(() => "---|").join("")}---|`;
-  const body = [...rows.entries()].sort(([, a], [, b3]) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b3.level]).map(([metric, row]) => {
+  const body = [...rows.entries()].sort(([, a], [, b2]) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b2.level]).map(([metric, row]) => {
     const values = columns.map((column) => {
       const cell = row.cells.get(column.source);
       if (!cell || cell.value === null) return "—";
@@ -45719,22 +37784,22 @@ function statusOf(cells) {
 }
 function renderComment(sections, options = {}) {
   const limit = options.limit ?? COMMENT_LIMIT;
-  const byStage = new Map(sections.map((section2) => [section2.stage, section2]));
+  const byStage = new Map(sections.map((section) => [section.stage, section]));
   const ordered = STAGES.filter((stage) => byStage.has(stage)).map(
     (stage) => byStage.get(stage)
   );
-  const bodies = new Map(ordered.map((section2) => [section2.stage, section2.markdown]));
+  const bodies = new Map(ordered.map((section) => [section.stage, section.markdown]));
   const truncated = `_Too long for a PR comment: the full section is in ${options.reportsLocation ?? "the job summary"}._`;
   const compose = () => {
     const table = renderAlignmentTable(byStage);
     const parts = [COMMENT_MARKER, "## mlops-flow", "", renderBadges(byStage), ""];
     if (table) parts.push("### Alignment of metrics with goals", "", table, "");
-    for (const section2 of ordered) {
+    for (const section of ordered) {
       parts.push(
-        `<!-- mlops-flow:section:${section2.stage} -->`,
-        `### ${VERDICT_ICONS[section2.verdict]} ${STAGE_TITLES[section2.stage]}`,
+        `<!-- mlops-flow:section:${section.stage} -->`,
+        `### ${VERDICT_ICONS[section.verdict]} ${STAGE_TITLES[section.stage]}`,
         "",
-        bodies.get(section2.stage) ?? "",
+        bodies.get(section.stage) ?? "",
         ""
       );
     }
@@ -45742,7 +37807,7 @@ function renderComment(sections, options = {}) {
   };
   let body = compose();
   while (body.length > limit) {
-    const longest = [...bodies.entries()].filter(([, text]) => text !== truncated).sort(([, a], [, b3]) => b3.length - a.length)[0];
+    const longest = [...bodies.entries()].filter(([, text]) => text !== truncated).sort(([, a], [, b2]) => b2.length - a.length)[0];
     if (!longest) return body.slice(0, limit - 20) + "\n\n_(truncated)_";
     bodies.set(longest[0], truncated);
     body = compose();
@@ -45751,17 +37816,16 @@ function renderComment(sections, options = {}) {
 }
 
 // src/platform/local/comment.ts
-init_files();
 var LocalComment = class {
   constructor(directory) {
     this.directory = directory;
   }
   directory;
-  async writeSection(section2) {
+  async writeSection(section) {
     const sectionsDirectory = path5.join(this.directory, "comment");
     await writeFileAtomic(
-      path5.join(sectionsDirectory, `${section2.stage}.json`),
-      JSON.stringify(section2, null, 2)
+      path5.join(sectionsDirectory, `${section.stage}.json`),
+      JSON.stringify(section, null, 2)
     );
     const sections = await this.readSections();
     const file = path5.join(this.directory, "comment.md");
@@ -45821,9 +37885,6 @@ var LocalEnvironments = class {
   }
 };
 
-// src/platform/actions/index.ts
-init_files();
-
 // src/platform/local/ledger.ts
 import { appendFile as appendFile3, mkdir as mkdir5, readFile as readFile4 } from "node:fs/promises";
 import path7 from "node:path";
@@ -45847,7 +37908,7 @@ var LocalLedger = class {
       }
     }).filter(
       (record) => record.stage === query.stage && record.commit === query.commit && (query.modelDigest === void 0 || record.modelDigest === query.modelDigest)
-    ).sort((a, b3) => a.time < b3.time ? 1 : a.time > b3.time ? -1 : 0);
+    ).sort((a, b2) => a.time < b2.time ? 1 : a.time > b2.time ? -1 : 0);
   }
 };
 
@@ -45931,8 +37992,19 @@ function createActionsPlatform(env, workspace, projectRoot) {
   };
 }
 
+// src/entry/inputs.ts
+function readCommon(reader) {
+  return { config: reader.get("config") ?? "mlops.yml" };
+}
+function readModelDigest(reader) {
+  const digest = reader.get("model-digest");
+  if (digest !== void 0 && !/^sha256:[0-9a-f]{64}$/.test(digest)) {
+    throw new UserError(`input "model-digest" must look like sha256:<64 hex digits>, not "${digest}"`);
+  }
+  return digest;
+}
+
 // src/entry/action.ts
-init_inputs();
 var actionInputs = {
   get(name) {
     const value = getInput(name);
@@ -45998,24 +38070,3814 @@ function reportActionError(error2) {
   return 3;
 }
 
-// src/entry/not-available.ts
-init_version();
-function notAvailable(stage) {
-  setFailed(`${stage} is not available in mlops-flow ${VERSION} yet`);
-  process.exitCode = 2;
+// src/stages/sanity-check/index.ts
+import { mkdtemp, readFile as readFile6, rm as rm2, stat as stat5, writeFile as writeFile3 } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path10 from "node:path";
+
+// src/alignment/derive.ts
+function goalOf(id, text) {
+  return text === void 0 ? void 0 : parseGoal(text, id);
+}
+function deriveLevels(config, measured) {
+  const values = new Map(Object.entries(measured).filter(([, v2]) => Number.isFinite(v2)));
+  const metrics = config.charter.metrics ?? {};
+  const result2 = [];
+  const judge2 = (id, level, goalText, value, estimated) => {
+    const goal = goalOf(id, goalText);
+    result2.push({
+      id,
+      level,
+      value,
+      estimated,
+      ...goal ? { goal, goalText: formatGoal(goal) } : {},
+      ...goal && value !== null ? { verdict: meetsGoal(value, goal) ? "pass" : "fail" } : {}
+    });
+  };
+  for (const metric of metrics.model ?? [])
+    judge2(metric.id, "model", metric.goal, values.get(metric.id) ?? null, false);
+  for (const level of ["domain", "business"]) {
+    for (const metric of metrics[level] ?? []) {
+      let value = values.get(metric.id) ?? null;
+      let estimated = false;
+      if (value === null && metric.estimate) {
+        value = evaluateExpression(parseExpression(metric.estimate), values);
+        estimated = true;
+      } else if (value === null && metric.from?.length === 1) {
+        value = values.get(metric.from[0]) ?? null;
+        estimated = true;
+      }
+      if (value !== null) values.set(metric.id, value);
+      judge2(metric.id, level, metric.goal, value, estimated);
+    }
+  }
+  return result2;
+}
+function alignmentCells(metrics, source) {
+  return metrics.map((metric) => ({
+    metric: metric.id,
+    level: metric.level,
+    source,
+    value: metric.value,
+    ...metric.goalText ? { goal: metric.goalText } : {},
+    ...metric.estimated ? { estimated: true } : {},
+    ...metric.verdict && source !== "base" ? { verdict: metric.verdict } : {}
+  }));
 }
 
-// src/entry/modules/index.ts
-var STAGE_MODULES = {
-  "validate-charter": async () => (await Promise.resolve().then(() => (init_validate_charter2(), validate_charter_exports))).validateCharterModule,
-  "build-model": async () => (await Promise.resolve().then(() => (init_build_model2(), build_model_exports))).buildModelModule,
-  "sanity-check": async () => (await Promise.resolve().then(() => (init_sanity_check2(), sanity_check_exports))).sanityCheckModule
+// src/metrics/binary-metrics.ts
+function confusion(labels, predictions, indices) {
+  const counts = { tp: 0, fp: 0, tn: 0, fn: 0 };
+  const n = indices ? indices.length : labels.length;
+  for (let k = 0; k < n; k++) {
+    const i = indices ? indices[k] : k;
+    const y = labels[i];
+    const p2 = predictions[i];
+    if (p2 === 1) {
+      if (y === 1) counts.tp++;
+      else counts.fp++;
+    } else if (y === 1) counts.fn++;
+    else counts.tn++;
+  }
+  return counts;
+}
+var ratio = (x2, y) => y === 0 ? 0 : x2 / y;
+var accuracy = (c3) => ratio(c3.tp + c3.tn, c3.tp + c3.tn + c3.fp + c3.fn);
+var precision = (c3) => ratio(c3.tp, c3.tp + c3.fp);
+var recall = (c3) => ratio(c3.tp, c3.tp + c3.fn);
+var f1 = (c3) => ratio(2 * c3.tp, 2 * c3.tp + c3.fp + c3.fn);
+var PROPORTION_OF = {
+  accuracy: (c3) => ({ successes: c3.tp + c3.tn, trials: c3.tp + c3.tn + c3.fp + c3.fn }),
+  precision: (c3) => ({ successes: c3.tp, trials: c3.tp + c3.fp }),
+  recall: (c3) => ({ successes: c3.tp, trials: c3.tp + c3.fn })
+};
+function rocAuc(labels, scores, indices) {
+  const n = indices ? indices.length : labels.length;
+  const order = Array.from({ length: n }, (_3, k) => indices ? indices[k] : k);
+  order.sort((a, b2) => scores[a] - scores[b2]);
+  let positives = 0;
+  let rankSum = 0;
+  for (let start = 0; start < n; ) {
+    let end = start;
+    while (end < n && scores[order[end]] === scores[order[start]]) end++;
+    const averageRank = (start + 1 + end) / 2;
+    for (let k = start; k < end; k++) {
+      if (labels[order[k]] === 1) {
+        positives++;
+        rankSum += averageRank;
+      }
+    }
+    start = end;
+  }
+  const negatives = n - positives;
+  if (positives === 0 || negatives === 0) return null;
+  return (rankSum - positives * (positives + 1) / 2) / (positives * negatives);
+}
+var EPSILON = 2220446049250313e-31;
+function logLoss(labels, scores, indices) {
+  const n = indices ? indices.length : labels.length;
+  let total = 0;
+  for (let k = 0; k < n; k++) {
+    const i = indices ? indices[k] : k;
+    const p2 = Math.min(1 - EPSILON, Math.max(EPSILON, scores[i]));
+    total -= labels[i] === 1 ? Math.log(p2) : Math.log(1 - p2);
+  }
+  return total / n;
+}
+function brierScore(labels, scores, indices) {
+  const n = indices ? indices.length : labels.length;
+  let total = 0;
+  for (let k = 0; k < n; k++) {
+    const i = indices ? indices[k] : k;
+    total += (scores[i] - labels[i]) ** 2;
+  }
+  return total / n;
+}
+function classificationMetrics(data, indices) {
+  const counts = confusion(data.labels, data.predictions, indices);
+  const metrics = {
+    accuracy: accuracy(counts),
+    precision: precision(counts),
+    recall: recall(counts),
+    f1: f1(counts)
+  };
+  if (data.scores) {
+    metrics.roc_auc = rocAuc(data.labels, data.scores, indices);
+    metrics.log_loss = logLoss(data.labels, data.scores, indices);
+    metrics.brier_score = brierScore(data.labels, data.scores, indices);
+  }
+  return metrics;
+}
+
+// src/stages/sanity-check/data-checks.ts
+var isEmpty = (value) => value === void 0 || value.trim() === "" || /^(na|nan|null|none)$/i.test(value.trim());
+function evalDataChecks(table, options) {
+  const required = [
+    options.label,
+    ...options.prediction ? [options.prediction] : [],
+    ...options.score ? [options.score] : [],
+    ...options.attributes
+  ];
+  const missing = required.filter((column) => !table.columns.includes(column));
+  const checks = [
+    {
+      id: "data/columns",
+      title: `Eval set has the columns the flow reads`,
+      verdict: missing.length === 0 ? "pass" : "fail",
+      observed: missing.length === 0 ? `${table.rows.length} rows, ${table.columns.length} columns` : `${options.file} lacks ${missing.join(", ")}`,
+      expected: required.join(", ")
+    }
+  ];
+  if (missing.length > 0 || table.rows.length === 0) {
+    if (table.rows.length === 0)
+      checks.push({ id: "data/rows", title: "Eval set has rows", verdict: "fail", observed: "0 rows" });
+    return checks;
+  }
+  const maxNull = options.maxNullRate ?? 0.05;
+  const nullRates = required.map((column) => ({
+    column,
+    rate: table.rows.filter((row) => isEmpty(row[column])).length / table.rows.length
+  }));
+  const tooEmpty = nullRates.filter(
+    ({ column, rate }) => column === options.label || column === options.prediction ? rate > 0 : rate > maxNull
+  );
+  checks.push({
+    id: "data/nulls",
+    title: "Empty values",
+    verdict: tooEmpty.length === 0 ? "pass" : "fail",
+    observed: tooEmpty.length === 0 ? "within limits" : tooEmpty.map(({ column, rate }) => `${column} ${(rate * 100).toFixed(1)}% empty`).join(", "),
+    expected: `no empty label or prediction; ≤ ${(maxNull * 100).toFixed(0)}% empty elsewhere`
+  });
+  const numeric = [...options.score ? [options.score] : []];
+  for (const column of numeric) {
+    const index = table.rows.findIndex(
+      (row) => !isEmpty(row[column]) && !Number.isFinite(Number(row[column]))
+    );
+    checks.push({
+      id: `data/type/${column}`,
+      title: `${column} is numeric`,
+      verdict: index < 0 ? "pass" : "fail",
+      observed: index < 0 ? "all numeric" : `${options.file}, row ${index + 1}, column ${column}: "${table.rows[index]?.[column]}"`
+    });
+  }
+  const counts = /* @__PURE__ */ new Map();
+  for (const row of table.rows)
+    counts.set(row[options.label] ?? "", (counts.get(row[options.label] ?? "") ?? 0) + 1);
+  const minority = Math.min(...counts.values()) / table.rows.length;
+  const minShare = options.minMinorityShare ?? 0.01;
+  const balance = [...counts.entries()].map(([label, n]) => `${label}: ${n}`).join(", ");
+  checks.push({
+    id: "data/label-balance",
+    title: "Label balance",
+    verdict: counts.size < 2 ? "fail" : minority < minShare ? "warn" : "pass",
+    observed: balance,
+    expected: counts.size < 2 ? "both classes present" : `minority class ≥ ${(minShare * 100).toFixed(0)}%`
+  });
+  return checks;
+}
+function populationStabilityIndex(reference, current, floor = 1e-4) {
+  const total = (values) => values.reduce((sum, v2) => sum + v2, 0);
+  const referenceTotal = total(reference);
+  const currentTotal = total(current);
+  let psi = 0;
+  for (let bin = 0; bin < reference.length; bin++) {
+    const r2 = Math.max(floor, (reference[bin] ?? 0) / referenceTotal);
+    const c3 = Math.max(floor, (current[bin] ?? 0) / currentTotal);
+    psi += (c3 - r2) * Math.log(c3 / r2);
+  }
+  return psi;
+}
+var PSI_WARN = 0.1;
+var PSI_FAIL = 0.25;
+function binOf(value, edges) {
+  let bin = 0;
+  while (bin < edges.length && value >= edges[bin]) bin++;
+  return bin;
+}
+function driftChecks(table, stats, file) {
+  const checks = [];
+  for (const [feature, reference] of Object.entries(stats.features)) {
+    if (!table.columns.includes(feature)) continue;
+    let expected;
+    let observed;
+    if ("edges" in reference) {
+      expected = reference.counts;
+      observed = new Array(reference.counts.length).fill(0);
+      for (const row of table.rows) {
+        const value = Number(row[feature]);
+        if (!Number.isFinite(value)) continue;
+        const bin = Math.min(binOf(value, reference.edges), observed.length - 1);
+        observed[bin] = observed[bin] + 1;
+      }
+    } else {
+      const categories = Object.keys(reference.categories);
+      expected = categories.map((category) => reference.categories[category]);
+      observed = categories.map((category) => table.rows.filter((row) => row[feature] === category).length);
+    }
+    const psi = populationStabilityIndex(expected, observed);
+    checks.push({
+      id: `data/drift/${feature}`,
+      title: `Drift of ${feature} from the training data`,
+      verdict: psi > PSI_FAIL ? "fail" : psi > PSI_WARN ? "warn" : "pass",
+      observed: `PSI ${psi.toFixed(3)} on ${file}`,
+      expected: `PSI ≤ ${PSI_WARN} (fail above ${PSI_FAIL})`
+    });
+  }
+  return checks;
+}
+
+// src/metrics/statistics.ts
+var Z_95 = 1.959963984540054;
+function wilsonInterval(successes, trials, z2 = Z_95) {
+  if (trials === 0) return [0, 1];
+  const p2 = successes / trials;
+  const z22 = z2 * z2;
+  const denominator = 1 + z22 / trials;
+  const centre = (p2 + z22 / (2 * trials)) / denominator;
+  const half = z2 * Math.sqrt(p2 * (1 - p2) / trials + z22 / (4 * trials * trials)) / denominator;
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+}
+function seededRandom(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = state + 1831565813 >>> 0;
+    let t2 = state;
+    t2 = Math.imul(t2 ^ t2 >>> 15, t2 | 1);
+    t2 ^= t2 + Math.imul(t2 ^ t2 >>> 7, t2 | 61);
+    return ((t2 ^ t2 >>> 14) >>> 0) / 4294967296;
+  };
+}
+function quantile(sorted, q2) {
+  if (sorted.length === 0) return NaN;
+  const position = (sorted.length - 1) * q2;
+  const lower = Math.floor(position);
+  const upper = Math.ceil(position);
+  const a = sorted[lower];
+  const b2 = sorted[upper];
+  return a + (b2 - a) * (position - lower);
+}
+function bootstrapInterval(n, statistic, options = {}) {
+  const replicates = options.replicates ?? 1e3;
+  const random = seededRandom(options.seed ?? 20261125);
+  const values = [];
+  const indices = new Uint32Array(n);
+  for (let r2 = 0; r2 < replicates; r2++) {
+    for (let i = 0; i < n; i++) indices[i] = Math.floor(random() * n);
+    const value = statistic(indices);
+    if (value !== null && Number.isFinite(value)) values.push(value);
+  }
+  if (values.length < replicates / 2) return null;
+  values.sort((a, b2) => a - b2);
+  return [quantile(values, 0.025), quantile(values, 0.975)];
+}
+function logChoose(n, k) {
+  let total = 0;
+  const m2 = Math.min(k, n - k);
+  for (let i = 1; i <= m2; i++) total += Math.log(n - m2 + i) - Math.log(i);
+  return total;
+}
+function binomialHalfCdf(k, n) {
+  if (k >= n) return 1;
+  let total = 0;
+  for (let i = 0; i <= k; i++) total += Math.exp(logChoose(n, i) - n * Math.LN2);
+  return Math.min(1, total);
+}
+function mcnemarExact(b2, c3) {
+  if (b2 + c3 === 0) return 1;
+  return Math.min(1, 2 * binomialHalfCdf(Math.min(b2, c3), b2 + c3));
+}
+
+// src/stages/sanity-check/model-quality.ts
+var MIN_PAIRED_ROWS = 50;
+var POSITIVE = /* @__PURE__ */ new Set(["1", "true", "True", "TRUE", "1.0"]);
+var NEGATIVE = /* @__PURE__ */ new Set(["0", "false", "False", "FALSE", "0.0"]);
+function binary(value, file, row, column) {
+  if (value !== void 0 && POSITIVE.has(value.trim())) return 1;
+  if (value !== void 0 && NEGATIVE.has(value.trim())) return 0;
+  throw new UserError(
+    `${file}, row ${row}, column ${column}: "${value ?? ""}" is not a binary label (0/1 or true/false)`
+  );
+}
+function binaryPredictions(table, file, columns) {
+  const labels = new Uint8Array(table.rows.length);
+  const predictions = new Uint8Array(table.rows.length);
+  const scores = columns.score && table.columns.includes(columns.score) ? new Float64Array(table.rows.length) : void 0;
+  table.rows.forEach((row, index) => {
+    labels[index] = binary(row[columns.label], file, index + 1, columns.label);
+    predictions[index] = binary(row[columns.prediction], file, index + 1, columns.prediction);
+    if (scores && columns.score) {
+      const value = Number(row[columns.score]);
+      if (!Number.isFinite(value))
+        throw new UserError(
+          `${file}, row ${index + 1}, column ${columns.score}: "${row[columns.score]}" is not a number`
+        );
+      scores[index] = value;
+    }
+  });
+  return { labels, predictions, ...scores ? { scores } : {} };
+}
+function measure(data, id) {
+  const value = classificationMetrics(data)[id];
+  if (value === void 0)
+    throw new UserError(
+      `metric "${id}" cannot be computed from predictions (known: accuracy, precision, recall, f1, roc_auc, log_loss, brier_score)`
+    );
+  const proportion = PROPORTION_OF[id];
+  if (proportion) {
+    const { successes, trials } = proportion(confusion(data.labels, data.predictions));
+    return { id, value, interval: wilsonInterval(successes, trials), method: "wilson" };
+  }
+  const interval2 = bootstrapInterval(
+    data.labels.length,
+    (indices) => classificationMetrics(data, indices)[id] ?? null
+  );
+  return { id, value, interval: interval2, method: "bootstrap" };
+}
+function judge(measured, goalText) {
+  const goal = parseGoal(goalText, measured.id);
+  if (measured.value === null) return { verdict: "inconclusive", reason: "undefined on this data" };
+  if (meetsGoal(measured.value, goal)) return { verdict: "pass", reason: "meets the goal" };
+  const [low, high] = measured.interval ?? [measured.value, measured.value];
+  const reachable = meetsGoal(low, goal) || meetsGoal(high, goal);
+  return reachable ? {
+    verdict: "inconclusive",
+    reason: "misses the goal, but the 95% interval reaches it: more data would decide"
+  } : { verdict: "fail", reason: "the whole 95% interval misses the goal" };
+}
+var interval = (m2) => m2.interval ? ` [${formatNumber(m2.interval[0])}, ${formatNumber(m2.interval[1])}]` : "";
+function goalChecks(config, data) {
+  const checks = [];
+  const metrics = [];
+  for (const metric of config.charter.metrics?.model ?? []) {
+    if (metric.goal === void 0 || classificationMetrics(data)[metric.id] === void 0) continue;
+    const measured = measure(data, metric.id);
+    const { verdict, reason } = judge(measured, metric.goal);
+    checks.push({
+      id: `sanity/goal/${metric.id}`,
+      title: `Goal: ${metric.id}`,
+      verdict,
+      observed: `${formatNumber(measured.value)}${interval(measured)} (${measured.method})`,
+      expected: formatGoal(parseGoal(metric.goal, metric.id)),
+      detail: reason
+    });
+    metrics.push({
+      id: metric.id,
+      level: "model",
+      source: "offline",
+      value: measured.value,
+      ...measured.interval ? { interval: measured.interval } : {},
+      verdict
+    });
+  }
+  return { checks, metrics };
+}
+function baselineCheck(data, primary) {
+  const positives = data.labels.reduce((sum, y) => sum + y, 0);
+  const majority = positives * 2 >= data.labels.length ? 1 : 0;
+  const baseline = classificationMetrics({
+    ...data,
+    predictions: new Uint8Array(data.labels.length).fill(majority),
+    ...data.scores ? { scores: new Float64Array(data.labels.length).fill(majority) } : {}
+  })[primary];
+  const model = classificationMetrics(data)[primary];
+  const lowerIsBetter2 = primary === "log_loss" || primary === "brier_score";
+  const beats = model !== null && model !== void 0 && baseline !== null && baseline !== void 0 && (lowerIsBetter2 ? model < baseline : model > baseline);
+  return {
+    id: "sanity/baseline",
+    title: `Beats the majority-class baseline on ${primary}`,
+    verdict: beats ? "pass" : "fail",
+    observed: `model ${formatNumber(model ?? null)}, always-${majority} baseline ${formatNumber(baseline ?? null)}`,
+    expected: `model ${lowerIsBetter2 ? "<" : ">"} baseline`
+  };
+}
+function regressionChecks(current, base, maxRegression) {
+  const n = current.labels.length;
+  const checks = [];
+  for (const [id, allowed] of Object.entries(maxRegression)) {
+    const title = `No regression on ${id} (allowed drop ${formatNumber(allowed)})`;
+    if (n < MIN_PAIRED_ROWS) {
+      checks.push({
+        id: `sanity/regression/${id}`,
+        title,
+        verdict: "inconclusive",
+        observed: `only ${n} paired rows`,
+        expected: `≥ ${MIN_PAIRED_ROWS} rows`
+      });
+      continue;
+    }
+    const now = classificationMetrics(current)[id];
+    const before = classificationMetrics(base)[id];
+    if (now === void 0 || before === void 0)
+      throw new UserError(`max_regression names "${id}", which cannot be computed from predictions`);
+    const lowerIsBetter2 = id === "log_loss" || id === "brier_score";
+    const gain = (a, b2) => a == null || b2 == null ? null : lowerIsBetter2 ? b2 - a : a - b2;
+    const observed = gain(now, before);
+    if (id === "accuracy") {
+      let b2 = 0;
+      let c3 = 0;
+      for (let i = 0; i < n; i++) {
+        const rightNow = current.predictions[i] === current.labels[i];
+        const rightBefore = base.predictions[i] === base.labels[i];
+        if (rightNow && !rightBefore) b2++;
+        if (!rightNow && rightBefore) c3++;
+      }
+      const p2 = mcnemarExact(b2, c3);
+      const regressed = observed !== null && observed < -allowed;
+      checks.push({
+        id: `sanity/regression/${id}`,
+        title,
+        verdict: !regressed ? "pass" : p2 < 0.05 ? "fail" : "inconclusive",
+        observed: `${formatNumber(before)} → ${formatNumber(now)} (McNemar exact p = ${p2.toPrecision(3)}, ${b2} rows fixed, ${c3} broken)`,
+        expected: `a drop of at most ${formatNumber(allowed)}`
+      });
+      continue;
+    }
+    const difference = bootstrapInterval(
+      n,
+      (indices) => gain(classificationMetrics(current, indices)[id], classificationMetrics(base, indices)[id])
+    );
+    let verdict = "pass";
+    if (observed === null || difference === null) verdict = "inconclusive";
+    else if (difference[1] < -allowed) verdict = "fail";
+    else if (observed < -allowed || difference[0] < -allowed)
+      verdict = observed < -allowed ? "inconclusive" : "pass";
+    checks.push({
+      id: `sanity/regression/${id}`,
+      title,
+      verdict,
+      observed: `${formatNumber(before ?? null)} → ${formatNumber(now ?? null)}; change ${formatNumber(observed)}${difference ? ` [${formatNumber(difference[0])}, ${formatNumber(difference[1])}] (paired bootstrap)` : ""}`,
+      expected: `a drop of at most ${formatNumber(allowed)}`
+    });
+  }
+  return checks;
+}
+
+// src/exec/words.ts
+function splitWords(command) {
+  const words = [];
+  let current = "";
+  let inWord = false;
+  let quote2;
+  for (let index = 0; index < command.length; index++) {
+    const char = command[index];
+    if (quote2 === "'") {
+      if (char === "'") quote2 = void 0;
+      else current += char;
+    } else if (quote2 === '"') {
+      if (char === '"') quote2 = void 0;
+      else if (char === "\\" && /["\\$`]/.test(command[index + 1] ?? "")) current += command[++index];
+      else current += char;
+    } else if (char === "'" || char === '"') {
+      quote2 = char;
+      inWord = true;
+    } else if (char === "\\") {
+      if (index + 1 < command.length) current += command[++index];
+      inWord = true;
+    } else if (/\s/.test(char)) {
+      if (inWord) words.push(current);
+      current = "";
+      inWord = false;
+    } else {
+      if (/[|&;<>`]/.test(char) || char === "$" && command[index + 1] === "(") {
+        throw new UserError(
+          `the command "${command}" uses the shell operator "${char}": commands run without a shell; put a pipeline or redirection in a script and run that`
+        );
+      }
+      current += char;
+      inWord = true;
+    }
+  }
+  if (quote2)
+    throw new UserError(
+      `the command "${command}" has an unclosed ${quote2 === "'" ? "single" : "double"} quote`
+    );
+  if (inWord) words.push(current);
+  return words;
+}
+var PLACEHOLDER = /\{([a-z_]+)\}/g;
+function commandArgv(command, values) {
+  const words = Array.isArray(command) ? [...command] : splitWords(command);
+  if (words.length === 0) throw new UserError("the command is empty");
+  return words.map(
+    (word) => word.replace(PLACEHOLDER, (match, name) => {
+      const value = values[name];
+      if (value === void 0) {
+        throw new UserError(
+          `the command uses the placeholder ${match}, which is not known here (known: ${Object.keys(values).map((k) => `{${k}}`).join(", ") || "none"})`
+        );
+      }
+      return value;
+    })
+  );
+}
+
+// ../../work/main/node_modules/@simple-git/args-pathspec/dist/index.mjs
+var t = /* @__PURE__ */ new WeakMap();
+function c(...n) {
+  const e = new String(n);
+  return t.set(e, n), e;
+}
+function r(n) {
+  return n instanceof String && t.has(n);
+}
+
+// ../../work/main/node_modules/simple-git/dist/index.mjs
+var import_file_exists = __toESM(require_dist3(), 1);
+var import_debug = __toESM(require_src(), 1);
+var import_promise_deferred = __toESM(require_dist4(), 1);
+import { spawn as ve } from "node:child_process";
+import { normalize as Se } from "node:path";
+
+// ../../work/main/node_modules/@simple-git/argv-parser/dist/index.mjs
+var C = {
+  short: /* @__PURE__ */ new Map([
+    ["c", true]
+    //  -c <k=v>    set config key for this invocation
+  ])
+};
+var I = {
+  short: new Map([
+    ["C", true],
+    //  -C <path>   change working directory
+    ["P", false],
+    // -P          no pager (alias for --no-pager)
+    ["h", false],
+    // -h          help
+    ["p", false],
+    // -p          paginate
+    ["v", false],
+    // -v          version
+    ...C.short.entries()
+  ]),
+  long: /* @__PURE__ */ new Set([
+    "attr-source",
+    "config-env",
+    "exec-path",
+    "git-dir",
+    "list-cmds",
+    "namespace",
+    "super-prefix",
+    "work-tree"
+  ])
+};
+function f(e, n, t2 = String(e)) {
+  const o2 = typeof e == "string" ? new RegExp(`\\s*${e.toLowerCase()}`) : e;
+  return function(s) {
+    if (o2.test(s))
+      return {
+        category: n,
+        message: `Configuring ${t2} is not permitted without enabling ${n}`
+      };
+  };
+}
+function l(e, n) {
+  const t2 = new RegExp(`\\s*${e.toLowerCase().replace(/\./g, "(..+)?.")}`);
+  return f(t2, n, e);
+}
+var K = [
+  f("alias", "allowUnsafeAlias"),
+  f("core.askPass", "allowUnsafeAskPass"),
+  f("core.editor", "allowUnsafeEditor"),
+  f("core.fsmonitor", "allowUnsafeFsMonitor"),
+  f("core.gitProxy", "allowUnsafeGitProxy"),
+  f("core.hooksPath", "allowUnsafeHooksPath"),
+  f("core.pager", "allowUnsafePager"),
+  f("core.sshCommand", "allowUnsafeSshCommand"),
+  l("credential.helper", "allowUnsafeCredentialHelper"),
+  l("diff.command", "allowUnsafeDiffExternal"),
+  f("diff.external", "allowUnsafeDiffExternal"),
+  l("difftool.cmd", "allowUnsafeDiffExternal"),
+  l("diff.textconv", "allowUnsafeDiffTextConv"),
+  l("filter.clean", "allowUnsafeFilter"),
+  l("filter.process", "allowUnsafeFilter"),
+  l("filter.smudge", "allowUnsafeFilter"),
+  l("gpg.program", "allowUnsafeGpgProgram"),
+  f("include.path", "allowUnsafeInclude"),
+  l("includeIf", "allowUnsafeInclude"),
+  f("init.templateDir", "allowUnsafeTemplateDir"),
+  l("pager.", "allowUnsafePager"),
+  l("merge.driver", "allowUnsafeMergeDriver"),
+  l("mergetool.path", "allowUnsafeMergeDriver"),
+  l("mergetool.cmd", "allowUnsafeMergeDriver"),
+  l("protocol.allow", "allowUnsafeProtocolOverride"),
+  l("remote.receivepack", "allowUnsafePack"),
+  l("remote.uploadpack", "allowUnsafePack"),
+  f("uploadpack.packObjectsHook", "allowUnsafePack"),
+  f("sequence.editor", "allowUnsafeEditor"),
+  l("submodule.update", "allowUnsafeSubmodule"),
+  l("tar.command", "allowUnsafeCommandBinaries"),
+  l("trailer.cmd", "allowUnsafeCommandBinaries"),
+  l("trailer.command", "allowUnsafeCommandBinaries"),
+  l("url.insteadOf", "allowUnsafeUrlRewrite")
+];
+function c2(e, n, t2, { name: o2 = String(n), globalOnly: a = false, withValue: s = false } = {}) {
+  const r2 = typeof n == "string" ? new RegExp(`\\s*${n.toLowerCase()}`) : n, i = `Use of ${e ? `${e} with option ` : ""}${o2} is not permitted without enabling ${t2}`;
+  return function(m2, u2) {
+    if (!(e && m2 !== e) && !(a && !u2.isGlobal) && !(s && u2.value === void 0) && r2.test(u2.name))
+      return {
+        category: t2,
+        message: i
+      };
+  };
+}
+var h = { globalOnly: true, withValue: true };
+var X = [
+  c2(null, /--(upload|receive)-pack/, "allowUnsafePack", {
+    name: "--upload-pack or --receive-pack"
+  }),
+  c2("clone", /^-\w*u/, "allowUnsafePack"),
+  c2("clone", "--u", "allowUnsafePack"),
+  c2("push", /^--exec$/, "allowUnsafePack", { name: "--exec" }),
+  // `git` accepts unambiguous abbreviations of long options, so `--ex` and `--exe` are `--exec`
+  c2("rebase", /^(-x|--ex(ec?)?)$/, "allowUnsafeExec", { name: "-x or --exec" }),
+  c2(null, "--template", "allowUnsafeTemplateDir"),
+  c2(null, "--exec-path", "allowUnsafeExec", h),
+  // `git` reads the configuration of whichever repository these name, so the
+  // directory alone is enough to deliver config the argv guards never see
+  c2(null, "--git-dir", "allowUnsafeConfigPaths", h),
+  c2(null, "--work-tree", "allowUnsafeConfigPaths", h),
+  c2(null, /^-C$/, "allowUnsafeConfigPaths", { ...h, name: "-C" })
+];
+
+// ../../work/main/node_modules/simple-git/dist/index.mjs
+var O = class extends Error {
+  constructor(e, n) {
+    super(n), this.task = e, Object.setPrototypeOf(this, new.target.prototype);
+  }
+};
+var at = class extends O {
+  constructor(e, n) {
+    super(void 0, n || String(e)), this.git = e;
+  }
+};
+var xe = class extends O {
+  constructor(e) {
+    super(void 0, e);
+  }
+};
+var I2 = "\0";
+var W = () => {
+};
+function Ne(t2) {
+  return typeof t2 != "function" ? W : t2;
+}
+function $e(t2) {
+  return typeof t2 == "function" && t2 !== W;
+}
+function Pe(t2, e) {
+  const n = t2.indexOf(e);
+  return n <= 0 ? [t2, ""] : [t2.substr(0, n), t2.substr(n + 1)];
+}
+function Me(t2, e = 0) {
+  return Dt(t2) && t2.length > e ? t2[e] : void 0;
+}
+function N(t2, e = 0) {
+  if (Dt(t2) && t2.length > e)
+    return t2[t2.length - 1 - e];
+}
+function Dt(t2) {
+  return Bt(t2);
+}
+function H(t2 = "", e = true, n = `
+`) {
+  return t2.split(n).reduce((r2, s) => {
+    const o2 = e ? s.trim() : s;
+    return o2 && r2.push(o2), r2;
+  }, []);
+}
+function ut(t2, e) {
+  return H(t2, true).map((n) => e(n));
+}
+function Lt(t2) {
+  return (0, import_file_exists.exists)(t2, import_file_exists.FOLDER);
+}
+function S(t2, e) {
+  return Array.isArray(t2) ? t2.includes(e) || t2.push(e) : t2.add(e), e;
+}
+function ct(t2, e) {
+  if (Array.isArray(t2)) {
+    const n = t2.indexOf(e);
+    n >= 0 && t2.splice(n, 1);
+  } else
+    t2.delete(e);
+  return e;
+}
+var ft = Object.prototype.toString.call.bind(Object.prototype.toString);
+function v(t2) {
+  return Array.isArray(t2) ? t2 : [t2];
+}
+function jt(t2) {
+  return t2.replace(/[\s-]+(.)/g, (e, n) => n.toUpperCase());
+}
+function L(t2) {
+  return v(t2).map((e) => e instanceof String ? e : String(e));
+}
+function p(t2, e = 0) {
+  if (t2 == null)
+    return e;
+  const n = parseInt(t2, 10);
+  return Number.isNaN(n) ? e : n;
+}
+function U(t2, e) {
+  const n = [];
+  for (let r2 = 0, s = t2.length; r2 < s; r2++)
+    n.push(e, t2[r2]);
+  return n;
+}
+function F(t2) {
+  return (Array.isArray(t2) ? Buffer.concat(t2) : t2).toString("utf-8");
+}
+function bt(t2) {
+  if (t2 !== false)
+    return t2;
+}
+function d(t2, e, n) {
+  return e(t2) ? t2 : arguments.length > 2 ? n : void 0;
+}
+var K2 = (t2) => Array.isArray(t2);
+function st(t2, e) {
+  const n = r(t2) ? "string" : typeof t2;
+  return /number|string|boolean/.test(n) && (!e || !e.includes(n));
+}
+var m = (t2) => typeof t2 == "string" || r(t2);
+var Be = (t2) => m(t2) || Buffer.isBuffer(t2);
+var G = (t2) => m(t2) || Array.isArray(t2) && t2.every(m);
+function lt(t2) {
+  return !!t2 && ft(t2) === "[object Object]";
+}
+function Ie(t2) {
+  return typeof t2 == "function";
+}
+var Bt = (t2) => t2 == null || "number|boolean|function".includes(typeof t2) ? false : typeof t2.length == "number";
+var V = /* @__PURE__ */ ((t2) => (t2[t2.SUCCESS = 0] = "SUCCESS", t2[t2.ERROR = 1] = "ERROR", t2[t2.NOT_FOUND = -2] = "NOT_FOUND", t2[t2.UNCLEAN = 128] = "UNCLEAN", t2))(V || {});
+var z = class _z {
+  constructor(e, n) {
+    this.stdOut = e, this.stdErr = n;
+  }
+  asStrings() {
+    return new _z(this.stdOut.toString("utf8"), this.stdErr.toString("utf8"));
+  }
+};
+function Ue() {
+  throw new Error("LineParser:useMatches not implemented");
+}
+var l2 = class {
+  constructor(e, n) {
+    this.matches = [], this.useMatches = Ue, this.parse = (r2, s) => (this.resetMatches(), this._regExp.every((o2, i) => this.addMatch(o2, i, r2(i))) ? this.useMatches(s, this.prepareMatches()) !== false : false), this._regExp = Array.isArray(e) ? e : [e], n && (this.useMatches = n);
+  }
+  resetMatches() {
+    this.matches.length = 0;
+  }
+  prepareMatches() {
+    return this.matches;
+  }
+  addMatch(e, n, r2) {
+    const s = r2 && e.exec(r2);
+    return s && this.pushMatch(n, s), !!s;
+  }
+  pushMatch(e, n) {
+    this.matches.push(...n.slice(1));
+  }
+};
+var x = class extends l2 {
+  addMatch(e, n, r2) {
+    return /^remote:\s/.test(String(r2)) && super.addMatch(e, n, r2);
+  }
+  pushMatch(e, n) {
+    (e > 0 || n.length > 1) && super.pushMatch(e, n);
+  }
+};
+function It(t2, e = []) {
+  return lt(t2) ? Object.keys(t2).reduce((n, r2) => {
+    const s = t2[r2];
+    if (r(s))
+      n.push(s);
+    else if (st(s, ["boolean"]))
+      n.push(r2 + "=" + s);
+    else if (Array.isArray(s))
+      for (const o2 of s)
+        st(o2, ["string", "number"]) || n.push(r2 + "=" + o2);
+    else
+      n.push(r2);
+    return n;
+  }, e) : e;
+}
+function h2(t2, e = 0, n = false) {
+  const r2 = [];
+  for (let s = 0, o2 = e < 0 ? t2.length : e; s < o2; s++)
+    "string|number".includes(typeof t2[s]) && r2.push(String(t2[s]));
+  return It(ht(t2), r2), n || r2.push(...ze(t2)), r2;
+}
+function ze(t2) {
+  const e = typeof N(t2) == "function";
+  return L(d(N(t2, e ? 1 : 0), K2, []));
+}
+function ht(t2) {
+  const e = Ie(N(t2));
+  return d(N(t2, e ? 1 : 0), lt);
+}
+function u(t2, e = true) {
+  const n = Ne(N(t2));
+  return e || $e(n) ? n : void 0;
+}
+function Tt(t2, e) {
+  return t2(e.stdOut, e.stdErr);
+}
+function E(t2, e, n, r2 = true) {
+  return v(n).forEach((s) => {
+    for (let o2 = H(s, r2), i = 0, a = o2.length; i < a; i++) {
+      const c3 = (y = 0) => {
+        if (!(i + y >= a))
+          return o2[i + y];
+      };
+      e.some(({ parse: y }) => y(c3, t2));
+    }
+  }), t2;
+}
+var mt = ({ exitCode: t2 }, e, n, r2) => {
+  if (t2 === V.UNCLEAN && Ve(e))
+    return n(Buffer.from("false"));
+  r2(e);
+};
+var Ut = (t2) => t2.trim() === "true";
+function We(t2) {
+  switch (t2) {
+    case "bare":
+      return Ke();
+    case "root":
+      return He();
+  }
+  return {
+    commands: ["rev-parse", "--is-inside-work-tree"],
+    format: "utf-8",
+    onError: mt,
+    parser: Ut
+  };
+}
+function He() {
+  return {
+    commands: ["rev-parse", "--git-dir"],
+    format: "utf-8",
+    onError: mt,
+    parser(e) {
+      return /^\.(git)?$/.test(e.trim());
+    }
+  };
+}
+function Ke() {
+  return {
+    commands: ["rev-parse", "--is-bare-repository"],
+    format: "utf-8",
+    onError: mt,
+    parser: Ut
+  };
+}
+function Ve(t2) {
+  return /(Not a git repository|Kein Git-Repository)/i.test(String(t2));
+}
+var Xe = class {
+  constructor(e) {
+    this.paths = [], this.files = [], this.folders = [], this.dryRun = e;
+  }
+};
+var Ye = /^[a-z]+\s*/i;
+var Qe = /^[a-z]+\s+[a-z]+\s*/i;
+var Je = /\/$/;
+function Ze(t2, e) {
+  const n = new Xe(t2), r2 = t2 ? Qe : Ye;
+  return H(e).forEach((s) => {
+    const o2 = s.replace(r2, "");
+    n.paths.push(o2), (Je.test(o2) ? n.folders : n.files).push(o2);
+  }), n;
+}
+var Ft = [];
+function tn(t2) {
+  return {
+    commands: Ft,
+    format: "empty",
+    parser: t2
+  };
+}
+function b(t2) {
+  return {
+    commands: Ft,
+    format: "empty",
+    parser() {
+      throw typeof t2 == "string" ? new xe(t2) : t2;
+    }
+  };
+}
+function g(t2, e = false) {
+  return {
+    commands: t2,
+    format: "utf-8",
+    parser(n) {
+      return e ? String(n).trim() : n;
+    }
+  };
+}
+function Gt(t2) {
+  return {
+    commands: t2,
+    format: "buffer",
+    parser(e) {
+      return e;
+    }
+  };
+}
+function en(t2) {
+  return t2.format === "buffer";
+}
+function kt(t2) {
+  return t2.format === "empty" || !t2.commands.length;
+}
+var nn = "Git clean interactive mode is not supported";
+var rn = 'Git clean mode parameter ("n" or "f") is required';
+var sn = "Git clean unknown option found in: ";
+var zt = /* @__PURE__ */ ((t2) => (t2.DRY_RUN = "n", t2.FORCE = "f", t2.IGNORED_INCLUDED = "x", t2.IGNORED_ONLY = "X", t2.EXCLUDING = "e", t2.QUIET = "q", t2.RECURSIVE = "d", t2))(zt || {});
+var qt = /* @__PURE__ */ new Set([
+  "i",
+  ...L(Object.values(zt))
+]);
+function on(t2, e) {
+  const { cleanMode: n, options: r2, valid: s } = cn(t2);
+  return n ? s.options ? (r2.push(...e), r2.some(hn) ? b(nn) : an(n, r2)) : b(sn + JSON.stringify(t2)) : b(rn);
+}
+function an(t2, e) {
+  return {
+    commands: ["clean", `-${t2}`, ...e],
+    format: "utf-8",
+    parser(r2) {
+      return Ze(t2 === "n", r2);
+    }
+  };
+}
+function un(t2) {
+  return Array.isArray(t2) && t2.every((e) => qt.has(e));
+}
+function cn(t2) {
+  let e, n = [], r2 = { cleanMode: false, options: true };
+  return t2.replace(/[^a-z]i/g, "").split("").forEach((s) => {
+    fn(s) ? (e = s, r2.cleanMode = true) : r2.options = r2.options && ln(n[n.length] = `-${s}`);
+  }), {
+    cleanMode: e,
+    options: n,
+    valid: r2
+  };
+}
+function fn(t2) {
+  return t2 === "f" || t2 === "n";
+}
+function ln(t2) {
+  return /^-[a-z]$/i.test(t2) && qt.has(t2.charAt(1));
+}
+function hn(t2) {
+  return /^-[^\-]/.test(t2) ? t2.indexOf("i") > 0 : t2 === "--interactive";
+}
+var mn = class {
+  constructor() {
+    this.files = [], this.values = /* @__PURE__ */ Object.create(null);
+  }
+  get all() {
+    return this._all || (this._all = this.files.reduce((e, n) => Object.assign(e, this.values[n]), {})), this._all;
+  }
+  addFile(e) {
+    if (!(e in this.values)) {
+      const n = N(this.files);
+      this.values[e] = n ? Object.create(this.values[n]) : {}, this.files.push(e);
+    }
+    return this.values[e];
+  }
+  addValue(e, n, r2) {
+    const s = this.addFile(e);
+    Object.hasOwn(s, n) ? Array.isArray(s[n]) ? s[n].push(r2) : s[n] = [s[n], r2] : s[n] = r2, this._all = void 0;
+  }
+};
+function pn(t2) {
+  const e = new mn();
+  for (const n of Wt(t2))
+    e.addValue(n.file, String(n.key), n.value);
+  return e;
+}
+function dn(t2, e) {
+  let n = null;
+  const r2 = [], s = /* @__PURE__ */ new Map();
+  for (const o2 of Wt(t2, e))
+    o2.key === e && (r2.push(n = o2.value), s.has(o2.file) || s.set(o2.file, []), s.get(o2.file).push(n));
+  return {
+    key: e,
+    paths: Array.from(s.keys()),
+    scopes: s,
+    value: n,
+    values: r2
+  };
+}
+function gn(t2) {
+  return t2.replace(/^(file):/, "");
+}
+function* Wt(t2, e = null) {
+  const n = t2.split("\0");
+  for (let r2 = 0, s = n.length - 1; r2 < s; ) {
+    const o2 = gn(n[r2++]);
+    let i = n[r2++], a = e;
+    if (i.includes(`
+`)) {
+      const c3 = Pe(i, `
+`);
+      a = c3[0], i = c3[1];
+    }
+    yield { file: o2, key: a, value: i };
+  }
+}
+var Ht = /* @__PURE__ */ ((t2) => (t2.system = "system", t2.global = "global", t2.local = "local", t2.worktree = "worktree", t2))(Ht || {});
+function Y(t2, e) {
+  return typeof t2 == "string" && Object.hasOwn(Ht, t2) ? t2 : e;
+}
+function yn(t2, e, n, r2) {
+  const s = ["config", `--${r2}`];
+  return n && s.push("--add"), s.push(t2, e), {
+    commands: s,
+    format: "utf-8",
+    parser(o2) {
+      return o2;
+    }
+  };
+}
+function wn(t2, e) {
+  const n = ["config", "--null", "--show-origin", "--get-all", t2];
+  return e && n.splice(1, 0, `--${e}`), {
+    commands: n,
+    format: "utf-8",
+    parser(r2) {
+      return dn(r2, t2);
+    }
+  };
+}
+function bn(t2) {
+  const e = ["config", "--list", "--show-origin", "--null"];
+  return t2 && e.push(`--${t2}`), {
+    commands: e,
+    format: "utf-8",
+    parser(n) {
+      return pn(n);
+    }
+  };
+}
+function Tn() {
+  return {
+    addConfig(t2, e, ...n) {
+      return this._runTask(
+        yn(
+          t2,
+          e,
+          n[0] === true,
+          Y(
+            n[1],
+            "local"
+            /* local */
+          )
+        ),
+        u(arguments)
+      );
+    },
+    getConfig(t2, e) {
+      return this._runTask(
+        wn(t2, Y(e, void 0)),
+        u(arguments)
+      );
+    },
+    listConfig(...t2) {
+      return this._runTask(
+        bn(Y(t2[0], void 0)),
+        u(arguments)
+      );
+    }
+  };
+}
+var Kt = /* @__PURE__ */ ((t2) => (t2.ADDED = "A", t2.COPIED = "C", t2.DELETED = "D", t2.MODIFIED = "M", t2.RENAMED = "R", t2.CHANGED = "T", t2.UNMERGED = "U", t2.UNKNOWN = "X", t2.BROKEN = "B", t2))(Kt || {});
+var kn = new Set(Object.values(Kt));
+function _n(t2) {
+  return kn.has(t2);
+}
+var _t;
+var vn = ["-h"];
+var j = /* @__PURE__ */ Symbol("grepQuery");
+var En = class {
+  constructor() {
+    this[_t] = [];
+  }
+  *[(_t = j, Symbol.iterator)]() {
+    for (const e of this[j])
+      yield e;
+  }
+  and(...e) {
+    return e.length && this[j].push("--and", "(", ...U(e, "-e"), ")"), this;
+  }
+  param(...e) {
+    return this[j].push(...U(e, "-e")), this;
+  }
+};
+function Sn(...t2) {
+  return new En().param(...t2);
+}
+function Rn(t2) {
+  const e = /* @__PURE__ */ new Set(), n = {};
+  return ut(t2, (r2) => {
+    const [s, o2, i] = r2.split(I2);
+    e.add(s), (n[s] = n[s] || []).push({
+      line: p(o2),
+      path: s,
+      preview: i
+    });
+  }), {
+    paths: e,
+    results: n
+  };
+}
+function On() {
+  return {
+    grep(t2) {
+      const e = u(arguments), n = h2(arguments);
+      for (const s of vn)
+        if (n.includes(s))
+          return this._runTask(
+            b(`git.grep: use of "${s}" is not supported.`),
+            e
+          );
+      typeof t2 == "string" && (t2 = Sn().param(t2));
+      const r2 = ["grep", "--null", "-n", "--full-name", ...n, ...t2];
+      return this._runTask(
+        {
+          commands: r2,
+          format: "utf-8",
+          parser(s) {
+            return Rn(s);
+          }
+        },
+        e
+      );
+    }
+  };
+}
+var Vt = /* @__PURE__ */ ((t2) => (t2.MIXED = "mixed", t2.SOFT = "soft", t2.HARD = "hard", t2.MERGE = "merge", t2.KEEP = "keep", t2))(Vt || {});
+var Cn = L(Object.values(Vt));
+function An(t2, e) {
+  const n = ["reset"];
+  return Xt(t2) && n.push(`--${t2}`), n.push(...e), g(n);
+}
+function xn(t2) {
+  if (Xt(t2))
+    return t2;
+  switch (typeof t2) {
+    case "string":
+    case "undefined":
+      return "soft";
+  }
+}
+function Xt(t2) {
+  return typeof t2 == "string" && Cn.includes(t2);
+}
+import_debug.default.formatters.L = (t2) => String(Bt(t2) ? t2.length : "-");
+import_debug.default.formatters.B = (t2) => Buffer.isBuffer(t2) ? t2.toString("utf8") : ft(t2);
+function Nn() {
+  return (0, import_debug.default)("simple-git");
+}
+function vt(t2, e, n) {
+  return !e || !String(e).replace(/\s*/, "") ? n ? (r2, ...s) => {
+    t2(r2, ...s), n(r2, ...s);
+  } : t2 : (r2, ...s) => {
+    t2(`%s ${r2}`, e, ...s), n && n(r2, ...s);
+  };
+}
+function $n(t2, e, { namespace: n }) {
+  if (typeof t2 == "string")
+    return t2;
+  const r2 = e && e.namespace || "";
+  return r2.startsWith(n) ? r2.substr(n.length + 1) : r2 || n;
+}
+function $(t2, e, n, r2 = Nn()) {
+  const s = t2 && `[${t2}]` || "", o2 = [], i = typeof e == "string" ? r2.extend(e) : e, a = $n(d(e, m), i, r2);
+  return y(n);
+  function c3(w, T) {
+    return S(
+      o2,
+      $(t2, a.replace(/^[^:]+/, w), T, r2)
+    );
+  }
+  function y(w) {
+    const T = w && `[${w}]` || "", k = i && vt(i, T) || W, C2 = vt(r2, `${s} ${T}`, k);
+    return Object.assign(i ? k : C2, {
+      label: t2,
+      sibling: c3,
+      info: C2,
+      step: y
+    });
+  }
+}
+var M = class M2 {
+  constructor(e = "GitExecutor") {
+    this.logLabel = e, this._queue = /* @__PURE__ */ new Map();
+  }
+  withProgress(e) {
+    return this._queue.get(e);
+  }
+  createProgress(e) {
+    const n = M2.getName(e.commands[0]), r2 = $(this.logLabel, n);
+    return {
+      task: e,
+      logger: r2,
+      name: n
+    };
+  }
+  push(e) {
+    const n = this.createProgress(e);
+    return n.logger("Adding task to the queue, commands = %o", e.commands), this._queue.set(e, n), n;
+  }
+  fatal(e) {
+    for (const [n, { logger: r2 }] of Array.from(this._queue.entries()))
+      n === e.task ? (r2.info("Failed %o", e), r2(
+        "Fatal exception, any as-yet un-started tasks run through this executor will not be attempted"
+      )) : r2.info(
+        "A fatal exception occurred in a previous task, the queue has been purged: %o",
+        e.message
+      ), this.complete(n);
+    if (this._queue.size !== 0)
+      throw new Error(`Queue size should be zero after fatal: ${this._queue.size}`);
+  }
+  complete(e) {
+    this.withProgress(e) && this._queue.delete(e);
+  }
+  attempt(e) {
+    const n = this.withProgress(e);
+    if (!n)
+      throw new O(void 0, "TasksPendingQueue: attempt called for an unknown task");
+    return n.logger("Starting task"), n;
+  }
+  static getName(e = "empty") {
+    return `task:${e}:${++M2.counter}`;
+  }
+};
+M.counter = 0;
+var ot = M;
+var Pn = class {
+  constructor(e, n, r2) {
+    this._executor = e, this._scheduler = n, this._plugins = r2, this._chain = Promise.resolve(), this._queue = new ot();
+  }
+  get cwd() {
+    return this._cwd || this._executor.cwd;
+  }
+  set cwd(e) {
+    this._cwd = e;
+  }
+  get env() {
+    return this._executor.env;
+  }
+  get outputHandler() {
+    return this._executor.outputHandler;
+  }
+  chain() {
+    return this;
+  }
+  push(e) {
+    return this._queue.push(e), this._chain = this._chain.then(() => this.attemptTask(e));
+  }
+  async attemptTask(e) {
+    const n = await this._scheduler.next(), r2 = () => this._queue.complete(e);
+    try {
+      const { logger: s } = this._queue.attempt(e);
+      return await (kt(e) ? this.attemptEmptyTask(e, s) : this.attemptRemoteTask(e, s));
+    } catch (s) {
+      throw this.onFatalException(e, s);
+    } finally {
+      r2(), n();
+    }
+  }
+  onFatalException(e, n) {
+    const r2 = n instanceof O ? Object.assign(n, { task: e }) : new O(e, n && String(n));
+    return this._chain = Promise.resolve(), this._queue.fatal(r2), r2;
+  }
+  async attemptRemoteTask(e, n) {
+    const r2 = this._plugins.exec("spawn.binary", "", this.taskContext(e, e.commands)), s = this._plugins.exec(
+      "spawn.args",
+      [...e.commands],
+      this.taskContext(e, e.commands)
+    ), o2 = await this.gitResponse(
+      e,
+      r2,
+      s,
+      this.outputHandler,
+      n.step("SPAWN")
+    ), i = await this.handleTaskData(e, s, o2, n.step("HANDLE"));
+    return n("passing response to task's parser as a %s", e.format), en(e) ? Tt(e.parser, i) : Tt(e.parser, i.asStrings());
+  }
+  async attemptEmptyTask(e, n) {
+    return n("empty task bypassing child process to call to task's parser"), e.parser(this);
+  }
+  handleTaskData(e, n, r2, s) {
+    const { exitCode: o2, rejection: i, stdOut: a, stdErr: c3 } = r2;
+    return new Promise((y, w) => {
+      s("Preparing to handle process response exitCode=%d stdOut=", o2);
+      const { error: T } = this._plugins.exec(
+        "task.error",
+        { error: i },
+        {
+          ...this.taskContext(e, n),
+          ...r2
+        }
+      );
+      if (T && e.onError)
+        return s.info("exitCode=%s handling with custom error handler"), e.onError(
+          r2,
+          T,
+          (k) => {
+            s.info("custom error handler treated as success"), s("custom error returned a %s", ft(k)), y(
+              new z(
+                Array.isArray(k) ? Buffer.concat(k) : k,
+                Buffer.concat(c3)
+              )
+            );
+          },
+          w
+        );
+      if (T)
+        return s.info(
+          "handling as error: exitCode=%s stdErr=%s rejection=%o",
+          o2,
+          c3.length,
+          i
+        ), w(T);
+      s.info("retrieving task output complete"), y(new z(Buffer.concat(a), Buffer.concat(c3)));
+    });
+  }
+  async gitResponse(e, n, r2, s, o2) {
+    const i = o2.sibling("output"), a = this._plugins.exec(
+      "spawn.options",
+      {
+        cwd: this.cwd,
+        env: this.env,
+        windowsHide: true
+      },
+      this.taskContext(e, e.commands)
+    );
+    return new Promise((c3) => {
+      const y = [], w = [];
+      o2.info("%s %o", n, r2), o2("%O", a);
+      let T = this._beforeSpawn(e, r2);
+      if (T)
+        return c3({
+          stdOut: y,
+          stdErr: w,
+          exitCode: 9901,
+          rejection: T
+        });
+      this._plugins.exec("spawn.before", void 0, {
+        ...this.taskContext(e, r2),
+        kill(C2) {
+          T = C2 || T;
+        }
+      });
+      const k = ve(n, r2, a);
+      k.stdout.on(
+        "data",
+        Et(y, "stdOut", o2, i.step("stdOut"))
+      ), k.stderr.on(
+        "data",
+        Et(w, "stdErr", o2, i.step("stdErr"))
+      ), k.on("error", Mn(w, o2)), s && (o2("Passing child process stdOut/stdErr to custom outputHandler"), s(n, k.stdout, k.stderr, [...r2])), this._plugins.exec("spawn.after", void 0, {
+        ...this.taskContext(e, r2),
+        spawned: k,
+        close(C2, Te) {
+          c3({
+            stdOut: y,
+            stdErr: w,
+            exitCode: C2,
+            rejection: T || Te
+          });
+        },
+        kill(C2) {
+          k.killed || (T = C2, k.kill("SIGINT"));
+        }
+      });
+    });
+  }
+  _beforeSpawn(e, n) {
+    let r2;
+    return this._plugins.exec("spawn.before", void 0, {
+      ...this.taskContext(e, n),
+      kill(s) {
+        r2 = s || r2;
+      }
+    }), r2;
+  }
+  taskContext(e, n) {
+    return {
+      method: String(Me(e.commands) || ""),
+      commands: n,
+      env: { ...this.env },
+      input: kt(e) ? void 0 : e.input
+    };
+  }
+};
+function Mn(t2, e) {
+  return (n) => {
+    e("[ERROR] child process exception %o", n), t2.push(Buffer.from(String(n.stack), "ascii"));
+  };
+}
+function Et(t2, e, n, r2) {
+  return (s) => {
+    n("%s received %L bytes", e, s), r2("%B", s), t2.push(s);
+  };
+}
+var Dn = class {
+  constructor(e, n, r2) {
+    this.cwd = e, this._scheduler = n, this._plugins = r2, this._chain = this.chain();
+  }
+  chain() {
+    return new Pn(this, this._scheduler, this._plugins);
+  }
+  push(e) {
+    return this._chain.push(e);
+  }
+};
+function Ln(t2, e, n = W) {
+  const r2 = (o2) => {
+    n(null, o2);
+  }, s = (o2) => {
+    o2?.task === t2 && n(o2, void 0);
+  };
+  e.then(r2, s);
+}
+function St(t2, e) {
+  return tn((n) => {
+    if (!Lt(t2))
+      throw new Error(`Git.cwd: cannot change to non-directory "${t2}"`);
+    return (e || n).cwd = t2;
+  });
+}
+function Q(t2) {
+  const e = ["checkout", ...t2];
+  return e[1] === "-b" && e.includes("-B") && (e[1] = ct(e, "-B")), g(e);
+}
+function jn() {
+  return {
+    checkout() {
+      return this._runTask(
+        Q(h2(arguments, 1)),
+        u(arguments)
+      );
+    },
+    checkoutBranch(t2, e) {
+      return this._runTask(
+        Q(["-b", t2, e, ...h2(arguments)]),
+        u(arguments)
+      );
+    },
+    checkoutLocalBranch(t2) {
+      return this._runTask(
+        Q(["-b", t2, ...h2(arguments)]),
+        u(arguments)
+      );
+    }
+  };
+}
+var Yt = (t2, e, n) => {
+  const r2 = ["clone", ...n];
+  return m(t2) && r2.push(c(t2)), m(e) && r2.push(c(e)), g(r2);
+};
+var Bn = (t2, e, n) => (S(n, "--mirror"), Yt(t2, e, n));
+function Rt(t2, e, n, ...r2) {
+  return m(n) ? e(n, d(r2[0], m), h2(arguments)) : b(`git.${t2}() requires a string 'repoPath'`);
+}
+function In() {
+  return {
+    clone(t2, ...e) {
+      return this._runTask(
+        Rt("clone", Yt, d(t2, m), ...e),
+        u(arguments)
+      );
+    },
+    mirror(t2, ...e) {
+      return this._runTask(
+        Rt("mirror", Bn, d(t2, m), ...e),
+        u(arguments)
+      );
+    }
+  };
+}
+var Un = [
+  new l2(/^\[([^\s]+)( \([^)]+\))? ([^\]]+)/, (t2, [e, n, r2]) => {
+    t2.branch = e, t2.commit = r2, t2.root = !!n;
+  }),
+  new l2(/\s*Author:\s(.+)/i, (t2, [e]) => {
+    const n = e.split("<"), r2 = n.pop();
+    !r2 || !r2.includes("@") || (t2.author = {
+      email: r2.substr(0, r2.length - 1),
+      name: n.join("<").trim()
+    });
+  }),
+  new l2(
+    /(\d+)[^,]*(?:,\s*(\d+)[^,]*)(?:,\s*(\d+))/g,
+    (t2, [e, n, r2]) => {
+      t2.summary.changes = parseInt(e, 10) || 0, t2.summary.insertions = parseInt(n, 10) || 0, t2.summary.deletions = parseInt(r2, 10) || 0;
+    }
+  ),
+  new l2(
+    /^(\d+)[^,]*(?:,\s*(\d+)[^(]+\(([+-]))?/,
+    (t2, [e, n, r2]) => {
+      t2.summary.changes = parseInt(e, 10) || 0;
+      const s = parseInt(n, 10) || 0;
+      r2 === "-" ? t2.summary.deletions = s : r2 === "+" && (t2.summary.insertions = s);
+    }
+  )
+];
+function Fn(t2) {
+  return E({
+    author: null,
+    branch: "",
+    commit: "",
+    root: false,
+    summary: {
+      changes: 0,
+      insertions: 0,
+      deletions: 0
+    }
+  }, Un, t2);
+}
+function Gn(t2, e, n) {
+  return {
+    commands: [
+      "-c",
+      "core.abbrev=40",
+      "commit",
+      ...U(t2, "-m"),
+      ...e,
+      ...n
+    ],
+    format: "utf-8",
+    parser: Fn
+  };
+}
+function zn() {
+  return {
+    commit(e, ...n) {
+      const r2 = u(arguments), s = t2(e) || Gn(
+        v(e),
+        v(d(n[0], G, [])),
+        [
+          ...L(d(n[1], K2, [])),
+          ...h2(arguments, 0, true)
+        ]
+      );
+      return this._runTask(s, r2);
+    }
+  };
+  function t2(e) {
+    return !G(e) && b(
+      "git.commit: requires the commit message to be supplied as a string/string[]"
+    );
+  }
+}
+function qn() {
+  return {
+    count: 0,
+    garbage: 0,
+    inPack: 0,
+    packs: 0,
+    prunePackable: 0,
+    size: 0,
+    sizeGarbage: 0,
+    sizePack: 0
+  };
+}
+var Wn = new l2(
+  /([a-z-]+): (\d+)$/,
+  (t2, [e, n]) => {
+    const r2 = jt(e);
+    Object.hasOwn(t2, r2) && (t2[r2] = p(n));
+  }
+);
+function Hn() {
+  return {
+    countObjects() {
+      return this._runTask({
+        commands: ["count-objects", "--verbose"],
+        format: "utf-8",
+        parser(t2) {
+          return E(qn(), [Wn], t2);
+        }
+      });
+    }
+  };
+}
+function Kn() {
+  return {
+    firstCommit() {
+      return this._runTask(
+        g(["rev-list", "--max-parents=0", "HEAD"], true),
+        u(arguments)
+      );
+    }
+  };
+}
+function Vn(t2, e) {
+  const n = ["hash-object", t2];
+  return e && n.push("-w"), g(n, true);
+}
+var J = class {
+  constructor(e, n, r2, s) {
+    this.bare = e, this.path = n, this.existing = r2, this.gitDir = s;
+  }
+};
+var Xn = /^Init.+ repository in (.+)$/;
+var Yn = /^Rein.+ in (.+)$/;
+function Qn(t2, e, n) {
+  const r2 = String(n).trim();
+  let s;
+  if (s = Xn.exec(r2))
+    return new J(t2, e, false, s[1]);
+  if (s = Yn.exec(r2))
+    return new J(t2, e, true, s[1]);
+  let o2 = "";
+  const i = r2.split(" ");
+  for (; i.length; )
+    if (i.shift() === "in") {
+      o2 = i.join(" ");
+      break;
+    }
+  return new J(t2, e, /^re/i.test(r2), o2);
+}
+var Qt = "--bare";
+function Jn(t2) {
+  return t2.includes(Qt);
+}
+function Zn(t2 = false, e, n) {
+  const r2 = ["init", ...n];
+  return t2 && !Jn(r2) && r2.splice(1, 0, Qt), {
+    commands: r2,
+    format: "utf-8",
+    parser(s) {
+      return Qn(r2.includes("--bare"), e, s);
+    }
+  };
+}
+function tr(t2) {
+  return t2 === void 0 ? b("interpretTrailers called without input content") : {
+    format: "utf-8",
+    parser(e) {
+      return Object.fromEntries(
+        ut(e, (n) => {
+          const r2 = n.indexOf(":");
+          return [
+            jt(n.substring(0, r2).toLowerCase()),
+            n.substring(r2 + 2).trim()
+          ];
+        })
+      );
+    },
+    commands: ["interpret-trailers", "--parse"],
+    input: t2
+  };
+}
+function er() {
+  return {
+    interpretTrailers(t2) {
+      return this._runTask(
+        tr(d(t2, Be)),
+        u(arguments)
+      );
+    }
+  };
+}
+var R = /* @__PURE__ */ ((t2) => (t2.NONE = "", t2.STAT = "--stat", t2.NUM_STAT = "--numstat", t2.NAME_ONLY = "--name-only", t2.NAME_STATUS = "--name-status", t2))(R || {});
+var Jt = /^--(stat|numstat|name-only|name-status)(=|$)/;
+function pt(t2) {
+  for (let e = 0; e < t2.length; e++) {
+    const n = Jt.exec(t2[e]);
+    if (n)
+      return `--${n[1]}`;
+  }
+  return "";
+}
+function nr(t2) {
+  return Jt.test(t2);
+}
+var rr = class {
+  constructor() {
+    this.changed = 0, this.deletions = 0, this.insertions = 0, this.files = [];
+  }
+};
+var Ot = [
+  new l2(
+    /^(.+)\s+\|\s+(\d+)(\s+[+\-]+)?$/,
+    (t2, [e, n, r2 = ""]) => {
+      t2.files.push({
+        file: e.trim(),
+        changes: p(n),
+        insertions: r2.replace(/[^+]/g, "").length,
+        deletions: r2.replace(/[^-]/g, "").length,
+        binary: false
+      });
+    }
+  ),
+  new l2(
+    /^(.+) \|\s+Bin ([0-9.]+) -> ([0-9.]+) ([a-z]+)/,
+    (t2, [e, n, r2]) => {
+      t2.files.push({
+        file: e.trim(),
+        before: p(n),
+        after: p(r2),
+        binary: true
+      });
+    }
+  ),
+  new l2(/^(.+)\s+\|\s+Bin\s*$/, (t2, [e]) => {
+    t2.files.push({
+      file: e.trim(),
+      before: 0,
+      after: 0,
+      binary: true
+    });
+  }),
+  new l2(
+    /(\d+) files? changed\s*((?:, \d+ [^,]+){0,2})/,
+    (t2, [e, n]) => {
+      const r2 = /(\d+) i/.exec(n), s = /(\d+) d/.exec(n);
+      t2.changed = p(e), t2.insertions = p(r2?.[1]), t2.deletions = p(s?.[1]);
+    }
+  )
+];
+var sr = [
+  new l2(
+    /(\d+)\t(\d+)\t(.+)$/,
+    (t2, [e, n, r2]) => {
+      const s = p(e), o2 = p(n);
+      t2.changed++, t2.insertions += s, t2.deletions += o2, t2.files.push({
+        file: r2,
+        changes: s + o2,
+        insertions: s,
+        deletions: o2,
+        binary: false
+      });
+    }
+  ),
+  new l2(/-\t-\t(.+)$/, (t2, [e]) => {
+    t2.changed++, t2.files.push({
+      file: e,
+      after: 0,
+      before: 0,
+      binary: true
+    });
+  })
+];
+var or = [
+  new l2(/(.+)$/, (t2, [e]) => {
+    t2.changed++, t2.files.push({
+      file: e,
+      changes: 0,
+      insertions: 0,
+      deletions: 0,
+      binary: false
+    });
+  })
+];
+var ir = [
+  new l2(
+    /([ACDMRTUXB])([0-9]{0,3})\t(.[^\t]*)(\t(.[^\t]*))?$/,
+    (t2, [e, n, r2, s, o2]) => {
+      t2.changed++, t2.files.push({
+        file: o2 ?? r2,
+        changes: 0,
+        insertions: 0,
+        deletions: 0,
+        binary: false,
+        status: bt(_n(e) && e),
+        from: bt(!!o2 && r2 !== o2 && r2),
+        similarity: p(n)
+      });
+    }
+  )
+];
+var ar = {
+  [R.NONE]: Ot,
+  [R.STAT]: Ot,
+  [R.NUM_STAT]: sr,
+  [R.NAME_STATUS]: ir,
+  [R.NAME_ONLY]: or
+};
+function Zt(t2 = R.NONE) {
+  const e = ar[t2];
+  return (n) => E(new rr(), e, n, false);
+}
+var te = "òòòòòò ";
+var ee = " òò";
+var ne = " ò ";
+var ur = ["hash", "date", "message", "refs", "author_name", "author_email"];
+function cr(t2, e) {
+  return e.reduce(
+    (n, r2, s) => (n[r2] = t2[s] || "", n),
+    /* @__PURE__ */ Object.create({ diff: null })
+  );
+}
+function re(t2 = ne, e = ur, n = R.NONE) {
+  const r2 = Zt(n);
+  return function(s) {
+    const o2 = H(
+      s.trim(),
+      false,
+      te
+    ).map(function(i) {
+      const a = i.split(ee), c3 = cr(a[0].split(t2), e);
+      return a.length > 1 && a[1].trim() && (c3.diff = r2(a[1])), c3;
+    });
+    return {
+      all: o2,
+      latest: o2.length && o2[0] || null,
+      total: o2.length
+    };
+  };
+}
+function fr(t2) {
+  let e = pt(t2);
+  const n = ["diff"];
+  return e === R.NONE && (e = R.STAT, n.push("--stat=4096")), n.push(...t2), dt(n) || {
+    commands: n,
+    format: "utf-8",
+    parser: Zt(e)
+  };
+}
+function dt(t2) {
+  const e = t2.filter(nr);
+  if (e.length > 1)
+    return b(
+      `Summary flags are mutually exclusive - pick one of ${e.join(",")}`
+    );
+  if (e.length && t2.includes("-z"))
+    return b(
+      `Summary flag ${e} parsing is not compatible with null termination option '-z'`
+    );
+}
+var se = /* @__PURE__ */ ((t2) => (t2[t2["--pretty"] = 0] = "--pretty", t2[t2["max-count"] = 1] = "max-count", t2[t2.maxCount = 2] = "maxCount", t2[t2.n = 3] = "n", t2[t2.file = 4] = "file", t2[t2.format = 5] = "format", t2[t2.from = 6] = "from", t2[t2.to = 7] = "to", t2[t2.splitter = 8] = "splitter", t2[t2.symmetric = 9] = "symmetric", t2[t2.mailMap = 10] = "mailMap", t2[t2.multiLine = 11] = "multiLine", t2[t2.strictDate = 12] = "strictDate", t2))(se || {});
+function lr(t2, e) {
+  const n = [], r2 = [];
+  return Object.keys(t2).forEach((s) => {
+    n.push(s), r2.push(String(t2[s]));
+  }), [n, r2.join(e)];
+}
+function hr(t2) {
+  return Object.keys(t2).reduce((e, n) => (n in se || (e[n] = t2[n]), e), {});
+}
+function oe2(t2 = {}, e = []) {
+  const n = d(t2.splitter, m, ne), r2 = lt(t2.format) ? t2.format : {
+    hash: "%H",
+    date: t2.strictDate === false ? "%ai" : "%aI",
+    message: "%s",
+    refs: "%D",
+    body: t2.multiLine ? "%B" : "%b",
+    author_name: t2.mailMap !== false ? "%aN" : "%an",
+    author_email: t2.mailMap !== false ? "%aE" : "%ae"
+  }, [s, o2] = lr(r2, n), i = [], a = [
+    `--pretty=format:${te}${o2}${ee}`,
+    ...e
+  ], c3 = t2.n || t2["max-count"] || t2.maxCount;
+  if (c3 && a.push(`--max-count=${c3}`), t2.from || t2.to) {
+    const y = t2.symmetric !== false ? "..." : "..";
+    i.push(`${t2.from || ""}${y}${t2.to || ""}`);
+  }
+  return m(t2.file) && a.push("--follow", c(t2.file)), It(hr(t2), a), {
+    fields: s,
+    splitter: n,
+    commands: [...a, ...i]
+  };
+}
+function mr(t2, e, n) {
+  const r2 = re(t2, e, pt(n));
+  return {
+    commands: ["log", ...n],
+    format: "utf-8",
+    parser: r2
+  };
+}
+function pr() {
+  return {
+    log(...n) {
+      const r2 = u(arguments), s = oe2(
+        ht(arguments),
+        L(d(arguments[0], K2, []))
+      ), o2 = e(...n) || dt(s.commands) || t2(s);
+      return this._runTask(o2, r2);
+    }
+  };
+  function t2(n) {
+    return mr(n.splitter, n.fields, n.commands);
+  }
+  function e(n, r2) {
+    return m(n) && m(r2) && b(
+      "git.log(string, string) should be replaced with git.log({ from: string, to: string })"
+    );
+  }
+}
+var Z = class {
+  constructor(e, n = null, r2) {
+    this.reason = e, this.file = n, this.meta = r2;
+  }
+  toString() {
+    return `${this.file}:${this.reason}`;
+  }
+};
+var dr = class {
+  constructor() {
+    this.conflicts = [], this.merges = [], this.result = "success";
+  }
+  get failed() {
+    return this.conflicts.length > 0;
+  }
+  get reason() {
+    return this.result;
+  }
+  toString() {
+    return this.conflicts.length ? `CONFLICTS: ${this.conflicts.join(", ")}` : "OK";
+  }
+};
+var ie = class {
+  constructor() {
+    this.remoteMessages = {
+      all: []
+    }, this.created = [], this.deleted = [], this.files = [], this.deletions = {}, this.insertions = {}, this.summary = {
+      changes: 0,
+      deletions: 0,
+      insertions: 0
+    };
+  }
+};
+var gr = class {
+  constructor() {
+    this.remote = "", this.hash = {
+      local: "",
+      remote: ""
+    }, this.branch = {
+      local: "",
+      remote: ""
+    }, this.message = "";
+  }
+  toString() {
+    return this.message;
+  }
+};
+function tt(t2) {
+  return t2.objects = t2.objects || {
+    compressing: 0,
+    counting: 0,
+    enumerating: 0,
+    packReused: 0,
+    reused: { count: 0, delta: 0 },
+    total: { count: 0, delta: 0 }
+  };
+}
+function Ct(t2) {
+  const e = /^\s*(\d+)/.exec(t2), n = /delta (\d+)/i.exec(t2);
+  return {
+    count: p(e && e[1] || "0"),
+    delta: p(n && n[1] || "0")
+  };
+}
+var yr = [
+  new x(
+    /^remote:\s*(enumerating|counting|compressing) objects: (\d+),/i,
+    (t2, [e, n]) => {
+      const r2 = e.toLowerCase(), s = tt(t2.remoteMessages);
+      Object.assign(s, { [r2]: p(n) });
+    }
+  ),
+  new x(
+    /^remote:\s*(enumerating|counting|compressing) objects: \d+% \(\d+\/(\d+)\),/i,
+    (t2, [e, n]) => {
+      const r2 = e.toLowerCase(), s = tt(t2.remoteMessages);
+      Object.assign(s, { [r2]: p(n) });
+    }
+  ),
+  new x(
+    /total ([^,]+), reused ([^,]+), pack-reused (\d+)/i,
+    (t2, [e, n, r2]) => {
+      const s = tt(t2.remoteMessages);
+      s.total = Ct(e), s.reused = Ct(n), s.packReused = p(r2);
+    }
+  )
+];
+var wr = [
+  new x(/^remote:\s*(.+)$/, (t2, [e]) => (t2.remoteMessages.all.push(e.trim()), false)),
+  ...yr,
+  new x(
+    [/create a (?:pull|merge) request/i, /\s(https?:\/\/\S+)$/],
+    (t2, [e]) => {
+      t2.remoteMessages.pullRequestUrl = e;
+    }
+  ),
+  new x(
+    [/found (\d+) vulnerabilities.+\(([^)]+)\)/i, /\s(https?:\/\/\S+)$/],
+    (t2, [e, n, r2]) => {
+      t2.remoteMessages.vulnerabilities = {
+        count: p(e),
+        summary: n,
+        url: r2
+      };
+    }
+  )
+];
+function ae(t2, e) {
+  return E({ remoteMessages: new br() }, wr, e);
+}
+var br = class {
+  constructor() {
+    this.all = [];
+  }
+};
+var Tr = /^\s*(.+?)\s+\|\s+\d+\s*(\+*)(-*)/;
+var kr = /(\d+)\D+((\d+)\D+\(\+\))?(\D+(\d+)\D+\(-\))?/;
+var _r = /^(create|delete) mode \d+ (.+)/;
+var vr = [
+  new l2(Tr, (t2, [e, n, r2]) => {
+    t2.files.push(e), n && (t2.insertions[e] = n.length), r2 && (t2.deletions[e] = r2.length);
+  }),
+  new l2(kr, (t2, [e, , n, , r2]) => n !== void 0 || r2 !== void 0 ? (t2.summary.changes = +e || 0, t2.summary.insertions = +n || 0, t2.summary.deletions = +r2 || 0, true) : false),
+  new l2(_r, (t2, [e, n]) => {
+    S(t2.files, n), S(e === "create" ? t2.created : t2.deleted, n);
+  })
+];
+var Er = [
+  new l2(/^from\s(.+)$/i, (t2, [e]) => {
+    t2.remote = e;
+  }),
+  new l2(/^fatal:\s(.+)$/, (t2, [e]) => {
+    t2.message = e;
+  }),
+  new l2(
+    /([a-z0-9]+)\.\.([a-z0-9]+)\s+(\S+)\s+->\s+(\S+)$/,
+    (t2, [e, n, r2, s]) => {
+      t2.branch.local = r2, t2.hash.local = e, t2.branch.remote = s, t2.hash.remote = n;
+    }
+  )
+];
+var Sr = (t2, e) => E(new ie(), vr, [t2, e]);
+var ue = (t2, e) => Object.assign(
+  new ie(),
+  Sr(t2, e),
+  ae(t2, e)
+);
+function Rr(t2, e) {
+  const n = E(new gr(), Er, [t2, e]);
+  return n.message && n;
+}
+var Or = [
+  new l2(/^Auto-merging\s+(.+)$/, (t2, [e]) => {
+    t2.merges.push(e);
+  }),
+  new l2(/^CONFLICT\s+\((.+)\): Merge conflict in (.+)$/, (t2, [e, n]) => {
+    t2.conflicts.push(new Z(e, n));
+  }),
+  new l2(
+    /^CONFLICT\s+\((.+\/delete)\): (.+) deleted in (.+) and/,
+    (t2, [e, n, r2]) => {
+      t2.conflicts.push(new Z(e, n, { deleteRef: r2 }));
+    }
+  ),
+  new l2(/^CONFLICT\s+\((.+)\):/, (t2, [e]) => {
+    t2.conflicts.push(new Z(e, null));
+  }),
+  new l2(/^Automatic merge failed;\s+(.+)$/, (t2, [e]) => {
+    t2.result = e;
+  })
+];
+var Cr = (t2, e) => Object.assign(Ar(t2), ue(t2, e));
+var Ar = (t2) => E(new dr(), Or, t2);
+function At(t2) {
+  return t2.length ? {
+    commands: ["merge", ...t2],
+    format: "utf-8",
+    parser(e, n) {
+      const r2 = Cr(e, n);
+      if (r2.failed)
+        throw new at(r2);
+      return r2;
+    }
+  } : b("Git.merge requires at least one option");
+}
+function xr(t2, e, n) {
+  const r2 = n.includes("deleted"), s = n.includes("tag") || /^refs\/tags/.test(t2), o2 = !n.includes("new");
+  return {
+    deleted: r2,
+    tag: s,
+    branch: !s,
+    new: !o2,
+    alreadyUpdated: o2,
+    local: t2,
+    remote: e
+  };
+}
+var Nr = [
+  new l2(/^Pushing to (.+)$/, (t2, [e]) => {
+    t2.repo = e;
+  }),
+  new l2(/^updating local tracking ref '(.+)'/, (t2, [e]) => {
+    t2.ref = {
+      ...t2.ref || {},
+      local: e
+    };
+  }),
+  new l2(/^[=*-]\s+([^:]+):(\S+)\s+\[(.+)]$/, (t2, [e, n, r2]) => {
+    t2.pushed.push(xr(e, n, r2));
+  }),
+  new l2(
+    /^Branch '([^']+)' set up to track remote branch '([^']+)' from '([^']+)'/,
+    (t2, [e, n, r2]) => {
+      t2.branch = {
+        ...t2.branch || {},
+        local: e,
+        remote: n,
+        remoteName: r2
+      };
+    }
+  ),
+  new l2(
+    /^([^:]+):(\S+)\s+([a-z0-9]+)\.\.([a-z0-9]+)$/,
+    (t2, [e, n, r2, s]) => {
+      t2.update = {
+        head: {
+          local: e,
+          remote: n
+        },
+        hash: {
+          from: r2,
+          to: s
+        }
+      };
+    }
+  )
+];
+var $r = (t2, e) => {
+  const n = Pr(t2, e), r2 = ae(t2, e);
+  return {
+    ...n,
+    ...r2
+  };
+};
+var Pr = (t2, e) => E({ pushed: [] }, Nr, [t2, e]);
+function Mr(t2 = {}, e) {
+  return S(e, "--tags"), ce(t2, e);
+}
+function ce(t2 = {}, e) {
+  const n = ["push", ...e];
+  return t2.branch && n.splice(1, 0, t2.branch), t2.remote && n.splice(1, 0, t2.remote), ct(n, "-v"), S(n, "--verbose"), S(n, "--porcelain"), {
+    commands: n,
+    format: "utf-8",
+    parser: $r
+  };
+}
+function Dr() {
+  return {
+    showBuffer() {
+      const t2 = ["show", ...h2(arguments, 1)];
+      return t2.includes("--binary") || t2.splice(1, 0, "--binary"), this._runTask(
+        Gt(t2),
+        u(arguments)
+      );
+    },
+    show() {
+      const t2 = ["show", ...h2(arguments, 1)];
+      return this._runTask(
+        g(t2),
+        u(arguments)
+      );
+    }
+  };
+}
+var Lr = /^(.+)\0(.+)$/;
+var jr = class {
+  constructor(e, n, r2) {
+    if (this.path = e, this.index = n, this.working_dir = r2, n === "R" || r2 === "R") {
+      const s = Lr.exec(e) || [null, e, e];
+      this.from = s[2] || "", this.path = s[1] || "";
+    }
+  }
+};
+var Br = class {
+  constructor() {
+    this.not_added = [], this.conflicted = [], this.created = [], this.deleted = [], this.ignored = void 0, this.modified = [], this.renamed = [], this.files = [], this.staged = [], this.ahead = 0, this.behind = 0, this.current = null, this.tracking = null, this.detached = false, this.isClean = () => !this.files.length;
+  }
+};
+function xt(t2) {
+  const [e, n] = t2.split(I2);
+  return {
+    from: n || e,
+    to: e
+  };
+}
+function _2(t2, e, n) {
+  return [`${t2}${e}`, n];
+}
+function et(t2, ...e) {
+  return e.map((n) => _2(t2, n, (r2, s) => r2.conflicted.push(s)));
+}
+var Ir = new Map([
+  _2(
+    " ",
+    "A",
+    (t2, e) => t2.created.push(e)
+  ),
+  _2(
+    " ",
+    "D",
+    (t2, e) => t2.deleted.push(e)
+  ),
+  _2(
+    " ",
+    "M",
+    (t2, e) => t2.modified.push(e)
+  ),
+  _2("A", " ", (t2, e) => {
+    t2.created.push(e), t2.staged.push(e);
+  }),
+  _2("A", "M", (t2, e) => {
+    t2.created.push(e), t2.staged.push(e), t2.modified.push(e);
+  }),
+  _2("D", " ", (t2, e) => {
+    t2.deleted.push(e), t2.staged.push(e);
+  }),
+  _2("M", " ", (t2, e) => {
+    t2.modified.push(e), t2.staged.push(e);
+  }),
+  _2("M", "M", (t2, e) => {
+    t2.modified.push(e), t2.staged.push(e);
+  }),
+  _2("R", " ", (t2, e) => {
+    t2.renamed.push(xt(e));
+  }),
+  _2("R", "M", (t2, e) => {
+    const n = xt(e);
+    t2.renamed.push(n), t2.modified.push(n.to);
+  }),
+  _2("!", "!", (t2, e) => {
+    (t2.ignored = t2.ignored || []).push(e);
+  }),
+  _2(
+    "?",
+    "?",
+    (t2, e) => t2.not_added.push(e)
+  ),
+  ...et(
+    "A",
+    "A",
+    "U"
+    /* UNMERGED */
+  ),
+  ...et(
+    "D",
+    "D",
+    "U"
+    /* UNMERGED */
+  ),
+  ...et(
+    "U",
+    "A",
+    "D",
+    "U"
+    /* UNMERGED */
+  ),
+  [
+    "##",
+    (t2, e) => {
+      const n = /ahead (\d+)/, r2 = /behind (\d+)/, s = /^(.+?(?=(?:\.{3}|\s|$)))/, o2 = /\.{3}(\S*)/, i = /\son\s(\S+?)(?=\.{3}|$)/;
+      let a = n.exec(e);
+      t2.ahead = a && +a[1] || 0, a = r2.exec(e), t2.behind = a && +a[1] || 0, a = s.exec(e), t2.current = d(a?.[1], m, null), a = o2.exec(e), t2.tracking = d(a?.[1], m, null), a = i.exec(e), a && (t2.current = d(a?.[1], m, t2.current)), t2.detached = /\(no branch\)/.test(e);
+    }
+  ]
+]);
+var Ur = function(t2) {
+  const e = t2.split(I2), n = new Br();
+  for (let r2 = 0, s = e.length; r2 < s; ) {
+    let o2 = e[r2++].trim();
+    o2 && (o2.charAt(0) === "R" && (o2 += I2 + (e[r2++] || "")), Fr(n, o2));
+  }
+  return n;
+};
+function Fr(t2, e) {
+  const n = e.trim();
+  switch (" ") {
+    case n.charAt(2):
+      return r2(n.charAt(0), n.charAt(1), n.slice(3));
+    case n.charAt(1):
+      return r2(" ", n.charAt(0), n.slice(2));
+    default:
+      return;
+  }
+  function r2(s, o2, i) {
+    const a = `${s}${o2}`, c3 = Ir.get(a);
+    c3 && c3(t2, i), a !== "##" && a !== "!!" && t2.files.push(new jr(i, s, o2));
+  }
+}
+var Gr = ["--null", "-z"];
+function zr(t2) {
+  return {
+    format: "utf-8",
+    commands: [
+      "status",
+      "--porcelain",
+      "-b",
+      "-u",
+      "--null",
+      ...t2.filter((n) => !Gr.includes(n))
+    ],
+    parser(n) {
+      return Ur(n);
+    }
+  };
+}
+var fe = "installed=false";
+function q(t2 = 0, e = 0, n = 0, r2 = "", s = true) {
+  return Object.defineProperty(
+    {
+      major: t2,
+      minor: e,
+      patch: n,
+      agent: r2,
+      installed: s
+    },
+    "toString",
+    {
+      value() {
+        return `${this.major}.${this.minor}.${this.patch}`;
+      },
+      configurable: false,
+      enumerable: false
+    }
+  );
+}
+function qr() {
+  return q(0, 0, 0, "", false);
+}
+function Wr() {
+  return {
+    version() {
+      return this._runTask({
+        commands: ["--version"],
+        format: "utf-8",
+        parser: Kr,
+        onError(t2, e, n, r2) {
+          if (t2.exitCode === V.NOT_FOUND)
+            return n(Buffer.from(fe));
+          r2(e);
+        }
+      });
+    }
+  };
+}
+var Hr = [
+  new l2(
+    /version (\d+)\.(\d+)\.(\d+)(?:\s*\((.+)\))?/,
+    (t2, [e, n, r2, s = ""]) => {
+      Object.assign(
+        t2,
+        q(p(e), p(n), p(r2), s)
+      );
+    }
+  ),
+  new l2(
+    /version (\d+)\.(\d+)\.(\D+)(.+)?$/,
+    (t2, [e, n, r2, s = ""]) => {
+      Object.assign(t2, q(p(e), p(n), r2, s));
+    }
+  )
+];
+function Kr(t2) {
+  return t2 === fe ? qr() : E(q(0, 0, 0, t2), Hr, t2);
+}
+var le = class {
+  constructor(e) {
+    this._executor = e;
+  }
+  _runTask(e, n) {
+    const r2 = this._executor.chain(), s = r2.push(e);
+    return n && Ln(e, s, n), Object.create(this, {
+      then: { value: s.then.bind(s) },
+      catch: { value: s.catch.bind(s) },
+      _executor: { value: r2 }
+    });
+  }
+  add(e) {
+    return this._runTask(
+      g(["add", ...v(e)]),
+      u(arguments)
+    );
+  }
+  cwd(e) {
+    const n = u(arguments);
+    return typeof e == "string" ? this._runTask(St(e, this._executor), n) : typeof e?.path == "string" ? this._runTask(
+      St(
+        e.path,
+        e.root && this._executor || void 0
+      ),
+      n
+    ) : this._runTask(
+      b("Git.cwd: workingDirectory must be supplied as a string"),
+      n
+    );
+  }
+  hashObject(e, n) {
+    return this._runTask(
+      Vn(e, n === true),
+      u(arguments)
+    );
+  }
+  init(e) {
+    return this._runTask(
+      Zn(e === true, this._executor.cwd, h2(arguments)),
+      u(arguments)
+    );
+  }
+  merge() {
+    return this._runTask(
+      At(h2(arguments)),
+      u(arguments)
+    );
+  }
+  mergeFromTo(e, n) {
+    return m(e) && m(n) ? this._runTask(
+      At([e, n, ...h2(arguments)]),
+      u(arguments, false)
+    ) : this._runTask(
+      b(
+        "Git.mergeFromTo requires that the 'remote' and 'branch' arguments are supplied as strings"
+      )
+    );
+  }
+  outputHandler(e) {
+    return this._executor.outputHandler = e, this;
+  }
+  push() {
+    const e = ce(
+      {
+        remote: d(arguments[0], m),
+        branch: d(arguments[1], m)
+      },
+      h2(arguments)
+    );
+    return this._runTask(e, u(arguments));
+  }
+  stash() {
+    return this._runTask(
+      g(["stash", ...h2(arguments)]),
+      u(arguments)
+    );
+  }
+  status() {
+    return this._runTask(
+      zr(h2(arguments)),
+      u(arguments)
+    );
+  }
+};
+Object.assign(
+  le.prototype,
+  jn(),
+  In(),
+  zn(),
+  Tn(),
+  Hn(),
+  Kn(),
+  On(),
+  er(),
+  pr(),
+  Dr(),
+  Wr()
+);
+var Vr = /* @__PURE__ */ (() => {
+  let t2 = 0;
+  return () => {
+    t2++;
+    const { promise: e, done: n } = (0, import_promise_deferred.createDeferred)();
+    return {
+      promise: e,
+      done: n,
+      id: t2
+    };
+  };
+})();
+var Xr = class {
+  constructor(e = 2) {
+    this.concurrency = e, this.logger = $("", "scheduler"), this.pending = [], this.running = [], this.logger("Constructed, concurrency=%s", e);
+  }
+  schedule() {
+    if (!this.pending.length || this.running.length >= this.concurrency) {
+      this.logger(
+        "Schedule attempt ignored, pending=%s running=%s concurrency=%s",
+        this.pending.length,
+        this.running.length,
+        this.concurrency
+      );
+      return;
+    }
+    const e = S(this.running, this.pending.shift());
+    this.logger("Attempting id=%s", e.id), e.done(() => {
+      this.logger("Completing id=", e.id), ct(this.running, e), this.schedule();
+    });
+  }
+  next() {
+    const { promise: e, id: n } = S(this.pending, Vr());
+    return this.logger("Scheduling id=%s", n), this.schedule(), e;
+  }
+};
+function Yr(t2, e) {
+  return g(["apply", ...e, ...t2]);
+}
+var he = /* @__PURE__ */ ((t2) => (t2.CURRENT = "*", t2.LINKED = "+", t2))(he || {});
+var Qr = class {
+  constructor() {
+    this.all = [], this.branches = {}, this.current = "", this.detached = false;
+  }
+  push(e, n, r2, s, o2) {
+    e === "*" && (this.detached = n, this.current = r2), this.all.push(r2), this.branches[r2] = {
+      current: e === "*",
+      linkedWorkTree: e === "+",
+      name: r2,
+      commit: s,
+      label: o2
+    };
+  }
+};
+var Jr = [
+  new l2(
+    /^([*+]\s)?\((?:HEAD )?detached (?:from|at) (\S+)\)\s+([a-z0-9]+)\s(.*)$/,
+    (t2, [e, n, r2, s]) => {
+      t2.push(Nt(e), true, n, r2, s);
+    }
+  ),
+  new l2(
+    /^([*+]\s)?(\S+)\s+([a-z0-9]+)\s?(.*)$/s,
+    (t2, [e, n, r2, s]) => {
+      t2.push(Nt(e), false, n, r2, s);
+    }
+  )
+];
+var Zr = new l2(/^(\S+)$/s, (t2, [e]) => {
+  t2.push(he.CURRENT, false, e, "", "");
+});
+function Nt(t2) {
+  return t2 ? t2.charAt(0) : "";
+}
+function me(t2, e = false) {
+  return E(
+    new Qr(),
+    e ? [Zr] : Jr,
+    t2
+  );
+}
+var ts = class {
+  constructor() {
+    this.all = [], this.branches = {}, this.errors = [];
+  }
+  get success() {
+    return !this.errors.length;
+  }
+};
+function es(t2, e) {
+  return {
+    branch: t2,
+    hash: e,
+    success: true
+  };
+}
+function ns(t2) {
+  return {
+    branch: t2,
+    hash: null,
+    success: false
+  };
+}
+var rs = /(\S+)\s+\(\S+\s([^)]+)\)/;
+var pe = /^error[^']+'([^']+)'/m;
+var ss = [
+  new l2(rs, (t2, [e, n]) => {
+    const r2 = es(e, n);
+    t2.all.push(r2), t2.branches[e] = r2;
+  }),
+  new l2(pe, (t2, [e]) => {
+    const n = ns(e);
+    t2.errors.push(n), t2.all.push(n), t2.branches[e] = n;
+  })
+];
+var gt = (t2, e) => E(new ts(), ss, [t2, e]);
+function de(t2, e) {
+  return e === V.ERROR && pe.test(t2);
+}
+function os5(t2) {
+  const e = ["-d", "-D", "--delete"];
+  return t2.some((n) => e.includes(n));
+}
+function is(t2) {
+  const e = os5(t2), n = t2.includes("--show-current"), r2 = ["branch", ...t2];
+  return r2.length === 1 && r2.push("-a"), r2.includes("-v") || r2.splice(1, 0, "-v"), {
+    format: "utf-8",
+    commands: r2,
+    parser(s, o2) {
+      return e ? gt(s, o2).all[0] : me(s, n);
+    }
+  };
+}
+function as() {
+  return {
+    format: "utf-8",
+    commands: ["branch", "-v"],
+    parser(t2) {
+      return me(t2);
+    }
+  };
+}
+function us(t2, e = false) {
+  return {
+    format: "utf-8",
+    commands: ["branch", "-v", e ? "-D" : "-d", ...t2],
+    parser(n, r2) {
+      return gt(n, r2);
+    },
+    onError({ exitCode: n, stdOut: r2 }, s, o2, i) {
+      if (!de(String(s), n))
+        return i(s);
+      o2(r2);
+    }
+  };
+}
+function cs(t2, e = false) {
+  const n = {
+    format: "utf-8",
+    commands: ["branch", "-v", e ? "-D" : "-d", t2],
+    parser(r2, s) {
+      return gt(r2, s).branches[t2];
+    },
+    onError({ exitCode: r2, stdErr: s, stdOut: o2 }, i, a, c3) {
+      if (!de(String(i), r2))
+        return c3(i);
+      throw new at(
+        n.parser(F(o2), F(s)),
+        String(i)
+      );
+    }
+  };
+  return n;
+}
+function fs3(t2) {
+  return {
+    commands: ["check-ignore", ...t2],
+    format: "utf-8",
+    parser: ls
+  };
+}
+function ls(t2) {
+  return t2.split(/\n/g).map(hs).filter(Boolean);
+}
+function hs(t2) {
+  const e = t2.trim().replace(/^["']|["']$/g, "");
+  return e && Se(e);
+}
+var ms = [
+  new l2(/From (.+)$/, (t2, [e]) => {
+    t2.remote = e;
+  }),
+  new l2(/\* \[new branch]\s+(\S+)\s*-> (.+)$/, (t2, [e, n]) => {
+    t2.branches.push({
+      name: e,
+      tracking: n
+    });
+  }),
+  new l2(/\* \[new tag]\s+(\S+)\s*-> (.+)$/, (t2, [e, n]) => {
+    t2.tags.push({
+      name: e,
+      tracking: n
+    });
+  }),
+  new l2(/- \[deleted]\s+\S+\s*-> (.+)$/, (t2, [e]) => {
+    t2.deleted.push({
+      tracking: e
+    });
+  }),
+  new l2(
+    /\s*([^.]+)\.\.(\S+)\s+(\S+)\s*-> (.+)$/,
+    (t2, [e, n, r2, s]) => {
+      t2.updated.push({
+        name: r2,
+        tracking: s,
+        to: n,
+        from: e
+      });
+    }
+  )
+];
+function ps(t2, e) {
+  return E({
+    raw: t2,
+    remote: null,
+    branches: [],
+    tags: [],
+    updated: [],
+    deleted: []
+  }, ms, [t2, e]);
+}
+function ds(t2) {
+  return /^--upload-pack(=|$)/.test(t2);
+}
+function gs(t2, e, n) {
+  const r2 = ["fetch", ...n];
+  return t2 && e && r2.push(t2, e), r2.find(ds) ? b("git.fetch: potential exploit argument blocked.") : {
+    commands: r2,
+    format: "utf-8",
+    parser: ps
+  };
+}
+var ys = [
+  new l2(/^Renaming (.+) to (.+)$/, (t2, [e, n]) => {
+    t2.moves.push({ from: e, to: n });
+  })
+];
+function ws(t2) {
+  return E({ moves: [] }, ys, t2);
+}
+function bs(t2, e) {
+  return {
+    commands: ["mv", "-v", ...v(t2), e],
+    format: "utf-8",
+    parser: ws
+  };
+}
+function Ts(t2, e, n) {
+  const r2 = ["pull", ...n];
+  return t2 && e && r2.splice(1, 0, t2, e), {
+    commands: r2,
+    format: "utf-8",
+    parser(s, o2) {
+      return ue(s, o2);
+    },
+    onError(s, o2, i, a) {
+      const c3 = Rr(
+        F(s.stdOut),
+        F(s.stdErr)
+      );
+      if (c3)
+        return a(new at(c3));
+      a(o2);
+    }
+  };
+}
+function ks(t2) {
+  const e = {};
+  return ge(t2, ([n]) => e[n] = { name: n }), Object.values(e);
+}
+function _s(t2) {
+  const e = {};
+  return ge(t2, ([n, r2, s]) => {
+    Object.hasOwn(e, n) || (e[n] = {
+      name: n,
+      refs: { fetch: "", push: "" }
+    }), s && r2 && (e[n].refs[s.replace(/[^a-z]/g, "")] = r2);
+  }), Object.values(e);
+}
+function ge(t2, e) {
+  ut(t2, (n) => e(n.split(/\s+/)));
+}
+function vs(t2, e, n) {
+  return g(["remote", "add", ...n, t2, e]);
+}
+function Es(t2) {
+  const e = ["remote"];
+  return t2 && e.push("-v"), {
+    commands: e,
+    format: "utf-8",
+    parser: t2 ? _s : ks
+  };
+}
+function Ss(t2) {
+  const e = [...t2];
+  return e[0] !== "ls-remote" && e.unshift("ls-remote"), g(e);
+}
+function Rs(t2) {
+  const e = [...t2];
+  return e[0] !== "remote" && e.unshift("remote"), g(e);
+}
+function Os(t2) {
+  return g(["remote", "remove", t2]);
+}
+function Cs(t2 = {}, e) {
+  const n = oe2(t2), r2 = ["stash", "list", ...n.commands, ...e], s = re(
+    n.splitter,
+    n.fields,
+    pt(r2)
+  );
+  return dt(r2) || {
+    commands: r2,
+    format: "utf-8",
+    parser: s
+  };
+}
+function As(t2, e) {
+  return X2(["add", t2, e]);
+}
+function xs(t2) {
+  return X2(["init", ...t2]);
+}
+function X2(t2) {
+  const e = [...t2];
+  return e[0] !== "submodule" && e.unshift("submodule"), g(e);
+}
+function Ns(t2) {
+  return X2(["update", ...t2]);
+}
+var $s = class {
+  constructor(e, n) {
+    this.all = e, this.latest = n;
+  }
+};
+var Ps = function(t2, e = false) {
+  const n = t2.split(`
+`).map(Ds).filter(Boolean);
+  e || n.sort(function(s, o2) {
+    const i = s.split("."), a = o2.split(".");
+    if (i.length === 1 || a.length === 1)
+      return Ms(B(i[0]), B(a[0]));
+    for (let c3 = 0, y = Math.max(i.length, a.length); c3 < y; c3++) {
+      const w = ye(B(i[c3]), B(a[c3]));
+      if (w)
+        return w;
+    }
+    return 0;
+  });
+  const r2 = e ? n[0] : [...n].reverse().find((s) => s.indexOf(".") >= 0);
+  return new $s(n, r2);
+};
+function Ms(t2, e) {
+  const n = Number.isNaN(t2), r2 = Number.isNaN(e);
+  return n !== r2 ? n ? 1 : -1 : n ? ye(t2, e) : 0;
+}
+function ye(t2, e) {
+  return t2 === e ? 0 : t2 > e ? 1 : -1;
+}
+function Ds(t2) {
+  return t2.trim();
+}
+function B(t2) {
+  return typeof t2 == "string" && parseInt(t2.replace(/^\D+/g, ""), 10) || 0;
+}
+function Ls(t2 = []) {
+  const e = t2.some((n) => /^--sort=/.test(n));
+  return {
+    format: "utf-8",
+    commands: ["tag", "-l", ...t2],
+    parser(n) {
+      return Ps(n, e);
+    }
+  };
+}
+function js(t2) {
+  return {
+    format: "utf-8",
+    commands: ["tag", t2],
+    parser() {
+      return { name: t2 };
+    }
+  };
+}
+function Bs(t2, e) {
+  return {
+    format: "utf-8",
+    commands: ["tag", "-a", "-m", e, t2],
+    parser() {
+      return { name: t2 };
+    }
+  };
+}
+function f2(t2, e) {
+  this._plugins = e, this._executor = new Dn(
+    t2.baseDir,
+    new Xr(t2.maxConcurrentProcesses),
+    e
+  ), this._trimmed = t2.trimmed;
+}
+(f2.prototype = Object.create(le.prototype)).constructor = f2;
+f2.prototype.customBinary = function(t2) {
+  return this._plugins.reconfigure("binary", t2), this;
+};
+f2.prototype.env = function(t2, e) {
+  return arguments.length === 1 && typeof t2 == "object" ? this._executor.env = t2 : (this._executor.env = this._executor.env || {})[t2] = e, this;
+};
+f2.prototype.stashList = function(t2) {
+  return this._runTask(
+    Cs(
+      ht(arguments) || {},
+      K2(t2) && t2 || []
+    ),
+    u(arguments)
+  );
+};
+f2.prototype.mv = function(t2, e) {
+  return this._runTask(bs(t2, e), u(arguments));
+};
+f2.prototype.checkoutLatestTag = function(t2) {
+  var e = this;
+  return this.pull(function() {
+    e.tags(function(n, r2) {
+      e.checkout(r2.latest, t2);
+    });
+  });
+};
+f2.prototype.pull = function(t2, e, n, r2) {
+  return this._runTask(
+    Ts(
+      d(t2, m),
+      d(e, m),
+      h2(arguments)
+    ),
+    u(arguments)
+  );
+};
+f2.prototype.fetch = function(t2, e) {
+  return this._runTask(
+    gs(
+      d(t2, m),
+      d(e, m),
+      h2(arguments)
+    ),
+    u(arguments)
+  );
+};
+f2.prototype.tags = function(t2, e) {
+  return this._runTask(
+    Ls(h2(arguments)),
+    u(arguments)
+  );
+};
+f2.prototype.rebase = function() {
+  return this._runTask(
+    g(["rebase", ...h2(arguments)]),
+    u(arguments)
+  );
+};
+f2.prototype.reset = function(t2) {
+  return this._runTask(
+    An(xn(t2), h2(arguments)),
+    u(arguments)
+  );
+};
+f2.prototype.revert = function(t2) {
+  const e = u(arguments);
+  return typeof t2 != "string" ? this._runTask(b("Commit must be a string"), e) : this._runTask(
+    g(["revert", ...h2(arguments, 0, true), t2]),
+    e
+  );
+};
+f2.prototype.addTag = function(t2) {
+  const e = typeof t2 == "string" ? js(t2) : b("Git.addTag requires a tag name");
+  return this._runTask(e, u(arguments));
+};
+f2.prototype.addAnnotatedTag = function(t2, e) {
+  return this._runTask(
+    Bs(t2, e),
+    u(arguments)
+  );
+};
+f2.prototype.deleteLocalBranch = function(t2, e, n) {
+  return this._runTask(
+    cs(t2, typeof e == "boolean" ? e : false),
+    u(arguments)
+  );
+};
+f2.prototype.deleteLocalBranches = function(t2, e, n) {
+  return this._runTask(
+    us(t2, typeof e == "boolean" ? e : false),
+    u(arguments)
+  );
+};
+f2.prototype.branch = function(t2, e) {
+  return this._runTask(
+    is(h2(arguments)),
+    u(arguments)
+  );
+};
+f2.prototype.branchLocal = function(t2) {
+  return this._runTask(as(), u(arguments));
+};
+f2.prototype.raw = function(t2) {
+  const e = !Array.isArray(t2), n = [].slice.call(e ? arguments : t2, 0);
+  for (let s = 0; s < n.length && e; s++)
+    if (!st(n[s])) {
+      n.splice(s, n.length - s);
+      break;
+    }
+  n.push(...h2(arguments, 0, true));
+  var r2 = u(arguments);
+  return n.length ? this._runTask(g(n, this._trimmed), r2) : this._runTask(
+    b("Raw: must supply one or more command to execute"),
+    r2
+  );
+};
+f2.prototype.submoduleAdd = function(t2, e, n) {
+  return this._runTask(As(t2, e), u(arguments));
+};
+f2.prototype.submoduleUpdate = function(t2, e) {
+  return this._runTask(
+    Ns(h2(arguments, true)),
+    u(arguments)
+  );
+};
+f2.prototype.submoduleInit = function(t2, e) {
+  return this._runTask(
+    xs(h2(arguments, true)),
+    u(arguments)
+  );
+};
+f2.prototype.subModule = function(t2, e) {
+  return this._runTask(
+    X2(h2(arguments)),
+    u(arguments)
+  );
+};
+f2.prototype.listRemote = function() {
+  return this._runTask(
+    Ss(h2(arguments)),
+    u(arguments)
+  );
+};
+f2.prototype.addRemote = function(t2, e, n) {
+  return this._runTask(
+    vs(t2, e, h2(arguments)),
+    u(arguments)
+  );
+};
+f2.prototype.removeRemote = function(t2, e) {
+  return this._runTask(Os(t2), u(arguments));
+};
+f2.prototype.getRemotes = function(t2, e) {
+  return this._runTask(Es(t2 === true), u(arguments));
+};
+f2.prototype.remote = function(t2, e) {
+  return this._runTask(
+    Rs(h2(arguments)),
+    u(arguments)
+  );
+};
+f2.prototype.tag = function(t2, e) {
+  const n = h2(arguments);
+  return n[0] !== "tag" && n.unshift("tag"), this._runTask(g(n), u(arguments));
+};
+f2.prototype.updateServerInfo = function(t2) {
+  return this._runTask(
+    g(["update-server-info"]),
+    u(arguments)
+  );
+};
+f2.prototype.pushTags = function(t2, e) {
+  const n = Mr(
+    { remote: d(t2, m) },
+    h2(arguments)
+  );
+  return this._runTask(n, u(arguments));
+};
+f2.prototype.rm = function(t2) {
+  return this._runTask(
+    g(["rm", "-f", ...v(t2)]),
+    u(arguments)
+  );
+};
+f2.prototype.rmKeepLocal = function(t2) {
+  return this._runTask(
+    g(["rm", "--cached", ...v(t2)]),
+    u(arguments)
+  );
+};
+f2.prototype.catFile = function(t2, e) {
+  return this._catFile("utf-8", arguments);
+};
+f2.prototype.binaryCatFile = function() {
+  return this._catFile("buffer", arguments);
+};
+f2.prototype._catFile = function(t2, e) {
+  var n = u(e), r2 = ["cat-file"], s = e[0];
+  if (typeof s == "string")
+    return this._runTask(
+      b("Git.catFile: options must be supplied as an array of strings"),
+      n
+    );
+  Array.isArray(s) && r2.push.apply(r2, s);
+  const o2 = t2 === "buffer" ? Gt(r2) : g(r2);
+  return this._runTask(o2, n);
+};
+f2.prototype.diff = function(t2, e) {
+  const n = m(t2) ? b(
+    "git.diff: supplying options as a single string is no longer supported, switch to an array of strings"
+  ) : g(["diff", ...h2(arguments)]);
+  return this._runTask(n, u(arguments));
+};
+f2.prototype.diffSummary = function() {
+  return this._runTask(
+    fr(h2(arguments, 1)),
+    u(arguments)
+  );
+};
+f2.prototype.applyPatch = function(t2) {
+  const e = G(t2) ? Yr(v(t2), h2([].slice.call(arguments, 1))) : b(
+    "git.applyPatch requires one or more string patches as the first argument"
+  );
+  return this._runTask(e, u(arguments));
+};
+f2.prototype.revparse = function() {
+  const t2 = ["rev-parse", ...h2(arguments, true)];
+  return this._runTask(
+    g(t2, true),
+    u(arguments)
+  );
+};
+f2.prototype.clean = function(t2, e, n) {
+  const r2 = un(t2), s = r2 && t2.join("") || d(t2, m) || "", o2 = h2([].slice.call(arguments, r2 ? 1 : 0));
+  return this._runTask(
+    on(s, o2),
+    u(arguments)
+  );
+};
+f2.prototype.exec = function(t2) {
+  const e = {
+    commands: [],
+    format: "utf-8",
+    parser() {
+      typeof t2 == "function" && t2();
+    }
+  };
+  return this._runTask(e);
+};
+f2.prototype.checkIgnore = function(t2, e) {
+  return this._runTask(
+    fs3(v(d(t2, G, []))),
+    u(arguments)
+  );
+};
+f2.prototype.checkIsRepo = function(t2, e) {
+  return this._runTask(
+    We(d(t2, m)),
+    u(arguments)
+  );
+};
+var Us = $("", "plugin:allowEnvironment");
+var $t = (0, import_promise_deferred.deferred)().promise;
+var we = $("", "plugin:binary");
+var nt = $("", "plugin:input");
+
+// src/stages/build-model/manifest.ts
+import { createHash as createHash2 } from "node:crypto";
+import { createReadStream } from "node:fs";
+async function fileDigest(file) {
+  const hash = createHash2("sha256");
+  let size = 0;
+  for await (const chunk of createReadStream(file)) {
+    hash.update(chunk);
+    size += chunk.byteLength;
+  }
+  return { sha256: hash.digest("hex"), size };
+}
+function modelDigest(files) {
+  const lines = [...files].sort((a, b2) => a.path < b2.path ? -1 : a.path > b2.path ? 1 : 0).map((file) => `${file.sha256}  ${file.path}
+`).join("");
+  return `sha256:${sha256(lines)}`;
+}
+
+// src/stages/build-model/index.ts
+var DEFAULT_TIMEOUT_MS = 60 * 60 * 1e3;
+function artifactName(digest) {
+  return `mlops-model-${digest.replace(/^sha256:/, "")}`;
+}
+
+// src/stages/sanity-check/behaviour.ts
+var check = (id, title, ok, observed, expected, detail) => ({
+  id: `sanity/${id}`,
+  title,
+  verdict: ok ? "pass" : "fail",
+  observed,
+  expected,
+  ...detail ? { detail } : {}
+});
+function isNonFinite(text) {
+  return /^\s*[-+]?(nan|inf|infinity)\s*$/i.test(text) || text.trim() === "";
+}
+function behaviourChecks(inputs) {
+  const { sample, first, second, predictionColumn, scoreColumn } = inputs;
+  const checks = [];
+  if (!first.table) {
+    checks.push(
+      check(
+        "predict-runs",
+        "Predict command loads the model and predicts",
+        false,
+        first.failure ?? "no output",
+        "exit 0 and a CSV of predictions"
+      )
+    );
+    return checks;
+  }
+  const out = first.table;
+  checks.push(
+    check(
+      "predict-runs",
+      "Predict command loads the model and predicts",
+      true,
+      `${out.rows.length} rows in ${(first.durationMs / 1e3).toFixed(2)} s`,
+      "exit 0"
+    )
+  );
+  checks.push(
+    check(
+      "row-count",
+      "One prediction per input row",
+      out.rows.length === sample.rows.length,
+      `${out.rows.length} output rows`,
+      `${sample.rows.length} (the sample's rows)`
+    )
+  );
+  const required = [predictionColumn, ...scoreColumn ? [scoreColumn] : []];
+  const missing = required.filter((column) => !out.columns.includes(column));
+  checks.push(
+    check(
+      "columns",
+      "Declared output columns",
+      missing.length === 0,
+      missing.length === 0 ? required.join(", ") : `missing ${missing.join(", ")}`,
+      required.join(", ")
+    )
+  );
+  const bad = [];
+  out.rows.forEach((row, index) => {
+    for (const column of required) {
+      const value = row[column];
+      if (value !== void 0 && isNonFinite(value)) bad.push(`row ${index + 1} ${column}="${value}"`);
+    }
+  });
+  checks.push(
+    check(
+      "finite",
+      "No NaN, infinity or empty prediction",
+      bad.length === 0,
+      bad.length === 0 ? "all finite" : `${bad.length} bad: ${bad.slice(0, 3).join(", ")}`,
+      "finite numbers"
+    )
+  );
+  if (scoreColumn && out.columns.includes(scoreColumn)) {
+    const outside = out.rows.map((row, index) => ({ index, value: Number(row[scoreColumn]) })).filter(({ value }) => Number.isFinite(value) && (value < 0 || value > 1));
+    checks.push(
+      check(
+        "score-range",
+        "Scores are probabilities in [0, 1]",
+        outside.length === 0,
+        outside.length === 0 ? "all within [0, 1]" : `${outside.length} outside, e.g. row ${(outside[0]?.index ?? 0) + 1}: ${outside[0]?.value}`,
+        "0 ≤ score ≤ 1"
+      )
+    );
+  }
+  if (inputs.knownLabels && out.columns.includes(predictionColumn)) {
+    const known = new Set(inputs.knownLabels);
+    const unknown = [...new Set(out.rows.map((row) => row[predictionColumn] ?? ""))].filter(
+      (label) => !known.has(label)
+    );
+    checks.push(
+      check(
+        "labels",
+        "Predicted labels are known labels",
+        unknown.length === 0,
+        unknown.length === 0 ? [...known].join(", ") : `unknown: ${unknown.slice(0, 5).join(", ")}`,
+        [...known].join(", ")
+      )
+    );
+  }
+  if (!second.table) {
+    checks.push(
+      check(
+        "deterministic",
+        "Deterministic: two runs, same output",
+        false,
+        second.failure ?? "the second run gave no output",
+        "identical output"
+      )
+    );
+  } else {
+    const differing = firstDifference(out, second.table, required);
+    checks.push(
+      check(
+        "deterministic",
+        "Deterministic: two runs, same output",
+        differing === void 0,
+        differing ?? "identical",
+        "identical output",
+        differing ? "Seed every random number generator and avoid time-dependent features." : void 0
+      )
+    );
+  }
+  const perRowMs = first.durationMs / Math.max(1, sample.rows.length);
+  checks.push({
+    id: "sanity/latency",
+    title: "Batch latency per row",
+    verdict: "pass",
+    observed: `${perRowMs.toFixed(3)} ms/row (${sample.rows.length} rows)`
+  });
+  for (const probe of inputs.flipped ?? []) {
+    if (!probe.run.table) {
+      checks.push({
+        id: `sanity/invariance/${probe.attribute}`,
+        title: `Invariance to ${probe.attribute}`,
+        verdict: "warn",
+        observed: probe.run.failure ?? "no output"
+      });
+      continue;
+    }
+    const changed = changedShare(out, probe.run.table, predictionColumn);
+    checks.push({
+      id: `sanity/invariance/${probe.attribute}`,
+      title: `Invariance to ${probe.attribute}`,
+      verdict: changed === 0 ? "pass" : "warn",
+      observed: `${(changed * 100).toFixed(1)}% of predictions change when only ${probe.attribute} is flipped`,
+      expected: "0% (the model does not use the attribute directly)"
+    });
+  }
+  return checks;
+}
+function firstDifference(a, b2, columns) {
+  if (a.rows.length !== b2.rows.length) return `${a.rows.length} rows, then ${b2.rows.length}`;
+  for (let index = 0; index < a.rows.length; index++) {
+    for (const column of columns) {
+      if (a.rows[index]?.[column] !== b2.rows[index]?.[column]) {
+        return `row ${index + 1} ${column}: "${a.rows[index]?.[column]}" then "${b2.rows[index]?.[column]}"`;
+      }
+    }
+  }
+  return void 0;
+}
+function changedShare(base, flipped, column) {
+  const n = Math.min(base.rows.length, flipped.rows.length);
+  if (n === 0) return 0;
+  let changed = 0;
+  for (let index = 0; index < n; index++)
+    if (base.rows[index]?.[column] !== flipped.rows[index]?.[column]) changed++;
+  return changed / n;
+}
+function flipAttribute(sample, attribute) {
+  if (!sample.columns.includes(attribute)) return void 0;
+  const values = [...new Set(sample.rows.map((row) => row[attribute] ?? ""))].sort();
+  if (values.length < 2) return void 0;
+  const next = new Map(values.map((value, index) => [value, values[(index + 1) % values.length]]));
+  return {
+    columns: sample.columns,
+    rows: sample.rows.map((row) => ({ ...row, [attribute]: next.get(row[attribute] ?? "") ?? "" }))
+  };
+}
+
+// src/stages/sanity-check/integrity.ts
+import { stat as stat4 } from "node:fs/promises";
+import path9 from "node:path";
+async function checkIntegrity(projectRoot, manifest, expectedDigest) {
+  const problems = [];
+  if (manifest.modelDigest !== expectedDigest) {
+    problems.push(`the manifest names model ${manifest.modelDigest}, not ${expectedDigest}`);
+  }
+  if (modelDigest(manifest.files) !== manifest.modelDigest) {
+    problems.push("the manifest file list does not add up to its model digest (the manifest was edited)");
+  }
+  for (const file of manifest.files) {
+    const absolute = path9.join(projectRoot, file.path);
+    if (!await stat4(absolute).catch(() => void 0)) {
+      problems.push(`${file.path} is missing`);
+      continue;
+    }
+    const actual = await fileDigest(absolute);
+    if (actual.sha256 !== file.sha256) {
+      problems.push(
+        `${file.path} changed since the build (sha256 ${actual.sha256.slice(0, 12)}…, built as ${file.sha256.slice(0, 12)}…)`
+      );
+    }
+  }
+  return {
+    id: "sanity/integrity",
+    title: "Artifacts match the manifest",
+    verdict: problems.length === 0 ? "pass" : "fail",
+    observed: problems.length === 0 ? `${manifest.files.length} files, digests match` : problems.join("; "),
+    expected: `every file as built for ${expectedDigest.slice(0, 19)}…`
+  };
+}
+
+// src/stages/sanity-check/table.ts
+import { readFile as readFile5 } from "node:fs/promises";
+var MAX_TABLE_BYTES = 64 * 1024 * 1024;
+function parseCsv(text, file) {
+  const records = [];
+  let field = "";
+  let record = [];
+  let quoted = false;
+  let line = 1;
+  const source = text.charCodeAt(0) === 65279 ? text.slice(1) : text;
+  for (let index = 0; index < source.length; index++) {
+    const char = source[index];
+    if (quoted) {
+      if (char === '"' && source[index + 1] === '"') {
+        field += '"';
+        index++;
+      } else if (char === '"') quoted = false;
+      else {
+        if (char === "\n") line++;
+        field += char;
+      }
+    } else if (char === '"' && field === "") quoted = true;
+    else if (char === ",") {
+      record.push(field);
+      field = "";
+    } else if (char === "\n" || char === "\r") {
+      if (char === "\r" && source[index + 1] === "\n") index++;
+      record.push(field);
+      records.push(record);
+      record = [];
+      field = "";
+      line++;
+    } else field += char;
+  }
+  if (quoted) throw new UserError(`${file}: a quoted field opened before line ${line} never closes`);
+  if (field !== "" || record.length > 0) {
+    record.push(field);
+    records.push(record);
+  }
+  const [header, ...rows] = records.filter((r2) => !(r2.length === 1 && r2[0] === ""));
+  if (!header) throw new UserError(`${file} is empty: it needs a header row`);
+  const table = { columns: header, rows: [] };
+  rows.forEach((values, index) => {
+    if (values.length !== header.length) {
+      throw new UserError(
+        `${file}, row ${index + 1}: ${values.length} fields where the header has ${header.length}`
+      );
+    }
+    const row = {};
+    header.forEach((column, i) => {
+      if (!(column in row)) row[column] = values[i];
+    });
+    table.rows.push(row);
+  });
+  return table;
+}
+async function readTable(file, shownAs) {
+  const buffer = await readFile5(file).catch((error2) => {
+    throw new UserError(
+      `cannot read ${shownAs}: ${error2.code === "ENOENT" ? "no such file" : error2.message}`
+    );
+  });
+  if (buffer.byteLength > MAX_TABLE_BYTES)
+    throw new UserError(`${shownAs} is larger than 64 MiB: use a smaller sample`);
+  return parseCsv(buffer.toString("utf8"), shownAs);
+}
+function quote(value) {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+function formatCsv(table) {
+  const lines = [table.columns.map(quote).join(",")];
+  for (const row of table.rows) lines.push(table.columns.map((column) => quote(row[column] ?? "")).join(","));
+  return `${lines.join("\n")}
+`;
+}
+
+// src/stages/sanity-check/index.ts
+var DEFAULT_PREDICT_TIMEOUT_MS = 5 * 60 * 1e3;
+var sanityCheck = {
+  name: "sanity-check",
+  async run(context) {
+    const spec = context.loaded.config.flow?.sanity;
+    if (!spec) return result("skip", "flow.sanity is not configured in mlops.yml", []);
+    const digest = context.modelDigest;
+    if (!digest) {
+      throw new UserError(
+        "no model to check: run build-model first, or pass the model digest (input model-digest)"
+      );
+    }
+    const manifest = await loadManifest(context, digest);
+    const checks = [await checkIntegrity(context.loaded.projectRoot, manifest, digest)];
+    if (checks[0]?.verdict === "fail") {
+      return result("fail", `model ${digest.slice(0, 19)}… does not match its manifest`, checks, digest);
+    }
+    if (spec.predict && spec.sample) checks.push(...await behaviour(context, spec));
+    const quality = await modelQuality(context, spec, digest, manifest);
+    checks.push(...quality.checks);
+    const verdict = worstVerdict(checks.map((check2) => check2.verdict));
+    const failed = checks.filter((check2) => check2.verdict === "fail");
+    const summary2 = failed.length === 0 ? `${checks.length} checks on ${digest.slice(0, 19)}…: ${verdict}` : `failed: ${failed.map((check2) => `${check2.title} (${check2.observed})`).join("; ")}`;
+    return {
+      ...result(verdict, summary2, checks, digest),
+      metrics: quality.metrics,
+      alignment: quality.alignment
+    };
+  }
+};
+async function modelQuality(context, spec, digest, manifest) {
+  const { loaded } = context;
+  const predictionsFile = loaded.config.flow?.build?.predictions;
+  if (!predictionsFile) {
+    return {
+      checks: [
+        {
+          id: "sanity/goals",
+          title: "Metric goals",
+          verdict: "skip",
+          observed: "flow.build.predictions is not set: no eval predictions to judge"
+        }
+      ],
+      metrics: [],
+      alignment: []
+    };
+  }
+  const fairness = loaded.config.flow?.fairness;
+  const columns = {
+    label: fairness?.label ?? "label",
+    prediction: fairness?.prediction ?? "prediction",
+    ...fairness?.score ? { score: fairness.score } : {}
+  };
+  const table = await readTable(path10.join(loaded.projectRoot, predictionsFile), predictionsFile);
+  const checks = evalDataChecks(table, {
+    file: predictionsFile,
+    ...columns,
+    attributes: fairness?.attributes ?? []
+  });
+  if (checks.some((check2) => check2.verdict === "fail")) return { checks, metrics: [], alignment: [] };
+  const stats = await trainingStats(loaded.projectRoot, manifest);
+  if (stats) checks.push(...driftChecks(table, stats, predictionsFile));
+  const data = binaryPredictions(table, predictionsFile, columns);
+  const goals = goalChecks(loaded.config, data);
+  checks.push(...goals.checks);
+  const primary = loaded.config.charter.metrics?.model?.[0]?.id ?? "accuracy";
+  checks.push(baselineCheck(data, primary));
+  checks.push(...await regression(context, spec, digest, table, data, columns));
+  const measured = Object.fromEntries(goals.metrics.map((m2) => [m2.id, m2.value]));
+  const levels = deriveLevels(loaded.config, { ...numericMetrics(data), ...measured });
+  const judged = new Map(goals.metrics.map((m2) => [m2.id, m2.verdict]));
+  const alignment = alignmentCells(levels, "offline").map(
+    (cell) => judged.get(cell.metric) ? { ...cell, verdict: judged.get(cell.metric) } : cell
+  );
+  return { checks, metrics: goals.metrics, alignment };
+}
+async function trainingStats(projectRoot, manifest) {
+  const file = manifest.files.find((entry) => path10.basename(entry.path) === "training-stats.json");
+  if (!file) return void 0;
+  try {
+    return JSON.parse(await readFile6(path10.join(projectRoot, file.path), "utf8"));
+  } catch (error2) {
+    throw new UserError(`${file.path} is not valid JSON: ${error2.message}`);
+  }
+}
+function numericMetrics(data) {
+  return Object.fromEntries(
+    Object.entries(classificationMetrics(data)).filter(
+      (entry) => typeof entry[1] === "number"
+    )
+  );
+}
+async function regression(context, spec, digest, table, current, columns) {
+  const limits = spec.max_regression ?? {};
+  if (Object.keys(limits).length === 0) return [];
+  const { platform: platform2, loaded } = context;
+  const branch = platform2.context.baseRef ?? platform2.context.branch;
+  const base = await baseModel(context, digest, branch);
+  if (!base) {
+    return [
+      {
+        id: "sanity/regression",
+        title: "Regression against the base model",
+        verdict: "pass",
+        observed: `no earlier model stored for ${branch}: nothing to compare with`
+      }
+    ];
+  }
+  if (!spec.predict) {
+    return [
+      {
+        id: "sanity/regression",
+        title: "Regression against the base model",
+        verdict: "inconclusive",
+        observed: "flow.sanity.predict is not set: the base model cannot be run on these rows"
+      }
+    ];
+  }
+  const work = await mkdtemp(path10.join(tmpdir(), "mlops-flow-base-"));
+  try {
+    await platform2.artifacts.fetch(base.name, work);
+    const input = path10.join(work, "eval-input.csv");
+    await writeFile3(input, formatCsv(table));
+    const output = path10.join(work, "base-predictions.csv");
+    const argv = commandArgv(spec.predict, {
+      model: path10.join(work, loaded.config.flow?.build?.model ?? "."),
+      input,
+      output
+    });
+    const outcome = await runCommand({
+      argv,
+      cwd: loaded.projectRoot,
+      env: platform2.context.commandEnvironment,
+      timeoutMs: parseDuration(spec.timeout, DEFAULT_PREDICT_TIMEOUT_MS)
+    });
+    if (outcome.exitCode !== 0) {
+      return [
+        {
+          id: "sanity/regression",
+          title: "Regression against the base model",
+          verdict: "inconclusive",
+          observed: `the base model's predict command failed: ${outcome.spawnError ?? outcome.tail.slice(-2).join(" / ")}`
+        }
+      ];
+    }
+    const predicted = await readTable(output, "the base model's predictions");
+    if (predicted.rows.length !== table.rows.length) {
+      return [
+        {
+          id: "sanity/regression",
+          title: "Regression against the base model",
+          verdict: "inconclusive",
+          observed: `the base model returned ${predicted.rows.length} rows for ${table.rows.length}`
+        }
+      ];
+    }
+    const merged = {
+      columns: table.columns,
+      rows: table.rows.map((row, i) => ({
+        ...row,
+        [columns.prediction]: predicted.rows[i]?.[columns.prediction] ?? "",
+        ...columns.score ? { [columns.score]: predicted.rows[i]?.[columns.score] ?? "" } : {}
+      }))
+    };
+    const baseData = binaryPredictions(merged, "the base model's predictions", columns);
+    return regressionChecks(current, baseData, limits).map((check2) => ({
+      ...check2,
+      detail: `base: ${base.modelDigest.slice(0, 19)}… from ${base.commit.slice(0, 7)}`
+    }));
+  } finally {
+    await rm2(work, { recursive: true, force: true });
+  }
+}
+async function baseModel(context, digest, branch) {
+  const latest = await context.platform.artifacts.latestOnBranch(branch, { excluding: digest });
+  return latest;
+}
+function result(verdict, summary2, checks, digest) {
+  const failed = checks.filter((check2) => check2.verdict === "fail").map((check2) => check2.id);
+  return {
+    stage: "sanity-check",
+    verdict,
+    summary: summary2,
+    checks,
+    metrics: [],
+    section: checklist(checks, summary2),
+    outputs: { "failed-checks": failed.join(",") },
+    ...digest ? { modelDigest: digest } : {}
+  };
+}
+async function loadManifest(context, digest) {
+  const root = context.loaded.projectRoot;
+  const relative = path10.join(".mlops-flow", "builds", digest.replace(/^sha256:/, ""), "model-manifest.json");
+  if (!await stat5(path10.join(root, relative)).catch(() => void 0)) {
+    const name = artifactName(digest);
+    if (!await context.platform.artifacts.has(name)) {
+      throw new UserError(
+        `model ${digest} is neither in this workspace nor in storage: run build-model for it first`
+      );
+    }
+    await context.platform.artifacts.fetch(name, root);
+  }
+  return JSON.parse(await readFile6(path10.join(root, relative), "utf8"));
+}
+async function behaviour(context, spec) {
+  const { loaded, platform: platform2 } = context;
+  const root = loaded.projectRoot;
+  const build = loaded.config.flow?.build;
+  const fairness = loaded.config.flow?.fairness;
+  const sample = await readTable(path10.join(root, spec.sample), spec.sample);
+  const work = await mkdtemp(path10.join(tmpdir(), "mlops-flow-sanity-"));
+  try {
+    const run = async (label, input) => {
+      const output = path10.join(work, `${label.replace(/[^A-Za-z0-9_-]+/g, "-")}.out.csv`);
+      const argv = commandArgv(spec.predict, {
+        model: path10.join(root, build?.model ?? "."),
+        input,
+        output
+      });
+      const outcome = await platform2.log.group(
+        `predict (${label}): ${argv.join(" ")}`,
+        () => runCommand({
+          argv,
+          cwd: root,
+          env: platform2.context.commandEnvironment,
+          timeoutMs: parseDuration(spec.timeout, DEFAULT_PREDICT_TIMEOUT_MS),
+          onLine: (line) => platform2.log.debug(line)
+        })
+      );
+      if (outcome.spawnError) return { failure: outcome.spawnError, durationMs: outcome.durationMs };
+      if (outcome.timedOut) {
+        return {
+          failure: `killed after ${spec.timeout ?? "5m"}: the predict command hung`,
+          durationMs: outcome.durationMs
+        };
+      }
+      if (outcome.exitCode !== 0) {
+        const last = outcome.tail.slice(-3).join(" / ");
+        return {
+          failure: `exited with ${outcome.exitCode ?? outcome.signal}${last ? `: ${last}` : ""}`,
+          durationMs: outcome.durationMs
+        };
+      }
+      try {
+        return {
+          table: await readTable(output, `the predict output (${label})`),
+          durationMs: outcome.durationMs
+        };
+      } catch (error2) {
+        return { failure: error2.message, durationMs: outcome.durationMs };
+      }
+    };
+    const samplePath = path10.join(root, spec.sample);
+    const first = await run("first", samplePath);
+    const second = first.table ? await run("second", samplePath) : first;
+    const flipped = [];
+    if (first.table) {
+      for (const attribute of fairness?.attributes ?? loaded.config.charter.data?.sensitive_attributes ?? []) {
+        const changed = flipAttribute(sample, attribute);
+        if (!changed) continue;
+        const input = path10.join(work, `flip-${attribute.replace(/[^A-Za-z0-9_-]/g, "_")}.csv`);
+        await writeFile3(input, formatCsv(changed));
+        flipped.push({ attribute, run: await run(`${attribute} flipped`, input) });
+      }
+    }
+    return behaviourChecks({
+      sample,
+      first,
+      second,
+      predictionColumn: fairness?.prediction ?? "prediction",
+      ...fairness?.score ? { scoreColumn: fairness.score } : {},
+      flipped,
+      // A binary classifier predicts the labels 0 and 1 and nothing else.
+      knownLabels: ["0", "1"]
+    });
+  } finally {
+    await rm2(work, { recursive: true, force: true });
+  }
+}
+function checklist(checks, summary2) {
+  const rows = checks.map(
+    (check2) => `| ${VERDICT_ICONS[check2.verdict]} | ${check2.title} | ${escape2(check2.observed ?? "")} | ${escape2(check2.expected ?? "")} |`
+  );
+  return [summary2, "", "| | check | observed | expected |", "|---|---|---|---|", ...rows].join("\n");
+}
+function escape2(text) {
+  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+}
+
+// src/entry/modules/sanity-check.ts
+var sanityCheckModule = {
+  definition: sanityCheck,
+  readSettings: () => ({}),
+  usesModel: true
 };
 
 // src/entry/sanity-check.ts
-var load = STAGE_MODULES["sanity-check"];
-if (load) await runAction(await load());
-else notAvailable("sanity-check");
+await runAction(sanityCheckModule);
 /*! Bundled license information:
 
 undici/lib/web/fetch/body.js:

@@ -1,7 +1,4 @@
 import { runAction } from './action.js';
-import { notAvailable } from './not-available.js';
-import { STAGE_MODULES } from './modules/index.js';
+import { buildModelModule } from './modules/build-model.js';
 
-const load = STAGE_MODULES['build-model'];
-if (load) await runAction(await load());
-else notAvailable('build-model');
+await runAction(buildModelModule);

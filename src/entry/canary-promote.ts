@@ -1,7 +1,3 @@
-import { runAction } from './action.js';
 import { notAvailable } from './not-available.js';
-import { STAGE_MODULES } from './modules/index.js';
 
-const load = STAGE_MODULES['canary-promote'];
-if (load) await runAction(await load());
-else notAvailable('canary-promote');
+notAvailable('canary-promote');

@@ -1,7 +1,3 @@
-import { runAction } from './action.js';
 import { notAvailable } from './not-available.js';
-import { STAGE_MODULES } from './modules/index.js';
 
-const load = STAGE_MODULES['fairness-report'];
-if (load) await runAction(await load());
-else notAvailable('fairness-report');
+notAvailable('fairness-report');

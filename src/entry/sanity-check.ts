@@ -1,7 +1,4 @@
 import { runAction } from './action.js';
-import { notAvailable } from './not-available.js';
-import { STAGE_MODULES } from './modules/index.js';
+import { sanityCheckModule } from './modules/sanity-check.js';
 
-const load = STAGE_MODULES['sanity-check'];
-if (load) await runAction(await load());
-else notAvailable('sanity-check');
+await runAction(sanityCheckModule);
