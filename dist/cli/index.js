@@ -680,9 +680,9 @@ var require_codegen = __commonJS({
       }
     };
     var Label = class extends Node {
-      constructor(label2) {
+      constructor(label) {
         super();
-        this.label = label2;
+        this.label = label;
         this.names = {};
       }
       render({ _n: _n2 }) {
@@ -690,14 +690,14 @@ var require_codegen = __commonJS({
       }
     };
     var Break = class extends Node {
-      constructor(label2) {
+      constructor(label) {
         super();
-        this.label = label2;
+        this.label = label;
         this.names = {};
       }
       render({ _n: _n2 }) {
-        const label2 = this.label ? ` ${this.label}` : "";
-        return `break${label2};` + _n2;
+        const label = this.label ? ` ${this.label}` : "";
+        return `break${label};` + _n2;
       }
     };
     var Throw = class extends Node {
@@ -732,38 +732,38 @@ var require_codegen = __commonJS({
       }
     };
     var ParentNode = class extends Node {
-      constructor(nodes2 = []) {
+      constructor(nodes = []) {
         super();
-        this.nodes = nodes2;
+        this.nodes = nodes;
       }
       render(opts) {
         return this.nodes.reduce((code, n) => code + n.render(opts), "");
       }
       optimizeNodes() {
-        const { nodes: nodes2 } = this;
-        let i = nodes2.length;
+        const { nodes } = this;
+        let i = nodes.length;
         while (i--) {
-          const n = nodes2[i].optimizeNodes();
+          const n = nodes[i].optimizeNodes();
           if (Array.isArray(n))
-            nodes2.splice(i, 1, ...n);
+            nodes.splice(i, 1, ...n);
           else if (n)
-            nodes2[i] = n;
+            nodes[i] = n;
           else
-            nodes2.splice(i, 1);
+            nodes.splice(i, 1);
         }
-        return nodes2.length > 0 ? this : void 0;
+        return nodes.length > 0 ? this : void 0;
       }
       optimizeNames(names, constants) {
-        const { nodes: nodes2 } = this;
-        let i = nodes2.length;
+        const { nodes } = this;
+        let i = nodes.length;
         while (i--) {
-          const n = nodes2[i];
+          const n = nodes[i];
           if (n.optimizeNames(names, constants))
             continue;
           subtractNames(names, n.names);
-          nodes2.splice(i, 1);
+          nodes.splice(i, 1);
         }
-        return nodes2.length > 0 ? this : void 0;
+        return nodes.length > 0 ? this : void 0;
       }
       get names() {
         return this.nodes.reduce((names, n) => addNames(names, n.names), {});
@@ -780,8 +780,8 @@ var require_codegen = __commonJS({
     };
     Else.kind = "else";
     var If = class _If extends BlockNode {
-      constructor(condition, nodes2) {
-        super(nodes2);
+      constructor(condition, nodes) {
+        super(nodes);
         this.condition = condition;
       }
       render(opts) {
@@ -1109,12 +1109,12 @@ var require_codegen = __commonJS({
         return this._endBlockNode(For);
       }
       // `label` statement
-      label(label2) {
-        return this._leafNode(new Label(label2));
+      label(label) {
+        return this._leafNode(new Label(label));
       }
       // `break` statement
-      break(label2) {
-        return this._leafNode(new Break(label2));
+      break(label) {
+        return this._leafNode(new Break(label));
       }
       // `return` statement
       return(value) {
@@ -3490,8 +3490,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path15) {
-      let input = path15;
+    function removeDotSegments(path16) {
+      let input = path16;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -3565,11 +3565,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path15) {
-      if (path15 === "" || path15[0] === "/") {
-        return removeDotSegments(path15);
+    function removeDotSegmentsRelative(path16) {
+      if (path16 === "" || path16[0] === "/") {
+        return removeDotSegments(path16);
       }
-      const segments = path15.split("/");
+      const segments = path16.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -3932,8 +3932,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path15 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path15 && path15 !== "/" ? path15 : void 0;
+        const path16 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path16 && path16 !== "/" ? path16 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -8384,17 +8384,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path15) {
-      const ctrl = callVisitor(key, node, visitor, path15);
+    function visit_(key, node, visitor, path16) {
+      const ctrl = callVisitor(key, node, visitor, path16);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path15, ctrl);
-        return visit_(key, ctrl, visitor, path15);
+        replaceNode(key, path16, ctrl);
+        return visit_(key, ctrl, visitor, path16);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path15 = Object.freeze(path15.concat(node));
+          path16 = Object.freeze(path16.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path15);
+            const ci = visit_(i, node.items[i], visitor, path16);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -8405,13 +8405,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path15 = Object.freeze(path15.concat(node));
-          const ck = visit_("key", node.key, visitor, path15);
+          path16 = Object.freeze(path16.concat(node));
+          const ck = visit_("key", node.key, visitor, path16);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path15);
+          const cv = visit_("value", node.value, visitor, path16);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -8432,17 +8432,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path15) {
-      const ctrl = await callVisitor(key, node, visitor, path15);
+    async function visitAsync_(key, node, visitor, path16) {
+      const ctrl = await callVisitor(key, node, visitor, path16);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path15, ctrl);
-        return visitAsync_(key, ctrl, visitor, path15);
+        replaceNode(key, path16, ctrl);
+        return visitAsync_(key, ctrl, visitor, path16);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path15 = Object.freeze(path15.concat(node));
+          path16 = Object.freeze(path16.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path15);
+            const ci = await visitAsync_(i, node.items[i], visitor, path16);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -8453,13 +8453,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path15 = Object.freeze(path15.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path15);
+          path16 = Object.freeze(path16.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path16);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path15);
+          const cv = await visitAsync_("value", node.value, visitor, path16);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -8486,23 +8486,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path15) {
+    function callVisitor(key, node, visitor, path16) {
       if (typeof visitor === "function")
-        return visitor(key, node, path15);
+        return visitor(key, node, path16);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path15);
+        return visitor.Map?.(key, node, path16);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path15);
+        return visitor.Seq?.(key, node, path16);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path15);
+        return visitor.Pair?.(key, node, path16);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path15);
+        return visitor.Scalar?.(key, node, path16);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path15);
+        return visitor.Alias?.(key, node, path16);
       return void 0;
     }
-    function replaceNode(key, path15, node) {
-      const parent = path15[path15.length - 1];
+    function replaceNode(key, path16, node) {
+      const parent = path16[path16.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -8910,22 +8910,22 @@ var require_Alias = __commonJS({
       resolve(doc, ctx) {
         if (ctx?.maxAliasCount === 0)
           throw new ReferenceError("Alias resolution is disabled");
-        let nodes2;
+        let nodes;
         if (ctx?.aliasResolveCache) {
-          nodes2 = ctx.aliasResolveCache;
+          nodes = ctx.aliasResolveCache;
         } else {
-          nodes2 = [];
+          nodes = [];
           visit2.visit(doc, {
             Node: (_key, node) => {
               if (identity.isAlias(node) || identity.hasAnchor(node))
-                nodes2.push(node);
+                nodes.push(node);
             }
           });
           if (ctx)
-            ctx.aliasResolveCache = nodes2;
+            ctx.aliasResolveCache = nodes;
         }
         let found = void 0;
-        for (const node of nodes2) {
+        for (const node of nodes) {
           if (node === this)
             break;
           if (node.anchor === this.source)
@@ -9114,10 +9114,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path15, value) {
+    function collectionFromPath(schema, path16, value) {
       let v2 = value;
-      for (let i = path15.length - 1; i >= 0; --i) {
-        const k2 = path15[i];
+      for (let i = path16.length - 1; i >= 0; --i) {
+        const k2 = path16[i];
         if (typeof k2 === "number" && Number.isInteger(k2) && k2 >= 0) {
           const a = [];
           a[k2] = v2;
@@ -9136,7 +9136,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path15) => path15 == null || typeof path15 === "object" && !!path15[Symbol.iterator]().next().done;
+    var isEmptyPath = (path16) => path16 == null || typeof path16 === "object" && !!path16[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -9166,11 +9166,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path15, value) {
-        if (isEmptyPath(path15))
+      addIn(path16, value) {
+        if (isEmptyPath(path16))
           this.add(value);
         else {
-          const [key, ...rest] = path15;
+          const [key, ...rest] = path16;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -9184,8 +9184,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path15) {
-        const [key, ...rest] = path15;
+      deleteIn(path16) {
+        const [key, ...rest] = path16;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -9199,8 +9199,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path15, keepScalar) {
-        const [key, ...rest] = path15;
+      getIn(path16, keepScalar) {
+        const [key, ...rest] = path16;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -9218,8 +9218,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path15) {
-        const [key, ...rest] = path15;
+      hasIn(path16) {
+        const [key, ...rest] = path16;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -9229,8 +9229,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path15, value) {
-        const [key, ...rest] = path15;
+      setIn(path16, value) {
+        const [key, ...rest] = path16;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -11745,9 +11745,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path15, value) {
+      addIn(path16, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path15, value);
+          this.contents.addIn(path16, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -11822,14 +11822,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path15) {
-        if (Collection.isEmptyPath(path15)) {
+      deleteIn(path16) {
+        if (Collection.isEmptyPath(path16)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path15) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path16) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -11844,10 +11844,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path15, keepScalar) {
-        if (Collection.isEmptyPath(path15))
+      getIn(path16, keepScalar) {
+        if (Collection.isEmptyPath(path16))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path15, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path16, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -11858,10 +11858,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path15) {
-        if (Collection.isEmptyPath(path15))
+      hasIn(path16) {
+        if (Collection.isEmptyPath(path16))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path15) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path16) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -11878,13 +11878,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path15, value) {
-        if (Collection.isEmptyPath(path15)) {
+      setIn(path16, value) {
+        if (Collection.isEmptyPath(path16)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path15), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path16), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path15, value);
+          this.contents.setIn(path16, value);
         }
       }
       /**
@@ -13845,9 +13845,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path15) => {
+    visit2.itemAtPath = (cst, path16) => {
       let item = cst;
-      for (const [field, index] of path15) {
+      for (const [field, index] of path16) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -13856,23 +13856,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path15) => {
-      const parent = visit2.itemAtPath(cst, path15.slice(0, -1));
-      const field = path15[path15.length - 1][0];
+    visit2.parentCollection = (cst, path16) => {
+      const parent = visit2.itemAtPath(cst, path16.slice(0, -1));
+      const field = path16[path16.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path15, item, visitor) {
-      let ctrl = visitor(item, path15);
+    function _visit(path16, item, visitor) {
+      let ctrl = visitor(item, path16);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path15.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path16.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -13883,10 +13883,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path15);
+            ctrl = ctrl(item, path16);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path15) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path16) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -15664,69 +15664,113 @@ var init_result = __esm({
   }
 });
 
-// src/charter/alignment-tree.ts
-function nodes(config) {
+// src/charter/alignment.ts
+function goalText(text, id) {
+  if (text === void 0) return void 0;
+  try {
+    return formatGoal(parseGoal(text, id));
+  } catch {
+    return String(text);
+  }
+}
+function buildAlignmentTree(config) {
   const metrics = config.charter.metrics ?? {};
-  const list = [];
-  for (const level of ["business", "domain", "model"]) {
+  const kept = /* @__PURE__ */ new Map();
+  for (const level of ["model", "domain", "business"]) {
+    for (const metric of metrics[level] ?? []) if (!kept.has(metric.id)) kept.set(metric.id, level);
+  }
+  const nodes = [];
+  for (const level of ALIGNMENT_LEVELS) {
     for (const metric of metrics[level] ?? []) {
-      list.push({
-        id: metric.id,
-        level,
-        ...metric.goal !== void 0 ? { goal: formatGoal(parseGoal(metric.goal, metric.id)) } : {},
-        from: metric.from ?? []
-      });
+      if (kept.get(metric.id) !== level || nodes.some((node) => node.id === metric.id)) continue;
+      const goal = goalText(metric.goal, metric.id);
+      const from = level === "model" ? [] : metric.from ?? [];
+      nodes.push({ id: metric.id, level, ...goal !== void 0 ? { goal } : {}, from: [...from] });
     }
   }
-  return list;
+  const byId = new Map(nodes.map((node) => [node.id, node]));
+  const edges = nodes.flatMap(
+    (to2) => [...new Set(to2.from)].flatMap((id) => {
+      const from = byId.get(id);
+      return from && from !== to2 ? [{ from, to: to2 }] : [];
+    })
+  );
+  return { nodes, edges };
 }
-function label(text) {
-  return text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+function escapeMermaidLabel(text) {
+  return text.replace(/#/g, "#35;").replace(/&/g, "#amp;").replace(/"/g, "#quot;").replace(/</g, "#lt;").replace(/>/g, "#gt;").replace(/`/g, "#96;").replace(/\s+/g, " ");
 }
-function alignmentFlowchart(config) {
-  const list = nodes(config);
-  if (list.length === 0) return "";
-  const key = (node) => `${node.level}_${node.id}`;
-  const byId = new Map(list.map((node) => [node.id, node]));
-  const lines = ["```mermaid", "flowchart BT"];
-  for (const level of ["business", "domain", "model"]) {
-    const members = list.filter((node) => node.level === level);
+function nodeKeys(nodes) {
+  const keys = /* @__PURE__ */ new Map();
+  const used = /* @__PURE__ */ new Set();
+  for (const node of nodes) {
+    const base = `${node.level}_${node.id.replace(/[^A-Za-z0-9_]/g, "_")}`;
+    let key = base;
+    for (let suffix = 2; used.has(key); suffix++) key = `${base}_${suffix}`;
+    used.add(key);
+    keys.set(node, key);
+  }
+  return keys;
+}
+function alignmentFlowchart(tree) {
+  if (tree.nodes.length === 0) return "";
+  const keys = nodeKeys(tree.nodes);
+  const lines = ["flowchart BT"];
+  for (const level of ALIGNMENT_LEVELS) {
+    const members = tree.nodes.filter((node) => node.level === level);
     if (members.length === 0) continue;
-    lines.push(`  subgraph ${level}`);
-    for (const node of members)
-      lines.push(`    ${key(node)}["${label(node.id)}<br/>${label(node.goal ?? "no goal")}"]`);
+    lines.push(`  subgraph ${level}["${level}"]`);
+    for (const node of members) {
+      const label = `${escapeMermaidLabel(node.id)}<br/>${escapeMermaidLabel(node.goal ?? "no goal")}`;
+      lines.push(`    ${keys.get(node)}["${label}"]`);
+    }
     lines.push("  end");
   }
-  for (const node of list) {
-    for (const source of node.from) {
-      const from = byId.get(source);
-      if (from) lines.push(`  ${key(from)} --> ${key(node)}`);
-    }
-  }
-  lines.push("```");
+  for (const edge of tree.edges) lines.push(`  ${keys.get(edge.from)} --> ${keys.get(edge.to)}`);
   return lines.join("\n");
 }
-function alignmentSeed(config) {
-  return nodes(config).map((node) => ({
-    metric: node.id,
+function alignmentSeed(tree) {
+  return tree.nodes.map((node) => ({
     level: node.level,
+    metric: node.id,
+    ...node.goal !== void 0 ? { goal: node.goal } : {},
     source: "offline",
-    value: null,
-    ...node.goal ? { goal: node.goal } : {}
+    value: null
   }));
 }
-var init_alignment_tree = __esm({
-  "src/charter/alignment-tree.ts"() {
+var ALIGNMENT_LEVELS;
+var init_alignment = __esm({
+  "src/charter/alignment.ts"() {
     "use strict";
     init_goal();
+    ALIGNMENT_LEVELS = ["business", "domain", "model"];
   }
 });
 
 // src/charter/finding.ts
-function finder(loaded, findings) {
-  return (rule, severity, message, path15, target = "value") => {
-    findings.push({ rule, severity, message, location: loaded.source.locate(path15, target) });
+function findingCollector(loaded) {
+  const findings = [];
+  const report = (rule, severity, message, path16, target = "value") => {
+    findings.push({ rule, severity, message, location: loaded.source.locate(path16, target) });
   };
+  return { findings, report };
+}
+function locateInString(loaded, path16, offset, expected) {
+  const start = loaded.source.scalarStart(path16);
+  if (start) {
+    const guess = { ...start.location, column: start.location.column + offset };
+    const line = loaded.source.text.split(/\r?\n/)[guess.line - 1] ?? "";
+    if (line.startsWith(expected, guess.column - 1)) return guess;
+  }
+  return loaded.source.locate(path16);
+}
+function metricLevels(loaded) {
+  const levels = /* @__PURE__ */ new Map();
+  const metrics = loaded.config.charter.metrics ?? {};
+  for (const level of ["model", "domain", "business"]) {
+    for (const metric of metrics[level] ?? []) if (!levels.has(metric.id)) levels.set(metric.id, level);
+  }
+  return levels;
 }
 var init_finding = __esm({
   "src/charter/finding.ts"() {
@@ -15734,78 +15778,1049 @@ var init_finding = __esm({
   }
 });
 
-// src/charter/rules/charter-basics.ts
-var HANDLE, REQUIRED_ROLES, charterBasics;
-var init_charter_basics = __esm({
-  "src/charter/rules/charter-basics.ts"() {
+// src/charter/rules/canary.ts
+var canaryRollout;
+var init_canary = __esm({
+  "src/charter/rules/canary.ts"() {
     "use strict";
     init_finding();
-    HANDLE = /^@[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}(?:\/[A-Za-z0-9._-]+)?$/;
+    canaryRollout = {
+      id: "canary",
+      title: "Canary rollout",
+      check({ loaded }) {
+        const { findings, report } = findingCollector(loaded);
+        const canary = loaded.config.flow?.canary;
+        if (!canary) return findings;
+        const steps = canary.steps ?? [];
+        steps.forEach((step, index) => {
+          const previous = steps[index - 1];
+          if (previous !== void 0 && step <= previous) {
+            report(
+              "canary-steps-order",
+              "error",
+              `canary steps must strictly increase: ${step} follows ${previous}; list the traffic percentages in rising order`,
+              ["flow", "canary", "steps", index]
+            );
+          }
+        });
+        const last = steps[steps.length - 1];
+        if (last !== void 0 && last !== 100) {
+          report(
+            "canary-steps-end",
+            "error",
+            `canary steps must end at 100 (the full rollout), not ${last}: add 100 as the last step`,
+            ["flow", "canary", "steps", steps.length - 1]
+          );
+        }
+        const analysis = canary.analysis;
+        if (analysis?.pass_score !== void 0 && analysis.marginal_score !== void 0 && analysis.marginal_score > analysis.pass_score) {
+          report(
+            "canary-scores",
+            "error",
+            `marginal_score (${analysis.marginal_score}) is above pass_score (${analysis.pass_score}): a score between them could not be both; make pass_score >= marginal_score`,
+            ["flow", "canary", "analysis", "marginal_score"]
+          );
+        }
+        if ((analysis?.provider === "prometheus" || analysis?.provider === "http") && !analysis.address) {
+          report(
+            "canary-provider",
+            "error",
+            `the ${analysis.provider} provider needs analysis.address (e.g. http://127.0.0.1:9090) to read the canary's metrics from`,
+            ["flow", "canary", "analysis", "provider"]
+          );
+        }
+        if (analysis?.provider === "command" && analysis.command === void 0) {
+          report(
+            "canary-provider",
+            "error",
+            "the command provider needs analysis.command, which prints the metric value for {variant} and {metric}",
+            ["flow", "canary", "analysis", "provider"]
+          );
+        }
+        return findings;
+      }
+    };
+  }
+});
+
+// src/charter/rules/data.ts
+var dataInventory;
+var init_data = __esm({
+  "src/charter/rules/data.ts"() {
+    "use strict";
+    init_finding();
+    dataInventory = {
+      id: "data",
+      title: "Data inventory",
+      check({ loaded }) {
+        const { findings, report } = findingCollector(loaded);
+        const { charter, flow } = loaded.config;
+        const sources = charter.data?.sources ?? [];
+        if (!sources.some((source) => source.priority === "must-have")) {
+          report(
+            "data-must-have",
+            "error",
+            "no must-have data source: list the data the model cannot do without under charter.data.sources with priority: must-have",
+            charter.data?.sources ? ["charter", "data", "sources"] : charter.data ? ["charter", "data"] : ["charter"],
+            "key"
+          );
+        }
+        sources.forEach((source, index) => {
+          if (source.origin === "third-party" && !source.owner) {
+            report(
+              "data-third-party-owner",
+              "error",
+              `third-party source "${source.name}" names no owner: add owner: "@user" or "@org/team", who manages the supplier and the contract`,
+              ["charter", "data", "sources", index, "origin"]
+            );
+          }
+        });
+        const declared = new Set(charter.data?.sensitive_attributes ?? []);
+        (flow?.fairness?.attributes ?? []).forEach((attribute, index) => {
+          if (!declared.has(attribute)) {
+            report(
+              "fairness-attribute-undeclared",
+              "error",
+              `fairness attribute "${attribute}" is not a declared sensitive attribute: add it to charter.data.sensitive_attributes`,
+              ["flow", "fairness", "attributes", index]
+            );
+          }
+        });
+        return findings;
+      }
+    };
+  }
+});
+
+// src/charter/rules/estimates.ts
+var estimates;
+var init_estimates = __esm({
+  "src/charter/rules/estimates.ts"() {
+    "use strict";
+    init_expression();
+    init_finding();
+    estimates = {
+      id: "estimates",
+      title: "Estimates",
+      check({ loaded }) {
+        const { findings } = findingCollector(loaded);
+        const known = metricLevels(loaded);
+        const metrics = loaded.config.charter.metrics ?? {};
+        for (const level of ["domain", "business"]) {
+          (metrics[level] ?? []).forEach((metric, index) => {
+            if (metric.estimate === void 0) return;
+            const path16 = ["charter", "metrics", level, index, "estimate"];
+            for (const reference of referencedMetrics(parseExpression(metric.estimate))) {
+              const location = locateInString(loaded, path16, reference.offset, reference.id);
+              if (!known.has(reference.id)) {
+                findings.push({
+                  rule: "estimate-unknown-metric",
+                  severity: "error",
+                  message: `the estimate of ${metric.id} uses "${reference.id}", which is not a metric in the charter: use a metric id or a number`,
+                  location
+                });
+              } else if (!(metric.from ?? []).includes(reference.id)) {
+                findings.push({
+                  rule: "estimate-outside-from",
+                  severity: "warning",
+                  message: `the estimate of ${metric.id} uses ${reference.id}, which its from: list does not name: add it to from`,
+                  location
+                });
+              }
+            }
+          });
+        }
+        return findings;
+      }
+    };
+  }
+});
+
+// src/charter/rules/flow-sections.ts
+var flowSections;
+var init_flow_sections = __esm({
+  "src/charter/rules/flow-sections.ts"() {
+    "use strict";
+    init_finding();
+    flowSections = {
+      id: "flow",
+      title: "Flow configuration",
+      check({ loaded }) {
+        const { findings, report } = findingCollector(loaded);
+        const flow = loaded.config.flow ?? {};
+        if (flow.deploy_test && !flow.deploy_test.environment) {
+          report(
+            "environment-missing",
+            "error",
+            "flow.deploy_test.environment is missing: name the GitHub environment (e.g. staging) test deployments are recorded in",
+            ["flow", "deploy_test"],
+            "key"
+          );
+        }
+        if (flow.canary && !flow.canary.environment) {
+          report(
+            "environment-missing",
+            "error",
+            "flow.canary.environment is missing: name the GitHub environment with required reviewers (e.g. production), or no manual approval can exist before production",
+            ["flow", "canary"],
+            "key"
+          );
+        }
+        const fairness = flow.fairness;
+        if (fairness) {
+          if (!fairness.label) {
+            report(
+              "fairness-label",
+              "error",
+              "flow.fairness.label is missing: name the column of the predictions file that holds the true label",
+              ["flow", "fairness"],
+              "key"
+            );
+          }
+          if (!fairness.prediction && !fairness.score) {
+            report(
+              "fairness-prediction",
+              "error",
+              "flow.fairness needs prediction (the column of predicted classes) or score (the column of scores, with threshold)",
+              ["flow", "fairness"],
+              "key"
+            );
+          } else if (!fairness.prediction && fairness.threshold === void 0) {
+            report(
+              "fairness-threshold",
+              "warning",
+              "flow.fairness has a score column but no prediction and no threshold: set threshold, the score at or above which a row counts as positive",
+              ["flow", "fairness", "score"]
+            );
+          }
+          if (!fairness.predictions && !flow.build?.predictions) {
+            report(
+              "fairness-predictions-file",
+              "error",
+              "fairness-report has no predictions to read: set flow.build.predictions (the eval-set predictions the build writes) or flow.fairness.predictions",
+              ["flow", "fairness"],
+              "key"
+            );
+          }
+        }
+        const sanity = flow.sanity;
+        if (sanity && sanity.predict === void 0 !== (sanity.sample === void 0)) {
+          report(
+            "sanity-incomplete",
+            "error",
+            `flow.sanity has ${sanity.predict === void 0 ? "a sample but no predict command" : "a predict command but no sample"}: smoke tests need both (the batch predict command and a CSV to predict on)`,
+            ["flow", "sanity"],
+            "key"
+          );
+        }
+        return findings;
+      }
+    };
+  }
+});
+
+// src/charter/rules/justification.ts
+var QUESTIONS, justification;
+var init_justification = __esm({
+  "src/charter/rules/justification.ts"() {
+    "use strict";
+    init_finding();
+    QUESTIONS = [
+      ["why_ml", "why ML rather than a process change or hand-written rules"],
+      ["alternatives", "which alternatives were weighed"],
+      ["problem_statement", "the ML task in one sentence (inputs, output, horizon)"],
+      ["data_known", "whether the data is known to exist"],
+      ["data_quality_reviewed", "whether the data's quality was reviewed"]
+    ];
+    justification = {
+      id: "justification",
+      title: "Justification",
+      check({ loaded }) {
+        const { findings, report } = findingCollector(loaded);
+        const written = loaded.config.charter.justification;
+        const severity = (loaded.config.flow?.enforce ?? "strict") === "strict" ? "error" : "warning";
+        for (const [key, question] of QUESTIONS) {
+          const answer = written?.[key];
+          const empty = typeof answer === "string" ? answer.trim() === "" : Array.isArray(answer) && answer.length === 0;
+          if (answer === void 0) {
+            report(
+              "justification-gap",
+              severity,
+              `charter.justification.${key} is missing: say ${question}`,
+              written ? ["charter", "justification"] : ["charter"],
+              "key"
+            );
+          } else if (answer === false) {
+            report(
+              "justification-gap",
+              severity,
+              `charter.justification.${key} is false: settle ${question} before building, then set it to true`,
+              ["charter", "justification", key]
+            );
+          } else if (empty) {
+            report("justification-gap", severity, `charter.justification.${key} is empty: say ${question}`, [
+              "charter",
+              "justification",
+              key
+            ]);
+          }
+        }
+        return findings;
+      }
+    };
+  }
+});
+
+// src/charter/rules/manual-gate.ts
+var manualGate;
+var init_manual_gate = __esm({
+  "src/charter/rules/manual-gate.ts"() {
+    "use strict";
+    init_finding();
+    manualGate = {
+      id: "manual-gate",
+      title: "Manual approval before production",
+      async check({ loaded, protection }) {
+        const environment = loaded.config.flow?.canary?.environment;
+        if (!loaded.config.flow?.canary) return { skipped: "no canary is configured" };
+        if (!environment) return { skipped: "flow.canary.environment is not named" };
+        const where = `\`mlops-flow approve ${environment}\` records the approval`;
+        if (!protection) return { skipped: `environment protection is visible only on GitHub; here ${where}` };
+        const { findings, report } = findingCollector(loaded);
+        const path16 = ["flow", "canary", "environment"];
+        let rules;
+        try {
+          rules = await protection(environment);
+        } catch (error) {
+          report(
+            "canary-environment-unverified",
+            "warning",
+            `could not read the protection rules of environment "${environment}" (${error.message}): check that the token may read the repository's environments`,
+            path16
+          );
+          return findings;
+        }
+        if (!rules) return { skipped: `this platform cannot show environment protection; ${where}` };
+        if (!rules.exists) {
+          report(
+            "canary-environment-not-found",
+            "warning",
+            `environment "${environment}" does not exist in this repository: create it under Settings → Environments with required reviewers, or canary-promote has no manual gate`,
+            path16
+          );
+        } else if (rules.requiredReviewers.length === 0) {
+          report(
+            "canary-environment-unreviewed",
+            "warning",
+            `environment "${environment}" has no required reviewers: add them under Settings → Environments, or nobody approves before production`,
+            path16
+          );
+        }
+        return findings;
+      }
+    };
+  }
+});
+
+// src/charter/rules/metric-alignment.ts
+function derivationCycles(metrics) {
+  const edges = /* @__PURE__ */ new Map();
+  for (const level of ["domain", "business"]) {
+    (metrics[level] ?? []).forEach((metric, index) => {
+      if (!edges.has(metric.id)) edges.set(metric.id, { from: metric.from ?? [], at: [level, index] });
+    });
+  }
+  const cycles = [];
+  const state = /* @__PURE__ */ new Map();
+  const visit2 = (id, trail) => {
+    if (state.get(id) === "done") return;
+    if (state.get(id) === "visiting") {
+      const ids = [...trail.slice(trail.indexOf(id)), id];
+      const closing = edges.get(trail[trail.length - 1]);
+      if (closing) cycles.push({ ids, at: closing.at });
+      return;
+    }
+    state.set(id, "visiting");
+    for (const next of edges.get(id)?.from ?? []) visit2(next, [...trail, id]);
+    state.set(id, "done");
+  };
+  for (const id of edges.keys()) visit2(id, []);
+  return cycles;
+}
+var LEVELS, BELOW, AUDIENCE, metricAlignment;
+var init_metric_alignment = __esm({
+  "src/charter/rules/metric-alignment.ts"() {
+    "use strict";
+    init_finding();
+    LEVELS = ["model", "domain", "business"];
+    BELOW = { domain: "model", business: "domain" };
+    AUDIENCE = {
+      model: "the data scientist's metrics (e.g. precision)",
+      domain: "the subject-matter expert's metrics (e.g. share of bad payers caught)",
+      business: "the business stakeholder's KPIs (e.g. bad debt avoided in USD)"
+    };
+    metricAlignment = {
+      id: "metrics",
+      title: "Metric alignment",
+      check({ loaded }) {
+        const { findings, report } = findingCollector(loaded);
+        const metrics = loaded.config.charter.metrics ?? {};
+        const metricPath = (level, index) => [
+          "charter",
+          "metrics",
+          level,
+          index
+        ];
+        const levelOf = /* @__PURE__ */ new Map();
+        for (const level of LEVELS) {
+          (metrics[level] ?? []).forEach((metric, index) => {
+            const previous = levelOf.get(metric.id);
+            if (previous) {
+              report(
+                "metric-duplicate",
+                "error",
+                `metric id "${metric.id}" is already used at the ${previous} level: give each metric its own id`,
+                [...metricPath(level, index), "id"]
+              );
+            } else levelOf.set(metric.id, level);
+          });
+        }
+        for (const level of LEVELS) {
+          if ((metrics[level] ?? []).length > 0) continue;
+          report(
+            "metrics-missing",
+            level === "model" ? "error" : "warning",
+            `no ${level} metrics: list ${AUDIENCE[level]} under charter.metrics.${level}`,
+            metrics[level] ? ["charter", "metrics", level] : loaded.config.charter.metrics ? ["charter", "metrics"] : ["charter"],
+            "key"
+          );
+        }
+        for (const level of LEVELS) {
+          (metrics[level] ?? []).forEach((metric, index) => {
+            if (metric.goal === void 0) {
+              report(
+                "goal-missing",
+                "error",
+                `${metric.id} has no goal: add goal: ">= …" or "<= …" so every stage can judge it`,
+                [...metricPath(level, index), "id"]
+              );
+            }
+          });
+        }
+        for (const level of ["domain", "business"]) {
+          const below = BELOW[level];
+          (metrics[level] ?? []).forEach((metric, index) => {
+            const from = metric.from ?? [];
+            if (from.length === 0) {
+              report(
+                "derivation-missing",
+                "error",
+                `${level} metric ${metric.id} derives from nothing: add from: [<${below} metric ids>] naming what it is computed from`,
+                metric.from ? [...metricPath(level, index), "from"] : [...metricPath(level, index), "id"]
+              );
+            }
+            from.forEach((id, fromIndex) => {
+              const found = levelOf.get(id);
+              const at2 = [...metricPath(level, index), "from", fromIndex];
+              if (!found) {
+                report(
+                  "derivation-unknown",
+                  "error",
+                  `${metric.id} derives from "${id}", which is not a metric in the charter: add it under charter.metrics.${below} or fix the id`,
+                  at2
+                );
+              } else if (found !== below && id !== metric.id) {
+                report(
+                  "derivation-level",
+                  "error",
+                  `${level} metric ${metric.id} must derive from ${below} metrics; "${id}" is a ${found} metric`,
+                  at2
+                );
+              }
+            });
+          });
+        }
+        for (const cycle of derivationCycles(metrics)) {
+          const [level, index] = cycle.at;
+          report(
+            "derivation-cycle",
+            "error",
+            `metrics derive from each other in a cycle: ${cycle.ids.join(" → ")}; a metric must derive only from the level below`,
+            [...metricPath(level, index), "from"]
+          );
+        }
+        return findings;
+      }
+    };
+  }
+});
+
+// src/charter/rules/milestones.ts
+var milestones;
+var init_milestones = __esm({
+  "src/charter/rules/milestones.ts"() {
+    "use strict";
+    init_finding();
+    milestones = {
+      id: "milestones",
+      title: "Milestones",
+      check({ loaded, now }) {
+        const { findings, report } = findingCollector(loaded);
+        const known = metricLevels(loaded);
+        const today = now.toISOString().slice(0, 10);
+        (loaded.config.charter.milestones ?? []).forEach((milestone, index) => {
+          (milestone.gate ?? []).forEach((id, gateIndex) => {
+            if (!known.has(id)) {
+              report(
+                "milestone-unknown-metric",
+                "error",
+                `milestone "${milestone.name}" is gated on "${id}", which is not a metric in the charter: use one of ${[...known.keys()].join(", ") || "the metrics you define under charter.metrics"}`,
+                ["charter", "milestones", index, "gate", gateIndex]
+              );
+            }
+          });
+          if (String(milestone.due) < today) {
+            report(
+              "milestone-overdue",
+              "warning",
+              `milestone "${milestone.name}" was due on ${milestone.due}: set a new date, or remove it if it was reached`,
+              ["charter", "milestones", index, "due"]
+            );
+          }
+        });
+        return findings;
+      }
+    };
+  }
+});
+
+// src/charter/rules/placeholders.ts
+function valueAt(flow, path16) {
+  return path16.reduce((value, key) => value?.[key], flow);
+}
+function placeholders(command, path16) {
+  const texts = Array.isArray(command) ? command.map((word, index) => [word, [...path16, index]]) : [[command, [...path16]]];
+  return texts.flatMap(
+    ([text, at2]) => [...text.matchAll(PLACEHOLDER)].map((match) => ({
+      name: match[1],
+      path: at2,
+      offset: match.index
+    }))
+  );
+}
+function unknownPlaceholders(loaded, command, path16, allowed, what) {
+  const reported = /* @__PURE__ */ new Set();
+  const findings = [];
+  for (const found of placeholders(command, path16)) {
+    if (allowed.includes(found.name) || reported.has(found.name)) continue;
+    reported.add(found.name);
+    findings.push({
+      rule: "unknown-placeholder",
+      severity: "error",
+      message: `{${found.name}} is not a placeholder ${what} can use: it may use ${allowed.map((a) => `{${a}}`).join(", ")}`,
+      location: locateInString(loaded, found.path, found.offset, `{${found.name}}`)
+    });
+  }
+  return findings;
+}
+var ALLOWED_PLACEHOLDERS, QUERY_PLACEHOLDERS, PLACEHOLDER, commandPlaceholders;
+var init_placeholders = __esm({
+  "src/charter/rules/placeholders.ts"() {
+    "use strict";
+    init_finding();
+    ALLOWED_PLACEHOLDERS = [
+      { path: ["build", "command"], allowed: ["model"] },
+      { path: ["sanity", "predict"], allowed: ["model", "input", "output"] },
+      { path: ["deploy_test", "deploy"], allowed: ["model", "environment", "endpoint"] },
+      { path: ["deploy_test", "teardown"], allowed: ["model", "environment", "endpoint"] },
+      { path: ["canary", "traffic"], allowed: ["weight", "variant", "model"] },
+      { path: ["canary", "promote"], allowed: ["model", "environment"] },
+      { path: ["canary", "rollback"], allowed: ["model", "environment"] },
+      { path: ["canary", "analysis", "command"], allowed: ["variant", "metric"] }
+    ];
+    QUERY_PLACEHOLDERS = ["variant"];
+    PLACEHOLDER = /\{([a-z_]+)\}/g;
+    commandPlaceholders = {
+      id: "placeholders",
+      title: "Command placeholders",
+      check({ loaded }) {
+        const { findings } = findingCollector(loaded);
+        const flow = loaded.config.flow ?? {};
+        for (const { path: path16, allowed } of ALLOWED_PLACEHOLDERS) {
+          const command = valueAt(flow, path16);
+          if (command === void 0) continue;
+          findings.push(
+            ...unknownPlaceholders(loaded, command, ["flow", ...path16], allowed, `flow.${path16.join(".")}`)
+          );
+        }
+        (flow.canary?.analysis?.metrics ?? []).forEach((metric, index) => {
+          if (metric.query === void 0) return;
+          const path16 = ["flow", "canary", "analysis", "metrics", index, "query"];
+          findings.push(
+            ...unknownPlaceholders(
+              loaded,
+              metric.query,
+              path16,
+              QUERY_PLACEHOLDERS,
+              `the canary query of ${metric.id}`
+            )
+          );
+        });
+        return findings;
+      }
+    };
+  }
+});
+
+// src/charter/handles.ts
+function isWellFormedHandle(handle) {
+  return HANDLE.test(handle);
+}
+function handlesAt(value, path16) {
+  if (value === void 0) return [];
+  if (!Array.isArray(value)) return [{ handle: value, path: [...path16] }];
+  return value.map((handle, index) => ({ handle, path: [...path16, index] }));
+}
+function cachedLookup(resolve) {
+  const answers = /* @__PURE__ */ new Map();
+  return (handle) => {
+    const key = handle.toLowerCase();
+    let answer = answers.get(key);
+    if (!answer) {
+      answer = resolve(handle).catch(() => "unknown");
+      answers.set(key, answer);
+    }
+    return answer;
+  };
+}
+var HANDLE;
+var init_handles = __esm({
+  "src/charter/handles.ts"() {
+    "use strict";
+    HANDLE = /^@[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}(?:\/[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
+  }
+});
+
+// src/charter/rules/problem-and-roles.ts
+var REQUIRED_ROLES, MONEY_PARTS, problemAndRoles;
+var init_problem_and_roles = __esm({
+  "src/charter/rules/problem-and-roles.ts"() {
+    "use strict";
+    init_handles();
+    init_finding();
     REQUIRED_ROLES = [
       ["decision_maker", "the business decision maker, who owns the problem and the budget"],
       ["product_owner", "the product owner, who knows the business and the data"],
       ["ml_engineers", "the data scientists or ML engineers who build the model"]
     ];
-    charterBasics = {
+    MONEY_PARTS = [
+      ["amount", "how much (e.g. 400000)"],
+      ["currency", "an ISO 4217 code (e.g. USD)"],
+      ["period", "day, week, month, quarter or year"]
+    ];
+    problemAndRoles = {
       id: "charter",
       title: "Problem, value and roles",
       async check({ loaded, resolveHandle }) {
-        const findings = [];
-        const at3 = finder(loaded, findings);
+        const { findings, report } = findingCollector(loaded);
         const charter = loaded.config.charter;
+        if (typeof charter.business_problem !== "string" || charter.business_problem.trim() === "") {
+          report(
+            "business-problem-missing",
+            "error",
+            "charter.business_problem is empty: state the business problem and what it costs today",
+            ["charter", "business_problem"]
+          );
+        }
         if (!charter.value) {
-          at3(
+          report(
             "value-missing",
             "error",
             "the expected value is missing: add charter.value with amount, currency and period (e.g. 400000 USD per year)",
             ["charter"],
             "key"
           );
+        } else {
+          for (const [part, hint] of MONEY_PARTS) {
+            if (charter.value[part] === void 0 || charter.value[part] === "") {
+              report(
+                "value-missing",
+                "error",
+                `charter.value.${part} is missing: give ${hint}`,
+                ["charter", "value"],
+                "key"
+              );
+            }
+          }
         }
         for (const [role, who] of REQUIRED_ROLES) {
-          if (!charter.roles?.[role]) {
-            at3(
+          const value = charter.roles?.[role];
+          if (value === void 0 || Array.isArray(value) && value.length === 0) {
+            report(
               "role-missing",
               "error",
-              `charter.roles.${role} is missing: name ${who} (a GitHub handle)`,
+              `charter.roles.${role} is missing: name ${who} as a GitHub handle ("@user" or "@org/team")`,
               charter.roles ? ["charter", "roles"] : ["charter"],
               "key"
             );
           }
         }
-        for (const [role, value] of Object.entries(charter.roles ?? {})) {
-          const handles = Array.isArray(value) ? value : [value];
-          for (const [index, handle] of handles.entries()) {
-            const path15 = Array.isArray(value) ? ["charter", "roles", role, index] : ["charter", "roles", role];
-            if (!HANDLE.test(handle)) {
-              at3(
-                "handle-malformed",
-                "error",
-                `"${handle}" is not a GitHub handle: write "@user" or "@org/team"`,
-                path15
-              );
-            } else if (resolveHandle && await resolveHandle(handle) === "missing") {
-              at3(
-                "handle-unknown",
-                "warning",
-                `${handle} is not a user or team this token can see on GitHub: check the spelling`,
-                path15
-              );
-            }
-          }
-        }
-        for (const [index, source] of (charter.data?.sources ?? []).entries()) {
-          if (source.owner && !HANDLE.test(source.owner)) {
-            at3(
+        const handles = [
+          ...Object.entries(charter.roles ?? {}).flatMap(
+            ([role, value]) => handlesAt(value, ["charter", "roles", role])
+          ),
+          ...(charter.data?.sources ?? []).flatMap(
+            (source, index) => handlesAt(source.owner, ["charter", "data", "sources", index, "owner"])
+          )
+        ];
+        const lookup = resolveHandle ? cachedLookup(resolveHandle) : void 0;
+        const answers = await Promise.all(
+          handles.map(
+            ({ handle }) => isWellFormedHandle(handle) && lookup ? lookup(handle) : Promise.resolve(void 0)
+          )
+        );
+        handles.forEach(({ handle, path: path16 }, index) => {
+          if (!isWellFormedHandle(handle)) {
+            report(
               "handle-malformed",
               "error",
-              `"${source.owner}" is not a GitHub handle: write "@user" or "@org/team"`,
-              ["charter", "data", "sources", index, "owner"]
+              `"${handle}" is not a GitHub handle: write "@user" or "@org/team" (letters, digits and single hyphens)`,
+              path16
+            );
+          } else if (answers[index] === "missing") {
+            report(
+              "handle-not-found",
+              "warning",
+              `${handle} is not a user or team GitHub knows (or this token can see): check the spelling, or grant the token read access to the organisation's members`,
+              path16
+            );
+          }
+        });
+        return findings;
+      }
+    };
+  }
+});
+
+// src/charter/rules/regulations.ts
+var regulations;
+var init_regulations = __esm({
+  "src/charter/rules/regulations.ts"() {
+    "use strict";
+    init_finding();
+    regulations = {
+      id: "regulations",
+      title: "Regulations, fairness and explainability",
+      check({ loaded }) {
+        const { findings, report } = findingCollector(loaded);
+        const { charter, flow } = loaded.config;
+        const requirements = charter.requirements ?? {};
+        const named = requirements.regulations ?? [];
+        const regulationsKey = ["charter", "requirements", "regulations"];
+        if (named.length > 0) {
+          const list = named.join(", ");
+          if (requirements.explainability !== "required") {
+            const written = requirements.explainability !== void 0;
+            report(
+              "regulation-explainability",
+              "error",
+              `regulations (${list}) are named, so set requirements.explainability: required`,
+              written ? ["charter", "requirements", "explainability"] : regulationsKey,
+              written ? "value" : "key"
+            );
+          }
+          if ((charter.data?.sensitive_attributes ?? []).length === 0) {
+            report(
+              "regulation-sensitive-attributes",
+              "error",
+              `regulations (${list}) are named, so declare the sensitive attributes (e.g. gender, age_band) under charter.data.sensitive_attributes`,
+              regulationsKey,
+              "key"
+            );
+          }
+          if (Object.keys(flow?.fairness?.goals ?? {}).length === 0) {
+            report(
+              "regulation-fairness-goals",
+              "error",
+              `regulations (${list}) are named, so add fairness goals under flow.fairness.goals (e.g. demographic_parity_ratio: ">= 0.80")`,
+              flow?.fairness ? ["flow", "fairness"] : regulationsKey,
+              "key"
+            );
+          }
+        }
+        if (requirements.explainability === "required") {
+          const explainability = flow?.fairness?.explainability;
+          const attributions = explainability?.attributions !== void 0;
+          const permutation = explainability?.permutation_importance !== void 0;
+          const predict = flow?.sanity?.predict !== void 0;
+          if (!attributions && !(permutation && predict)) {
+            report(
+              "explainability-source",
+              "error",
+              permutation ? "explainability is required and permutation_importance is set, but it re-runs the model through flow.sanity.predict, which is missing: add that command, or per-row attributions under flow.fairness.explainability.attributions" : "explainability is required but nothing explains the model: set flow.fairness.explainability.attributions (per-row attributions such as SHAP values) or permutation_importance together with a flow.sanity.predict command",
+              ["charter", "requirements", "explainability"]
             );
           }
         }
         return findings;
       }
+    };
+  }
+});
+
+// src/charter/rules/serving.ts
+function strictEnough(goal, requirement, bound) {
+  if (goal.op === "==") return bound === "max" ? goal.value <= requirement : goal.value >= requirement;
+  if (bound === "max") return (goal.op === "<=" || goal.op === "<") && goal.value <= requirement;
+  return (goal.op === ">=" || goal.op === ">") && goal.value >= requirement;
+}
+var LIMITS, servingRequirements;
+var init_serving = __esm({
+  "src/charter/rules/serving.ts"() {
+    "use strict";
+    init_goal();
+    init_finding();
+    LIMITS = [
+      { key: "latency_p95_ms", bound: "max", what: "p95 latency", unit: "ms" },
+      { key: "throughput_rps", bound: "min", what: "throughput", unit: "requests/s" }
+    ];
+    servingRequirements = {
+      id: "serving",
+      title: "Serving requirements",
+      check({ loaded }) {
+        const { findings, report } = findingCollector(loaded);
+        const requirements = loaded.config.charter.requirements ?? {};
+        const deployTest = loaded.config.flow?.deploy_test;
+        if (requirements.serving === "online") {
+          for (const { key, what, unit } of LIMITS) {
+            if (requirements[key] === void 0) {
+              report(
+                "online-requirement",
+                "error",
+                `online serving needs requirements.${key}: the ${what} (${unit}) the endpoint must achieve`,
+                ["charter", "requirements", "serving"]
+              );
+            }
+          }
+        }
+        const goals = deployTest?.goals ?? {};
+        for (const { key, bound, what } of LIMITS) {
+          const requirement = requirements[key];
+          const written = goals[key];
+          if (requirement === void 0 || written === void 0) continue;
+          const goal = parseGoal(written, key);
+          if (strictEnough(goal, requirement, bound)) continue;
+          const needed = `${bound === "max" ? "<=" : ">="} ${requirement}`;
+          report(
+            "goal-looser-than-requirement",
+            "error",
+            `the deploy-test ${what} goal ${formatGoal(goal)} is looser than the requirement ${key}: ${requirement}: make it "${needed}" or stricter`,
+            ["flow", "deploy_test", "goals", key]
+          );
+        }
+        const rate = deployTest?.load?.rate;
+        if (requirements.throughput_rps !== void 0 && rate !== void 0 && rate < requirements.throughput_rps) {
+          report(
+            "load-below-requirement",
+            "warning",
+            `the load test sends ${rate} requests/s, below the required throughput of ${requirements.throughput_rps}: it cannot show the requirement holds; raise load.rate`,
+            ["flow", "deploy_test", "load", "rate"]
+          );
+        }
+        return findings;
+      }
+    };
+  }
+});
+
+// src/charter/rules/index.ts
+async function runRules(context, families = RULE_FAMILIES) {
+  return Promise.all(
+    families.map(async (family) => {
+      const outcome = await family.check(context);
+      return Array.isArray(outcome) ? { family, findings: outcome } : { family, findings: [], skipped: outcome.skipped };
+    })
+  );
+}
+var RULE_FAMILIES;
+var init_rules = __esm({
+  "src/charter/rules/index.ts"() {
+    "use strict";
+    init_canary();
+    init_data();
+    init_estimates();
+    init_flow_sections();
+    init_justification();
+    init_manual_gate();
+    init_metric_alignment();
+    init_milestones();
+    init_placeholders();
+    init_problem_and_roles();
+    init_regulations();
+    init_serving();
+    RULE_FAMILIES = [
+      problemAndRoles,
+      metricAlignment,
+      estimates,
+      regulations,
+      dataInventory,
+      servingRequirements,
+      milestones,
+      justification,
+      commandPlaceholders,
+      flowSections,
+      canaryRollout,
+      manualGate
+    ];
+  }
+});
+
+// src/stages/validate-charter/section.ts
+function inlineText(text) {
+  return text.replace(/\s+/g, " ").trim().replace(/</g, "&lt;").replace(/(^|[^\w`])(@[A-Za-z0-9][A-Za-z0-9-]*(?:\/[A-Za-z0-9._-]+)?)/g, "$1`$2`");
+}
+function handlesText(value) {
+  const list = value === void 0 ? [] : Array.isArray(value) ? value : [value];
+  return list.length === 0 ? "—" : list.map((handle) => `\`${handle.replace(/`/g, "'")}\``).join(", ");
+}
+function repositoryUrl(context) {
+  if (context.platform !== "github" || !context.runUrl) return void 0;
+  return /^(https?:\/\/[^/]+\/[^/]+\/[^/]+)\/actions\/runs\/\d+/.exec(context.runUrl)?.[1];
+}
+function sourceLink(location, context) {
+  const text = `${location.file}:${location.line}`;
+  const repository = repositoryUrl(context);
+  if (!repository || !/^[0-9a-f]{40}$/.test(context.commit)) return `\`${text}:${location.column}\``;
+  const file = location.file.split("/").map(encodeURIComponent).join("/");
+  return `[${text}](${repository}/blob/${context.commit}/${file}#L${location.line})`;
+}
+function charterInBrief(loaded) {
+  const charter = loaded.config.charter;
+  const roles = charter.roles ?? {};
+  const value = charter.value ? `**${formatNumber(charter.value.amount)} ${charter.value.currency} per ${charter.value.period}**` + (charter.value.assumptions ? ` — ${inlineText(charter.value.assumptions)}` : "") : "_not stated_";
+  const lines = [
+    `**${inlineText(charter.name)}**: ${inlineText(charter.business_problem ?? "")}`,
+    "",
+    `- Expected value: ${value}`,
+    `- Decision maker: ${handlesText(roles.decision_maker)}`,
+    `- Product owner: ${handlesText(roles.product_owner)}`,
+    `- ML engineers: ${handlesText(roles.ml_engineers)}`
+  ];
+  if (roles.mlops_engineers !== void 0)
+    lines.push(`- MLOps engineers: ${handlesText(roles.mlops_engineers)}`);
+  return lines;
+}
+function findingLine(title, finding, context) {
+  const icon = finding.severity === "error" ? "❌" : "⚠️";
+  return `- [ ] ${icon} **${title}**: ${inlineText(finding.message)} (${sourceLink(finding.location, context)}, \`${finding.rule}\`)`;
+}
+function checklist(outcomes, context) {
+  return outcomes.flatMap(({ family, findings, skipped: skipped2 }) => {
+    if (skipped2 !== void 0) return [`- [ ] ⏭️ ${family.title}: not checked, ${inlineText(skipped2)}`];
+    if (findings.length === 0) return [`- [x] ${family.title}`];
+    const ordered = [...findings].sort(
+      (a, b3) => Number(a.severity === "warning") - Number(b3.severity === "warning") || a.location.line - b3.location.line || a.location.column - b3.location.column
+    );
+    return ordered.map((finding) => findingLine(family.title, finding, context));
+  });
+}
+function renderCharterSection({
+  loaded,
+  outcomes,
+  tree,
+  context,
+  notes
+}) {
+  const findings = outcomes.flatMap((outcome) => outcome.findings);
+  const errors = findings.filter((finding) => finding.severity === "error").length;
+  const warnings = findings.length - errors;
+  const lines = charterInBrief(loaded);
+  const chart = alignmentFlowchart(tree);
+  if (chart)
+    lines.push("", "**Metric alignment** (business ← domain ← model)", "", "```mermaid", chart, "```");
+  const tally = findings.length === 0 ? "no problems" : `${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}`;
+  lines.push("", `**Checks** of \`${loaded.file}\`: ${tally}`, "", ...checklist(outcomes, context));
+  for (const [index, note] of notes.entries()) lines.push(index === 0 ? "" : ">", `> ${inlineText(note)}`);
+  return lines.join("\n");
+}
+var init_section = __esm({
+  "src/stages/validate-charter/section.ts"() {
+    "use strict";
+    init_goal();
+    init_alignment();
+  }
+});
+
+// src/stages/validate-charter/index.ts
+import path2 from "node:path";
+function checksOf({ family, findings, skipped: skipped2 }) {
+  if (skipped2 !== void 0) {
+    return [{ id: `charter/${family.id}`, title: family.title, verdict: "skip", observed: skipped2 }];
+  }
+  if (findings.length === 0) return [{ id: `charter/${family.id}`, title: family.title, verdict: "pass" }];
+  return findings.map((finding) => ({
+    id: `charter/${finding.rule}`,
+    title: family.title,
+    verdict: finding.severity === "error" ? "fail" : "warn",
+    detail: finding.message,
+    location: finding.location
+  }));
+}
+async function checkCharter({
+  loaded,
+  settings,
+  platform,
+  now
+}) {
+  const notes = [];
+  const handles = settings.resolveHandles ? platform.handles : void 0;
+  const onGitHub = platform.context.platform === "github";
+  if (settings.resolveHandles && !handles) {
+    notes.push(
+      `Handles were checked for their form only: ${onGitHub ? "this platform cannot look them up" : "looking them up needs GitHub"}.`
+    );
+  }
+  const context = {
+    loaded,
+    now: now(),
+    ...handles ? { resolveHandle: (handle) => handles.resolve(handle) } : {},
+    ...onGitHub ? { protection: (environment) => platform.approvals.protection(environment) } : {}
+  };
+  const outcomes = await runRules(context);
+  const findings = outcomes.flatMap((outcome) => outcome.findings);
+  const errors = findings.filter((finding) => finding.severity === "error");
+  const warnings = findings.filter((finding) => finding.severity === "warning");
+  const verdict = errors.length > 0 ? "fail" : warnings.length > 0 ? "warn" : "pass";
+  const first = errors[0] ?? warnings[0];
+  const summary = first ? `${errors.length} error${errors.length === 1 ? "" : "s"} and ${warnings.length} warning${warnings.length === 1 ? "" : "s"} in ${loaded.file}, first: ${first.message}` : `the charter "${loaded.config.charter.name}" is complete and consistent`;
+  const tree = buildAlignmentTree(loaded.config);
+  const configJsonOutput = path2.relative(platform.context.workspace, path2.join(loaded.projectRoot, CONFIG_JSON_PATH)).split(path2.sep).join("/");
+  return {
+    stage: "validate-charter",
+    verdict,
+    summary,
+    checks: outcomes.flatMap(checksOf),
+    metrics: [],
+    section: renderCharterSection({ loaded, outcomes, tree, context: platform.context, notes }),
+    outputs: { verdict, "charter-digest": loaded.digest, "config-json": configJsonOutput },
+    charterDigest: loaded.digest,
+    alignment: alignmentSeed(tree),
+    // Exactly the bytes the digest is computed from: `sha256sum` of the file equals charter-digest.
+    files: [{ path: CONFIG_JSON_PATH, content: canonicalJson(loaded.config) }]
+  };
+}
+var CONFIG_JSON_PATH, validateCharter;
+var init_validate_charter = __esm({
+  "src/stages/validate-charter/index.ts"() {
+    "use strict";
+    init_digest();
+    init_alignment();
+    init_rules();
+    init_section();
+    CONFIG_JSON_PATH = ".mlops-flow/config.json";
+    validateCharter = {
+      name: "validate-charter",
+      run: checkCharter
     };
   }
 });
@@ -15822,736 +16837,6 @@ var init_errors = __esm({
         this.name = "UserError";
       }
       hint;
-    };
-  }
-});
-
-// src/exec/words.ts
-function splitWords(command) {
-  const words = [];
-  let current = "";
-  let inWord = false;
-  let quote2;
-  for (let index = 0; index < command.length; index++) {
-    const char = command[index];
-    if (quote2 === "'") {
-      if (char === "'") quote2 = void 0;
-      else current += char;
-    } else if (quote2 === '"') {
-      if (char === '"') quote2 = void 0;
-      else if (char === "\\" && /["\\$`]/.test(command[index + 1] ?? "")) current += command[++index];
-      else current += char;
-    } else if (char === "'" || char === '"') {
-      quote2 = char;
-      inWord = true;
-    } else if (char === "\\") {
-      if (index + 1 < command.length) current += command[++index];
-      inWord = true;
-    } else if (/\s/.test(char)) {
-      if (inWord) words.push(current);
-      current = "";
-      inWord = false;
-    } else {
-      if (/[|&;<>`]/.test(char) || char === "$" && command[index + 1] === "(") {
-        throw new UserError(
-          `the command "${command}" uses the shell operator "${char}": commands run without a shell; put a pipeline or redirection in a script and run that`
-        );
-      }
-      current += char;
-      inWord = true;
-    }
-  }
-  if (quote2)
-    throw new UserError(
-      `the command "${command}" has an unclosed ${quote2 === "'" ? "single" : "double"} quote`
-    );
-  if (inWord) words.push(current);
-  return words;
-}
-function placeholdersIn(command) {
-  const text = Array.isArray(command) ? command.join(" ") : command;
-  return [...new Set([...text.matchAll(PLACEHOLDER)].map((match) => match[1]))];
-}
-function commandArgv(command, values) {
-  const words = Array.isArray(command) ? [...command] : splitWords(command);
-  if (words.length === 0) throw new UserError("the command is empty");
-  return words.map(
-    (word) => word.replace(PLACEHOLDER, (match, name) => {
-      const value = values[name];
-      if (value === void 0) {
-        throw new UserError(
-          `the command uses the placeholder ${match}, which is not known here (known: ${Object.keys(values).map((k2) => `{${k2}}`).join(", ") || "none"})`
-        );
-      }
-      return value;
-    })
-  );
-}
-var PLACEHOLDER;
-var init_words = __esm({
-  "src/exec/words.ts"() {
-    "use strict";
-    init_errors();
-    PLACEHOLDER = /\{([a-z_]+)\}/g;
-  }
-});
-
-// src/charter/rules/flow.ts
-function at(object, path15) {
-  return path15.reduce((value, key) => value?.[key], object);
-}
-var PLACEHOLDERS, flowRules;
-var init_flow = __esm({
-  "src/charter/rules/flow.ts"() {
-    "use strict";
-    init_words();
-    init_finding();
-    PLACEHOLDERS = [
-      { path: ["build", "command"], allowed: ["model"] },
-      { path: ["sanity", "predict"], allowed: ["model", "input", "output"] },
-      { path: ["deploy_test", "deploy"], allowed: ["model", "environment", "endpoint"] },
-      { path: ["deploy_test", "teardown"], allowed: ["model", "environment", "endpoint"] },
-      { path: ["canary", "traffic"], allowed: ["weight", "variant", "model"] },
-      { path: ["canary", "promote"], allowed: ["model", "environment"] },
-      { path: ["canary", "rollback"], allowed: ["model", "environment"] },
-      { path: ["canary", "analysis", "command"], allowed: ["variant", "metric"] }
-    ];
-    flowRules = {
-      id: "flow",
-      title: "Flow",
-      check({ loaded }) {
-        const findings = [];
-        const report = finder(loaded, findings);
-        const flow = loaded.config.flow ?? {};
-        for (const { path: path15, allowed } of PLACEHOLDERS) {
-          const command = at(flow, path15);
-          if (command === void 0) continue;
-          for (const name of placeholdersIn(command).filter((p2) => !allowed.includes(p2))) {
-            report(
-              "unknown-placeholder",
-              "error",
-              `{${name}} is not a placeholder flow.${path15.join(".")} can use; it may use ${allowed.map((a) => `{${a}}`).join(", ")}`,
-              ["flow", ...path15]
-            );
-          }
-        }
-        for (const [index, metric] of (flow.canary?.analysis?.metrics ?? []).entries()) {
-          for (const name of placeholdersIn(metric.query ?? "").filter((p2) => p2 !== "variant")) {
-            report(
-              "unknown-placeholder",
-              "error",
-              `{${name}} is not a placeholder a canary query can use; it may use {variant}`,
-              ["flow", "canary", "analysis", "metrics", index, "query"]
-            );
-          }
-        }
-        if (flow.sanity && (!flow.sanity.predict || !flow.sanity.sample) && (flow.sanity.predict || flow.sanity.sample)) {
-          report(
-            "sanity-incomplete",
-            "error",
-            "flow.sanity needs both predict (the batch predict command) and sample (a CSV to predict on)",
-            ["flow", "sanity"],
-            "key"
-          );
-        }
-        if (flow.fairness) {
-          if (!flow.fairness.label)
-            report(
-              "fairness-label",
-              "error",
-              "flow.fairness.label is missing: name the column that holds the true label",
-              ["flow", "fairness"],
-              "key"
-            );
-          if (!flow.fairness.prediction && !(flow.fairness.score && flow.fairness.threshold !== void 0)) {
-            report(
-              "fairness-prediction",
-              "error",
-              "flow.fairness needs prediction (a column of 0/1 predictions) or score with threshold",
-              ["flow", "fairness"],
-              "key"
-            );
-          }
-          if (!flow.fairness.predictions && !flow.build?.predictions) {
-            report(
-              "fairness-predictions-file",
-              "error",
-              "fairness-report has no predictions to read: set flow.build.predictions (the eval predictions) or flow.fairness.predictions",
-              ["flow", "fairness"],
-              "key"
-            );
-          }
-        }
-        if (flow.deploy_test && !flow.deploy_test.environment) {
-          report(
-            "environment-missing",
-            "error",
-            "flow.deploy_test.environment is missing: name the GitHub environment (e.g. staging) deployments are recorded in",
-            ["flow", "deploy_test"],
-            "key"
-          );
-        }
-        if (flow.canary) {
-          if (!flow.canary.environment) {
-            report(
-              "environment-missing",
-              "error",
-              "flow.canary.environment is missing: name the GitHub environment with required reviewers (e.g. production), or no manual approval can exist",
-              ["flow", "canary"],
-              "key"
-            );
-          }
-          const steps = flow.canary.steps ?? [];
-          steps.forEach((step, index) => {
-            if (index > 0 && step <= steps[index - 1]) {
-              report(
-                "canary-steps-order",
-                "error",
-                `canary steps must strictly increase: ${step} follows ${steps[index - 1]}`,
-                ["flow", "canary", "steps", index]
-              );
-            }
-          });
-          if (steps.length > 0 && steps[steps.length - 1] !== 100) {
-            report(
-              "canary-steps-end",
-              "error",
-              `canary steps must end at 100 (full rollout), not ${steps[steps.length - 1]}`,
-              ["flow", "canary", "steps", steps.length - 1]
-            );
-          }
-          const analysis = flow.canary.analysis;
-          if (analysis?.pass_score !== void 0 && analysis.marginal_score !== void 0 && analysis.marginal_score > analysis.pass_score) {
-            report(
-              "canary-scores",
-              "error",
-              `marginal_score (${analysis.marginal_score}) must not exceed pass_score (${analysis.pass_score})`,
-              ["flow", "canary", "analysis", "marginal_score"]
-            );
-          }
-          if (analysis?.provider === "prometheus" && !analysis.address) {
-            report(
-              "canary-provider",
-              "error",
-              "the prometheus provider needs analysis.address (e.g. http://127.0.0.1:9090)",
-              ["flow", "canary", "analysis", "provider"]
-            );
-          }
-        }
-        return findings;
-      }
-    };
-  }
-});
-
-// src/charter/rules/governance.ts
-var governanceRules, dataRules;
-var init_governance = __esm({
-  "src/charter/rules/governance.ts"() {
-    "use strict";
-    init_finding();
-    governanceRules = {
-      id: "governance",
-      title: "Regulations, fairness and explainability",
-      check({ loaded }) {
-        const findings = [];
-        const at3 = finder(loaded, findings);
-        const { charter, flow } = loaded.config;
-        const requirements = charter.requirements ?? {};
-        const regulations = requirements.regulations ?? [];
-        if (regulations.length > 0) {
-          const named = regulations.join(", ");
-          if (requirements.explainability !== "required") {
-            at3(
-              "regulation-explainability",
-              "error",
-              `regulations (${named}) are named, so set requirements.explainability: required`,
-              requirements.explainability ? ["charter", "requirements", "explainability"] : ["charter", "requirements", "regulations"],
-              requirements.explainability ? "value" : "key"
-            );
-          }
-          if ((charter.data?.sensitive_attributes ?? []).length === 0) {
-            at3(
-              "regulation-sensitive-attributes",
-              "error",
-              `regulations (${named}) are named, so declare the sensitive attributes under charter.data.sensitive_attributes`,
-              ["charter", "requirements", "regulations"],
-              "key"
-            );
-          }
-          if (Object.keys(flow?.fairness?.goals ?? {}).length === 0) {
-            at3(
-              "regulation-fairness-goals",
-              "error",
-              `regulations (${named}) are named, so add fairness goals under flow.fairness.goals (e.g. demographic_parity_ratio: ">= 0.80")`,
-              flow?.fairness ? ["flow", "fairness"] : ["charter", "requirements", "regulations"],
-              "key"
-            );
-          }
-        }
-        if (requirements.explainability === "required") {
-          const explainability = flow?.fairness?.explainability;
-          const hasAttributions = explainability?.attributions !== void 0;
-          const hasPermutation = explainability?.permutation_importance !== void 0 && flow?.sanity?.predict !== void 0;
-          if (!hasAttributions && !hasPermutation) {
-            at3(
-              "explainability-source",
-              "error",
-              "explainability is required but nothing explains the model: set flow.fairness.explainability.attributions (e.g. SHAP values) or permutation_importance with a flow.sanity.predict command",
-              ["charter", "requirements", "explainability"]
-            );
-          }
-        }
-        return findings;
-      }
-    };
-    dataRules = {
-      id: "data",
-      title: "Data inventory",
-      check({ loaded }) {
-        const findings = [];
-        const at3 = finder(loaded, findings);
-        const { charter, flow } = loaded.config;
-        const sources = charter.data?.sources ?? [];
-        if (!sources.some((source) => source.priority === "must-have")) {
-          at3(
-            "data-must-have",
-            "error",
-            "no must-have data source: list the data the model cannot do without under charter.data.sources with priority: must-have",
-            sources.length > 0 ? ["charter", "data", "sources"] : charter.data ? ["charter", "data"] : ["charter"],
-            "key"
-          );
-        }
-        sources.forEach((source, index) => {
-          if (source.origin === "third-party" && !source.owner) {
-            at3(
-              "data-third-party-owner",
-              "error",
-              `third-party source "${source.name}" names no owner: add owner: "@team" who manages the contract`,
-              ["charter", "data", "sources", index, "origin"]
-            );
-          }
-        });
-        const declared = new Set(charter.data?.sensitive_attributes ?? []);
-        (flow?.fairness?.attributes ?? []).forEach((attribute, index) => {
-          if (!declared.has(attribute)) {
-            at3(
-              "fairness-attribute-undeclared",
-              "error",
-              `fairness attribute "${attribute}" is not a declared sensitive attribute: add it to charter.data.sensitive_attributes`,
-              ["flow", "fairness", "attributes", index]
-            );
-          }
-        });
-        return findings;
-      }
-    };
-  }
-});
-
-// src/charter/rules/metrics.ts
-function estimateFindings(metric, path15, known, loaded) {
-  const findings = [];
-  const start = loaded.source.scalarStart(path15);
-  const locationAt = (offset) => start && !metric.estimate.slice(0, offset).includes("\n") ? { ...start.location, column: start.location.column + offset } : loaded.source.locate(path15);
-  for (const reference of referencedMetrics(parseExpression(metric.estimate))) {
-    if (!known.has(reference.id)) {
-      findings.push({
-        rule: "estimate-unknown-metric",
-        severity: "error",
-        message: `the estimate of ${metric.id} uses "${reference.id}", which is not a metric in the charter`,
-        location: locationAt(reference.offset)
-      });
-    } else if (!(metric.from ?? []).includes(reference.id)) {
-      findings.push({
-        rule: "estimate-outside-from",
-        severity: "warning",
-        message: `the estimate of ${metric.id} uses ${reference.id}, which its from: list does not name: add it there`,
-        location: locationAt(reference.offset)
-      });
-    }
-  }
-  return findings;
-}
-function cycles(metrics, loaded) {
-  const edges = /* @__PURE__ */ new Map();
-  const where = /* @__PURE__ */ new Map();
-  for (const level of ["domain", "business"]) {
-    for (const [index, metric] of (metrics[level] ?? []).entries()) {
-      edges.set(metric.id, metric.from ?? []);
-      where.set(metric.id, ["charter", "metrics", level, index, "from"]);
-    }
-  }
-  const findings = [];
-  const state = /* @__PURE__ */ new Map();
-  const visit2 = (id, trail) => {
-    if (state.get(id) === "done") return;
-    if (state.get(id) === "visiting") {
-      const cycle = [...trail.slice(trail.indexOf(id)), id];
-      findings.push({
-        rule: "derivation-cycle",
-        severity: "error",
-        message: `metrics derive from each other in a cycle: ${cycle.join(" → ")}`,
-        location: loaded.source.locate(where.get(id) ?? ["charter", "metrics"])
-      });
-      return;
-    }
-    state.set(id, "visiting");
-    for (const next of edges.get(id) ?? []) visit2(next, [...trail, id]);
-    state.set(id, "done");
-  };
-  for (const id of edges.keys()) visit2(id, []);
-  return findings;
-}
-var BELOW, metricRules;
-var init_metrics = __esm({
-  "src/charter/rules/metrics.ts"() {
-    "use strict";
-    init_expression();
-    init_finding();
-    BELOW = { business: "domain", domain: "model", model: void 0 };
-    metricRules = {
-      id: "metrics",
-      title: "Metric alignment",
-      check({ loaded }) {
-        const findings = [];
-        const at3 = finder(loaded, findings);
-        const metrics = loaded.config.charter.metrics ?? {};
-        const levelOf = /* @__PURE__ */ new Map();
-        for (const level of ["model", "domain", "business"]) {
-          for (const [index, metric] of (metrics[level] ?? []).entries()) {
-            const previous = levelOf.get(metric.id);
-            if (previous) {
-              at3(
-                "metric-duplicate",
-                "error",
-                `metric id "${metric.id}" is already used at the ${previous} level: ids must be unique`,
-                ["charter", "metrics", level, index, "id"]
-              );
-            } else levelOf.set(metric.id, level);
-          }
-        }
-        if ((metrics.model ?? []).length === 0) {
-          at3(
-            "metrics-missing",
-            "error",
-            "no model metrics: list the data scientist's metrics (e.g. precision) under charter.metrics.model",
-            metrics.model ? ["charter", "metrics", "model"] : ["charter"],
-            "key"
-          );
-        }
-        for (const level of ["model", "domain", "business"]) {
-          for (const [index, metric] of (metrics[level] ?? []).entries()) {
-            const path15 = ["charter", "metrics", level, index];
-            if (metric.goal === void 0) {
-              at3("goal-missing", "error", `${metric.id} has no goal: add goal: ">= …" or "<= …"`, [
-                ...path15,
-                "id"
-              ]);
-            }
-            if (level === "model") continue;
-            const derived = metric;
-            const below = BELOW[level];
-            const from = derived.from ?? [];
-            if (from.length === 0) {
-              at3(
-                "derivation-missing",
-                "error",
-                `${level} metric ${metric.id} derives from nothing: add from: [<${below} metric ids>]`,
-                [...path15, "id"]
-              );
-            }
-            for (const [fromIndex, id] of from.entries()) {
-              const found = levelOf.get(id);
-              if (!found)
-                at3(
-                  "derivation-unknown",
-                  "error",
-                  `${metric.id} derives from "${id}", which is not a metric in the charter`,
-                  [...path15, "from", fromIndex]
-                );
-              else if (found !== below) {
-                at3(
-                  "derivation-level",
-                  "error",
-                  `${level} metric ${metric.id} must derive from ${below} metrics; "${id}" is a ${found} metric`,
-                  [...path15, "from", fromIndex]
-                );
-              }
-            }
-            if (derived.estimate !== void 0)
-              findings.push(...estimateFindings(derived, [...path15, "estimate"], levelOf, loaded));
-          }
-        }
-        findings.push(...cycles(metrics, loaded));
-        return findings;
-      }
-    };
-  }
-});
-
-// src/charter/rules/requirements.ts
-var requirementRules, milestoneRules, QUESTIONS, justificationRules;
-var init_requirements = __esm({
-  "src/charter/rules/requirements.ts"() {
-    "use strict";
-    init_goal();
-    init_finding();
-    requirementRules = {
-      id: "requirements",
-      title: "Serving requirements",
-      check({ loaded }) {
-        const findings = [];
-        const at3 = finder(loaded, findings);
-        const requirements = loaded.config.charter.requirements ?? {};
-        if (requirements.serving === "online") {
-          for (const key of ["latency_p95_ms", "throughput_rps"]) {
-            if (requirements[key] === void 0) {
-              at3(
-                "online-requirement",
-                "error",
-                `online serving needs requirements.${key}: how fast and how much traffic the endpoint must handle`,
-                ["charter", "requirements", "serving"]
-              );
-            }
-          }
-        }
-        const goals = loaded.config.flow?.deploy_test?.goals ?? {};
-        if (requirements.latency_p95_ms !== void 0 && goals.latency_p95_ms !== void 0) {
-          const goal = parseGoal(goals.latency_p95_ms, "latency_p95_ms");
-          if (goal.op.startsWith("<") ? goal.value > requirements.latency_p95_ms : true) {
-            at3(
-              "goal-looser-than-requirement",
-              "error",
-              `deploy-test latency goal ${String(goals.latency_p95_ms)} is looser than the requirement latency_p95_ms: ${requirements.latency_p95_ms}`,
-              ["flow", "deploy_test", "goals", "latency_p95_ms"]
-            );
-          }
-        }
-        if (requirements.throughput_rps !== void 0 && goals.throughput_rps !== void 0) {
-          const goal = parseGoal(goals.throughput_rps, "throughput_rps");
-          if (meetsGoal(requirements.throughput_rps - 1e-9, goal) || !goal.op.startsWith(">")) {
-            at3(
-              "goal-looser-than-requirement",
-              "error",
-              `deploy-test throughput goal ${String(goals.throughput_rps)} is looser than the requirement throughput_rps: ${requirements.throughput_rps}`,
-              ["flow", "deploy_test", "goals", "throughput_rps"]
-            );
-          }
-        }
-        const load = loaded.config.flow?.deploy_test?.load;
-        if (requirements.throughput_rps !== void 0 && load?.rate !== void 0 && load.rate < requirements.throughput_rps) {
-          at3(
-            "load-below-requirement",
-            "warning",
-            `the load test sends ${load.rate} requests/s, below the required throughput of ${requirements.throughput_rps}: it cannot show the requirement holds`,
-            ["flow", "deploy_test", "load", "rate"]
-          );
-        }
-        return findings;
-      }
-    };
-    milestoneRules = {
-      id: "milestones",
-      title: "Milestones",
-      check({ loaded, now }) {
-        const findings = [];
-        const at3 = finder(loaded, findings);
-        const metrics = loaded.config.charter.metrics ?? {};
-        const known = new Set(
-          [...metrics.model ?? [], ...metrics.domain ?? [], ...metrics.business ?? []].map((m2) => m2.id)
-        );
-        const today = now.toISOString().slice(0, 10);
-        (loaded.config.charter.milestones ?? []).forEach((milestone, index) => {
-          (milestone.gate ?? []).forEach((id, gateIndex) => {
-            if (!known.has(id))
-              at3(
-                "milestone-unknown-metric",
-                "error",
-                `milestone "${milestone.name}" is gated on "${id}", which is not a metric in the charter`,
-                ["charter", "milestones", index, "gate", gateIndex]
-              );
-          });
-          if (milestone.due < today) {
-            at3(
-              "milestone-overdue",
-              "warning",
-              `milestone "${milestone.name}" was due on ${milestone.due}: mark it done (remove it) or set a new date`,
-              ["charter", "milestones", index, "due"]
-            );
-          }
-        });
-        return findings;
-      }
-    };
-    QUESTIONS = [
-      ["why_ml", "why ML rather than a process change or hand-written rules"],
-      ["alternatives", "which alternatives were weighed"],
-      ["problem_statement", "the ML task in one sentence (inputs, output, horizon)"],
-      ["data_known", "whether the data is known to exist"],
-      ["data_quality_reviewed", "whether the data's quality was reviewed"]
-    ];
-    justificationRules = {
-      id: "justification",
-      title: "Justification",
-      check({ loaded }) {
-        const findings = [];
-        const at3 = finder(loaded, findings);
-        const justification = loaded.config.charter.justification ?? {};
-        const severity = (loaded.config.flow?.enforce ?? "strict") === "strict" ? "error" : "warning";
-        for (const [key, question] of QUESTIONS) {
-          const answer = justification[key];
-          const gap = answer === void 0 || answer === false || Array.isArray(answer) && answer.length === 0;
-          if (!gap) continue;
-          const path15 = answer === void 0 ? loaded.config.charter.justification ? ["charter", "justification"] : ["charter"] : ["charter", "justification", key];
-          const message = answer === false ? `justification.${key} is false: ${question} must be settled before funding` : `justification.${key} is missing: say ${question}`;
-          at3("justification-gap", severity, message, path15, answer === void 0 ? "key" : "value");
-        }
-        return findings;
-      }
-    };
-  }
-});
-
-// src/charter/rules/index.ts
-var RULE_FAMILIES;
-var init_rules = __esm({
-  "src/charter/rules/index.ts"() {
-    "use strict";
-    init_charter_basics();
-    init_flow();
-    init_governance();
-    init_metrics();
-    init_requirements();
-    RULE_FAMILIES = [
-      charterBasics,
-      metricRules,
-      governanceRules,
-      dataRules,
-      requirementRules,
-      milestoneRules,
-      justificationRules,
-      flowRules
-    ];
-  }
-});
-
-// src/stages/validate-charter/index.ts
-async function manualGate(environment, platform) {
-  const title = "Manual approval before production";
-  if (!environment)
-    return { id: "charter/manual-gate", title, verdict: "skip", observed: "no canary configured" };
-  const protection = await platform.approvals.protection(environment);
-  if (!protection) {
-    return {
-      id: "charter/manual-gate",
-      title,
-      verdict: "pass",
-      observed: `no protection rules here: \`mlops-flow approve ${environment}\` records the approval`
-    };
-  }
-  if (!protection.exists) {
-    return {
-      id: "charter/manual-gate",
-      title,
-      verdict: "warn",
-      observed: `environment "${environment}" does not exist`,
-      detail: `Create it in the repository settings with required reviewers, or canary-promote has no manual gate.`
-    };
-  }
-  if (protection.requiredReviewers.length === 0) {
-    return {
-      id: "charter/manual-gate",
-      title,
-      verdict: "warn",
-      observed: `environment "${environment}" has no required reviewers`,
-      detail: "Add required reviewers to it, or nobody approves before production."
-    };
-  }
-  return {
-    id: "charter/manual-gate",
-    title,
-    verdict: "pass",
-    observed: `reviewers: ${protection.requiredReviewers.join(", ")}`
-  };
-}
-function section(config, file, checks) {
-  const charter = config.charter;
-  const roles = charter.roles ?? {};
-  const who = (value2) => value2 === void 0 ? "—" : Array.isArray(value2) ? value2.join(", ") : value2;
-  const value = charter.value ? `${formatNumber(charter.value.amount)} ${charter.value.currency} per ${charter.value.period}` : "not stated";
-  const lines = [
-    `**${charter.name}** — ${charter.business_problem.trim().replace(/\s+/g, " ")}`,
-    "",
-    `Expected value: **${value}**${charter.value?.assumptions ? ` (${charter.value.assumptions})` : ""}. Decision maker ${who(roles.decision_maker)} · product owner ${who(roles.product_owner)} · ML ${who(roles.ml_engineers)}.`
-  ];
-  const tree = alignmentFlowchart(config);
-  if (tree) lines.push("", tree);
-  lines.push("", `Findings in \`${file}\`:`, "");
-  for (const check2 of checks) {
-    if (check2.verdict === "skip") continue;
-    const done = check2.verdict === "pass" ? "x" : " ";
-    const where = check2.location ? ` (\`${check2.location.file}:${check2.location.line}:${check2.location.column}\`)` : "";
-    const text = check2.detail ?? check2.observed ?? "";
-    lines.push(`- [${done}] ${check2.title}${text ? `: ${text}` : ""}${where}`);
-  }
-  return lines.join("\n");
-}
-var CONFIG_JSON_PATH, validateCharter;
-var init_validate_charter = __esm({
-  "src/stages/validate-charter/index.ts"() {
-    "use strict";
-    init_goal();
-    init_digest();
-    init_alignment_tree();
-    init_rules();
-    CONFIG_JSON_PATH = ".mlops-flow/config.json";
-    validateCharter = {
-      name: "validate-charter",
-      async run({ loaded, settings, platform, now }) {
-        const handles = settings.resolveHandles ? platform.handles : void 0;
-        const context = {
-          loaded,
-          now: now(),
-          ...handles ? { resolveHandle: (handle) => handles.resolve(handle) } : {}
-        };
-        const checks = [];
-        const findings = [];
-        for (const family of RULE_FAMILIES) {
-          const found = await family.check(context);
-          findings.push(...found);
-          if (found.length === 0)
-            checks.push({ id: `charter/${family.id}`, title: family.title, verdict: "pass" });
-          for (const finding of found) {
-            checks.push({
-              id: `charter/${finding.rule}`,
-              title: family.title,
-              verdict: finding.severity === "error" ? "fail" : "warn",
-              detail: finding.message,
-              location: finding.location
-            });
-          }
-        }
-        checks.push(await manualGate(loaded.config.flow?.canary?.environment, platform));
-        const errors = checks.filter((check2) => check2.verdict === "fail").length;
-        const warnings = checks.filter((check2) => check2.verdict === "warn").length;
-        const verdict = errors > 0 ? "fail" : warnings > 0 ? "warn" : "pass";
-        const summary = errors + warnings === 0 ? `the charter "${loaded.config.charter.name}" is complete and consistent` : `${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"} in ${loaded.file}`;
-        const result2 = {
-          stage: "validate-charter",
-          verdict,
-          summary,
-          checks,
-          metrics: [],
-          section: section(loaded.config, loaded.file, checks),
-          outputs: { "charter-digest": loaded.digest, "config-json": CONFIG_JSON_PATH },
-          charterDigest: loaded.digest,
-          alignment: alignmentSeed(loaded.config),
-          files: [{ path: CONFIG_JSON_PATH, content: `${canonicalJson(loaded.config)}
-` }]
-        };
-        return result2;
-      }
     };
   }
 });
@@ -16845,8 +17130,8 @@ var require_utils2 = __commonJS({
       }
       return output;
     };
-    exports.basename = (path15, { windows } = {}) => {
-      const segs = path15.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path16, { windows } = {}) => {
+      const segs = path16.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -18374,8 +18659,8 @@ function deriveLevels(config, measured) {
   const values = new Map(Object.entries(measured).filter(([, v2]) => Number.isFinite(v2)));
   const metrics = config.charter.metrics ?? {};
   const result2 = [];
-  const judge2 = (id, level, goalText, value, estimated) => {
-    const goal = goalOf(id, goalText);
+  const judge2 = (id, level, goalText2, value, estimated) => {
+    const goal = goalOf(id, goalText2);
     result2.push({
       id,
       level,
@@ -18439,6 +18724,72 @@ var init_version = __esm({
   "src/core/version.ts"() {
     "use strict";
     VERSION = "0.1.0";
+  }
+});
+
+// src/exec/words.ts
+function splitWords(command) {
+  const words = [];
+  let current = "";
+  let inWord = false;
+  let quote2;
+  for (let index = 0; index < command.length; index++) {
+    const char = command[index];
+    if (quote2 === "'") {
+      if (char === "'") quote2 = void 0;
+      else current += char;
+    } else if (quote2 === '"') {
+      if (char === '"') quote2 = void 0;
+      else if (char === "\\" && /["\\$`]/.test(command[index + 1] ?? "")) current += command[++index];
+      else current += char;
+    } else if (char === "'" || char === '"') {
+      quote2 = char;
+      inWord = true;
+    } else if (char === "\\") {
+      if (index + 1 < command.length) current += command[++index];
+      inWord = true;
+    } else if (/\s/.test(char)) {
+      if (inWord) words.push(current);
+      current = "";
+      inWord = false;
+    } else {
+      if (/[|&;<>`]/.test(char) || char === "$" && command[index + 1] === "(") {
+        throw new UserError(
+          `the command "${command}" uses the shell operator "${char}": commands run without a shell; put a pipeline or redirection in a script and run that`
+        );
+      }
+      current += char;
+      inWord = true;
+    }
+  }
+  if (quote2)
+    throw new UserError(
+      `the command "${command}" has an unclosed ${quote2 === "'" ? "single" : "double"} quote`
+    );
+  if (inWord) words.push(current);
+  return words;
+}
+function commandArgv(command, values) {
+  const words = Array.isArray(command) ? [...command] : splitWords(command);
+  if (words.length === 0) throw new UserError("the command is empty");
+  return words.map(
+    (word) => word.replace(PLACEHOLDER2, (match, name) => {
+      const value = values[name];
+      if (value === void 0) {
+        throw new UserError(
+          `the command uses the placeholder ${match}, which is not known here (known: ${Object.keys(values).map((k2) => `{${k2}}`).join(", ") || "none"})`
+        );
+      }
+      return value;
+    })
+  );
+}
+var PLACEHOLDER2;
+var init_words = __esm({
+  "src/exec/words.ts"() {
+    "use strict";
+    init_errors();
+    PLACEHOLDER2 = /\{([a-z_]+)\}/g;
   }
 });
 
@@ -18529,15 +18880,15 @@ var init_run_command = __esm({
 
 // src/platform/local/files.ts
 import { mkdir, rename, writeFile } from "node:fs/promises";
-import path2 from "node:path";
+import path3 from "node:path";
 async function writeFileAtomic(file, content) {
-  await mkdir(path2.dirname(file), { recursive: true });
+  await mkdir(path3.dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   await writeFile(temporary, content);
   await rename(temporary, file);
 }
 function stateDirectory(projectRoot) {
-  return path2.join(projectRoot, ".mlops-flow");
+  return path3.join(projectRoot, ".mlops-flow");
 }
 var init_files = __esm({
   "src/platform/local/files.ts"() {
@@ -19337,10 +19688,10 @@ var require_src2 = __commonJS({
     var fs_1 = __require("fs");
     var debug_1 = __importDefault(require_src());
     var log = debug_1.default("@kwsites/file-exists");
-    function check2(path15, isFile, isDirectory) {
-      log(`checking %s`, path15);
+    function check2(path16, isFile, isDirectory) {
+      log(`checking %s`, path16);
       try {
-        const stat6 = fs_1.statSync(path15);
+        const stat6 = fs_1.statSync(path16);
         if (stat6.isFile() && isFile) {
           log(`[OK] path represents a file`);
           return true;
@@ -19360,8 +19711,8 @@ var require_src2 = __commonJS({
         throw e;
       }
     }
-    function exists(path15, type = exports.READABLE) {
-      return check2(path15, (type & exports.FILE) > 0, (type & exports.FOLDER) > 0);
+    function exists(path16, type = exports.READABLE) {
+      return check2(path16, (type & exports.FILE) > 0, (type & exports.FOLDER) > 0);
     }
     exports.exists = exists;
     exports.FILE = 1;
@@ -20776,7 +21127,7 @@ function At(t2) {
     parser(e, n) {
       const r2 = Cr(e, n);
       if (r2.failed)
-        throw new at2(r2);
+        throw new at(r2);
       return r2;
     }
   } : b2("Git.merge requires at least one option");
@@ -20984,7 +21335,7 @@ function cs(t2, e = false) {
     onError({ exitCode: r2, stdErr: s, stdOut: o2 }, i, a, c3) {
       if (!de(String(i), r2))
         return c3(i);
-      throw new at2(
+      throw new at(
         n.parser(F2(o2), F2(s)),
         String(i)
       );
@@ -21051,7 +21402,7 @@ function Ts(t2, e, n) {
         F2(s.stdErr)
       );
       if (c3)
-        return a(new at2(c3));
+        return a(new at(c3));
       a(o2);
     }
   };
@@ -21444,7 +21795,7 @@ function uo({
       }
     };
 }
-var import_file_exists, import_debug, import_promise_deferred, O2, Ae, A2, at2, xe, I2, W2, ft, K2, m, Be, G2, Bt, V2, z2, l2, x2, Fe, mt, Ut, Xe, Ye, Qe, Je, Ft, nn, rn, sn, zt, qt, mn, Ht, Kt, kn, _t, vn, j2, En, Vt, Cn, M2, ot, Pn, Dn, Yt, Bn, Un, Wn, J2, Xn, Yn, Qt, R2, Jt, rr, Ot, sr, or, ir, ar, te, ee2, ne2, ur, se, Z2, dr, ie, gr, yr, wr, br, Tr, kr, _r, vr, Er, Sr, ue, Or, Cr, Ar, Nr, $r, Pr, Lr, jr, Br, Ir, Ur, Gr, fe, Hr, le, Vr, Xr, he, Qr, Jr, Zr, ts, rs, pe, ss, gt, ms, ys, $s, Ps, Us, $t, we, Hs, Ks, be, Qs, nt, ro, wo;
+var import_file_exists, import_debug, import_promise_deferred, O2, Ae, A2, at, xe, I2, W2, ft, K2, m, Be, G2, Bt, V2, z2, l2, x2, Fe, mt, Ut, Xe, Ye, Qe, Je, Ft, nn, rn, sn, zt, qt, mn, Ht, Kt, kn, _t, vn, j2, En, Vt, Cn, M2, ot, Pn, Dn, Yt, Bn, Un, Wn, J2, Xn, Yn, Qt, R2, Jt, rr, Ot, sr, or, ir, ar, te, ee2, ne2, ur, se, Z2, dr, ie, gr, yr, wr, br, Tr, kr, _r, vr, Er, Sr, ue, Or, Cr, Ar, Nr, $r, Pr, Lr, jr, Br, Ir, Ur, Gr, fe, Hr, le, Vr, Xr, he, Qr, Jr, Zr, ts, rs, pe, ss, gt, ms, ys, $s, Ps, Us, $t, we, Hs, Ks, be, Qs, nt, ro, wo;
 var init_dist3 = __esm({
   "../../work/main/node_modules/simple-git/dist/index.mjs"() {
     init_dist();
@@ -21468,7 +21819,7 @@ var init_dist3 = __esm({
         super(e, r2), this.task = e, this.plugin = n, Object.setPrototypeOf(this, new.target.prototype);
       }
     };
-    at2 = class extends O2 {
+    at = class extends O2 {
       constructor(e, n) {
         super(void 0, n || String(e)), this.git = e;
       }
@@ -22905,13 +23256,13 @@ var init_changes = __esm({
 import { createHash as createHash2 } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { lstat, readdir, realpath, stat as stat2 } from "node:fs/promises";
-import path3 from "node:path";
+import path4 from "node:path";
 async function resolveInside(projectRoot, relative, what) {
-  if (path3.isAbsolute(relative))
+  if (path4.isAbsolute(relative))
     throw new UserError(`${what} "${relative}" is an absolute path: give a path inside the project`);
-  const absolute = path3.resolve(projectRoot, relative);
+  const absolute = path4.resolve(projectRoot, relative);
   const root = await realpath(projectRoot);
-  if (!isWithin(path3.resolve(projectRoot), absolute)) {
+  if (!isWithin(path4.resolve(projectRoot), absolute)) {
     throw new UserError(`${what} "${relative}" leaves the project directory`);
   }
   const real = await realpath(absolute).catch(() => void 0);
@@ -22921,8 +23272,8 @@ async function resolveInside(projectRoot, relative, what) {
   return absolute;
 }
 function isWithin(root, candidate) {
-  const relative = path3.relative(root, candidate);
-  return relative === "" || !relative.startsWith("..") && !path3.isAbsolute(relative);
+  const relative = path4.relative(root, candidate);
+  return relative === "" || !relative.startsWith("..") && !path4.isAbsolute(relative);
 }
 async function listFiles(projectRoot, relative, what) {
   const absolute = await resolveInside(projectRoot, relative, what);
@@ -22932,7 +23283,7 @@ async function listFiles(projectRoot, relative, what) {
   const files = [];
   const walk = async (directory) => {
     for (const entry of await readdir(directory, { withFileTypes: true })) {
-      const full = path3.join(directory, entry.name);
+      const full = path4.join(directory, entry.name);
       if (entry.isSymbolicLink()) {
         await resolveInside(projectRoot, toRelative(projectRoot, full), what);
         const target = await stat2(full);
@@ -22946,7 +23297,7 @@ async function listFiles(projectRoot, relative, what) {
   return files;
 }
 function toRelative(projectRoot, absolute) {
-  return path3.relative(projectRoot, absolute).split(path3.sep).join("/");
+  return path4.relative(projectRoot, absolute).split(path4.sep).join("/");
 }
 async function fileDigest(file) {
   const hash = createHash2("sha256");
@@ -22961,7 +23312,7 @@ async function digestFiles(projectRoot, files) {
   const unique = [...new Set(files)].sort();
   const digests = [];
   for (const file of unique) {
-    const absolute = path3.join(projectRoot, file);
+    const absolute = path4.join(projectRoot, file);
     if ((await lstat(absolute)).isSymbolicLink()) await resolveInside(projectRoot, file, "model file");
     digests.push({ path: file, ...await fileDigest(absolute) });
   }
@@ -23020,7 +23371,7 @@ function metricsChart(current, base) {
   lines.push("```");
   return lines.join("\n");
 }
-var init_section = __esm({
+var init_section2 = __esm({
   "src/stages/build-model/section.ts"() {
     "use strict";
     init_goal();
@@ -23034,7 +23385,7 @@ function classifyChanges(paths, triggers) {
     const globs = triggers?.[kind] ?? (kind === "config" ? ["mlops.yml"] : []);
     return { kind, match: globs.length > 0 ? (0, import_picomatch.default)(globs, { dot: true }) : () => false };
   });
-  return paths.map((path15) => ({ path: path15, kinds: matchers.filter(({ match }) => match(path15)).map(({ kind }) => kind) })).filter((change) => change.kinds.length > 0);
+  return paths.map((path16) => ({ path: path16, kinds: matchers.filter(({ match }) => match(path16)).map(({ kind }) => kind) })).filter((change) => change.kinds.length > 0);
 }
 function decideBuild(inputs) {
   const reasons = [];
@@ -23069,7 +23420,7 @@ var init_triggers = __esm({
 import { readFile } from "node:fs/promises";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import path4 from "node:path";
+import path5 from "node:path";
 function skipped(reason, outputs, digest) {
   return {
     stage: "build-model",
@@ -23184,7 +23535,7 @@ ${tail}
     finishedAt
   };
   const manifestPath = `.mlops-flow/builds/${digest.slice("sha256:".length)}/model-manifest.json`;
-  await writeFileAtomic(path4.join(projectRoot, manifestPath), `${JSON.stringify(manifest, null, 2)}
+  await writeFileAtomic(path5.join(projectRoot, manifestPath), `${JSON.stringify(manifest, null, 2)}
 `);
   const base = await baseMetrics(platform, digest);
   const storage = await platform.artifacts.store(
@@ -23254,7 +23605,7 @@ function artifactName(digest) {
   return `mlops-model-${digest.replace(/^sha256:/, "")}`;
 }
 async function readMetrics(projectRoot, relative) {
-  const text = await readFile(path4.join(projectRoot, relative), "utf8");
+  const text = await readFile(path5.join(projectRoot, relative), "utf8");
   let parsed;
   try {
     parsed = JSON.parse(text);
@@ -23277,10 +23628,10 @@ async function baseMetrics(platform, currentDigest) {
   const branch = platform.context.baseRef ?? platform.context.branch;
   const stored = await platform.artifacts.latestOnBranch(branch);
   if (!stored || stored.modelDigest === currentDigest) return void 0;
-  const directory = await mkdtemp(path4.join(tmpdir(), "mlops-flow-base-"));
+  const directory = await mkdtemp(path5.join(tmpdir(), "mlops-flow-base-"));
   try {
     await platform.artifacts.fetch(stored.name, directory);
-    const manifestFile = path4.join(
+    const manifestFile = path5.join(
       directory,
       ".mlops-flow/builds",
       stored.modelDigest.replace(/^sha256:/, ""),
@@ -23322,7 +23673,7 @@ var init_build_model = __esm({
     init_files();
     init_changes();
     init_manifest();
-    init_section();
+    init_section2();
     init_triggers();
     DEFAULT_TIMEOUT_MS = 60 * 60 * 1e3;
     DEFAULT_RETENTION_DAYS = 90;
@@ -23543,7 +23894,7 @@ function evalDataChecks(table, options) {
     counts.set(row[options.label] ?? "", (counts.get(row[options.label] ?? "") ?? 0) + 1);
   const minority = Math.min(...counts.values()) / table.rows.length;
   const minShare = options.minMinorityShare ?? 0.01;
-  const balance = [...counts.entries()].map(([label2, n]) => `${label2}: ${n}`).join(", ");
+  const balance = [...counts.entries()].map(([label, n]) => `${label}: ${n}`).join(", ");
   checks.push({
     id: "data/label-balance",
     title: "Label balance",
@@ -23721,8 +24072,8 @@ function measure(data, id) {
   );
   return { id, value, interval: interval2, method: "bootstrap" };
 }
-function judge(measured, goalText) {
-  const goal = parseGoal(goalText, measured.id);
+function judge(measured, goalText2) {
+  const goal = parseGoal(goalText2, measured.id);
   if (measured.value === null) return { verdict: "inconclusive", reason: "undefined on this data" };
   if (meetsGoal(measured.value, goal)) return { verdict: "pass", reason: "meets the goal" };
   const [low, high] = measured.interval ?? [measured.value, measured.value];
@@ -23933,7 +24284,7 @@ function behaviourChecks(inputs) {
   if (inputs.knownLabels && out.columns.includes(predictionColumn)) {
     const known = new Set(inputs.knownLabels);
     const unknown = [...new Set(out.rows.map((row) => row[predictionColumn] ?? ""))].filter(
-      (label2) => !known.has(label2)
+      (label) => !known.has(label)
     );
     checks.push(
       check(
@@ -24042,7 +24393,7 @@ var init_behaviour = __esm({
 
 // src/stages/sanity-check/integrity.ts
 import { stat as stat3 } from "node:fs/promises";
-import path5 from "node:path";
+import path6 from "node:path";
 async function checkIntegrity(projectRoot, manifest, expectedDigest) {
   const problems = [];
   if (manifest.modelDigest !== expectedDigest) {
@@ -24052,7 +24403,7 @@ async function checkIntegrity(projectRoot, manifest, expectedDigest) {
     problems.push("the manifest file list does not add up to its model digest (the manifest was edited)");
   }
   for (const file of manifest.files) {
-    const absolute = path5.join(projectRoot, file.path);
+    const absolute = path6.join(projectRoot, file.path);
     if (!await stat3(absolute).catch(() => void 0)) {
       problems.push(`${file.path} is missing`);
       continue;
@@ -24165,7 +24516,7 @@ var init_table = __esm({
 // src/stages/sanity-check/index.ts
 import { mkdtemp as mkdtemp2, readFile as readFile3, rm as rm2, stat as stat4, writeFile as writeFile2 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
-import path6 from "node:path";
+import path7 from "node:path";
 async function modelQuality(context, spec, digest, manifest) {
   const { loaded } = context;
   const predictionsFile = loaded.config.flow?.build?.predictions;
@@ -24189,7 +24540,7 @@ async function modelQuality(context, spec, digest, manifest) {
     prediction: fairness?.prediction ?? "prediction",
     ...fairness?.score ? { score: fairness.score } : {}
   };
-  const table = await readTable(path6.join(loaded.projectRoot, predictionsFile), predictionsFile);
+  const table = await readTable(path7.join(loaded.projectRoot, predictionsFile), predictionsFile);
   const checks = evalDataChecks(table, {
     file: predictionsFile,
     ...columns,
@@ -24213,10 +24564,10 @@ async function modelQuality(context, spec, digest, manifest) {
   return { checks, metrics: goals.metrics, alignment };
 }
 async function trainingStats(projectRoot, manifest) {
-  const file = manifest.files.find((entry) => path6.basename(entry.path) === "training-stats.json");
+  const file = manifest.files.find((entry) => path7.basename(entry.path) === "training-stats.json");
   if (!file) return void 0;
   try {
-    return JSON.parse(await readFile3(path6.join(projectRoot, file.path), "utf8"));
+    return JSON.parse(await readFile3(path7.join(projectRoot, file.path), "utf8"));
   } catch (error) {
     throw new UserError(`${file.path} is not valid JSON: ${error.message}`);
   }
@@ -24254,14 +24605,14 @@ async function regression(context, spec, digest, table, current, columns) {
       }
     ];
   }
-  const work = await mkdtemp2(path6.join(tmpdir2(), "mlops-flow-base-"));
+  const work = await mkdtemp2(path7.join(tmpdir2(), "mlops-flow-base-"));
   try {
     await platform.artifacts.fetch(base.name, work);
-    const input = path6.join(work, "eval-input.csv");
+    const input = path7.join(work, "eval-input.csv");
     await writeFile2(input, formatCsv(table));
-    const output = path6.join(work, "base-predictions.csv");
+    const output = path7.join(work, "base-predictions.csv");
     const argv = commandArgv(spec.predict, {
-      model: path6.join(work, loaded.config.flow?.build?.model ?? "."),
+      model: path7.join(work, loaded.config.flow?.build?.model ?? "."),
       input,
       output
     });
@@ -24321,15 +24672,15 @@ function result(verdict, summary, checks, digest) {
     summary,
     checks,
     metrics: [],
-    section: checklist(checks, summary),
+    section: checklist2(checks, summary),
     outputs: { "failed-checks": failed.join(",") },
     ...digest ? { modelDigest: digest } : {}
   };
 }
 async function loadManifest(context, digest) {
   const root = context.loaded.projectRoot;
-  const relative = path6.join(".mlops-flow", "builds", digest.replace(/^sha256:/, ""), "model-manifest.json");
-  if (!await stat4(path6.join(root, relative)).catch(() => void 0)) {
+  const relative = path7.join(".mlops-flow", "builds", digest.replace(/^sha256:/, ""), "model-manifest.json");
+  if (!await stat4(path7.join(root, relative)).catch(() => void 0)) {
     const name = artifactName(digest);
     if (!await context.platform.artifacts.has(name)) {
       throw new UserError(
@@ -24338,25 +24689,25 @@ async function loadManifest(context, digest) {
     }
     await context.platform.artifacts.fetch(name, root);
   }
-  return JSON.parse(await readFile3(path6.join(root, relative), "utf8"));
+  return JSON.parse(await readFile3(path7.join(root, relative), "utf8"));
 }
 async function behaviour(context, spec) {
   const { loaded, platform } = context;
   const root = loaded.projectRoot;
   const build = loaded.config.flow?.build;
   const fairness = loaded.config.flow?.fairness;
-  const sample = await readTable(path6.join(root, spec.sample), spec.sample);
-  const work = await mkdtemp2(path6.join(tmpdir2(), "mlops-flow-sanity-"));
+  const sample = await readTable(path7.join(root, spec.sample), spec.sample);
+  const work = await mkdtemp2(path7.join(tmpdir2(), "mlops-flow-sanity-"));
   try {
-    const run2 = async (label2, input) => {
-      const output = path6.join(work, `${label2.replace(/[^A-Za-z0-9_-]+/g, "-")}.out.csv`);
+    const run2 = async (label, input) => {
+      const output = path7.join(work, `${label.replace(/[^A-Za-z0-9_-]+/g, "-")}.out.csv`);
       const argv = commandArgv(spec.predict, {
-        model: path6.join(root, build?.model ?? "."),
+        model: path7.join(root, build?.model ?? "."),
         input,
         output
       });
       const outcome = await platform.log.group(
-        `predict (${label2}): ${argv.join(" ")}`,
+        `predict (${label}): ${argv.join(" ")}`,
         () => runCommand({
           argv,
           cwd: root,
@@ -24381,14 +24732,14 @@ async function behaviour(context, spec) {
       }
       try {
         return {
-          table: await readTable(output, `the predict output (${label2})`),
+          table: await readTable(output, `the predict output (${label})`),
           durationMs: outcome.durationMs
         };
       } catch (error) {
         return { failure: error.message, durationMs: outcome.durationMs };
       }
     };
-    const samplePath = path6.join(root, spec.sample);
+    const samplePath = path7.join(root, spec.sample);
     const first = await run2("first", samplePath);
     const second = first.table ? await run2("second", samplePath) : first;
     const flipped = [];
@@ -24396,7 +24747,7 @@ async function behaviour(context, spec) {
       for (const attribute of fairness?.attributes ?? loaded.config.charter.data?.sensitive_attributes ?? []) {
         const changed = flipAttribute(sample, attribute);
         if (!changed) continue;
-        const input = path6.join(work, `flip-${attribute.replace(/[^A-Za-z0-9_-]/g, "_")}.csv`);
+        const input = path7.join(work, `flip-${attribute.replace(/[^A-Za-z0-9_-]/g, "_")}.csv`);
         await writeFile2(input, formatCsv(changed));
         flipped.push({ attribute, run: await run2(`${attribute} flipped`, input) });
       }
@@ -24415,7 +24766,7 @@ async function behaviour(context, spec) {
     await rm2(work, { recursive: true, force: true });
   }
 }
-function checklist(checks, summary) {
+function checklist2(checks, summary) {
   const rows = checks.map(
     (check2) => `| ${VERDICT_ICONS[check2.verdict]} | ${check2.title} | ${escape2(check2.observed ?? "")} | ${escape2(check2.expected ?? "")} |`
   );
@@ -24493,7 +24844,7 @@ var init_sanity_check2 = __esm({
 
 // src/cli/main.ts
 import { parseArgs } from "node:util";
-import path14 from "node:path";
+import path15 from "node:path";
 
 // src/config/diagnostics.ts
 var ConfigError = class extends Error {
@@ -25285,9 +25636,9 @@ function pathOf(instancePath) {
   if (instancePath === "") return [];
   return instancePath.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~")).map((part) => /^\d+$/.test(part) ? Number(part) : part);
 }
-function dotted(path15) {
-  if (path15.length === 0) return "the top level";
-  return path15.reduce(
+function dotted(path16) {
+  if (path16.length === 0) return "the top level";
+  return path16.reduce(
     (text, segment) => typeof segment === "number" ? `${text}[${segment}]` : text ? `${text}.${segment}` : segment,
     ""
   );
@@ -25309,7 +25660,7 @@ function explainErrors(errors, source) {
     if (error.keyword === "oneOf") return true;
     if (!error.schemaPath.includes("/oneOf/")) return true;
     return !oneOfPaths.some(
-      (path15) => error.instancePath === path15 || error.instancePath.startsWith(`${path15}/`)
+      (path16) => error.instancePath === path16 || error.instancePath.startsWith(`${path16}/`)
     );
   });
   const misspelt = new Set(
@@ -25337,13 +25688,13 @@ function explainErrors(errors, source) {
   );
 }
 function explain(error, source) {
-  const path15 = pathOf(error.instancePath);
-  const where = dotted(path15);
-  const diagnostic = (rule, message, at3 = source.locate(path15)) => ({
+  const path16 = pathOf(error.instancePath);
+  const where = dotted(path16);
+  const diagnostic = (rule, message, at2 = source.locate(path16)) => ({
     severity: "error",
     rule,
     message,
-    location: at3
+    location: at2
   });
   switch (error.keyword) {
     case "additionalProperties": {
@@ -25356,13 +25707,13 @@ function explain(error, source) {
       return diagnostic(
         "unknown-key",
         `unknown key "${key}" in ${where}${hint}`,
-        source.locate([...path15, key], "key")
+        source.locate([...path16, key], "key")
       );
     }
     case "required": {
       const missing = error.params.missingProperty;
-      const at3 = path15.length > 0 ? source.locate(path15, "key") : source.locate([]);
-      return diagnostic("missing-key", `${where} is missing the required key "${missing}"`, at3);
+      const at2 = path16.length > 0 ? source.locate(path16, "key") : source.locate([]);
+      return diagnostic("missing-key", `${where} is missing the required key "${missing}"`, at2);
     }
     case "type": {
       const expected = error.params.type;
@@ -25408,7 +25759,7 @@ var import_yaml = __toESM(require_dist2(), 1);
 var MAX_ALIAS_COUNT = 20;
 var MAX_CONFIG_BYTES = 1024 * 1024;
 function parseYamlSource(file, bytes) {
-  const at3 = (line, column) => ({ file, line, column });
+  const at2 = (line, column) => ({ file, line, column });
   if (bytes.byteLength > MAX_CONFIG_BYTES) throw tooLarge(file, bytes.byteLength);
   const text = decodeUtf8(file, bytes);
   if (text.trim() === "" || /^\s*(#[^\n]*\n?\s*)*$/.test(text)) {
@@ -25417,7 +25768,7 @@ function parseYamlSource(file, bytes) {
         severity: "error",
         rule: "empty",
         message: `${file} is empty: it needs at least "version: 1" and a "charter" section`,
-        location: at3(1, 1)
+        location: at2(1, 1)
       }
     ]);
   }
@@ -25432,7 +25783,7 @@ function parseYamlSource(file, bytes) {
   });
   const locationOfOffset = (offset) => {
     const { line, col } = lineCounter.linePos(Math.max(0, Math.min(offset, text.length)));
-    return at3(line, col);
+    return at2(line, col);
   };
   const problems = [...document2.errors, ...document2.warnings].map((problem) => ({
     severity: "error",
@@ -25451,7 +25802,7 @@ function parseYamlSource(file, bytes) {
           severity: "error",
           rule: "yaml-aliases",
           message: `too many alias expansions (more than ${MAX_ALIAS_COUNT}): mlops.yml should not need aliases; write the values out`,
-          location: firstAliasLocation(document2, locationOfOffset) ?? at3(1, 1)
+          location: firstAliasLocation(document2, locationOfOffset) ?? at2(1, 1)
         }
       ],
       text
@@ -25462,12 +25813,12 @@ function parseYamlSource(file, bytes) {
     text,
     data,
     locationOfOffset,
-    locate(path15, target = "value") {
-      const found = findNode(document2, path15, target);
-      return found ? locationOfOffset(found) : at3(1, 1);
+    locate(path16, target = "value") {
+      const found = findNode(document2, path16, target);
+      return found ? locationOfOffset(found) : at2(1, 1);
     },
-    scalarStart(path15) {
-      const node = document2.getIn(path15, true);
+    scalarStart(path16) {
+      const node = document2.getIn(path16, true);
       if (!(0, import_yaml.isScalar)(node) || !node.range) return void 0;
       const quoted = node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE";
       return { location: locationOfOffset(node.range[0] + (quoted ? 1 : 0)), quoted };
@@ -25548,12 +25899,12 @@ function describeYamlProblem(code, message, excerpt) {
   if (code === "TAB_AS_INDENT") return "tabs are not allowed for indentation in YAML; indent with spaces";
   return `YAML syntax: ${plain}`;
 }
-function findNode(document2, path15, target) {
+function findNode(document2, path16, target) {
   let node = document2.contents;
   let best = document2.contents?.range?.[0];
-  for (let index = 0; index < path15.length; index++) {
-    const segment = path15[index];
-    const isLast = index === path15.length - 1;
+  for (let index = 0; index < path16.length; index++) {
+    const segment = path16[index];
+    const isLast = index === path16.length - 1;
     if ((0, import_yaml.isMap)(node)) {
       const pair = node.items.find(
         (item) => (0, import_yaml.isPair)(item) && (0, import_yaml.isScalar)(item.key) && String(item.key.value) === String(segment)
@@ -25796,7 +26147,7 @@ init_errors();
 
 // src/flow/run-stage.ts
 init_result();
-import path7 from "node:path";
+import path8 from "node:path";
 init_files();
 init_errors();
 function isConfigured(stage, config) {
@@ -25911,8 +26262,8 @@ async function runStage(options) {
 async function publish(result2, options, now) {
   const { loaded, platform } = options;
   for (const file of result2.files ?? []) {
-    const target = path7.resolve(loaded.projectRoot, file.path);
-    if (!target.startsWith(path7.resolve(loaded.projectRoot) + path7.sep)) {
+    const target = path8.resolve(loaded.projectRoot, file.path);
+    if (!target.startsWith(path8.resolve(loaded.projectRoot) + path8.sep)) {
       throw new UserError(`refusing to write ${file.path}: it is outside the project`);
     }
     await writeFileAtomic(target, file.content);
@@ -25969,25 +26320,25 @@ ${result2.section}
 init_run_command();
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
-import path13 from "node:path";
+import path14 from "node:path";
 import { promisify } from "node:util";
 
 // src/platform/local/artifacts.ts
 init_digest();
 init_files();
 import { copyFile, mkdir as mkdir2, readFile as readFile4, readdir as readdir2, stat as stat5 } from "node:fs/promises";
-import path8 from "node:path";
+import path9 from "node:path";
 var LocalArtifactStore = class {
   objects;
   models;
   constructor(directory) {
-    this.objects = path8.join(directory, "store", "objects");
-    this.models = path8.join(directory, "store", "models");
+    this.objects = path9.join(directory, "store", "objects");
+    this.models = path9.join(directory, "store", "models");
   }
   indexFile(name) {
     if (!/^[A-Za-z0-9._-]+$/.test(name))
       throw new Error(`artifact name "${name}" has characters a file name cannot hold`);
-    return path8.join(this.models, `${name}.json`);
+    return path9.join(this.models, `${name}.json`);
   }
   async has(name) {
     return await stat5(this.indexFile(name)).catch(() => void 0) !== void 0;
@@ -25998,9 +26349,9 @@ var LocalArtifactStore = class {
     await mkdir2(this.objects, { recursive: true });
     const entries = [];
     for (const file of [...files].sort()) {
-      const content = await readFile4(path8.join(root, file));
+      const content = await readFile4(path9.join(root, file));
       const digest = sha256(content);
-      const object = path8.join(this.objects, digest);
+      const object = path9.join(this.objects, digest);
       if (!await stat5(object).catch(() => void 0)) await writeFileAtomic(object, content);
       entries.push({ path: file, sha256: digest, size: content.byteLength });
     }
@@ -26019,12 +26370,12 @@ var LocalArtifactStore = class {
   async fetch(name, destination) {
     const entry = JSON.parse(await readFile4(this.indexFile(name), "utf8"));
     for (const file of entry.files) {
-      const target = path8.resolve(destination, file.path);
-      if (!target.startsWith(path8.resolve(destination) + path8.sep)) {
+      const target = path9.resolve(destination, file.path);
+      if (!target.startsWith(path9.resolve(destination) + path9.sep)) {
         throw new Error(`stored file "${file.path}" would land outside ${destination}`);
       }
-      await mkdir2(path8.dirname(target), { recursive: true });
-      await copyFile(path8.join(this.objects, file.sha256), target);
+      await mkdir2(path9.dirname(target), { recursive: true });
+      await copyFile(path9.join(this.objects, file.sha256), target);
     }
     return destination;
   }
@@ -26032,7 +26383,7 @@ var LocalArtifactStore = class {
     const names = await readdir2(this.models).catch(() => []);
     let latest;
     for (const name of names.filter((n) => n.endsWith(".json"))) {
-      const entry = JSON.parse(await readFile4(path8.join(this.models, name), "utf8"));
+      const entry = JSON.parse(await readFile4(path9.join(this.models, name), "utf8"));
       if (entry.modelDigest === options.excluding) continue;
       if (entry.branch === branch && (!latest || entry.storedAt > latest.storedAt)) {
         latest = {
@@ -26050,7 +26401,7 @@ var LocalArtifactStore = class {
 
 // src/platform/local/comment.ts
 import { readFile as readFile5, readdir as readdir3 } from "node:fs/promises";
-import path9 from "node:path";
+import path10 from "node:path";
 
 // src/report/comment.ts
 init_goal();
@@ -26066,8 +26417,8 @@ var COLUMNS = [
 var LEVEL_ORDER = { business: 0, domain: 1, model: 2 };
 function renderBadges(sections) {
   return STAGES.map((stage) => {
-    const section2 = sections.get(stage);
-    const icon = section2 ? VERDICT_ICONS[section2.verdict] : "⚪";
+    const section = sections.get(stage);
+    const icon = section ? VERDICT_ICONS[section.verdict] : "⚪";
     return `${icon} ${STAGE_TITLES[stage]}`;
   }).join(" → ");
 }
@@ -26107,22 +26458,22 @@ function statusOf(cells) {
 }
 function renderComment(sections, options = {}) {
   const limit = options.limit ?? COMMENT_LIMIT;
-  const byStage = new Map(sections.map((section2) => [section2.stage, section2]));
+  const byStage = new Map(sections.map((section) => [section.stage, section]));
   const ordered = STAGES.filter((stage) => byStage.has(stage)).map(
     (stage) => byStage.get(stage)
   );
-  const bodies = new Map(ordered.map((section2) => [section2.stage, section2.markdown]));
+  const bodies = new Map(ordered.map((section) => [section.stage, section.markdown]));
   const truncated = `_Too long for a PR comment: the full section is in ${options.reportsLocation ?? "the job summary"}._`;
   const compose = () => {
     const table = renderAlignmentTable(byStage);
     const parts = [COMMENT_MARKER, "## mlops-flow", "", renderBadges(byStage), ""];
     if (table) parts.push("### Alignment of metrics with goals", "", table, "");
-    for (const section2 of ordered) {
+    for (const section of ordered) {
       parts.push(
-        `<!-- mlops-flow:section:${section2.stage} -->`,
-        `### ${VERDICT_ICONS[section2.verdict]} ${STAGE_TITLES[section2.stage]}`,
+        `<!-- mlops-flow:section:${section.stage} -->`,
+        `### ${VERDICT_ICONS[section.verdict]} ${STAGE_TITLES[section.stage]}`,
         "",
-        bodies.get(section2.stage) ?? "",
+        bodies.get(section.stage) ?? "",
         ""
       );
     }
@@ -26145,26 +26496,26 @@ var LocalComment = class {
     this.directory = directory;
   }
   directory;
-  async writeSection(section2) {
-    const sectionsDirectory = path9.join(this.directory, "comment");
+  async writeSection(section) {
+    const sectionsDirectory = path10.join(this.directory, "comment");
     await writeFileAtomic(
-      path9.join(sectionsDirectory, `${section2.stage}.json`),
-      JSON.stringify(section2, null, 2)
+      path10.join(sectionsDirectory, `${section.stage}.json`),
+      JSON.stringify(section, null, 2)
     );
     const sections = await this.readSections();
-    const file = path9.join(this.directory, "comment.md");
+    const file = path10.join(this.directory, "comment.md");
     await writeFileAtomic(
       file,
-      renderComment(sections, { reportsLocation: path9.join(this.directory, "reports") })
+      renderComment(sections, { reportsLocation: path10.join(this.directory, "reports") })
     );
     return { location: file, written: true };
   }
   async readSections() {
-    const sectionsDirectory = path9.join(this.directory, "comment");
+    const sectionsDirectory = path10.join(this.directory, "comment");
     const names = await readdir3(sectionsDirectory).catch(() => []);
     const sections = [];
     for (const name of names.filter((n) => n.endsWith(".json"))) {
-      sections.push(JSON.parse(await readFile5(path9.join(sectionsDirectory, name), "utf8")));
+      sections.push(JSON.parse(await readFile5(path10.join(sectionsDirectory, name), "utf8")));
     }
     return sections;
   }
@@ -26172,7 +26523,7 @@ var LocalComment = class {
 
 // src/platform/local/environments.ts
 import { appendFile, mkdir as mkdir3, readFile as readFile6 } from "node:fs/promises";
-import path10 from "node:path";
+import path11 from "node:path";
 var LocalEnvironments = class {
   constructor(directory) {
     this.directory = directory;
@@ -26180,11 +26531,11 @@ var LocalEnvironments = class {
   directory;
   async append(file, entry) {
     await mkdir3(this.directory, { recursive: true });
-    await appendFile(path10.join(this.directory, file), `${JSON.stringify(entry)}
+    await appendFile(path11.join(this.directory, file), `${JSON.stringify(entry)}
 `);
   }
   async readLines(file) {
-    const text = await readFile6(path10.join(this.directory, file), "utf8").catch(() => "");
+    const text = await readFile6(path11.join(this.directory, file), "utf8").catch(() => "");
     return text.split("\n").filter((line) => line.trim() !== "").map((line) => JSON.parse(line));
   }
   async create(request) {
@@ -26214,14 +26565,14 @@ init_files();
 
 // src/platform/local/ledger.ts
 import { appendFile as appendFile2, mkdir as mkdir4, readFile as readFile7 } from "node:fs/promises";
-import path11 from "node:path";
+import path12 from "node:path";
 var LocalLedger = class {
   file;
   constructor(directory) {
-    this.file = path11.join(directory, "ledger.jsonl");
+    this.file = path12.join(directory, "ledger.jsonl");
   }
   async write(record) {
-    await mkdir4(path11.dirname(this.file), { recursive: true });
+    await mkdir4(path12.dirname(this.file), { recursive: true });
     await appendFile2(this.file, `${JSON.stringify(record)}
 `);
   }
@@ -26241,7 +26592,7 @@ var LocalLedger = class {
 
 // src/platform/local/terminal.ts
 import { appendFile as appendFile3, mkdir as mkdir5 } from "node:fs/promises";
-import path12 from "node:path";
+import path13 from "node:path";
 var TerminalLog = class {
   constructor(stderr, verbose = false, readSource) {
     this.stderr = stderr;
@@ -26299,7 +26650,7 @@ var ReportFile = class {
   }
   file;
   async append(markdown) {
-    await mkdir5(path12.dirname(this.file), { recursive: true });
+    await mkdir5(path13.dirname(this.file), { recursive: true });
     await appendFile3(this.file, `${markdown}
 `);
     return { location: this.file };
@@ -26333,7 +26684,7 @@ async function createLocalPlatform(options) {
   const context = { ...await localRunContext(options.workspace), ...options.context };
   const readSource = (file) => {
     try {
-      return readFileSync(path13.resolve(options.workspace, file), "utf8");
+      return readFileSync(path14.resolve(options.workspace, file), "utf8");
     } catch {
       return void 0;
     }
@@ -26349,7 +26700,7 @@ async function createLocalPlatform(options) {
     deployments: environments,
     approvals: environments,
     environments,
-    summary: new ReportFile(path13.join(directory, "reports", "summary.md")),
+    summary: new ReportFile(path14.join(directory, "reports", "summary.md")),
     annotations: terminal,
     outputs: new CollectedOutputs(),
     log: terminal
@@ -26597,17 +26948,17 @@ async function approve(argv, io2) {
     state: "approved"
   });
   io2.stderr.write(
-    `Recorded ${user}'s approval of ${environment} in ${path14.join(platform.stateDirectory, "approvals.jsonl")}
+    `Recorded ${user}'s approval of ${environment} in ${path15.join(platform.stateDirectory, "approvals.jsonl")}
 `
   );
   return EXIT.ok;
 }
 function finish(platform, io2) {
-  const relative = (file) => path14.relative(io2.cwd, file) || ".";
+  const relative = (file) => path15.relative(io2.cwd, file) || ".";
   io2.stderr.write(
     `
-PR comment: ${relative(path14.join(platform.stateDirectory, "comment.md"))}
-Reports:    ${relative(path14.join(platform.stateDirectory, "reports"))}
+PR comment: ${relative(path15.join(platform.stateDirectory, "comment.md"))}
+Reports:    ${relative(path15.join(platform.stateDirectory, "reports"))}
 `
   );
 }

@@ -1087,14 +1087,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path13 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path14 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path13 && path13[0] !== "/") {
-          path13 = `/${path13}`;
+        if (path14 && path14[0] !== "/") {
+          path14 = `/${path14}`;
         }
-        return new URL(`${origin}${path13}`);
+        return new URL(`${origin}${path14}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1545,39 +1545,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path13, origin }
+          request: { method, path: path14, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path13);
+        debuglog("sending request to %s %s/%s", method, origin, path14);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path13, origin },
+          request: { method, path: path14, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path13,
+          path14,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path13, origin }
+          request: { method, path: path14, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path13);
+        debuglog("trailers received from %s %s/%s", method, origin, path14);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path13, origin },
+          request: { method, path: path14, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path13,
+          path14,
           error2.message
         );
       });
@@ -1626,9 +1626,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path13, origin }
+            request: { method, path: path14, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path13);
+          debuglog("sending request to %s %s/%s", method, origin, path14);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1691,7 +1691,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path13,
+        path: path14,
         method,
         body,
         headers,
@@ -1706,11 +1706,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path13 !== "string") {
+        if (typeof path14 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path13[0] !== "/" && !(path13.startsWith("http://") || path13.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path14[0] !== "/" && !(path14.startsWith("http://") || path14.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path13)) {
+        } else if (invalidPathRegex.test(path14)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1776,7 +1776,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path13, query) : path13;
+        this.path = query ? buildURL(path14, query) : path14;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -5818,35 +5818,35 @@ var require_client_h1 = __commonJS({
       return await WebAssembly.instantiate(mod, {
         env: {
           /* eslint-disable camelcase */
-          wasm_on_url: (p2, at3, len) => {
+          wasm_on_url: (p2, at2, len) => {
             return 0;
           },
-          wasm_on_status: (p2, at3, len) => {
+          wasm_on_status: (p2, at2, len) => {
             assert(currentParser.ptr === p2);
-            const start = at3 - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onStatus(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
           wasm_on_message_begin: (p2) => {
             assert(currentParser.ptr === p2);
             return currentParser.onMessageBegin() || 0;
           },
-          wasm_on_header_field: (p2, at3, len) => {
+          wasm_on_header_field: (p2, at2, len) => {
             assert(currentParser.ptr === p2);
-            const start = at3 - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onHeaderField(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
-          wasm_on_header_value: (p2, at3, len) => {
+          wasm_on_header_value: (p2, at2, len) => {
             assert(currentParser.ptr === p2);
-            const start = at3 - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onHeaderValue(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
           wasm_on_headers_complete: (p2, statusCode, upgrade, shouldKeepAlive) => {
             assert(currentParser.ptr === p2);
             return currentParser.onHeadersComplete(statusCode, Boolean(upgrade), Boolean(shouldKeepAlive)) || 0;
           },
-          wasm_on_body: (p2, at3, len) => {
+          wasm_on_body: (p2, at2, len) => {
             assert(currentParser.ptr === p2);
-            const start = at3 - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onBody(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
           wasm_on_message_complete: (p2) => {
@@ -6469,7 +6469,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path: path13, host, upgrade, blocking, reset } = request;
+      const { method, path: path14, host, upgrade, blocking, reset } = request;
       let { body, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6550,7 +6550,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path13} HTTP/1.1\r
+      let header = `${method} ${path14} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7079,7 +7079,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path: path13, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path14, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body } = request;
       if (upgrade) {
         util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -7176,7 +7176,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path13;
+      headers[HTTP2_HEADER_PATH] = path14;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7529,9 +7529,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path13 = search ? `${pathname}${search}` : pathname;
+        const path14 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path13;
+        this.opts.path = path14;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8770,10 +8770,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path13 = "/",
+          path: path14 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path13;
+        opts.path = origin + path14;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10745,20 +10745,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path13) {
-      if (typeof path13 !== "string") {
-        return path13;
+    function safeUrl(path14) {
+      if (typeof path14 !== "string") {
+        return path14;
       }
-      const pathSegments = path13.split("?");
+      const pathSegments = path14.split("?");
       if (pathSegments.length !== 2) {
-        return path13;
+        return path14;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path13, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path13);
+    function matchKey(mockDispatch2, { path: path14, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path14);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10780,7 +10780,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path13 }) => matchValue(safeUrl(path13), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path14 }) => matchValue(safeUrl(path14), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10818,9 +10818,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path13, method, body, headers, query } = opts;
+      const { path: path14, method, body, headers, query } = opts;
       return {
-        path: path13,
+        path: path14,
         method,
         body,
         headers,
@@ -11283,10 +11283,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path13, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path14, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path13,
+            Path: path14,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -14670,11 +14670,11 @@ var require_progressevent = __commonJS({
 var require_encoding = __commonJS({
   "../../work/main/node_modules/undici/lib/web/fileapi/encoding.js"(exports, module) {
     "use strict";
-    function getEncoding(label2) {
-      if (!label2) {
+    function getEncoding(label) {
+      if (!label) {
         return "failure";
       }
-      switch (label2.trim().toLowerCase()) {
+      switch (label.trim().toLowerCase()) {
         case "unicode-1-1-utf-8":
         case "unicode11utf8":
         case "unicode20utf8":
@@ -16165,9 +16165,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path13) {
-      for (let i = 0; i < path13.length; ++i) {
-        const code = path13.charCodeAt(i);
+    function validateCookiePath(path14) {
+      for (let i = 0; i < path14.length; ++i) {
+        const code = path14.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19087,11 +19087,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path13 = opts.path;
+          let path14 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path13 = `/${path13}`;
+            path14 = `/${path14}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path13);
+          url = new URL(util.parseOrigin(url).origin + path14);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -19793,9 +19793,9 @@ var require_codegen = __commonJS({
       }
     };
     var Label = class extends Node {
-      constructor(label2) {
+      constructor(label) {
         super();
-        this.label = label2;
+        this.label = label;
         this.names = {};
       }
       render({ _n: _n2 }) {
@@ -19803,14 +19803,14 @@ var require_codegen = __commonJS({
       }
     };
     var Break = class extends Node {
-      constructor(label2) {
+      constructor(label) {
         super();
-        this.label = label2;
+        this.label = label;
         this.names = {};
       }
       render({ _n: _n2 }) {
-        const label2 = this.label ? ` ${this.label}` : "";
-        return `break${label2};` + _n2;
+        const label = this.label ? ` ${this.label}` : "";
+        return `break${label};` + _n2;
       }
     };
     var Throw = class extends Node {
@@ -19845,38 +19845,38 @@ var require_codegen = __commonJS({
       }
     };
     var ParentNode = class extends Node {
-      constructor(nodes2 = []) {
+      constructor(nodes = []) {
         super();
-        this.nodes = nodes2;
+        this.nodes = nodes;
       }
       render(opts) {
         return this.nodes.reduce((code, n) => code + n.render(opts), "");
       }
       optimizeNodes() {
-        const { nodes: nodes2 } = this;
-        let i = nodes2.length;
+        const { nodes } = this;
+        let i = nodes.length;
         while (i--) {
-          const n = nodes2[i].optimizeNodes();
+          const n = nodes[i].optimizeNodes();
           if (Array.isArray(n))
-            nodes2.splice(i, 1, ...n);
+            nodes.splice(i, 1, ...n);
           else if (n)
-            nodes2[i] = n;
+            nodes[i] = n;
           else
-            nodes2.splice(i, 1);
+            nodes.splice(i, 1);
         }
-        return nodes2.length > 0 ? this : void 0;
+        return nodes.length > 0 ? this : void 0;
       }
       optimizeNames(names, constants3) {
-        const { nodes: nodes2 } = this;
-        let i = nodes2.length;
+        const { nodes } = this;
+        let i = nodes.length;
         while (i--) {
-          const n = nodes2[i];
+          const n = nodes[i];
           if (n.optimizeNames(names, constants3))
             continue;
           subtractNames(names, n.names);
-          nodes2.splice(i, 1);
+          nodes.splice(i, 1);
         }
-        return nodes2.length > 0 ? this : void 0;
+        return nodes.length > 0 ? this : void 0;
       }
       get names() {
         return this.nodes.reduce((names, n) => addNames(names, n.names), {});
@@ -19893,8 +19893,8 @@ var require_codegen = __commonJS({
     };
     Else.kind = "else";
     var If = class _If extends BlockNode {
-      constructor(condition, nodes2) {
-        super(nodes2);
+      constructor(condition, nodes) {
+        super(nodes);
         this.condition = condition;
       }
       render(opts) {
@@ -20222,12 +20222,12 @@ var require_codegen = __commonJS({
         return this._endBlockNode(For);
       }
       // `label` statement
-      label(label2) {
-        return this._leafNode(new Label(label2));
+      label(label) {
+        return this._leafNode(new Label(label));
       }
       // `break` statement
-      break(label2) {
-        return this._leafNode(new Break(label2));
+      break(label) {
+        return this._leafNode(new Break(label));
       }
       // `return` statement
       return(value) {
@@ -22603,8 +22603,8 @@ var require_utils2 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path13) {
-      let input = path13;
+    function removeDotSegments(path14) {
+      let input = path14;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -22678,11 +22678,11 @@ var require_utils2 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path13) {
-      if (path13 === "" || path13[0] === "/") {
-        return removeDotSegments(path13);
+    function removeDotSegmentsRelative(path14) {
+      if (path14 === "" || path14[0] === "/") {
+        return removeDotSegments(path14);
       }
-      const segments = path13.split("/");
+      const segments = path14.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -23045,8 +23045,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path13 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path13 && path13 !== "/" ? path13 : void 0;
+        const path14 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path14 && path14 !== "/" ? path14 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -27497,17 +27497,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path13) {
-      const ctrl = callVisitor(key, node, visitor, path13);
+    function visit_(key, node, visitor, path14) {
+      const ctrl = callVisitor(key, node, visitor, path14);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path13, ctrl);
-        return visit_(key, ctrl, visitor, path13);
+        replaceNode(key, path14, ctrl);
+        return visit_(key, ctrl, visitor, path14);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path13 = Object.freeze(path13.concat(node));
+          path14 = Object.freeze(path14.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path13);
+            const ci = visit_(i, node.items[i], visitor, path14);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -27518,13 +27518,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path13 = Object.freeze(path13.concat(node));
-          const ck = visit_("key", node.key, visitor, path13);
+          path14 = Object.freeze(path14.concat(node));
+          const ck = visit_("key", node.key, visitor, path14);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path13);
+          const cv = visit_("value", node.value, visitor, path14);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -27545,17 +27545,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path13) {
-      const ctrl = await callVisitor(key, node, visitor, path13);
+    async function visitAsync_(key, node, visitor, path14) {
+      const ctrl = await callVisitor(key, node, visitor, path14);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path13, ctrl);
-        return visitAsync_(key, ctrl, visitor, path13);
+        replaceNode(key, path14, ctrl);
+        return visitAsync_(key, ctrl, visitor, path14);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path13 = Object.freeze(path13.concat(node));
+          path14 = Object.freeze(path14.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path13);
+            const ci = await visitAsync_(i, node.items[i], visitor, path14);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -27566,13 +27566,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path13 = Object.freeze(path13.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path13);
+          path14 = Object.freeze(path14.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path14);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path13);
+          const cv = await visitAsync_("value", node.value, visitor, path14);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -27599,23 +27599,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path13) {
+    function callVisitor(key, node, visitor, path14) {
       if (typeof visitor === "function")
-        return visitor(key, node, path13);
+        return visitor(key, node, path14);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path13);
+        return visitor.Map?.(key, node, path14);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path13);
+        return visitor.Seq?.(key, node, path14);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path13);
+        return visitor.Pair?.(key, node, path14);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path13);
+        return visitor.Scalar?.(key, node, path14);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path13);
+        return visitor.Alias?.(key, node, path14);
       return void 0;
     }
-    function replaceNode(key, path13, node) {
-      const parent = path13[path13.length - 1];
+    function replaceNode(key, path14, node) {
+      const parent = path14[path14.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -28023,22 +28023,22 @@ var require_Alias = __commonJS({
       resolve(doc, ctx) {
         if (ctx?.maxAliasCount === 0)
           throw new ReferenceError("Alias resolution is disabled");
-        let nodes2;
+        let nodes;
         if (ctx?.aliasResolveCache) {
-          nodes2 = ctx.aliasResolveCache;
+          nodes = ctx.aliasResolveCache;
         } else {
-          nodes2 = [];
+          nodes = [];
           visit2.visit(doc, {
             Node: (_key, node) => {
               if (identity.isAlias(node) || identity.hasAnchor(node))
-                nodes2.push(node);
+                nodes.push(node);
             }
           });
           if (ctx)
-            ctx.aliasResolveCache = nodes2;
+            ctx.aliasResolveCache = nodes;
         }
         let found = void 0;
-        for (const node of nodes2) {
+        for (const node of nodes) {
           if (node === this)
             break;
           if (node.anchor === this.source)
@@ -28227,10 +28227,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path13, value) {
+    function collectionFromPath(schema, path14, value) {
       let v2 = value;
-      for (let i = path13.length - 1; i >= 0; --i) {
-        const k2 = path13[i];
+      for (let i = path14.length - 1; i >= 0; --i) {
+        const k2 = path14[i];
         if (typeof k2 === "number" && Number.isInteger(k2) && k2 >= 0) {
           const a = [];
           a[k2] = v2;
@@ -28249,7 +28249,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path13) => path13 == null || typeof path13 === "object" && !!path13[Symbol.iterator]().next().done;
+    var isEmptyPath = (path14) => path14 == null || typeof path14 === "object" && !!path14[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -28279,11 +28279,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path13, value) {
-        if (isEmptyPath(path13))
+      addIn(path14, value) {
+        if (isEmptyPath(path14))
           this.add(value);
         else {
-          const [key, ...rest] = path13;
+          const [key, ...rest] = path14;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -28297,8 +28297,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path13) {
-        const [key, ...rest] = path13;
+      deleteIn(path14) {
+        const [key, ...rest] = path14;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -28312,8 +28312,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path13, keepScalar) {
-        const [key, ...rest] = path13;
+      getIn(path14, keepScalar) {
+        const [key, ...rest] = path14;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -28331,8 +28331,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path13) {
-        const [key, ...rest] = path13;
+      hasIn(path14) {
+        const [key, ...rest] = path14;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -28342,8 +28342,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path13, value) {
-        const [key, ...rest] = path13;
+      setIn(path14, value) {
+        const [key, ...rest] = path14;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -30858,9 +30858,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path13, value) {
+      addIn(path14, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path13, value);
+          this.contents.addIn(path14, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -30935,14 +30935,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path13) {
-        if (Collection.isEmptyPath(path13)) {
+      deleteIn(path14) {
+        if (Collection.isEmptyPath(path14)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path13) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path14) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -30957,10 +30957,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path13, keepScalar) {
-        if (Collection.isEmptyPath(path13))
+      getIn(path14, keepScalar) {
+        if (Collection.isEmptyPath(path14))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path13, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path14, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -30971,10 +30971,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path13) {
-        if (Collection.isEmptyPath(path13))
+      hasIn(path14) {
+        if (Collection.isEmptyPath(path14))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path13) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path14) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -30991,13 +30991,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path13, value) {
-        if (Collection.isEmptyPath(path13)) {
+      setIn(path14, value) {
+        if (Collection.isEmptyPath(path14)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path13), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path14), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path13, value);
+          this.contents.setIn(path14, value);
         }
       }
       /**
@@ -32958,9 +32958,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path13) => {
+    visit2.itemAtPath = (cst, path14) => {
       let item = cst;
-      for (const [field, index] of path13) {
+      for (const [field, index] of path14) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -32969,23 +32969,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path13) => {
-      const parent = visit2.itemAtPath(cst, path13.slice(0, -1));
-      const field = path13[path13.length - 1][0];
+    visit2.parentCollection = (cst, path14) => {
+      const parent = visit2.itemAtPath(cst, path14.slice(0, -1));
+      const field = path14[path14.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path13, item, visitor) {
-      let ctrl = visitor(item, path13);
+    function _visit(path14, item, visitor) {
+      let ctrl = visitor(item, path14);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path13.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path14.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -32996,10 +32996,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path13);
+            ctrl = ctrl(item, path14);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path13) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path14) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -34921,69 +34921,113 @@ var init_inputs = __esm({
   }
 });
 
-// src/charter/alignment-tree.ts
-function nodes(config) {
+// src/charter/alignment.ts
+function goalText(text, id) {
+  if (text === void 0) return void 0;
+  try {
+    return formatGoal(parseGoal(text, id));
+  } catch {
+    return String(text);
+  }
+}
+function buildAlignmentTree(config) {
   const metrics = config.charter.metrics ?? {};
-  const list = [];
-  for (const level of ["business", "domain", "model"]) {
+  const kept = /* @__PURE__ */ new Map();
+  for (const level of ["model", "domain", "business"]) {
+    for (const metric of metrics[level] ?? []) if (!kept.has(metric.id)) kept.set(metric.id, level);
+  }
+  const nodes = [];
+  for (const level of ALIGNMENT_LEVELS) {
     for (const metric of metrics[level] ?? []) {
-      list.push({
-        id: metric.id,
-        level,
-        ...metric.goal !== void 0 ? { goal: formatGoal(parseGoal(metric.goal, metric.id)) } : {},
-        from: metric.from ?? []
-      });
+      if (kept.get(metric.id) !== level || nodes.some((node) => node.id === metric.id)) continue;
+      const goal = goalText(metric.goal, metric.id);
+      const from = level === "model" ? [] : metric.from ?? [];
+      nodes.push({ id: metric.id, level, ...goal !== void 0 ? { goal } : {}, from: [...from] });
     }
   }
-  return list;
+  const byId = new Map(nodes.map((node) => [node.id, node]));
+  const edges = nodes.flatMap(
+    (to2) => [...new Set(to2.from)].flatMap((id) => {
+      const from = byId.get(id);
+      return from && from !== to2 ? [{ from, to: to2 }] : [];
+    })
+  );
+  return { nodes, edges };
 }
-function label(text) {
-  return text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+function escapeMermaidLabel(text) {
+  return text.replace(/#/g, "#35;").replace(/&/g, "#amp;").replace(/"/g, "#quot;").replace(/</g, "#lt;").replace(/>/g, "#gt;").replace(/`/g, "#96;").replace(/\s+/g, " ");
 }
-function alignmentFlowchart(config) {
-  const list = nodes(config);
-  if (list.length === 0) return "";
-  const key = (node) => `${node.level}_${node.id}`;
-  const byId = new Map(list.map((node) => [node.id, node]));
-  const lines = ["```mermaid", "flowchart BT"];
-  for (const level of ["business", "domain", "model"]) {
-    const members = list.filter((node) => node.level === level);
+function nodeKeys(nodes) {
+  const keys = /* @__PURE__ */ new Map();
+  const used = /* @__PURE__ */ new Set();
+  for (const node of nodes) {
+    const base = `${node.level}_${node.id.replace(/[^A-Za-z0-9_]/g, "_")}`;
+    let key = base;
+    for (let suffix = 2; used.has(key); suffix++) key = `${base}_${suffix}`;
+    used.add(key);
+    keys.set(node, key);
+  }
+  return keys;
+}
+function alignmentFlowchart(tree) {
+  if (tree.nodes.length === 0) return "";
+  const keys = nodeKeys(tree.nodes);
+  const lines = ["flowchart BT"];
+  for (const level of ALIGNMENT_LEVELS) {
+    const members = tree.nodes.filter((node) => node.level === level);
     if (members.length === 0) continue;
-    lines.push(`  subgraph ${level}`);
-    for (const node of members)
-      lines.push(`    ${key(node)}["${label(node.id)}<br/>${label(node.goal ?? "no goal")}"]`);
+    lines.push(`  subgraph ${level}["${level}"]`);
+    for (const node of members) {
+      const label = `${escapeMermaidLabel(node.id)}<br/>${escapeMermaidLabel(node.goal ?? "no goal")}`;
+      lines.push(`    ${keys.get(node)}["${label}"]`);
+    }
     lines.push("  end");
   }
-  for (const node of list) {
-    for (const source of node.from) {
-      const from = byId.get(source);
-      if (from) lines.push(`  ${key(from)} --> ${key(node)}`);
-    }
-  }
-  lines.push("```");
+  for (const edge of tree.edges) lines.push(`  ${keys.get(edge.from)} --> ${keys.get(edge.to)}`);
   return lines.join("\n");
 }
-function alignmentSeed(config) {
-  return nodes(config).map((node) => ({
-    metric: node.id,
+function alignmentSeed(tree) {
+  return tree.nodes.map((node) => ({
     level: node.level,
+    metric: node.id,
+    ...node.goal !== void 0 ? { goal: node.goal } : {},
     source: "offline",
-    value: null,
-    ...node.goal ? { goal: node.goal } : {}
+    value: null
   }));
 }
-var init_alignment_tree = __esm({
-  "src/charter/alignment-tree.ts"() {
+var ALIGNMENT_LEVELS;
+var init_alignment = __esm({
+  "src/charter/alignment.ts"() {
     "use strict";
     init_goal();
+    ALIGNMENT_LEVELS = ["business", "domain", "model"];
   }
 });
 
 // src/charter/finding.ts
-function finder(loaded, findings) {
-  return (rule, severity, message, path13, target = "value") => {
-    findings.push({ rule, severity, message, location: loaded.source.locate(path13, target) });
+function findingCollector(loaded) {
+  const findings = [];
+  const report = (rule, severity, message, path14, target = "value") => {
+    findings.push({ rule, severity, message, location: loaded.source.locate(path14, target) });
   };
+  return { findings, report };
+}
+function locateInString(loaded, path14, offset, expected) {
+  const start = loaded.source.scalarStart(path14);
+  if (start) {
+    const guess = { ...start.location, column: start.location.column + offset };
+    const line = loaded.source.text.split(/\r?\n/)[guess.line - 1] ?? "";
+    if (line.startsWith(expected, guess.column - 1)) return guess;
+  }
+  return loaded.source.locate(path14);
+}
+function metricLevels(loaded) {
+  const levels = /* @__PURE__ */ new Map();
+  const metrics = loaded.config.charter.metrics ?? {};
+  for (const level of ["model", "domain", "business"]) {
+    for (const metric of metrics[level] ?? []) if (!levels.has(metric.id)) levels.set(metric.id, level);
+  }
+  return levels;
 }
 var init_finding = __esm({
   "src/charter/finding.ts"() {
@@ -34991,293 +35035,64 @@ var init_finding = __esm({
   }
 });
 
-// src/charter/rules/charter-basics.ts
-var HANDLE, REQUIRED_ROLES, charterBasics;
-var init_charter_basics = __esm({
-  "src/charter/rules/charter-basics.ts"() {
+// src/charter/rules/canary.ts
+var canaryRollout;
+var init_canary = __esm({
+  "src/charter/rules/canary.ts"() {
     "use strict";
     init_finding();
-    HANDLE = /^@[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}(?:\/[A-Za-z0-9._-]+)?$/;
-    REQUIRED_ROLES = [
-      ["decision_maker", "the business decision maker, who owns the problem and the budget"],
-      ["product_owner", "the product owner, who knows the business and the data"],
-      ["ml_engineers", "the data scientists or ML engineers who build the model"]
-    ];
-    charterBasics = {
-      id: "charter",
-      title: "Problem, value and roles",
-      async check({ loaded, resolveHandle }) {
-        const findings = [];
-        const at3 = finder(loaded, findings);
-        const charter = loaded.config.charter;
-        if (!charter.value) {
-          at3(
-            "value-missing",
-            "error",
-            "the expected value is missing: add charter.value with amount, currency and period (e.g. 400000 USD per year)",
-            ["charter"],
-            "key"
-          );
-        }
-        for (const [role, who] of REQUIRED_ROLES) {
-          if (!charter.roles?.[role]) {
-            at3(
-              "role-missing",
-              "error",
-              `charter.roles.${role} is missing: name ${who} (a GitHub handle)`,
-              charter.roles ? ["charter", "roles"] : ["charter"],
-              "key"
-            );
-          }
-        }
-        for (const [role, value] of Object.entries(charter.roles ?? {})) {
-          const handles = Array.isArray(value) ? value : [value];
-          for (const [index, handle] of handles.entries()) {
-            const path13 = Array.isArray(value) ? ["charter", "roles", role, index] : ["charter", "roles", role];
-            if (!HANDLE.test(handle)) {
-              at3(
-                "handle-malformed",
-                "error",
-                `"${handle}" is not a GitHub handle: write "@user" or "@org/team"`,
-                path13
-              );
-            } else if (resolveHandle && await resolveHandle(handle) === "missing") {
-              at3(
-                "handle-unknown",
-                "warning",
-                `${handle} is not a user or team this token can see on GitHub: check the spelling`,
-                path13
-              );
-            }
-          }
-        }
-        for (const [index, source] of (charter.data?.sources ?? []).entries()) {
-          if (source.owner && !HANDLE.test(source.owner)) {
-            at3(
-              "handle-malformed",
-              "error",
-              `"${source.owner}" is not a GitHub handle: write "@user" or "@org/team"`,
-              ["charter", "data", "sources", index, "owner"]
-            );
-          }
-        }
-        return findings;
-      }
-    };
-  }
-});
-
-// src/exec/words.ts
-function splitWords(command) {
-  const words = [];
-  let current = "";
-  let inWord = false;
-  let quote2;
-  for (let index = 0; index < command.length; index++) {
-    const char = command[index];
-    if (quote2 === "'") {
-      if (char === "'") quote2 = void 0;
-      else current += char;
-    } else if (quote2 === '"') {
-      if (char === '"') quote2 = void 0;
-      else if (char === "\\" && /["\\$`]/.test(command[index + 1] ?? "")) current += command[++index];
-      else current += char;
-    } else if (char === "'" || char === '"') {
-      quote2 = char;
-      inWord = true;
-    } else if (char === "\\") {
-      if (index + 1 < command.length) current += command[++index];
-      inWord = true;
-    } else if (/\s/.test(char)) {
-      if (inWord) words.push(current);
-      current = "";
-      inWord = false;
-    } else {
-      if (/[|&;<>`]/.test(char) || char === "$" && command[index + 1] === "(") {
-        throw new UserError(
-          `the command "${command}" uses the shell operator "${char}": commands run without a shell; put a pipeline or redirection in a script and run that`
-        );
-      }
-      current += char;
-      inWord = true;
-    }
-  }
-  if (quote2)
-    throw new UserError(
-      `the command "${command}" has an unclosed ${quote2 === "'" ? "single" : "double"} quote`
-    );
-  if (inWord) words.push(current);
-  return words;
-}
-function placeholdersIn(command) {
-  const text = Array.isArray(command) ? command.join(" ") : command;
-  return [...new Set([...text.matchAll(PLACEHOLDER)].map((match) => match[1]))];
-}
-function commandArgv(command, values) {
-  const words = Array.isArray(command) ? [...command] : splitWords(command);
-  if (words.length === 0) throw new UserError("the command is empty");
-  return words.map(
-    (word) => word.replace(PLACEHOLDER, (match, name) => {
-      const value = values[name];
-      if (value === void 0) {
-        throw new UserError(
-          `the command uses the placeholder ${match}, which is not known here (known: ${Object.keys(values).map((k2) => `{${k2}}`).join(", ") || "none"})`
-        );
-      }
-      return value;
-    })
-  );
-}
-var PLACEHOLDER;
-var init_words = __esm({
-  "src/exec/words.ts"() {
-    "use strict";
-    init_errors();
-    PLACEHOLDER = /\{([a-z_]+)\}/g;
-  }
-});
-
-// src/charter/rules/flow.ts
-function at(object, path13) {
-  return path13.reduce((value, key) => value?.[key], object);
-}
-var PLACEHOLDERS, flowRules;
-var init_flow = __esm({
-  "src/charter/rules/flow.ts"() {
-    "use strict";
-    init_words();
-    init_finding();
-    PLACEHOLDERS = [
-      { path: ["build", "command"], allowed: ["model"] },
-      { path: ["sanity", "predict"], allowed: ["model", "input", "output"] },
-      { path: ["deploy_test", "deploy"], allowed: ["model", "environment", "endpoint"] },
-      { path: ["deploy_test", "teardown"], allowed: ["model", "environment", "endpoint"] },
-      { path: ["canary", "traffic"], allowed: ["weight", "variant", "model"] },
-      { path: ["canary", "promote"], allowed: ["model", "environment"] },
-      { path: ["canary", "rollback"], allowed: ["model", "environment"] },
-      { path: ["canary", "analysis", "command"], allowed: ["variant", "metric"] }
-    ];
-    flowRules = {
-      id: "flow",
-      title: "Flow",
+    canaryRollout = {
+      id: "canary",
+      title: "Canary rollout",
       check({ loaded }) {
-        const findings = [];
-        const report = finder(loaded, findings);
-        const flow = loaded.config.flow ?? {};
-        for (const { path: path13, allowed } of PLACEHOLDERS) {
-          const command = at(flow, path13);
-          if (command === void 0) continue;
-          for (const name of placeholdersIn(command).filter((p2) => !allowed.includes(p2))) {
+        const { findings, report } = findingCollector(loaded);
+        const canary = loaded.config.flow?.canary;
+        if (!canary) return findings;
+        const steps = canary.steps ?? [];
+        steps.forEach((step, index) => {
+          const previous = steps[index - 1];
+          if (previous !== void 0 && step <= previous) {
             report(
-              "unknown-placeholder",
+              "canary-steps-order",
               "error",
-              `{${name}} is not a placeholder flow.${path13.join(".")} can use; it may use ${allowed.map((a) => `{${a}}`).join(", ")}`,
-              ["flow", ...path13]
+              `canary steps must strictly increase: ${step} follows ${previous}; list the traffic percentages in rising order`,
+              ["flow", "canary", "steps", index]
             );
           }
-        }
-        for (const [index, metric] of (flow.canary?.analysis?.metrics ?? []).entries()) {
-          for (const name of placeholdersIn(metric.query ?? "").filter((p2) => p2 !== "variant")) {
-            report(
-              "unknown-placeholder",
-              "error",
-              `{${name}} is not a placeholder a canary query can use; it may use {variant}`,
-              ["flow", "canary", "analysis", "metrics", index, "query"]
-            );
-          }
-        }
-        if (flow.sanity && (!flow.sanity.predict || !flow.sanity.sample) && (flow.sanity.predict || flow.sanity.sample)) {
+        });
+        const last = steps[steps.length - 1];
+        if (last !== void 0 && last !== 100) {
           report(
-            "sanity-incomplete",
+            "canary-steps-end",
             "error",
-            "flow.sanity needs both predict (the batch predict command) and sample (a CSV to predict on)",
-            ["flow", "sanity"],
-            "key"
+            `canary steps must end at 100 (the full rollout), not ${last}: add 100 as the last step`,
+            ["flow", "canary", "steps", steps.length - 1]
           );
         }
-        if (flow.fairness) {
-          if (!flow.fairness.label)
-            report(
-              "fairness-label",
-              "error",
-              "flow.fairness.label is missing: name the column that holds the true label",
-              ["flow", "fairness"],
-              "key"
-            );
-          if (!flow.fairness.prediction && !(flow.fairness.score && flow.fairness.threshold !== void 0)) {
-            report(
-              "fairness-prediction",
-              "error",
-              "flow.fairness needs prediction (a column of 0/1 predictions) or score with threshold",
-              ["flow", "fairness"],
-              "key"
-            );
-          }
-          if (!flow.fairness.predictions && !flow.build?.predictions) {
-            report(
-              "fairness-predictions-file",
-              "error",
-              "fairness-report has no predictions to read: set flow.build.predictions (the eval predictions) or flow.fairness.predictions",
-              ["flow", "fairness"],
-              "key"
-            );
-          }
-        }
-        if (flow.deploy_test && !flow.deploy_test.environment) {
+        const analysis = canary.analysis;
+        if (analysis?.pass_score !== void 0 && analysis.marginal_score !== void 0 && analysis.marginal_score > analysis.pass_score) {
           report(
-            "environment-missing",
+            "canary-scores",
             "error",
-            "flow.deploy_test.environment is missing: name the GitHub environment (e.g. staging) deployments are recorded in",
-            ["flow", "deploy_test"],
-            "key"
+            `marginal_score (${analysis.marginal_score}) is above pass_score (${analysis.pass_score}): a score between them could not be both; make pass_score >= marginal_score`,
+            ["flow", "canary", "analysis", "marginal_score"]
           );
         }
-        if (flow.canary) {
-          if (!flow.canary.environment) {
-            report(
-              "environment-missing",
-              "error",
-              "flow.canary.environment is missing: name the GitHub environment with required reviewers (e.g. production), or no manual approval can exist",
-              ["flow", "canary"],
-              "key"
-            );
-          }
-          const steps = flow.canary.steps ?? [];
-          steps.forEach((step, index) => {
-            if (index > 0 && step <= steps[index - 1]) {
-              report(
-                "canary-steps-order",
-                "error",
-                `canary steps must strictly increase: ${step} follows ${steps[index - 1]}`,
-                ["flow", "canary", "steps", index]
-              );
-            }
-          });
-          if (steps.length > 0 && steps[steps.length - 1] !== 100) {
-            report(
-              "canary-steps-end",
-              "error",
-              `canary steps must end at 100 (full rollout), not ${steps[steps.length - 1]}`,
-              ["flow", "canary", "steps", steps.length - 1]
-            );
-          }
-          const analysis = flow.canary.analysis;
-          if (analysis?.pass_score !== void 0 && analysis.marginal_score !== void 0 && analysis.marginal_score > analysis.pass_score) {
-            report(
-              "canary-scores",
-              "error",
-              `marginal_score (${analysis.marginal_score}) must not exceed pass_score (${analysis.pass_score})`,
-              ["flow", "canary", "analysis", "marginal_score"]
-            );
-          }
-          if (analysis?.provider === "prometheus" && !analysis.address) {
-            report(
-              "canary-provider",
-              "error",
-              "the prometheus provider needs analysis.address (e.g. http://127.0.0.1:9090)",
-              ["flow", "canary", "analysis", "provider"]
-            );
-          }
+        if ((analysis?.provider === "prometheus" || analysis?.provider === "http") && !analysis.address) {
+          report(
+            "canary-provider",
+            "error",
+            `the ${analysis.provider} provider needs analysis.address (e.g. http://127.0.0.1:9090) to read the canary's metrics from`,
+            ["flow", "canary", "analysis", "provider"]
+          );
+        }
+        if (analysis?.provider === "command" && analysis.command === void 0) {
+          report(
+            "canary-provider",
+            "error",
+            "the command provider needs analysis.command, which prints the metric value for {variant} and {metric}",
+            ["flow", "canary", "analysis", "provider"]
+          );
         }
         return findings;
       }
@@ -35285,90 +35100,34 @@ var init_flow = __esm({
   }
 });
 
-// src/charter/rules/governance.ts
-var governanceRules, dataRules;
-var init_governance = __esm({
-  "src/charter/rules/governance.ts"() {
+// src/charter/rules/data.ts
+var dataInventory;
+var init_data = __esm({
+  "src/charter/rules/data.ts"() {
     "use strict";
     init_finding();
-    governanceRules = {
-      id: "governance",
-      title: "Regulations, fairness and explainability",
-      check({ loaded }) {
-        const findings = [];
-        const at3 = finder(loaded, findings);
-        const { charter, flow } = loaded.config;
-        const requirements = charter.requirements ?? {};
-        const regulations = requirements.regulations ?? [];
-        if (regulations.length > 0) {
-          const named = regulations.join(", ");
-          if (requirements.explainability !== "required") {
-            at3(
-              "regulation-explainability",
-              "error",
-              `regulations (${named}) are named, so set requirements.explainability: required`,
-              requirements.explainability ? ["charter", "requirements", "explainability"] : ["charter", "requirements", "regulations"],
-              requirements.explainability ? "value" : "key"
-            );
-          }
-          if ((charter.data?.sensitive_attributes ?? []).length === 0) {
-            at3(
-              "regulation-sensitive-attributes",
-              "error",
-              `regulations (${named}) are named, so declare the sensitive attributes under charter.data.sensitive_attributes`,
-              ["charter", "requirements", "regulations"],
-              "key"
-            );
-          }
-          if (Object.keys(flow?.fairness?.goals ?? {}).length === 0) {
-            at3(
-              "regulation-fairness-goals",
-              "error",
-              `regulations (${named}) are named, so add fairness goals under flow.fairness.goals (e.g. demographic_parity_ratio: ">= 0.80")`,
-              flow?.fairness ? ["flow", "fairness"] : ["charter", "requirements", "regulations"],
-              "key"
-            );
-          }
-        }
-        if (requirements.explainability === "required") {
-          const explainability = flow?.fairness?.explainability;
-          const hasAttributions = explainability?.attributions !== void 0;
-          const hasPermutation = explainability?.permutation_importance !== void 0 && flow?.sanity?.predict !== void 0;
-          if (!hasAttributions && !hasPermutation) {
-            at3(
-              "explainability-source",
-              "error",
-              "explainability is required but nothing explains the model: set flow.fairness.explainability.attributions (e.g. SHAP values) or permutation_importance with a flow.sanity.predict command",
-              ["charter", "requirements", "explainability"]
-            );
-          }
-        }
-        return findings;
-      }
-    };
-    dataRules = {
+    dataInventory = {
       id: "data",
       title: "Data inventory",
       check({ loaded }) {
-        const findings = [];
-        const at3 = finder(loaded, findings);
+        const { findings, report } = findingCollector(loaded);
         const { charter, flow } = loaded.config;
         const sources = charter.data?.sources ?? [];
         if (!sources.some((source) => source.priority === "must-have")) {
-          at3(
+          report(
             "data-must-have",
             "error",
             "no must-have data source: list the data the model cannot do without under charter.data.sources with priority: must-have",
-            sources.length > 0 ? ["charter", "data", "sources"] : charter.data ? ["charter", "data"] : ["charter"],
+            charter.data?.sources ? ["charter", "data", "sources"] : charter.data ? ["charter", "data"] : ["charter"],
             "key"
           );
         }
         sources.forEach((source, index) => {
           if (source.origin === "third-party" && !source.owner) {
-            at3(
+            report(
               "data-third-party-owner",
               "error",
-              `third-party source "${source.name}" names no owner: add owner: "@team" who manages the contract`,
+              `third-party source "${source.name}" names no owner: add owner: "@user" or "@org/team", who manages the supplier and the contract`,
               ["charter", "data", "sources", index, "origin"]
             );
           }
@@ -35376,7 +35135,7 @@ var init_governance = __esm({
         const declared = new Set(charter.data?.sensitive_attributes ?? []);
         (flow?.fairness?.attributes ?? []).forEach((attribute, index) => {
           if (!declared.has(attribute)) {
-            at3(
+            report(
               "fairness-attribute-undeclared",
               "error",
               `fairness attribute "${attribute}" is not a declared sensitive attribute: add it to charter.data.sensitive_attributes`,
@@ -35390,241 +35149,139 @@ var init_governance = __esm({
   }
 });
 
-// src/charter/rules/metrics.ts
-function estimateFindings(metric, path13, known, loaded) {
-  const findings = [];
-  const start = loaded.source.scalarStart(path13);
-  const locationAt = (offset) => start && !metric.estimate.slice(0, offset).includes("\n") ? { ...start.location, column: start.location.column + offset } : loaded.source.locate(path13);
-  for (const reference of referencedMetrics(parseExpression(metric.estimate))) {
-    if (!known.has(reference.id)) {
-      findings.push({
-        rule: "estimate-unknown-metric",
-        severity: "error",
-        message: `the estimate of ${metric.id} uses "${reference.id}", which is not a metric in the charter`,
-        location: locationAt(reference.offset)
-      });
-    } else if (!(metric.from ?? []).includes(reference.id)) {
-      findings.push({
-        rule: "estimate-outside-from",
-        severity: "warning",
-        message: `the estimate of ${metric.id} uses ${reference.id}, which its from: list does not name: add it there`,
-        location: locationAt(reference.offset)
-      });
-    }
-  }
-  return findings;
-}
-function cycles(metrics, loaded) {
-  const edges = /* @__PURE__ */ new Map();
-  const where = /* @__PURE__ */ new Map();
-  for (const level of ["domain", "business"]) {
-    for (const [index, metric] of (metrics[level] ?? []).entries()) {
-      edges.set(metric.id, metric.from ?? []);
-      where.set(metric.id, ["charter", "metrics", level, index, "from"]);
-    }
-  }
-  const findings = [];
-  const state = /* @__PURE__ */ new Map();
-  const visit2 = (id, trail) => {
-    if (state.get(id) === "done") return;
-    if (state.get(id) === "visiting") {
-      const cycle = [...trail.slice(trail.indexOf(id)), id];
-      findings.push({
-        rule: "derivation-cycle",
-        severity: "error",
-        message: `metrics derive from each other in a cycle: ${cycle.join(" → ")}`,
-        location: loaded.source.locate(where.get(id) ?? ["charter", "metrics"])
-      });
-      return;
-    }
-    state.set(id, "visiting");
-    for (const next of edges.get(id) ?? []) visit2(next, [...trail, id]);
-    state.set(id, "done");
-  };
-  for (const id of edges.keys()) visit2(id, []);
-  return findings;
-}
-var BELOW, metricRules;
-var init_metrics = __esm({
-  "src/charter/rules/metrics.ts"() {
+// src/charter/rules/estimates.ts
+var estimates;
+var init_estimates = __esm({
+  "src/charter/rules/estimates.ts"() {
     "use strict";
     init_expression();
     init_finding();
-    BELOW = { business: "domain", domain: "model", model: void 0 };
-    metricRules = {
-      id: "metrics",
-      title: "Metric alignment",
+    estimates = {
+      id: "estimates",
+      title: "Estimates",
       check({ loaded }) {
-        const findings = [];
-        const at3 = finder(loaded, findings);
+        const { findings } = findingCollector(loaded);
+        const known = metricLevels(loaded);
         const metrics = loaded.config.charter.metrics ?? {};
-        const levelOf = /* @__PURE__ */ new Map();
-        for (const level of ["model", "domain", "business"]) {
-          for (const [index, metric] of (metrics[level] ?? []).entries()) {
-            const previous = levelOf.get(metric.id);
-            if (previous) {
-              at3(
-                "metric-duplicate",
-                "error",
-                `metric id "${metric.id}" is already used at the ${previous} level: ids must be unique`,
-                ["charter", "metrics", level, index, "id"]
-              );
-            } else levelOf.set(metric.id, level);
-          }
-        }
-        if ((metrics.model ?? []).length === 0) {
-          at3(
-            "metrics-missing",
-            "error",
-            "no model metrics: list the data scientist's metrics (e.g. precision) under charter.metrics.model",
-            metrics.model ? ["charter", "metrics", "model"] : ["charter"],
-            "key"
-          );
-        }
-        for (const level of ["model", "domain", "business"]) {
-          for (const [index, metric] of (metrics[level] ?? []).entries()) {
-            const path13 = ["charter", "metrics", level, index];
-            if (metric.goal === void 0) {
-              at3("goal-missing", "error", `${metric.id} has no goal: add goal: ">= …" or "<= …"`, [
-                ...path13,
-                "id"
-              ]);
-            }
-            if (level === "model") continue;
-            const derived = metric;
-            const below = BELOW[level];
-            const from = derived.from ?? [];
-            if (from.length === 0) {
-              at3(
-                "derivation-missing",
-                "error",
-                `${level} metric ${metric.id} derives from nothing: add from: [<${below} metric ids>]`,
-                [...path13, "id"]
-              );
-            }
-            for (const [fromIndex, id] of from.entries()) {
-              const found = levelOf.get(id);
-              if (!found)
-                at3(
-                  "derivation-unknown",
-                  "error",
-                  `${metric.id} derives from "${id}", which is not a metric in the charter`,
-                  [...path13, "from", fromIndex]
-                );
-              else if (found !== below) {
-                at3(
-                  "derivation-level",
-                  "error",
-                  `${level} metric ${metric.id} must derive from ${below} metrics; "${id}" is a ${found} metric`,
-                  [...path13, "from", fromIndex]
-                );
+        for (const level of ["domain", "business"]) {
+          (metrics[level] ?? []).forEach((metric, index) => {
+            if (metric.estimate === void 0) return;
+            const path14 = ["charter", "metrics", level, index, "estimate"];
+            for (const reference of referencedMetrics(parseExpression(metric.estimate))) {
+              const location = locateInString(loaded, path14, reference.offset, reference.id);
+              if (!known.has(reference.id)) {
+                findings.push({
+                  rule: "estimate-unknown-metric",
+                  severity: "error",
+                  message: `the estimate of ${metric.id} uses "${reference.id}", which is not a metric in the charter: use a metric id or a number`,
+                  location
+                });
+              } else if (!(metric.from ?? []).includes(reference.id)) {
+                findings.push({
+                  rule: "estimate-outside-from",
+                  severity: "warning",
+                  message: `the estimate of ${metric.id} uses ${reference.id}, which its from: list does not name: add it to from`,
+                  location
+                });
               }
             }
-            if (derived.estimate !== void 0)
-              findings.push(...estimateFindings(derived, [...path13, "estimate"], levelOf, loaded));
-          }
+          });
         }
-        findings.push(...cycles(metrics, loaded));
         return findings;
       }
     };
   }
 });
 
-// src/charter/rules/requirements.ts
-var requirementRules, milestoneRules, QUESTIONS, justificationRules;
-var init_requirements = __esm({
-  "src/charter/rules/requirements.ts"() {
+// src/charter/rules/flow-sections.ts
+var flowSections;
+var init_flow_sections = __esm({
+  "src/charter/rules/flow-sections.ts"() {
     "use strict";
-    init_goal();
     init_finding();
-    requirementRules = {
-      id: "requirements",
-      title: "Serving requirements",
+    flowSections = {
+      id: "flow",
+      title: "Flow configuration",
       check({ loaded }) {
-        const findings = [];
-        const at3 = finder(loaded, findings);
-        const requirements = loaded.config.charter.requirements ?? {};
-        if (requirements.serving === "online") {
-          for (const key of ["latency_p95_ms", "throughput_rps"]) {
-            if (requirements[key] === void 0) {
-              at3(
-                "online-requirement",
-                "error",
-                `online serving needs requirements.${key}: how fast and how much traffic the endpoint must handle`,
-                ["charter", "requirements", "serving"]
-              );
-            }
-          }
+        const { findings, report } = findingCollector(loaded);
+        const flow = loaded.config.flow ?? {};
+        if (flow.deploy_test && !flow.deploy_test.environment) {
+          report(
+            "environment-missing",
+            "error",
+            "flow.deploy_test.environment is missing: name the GitHub environment (e.g. staging) test deployments are recorded in",
+            ["flow", "deploy_test"],
+            "key"
+          );
         }
-        const goals = loaded.config.flow?.deploy_test?.goals ?? {};
-        if (requirements.latency_p95_ms !== void 0 && goals.latency_p95_ms !== void 0) {
-          const goal = parseGoal(goals.latency_p95_ms, "latency_p95_ms");
-          if (goal.op.startsWith("<") ? goal.value > requirements.latency_p95_ms : true) {
-            at3(
-              "goal-looser-than-requirement",
+        if (flow.canary && !flow.canary.environment) {
+          report(
+            "environment-missing",
+            "error",
+            "flow.canary.environment is missing: name the GitHub environment with required reviewers (e.g. production), or no manual approval can exist before production",
+            ["flow", "canary"],
+            "key"
+          );
+        }
+        const fairness = flow.fairness;
+        if (fairness) {
+          if (!fairness.label) {
+            report(
+              "fairness-label",
               "error",
-              `deploy-test latency goal ${String(goals.latency_p95_ms)} is looser than the requirement latency_p95_ms: ${requirements.latency_p95_ms}`,
-              ["flow", "deploy_test", "goals", "latency_p95_ms"]
+              "flow.fairness.label is missing: name the column of the predictions file that holds the true label",
+              ["flow", "fairness"],
+              "key"
+            );
+          }
+          if (!fairness.prediction && !fairness.score) {
+            report(
+              "fairness-prediction",
+              "error",
+              "flow.fairness needs prediction (the column of predicted classes) or score (the column of scores, with threshold)",
+              ["flow", "fairness"],
+              "key"
+            );
+          } else if (!fairness.prediction && fairness.threshold === void 0) {
+            report(
+              "fairness-threshold",
+              "warning",
+              "flow.fairness has a score column but no prediction and no threshold: set threshold, the score at or above which a row counts as positive",
+              ["flow", "fairness", "score"]
+            );
+          }
+          if (!fairness.predictions && !flow.build?.predictions) {
+            report(
+              "fairness-predictions-file",
+              "error",
+              "fairness-report has no predictions to read: set flow.build.predictions (the eval-set predictions the build writes) or flow.fairness.predictions",
+              ["flow", "fairness"],
+              "key"
             );
           }
         }
-        if (requirements.throughput_rps !== void 0 && goals.throughput_rps !== void 0) {
-          const goal = parseGoal(goals.throughput_rps, "throughput_rps");
-          if (meetsGoal(requirements.throughput_rps - 1e-9, goal) || !goal.op.startsWith(">")) {
-            at3(
-              "goal-looser-than-requirement",
-              "error",
-              `deploy-test throughput goal ${String(goals.throughput_rps)} is looser than the requirement throughput_rps: ${requirements.throughput_rps}`,
-              ["flow", "deploy_test", "goals", "throughput_rps"]
-            );
-          }
-        }
-        const load2 = loaded.config.flow?.deploy_test?.load;
-        if (requirements.throughput_rps !== void 0 && load2?.rate !== void 0 && load2.rate < requirements.throughput_rps) {
-          at3(
-            "load-below-requirement",
-            "warning",
-            `the load test sends ${load2.rate} requests/s, below the required throughput of ${requirements.throughput_rps}: it cannot show the requirement holds`,
-            ["flow", "deploy_test", "load", "rate"]
+        const sanity = flow.sanity;
+        if (sanity && sanity.predict === void 0 !== (sanity.sample === void 0)) {
+          report(
+            "sanity-incomplete",
+            "error",
+            `flow.sanity has ${sanity.predict === void 0 ? "a sample but no predict command" : "a predict command but no sample"}: smoke tests need both (the batch predict command and a CSV to predict on)`,
+            ["flow", "sanity"],
+            "key"
           );
         }
         return findings;
       }
     };
-    milestoneRules = {
-      id: "milestones",
-      title: "Milestones",
-      check({ loaded, now }) {
-        const findings = [];
-        const at3 = finder(loaded, findings);
-        const metrics = loaded.config.charter.metrics ?? {};
-        const known = new Set(
-          [...metrics.model ?? [], ...metrics.domain ?? [], ...metrics.business ?? []].map((m2) => m2.id)
-        );
-        const today = now.toISOString().slice(0, 10);
-        (loaded.config.charter.milestones ?? []).forEach((milestone, index) => {
-          (milestone.gate ?? []).forEach((id, gateIndex) => {
-            if (!known.has(id))
-              at3(
-                "milestone-unknown-metric",
-                "error",
-                `milestone "${milestone.name}" is gated on "${id}", which is not a metric in the charter`,
-                ["charter", "milestones", index, "gate", gateIndex]
-              );
-          });
-          if (milestone.due < today) {
-            at3(
-              "milestone-overdue",
-              "warning",
-              `milestone "${milestone.name}" was due on ${milestone.due}: mark it done (remove it) or set a new date`,
-              ["charter", "milestones", index, "due"]
-            );
-          }
-        });
-        return findings;
-      }
-    };
+  }
+});
+
+// src/charter/rules/justification.ts
+var QUESTIONS, justification;
+var init_justification = __esm({
+  "src/charter/rules/justification.ts"() {
+    "use strict";
+    init_finding();
     QUESTIONS = [
       ["why_ml", "why ML rather than a process change or hand-written rules"],
       ["alternatives", "which alternatives were weighed"],
@@ -35632,21 +35289,600 @@ var init_requirements = __esm({
       ["data_known", "whether the data is known to exist"],
       ["data_quality_reviewed", "whether the data's quality was reviewed"]
     ];
-    justificationRules = {
+    justification = {
       id: "justification",
       title: "Justification",
       check({ loaded }) {
-        const findings = [];
-        const at3 = finder(loaded, findings);
-        const justification = loaded.config.charter.justification ?? {};
+        const { findings, report } = findingCollector(loaded);
+        const written = loaded.config.charter.justification;
         const severity = (loaded.config.flow?.enforce ?? "strict") === "strict" ? "error" : "warning";
         for (const [key, question] of QUESTIONS) {
-          const answer = justification[key];
-          const gap = answer === void 0 || answer === false || Array.isArray(answer) && answer.length === 0;
-          if (!gap) continue;
-          const path13 = answer === void 0 ? loaded.config.charter.justification ? ["charter", "justification"] : ["charter"] : ["charter", "justification", key];
-          const message = answer === false ? `justification.${key} is false: ${question} must be settled before funding` : `justification.${key} is missing: say ${question}`;
-          at3("justification-gap", severity, message, path13, answer === void 0 ? "key" : "value");
+          const answer = written?.[key];
+          const empty = typeof answer === "string" ? answer.trim() === "" : Array.isArray(answer) && answer.length === 0;
+          if (answer === void 0) {
+            report(
+              "justification-gap",
+              severity,
+              `charter.justification.${key} is missing: say ${question}`,
+              written ? ["charter", "justification"] : ["charter"],
+              "key"
+            );
+          } else if (answer === false) {
+            report(
+              "justification-gap",
+              severity,
+              `charter.justification.${key} is false: settle ${question} before building, then set it to true`,
+              ["charter", "justification", key]
+            );
+          } else if (empty) {
+            report("justification-gap", severity, `charter.justification.${key} is empty: say ${question}`, [
+              "charter",
+              "justification",
+              key
+            ]);
+          }
+        }
+        return findings;
+      }
+    };
+  }
+});
+
+// src/charter/rules/manual-gate.ts
+var manualGate;
+var init_manual_gate = __esm({
+  "src/charter/rules/manual-gate.ts"() {
+    "use strict";
+    init_finding();
+    manualGate = {
+      id: "manual-gate",
+      title: "Manual approval before production",
+      async check({ loaded, protection }) {
+        const environment = loaded.config.flow?.canary?.environment;
+        if (!loaded.config.flow?.canary) return { skipped: "no canary is configured" };
+        if (!environment) return { skipped: "flow.canary.environment is not named" };
+        const where = `\`mlops-flow approve ${environment}\` records the approval`;
+        if (!protection) return { skipped: `environment protection is visible only on GitHub; here ${where}` };
+        const { findings, report } = findingCollector(loaded);
+        const path14 = ["flow", "canary", "environment"];
+        let rules;
+        try {
+          rules = await protection(environment);
+        } catch (error2) {
+          report(
+            "canary-environment-unverified",
+            "warning",
+            `could not read the protection rules of environment "${environment}" (${error2.message}): check that the token may read the repository's environments`,
+            path14
+          );
+          return findings;
+        }
+        if (!rules) return { skipped: `this platform cannot show environment protection; ${where}` };
+        if (!rules.exists) {
+          report(
+            "canary-environment-not-found",
+            "warning",
+            `environment "${environment}" does not exist in this repository: create it under Settings → Environments with required reviewers, or canary-promote has no manual gate`,
+            path14
+          );
+        } else if (rules.requiredReviewers.length === 0) {
+          report(
+            "canary-environment-unreviewed",
+            "warning",
+            `environment "${environment}" has no required reviewers: add them under Settings → Environments, or nobody approves before production`,
+            path14
+          );
+        }
+        return findings;
+      }
+    };
+  }
+});
+
+// src/charter/rules/metric-alignment.ts
+function derivationCycles(metrics) {
+  const edges = /* @__PURE__ */ new Map();
+  for (const level of ["domain", "business"]) {
+    (metrics[level] ?? []).forEach((metric, index) => {
+      if (!edges.has(metric.id)) edges.set(metric.id, { from: metric.from ?? [], at: [level, index] });
+    });
+  }
+  const cycles = [];
+  const state = /* @__PURE__ */ new Map();
+  const visit2 = (id, trail) => {
+    if (state.get(id) === "done") return;
+    if (state.get(id) === "visiting") {
+      const ids = [...trail.slice(trail.indexOf(id)), id];
+      const closing = edges.get(trail[trail.length - 1]);
+      if (closing) cycles.push({ ids, at: closing.at });
+      return;
+    }
+    state.set(id, "visiting");
+    for (const next of edges.get(id)?.from ?? []) visit2(next, [...trail, id]);
+    state.set(id, "done");
+  };
+  for (const id of edges.keys()) visit2(id, []);
+  return cycles;
+}
+var LEVELS, BELOW, AUDIENCE, metricAlignment;
+var init_metric_alignment = __esm({
+  "src/charter/rules/metric-alignment.ts"() {
+    "use strict";
+    init_finding();
+    LEVELS = ["model", "domain", "business"];
+    BELOW = { domain: "model", business: "domain" };
+    AUDIENCE = {
+      model: "the data scientist's metrics (e.g. precision)",
+      domain: "the subject-matter expert's metrics (e.g. share of bad payers caught)",
+      business: "the business stakeholder's KPIs (e.g. bad debt avoided in USD)"
+    };
+    metricAlignment = {
+      id: "metrics",
+      title: "Metric alignment",
+      check({ loaded }) {
+        const { findings, report } = findingCollector(loaded);
+        const metrics = loaded.config.charter.metrics ?? {};
+        const metricPath = (level, index) => [
+          "charter",
+          "metrics",
+          level,
+          index
+        ];
+        const levelOf = /* @__PURE__ */ new Map();
+        for (const level of LEVELS) {
+          (metrics[level] ?? []).forEach((metric, index) => {
+            const previous = levelOf.get(metric.id);
+            if (previous) {
+              report(
+                "metric-duplicate",
+                "error",
+                `metric id "${metric.id}" is already used at the ${previous} level: give each metric its own id`,
+                [...metricPath(level, index), "id"]
+              );
+            } else levelOf.set(metric.id, level);
+          });
+        }
+        for (const level of LEVELS) {
+          if ((metrics[level] ?? []).length > 0) continue;
+          report(
+            "metrics-missing",
+            level === "model" ? "error" : "warning",
+            `no ${level} metrics: list ${AUDIENCE[level]} under charter.metrics.${level}`,
+            metrics[level] ? ["charter", "metrics", level] : loaded.config.charter.metrics ? ["charter", "metrics"] : ["charter"],
+            "key"
+          );
+        }
+        for (const level of LEVELS) {
+          (metrics[level] ?? []).forEach((metric, index) => {
+            if (metric.goal === void 0) {
+              report(
+                "goal-missing",
+                "error",
+                `${metric.id} has no goal: add goal: ">= …" or "<= …" so every stage can judge it`,
+                [...metricPath(level, index), "id"]
+              );
+            }
+          });
+        }
+        for (const level of ["domain", "business"]) {
+          const below = BELOW[level];
+          (metrics[level] ?? []).forEach((metric, index) => {
+            const from = metric.from ?? [];
+            if (from.length === 0) {
+              report(
+                "derivation-missing",
+                "error",
+                `${level} metric ${metric.id} derives from nothing: add from: [<${below} metric ids>] naming what it is computed from`,
+                metric.from ? [...metricPath(level, index), "from"] : [...metricPath(level, index), "id"]
+              );
+            }
+            from.forEach((id, fromIndex) => {
+              const found = levelOf.get(id);
+              const at2 = [...metricPath(level, index), "from", fromIndex];
+              if (!found) {
+                report(
+                  "derivation-unknown",
+                  "error",
+                  `${metric.id} derives from "${id}", which is not a metric in the charter: add it under charter.metrics.${below} or fix the id`,
+                  at2
+                );
+              } else if (found !== below && id !== metric.id) {
+                report(
+                  "derivation-level",
+                  "error",
+                  `${level} metric ${metric.id} must derive from ${below} metrics; "${id}" is a ${found} metric`,
+                  at2
+                );
+              }
+            });
+          });
+        }
+        for (const cycle of derivationCycles(metrics)) {
+          const [level, index] = cycle.at;
+          report(
+            "derivation-cycle",
+            "error",
+            `metrics derive from each other in a cycle: ${cycle.ids.join(" → ")}; a metric must derive only from the level below`,
+            [...metricPath(level, index), "from"]
+          );
+        }
+        return findings;
+      }
+    };
+  }
+});
+
+// src/charter/rules/milestones.ts
+var milestones;
+var init_milestones = __esm({
+  "src/charter/rules/milestones.ts"() {
+    "use strict";
+    init_finding();
+    milestones = {
+      id: "milestones",
+      title: "Milestones",
+      check({ loaded, now }) {
+        const { findings, report } = findingCollector(loaded);
+        const known = metricLevels(loaded);
+        const today = now.toISOString().slice(0, 10);
+        (loaded.config.charter.milestones ?? []).forEach((milestone, index) => {
+          (milestone.gate ?? []).forEach((id, gateIndex) => {
+            if (!known.has(id)) {
+              report(
+                "milestone-unknown-metric",
+                "error",
+                `milestone "${milestone.name}" is gated on "${id}", which is not a metric in the charter: use one of ${[...known.keys()].join(", ") || "the metrics you define under charter.metrics"}`,
+                ["charter", "milestones", index, "gate", gateIndex]
+              );
+            }
+          });
+          if (String(milestone.due) < today) {
+            report(
+              "milestone-overdue",
+              "warning",
+              `milestone "${milestone.name}" was due on ${milestone.due}: set a new date, or remove it if it was reached`,
+              ["charter", "milestones", index, "due"]
+            );
+          }
+        });
+        return findings;
+      }
+    };
+  }
+});
+
+// src/charter/rules/placeholders.ts
+function valueAt(flow, path14) {
+  return path14.reduce((value, key) => value?.[key], flow);
+}
+function placeholders(command, path14) {
+  const texts = Array.isArray(command) ? command.map((word, index) => [word, [...path14, index]]) : [[command, [...path14]]];
+  return texts.flatMap(
+    ([text, at2]) => [...text.matchAll(PLACEHOLDER)].map((match) => ({
+      name: match[1],
+      path: at2,
+      offset: match.index
+    }))
+  );
+}
+function unknownPlaceholders(loaded, command, path14, allowed, what) {
+  const reported = /* @__PURE__ */ new Set();
+  const findings = [];
+  for (const found of placeholders(command, path14)) {
+    if (allowed.includes(found.name) || reported.has(found.name)) continue;
+    reported.add(found.name);
+    findings.push({
+      rule: "unknown-placeholder",
+      severity: "error",
+      message: `{${found.name}} is not a placeholder ${what} can use: it may use ${allowed.map((a) => `{${a}}`).join(", ")}`,
+      location: locateInString(loaded, found.path, found.offset, `{${found.name}}`)
+    });
+  }
+  return findings;
+}
+var ALLOWED_PLACEHOLDERS, QUERY_PLACEHOLDERS, PLACEHOLDER, commandPlaceholders;
+var init_placeholders = __esm({
+  "src/charter/rules/placeholders.ts"() {
+    "use strict";
+    init_finding();
+    ALLOWED_PLACEHOLDERS = [
+      { path: ["build", "command"], allowed: ["model"] },
+      { path: ["sanity", "predict"], allowed: ["model", "input", "output"] },
+      { path: ["deploy_test", "deploy"], allowed: ["model", "environment", "endpoint"] },
+      { path: ["deploy_test", "teardown"], allowed: ["model", "environment", "endpoint"] },
+      { path: ["canary", "traffic"], allowed: ["weight", "variant", "model"] },
+      { path: ["canary", "promote"], allowed: ["model", "environment"] },
+      { path: ["canary", "rollback"], allowed: ["model", "environment"] },
+      { path: ["canary", "analysis", "command"], allowed: ["variant", "metric"] }
+    ];
+    QUERY_PLACEHOLDERS = ["variant"];
+    PLACEHOLDER = /\{([a-z_]+)\}/g;
+    commandPlaceholders = {
+      id: "placeholders",
+      title: "Command placeholders",
+      check({ loaded }) {
+        const { findings } = findingCollector(loaded);
+        const flow = loaded.config.flow ?? {};
+        for (const { path: path14, allowed } of ALLOWED_PLACEHOLDERS) {
+          const command = valueAt(flow, path14);
+          if (command === void 0) continue;
+          findings.push(
+            ...unknownPlaceholders(loaded, command, ["flow", ...path14], allowed, `flow.${path14.join(".")}`)
+          );
+        }
+        (flow.canary?.analysis?.metrics ?? []).forEach((metric, index) => {
+          if (metric.query === void 0) return;
+          const path14 = ["flow", "canary", "analysis", "metrics", index, "query"];
+          findings.push(
+            ...unknownPlaceholders(
+              loaded,
+              metric.query,
+              path14,
+              QUERY_PLACEHOLDERS,
+              `the canary query of ${metric.id}`
+            )
+          );
+        });
+        return findings;
+      }
+    };
+  }
+});
+
+// src/charter/handles.ts
+function isWellFormedHandle(handle) {
+  return HANDLE.test(handle);
+}
+function handlesAt(value, path14) {
+  if (value === void 0) return [];
+  if (!Array.isArray(value)) return [{ handle: value, path: [...path14] }];
+  return value.map((handle, index) => ({ handle, path: [...path14, index] }));
+}
+function cachedLookup(resolve) {
+  const answers = /* @__PURE__ */ new Map();
+  return (handle) => {
+    const key = handle.toLowerCase();
+    let answer = answers.get(key);
+    if (!answer) {
+      answer = resolve(handle).catch(() => "unknown");
+      answers.set(key, answer);
+    }
+    return answer;
+  };
+}
+var HANDLE;
+var init_handles = __esm({
+  "src/charter/handles.ts"() {
+    "use strict";
+    HANDLE = /^@[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}(?:\/[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
+  }
+});
+
+// src/charter/rules/problem-and-roles.ts
+var REQUIRED_ROLES, MONEY_PARTS, problemAndRoles;
+var init_problem_and_roles = __esm({
+  "src/charter/rules/problem-and-roles.ts"() {
+    "use strict";
+    init_handles();
+    init_finding();
+    REQUIRED_ROLES = [
+      ["decision_maker", "the business decision maker, who owns the problem and the budget"],
+      ["product_owner", "the product owner, who knows the business and the data"],
+      ["ml_engineers", "the data scientists or ML engineers who build the model"]
+    ];
+    MONEY_PARTS = [
+      ["amount", "how much (e.g. 400000)"],
+      ["currency", "an ISO 4217 code (e.g. USD)"],
+      ["period", "day, week, month, quarter or year"]
+    ];
+    problemAndRoles = {
+      id: "charter",
+      title: "Problem, value and roles",
+      async check({ loaded, resolveHandle }) {
+        const { findings, report } = findingCollector(loaded);
+        const charter = loaded.config.charter;
+        if (typeof charter.business_problem !== "string" || charter.business_problem.trim() === "") {
+          report(
+            "business-problem-missing",
+            "error",
+            "charter.business_problem is empty: state the business problem and what it costs today",
+            ["charter", "business_problem"]
+          );
+        }
+        if (!charter.value) {
+          report(
+            "value-missing",
+            "error",
+            "the expected value is missing: add charter.value with amount, currency and period (e.g. 400000 USD per year)",
+            ["charter"],
+            "key"
+          );
+        } else {
+          for (const [part, hint] of MONEY_PARTS) {
+            if (charter.value[part] === void 0 || charter.value[part] === "") {
+              report(
+                "value-missing",
+                "error",
+                `charter.value.${part} is missing: give ${hint}`,
+                ["charter", "value"],
+                "key"
+              );
+            }
+          }
+        }
+        for (const [role, who] of REQUIRED_ROLES) {
+          const value = charter.roles?.[role];
+          if (value === void 0 || Array.isArray(value) && value.length === 0) {
+            report(
+              "role-missing",
+              "error",
+              `charter.roles.${role} is missing: name ${who} as a GitHub handle ("@user" or "@org/team")`,
+              charter.roles ? ["charter", "roles"] : ["charter"],
+              "key"
+            );
+          }
+        }
+        const handles = [
+          ...Object.entries(charter.roles ?? {}).flatMap(
+            ([role, value]) => handlesAt(value, ["charter", "roles", role])
+          ),
+          ...(charter.data?.sources ?? []).flatMap(
+            (source, index) => handlesAt(source.owner, ["charter", "data", "sources", index, "owner"])
+          )
+        ];
+        const lookup = resolveHandle ? cachedLookup(resolveHandle) : void 0;
+        const answers = await Promise.all(
+          handles.map(
+            ({ handle }) => isWellFormedHandle(handle) && lookup ? lookup(handle) : Promise.resolve(void 0)
+          )
+        );
+        handles.forEach(({ handle, path: path14 }, index) => {
+          if (!isWellFormedHandle(handle)) {
+            report(
+              "handle-malformed",
+              "error",
+              `"${handle}" is not a GitHub handle: write "@user" or "@org/team" (letters, digits and single hyphens)`,
+              path14
+            );
+          } else if (answers[index] === "missing") {
+            report(
+              "handle-not-found",
+              "warning",
+              `${handle} is not a user or team GitHub knows (or this token can see): check the spelling, or grant the token read access to the organisation's members`,
+              path14
+            );
+          }
+        });
+        return findings;
+      }
+    };
+  }
+});
+
+// src/charter/rules/regulations.ts
+var regulations;
+var init_regulations = __esm({
+  "src/charter/rules/regulations.ts"() {
+    "use strict";
+    init_finding();
+    regulations = {
+      id: "regulations",
+      title: "Regulations, fairness and explainability",
+      check({ loaded }) {
+        const { findings, report } = findingCollector(loaded);
+        const { charter, flow } = loaded.config;
+        const requirements = charter.requirements ?? {};
+        const named = requirements.regulations ?? [];
+        const regulationsKey = ["charter", "requirements", "regulations"];
+        if (named.length > 0) {
+          const list = named.join(", ");
+          if (requirements.explainability !== "required") {
+            const written = requirements.explainability !== void 0;
+            report(
+              "regulation-explainability",
+              "error",
+              `regulations (${list}) are named, so set requirements.explainability: required`,
+              written ? ["charter", "requirements", "explainability"] : regulationsKey,
+              written ? "value" : "key"
+            );
+          }
+          if ((charter.data?.sensitive_attributes ?? []).length === 0) {
+            report(
+              "regulation-sensitive-attributes",
+              "error",
+              `regulations (${list}) are named, so declare the sensitive attributes (e.g. gender, age_band) under charter.data.sensitive_attributes`,
+              regulationsKey,
+              "key"
+            );
+          }
+          if (Object.keys(flow?.fairness?.goals ?? {}).length === 0) {
+            report(
+              "regulation-fairness-goals",
+              "error",
+              `regulations (${list}) are named, so add fairness goals under flow.fairness.goals (e.g. demographic_parity_ratio: ">= 0.80")`,
+              flow?.fairness ? ["flow", "fairness"] : regulationsKey,
+              "key"
+            );
+          }
+        }
+        if (requirements.explainability === "required") {
+          const explainability = flow?.fairness?.explainability;
+          const attributions = explainability?.attributions !== void 0;
+          const permutation = explainability?.permutation_importance !== void 0;
+          const predict = flow?.sanity?.predict !== void 0;
+          if (!attributions && !(permutation && predict)) {
+            report(
+              "explainability-source",
+              "error",
+              permutation ? "explainability is required and permutation_importance is set, but it re-runs the model through flow.sanity.predict, which is missing: add that command, or per-row attributions under flow.fairness.explainability.attributions" : "explainability is required but nothing explains the model: set flow.fairness.explainability.attributions (per-row attributions such as SHAP values) or permutation_importance together with a flow.sanity.predict command",
+              ["charter", "requirements", "explainability"]
+            );
+          }
+        }
+        return findings;
+      }
+    };
+  }
+});
+
+// src/charter/rules/serving.ts
+function strictEnough(goal, requirement, bound) {
+  if (goal.op === "==") return bound === "max" ? goal.value <= requirement : goal.value >= requirement;
+  if (bound === "max") return (goal.op === "<=" || goal.op === "<") && goal.value <= requirement;
+  return (goal.op === ">=" || goal.op === ">") && goal.value >= requirement;
+}
+var LIMITS, servingRequirements;
+var init_serving = __esm({
+  "src/charter/rules/serving.ts"() {
+    "use strict";
+    init_goal();
+    init_finding();
+    LIMITS = [
+      { key: "latency_p95_ms", bound: "max", what: "p95 latency", unit: "ms" },
+      { key: "throughput_rps", bound: "min", what: "throughput", unit: "requests/s" }
+    ];
+    servingRequirements = {
+      id: "serving",
+      title: "Serving requirements",
+      check({ loaded }) {
+        const { findings, report } = findingCollector(loaded);
+        const requirements = loaded.config.charter.requirements ?? {};
+        const deployTest = loaded.config.flow?.deploy_test;
+        if (requirements.serving === "online") {
+          for (const { key, what, unit } of LIMITS) {
+            if (requirements[key] === void 0) {
+              report(
+                "online-requirement",
+                "error",
+                `online serving needs requirements.${key}: the ${what} (${unit}) the endpoint must achieve`,
+                ["charter", "requirements", "serving"]
+              );
+            }
+          }
+        }
+        const goals = deployTest?.goals ?? {};
+        for (const { key, bound, what } of LIMITS) {
+          const requirement = requirements[key];
+          const written = goals[key];
+          if (requirement === void 0 || written === void 0) continue;
+          const goal = parseGoal(written, key);
+          if (strictEnough(goal, requirement, bound)) continue;
+          const needed = `${bound === "max" ? "<=" : ">="} ${requirement}`;
+          report(
+            "goal-looser-than-requirement",
+            "error",
+            `the deploy-test ${what} goal ${formatGoal(goal)} is looser than the requirement ${key}: ${requirement}: make it "${needed}" or stricter`,
+            ["flow", "deploy_test", "goals", key]
+          );
+        }
+        const rate = deployTest?.load?.rate;
+        if (requirements.throughput_rps !== void 0 && rate !== void 0 && rate < requirements.throughput_rps) {
+          report(
+            "load-below-requirement",
+            "warning",
+            `the load test sends ${rate} requests/s, below the required throughput of ${requirements.throughput_rps}: it cannot show the requirement holds; raise load.rate`,
+            ["flow", "deploy_test", "load", "rate"]
+          );
         }
         return findings;
       }
@@ -35655,144 +35891,193 @@ var init_requirements = __esm({
 });
 
 // src/charter/rules/index.ts
+async function runRules(context, families = RULE_FAMILIES) {
+  return Promise.all(
+    families.map(async (family) => {
+      const outcome = await family.check(context);
+      return Array.isArray(outcome) ? { family, findings: outcome } : { family, findings: [], skipped: outcome.skipped };
+    })
+  );
+}
 var RULE_FAMILIES;
 var init_rules = __esm({
   "src/charter/rules/index.ts"() {
     "use strict";
-    init_charter_basics();
-    init_flow();
-    init_governance();
-    init_metrics();
-    init_requirements();
+    init_canary();
+    init_data();
+    init_estimates();
+    init_flow_sections();
+    init_justification();
+    init_manual_gate();
+    init_metric_alignment();
+    init_milestones();
+    init_placeholders();
+    init_problem_and_roles();
+    init_regulations();
+    init_serving();
     RULE_FAMILIES = [
-      charterBasics,
-      metricRules,
-      governanceRules,
-      dataRules,
-      requirementRules,
-      milestoneRules,
-      justificationRules,
-      flowRules
+      problemAndRoles,
+      metricAlignment,
+      estimates,
+      regulations,
+      dataInventory,
+      servingRequirements,
+      milestones,
+      justification,
+      commandPlaceholders,
+      flowSections,
+      canaryRollout,
+      manualGate
     ];
   }
 });
 
-// src/stages/validate-charter/index.ts
-async function manualGate(environment, platform2) {
-  const title = "Manual approval before production";
-  if (!environment)
-    return { id: "charter/manual-gate", title, verdict: "skip", observed: "no canary configured" };
-  const protection = await platform2.approvals.protection(environment);
-  if (!protection) {
-    return {
-      id: "charter/manual-gate",
-      title,
-      verdict: "pass",
-      observed: `no protection rules here: \`mlops-flow approve ${environment}\` records the approval`
-    };
-  }
-  if (!protection.exists) {
-    return {
-      id: "charter/manual-gate",
-      title,
-      verdict: "warn",
-      observed: `environment "${environment}" does not exist`,
-      detail: `Create it in the repository settings with required reviewers, or canary-promote has no manual gate.`
-    };
-  }
-  if (protection.requiredReviewers.length === 0) {
-    return {
-      id: "charter/manual-gate",
-      title,
-      verdict: "warn",
-      observed: `environment "${environment}" has no required reviewers`,
-      detail: "Add required reviewers to it, or nobody approves before production."
-    };
-  }
-  return {
-    id: "charter/manual-gate",
-    title,
-    verdict: "pass",
-    observed: `reviewers: ${protection.requiredReviewers.join(", ")}`
-  };
+// src/stages/validate-charter/section.ts
+function inlineText(text) {
+  return text.replace(/\s+/g, " ").trim().replace(/</g, "&lt;").replace(/(^|[^\w`])(@[A-Za-z0-9][A-Za-z0-9-]*(?:\/[A-Za-z0-9._-]+)?)/g, "$1`$2`");
 }
-function section(config, file, checks) {
-  const charter = config.charter;
+function handlesText(value) {
+  const list = value === void 0 ? [] : Array.isArray(value) ? value : [value];
+  return list.length === 0 ? "—" : list.map((handle) => `\`${handle.replace(/`/g, "'")}\``).join(", ");
+}
+function repositoryUrl(context) {
+  if (context.platform !== "github" || !context.runUrl) return void 0;
+  return /^(https?:\/\/[^/]+\/[^/]+\/[^/]+)\/actions\/runs\/\d+/.exec(context.runUrl)?.[1];
+}
+function sourceLink(location, context) {
+  const text = `${location.file}:${location.line}`;
+  const repository = repositoryUrl(context);
+  if (!repository || !/^[0-9a-f]{40}$/.test(context.commit)) return `\`${text}:${location.column}\``;
+  const file = location.file.split("/").map(encodeURIComponent).join("/");
+  return `[${text}](${repository}/blob/${context.commit}/${file}#L${location.line})`;
+}
+function charterInBrief(loaded) {
+  const charter = loaded.config.charter;
   const roles = charter.roles ?? {};
-  const who = (value2) => value2 === void 0 ? "—" : Array.isArray(value2) ? value2.join(", ") : value2;
-  const value = charter.value ? `${formatNumber(charter.value.amount)} ${charter.value.currency} per ${charter.value.period}` : "not stated";
+  const value = charter.value ? `**${formatNumber(charter.value.amount)} ${charter.value.currency} per ${charter.value.period}**` + (charter.value.assumptions ? ` — ${inlineText(charter.value.assumptions)}` : "") : "_not stated_";
   const lines = [
-    `**${charter.name}** — ${charter.business_problem.trim().replace(/\s+/g, " ")}`,
+    `**${inlineText(charter.name)}**: ${inlineText(charter.business_problem ?? "")}`,
     "",
-    `Expected value: **${value}**${charter.value?.assumptions ? ` (${charter.value.assumptions})` : ""}. Decision maker ${who(roles.decision_maker)} · product owner ${who(roles.product_owner)} · ML ${who(roles.ml_engineers)}.`
+    `- Expected value: ${value}`,
+    `- Decision maker: ${handlesText(roles.decision_maker)}`,
+    `- Product owner: ${handlesText(roles.product_owner)}`,
+    `- ML engineers: ${handlesText(roles.ml_engineers)}`
   ];
-  const tree = alignmentFlowchart(config);
-  if (tree) lines.push("", tree);
-  lines.push("", `Findings in \`${file}\`:`, "");
-  for (const check2 of checks) {
-    if (check2.verdict === "skip") continue;
-    const done = check2.verdict === "pass" ? "x" : " ";
-    const where = check2.location ? ` (\`${check2.location.file}:${check2.location.line}:${check2.location.column}\`)` : "";
-    const text = check2.detail ?? check2.observed ?? "";
-    lines.push(`- [${done}] ${check2.title}${text ? `: ${text}` : ""}${where}`);
-  }
+  if (roles.mlops_engineers !== void 0)
+    lines.push(`- MLOps engineers: ${handlesText(roles.mlops_engineers)}`);
+  return lines;
+}
+function findingLine(title, finding, context) {
+  const icon = finding.severity === "error" ? "❌" : "⚠️";
+  return `- [ ] ${icon} **${title}**: ${inlineText(finding.message)} (${sourceLink(finding.location, context)}, \`${finding.rule}\`)`;
+}
+function checklist(outcomes, context) {
+  return outcomes.flatMap(({ family, findings, skipped: skipped2 }) => {
+    if (skipped2 !== void 0) return [`- [ ] ⏭️ ${family.title}: not checked, ${inlineText(skipped2)}`];
+    if (findings.length === 0) return [`- [x] ${family.title}`];
+    const ordered = [...findings].sort(
+      (a, b3) => Number(a.severity === "warning") - Number(b3.severity === "warning") || a.location.line - b3.location.line || a.location.column - b3.location.column
+    );
+    return ordered.map((finding) => findingLine(family.title, finding, context));
+  });
+}
+function renderCharterSection({
+  loaded,
+  outcomes,
+  tree,
+  context,
+  notes
+}) {
+  const findings = outcomes.flatMap((outcome) => outcome.findings);
+  const errors = findings.filter((finding) => finding.severity === "error").length;
+  const warnings = findings.length - errors;
+  const lines = charterInBrief(loaded);
+  const chart = alignmentFlowchart(tree);
+  if (chart)
+    lines.push("", "**Metric alignment** (business ← domain ← model)", "", "```mermaid", chart, "```");
+  const tally = findings.length === 0 ? "no problems" : `${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}`;
+  lines.push("", `**Checks** of \`${loaded.file}\`: ${tally}`, "", ...checklist(outcomes, context));
+  for (const [index, note] of notes.entries()) lines.push(index === 0 ? "" : ">", `> ${inlineText(note)}`);
   return lines.join("\n");
+}
+var init_section = __esm({
+  "src/stages/validate-charter/section.ts"() {
+    "use strict";
+    init_goal();
+    init_alignment();
+  }
+});
+
+// src/stages/validate-charter/index.ts
+import path9 from "node:path";
+function checksOf({ family, findings, skipped: skipped2 }) {
+  if (skipped2 !== void 0) {
+    return [{ id: `charter/${family.id}`, title: family.title, verdict: "skip", observed: skipped2 }];
+  }
+  if (findings.length === 0) return [{ id: `charter/${family.id}`, title: family.title, verdict: "pass" }];
+  return findings.map((finding) => ({
+    id: `charter/${finding.rule}`,
+    title: family.title,
+    verdict: finding.severity === "error" ? "fail" : "warn",
+    detail: finding.message,
+    location: finding.location
+  }));
+}
+async function checkCharter({
+  loaded,
+  settings,
+  platform: platform2,
+  now
+}) {
+  const notes = [];
+  const handles = settings.resolveHandles ? platform2.handles : void 0;
+  const onGitHub = platform2.context.platform === "github";
+  if (settings.resolveHandles && !handles) {
+    notes.push(
+      `Handles were checked for their form only: ${onGitHub ? "this platform cannot look them up" : "looking them up needs GitHub"}.`
+    );
+  }
+  const context = {
+    loaded,
+    now: now(),
+    ...handles ? { resolveHandle: (handle) => handles.resolve(handle) } : {},
+    ...onGitHub ? { protection: (environment) => platform2.approvals.protection(environment) } : {}
+  };
+  const outcomes = await runRules(context);
+  const findings = outcomes.flatMap((outcome) => outcome.findings);
+  const errors = findings.filter((finding) => finding.severity === "error");
+  const warnings = findings.filter((finding) => finding.severity === "warning");
+  const verdict = errors.length > 0 ? "fail" : warnings.length > 0 ? "warn" : "pass";
+  const first = errors[0] ?? warnings[0];
+  const summary2 = first ? `${errors.length} error${errors.length === 1 ? "" : "s"} and ${warnings.length} warning${warnings.length === 1 ? "" : "s"} in ${loaded.file}, first: ${first.message}` : `the charter "${loaded.config.charter.name}" is complete and consistent`;
+  const tree = buildAlignmentTree(loaded.config);
+  const configJsonOutput = path9.relative(platform2.context.workspace, path9.join(loaded.projectRoot, CONFIG_JSON_PATH)).split(path9.sep).join("/");
+  return {
+    stage: "validate-charter",
+    verdict,
+    summary: summary2,
+    checks: outcomes.flatMap(checksOf),
+    metrics: [],
+    section: renderCharterSection({ loaded, outcomes, tree, context: platform2.context, notes }),
+    outputs: { verdict, "charter-digest": loaded.digest, "config-json": configJsonOutput },
+    charterDigest: loaded.digest,
+    alignment: alignmentSeed(tree),
+    // Exactly the bytes the digest is computed from: `sha256sum` of the file equals charter-digest.
+    files: [{ path: CONFIG_JSON_PATH, content: canonicalJson(loaded.config) }]
+  };
 }
 var CONFIG_JSON_PATH, validateCharter;
 var init_validate_charter = __esm({
   "src/stages/validate-charter/index.ts"() {
     "use strict";
-    init_goal();
     init_digest();
-    init_alignment_tree();
+    init_alignment();
     init_rules();
+    init_section();
     CONFIG_JSON_PATH = ".mlops-flow/config.json";
     validateCharter = {
       name: "validate-charter",
-      async run({ loaded, settings, platform: platform2, now }) {
-        const handles = settings.resolveHandles ? platform2.handles : void 0;
-        const context = {
-          loaded,
-          now: now(),
-          ...handles ? { resolveHandle: (handle) => handles.resolve(handle) } : {}
-        };
-        const checks = [];
-        const findings = [];
-        for (const family of RULE_FAMILIES) {
-          const found = await family.check(context);
-          findings.push(...found);
-          if (found.length === 0)
-            checks.push({ id: `charter/${family.id}`, title: family.title, verdict: "pass" });
-          for (const finding of found) {
-            checks.push({
-              id: `charter/${finding.rule}`,
-              title: family.title,
-              verdict: finding.severity === "error" ? "fail" : "warn",
-              detail: finding.message,
-              location: finding.location
-            });
-          }
-        }
-        checks.push(await manualGate(loaded.config.flow?.canary?.environment, platform2));
-        const errors = checks.filter((check2) => check2.verdict === "fail").length;
-        const warnings = checks.filter((check2) => check2.verdict === "warn").length;
-        const verdict = errors > 0 ? "fail" : warnings > 0 ? "warn" : "pass";
-        const summary2 = errors + warnings === 0 ? `the charter "${loaded.config.charter.name}" is complete and consistent` : `${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"} in ${loaded.file}`;
-        const result2 = {
-          stage: "validate-charter",
-          verdict,
-          summary: summary2,
-          checks,
-          metrics: [],
-          section: section(loaded.config, loaded.file, checks),
-          outputs: { "charter-digest": loaded.digest, "config-json": CONFIG_JSON_PATH },
-          charterDigest: loaded.digest,
-          alignment: alignmentSeed(loaded.config),
-          files: [{ path: CONFIG_JSON_PATH, content: `${canonicalJson(loaded.config)}
-` }]
-        };
-        return result2;
-      }
+      run: checkCharter
     };
   }
 });
@@ -36071,8 +36356,8 @@ var require_utils3 = __commonJS({
       }
       return output;
     };
-    exports.basename = (path13, { windows } = {}) => {
-      const segs = path13.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path14, { windows } = {}) => {
+      const segs = path14.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -37600,8 +37885,8 @@ function deriveLevels(config, measured) {
   const values = new Map(Object.entries(measured).filter(([, v2]) => Number.isFinite(v2)));
   const metrics = config.charter.metrics ?? {};
   const result2 = [];
-  const judge2 = (id, level, goalText, value, estimated) => {
-    const goal = goalOf(id, goalText);
+  const judge2 = (id, level, goalText2, value, estimated) => {
+    const goal = goalOf(id, goalText2);
     result2.push({
       id,
       level,
@@ -37665,6 +37950,72 @@ var init_version = __esm({
   "src/core/version.ts"() {
     "use strict";
     VERSION = "0.1.0";
+  }
+});
+
+// src/exec/words.ts
+function splitWords(command) {
+  const words = [];
+  let current = "";
+  let inWord = false;
+  let quote2;
+  for (let index = 0; index < command.length; index++) {
+    const char = command[index];
+    if (quote2 === "'") {
+      if (char === "'") quote2 = void 0;
+      else current += char;
+    } else if (quote2 === '"') {
+      if (char === '"') quote2 = void 0;
+      else if (char === "\\" && /["\\$`]/.test(command[index + 1] ?? "")) current += command[++index];
+      else current += char;
+    } else if (char === "'" || char === '"') {
+      quote2 = char;
+      inWord = true;
+    } else if (char === "\\") {
+      if (index + 1 < command.length) current += command[++index];
+      inWord = true;
+    } else if (/\s/.test(char)) {
+      if (inWord) words.push(current);
+      current = "";
+      inWord = false;
+    } else {
+      if (/[|&;<>`]/.test(char) || char === "$" && command[index + 1] === "(") {
+        throw new UserError(
+          `the command "${command}" uses the shell operator "${char}": commands run without a shell; put a pipeline or redirection in a script and run that`
+        );
+      }
+      current += char;
+      inWord = true;
+    }
+  }
+  if (quote2)
+    throw new UserError(
+      `the command "${command}" has an unclosed ${quote2 === "'" ? "single" : "double"} quote`
+    );
+  if (inWord) words.push(current);
+  return words;
+}
+function commandArgv(command, values) {
+  const words = Array.isArray(command) ? [...command] : splitWords(command);
+  if (words.length === 0) throw new UserError("the command is empty");
+  return words.map(
+    (word) => word.replace(PLACEHOLDER2, (match, name) => {
+      const value = values[name];
+      if (value === void 0) {
+        throw new UserError(
+          `the command uses the placeholder ${match}, which is not known here (known: ${Object.keys(values).map((k2) => `{${k2}}`).join(", ") || "none"})`
+        );
+      }
+      return value;
+    })
+  );
+}
+var PLACEHOLDER2;
+var init_words = __esm({
+  "src/exec/words.ts"() {
+    "use strict";
+    init_errors();
+    PLACEHOLDER2 = /\{([a-z_]+)\}/g;
   }
 });
 
@@ -38460,10 +38811,10 @@ var require_src2 = __commonJS({
     var fs_1 = __require("fs");
     var debug_1 = __importDefault(require_src());
     var log = debug_1.default("@kwsites/file-exists");
-    function check2(path13, isFile, isDirectory2) {
-      log(`checking %s`, path13);
+    function check2(path14, isFile, isDirectory2) {
+      log(`checking %s`, path14);
       try {
-        const stat7 = fs_1.statSync(path13);
+        const stat7 = fs_1.statSync(path14);
         if (stat7.isFile() && isFile) {
           log(`[OK] path represents a file`);
           return true;
@@ -38483,8 +38834,8 @@ var require_src2 = __commonJS({
         throw e;
       }
     }
-    function exists2(path13, type = exports.READABLE) {
-      return check2(path13, (type & exports.FILE) > 0, (type & exports.FOLDER) > 0);
+    function exists2(path14, type = exports.READABLE) {
+      return check2(path14, (type & exports.FILE) > 0, (type & exports.FOLDER) > 0);
     }
     exports.exists = exists2;
     exports.FILE = 1;
@@ -39899,7 +40250,7 @@ function At(t2) {
     parser(e, n) {
       const r2 = Cr(e, n);
       if (r2.failed)
-        throw new at2(r2);
+        throw new at(r2);
       return r2;
     }
   } : b2("Git.merge requires at least one option");
@@ -40107,7 +40458,7 @@ function cs(t2, e = false) {
     onError({ exitCode: r2, stdErr: s, stdOut: o2 }, i, a, c3) {
       if (!de(String(i), r2))
         return c3(i);
-      throw new at2(
+      throw new at(
         n.parser(F2(o2), F2(s)),
         String(i)
       );
@@ -40174,7 +40525,7 @@ function Ts(t2, e, n) {
         F2(s.stdErr)
       );
       if (c3)
-        return a(new at2(c3));
+        return a(new at(c3));
       a(o2);
     }
   };
@@ -40567,7 +40918,7 @@ function uo({
       }
     };
 }
-var import_file_exists, import_debug, import_promise_deferred, O2, Ae, A2, at2, xe, I2, W2, ft, K2, m, Be, G2, Bt, V2, z2, l2, x2, Fe, mt, Ut, Xe, Ye, Qe, Je, Ft, nn, rn, sn, zt, qt, mn, Ht, Kt, kn, _t, vn, j2, En, Vt, Cn, M2, ot, Pn, Dn, Yt, Bn, Un, Wn, J2, Xn, Yn, Qt, R2, Jt, rr, Ot, sr, or, ir, ar, te, ee2, ne2, ur, se, Z2, dr, ie, gr, yr, wr, br, Tr, kr, _r, vr, Er, Sr, ue, Or, Cr, Ar, Nr, $r, Pr, Lr, jr, Br, Ir, Ur, Gr, fe, Hr, le, Vr, Xr, he, Qr, Jr, Zr, ts, rs, pe, ss, gt, ms, ys, $s, Ps, Us, $t, we, Hs, Ks, be, Qs, nt, ro, wo;
+var import_file_exists, import_debug, import_promise_deferred, O2, Ae, A2, at, xe, I2, W2, ft, K2, m, Be, G2, Bt, V2, z2, l2, x2, Fe, mt, Ut, Xe, Ye, Qe, Je, Ft, nn, rn, sn, zt, qt, mn, Ht, Kt, kn, _t, vn, j2, En, Vt, Cn, M2, ot, Pn, Dn, Yt, Bn, Un, Wn, J2, Xn, Yn, Qt, R2, Jt, rr, Ot, sr, or, ir, ar, te, ee2, ne2, ur, se, Z2, dr, ie, gr, yr, wr, br, Tr, kr, _r, vr, Er, Sr, ue, Or, Cr, Ar, Nr, $r, Pr, Lr, jr, Br, Ir, Ur, Gr, fe, Hr, le, Vr, Xr, he, Qr, Jr, Zr, ts, rs, pe, ss, gt, ms, ys, $s, Ps, Us, $t, we, Hs, Ks, be, Qs, nt, ro, wo;
 var init_dist3 = __esm({
   "../../work/main/node_modules/simple-git/dist/index.mjs"() {
     init_dist();
@@ -40591,7 +40942,7 @@ var init_dist3 = __esm({
         super(e, r2), this.task = e, this.plugin = n, Object.setPrototypeOf(this, new.target.prototype);
       }
     };
-    at2 = class extends O2 {
+    at = class extends O2 {
       constructor(e, n) {
         super(void 0, n || String(e)), this.git = e;
       }
@@ -42028,13 +42379,13 @@ var init_changes = __esm({
 import { createHash as createHash2 } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { lstat as lstat2, readdir as readdir4, realpath, stat as stat4 } from "node:fs/promises";
-import path9 from "node:path";
+import path10 from "node:path";
 async function resolveInside(projectRoot, relative, what) {
-  if (path9.isAbsolute(relative))
+  if (path10.isAbsolute(relative))
     throw new UserError(`${what} "${relative}" is an absolute path: give a path inside the project`);
-  const absolute = path9.resolve(projectRoot, relative);
+  const absolute = path10.resolve(projectRoot, relative);
   const root = await realpath(projectRoot);
-  if (!isWithin(path9.resolve(projectRoot), absolute)) {
+  if (!isWithin(path10.resolve(projectRoot), absolute)) {
     throw new UserError(`${what} "${relative}" leaves the project directory`);
   }
   const real = await realpath(absolute).catch(() => void 0);
@@ -42044,8 +42395,8 @@ async function resolveInside(projectRoot, relative, what) {
   return absolute;
 }
 function isWithin(root, candidate) {
-  const relative = path9.relative(root, candidate);
-  return relative === "" || !relative.startsWith("..") && !path9.isAbsolute(relative);
+  const relative = path10.relative(root, candidate);
+  return relative === "" || !relative.startsWith("..") && !path10.isAbsolute(relative);
 }
 async function listFiles(projectRoot, relative, what) {
   const absolute = await resolveInside(projectRoot, relative, what);
@@ -42055,7 +42406,7 @@ async function listFiles(projectRoot, relative, what) {
   const files = [];
   const walk = async (directory) => {
     for (const entry of await readdir4(directory, { withFileTypes: true })) {
-      const full = path9.join(directory, entry.name);
+      const full = path10.join(directory, entry.name);
       if (entry.isSymbolicLink()) {
         await resolveInside(projectRoot, toRelative(projectRoot, full), what);
         const target = await stat4(full);
@@ -42069,7 +42420,7 @@ async function listFiles(projectRoot, relative, what) {
   return files;
 }
 function toRelative(projectRoot, absolute) {
-  return path9.relative(projectRoot, absolute).split(path9.sep).join("/");
+  return path10.relative(projectRoot, absolute).split(path10.sep).join("/");
 }
 async function fileDigest(file) {
   const hash = createHash2("sha256");
@@ -42084,7 +42435,7 @@ async function digestFiles(projectRoot, files) {
   const unique = [...new Set(files)].sort();
   const digests = [];
   for (const file of unique) {
-    const absolute = path9.join(projectRoot, file);
+    const absolute = path10.join(projectRoot, file);
     if ((await lstat2(absolute)).isSymbolicLink()) await resolveInside(projectRoot, file, "model file");
     digests.push({ path: file, ...await fileDigest(absolute) });
   }
@@ -42143,7 +42494,7 @@ function metricsChart(current, base) {
   lines.push("```");
   return lines.join("\n");
 }
-var init_section = __esm({
+var init_section2 = __esm({
   "src/stages/build-model/section.ts"() {
     "use strict";
     init_goal();
@@ -42157,7 +42508,7 @@ function classifyChanges(paths, triggers) {
     const globs = triggers?.[kind] ?? (kind === "config" ? ["mlops.yml"] : []);
     return { kind, match: globs.length > 0 ? (0, import_picomatch.default)(globs, { dot: true }) : () => false };
   });
-  return paths.map((path13) => ({ path: path13, kinds: matchers.filter(({ match }) => match(path13)).map(({ kind }) => kind) })).filter((change) => change.kinds.length > 0);
+  return paths.map((path14) => ({ path: path14, kinds: matchers.filter(({ match }) => match(path14)).map(({ kind }) => kind) })).filter((change) => change.kinds.length > 0);
 }
 function decideBuild(inputs) {
   const reasons = [];
@@ -42192,7 +42543,7 @@ var init_triggers = __esm({
 import { readFile as readFile5 } from "node:fs/promises";
 import { mkdtemp, rm as rm2 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import path10 from "node:path";
+import path11 from "node:path";
 function skipped(reason, outputs, digest) {
   return {
     stage: "build-model",
@@ -42307,7 +42658,7 @@ ${tail}
     finishedAt
   };
   const manifestPath = `.mlops-flow/builds/${digest.slice("sha256:".length)}/model-manifest.json`;
-  await writeFileAtomic(path10.join(projectRoot, manifestPath), `${JSON.stringify(manifest, null, 2)}
+  await writeFileAtomic(path11.join(projectRoot, manifestPath), `${JSON.stringify(manifest, null, 2)}
 `);
   const base = await baseMetrics(platform2, digest);
   const storage = await platform2.artifacts.store(
@@ -42377,7 +42728,7 @@ function artifactName(digest) {
   return `mlops-model-${digest.replace(/^sha256:/, "")}`;
 }
 async function readMetrics(projectRoot, relative) {
-  const text = await readFile5(path10.join(projectRoot, relative), "utf8");
+  const text = await readFile5(path11.join(projectRoot, relative), "utf8");
   let parsed;
   try {
     parsed = JSON.parse(text);
@@ -42400,10 +42751,10 @@ async function baseMetrics(platform2, currentDigest) {
   const branch = platform2.context.baseRef ?? platform2.context.branch;
   const stored = await platform2.artifacts.latestOnBranch(branch);
   if (!stored || stored.modelDigest === currentDigest) return void 0;
-  const directory = await mkdtemp(path10.join(tmpdir(), "mlops-flow-base-"));
+  const directory = await mkdtemp(path11.join(tmpdir(), "mlops-flow-base-"));
   try {
     await platform2.artifacts.fetch(stored.name, directory);
-    const manifestFile = path10.join(
+    const manifestFile = path11.join(
       directory,
       ".mlops-flow/builds",
       stored.modelDigest.replace(/^sha256:/, ""),
@@ -42445,7 +42796,7 @@ var init_build_model = __esm({
     init_files();
     init_changes();
     init_manifest();
-    init_section();
+    init_section2();
     init_triggers();
     DEFAULT_TIMEOUT_MS = 60 * 60 * 1e3;
     DEFAULT_RETENTION_DAYS = 90;
@@ -42666,7 +43017,7 @@ function evalDataChecks(table, options) {
     counts.set(row[options.label] ?? "", (counts.get(row[options.label] ?? "") ?? 0) + 1);
   const minority = Math.min(...counts.values()) / table.rows.length;
   const minShare = options.minMinorityShare ?? 0.01;
-  const balance = [...counts.entries()].map(([label2, n]) => `${label2}: ${n}`).join(", ");
+  const balance = [...counts.entries()].map(([label, n]) => `${label}: ${n}`).join(", ");
   checks.push({
     id: "data/label-balance",
     title: "Label balance",
@@ -42844,8 +43195,8 @@ function measure(data, id) {
   );
   return { id, value, interval: interval2, method: "bootstrap" };
 }
-function judge(measured, goalText) {
-  const goal = parseGoal(goalText, measured.id);
+function judge(measured, goalText2) {
+  const goal = parseGoal(goalText2, measured.id);
   if (measured.value === null) return { verdict: "inconclusive", reason: "undefined on this data" };
   if (meetsGoal(measured.value, goal)) return { verdict: "pass", reason: "meets the goal" };
   const [low, high] = measured.interval ?? [measured.value, measured.value];
@@ -43056,7 +43407,7 @@ function behaviourChecks(inputs) {
   if (inputs.knownLabels && out.columns.includes(predictionColumn)) {
     const known = new Set(inputs.knownLabels);
     const unknown = [...new Set(out.rows.map((row) => row[predictionColumn] ?? ""))].filter(
-      (label2) => !known.has(label2)
+      (label) => !known.has(label)
     );
     checks.push(
       check(
@@ -43165,7 +43516,7 @@ var init_behaviour = __esm({
 
 // src/stages/sanity-check/integrity.ts
 import { stat as stat5 } from "node:fs/promises";
-import path11 from "node:path";
+import path12 from "node:path";
 async function checkIntegrity(projectRoot, manifest, expectedDigest) {
   const problems = [];
   if (manifest.modelDigest !== expectedDigest) {
@@ -43175,7 +43526,7 @@ async function checkIntegrity(projectRoot, manifest, expectedDigest) {
     problems.push("the manifest file list does not add up to its model digest (the manifest was edited)");
   }
   for (const file of manifest.files) {
-    const absolute = path11.join(projectRoot, file.path);
+    const absolute = path12.join(projectRoot, file.path);
     if (!await stat5(absolute).catch(() => void 0)) {
       problems.push(`${file.path} is missing`);
       continue;
@@ -43288,7 +43639,7 @@ var init_table = __esm({
 // src/stages/sanity-check/index.ts
 import { mkdtemp as mkdtemp2, readFile as readFile7, rm as rm3, stat as stat6, writeFile as writeFile3 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
-import path12 from "node:path";
+import path13 from "node:path";
 async function modelQuality(context, spec, digest, manifest) {
   const { loaded } = context;
   const predictionsFile = loaded.config.flow?.build?.predictions;
@@ -43312,7 +43663,7 @@ async function modelQuality(context, spec, digest, manifest) {
     prediction: fairness?.prediction ?? "prediction",
     ...fairness?.score ? { score: fairness.score } : {}
   };
-  const table = await readTable(path12.join(loaded.projectRoot, predictionsFile), predictionsFile);
+  const table = await readTable(path13.join(loaded.projectRoot, predictionsFile), predictionsFile);
   const checks = evalDataChecks(table, {
     file: predictionsFile,
     ...columns,
@@ -43336,10 +43687,10 @@ async function modelQuality(context, spec, digest, manifest) {
   return { checks, metrics: goals.metrics, alignment };
 }
 async function trainingStats(projectRoot, manifest) {
-  const file = manifest.files.find((entry) => path12.basename(entry.path) === "training-stats.json");
+  const file = manifest.files.find((entry) => path13.basename(entry.path) === "training-stats.json");
   if (!file) return void 0;
   try {
-    return JSON.parse(await readFile7(path12.join(projectRoot, file.path), "utf8"));
+    return JSON.parse(await readFile7(path13.join(projectRoot, file.path), "utf8"));
   } catch (error2) {
     throw new UserError(`${file.path} is not valid JSON: ${error2.message}`);
   }
@@ -43377,14 +43728,14 @@ async function regression(context, spec, digest, table, current, columns) {
       }
     ];
   }
-  const work = await mkdtemp2(path12.join(tmpdir2(), "mlops-flow-base-"));
+  const work = await mkdtemp2(path13.join(tmpdir2(), "mlops-flow-base-"));
   try {
     await platform2.artifacts.fetch(base.name, work);
-    const input = path12.join(work, "eval-input.csv");
+    const input = path13.join(work, "eval-input.csv");
     await writeFile3(input, formatCsv(table));
-    const output = path12.join(work, "base-predictions.csv");
+    const output = path13.join(work, "base-predictions.csv");
     const argv = commandArgv(spec.predict, {
-      model: path12.join(work, loaded.config.flow?.build?.model ?? "."),
+      model: path13.join(work, loaded.config.flow?.build?.model ?? "."),
       input,
       output
     });
@@ -43444,15 +43795,15 @@ function result(verdict, summary2, checks, digest) {
     summary: summary2,
     checks,
     metrics: [],
-    section: checklist(checks, summary2),
+    section: checklist2(checks, summary2),
     outputs: { "failed-checks": failed.join(",") },
     ...digest ? { modelDigest: digest } : {}
   };
 }
 async function loadManifest(context, digest) {
   const root = context.loaded.projectRoot;
-  const relative = path12.join(".mlops-flow", "builds", digest.replace(/^sha256:/, ""), "model-manifest.json");
-  if (!await stat6(path12.join(root, relative)).catch(() => void 0)) {
+  const relative = path13.join(".mlops-flow", "builds", digest.replace(/^sha256:/, ""), "model-manifest.json");
+  if (!await stat6(path13.join(root, relative)).catch(() => void 0)) {
     const name = artifactName(digest);
     if (!await context.platform.artifacts.has(name)) {
       throw new UserError(
@@ -43461,25 +43812,25 @@ async function loadManifest(context, digest) {
     }
     await context.platform.artifacts.fetch(name, root);
   }
-  return JSON.parse(await readFile7(path12.join(root, relative), "utf8"));
+  return JSON.parse(await readFile7(path13.join(root, relative), "utf8"));
 }
 async function behaviour(context, spec) {
   const { loaded, platform: platform2 } = context;
   const root = loaded.projectRoot;
   const build = loaded.config.flow?.build;
   const fairness = loaded.config.flow?.fairness;
-  const sample = await readTable(path12.join(root, spec.sample), spec.sample);
-  const work = await mkdtemp2(path12.join(tmpdir2(), "mlops-flow-sanity-"));
+  const sample = await readTable(path13.join(root, spec.sample), spec.sample);
+  const work = await mkdtemp2(path13.join(tmpdir2(), "mlops-flow-sanity-"));
   try {
-    const run = async (label2, input) => {
-      const output = path12.join(work, `${label2.replace(/[^A-Za-z0-9_-]+/g, "-")}.out.csv`);
+    const run = async (label, input) => {
+      const output = path13.join(work, `${label.replace(/[^A-Za-z0-9_-]+/g, "-")}.out.csv`);
       const argv = commandArgv(spec.predict, {
-        model: path12.join(root, build?.model ?? "."),
+        model: path13.join(root, build?.model ?? "."),
         input,
         output
       });
       const outcome = await platform2.log.group(
-        `predict (${label2}): ${argv.join(" ")}`,
+        `predict (${label}): ${argv.join(" ")}`,
         () => runCommand({
           argv,
           cwd: root,
@@ -43504,14 +43855,14 @@ async function behaviour(context, spec) {
       }
       try {
         return {
-          table: await readTable(output, `the predict output (${label2})`),
+          table: await readTable(output, `the predict output (${label})`),
           durationMs: outcome.durationMs
         };
       } catch (error2) {
         return { failure: error2.message, durationMs: outcome.durationMs };
       }
     };
-    const samplePath = path12.join(root, spec.sample);
+    const samplePath = path13.join(root, spec.sample);
     const first = await run("first", samplePath);
     const second = first.table ? await run("second", samplePath) : first;
     const flipped = [];
@@ -43519,7 +43870,7 @@ async function behaviour(context, spec) {
       for (const attribute of fairness?.attributes ?? loaded.config.charter.data?.sensitive_attributes ?? []) {
         const changed = flipAttribute(sample, attribute);
         if (!changed) continue;
-        const input = path12.join(work, `flip-${attribute.replace(/[^A-Za-z0-9_-]/g, "_")}.csv`);
+        const input = path13.join(work, `flip-${attribute.replace(/[^A-Za-z0-9_-]/g, "_")}.csv`);
         await writeFile3(input, formatCsv(changed));
         flipped.push({ attribute, run: await run(`${attribute} flipped`, input) });
       }
@@ -43538,7 +43889,7 @@ async function behaviour(context, spec) {
     await rm3(work, { recursive: true, force: true });
   }
 }
-function checklist(checks, summary2) {
+function checklist2(checks, summary2) {
   const rows = checks.map(
     (check2) => `| ${VERDICT_ICONS[check2.verdict]} | ${check2.title} | ${escape2(check2.observed ?? "")} | ${escape2(check2.expected ?? "")} |`
   );
@@ -43979,8 +44330,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addDetails(label2, content) {
-    const element = this.wrap("details", this.wrap("summary", label2) + content);
+  addDetails(label, content) {
+    const element = this.wrap("details", this.wrap("summary", label) + content);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -44971,9 +45322,9 @@ function pathOf(instancePath) {
   if (instancePath === "") return [];
   return instancePath.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~")).map((part) => /^\d+$/.test(part) ? Number(part) : part);
 }
-function dotted(path13) {
-  if (path13.length === 0) return "the top level";
-  return path13.reduce(
+function dotted(path14) {
+  if (path14.length === 0) return "the top level";
+  return path14.reduce(
     (text, segment) => typeof segment === "number" ? `${text}[${segment}]` : text ? `${text}.${segment}` : segment,
     ""
   );
@@ -44995,7 +45346,7 @@ function explainErrors(errors, source) {
     if (error2.keyword === "oneOf") return true;
     if (!error2.schemaPath.includes("/oneOf/")) return true;
     return !oneOfPaths.some(
-      (path13) => error2.instancePath === path13 || error2.instancePath.startsWith(`${path13}/`)
+      (path14) => error2.instancePath === path14 || error2.instancePath.startsWith(`${path14}/`)
     );
   });
   const misspelt = new Set(
@@ -45023,13 +45374,13 @@ function explainErrors(errors, source) {
   );
 }
 function explain(error2, source) {
-  const path13 = pathOf(error2.instancePath);
-  const where = dotted(path13);
-  const diagnostic = (rule, message, at3 = source.locate(path13)) => ({
+  const path14 = pathOf(error2.instancePath);
+  const where = dotted(path14);
+  const diagnostic = (rule, message, at2 = source.locate(path14)) => ({
     severity: "error",
     rule,
     message,
-    location: at3
+    location: at2
   });
   switch (error2.keyword) {
     case "additionalProperties": {
@@ -45042,13 +45393,13 @@ function explain(error2, source) {
       return diagnostic(
         "unknown-key",
         `unknown key "${key}" in ${where}${hint}`,
-        source.locate([...path13, key], "key")
+        source.locate([...path14, key], "key")
       );
     }
     case "required": {
       const missing = error2.params.missingProperty;
-      const at3 = path13.length > 0 ? source.locate(path13, "key") : source.locate([]);
-      return diagnostic("missing-key", `${where} is missing the required key "${missing}"`, at3);
+      const at2 = path14.length > 0 ? source.locate(path14, "key") : source.locate([]);
+      return diagnostic("missing-key", `${where} is missing the required key "${missing}"`, at2);
     }
     case "type": {
       const expected = error2.params.type;
@@ -45094,7 +45445,7 @@ var import_yaml = __toESM(require_dist2(), 1);
 var MAX_ALIAS_COUNT = 20;
 var MAX_CONFIG_BYTES = 1024 * 1024;
 function parseYamlSource(file, bytes) {
-  const at3 = (line, column) => ({ file, line, column });
+  const at2 = (line, column) => ({ file, line, column });
   if (bytes.byteLength > MAX_CONFIG_BYTES) throw tooLarge(file, bytes.byteLength);
   const text = decodeUtf8(file, bytes);
   if (text.trim() === "" || /^\s*(#[^\n]*\n?\s*)*$/.test(text)) {
@@ -45103,7 +45454,7 @@ function parseYamlSource(file, bytes) {
         severity: "error",
         rule: "empty",
         message: `${file} is empty: it needs at least "version: 1" and a "charter" section`,
-        location: at3(1, 1)
+        location: at2(1, 1)
       }
     ]);
   }
@@ -45118,7 +45469,7 @@ function parseYamlSource(file, bytes) {
   });
   const locationOfOffset = (offset) => {
     const { line, col } = lineCounter.linePos(Math.max(0, Math.min(offset, text.length)));
-    return at3(line, col);
+    return at2(line, col);
   };
   const problems = [...document2.errors, ...document2.warnings].map((problem) => ({
     severity: "error",
@@ -45137,7 +45488,7 @@ function parseYamlSource(file, bytes) {
           severity: "error",
           rule: "yaml-aliases",
           message: `too many alias expansions (more than ${MAX_ALIAS_COUNT}): mlops.yml should not need aliases; write the values out`,
-          location: firstAliasLocation(document2, locationOfOffset) ?? at3(1, 1)
+          location: firstAliasLocation(document2, locationOfOffset) ?? at2(1, 1)
         }
       ],
       text
@@ -45148,12 +45499,12 @@ function parseYamlSource(file, bytes) {
     text,
     data,
     locationOfOffset,
-    locate(path13, target = "value") {
-      const found = findNode(document2, path13, target);
-      return found ? locationOfOffset(found) : at3(1, 1);
+    locate(path14, target = "value") {
+      const found = findNode(document2, path14, target);
+      return found ? locationOfOffset(found) : at2(1, 1);
     },
-    scalarStart(path13) {
-      const node = document2.getIn(path13, true);
+    scalarStart(path14) {
+      const node = document2.getIn(path14, true);
       if (!(0, import_yaml.isScalar)(node) || !node.range) return void 0;
       const quoted = node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE";
       return { location: locationOfOffset(node.range[0] + (quoted ? 1 : 0)), quoted };
@@ -45234,12 +45585,12 @@ function describeYamlProblem(code, message, excerpt) {
   if (code === "TAB_AS_INDENT") return "tabs are not allowed for indentation in YAML; indent with spaces";
   return `YAML syntax: ${plain}`;
 }
-function findNode(document2, path13, target) {
+function findNode(document2, path14, target) {
   let node = document2.contents;
   let best = document2.contents?.range?.[0];
-  for (let index = 0; index < path13.length; index++) {
-    const segment = path13[index];
-    const isLast = index === path13.length - 1;
+  for (let index = 0; index < path14.length; index++) {
+    const segment = path14[index];
+    const isLast = index === path14.length - 1;
     if ((0, import_yaml.isMap)(node)) {
       const pair = node.items.find(
         (item) => (0, import_yaml.isPair)(item) && (0, import_yaml.isScalar)(item.key) && String(item.key.value) === String(segment)
@@ -45679,8 +46030,8 @@ var COLUMNS = [
 var LEVEL_ORDER = { business: 0, domain: 1, model: 2 };
 function renderBadges(sections) {
   return STAGES.map((stage2) => {
-    const section2 = sections.get(stage2);
-    const icon = section2 ? VERDICT_ICONS[section2.verdict] : "⚪";
+    const section = sections.get(stage2);
+    const icon = section ? VERDICT_ICONS[section.verdict] : "⚪";
     return `${icon} ${STAGE_TITLES[stage2]}`;
   }).join(" → ");
 }
@@ -45720,22 +46071,22 @@ function statusOf(cells) {
 }
 function renderComment(sections, options = {}) {
   const limit = options.limit ?? COMMENT_LIMIT;
-  const byStage = new Map(sections.map((section2) => [section2.stage, section2]));
+  const byStage = new Map(sections.map((section) => [section.stage, section]));
   const ordered = STAGES.filter((stage2) => byStage.has(stage2)).map(
     (stage2) => byStage.get(stage2)
   );
-  const bodies = new Map(ordered.map((section2) => [section2.stage, section2.markdown]));
+  const bodies = new Map(ordered.map((section) => [section.stage, section.markdown]));
   const truncated = `_Too long for a PR comment: the full section is in ${options.reportsLocation ?? "the job summary"}._`;
   const compose = () => {
     const table = renderAlignmentTable(byStage);
     const parts = [COMMENT_MARKER, "## mlops-flow", "", renderBadges(byStage), ""];
     if (table) parts.push("### Alignment of metrics with goals", "", table, "");
-    for (const section2 of ordered) {
+    for (const section of ordered) {
       parts.push(
-        `<!-- mlops-flow:section:${section2.stage} -->`,
-        `### ${VERDICT_ICONS[section2.verdict]} ${STAGE_TITLES[section2.stage]}`,
+        `<!-- mlops-flow:section:${section.stage} -->`,
+        `### ${VERDICT_ICONS[section.verdict]} ${STAGE_TITLES[section.stage]}`,
         "",
-        bodies.get(section2.stage) ?? "",
+        bodies.get(section.stage) ?? "",
         ""
       );
     }
@@ -45758,11 +46109,11 @@ var LocalComment = class {
     this.directory = directory;
   }
   directory;
-  async writeSection(section2) {
+  async writeSection(section) {
     const sectionsDirectory = path5.join(this.directory, "comment");
     await writeFileAtomic(
-      path5.join(sectionsDirectory, `${section2.stage}.json`),
-      JSON.stringify(section2, null, 2)
+      path5.join(sectionsDirectory, `${section.stage}.json`),
+      JSON.stringify(section, null, 2)
     );
     const sections = await this.readSections();
     const file = path5.join(this.directory, "comment.md");

@@ -1075,14 +1075,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path9 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path10 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path9 && path9[0] !== "/") {
-          path9 = `/${path9}`;
+        if (path10 && path10[0] !== "/") {
+          path10 = `/${path10}`;
         }
-        return new URL(`${origin}${path9}`);
+        return new URL(`${origin}${path10}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1533,39 +1533,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path9, origin }
+          request: { method, path: path10, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path9);
+        debuglog("sending request to %s %s/%s", method, origin, path10);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path9, origin },
+          request: { method, path: path10, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path9,
+          path10,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path9, origin }
+          request: { method, path: path10, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path9);
+        debuglog("trailers received from %s %s/%s", method, origin, path10);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path9, origin },
+          request: { method, path: path10, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path9,
+          path10,
           error2.message
         );
       });
@@ -1614,9 +1614,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path9, origin }
+            request: { method, path: path10, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path9);
+          debuglog("sending request to %s %s/%s", method, origin, path10);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1679,7 +1679,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path9,
+        path: path10,
         method,
         body,
         headers,
@@ -1694,11 +1694,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path9 !== "string") {
+        if (typeof path10 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path9[0] !== "/" && !(path9.startsWith("http://") || path9.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path10[0] !== "/" && !(path10.startsWith("http://") || path10.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path9)) {
+        } else if (invalidPathRegex.test(path10)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1764,7 +1764,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path9, query) : path9;
+        this.path = query ? buildURL(path10, query) : path10;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -5806,35 +5806,35 @@ var require_client_h1 = __commonJS({
       return await WebAssembly.instantiate(mod, {
         env: {
           /* eslint-disable camelcase */
-          wasm_on_url: (p, at2, len) => {
+          wasm_on_url: (p, at, len) => {
             return 0;
           },
-          wasm_on_status: (p, at2, len) => {
+          wasm_on_status: (p, at, len) => {
             assert(currentParser.ptr === p);
-            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onStatus(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
           wasm_on_message_begin: (p) => {
             assert(currentParser.ptr === p);
             return currentParser.onMessageBegin() || 0;
           },
-          wasm_on_header_field: (p, at2, len) => {
+          wasm_on_header_field: (p, at, len) => {
             assert(currentParser.ptr === p);
-            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onHeaderField(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
-          wasm_on_header_value: (p, at2, len) => {
+          wasm_on_header_value: (p, at, len) => {
             assert(currentParser.ptr === p);
-            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onHeaderValue(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
           wasm_on_headers_complete: (p, statusCode, upgrade, shouldKeepAlive) => {
             assert(currentParser.ptr === p);
             return currentParser.onHeadersComplete(statusCode, Boolean(upgrade), Boolean(shouldKeepAlive)) || 0;
           },
-          wasm_on_body: (p, at2, len) => {
+          wasm_on_body: (p, at, len) => {
             assert(currentParser.ptr === p);
-            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onBody(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
           wasm_on_message_complete: (p) => {
@@ -6457,7 +6457,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path: path9, host, upgrade, blocking, reset } = request;
+      const { method, path: path10, host, upgrade, blocking, reset } = request;
       let { body, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6538,7 +6538,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path9} HTTP/1.1\r
+      let header = `${method} ${path10} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7067,7 +7067,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path: path9, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path10, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body } = request;
       if (upgrade) {
         util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -7164,7 +7164,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path9;
+      headers[HTTP2_HEADER_PATH] = path10;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7517,9 +7517,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path9 = search ? `${pathname}${search}` : pathname;
+        const path10 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path9;
+        this.opts.path = path10;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8758,10 +8758,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path9 = "/",
+          path: path10 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path9;
+        opts.path = origin + path10;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10733,20 +10733,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path9) {
-      if (typeof path9 !== "string") {
-        return path9;
+    function safeUrl(path10) {
+      if (typeof path10 !== "string") {
+        return path10;
       }
-      const pathSegments = path9.split("?");
+      const pathSegments = path10.split("?");
       if (pathSegments.length !== 2) {
-        return path9;
+        return path10;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path9, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path9);
+    function matchKey(mockDispatch2, { path: path10, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path10);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10768,7 +10768,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path9 }) => matchValue(safeUrl(path9), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path10 }) => matchValue(safeUrl(path10), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10806,9 +10806,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path9, method, body, headers, query } = opts;
+      const { path: path10, method, body, headers, query } = opts;
       return {
-        path: path9,
+        path: path10,
         method,
         body,
         headers,
@@ -11271,10 +11271,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path9, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path10, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path9,
+            Path: path10,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -14658,11 +14658,11 @@ var require_progressevent = __commonJS({
 var require_encoding = __commonJS({
   "../../work/main/node_modules/undici/lib/web/fileapi/encoding.js"(exports, module) {
     "use strict";
-    function getEncoding(label2) {
-      if (!label2) {
+    function getEncoding(label) {
+      if (!label) {
         return "failure";
       }
-      switch (label2.trim().toLowerCase()) {
+      switch (label.trim().toLowerCase()) {
         case "unicode-1-1-utf-8":
         case "unicode11utf8":
         case "unicode20utf8":
@@ -16153,9 +16153,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path9) {
-      for (let i = 0; i < path9.length; ++i) {
-        const code = path9.charCodeAt(i);
+    function validateCookiePath(path10) {
+      for (let i = 0; i < path10.length; ++i) {
+        const code = path10.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19075,11 +19075,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path9 = opts.path;
+          let path10 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path9 = `/${path9}`;
+            path10 = `/${path10}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path9);
+          url = new URL(util.parseOrigin(url).origin + path10);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -19569,9 +19569,9 @@ var require_codegen = __commonJS({
       }
     };
     var Label = class extends Node {
-      constructor(label2) {
+      constructor(label) {
         super();
-        this.label = label2;
+        this.label = label;
         this.names = {};
       }
       render({ _n }) {
@@ -19579,14 +19579,14 @@ var require_codegen = __commonJS({
       }
     };
     var Break = class extends Node {
-      constructor(label2) {
+      constructor(label) {
         super();
-        this.label = label2;
+        this.label = label;
         this.names = {};
       }
       render({ _n }) {
-        const label2 = this.label ? ` ${this.label}` : "";
-        return `break${label2};` + _n;
+        const label = this.label ? ` ${this.label}` : "";
+        return `break${label};` + _n;
       }
     };
     var Throw = class extends Node {
@@ -19621,38 +19621,38 @@ var require_codegen = __commonJS({
       }
     };
     var ParentNode = class extends Node {
-      constructor(nodes2 = []) {
+      constructor(nodes = []) {
         super();
-        this.nodes = nodes2;
+        this.nodes = nodes;
       }
       render(opts) {
         return this.nodes.reduce((code, n) => code + n.render(opts), "");
       }
       optimizeNodes() {
-        const { nodes: nodes2 } = this;
-        let i = nodes2.length;
+        const { nodes } = this;
+        let i = nodes.length;
         while (i--) {
-          const n = nodes2[i].optimizeNodes();
+          const n = nodes[i].optimizeNodes();
           if (Array.isArray(n))
-            nodes2.splice(i, 1, ...n);
+            nodes.splice(i, 1, ...n);
           else if (n)
-            nodes2[i] = n;
+            nodes[i] = n;
           else
-            nodes2.splice(i, 1);
+            nodes.splice(i, 1);
         }
-        return nodes2.length > 0 ? this : void 0;
+        return nodes.length > 0 ? this : void 0;
       }
       optimizeNames(names, constants3) {
-        const { nodes: nodes2 } = this;
-        let i = nodes2.length;
+        const { nodes } = this;
+        let i = nodes.length;
         while (i--) {
-          const n = nodes2[i];
+          const n = nodes[i];
           if (n.optimizeNames(names, constants3))
             continue;
           subtractNames(names, n.names);
-          nodes2.splice(i, 1);
+          nodes.splice(i, 1);
         }
-        return nodes2.length > 0 ? this : void 0;
+        return nodes.length > 0 ? this : void 0;
       }
       get names() {
         return this.nodes.reduce((names, n) => addNames(names, n.names), {});
@@ -19669,8 +19669,8 @@ var require_codegen = __commonJS({
     };
     Else.kind = "else";
     var If = class _If extends BlockNode {
-      constructor(condition, nodes2) {
-        super(nodes2);
+      constructor(condition, nodes) {
+        super(nodes);
         this.condition = condition;
       }
       render(opts) {
@@ -19998,12 +19998,12 @@ var require_codegen = __commonJS({
         return this._endBlockNode(For);
       }
       // `label` statement
-      label(label2) {
-        return this._leafNode(new Label(label2));
+      label(label) {
+        return this._leafNode(new Label(label));
       }
       // `break` statement
-      break(label2) {
-        return this._leafNode(new Break(label2));
+      break(label) {
+        return this._leafNode(new Break(label));
       }
       // `return` statement
       return(value) {
@@ -22379,8 +22379,8 @@ var require_utils2 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path9) {
-      let input = path9;
+    function removeDotSegments(path10) {
+      let input = path10;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -22454,11 +22454,11 @@ var require_utils2 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path9) {
-      if (path9 === "" || path9[0] === "/") {
-        return removeDotSegments(path9);
+    function removeDotSegmentsRelative(path10) {
+      if (path10 === "" || path10[0] === "/") {
+        return removeDotSegments(path10);
       }
-      const segments = path9.split("/");
+      const segments = path10.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -22821,8 +22821,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path9 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path9 && path9 !== "/" ? path9 : void 0;
+        const path10 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path10 && path10 !== "/" ? path10 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -27273,17 +27273,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path9) {
-      const ctrl = callVisitor(key, node, visitor, path9);
+    function visit_(key, node, visitor, path10) {
+      const ctrl = callVisitor(key, node, visitor, path10);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path9, ctrl);
-        return visit_(key, ctrl, visitor, path9);
+        replaceNode(key, path10, ctrl);
+        return visit_(key, ctrl, visitor, path10);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path9 = Object.freeze(path9.concat(node));
+          path10 = Object.freeze(path10.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path9);
+            const ci = visit_(i, node.items[i], visitor, path10);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -27294,13 +27294,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path9 = Object.freeze(path9.concat(node));
-          const ck = visit_("key", node.key, visitor, path9);
+          path10 = Object.freeze(path10.concat(node));
+          const ck = visit_("key", node.key, visitor, path10);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path9);
+          const cv = visit_("value", node.value, visitor, path10);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -27321,17 +27321,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path9) {
-      const ctrl = await callVisitor(key, node, visitor, path9);
+    async function visitAsync_(key, node, visitor, path10) {
+      const ctrl = await callVisitor(key, node, visitor, path10);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path9, ctrl);
-        return visitAsync_(key, ctrl, visitor, path9);
+        replaceNode(key, path10, ctrl);
+        return visitAsync_(key, ctrl, visitor, path10);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path9 = Object.freeze(path9.concat(node));
+          path10 = Object.freeze(path10.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path9);
+            const ci = await visitAsync_(i, node.items[i], visitor, path10);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -27342,13 +27342,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path9 = Object.freeze(path9.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path9);
+          path10 = Object.freeze(path10.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path10);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path9);
+          const cv = await visitAsync_("value", node.value, visitor, path10);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -27375,23 +27375,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path9) {
+    function callVisitor(key, node, visitor, path10) {
       if (typeof visitor === "function")
-        return visitor(key, node, path9);
+        return visitor(key, node, path10);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path9);
+        return visitor.Map?.(key, node, path10);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path9);
+        return visitor.Seq?.(key, node, path10);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path9);
+        return visitor.Pair?.(key, node, path10);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path9);
+        return visitor.Scalar?.(key, node, path10);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path9);
+        return visitor.Alias?.(key, node, path10);
       return void 0;
     }
-    function replaceNode(key, path9, node) {
-      const parent = path9[path9.length - 1];
+    function replaceNode(key, path10, node) {
+      const parent = path10[path10.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -27799,22 +27799,22 @@ var require_Alias = __commonJS({
       resolve(doc, ctx) {
         if (ctx?.maxAliasCount === 0)
           throw new ReferenceError("Alias resolution is disabled");
-        let nodes2;
+        let nodes;
         if (ctx?.aliasResolveCache) {
-          nodes2 = ctx.aliasResolveCache;
+          nodes = ctx.aliasResolveCache;
         } else {
-          nodes2 = [];
+          nodes = [];
           visit2.visit(doc, {
             Node: (_key, node) => {
               if (identity.isAlias(node) || identity.hasAnchor(node))
-                nodes2.push(node);
+                nodes.push(node);
             }
           });
           if (ctx)
-            ctx.aliasResolveCache = nodes2;
+            ctx.aliasResolveCache = nodes;
         }
         let found = void 0;
-        for (const node of nodes2) {
+        for (const node of nodes) {
           if (node === this)
             break;
           if (node.anchor === this.source)
@@ -28003,10 +28003,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path9, value) {
+    function collectionFromPath(schema, path10, value) {
       let v = value;
-      for (let i = path9.length - 1; i >= 0; --i) {
-        const k = path9[i];
+      for (let i = path10.length - 1; i >= 0; --i) {
+        const k = path10[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -28025,7 +28025,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path9) => path9 == null || typeof path9 === "object" && !!path9[Symbol.iterator]().next().done;
+    var isEmptyPath = (path10) => path10 == null || typeof path10 === "object" && !!path10[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -28055,11 +28055,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path9, value) {
-        if (isEmptyPath(path9))
+      addIn(path10, value) {
+        if (isEmptyPath(path10))
           this.add(value);
         else {
-          const [key, ...rest] = path9;
+          const [key, ...rest] = path10;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -28073,8 +28073,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path9) {
-        const [key, ...rest] = path9;
+      deleteIn(path10) {
+        const [key, ...rest] = path10;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -28088,8 +28088,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path9, keepScalar) {
-        const [key, ...rest] = path9;
+      getIn(path10, keepScalar) {
+        const [key, ...rest] = path10;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -28107,8 +28107,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path9) {
-        const [key, ...rest] = path9;
+      hasIn(path10) {
+        const [key, ...rest] = path10;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -28118,8 +28118,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path9, value) {
-        const [key, ...rest] = path9;
+      setIn(path10, value) {
+        const [key, ...rest] = path10;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -30634,9 +30634,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path9, value) {
+      addIn(path10, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path9, value);
+          this.contents.addIn(path10, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -30711,14 +30711,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path9) {
-        if (Collection.isEmptyPath(path9)) {
+      deleteIn(path10) {
+        if (Collection.isEmptyPath(path10)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path9) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path10) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -30733,10 +30733,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path9, keepScalar) {
-        if (Collection.isEmptyPath(path9))
+      getIn(path10, keepScalar) {
+        if (Collection.isEmptyPath(path10))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path9, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path10, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -30747,10 +30747,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path9) {
-        if (Collection.isEmptyPath(path9))
+      hasIn(path10) {
+        if (Collection.isEmptyPath(path10))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path9) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path10) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -30767,13 +30767,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path9, value) {
-        if (Collection.isEmptyPath(path9)) {
+      setIn(path10, value) {
+        if (Collection.isEmptyPath(path10)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path9), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path10), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path9, value);
+          this.contents.setIn(path10, value);
         }
       }
       /**
@@ -32734,9 +32734,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path9) => {
+    visit2.itemAtPath = (cst, path10) => {
       let item = cst;
-      for (const [field, index] of path9) {
+      for (const [field, index] of path10) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -32745,23 +32745,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path9) => {
-      const parent = visit2.itemAtPath(cst, path9.slice(0, -1));
-      const field = path9[path9.length - 1][0];
+    visit2.parentCollection = (cst, path10) => {
+      const parent = visit2.itemAtPath(cst, path10.slice(0, -1));
+      const field = path10[path10.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path9, item, visitor) {
-      let ctrl = visitor(item, path9);
+    function _visit(path10, item, visitor) {
+      let ctrl = visitor(item, path10);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path9.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path10.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -32772,10 +32772,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path9);
+            ctrl = ctrl(item, path10);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path9) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path10) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -34891,8 +34891,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addDetails(label2, content) {
-    const element = this.wrap("details", this.wrap("summary", label2) + content);
+  addDetails(label, content) {
+    const element = this.wrap("details", this.wrap("summary", label) + content);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -35244,20 +35244,6 @@ function parseGoal(text, metricId) {
   const symbol = match[1];
   const op = symbol === "≥" ? ">=" : symbol === "≤" ? "<=" : symbol;
   return { op, value: Number(match[2]) };
-}
-function meetsGoal(value, goal) {
-  switch (goal.op) {
-    case ">=":
-      return value >= goal.value;
-    case ">":
-      return value > goal.value;
-    case "<=":
-      return value <= goal.value;
-    case "<":
-      return value < goal.value;
-    case "==":
-      return value === goal.value;
-  }
 }
 function formatGoal(goal) {
   const symbol = { ">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "=" }[goal.op];
@@ -36027,9 +36013,9 @@ function pathOf(instancePath) {
   if (instancePath === "") return [];
   return instancePath.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~")).map((part) => /^\d+$/.test(part) ? Number(part) : part);
 }
-function dotted(path9) {
-  if (path9.length === 0) return "the top level";
-  return path9.reduce(
+function dotted(path10) {
+  if (path10.length === 0) return "the top level";
+  return path10.reduce(
     (text, segment) => typeof segment === "number" ? `${text}[${segment}]` : text ? `${text}.${segment}` : segment,
     ""
   );
@@ -36051,7 +36037,7 @@ function explainErrors(errors, source) {
     if (error2.keyword === "oneOf") return true;
     if (!error2.schemaPath.includes("/oneOf/")) return true;
     return !oneOfPaths.some(
-      (path9) => error2.instancePath === path9 || error2.instancePath.startsWith(`${path9}/`)
+      (path10) => error2.instancePath === path10 || error2.instancePath.startsWith(`${path10}/`)
     );
   });
   const misspelt = new Set(
@@ -36079,13 +36065,13 @@ function explainErrors(errors, source) {
   );
 }
 function explain(error2, source) {
-  const path9 = pathOf(error2.instancePath);
-  const where = dotted(path9);
-  const diagnostic = (rule, message, at2 = source.locate(path9)) => ({
+  const path10 = pathOf(error2.instancePath);
+  const where = dotted(path10);
+  const diagnostic = (rule, message, at = source.locate(path10)) => ({
     severity: "error",
     rule,
     message,
-    location: at2
+    location: at
   });
   switch (error2.keyword) {
     case "additionalProperties": {
@@ -36098,13 +36084,13 @@ function explain(error2, source) {
       return diagnostic(
         "unknown-key",
         `unknown key "${key}" in ${where}${hint}`,
-        source.locate([...path9, key], "key")
+        source.locate([...path10, key], "key")
       );
     }
     case "required": {
       const missing = error2.params.missingProperty;
-      const at2 = path9.length > 0 ? source.locate(path9, "key") : source.locate([]);
-      return diagnostic("missing-key", `${where} is missing the required key "${missing}"`, at2);
+      const at = path10.length > 0 ? source.locate(path10, "key") : source.locate([]);
+      return diagnostic("missing-key", `${where} is missing the required key "${missing}"`, at);
     }
     case "type": {
       const expected = error2.params.type;
@@ -36150,7 +36136,7 @@ var import_yaml = __toESM(require_dist2(), 1);
 var MAX_ALIAS_COUNT = 20;
 var MAX_CONFIG_BYTES = 1024 * 1024;
 function parseYamlSource(file, bytes) {
-  const at2 = (line, column) => ({ file, line, column });
+  const at = (line, column) => ({ file, line, column });
   if (bytes.byteLength > MAX_CONFIG_BYTES) throw tooLarge(file, bytes.byteLength);
   const text = decodeUtf8(file, bytes);
   if (text.trim() === "" || /^\s*(#[^\n]*\n?\s*)*$/.test(text)) {
@@ -36159,7 +36145,7 @@ function parseYamlSource(file, bytes) {
         severity: "error",
         rule: "empty",
         message: `${file} is empty: it needs at least "version: 1" and a "charter" section`,
-        location: at2(1, 1)
+        location: at(1, 1)
       }
     ]);
   }
@@ -36174,7 +36160,7 @@ function parseYamlSource(file, bytes) {
   });
   const locationOfOffset = (offset) => {
     const { line, col } = lineCounter.linePos(Math.max(0, Math.min(offset, text.length)));
-    return at2(line, col);
+    return at(line, col);
   };
   const problems = [...document.errors, ...document.warnings].map((problem) => ({
     severity: "error",
@@ -36193,7 +36179,7 @@ function parseYamlSource(file, bytes) {
           severity: "error",
           rule: "yaml-aliases",
           message: `too many alias expansions (more than ${MAX_ALIAS_COUNT}): mlops.yml should not need aliases; write the values out`,
-          location: firstAliasLocation(document, locationOfOffset) ?? at2(1, 1)
+          location: firstAliasLocation(document, locationOfOffset) ?? at(1, 1)
         }
       ],
       text
@@ -36204,12 +36190,12 @@ function parseYamlSource(file, bytes) {
     text,
     data,
     locationOfOffset,
-    locate(path9, target = "value") {
-      const found = findNode(document, path9, target);
-      return found ? locationOfOffset(found) : at2(1, 1);
+    locate(path10, target = "value") {
+      const found = findNode(document, path10, target);
+      return found ? locationOfOffset(found) : at(1, 1);
     },
-    scalarStart(path9) {
-      const node = document.getIn(path9, true);
+    scalarStart(path10) {
+      const node = document.getIn(path10, true);
       if (!(0, import_yaml.isScalar)(node) || !node.range) return void 0;
       const quoted = node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE";
       return { location: locationOfOffset(node.range[0] + (quoted ? 1 : 0)), quoted };
@@ -36290,12 +36276,12 @@ function describeYamlProblem(code, message, excerpt) {
   if (code === "TAB_AS_INDENT") return "tabs are not allowed for indentation in YAML; indent with spaces";
   return `YAML syntax: ${plain}`;
 }
-function findNode(document, path9, target) {
+function findNode(document, path10, target) {
   let node = document.contents;
   let best = document.contents?.range?.[0];
-  for (let index = 0; index < path9.length; index++) {
-    const segment = path9[index];
-    const isLast = index === path9.length - 1;
+  for (let index = 0; index < path10.length; index++) {
+    const segment = path10[index];
+    const isLast = index === path10.length - 1;
     if ((0, import_yaml.isMap)(node)) {
       const pair = node.items.find(
         (item) => (0, import_yaml.isPair)(item) && (0, import_yaml.isScalar)(item.key) && String(item.key.value) === String(segment)
@@ -36806,8 +36792,8 @@ var COLUMNS = [
 var LEVEL_ORDER = { business: 0, domain: 1, model: 2 };
 function renderBadges(sections) {
   return STAGES.map((stage) => {
-    const section2 = sections.get(stage);
-    const icon = section2 ? VERDICT_ICONS[section2.verdict] : "⚪";
+    const section = sections.get(stage);
+    const icon = section ? VERDICT_ICONS[section.verdict] : "⚪";
     return `${icon} ${STAGE_TITLES[stage]}`;
   }).join(" → ");
 }
@@ -36847,22 +36833,22 @@ function statusOf(cells) {
 }
 function renderComment(sections, options = {}) {
   const limit = options.limit ?? COMMENT_LIMIT;
-  const byStage = new Map(sections.map((section2) => [section2.stage, section2]));
+  const byStage = new Map(sections.map((section) => [section.stage, section]));
   const ordered = STAGES.filter((stage) => byStage.has(stage)).map(
     (stage) => byStage.get(stage)
   );
-  const bodies = new Map(ordered.map((section2) => [section2.stage, section2.markdown]));
+  const bodies = new Map(ordered.map((section) => [section.stage, section.markdown]));
   const truncated = `_Too long for a PR comment: the full section is in ${options.reportsLocation ?? "the job summary"}._`;
   const compose = () => {
     const table = renderAlignmentTable(byStage);
     const parts = [COMMENT_MARKER, "## mlops-flow", "", renderBadges(byStage), ""];
     if (table) parts.push("### Alignment of metrics with goals", "", table, "");
-    for (const section2 of ordered) {
+    for (const section of ordered) {
       parts.push(
-        `<!-- mlops-flow:section:${section2.stage} -->`,
-        `### ${VERDICT_ICONS[section2.verdict]} ${STAGE_TITLES[section2.stage]}`,
+        `<!-- mlops-flow:section:${section.stage} -->`,
+        `### ${VERDICT_ICONS[section.verdict]} ${STAGE_TITLES[section.stage]}`,
         "",
-        bodies.get(section2.stage) ?? "",
+        bodies.get(section.stage) ?? "",
         ""
       );
     }
@@ -36884,11 +36870,11 @@ var LocalComment = class {
     this.directory = directory;
   }
   directory;
-  async writeSection(section2) {
+  async writeSection(section) {
     const sectionsDirectory = path5.join(this.directory, "comment");
     await writeFileAtomic(
-      path5.join(sectionsDirectory, `${section2.stage}.json`),
-      JSON.stringify(section2, null, 2)
+      path5.join(sectionsDirectory, `${section.stage}.json`),
+      JSON.stringify(section, null, 2)
     );
     const sections = await this.readSections();
     const file = path5.join(this.directory, "comment.md");
@@ -37140,360 +37126,192 @@ function reportActionError(error2) {
   return 3;
 }
 
-// src/charter/alignment-tree.ts
-function nodes(config) {
+// src/stages/validate-charter/index.ts
+import path9 from "node:path";
+
+// src/charter/alignment.ts
+var ALIGNMENT_LEVELS = ["business", "domain", "model"];
+function goalText(text, id) {
+  if (text === void 0) return void 0;
+  try {
+    return formatGoal(parseGoal(text, id));
+  } catch {
+    return String(text);
+  }
+}
+function buildAlignmentTree(config) {
   const metrics = config.charter.metrics ?? {};
-  const list = [];
-  for (const level of ["business", "domain", "model"]) {
+  const kept = /* @__PURE__ */ new Map();
+  for (const level of ["model", "domain", "business"]) {
+    for (const metric of metrics[level] ?? []) if (!kept.has(metric.id)) kept.set(metric.id, level);
+  }
+  const nodes = [];
+  for (const level of ALIGNMENT_LEVELS) {
     for (const metric of metrics[level] ?? []) {
-      list.push({
-        id: metric.id,
-        level,
-        ...metric.goal !== void 0 ? { goal: formatGoal(parseGoal(metric.goal, metric.id)) } : {},
-        from: metric.from ?? []
-      });
+      if (kept.get(metric.id) !== level || nodes.some((node) => node.id === metric.id)) continue;
+      const goal = goalText(metric.goal, metric.id);
+      const from = level === "model" ? [] : metric.from ?? [];
+      nodes.push({ id: metric.id, level, ...goal !== void 0 ? { goal } : {}, from: [...from] });
     }
   }
-  return list;
+  const byId = new Map(nodes.map((node) => [node.id, node]));
+  const edges = nodes.flatMap(
+    (to) => [...new Set(to.from)].flatMap((id) => {
+      const from = byId.get(id);
+      return from && from !== to ? [{ from, to }] : [];
+    })
+  );
+  return { nodes, edges };
 }
-function label(text) {
-  return text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+function escapeMermaidLabel(text) {
+  return text.replace(/#/g, "#35;").replace(/&/g, "#amp;").replace(/"/g, "#quot;").replace(/</g, "#lt;").replace(/>/g, "#gt;").replace(/`/g, "#96;").replace(/\s+/g, " ");
 }
-function alignmentFlowchart(config) {
-  const list = nodes(config);
-  if (list.length === 0) return "";
-  const key = (node) => `${node.level}_${node.id}`;
-  const byId = new Map(list.map((node) => [node.id, node]));
-  const lines = ["```mermaid", "flowchart BT"];
-  for (const level of ["business", "domain", "model"]) {
-    const members = list.filter((node) => node.level === level);
+function nodeKeys(nodes) {
+  const keys = /* @__PURE__ */ new Map();
+  const used = /* @__PURE__ */ new Set();
+  for (const node of nodes) {
+    const base = `${node.level}_${node.id.replace(/[^A-Za-z0-9_]/g, "_")}`;
+    let key = base;
+    for (let suffix = 2; used.has(key); suffix++) key = `${base}_${suffix}`;
+    used.add(key);
+    keys.set(node, key);
+  }
+  return keys;
+}
+function alignmentFlowchart(tree) {
+  if (tree.nodes.length === 0) return "";
+  const keys = nodeKeys(tree.nodes);
+  const lines = ["flowchart BT"];
+  for (const level of ALIGNMENT_LEVELS) {
+    const members = tree.nodes.filter((node) => node.level === level);
     if (members.length === 0) continue;
-    lines.push(`  subgraph ${level}`);
-    for (const node of members)
-      lines.push(`    ${key(node)}["${label(node.id)}<br/>${label(node.goal ?? "no goal")}"]`);
+    lines.push(`  subgraph ${level}["${level}"]`);
+    for (const node of members) {
+      const label = `${escapeMermaidLabel(node.id)}<br/>${escapeMermaidLabel(node.goal ?? "no goal")}`;
+      lines.push(`    ${keys.get(node)}["${label}"]`);
+    }
     lines.push("  end");
   }
-  for (const node of list) {
-    for (const source of node.from) {
-      const from = byId.get(source);
-      if (from) lines.push(`  ${key(from)} --> ${key(node)}`);
-    }
-  }
-  lines.push("```");
+  for (const edge of tree.edges) lines.push(`  ${keys.get(edge.from)} --> ${keys.get(edge.to)}`);
   return lines.join("\n");
 }
-function alignmentSeed(config) {
-  return nodes(config).map((node) => ({
-    metric: node.id,
+function alignmentSeed(tree) {
+  return tree.nodes.map((node) => ({
     level: node.level,
+    metric: node.id,
+    ...node.goal !== void 0 ? { goal: node.goal } : {},
     source: "offline",
-    value: null,
-    ...node.goal ? { goal: node.goal } : {}
+    value: null
   }));
 }
 
 // src/charter/finding.ts
-function finder(loaded, findings) {
-  return (rule, severity, message, path9, target = "value") => {
-    findings.push({ rule, severity, message, location: loaded.source.locate(path9, target) });
+function findingCollector(loaded) {
+  const findings = [];
+  const report = (rule, severity, message, path10, target = "value") => {
+    findings.push({ rule, severity, message, location: loaded.source.locate(path10, target) });
   };
+  return { findings, report };
 }
-
-// src/charter/rules/charter-basics.ts
-var HANDLE = /^@[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}(?:\/[A-Za-z0-9._-]+)?$/;
-var REQUIRED_ROLES = [
-  ["decision_maker", "the business decision maker, who owns the problem and the budget"],
-  ["product_owner", "the product owner, who knows the business and the data"],
-  ["ml_engineers", "the data scientists or ML engineers who build the model"]
-];
-var charterBasics = {
-  id: "charter",
-  title: "Problem, value and roles",
-  async check({ loaded, resolveHandle }) {
-    const findings = [];
-    const at2 = finder(loaded, findings);
-    const charter = loaded.config.charter;
-    if (!charter.value) {
-      at2(
-        "value-missing",
-        "error",
-        "the expected value is missing: add charter.value with amount, currency and period (e.g. 400000 USD per year)",
-        ["charter"],
-        "key"
-      );
-    }
-    for (const [role, who] of REQUIRED_ROLES) {
-      if (!charter.roles?.[role]) {
-        at2(
-          "role-missing",
-          "error",
-          `charter.roles.${role} is missing: name ${who} (a GitHub handle)`,
-          charter.roles ? ["charter", "roles"] : ["charter"],
-          "key"
-        );
-      }
-    }
-    for (const [role, value] of Object.entries(charter.roles ?? {})) {
-      const handles = Array.isArray(value) ? value : [value];
-      for (const [index, handle] of handles.entries()) {
-        const path9 = Array.isArray(value) ? ["charter", "roles", role, index] : ["charter", "roles", role];
-        if (!HANDLE.test(handle)) {
-          at2(
-            "handle-malformed",
-            "error",
-            `"${handle}" is not a GitHub handle: write "@user" or "@org/team"`,
-            path9
-          );
-        } else if (resolveHandle && await resolveHandle(handle) === "missing") {
-          at2(
-            "handle-unknown",
-            "warning",
-            `${handle} is not a user or team this token can see on GitHub: check the spelling`,
-            path9
-          );
-        }
-      }
-    }
-    for (const [index, source] of (charter.data?.sources ?? []).entries()) {
-      if (source.owner && !HANDLE.test(source.owner)) {
-        at2(
-          "handle-malformed",
-          "error",
-          `"${source.owner}" is not a GitHub handle: write "@user" or "@org/team"`,
-          ["charter", "data", "sources", index, "owner"]
-        );
-      }
-    }
-    return findings;
+function locateInString(loaded, path10, offset, expected) {
+  const start = loaded.source.scalarStart(path10);
+  if (start) {
+    const guess = { ...start.location, column: start.location.column + offset };
+    const line = loaded.source.text.split(/\r?\n/)[guess.line - 1] ?? "";
+    if (line.startsWith(expected, guess.column - 1)) return guess;
   }
-};
-
-// src/exec/words.ts
-var PLACEHOLDER = /\{([a-z_]+)\}/g;
-function placeholdersIn(command) {
-  const text = Array.isArray(command) ? command.join(" ") : command;
-  return [...new Set([...text.matchAll(PLACEHOLDER)].map((match) => match[1]))];
+  return loaded.source.locate(path10);
+}
+function metricLevels(loaded) {
+  const levels = /* @__PURE__ */ new Map();
+  const metrics = loaded.config.charter.metrics ?? {};
+  for (const level of ["model", "domain", "business"]) {
+    for (const metric of metrics[level] ?? []) if (!levels.has(metric.id)) levels.set(metric.id, level);
+  }
+  return levels;
 }
 
-// src/charter/rules/flow.ts
-var PLACEHOLDERS = [
-  { path: ["build", "command"], allowed: ["model"] },
-  { path: ["sanity", "predict"], allowed: ["model", "input", "output"] },
-  { path: ["deploy_test", "deploy"], allowed: ["model", "environment", "endpoint"] },
-  { path: ["deploy_test", "teardown"], allowed: ["model", "environment", "endpoint"] },
-  { path: ["canary", "traffic"], allowed: ["weight", "variant", "model"] },
-  { path: ["canary", "promote"], allowed: ["model", "environment"] },
-  { path: ["canary", "rollback"], allowed: ["model", "environment"] },
-  { path: ["canary", "analysis", "command"], allowed: ["variant", "metric"] }
-];
-function at(object, path9) {
-  return path9.reduce((value, key) => value?.[key], object);
-}
-var flowRules = {
-  id: "flow",
-  title: "Flow",
+// src/charter/rules/canary.ts
+var canaryRollout = {
+  id: "canary",
+  title: "Canary rollout",
   check({ loaded }) {
-    const findings = [];
-    const report = finder(loaded, findings);
-    const flow = loaded.config.flow ?? {};
-    for (const { path: path9, allowed } of PLACEHOLDERS) {
-      const command = at(flow, path9);
-      if (command === void 0) continue;
-      for (const name of placeholdersIn(command).filter((p) => !allowed.includes(p))) {
+    const { findings, report } = findingCollector(loaded);
+    const canary = loaded.config.flow?.canary;
+    if (!canary) return findings;
+    const steps = canary.steps ?? [];
+    steps.forEach((step, index) => {
+      const previous = steps[index - 1];
+      if (previous !== void 0 && step <= previous) {
         report(
-          "unknown-placeholder",
+          "canary-steps-order",
           "error",
-          `{${name}} is not a placeholder flow.${path9.join(".")} can use; it may use ${allowed.map((a) => `{${a}}`).join(", ")}`,
-          ["flow", ...path9]
+          `canary steps must strictly increase: ${step} follows ${previous}; list the traffic percentages in rising order`,
+          ["flow", "canary", "steps", index]
         );
       }
-    }
-    for (const [index, metric] of (flow.canary?.analysis?.metrics ?? []).entries()) {
-      for (const name of placeholdersIn(metric.query ?? "").filter((p) => p !== "variant")) {
-        report(
-          "unknown-placeholder",
-          "error",
-          `{${name}} is not a placeholder a canary query can use; it may use {variant}`,
-          ["flow", "canary", "analysis", "metrics", index, "query"]
-        );
-      }
-    }
-    if (flow.sanity && (!flow.sanity.predict || !flow.sanity.sample) && (flow.sanity.predict || flow.sanity.sample)) {
+    });
+    const last = steps[steps.length - 1];
+    if (last !== void 0 && last !== 100) {
       report(
-        "sanity-incomplete",
+        "canary-steps-end",
         "error",
-        "flow.sanity needs both predict (the batch predict command) and sample (a CSV to predict on)",
-        ["flow", "sanity"],
-        "key"
+        `canary steps must end at 100 (the full rollout), not ${last}: add 100 as the last step`,
+        ["flow", "canary", "steps", steps.length - 1]
       );
     }
-    if (flow.fairness) {
-      if (!flow.fairness.label)
-        report(
-          "fairness-label",
-          "error",
-          "flow.fairness.label is missing: name the column that holds the true label",
-          ["flow", "fairness"],
-          "key"
-        );
-      if (!flow.fairness.prediction && !(flow.fairness.score && flow.fairness.threshold !== void 0)) {
-        report(
-          "fairness-prediction",
-          "error",
-          "flow.fairness needs prediction (a column of 0/1 predictions) or score with threshold",
-          ["flow", "fairness"],
-          "key"
-        );
-      }
-      if (!flow.fairness.predictions && !flow.build?.predictions) {
-        report(
-          "fairness-predictions-file",
-          "error",
-          "fairness-report has no predictions to read: set flow.build.predictions (the eval predictions) or flow.fairness.predictions",
-          ["flow", "fairness"],
-          "key"
-        );
-      }
-    }
-    if (flow.deploy_test && !flow.deploy_test.environment) {
+    const analysis = canary.analysis;
+    if (analysis?.pass_score !== void 0 && analysis.marginal_score !== void 0 && analysis.marginal_score > analysis.pass_score) {
       report(
-        "environment-missing",
+        "canary-scores",
         "error",
-        "flow.deploy_test.environment is missing: name the GitHub environment (e.g. staging) deployments are recorded in",
-        ["flow", "deploy_test"],
-        "key"
+        `marginal_score (${analysis.marginal_score}) is above pass_score (${analysis.pass_score}): a score between them could not be both; make pass_score >= marginal_score`,
+        ["flow", "canary", "analysis", "marginal_score"]
       );
     }
-    if (flow.canary) {
-      if (!flow.canary.environment) {
-        report(
-          "environment-missing",
-          "error",
-          "flow.canary.environment is missing: name the GitHub environment with required reviewers (e.g. production), or no manual approval can exist",
-          ["flow", "canary"],
-          "key"
-        );
-      }
-      const steps = flow.canary.steps ?? [];
-      steps.forEach((step, index) => {
-        if (index > 0 && step <= steps[index - 1]) {
-          report(
-            "canary-steps-order",
-            "error",
-            `canary steps must strictly increase: ${step} follows ${steps[index - 1]}`,
-            ["flow", "canary", "steps", index]
-          );
-        }
-      });
-      if (steps.length > 0 && steps[steps.length - 1] !== 100) {
-        report(
-          "canary-steps-end",
-          "error",
-          `canary steps must end at 100 (full rollout), not ${steps[steps.length - 1]}`,
-          ["flow", "canary", "steps", steps.length - 1]
-        );
-      }
-      const analysis = flow.canary.analysis;
-      if (analysis?.pass_score !== void 0 && analysis.marginal_score !== void 0 && analysis.marginal_score > analysis.pass_score) {
-        report(
-          "canary-scores",
-          "error",
-          `marginal_score (${analysis.marginal_score}) must not exceed pass_score (${analysis.pass_score})`,
-          ["flow", "canary", "analysis", "marginal_score"]
-        );
-      }
-      if (analysis?.provider === "prometheus" && !analysis.address) {
-        report(
-          "canary-provider",
-          "error",
-          "the prometheus provider needs analysis.address (e.g. http://127.0.0.1:9090)",
-          ["flow", "canary", "analysis", "provider"]
-        );
-      }
+    if ((analysis?.provider === "prometheus" || analysis?.provider === "http") && !analysis.address) {
+      report(
+        "canary-provider",
+        "error",
+        `the ${analysis.provider} provider needs analysis.address (e.g. http://127.0.0.1:9090) to read the canary's metrics from`,
+        ["flow", "canary", "analysis", "provider"]
+      );
+    }
+    if (analysis?.provider === "command" && analysis.command === void 0) {
+      report(
+        "canary-provider",
+        "error",
+        "the command provider needs analysis.command, which prints the metric value for {variant} and {metric}",
+        ["flow", "canary", "analysis", "provider"]
+      );
     }
     return findings;
   }
 };
 
-// src/charter/rules/governance.ts
-var governanceRules = {
-  id: "governance",
-  title: "Regulations, fairness and explainability",
-  check({ loaded }) {
-    const findings = [];
-    const at2 = finder(loaded, findings);
-    const { charter, flow } = loaded.config;
-    const requirements = charter.requirements ?? {};
-    const regulations = requirements.regulations ?? [];
-    if (regulations.length > 0) {
-      const named = regulations.join(", ");
-      if (requirements.explainability !== "required") {
-        at2(
-          "regulation-explainability",
-          "error",
-          `regulations (${named}) are named, so set requirements.explainability: required`,
-          requirements.explainability ? ["charter", "requirements", "explainability"] : ["charter", "requirements", "regulations"],
-          requirements.explainability ? "value" : "key"
-        );
-      }
-      if ((charter.data?.sensitive_attributes ?? []).length === 0) {
-        at2(
-          "regulation-sensitive-attributes",
-          "error",
-          `regulations (${named}) are named, so declare the sensitive attributes under charter.data.sensitive_attributes`,
-          ["charter", "requirements", "regulations"],
-          "key"
-        );
-      }
-      if (Object.keys(flow?.fairness?.goals ?? {}).length === 0) {
-        at2(
-          "regulation-fairness-goals",
-          "error",
-          `regulations (${named}) are named, so add fairness goals under flow.fairness.goals (e.g. demographic_parity_ratio: ">= 0.80")`,
-          flow?.fairness ? ["flow", "fairness"] : ["charter", "requirements", "regulations"],
-          "key"
-        );
-      }
-    }
-    if (requirements.explainability === "required") {
-      const explainability = flow?.fairness?.explainability;
-      const hasAttributions = explainability?.attributions !== void 0;
-      const hasPermutation = explainability?.permutation_importance !== void 0 && flow?.sanity?.predict !== void 0;
-      if (!hasAttributions && !hasPermutation) {
-        at2(
-          "explainability-source",
-          "error",
-          "explainability is required but nothing explains the model: set flow.fairness.explainability.attributions (e.g. SHAP values) or permutation_importance with a flow.sanity.predict command",
-          ["charter", "requirements", "explainability"]
-        );
-      }
-    }
-    return findings;
-  }
-};
-var dataRules = {
+// src/charter/rules/data.ts
+var dataInventory = {
   id: "data",
   title: "Data inventory",
   check({ loaded }) {
-    const findings = [];
-    const at2 = finder(loaded, findings);
+    const { findings, report } = findingCollector(loaded);
     const { charter, flow } = loaded.config;
     const sources = charter.data?.sources ?? [];
     if (!sources.some((source) => source.priority === "must-have")) {
-      at2(
+      report(
         "data-must-have",
         "error",
         "no must-have data source: list the data the model cannot do without under charter.data.sources with priority: must-have",
-        sources.length > 0 ? ["charter", "data", "sources"] : charter.data ? ["charter", "data"] : ["charter"],
+        charter.data?.sources ? ["charter", "data", "sources"] : charter.data ? ["charter", "data"] : ["charter"],
         "key"
       );
     }
     sources.forEach((source, index) => {
       if (source.origin === "third-party" && !source.owner) {
-        at2(
+        report(
           "data-third-party-owner",
           "error",
-          `third-party source "${source.name}" names no owner: add owner: "@team" who manages the contract`,
+          `third-party source "${source.name}" names no owner: add owner: "@user" or "@org/team", who manages the supplier and the contract`,
           ["charter", "data", "sources", index, "origin"]
         );
       }
@@ -37501,7 +37319,7 @@ var dataRules = {
     const declared = new Set(charter.data?.sensitive_attributes ?? []);
     (flow?.fairness?.attributes ?? []).forEach((attribute, index) => {
       if (!declared.has(attribute)) {
-        at2(
+        report(
           "fairness-attribute-undeclared",
           "error",
           `fairness attribute "${attribute}" is not a declared sensitive attribute: add it to charter.data.sensitive_attributes`,
@@ -37513,227 +37331,119 @@ var dataRules = {
   }
 };
 
-// src/charter/rules/metrics.ts
-var BELOW = { business: "domain", domain: "model", model: void 0 };
-var metricRules = {
-  id: "metrics",
-  title: "Metric alignment",
+// src/charter/rules/estimates.ts
+var estimates = {
+  id: "estimates",
+  title: "Estimates",
   check({ loaded }) {
-    const findings = [];
-    const at2 = finder(loaded, findings);
+    const { findings } = findingCollector(loaded);
+    const known = metricLevels(loaded);
     const metrics = loaded.config.charter.metrics ?? {};
-    const levelOf = /* @__PURE__ */ new Map();
-    for (const level of ["model", "domain", "business"]) {
-      for (const [index, metric] of (metrics[level] ?? []).entries()) {
-        const previous = levelOf.get(metric.id);
-        if (previous) {
-          at2(
-            "metric-duplicate",
-            "error",
-            `metric id "${metric.id}" is already used at the ${previous} level: ids must be unique`,
-            ["charter", "metrics", level, index, "id"]
-          );
-        } else levelOf.set(metric.id, level);
-      }
+    for (const level of ["domain", "business"]) {
+      (metrics[level] ?? []).forEach((metric, index) => {
+        if (metric.estimate === void 0) return;
+        const path10 = ["charter", "metrics", level, index, "estimate"];
+        for (const reference of referencedMetrics(parseExpression(metric.estimate))) {
+          const location = locateInString(loaded, path10, reference.offset, reference.id);
+          if (!known.has(reference.id)) {
+            findings.push({
+              rule: "estimate-unknown-metric",
+              severity: "error",
+              message: `the estimate of ${metric.id} uses "${reference.id}", which is not a metric in the charter: use a metric id or a number`,
+              location
+            });
+          } else if (!(metric.from ?? []).includes(reference.id)) {
+            findings.push({
+              rule: "estimate-outside-from",
+              severity: "warning",
+              message: `the estimate of ${metric.id} uses ${reference.id}, which its from: list does not name: add it to from`,
+              location
+            });
+          }
+        }
+      });
     }
-    if ((metrics.model ?? []).length === 0) {
-      at2(
-        "metrics-missing",
+    return findings;
+  }
+};
+
+// src/charter/rules/flow-sections.ts
+var flowSections = {
+  id: "flow",
+  title: "Flow configuration",
+  check({ loaded }) {
+    const { findings, report } = findingCollector(loaded);
+    const flow = loaded.config.flow ?? {};
+    if (flow.deploy_test && !flow.deploy_test.environment) {
+      report(
+        "environment-missing",
         "error",
-        "no model metrics: list the data scientist's metrics (e.g. precision) under charter.metrics.model",
-        metrics.model ? ["charter", "metrics", "model"] : ["charter"],
+        "flow.deploy_test.environment is missing: name the GitHub environment (e.g. staging) test deployments are recorded in",
+        ["flow", "deploy_test"],
         "key"
       );
     }
-    for (const level of ["model", "domain", "business"]) {
-      for (const [index, metric] of (metrics[level] ?? []).entries()) {
-        const path9 = ["charter", "metrics", level, index];
-        if (metric.goal === void 0) {
-          at2("goal-missing", "error", `${metric.id} has no goal: add goal: ">= …" or "<= …"`, [
-            ...path9,
-            "id"
-          ]);
-        }
-        if (level === "model") continue;
-        const derived = metric;
-        const below = BELOW[level];
-        const from = derived.from ?? [];
-        if (from.length === 0) {
-          at2(
-            "derivation-missing",
-            "error",
-            `${level} metric ${metric.id} derives from nothing: add from: [<${below} metric ids>]`,
-            [...path9, "id"]
-          );
-        }
-        for (const [fromIndex, id] of from.entries()) {
-          const found = levelOf.get(id);
-          if (!found)
-            at2(
-              "derivation-unknown",
-              "error",
-              `${metric.id} derives from "${id}", which is not a metric in the charter`,
-              [...path9, "from", fromIndex]
-            );
-          else if (found !== below) {
-            at2(
-              "derivation-level",
-              "error",
-              `${level} metric ${metric.id} must derive from ${below} metrics; "${id}" is a ${found} metric`,
-              [...path9, "from", fromIndex]
-            );
-          }
-        }
-        if (derived.estimate !== void 0)
-          findings.push(...estimateFindings(derived, [...path9, "estimate"], levelOf, loaded));
-      }
+    if (flow.canary && !flow.canary.environment) {
+      report(
+        "environment-missing",
+        "error",
+        "flow.canary.environment is missing: name the GitHub environment with required reviewers (e.g. production), or no manual approval can exist before production",
+        ["flow", "canary"],
+        "key"
+      );
     }
-    findings.push(...cycles(metrics, loaded));
-    return findings;
-  }
-};
-function estimateFindings(metric, path9, known, loaded) {
-  const findings = [];
-  const start = loaded.source.scalarStart(path9);
-  const locationAt = (offset) => start && !metric.estimate.slice(0, offset).includes("\n") ? { ...start.location, column: start.location.column + offset } : loaded.source.locate(path9);
-  for (const reference of referencedMetrics(parseExpression(metric.estimate))) {
-    if (!known.has(reference.id)) {
-      findings.push({
-        rule: "estimate-unknown-metric",
-        severity: "error",
-        message: `the estimate of ${metric.id} uses "${reference.id}", which is not a metric in the charter`,
-        location: locationAt(reference.offset)
-      });
-    } else if (!(metric.from ?? []).includes(reference.id)) {
-      findings.push({
-        rule: "estimate-outside-from",
-        severity: "warning",
-        message: `the estimate of ${metric.id} uses ${reference.id}, which its from: list does not name: add it there`,
-        location: locationAt(reference.offset)
-      });
-    }
-  }
-  return findings;
-}
-function cycles(metrics, loaded) {
-  const edges = /* @__PURE__ */ new Map();
-  const where = /* @__PURE__ */ new Map();
-  for (const level of ["domain", "business"]) {
-    for (const [index, metric] of (metrics[level] ?? []).entries()) {
-      edges.set(metric.id, metric.from ?? []);
-      where.set(metric.id, ["charter", "metrics", level, index, "from"]);
-    }
-  }
-  const findings = [];
-  const state = /* @__PURE__ */ new Map();
-  const visit2 = (id, trail) => {
-    if (state.get(id) === "done") return;
-    if (state.get(id) === "visiting") {
-      const cycle = [...trail.slice(trail.indexOf(id)), id];
-      findings.push({
-        rule: "derivation-cycle",
-        severity: "error",
-        message: `metrics derive from each other in a cycle: ${cycle.join(" → ")}`,
-        location: loaded.source.locate(where.get(id) ?? ["charter", "metrics"])
-      });
-      return;
-    }
-    state.set(id, "visiting");
-    for (const next of edges.get(id) ?? []) visit2(next, [...trail, id]);
-    state.set(id, "done");
-  };
-  for (const id of edges.keys()) visit2(id, []);
-  return findings;
-}
-
-// src/charter/rules/requirements.ts
-var requirementRules = {
-  id: "requirements",
-  title: "Serving requirements",
-  check({ loaded }) {
-    const findings = [];
-    const at2 = finder(loaded, findings);
-    const requirements = loaded.config.charter.requirements ?? {};
-    if (requirements.serving === "online") {
-      for (const key of ["latency_p95_ms", "throughput_rps"]) {
-        if (requirements[key] === void 0) {
-          at2(
-            "online-requirement",
-            "error",
-            `online serving needs requirements.${key}: how fast and how much traffic the endpoint must handle`,
-            ["charter", "requirements", "serving"]
-          );
-        }
-      }
-    }
-    const goals = loaded.config.flow?.deploy_test?.goals ?? {};
-    if (requirements.latency_p95_ms !== void 0 && goals.latency_p95_ms !== void 0) {
-      const goal = parseGoal(goals.latency_p95_ms, "latency_p95_ms");
-      if (goal.op.startsWith("<") ? goal.value > requirements.latency_p95_ms : true) {
-        at2(
-          "goal-looser-than-requirement",
+    const fairness = flow.fairness;
+    if (fairness) {
+      if (!fairness.label) {
+        report(
+          "fairness-label",
           "error",
-          `deploy-test latency goal ${String(goals.latency_p95_ms)} is looser than the requirement latency_p95_ms: ${requirements.latency_p95_ms}`,
-          ["flow", "deploy_test", "goals", "latency_p95_ms"]
+          "flow.fairness.label is missing: name the column of the predictions file that holds the true label",
+          ["flow", "fairness"],
+          "key"
+        );
+      }
+      if (!fairness.prediction && !fairness.score) {
+        report(
+          "fairness-prediction",
+          "error",
+          "flow.fairness needs prediction (the column of predicted classes) or score (the column of scores, with threshold)",
+          ["flow", "fairness"],
+          "key"
+        );
+      } else if (!fairness.prediction && fairness.threshold === void 0) {
+        report(
+          "fairness-threshold",
+          "warning",
+          "flow.fairness has a score column but no prediction and no threshold: set threshold, the score at or above which a row counts as positive",
+          ["flow", "fairness", "score"]
+        );
+      }
+      if (!fairness.predictions && !flow.build?.predictions) {
+        report(
+          "fairness-predictions-file",
+          "error",
+          "fairness-report has no predictions to read: set flow.build.predictions (the eval-set predictions the build writes) or flow.fairness.predictions",
+          ["flow", "fairness"],
+          "key"
         );
       }
     }
-    if (requirements.throughput_rps !== void 0 && goals.throughput_rps !== void 0) {
-      const goal = parseGoal(goals.throughput_rps, "throughput_rps");
-      if (meetsGoal(requirements.throughput_rps - 1e-9, goal) || !goal.op.startsWith(">")) {
-        at2(
-          "goal-looser-than-requirement",
-          "error",
-          `deploy-test throughput goal ${String(goals.throughput_rps)} is looser than the requirement throughput_rps: ${requirements.throughput_rps}`,
-          ["flow", "deploy_test", "goals", "throughput_rps"]
-        );
-      }
-    }
-    const load = loaded.config.flow?.deploy_test?.load;
-    if (requirements.throughput_rps !== void 0 && load?.rate !== void 0 && load.rate < requirements.throughput_rps) {
-      at2(
-        "load-below-requirement",
-        "warning",
-        `the load test sends ${load.rate} requests/s, below the required throughput of ${requirements.throughput_rps}: it cannot show the requirement holds`,
-        ["flow", "deploy_test", "load", "rate"]
+    const sanity = flow.sanity;
+    if (sanity && sanity.predict === void 0 !== (sanity.sample === void 0)) {
+      report(
+        "sanity-incomplete",
+        "error",
+        `flow.sanity has ${sanity.predict === void 0 ? "a sample but no predict command" : "a predict command but no sample"}: smoke tests need both (the batch predict command and a CSV to predict on)`,
+        ["flow", "sanity"],
+        "key"
       );
     }
     return findings;
   }
 };
-var milestoneRules = {
-  id: "milestones",
-  title: "Milestones",
-  check({ loaded, now }) {
-    const findings = [];
-    const at2 = finder(loaded, findings);
-    const metrics = loaded.config.charter.metrics ?? {};
-    const known = new Set(
-      [...metrics.model ?? [], ...metrics.domain ?? [], ...metrics.business ?? []].map((m) => m.id)
-    );
-    const today = now.toISOString().slice(0, 10);
-    (loaded.config.charter.milestones ?? []).forEach((milestone, index) => {
-      (milestone.gate ?? []).forEach((id, gateIndex) => {
-        if (!known.has(id))
-          at2(
-            "milestone-unknown-metric",
-            "error",
-            `milestone "${milestone.name}" is gated on "${id}", which is not a metric in the charter`,
-            ["charter", "milestones", index, "gate", gateIndex]
-          );
-      });
-      if (milestone.due < today) {
-        at2(
-          "milestone-overdue",
-          "warning",
-          `milestone "${milestone.name}" was due on ${milestone.due}: mark it done (remove it) or set a new date`,
-          ["charter", "milestones", index, "due"]
-        );
-      }
-    });
-    return findings;
-  }
-};
+
+// src/charter/rules/justification.ts
 var QUESTIONS = [
   ["why_ml", "why ML rather than a process change or hand-written rules"],
   ["alternatives", "which alternatives were weighed"],
@@ -37741,21 +37451,543 @@ var QUESTIONS = [
   ["data_known", "whether the data is known to exist"],
   ["data_quality_reviewed", "whether the data's quality was reviewed"]
 ];
-var justificationRules = {
+var justification = {
   id: "justification",
   title: "Justification",
   check({ loaded }) {
-    const findings = [];
-    const at2 = finder(loaded, findings);
-    const justification = loaded.config.charter.justification ?? {};
+    const { findings, report } = findingCollector(loaded);
+    const written = loaded.config.charter.justification;
     const severity = (loaded.config.flow?.enforce ?? "strict") === "strict" ? "error" : "warning";
     for (const [key, question] of QUESTIONS) {
-      const answer = justification[key];
-      const gap = answer === void 0 || answer === false || Array.isArray(answer) && answer.length === 0;
-      if (!gap) continue;
-      const path9 = answer === void 0 ? loaded.config.charter.justification ? ["charter", "justification"] : ["charter"] : ["charter", "justification", key];
-      const message = answer === false ? `justification.${key} is false: ${question} must be settled before funding` : `justification.${key} is missing: say ${question}`;
-      at2("justification-gap", severity, message, path9, answer === void 0 ? "key" : "value");
+      const answer = written?.[key];
+      const empty = typeof answer === "string" ? answer.trim() === "" : Array.isArray(answer) && answer.length === 0;
+      if (answer === void 0) {
+        report(
+          "justification-gap",
+          severity,
+          `charter.justification.${key} is missing: say ${question}`,
+          written ? ["charter", "justification"] : ["charter"],
+          "key"
+        );
+      } else if (answer === false) {
+        report(
+          "justification-gap",
+          severity,
+          `charter.justification.${key} is false: settle ${question} before building, then set it to true`,
+          ["charter", "justification", key]
+        );
+      } else if (empty) {
+        report("justification-gap", severity, `charter.justification.${key} is empty: say ${question}`, [
+          "charter",
+          "justification",
+          key
+        ]);
+      }
+    }
+    return findings;
+  }
+};
+
+// src/charter/rules/manual-gate.ts
+var manualGate = {
+  id: "manual-gate",
+  title: "Manual approval before production",
+  async check({ loaded, protection }) {
+    const environment = loaded.config.flow?.canary?.environment;
+    if (!loaded.config.flow?.canary) return { skipped: "no canary is configured" };
+    if (!environment) return { skipped: "flow.canary.environment is not named" };
+    const where = `\`mlops-flow approve ${environment}\` records the approval`;
+    if (!protection) return { skipped: `environment protection is visible only on GitHub; here ${where}` };
+    const { findings, report } = findingCollector(loaded);
+    const path10 = ["flow", "canary", "environment"];
+    let rules;
+    try {
+      rules = await protection(environment);
+    } catch (error2) {
+      report(
+        "canary-environment-unverified",
+        "warning",
+        `could not read the protection rules of environment "${environment}" (${error2.message}): check that the token may read the repository's environments`,
+        path10
+      );
+      return findings;
+    }
+    if (!rules) return { skipped: `this platform cannot show environment protection; ${where}` };
+    if (!rules.exists) {
+      report(
+        "canary-environment-not-found",
+        "warning",
+        `environment "${environment}" does not exist in this repository: create it under Settings → Environments with required reviewers, or canary-promote has no manual gate`,
+        path10
+      );
+    } else if (rules.requiredReviewers.length === 0) {
+      report(
+        "canary-environment-unreviewed",
+        "warning",
+        `environment "${environment}" has no required reviewers: add them under Settings → Environments, or nobody approves before production`,
+        path10
+      );
+    }
+    return findings;
+  }
+};
+
+// src/charter/rules/metric-alignment.ts
+var LEVELS = ["model", "domain", "business"];
+var BELOW = { domain: "model", business: "domain" };
+var AUDIENCE = {
+  model: "the data scientist's metrics (e.g. precision)",
+  domain: "the subject-matter expert's metrics (e.g. share of bad payers caught)",
+  business: "the business stakeholder's KPIs (e.g. bad debt avoided in USD)"
+};
+var metricAlignment = {
+  id: "metrics",
+  title: "Metric alignment",
+  check({ loaded }) {
+    const { findings, report } = findingCollector(loaded);
+    const metrics = loaded.config.charter.metrics ?? {};
+    const metricPath = (level, index) => [
+      "charter",
+      "metrics",
+      level,
+      index
+    ];
+    const levelOf = /* @__PURE__ */ new Map();
+    for (const level of LEVELS) {
+      (metrics[level] ?? []).forEach((metric, index) => {
+        const previous = levelOf.get(metric.id);
+        if (previous) {
+          report(
+            "metric-duplicate",
+            "error",
+            `metric id "${metric.id}" is already used at the ${previous} level: give each metric its own id`,
+            [...metricPath(level, index), "id"]
+          );
+        } else levelOf.set(metric.id, level);
+      });
+    }
+    for (const level of LEVELS) {
+      if ((metrics[level] ?? []).length > 0) continue;
+      report(
+        "metrics-missing",
+        level === "model" ? "error" : "warning",
+        `no ${level} metrics: list ${AUDIENCE[level]} under charter.metrics.${level}`,
+        metrics[level] ? ["charter", "metrics", level] : loaded.config.charter.metrics ? ["charter", "metrics"] : ["charter"],
+        "key"
+      );
+    }
+    for (const level of LEVELS) {
+      (metrics[level] ?? []).forEach((metric, index) => {
+        if (metric.goal === void 0) {
+          report(
+            "goal-missing",
+            "error",
+            `${metric.id} has no goal: add goal: ">= …" or "<= …" so every stage can judge it`,
+            [...metricPath(level, index), "id"]
+          );
+        }
+      });
+    }
+    for (const level of ["domain", "business"]) {
+      const below = BELOW[level];
+      (metrics[level] ?? []).forEach((metric, index) => {
+        const from = metric.from ?? [];
+        if (from.length === 0) {
+          report(
+            "derivation-missing",
+            "error",
+            `${level} metric ${metric.id} derives from nothing: add from: [<${below} metric ids>] naming what it is computed from`,
+            metric.from ? [...metricPath(level, index), "from"] : [...metricPath(level, index), "id"]
+          );
+        }
+        from.forEach((id, fromIndex) => {
+          const found = levelOf.get(id);
+          const at = [...metricPath(level, index), "from", fromIndex];
+          if (!found) {
+            report(
+              "derivation-unknown",
+              "error",
+              `${metric.id} derives from "${id}", which is not a metric in the charter: add it under charter.metrics.${below} or fix the id`,
+              at
+            );
+          } else if (found !== below && id !== metric.id) {
+            report(
+              "derivation-level",
+              "error",
+              `${level} metric ${metric.id} must derive from ${below} metrics; "${id}" is a ${found} metric`,
+              at
+            );
+          }
+        });
+      });
+    }
+    for (const cycle of derivationCycles(metrics)) {
+      const [level, index] = cycle.at;
+      report(
+        "derivation-cycle",
+        "error",
+        `metrics derive from each other in a cycle: ${cycle.ids.join(" → ")}; a metric must derive only from the level below`,
+        [...metricPath(level, index), "from"]
+      );
+    }
+    return findings;
+  }
+};
+function derivationCycles(metrics) {
+  const edges = /* @__PURE__ */ new Map();
+  for (const level of ["domain", "business"]) {
+    (metrics[level] ?? []).forEach((metric, index) => {
+      if (!edges.has(metric.id)) edges.set(metric.id, { from: metric.from ?? [], at: [level, index] });
+    });
+  }
+  const cycles = [];
+  const state = /* @__PURE__ */ new Map();
+  const visit2 = (id, trail) => {
+    if (state.get(id) === "done") return;
+    if (state.get(id) === "visiting") {
+      const ids = [...trail.slice(trail.indexOf(id)), id];
+      const closing = edges.get(trail[trail.length - 1]);
+      if (closing) cycles.push({ ids, at: closing.at });
+      return;
+    }
+    state.set(id, "visiting");
+    for (const next of edges.get(id)?.from ?? []) visit2(next, [...trail, id]);
+    state.set(id, "done");
+  };
+  for (const id of edges.keys()) visit2(id, []);
+  return cycles;
+}
+
+// src/charter/rules/milestones.ts
+var milestones = {
+  id: "milestones",
+  title: "Milestones",
+  check({ loaded, now }) {
+    const { findings, report } = findingCollector(loaded);
+    const known = metricLevels(loaded);
+    const today = now.toISOString().slice(0, 10);
+    (loaded.config.charter.milestones ?? []).forEach((milestone, index) => {
+      (milestone.gate ?? []).forEach((id, gateIndex) => {
+        if (!known.has(id)) {
+          report(
+            "milestone-unknown-metric",
+            "error",
+            `milestone "${milestone.name}" is gated on "${id}", which is not a metric in the charter: use one of ${[...known.keys()].join(", ") || "the metrics you define under charter.metrics"}`,
+            ["charter", "milestones", index, "gate", gateIndex]
+          );
+        }
+      });
+      if (String(milestone.due) < today) {
+        report(
+          "milestone-overdue",
+          "warning",
+          `milestone "${milestone.name}" was due on ${milestone.due}: set a new date, or remove it if it was reached`,
+          ["charter", "milestones", index, "due"]
+        );
+      }
+    });
+    return findings;
+  }
+};
+
+// src/charter/rules/placeholders.ts
+var ALLOWED_PLACEHOLDERS = [
+  { path: ["build", "command"], allowed: ["model"] },
+  { path: ["sanity", "predict"], allowed: ["model", "input", "output"] },
+  { path: ["deploy_test", "deploy"], allowed: ["model", "environment", "endpoint"] },
+  { path: ["deploy_test", "teardown"], allowed: ["model", "environment", "endpoint"] },
+  { path: ["canary", "traffic"], allowed: ["weight", "variant", "model"] },
+  { path: ["canary", "promote"], allowed: ["model", "environment"] },
+  { path: ["canary", "rollback"], allowed: ["model", "environment"] },
+  { path: ["canary", "analysis", "command"], allowed: ["variant", "metric"] }
+];
+var QUERY_PLACEHOLDERS = ["variant"];
+var PLACEHOLDER = /\{([a-z_]+)\}/g;
+function valueAt(flow, path10) {
+  return path10.reduce((value, key) => value?.[key], flow);
+}
+function placeholders(command, path10) {
+  const texts = Array.isArray(command) ? command.map((word, index) => [word, [...path10, index]]) : [[command, [...path10]]];
+  return texts.flatMap(
+    ([text, at]) => [...text.matchAll(PLACEHOLDER)].map((match) => ({
+      name: match[1],
+      path: at,
+      offset: match.index
+    }))
+  );
+}
+function unknownPlaceholders(loaded, command, path10, allowed, what) {
+  const reported = /* @__PURE__ */ new Set();
+  const findings = [];
+  for (const found of placeholders(command, path10)) {
+    if (allowed.includes(found.name) || reported.has(found.name)) continue;
+    reported.add(found.name);
+    findings.push({
+      rule: "unknown-placeholder",
+      severity: "error",
+      message: `{${found.name}} is not a placeholder ${what} can use: it may use ${allowed.map((a) => `{${a}}`).join(", ")}`,
+      location: locateInString(loaded, found.path, found.offset, `{${found.name}}`)
+    });
+  }
+  return findings;
+}
+var commandPlaceholders = {
+  id: "placeholders",
+  title: "Command placeholders",
+  check({ loaded }) {
+    const { findings } = findingCollector(loaded);
+    const flow = loaded.config.flow ?? {};
+    for (const { path: path10, allowed } of ALLOWED_PLACEHOLDERS) {
+      const command = valueAt(flow, path10);
+      if (command === void 0) continue;
+      findings.push(
+        ...unknownPlaceholders(loaded, command, ["flow", ...path10], allowed, `flow.${path10.join(".")}`)
+      );
+    }
+    (flow.canary?.analysis?.metrics ?? []).forEach((metric, index) => {
+      if (metric.query === void 0) return;
+      const path10 = ["flow", "canary", "analysis", "metrics", index, "query"];
+      findings.push(
+        ...unknownPlaceholders(
+          loaded,
+          metric.query,
+          path10,
+          QUERY_PLACEHOLDERS,
+          `the canary query of ${metric.id}`
+        )
+      );
+    });
+    return findings;
+  }
+};
+
+// src/charter/handles.ts
+var HANDLE = /^@[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}(?:\/[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
+function isWellFormedHandle(handle) {
+  return HANDLE.test(handle);
+}
+function handlesAt(value, path10) {
+  if (value === void 0) return [];
+  if (!Array.isArray(value)) return [{ handle: value, path: [...path10] }];
+  return value.map((handle, index) => ({ handle, path: [...path10, index] }));
+}
+function cachedLookup(resolve) {
+  const answers = /* @__PURE__ */ new Map();
+  return (handle) => {
+    const key = handle.toLowerCase();
+    let answer = answers.get(key);
+    if (!answer) {
+      answer = resolve(handle).catch(() => "unknown");
+      answers.set(key, answer);
+    }
+    return answer;
+  };
+}
+
+// src/charter/rules/problem-and-roles.ts
+var REQUIRED_ROLES = [
+  ["decision_maker", "the business decision maker, who owns the problem and the budget"],
+  ["product_owner", "the product owner, who knows the business and the data"],
+  ["ml_engineers", "the data scientists or ML engineers who build the model"]
+];
+var MONEY_PARTS = [
+  ["amount", "how much (e.g. 400000)"],
+  ["currency", "an ISO 4217 code (e.g. USD)"],
+  ["period", "day, week, month, quarter or year"]
+];
+var problemAndRoles = {
+  id: "charter",
+  title: "Problem, value and roles",
+  async check({ loaded, resolveHandle }) {
+    const { findings, report } = findingCollector(loaded);
+    const charter = loaded.config.charter;
+    if (typeof charter.business_problem !== "string" || charter.business_problem.trim() === "") {
+      report(
+        "business-problem-missing",
+        "error",
+        "charter.business_problem is empty: state the business problem and what it costs today",
+        ["charter", "business_problem"]
+      );
+    }
+    if (!charter.value) {
+      report(
+        "value-missing",
+        "error",
+        "the expected value is missing: add charter.value with amount, currency and period (e.g. 400000 USD per year)",
+        ["charter"],
+        "key"
+      );
+    } else {
+      for (const [part, hint] of MONEY_PARTS) {
+        if (charter.value[part] === void 0 || charter.value[part] === "") {
+          report(
+            "value-missing",
+            "error",
+            `charter.value.${part} is missing: give ${hint}`,
+            ["charter", "value"],
+            "key"
+          );
+        }
+      }
+    }
+    for (const [role, who] of REQUIRED_ROLES) {
+      const value = charter.roles?.[role];
+      if (value === void 0 || Array.isArray(value) && value.length === 0) {
+        report(
+          "role-missing",
+          "error",
+          `charter.roles.${role} is missing: name ${who} as a GitHub handle ("@user" or "@org/team")`,
+          charter.roles ? ["charter", "roles"] : ["charter"],
+          "key"
+        );
+      }
+    }
+    const handles = [
+      ...Object.entries(charter.roles ?? {}).flatMap(
+        ([role, value]) => handlesAt(value, ["charter", "roles", role])
+      ),
+      ...(charter.data?.sources ?? []).flatMap(
+        (source, index) => handlesAt(source.owner, ["charter", "data", "sources", index, "owner"])
+      )
+    ];
+    const lookup = resolveHandle ? cachedLookup(resolveHandle) : void 0;
+    const answers = await Promise.all(
+      handles.map(
+        ({ handle }) => isWellFormedHandle(handle) && lookup ? lookup(handle) : Promise.resolve(void 0)
+      )
+    );
+    handles.forEach(({ handle, path: path10 }, index) => {
+      if (!isWellFormedHandle(handle)) {
+        report(
+          "handle-malformed",
+          "error",
+          `"${handle}" is not a GitHub handle: write "@user" or "@org/team" (letters, digits and single hyphens)`,
+          path10
+        );
+      } else if (answers[index] === "missing") {
+        report(
+          "handle-not-found",
+          "warning",
+          `${handle} is not a user or team GitHub knows (or this token can see): check the spelling, or grant the token read access to the organisation's members`,
+          path10
+        );
+      }
+    });
+    return findings;
+  }
+};
+
+// src/charter/rules/regulations.ts
+var regulations = {
+  id: "regulations",
+  title: "Regulations, fairness and explainability",
+  check({ loaded }) {
+    const { findings, report } = findingCollector(loaded);
+    const { charter, flow } = loaded.config;
+    const requirements = charter.requirements ?? {};
+    const named = requirements.regulations ?? [];
+    const regulationsKey = ["charter", "requirements", "regulations"];
+    if (named.length > 0) {
+      const list = named.join(", ");
+      if (requirements.explainability !== "required") {
+        const written = requirements.explainability !== void 0;
+        report(
+          "regulation-explainability",
+          "error",
+          `regulations (${list}) are named, so set requirements.explainability: required`,
+          written ? ["charter", "requirements", "explainability"] : regulationsKey,
+          written ? "value" : "key"
+        );
+      }
+      if ((charter.data?.sensitive_attributes ?? []).length === 0) {
+        report(
+          "regulation-sensitive-attributes",
+          "error",
+          `regulations (${list}) are named, so declare the sensitive attributes (e.g. gender, age_band) under charter.data.sensitive_attributes`,
+          regulationsKey,
+          "key"
+        );
+      }
+      if (Object.keys(flow?.fairness?.goals ?? {}).length === 0) {
+        report(
+          "regulation-fairness-goals",
+          "error",
+          `regulations (${list}) are named, so add fairness goals under flow.fairness.goals (e.g. demographic_parity_ratio: ">= 0.80")`,
+          flow?.fairness ? ["flow", "fairness"] : regulationsKey,
+          "key"
+        );
+      }
+    }
+    if (requirements.explainability === "required") {
+      const explainability = flow?.fairness?.explainability;
+      const attributions = explainability?.attributions !== void 0;
+      const permutation = explainability?.permutation_importance !== void 0;
+      const predict = flow?.sanity?.predict !== void 0;
+      if (!attributions && !(permutation && predict)) {
+        report(
+          "explainability-source",
+          "error",
+          permutation ? "explainability is required and permutation_importance is set, but it re-runs the model through flow.sanity.predict, which is missing: add that command, or per-row attributions under flow.fairness.explainability.attributions" : "explainability is required but nothing explains the model: set flow.fairness.explainability.attributions (per-row attributions such as SHAP values) or permutation_importance together with a flow.sanity.predict command",
+          ["charter", "requirements", "explainability"]
+        );
+      }
+    }
+    return findings;
+  }
+};
+
+// src/charter/rules/serving.ts
+function strictEnough(goal, requirement, bound) {
+  if (goal.op === "==") return bound === "max" ? goal.value <= requirement : goal.value >= requirement;
+  if (bound === "max") return (goal.op === "<=" || goal.op === "<") && goal.value <= requirement;
+  return (goal.op === ">=" || goal.op === ">") && goal.value >= requirement;
+}
+var LIMITS = [
+  { key: "latency_p95_ms", bound: "max", what: "p95 latency", unit: "ms" },
+  { key: "throughput_rps", bound: "min", what: "throughput", unit: "requests/s" }
+];
+var servingRequirements = {
+  id: "serving",
+  title: "Serving requirements",
+  check({ loaded }) {
+    const { findings, report } = findingCollector(loaded);
+    const requirements = loaded.config.charter.requirements ?? {};
+    const deployTest = loaded.config.flow?.deploy_test;
+    if (requirements.serving === "online") {
+      for (const { key, what, unit } of LIMITS) {
+        if (requirements[key] === void 0) {
+          report(
+            "online-requirement",
+            "error",
+            `online serving needs requirements.${key}: the ${what} (${unit}) the endpoint must achieve`,
+            ["charter", "requirements", "serving"]
+          );
+        }
+      }
+    }
+    const goals = deployTest?.goals ?? {};
+    for (const { key, bound, what } of LIMITS) {
+      const requirement = requirements[key];
+      const written = goals[key];
+      if (requirement === void 0 || written === void 0) continue;
+      const goal = parseGoal(written, key);
+      if (strictEnough(goal, requirement, bound)) continue;
+      const needed = `${bound === "max" ? "<=" : ">="} ${requirement}`;
+      report(
+        "goal-looser-than-requirement",
+        "error",
+        `the deploy-test ${what} goal ${formatGoal(goal)} is looser than the requirement ${key}: ${requirement}: make it "${needed}" or stricter`,
+        ["flow", "deploy_test", "goals", key]
+      );
+    }
+    const rate = deployTest?.load?.rate;
+    if (requirements.throughput_rps !== void 0 && rate !== void 0 && rate < requirements.throughput_rps) {
+      report(
+        "load-below-requirement",
+        "warning",
+        `the load test sends ${rate} requests/s, below the required throughput of ${requirements.throughput_rps}: it cannot show the requirement holds; raise load.rate`,
+        ["flow", "deploy_test", "load", "rate"]
+      );
     }
     return findings;
   }
@@ -37763,125 +37995,159 @@ var justificationRules = {
 
 // src/charter/rules/index.ts
 var RULE_FAMILIES = [
-  charterBasics,
-  metricRules,
-  governanceRules,
-  dataRules,
-  requirementRules,
-  milestoneRules,
-  justificationRules,
-  flowRules
+  problemAndRoles,
+  metricAlignment,
+  estimates,
+  regulations,
+  dataInventory,
+  servingRequirements,
+  milestones,
+  justification,
+  commandPlaceholders,
+  flowSections,
+  canaryRollout,
+  manualGate
 ];
+async function runRules(context, families = RULE_FAMILIES) {
+  return Promise.all(
+    families.map(async (family) => {
+      const outcome = await family.check(context);
+      return Array.isArray(outcome) ? { family, findings: outcome } : { family, findings: [], skipped: outcome.skipped };
+    })
+  );
+}
+
+// src/stages/validate-charter/section.ts
+function inlineText(text) {
+  return text.replace(/\s+/g, " ").trim().replace(/</g, "&lt;").replace(/(^|[^\w`])(@[A-Za-z0-9][A-Za-z0-9-]*(?:\/[A-Za-z0-9._-]+)?)/g, "$1`$2`");
+}
+function handlesText(value) {
+  const list = value === void 0 ? [] : Array.isArray(value) ? value : [value];
+  return list.length === 0 ? "—" : list.map((handle) => `\`${handle.replace(/`/g, "'")}\``).join(", ");
+}
+function repositoryUrl(context) {
+  if (context.platform !== "github" || !context.runUrl) return void 0;
+  return /^(https?:\/\/[^/]+\/[^/]+\/[^/]+)\/actions\/runs\/\d+/.exec(context.runUrl)?.[1];
+}
+function sourceLink(location, context) {
+  const text = `${location.file}:${location.line}`;
+  const repository = repositoryUrl(context);
+  if (!repository || !/^[0-9a-f]{40}$/.test(context.commit)) return `\`${text}:${location.column}\``;
+  const file = location.file.split("/").map(encodeURIComponent).join("/");
+  return `[${text}](${repository}/blob/${context.commit}/${file}#L${location.line})`;
+}
+function charterInBrief(loaded) {
+  const charter = loaded.config.charter;
+  const roles = charter.roles ?? {};
+  const value = charter.value ? `**${formatNumber(charter.value.amount)} ${charter.value.currency} per ${charter.value.period}**` + (charter.value.assumptions ? ` — ${inlineText(charter.value.assumptions)}` : "") : "_not stated_";
+  const lines = [
+    `**${inlineText(charter.name)}**: ${inlineText(charter.business_problem ?? "")}`,
+    "",
+    `- Expected value: ${value}`,
+    `- Decision maker: ${handlesText(roles.decision_maker)}`,
+    `- Product owner: ${handlesText(roles.product_owner)}`,
+    `- ML engineers: ${handlesText(roles.ml_engineers)}`
+  ];
+  if (roles.mlops_engineers !== void 0)
+    lines.push(`- MLOps engineers: ${handlesText(roles.mlops_engineers)}`);
+  return lines;
+}
+function findingLine(title, finding, context) {
+  const icon = finding.severity === "error" ? "❌" : "⚠️";
+  return `- [ ] ${icon} **${title}**: ${inlineText(finding.message)} (${sourceLink(finding.location, context)}, \`${finding.rule}\`)`;
+}
+function checklist(outcomes, context) {
+  return outcomes.flatMap(({ family, findings, skipped }) => {
+    if (skipped !== void 0) return [`- [ ] ⏭️ ${family.title}: not checked, ${inlineText(skipped)}`];
+    if (findings.length === 0) return [`- [x] ${family.title}`];
+    const ordered = [...findings].sort(
+      (a, b) => Number(a.severity === "warning") - Number(b.severity === "warning") || a.location.line - b.location.line || a.location.column - b.location.column
+    );
+    return ordered.map((finding) => findingLine(family.title, finding, context));
+  });
+}
+function renderCharterSection({
+  loaded,
+  outcomes,
+  tree,
+  context,
+  notes
+}) {
+  const findings = outcomes.flatMap((outcome) => outcome.findings);
+  const errors = findings.filter((finding) => finding.severity === "error").length;
+  const warnings = findings.length - errors;
+  const lines = charterInBrief(loaded);
+  const chart = alignmentFlowchart(tree);
+  if (chart)
+    lines.push("", "**Metric alignment** (business ← domain ← model)", "", "```mermaid", chart, "```");
+  const tally = findings.length === 0 ? "no problems" : `${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}`;
+  lines.push("", `**Checks** of \`${loaded.file}\`: ${tally}`, "", ...checklist(outcomes, context));
+  for (const [index, note] of notes.entries()) lines.push(index === 0 ? "" : ">", `> ${inlineText(note)}`);
+  return lines.join("\n");
+}
 
 // src/stages/validate-charter/index.ts
 var CONFIG_JSON_PATH = ".mlops-flow/config.json";
-var validateCharter = {
-  name: "validate-charter",
-  async run({ loaded, settings, platform: platform2, now }) {
-    const handles = settings.resolveHandles ? platform2.handles : void 0;
-    const context = {
-      loaded,
-      now: now(),
-      ...handles ? { resolveHandle: (handle) => handles.resolve(handle) } : {}
-    };
-    const checks = [];
-    const findings = [];
-    for (const family of RULE_FAMILIES) {
-      const found = await family.check(context);
-      findings.push(...found);
-      if (found.length === 0)
-        checks.push({ id: `charter/${family.id}`, title: family.title, verdict: "pass" });
-      for (const finding of found) {
-        checks.push({
-          id: `charter/${finding.rule}`,
-          title: family.title,
-          verdict: finding.severity === "error" ? "fail" : "warn",
-          detail: finding.message,
-          location: finding.location
-        });
-      }
-    }
-    checks.push(await manualGate(loaded.config.flow?.canary?.environment, platform2));
-    const errors = checks.filter((check) => check.verdict === "fail").length;
-    const warnings = checks.filter((check) => check.verdict === "warn").length;
-    const verdict = errors > 0 ? "fail" : warnings > 0 ? "warn" : "pass";
-    const summary2 = errors + warnings === 0 ? `the charter "${loaded.config.charter.name}" is complete and consistent` : `${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"} in ${loaded.file}`;
-    const result = {
-      stage: "validate-charter",
-      verdict,
-      summary: summary2,
-      checks,
-      metrics: [],
-      section: section(loaded.config, loaded.file, checks),
-      outputs: { "charter-digest": loaded.digest, "config-json": CONFIG_JSON_PATH },
-      charterDigest: loaded.digest,
-      alignment: alignmentSeed(loaded.config),
-      files: [{ path: CONFIG_JSON_PATH, content: `${canonicalJson(loaded.config)}
-` }]
-    };
-    return result;
+function checksOf({ family, findings, skipped }) {
+  if (skipped !== void 0) {
+    return [{ id: `charter/${family.id}`, title: family.title, verdict: "skip", observed: skipped }];
   }
-};
-async function manualGate(environment, platform2) {
-  const title = "Manual approval before production";
-  if (!environment)
-    return { id: "charter/manual-gate", title, verdict: "skip", observed: "no canary configured" };
-  const protection = await platform2.approvals.protection(environment);
-  if (!protection) {
-    return {
-      id: "charter/manual-gate",
-      title,
-      verdict: "pass",
-      observed: `no protection rules here: \`mlops-flow approve ${environment}\` records the approval`
-    };
+  if (findings.length === 0) return [{ id: `charter/${family.id}`, title: family.title, verdict: "pass" }];
+  return findings.map((finding) => ({
+    id: `charter/${finding.rule}`,
+    title: family.title,
+    verdict: finding.severity === "error" ? "fail" : "warn",
+    detail: finding.message,
+    location: finding.location
+  }));
+}
+async function checkCharter({
+  loaded,
+  settings,
+  platform: platform2,
+  now
+}) {
+  const notes = [];
+  const handles = settings.resolveHandles ? platform2.handles : void 0;
+  const onGitHub = platform2.context.platform === "github";
+  if (settings.resolveHandles && !handles) {
+    notes.push(
+      `Handles were checked for their form only: ${onGitHub ? "this platform cannot look them up" : "looking them up needs GitHub"}.`
+    );
   }
-  if (!protection.exists) {
-    return {
-      id: "charter/manual-gate",
-      title,
-      verdict: "warn",
-      observed: `environment "${environment}" does not exist`,
-      detail: `Create it in the repository settings with required reviewers, or canary-promote has no manual gate.`
-    };
-  }
-  if (protection.requiredReviewers.length === 0) {
-    return {
-      id: "charter/manual-gate",
-      title,
-      verdict: "warn",
-      observed: `environment "${environment}" has no required reviewers`,
-      detail: "Add required reviewers to it, or nobody approves before production."
-    };
-  }
+  const context = {
+    loaded,
+    now: now(),
+    ...handles ? { resolveHandle: (handle) => handles.resolve(handle) } : {},
+    ...onGitHub ? { protection: (environment) => platform2.approvals.protection(environment) } : {}
+  };
+  const outcomes = await runRules(context);
+  const findings = outcomes.flatMap((outcome) => outcome.findings);
+  const errors = findings.filter((finding) => finding.severity === "error");
+  const warnings = findings.filter((finding) => finding.severity === "warning");
+  const verdict = errors.length > 0 ? "fail" : warnings.length > 0 ? "warn" : "pass";
+  const first = errors[0] ?? warnings[0];
+  const summary2 = first ? `${errors.length} error${errors.length === 1 ? "" : "s"} and ${warnings.length} warning${warnings.length === 1 ? "" : "s"} in ${loaded.file}, first: ${first.message}` : `the charter "${loaded.config.charter.name}" is complete and consistent`;
+  const tree = buildAlignmentTree(loaded.config);
+  const configJsonOutput = path9.relative(platform2.context.workspace, path9.join(loaded.projectRoot, CONFIG_JSON_PATH)).split(path9.sep).join("/");
   return {
-    id: "charter/manual-gate",
-    title,
-    verdict: "pass",
-    observed: `reviewers: ${protection.requiredReviewers.join(", ")}`
+    stage: "validate-charter",
+    verdict,
+    summary: summary2,
+    checks: outcomes.flatMap(checksOf),
+    metrics: [],
+    section: renderCharterSection({ loaded, outcomes, tree, context: platform2.context, notes }),
+    outputs: { verdict, "charter-digest": loaded.digest, "config-json": configJsonOutput },
+    charterDigest: loaded.digest,
+    alignment: alignmentSeed(tree),
+    // Exactly the bytes the digest is computed from: `sha256sum` of the file equals charter-digest.
+    files: [{ path: CONFIG_JSON_PATH, content: canonicalJson(loaded.config) }]
   };
 }
-function section(config, file, checks) {
-  const charter = config.charter;
-  const roles = charter.roles ?? {};
-  const who = (value2) => value2 === void 0 ? "—" : Array.isArray(value2) ? value2.join(", ") : value2;
-  const value = charter.value ? `${formatNumber(charter.value.amount)} ${charter.value.currency} per ${charter.value.period}` : "not stated";
-  const lines = [
-    `**${charter.name}** — ${charter.business_problem.trim().replace(/\s+/g, " ")}`,
-    "",
-    `Expected value: **${value}**${charter.value?.assumptions ? ` (${charter.value.assumptions})` : ""}. Decision maker ${who(roles.decision_maker)} · product owner ${who(roles.product_owner)} · ML ${who(roles.ml_engineers)}.`
-  ];
-  const tree = alignmentFlowchart(config);
-  if (tree) lines.push("", tree);
-  lines.push("", `Findings in \`${file}\`:`, "");
-  for (const check of checks) {
-    if (check.verdict === "skip") continue;
-    const done = check.verdict === "pass" ? "x" : " ";
-    const where = check.location ? ` (\`${check.location.file}:${check.location.line}:${check.location.column}\`)` : "";
-    const text = check.detail ?? check.observed ?? "";
-    lines.push(`- [${done}] ${check.title}${text ? `: ${text}` : ""}${where}`);
-  }
-  return lines.join("\n");
-}
+var validateCharter = {
+  name: "validate-charter",
+  run: checkCharter
+};
 
 // src/entry/modules/validate-charter.ts
 var validateCharterModule = {

@@ -1,139 +1,96 @@
-import { formatNumber } from '../../config/goal.js';
+import path from 'node:path';
 import { canonicalJson } from '../../core/digest.js';
-import type { Check, StageResult } from '../../core/result.js';
-import { alignmentFlowchart, alignmentSeed } from '../../charter/alignment-tree.js';
-import type { Finding, RuleContext } from '../../charter/finding.js';
-import { RULE_FAMILIES } from '../../charter/rules/index.js';
-import type { Platform } from '../../platform/ports.js';
-import type { StageDefinition } from '../stage.js';
+import type { Check, StageResult, Verdict } from '../../core/result.js';
+import { alignmentSeed, buildAlignmentTree } from '../../charter/alignment.js';
+import type { RuleContext } from '../../charter/finding.js';
+import { runRules, type FamilyOutcome } from '../../charter/rules/index.js';
+import type { StageContext, StageDefinition } from '../stage.js';
+import { renderCharterSection } from './section.js';
 
 export interface ValidateCharterSettings {
-  /** Check role handles against GitHub (only where the platform can). */
+  /** Look role and owner handles up on GitHub (only where the platform offers lookups). */
   resolveHandles: boolean;
 }
 
+/** Where the normalised config goes, relative to the project root; the runner writes it. */
 export const CONFIG_JSON_PATH = '.mlops-flow/config.json';
 
-export const validateCharter: StageDefinition<ValidateCharterSettings> = {
-  name: 'validate-charter',
-  async run({ loaded, settings, platform, now }) {
-    const handles = settings.resolveHandles ? platform.handles : undefined;
-    const context: RuleContext = {
-      loaded,
-      now: now(),
-      ...(handles ? { resolveHandle: (handle: string) => handles.resolve(handle) } : {}),
-    };
-    const checks: Check[] = [];
-    const findings: Finding[] = [];
-    for (const family of RULE_FAMILIES) {
-      const found = await family.check(context);
-      findings.push(...found);
-      if (found.length === 0)
-        checks.push({ id: `charter/${family.id}`, title: family.title, verdict: 'pass' });
-      for (const finding of found) {
-        checks.push({
-          id: `charter/${finding.rule}`,
-          title: family.title,
-          verdict: finding.severity === 'error' ? 'fail' : 'warn',
-          detail: finding.message,
-          location: finding.location,
-        });
-      }
-    }
-    checks.push(await manualGate(loaded.config.flow?.canary?.environment, platform));
-    const errors = checks.filter((check) => check.verdict === 'fail').length;
-    const warnings = checks.filter((check) => check.verdict === 'warn').length;
-    const verdict = errors > 0 ? 'fail' : warnings > 0 ? 'warn' : 'pass';
-    const summary =
-      errors + warnings === 0
-        ? `the charter "${loaded.config.charter.name}" is complete and consistent`
-        : `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'} in ${loaded.file}`;
-    const result: StageResult = {
-      stage: 'validate-charter',
-      verdict,
-      summary,
-      checks,
-      metrics: [],
-      section: section(loaded.config, loaded.file, checks),
-      outputs: { 'charter-digest': loaded.digest, 'config-json': CONFIG_JSON_PATH },
-      charterDigest: loaded.digest,
-      alignment: alignmentSeed(loaded.config),
-      files: [{ path: CONFIG_JSON_PATH, content: `${canonicalJson(loaded.config)}\n` }],
-    };
-    return result;
-  },
-};
-
 /**
- * The canary's manual gate exists only if the production environment has required reviewers.
- * Only GitHub can say; locally the approval is `mlops-flow approve`.
+ * What this stage always returns besides a plain StageResult: the normalised config file and
+ * the alignment table's seed rows. Both fields exist (optional) on StageResult; this type
+ * promises they are filled.
  */
-async function manualGate(environment: string | undefined, platform: Platform): Promise<Check> {
-  const title = 'Manual approval before production';
-  if (!environment)
-    return { id: 'charter/manual-gate', title, verdict: 'skip', observed: 'no canary configured' };
-  const protection = await platform.approvals.protection(environment);
-  if (!protection) {
-    return {
-      id: 'charter/manual-gate',
-      title,
-      verdict: 'pass',
-      observed: `no protection rules here: \`mlops-flow approve ${environment}\` records the approval`,
-    };
+export type StageResultWithFiles = StageResult & Required<Pick<StageResult, 'files' | 'alignment'>>;
+
+function checksOf({ family, findings, skipped }: FamilyOutcome): Check[] {
+  if (skipped !== undefined) {
+    return [{ id: `charter/${family.id}`, title: family.title, verdict: 'skip', observed: skipped }];
   }
-  if (!protection.exists) {
-    return {
-      id: 'charter/manual-gate',
-      title,
-      verdict: 'warn',
-      observed: `environment "${environment}" does not exist`,
-      detail: `Create it in the repository settings with required reviewers, or canary-promote has no manual gate.`,
-    };
+  if (findings.length === 0) return [{ id: `charter/${family.id}`, title: family.title, verdict: 'pass' }];
+  return findings.map((finding) => ({
+    id: `charter/${finding.rule}`,
+    title: family.title,
+    verdict: finding.severity === 'error' ? 'fail' : 'warn',
+    detail: finding.message,
+    location: finding.location,
+  }));
+}
+
+/** Runs the charter's rules and reports them; no I/O except through the platform's ports. */
+export async function checkCharter({
+  loaded,
+  settings,
+  platform,
+  now,
+}: StageContext<ValidateCharterSettings>): Promise<StageResultWithFiles> {
+  const notes: string[] = [];
+  const handles = settings.resolveHandles ? platform.handles : undefined;
+  // Environment protection lives in the repository settings; off GitHub there is none to read.
+  const onGitHub = platform.context.platform === 'github';
+  if (settings.resolveHandles && !handles) {
+    notes.push(
+      `Handles were checked for their form only: ${onGitHub ? 'this platform cannot look them up' : 'looking them up needs GitHub'}.`,
+    );
   }
-  if (protection.requiredReviewers.length === 0) {
-    return {
-      id: 'charter/manual-gate',
-      title,
-      verdict: 'warn',
-      observed: `environment "${environment}" has no required reviewers`,
-      detail: 'Add required reviewers to it, or nobody approves before production.',
-    };
-  }
+  const context: RuleContext = {
+    loaded,
+    now: now(),
+    ...(handles ? { resolveHandle: (handle: string) => handles.resolve(handle) } : {}),
+    ...(onGitHub ? { protection: (environment: string) => platform.approvals.protection(environment) } : {}),
+  };
+  const outcomes = await runRules(context);
+
+  const findings = outcomes.flatMap((outcome) => outcome.findings);
+  const errors = findings.filter((finding) => finding.severity === 'error');
+  const warnings = findings.filter((finding) => finding.severity === 'warning');
+  const verdict: Verdict = errors.length > 0 ? 'fail' : warnings.length > 0 ? 'warn' : 'pass';
+  const first = errors[0] ?? warnings[0];
+  const summary = first
+    ? `${errors.length} error${errors.length === 1 ? '' : 's'} and ${warnings.length} warning${warnings.length === 1 ? '' : 's'} in ${loaded.file}, first: ${first.message}`
+    : `the charter "${loaded.config.charter.name}" is complete and consistent`;
+
+  const tree = buildAlignmentTree(loaded.config);
+  // Output paths are for later workflow steps, which start in the workspace, not the project.
+  const configJsonOutput = path
+    .relative(platform.context.workspace, path.join(loaded.projectRoot, CONFIG_JSON_PATH))
+    .split(path.sep)
+    .join('/');
   return {
-    id: 'charter/manual-gate',
-    title,
-    verdict: 'pass',
-    observed: `reviewers: ${protection.requiredReviewers.join(', ')}`,
+    stage: 'validate-charter',
+    verdict,
+    summary,
+    checks: outcomes.flatMap(checksOf),
+    metrics: [],
+    section: renderCharterSection({ loaded, outcomes, tree, context: platform.context, notes }),
+    outputs: { verdict, 'charter-digest': loaded.digest, 'config-json': configJsonOutput },
+    charterDigest: loaded.digest,
+    alignment: alignmentSeed(tree),
+    // Exactly the bytes the digest is computed from: `sha256sum` of the file equals charter-digest.
+    files: [{ path: CONFIG_JSON_PATH, content: canonicalJson(loaded.config) }],
   };
 }
 
-function section(config: StageResultConfig, file: string, checks: readonly Check[]): string {
-  const charter = config.charter;
-  const roles = charter.roles ?? {};
-  const who = (value: string | string[] | undefined) =>
-    value === undefined ? '—' : Array.isArray(value) ? value.join(', ') : value;
-  const value = charter.value
-    ? `${formatNumber(charter.value.amount)} ${charter.value.currency} per ${charter.value.period}`
-    : 'not stated';
-  const lines = [
-    `**${charter.name}** — ${charter.business_problem.trim().replace(/\s+/g, ' ')}`,
-    '',
-    `Expected value: **${value}**${charter.value?.assumptions ? ` (${charter.value.assumptions})` : ''}. ` +
-      `Decision maker ${who(roles.decision_maker)} · product owner ${who(roles.product_owner)} · ML ${who(roles.ml_engineers)}.`,
-  ];
-  const tree = alignmentFlowchart(config);
-  if (tree) lines.push('', tree);
-  lines.push('', `Findings in \`${file}\`:`, '');
-  for (const check of checks) {
-    if (check.verdict === 'skip') continue;
-    const done = check.verdict === 'pass' ? 'x' : ' ';
-    const where = check.location
-      ? ` (\`${check.location.file}:${check.location.line}:${check.location.column}\`)`
-      : '';
-    const text = check.detail ?? check.observed ?? '';
-    lines.push(`- [${done}] ${check.title}${text ? `: ${text}` : ''}${where}`);
-  }
-  return lines.join('\n');
-}
-
-type StageResultConfig = Parameters<typeof alignmentSeed>[0];
+export const validateCharter: StageDefinition<ValidateCharterSettings> = {
+  name: 'validate-charter',
+  run: checkCharter,
+};

@@ -1,0 +1,84 @@
+import { findingCollector, type RuleFamily } from '../finding.js';
+
+/**
+ * The flow's sections must carry what their stages need before any of them runs: named
+ * environments (deployments and approvals are recorded against them), the columns fairness is
+ * computed from, and a complete sanity setup.
+ */
+export const flowSections: RuleFamily = {
+  id: 'flow',
+  title: 'Flow configuration',
+  check({ loaded }) {
+    const { findings, report } = findingCollector(loaded);
+    const flow = loaded.config.flow ?? {};
+
+    if (flow.deploy_test && !flow.deploy_test.environment) {
+      report(
+        'environment-missing',
+        'error',
+        'flow.deploy_test.environment is missing: name the GitHub environment (e.g. staging) test deployments are recorded in',
+        ['flow', 'deploy_test'],
+        'key',
+      );
+    }
+    if (flow.canary && !flow.canary.environment) {
+      report(
+        'environment-missing',
+        'error',
+        'flow.canary.environment is missing: name the GitHub environment with required reviewers (e.g. production), or no manual approval can exist before production',
+        ['flow', 'canary'],
+        'key',
+      );
+    }
+
+    const fairness = flow.fairness;
+    if (fairness) {
+      if (!fairness.label) {
+        report(
+          'fairness-label',
+          'error',
+          'flow.fairness.label is missing: name the column of the predictions file that holds the true label',
+          ['flow', 'fairness'],
+          'key',
+        );
+      }
+      if (!fairness.prediction && !fairness.score) {
+        report(
+          'fairness-prediction',
+          'error',
+          'flow.fairness needs prediction (the column of predicted classes) or score (the column of scores, with threshold)',
+          ['flow', 'fairness'],
+          'key',
+        );
+      } else if (!fairness.prediction && fairness.threshold === undefined) {
+        report(
+          'fairness-threshold',
+          'warning',
+          'flow.fairness has a score column but no prediction and no threshold: set threshold, the score at or above which a row counts as positive',
+          ['flow', 'fairness', 'score'],
+        );
+      }
+      if (!fairness.predictions && !flow.build?.predictions) {
+        report(
+          'fairness-predictions-file',
+          'error',
+          'fairness-report has no predictions to read: set flow.build.predictions (the eval-set predictions the build writes) or flow.fairness.predictions',
+          ['flow', 'fairness'],
+          'key',
+        );
+      }
+    }
+
+    const sanity = flow.sanity;
+    if (sanity && (sanity.predict === undefined) !== (sanity.sample === undefined)) {
+      report(
+        'sanity-incomplete',
+        'error',
+        `flow.sanity has ${sanity.predict === undefined ? 'a sample but no predict command' : 'a predict command but no sample'}: smoke tests need both (the batch predict command and a CSV to predict on)`,
+        ['flow', 'sanity'],
+        'key',
+      );
+    }
+    return findings;
+  },
+};
