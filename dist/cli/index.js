@@ -261,9 +261,9 @@ var init_goal = __esm({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/compile/codegen/code.js
+// node_modules/ajv/dist/compile/codegen/code.js
 var require_code = __commonJS({
-  "../../work/main/node_modules/ajv/dist/compile/codegen/code.js"(exports) {
+  "node_modules/ajv/dist/compile/codegen/code.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.regexpCode = exports.getEsmExportName = exports.getProperty = exports.safeStringify = exports.stringify = exports.strConcat = exports.addCodeArg = exports.str = exports._ = exports.nil = exports._Code = exports.Name = exports.IDENTIFIER = exports._CodeOrName = void 0;
@@ -415,9 +415,9 @@ var require_code = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/compile/codegen/scope.js
+// node_modules/ajv/dist/compile/codegen/scope.js
 var require_scope = __commonJS({
-  "../../work/main/node_modules/ajv/dist/compile/codegen/scope.js"(exports) {
+  "node_modules/ajv/dist/compile/codegen/scope.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.ValueScope = exports.ValueScopeName = exports.Scope = exports.varKinds = exports.UsedValueState = void 0;
@@ -560,9 +560,9 @@ var require_scope = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/compile/codegen/index.js
+// node_modules/ajv/dist/compile/codegen/index.js
 var require_codegen = __commonJS({
-  "../../work/main/node_modules/ajv/dist/compile/codegen/index.js"(exports) {
+  "node_modules/ajv/dist/compile/codegen/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.or = exports.and = exports.not = exports.CodeGen = exports.operators = exports.varKinds = exports.ValueScopeName = exports.ValueScope = exports.Scope = exports.Name = exports.regexpCode = exports.stringify = exports.getProperty = exports.nil = exports.strConcat = exports.str = exports._ = void 0;
@@ -1280,9 +1280,9 @@ var require_codegen = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/compile/util.js
+// node_modules/ajv/dist/compile/util.js
 var require_util = __commonJS({
-  "../../work/main/node_modules/ajv/dist/compile/util.js"(exports) {
+  "node_modules/ajv/dist/compile/util.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.checkStrictMode = exports.getErrorPath = exports.Type = exports.useFunc = exports.setEvaluated = exports.evaluatedPropsToName = exports.mergeEvaluated = exports.eachItem = exports.unescapeJsonPointer = exports.escapeJsonPointer = exports.escapeFragment = exports.unescapeFragment = exports.schemaRefOrVal = exports.schemaHasRulesButRef = exports.schemaHasRules = exports.checkUnknownRules = exports.alwaysValidSchema = exports.toHash = void 0;
@@ -1447,9 +1447,9 @@ var require_util = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/compile/names.js
+// node_modules/ajv/dist/compile/names.js
 var require_names = __commonJS({
-  "../../work/main/node_modules/ajv/dist/compile/names.js"(exports) {
+  "node_modules/ajv/dist/compile/names.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -1486,9 +1486,9 @@ var require_names = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/compile/errors.js
+// node_modules/ajv/dist/compile/errors.js
 var require_errors = __commonJS({
-  "../../work/main/node_modules/ajv/dist/compile/errors.js"(exports) {
+  "node_modules/ajv/dist/compile/errors.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.extendErrors = exports.resetErrorsCount = exports.reportExtraError = exports.reportError = exports.keyword$DataError = exports.keywordError = void 0;
@@ -1608,9 +1608,9 @@ var require_errors = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/compile/validate/boolSchema.js
+// node_modules/ajv/dist/compile/validate/boolSchema.js
 var require_boolSchema = __commonJS({
-  "../../work/main/node_modules/ajv/dist/compile/validate/boolSchema.js"(exports) {
+  "node_modules/ajv/dist/compile/validate/boolSchema.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.boolOrEmptySchema = exports.topBoolOrEmptySchema = void 0;
@@ -1659,9 +1659,9 @@ var require_boolSchema = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/compile/rules.js
+// node_modules/ajv/dist/compile/rules.js
 var require_rules = __commonJS({
-  "../../work/main/node_modules/ajv/dist/compile/rules.js"(exports) {
+  "node_modules/ajv/dist/compile/rules.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.getRules = exports.isJSONType = void 0;
@@ -1690,9 +1690,9 @@ var require_rules = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/compile/validate/applicability.js
+// node_modules/ajv/dist/compile/validate/applicability.js
 var require_applicability = __commonJS({
-  "../../work/main/node_modules/ajv/dist/compile/validate/applicability.js"(exports) {
+  "node_modules/ajv/dist/compile/validate/applicability.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.shouldUseRule = exports.shouldUseGroup = exports.schemaHasRulesForType = void 0;
@@ -1713,9 +1713,9 @@ var require_applicability = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/compile/validate/dataType.js
+// node_modules/ajv/dist/compile/validate/dataType.js
 var require_dataType = __commonJS({
-  "../../work/main/node_modules/ajv/dist/compile/validate/dataType.js"(exports) {
+  "node_modules/ajv/dist/compile/validate/dataType.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.reportTypeError = exports.checkDataTypes = exports.checkDataType = exports.coerceAndCheckDataType = exports.getJSONTypes = exports.getSchemaTypes = exports.DataType = void 0;
@@ -1897,9 +1897,9 @@ var require_dataType = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/compile/validate/defaults.js
+// node_modules/ajv/dist/compile/validate/defaults.js
 var require_defaults = __commonJS({
-  "../../work/main/node_modules/ajv/dist/compile/validate/defaults.js"(exports) {
+  "node_modules/ajv/dist/compile/validate/defaults.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.assignDefaults = void 0;
@@ -1934,9 +1934,9 @@ var require_defaults = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/code.js
+// node_modules/ajv/dist/vocabularies/code.js
 var require_code2 = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/code.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/code.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.validateUnion = exports.validateArray = exports.usePattern = exports.callValidateCode = exports.schemaProperties = exports.allSchemaProperties = exports.noPropertyInData = exports.propertyInData = exports.isOwnProperty = exports.hasPropFunc = exports.reportMissingProp = exports.checkMissingProp = exports.checkReportMissingProp = void 0;
@@ -2067,9 +2067,9 @@ var require_code2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/compile/validate/keyword.js
+// node_modules/ajv/dist/compile/validate/keyword.js
 var require_keyword = __commonJS({
-  "../../work/main/node_modules/ajv/dist/compile/validate/keyword.js"(exports) {
+  "node_modules/ajv/dist/compile/validate/keyword.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.validateKeywordUsage = exports.validSchemaType = exports.funcKeywordCode = exports.macroKeywordCode = void 0;
@@ -2098,8 +2098,8 @@ var require_keyword = __commonJS({
       var _a;
       const { gen, keyword, schema, parentSchema, $data, it: it2 } = cxt;
       checkAsyncKeyword(it2, def);
-      const validate = !$data && def.compile ? def.compile.call(it2.self, schema, parentSchema, it2) : def.validate;
-      const validateRef = useKeyword(gen, keyword, validate);
+      const validate2 = !$data && def.compile ? def.compile.call(it2.self, schema, parentSchema, it2) : def.validate;
+      const validateRef = useKeyword(gen, keyword, validate2);
       const valid = gen.let("valid");
       cxt.block$data(valid, validateKeyword);
       cxt.ok((_a = def.valid) !== null && _a !== void 0 ? _a : valid);
@@ -2185,9 +2185,9 @@ var require_keyword = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/compile/validate/subschema.js
+// node_modules/ajv/dist/compile/validate/subschema.js
 var require_subschema = __commonJS({
-  "../../work/main/node_modules/ajv/dist/compile/validate/subschema.js"(exports) {
+  "node_modules/ajv/dist/compile/validate/subschema.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.extendSubschemaMode = exports.extendSubschemaData = exports.getSubschema = void 0;
@@ -2268,9 +2268,9 @@ var require_subschema = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/fast-deep-equal/index.js
+// node_modules/fast-deep-equal/index.js
 var require_fast_deep_equal = __commonJS({
-  "../../work/main/node_modules/fast-deep-equal/index.js"(exports, module) {
+  "node_modules/fast-deep-equal/index.js"(exports, module) {
     "use strict";
     module.exports = function equal(a, b3) {
       if (a === b3) return true;
@@ -2303,9 +2303,9 @@ var require_fast_deep_equal = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/json-schema-traverse/index.js
+// node_modules/json-schema-traverse/index.js
 var require_json_schema_traverse = __commonJS({
-  "../../work/main/node_modules/json-schema-traverse/index.js"(exports, module) {
+  "node_modules/json-schema-traverse/index.js"(exports, module) {
     "use strict";
     var traverse = module.exports = function(schema, opts, cb) {
       if (typeof opts == "function") {
@@ -2391,9 +2391,9 @@ var require_json_schema_traverse = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/compile/resolve.js
+// node_modules/ajv/dist/compile/resolve.js
 var require_resolve = __commonJS({
-  "../../work/main/node_modules/ajv/dist/compile/resolve.js"(exports) {
+  "node_modules/ajv/dist/compile/resolve.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.getSchemaRefs = exports.resolveUrl = exports.normalizeId = exports._getFullPath = exports.getFullPath = exports.inlineRef = void 0;
@@ -2547,9 +2547,9 @@ var require_resolve = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/compile/validate/index.js
+// node_modules/ajv/dist/compile/validate/index.js
 var require_validate = __commonJS({
-  "../../work/main/node_modules/ajv/dist/compile/validate/index.js"(exports) {
+  "node_modules/ajv/dist/compile/validate/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.getData = exports.KeywordCxt = exports.validateFunctionCode = void 0;
@@ -3055,9 +3055,9 @@ var require_validate = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/runtime/validation_error.js
+// node_modules/ajv/dist/runtime/validation_error.js
 var require_validation_error = __commonJS({
-  "../../work/main/node_modules/ajv/dist/runtime/validation_error.js"(exports) {
+  "node_modules/ajv/dist/runtime/validation_error.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var ValidationError = class extends Error {
@@ -3071,9 +3071,9 @@ var require_validation_error = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/compile/ref_error.js
+// node_modules/ajv/dist/compile/ref_error.js
 var require_ref_error = __commonJS({
-  "../../work/main/node_modules/ajv/dist/compile/ref_error.js"(exports) {
+  "node_modules/ajv/dist/compile/ref_error.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var resolve_1 = require_resolve();
@@ -3088,9 +3088,9 @@ var require_ref_error = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/compile/index.js
+// node_modules/ajv/dist/compile/index.js
 var require_compile = __commonJS({
-  "../../work/main/node_modules/ajv/dist/compile/index.js"(exports) {
+  "node_modules/ajv/dist/compile/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.resolveSchema = exports.getCompilingSchema = exports.resolveRef = exports.compileSchema = exports.SchemaEnv = void 0;
@@ -3172,28 +3172,28 @@ var require_compile = __commonJS({
         if (this.opts.code.process)
           sourceCode = this.opts.code.process(sourceCode, sch);
         const makeValidate = new Function(`${names_1.default.self}`, `${names_1.default.scope}`, sourceCode);
-        const validate = makeValidate(this, this.scope.get());
-        this.scope.value(validateName, { ref: validate });
-        validate.errors = null;
-        validate.schema = sch.schema;
-        validate.schemaEnv = sch;
+        const validate2 = makeValidate(this, this.scope.get());
+        this.scope.value(validateName, { ref: validate2 });
+        validate2.errors = null;
+        validate2.schema = sch.schema;
+        validate2.schemaEnv = sch;
         if (sch.$async)
-          validate.$async = true;
+          validate2.$async = true;
         if (this.opts.code.source === true) {
-          validate.source = { validateName, validateCode, scopeValues: gen._values };
+          validate2.source = { validateName, validateCode, scopeValues: gen._values };
         }
         if (this.opts.unevaluated) {
           const { props, items } = schemaCxt;
-          validate.evaluated = {
+          validate2.evaluated = {
             props: props instanceof codegen_1.Name ? void 0 : props,
             items: items instanceof codegen_1.Name ? void 0 : items,
             dynamicProps: props instanceof codegen_1.Name,
             dynamicItems: items instanceof codegen_1.Name
           };
-          if (validate.source)
-            validate.source.evaluated = (0, codegen_1.stringify)(validate.evaluated);
+          if (validate2.source)
+            validate2.source.evaluated = (0, codegen_1.stringify)(validate2.evaluated);
         }
-        sch.validate = validate;
+        sch.validate = validate2;
         return sch;
       } catch (e) {
         delete sch.validate;
@@ -3212,7 +3212,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve.call(this, root, ref);
+      let _sch = resolve2.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -3239,7 +3239,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve(root, ref) {
+    function resolve2(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -3312,9 +3312,9 @@ var require_compile = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/refs/data.json
+// node_modules/ajv/dist/refs/data.json
 var require_data = __commonJS({
-  "../../work/main/node_modules/ajv/dist/refs/data.json"(exports, module) {
+  "node_modules/ajv/dist/refs/data.json"(exports, module) {
     module.exports = {
       $id: "https://raw.githubusercontent.com/ajv-validator/ajv/master/lib/refs/data.json#",
       description: "Meta-schema for $data reference (JSON AnySchema extension proposal)",
@@ -3331,9 +3331,9 @@ var require_data = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/fast-uri/lib/utils.js
+// node_modules/fast-uri/lib/utils.js
 var require_utils = __commonJS({
-  "../../work/main/node_modules/fast-uri/lib/utils.js"(exports, module) {
+  "node_modules/fast-uri/lib/utils.js"(exports, module) {
     "use strict";
     var isUUID = RegExp.prototype.test.bind(/^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/iu);
     var isIPv4 = RegExp.prototype.test.bind(/^(?:(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)$/u);
@@ -3490,8 +3490,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path16) {
-      let input = path16;
+    function removeDotSegments(path19) {
+      let input = path19;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -3565,11 +3565,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path16) {
-      if (path16 === "" || path16[0] === "/") {
-        return removeDotSegments(path16);
+    function removeDotSegmentsRelative(path19) {
+      if (path19 === "" || path19[0] === "/") {
+        return removeDotSegments(path19);
       }
-      const segments = path16.split("/");
+      const segments = path19.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -3865,9 +3865,9 @@ var require_utils = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/fast-uri/lib/schemes.js
+// node_modules/fast-uri/lib/schemes.js
 var require_schemes = __commonJS({
-  "../../work/main/node_modules/fast-uri/lib/schemes.js"(exports, module) {
+  "node_modules/fast-uri/lib/schemes.js"(exports, module) {
     "use strict";
     var { isUUID } = require_utils();
     var URN_REG = /^([\da-z][\d\-a-z]{0,31}):((?:[\w!$'()*+,\-./:;=@]|%[\da-f]{2})+)$/iu;
@@ -3932,8 +3932,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path16 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path16 && path16 !== "/" ? path16 : void 0;
+        const path19 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path19 && path19 !== "/" ? path19 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -4076,9 +4076,9 @@ var require_schemes = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/fast-uri/index.js
+// node_modules/fast-uri/index.js
 var require_fast_uri = __commonJS({
-  "../../work/main/node_modules/fast-uri/index.js"(exports, module) {
+  "node_modules/fast-uri/index.js"(exports, module) {
     "use strict";
     var { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = require_utils();
     var { SCHEMES, getSchemeHandler } = require_schemes();
@@ -4103,7 +4103,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve(baseURI, relativeURI, options) {
+    function resolve2(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -4494,7 +4494,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve,
+      resolve: resolve2,
       resolveComponent,
       equal,
       serialize,
@@ -4506,9 +4506,9 @@ var require_fast_uri = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/runtime/uri.js
+// node_modules/ajv/dist/runtime/uri.js
 var require_uri = __commonJS({
-  "../../work/main/node_modules/ajv/dist/runtime/uri.js"(exports) {
+  "node_modules/ajv/dist/runtime/uri.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var uri = require_fast_uri();
@@ -4517,9 +4517,9 @@ var require_uri = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/core.js
+// node_modules/ajv/dist/core.js
 var require_core = __commonJS({
-  "../../work/main/node_modules/ajv/dist/core.js"(exports) {
+  "node_modules/ajv/dist/core.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = void 0;
@@ -5128,9 +5128,9 @@ var require_core = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/core/id.js
+// node_modules/ajv/dist/vocabularies/core/id.js
 var require_id = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/core/id.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/core/id.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var def = {
@@ -5143,9 +5143,9 @@ var require_id = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/core/ref.js
+// node_modules/ajv/dist/vocabularies/core/ref.js
 var require_ref = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/core/ref.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/core/ref.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.callRef = exports.getValidate = void 0;
@@ -5265,9 +5265,9 @@ var require_ref = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/core/index.js
+// node_modules/ajv/dist/vocabularies/core/index.js
 var require_core2 = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/core/index.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/core/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var id_1 = require_id();
@@ -5286,9 +5286,9 @@ var require_core2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/validation/limitNumber.js
+// node_modules/ajv/dist/vocabularies/validation/limitNumber.js
 var require_limitNumber = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/validation/limitNumber.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/validation/limitNumber.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5318,9 +5318,9 @@ var require_limitNumber = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/validation/multipleOf.js
+// node_modules/ajv/dist/vocabularies/validation/multipleOf.js
 var require_multipleOf = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/validation/multipleOf.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/validation/multipleOf.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5346,9 +5346,9 @@ var require_multipleOf = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/runtime/ucs2length.js
+// node_modules/ajv/dist/runtime/ucs2length.js
 var require_ucs2length = __commonJS({
-  "../../work/main/node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
+  "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     function ucs2length(str) {
@@ -5372,9 +5372,9 @@ var require_ucs2length = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/validation/limitLength.js
+// node_modules/ajv/dist/vocabularies/validation/limitLength.js
 var require_limitLength = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5404,9 +5404,9 @@ var require_limitLength = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/validation/pattern.js
+// node_modules/ajv/dist/vocabularies/validation/pattern.js
 var require_pattern = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/validation/pattern.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/validation/pattern.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -5441,9 +5441,9 @@ var require_pattern = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/validation/limitProperties.js
+// node_modules/ajv/dist/vocabularies/validation/limitProperties.js
 var require_limitProperties = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/validation/limitProperties.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/validation/limitProperties.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5470,9 +5470,9 @@ var require_limitProperties = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/validation/required.js
+// node_modules/ajv/dist/vocabularies/validation/required.js
 var require_required = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/validation/required.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/validation/required.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -5552,9 +5552,9 @@ var require_required = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/validation/limitItems.js
+// node_modules/ajv/dist/vocabularies/validation/limitItems.js
 var require_limitItems = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/validation/limitItems.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/validation/limitItems.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5581,9 +5581,9 @@ var require_limitItems = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/runtime/equal.js
+// node_modules/ajv/dist/runtime/equal.js
 var require_equal = __commonJS({
-  "../../work/main/node_modules/ajv/dist/runtime/equal.js"(exports) {
+  "node_modules/ajv/dist/runtime/equal.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var equal = require_fast_deep_equal();
@@ -5592,9 +5592,9 @@ var require_equal = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/validation/uniqueItems.js
+// node_modules/ajv/dist/vocabularies/validation/uniqueItems.js
 var require_uniqueItems = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/validation/uniqueItems.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/validation/uniqueItems.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var dataType_1 = require_dataType();
@@ -5659,9 +5659,9 @@ var require_uniqueItems = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/validation/const.js
+// node_modules/ajv/dist/vocabularies/validation/const.js
 var require_const = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/validation/const.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/validation/const.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5688,9 +5688,9 @@ var require_const = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/validation/enum.js
+// node_modules/ajv/dist/vocabularies/validation/enum.js
 var require_enum = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/validation/enum.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/validation/enum.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5737,9 +5737,9 @@ var require_enum = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/validation/index.js
+// node_modules/ajv/dist/vocabularies/validation/index.js
 var require_validation = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/validation/index.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/validation/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var limitNumber_1 = require_limitNumber();
@@ -5775,9 +5775,9 @@ var require_validation = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/additionalItems.js
+// node_modules/ajv/dist/vocabularies/applicator/additionalItems.js
 var require_additionalItems = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/additionalItems.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/additionalItems.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.validateAdditionalItems = void 0;
@@ -5828,9 +5828,9 @@ var require_additionalItems = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/items.js
+// node_modules/ajv/dist/vocabularies/applicator/items.js
 var require_items = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/items.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/items.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.validateTuple = void 0;
@@ -5885,9 +5885,9 @@ var require_items = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/prefixItems.js
+// node_modules/ajv/dist/vocabularies/applicator/prefixItems.js
 var require_prefixItems = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/prefixItems.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/prefixItems.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var items_1 = require_items();
@@ -5902,9 +5902,9 @@ var require_prefixItems = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/items2020.js
+// node_modules/ajv/dist/vocabularies/applicator/items2020.js
 var require_items2020 = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/items2020.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/items2020.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5937,9 +5937,9 @@ var require_items2020 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/contains.js
+// node_modules/ajv/dist/vocabularies/applicator/contains.js
 var require_contains = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/contains.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/contains.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6031,9 +6031,9 @@ var require_contains = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/dependencies.js
+// node_modules/ajv/dist/vocabularies/applicator/dependencies.js
 var require_dependencies = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/dependencies.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/dependencies.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.validateSchemaDeps = exports.validatePropertyDeps = exports.error = void 0;
@@ -6125,9 +6125,9 @@ var require_dependencies = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/propertyNames.js
+// node_modules/ajv/dist/vocabularies/applicator/propertyNames.js
 var require_propertyNames = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/propertyNames.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/propertyNames.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6168,9 +6168,9 @@ var require_propertyNames = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js
+// node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js
 var require_additionalProperties = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -6274,9 +6274,9 @@ var require_additionalProperties = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/properties.js
+// node_modules/ajv/dist/vocabularies/applicator/properties.js
 var require_properties = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/properties.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/properties.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var validate_1 = require_validate();
@@ -6332,9 +6332,9 @@ var require_properties = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/patternProperties.js
+// node_modules/ajv/dist/vocabularies/applicator/patternProperties.js
 var require_patternProperties = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/patternProperties.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/patternProperties.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -6406,9 +6406,9 @@ var require_patternProperties = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/not.js
+// node_modules/ajv/dist/vocabularies/applicator/not.js
 var require_not = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/not.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/not.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var util_1 = require_util();
@@ -6437,9 +6437,9 @@ var require_not = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/anyOf.js
+// node_modules/ajv/dist/vocabularies/applicator/anyOf.js
 var require_anyOf = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/anyOf.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/anyOf.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -6454,9 +6454,9 @@ var require_anyOf = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/oneOf.js
+// node_modules/ajv/dist/vocabularies/applicator/oneOf.js
 var require_oneOf = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/oneOf.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/oneOf.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6512,9 +6512,9 @@ var require_oneOf = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/allOf.js
+// node_modules/ajv/dist/vocabularies/applicator/allOf.js
 var require_allOf = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/allOf.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/allOf.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var util_1 = require_util();
@@ -6539,9 +6539,9 @@ var require_allOf = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/if.js
+// node_modules/ajv/dist/vocabularies/applicator/if.js
 var require_if = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/if.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/if.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6608,9 +6608,9 @@ var require_if = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/thenElse.js
+// node_modules/ajv/dist/vocabularies/applicator/thenElse.js
 var require_thenElse = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/thenElse.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/thenElse.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var util_1 = require_util();
@@ -6626,9 +6626,9 @@ var require_thenElse = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/index.js
+// node_modules/ajv/dist/vocabularies/applicator/index.js
 var require_applicator = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/index.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var additionalItems_1 = require_additionalItems();
@@ -6674,9 +6674,9 @@ var require_applicator = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/dynamic/dynamicAnchor.js
+// node_modules/ajv/dist/vocabularies/dynamic/dynamicAnchor.js
 var require_dynamicAnchor = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/dynamic/dynamicAnchor.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/dynamic/dynamicAnchor.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.dynamicAnchor = void 0;
@@ -6693,8 +6693,8 @@ var require_dynamicAnchor = __commonJS({
       const { gen, it: it2 } = cxt;
       it2.schemaEnv.root.dynamicAnchors[anchor] = true;
       const v2 = (0, codegen_1._)`${names_1.default.dynamicAnchors}${(0, codegen_1.getProperty)(anchor)}`;
-      const validate = it2.errSchemaPath === "#" ? it2.validateName : _getValidate(cxt);
-      gen.if((0, codegen_1._)`!${v2}`, () => gen.assign(v2, validate));
+      const validate2 = it2.errSchemaPath === "#" ? it2.validateName : _getValidate(cxt);
+      gen.if((0, codegen_1._)`!${v2}`, () => gen.assign(v2, validate2));
     }
     exports.dynamicAnchor = dynamicAnchor;
     function _getValidate(cxt) {
@@ -6709,9 +6709,9 @@ var require_dynamicAnchor = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/dynamic/dynamicRef.js
+// node_modules/ajv/dist/vocabularies/dynamic/dynamicRef.js
 var require_dynamicRef = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/dynamic/dynamicRef.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/dynamic/dynamicRef.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.dynamicRef = void 0;
@@ -6743,11 +6743,11 @@ var require_dynamicRef = __commonJS({
           _callRef(it2.validateName, valid)();
         }
       }
-      function _callRef(validate, valid) {
+      function _callRef(validate2, valid) {
         return valid ? () => gen.block(() => {
-          (0, ref_1.callRef)(cxt, validate);
+          (0, ref_1.callRef)(cxt, validate2);
           gen.let(valid, true);
-        }) : () => (0, ref_1.callRef)(cxt, validate);
+        }) : () => (0, ref_1.callRef)(cxt, validate2);
       }
     }
     exports.dynamicRef = dynamicRef;
@@ -6755,9 +6755,9 @@ var require_dynamicRef = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/dynamic/recursiveAnchor.js
+// node_modules/ajv/dist/vocabularies/dynamic/recursiveAnchor.js
 var require_recursiveAnchor = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/dynamic/recursiveAnchor.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/dynamic/recursiveAnchor.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var dynamicAnchor_1 = require_dynamicAnchor();
@@ -6776,9 +6776,9 @@ var require_recursiveAnchor = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/dynamic/recursiveRef.js
+// node_modules/ajv/dist/vocabularies/dynamic/recursiveRef.js
 var require_recursiveRef = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/dynamic/recursiveRef.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/dynamic/recursiveRef.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var dynamicRef_1 = require_dynamicRef();
@@ -6791,9 +6791,9 @@ var require_recursiveRef = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/dynamic/index.js
+// node_modules/ajv/dist/vocabularies/dynamic/index.js
 var require_dynamic = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/dynamic/index.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/dynamic/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var dynamicAnchor_1 = require_dynamicAnchor();
@@ -6805,9 +6805,9 @@ var require_dynamic = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/validation/dependentRequired.js
+// node_modules/ajv/dist/vocabularies/validation/dependentRequired.js
 var require_dependentRequired = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/validation/dependentRequired.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/validation/dependentRequired.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var dependencies_1 = require_dependencies();
@@ -6822,9 +6822,9 @@ var require_dependentRequired = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/dependentSchemas.js
+// node_modules/ajv/dist/vocabularies/applicator/dependentSchemas.js
 var require_dependentSchemas = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/dependentSchemas.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/dependentSchemas.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var dependencies_1 = require_dependencies();
@@ -6838,9 +6838,9 @@ var require_dependentSchemas = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/validation/limitContains.js
+// node_modules/ajv/dist/vocabularies/validation/limitContains.js
 var require_limitContains = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/validation/limitContains.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/validation/limitContains.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var util_1 = require_util();
@@ -6858,9 +6858,9 @@ var require_limitContains = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/next.js
+// node_modules/ajv/dist/vocabularies/next.js
 var require_next = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/next.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/next.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var dependentRequired_1 = require_dependentRequired();
@@ -6871,9 +6871,9 @@ var require_next = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/unevaluated/unevaluatedProperties.js
+// node_modules/ajv/dist/vocabularies/unevaluated/unevaluatedProperties.js
 var require_unevaluatedProperties = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/unevaluated/unevaluatedProperties.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/unevaluated/unevaluatedProperties.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6937,9 +6937,9 @@ var require_unevaluatedProperties = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/unevaluated/unevaluatedItems.js
+// node_modules/ajv/dist/vocabularies/unevaluated/unevaluatedItems.js
 var require_unevaluatedItems = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/unevaluated/unevaluatedItems.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/unevaluated/unevaluatedItems.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6981,9 +6981,9 @@ var require_unevaluatedItems = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/unevaluated/index.js
+// node_modules/ajv/dist/vocabularies/unevaluated/index.js
 var require_unevaluated = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/unevaluated/index.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/unevaluated/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var unevaluatedProperties_1 = require_unevaluatedProperties();
@@ -6993,9 +6993,9 @@ var require_unevaluated = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/format/format.js
+// node_modules/ajv/dist/vocabularies/format/format.js
 var require_format = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/format/format.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/format/format.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -7083,9 +7083,9 @@ var require_format = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/format/index.js
+// node_modules/ajv/dist/vocabularies/format/index.js
 var require_format2 = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/format/index.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/format/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var format_1 = require_format();
@@ -7094,9 +7094,9 @@ var require_format2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/metadata.js
+// node_modules/ajv/dist/vocabularies/metadata.js
 var require_metadata = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/metadata.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/metadata.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.contentVocabulary = exports.metadataVocabulary = void 0;
@@ -7117,9 +7117,9 @@ var require_metadata = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/draft2020.js
+// node_modules/ajv/dist/vocabularies/draft2020.js
 var require_draft2020 = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/draft2020.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/draft2020.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var core_1 = require_core2();
@@ -7145,9 +7145,9 @@ var require_draft2020 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/discriminator/types.js
+// node_modules/ajv/dist/vocabularies/discriminator/types.js
 var require_types = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.DiscrError = void 0;
@@ -7159,9 +7159,9 @@ var require_types = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/discriminator/index.js
+// node_modules/ajv/dist/vocabularies/discriminator/index.js
 var require_discriminator = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -7264,9 +7264,9 @@ var require_discriminator = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/refs/json-schema-2020-12/schema.json
+// node_modules/ajv/dist/refs/json-schema-2020-12/schema.json
 var require_schema = __commonJS({
-  "../../work/main/node_modules/ajv/dist/refs/json-schema-2020-12/schema.json"(exports, module) {
+  "node_modules/ajv/dist/refs/json-schema-2020-12/schema.json"(exports, module) {
     module.exports = {
       $schema: "https://json-schema.org/draft/2020-12/schema",
       $id: "https://json-schema.org/draft/2020-12/schema",
@@ -7324,9 +7324,9 @@ var require_schema = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/refs/json-schema-2020-12/meta/applicator.json
+// node_modules/ajv/dist/refs/json-schema-2020-12/meta/applicator.json
 var require_applicator2 = __commonJS({
-  "../../work/main/node_modules/ajv/dist/refs/json-schema-2020-12/meta/applicator.json"(exports, module) {
+  "node_modules/ajv/dist/refs/json-schema-2020-12/meta/applicator.json"(exports, module) {
     module.exports = {
       $schema: "https://json-schema.org/draft/2020-12/schema",
       $id: "https://json-schema.org/draft/2020-12/meta/applicator",
@@ -7377,9 +7377,9 @@ var require_applicator2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/refs/json-schema-2020-12/meta/unevaluated.json
+// node_modules/ajv/dist/refs/json-schema-2020-12/meta/unevaluated.json
 var require_unevaluated2 = __commonJS({
-  "../../work/main/node_modules/ajv/dist/refs/json-schema-2020-12/meta/unevaluated.json"(exports, module) {
+  "node_modules/ajv/dist/refs/json-schema-2020-12/meta/unevaluated.json"(exports, module) {
     module.exports = {
       $schema: "https://json-schema.org/draft/2020-12/schema",
       $id: "https://json-schema.org/draft/2020-12/meta/unevaluated",
@@ -7397,9 +7397,9 @@ var require_unevaluated2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/refs/json-schema-2020-12/meta/content.json
+// node_modules/ajv/dist/refs/json-schema-2020-12/meta/content.json
 var require_content = __commonJS({
-  "../../work/main/node_modules/ajv/dist/refs/json-schema-2020-12/meta/content.json"(exports, module) {
+  "node_modules/ajv/dist/refs/json-schema-2020-12/meta/content.json"(exports, module) {
     module.exports = {
       $schema: "https://json-schema.org/draft/2020-12/schema",
       $id: "https://json-schema.org/draft/2020-12/meta/content",
@@ -7418,9 +7418,9 @@ var require_content = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/refs/json-schema-2020-12/meta/core.json
+// node_modules/ajv/dist/refs/json-schema-2020-12/meta/core.json
 var require_core3 = __commonJS({
-  "../../work/main/node_modules/ajv/dist/refs/json-schema-2020-12/meta/core.json"(exports, module) {
+  "node_modules/ajv/dist/refs/json-schema-2020-12/meta/core.json"(exports, module) {
     module.exports = {
       $schema: "https://json-schema.org/draft/2020-12/schema",
       $id: "https://json-schema.org/draft/2020-12/meta/core",
@@ -7474,9 +7474,9 @@ var require_core3 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/refs/json-schema-2020-12/meta/format-annotation.json
+// node_modules/ajv/dist/refs/json-schema-2020-12/meta/format-annotation.json
 var require_format_annotation = __commonJS({
-  "../../work/main/node_modules/ajv/dist/refs/json-schema-2020-12/meta/format-annotation.json"(exports, module) {
+  "node_modules/ajv/dist/refs/json-schema-2020-12/meta/format-annotation.json"(exports, module) {
     module.exports = {
       $schema: "https://json-schema.org/draft/2020-12/schema",
       $id: "https://json-schema.org/draft/2020-12/meta/format-annotation",
@@ -7493,9 +7493,9 @@ var require_format_annotation = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/refs/json-schema-2020-12/meta/meta-data.json
+// node_modules/ajv/dist/refs/json-schema-2020-12/meta/meta-data.json
 var require_meta_data = __commonJS({
-  "../../work/main/node_modules/ajv/dist/refs/json-schema-2020-12/meta/meta-data.json"(exports, module) {
+  "node_modules/ajv/dist/refs/json-schema-2020-12/meta/meta-data.json"(exports, module) {
     module.exports = {
       $schema: "https://json-schema.org/draft/2020-12/schema",
       $id: "https://json-schema.org/draft/2020-12/meta/meta-data",
@@ -7534,9 +7534,9 @@ var require_meta_data = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/refs/json-schema-2020-12/meta/validation.json
+// node_modules/ajv/dist/refs/json-schema-2020-12/meta/validation.json
 var require_validation2 = __commonJS({
-  "../../work/main/node_modules/ajv/dist/refs/json-schema-2020-12/meta/validation.json"(exports, module) {
+  "node_modules/ajv/dist/refs/json-schema-2020-12/meta/validation.json"(exports, module) {
     module.exports = {
       $schema: "https://json-schema.org/draft/2020-12/schema",
       $id: "https://json-schema.org/draft/2020-12/meta/validation",
@@ -7629,9 +7629,9 @@ var require_validation2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/refs/json-schema-2020-12/index.js
+// node_modules/ajv/dist/refs/json-schema-2020-12/index.js
 var require_json_schema_2020_12 = __commonJS({
-  "../../work/main/node_modules/ajv/dist/refs/json-schema-2020-12/index.js"(exports) {
+  "node_modules/ajv/dist/refs/json-schema-2020-12/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var metaSchema = require_schema();
@@ -7664,9 +7664,9 @@ var require_json_schema_2020_12 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/2020.js
+// node_modules/ajv/dist/2020.js
 var require__ = __commonJS({
-  "../../work/main/node_modules/ajv/dist/2020.js"(exports, module) {
+  "node_modules/ajv/dist/2020.js"(exports, module) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv2020 = void 0;
@@ -7741,14 +7741,14 @@ var require__ = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv-formats/dist/formats.js
+// node_modules/ajv-formats/dist/formats.js
 var require_formats = __commonJS({
-  "../../work/main/node_modules/ajv-formats/dist/formats.js"(exports) {
+  "node_modules/ajv-formats/dist/formats.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.formatNames = exports.fastFormats = exports.fullFormats = void 0;
-    function fmtDef(validate, compare) {
-      return { validate, compare };
+    function fmtDef(validate2, compare) {
+      return { validate: validate2, compare };
     }
     exports.fullFormats = {
       // date: http://tools.ietf.org/html/rfc3339#section-5.6
@@ -7914,10 +7914,10 @@ var require_formats = __commonJS({
     function uri(str) {
       return NOT_URI_FRAGMENT.test(str) && URI.test(str);
     }
-    var BYTE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/gm;
+    var BYTE2 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/gm;
     function byte(str) {
-      BYTE.lastIndex = 0;
-      return BYTE.test(str);
+      BYTE2.lastIndex = 0;
+      return BYTE2.test(str);
     }
     var MIN_INT32 = -(2 ** 31);
     var MAX_INT32 = 2 ** 31 - 1;
@@ -7944,9 +7944,9 @@ var require_formats = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/draft7.js
+// node_modules/ajv/dist/vocabularies/draft7.js
 var require_draft7 = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/draft7.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/draft7.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var core_1 = require_core2();
@@ -7966,9 +7966,9 @@ var require_draft7 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/refs/json-schema-draft-07.json
+// node_modules/ajv/dist/refs/json-schema-draft-07.json
 var require_json_schema_draft_07 = __commonJS({
-  "../../work/main/node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports, module) {
+  "node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports, module) {
     module.exports = {
       $schema: "http://json-schema.org/draft-07/schema#",
       $id: "http://json-schema.org/draft-07/schema#",
@@ -8123,9 +8123,9 @@ var require_json_schema_draft_07 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/ajv.js
+// node_modules/ajv/dist/ajv.js
 var require_ajv = __commonJS({
-  "../../work/main/node_modules/ajv/dist/ajv.js"(exports, module) {
+  "node_modules/ajv/dist/ajv.js"(exports, module) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv = void 0;
@@ -8193,9 +8193,9 @@ var require_ajv = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv-formats/dist/limit.js
+// node_modules/ajv-formats/dist/limit.js
 var require_limit = __commonJS({
-  "../../work/main/node_modules/ajv-formats/dist/limit.js"(exports) {
+  "node_modules/ajv-formats/dist/limit.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.formatLimitDefinition = void 0;
@@ -8265,9 +8265,9 @@ var require_limit = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv-formats/dist/index.js
+// node_modules/ajv-formats/dist/index.js
 var require_dist = __commonJS({
-  "../../work/main/node_modules/ajv-formats/dist/index.js"(exports, module) {
+  "node_modules/ajv-formats/dist/index.js"(exports, module) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var formats_1 = require_formats();
@@ -8294,12 +8294,12 @@ var require_dist = __commonJS({
         throw new Error(`Unknown format "${name}"`);
       return f3;
     };
-    function addFormats2(ajv, list, fs2, exportName) {
+    function addFormats2(ajv, list, fs3, exportName) {
       var _a;
       var _b;
       (_a = (_b = ajv.opts.code).formats) !== null && _a !== void 0 ? _a : _b.formats = (0, codegen_1._)`require("ajv-formats/dist/formats").${exportName}`;
       for (const f3 of list)
-        ajv.addFormat(f3, fs2[f3]);
+        ajv.addFormat(f3, fs3[f3]);
     }
     module.exports = exports = formatsPlugin;
     Object.defineProperty(exports, "__esModule", { value: true });
@@ -8307,9 +8307,9 @@ var require_dist = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/nodes/identity.js
+// node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
-  "../../work/main/node_modules/yaml/dist/nodes/identity.js"(exports) {
+  "node_modules/yaml/dist/nodes/identity.js"(exports) {
     "use strict";
     var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
     var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
@@ -8364,9 +8364,9 @@ var require_identity = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/visit.js
+// node_modules/yaml/dist/visit.js
 var require_visit = __commonJS({
-  "../../work/main/node_modules/yaml/dist/visit.js"(exports) {
+  "node_modules/yaml/dist/visit.js"(exports) {
     "use strict";
     var identity = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
@@ -8384,17 +8384,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path16) {
-      const ctrl = callVisitor(key, node, visitor, path16);
+    function visit_(key, node, visitor, path19) {
+      const ctrl = callVisitor(key, node, visitor, path19);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path16, ctrl);
-        return visit_(key, ctrl, visitor, path16);
+        replaceNode(key, path19, ctrl);
+        return visit_(key, ctrl, visitor, path19);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path16 = Object.freeze(path16.concat(node));
+          path19 = Object.freeze(path19.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path16);
+            const ci = visit_(i, node.items[i], visitor, path19);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -8405,13 +8405,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path16 = Object.freeze(path16.concat(node));
-          const ck = visit_("key", node.key, visitor, path16);
+          path19 = Object.freeze(path19.concat(node));
+          const ck = visit_("key", node.key, visitor, path19);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path16);
+          const cv = visit_("value", node.value, visitor, path19);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -8432,17 +8432,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path16) {
-      const ctrl = await callVisitor(key, node, visitor, path16);
+    async function visitAsync_(key, node, visitor, path19) {
+      const ctrl = await callVisitor(key, node, visitor, path19);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path16, ctrl);
-        return visitAsync_(key, ctrl, visitor, path16);
+        replaceNode(key, path19, ctrl);
+        return visitAsync_(key, ctrl, visitor, path19);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path16 = Object.freeze(path16.concat(node));
+          path19 = Object.freeze(path19.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path16);
+            const ci = await visitAsync_(i, node.items[i], visitor, path19);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -8453,13 +8453,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path16 = Object.freeze(path16.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path16);
+          path19 = Object.freeze(path19.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path19);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path16);
+          const cv = await visitAsync_("value", node.value, visitor, path19);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -8486,23 +8486,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path16) {
+    function callVisitor(key, node, visitor, path19) {
       if (typeof visitor === "function")
-        return visitor(key, node, path16);
+        return visitor(key, node, path19);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path16);
+        return visitor.Map?.(key, node, path19);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path16);
+        return visitor.Seq?.(key, node, path19);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path16);
+        return visitor.Pair?.(key, node, path19);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path16);
+        return visitor.Scalar?.(key, node, path19);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path16);
+        return visitor.Alias?.(key, node, path19);
       return void 0;
     }
-    function replaceNode(key, path16, node) {
-      const parent = path16[path16.length - 1];
+    function replaceNode(key, path19, node) {
+      const parent = path19[path19.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -8522,9 +8522,9 @@ var require_visit = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/doc/directives.js
+// node_modules/yaml/dist/doc/directives.js
 var require_directives = __commonJS({
-  "../../work/main/node_modules/yaml/dist/doc/directives.js"(exports) {
+  "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
     var visit2 = require_visit();
@@ -8693,9 +8693,9 @@ var require_directives = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/doc/anchors.js
+// node_modules/yaml/dist/doc/anchors.js
 var require_anchors = __commonJS({
-  "../../work/main/node_modules/yaml/dist/doc/anchors.js"(exports) {
+  "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
     var visit2 = require_visit();
@@ -8763,9 +8763,9 @@ var require_anchors = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/doc/applyReviver.js
+// node_modules/yaml/dist/doc/applyReviver.js
 var require_applyReviver = __commonJS({
-  "../../work/main/node_modules/yaml/dist/doc/applyReviver.js"(exports) {
+  "node_modules/yaml/dist/doc/applyReviver.js"(exports) {
     "use strict";
     function applyReviver(reviver, obj, key, val) {
       if (val && typeof val === "object") {
@@ -8813,9 +8813,9 @@ var require_applyReviver = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/nodes/toJS.js
+// node_modules/yaml/dist/nodes/toJS.js
 var require_toJS = __commonJS({
-  "../../work/main/node_modules/yaml/dist/nodes/toJS.js"(exports) {
+  "node_modules/yaml/dist/nodes/toJS.js"(exports) {
     "use strict";
     var identity = require_identity();
     function toJS(value, arg, ctx) {
@@ -8843,9 +8843,9 @@ var require_toJS = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/nodes/Node.js
+// node_modules/yaml/dist/nodes/Node.js
 var require_Node = __commonJS({
-  "../../work/main/node_modules/yaml/dist/nodes/Node.js"(exports) {
+  "node_modules/yaml/dist/nodes/Node.js"(exports) {
     "use strict";
     var applyReviver = require_applyReviver();
     var identity = require_identity();
@@ -8884,9 +8884,9 @@ var require_Node = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/nodes/Alias.js
+// node_modules/yaml/dist/nodes/Alias.js
 var require_Alias = __commonJS({
-  "../../work/main/node_modules/yaml/dist/nodes/Alias.js"(exports) {
+  "node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
     var visit2 = require_visit();
@@ -9002,9 +9002,9 @@ var require_Alias = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/nodes/Scalar.js
+// node_modules/yaml/dist/nodes/Scalar.js
 var require_Scalar = __commonJS({
-  "../../work/main/node_modules/yaml/dist/nodes/Scalar.js"(exports) {
+  "node_modules/yaml/dist/nodes/Scalar.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Node = require_Node();
@@ -9032,9 +9032,9 @@ var require_Scalar = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/doc/createNode.js
+// node_modules/yaml/dist/doc/createNode.js
 var require_createNode = __commonJS({
-  "../../work/main/node_modules/yaml/dist/doc/createNode.js"(exports) {
+  "node_modules/yaml/dist/doc/createNode.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -9107,17 +9107,17 @@ var require_createNode = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/nodes/Collection.js
+// node_modules/yaml/dist/nodes/Collection.js
 var require_Collection = __commonJS({
-  "../../work/main/node_modules/yaml/dist/nodes/Collection.js"(exports) {
+  "node_modules/yaml/dist/nodes/Collection.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path16, value) {
+    function collectionFromPath(schema, path19, value) {
       let v2 = value;
-      for (let i = path16.length - 1; i >= 0; --i) {
-        const k2 = path16[i];
+      for (let i = path19.length - 1; i >= 0; --i) {
+        const k2 = path19[i];
         if (typeof k2 === "number" && Number.isInteger(k2) && k2 >= 0) {
           const a = [];
           a[k2] = v2;
@@ -9136,7 +9136,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path16) => path16 == null || typeof path16 === "object" && !!path16[Symbol.iterator]().next().done;
+    var isEmptyPath = (path19) => path19 == null || typeof path19 === "object" && !!path19[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -9166,11 +9166,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path16, value) {
-        if (isEmptyPath(path16))
+      addIn(path19, value) {
+        if (isEmptyPath(path19))
           this.add(value);
         else {
-          const [key, ...rest] = path16;
+          const [key, ...rest] = path19;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -9184,8 +9184,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path16) {
-        const [key, ...rest] = path16;
+      deleteIn(path19) {
+        const [key, ...rest] = path19;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -9199,8 +9199,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path16, keepScalar) {
-        const [key, ...rest] = path16;
+      getIn(path19, keepScalar) {
+        const [key, ...rest] = path19;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -9218,8 +9218,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path16) {
-        const [key, ...rest] = path16;
+      hasIn(path19) {
+        const [key, ...rest] = path19;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -9229,8 +9229,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path16, value) {
-        const [key, ...rest] = path16;
+      setIn(path19, value) {
+        const [key, ...rest] = path19;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -9250,9 +9250,9 @@ var require_Collection = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/stringify/stringifyComment.js
+// node_modules/yaml/dist/stringify/stringifyComment.js
 var require_stringifyComment = __commonJS({
-  "../../work/main/node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
     var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
@@ -9267,9 +9267,9 @@ var require_stringifyComment = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/stringify/foldFlowLines.js
+// node_modules/yaml/dist/stringify/foldFlowLines.js
 var require_foldFlowLines = __commonJS({
-  "../../work/main/node_modules/yaml/dist/stringify/foldFlowLines.js"(exports) {
+  "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports) {
     "use strict";
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
@@ -9403,9 +9403,9 @@ ${indent}${text.slice(fold + 1, end2)}`;
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/stringify/stringifyString.js
+// node_modules/yaml/dist/stringify/stringifyString.js
 var require_stringifyString = __commonJS({
-  "../../work/main/node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
@@ -9686,9 +9686,9 @@ ${indent}`);
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/stringify/stringify.js
+// node_modules/yaml/dist/stringify/stringify.js
 var require_stringify = __commonJS({
-  "../../work/main/node_modules/yaml/dist/stringify/stringify.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringify.js"(exports) {
     "use strict";
     var anchors = require_anchors();
     var identity = require_identity();
@@ -9810,9 +9810,9 @@ ${ctx.indent}${str}`;
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/stringify/stringifyPair.js
+// node_modules/yaml/dist/stringify/stringifyPair.js
 var require_stringifyPair = __commonJS({
-  "../../work/main/node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -9943,9 +9943,9 @@ ${ctx.indent}`;
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/log.js
+// node_modules/yaml/dist/log.js
 var require_log = __commonJS({
-  "../../work/main/node_modules/yaml/dist/log.js"(exports) {
+  "node_modules/yaml/dist/log.js"(exports) {
     "use strict";
     var node_process = __require("process");
     function debug(logLevel, ...messages) {
@@ -9965,9 +9965,9 @@ var require_log = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/merge.js
+// node_modules/yaml/dist/schema/yaml-1.1/merge.js
 var require_merge = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -10025,9 +10025,9 @@ var require_merge = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/nodes/addPairToJSMap.js
+// node_modules/yaml/dist/nodes/addPairToJSMap.js
 var require_addPairToJSMap = __commonJS({
-  "../../work/main/node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
+  "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
     "use strict";
     var log = require_log();
     var merge = require_merge();
@@ -10089,9 +10089,9 @@ var require_addPairToJSMap = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/nodes/Pair.js
+// node_modules/yaml/dist/nodes/Pair.js
 var require_Pair = __commonJS({
-  "../../work/main/node_modules/yaml/dist/nodes/Pair.js"(exports) {
+  "node_modules/yaml/dist/nodes/Pair.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
@@ -10129,9 +10129,9 @@ var require_Pair = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/stringify/stringifyCollection.js
+// node_modules/yaml/dist/stringify/stringifyCollection.js
 var require_stringifyCollection = __commonJS({
-  "../../work/main/node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var stringify = require_stringify();
@@ -10280,9 +10280,9 @@ ${indent}${end}`;
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/nodes/YAMLMap.js
+// node_modules/yaml/dist/nodes/YAMLMap.js
 var require_YAMLMap = __commonJS({
-  "../../work/main/node_modules/yaml/dist/nodes/YAMLMap.js"(exports) {
+  "node_modules/yaml/dist/nodes/YAMLMap.js"(exports) {
     "use strict";
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
@@ -10424,9 +10424,9 @@ var require_YAMLMap = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/common/map.js
+// node_modules/yaml/dist/schema/common/map.js
 var require_map = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/common/map.js"(exports) {
+  "node_modules/yaml/dist/schema/common/map.js"(exports) {
     "use strict";
     var identity = require_identity();
     var YAMLMap = require_YAMLMap();
@@ -10446,9 +10446,9 @@ var require_map = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/nodes/YAMLSeq.js
+// node_modules/yaml/dist/nodes/YAMLSeq.js
 var require_YAMLSeq = __commonJS({
-  "../../work/main/node_modules/yaml/dist/nodes/YAMLSeq.js"(exports) {
+  "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
@@ -10562,9 +10562,9 @@ var require_YAMLSeq = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/common/seq.js
+// node_modules/yaml/dist/schema/common/seq.js
 var require_seq = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/common/seq.js"(exports) {
+  "node_modules/yaml/dist/schema/common/seq.js"(exports) {
     "use strict";
     var identity = require_identity();
     var YAMLSeq = require_YAMLSeq();
@@ -10584,9 +10584,9 @@ var require_seq = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/common/string.js
+// node_modules/yaml/dist/schema/common/string.js
 var require_string = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/common/string.js"(exports) {
+  "node_modules/yaml/dist/schema/common/string.js"(exports) {
     "use strict";
     var stringifyString = require_stringifyString();
     var string = {
@@ -10603,9 +10603,9 @@ var require_string = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/common/null.js
+// node_modules/yaml/dist/schema/common/null.js
 var require_null = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/common/null.js"(exports) {
+  "node_modules/yaml/dist/schema/common/null.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var nullTag = {
@@ -10621,9 +10621,9 @@ var require_null = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/core/bool.js
+// node_modules/yaml/dist/schema/core/bool.js
 var require_bool = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/core/bool.js"(exports) {
+  "node_modules/yaml/dist/schema/core/bool.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var boolTag = {
@@ -10645,9 +10645,9 @@ var require_bool = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/stringify/stringifyNumber.js
+// node_modules/yaml/dist/stringify/stringifyNumber.js
 var require_stringifyNumber = __commonJS({
-  "../../work/main/node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
     "use strict";
     function stringifyNumber({ format, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
@@ -10672,9 +10672,9 @@ var require_stringifyNumber = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/core/float.js
+// node_modules/yaml/dist/schema/core/float.js
 var require_float = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/core/float.js"(exports) {
+  "node_modules/yaml/dist/schema/core/float.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -10718,9 +10718,9 @@ var require_float = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/core/int.js
+// node_modules/yaml/dist/schema/core/int.js
 var require_int = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/core/int.js"(exports) {
+  "node_modules/yaml/dist/schema/core/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -10763,9 +10763,9 @@ var require_int = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/core/schema.js
+// node_modules/yaml/dist/schema/core/schema.js
 var require_schema2 = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/core/schema.js"(exports) {
+  "node_modules/yaml/dist/schema/core/schema.js"(exports) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -10791,9 +10791,9 @@ var require_schema2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/json/schema.js
+// node_modules/yaml/dist/schema/json/schema.js
 var require_schema3 = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/json/schema.js"(exports) {
+  "node_modules/yaml/dist/schema/json/schema.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var map = require_map();
@@ -10858,9 +10858,9 @@ var require_schema3 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/binary.js
+// node_modules/yaml/dist/schema/yaml-1.1/binary.js
 var require_binary = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
     "use strict";
     var node_buffer = __require("buffer");
     var Scalar = require_Scalar();
@@ -10924,9 +10924,9 @@ var require_binary = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js
+// node_modules/yaml/dist/schema/yaml-1.1/pairs.js
 var require_pairs = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -11002,9 +11002,9 @@ ${cn2.comment}` : item.comment;
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/omap.js
+// node_modules/yaml/dist/schema/yaml-1.1/omap.js
 var require_omap = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
     "use strict";
     var identity = require_identity();
     var toJS = require_toJS();
@@ -11080,9 +11080,9 @@ var require_omap = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/bool.js
+// node_modules/yaml/dist/schema/yaml-1.1/bool.js
 var require_bool2 = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     function boolStringify({ value, source }, ctx) {
@@ -11112,9 +11112,9 @@ var require_bool2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/float.js
+// node_modules/yaml/dist/schema/yaml-1.1/float.js
 var require_float2 = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -11161,9 +11161,9 @@ var require_float2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/int.js
+// node_modules/yaml/dist/schema/yaml-1.1/int.js
 var require_int2 = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -11240,9 +11240,9 @@ var require_int2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/set.js
+// node_modules/yaml/dist/schema/yaml-1.1/set.js
 var require_set = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -11329,9 +11329,9 @@ var require_set = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
+// node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
 var require_timestamp = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str, asBigInt) {
@@ -11417,9 +11417,9 @@ var require_timestamp = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/schema.js
+// node_modules/yaml/dist/schema/yaml-1.1/schema.js
 var require_schema4 = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -11461,9 +11461,9 @@ var require_schema4 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/tags.js
+// node_modules/yaml/dist/schema/tags.js
 var require_tags = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/tags.js"(exports) {
+  "node_modules/yaml/dist/schema/tags.js"(exports) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -11555,9 +11555,9 @@ var require_tags = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/Schema.js
+// node_modules/yaml/dist/schema/Schema.js
 var require_Schema = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/Schema.js"(exports) {
+  "node_modules/yaml/dist/schema/Schema.js"(exports) {
     "use strict";
     var identity = require_identity();
     var map = require_map();
@@ -11587,9 +11587,9 @@ var require_Schema = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/stringify/stringifyDocument.js
+// node_modules/yaml/dist/stringify/stringifyDocument.js
 var require_stringifyDocument = __commonJS({
-  "../../work/main/node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
     var identity = require_identity();
     var stringify = require_stringify();
@@ -11667,9 +11667,9 @@ var require_stringifyDocument = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/doc/Document.js
+// node_modules/yaml/dist/doc/Document.js
 var require_Document = __commonJS({
-  "../../work/main/node_modules/yaml/dist/doc/Document.js"(exports) {
+  "node_modules/yaml/dist/doc/Document.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var Collection = require_Collection();
@@ -11745,9 +11745,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path16, value) {
+      addIn(path19, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path16, value);
+          this.contents.addIn(path19, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -11822,14 +11822,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path16) {
-        if (Collection.isEmptyPath(path16)) {
+      deleteIn(path19) {
+        if (Collection.isEmptyPath(path19)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path16) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path19) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -11844,10 +11844,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path16, keepScalar) {
-        if (Collection.isEmptyPath(path16))
+      getIn(path19, keepScalar) {
+        if (Collection.isEmptyPath(path19))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path16, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path19, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -11858,10 +11858,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path16) {
-        if (Collection.isEmptyPath(path16))
+      hasIn(path19) {
+        if (Collection.isEmptyPath(path19))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path16) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path19) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -11878,13 +11878,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path16, value) {
-        if (Collection.isEmptyPath(path16)) {
+      setIn(path19, value) {
+        if (Collection.isEmptyPath(path19)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path16), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path19), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path16, value);
+          this.contents.setIn(path19, value);
         }
       }
       /**
@@ -11976,9 +11976,9 @@ var require_Document = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/errors.js
+// node_modules/yaml/dist/errors.js
 var require_errors2 = __commonJS({
-  "../../work/main/node_modules/yaml/dist/errors.js"(exports) {
+  "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
       constructor(name, pos, code, message) {
@@ -12041,9 +12041,9 @@ ${pointer}
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/resolve-props.js
+// node_modules/yaml/dist/compose/resolve-props.js
 var require_resolve_props = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/resolve-props.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-props.js"(exports) {
     "use strict";
     function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
@@ -12175,9 +12175,9 @@ var require_resolve_props = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/util-contains-newline.js
+// node_modules/yaml/dist/compose/util-contains-newline.js
 var require_util_contains_newline = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
+  "node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
     "use strict";
     function containsNewline(key) {
       if (!key)
@@ -12217,9 +12217,9 @@ var require_util_contains_newline = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/util-flow-indent-check.js
+// node_modules/yaml/dist/compose/util-flow-indent-check.js
 var require_util_flow_indent_check = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
+  "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
     "use strict";
     var utilContainsNewline = require_util_contains_newline();
     function flowIndentCheck(indent, fc, onError) {
@@ -12235,9 +12235,9 @@ var require_util_flow_indent_check = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/util-map-includes.js
+// node_modules/yaml/dist/compose/util-map-includes.js
 var require_util_map_includes = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
+  "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
     "use strict";
     var identity = require_identity();
     function mapIncludes(ctx, items, search) {
@@ -12251,9 +12251,9 @@ var require_util_map_includes = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/resolve-block-map.js
+// node_modules/yaml/dist/compose/resolve-block-map.js
 var require_resolve_block_map = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
     "use strict";
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
@@ -12359,9 +12359,9 @@ var require_resolve_block_map = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/resolve-block-seq.js
+// node_modules/yaml/dist/compose/resolve-block-seq.js
 var require_resolve_block_seq = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
     "use strict";
     var YAMLSeq = require_YAMLSeq();
     var resolveProps = require_resolve_props();
@@ -12410,9 +12410,9 @@ var require_resolve_block_seq = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/resolve-end.js
+// node_modules/yaml/dist/compose/resolve-end.js
 var require_resolve_end = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/resolve-end.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-end.js"(exports) {
     "use strict";
     function resolveEnd(end, offset, reqSpace, onError) {
       let comment = "";
@@ -12453,9 +12453,9 @@ var require_resolve_end = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/resolve-flow-collection.js
+// node_modules/yaml/dist/compose/resolve-flow-collection.js
 var require_resolve_flow_collection = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -12647,9 +12647,9 @@ var require_resolve_flow_collection = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/compose-collection.js
+// node_modules/yaml/dist/compose/compose-collection.js
 var require_compose_collection = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/compose-collection.js"(exports) {
+  "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -12712,9 +12712,9 @@ var require_compose_collection = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/resolve-block-scalar.js
+// node_modules/yaml/dist/compose/resolve-block-scalar.js
 var require_resolve_block_scalar = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
@@ -12895,9 +12895,9 @@ var require_resolve_block_scalar = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/resolve-flow-scalar.js
+// node_modules/yaml/dist/compose/resolve-flow-scalar.js
 var require_resolve_flow_scalar = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
@@ -13116,9 +13116,9 @@ var require_resolve_flow_scalar = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/compose-scalar.js
+// node_modules/yaml/dist/compose/compose-scalar.js
 var require_compose_scalar = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
+  "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -13197,9 +13197,9 @@ var require_compose_scalar = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/util-empty-scalar-position.js
+// node_modules/yaml/dist/compose/util-empty-scalar-position.js
 var require_util_empty_scalar_position = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
+  "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
     "use strict";
     function emptyScalarPosition(offset, before, pos) {
       if (before) {
@@ -13227,9 +13227,9 @@ var require_util_empty_scalar_position = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/compose-node.js
+// node_modules/yaml/dist/compose/compose-node.js
 var require_compose_node = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/compose-node.js"(exports) {
+  "node_modules/yaml/dist/compose/compose-node.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -13333,9 +13333,9 @@ var require_compose_node = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/compose-doc.js
+// node_modules/yaml/dist/compose/compose-doc.js
 var require_compose_doc = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/compose-doc.js"(exports) {
+  "node_modules/yaml/dist/compose/compose-doc.js"(exports) {
     "use strict";
     var Document = require_Document();
     var composeNode = require_compose_node();
@@ -13376,9 +13376,9 @@ var require_compose_doc = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/composer.js
+// node_modules/yaml/dist/compose/composer.js
 var require_composer = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/composer.js"(exports) {
+  "node_modules/yaml/dist/compose/composer.js"(exports) {
     "use strict";
     var node_process = __require("process");
     var directives = require_directives();
@@ -13584,9 +13584,9 @@ ${end.comment}` : end.comment;
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/parse/cst-scalar.js
+// node_modules/yaml/dist/parse/cst-scalar.js
 var require_cst_scalar = __commonJS({
-  "../../work/main/node_modules/yaml/dist/parse/cst-scalar.js"(exports) {
+  "node_modules/yaml/dist/parse/cst-scalar.js"(exports) {
     "use strict";
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -13769,9 +13769,9 @@ var require_cst_scalar = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/parse/cst-stringify.js
+// node_modules/yaml/dist/parse/cst-stringify.js
 var require_cst_stringify = __commonJS({
-  "../../work/main/node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
+  "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
     var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
@@ -13830,9 +13830,9 @@ var require_cst_stringify = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/parse/cst-visit.js
+// node_modules/yaml/dist/parse/cst-visit.js
 var require_cst_visit = __commonJS({
-  "../../work/main/node_modules/yaml/dist/parse/cst-visit.js"(exports) {
+  "node_modules/yaml/dist/parse/cst-visit.js"(exports) {
     "use strict";
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
@@ -13845,9 +13845,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path16) => {
+    visit2.itemAtPath = (cst, path19) => {
       let item = cst;
-      for (const [field, index] of path16) {
+      for (const [field, index] of path19) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -13856,23 +13856,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path16) => {
-      const parent = visit2.itemAtPath(cst, path16.slice(0, -1));
-      const field = path16[path16.length - 1][0];
+    visit2.parentCollection = (cst, path19) => {
+      const parent = visit2.itemAtPath(cst, path19.slice(0, -1));
+      const field = path19[path19.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path16, item, visitor) {
-      let ctrl = visitor(item, path16);
+    function _visit(path19, item, visitor) {
+      let ctrl = visitor(item, path19);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path16.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path19.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -13883,18 +13883,18 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path16);
+            ctrl = ctrl(item, path19);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path16) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path19) : ctrl;
     }
     exports.visit = visit2;
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/parse/cst.js
+// node_modules/yaml/dist/parse/cst.js
 var require_cst = __commonJS({
-  "../../work/main/node_modules/yaml/dist/parse/cst.js"(exports) {
+  "node_modules/yaml/dist/parse/cst.js"(exports) {
     "use strict";
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
@@ -13994,9 +13994,9 @@ var require_cst = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/parse/lexer.js
+// node_modules/yaml/dist/parse/lexer.js
 var require_lexer = __commonJS({
-  "../../work/main/node_modules/yaml/dist/parse/lexer.js"(exports) {
+  "node_modules/yaml/dist/parse/lexer.js"(exports) {
     "use strict";
     var cst = require_cst();
     function isEmpty2(ch) {
@@ -14583,9 +14583,9 @@ var require_lexer = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/parse/line-counter.js
+// node_modules/yaml/dist/parse/line-counter.js
 var require_line_counter = __commonJS({
-  "../../work/main/node_modules/yaml/dist/parse/line-counter.js"(exports) {
+  "node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
     var LineCounter2 = class {
       constructor() {
@@ -14614,9 +14614,9 @@ var require_line_counter = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/parse/parser.js
+// node_modules/yaml/dist/parse/parser.js
 var require_parser = __commonJS({
-  "../../work/main/node_modules/yaml/dist/parse/parser.js"(exports) {
+  "node_modules/yaml/dist/parse/parser.js"(exports) {
     "use strict";
     var node_process = __require("process");
     var cst = require_cst();
@@ -15188,14 +15188,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs2 = this.flowScalar(this.type);
+              const fs3 = this.flowScalar(this.type);
               if (atNextItem || it2.value) {
-                map.items.push({ start, key: fs2, sep: [] });
+                map.items.push({ start, key: fs3, sep: [] });
                 this.onKeyLine = true;
               } else if (it2.sep) {
-                this.stack.push(fs2);
+                this.stack.push(fs3);
               } else {
-                Object.assign(it2, { key: fs2, sep: [] });
+                Object.assign(it2, { key: fs3, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -15323,13 +15323,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs2 = this.flowScalar(this.type);
+              const fs3 = this.flowScalar(this.type);
               if (!it2 || it2.value)
-                fc.items.push({ start: [], key: fs2, sep: [] });
+                fc.items.push({ start: [], key: fs3, sep: [] });
               else if (it2.sep)
-                this.stack.push(fs2);
+                this.stack.push(fs3);
               else
-                Object.assign(it2, { key: fs2, sep: [] });
+                Object.assign(it2, { key: fs3, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -15488,9 +15488,9 @@ var require_parser = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/public-api.js
+// node_modules/yaml/dist/public-api.js
 var require_public_api = __commonJS({
-  "../../work/main/node_modules/yaml/dist/public-api.js"(exports) {
+  "node_modules/yaml/dist/public-api.js"(exports) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -15585,9 +15585,9 @@ var require_public_api = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/index.js
+// node_modules/yaml/dist/index.js
 var require_dist2 = __commonJS({
-  "../../work/main/node_modules/yaml/dist/index.js"(exports) {
+  "node_modules/yaml/dist/index.js"(exports) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -15639,9 +15639,9 @@ var require_dist2 = __commonJS({
 
 // src/core/result.ts
 function worstVerdict(verdicts) {
-  let worst = "skip";
-  for (const verdict of verdicts) if (SEVERITY[verdict] > SEVERITY[worst]) worst = verdict;
-  return worst;
+  let worst2 = "skip";
+  for (const verdict of verdicts) if (SEVERITY[verdict] > SEVERITY[worst2]) worst2 = verdict;
+  return worst2;
 }
 function gatePasses(verdict, enforce) {
   if (enforce === "off") return true;
@@ -15750,19 +15750,19 @@ var init_alignment = __esm({
 // src/charter/finding.ts
 function findingCollector(loaded) {
   const findings = [];
-  const report = (rule, severity, message, path16, target = "value") => {
-    findings.push({ rule, severity, message, location: loaded.source.locate(path16, target) });
+  const report = (rule, severity, message, path19, target = "value") => {
+    findings.push({ rule, severity, message, location: loaded.source.locate(path19, target) });
   };
   return { findings, report };
 }
-function locateInString(loaded, path16, offset, expected) {
-  const start = loaded.source.scalarStart(path16);
+function locateInString(loaded, path19, offset, expected) {
+  const start = loaded.source.scalarStart(path19);
   if (start) {
     const guess = { ...start.location, column: start.location.column + offset };
     const line = loaded.source.text.split(/\r?\n/)[guess.line - 1] ?? "";
     if (line.startsWith(expected, guess.column - 1)) return guess;
   }
-  return loaded.source.locate(path16);
+  return loaded.source.locate(path19);
 }
 function metricLevels(loaded) {
   const levels = /* @__PURE__ */ new Map();
@@ -15909,9 +15909,9 @@ var init_estimates = __esm({
         for (const level of ["domain", "business"]) {
           (metrics[level] ?? []).forEach((metric, index) => {
             if (metric.estimate === void 0) return;
-            const path16 = ["charter", "metrics", level, index, "estimate"];
+            const path19 = ["charter", "metrics", level, index, "estimate"];
             for (const reference of referencedMetrics(parseExpression(metric.estimate))) {
-              const location = locateInString(loaded, path16, reference.offset, reference.id);
+              const location = locateInString(loaded, path19, reference.offset, reference.id);
               if (!known.has(reference.id)) {
                 findings.push({
                   rule: "estimate-unknown-metric",
@@ -16087,7 +16087,7 @@ var init_manual_gate = __esm({
         const where = `\`mlops-flow approve ${environment}\` records the approval`;
         if (!protection) return { skipped: `environment protection is visible only on GitHub; here ${where}` };
         const { findings, report } = findingCollector(loaded);
-        const path16 = ["flow", "canary", "environment"];
+        const path19 = ["flow", "canary", "environment"];
         let rules;
         try {
           rules = await protection(environment);
@@ -16096,7 +16096,7 @@ var init_manual_gate = __esm({
             "canary-environment-unverified",
             "warning",
             `could not read the protection rules of environment "${environment}" (${error.message}): check that the token may read the repository's environments`,
-            path16
+            path19
           );
           return findings;
         }
@@ -16106,14 +16106,14 @@ var init_manual_gate = __esm({
             "canary-environment-not-found",
             "warning",
             `environment "${environment}" does not exist in this repository: create it under Settings → Environments with required reviewers, or canary-promote has no manual gate`,
-            path16
+            path19
           );
         } else if (rules.requiredReviewers.length === 0) {
           report(
             "canary-environment-unreviewed",
             "warning",
             `environment "${environment}" has no required reviewers: add them under Settings → Environments, or nobody approves before production`,
-            path16
+            path19
           );
         }
         return findings;
@@ -16295,11 +16295,11 @@ var init_milestones = __esm({
 });
 
 // src/charter/rules/placeholders.ts
-function valueAt(flow, path16) {
-  return path16.reduce((value, key) => value?.[key], flow);
+function valueAt(flow, path19) {
+  return path19.reduce((value, key) => value?.[key], flow);
 }
-function placeholders(command, path16) {
-  const texts = Array.isArray(command) ? command.map((word, index) => [word, [...path16, index]]) : [[command, [...path16]]];
+function placeholders(command, path19) {
+  const texts = Array.isArray(command) ? command.map((word, index) => [word, [...path19, index]]) : [[command, [...path19]]];
   return texts.flatMap(
     ([text, at2]) => [...text.matchAll(PLACEHOLDER)].map((match) => ({
       name: match[1],
@@ -16308,10 +16308,10 @@ function placeholders(command, path16) {
     }))
   );
 }
-function unknownPlaceholders(loaded, command, path16, allowed, what) {
+function unknownPlaceholders(loaded, command, path19, allowed, what) {
   const reported = /* @__PURE__ */ new Set();
   const findings = [];
-  for (const found of placeholders(command, path16)) {
+  for (const found of placeholders(command, path19)) {
     if (allowed.includes(found.name) || reported.has(found.name)) continue;
     reported.add(found.name);
     findings.push({
@@ -16346,21 +16346,21 @@ var init_placeholders = __esm({
       check({ loaded }) {
         const { findings } = findingCollector(loaded);
         const flow = loaded.config.flow ?? {};
-        for (const { path: path16, allowed } of ALLOWED_PLACEHOLDERS) {
-          const command = valueAt(flow, path16);
+        for (const { path: path19, allowed } of ALLOWED_PLACEHOLDERS) {
+          const command = valueAt(flow, path19);
           if (command === void 0) continue;
           findings.push(
-            ...unknownPlaceholders(loaded, command, ["flow", ...path16], allowed, `flow.${path16.join(".")}`)
+            ...unknownPlaceholders(loaded, command, ["flow", ...path19], allowed, `flow.${path19.join(".")}`)
           );
         }
         (flow.canary?.analysis?.metrics ?? []).forEach((metric, index) => {
           if (metric.query === void 0) return;
-          const path16 = ["flow", "canary", "analysis", "metrics", index, "query"];
+          const path19 = ["flow", "canary", "analysis", "metrics", index, "query"];
           findings.push(
             ...unknownPlaceholders(
               loaded,
               metric.query,
-              path16,
+              path19,
               QUERY_PLACEHOLDERS,
               `the canary query of ${metric.id}`
             )
@@ -16376,18 +16376,18 @@ var init_placeholders = __esm({
 function isWellFormedHandle(handle) {
   return HANDLE.test(handle);
 }
-function handlesAt(value, path16) {
+function handlesAt(value, path19) {
   if (value === void 0) return [];
-  if (!Array.isArray(value)) return [{ handle: value, path: [...path16] }];
-  return value.map((handle, index) => ({ handle, path: [...path16, index] }));
+  if (!Array.isArray(value)) return [{ handle: value, path: [...path19] }];
+  return value.map((handle, index) => ({ handle, path: [...path19, index] }));
 }
-function cachedLookup(resolve) {
+function cachedLookup(resolve2) {
   const answers = /* @__PURE__ */ new Map();
   return (handle) => {
     const key = handle.toLowerCase();
     let answer = answers.get(key);
     if (!answer) {
-      answer = resolve(handle).catch(() => "unknown");
+      answer = resolve2(handle).catch(() => "unknown");
       answers.set(key, answer);
     }
     return answer;
@@ -16479,20 +16479,20 @@ var init_problem_and_roles = __esm({
             ({ handle }) => isWellFormedHandle(handle) && lookup ? lookup(handle) : Promise.resolve(void 0)
           )
         );
-        handles.forEach(({ handle, path: path16 }, index) => {
+        handles.forEach(({ handle, path: path19 }, index) => {
           if (!isWellFormedHandle(handle)) {
             report(
               "handle-malformed",
               "error",
               `"${handle}" is not a GitHub handle: write "@user" or "@org/team" (letters, digits and single hyphens)`,
-              path16
+              path19
             );
           } else if (answers[index] === "missing") {
             report(
               "handle-not-found",
               "warning",
               `${handle} is not a user or team GitHub knows (or this token can see): check the spelling, or grant the token read access to the organisation's members`,
-              path16
+              path19
             );
           }
         });
@@ -16875,9 +16875,9 @@ var init_validate_charter2 = __esm({
   }
 });
 
-// ../../work/main/node_modules/picomatch/lib/constants.js
+// node_modules/picomatch/lib/constants.js
 var require_constants = __commonJS({
-  "../../work/main/node_modules/picomatch/lib/constants.js"(exports, module) {
+  "node_modules/picomatch/lib/constants.js"(exports, module) {
     "use strict";
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
@@ -17077,9 +17077,9 @@ var require_constants = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/picomatch/lib/utils.js
+// node_modules/picomatch/lib/utils.js
 var require_utils2 = __commonJS({
-  "../../work/main/node_modules/picomatch/lib/utils.js"(exports) {
+  "node_modules/picomatch/lib/utils.js"(exports) {
     "use strict";
     var {
       REGEX_BACKSLASH,
@@ -17130,8 +17130,8 @@ var require_utils2 = __commonJS({
       }
       return output;
     };
-    exports.basename = (path16, { windows } = {}) => {
-      const segs = path16.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path19, { windows } = {}) => {
+      const segs = path19.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -17141,9 +17141,9 @@ var require_utils2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/picomatch/lib/scan.js
+// node_modules/picomatch/lib/scan.js
 var require_scan = __commonJS({
-  "../../work/main/node_modules/picomatch/lib/scan.js"(exports, module) {
+  "node_modules/picomatch/lib/scan.js"(exports, module) {
     "use strict";
     var utils = require_utils2();
     var {
@@ -17479,9 +17479,9 @@ var require_scan = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/picomatch/lib/parse.js
+// node_modules/picomatch/lib/parse.js
 var require_parse = __commonJS({
-  "../../work/main/node_modules/picomatch/lib/parse.js"(exports, module) {
+  "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
     var constants = require_constants();
     var utils = require_utils2();
@@ -17876,16 +17876,16 @@ var require_parse = __commonJS({
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open2 = tokens[token.tokensIndex];
-          open2.type = "text";
-          open2.value = literal;
-          open2.output = safeOutput || utils.escapeRegex(literal);
+          const open3 = tokens[token.tokensIndex];
+          open3.type = "text";
+          open3.value = literal;
+          open3.output = safeOutput || utils.escapeRegex(literal);
           for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
             delete tokens[i].suffix;
           }
-          state.output = token.output + open2.output;
+          state.output = token.output + open3.output;
           state.backtrack = true;
           push({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
@@ -18105,15 +18105,15 @@ var require_parse = __commonJS({
         }
         if (value === "{" && opts.nobrace !== true) {
           increment("braces");
-          const open2 = {
+          const open3 = {
             type: "brace",
             value,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open2);
-          push(open2);
+          braces.push(open3);
+          push(open3);
           continue;
         }
         if (value === "}") {
@@ -18494,9 +18494,9 @@ var require_parse = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/picomatch/lib/picomatch.js
+// node_modules/picomatch/lib/picomatch.js
 var require_picomatch = __commonJS({
-  "../../work/main/node_modules/picomatch/lib/picomatch.js"(exports, module) {
+  "node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
     var scan = require_scan();
     var parse2 = require_parse();
@@ -18634,9 +18634,9 @@ var require_picomatch = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/picomatch/index.js
+// node_modules/picomatch/index.js
 var require_picomatch2 = __commonJS({
-  "../../work/main/node_modules/picomatch/index.js"(exports, module) {
+  "node_modules/picomatch/index.js"(exports, module) {
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils2();
@@ -18659,7 +18659,7 @@ function deriveLevels(config, measured) {
   const values = new Map(Object.entries(measured).filter(([, v2]) => Number.isFinite(v2)));
   const metrics = config.charter.metrics ?? {};
   const result2 = [];
-  const judge2 = (id, level, goalText2, value, estimated) => {
+  const judge3 = (id, level, goalText2, value, estimated) => {
     const goal = goalOf(id, goalText2);
     result2.push({
       id,
@@ -18671,7 +18671,7 @@ function deriveLevels(config, measured) {
     });
   };
   for (const metric of metrics.model ?? [])
-    judge2(metric.id, "model", metric.goal, values.get(metric.id) ?? null, false);
+    judge3(metric.id, "model", metric.goal, values.get(metric.id) ?? null, false);
   for (const level of ["domain", "business"]) {
     for (const metric of metrics[level] ?? []) {
       let value = values.get(metric.id) ?? null;
@@ -18684,7 +18684,7 @@ function deriveLevels(config, measured) {
         estimated = true;
       }
       if (value !== null) values.set(metric.id, value);
-      judge2(metric.id, level, metric.goal, value, estimated);
+      judge3(metric.id, level, metric.goal, value, estimated);
     }
   }
   return result2;
@@ -18799,7 +18799,7 @@ function runCommand(options) {
   const started = performance.now();
   const keep = options.keepLines ?? 40;
   const tail = [];
-  return new Promise((resolve) => {
+  return new Promise((resolve2) => {
     const [program, ...args] = options.argv;
     const child = spawn(program, args, {
       cwd: options.cwd,
@@ -18838,7 +18838,7 @@ function runCommand(options) {
     });
     child.on("close", (exitCode, signal) => {
       clearTimeout(timer);
-      resolve({
+      resolve2({
         exitCode,
         signal,
         timedOut,
@@ -18896,7 +18896,7 @@ var init_files = __esm({
   }
 });
 
-// ../../work/main/node_modules/@simple-git/args-pathspec/dist/index.mjs
+// node_modules/@simple-git/args-pathspec/dist/index.mjs
 function c(...n) {
   const e = new String(n);
   return t.set(e, n), e;
@@ -18909,14 +18909,14 @@ function o(n) {
 }
 var t;
 var init_dist = __esm({
-  "../../work/main/node_modules/@simple-git/args-pathspec/dist/index.mjs"() {
+  "node_modules/@simple-git/args-pathspec/dist/index.mjs"() {
     t = /* @__PURE__ */ new WeakMap();
   }
 });
 
-// ../../work/main/node_modules/ms/index.js
+// node_modules/ms/index.js
 var require_ms = __commonJS({
-  "../../work/main/node_modules/ms/index.js"(exports, module) {
+  "node_modules/ms/index.js"(exports, module) {
     var s = 1e3;
     var m2 = s * 60;
     var h3 = m2 * 60;
@@ -19030,9 +19030,9 @@ var require_ms = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/debug/src/common.js
+// node_modules/debug/src/common.js
 var require_common = __commonJS({
-  "../../work/main/node_modules/debug/src/common.js"(exports, module) {
+  "node_modules/debug/src/common.js"(exports, module) {
     function setup(env) {
       createDebug.debug = createDebug;
       createDebug.default = createDebug;
@@ -19207,9 +19207,9 @@ var require_common = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/debug/src/browser.js
+// node_modules/debug/src/browser.js
 var require_browser = __commonJS({
-  "../../work/main/node_modules/debug/src/browser.js"(exports, module) {
+  "node_modules/debug/src/browser.js"(exports, module) {
     exports.formatArgs = formatArgs;
     exports.save = save;
     exports.load = load;
@@ -19377,9 +19377,9 @@ var require_browser = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/has-flag/index.js
+// node_modules/has-flag/index.js
 var require_has_flag = __commonJS({
-  "../../work/main/node_modules/has-flag/index.js"(exports, module) {
+  "node_modules/has-flag/index.js"(exports, module) {
     "use strict";
     module.exports = (flag, argv = process.argv) => {
       const prefix = flag.startsWith("-") ? "" : flag.length === 1 ? "-" : "--";
@@ -19390,9 +19390,9 @@ var require_has_flag = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/supports-color/index.js
+// node_modules/supports-color/index.js
 var require_supports_color = __commonJS({
-  "../../work/main/node_modules/supports-color/index.js"(exports, module) {
+  "node_modules/supports-color/index.js"(exports, module) {
     "use strict";
     var os2 = __require("os");
     var tty = __require("tty");
@@ -19492,9 +19492,9 @@ var require_supports_color = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/debug/src/node.js
+// node_modules/debug/src/node.js
 var require_node = __commonJS({
-  "../../work/main/node_modules/debug/src/node.js"(exports, module) {
+  "node_modules/debug/src/node.js"(exports, module) {
     var tty = __require("tty");
     var util = __require("util");
     exports.init = init;
@@ -19666,9 +19666,9 @@ var require_node = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/debug/src/index.js
+// node_modules/debug/src/index.js
 var require_src = __commonJS({
-  "../../work/main/node_modules/debug/src/index.js"(exports, module) {
+  "node_modules/debug/src/index.js"(exports, module) {
     if (typeof process === "undefined" || process.type === "renderer" || process.browser === true || process.__nwjs) {
       module.exports = require_browser();
     } else {
@@ -19677,9 +19677,9 @@ var require_src = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@kwsites/file-exists/dist/src/index.js
+// node_modules/@kwsites/file-exists/dist/src/index.js
 var require_src2 = __commonJS({
-  "../../work/main/node_modules/@kwsites/file-exists/dist/src/index.js"(exports) {
+  "node_modules/@kwsites/file-exists/dist/src/index.js"(exports) {
     "use strict";
     var __importDefault = exports && exports.__importDefault || function(mod) {
       return mod && mod.__esModule ? mod : { "default": mod };
@@ -19688,15 +19688,15 @@ var require_src2 = __commonJS({
     var fs_1 = __require("fs");
     var debug_1 = __importDefault(require_src());
     var log = debug_1.default("@kwsites/file-exists");
-    function check2(path16, isFile, isDirectory) {
-      log(`checking %s`, path16);
+    function check2(path19, isFile, isDirectory) {
+      log(`checking %s`, path19);
       try {
-        const stat6 = fs_1.statSync(path16);
-        if (stat6.isFile() && isFile) {
+        const stat7 = fs_1.statSync(path19);
+        if (stat7.isFile() && isFile) {
           log(`[OK] path represents a file`);
           return true;
         }
-        if (stat6.isDirectory() && isDirectory) {
+        if (stat7.isDirectory() && isDirectory) {
           log(`[OK] path represents a directory`);
           return true;
         }
@@ -19711,8 +19711,8 @@ var require_src2 = __commonJS({
         throw e;
       }
     }
-    function exists(path16, type = exports.READABLE) {
-      return check2(path16, (type & exports.FILE) > 0, (type & exports.FOLDER) > 0);
+    function exists(path19, type = exports.READABLE) {
+      return check2(path19, (type & exports.FILE) > 0, (type & exports.FOLDER) > 0);
     }
     exports.exists = exists;
     exports.FILE = 1;
@@ -19721,9 +19721,9 @@ var require_src2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@kwsites/file-exists/dist/index.js
+// node_modules/@kwsites/file-exists/dist/index.js
 var require_dist3 = __commonJS({
-  "../../work/main/node_modules/@kwsites/file-exists/dist/index.js"(exports) {
+  "node_modules/@kwsites/file-exists/dist/index.js"(exports) {
     "use strict";
     function __export2(m2) {
       for (var p2 in m2) if (!exports.hasOwnProperty(p2)) exports[p2] = m2[p2];
@@ -19733,9 +19733,9 @@ var require_dist3 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@kwsites/promise-deferred/dist/index.js
+// node_modules/@kwsites/promise-deferred/dist/index.js
 var require_dist4 = __commonJS({
-  "../../work/main/node_modules/@kwsites/promise-deferred/dist/index.js"(exports) {
+  "node_modules/@kwsites/promise-deferred/dist/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.createDeferred = exports.deferred = void 0;
@@ -19775,7 +19775,7 @@ var require_dist4 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@simple-git/argv-parser/dist/index.mjs
+// node_modules/@simple-git/argv-parser/dist/index.mjs
 function* x(e, n) {
   const t2 = n === "global";
   for (const o2 of e)
@@ -20058,7 +20058,7 @@ function oe(e, n) {
 }
 var P, S, E, F, C, I, R, T, K, h, X, y;
 var init_dist2 = __esm({
-  "../../work/main/node_modules/@simple-git/argv-parser/dist/index.mjs"() {
+  "node_modules/@simple-git/argv-parser/dist/index.mjs"() {
     init_dist();
     P = /* @__PURE__ */ new Set([
       "--add",
@@ -20291,7 +20291,7 @@ var init_dist2 = __esm({
   }
 });
 
-// ../../work/main/node_modules/simple-git/dist/index.mjs
+// node_modules/simple-git/dist/index.mjs
 import { spawn as ve } from "node:child_process";
 import { normalize as Se } from "node:path";
 import { EventEmitter as Ce } from "node:events";
@@ -21797,7 +21797,7 @@ function uo({
 }
 var import_file_exists, import_debug, import_promise_deferred, O2, Ae, A2, at, xe, I2, W2, ft, K2, m, Be, G2, Bt, V2, z2, l2, x2, Fe, mt, Ut, Xe, Ye, Qe, Je, Ft, nn, rn, sn, zt, qt, mn, Ht, Kt, kn, _t, vn, j2, En, Vt, Cn, M2, ot, Pn, Dn, Yt, Bn, Un, Wn, J2, Xn, Yn, Qt, R2, Jt, rr, Ot, sr, or, ir, ar, te, ee2, ne2, ur, se, Z2, dr, ie, gr, yr, wr, br, Tr, kr, _r, vr, Er, Sr, ue, Or, Cr, Ar, Nr, $r, Pr, Lr, jr, Br, Ir, Ur, Gr, fe, Hr, le, Vr, Xr, he, Qr, Jr, Zr, ts, rs, pe, ss, gt, ms, ys, $s, Ps, Us, $t, we, Hs, Ks, be, Qs, nt, ro, wo;
 var init_dist3 = __esm({
-  "../../work/main/node_modules/simple-git/dist/index.mjs"() {
+  "node_modules/simple-git/dist/index.mjs"() {
     init_dist();
     init_dist();
     import_file_exists = __toESM(require_dist3(), 1);
@@ -23385,7 +23385,7 @@ function classifyChanges(paths, triggers) {
     const globs = triggers?.[kind] ?? (kind === "config" ? ["mlops.yml"] : []);
     return { kind, match: globs.length > 0 ? (0, import_picomatch.default)(globs, { dot: true }) : () => false };
   });
-  return paths.map((path16) => ({ path: path16, kinds: matchers.filter(({ match }) => match(path16)).map(({ kind }) => kind) })).filter((change) => change.kinds.length > 0);
+  return paths.map((path19) => ({ path: path19, kinds: matchers.filter(({ match }) => match(path19)).map(({ kind }) => kind) })).filter((change) => change.kinds.length > 0);
 }
 function decideBuild(inputs) {
   const reasons = [];
@@ -23749,6 +23749,5843 @@ var init_build_model2 = __esm({
   }
 });
 
+// src/metrics/readers/data-error.ts
+function formatDataError(location, reason) {
+  const place = location.line === void 0 ? location.file : `${location.file}:${location.line}`;
+  const details = [];
+  if (location.row !== void 0) details.push(`row ${location.row}`);
+  if (location.column !== void 0) details.push(`column "${location.column}"`);
+  return details.length > 0 ? `${place}: ${details.join(", ")}: ${reason}` : `${place}: ${reason}`;
+}
+var DataError;
+var init_data_error = __esm({
+  "src/metrics/readers/data-error.ts"() {
+    "use strict";
+    DataError = class extends Error {
+      file;
+      row;
+      line;
+      column;
+      /** The problem alone, without the location. */
+      reason;
+      constructor(location, reason) {
+        super(formatDataError(location, reason));
+        this.name = "DataError";
+        this.file = location.file;
+        this.row = location.row;
+        this.line = location.line;
+        this.column = location.column;
+        this.reason = reason;
+      }
+    };
+  }
+});
+
+// src/metrics/readers/chunked-file.ts
+import { open as open2 } from "node:fs/promises";
+var INITIAL_SIZE, ChunkedFile;
+var init_chunked_file = __esm({
+  "src/metrics/readers/chunked-file.ts"() {
+    "use strict";
+    init_data_error();
+    INITIAL_SIZE = 1 << 20;
+    ChunkedFile = class _ChunkedFile {
+      constructor(handle, size) {
+        this.handle = handle;
+        this.buffer = Buffer.allocUnsafe(size);
+      }
+      handle;
+      buffer;
+      /** First unconsumed byte. */
+      start = 0;
+      /** End of the bytes read so far. */
+      end = 0;
+      eof = false;
+      closed = false;
+      static async open(file, size = INITIAL_SIZE) {
+        if (!(Number.isInteger(size) && size >= 1))
+          throw new RangeError(`buffer size must be a whole number ≥ 1, got ${size}`);
+        try {
+          return new _ChunkedFile(await open2(file, "r"), size);
+        } catch (error) {
+          throw new DataError({ file }, `cannot read the file: ${error.message}`);
+        }
+      }
+      /** Keeps the unconsumed bytes and reads more after them. False once the file is exhausted. */
+      async fill() {
+        if (this.eof) return false;
+        const pending = this.end - this.start;
+        if (this.start > 0) {
+          this.buffer.copyWithin(0, this.start, this.end);
+        } else if (pending === this.buffer.length) {
+          const larger = Buffer.allocUnsafe(this.buffer.length * 2);
+          this.buffer.copy(larger, 0, 0, pending);
+          this.buffer = larger;
+        }
+        this.start = 0;
+        this.end = pending;
+        const { bytesRead } = await this.handle.read(this.buffer, pending, this.buffer.length - pending, null);
+        this.end += bytesRead;
+        if (bytesRead === 0) this.eof = true;
+        return true;
+      }
+      /** Idempotent: a reader closes on the last batch, and callers may close early too. */
+      async close() {
+        if (this.closed) return;
+        this.closed = true;
+        await this.handle.close();
+      }
+    };
+  }
+});
+
+// src/metrics/readers/columns.ts
+function uniqueColumns(names) {
+  const taken = new Set(names);
+  const firstIndex = /* @__PURE__ */ new Map();
+  const repeats = /* @__PURE__ */ new Map();
+  return names.map((name, index) => {
+    const first = firstIndex.get(name);
+    if (first === void 0) {
+      firstIndex.set(name, index);
+      return { name, key: name, index };
+    }
+    let count = repeats.get(name) ?? 0;
+    let key;
+    do {
+      count++;
+      key = `${name}.${count}`;
+    } while (taken.has(key));
+    repeats.set(name, count);
+    taken.add(key);
+    return { name, key, index, duplicateOf: first };
+  });
+}
+function resolveColumns(file, columns, wanted) {
+  const byKey = new Map(columns.map((column) => [column.key, column]));
+  const notes = [];
+  const indices = wanted.map((name) => {
+    const column = byKey.get(name);
+    if (!column) throw missingColumn(file, columns, name);
+    const repeats = columns.filter((other) => other.duplicateOf === column.index);
+    if (repeats.length > 0) {
+      const others = repeats.map((other) => `"${other.key}" (column ${other.index + 1})`).join(", ");
+      notes.push({
+        column: name,
+        message: `"${name}" appears ${repeats.length + 1} times in the header; used its first occurrence (column ${column.index + 1}); the others are ${others}`
+      });
+    }
+    return column.index;
+  });
+  return { indices, notes };
+}
+function missingColumn(file, columns, name) {
+  const lower = name.toLowerCase();
+  const near = columns.find((column) => column.key.toLowerCase() === lower);
+  const hint = near ? ` Did you mean "${near.key}"?` : "";
+  const listed = columns.slice(0, 30).map((column) => column.key).join(", ");
+  const more = columns.length > 30 ? `, … (${columns.length} in all)` : "";
+  return new DataError({ file, column: name }, `no such column.${hint} The file has: ${listed}${more}`);
+}
+var init_columns = __esm({
+  "src/metrics/readers/columns.ts"() {
+    "use strict";
+    init_data_error();
+  }
+});
+
+// src/metrics/readers/csv-tokenizer.ts
+function decodeField(buffer, start, end, escaped) {
+  const text = buffer.toString("utf8", start, end);
+  return escaped ? text.replaceAll('""', '"') : text;
+}
+var QUOTE, LF, CR, CsvSyntaxError, CsvTokenizer;
+var init_csv_tokenizer = __esm({
+  "src/metrics/readers/csv-tokenizer.ts"() {
+    "use strict";
+    QUOTE = 34;
+    LF = 10;
+    CR = 13;
+    CsvSyntaxError = class extends Error {
+      constructor(record, line, reason, field) {
+        super(reason);
+        this.record = record;
+        this.line = line;
+        this.reason = reason;
+        this.field = field;
+      }
+      record;
+      line;
+      reason;
+      field;
+    };
+    CsvTokenizer = class {
+      /**
+       * @param width fields every record must have; -1 to accept any count (the header).
+       * @param slotOf for each field of a record, where to store it, or -1 to skip it.
+       * @param slots wanted fields per record.
+       */
+      constructor(delimiter, width, slotOf, slots, initialCapacity = 4096) {
+        this.delimiter = delimiter;
+        this.width = width;
+        this.slotOf = slotOf;
+        this.slots = slots;
+        this.capacity = initialCapacity;
+        this.starts = new Int32Array(initialCapacity * Math.max(1, slots));
+        this.ends = new Int32Array(initialCapacity * Math.max(1, slots));
+        this.escaped = new Uint8Array(initialCapacity * Math.max(1, slots));
+        this.lines = new Float64Array(initialCapacity);
+      }
+      delimiter;
+      width;
+      slotOf;
+      slots;
+      /** Per record and wanted field (record * slots + slot): byte offsets in the scanned buffer. */
+      starts;
+      ends;
+      /** 1 when the field was quoted and holds "" escapes that decoding must undo. */
+      escaped;
+      /** Line where each record starts. */
+      lines;
+      capacity;
+      scan(buffer, begin, end, eof, firstLine, maxRecords = Number.POSITIVE_INFINITY) {
+        const delimiter = this.delimiter;
+        const width = this.width;
+        const slotOf = this.slotOf;
+        const slotCount = slotOf.length;
+        const slots = this.slots;
+        let starts = this.starts;
+        let ends = this.ends;
+        let escaped = this.escaped;
+        let pos = begin;
+        let line = firstLine;
+        let records = 0;
+        let consumed = begin;
+        let consumedLine = firstLine;
+        let lastFields = 0;
+        record: while (pos < end && records < maxRecords) {
+          const recordLine = line;
+          if (records === this.capacity) {
+            this.grow();
+            starts = this.starts;
+            ends = this.ends;
+            escaped = this.escaped;
+          }
+          const base = records * slots;
+          let field = 0;
+          let blank = true;
+          for (; ; ) {
+            let fieldStart;
+            let fieldEnd;
+            let fieldEscaped = 0;
+            if (pos < end && buffer[pos] === QUOTE) {
+              blank = false;
+              fieldStart = ++pos;
+              for (; ; ) {
+                if (pos >= end) {
+                  if (eof) throw new CsvSyntaxError(records, recordLine, "a quoted field is never closed", field);
+                  break record;
+                }
+                const byte2 = buffer[pos];
+                if (byte2 === QUOTE) {
+                  if (pos + 1 >= end && !eof) break record;
+                  if (pos + 1 < end && buffer[pos + 1] === QUOTE) {
+                    fieldEscaped = 1;
+                    pos += 2;
+                    continue;
+                  }
+                  fieldEnd = pos++;
+                  break;
+                }
+                if (byte2 === LF || byte2 === CR && (pos + 1 >= end || buffer[pos + 1] !== LF)) line++;
+                pos++;
+              }
+            } else {
+              fieldStart = pos;
+              while (pos < end) {
+                const byte2 = buffer[pos];
+                if (byte2 === delimiter || byte2 === LF || byte2 === CR) break;
+                pos++;
+              }
+              fieldEnd = pos;
+              if (fieldEnd > fieldStart) blank = false;
+            }
+            if (field < slotCount) {
+              const slot = slotOf[field];
+              if (slot >= 0) {
+                starts[base + slot] = fieldStart;
+                ends[base + slot] = fieldEnd;
+                escaped[base + slot] = fieldEscaped;
+              }
+            }
+            field++;
+            if (pos >= end) {
+              if (!eof) break record;
+              break;
+            }
+            const byte = buffer[pos];
+            if (byte === delimiter) {
+              pos++;
+              blank = false;
+              continue;
+            }
+            if (byte === LF) {
+              pos++;
+              line++;
+              break;
+            }
+            if (byte === CR) {
+              if (pos + 1 >= end && !eof) break record;
+              pos++;
+              if (pos < end && buffer[pos] === LF) pos++;
+              line++;
+              break;
+            }
+            throw new CsvSyntaxError(
+              records,
+              recordLine,
+              "unexpected text after a closing quote (a quote inside a quoted field must be doubled)",
+              field - 1
+            );
+          }
+          consumed = pos;
+          consumedLine = line;
+          if (blank && field === 1) continue;
+          if (width >= 0 && field !== width) {
+            throw new CsvSyntaxError(records, recordLine, `has ${field} fields but the header has ${width}`);
+          }
+          this.lines[records] = recordLine;
+          lastFields = field;
+          records++;
+        }
+        return { records, consumed, line: consumedLine, fields: lastFields };
+      }
+      grow() {
+        const slots = Math.max(1, this.slots);
+        this.capacity *= 2;
+        const starts = new Int32Array(this.capacity * slots);
+        const ends = new Int32Array(this.capacity * slots);
+        const escaped = new Uint8Array(this.capacity * slots);
+        const lines = new Float64Array(this.capacity);
+        starts.set(this.starts);
+        ends.set(this.ends);
+        escaped.set(this.escaped);
+        lines.set(this.lines);
+        this.starts = starts;
+        this.ends = ends;
+        this.escaped = escaped;
+        this.lines = lines;
+      }
+    };
+  }
+});
+
+// src/metrics/readers/parse-number.ts
+function parseDecimal(text) {
+  const trimmed = text.trim();
+  return DECIMAL.test(trimmed) ? Number(trimmed) : Number.NaN;
+}
+function parseDecimalBytes(bytes, start, end) {
+  let i = start;
+  let negative = false;
+  const first = bytes[i];
+  if (first === MINUS || first === PLUS) {
+    negative = first === MINUS;
+    i++;
+  }
+  let mantissa = 0;
+  let digits = 0;
+  let fractionDigits = 0;
+  let sawDot = false;
+  for (; i < end; i++) {
+    const byte = bytes[i];
+    if (byte >= ZERO && byte <= NINE) {
+      mantissa = mantissa * 10 + (byte - ZERO);
+      digits++;
+      if (sawDot) fractionDigits++;
+    } else if (byte === DOT && !sawDot) {
+      sawDot = true;
+    } else {
+      break;
+    }
+  }
+  if (i === end && digits > 0 && digits <= 15) {
+    const value = fractionDigits === 0 ? mantissa : mantissa / POWERS_OF_TEN[fractionDigits];
+    return negative ? -value : value;
+  }
+  if (start === end) return Number.NaN;
+  return parseDecimal(bytes.toString("latin1", start, end));
+}
+var DECIMAL, POWERS_OF_TEN, ZERO, NINE, DOT, MINUS, PLUS;
+var init_parse_number = __esm({
+  "src/metrics/readers/parse-number.ts"() {
+    "use strict";
+    DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+    POWERS_OF_TEN = Array.from({ length: 23 }, (_3, k2) => 10 ** k2);
+    ZERO = 48;
+    NINE = 57;
+    DOT = 46;
+    MINUS = 45;
+    PLUS = 43;
+  }
+});
+
+// src/metrics/readers/csv.ts
+async function openCsv(file, options = {}) {
+  const delimiter = delimiterByte(file, options.delimiter ?? ",");
+  const source = await ChunkedFile.open(file, options.bufferSize);
+  try {
+    const header = await readHeader(file, source, delimiter);
+    const columns = uniqueColumns(header.names);
+    const wanted = options.columns ?? columns.map((column) => column.key);
+    const { indices, notes } = resolveColumns(file, columns, wanted);
+    return new CsvTable(file, source, delimiter, columns, [...wanted], indices, notes, header.nextLine);
+  } catch (error) {
+    await source.close();
+    throw error;
+  }
+}
+function delimiterByte(file, delimiter) {
+  if (Buffer.byteLength(delimiter) !== 1 || delimiter === '"' || delimiter === "\n" || delimiter === "\r") {
+    throw new DataError(
+      { file },
+      `the delimiter must be one ASCII character other than a quote or line break`
+    );
+  }
+  return delimiter.charCodeAt(0);
+}
+async function readHeader(file, source, delimiter) {
+  while (source.end < 3 && !source.eof) await source.fill();
+  const bytes = source.buffer;
+  if (source.end >= 3 && bytes[0] === 239 && bytes[1] === 187 && bytes[2] === 191) source.start = 3;
+  let capacity = HEADER_FIELDS;
+  for (; ; ) {
+    const identity = Int32Array.from({ length: capacity }, (_3, k2) => k2);
+    const tokenizer = new CsvTokenizer(delimiter, -1, identity, capacity, 1);
+    let result2;
+    try {
+      result2 = tokenizer.scan(source.buffer, source.start, source.end, source.eof, 1, 1);
+    } catch (error) {
+      if (error instanceof CsvSyntaxError)
+        throw new DataError({ file, line: error.line }, `header: ${error.reason}`);
+      throw error;
+    }
+    if (result2.records === 0) {
+      if (source.eof)
+        throw new DataError({ file }, "the file is empty: expected a header row naming the columns");
+      await source.fill();
+      continue;
+    }
+    if (result2.fields > capacity) {
+      capacity = result2.fields;
+      continue;
+    }
+    const names = Array.from({ length: result2.fields }, (_3, k2) => {
+      const name = decodeField(
+        source.buffer,
+        tokenizer.starts[k2],
+        tokenizer.ends[k2],
+        tokenizer.escaped[k2]
+      );
+      return name === "" ? `Unnamed: ${k2}` : name;
+    });
+    source.start = result2.consumed;
+    return { names, nextLine: result2.line };
+  }
+}
+var HEADER_FIELDS, CsvTable, CsvBatch;
+var init_csv = __esm({
+  "src/metrics/readers/csv.ts"() {
+    "use strict";
+    init_chunked_file();
+    init_columns();
+    init_csv_tokenizer();
+    init_data_error();
+    init_parse_number();
+    HEADER_FIELDS = 1024;
+    CsvTable = class {
+      constructor(file, source, delimiter, columns, projection, indices, notes, firstLine) {
+        this.file = file;
+        this.source = source;
+        this.delimiter = delimiter;
+        this.columns = columns;
+        this.projection = projection;
+        this.indices = indices;
+        this.notes = notes;
+        this.firstLine = firstLine;
+      }
+      file;
+      source;
+      delimiter;
+      columns;
+      projection;
+      indices;
+      notes;
+      firstLine;
+      format = "csv";
+      used = false;
+      close() {
+        return this.source.close();
+      }
+      async *batches() {
+        if (this.used) throw new Error(`${this.file} has already been read`);
+        this.used = true;
+        const source = this.source;
+        const slotOf = new Int32Array(this.columns.length).fill(-1);
+        const slotOfRequest = this.indices.map((index, slot) => {
+          if (slotOf[index] < 0) slotOf[index] = slot;
+          return slotOf[index];
+        });
+        const slots = this.indices.length;
+        const tokenizer = new CsvTokenizer(this.delimiter, this.columns.length, slotOf, slots);
+        const batch = new CsvBatch(tokenizer, slots, slotOfRequest);
+        let row = 1;
+        let line = this.firstLine;
+        try {
+          for (; ; ) {
+            let result2;
+            try {
+              result2 = tokenizer.scan(source.buffer, source.start, source.end, source.eof, line);
+            } catch (error) {
+              if (!(error instanceof CsvSyntaxError)) throw error;
+              const column = error.field === void 0 ? void 0 : this.columns[error.field]?.key;
+              throw new DataError(
+                { file: this.file, row: row + error.record, line: error.line, column },
+                error.reason
+              );
+            }
+            if (result2.records > 0) {
+              batch.reset(source.buffer, result2.records, row);
+              yield batch;
+              row += result2.records;
+            }
+            source.start = result2.consumed;
+            line = result2.line;
+            if (source.eof) break;
+            await source.fill();
+          }
+        } finally {
+          await source.close();
+        }
+      }
+    };
+    CsvBatch = class {
+      constructor(tokenizer, slots, slotOfRequest) {
+        this.tokenizer = tokenizer;
+        this.slots = slots;
+        this.slotOfRequest = slotOfRequest;
+      }
+      tokenizer;
+      slots;
+      slotOfRequest;
+      length = 0;
+      firstRow = 1;
+      buffer = Buffer.alloc(0);
+      reset(buffer, length, firstRow) {
+        this.buffer = buffer;
+        this.length = length;
+        this.firstRow = firstRow;
+      }
+      line(i) {
+        return this.tokenizer.lines[i];
+      }
+      cell(i, column) {
+        return i * this.slots + this.slotOfRequest[column];
+      }
+      value(i, column) {
+        const k2 = this.cell(i, column);
+        const t2 = this.tokenizer;
+        return decodeField(this.buffer, t2.starts[k2], t2.ends[k2], t2.escaped[k2]);
+      }
+      number(i, column) {
+        const k2 = this.cell(i, column);
+        const t2 = this.tokenizer;
+        if (t2.escaped[k2]) return parseDecimal(this.value(i, column));
+        return parseDecimalBytes(this.buffer, t2.starts[k2], t2.ends[k2]);
+      }
+      code(i, column, dictionary) {
+        const k2 = this.cell(i, column);
+        const t2 = this.tokenizer;
+        if (t2.escaped[k2]) return dictionary.codeOfText(this.value(i, column));
+        return dictionary.codeOfBytes(this.buffer, t2.starts[k2], t2.ends[k2]);
+      }
+    };
+  }
+});
+
+// src/metrics/readers/jsonl.ts
+async function openJsonLines(file, columns, bufferSize) {
+  const source = await ChunkedFile.open(file, bufferSize);
+  try {
+    const reader = new LineReader(file, source);
+    const first = await reader.next();
+    if (!first) throw new DataError({ file }, "the file holds no JSON object");
+    const all = uniqueColumns(Object.keys(first.object));
+    const wanted = columns ?? all.map((column) => column.key);
+    const { notes } = resolveColumns(file, all, wanted);
+    return new JsonLinesTable(file, reader, first, all, [...wanted], notes);
+  } catch (error) {
+    await source.close();
+    throw error;
+  }
+}
+function toCell(value) {
+  if (value === void 0 || value === null) return null;
+  if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value;
+  return JSON.stringify(value);
+}
+function cellToNumber(value) {
+  if (typeof value === "number") return value;
+  if (typeof value === "boolean") return value ? 1 : 0;
+  if (typeof value === "string") return parseDecimal(value);
+  return Number.NaN;
+}
+function cellToText(value) {
+  return value === null ? "" : String(value);
+}
+var LF2, CR2, LineReader, BATCH_ROWS, JsonLinesTable, JsonLinesBatch;
+var init_jsonl = __esm({
+  "src/metrics/readers/jsonl.ts"() {
+    "use strict";
+    init_chunked_file();
+    init_columns();
+    init_data_error();
+    init_parse_number();
+    LF2 = 10;
+    CR2 = 13;
+    LineReader = class {
+      constructor(file, source) {
+        this.file = file;
+        this.source = source;
+      }
+      file;
+      source;
+      line = 1;
+      row = 0;
+      /** The next non-blank line's object, or undefined at the end of the file. */
+      async next() {
+        const source = this.source;
+        for (; ; ) {
+          const newline = source.buffer.indexOf(LF2, source.start);
+          const found = newline >= 0 && newline < source.end;
+          if (!found && !source.eof) {
+            await source.fill();
+            continue;
+          }
+          if (!found && source.start >= source.end) return void 0;
+          const lineEnd = found ? newline : source.end;
+          let textEnd = lineEnd;
+          if (textEnd > source.start && source.buffer[textEnd - 1] === CR2) textEnd--;
+          let text = source.buffer.toString("utf8", source.start, textEnd);
+          if (this.line === 1 && text.charCodeAt(0) === 65279) text = text.slice(1);
+          const line = this.line;
+          source.start = found ? lineEnd + 1 : source.end;
+          this.line++;
+          if (text.trim() === "") continue;
+          this.row++;
+          return { object: this.parse(text, line), line };
+        }
+      }
+      parse(text, line) {
+        let value;
+        try {
+          value = JSON.parse(text);
+        } catch (error) {
+          throw new DataError(
+            { file: this.file, row: this.row, line },
+            `not valid JSON: ${error.message}`
+          );
+        }
+        if (value === null || typeof value !== "object" || Array.isArray(value)) {
+          throw new DataError({ file: this.file, row: this.row, line }, "each line must be a JSON object");
+        }
+        return value;
+      }
+    };
+    BATCH_ROWS = 8192;
+    JsonLinesTable = class {
+      constructor(file, reader, first, columns, projection, notes) {
+        this.file = file;
+        this.reader = reader;
+        this.first = first;
+        this.columns = columns;
+        this.projection = projection;
+        this.notes = notes;
+      }
+      file;
+      reader;
+      first;
+      columns;
+      projection;
+      notes;
+      format = "jsonl";
+      used = false;
+      close() {
+        return this.reader.source.close();
+      }
+      async *batches() {
+        if (this.used) throw new Error(`${this.file} has already been read`);
+        this.used = true;
+        const batch = new JsonLinesBatch(this.projection.length);
+        try {
+          let pending = this.first;
+          let firstRow = 1;
+          while (pending) {
+            batch.clear(firstRow);
+            while (pending && batch.length < BATCH_ROWS) {
+              batch.push(pending, this.projection);
+              pending = await this.reader.next();
+            }
+            yield batch;
+            firstRow += batch.length;
+          }
+        } finally {
+          await this.reader.source.close();
+        }
+      }
+    };
+    JsonLinesBatch = class {
+      length = 0;
+      firstRow = 1;
+      cells;
+      lines = [];
+      constructor(columns) {
+        this.cells = Array.from({ length: columns }, () => []);
+      }
+      clear(firstRow) {
+        this.firstRow = firstRow;
+        this.length = 0;
+        this.lines.length = 0;
+        for (const column of this.cells) column.length = 0;
+      }
+      push(parsed, projection) {
+        for (let c3 = 0; c3 < projection.length; c3++) {
+          this.cells[c3].push(toCell(parsed.object[projection[c3]]));
+        }
+        this.lines.push(parsed.line);
+        this.length++;
+      }
+      line(i) {
+        return this.lines[i];
+      }
+      value(i, column) {
+        return this.cells[column][i] ?? null;
+      }
+      number(i, column) {
+        return cellToNumber(this.value(i, column));
+      }
+      code(i, column, dictionary) {
+        return dictionary.codeOfText(cellToText(this.value(i, column)));
+      }
+    };
+  }
+});
+
+// node_modules/hyparquet/src/constants.js
+var ParquetTypes, Encodings, FieldRepetitionTypes, ConvertedTypes, CompressionCodecs, PageTypes, BoundaryOrders, EdgeInterpolationAlgorithms;
+var init_constants = __esm({
+  "node_modules/hyparquet/src/constants.js"() {
+    ParquetTypes = [
+      "BOOLEAN",
+      "INT32",
+      "INT64",
+      "INT96",
+      // deprecated
+      "FLOAT",
+      "DOUBLE",
+      "BYTE_ARRAY",
+      "FIXED_LEN_BYTE_ARRAY"
+    ];
+    Encodings = [
+      "PLAIN",
+      "GROUP_VAR_INT",
+      // deprecated
+      "PLAIN_DICTIONARY",
+      "RLE",
+      "BIT_PACKED",
+      // deprecated
+      "DELTA_BINARY_PACKED",
+      "DELTA_LENGTH_BYTE_ARRAY",
+      "DELTA_BYTE_ARRAY",
+      "RLE_DICTIONARY",
+      "BYTE_STREAM_SPLIT"
+    ];
+    FieldRepetitionTypes = [
+      "REQUIRED",
+      "OPTIONAL",
+      "REPEATED"
+    ];
+    ConvertedTypes = [
+      "UTF8",
+      "MAP",
+      "MAP_KEY_VALUE",
+      "LIST",
+      "ENUM",
+      "DECIMAL",
+      "DATE",
+      "TIME_MILLIS",
+      "TIME_MICROS",
+      "TIMESTAMP_MILLIS",
+      "TIMESTAMP_MICROS",
+      "UINT_8",
+      "UINT_16",
+      "UINT_32",
+      "UINT_64",
+      "INT_8",
+      "INT_16",
+      "INT_32",
+      "INT_64",
+      "JSON",
+      "BSON",
+      "INTERVAL"
+    ];
+    CompressionCodecs = [
+      "UNCOMPRESSED",
+      "SNAPPY",
+      "GZIP",
+      "LZO",
+      "BROTLI",
+      "LZ4",
+      "ZSTD",
+      "LZ4_RAW"
+    ];
+    PageTypes = [
+      "DATA_PAGE",
+      "INDEX_PAGE",
+      "DICTIONARY_PAGE",
+      "DATA_PAGE_V2"
+    ];
+    BoundaryOrders = [
+      "UNORDERED",
+      "ASCENDING",
+      "DESCENDING"
+    ];
+    EdgeInterpolationAlgorithms = [
+      "SPHERICAL",
+      "VINCENTY",
+      "THOMAS",
+      "ANDOYER",
+      "KARNEY"
+    ];
+  }
+});
+
+// node_modules/hyparquet/src/wkb.js
+function wkbToGeojson(reader) {
+  const flags = getFlags(reader);
+  if (flags.type === 1) {
+    return { type: "Point", coordinates: readPosition(reader, flags) };
+  } else if (flags.type === 2) {
+    return { type: "LineString", coordinates: readLine(reader, flags) };
+  } else if (flags.type === 3) {
+    return { type: "Polygon", coordinates: readPolygon(reader, flags) };
+  } else if (flags.type === 4) {
+    const points = [];
+    for (let i = 0; i < flags.count; i++) {
+      points.push(readPosition(reader, getFlags(reader)));
+    }
+    return { type: "MultiPoint", coordinates: points };
+  } else if (flags.type === 5) {
+    const lines = [];
+    for (let i = 0; i < flags.count; i++) {
+      lines.push(readLine(reader, getFlags(reader)));
+    }
+    return { type: "MultiLineString", coordinates: lines };
+  } else if (flags.type === 6) {
+    const polygons = [];
+    for (let i = 0; i < flags.count; i++) {
+      polygons.push(readPolygon(reader, getFlags(reader)));
+    }
+    return { type: "MultiPolygon", coordinates: polygons };
+  } else if (flags.type === 7) {
+    const geometries = [];
+    for (let i = 0; i < flags.count; i++) {
+      geometries.push(wkbToGeojson(reader));
+    }
+    return { type: "GeometryCollection", geometries };
+  } else {
+    throw new Error(`Unsupported geometry type: ${flags.type}`);
+  }
+}
+function getFlags(reader) {
+  const { view } = reader;
+  const littleEndian = view.getUint8(reader.offset++) === 1;
+  const rawType = view.getUint32(reader.offset, littleEndian);
+  reader.offset += 4;
+  const type = rawType % 1e3;
+  const flags = Math.floor(rawType / 1e3);
+  let count = 0;
+  if (type > 1 && type <= 7) {
+    count = view.getUint32(reader.offset, littleEndian);
+    reader.offset += 4;
+  }
+  let dim = 2;
+  if (flags) dim++;
+  if (flags === 3) dim++;
+  return { littleEndian, type, dim, count };
+}
+function readPosition(reader, flags) {
+  const points = [];
+  for (let i = 0; i < flags.dim; i++) {
+    const coord = reader.view.getFloat64(reader.offset, flags.littleEndian);
+    reader.offset += 8;
+    points.push(coord);
+  }
+  return points;
+}
+function readLine(reader, flags) {
+  const points = [];
+  for (let i = 0; i < flags.count; i++) {
+    points.push(readPosition(reader, flags));
+  }
+  return points;
+}
+function readPolygon(reader, flags) {
+  const { view } = reader;
+  const rings = [];
+  for (let r2 = 0; r2 < flags.count; r2++) {
+    const count = view.getUint32(reader.offset, flags.littleEndian);
+    reader.offset += 4;
+    rings.push(readLine(reader, { ...flags, count }));
+  }
+  return rings;
+}
+var init_wkb = __esm({
+  "node_modules/hyparquet/src/wkb.js"() {
+  }
+});
+
+// node_modules/hyparquet/src/convert.js
+function convertWithDictionary(data, dictionary, encoding, columnDecoder) {
+  if (dictionary && encoding.endsWith("_DICTIONARY")) {
+    let output = data;
+    if (data instanceof Uint8Array && !(dictionary instanceof Uint8Array)) {
+      output = new dictionary.constructor(data.length);
+    }
+    for (let i = 0; i < data.length; i++) {
+      output[i] = dictionary[data[i]];
+    }
+    return output;
+  } else {
+    return convert(data, columnDecoder);
+  }
+}
+function convert(data, columnDecoder) {
+  const { element, parsers, utf8 = true, schemaPath } = columnDecoder;
+  const { type, converted_type: ctype, logical_type: ltype } = element;
+  const nullable = element.repetition_type !== "REQUIRED";
+  const isVariant = schemaPath?.some((s) => s.element.logical_type?.type === "VARIANT");
+  if (isVariant && type === "BYTE_ARRAY" && ctype !== "UTF8" && ltype?.type !== "STRING") {
+    return data;
+  }
+  if (ctype === "DECIMAL") {
+    const scale = element.scale || 0;
+    const factor = 10 ** -scale;
+    const arr = new Array(data.length);
+    for (let i = 0; i < arr.length; i++) {
+      if (data[i] instanceof Uint8Array) {
+        arr[i] = parseDecimal2(data[i]) * factor;
+      } else {
+        arr[i] = Number(data[i]) * factor;
+      }
+    }
+    return arr;
+  }
+  if (!ctype && type === "INT96") {
+    return Array.from(data).map((v2) => parsers.timestampFromNanoseconds(parseInt96Nanos(v2)));
+  }
+  if (ctype === "DATE") {
+    return Array.from(data).map((v2) => parsers.dateFromDays(v2));
+  }
+  if (ctype === "TIMESTAMP_MILLIS") {
+    return Array.from(data).map((v2) => parsers.timestampFromMilliseconds(v2));
+  }
+  if (ctype === "TIMESTAMP_MICROS") {
+    return Array.from(data).map((v2) => parsers.timestampFromMicroseconds(v2));
+  }
+  if (ctype === "JSON") {
+    return data.map((v2) => parsers.jsonFromBytes(v2));
+  }
+  if (ctype === "BSON") {
+    throw new Error("parquet bson not supported");
+  }
+  if (ctype === "INTERVAL") {
+    throw new Error("parquet interval not supported");
+  }
+  if (ltype?.type === "GEOMETRY") {
+    return data.map((v2) => parsers.geometryFromBytes(v2));
+  }
+  if (ltype?.type === "GEOGRAPHY") {
+    return data.map((v2) => parsers.geographyFromBytes(v2));
+  }
+  if (ltype?.type === "UUID") {
+    return data.map((v2) => parsers.uuidFromBytes(v2));
+  }
+  if (ctype === "UTF8" || ltype?.type === "STRING" || utf8 && type === "BYTE_ARRAY") {
+    return data.map((v2) => parsers.stringFromBytes(v2));
+  }
+  if (ctype === "UINT_64" || ltype?.type === "INTEGER" && ltype.bitWidth === 64 && !ltype.isSigned) {
+    if (data instanceof BigInt64Array) return new BigUint64Array(data.buffer, data.byteOffset, data.length);
+    const arr = nullable ? new Array(data.length) : new BigUint64Array(data.length);
+    for (let i = 0; i < arr.length; i++) arr[i] = data[i];
+    return arr;
+  }
+  if (ctype === "UINT_32" || ltype?.type === "INTEGER" && ltype.bitWidth === 32 && !ltype.isSigned) {
+    if (data instanceof Int32Array) return new Uint32Array(data.buffer, data.byteOffset, data.length);
+    const arr = nullable ? new Array(data.length) : new Uint32Array(data.length);
+    for (let i = 0; i < arr.length; i++) {
+      arr[i] = data[i] < 0 ? 4294967296 + data[i] : data[i];
+    }
+    return arr;
+  }
+  if (ltype?.type === "FLOAT16") {
+    return Array.from(data).map(parseFloat16);
+  }
+  if (ltype?.type === "TIMESTAMP") {
+    const { unit } = ltype;
+    let parser = parsers.timestampFromMilliseconds;
+    if (unit === "MICROS") parser = parsers.timestampFromMicroseconds;
+    if (unit === "NANOS") parser = parsers.timestampFromNanoseconds;
+    const arr = new Array(data.length);
+    for (let i = 0; i < arr.length; i++) {
+      arr[i] = parser(data[i]);
+    }
+    return arr;
+  }
+  return data;
+}
+function parseDecimal2(bytes) {
+  if (!bytes.length) return 0;
+  let value = 0n;
+  for (const byte of bytes) {
+    value = value * 256n + BigInt(byte);
+  }
+  const bits = bytes.length * 8;
+  if (value >= 2n ** BigInt(bits - 1)) {
+    value -= 2n ** BigInt(bits);
+  }
+  return Number(value);
+}
+function parseInt96Nanos(value) {
+  const days = (value >> 64n) - 2440588n;
+  const nano = value & 0xffffffffffffffffn;
+  return days * 86400000000000n + nano;
+}
+function parseFloat16(bytes) {
+  if (!bytes) return void 0;
+  const int16 = bytes[1] << 8 | bytes[0];
+  const sign = int16 >> 15 ? -1 : 1;
+  const exp = int16 >> 10 & 31;
+  const frac = int16 & 1023;
+  if (exp === 0) return sign * 2 ** -14 * (frac / 1024);
+  if (exp === 31) return frac ? NaN : sign * Infinity;
+  return sign * 2 ** (exp - 15) * (1 + frac / 1024);
+}
+var decoder, DEFAULT_PARSERS;
+var init_convert = __esm({
+  "node_modules/hyparquet/src/convert.js"() {
+    init_wkb();
+    decoder = new TextDecoder();
+    DEFAULT_PARSERS = {
+      timestampFromMilliseconds(millis) {
+        return new Date(Number(millis));
+      },
+      timestampFromMicroseconds(micros) {
+        return new Date(Number(micros / 1000n));
+      },
+      timestampFromNanoseconds(nanos) {
+        return new Date(Number(nanos / 1000000n));
+      },
+      dateFromDays(days) {
+        return new Date(days * 864e5);
+      },
+      stringFromBytes(bytes) {
+        return bytes && decoder.decode(bytes);
+      },
+      jsonFromBytes(bytes) {
+        return bytes && JSON.parse(decoder.decode(bytes));
+      },
+      geometryFromBytes(bytes) {
+        return bytes && wkbToGeojson({ view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 });
+      },
+      geographyFromBytes(bytes) {
+        return bytes && wkbToGeojson({ view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 });
+      },
+      uuidFromBytes(bytes) {
+        if (!bytes) return void 0;
+        const hex = Array.from(bytes, (b3) => b3.toString(16).padStart(2, "0")).join("");
+        return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20, 32);
+      }
+    };
+  }
+});
+
+// node_modules/hyparquet/src/schema.js
+function schemaTree(schema, rootIndex, path19) {
+  const element = schema[rootIndex];
+  const children = [];
+  let count = 1;
+  if (element.num_children) {
+    while (children.length < element.num_children) {
+      const childElement = schema[rootIndex + count];
+      const child = schemaTree(schema, rootIndex + count, [...path19, childElement.name]);
+      count += child.count;
+      children.push(child);
+    }
+  }
+  return { count, element, children, path: path19 };
+}
+function getSchemaPath(schema, name) {
+  return getTreePath(schemaTree(schema, 0, []), name);
+}
+function getTreePath(tree, name) {
+  const path19 = [tree];
+  for (const part of name) {
+    const child = tree.children.find((child2) => child2.element.name === part);
+    if (!child) throw new Error(`parquet schema element not found: ${name}`);
+    path19.push(child);
+    tree = child;
+  }
+  return path19;
+}
+function getPhysicalColumns(schemaTree2) {
+  const columns = [];
+  function traverse(node) {
+    if (node.children.length) {
+      for (const child of node.children) {
+        traverse(child);
+      }
+    } else {
+      columns.push(node.path.join("."));
+    }
+  }
+  traverse(schemaTree2);
+  return columns;
+}
+function getMaxRepetitionLevel(schemaPath) {
+  let maxLevel = 0;
+  for (const { element } of schemaPath) {
+    if (element.repetition_type === "REPEATED") {
+      maxLevel++;
+    }
+  }
+  return maxLevel;
+}
+function getMaxDefinitionLevel(schemaPath) {
+  let maxLevel = 0;
+  for (const { element } of schemaPath.slice(1)) {
+    if (element.repetition_type !== "REQUIRED") {
+      maxLevel++;
+    }
+  }
+  return maxLevel;
+}
+function isListLike(schema) {
+  if (!schema) return false;
+  if (schema.element.converted_type !== "LIST") return false;
+  if (schema.children.length > 1) return false;
+  const firstChild = schema.children[0];
+  if (firstChild.children.length > 1) return false;
+  if (firstChild.element.repetition_type !== "REPEATED") return false;
+  return true;
+}
+function isMapLike(schema) {
+  if (!schema) return false;
+  if (schema.element.converted_type !== "MAP") return false;
+  if (schema.children.length > 1) return false;
+  const firstChild = schema.children[0];
+  if (firstChild.children.length !== 2) return false;
+  if (firstChild.element.repetition_type !== "REPEATED") return false;
+  const keyChild = firstChild.children.find((child) => child.element.name === "key");
+  if (keyChild?.element.repetition_type === "REPEATED") return false;
+  const valueChild = firstChild.children.find((child) => child.element.name === "value");
+  if (valueChild?.element.repetition_type === "REPEATED") return false;
+  return true;
+}
+function isFlatColumn(schemaPath) {
+  if (schemaPath.length !== 2) return false;
+  const [, column] = schemaPath;
+  if (column.element.repetition_type === "REPEATED") return false;
+  if (column.children.length) return false;
+  return true;
+}
+var init_schema = __esm({
+  "node_modules/hyparquet/src/schema.js"() {
+  }
+});
+
+// node_modules/hyparquet/src/thrift.js
+function deserializeTCompactProtocol(reader) {
+  const value = {};
+  let fid = 0;
+  while (true) {
+    if (reader.offset >= reader.view.byteLength) throw new Error("thrift struct ended without STOP");
+    const byte = reader.view.getUint8(reader.offset++);
+    const type = byte & 15;
+    if (type === STOP) break;
+    const delta = byte >> 4;
+    fid = delta ? fid + delta : readZigZag(reader);
+    value[`field_${fid}`] = readElement(reader, type);
+  }
+  return value;
+}
+function readElement(reader, type) {
+  switch (type) {
+    case TRUE:
+      return true;
+    case FALSE:
+      return false;
+    case BYTE:
+      return reader.view.getInt8(reader.offset++);
+    case I16:
+    case I32:
+      return readZigZag(reader);
+    case I64:
+      return readZigZagBigInt(reader);
+    case DOUBLE: {
+      const value = reader.view.getFloat64(reader.offset, true);
+      reader.offset += 8;
+      return value;
+    }
+    case BINARY: {
+      const stringLength = readVarInt(reader);
+      if (reader.offset + stringLength > reader.view.byteLength) {
+        throw new Error(`thrift binary length ${stringLength} exceeds remaining ${reader.view.byteLength - reader.offset} bytes`);
+      }
+      const strBytes = new Uint8Array(reader.view.buffer, reader.view.byteOffset + reader.offset, stringLength);
+      reader.offset += stringLength;
+      return strBytes;
+    }
+    case LIST: {
+      const byte = reader.view.getUint8(reader.offset++);
+      const elemType = byte & 15;
+      let listSize = byte >> 4;
+      if (listSize === 15) {
+        listSize = readVarInt(reader);
+      }
+      const boolType = elemType === TRUE || elemType === FALSE;
+      const values = new Array(listSize);
+      for (let i = 0; i < listSize; i++) {
+        values[i] = boolType ? readElement(reader, BYTE) === 1 : readElement(reader, elemType);
+      }
+      return values;
+    }
+    case STRUCT:
+      return deserializeTCompactProtocol(reader);
+    default:
+      throw new Error(`thrift unhandled type: ${type}`);
+  }
+}
+function readVarInt(reader) {
+  let result2 = 0;
+  let shift = 0;
+  while (true) {
+    const byte = reader.view.getUint8(reader.offset++);
+    result2 |= (byte & 127) << shift;
+    if (!(byte & 128)) {
+      return result2;
+    }
+    shift += 7;
+  }
+}
+function readVarBigInt(reader) {
+  let result2 = 0n;
+  let shift = 0n;
+  while (true) {
+    const byte = reader.view.getUint8(reader.offset++);
+    result2 |= BigInt(byte & 127) << shift;
+    if (!(byte & 128)) {
+      return result2;
+    }
+    shift += 7n;
+  }
+}
+function readZigZag(reader) {
+  const zigzag = readVarInt(reader);
+  return zigzag >>> 1 ^ -(zigzag & 1);
+}
+function readZigZagBigInt(reader) {
+  const zigzag = readVarBigInt(reader);
+  return zigzag >> 1n ^ -(zigzag & 1n);
+}
+var STOP, TRUE, FALSE, BYTE, I16, I32, I64, DOUBLE, BINARY, LIST, STRUCT;
+var init_thrift = __esm({
+  "node_modules/hyparquet/src/thrift.js"() {
+    STOP = 0;
+    TRUE = 1;
+    FALSE = 2;
+    BYTE = 3;
+    I16 = 4;
+    I32 = 5;
+    I64 = 6;
+    DOUBLE = 7;
+    BINARY = 8;
+    LIST = 9;
+    STRUCT = 12;
+  }
+});
+
+// node_modules/hyparquet/src/geoparquet.js
+function markGeoColumns(schema, key_value_metadata) {
+  const columns = /* @__PURE__ */ new Map();
+  const geo = key_value_metadata?.find(({ key }) => key === "geo")?.value;
+  const decodedColumns = (geo && JSON.parse(geo)?.columns) ?? {};
+  for (const [name, column] of Object.entries(decodedColumns)) {
+    if (column.encoding !== "WKB") continue;
+    const type = column.edges === "spherical" ? "GEOGRAPHY" : "GEOMETRY";
+    const id = column.crs?.id ?? column.crs?.ids?.[0];
+    const crs = id ? `${id.authority}:${id.code.toString()}` : void 0;
+    columns.set(name, { type, crs });
+  }
+  for (let i = 1; i < schema.length; i++) {
+    const { logical_type, name, num_children, type } = schema[i];
+    if (num_children) {
+      i += num_children;
+      continue;
+    }
+    if (type === "BYTE_ARRAY" && !logical_type) {
+      schema[i].logical_type = columns.get(name);
+    }
+  }
+}
+var init_geoparquet = __esm({
+  "node_modules/hyparquet/src/geoparquet.js"() {
+  }
+});
+
+// node_modules/hyparquet/src/metadata.js
+function decode(value) {
+  return value && decoder2.decode(value);
+}
+async function parquetMetadataAsync(asyncBuffer, { parsers, initialFetchSize = defaultInitialFetchSize, geoparquet = true } = {}) {
+  if (!asyncBuffer || !(asyncBuffer.byteLength >= 0)) throw new Error("parquet expected AsyncBuffer");
+  const footerOffset = Math.max(0, asyncBuffer.byteLength - initialFetchSize);
+  const footerBuffer = await asyncBuffer.slice(footerOffset, asyncBuffer.byteLength);
+  const footerView = new DataView(footerBuffer);
+  if (footerView.getUint32(footerBuffer.byteLength - 4, true) !== 827474256) {
+    throw new Error("parquet file invalid (footer != PAR1)");
+  }
+  const metadataLength = footerView.getUint32(footerBuffer.byteLength - 8, true);
+  if (metadataLength > asyncBuffer.byteLength - 8) {
+    throw new Error(`parquet metadata length ${metadataLength} exceeds available buffer ${asyncBuffer.byteLength - 8}`);
+  }
+  if (metadataLength + 8 > initialFetchSize) {
+    const metadataOffset = asyncBuffer.byteLength - metadataLength - 8;
+    const metadataBuffer = await asyncBuffer.slice(metadataOffset, footerOffset);
+    const combinedBuffer = new ArrayBuffer(metadataLength + 8);
+    const combinedView = new Uint8Array(combinedBuffer);
+    combinedView.set(new Uint8Array(metadataBuffer));
+    combinedView.set(new Uint8Array(footerBuffer), footerOffset - metadataOffset);
+    return parquetMetadata(combinedBuffer, { parsers, geoparquet });
+  } else {
+    return parquetMetadata(footerBuffer, { parsers, geoparquet });
+  }
+}
+function parquetMetadata(arrayBuffer, { parsers, geoparquet = true } = {}) {
+  let view;
+  if (arrayBuffer instanceof ArrayBuffer) {
+    view = new DataView(arrayBuffer);
+  } else if (arrayBuffer instanceof Uint8Array) {
+    view = new DataView(arrayBuffer.buffer, arrayBuffer.byteOffset, arrayBuffer.byteLength);
+  } else {
+    throw new Error("parquet expected ArrayBuffer or Uint8Array");
+  }
+  const allParsers = { ...DEFAULT_PARSERS, ...parsers };
+  if (view.byteLength < 8) {
+    throw new Error("parquet file is too short");
+  }
+  if (view.getUint32(view.byteLength - 4, true) !== 827474256) {
+    throw new Error("parquet file invalid (footer != PAR1)");
+  }
+  const metadataLengthOffset = view.byteLength - 8;
+  const metadataLength = view.getUint32(metadataLengthOffset, true);
+  if (metadataLength > view.byteLength - 8) {
+    throw new Error(`parquet metadata length ${metadataLength} exceeds available buffer ${view.byteLength - 8}`);
+  }
+  const metadataOffset = metadataLengthOffset - metadataLength;
+  const reader = { view, offset: metadataOffset };
+  const metadata = deserializeTCompactProtocol(reader);
+  const version = metadata.field_1;
+  const schema = metadata.field_2.map((field) => ({
+    type: ParquetTypes[field.field_1],
+    type_length: field.field_2,
+    repetition_type: FieldRepetitionTypes[field.field_3],
+    name: decode(field.field_4),
+    num_children: field.field_5,
+    converted_type: ConvertedTypes[field.field_6],
+    scale: field.field_7,
+    precision: field.field_8,
+    field_id: field.field_9,
+    logical_type: logicalType(field.field_10)
+  }));
+  const columnSchema = schema.filter((e) => e.type);
+  const num_rows = metadata.field_3;
+  const row_groups = metadata.field_4.map((rowGroup) => ({
+    columns: rowGroup.field_1.map((column, columnIndex) => ({
+      file_path: decode(column.field_1),
+      file_offset: column.field_2,
+      meta_data: column.field_3 && {
+        type: ParquetTypes[column.field_3.field_1],
+        encodings: column.field_3.field_2?.map((e) => Encodings[e]),
+        path_in_schema: column.field_3.field_3.map(decode),
+        codec: CompressionCodecs[column.field_3.field_4],
+        num_values: column.field_3.field_5,
+        total_uncompressed_size: column.field_3.field_6,
+        total_compressed_size: column.field_3.field_7,
+        key_value_metadata: column.field_3.field_8?.map((kv) => ({
+          key: decode(kv.field_1),
+          value: decode(kv.field_2)
+        })),
+        data_page_offset: column.field_3.field_9,
+        index_page_offset: column.field_3.field_10,
+        dictionary_page_offset: column.field_3.field_11,
+        statistics: convertStats(column.field_3.field_12, columnSchema[columnIndex], allParsers),
+        encoding_stats: column.field_3.field_13?.map((encodingStat) => ({
+          page_type: PageTypes[encodingStat.field_1],
+          encoding: Encodings[encodingStat.field_2],
+          count: encodingStat.field_3
+        })),
+        bloom_filter_offset: column.field_3.field_14,
+        bloom_filter_length: column.field_3.field_15,
+        size_statistics: column.field_3.field_16 && {
+          unencoded_byte_array_data_bytes: column.field_3.field_16.field_1,
+          repetition_level_histogram: column.field_3.field_16.field_2,
+          definition_level_histogram: column.field_3.field_16.field_3
+        },
+        geospatial_statistics: column.field_3.field_17 && {
+          bbox: column.field_3.field_17.field_1 && {
+            xmin: column.field_3.field_17.field_1.field_1,
+            xmax: column.field_3.field_17.field_1.field_2,
+            ymin: column.field_3.field_17.field_1.field_3,
+            ymax: column.field_3.field_17.field_1.field_4,
+            zmin: column.field_3.field_17.field_1.field_5,
+            zmax: column.field_3.field_17.field_1.field_6,
+            mmin: column.field_3.field_17.field_1.field_7,
+            mmax: column.field_3.field_17.field_1.field_8
+          },
+          geospatial_types: column.field_3.field_17.field_2
+        }
+      },
+      offset_index_offset: column.field_4,
+      offset_index_length: column.field_5,
+      column_index_offset: column.field_6,
+      column_index_length: column.field_7,
+      crypto_metadata: column.field_8,
+      encrypted_column_metadata: column.field_9
+    })),
+    total_byte_size: rowGroup.field_2,
+    num_rows: rowGroup.field_3,
+    sorting_columns: rowGroup.field_4?.map((sortingColumn) => ({
+      column_idx: sortingColumn.field_1,
+      descending: sortingColumn.field_2,
+      nulls_first: sortingColumn.field_3
+    })),
+    file_offset: rowGroup.field_5,
+    total_compressed_size: rowGroup.field_6,
+    ordinal: rowGroup.field_7
+  }));
+  const key_value_metadata = metadata.field_5?.map((kv) => ({
+    key: decode(kv.field_1),
+    value: decode(kv.field_2)
+  }));
+  const created_by = decode(metadata.field_6);
+  if (geoparquet) {
+    markGeoColumns(schema, key_value_metadata);
+  }
+  return {
+    version,
+    schema,
+    num_rows,
+    row_groups,
+    key_value_metadata,
+    created_by,
+    metadata_length: metadataLength
+  };
+}
+function parquetSchema({ schema }) {
+  return getSchemaPath(schema, [])[0];
+}
+function logicalType(logicalType2) {
+  if (logicalType2?.field_1) return { type: "STRING" };
+  if (logicalType2?.field_2) return { type: "MAP" };
+  if (logicalType2?.field_3) return { type: "LIST" };
+  if (logicalType2?.field_4) return { type: "ENUM" };
+  if (logicalType2?.field_5) return {
+    type: "DECIMAL",
+    scale: logicalType2.field_5.field_1,
+    precision: logicalType2.field_5.field_2
+  };
+  if (logicalType2?.field_6) return { type: "DATE" };
+  if (logicalType2?.field_7) return {
+    type: "TIME",
+    isAdjustedToUTC: logicalType2.field_7.field_1,
+    unit: timeUnit(logicalType2.field_7.field_2)
+  };
+  if (logicalType2?.field_8) return {
+    type: "TIMESTAMP",
+    isAdjustedToUTC: logicalType2.field_8.field_1,
+    unit: timeUnit(logicalType2.field_8.field_2)
+  };
+  if (logicalType2?.field_10) return {
+    type: "INTEGER",
+    bitWidth: logicalType2.field_10.field_1,
+    isSigned: logicalType2.field_10.field_2
+  };
+  if (logicalType2?.field_11) return { type: "NULL" };
+  if (logicalType2?.field_12) return { type: "JSON" };
+  if (logicalType2?.field_13) return { type: "BSON" };
+  if (logicalType2?.field_14) return { type: "UUID" };
+  if (logicalType2?.field_15) return { type: "FLOAT16" };
+  if (logicalType2?.field_16) return {
+    type: "VARIANT",
+    specification_version: logicalType2.field_16.field_1
+  };
+  if (logicalType2?.field_17) return {
+    type: "GEOMETRY",
+    crs: decode(logicalType2.field_17.field_1)
+  };
+  if (logicalType2?.field_18) return {
+    type: "GEOGRAPHY",
+    crs: decode(logicalType2.field_18.field_1),
+    algorithm: EdgeInterpolationAlgorithms[logicalType2.field_18.field_2]
+  };
+  return logicalType2;
+}
+function timeUnit(unit) {
+  if (unit.field_1) return "MILLIS";
+  if (unit.field_2) return "MICROS";
+  if (unit.field_3) return "NANOS";
+  throw new Error("parquet time unit required");
+}
+function convertStats(stats, schema, parsers) {
+  return stats && {
+    max: convertMetadata(stats.field_1, schema, parsers),
+    min: convertMetadata(stats.field_2, schema, parsers),
+    null_count: stats.field_3,
+    distinct_count: stats.field_4,
+    max_value: convertMetadata(stats.field_5, schema, parsers),
+    min_value: convertMetadata(stats.field_6, schema, parsers),
+    is_max_value_exact: stats.field_7,
+    is_min_value_exact: stats.field_8
+  };
+}
+function convertMetadata(value, schema, parsers) {
+  const { type, converted_type, logical_type } = schema;
+  if (value === void 0) return value;
+  if (type === "BOOLEAN") return value[0] === 1;
+  if (type === "BYTE_ARRAY") return parsers.stringFromBytes(value);
+  const view = new DataView(value.buffer, value.byteOffset, value.byteLength);
+  if (type === "FLOAT" && view.byteLength === 4) return view.getFloat32(0, true);
+  if (type === "DOUBLE" && view.byteLength === 8) return view.getFloat64(0, true);
+  if (type === "INT32" && converted_type === "DECIMAL" && view.byteLength === 4) {
+    return view.getInt32(0, true) * 10 ** -(schema.scale || 0);
+  }
+  if (type === "INT64" && converted_type === "DECIMAL" && view.byteLength === 8) {
+    return Number(view.getBigInt64(0, true)) * 10 ** -(schema.scale || 0);
+  }
+  if (type === "INT32" && converted_type === "DATE") return parsers.dateFromDays(view.getInt32(0, true));
+  if (type === "INT64" && converted_type === "TIMESTAMP_MILLIS") return parsers.timestampFromMilliseconds(view.getBigInt64(0, true));
+  if (type === "INT64" && converted_type === "TIMESTAMP_MICROS") return parsers.timestampFromMicroseconds(view.getBigInt64(0, true));
+  if (type === "INT64" && logical_type?.type === "TIMESTAMP" && logical_type?.unit === "NANOS") return parsers.timestampFromNanoseconds(view.getBigInt64(0, true));
+  if (type === "INT64" && logical_type?.type === "TIMESTAMP" && logical_type?.unit === "MICROS") return parsers.timestampFromMicroseconds(view.getBigInt64(0, true));
+  if (type === "INT64" && logical_type?.type === "TIMESTAMP") return parsers.timestampFromMilliseconds(view.getBigInt64(0, true));
+  const unsigned = converted_type?.startsWith("UINT_") || logical_type?.type === "INTEGER" && !logical_type.isSigned;
+  if (type === "INT32" && unsigned && view.byteLength === 4) return view.getUint32(0, true);
+  if (type === "INT64" && unsigned && view.byteLength === 8) return view.getBigUint64(0, true);
+  if (type === "INT32" && view.byteLength === 4) return view.getInt32(0, true);
+  if (type === "INT64" && view.byteLength === 8) return view.getBigInt64(0, true);
+  if (converted_type === "DECIMAL") return parseDecimal2(value) * 10 ** -(schema.scale || 0);
+  if (logical_type?.type === "FLOAT16") return parseFloat16(value);
+  if (logical_type?.type === "UUID") return parsers.uuidFromBytes(value);
+  if (type === "FIXED_LEN_BYTE_ARRAY") return value;
+  return value;
+}
+var defaultInitialFetchSize, decoder2;
+var init_metadata = __esm({
+  "node_modules/hyparquet/src/metadata.js"() {
+    init_constants();
+    init_convert();
+    init_schema();
+    init_thrift();
+    init_geoparquet();
+    defaultInitialFetchSize = 1 << 19;
+    decoder2 = new TextDecoder();
+  }
+});
+
+// node_modules/hyparquet/src/indexes.js
+function readColumnIndex(reader, schema, parsers = void 0) {
+  const allParsers = { ...DEFAULT_PARSERS, ...parsers };
+  const thrift = deserializeTCompactProtocol(reader);
+  return {
+    null_pages: thrift.field_1,
+    min_values: thrift.field_2.map((m2) => convertMetadata(m2, schema, allParsers)),
+    max_values: thrift.field_3.map((m2) => convertMetadata(m2, schema, allParsers)),
+    boundary_order: BoundaryOrders[thrift.field_4],
+    null_counts: thrift.field_5,
+    repetition_level_histograms: thrift.field_6,
+    definition_level_histograms: thrift.field_7
+  };
+}
+function readOffsetIndex(reader) {
+  const thrift = deserializeTCompactProtocol(reader);
+  return {
+    // @ts-ignore
+    page_locations: thrift.field_1.map((loc) => ({
+      offset: loc.field_1,
+      compressed_page_size: loc.field_2,
+      first_row_index: loc.field_3
+    })),
+    unencoded_byte_array_data_bytes: thrift.field_2
+  };
+}
+var init_indexes = __esm({
+  "node_modules/hyparquet/src/indexes.js"() {
+    init_constants();
+    init_convert();
+    init_metadata();
+    init_thrift();
+  }
+});
+
+// node_modules/hyparquet/src/xxhash.js
+function rotl64(x3, r2) {
+  return (x3 << r2 | x3 >> 64n - r2) & MASK;
+}
+function round(acc, val) {
+  acc = acc + val * PRIME2 & MASK;
+  acc = rotl64(acc, 31n);
+  return acc * PRIME1 & MASK;
+}
+function mergeRound(acc, val) {
+  acc ^= round(0n, val);
+  return acc * PRIME1 + PRIME4 & MASK;
+}
+function xxhash64(input, seed = 0n) {
+  const view = new DataView(input.buffer, input.byteOffset, input.byteLength);
+  const len = input.byteLength;
+  let offset = 0;
+  let h64;
+  if (len >= 32) {
+    let v1 = seed + PRIME1 + PRIME2 & MASK;
+    let v2 = seed + PRIME2 & MASK;
+    let v3 = seed;
+    let v4 = seed - PRIME1 & MASK;
+    while (offset + 32 <= len) {
+      v1 = round(v1, view.getBigUint64(offset, true));
+      offset += 8;
+      v2 = round(v2, view.getBigUint64(offset, true));
+      offset += 8;
+      v3 = round(v3, view.getBigUint64(offset, true));
+      offset += 8;
+      v4 = round(v4, view.getBigUint64(offset, true));
+      offset += 8;
+    }
+    h64 = rotl64(v1, 1n) + rotl64(v2, 7n) + rotl64(v3, 12n) + rotl64(v4, 18n) & MASK;
+    h64 = mergeRound(h64, v1);
+    h64 = mergeRound(h64, v2);
+    h64 = mergeRound(h64, v3);
+    h64 = mergeRound(h64, v4);
+  } else {
+    h64 = seed + PRIME5 & MASK;
+  }
+  h64 = h64 + BigInt(len) & MASK;
+  while (offset + 8 <= len) {
+    h64 ^= round(0n, view.getBigUint64(offset, true));
+    h64 = rotl64(h64, 27n) * PRIME1 + PRIME4 & MASK;
+    offset += 8;
+  }
+  if (offset + 4 <= len) {
+    h64 ^= BigInt(view.getUint32(offset, true)) * PRIME1 & MASK;
+    h64 = rotl64(h64, 23n) * PRIME2 + PRIME3 & MASK;
+    offset += 4;
+  }
+  while (offset < len) {
+    h64 ^= BigInt(view.getUint8(offset)) * PRIME5 & MASK;
+    h64 = rotl64(h64, 11n) * PRIME1 & MASK;
+    offset += 1;
+  }
+  h64 ^= h64 >> 33n;
+  h64 = h64 * PRIME2 & MASK;
+  h64 ^= h64 >> 29n;
+  h64 = h64 * PRIME3 & MASK;
+  h64 ^= h64 >> 32n;
+  return h64;
+}
+var MASK, PRIME1, PRIME2, PRIME3, PRIME4, PRIME5;
+var init_xxhash = __esm({
+  "node_modules/hyparquet/src/xxhash.js"() {
+    MASK = 0xffffffffffffffffn;
+    PRIME1 = 0x9e3779b185ebca87n;
+    PRIME2 = 0xc2b2ae3d27d4eb4fn;
+    PRIME3 = 0x165667b19e3779f9n;
+    PRIME4 = 0x85ebca77c2b2ae63n;
+    PRIME5 = 0x27d4eb2f165667c5n;
+  }
+});
+
+// node_modules/hyparquet/src/bloom.js
+function blockIndex(hash, numBlocks) {
+  return Number((hash >> 32n) * BigInt(numBlocks) >> 32n);
+}
+function blockMask(hash) {
+  const m2 = new Uint32Array(8);
+  const low = Number(hash & 0xffffffffn) | 0;
+  for (let i = 0; i < 8; i++) {
+    m2[i] = 1 << (Math.imul(low, SALT[i]) >>> 27);
+  }
+  return m2;
+}
+function sbbfContains(blocks, hash) {
+  const offset = blockIndex(hash, blocks.length >> 3) << 3;
+  const m2 = blockMask(hash);
+  for (let i = 0; i < 8; i++) {
+    if ((blocks[offset + i] & m2[i]) === 0) return false;
+  }
+  return true;
+}
+function readBloomFilter(reader) {
+  const header = deserializeTCompactProtocol(reader);
+  const numBytes = header.field_1;
+  if (typeof numBytes !== "number" || numBytes <= 0 || numBytes % 32 !== 0) return void 0;
+  if (!header.field_2?.field_1) return void 0;
+  if (!header.field_3?.field_1) return void 0;
+  if (!header.field_4?.field_1) return void 0;
+  const { view, offset } = reader;
+  if (offset + numBytes > view.byteLength) {
+    throw new Error(`parquet bloom filter truncated: need ${numBytes} bytes, have ${view.byteLength - offset}`);
+  }
+  const blocks = new Uint32Array(numBytes >> 2);
+  for (let i = 0; i < blocks.length; i++) {
+    blocks[i] = view.getUint32(offset + i * 4, true);
+  }
+  reader.offset = offset + numBytes;
+  return { numBytes, blocks };
+}
+function hashParquetValue(value, element) {
+  if (value === null || value === void 0) return void 0;
+  const { type, converted_type, logical_type } = element;
+  if (type === "BOOLEAN") {
+    if (typeof value !== "boolean") return void 0;
+    return xxhash64(new Uint8Array([value ? 1 : 0]));
+  }
+  if (type === "FLOAT") {
+    if (typeof value !== "number") return void 0;
+    const buf = new ArrayBuffer(4);
+    new DataView(buf).setFloat32(0, value, true);
+    return xxhash64(new Uint8Array(buf));
+  }
+  if (type === "DOUBLE") {
+    if (typeof value !== "number") return void 0;
+    const buf = new ArrayBuffer(8);
+    new DataView(buf).setFloat64(0, value, true);
+    return xxhash64(new Uint8Array(buf));
+  }
+  if (type === "INT32") {
+    if (converted_type === "DATE" || converted_type === "DECIMAL" || converted_type === "TIME_MILLIS") return void 0;
+    if (logical_type?.type === "DATE" || logical_type?.type === "TIME" || logical_type?.type === "DECIMAL") return void 0;
+    if (typeof value !== "number" || !Number.isInteger(value)) return void 0;
+    const buf = new ArrayBuffer(4);
+    new DataView(buf).setInt32(0, value | 0, true);
+    return xxhash64(new Uint8Array(buf));
+  }
+  if (type === "INT64") {
+    if (converted_type === "TIMESTAMP_MILLIS" || converted_type === "TIMESTAMP_MICROS") return void 0;
+    if (converted_type === "TIME_MICROS" || converted_type === "DECIMAL") return void 0;
+    if (logical_type?.type === "TIMESTAMP" || logical_type?.type === "TIME" || logical_type?.type === "DECIMAL") return void 0;
+    let bigValue;
+    if (typeof value === "bigint") bigValue = value;
+    else if (typeof value === "number" && Number.isSafeInteger(value)) bigValue = BigInt(value);
+    else return void 0;
+    const buf = new ArrayBuffer(8);
+    new DataView(buf).setBigUint64(0, BigInt.asUintN(64, bigValue), true);
+    return xxhash64(new Uint8Array(buf));
+  }
+  if (type === "BYTE_ARRAY") {
+    if (converted_type === "JSON" || converted_type === "BSON" || converted_type === "DECIMAL") return void 0;
+    if (logical_type?.type === "JSON" || logical_type?.type === "BSON" || logical_type?.type === "VARIANT") return void 0;
+    if (logical_type?.type === "GEOMETRY" || logical_type?.type === "GEOGRAPHY") return void 0;
+    if (typeof value === "string") return xxhash64(textEncoder.encode(value));
+    if (value instanceof Uint8Array) return xxhash64(value);
+    return void 0;
+  }
+  if (type === "FIXED_LEN_BYTE_ARRAY") {
+    if (converted_type === "DECIMAL" || converted_type === "INTERVAL") return void 0;
+    if (logical_type?.type === "DECIMAL" || logical_type?.type === "UUID" || logical_type?.type === "FLOAT16") return void 0;
+    if (logical_type?.type === "GEOMETRY" || logical_type?.type === "GEOGRAPHY") return void 0;
+    if (value instanceof Uint8Array) return xxhash64(value);
+    return void 0;
+  }
+  return void 0;
+}
+function bloomEligibleColumns(filter) {
+  const out = /* @__PURE__ */ new Set();
+  walkBloomEligible(filter, out);
+  return out;
+}
+function walkBloomEligible(filter, out) {
+  if (!filter) return;
+  if ("$and" in filter && Array.isArray(filter.$and)) {
+    for (const sub of filter.$and) walkBloomEligible(sub, out);
+    return;
+  }
+  if ("$or" in filter && Array.isArray(filter.$or)) {
+    for (const sub of filter.$or) walkBloomEligible(sub, out);
+    return;
+  }
+  if ("$nor" in filter) return;
+  for (const [field, condition] of Object.entries(filter)) {
+    if (field.startsWith("$")) continue;
+    if (typeof condition === "object" && condition !== null && !Array.isArray(condition)) {
+      if ("$eq" in condition || "$in" in condition) out.add(field);
+    } else {
+      out.add(field);
+    }
+  }
+}
+var textEncoder, SALT;
+var init_bloom = __esm({
+  "node_modules/hyparquet/src/bloom.js"() {
+    init_thrift();
+    init_xxhash();
+    textEncoder = new TextEncoder();
+    SALT = new Uint32Array([
+      1203114875,
+      1150766481,
+      2284105051,
+      2729912477,
+      1884591559,
+      770785867,
+      2667333959,
+      1550580529
+    ]);
+  }
+});
+
+// node_modules/hyparquet/src/utils.js
+function concat(aaa, bbb) {
+  const chunk = 1e4;
+  for (let i = 0; i < bbb.length; i += chunk) {
+    aaa.push(...bbb.slice(i, i + chunk));
+  }
+}
+function equals(a, b3, strict = true) {
+  if (strict ? a === b3 : a == b3) return true;
+  if (!a || !b3 || typeof a !== "object" || typeof b3 !== "object") return false;
+  if (a instanceof Uint8Array && b3 instanceof Uint8Array) {
+    if (a.length !== b3.length) return false;
+    for (let i = 0; i < a.length; i++) {
+      if (a[i] !== b3[i]) return false;
+    }
+    return true;
+  }
+  if (a instanceof Date || b3 instanceof Date) {
+    return a instanceof Date && b3 instanceof Date && a.getTime() === b3.getTime();
+  }
+  if (Array.isArray(a) && Array.isArray(b3)) {
+    if (a.length !== b3.length) return false;
+    for (let i = 0; i < a.length; i++) {
+      if (!equals(a[i], b3[i], strict)) return false;
+    }
+    return true;
+  }
+  const aKeys = Object.keys(a);
+  if (aKeys.length !== Object.keys(b3).length) return false;
+  for (const k2 of aKeys) {
+    if (!equals(a[k2], b3[k2], strict)) return false;
+  }
+  return true;
+}
+function flatten(chunks) {
+  if (!chunks) return [];
+  if (chunks.length === 1) return chunks[0];
+  const output = [];
+  for (const chunk of chunks) {
+    concat(output, chunk);
+  }
+  return output;
+}
+var init_utils = __esm({
+  "node_modules/hyparquet/src/utils.js"() {
+  }
+});
+
+// node_modules/hyparquet/src/filter.js
+function pathsNeededForFilter(filter) {
+  if (!filter) return [];
+  const paths = [];
+  if ("$and" in filter && Array.isArray(filter.$and)) {
+    paths.push(...filter.$and.flatMap(pathsNeededForFilter));
+  } else if ("$or" in filter && Array.isArray(filter.$or)) {
+    paths.push(...filter.$or.flatMap(pathsNeededForFilter));
+  } else if ("$nor" in filter && Array.isArray(filter.$nor)) {
+    paths.push(...filter.$nor.flatMap(pathsNeededForFilter));
+  } else {
+    paths.push(...Object.keys(filter));
+  }
+  return [...new Set(paths)];
+}
+function columnsNeededForFilter(filter) {
+  return [...new Set(pathsNeededForFilter(filter).map((path19) => path19.split(".")[0]))];
+}
+function matchFilter(record, filter, strict = true) {
+  if ("$and" in filter && Array.isArray(filter.$and)) {
+    return filter.$and.every((subQuery) => matchFilter(record, subQuery, strict));
+  }
+  if ("$or" in filter && Array.isArray(filter.$or)) {
+    return filter.$or.some((subQuery) => matchFilter(record, subQuery, strict));
+  }
+  if ("$nor" in filter && Array.isArray(filter.$nor)) {
+    return !filter.$nor.some((subQuery) => matchFilter(record, subQuery, strict));
+  }
+  return Object.entries(filter).every(([field, condition]) => {
+    const value = resolve(record, field);
+    if (typeof condition !== "object" || condition === null || Array.isArray(condition)) {
+      return equals(value, condition, strict);
+    }
+    return Object.entries(condition || {}).every(([operator, target]) => {
+      if (operator === "$gt") return value !== null && value !== void 0 && value > target;
+      if (operator === "$gte") return value !== null && value !== void 0 && value >= target;
+      if (operator === "$lt") return value !== null && value !== void 0 && value < target;
+      if (operator === "$lte") return value !== null && value !== void 0 && value <= target;
+      if (operator === "$eq") return equals(value, target, strict);
+      if (operator === "$ne") return !equals(value, target, strict);
+      if (operator === "$in") return Array.isArray(target) && matchesIn(value, target, strict);
+      if (operator === "$nin") return Array.isArray(target) && !matchesIn(value, target, strict);
+      if (operator === "$not") return !matchFilter({ value }, { value: target }, strict);
+      return true;
+    });
+  });
+}
+function matchesIn(value, targets, strict) {
+  return targets.some((target) => equals(value, target, strict) || Array.isArray(value) && value.some((element) => equals(element, target, strict)));
+}
+function canSkipRowGroup({ rowGroup, physicalColumns, filter, strict = true, bloomFilters, schemaElements }) {
+  if (!filter) return false;
+  if ("$and" in filter && Array.isArray(filter.$and)) {
+    return filter.$and.some((subFilter) => canSkipRowGroup({ rowGroup, physicalColumns, filter: subFilter, strict, bloomFilters, schemaElements }));
+  }
+  if ("$or" in filter && Array.isArray(filter.$or)) {
+    return filter.$or.every((subFilter) => canSkipRowGroup({ rowGroup, physicalColumns, filter: subFilter, strict, bloomFilters, schemaElements }));
+  }
+  if ("$nor" in filter && Array.isArray(filter.$nor)) {
+    return false;
+  }
+  for (const [field, condition] of Object.entries(filter)) {
+    const columnIndex = physicalColumns.indexOf(field);
+    if (columnIndex === -1) continue;
+    const stats = rowGroup.columns[columnIndex].meta_data?.statistics;
+    const { min, max, min_value, max_value, null_count: nullCount } = stats || {};
+    const minVal = min_value !== void 0 ? min_value : min;
+    const maxVal = max_value !== void 0 ? max_value : max;
+    const haveStats = minVal !== void 0 && maxVal !== void 0;
+    const bloom = bloomFilters?.[field];
+    const element = schemaElements?.[field];
+    const matchingNulls = matchFilter({ value: null }, { value: condition }, strict) && (nullCount === void 0 || nullCount > 0);
+    if (haveStats && !matchingNulls && canSkipStats(condition, minVal, maxVal, strict, element)) {
+      return true;
+    }
+    for (const [operator, target] of Object.entries(condition || {})) {
+      if (bloom && element) {
+        if (operator === "$eq") {
+          const hash = hashParquetValue(target, element);
+          if (hash !== void 0 && !sbbfContains(bloom.blocks, hash)) return true;
+        }
+        if (operator === "$in" && Array.isArray(target) && target.length > 0) {
+          let allAbsent = true;
+          for (const v2 of target) {
+            const h3 = hashParquetValue(v2, element);
+            if (h3 === void 0 || sbbfContains(bloom.blocks, h3)) {
+              allAbsent = false;
+              break;
+            }
+          }
+          if (allAbsent) return true;
+        }
+      }
+    }
+  }
+  return false;
+}
+function canSkipStats(condition, minVal, maxVal, strict, element) {
+  if (minVal === void 0 || maxVal === void 0) return false;
+  const mayContainNaN = element?.type === "FLOAT" || element?.type === "DOUBLE" || element?.logical_type?.type === "FLOAT16";
+  for (const [operator, target] of Object.entries(condition || {})) {
+    const minComparison = compareParquetValues(minVal, target, strict, element);
+    const maxComparison = compareParquetValues(maxVal, target, strict, element);
+    const binaryBounds = minVal instanceof Uint8Array || maxVal instanceof Uint8Array;
+    const relationalBoundsAreSafe = !binaryBounds && (element?.type !== "BYTE_ARRAY" || typeof target === "string" && [...target].every((character) => character.charCodeAt(0) <= 127));
+    if (operator === "$gt" && relationalBoundsAreSafe && maxComparison !== void 0 && maxComparison <= 0) return true;
+    if (operator === "$gte" && relationalBoundsAreSafe && maxComparison !== void 0 && maxComparison < 0) return true;
+    if (operator === "$lt" && relationalBoundsAreSafe && minComparison !== void 0 && minComparison >= 0) return true;
+    if (operator === "$lte" && relationalBoundsAreSafe && minComparison !== void 0 && minComparison > 0) return true;
+    if (operator === "$eq") {
+      const targetMinComparison = compareParquetValues(target, minVal, strict, element);
+      const targetMaxComparison = compareParquetValues(target, maxVal, strict, element);
+      if (targetMinComparison !== void 0 && targetMinComparison < 0 || targetMaxComparison !== void 0 && targetMaxComparison > 0) return true;
+    }
+    if (operator === "$ne" && !mayContainNaN && equals(minVal, maxVal, strict) && equals(minVal, target, strict)) return true;
+    if (operator === "$in" && Array.isArray(target) && target.every((value) => {
+      const valueMinComparison = compareParquetValues(value, minVal, strict, element);
+      const valueMaxComparison = compareParquetValues(value, maxVal, strict, element);
+      return valueMinComparison !== void 0 && valueMinComparison < 0 || valueMaxComparison !== void 0 && valueMaxComparison > 0;
+    })) return true;
+    if (operator === "$nin" && !mayContainNaN && Array.isArray(target) && equals(minVal, maxVal, strict) && target.some((value) => equals(minVal, value, strict))) return true;
+  }
+  return false;
+}
+function compareParquetValues(a, b3, strict, element) {
+  if (element?.type === "BYTE_ARRAY") {
+    if (typeof a !== "string" || typeof b3 !== "string") return void 0;
+    return compareBytes(encoder.encode(a), encoder.encode(b3));
+  }
+  if (a instanceof Uint8Array || b3 instanceof Uint8Array) {
+    if (!(a instanceof Uint8Array) || !(b3 instanceof Uint8Array)) return void 0;
+    return compareBytes(a, b3);
+  }
+  if (a < b3) return -1;
+  if (a > b3) return 1;
+  if (equals(a, b3, strict)) return 0;
+  return void 0;
+}
+function compareBytes(a, b3) {
+  const length = Math.min(a.length, b3.length);
+  for (let i = 0; i < length; i++) {
+    if (a[i] < b3[i]) return -1;
+    if (a[i] > b3[i]) return 1;
+  }
+  if (a.length < b3.length) return -1;
+  if (a.length > b3.length) return 1;
+  return 0;
+}
+function matchesNull(condition, strict) {
+  return matchFilter({ value: null }, { value: condition }, strict);
+}
+function filterPageRanges(filter, columnPages, groupRows, strict = true) {
+  if (!filter) return void 0;
+  if ("$and" in filter && Array.isArray(filter.$and)) {
+    let ranges;
+    for (const subFilter of filter.$and) {
+      ranges = intersectRanges(ranges, filterPageRanges(subFilter, columnPages, groupRows, strict));
+    }
+    return ranges;
+  }
+  if ("$or" in filter && Array.isArray(filter.$or)) {
+    let ranges = [];
+    for (const subFilter of filter.$or) {
+      const subRanges = filterPageRanges(subFilter, columnPages, groupRows, strict);
+      if (!subRanges) return void 0;
+      ranges = unionRanges(ranges, subRanges);
+    }
+    return ranges;
+  }
+  if ("$nor" in filter && Array.isArray(filter.$nor)) {
+    return void 0;
+  }
+  let result2;
+  for (const [field, condition] of Object.entries(filter)) {
+    const pages = columnPages[field];
+    if (!pages) continue;
+    const nullCanMatch = matchesNull(condition, strict);
+    const keep = [];
+    for (let i = 0; i < pages.pageStarts.length; i++) {
+      const start = pages.pageStarts[i];
+      const end = i + 1 < pages.pageStarts.length ? pages.pageStarts[i + 1] : groupRows;
+      const nullCount = pages.nullCounts?.[i];
+      const matchingNulls = nullCanMatch && (nullCount === void 0 || nullCount > 0);
+      const skip = !pages.nullPages[i] && !matchingNulls && canSkipStats(condition, pages.minValues[i], pages.maxValues[i], strict, pages.element);
+      if (!skip) {
+        const last = keep[keep.length - 1];
+        if (last && last[1] === start) last[1] = end;
+        else keep.push([start, end]);
+      }
+    }
+    result2 = intersectRanges(result2, keep);
+  }
+  return result2;
+}
+function intersectRanges(a, b3) {
+  if (!a) return b3;
+  if (!b3) return a;
+  const out = [];
+  let i = 0;
+  let j3 = 0;
+  while (i < a.length && j3 < b3.length) {
+    const start = Math.max(a[i][0], b3[j3][0]);
+    const end = Math.min(a[i][1], b3[j3][1]);
+    if (start < end) out.push([start, end]);
+    if (a[i][1] < b3[j3][1]) i++;
+    else j3++;
+  }
+  return out;
+}
+function unionRanges(a, b3) {
+  const out = [];
+  let i = 0;
+  let j3 = 0;
+  while (i < a.length || j3 < b3.length) {
+    const next = j3 >= b3.length || i < a.length && a[i][0] <= b3[j3][0] ? a[i++] : b3[j3++];
+    const last = out[out.length - 1];
+    if (last && next[0] <= last[1]) last[1] = Math.max(last[1], next[1]);
+    else out.push([next[0], next[1]]);
+  }
+  return out;
+}
+function resolve(record, path19) {
+  let value = record;
+  for (const part of path19.split(".")) {
+    value = value?.[part];
+  }
+  return value;
+}
+var encoder;
+var init_filter = __esm({
+  "node_modules/hyparquet/src/filter.js"() {
+    init_bloom();
+    init_utils();
+    encoder = new TextEncoder();
+  }
+});
+
+// node_modules/hyparquet/src/plan.js
+function parquetPlan(options) {
+  const { metadata, rowStart = 0, columns, useOffsetIndex = false } = options;
+  if (!metadata) throw new Error("parquetPlan requires metadata");
+  const groups = [];
+  const fetches = [];
+  const indexes = [];
+  const scanPlan = parquetPlanGroups(options);
+  for (const group of scanPlan.groups) {
+    const groupPlan = parquetPlanGroup({ ...group, columns, useOffsetIndex });
+    groups.push(...groupPlan.groups);
+    fetches.push(...groupPlan.fetches);
+    indexes.push(...groupPlan.indexes);
+  }
+  fetches.push(...indexes);
+  return { metadata, rowStart, rowEnd: scanPlan.rowEnd, columns, fetches, groups };
+}
+function parquetPlanGroups({ metadata, rowStart = 0, rowEnd = Infinity, columns, filter, filterStrict = true, bloomFiltersByGroup, schemaElements, pageRangesByGroup, pageLocationsByGroup }) {
+  if (!metadata) throw new Error("parquetPlan requires metadata");
+  const schemaTree2 = parquetSchema(metadata);
+  const physicalColumns = getPhysicalColumns(schemaTree2);
+  const elementsByPath = filter ? {
+    ...physicalSchemaElements(schemaTree2),
+    ...schemaElements
+  } : schemaElements;
+  const groups = [];
+  let groupStart = 0;
+  for (let groupIndex = 0; groupIndex < metadata.row_groups.length; groupIndex++) {
+    const rowGroup = metadata.row_groups[groupIndex];
+    const groupRows = Number(rowGroup.num_rows);
+    const groupEnd = groupStart + groupRows;
+    if (groupRows > 0 && groupEnd > rowStart && groupStart < rowEnd && !canSkipRowGroup({
+      rowGroup,
+      physicalColumns,
+      filter,
+      strict: filterStrict,
+      bloomFilters: bloomFiltersByGroup?.[groupIndex],
+      schemaElements: elementsByPath
+    })) {
+      const selectStart = Math.max(rowStart - groupStart, 0);
+      const selectEnd = Math.min(rowEnd - groupStart, groupRows);
+      const pageRanges = pageRangesByGroup?.[groupIndex];
+      const pageLocations = pageLocationsByGroup?.[groupIndex];
+      let ranges = pageRanges ? pageRanges.map(([start, end]) => {
+        const range = [Math.max(start, selectStart), Math.min(end, selectEnd)];
+        return range;
+      }).filter(([start, end]) => start < end) : [[selectStart, selectEnd]];
+      if (ranges.length > 1) {
+        const canSplit = rowGroup.columns.every((chunk) => {
+          const columnName = chunk.meta_data?.path_in_schema[0];
+          const columnPath = chunk.meta_data?.path_in_schema.join(".");
+          if (columns && columnName && !columns.includes(columnName)) return true;
+          return !!(chunk.offset_index_offset && chunk.offset_index_length) || !!(columnPath && pageLocations?.[columnPath]);
+        });
+        ranges = canSplit ? coalesceOverlappingPageRanges(ranges, rowGroup, columns, pageLocations) : [[ranges[0][0], ranges[ranges.length - 1][1]]];
+      }
+      if (ranges.length) {
+        groups.push({ rowGroup, groupIndex, groupStart, groupRows, ranges, pageRanges, pageLocations });
+      }
+    }
+    groupStart = groupEnd;
+  }
+  return { groups, rowEnd: isFinite(rowEnd) ? rowEnd : groupStart };
+}
+function parquetPlanGroup({ rowGroup, groupStart, groupRows, ranges, columns, useOffsetIndex = false, pageRanges, pageLocations }) {
+  const chunks = [];
+  const fetches = [];
+  const indexes = [];
+  const narrowed = ranges.length > 1 || ranges[0][0] > 0 || ranges[0][1] < groupRows;
+  for (const chunk of rowGroup.columns) {
+    const meta = chunk.meta_data;
+    if (chunk.file_path) throw new Error("parquet file_path not supported");
+    if (!meta) throw new Error("parquet column metadata is undefined");
+    if (columns && !columns.includes(meta.path_in_schema[0])) continue;
+    const columnOffset = meta.dictionary_page_offset || meta.data_page_offset;
+    const startByte = Number(columnOffset);
+    const endByte = Number(columnOffset + meta.total_compressed_size);
+    const chunkPageLocations = pageLocations?.[meta.path_in_schema.join(".")];
+    if (chunkPageLocations && narrowed) {
+      chunks.push({ columnMetadata: meta, pageLocations: chunkPageLocations, range: { startByte, endByte } });
+    } else if ((useOffsetIndex || pageRanges) && chunk.offset_index_offset && chunk.offset_index_length && narrowed) {
+      const startByte2 = Number(chunk.offset_index_offset);
+      chunks.push({
+        columnMetadata: meta,
+        offsetIndex: { startByte: startByte2, endByte: startByte2 + chunk.offset_index_length },
+        range: { startByte: Number(columnOffset), endByte }
+      });
+    } else {
+      chunks.push({ columnMetadata: meta, range: { startByte, endByte } });
+    }
+  }
+  const columnRanges = [];
+  let run2;
+  for (const chunk of chunks) {
+    if ("pageLocations" in chunk) continue;
+    if ("offsetIndex" in chunk) {
+      indexes.push(chunk.offsetIndex);
+    } else if (columns) {
+      columnRanges.push(chunk.range);
+    } else if (run2 && chunk.range.endByte - run2.startByte <= runLimit) {
+      run2.endByte = chunk.range.endByte;
+    } else {
+      if (run2) fetches.push(run2);
+      run2 = { ...chunk.range };
+    }
+  }
+  if (run2) fetches.push(run2);
+  fetches.push(...coalesceByteRanges(columnRanges, columnGapLimit, runLimit));
+  const groups = ranges.map(([selectStart, selectEnd]) => ({
+    chunks,
+    rowGroup,
+    groupStart,
+    groupRows,
+    selectStart,
+    selectEnd
+  }));
+  return { groups, fetches, indexes };
+}
+function coalesceOverlappingPageRanges(ranges, rowGroup, columns, pageLocations) {
+  const selectedPageLayouts = rowGroup.columns.filter((chunk) => !columns || columns.includes(chunk.meta_data?.path_in_schema[0] || "")).map((chunk) => pageLocations?.[chunk.meta_data?.path_in_schema.join(".") || ""]);
+  const merged = [];
+  for (const range of ranges) {
+    const last = merged[merged.length - 1];
+    const overlapsPage = last && selectedPageLayouts.some((pages) => {
+      if (!pages) return true;
+      const lastPages = pagesForRange(last, pages, Number(rowGroup.num_rows));
+      const rangePages = pagesForRange(range, pages, Number(rowGroup.num_rows));
+      return lastPages[0] <= rangePages[1] && rangePages[0] <= lastPages[1];
+    });
+    if (last && overlapsPage) last[1] = range[1];
+    else merged.push([...range]);
+  }
+  return merged;
+}
+function pagesForRange([rangeStart, rangeEnd], pages, groupRows) {
+  let first = Infinity;
+  let last = -Infinity;
+  for (let i = 0; i < pages.length; i++) {
+    const pageStart = Number(pages[i].first_row_index);
+    const pageEnd = i + 1 < pages.length ? Number(pages[i + 1].first_row_index) : groupRows;
+    if (pageEnd > rangeStart && pageStart < rangeEnd) {
+      first = Math.min(first, i);
+      last = i;
+    }
+  }
+  return [first, last];
+}
+async function prefetchBloomFilters({ file, metadata, filter, filterStrict = true }) {
+  const result2 = metadata.row_groups.map(() => (
+    /** @type {Record<string, BloomFilter>} */
+    {}
+  ));
+  const eligibleCols = bloomEligibleColumns(filter);
+  if (eligibleCols.size === 0) return result2;
+  const physicalColumns = getPhysicalColumns(parquetSchema(metadata));
+  const tasks = [];
+  metadata.row_groups.forEach((rowGroup, rgIdx) => {
+    if (canSkipRowGroup({ rowGroup, physicalColumns, filter, strict: filterStrict })) return;
+    for (const colName of eligibleCols) {
+      const columnIdx = physicalColumns.indexOf(colName);
+      if (columnIdx === -1) continue;
+      const meta = rowGroup.columns[columnIdx]?.meta_data;
+      if (!meta?.bloom_filter_offset || !meta.bloom_filter_length) continue;
+      const start = Number(meta.bloom_filter_offset);
+      const end = start + meta.bloom_filter_length;
+      tasks.push((async () => {
+        const buffer = await file.slice(start, end);
+        const bloom = readBloomFilter({ view: new DataView(buffer), offset: 0 });
+        if (bloom) result2[rgIdx][colName] = bloom;
+      })());
+    }
+  });
+  if (tasks.length) await Promise.all(tasks);
+  return result2;
+}
+async function prefetchPageIndexes({ file, metadata, filter, filterStrict = true, rowStart = 0, rowEnd = Infinity, columns, bloomFiltersByGroup, schemaElements, parsers }) {
+  const pageRangesByGroup = metadata.row_groups.map(() => void 0);
+  const pageLocationsByGroup = metadata.row_groups.map(() => (
+    /** @type {Record<string, PageLocation[]>} */
+    {}
+  ));
+  if (filter && "$nor" in filter && Array.isArray(filter.$nor)) {
+    return { pageRangesByGroup, pageLocationsByGroup };
+  }
+  const filterColumns = pathsNeededForFilter(filter);
+  if (!filterColumns.length) return { pageRangesByGroup, pageLocationsByGroup };
+  const schemaTree2 = parquetSchema(metadata);
+  const physicalColumns = getPhysicalColumns(schemaTree2);
+  const elementsByPath = {
+    ...physicalSchemaElements(schemaTree2),
+    ...schemaElements
+  };
+  const indexRanges = [];
+  const indexTasks = [];
+  const candidateGroups = [];
+  let groupStart = 0;
+  metadata.row_groups.forEach((rowGroup, rgIdx) => {
+    const groupRows = Number(rowGroup.num_rows);
+    const groupEnd = groupStart + groupRows;
+    const overlaps = groupRows > 0 && groupEnd > rowStart && groupStart < rowEnd;
+    groupStart = groupEnd;
+    if (!overlaps) return;
+    if (canSkipRowGroup({ rowGroup, physicalColumns, filter, strict: filterStrict, bloomFilters: bloomFiltersByGroup?.[rgIdx], schemaElements: elementsByPath })) return;
+    const columnPages = {};
+    let columnTaskCount = 0;
+    const scheduledOffsetPaths = /* @__PURE__ */ new Set();
+    let hasFilterIndex = false;
+    for (const columnName of filterColumns) {
+      const columnIdx = physicalColumns.indexOf(columnName);
+      if (columnIdx === -1) continue;
+      const chunk = rowGroup.columns[columnIdx];
+      const meta = chunk?.meta_data;
+      if (!meta) continue;
+      if (!chunk.column_index_offset || !chunk.column_index_length) continue;
+      if (!chunk.offset_index_offset || !chunk.offset_index_length) continue;
+      const element = elementsByPath[columnName];
+      if (!element) continue;
+      hasFilterIndex = true;
+      scheduledOffsetPaths.add(columnName);
+      const columnIndexStart = Number(chunk.column_index_offset);
+      const offsetIndexStart = Number(chunk.offset_index_offset);
+      const columnIndexEnd = columnIndexStart + chunk.column_index_length;
+      const offsetIndexEnd = offsetIndexStart + chunk.offset_index_length;
+      indexRanges.push(
+        { startByte: columnIndexStart, endByte: columnIndexEnd },
+        { startByte: offsetIndexStart, endByte: offsetIndexEnd }
+      );
+      columnTaskCount++;
+      indexTasks.push(async (prefetchedFile) => {
+        const [columnIndexBuffer, offsetIndexBuffer] = await Promise.all([
+          prefetchedFile.slice(columnIndexStart, columnIndexEnd),
+          prefetchedFile.slice(offsetIndexStart, offsetIndexEnd)
+        ]);
+        const columnIndex = readColumnIndex({ view: new DataView(columnIndexBuffer), offset: 0 }, element, parsers);
+        const offsetIndex = readOffsetIndex({ view: new DataView(offsetIndexBuffer), offset: 0 });
+        pageLocationsByGroup[rgIdx][columnName] = offsetIndex.page_locations;
+        columnPages[columnName] = {
+          minValues: columnIndex.min_values,
+          maxValues: columnIndex.max_values,
+          nullPages: columnIndex.null_pages,
+          nullCounts: columnIndex.null_counts,
+          pageStarts: offsetIndex.page_locations.map((page) => Number(page.first_row_index)),
+          element
+        };
+      });
+    }
+    if (hasFilterIndex) {
+      for (const chunk of rowGroup.columns) {
+        const meta = chunk.meta_data;
+        if (!meta) continue;
+        const columnName = meta.path_in_schema[0];
+        const columnPath = meta.path_in_schema.join(".");
+        if (columns && !columns.includes(columnName)) continue;
+        if (scheduledOffsetPaths.has(columnPath)) continue;
+        if (!chunk.offset_index_offset || !chunk.offset_index_length) continue;
+        scheduledOffsetPaths.add(columnPath);
+        const offsetIndexStart = Number(chunk.offset_index_offset);
+        const offsetIndexEnd = offsetIndexStart + chunk.offset_index_length;
+        indexRanges.push({ startByte: offsetIndexStart, endByte: offsetIndexEnd });
+        columnTaskCount++;
+        indexTasks.push(async (prefetchedFile) => {
+          const offsetIndexBuffer = await prefetchedFile.slice(offsetIndexStart, offsetIndexEnd);
+          const offsetIndex = readOffsetIndex({ view: new DataView(offsetIndexBuffer), offset: 0 });
+          pageLocationsByGroup[rgIdx][columnPath] = offsetIndex.page_locations;
+        });
+      }
+    }
+    if (columnTaskCount) {
+      candidateGroups.push({ rgIdx, groupRows, columnPages });
+    }
+  });
+  if (indexTasks.length) {
+    const prefetchedFile = prefetchAsyncBuffer(file, { fetches: coalesceByteRanges(indexRanges) });
+    await Promise.all(indexTasks.map((task) => task(prefetchedFile)));
+    for (const { rgIdx, groupRows, columnPages } of candidateGroups) {
+      pageRangesByGroup[rgIdx] = filterPageRanges(filter, columnPages, groupRows, filterStrict);
+    }
+  }
+  return { pageRangesByGroup, pageLocationsByGroup };
+}
+function coalesceByteRanges(ranges, maxGap = 0, maxSize = Infinity) {
+  const sorted = ranges.map((range) => ({ ...range })).sort((a, b3) => a.startByte - b3.startByte || a.endByte - b3.endByte);
+  const merged = [];
+  for (const range of sorted) {
+    const last = merged[merged.length - 1];
+    if (last && range.startByte <= last.endByte + maxGap && Math.max(last.endByte, range.endByte) - last.startByte <= maxSize) {
+      last.endByte = Math.max(last.endByte, range.endByte);
+    } else {
+      merged.push(range);
+    }
+  }
+  return merged;
+}
+function physicalSchemaElements(schemaTree2) {
+  const elements = {};
+  function traverse(node) {
+    if (node.children.length) {
+      for (const child of node.children) traverse(child);
+    } else {
+      elements[node.path.join(".")] = node.element;
+    }
+  }
+  traverse(schemaTree2);
+  return elements;
+}
+function prefetchAsyncBuffer(file, { fetches }) {
+  const promises = fetches.map(({ startByte, endByte }) => file.slice(startByte, endByte));
+  return {
+    byteLength: file.byteLength,
+    slice(start, end = file.byteLength) {
+      const index = fetches.findIndex(({ startByte, endByte }) => startByte <= start && end <= endByte);
+      if (index < 0) {
+        return file.slice(start, end);
+      }
+      if (fetches[index].startByte !== start || fetches[index].endByte !== end) {
+        const startOffset = start - fetches[index].startByte;
+        const endOffset = end - fetches[index].startByte;
+        if (promises[index] instanceof Promise) {
+          return promises[index].then((buffer) => buffer.slice(startOffset, endOffset));
+        } else {
+          return promises[index].slice(startOffset, endOffset);
+        }
+      } else {
+        return promises[index];
+      }
+    }
+  };
+}
+var runLimit, columnGapLimit;
+var init_plan = __esm({
+  "node_modules/hyparquet/src/plan.js"() {
+    init_bloom();
+    init_filter();
+    init_indexes();
+    init_metadata();
+    init_schema();
+    runLimit = 1 << 21;
+    columnGapLimit = 1 << 13;
+  }
+});
+
+// node_modules/hyparquet/src/variant.js
+function decodeVariantColumn(value, parsers = DEFAULT_PARSERS) {
+  if (Array.isArray(value)) {
+    return value.map((entry) => decodeVariantColumn(entry, parsers));
+  }
+  if (typeof value !== "object") return value;
+  if ("metadata" in value) {
+    const metadata = parseVariantMetadata(value.metadata);
+    const shreddedFields = value.typed_value && decodeTypedValue(value.typed_value, metadata, parsers);
+    const binaryValue = value.value && readVariant(makeReader(value.value), metadata, parsers);
+    if (shreddedFields && binaryValue) {
+      return { ...binaryValue, ...shreddedFields };
+    }
+    return shreddedFields ?? binaryValue;
+  }
+  return value;
+}
+function decodeTypedValue(typedValue, metadata, parsers) {
+  if (typedValue instanceof Date) return typedValue;
+  if (typedValue && typeof typedValue === "object" && !Array.isArray(typedValue) && !(typedValue instanceof Uint8Array)) {
+    if ("typed_value" in typedValue && typedValue.typed_value !== null && typedValue.typed_value !== void 0) {
+      return decodeTypedValue(typedValue.typed_value, metadata, parsers);
+    }
+    if ("value" in typedValue && typedValue.value instanceof Uint8Array) {
+      return readVariant(makeReader(typedValue.value), metadata, parsers);
+    }
+    if ("typed_value" in typedValue || "value" in typedValue) {
+      return null;
+    }
+    const result2 = {};
+    for (const [key, field] of Object.entries(typedValue)) {
+      if (!metadata.dictionary.includes(key)) continue;
+      result2[key] = decodeTypedValue(field, metadata, parsers);
+    }
+    return result2;
+  }
+  if (typedValue instanceof Uint8Array) {
+    return readVariant(makeReader(typedValue), metadata, parsers);
+  }
+  if (Array.isArray(typedValue)) {
+    return typedValue.map((element) => decodeTypedValue(element, metadata, parsers));
+  }
+  return typedValue;
+}
+function makeReader(bytes) {
+  return { view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 };
+}
+function parseVariantMetadata(bytes) {
+  let bufferCache = metadataCache.get(bytes.buffer);
+  if (!bufferCache) {
+    bufferCache = /* @__PURE__ */ new Map();
+    metadataCache.set(bytes.buffer, bufferCache);
+  }
+  const key = `${bytes.byteOffset}:${bytes.byteLength}`;
+  const cached = bufferCache.get(key);
+  if (cached) return cached;
+  const reader = makeReader(bytes);
+  const header = reader.view.getUint8(reader.offset++);
+  const version = header & 15;
+  if (version !== 1) throw new Error(`parquet unsupported variant metadata version: ${version}`);
+  const sorted = (header >> 4 & 1) === 1;
+  const offsetSize = (header >> 6 & 3) + 1;
+  const dictionarySize = readUnsigned(reader, offsetSize);
+  const offsets = new Array(dictionarySize + 1);
+  for (let i = 0; i < offsets.length; i++) {
+    offsets[i] = readUnsigned(reader, offsetSize);
+  }
+  const base = reader.offset;
+  const dictionary = new Array(dictionarySize);
+  for (let i = 0; i < dictionarySize; i++) {
+    const start = offsets[i];
+    const end = offsets[i + 1];
+    const strBytes = new Uint8Array(bytes.buffer, bytes.byteOffset + base + start, end - start);
+    dictionary[i] = decoder3.decode(strBytes);
+  }
+  const metadata = { dictionary, sorted };
+  bufferCache.set(key, metadata);
+  return metadata;
+}
+function readUnsigned(reader, byteWidth2) {
+  let value = 0;
+  for (let i = 0; i < byteWidth2; i++) {
+    value |= reader.view.getUint8(reader.offset + i) << i * 8;
+  }
+  reader.offset += byteWidth2;
+  return value;
+}
+function readVariant(reader, metadata, parsers) {
+  const typeByte = reader.view.getUint8(reader.offset++);
+  const basicType = typeByte & 3;
+  const header = typeByte >> 2;
+  if (basicType === 0) return readVariantPrimitive(reader, header, parsers);
+  if (basicType === 2) return readVariantObject(reader, header, metadata, parsers);
+  if (basicType === 3) return readVariantArray(reader, header, metadata, parsers);
+  const bytes = new Uint8Array(reader.view.buffer, reader.view.byteOffset + reader.offset, header);
+  reader.offset += header;
+  return decoder3.decode(bytes);
+}
+function readVariantPrimitive(reader, typeId, parsers) {
+  switch (typeId) {
+    case 0:
+      return null;
+    case 1:
+      return true;
+    case 2:
+      return false;
+    case 3: {
+      const value = reader.view.getInt8(reader.offset);
+      reader.offset += 1;
+      return value;
+    }
+    case 4: {
+      const value = reader.view.getInt16(reader.offset, true);
+      reader.offset += 2;
+      return value;
+    }
+    case 5: {
+      const value = reader.view.getInt32(reader.offset, true);
+      reader.offset += 4;
+      return value;
+    }
+    case 6: {
+      const value = reader.view.getBigInt64(reader.offset, true);
+      reader.offset += 8;
+      return value;
+    }
+    case 7: {
+      const value = reader.view.getFloat64(reader.offset, true);
+      reader.offset += 8;
+      return value;
+    }
+    case 8:
+      return readVariantDecimal(reader, 4);
+    case 9:
+      return readVariantDecimal(reader, 8);
+    case 10:
+      return readVariantDecimal(reader, 16);
+    case 11: {
+      const value = reader.view.getInt32(reader.offset, true);
+      reader.offset += 4;
+      return parsers.dateFromDays(value);
+    }
+    case 12:
+    // timestamp_micros (utc)
+    case 13: {
+      const value = reader.view.getBigInt64(reader.offset, true);
+      reader.offset += 8;
+      return parsers.timestampFromMicroseconds(value);
+    }
+    case 14: {
+      const value = reader.view.getFloat32(reader.offset, true);
+      reader.offset += 4;
+      return value;
+    }
+    case 15:
+      return readVariantBinary(reader);
+    case 16: {
+      const bytes = readVariantBinary(reader);
+      return decoder3.decode(bytes);
+    }
+    case 17: {
+      const value = reader.view.getBigInt64(reader.offset, true);
+      reader.offset += 8;
+      return value;
+    }
+    case 18:
+    // timestamp_nanos (utc)
+    case 19: {
+      const value = reader.view.getBigInt64(reader.offset, true);
+      reader.offset += 8;
+      return parsers.timestampFromNanoseconds(value);
+    }
+    case 20: {
+      const bytes = new Uint8Array(reader.view.buffer, reader.view.byteOffset + reader.offset, 16);
+      reader.offset += 16;
+      const hex = Array.from(bytes, (b3) => b3.toString(16).padStart(2, "0")).join("");
+      return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+    }
+    default:
+      throw new Error(`parquet unsupported variant primitive type: ${typeId}`);
+  }
+}
+function readVariantObject(reader, header, metadata, parsers) {
+  const offsetWidth = (header & 3) + 1;
+  const idWidth = (header >> 2 & 3) + 1;
+  const isLarge = header >> 4 & 1;
+  const numElements = isLarge ? readUnsigned(reader, 4) : reader.view.getUint8(reader.offset++);
+  const fieldIds = new Array(numElements);
+  for (let i = 0; i < numElements; i++) {
+    fieldIds[i] = readUnsigned(reader, idWidth);
+  }
+  const offsets = new Array(numElements + 1);
+  for (let i = 0; i < offsets.length; i++) {
+    offsets[i] = readUnsigned(reader, offsetWidth);
+  }
+  const out = {};
+  for (let i = 0; i < numElements; i++) {
+    const key = metadata.dictionary[fieldIds[i]];
+    const valueReader = {
+      view: reader.view,
+      offset: reader.offset + offsets[i]
+    };
+    out[key] = readVariant(valueReader, metadata, parsers);
+  }
+  reader.offset += offsets[offsets.length - 1];
+  return out;
+}
+function readVariantArray(reader, header, metadata, parsers) {
+  const fieldOffsetSize = header & 3;
+  const isLarge = header >> 2 & 1;
+  const offsetWidth = fieldOffsetSize + 1;
+  const numElements = readUnsigned(reader, isLarge ? 4 : 1);
+  const offsets = new Array(numElements + 1);
+  for (let i = 0; i < offsets.length; i++) {
+    offsets[i] = readUnsigned(reader, offsetWidth);
+  }
+  const valuesStart = reader.offset;
+  const result2 = new Array(numElements);
+  for (let i = 0; i < numElements; i++) {
+    const valueReader = {
+      view: reader.view,
+      offset: valuesStart + offsets[i]
+    };
+    result2[i] = readVariant(valueReader, metadata, parsers);
+  }
+  reader.offset = valuesStart + offsets[offsets.length - 1];
+  return result2;
+}
+function readVariantDecimal(reader, width) {
+  const scale = reader.view.getUint8(reader.offset);
+  reader.offset += 1;
+  let unscaled;
+  if (width === 4) {
+    unscaled = BigInt(reader.view.getInt32(reader.offset, true));
+    reader.offset += 4;
+  } else if (width === 8) {
+    unscaled = reader.view.getBigInt64(reader.offset, true);
+    reader.offset += 8;
+  } else {
+    const low = reader.view.getBigUint64(reader.offset, true);
+    const high = reader.view.getBigInt64(reader.offset + 8, true);
+    unscaled = high << 64n | low;
+    reader.offset += 16;
+  }
+  return Number(unscaled) * 10 ** -scale;
+}
+function readVariantBinary(reader) {
+  const length = reader.view.getUint32(reader.offset, true);
+  reader.offset += 4;
+  const bytes = new Uint8Array(reader.view.buffer, reader.view.byteOffset + reader.offset, length);
+  reader.offset += length;
+  return bytes;
+}
+var decoder3, metadataCache;
+var init_variant = __esm({
+  "node_modules/hyparquet/src/variant.js"() {
+    init_convert();
+    decoder3 = new TextDecoder();
+    metadataCache = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// node_modules/hyparquet/src/assemble.js
+function assembleLists(output, definitionLevels, repetitionLevels, values, schemaPath) {
+  const maxDefinitionLevel = getMaxDefinitionLevel(schemaPath);
+  if (!definitionLevels?.length && !repetitionLevels.length) {
+    if (!maxDefinitionLevel || !values.length) return values;
+    definitionLevels = new Array(values.length).fill(maxDefinitionLevel);
+  }
+  const n = definitionLevels?.length || repetitionLevels.length;
+  const repetitionPath = schemaPath.map(({ element }) => element.repetition_type);
+  let valueIndex = 0;
+  const containerStack = [output];
+  let currentContainer = output;
+  let currentDepth = 0;
+  let currentDefLevel = 0;
+  let currentRepLevel = 0;
+  if (repetitionLevels[0]) {
+    while (currentDepth < repetitionPath.length - 2 && currentRepLevel < repetitionLevels[0]) {
+      currentDepth++;
+      if (repetitionPath[currentDepth] !== "REQUIRED") {
+        currentContainer = currentContainer.at(-1);
+        containerStack.push(currentContainer);
+        currentDefLevel++;
+      }
+      if (repetitionPath[currentDepth] === "REPEATED") currentRepLevel++;
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    const def = definitionLevels?.length ? definitionLevels[i] : maxDefinitionLevel;
+    const rep = repetitionLevels[i];
+    while (currentDepth && (rep < currentRepLevel || repetitionPath[currentDepth] !== "REPEATED")) {
+      if (repetitionPath[currentDepth] !== "REQUIRED") {
+        containerStack.pop();
+        currentDefLevel--;
+      }
+      if (repetitionPath[currentDepth] === "REPEATED") currentRepLevel--;
+      currentDepth--;
+    }
+    currentContainer = containerStack.at(-1);
+    while ((currentDepth < repetitionPath.length - 2 || repetitionPath[currentDepth + 1] === "REPEATED") && (currentDefLevel < def || repetitionPath[currentDepth + 1] === "REQUIRED")) {
+      currentDepth++;
+      if (repetitionPath[currentDepth] !== "REQUIRED") {
+        const newList = [];
+        currentContainer.push(newList);
+        currentContainer = newList;
+        containerStack.push(newList);
+        currentDefLevel++;
+      }
+      if (repetitionPath[currentDepth] === "REPEATED") currentRepLevel++;
+    }
+    if (def === maxDefinitionLevel) {
+      currentContainer.push(values[valueIndex++]);
+    } else if (currentDepth === repetitionPath.length - 2) {
+      currentContainer.push(null);
+    } else {
+      currentContainer.push([]);
+    }
+  }
+  if (!output.length) {
+    for (let i = 0; i < maxDefinitionLevel; i++) {
+      const newList = [];
+      currentContainer.push(newList);
+      currentContainer = newList;
+    }
+  }
+  return output;
+}
+function assembleNested(subcolumnData, schema, parsers, depth = 0) {
+  const path19 = schema.path.join(".");
+  const optional = schema.element.repetition_type === "OPTIONAL";
+  const nextDepth = optional ? depth + 1 : depth;
+  if (isListLike(schema)) {
+    let sublist = schema.children[0];
+    let subDepth = nextDepth;
+    if (sublist.children.length === 1) {
+      sublist = sublist.children[0];
+      subDepth++;
+    }
+    assembleNested(subcolumnData, sublist, parsers, subDepth);
+    const subcolumn = sublist.path.join(".");
+    const values = subcolumnData.get(subcolumn);
+    if (!values) throw new Error("parquet list column missing values");
+    if (optional) flattenAtDepth(values, depth);
+    subcolumnData.set(path19, values);
+    subcolumnData.delete(subcolumn);
+    return;
+  }
+  if (isMapLike(schema)) {
+    const mapName = schema.children[0].element.name;
+    assembleNested(subcolumnData, schema.children[0].children[0], parsers, nextDepth + 1);
+    assembleNested(subcolumnData, schema.children[0].children[1], parsers, nextDepth + 1);
+    const keys = subcolumnData.get(`${path19}.${mapName}.key`);
+    const values = subcolumnData.get(`${path19}.${mapName}.value`);
+    if (!keys) throw new Error("parquet map column missing keys");
+    if (!values) throw new Error("parquet map column missing values");
+    if (keys.length !== values.length) {
+      throw new Error("parquet map column key/value length mismatch");
+    }
+    const out = assembleMaps(keys, values, nextDepth);
+    if (optional) flattenAtDepth(out, depth);
+    subcolumnData.delete(`${path19}.${mapName}.key`);
+    subcolumnData.delete(`${path19}.${mapName}.value`);
+    subcolumnData.set(path19, out);
+    return;
+  }
+  if (schema.children.length) {
+    const invertDepth = schema.element.repetition_type === "REQUIRED" ? depth : depth + 1;
+    const struct = {};
+    for (const child of schema.children) {
+      assembleNested(subcolumnData, child, parsers, invertDepth);
+      const childData = subcolumnData.get(child.path.join("."));
+      if (!childData) throw new Error("parquet struct missing child data");
+      struct[child.element.name] = childData;
+    }
+    for (const child of schema.children) {
+      subcolumnData.delete(child.path.join("."));
+    }
+    let inverted = invertStruct(struct, invertDepth);
+    if (schema.element.logical_type?.type === "VARIANT") {
+      inverted = decodeVariantColumn(inverted, parsers);
+    }
+    if (optional) flattenAtDepth(inverted, depth);
+    subcolumnData.set(path19, inverted);
+  }
+}
+function flattenAtDepth(arr, depth) {
+  for (let i = 0; i < arr.length; i++) {
+    if (depth) {
+      flattenAtDepth(arr[i], depth - 1);
+    } else {
+      arr[i] = arr[i][0];
+    }
+  }
+}
+function assembleMaps(keys, values, depth) {
+  const out = [];
+  for (let i = 0; i < keys.length; i++) {
+    if (depth) {
+      out.push(assembleMaps(keys[i], values[i], depth - 1));
+    } else {
+      if (keys[i]) {
+        const obj = {};
+        for (let j3 = 0; j3 < keys[i].length; j3++) {
+          const value = values[i][j3];
+          obj[keys[i][j3]] = value === void 0 ? null : value;
+        }
+        out.push(obj);
+      } else {
+        out.push(void 0);
+      }
+    }
+  }
+  return out;
+}
+function invertStruct(struct, depth) {
+  const keys = Object.keys(struct);
+  const length = struct[keys[0]]?.length;
+  const out = [];
+  for (let i = 0; i < length; i++) {
+    const obj = {};
+    for (const key of keys) {
+      if (struct[key].length !== length) throw new Error("parquet struct parsing error");
+      obj[key] = struct[key][i];
+    }
+    if (depth) {
+      out.push(invertStruct(obj, depth - 1));
+    } else {
+      out.push(obj);
+    }
+  }
+  return out;
+}
+var init_assemble = __esm({
+  "node_modules/hyparquet/src/assemble.js"() {
+    init_schema();
+    init_variant();
+  }
+});
+
+// node_modules/hyparquet/src/delta.js
+function deltaBinaryUnpack(reader, count, output) {
+  if (output instanceof Int32Array) {
+    deltaBinaryUnpackInt32(reader, count, output);
+    return;
+  }
+  const blockSize = readVarInt(reader);
+  const miniblockPerBlock = readVarInt(reader);
+  readVarInt(reader);
+  let value = readZigZagBigInt(reader);
+  let outputIndex = 0;
+  output[outputIndex++] = value;
+  const valuesPerMiniblock = blockSize / miniblockPerBlock;
+  while (outputIndex < count) {
+    const minDelta = readZigZagBigInt(reader);
+    const bitWidths = new Uint8Array(miniblockPerBlock);
+    for (let i = 0; i < miniblockPerBlock; i++) {
+      bitWidths[i] = reader.view.getUint8(reader.offset++);
+    }
+    for (let i = 0; i < miniblockPerBlock && outputIndex < count; i++) {
+      const bitWidth2 = bitWidths[i];
+      if (bitWidth2) {
+        let bitpackPos = 0;
+        let miniblockCount = valuesPerMiniblock;
+        const mask = (1n << BigInt(bitWidth2)) - 1n;
+        while (miniblockCount && outputIndex < count) {
+          let bits = BigInt(reader.view.getUint32(reader.offset, true) >>> bitpackPos) & mask;
+          bitpackPos += bitWidth2;
+          while (bitpackPos >= 32) {
+            bitpackPos -= 32;
+            reader.offset += 4;
+            if (bitpackPos) {
+              bits |= BigInt(reader.view.getUint32(reader.offset, true)) << BigInt(bitWidth2 - bitpackPos) & mask;
+            }
+          }
+          const delta = minDelta + bits;
+          value += delta;
+          output[outputIndex++] = value;
+          miniblockCount--;
+        }
+        if (miniblockCount) {
+          reader.offset += Math.ceil((miniblockCount * bitWidth2 + bitpackPos) / 8);
+        }
+      } else {
+        for (let j3 = 0; j3 < valuesPerMiniblock && outputIndex < count; j3++) {
+          value += minDelta;
+          output[outputIndex++] = value;
+        }
+      }
+    }
+  }
+}
+function deltaBinaryUnpackInt32(reader, count, output) {
+  const blockSize = readVarInt(reader);
+  const miniblockPerBlock = readVarInt(reader);
+  readVarInt(reader);
+  let value = readZigZag(reader);
+  let outputIndex = 0;
+  output[outputIndex++] = value;
+  const valuesPerMiniblock = blockSize / miniblockPerBlock;
+  const { view } = reader;
+  while (outputIndex < count) {
+    const minDelta = readZigZagInt33(reader);
+    const bitWidthsOffset = reader.offset;
+    let offset = bitWidthsOffset + miniblockPerBlock;
+    for (let i = 0; i < miniblockPerBlock && outputIndex < count; i++) {
+      const bitWidth2 = view.getUint8(bitWidthsOffset + i);
+      const end = offset + valuesPerMiniblock * bitWidth2 / 8;
+      let bitOffset = 0;
+      for (let j3 = 0; j3 < valuesPerMiniblock && outputIndex < count; j3++) {
+        let residual = 0;
+        let bitsRead = 0;
+        while (bitsRead < bitWidth2) {
+          const bitsToRead = Math.min(8 - bitOffset, bitWidth2 - bitsRead);
+          if (bitsRead < 32) {
+            residual |= (view.getUint8(offset) >>> bitOffset & (1 << bitsToRead) - 1) << bitsRead;
+          }
+          bitsRead += bitsToRead;
+          bitOffset += bitsToRead;
+          if (bitOffset === 8) {
+            bitOffset = 0;
+            offset++;
+          }
+        }
+        value = value + minDelta + residual | 0;
+        output[outputIndex++] = value;
+      }
+      offset = end;
+    }
+    reader.offset = offset;
+  }
+}
+function readZigZagInt33(reader) {
+  const start = reader.offset;
+  const low = readVarInt(reader);
+  const high = reader.offset - start === 5 ? reader.view.getUint8(start + 4) >>> 4 & 1 : 0;
+  return (low >>> 1 | high << 31) ^ -(low & 1);
+}
+function deltaLengthByteArray(reader, count, output) {
+  const lengths = new Int32Array(count);
+  deltaBinaryUnpack(reader, count, lengths);
+  for (let i = 0; i < count; i++) {
+    output[i] = new Uint8Array(reader.view.buffer, reader.view.byteOffset + reader.offset, lengths[i]);
+    reader.offset += lengths[i];
+  }
+}
+function deltaByteArray(reader, count, output) {
+  const prefixData = new Int32Array(count);
+  deltaBinaryUnpack(reader, count, prefixData);
+  const suffixData = new Int32Array(count);
+  deltaBinaryUnpack(reader, count, suffixData);
+  for (let i = 0; i < count; i++) {
+    const suffix = new Uint8Array(reader.view.buffer, reader.view.byteOffset + reader.offset, suffixData[i]);
+    if (prefixData[i]) {
+      output[i] = new Uint8Array(prefixData[i] + suffixData[i]);
+      output[i].set(output[i - 1].subarray(0, prefixData[i]));
+      output[i].set(suffix, prefixData[i]);
+    } else {
+      output[i] = suffix;
+    }
+    reader.offset += suffixData[i];
+  }
+}
+var init_delta = __esm({
+  "node_modules/hyparquet/src/delta.js"() {
+    init_thrift();
+  }
+});
+
+// node_modules/hyparquet/src/encoding.js
+function readRleBitPackedHybrid(reader, width, output, length) {
+  if (length === void 0) {
+    length = reader.view.getUint32(reader.offset, true);
+    reader.offset += 4;
+  }
+  const startOffset = reader.offset;
+  let seen = 0;
+  while (seen < output.length) {
+    const header = readVarInt(reader);
+    if (header & 1) {
+      seen = readBitPacked(reader, header, width, output, seen);
+    } else {
+      const count = header >>> 1;
+      readRle(reader, count, width, output, seen);
+      seen += count;
+    }
+  }
+  reader.offset = startOffset + length;
+}
+function readRle(reader, count, bitWidth2, output, seen) {
+  const width = bitWidth2 + 7 >> 3;
+  let value = 0;
+  for (let i = 0; i < width; i++) {
+    value |= reader.view.getUint8(reader.offset++) << (i << 3);
+  }
+  for (let i = 0; i < count; i++) {
+    output[seen + i] = value;
+  }
+}
+function readBitPacked(reader, header, bitWidth2, output, seen) {
+  let count = header >> 1 << 3;
+  const mask = (1 << bitWidth2) - 1;
+  let data = 0;
+  if (reader.offset < reader.view.byteLength) {
+    data = reader.view.getUint8(reader.offset++);
+  } else if (mask) {
+    throw new Error(`parquet bitpack offset ${reader.offset} out of range`);
+  }
+  let left = 8;
+  let right = 0;
+  while (count) {
+    if (right > 8) {
+      right -= 8;
+      left -= 8;
+      data >>>= 8;
+    } else if (left - right < bitWidth2) {
+      data |= reader.view.getUint8(reader.offset) << left;
+      reader.offset++;
+      left += 8;
+    } else {
+      if (seen < output.length) {
+        output[seen++] = data >> right & mask;
+      }
+      count--;
+      right += bitWidth2;
+    }
+  }
+  return seen;
+}
+function byteStreamSplit(reader, count, type, typeLength) {
+  const width = byteWidth(type, typeLength);
+  const bytes = new Uint8Array(count * width);
+  for (let b3 = 0; b3 < width; b3++) {
+    for (let i = 0; i < count; i++) {
+      bytes[i * width + b3] = reader.view.getUint8(reader.offset++);
+    }
+  }
+  if (type === "FLOAT") return new Float32Array(bytes.buffer);
+  else if (type === "DOUBLE") return new Float64Array(bytes.buffer);
+  else if (type === "INT32") return new Int32Array(bytes.buffer);
+  else if (type === "INT64") return new BigInt64Array(bytes.buffer);
+  else if (type === "FIXED_LEN_BYTE_ARRAY") {
+    const split = new Array(count);
+    for (let i = 0; i < count; i++) {
+      split[i] = bytes.subarray(i * width, (i + 1) * width);
+    }
+    return split;
+  }
+  throw new Error(`parquet byte_stream_split unsupported type: ${type}`);
+}
+function byteWidth(type, typeLength) {
+  switch (type) {
+    case "INT32":
+    case "FLOAT":
+      return 4;
+    case "INT64":
+    case "DOUBLE":
+      return 8;
+    case "FIXED_LEN_BYTE_ARRAY":
+      if (!typeLength) throw new Error("parquet byteWidth missing type_length");
+      return typeLength;
+    default:
+      throw new Error(`parquet unsupported type: ${type}`);
+  }
+}
+var init_encoding = __esm({
+  "node_modules/hyparquet/src/encoding.js"() {
+    init_thrift();
+  }
+});
+
+// node_modules/hyparquet/src/plain.js
+function readPlain(reader, type, count, fixedLength) {
+  if (count === 0) return [];
+  if (type === "BOOLEAN") {
+    return readPlainBoolean(reader, count);
+  } else if (type === "INT32") {
+    return readPlainInt32(reader, count);
+  } else if (type === "INT64") {
+    return readPlainInt64(reader, count);
+  } else if (type === "INT96") {
+    return readPlainInt96(reader, count);
+  } else if (type === "FLOAT") {
+    return readPlainFloat(reader, count);
+  } else if (type === "DOUBLE") {
+    return readPlainDouble(reader, count);
+  } else if (type === "BYTE_ARRAY") {
+    return readPlainByteArray(reader, count);
+  } else if (type === "FIXED_LEN_BYTE_ARRAY") {
+    if (!fixedLength) throw new Error("parquet missing fixed length");
+    return readPlainByteArrayFixed(reader, count, fixedLength);
+  } else {
+    throw new Error(`parquet unhandled type: ${type}`);
+  }
+}
+function readPlainBoolean(reader, count) {
+  const values = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const byteOffset = reader.offset + (i / 8 | 0);
+    const bitOffset = i % 8;
+    const byte = reader.view.getUint8(byteOffset);
+    values[i] = (byte & 1 << bitOffset) !== 0;
+  }
+  reader.offset += Math.ceil(count / 8);
+  return values;
+}
+function readPlainInt32(reader, count) {
+  const values = (reader.view.byteOffset + reader.offset) % 4 ? new Int32Array(align(reader.view.buffer, reader.view.byteOffset + reader.offset, count * 4)) : new Int32Array(reader.view.buffer, reader.view.byteOffset + reader.offset, count);
+  reader.offset += count * 4;
+  return values;
+}
+function readPlainInt64(reader, count) {
+  const values = (reader.view.byteOffset + reader.offset) % 8 ? new BigInt64Array(align(reader.view.buffer, reader.view.byteOffset + reader.offset, count * 8)) : new BigInt64Array(reader.view.buffer, reader.view.byteOffset + reader.offset, count);
+  reader.offset += count * 8;
+  return values;
+}
+function readPlainInt96(reader, count) {
+  const values = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const low = reader.view.getBigInt64(reader.offset + i * 12, true);
+    const high = reader.view.getInt32(reader.offset + i * 12 + 8, true);
+    values[i] = BigInt(high) << 64n | low;
+  }
+  reader.offset += count * 12;
+  return values;
+}
+function readPlainFloat(reader, count) {
+  const values = (reader.view.byteOffset + reader.offset) % 4 ? new Float32Array(align(reader.view.buffer, reader.view.byteOffset + reader.offset, count * 4)) : new Float32Array(reader.view.buffer, reader.view.byteOffset + reader.offset, count);
+  reader.offset += count * 4;
+  return values;
+}
+function readPlainDouble(reader, count) {
+  const values = (reader.view.byteOffset + reader.offset) % 8 ? new Float64Array(align(reader.view.buffer, reader.view.byteOffset + reader.offset, count * 8)) : new Float64Array(reader.view.buffer, reader.view.byteOffset + reader.offset, count);
+  reader.offset += count * 8;
+  return values;
+}
+function readPlainByteArray(reader, count) {
+  const values = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const length = reader.view.getUint32(reader.offset, true);
+    reader.offset += 4;
+    values[i] = new Uint8Array(reader.view.buffer, reader.view.byteOffset + reader.offset, length);
+    reader.offset += length;
+  }
+  return values;
+}
+function readPlainByteArrayFixed(reader, count, fixedLength) {
+  const values = new Array(count);
+  for (let i = 0; i < count; i++) {
+    values[i] = new Uint8Array(reader.view.buffer, reader.view.byteOffset + reader.offset, fixedLength);
+    reader.offset += fixedLength;
+  }
+  return values;
+}
+function align(buffer, offset, size) {
+  const aligned = new ArrayBuffer(size);
+  new Uint8Array(aligned).set(new Uint8Array(buffer, offset, size));
+  return aligned;
+}
+var init_plain = __esm({
+  "node_modules/hyparquet/src/plain.js"() {
+  }
+});
+
+// node_modules/hyparquet/src/snappy.js
+function copyBytes(fromArray, fromPos, toArray, toPos, length) {
+  for (let i = 0; i < length; i++) {
+    toArray[toPos + i] = fromArray[fromPos + i];
+  }
+}
+function snappyUncompress(input, output) {
+  const inputLength = input.byteLength;
+  const outputLength = output.byteLength;
+  let pos = 0;
+  let outPos = 0;
+  while (pos < inputLength) {
+    const c3 = input[pos];
+    pos++;
+    if (c3 < 128) {
+      break;
+    }
+  }
+  if (outputLength && pos >= inputLength) {
+    throw new Error("invalid snappy length header");
+  }
+  while (pos < inputLength) {
+    const c3 = input[pos];
+    let len = 0;
+    pos++;
+    if (pos >= inputLength) {
+      throw new Error("missing eof marker");
+    }
+    if ((c3 & 3) === 0) {
+      let len2 = (c3 >>> 2) + 1;
+      if (len2 > 60) {
+        if (pos + 3 >= inputLength) {
+          throw new Error("snappy error literal pos + 3 >= inputLength");
+        }
+        const lengthSize = len2 - 60;
+        len2 = input[pos] + (input[pos + 1] << 8) + (input[pos + 2] << 16) + (input[pos + 3] << 24);
+        len2 = (len2 & WORD_MASK[lengthSize]) + 1;
+        pos += lengthSize;
+      }
+      if (pos + len2 > inputLength) {
+        throw new Error("snappy error literal exceeds input length");
+      }
+      copyBytes(input, pos, output, outPos, len2);
+      pos += len2;
+      outPos += len2;
+    } else {
+      let offset = 0;
+      switch (c3 & 3) {
+        case 1:
+          len = (c3 >>> 2 & 7) + 4;
+          offset = input[pos] + (c3 >>> 5 << 8);
+          pos++;
+          break;
+        case 2:
+          if (inputLength <= pos + 1) {
+            throw new Error("snappy error end of input");
+          }
+          len = (c3 >>> 2) + 1;
+          offset = input[pos] + (input[pos + 1] << 8);
+          pos += 2;
+          break;
+        case 3:
+          if (inputLength <= pos + 3) {
+            throw new Error("snappy error end of input");
+          }
+          len = (c3 >>> 2) + 1;
+          offset = input[pos] + (input[pos + 1] << 8) + (input[pos + 2] << 16) + (input[pos + 3] << 24);
+          pos += 4;
+          break;
+        default:
+          break;
+      }
+      if (offset === 0 || isNaN(offset)) {
+        throw new Error(`invalid offset ${offset} pos ${pos} inputLength ${inputLength}`);
+      }
+      if (offset > outPos) {
+        throw new Error("cannot copy from before start of buffer");
+      }
+      copyBytes(output, outPos - offset, output, outPos, len);
+      outPos += len;
+    }
+  }
+  if (outPos !== outputLength) throw new Error("premature end of input");
+}
+var WORD_MASK;
+var init_snappy = __esm({
+  "node_modules/hyparquet/src/snappy.js"() {
+    WORD_MASK = [0, 255, 65535, 16777215, 4294967295];
+  }
+});
+
+// node_modules/hyparquet/src/datapage.js
+function readDataPage(bytes, daph, { type, element, schemaPath }) {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const reader = { view, offset: 0 };
+  let dataPage;
+  const repetitionLevels = readRepetitionLevels(reader, daph, schemaPath);
+  const { definitionLevels, numNulls } = readDefinitionLevels(reader, daph, schemaPath);
+  const nValues = daph.num_values - numNulls;
+  if (daph.encoding === "PLAIN") {
+    dataPage = readPlain(reader, type, nValues, element.type_length);
+  } else if (daph.encoding === "PLAIN_DICTIONARY" || daph.encoding === "RLE_DICTIONARY" || daph.encoding === "RLE") {
+    const bitWidth2 = type === "BOOLEAN" ? 1 : view.getUint8(reader.offset++);
+    if (bitWidth2) {
+      dataPage = new Array(nValues);
+      if (type === "BOOLEAN") {
+        readRleBitPackedHybrid(reader, bitWidth2, dataPage);
+        dataPage = dataPage.map((x3) => !!x3);
+      } else {
+        readRleBitPackedHybrid(reader, bitWidth2, dataPage, view.byteLength - reader.offset);
+      }
+    } else {
+      dataPage = new Uint8Array(nValues);
+    }
+  } else if (daph.encoding === "BYTE_STREAM_SPLIT") {
+    dataPage = byteStreamSplit(reader, nValues, type, element.type_length);
+  } else if (daph.encoding === "DELTA_BINARY_PACKED") {
+    const int32 = type === "INT32";
+    dataPage = int32 ? new Int32Array(nValues) : new BigInt64Array(nValues);
+    deltaBinaryUnpack(reader, nValues, dataPage);
+  } else if (daph.encoding === "DELTA_LENGTH_BYTE_ARRAY") {
+    dataPage = new Array(nValues);
+    deltaLengthByteArray(reader, nValues, dataPage);
+  } else if (daph.encoding === "DELTA_BYTE_ARRAY") {
+    dataPage = new Array(nValues);
+    deltaByteArray(reader, nValues, dataPage);
+  } else {
+    throw new Error(`parquet unsupported encoding: ${daph.encoding}`);
+  }
+  return { definitionLevels, repetitionLevels, dataPage };
+}
+function readRepetitionLevels(reader, daph, schemaPath) {
+  if (schemaPath.length > 1) {
+    const maxRepetitionLevel = getMaxRepetitionLevel(schemaPath);
+    if (maxRepetitionLevel) {
+      const values = new Array(daph.num_values);
+      readRleBitPackedHybrid(reader, bitWidth(maxRepetitionLevel), values);
+      return values;
+    }
+  }
+  return [];
+}
+function readDefinitionLevels(reader, daph, schemaPath) {
+  const maxDefinitionLevel = getMaxDefinitionLevel(schemaPath);
+  if (!maxDefinitionLevel) return { definitionLevels: [], numNulls: 0 };
+  const definitionLevels = new Array(daph.num_values);
+  readRleBitPackedHybrid(reader, bitWidth(maxDefinitionLevel), definitionLevels);
+  let numNulls = daph.num_values;
+  for (const def of definitionLevels) {
+    if (def === maxDefinitionLevel) numNulls--;
+  }
+  if (numNulls === 0) definitionLevels.length = 0;
+  return { definitionLevels, numNulls };
+}
+function decompressPage(compressedBytes, uncompressed_page_size, codec, compressors) {
+  let page;
+  const customDecompressor = compressors?.[codec];
+  if (codec === "UNCOMPRESSED") {
+    page = compressedBytes;
+  } else if (customDecompressor) {
+    page = customDecompressor(compressedBytes, uncompressed_page_size);
+  } else if (codec === "SNAPPY") {
+    page = new Uint8Array(uncompressed_page_size);
+    snappyUncompress(compressedBytes, page);
+  } else {
+    throw new Error(`parquet unsupported compression codec: ${codec}`);
+  }
+  if (page?.length !== uncompressed_page_size) {
+    throw new Error(`parquet decompressed page length ${page?.length} does not match header ${uncompressed_page_size}`);
+  }
+  return page;
+}
+function readDataPageV2(compressedBytes, ph, columnDecoder) {
+  const view = new DataView(compressedBytes.buffer, compressedBytes.byteOffset, compressedBytes.byteLength);
+  const reader = { view, offset: 0 };
+  const { type, element, schemaPath, codec, compressors } = columnDecoder;
+  const daph2 = ph.data_page_header_v2;
+  if (!daph2) throw new Error("parquet data page header v2 is undefined");
+  const repetitionLevels = readRepetitionLevelsV2(reader, daph2, schemaPath);
+  reader.offset = daph2.repetition_levels_byte_length;
+  const definitionLevels = readDefinitionLevelsV2(reader, daph2, schemaPath);
+  const uncompressedPageSize = ph.uncompressed_page_size - daph2.definition_levels_byte_length - daph2.repetition_levels_byte_length;
+  let page = compressedBytes.subarray(reader.offset);
+  if (daph2.is_compressed !== false) {
+    page = decompressPage(page, uncompressedPageSize, codec, compressors);
+  }
+  const pageView = new DataView(page.buffer, page.byteOffset, page.byteLength);
+  const pageReader = { view: pageView, offset: 0 };
+  let dataPage;
+  const nValues = daph2.num_values - daph2.num_nulls;
+  if (daph2.encoding === "PLAIN") {
+    dataPage = readPlain(pageReader, type, nValues, element.type_length);
+  } else if (daph2.encoding === "RLE") {
+    dataPage = new Array(nValues);
+    readRleBitPackedHybrid(pageReader, 1, dataPage);
+    dataPage = dataPage.map((x3) => !!x3);
+  } else if (daph2.encoding === "PLAIN_DICTIONARY" || daph2.encoding === "RLE_DICTIONARY") {
+    const bitWidth2 = pageView.getUint8(pageReader.offset++);
+    dataPage = new Array(nValues);
+    readRleBitPackedHybrid(pageReader, bitWidth2, dataPage, uncompressedPageSize - 1);
+  } else if (daph2.encoding === "DELTA_BINARY_PACKED") {
+    const int32 = type === "INT32";
+    dataPage = int32 ? new Int32Array(nValues) : new BigInt64Array(nValues);
+    deltaBinaryUnpack(pageReader, nValues, dataPage);
+  } else if (daph2.encoding === "DELTA_LENGTH_BYTE_ARRAY") {
+    dataPage = new Array(nValues);
+    deltaLengthByteArray(pageReader, nValues, dataPage);
+  } else if (daph2.encoding === "DELTA_BYTE_ARRAY") {
+    dataPage = new Array(nValues);
+    deltaByteArray(pageReader, nValues, dataPage);
+  } else if (daph2.encoding === "BYTE_STREAM_SPLIT") {
+    dataPage = byteStreamSplit(pageReader, nValues, type, element.type_length);
+  } else {
+    throw new Error(`parquet unsupported encoding: ${daph2.encoding}`);
+  }
+  return { definitionLevels, repetitionLevels, dataPage };
+}
+function readRepetitionLevelsV2(reader, daph2, schemaPath) {
+  const maxRepetitionLevel = getMaxRepetitionLevel(schemaPath);
+  if (!maxRepetitionLevel) return [];
+  const values = new Array(daph2.num_values);
+  readRleBitPackedHybrid(reader, bitWidth(maxRepetitionLevel), values, daph2.repetition_levels_byte_length);
+  return values;
+}
+function readDefinitionLevelsV2(reader, daph2, schemaPath) {
+  const maxDefinitionLevel = getMaxDefinitionLevel(schemaPath);
+  if (maxDefinitionLevel) {
+    const values = new Array(daph2.num_values);
+    readRleBitPackedHybrid(reader, bitWidth(maxDefinitionLevel), values, daph2.definition_levels_byte_length);
+    return values;
+  }
+}
+function bitWidth(value) {
+  return 32 - Math.clz32(value);
+}
+var init_datapage = __esm({
+  "node_modules/hyparquet/src/datapage.js"() {
+    init_delta();
+    init_encoding();
+    init_plain();
+    init_schema();
+    init_snappy();
+  }
+});
+
+// node_modules/hyparquet/src/column.js
+function readColumn(reader, { groupStart, selectStart, selectEnd }, columnDecoder, onPage) {
+  const { pathInSchema, schemaPath } = columnDecoder;
+  const isFlat = isFlatColumn(schemaPath);
+  const chunks = [];
+  let dictionary = void 0;
+  let lastChunk = void 0;
+  let rowCount = 0;
+  let skipped2 = 0;
+  const emitLastChunk = onPage && (() => {
+    lastChunk && onPage({
+      pathInSchema,
+      columnData: lastChunk,
+      rowStart: groupStart + rowCount - lastChunk.length,
+      rowEnd: groupStart + rowCount
+    });
+  });
+  while (isFlat ? rowCount < selectEnd : reader.offset < reader.view.byteLength - 1) {
+    if (reader.offset >= reader.view.byteLength - 1) break;
+    const header = parquetHeader(reader);
+    if (header.type === "DICTIONARY_PAGE") {
+      const { data } = readPage(reader, header, columnDecoder, dictionary, void 0, 0);
+      if (data) dictionary = convert(data, columnDecoder);
+    } else {
+      const lastChunkLength = lastChunk?.length || 0;
+      const result2 = readPage(reader, header, columnDecoder, dictionary, lastChunk, selectStart - rowCount);
+      if (result2.skipped) {
+        if (!chunks.length) {
+          skipped2 += result2.skipped;
+        }
+        rowCount += result2.skipped;
+      } else if (result2.data && lastChunk === result2.data) {
+        rowCount += result2.data.length - lastChunkLength;
+      } else if (result2.data && result2.data.length) {
+        emitLastChunk?.();
+        chunks.push(result2.data);
+        rowCount += result2.data.length;
+        lastChunk = result2.data;
+      }
+    }
+  }
+  emitLastChunk?.();
+  return { data: chunks, skipped: skipped2 };
+}
+function readPage(reader, header, columnDecoder, dictionary, previousChunk, pageStart) {
+  const { type, element, schemaPath, codec, compressors } = columnDecoder;
+  const compressedBytes = new Uint8Array(
+    reader.view.buffer,
+    reader.view.byteOffset + reader.offset,
+    header.compressed_page_size
+  );
+  reader.offset += header.compressed_page_size;
+  if (header.type === "DATA_PAGE") {
+    const daph = header.data_page_header;
+    if (!daph) throw new Error("parquet data page header is undefined");
+    if (pageStart > daph.num_values && isFlatColumn(schemaPath)) {
+      return { skipped: daph.num_values };
+    }
+    const page = decompressPage(compressedBytes, Number(header.uncompressed_page_size), codec, compressors);
+    const { definitionLevels, repetitionLevels, dataPage } = readDataPage(page, daph, columnDecoder);
+    const values = convertWithDictionary(dataPage, dictionary, daph.encoding, columnDecoder);
+    const output = Array.isArray(previousChunk) ? previousChunk : [];
+    const assembled = assembleLists(output, definitionLevels, repetitionLevels, values, schemaPath);
+    return { skipped: 0, data: assembled };
+  } else if (header.type === "DATA_PAGE_V2") {
+    const daph2 = header.data_page_header_v2;
+    if (!daph2) throw new Error("parquet data page header v2 is undefined");
+    if (pageStart > daph2.num_rows) {
+      return { skipped: daph2.num_rows };
+    }
+    const { definitionLevels, repetitionLevels, dataPage } = readDataPageV2(compressedBytes, header, columnDecoder);
+    const values = convertWithDictionary(dataPage, dictionary, daph2.encoding, columnDecoder);
+    const output = Array.isArray(previousChunk) ? previousChunk : [];
+    const assembled = assembleLists(output, definitionLevels, repetitionLevels, values, schemaPath);
+    return { skipped: 0, data: assembled };
+  } else if (header.type === "DICTIONARY_PAGE") {
+    const diph = header.dictionary_page_header;
+    if (!diph) throw new Error("parquet dictionary page header is undefined");
+    const page = decompressPage(
+      compressedBytes,
+      Number(header.uncompressed_page_size),
+      codec,
+      compressors
+    );
+    const reader2 = { view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset: 0 };
+    const dictArray = readPlain(reader2, type, diph.num_values, element.type_length);
+    return { skipped: 0, data: dictArray };
+  } else {
+    throw new Error(`parquet unsupported page type: ${header.type}`);
+  }
+}
+function parquetHeader(reader) {
+  const header = deserializeTCompactProtocol(reader);
+  const type = PageTypes[header.field_1];
+  const uncompressed_page_size = header.field_2;
+  const compressed_page_size = header.field_3;
+  const crc = header.field_4;
+  const data_page_header = header.field_5 && {
+    num_values: header.field_5.field_1,
+    encoding: Encodings[header.field_5.field_2],
+    definition_level_encoding: Encodings[header.field_5.field_3],
+    repetition_level_encoding: Encodings[header.field_5.field_4],
+    statistics: pageStatistics(header.field_5.field_5)
+  };
+  const index_page_header = header.field_6;
+  const dictionary_page_header = header.field_7 && {
+    num_values: header.field_7.field_1,
+    encoding: Encodings[header.field_7.field_2],
+    is_sorted: header.field_7.field_3
+  };
+  const data_page_header_v2 = header.field_8 && {
+    num_values: header.field_8.field_1,
+    num_nulls: header.field_8.field_2,
+    num_rows: header.field_8.field_3,
+    encoding: Encodings[header.field_8.field_4],
+    definition_levels_byte_length: header.field_8.field_5,
+    repetition_levels_byte_length: header.field_8.field_6,
+    is_compressed: header.field_8.field_7 === void 0 ? true : header.field_8.field_7,
+    // default true
+    statistics: pageStatistics(header.field_8.field_8)
+  };
+  return {
+    type,
+    uncompressed_page_size,
+    compressed_page_size,
+    crc,
+    data_page_header,
+    index_page_header,
+    dictionary_page_header,
+    data_page_header_v2
+  };
+}
+function pageStatistics(stats) {
+  return stats && {
+    max: stats.field_1,
+    min: stats.field_2,
+    null_count: stats.field_3,
+    distinct_count: stats.field_4,
+    max_value: stats.field_5,
+    min_value: stats.field_6,
+    is_max_value_exact: stats.field_7,
+    is_min_value_exact: stats.field_8
+  };
+}
+var init_column = __esm({
+  "node_modules/hyparquet/src/column.js"() {
+    init_assemble();
+    init_constants();
+    init_convert();
+    init_datapage();
+    init_plain();
+    init_schema();
+    init_thrift();
+  }
+});
+
+// node_modules/hyparquet/src/rowgroup.js
+function readRowGroup(options, { metadata }, groupPlan) {
+  const asyncColumns = [];
+  const schemaTree2 = parquetSchema(metadata);
+  for (const chunk of groupPlan.chunks) {
+    const { path_in_schema: pathInSchema } = chunk.columnMetadata;
+    const schemaPath = getTreePath(schemaTree2, pathInSchema);
+    const columnDecoder = {
+      pathInSchema,
+      element: schemaPath[schemaPath.length - 1].element,
+      schemaPath,
+      ...options,
+      ...chunk.columnMetadata,
+      // merge after options, so a partial parsers object keeps the defaults
+      parsers: { ...DEFAULT_PARSERS, ...options.parsers }
+    };
+    const { startByte, endByte } = chunk.range;
+    if ("pageLocations" in chunk) {
+      asyncColumns.push({
+        pathInSchema,
+        data: readSelectedPages(options, groupPlan, chunk, chunk.pageLocations, columnDecoder)
+      });
+    } else if ("offsetIndex" in chunk) {
+      asyncColumns.push({
+        pathInSchema,
+        // fetch offset index
+        data: Promise.resolve(options.file.slice(chunk.offsetIndex.startByte, chunk.offsetIndex.endByte)).then((arrayBuffer) => {
+          const pages = readOffsetIndex({ view: new DataView(arrayBuffer), offset: 0 }).page_locations;
+          return readSelectedPages(options, groupPlan, chunk, pages, columnDecoder);
+        })
+      });
+    } else {
+      asyncColumns.push({
+        pathInSchema,
+        data: Promise.resolve(options.file.slice(startByte, endByte)).then((buffer) => {
+          const reader = { view: new DataView(buffer), offset: 0 };
+          return readColumn(reader, groupPlan, columnDecoder, options.onPage);
+        })
+      });
+    }
+  }
+  return {
+    groupStart: groupPlan.groupStart,
+    groupRows: groupPlan.groupRows,
+    selectStart: groupPlan.selectStart,
+    selectEnd: groupPlan.selectEnd,
+    asyncColumns
+  };
+}
+async function readSelectedPages(options, groupPlan, chunk, pages, columnDecoder) {
+  const { data_page_offset, dictionary_page_offset } = chunk.columnMetadata;
+  const { selectStart, selectEnd } = groupPlan;
+  let { startByte, endByte } = chunk.range;
+  let skipped2 = -1;
+  const hasDict = dictionary_page_offset || data_page_offset < pages[0].offset;
+  for (let i = 0; i < pages.length; i++) {
+    const page = pages[i];
+    const pageStart = Number(page.first_row_index);
+    const pageEnd = i + 1 < pages.length ? Number(pages[i + 1].first_row_index) : groupPlan.groupRows;
+    if (skipped2 < 0 && pageEnd > selectStart) {
+      startByte = Number(page.offset);
+      skipped2 = pageStart;
+    }
+    if (pageStart < selectEnd) {
+      endByte = Number(page.offset) + page.compressed_page_size;
+    }
+  }
+  if (skipped2 < 0) skipped2 = 0;
+  let view;
+  if (hasDict && skipped2) {
+    const dictLength = Number(pages[0].offset) - chunk.range.startByte;
+    const [dictBuffer, dataBuffer] = await Promise.all([
+      options.file.slice(chunk.range.startByte, Number(pages[0].offset)),
+      options.file.slice(startByte, endByte)
+    ]);
+    const combined = new Uint8Array(dictLength + dataBuffer.byteLength);
+    combined.set(new Uint8Array(dictBuffer, 0, dictLength));
+    combined.set(new Uint8Array(dataBuffer), dictLength);
+    view = new DataView(combined.buffer);
+  } else if (hasDict) {
+    view = new DataView(await options.file.slice(chunk.range.startByte, endByte));
+  } else {
+    view = new DataView(await options.file.slice(startByte, endByte));
+  }
+  const reader = { view, offset: 0 };
+  const adjustedGroupPlan = skipped2 ? {
+    ...groupPlan,
+    groupStart: groupPlan.groupStart + skipped2,
+    selectStart: groupPlan.selectStart - skipped2,
+    selectEnd: groupPlan.selectEnd - skipped2
+  } : groupPlan;
+  const { data, skipped: columnSkipped } = readColumn(reader, adjustedGroupPlan, columnDecoder, options.onPage);
+  return {
+    data,
+    skipped: skipped2 + columnSkipped
+  };
+}
+async function asyncGroupToRows({ asyncColumns }, selectStart, selectEnd, columns, rowFormat) {
+  const asyncPages = await Promise.all(asyncColumns.map(
+    (column) => column.data.then(({ skipped: skipped2, data }) => ({ skipped: skipped2, data: flatten(data) }))
+  ));
+  const selectCount = selectEnd - selectStart;
+  if (rowFormat === "object") {
+    const groupData2 = Array(selectCount);
+    for (let selectRow = 0; selectRow < selectCount; selectRow++) {
+      const rowData = {};
+      for (let i = 0; i < asyncColumns.length; i++) {
+        const { data, skipped: skipped2 } = asyncPages[i];
+        rowData[asyncColumns[i].pathInSchema[0]] = data[selectStart + selectRow - skipped2];
+      }
+      groupData2[selectRow] = rowData;
+    }
+    return groupData2;
+  }
+  const includedColumnNames = asyncColumns.map((child) => child.pathInSchema[0]).filter((name) => !columns || columns.includes(name));
+  const columnOrder = columns ?? includedColumnNames;
+  const columnIndexes = columnOrder.map((name) => asyncColumns.findIndex((column) => column.pathInSchema[0] === name));
+  const groupData = Array(selectCount);
+  for (let selectRow = 0; selectRow < selectCount; selectRow++) {
+    const rowData = Array(asyncColumns.length);
+    for (let i = 0; i < columnOrder.length; i++) {
+      const colIdx = columnIndexes[i];
+      if (colIdx < 0) throw new Error(`parquet column not found: ${columnOrder[i]}`);
+      const { data, skipped: skipped2 } = asyncPages[colIdx];
+      rowData[i] = data[selectStart + selectRow - skipped2];
+    }
+    groupData[selectRow] = rowData;
+  }
+  return groupData;
+}
+function assembleAsync(asyncRowGroup, schemaTree2, parsers) {
+  const { asyncColumns } = asyncRowGroup;
+  const allParsers = { ...DEFAULT_PARSERS, ...parsers };
+  const assembled = [];
+  for (const child of schemaTree2.children) {
+    if (child.children.length) {
+      const childColumns = asyncColumns.filter((column) => column.pathInSchema[0] === child.element.name);
+      if (!childColumns.length) continue;
+      assembled.push({
+        pathInSchema: child.path,
+        data: (async () => {
+          const resolved = await Promise.all(childColumns.map((c3) => c3.data));
+          const subcolumnData = /* @__PURE__ */ new Map();
+          const flattened = resolved.map(({ data }) => flatten(data));
+          const skipped2 = Math.max(asyncRowGroup.selectStart ?? 0, ...resolved.map((result2) => result2.skipped));
+          const end = Math.min(asyncRowGroup.selectEnd ?? Infinity, ...resolved.map((result2, i) => result2.skipped + flattened[i].length));
+          for (let i = 0; i < childColumns.length; i++) {
+            const start = skipped2 - resolved[i].skipped;
+            const length = Math.max(0, end - skipped2);
+            subcolumnData.set(
+              childColumns[i].pathInSchema.join("."),
+              flattened[i].slice(start, start + length)
+            );
+          }
+          assembleNested(subcolumnData, child, allParsers);
+          const assembled2 = subcolumnData.get(child.element.name);
+          if (!assembled2) throw new Error("parquet column data not assembled");
+          return { data: [assembled2], skipped: skipped2 };
+        })()
+      });
+    } else {
+      const asyncColumn = asyncColumns.find((column) => column.pathInSchema[0] === child.element.name);
+      if (asyncColumn) assembled.push(asyncColumn);
+    }
+  }
+  return { ...asyncRowGroup, asyncColumns: assembled };
+}
+var init_rowgroup = __esm({
+  "node_modules/hyparquet/src/rowgroup.js"() {
+    init_assemble();
+    init_column();
+    init_convert();
+    init_indexes();
+    init_metadata();
+    init_schema();
+    init_utils();
+  }
+});
+
+// node_modules/hyparquet/src/scan.js
+async function prepareParquetRead(options) {
+  const prepared = await prepareParquetOptions(options);
+  return {
+    options: prepared,
+    plan: parquetPlan(prepared)
+  };
+}
+async function prepareParquetOptions(options) {
+  const metadata = options.metadata ?? await parquetMetadataAsync(options.file, options);
+  const schemaColumns = parquetSchema(metadata).children.map((child) => child.element.name);
+  const filterColumns = columnsNeededForFilter(options.filter);
+  const missingFilterColumns = filterColumns.filter((column) => !schemaColumns.includes(column));
+  if (missingFilterColumns.length) {
+    throw new Error(`parquet filter columns not found: ${missingFilterColumns.join(", ")}`);
+  }
+  if (options.columns) {
+    const missingColumns = options.columns.filter((column) => !schemaColumns.includes(column));
+    if (missingColumns.length) throw new Error(`parquet column not found: ${missingColumns[0]}`);
+  }
+  let prepared = { ...options, metadata };
+  prepared = await withBloomFilters(prepared);
+  prepared = await withPageIndexes(prepared);
+  return prepared;
+}
+function readParquetPlan(options, plan) {
+  const readOptions = { ...options, file: prefetchAsyncBuffer(options.file, plan) };
+  return plan.groups.map((group) => readRowGroup(readOptions, plan, group));
+}
+async function withBloomFilters(options) {
+  if (!options.useBloomFilters || !options.filter || !options.metadata) return options;
+  const schemaTree2 = parquetSchema(options.metadata);
+  const schemaElements = {};
+  for (const child of schemaTree2.children) schemaElements[child.element.name] = child.element;
+  const bloomFiltersByGroup = await prefetchBloomFilters({
+    file: options.file,
+    metadata: options.metadata,
+    filter: options.filter,
+    filterStrict: options.filterStrict
+  });
+  return { ...options, bloomFiltersByGroup, schemaElements };
+}
+async function withPageIndexes(options) {
+  if (!options.usePageIndex || !options.filter || !options.metadata) return options;
+  const { pageRangesByGroup, pageLocationsByGroup } = await prefetchPageIndexes({
+    file: options.file,
+    metadata: options.metadata,
+    filter: options.filter,
+    filterStrict: options.filterStrict,
+    rowStart: options.rowStart,
+    rowEnd: options.rowEnd,
+    columns: options.columns,
+    bloomFiltersByGroup: options.bloomFiltersByGroup,
+    schemaElements: options.schemaElements,
+    parsers: options.parsers
+  });
+  return { ...options, pageRangesByGroup, pageLocationsByGroup };
+}
+var init_scan = __esm({
+  "node_modules/hyparquet/src/scan.js"() {
+    init_filter();
+    init_metadata();
+    init_plan();
+    init_rowgroup();
+  }
+});
+
+// node_modules/hyparquet/src/read.js
+async function parquetRead(options) {
+  options.metadata ??= await parquetMetadataAsync(options.file, options);
+  const { rowStart = 0, rowEnd, columns, onChunk, onComplete, rowFormat, filter, filterStrict = true } = options;
+  if (filter && rowFormat !== "object") {
+    throw new Error('parquet filter requires rowFormat: "object"');
+  }
+  if (options.includeRowIndex && rowFormat !== "object") {
+    throw new Error('parquet includeRowIndex requires rowFormat: "object"');
+  }
+  const filterColumns = columnsNeededForFilter(filter);
+  let readColumns = columns;
+  if (columns && filterColumns.length) {
+    const selectedColumns = new Set(columns);
+    const extraColumns = filterColumns.filter((column) => !selectedColumns.has(column));
+    if (extraColumns.length) readColumns = [...columns, ...extraColumns];
+  }
+  const readOptions = readColumns === columns ? options : { ...options, columns: readColumns };
+  const prepared = await prepareParquetRead(readOptions);
+  const preparedOptions = prepared.options;
+  const requiresProjection = readColumns !== columns;
+  const asyncGroups = readParquetPlan(preparedOptions, prepared.plan);
+  if (!onComplete && !onChunk) {
+    await awaitAllColumns(asyncGroups);
+    return;
+  }
+  if (!preparedOptions.metadata) throw new Error("parquet requires metadata");
+  const schemaTree2 = parquetSchema(preparedOptions.metadata);
+  const assembled = asyncGroups.map((arg) => assembleAsync(arg, schemaTree2, options.parsers));
+  if (onChunk) {
+    for (const asyncGroup of assembled) {
+      for (const asyncColumn of asyncGroup.asyncColumns) {
+        asyncColumn.data.then(({ data, skipped: skipped2 }) => {
+          let rowStart2 = asyncGroup.groupStart + skipped2;
+          for (const columnData of data) {
+            onChunk({
+              columnName: asyncColumn.pathInSchema[0],
+              columnData,
+              rowStart: rowStart2,
+              rowEnd: rowStart2 + columnData.length
+            });
+            rowStart2 += columnData.length;
+          }
+        }, () => {
+        });
+      }
+    }
+  }
+  if (onComplete) {
+    await awaitAllColumns(assembled);
+    const rows = [];
+    for (const asyncGroup of assembled) {
+      const selectStart = asyncGroup.selectStart ?? Math.max(rowStart - asyncGroup.groupStart, 0);
+      const selectEnd = asyncGroup.selectEnd ?? Math.min((rowEnd ?? Infinity) - asyncGroup.groupStart, asyncGroup.groupRows);
+      const groupData = rowFormat === "object" ? await asyncGroupToRows(asyncGroup, selectStart, selectEnd, readColumns, "object") : await asyncGroupToRows(asyncGroup, selectStart, selectEnd, columns, "array");
+      if (options.includeRowIndex) {
+        for (let i = 0; i < groupData.length; i++) {
+          Object.defineProperty(groupData[i], rowIndex, {
+            value: asyncGroup.groupStart + selectStart + i
+          });
+        }
+      }
+      if (filter) {
+        for (
+          const row of
+          /** @type {Record<string, any>[]} */
+          groupData
+        ) {
+          if (matchFilter(row, filter, filterStrict)) {
+            if (requiresProjection && columns) {
+              for (const col of filterColumns) {
+                if (!columns.includes(col)) delete row[col];
+              }
+            }
+            rows.push(row);
+          }
+        }
+      } else {
+        concat(rows, groupData);
+      }
+    }
+    onComplete(rows);
+  } else {
+    await awaitAllColumns(assembled);
+  }
+}
+async function awaitAllColumns(asyncGroups) {
+  const all = asyncGroups.flatMap((g2) => g2.asyncColumns.map((c3) => c3.data));
+  const results = await Promise.allSettled(all);
+  const failed = results.find((r2) => r2.status === "rejected");
+  if (failed) throw failed.reason;
+}
+var rowIndex;
+var init_read = __esm({
+  "node_modules/hyparquet/src/read.js"() {
+    init_filter();
+    init_metadata();
+    init_rowgroup();
+    init_scan();
+    init_utils();
+    rowIndex = /** @type {typeof import('../src/types.js').rowIndex} */
+    /* @__PURE__ */ Symbol("rowIndex");
+  }
+});
+
+// node_modules/hyparquet/src/index.js
+var init_src = __esm({
+  "node_modules/hyparquet/src/index.js"() {
+    init_metadata();
+    init_read();
+  }
+});
+
+// node_modules/hyparquet/src/node.js
+import { createReadStream as createReadStream2, promises as fs2 } from "fs";
+async function asyncBufferFromFile(filename) {
+  const { size } = await fs2.stat(filename);
+  return {
+    byteLength: size,
+    slice(start, end) {
+      if (start === end) return Promise.resolve(new ArrayBuffer(0));
+      const reader = createReadStream2(filename, { start, end: end === void 0 ? void 0 : end - 1 });
+      return new Promise((resolve2, reject) => {
+        const chunks = [];
+        reader.on("data", (chunk) => chunks.push(chunk));
+        reader.on("error", reject);
+        reader.on("end", () => {
+          const buffer = Buffer.concat(chunks);
+          if (buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength) {
+            resolve2(buffer.buffer);
+          } else {
+            resolve2(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength));
+          }
+        });
+      });
+    }
+  };
+}
+var init_node = __esm({
+  "node_modules/hyparquet/src/node.js"() {
+    init_src();
+  }
+});
+
+// src/metrics/readers/parquet.ts
+async function openParquet(file, columns) {
+  let buffer;
+  let metadata;
+  try {
+    buffer = await asyncBufferFromFile(file);
+    metadata = await parquetMetadataAsync(buffer);
+  } catch (error) {
+    throw new DataError({ file }, `cannot read as Parquet: ${error.message}`);
+  }
+  const names = parquetSchema(metadata).children.map((child) => child.element.name);
+  const all = uniqueColumns(names);
+  const wanted = columns ?? all.map((column) => column.key);
+  const { notes } = resolveColumns(file, all, wanted);
+  return new ParquetTable(file, buffer, metadata, all, [...wanted], notes);
+}
+function toCell2(value) {
+  if (value === void 0 || value === null) return null;
+  if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value;
+  if (typeof value === "bigint") {
+    return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(value) : value.toString();
+  }
+  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Uint8Array) return Buffer.from(value).toString("utf8");
+  return JSON.stringify(
+    value,
+    (_key, inner) => typeof inner === "bigint" ? inner.toString() : inner
+  );
+}
+var ParquetTable, ParquetBatch;
+var init_parquet = __esm({
+  "src/metrics/readers/parquet.ts"() {
+    "use strict";
+    init_node();
+    init_columns();
+    init_data_error();
+    init_jsonl();
+    ParquetTable = class {
+      constructor(file, buffer, metadata, columns, projection, notes) {
+        this.file = file;
+        this.buffer = buffer;
+        this.metadata = metadata;
+        this.columns = columns;
+        this.projection = projection;
+        this.notes = notes;
+      }
+      file;
+      buffer;
+      metadata;
+      columns;
+      projection;
+      notes;
+      format = "parquet";
+      used = false;
+      /** hyparquet opens the file for each slice it reads: nothing stays open between batches. */
+      async close() {
+      }
+      async *batches() {
+        if (this.used) throw new Error(`${this.file} has already been read`);
+        this.used = true;
+        const columnNames = [...new Set(this.projection)];
+        let groupStart = 0;
+        for (const group of this.metadata.row_groups) {
+          const groupRows = Number(group.num_rows);
+          if (groupRows === 0) continue;
+          const data = new Map(columnNames.map((name) => [name, new Array(groupRows)]));
+          try {
+            await parquetRead({
+              file: this.buffer,
+              metadata: this.metadata,
+              columns: columnNames,
+              rowStart: groupStart,
+              rowEnd: groupStart + groupRows,
+              onChunk: ({ columnName, columnData, rowStart }) => {
+                const target = data.get(columnName);
+                if (!target) return;
+                for (let k2 = 0; k2 < columnData.length; k2++) {
+                  const at2 = rowStart + k2 - groupStart;
+                  if (at2 >= 0 && at2 < groupRows) target[at2] = columnData[k2];
+                }
+              }
+            });
+          } catch (error) {
+            throw new DataError({ file: this.file }, `cannot decode row group: ${error.message}`);
+          }
+          yield new ParquetBatch(
+            groupStart + 1,
+            groupRows,
+            this.projection.map((name) => data.get(name))
+          );
+          groupStart += groupRows;
+        }
+      }
+    };
+    ParquetBatch = class {
+      constructor(firstRow, length, columns) {
+        this.firstRow = firstRow;
+        this.length = length;
+        this.columns = columns;
+      }
+      firstRow;
+      length;
+      columns;
+      line() {
+        return void 0;
+      }
+      value(i, column) {
+        return toCell2(this.columns[column][i]);
+      }
+      number(i, column) {
+        return cellToNumber(this.value(i, column));
+      }
+      code(i, column, dictionary) {
+        return dictionary.codeOfText(cellToText(this.value(i, column)));
+      }
+    };
+  }
+});
+
+// src/metrics/readers/value-dictionary.ts
+function hashBytes(bytes, start, end) {
+  let hash = 2166136261;
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i], 16777619);
+  return hash >>> 0;
+}
+function sameBytes(stored, buffer, start, end) {
+  if (stored.length !== end - start) return false;
+  for (let i = 0; i < stored.length; i++) if (stored[i] !== buffer[start + i]) return false;
+  return true;
+}
+var ValueDictionary;
+var init_value_dictionary = __esm({
+  "src/metrics/readers/value-dictionary.ts"() {
+    "use strict";
+    ValueDictionary = class {
+      /** @param limit the most distinct values accepted; past it lookups return -1. */
+      constructor(limit = Number.POSITIVE_INFINITY) {
+        this.limit = limit;
+      }
+      limit;
+      /** The text of each code. */
+      values = [];
+      utf8 = [];
+      hashes = [];
+      byText = /* @__PURE__ */ new Map();
+      /** Open addressing: code + 1 per slot, 0 for empty. */
+      slots = new Int32Array(64);
+      get size() {
+        return this.values.length;
+      }
+      codeOfText(text) {
+        const known = this.byText.get(text);
+        if (known !== void 0) return known;
+        const bytes = Buffer.from(text, "utf8");
+        return this.add(text, bytes, hashBytes(bytes, 0, bytes.length));
+      }
+      codeOfBytes(buffer, start, end) {
+        const hash = hashBytes(buffer, start, end);
+        const mask = this.slots.length - 1;
+        for (let slot = hash & mask; ; slot = slot + 1 & mask) {
+          const entry = this.slots[slot];
+          if (entry === 0) break;
+          const code = entry - 1;
+          if (this.hashes[code] === hash && sameBytes(this.utf8[code], buffer, start, end)) {
+            return code;
+          }
+        }
+        const text = buffer.toString("utf8", start, end);
+        const known = this.byText.get(text);
+        if (known !== void 0) return known;
+        return this.add(text, buffer.subarray(start, end), hash);
+      }
+      add(text, bytes, hash) {
+        if (this.values.length >= this.limit) return -1;
+        const code = this.values.length;
+        this.values.push(text);
+        this.utf8.push(Uint8Array.from(bytes));
+        this.hashes.push(hash);
+        this.byText.set(text, code);
+        if ((code + 1) * 2 > this.slots.length) this.rehash();
+        else this.place(code);
+        return code;
+      }
+      place(code) {
+        const mask = this.slots.length - 1;
+        let slot = this.hashes[code] & mask;
+        while (this.slots[slot] !== 0) slot = slot + 1 & mask;
+        this.slots[slot] = code + 1;
+      }
+      rehash() {
+        this.slots = new Int32Array(this.slots.length * 2);
+        for (let code = 0; code < this.values.length; code++) this.place(code);
+      }
+    };
+  }
+});
+
+// src/metrics/readers/index.ts
+import path6 from "node:path";
+function detectFormat(file) {
+  const extension = path6.extname(file).toLowerCase();
+  const format = EXTENSIONS[extension];
+  if (!format) {
+    throw new DataError(
+      { file },
+      `cannot tell the format from the extension "${extension}": name it .csv, .jsonl or .parquet, or pass the format (csv | jsonl | parquet)`
+    );
+  }
+  return format;
+}
+async function openTable(file, options = {}) {
+  const format = options.format ?? detectFormat(file);
+  switch (format) {
+    case "csv": {
+      const delimiter = options.delimiter ?? (path6.extname(file).toLowerCase() === ".tsv" ? "	" : ",");
+      return openCsv(file, { columns: options.columns, delimiter, bufferSize: options.bufferSize });
+    }
+    case "jsonl":
+      return openJsonLines(file, options.columns, options.bufferSize);
+    case "parquet":
+      return openParquet(file, options.columns);
+  }
+}
+var EXTENSIONS;
+var init_readers = __esm({
+  "src/metrics/readers/index.ts"() {
+    "use strict";
+    init_csv();
+    init_data_error();
+    init_jsonl();
+    init_parquet();
+    init_data_error();
+    init_value_dictionary();
+    init_parse_number();
+    EXTENSIONS = {
+      ".csv": "csv",
+      ".tsv": "csv",
+      ".txt": "csv",
+      ".jsonl": "jsonl",
+      ".ndjson": "jsonl",
+      ".json": "jsonl",
+      ".parquet": "parquet",
+      ".pq": "parquet"
+    };
+  }
+});
+
+// src/metrics/fairness/binary-outcome.ts
+function sameValue(a, b3) {
+  if (a === b3) return true;
+  const x3 = parseDecimal(a);
+  return !Number.isNaN(x3) && x3 === parseDecimal(b3);
+}
+var BinaryOutcomeColumn;
+var init_binary_outcome = __esm({
+  "src/metrics/fairness/binary-outcome.ts"() {
+    "use strict";
+    init_data_error();
+    init_parse_number();
+    init_value_dictionary();
+    BinaryOutcomeColumn = class {
+      constructor(file, column, role, positiveLabel) {
+        this.file = file;
+        this.column = column;
+        this.role = role;
+        this.positiveLabel = positiveLabel;
+      }
+      file;
+      column;
+      role;
+      positiveLabel;
+      dictionary = new ValueDictionary(64);
+      /** Decision per dictionary code: 1 positive, 0 negative, -1 not seen yet. */
+      decisions = new Int8Array(64).fill(-1);
+      /** With a positive label: the one value taken as negative. */
+      negative;
+      positiveSeen = false;
+      /** True once any row was positive: a label column with no positives deserves a note. */
+      get sawPositive() {
+        return this.positiveSeen;
+      }
+      /** The 0/1 outcome of row `i`'s cell in batch column `c`. */
+      read(batch, i, c3) {
+        const code = batch.code(i, c3, this.dictionary);
+        const decision = code >= 0 ? this.decisions[code] : -1;
+        if (decision >= 0) return decision;
+        return this.decide(batch, i, c3, code);
+      }
+      decide(batch, i, c3, code) {
+        const raw = batch.value(i, c3);
+        const text = raw === null ? "" : String(raw).trim();
+        const where = { file: this.file, row: batch.firstRow + i, line: batch.line(i), column: this.column };
+        if (text === "") throw new DataError(where, `the ${this.role} is empty: every row needs one`);
+        const decision = this.positiveLabel === void 0 ? this.conventional(text, where) : this.named(text, where);
+        if (decision === 1) this.positiveSeen = true;
+        if (code >= 0) this.decisions[code] = decision;
+        return decision;
+      }
+      conventional(text, where) {
+        const lower = text.toLowerCase();
+        if (lower === "true") return 1;
+        if (lower === "false") return 0;
+        const number = parseDecimal(text);
+        if (number === 1) return 1;
+        if (number === 0) return 0;
+        throw new DataError(
+          where,
+          `"${text}" is not a binary ${this.role}: expected 0/1 or true/false; for other values name the positive one (positiveLabel)`
+        );
+      }
+      named(text, where) {
+        const positive = this.positiveLabel;
+        if (sameValue(text, positive)) return 1;
+        if (this.negative === void 0) {
+          this.negative = text;
+          return 0;
+        }
+        if (sameValue(text, this.negative)) return 0;
+        throw new DataError(
+          where,
+          `"${text}" is a third value: a binary ${this.role} has the positive label "${positive}" and one other value, here "${this.negative}"`
+        );
+      }
+    };
+  }
+});
+
+// src/metrics/fairness/metric-frame.ts
+function groupMin({ values, compared }) {
+  let min = null;
+  for (let g2 = 0; g2 < values.length; g2++) {
+    const v2 = values[g2];
+    if (compared[g2] && v2 !== null && v2 !== void 0 && (min === null || v2 < min)) min = v2;
+  }
+  return min;
+}
+function groupMax({ values, compared }) {
+  let max = null;
+  for (let g2 = 0; g2 < values.length; g2++) {
+    const v2 = values[g2];
+    if (compared[g2] && v2 !== null && v2 !== void 0 && (max === null || v2 > max)) max = v2;
+  }
+  return max;
+}
+function difference(groups, overall, method) {
+  if (method === "between_groups") {
+    const min = groupMin(groups);
+    const max = groupMax(groups);
+    return min === null || max === null ? null : max - min;
+  }
+  if (overall === null) return null;
+  let largest = null;
+  groups.values.forEach((v2, g2) => {
+    if (!groups.compared[g2] || v2 === null) return;
+    const gap = Math.abs(v2 - overall);
+    if (largest === null || gap > largest) largest = gap;
+  });
+  return largest;
+}
+function ratio(groups, overall, method) {
+  if (method === "between_groups") {
+    const min = groupMin(groups);
+    const max = groupMax(groups);
+    if (min === null || max === null) return null;
+    return divide(min, max);
+  }
+  if (overall === null) return null;
+  let smallest = null;
+  groups.values.forEach((v2, g2) => {
+    if (!groups.compared[g2] || v2 === null) return;
+    const r2 = divide(v2, overall);
+    if (r2 === null) return;
+    const belowOne = r2 > 1 ? 1 / r2 : r2;
+    if (smallest === null || belowOne < smallest) smallest = belowOne;
+  });
+  return smallest;
+}
+function divide(a, b3) {
+  if (b3 === 0) return a === 0 ? null : a > 0 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+  return a / b3;
+}
+var DISPARITY_METHODS;
+var init_metric_frame = __esm({
+  "src/metrics/fairness/metric-frame.ts"() {
+    "use strict";
+    DISPARITY_METHODS = ["between_groups", "to_overall"];
+  }
+});
+
+// src/metrics/random.ts
+function splitmix32(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = state + 2654435769 >>> 0;
+    let z3 = state;
+    z3 = Math.imul(z3 ^ z3 >>> 16, 2246822507);
+    z3 = Math.imul(z3 ^ z3 >>> 13, 3266489909);
+    return (z3 ^ z3 >>> 16) >>> 0;
+  };
+}
+function createRandom(seed) {
+  if (!Number.isFinite(seed)) throw new RangeError(`seed must be a finite number, got ${seed}`);
+  const whole = Math.trunc(Math.abs(seed));
+  const mix = splitmix32(whole >>> 0 ^ Math.imul(Math.floor(whole / 4294967296), 2654435761));
+  return xoshiro128([mix(), mix(), mix(), mix()]);
+}
+function xoshiro128(state) {
+  let [s0, s1, s2, s3] = state.map((word) => word >>> 0);
+  if ((s0 | s1 | s2 | s3) === 0) s0 = 1;
+  const nextUint32 = () => {
+    const result2 = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+    const t2 = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t2;
+    s3 = rotl(s3, 11);
+    return result2;
+  };
+  return {
+    nextUint32,
+    nextDouble: () => ((nextUint32() >>> 5) * 67108864 + (nextUint32() >>> 6)) / 9007199254740992
+  };
+}
+function rotl(x3, k2) {
+  return x3 << k2 | x3 >>> 32 - k2;
+}
+function sampleBinomial(random, n, p2) {
+  if (!(p2 >= 0 && p2 <= 1) || !Number.isInteger(n) || n < 0) {
+    throw new RangeError(`binomial needs an integer n ≥ 0 and 0 ≤ p ≤ 1, got n=${n}, p=${p2}`);
+  }
+  if (n === 0 || p2 === 0) return 0;
+  if (p2 === 1) return n;
+  const flip = p2 > 0.5;
+  const r2 = flip ? 1 - p2 : p2;
+  const draw = n * r2 <= 30 ? binomialInversion(random, n, r2) : binomialBtpe(random, n, r2);
+  return flip ? n - draw : draw;
+}
+function binomialInversion(random, n, p2) {
+  const q3 = 1 - p2;
+  const q0 = Math.exp(n * Math.log(q3));
+  const mean = n * p2;
+  const bound = Math.min(n, Math.floor(mean + 10 * Math.sqrt(mean * q3 + 1)));
+  for (; ; ) {
+    let x3 = 0;
+    let px = q0;
+    let u2 = random.nextDouble();
+    while (u2 > px) {
+      x3++;
+      if (x3 > bound) break;
+      u2 -= px;
+      px = (n - x3 + 1) * p2 * px / (x3 * q3);
+    }
+    if (x3 <= bound) return x3;
+  }
+}
+function binomialBtpe(random, n, p2) {
+  const r2 = p2;
+  const q3 = 1 - r2;
+  const fm = n * r2 + r2;
+  const m2 = Math.floor(fm);
+  const p1 = Math.floor(2.195 * Math.sqrt(n * r2 * q3) - 4.6 * q3) + 0.5;
+  const xm = m2 + 0.5;
+  const xl = xm - p1;
+  const xr2 = xm + p1;
+  const c3 = 0.134 + 20.5 / (15.3 + m2);
+  let a = (fm - xl) / (fm - xl * r2);
+  const laml = a * (1 + a / 2);
+  a = (xr2 - fm) / (xr2 * q3);
+  const lamr = a * (1 + a / 2);
+  const p22 = p1 * (1 + 2 * c3);
+  const p3 = p22 + c3 / laml;
+  const p4 = p3 + c3 / lamr;
+  const nrq = n * r2 * q3;
+  for (; ; ) {
+    const u2 = random.nextDouble() * p4;
+    let v2 = random.nextDouble();
+    let y2;
+    if (u2 <= p1) {
+      return Math.floor(xm - p1 * v2 + u2);
+    }
+    if (u2 <= p22) {
+      const x3 = xl + (u2 - p1) / c3;
+      v2 = v2 * c3 + 1 - Math.abs(m2 - x3 + 0.5) / p1;
+      if (v2 > 1) continue;
+      y2 = Math.floor(x3);
+    } else if (u2 <= p3) {
+      y2 = Math.floor(xl + Math.log(v2) / laml);
+      if (y2 < 0 || v2 === 0) continue;
+      v2 = v2 * (u2 - p22) * laml;
+    } else {
+      y2 = Math.floor(xr2 - Math.log(v2) / lamr);
+      if (y2 > n || v2 === 0) continue;
+      v2 = v2 * (u2 - p3) * lamr;
+    }
+    const k2 = Math.abs(y2 - m2);
+    if (k2 <= 20 || k2 >= nrq / 2 - 1) {
+      const s = r2 / q3;
+      const aa = s * (n + 1);
+      let f3 = 1;
+      if (m2 < y2) for (let i = m2 + 1; i <= y2; i++) f3 *= aa / i - s;
+      else if (m2 > y2) for (let i = y2 + 1; i <= m2; i++) f3 /= aa / i - s;
+      if (v2 <= f3) return y2;
+      continue;
+    }
+    const rho = k2 / nrq * ((k2 * (k2 / 3 + 0.625) + 0.16666666666666666) / nrq + 0.5);
+    const t2 = -k2 * k2 / (2 * nrq);
+    const logV = Math.log(v2);
+    if (logV < t2 - rho) return y2;
+    if (logV > t2 + rho) continue;
+    const x1 = y2 + 1;
+    const f12 = m2 + 1;
+    const z3 = n + 1 - m2;
+    const w2 = n - y2 + 1;
+    const bound = xm * Math.log(f12 / x1) + (n - m2 + 0.5) * Math.log(z3 / w2) + (y2 - m2) * Math.log(w2 * r2 / (x1 * q3)) + stirlingCorrection(f12) + stirlingCorrection(z3) + stirlingCorrection(x1) + stirlingCorrection(w2);
+    if (logV <= bound) return y2;
+  }
+}
+function stirlingCorrection(x3) {
+  const x22 = x3 * x3;
+  return (13680 - (462 - (132 - (99 - 140 / x22) / x22) / x22) / x22) / x3 / 166320;
+}
+function resampleCounts(random, counts, out) {
+  let n = 0;
+  for (let k2 = 0; k2 < counts.length; k2++) n += counts[k2];
+  let remaining = n;
+  let left = n;
+  const last = counts.length - 1;
+  for (let k2 = 0; k2 < last; k2++) {
+    const ck = counts[k2];
+    const draw = remaining > 0 && ck > 0 ? sampleBinomial(random, remaining, Math.min(1, ck / left)) : 0;
+    out[k2] = draw;
+    remaining -= draw;
+    left -= ck;
+  }
+  if (last >= 0) out[last] = remaining;
+}
+var init_random = __esm({
+  "src/metrics/random.ts"() {
+    "use strict";
+  }
+});
+
+// src/metrics/bootstrap.ts
+function percentile(sorted, q3) {
+  if (sorted.length === 0) return Number.NaN;
+  const position = (sorted.length - 1) * q3;
+  const lower = Math.floor(position);
+  const upper = Math.min(sorted.length - 1, lower + 1);
+  const a = sorted[lower];
+  const b3 = sorted[upper];
+  return a + (b3 - a) * (position - lower);
+}
+function percentileInterval(replicates, confidence = 0.95) {
+  const defined = [];
+  for (let k2 = 0; k2 < replicates.length; k2++) {
+    const value = replicates[k2];
+    if (!Number.isNaN(value)) defined.push(value);
+  }
+  const undefinedReplicates = replicates.length - defined.length;
+  if (defined.length === 0 || defined.length * 2 <= replicates.length)
+    return { interval: null, undefinedReplicates };
+  defined.sort((x3, y2) => x3 - y2);
+  const tail = (1 - confidence) / 2;
+  return { interval: [percentile(defined, tail), percentile(defined, 1 - tail)], undefinedReplicates };
+}
+var init_bootstrap = __esm({
+  "src/metrics/bootstrap.ts"() {
+    "use strict";
+    init_random();
+  }
+});
+
+// src/metrics/paired.ts
+var init_paired = __esm({
+  "src/metrics/paired.ts"() {
+    "use strict";
+    init_bootstrap();
+    init_random();
+  }
+});
+
+// src/metrics/intervals.ts
+function normalQuantile(probability) {
+  if (!(probability > 0 && probability < 1))
+    throw new RangeError(`probability must be in (0, 1), got ${probability}`);
+  if (probability === 0.975) return Z_95;
+  if (probability === 0.025) return -Z_95;
+  const a = [
+    -39.69683028665376,
+    220.9460984245205,
+    -275.9285104469687,
+    138.357751867269,
+    -30.66479806614716,
+    2.506628277459239
+  ];
+  const b3 = [
+    -54.47609879822406,
+    161.5858368580409,
+    -155.6989798598866,
+    66.80131188771972,
+    -13.28068155288572
+  ];
+  const c3 = [
+    -0.007784894002430293,
+    -0.3223964580411365,
+    -2.400758277161838,
+    -2.549732539343734,
+    4.374664141464968,
+    2.938163982698783
+  ];
+  const d2 = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const [a0, a1, a2, a3, a4, a5] = a;
+  const [b0, b1, b22, b32, b4] = b3;
+  const [c0, c1, c22, c32, c4, c5] = c3;
+  const [d0, d1, d22, d3] = d2;
+  const low = 0.02425;
+  if (probability < low) {
+    const q4 = Math.sqrt(-2 * Math.log(probability));
+    return (((((c0 * q4 + c1) * q4 + c22) * q4 + c32) * q4 + c4) * q4 + c5) / ((((d0 * q4 + d1) * q4 + d22) * q4 + d3) * q4 + 1);
+  }
+  if (probability > 1 - low) return -normalQuantile(1 - probability);
+  const q3 = probability - 0.5;
+  const r2 = q3 * q3;
+  return (((((a0 * r2 + a1) * r2 + a2) * r2 + a3) * r2 + a4) * r2 + a5) * q3 / (((((b0 * r2 + b1) * r2 + b22) * r2 + b32) * r2 + b4) * r2 + 1);
+}
+function wilsonInterval(successes, trials, confidence = 0.95) {
+  if (trials === 0) return null;
+  const z3 = normalQuantile(1 - (1 - confidence) / 2);
+  const p2 = successes / trials;
+  const z22 = z3 * z3;
+  const denominator = 1 + z22 / trials;
+  const centre = (p2 + z22 / (2 * trials)) / denominator;
+  const half = z3 * Math.sqrt(p2 * (1 - p2) / trials + z22 / (4 * trials * trials)) / denominator;
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+}
+var Z_95;
+var init_intervals = __esm({
+  "src/metrics/intervals.ts"() {
+    "use strict";
+    init_bootstrap();
+    init_random();
+    init_paired();
+    Z_95 = 1.959963984540054;
+  }
+});
+
+// src/metrics/fairness/rates.ts
+function rateOf(name, counts) {
+  const [successes, trials] = PARTS[name](counts);
+  return trials === 0 ? null : successes / trials;
+}
+function rateEstimate(name, counts, confidence = 0.95) {
+  const [successes, trials] = PARTS[name](counts);
+  return {
+    value: trials === 0 ? null : successes / trials,
+    successes,
+    trials,
+    interval: wilsonInterval(successes, trials, confidence)
+  };
+}
+function rateEstimates(counts, confidence = 0.95) {
+  const entries = RATE_NAMES.map((name) => [name, rateEstimate(name, counts, confidence)]);
+  return Object.fromEntries(entries);
+}
+var RATE_NAMES, PARTS;
+var init_rates = __esm({
+  "src/metrics/fairness/rates.ts"() {
+    "use strict";
+    init_intervals();
+    RATE_NAMES = [
+      "selection_rate",
+      "true_positive_rate",
+      "false_positive_rate",
+      "false_negative_rate",
+      "precision",
+      "accuracy"
+    ];
+    PARTS = {
+      selection_rate: (c3) => [c3.tp + c3.fp, c3.tp + c3.fp + c3.tn + c3.fn],
+      true_positive_rate: (c3) => [c3.tp, c3.tp + c3.fn],
+      false_positive_rate: (c3) => [c3.fp, c3.fp + c3.tn],
+      false_negative_rate: (c3) => [c3.fn, c3.fn + c3.tp],
+      precision: (c3) => [c3.tp, c3.tp + c3.fp],
+      accuracy: (c3) => [c3.tp + c3.tn, c3.tp + c3.fp + c3.tn + c3.fn]
+    };
+  }
+});
+
+// src/metrics/fairness/disparities.ts
+function worst(a, b3, pick) {
+  return a === null || b3 === null ? null : pick(a, b3);
+}
+function fairlearnDisparities(groups, compared, overall) {
+  const frame = (metric) => ({
+    groups: { values: groups.map((c3) => rateOf(metric, c3)), compared },
+    overall: rateOf(metric, overall)
+  });
+  const selection = frame("selection_rate");
+  const tpr = frame("true_positive_rate");
+  const fpr = frame("false_positive_rate");
+  const byMethod = (compute) => Object.fromEntries(DISPARITY_METHODS.map((method) => [method, compute(method)]));
+  return {
+    demographic_parity_difference: byMethod((m2) => difference(selection.groups, selection.overall, m2)),
+    demographic_parity_ratio: byMethod((m2) => ratio(selection.groups, selection.overall, m2)),
+    equalized_odds_difference: byMethod(
+      (m2) => worst(difference(tpr.groups, tpr.overall, m2), difference(fpr.groups, fpr.overall, m2), Math.max)
+    ),
+    equalized_odds_ratio: byMethod(
+      (m2) => worst(ratio(tpr.groups, tpr.overall, m2), ratio(fpr.groups, fpr.overall, m2), Math.min)
+    ),
+    equal_opportunity_difference: byMethod((m2) => difference(tpr.groups, tpr.overall, m2)),
+    equal_opportunity_ratio: byMethod((m2) => ratio(tpr.groups, tpr.overall, m2))
+  };
+}
+var DISPARITY_NAMES;
+var init_disparities = __esm({
+  "src/metrics/fairness/disparities.ts"() {
+    "use strict";
+    init_metric_frame();
+    init_rates();
+    DISPARITY_NAMES = [
+      "demographic_parity_difference",
+      "demographic_parity_ratio",
+      "equalized_odds_difference",
+      "equalized_odds_ratio",
+      "equal_opportunity_difference",
+      "equal_opportunity_ratio"
+    ];
+  }
+});
+
+// src/metrics/summation.ts
+var init_summation = __esm({
+  "src/metrics/summation.ts"() {
+    "use strict";
+  }
+});
+
+// src/metrics/classification.ts
+function emptyCounts() {
+  return { tp: 0, fp: 0, tn: 0, fn: 0 };
+}
+function totalOf(counts) {
+  return counts.tp + counts.fp + counts.tn + counts.fn;
+}
+function addCounts(a, b3) {
+  return { tp: a.tp + b3.tp, fp: a.fp + b3.fp, tn: a.tn + b3.tn, fn: a.fn + b3.fn };
+}
+var init_classification = __esm({
+  "src/metrics/classification.ts"() {
+    "use strict";
+    init_summation();
+  }
+});
+
+// src/metrics/fairness/reference-group.ts
+function chooseReference(names, groups, compared, named) {
+  if (named !== void 0) return names.indexOf(named);
+  let best = -1;
+  for (const onlyCompared of [true, false]) {
+    for (let g2 = 0; g2 < groups.length; g2++) {
+      if (onlyCompared && !compared[g2]) continue;
+      const size = total(groups[g2]);
+      if (size > 0 && (best < 0 || size > total(groups[best]))) best = g2;
+    }
+    if (best >= 0) return best;
+  }
+  return best;
+}
+function quotient(a, b3) {
+  return a === null || b3 === null || b3 === 0 ? null : a / b3;
+}
+function referenceDisparities(groups, reference) {
+  const ref = groups[reference];
+  let predictedPositives = 0;
+  for (const c3 of groups) predictedPositives += c3.tp + c3.fp;
+  const ppr = (c3) => predictedPositives === 0 ? null : (c3.tp + c3.fp) / predictedPositives;
+  return groups.map((c3) => {
+    if (!ref) {
+      return Object.fromEntries(REFERENCE_DISPARITY_NAMES.map((name) => [name, null]));
+    }
+    return {
+      ppr_disparity: quotient(ppr(c3), ppr(ref)),
+      pprev_disparity: quotient(rateOf("selection_rate", c3), rateOf("selection_rate", ref)),
+      fpr_disparity: quotient(rateOf("false_positive_rate", c3), rateOf("false_positive_rate", ref)),
+      fnr_disparity: quotient(rateOf("false_negative_rate", c3), rateOf("false_negative_rate", ref)),
+      tpr_disparity: quotient(rateOf("true_positive_rate", c3), rateOf("true_positive_rate", ref)),
+      precision_disparity: quotient(rateOf("precision", c3), rateOf("precision", ref))
+    };
+  });
+}
+var REFERENCE_DISPARITY_NAMES, total;
+var init_reference_group = __esm({
+  "src/metrics/fairness/reference-group.ts"() {
+    "use strict";
+    init_rates();
+    REFERENCE_DISPARITY_NAMES = [
+      "ppr_disparity",
+      "pprev_disparity",
+      "fpr_disparity",
+      "fnr_disparity",
+      "tpr_disparity",
+      "precision_disparity"
+    ];
+    total = (c3) => c3.tp + c3.fp + c3.tn + c3.fn;
+  }
+});
+
+// src/metrics/fairness/frame-statistics.ts
+function statisticLayout(groupCount, referenceGroups) {
+  const metricBase = 0;
+  const perMetric = AGGREGATES.length * DISPARITY_METHODS.length;
+  const disparityBase = metricBase + RATE_NAMES.length * perMetric;
+  const referenceBase = disparityBase + DISPARITY_NAMES.length * DISPARITY_METHODS.length;
+  const slotOfGroup = [];
+  let slots = 0;
+  for (let g2 = 0; g2 < groupCount; g2++) slotOfGroup.push(referenceGroups[g2] ? slots++ : -1);
+  return {
+    size: referenceBase + slots * REFERENCE_DISPARITY_NAMES.length,
+    metric: (rate, aggregate, method) => metricBase + RATE_NAMES.indexOf(rate) * perMetric + AGGREGATES.indexOf(aggregate) * DISPARITY_METHODS.length + DISPARITY_METHODS.indexOf(method),
+    disparity: (name, method) => disparityBase + DISPARITY_NAMES.indexOf(name) * DISPARITY_METHODS.length + DISPARITY_METHODS.indexOf(method),
+    reference: (group, name) => {
+      const slot = slotOfGroup[group] ?? -1;
+      return slot < 0 ? -1 : referenceBase + slot * REFERENCE_DISPARITY_NAMES.length + REFERENCE_DISPARITY_NAMES.indexOf(name);
+    }
+  };
+}
+function computeStatistics(input, groups, out) {
+  const { compared, layout, reference } = input;
+  const overall = groups.reduce(addCounts, emptyCounts());
+  for (const rate of RATE_NAMES) {
+    const values = { values: groups.map((c3) => rateOf(rate, c3)), compared };
+    const overallValue = rateOf(rate, overall);
+    for (const method of DISPARITY_METHODS) {
+      out[layout.metric(rate, "difference", method)] = difference(values, overallValue, method) ?? Number.NaN;
+      out[layout.metric(rate, "ratio", method)] = ratio(values, overallValue, method) ?? Number.NaN;
+    }
+  }
+  const disparities = fairlearnDisparities(groups, compared, overall);
+  for (const name of DISPARITY_NAMES) {
+    for (const method of DISPARITY_METHODS) {
+      out[layout.disparity(name, method)] = disparities[name][method] ?? Number.NaN;
+    }
+  }
+  if (reference < 0) return;
+  const versusReference = referenceDisparities(groups, reference);
+  versusReference.forEach((values, g2) => {
+    for (const name of REFERENCE_DISPARITY_NAMES) {
+      const at2 = layout.reference(g2, name);
+      if (at2 >= 0) out[at2] = values[name] ?? Number.NaN;
+    }
+  });
+}
+function bootstrapStatistics(input, options) {
+  const { layout } = input;
+  const random = createRandom(options.seed);
+  const cells = input.groups.map((c3) => Float64Array.of(c3.tn, c3.fp, c3.fn, c3.tp));
+  const draws = input.groups.map(() => new Float64Array(4));
+  const replicates = new Float64Array(options.reps * layout.size);
+  const row = new Float64Array(layout.size);
+  for (let r2 = 0; r2 < options.reps; r2++) {
+    const resampled = cells.map((counts, g2) => {
+      const draw = draws[g2];
+      resampleCounts(random, counts, draw);
+      return { tn: draw[0], fp: draw[1], fn: draw[2], tp: draw[3] };
+    });
+    row.fill(Number.NaN);
+    computeStatistics(input, resampled, row);
+    replicates.set(row, r2 * layout.size);
+  }
+  const column = new Float64Array(options.reps);
+  return Array.from({ length: layout.size }, (_3, s) => {
+    for (let r2 = 0; r2 < options.reps; r2++) column[r2] = replicates[r2 * layout.size + s];
+    return percentileInterval(column, options.confidence);
+  });
+}
+var AGGREGATES;
+var init_frame_statistics = __esm({
+  "src/metrics/fairness/frame-statistics.ts"() {
+    "use strict";
+    init_classification();
+    init_bootstrap();
+    init_random();
+    init_disparities();
+    init_metric_frame();
+    init_rates();
+    init_reference_group();
+    AGGREGATES = ["difference", "ratio"];
+  }
+});
+
+// src/metrics/fairness/frame.ts
+function groupReport(attributes, group, minGroupSize, confidence) {
+  const n = totalOf(group.counts);
+  return {
+    group: groupName(group.values),
+    values: Object.fromEntries(attributes.map((attribute, a) => [attribute, group.values[a]])),
+    n,
+    ...group.counts,
+    smallSample: n < minGroupSize,
+    empty: n === 0,
+    rates: rateEstimates(group.counts, confidence)
+  };
+}
+function buildFrame(attributes, unsorted, settings) {
+  const name = attributes.join(" & ");
+  const groups = [...unsorted].sort((a, b3) => compareValues(a.values, b3.values));
+  const names = groups.map((g2) => groupName(g2.values));
+  const counts = groups.map((g2) => g2.counts);
+  const compared = counts.map((c3) => totalOf(c3) > 0 && totalOf(c3) >= settings.minGroupSize);
+  const reference = chooseReference(names, counts, compared, settings.referenceGroup);
+  if (settings.referenceGroup !== void 0 && reference < 0) {
+    throw new UnknownReferenceGroupError(
+      `reference group "${settings.referenceGroup}" is not a group of ${name}; its groups are: ${names.join(", ")}`
+    );
+  }
+  const { reps, seed, confidence } = settings.bootstrap;
+  const maxCells = settings.maxBootstrapCells ?? 4e6;
+  const judged = compared.map((isCompared, g2) => isCompared && g2 !== reference);
+  const judgedCount = judged.filter(Boolean).length;
+  const withReferenceIntervals = reps * (36 + judgedCount * REFERENCE_DISPARITY_NAMES.length) <= maxCells;
+  const layout = statisticLayout(groups.length, withReferenceIntervals ? judged : []);
+  const input = { groups: counts, compared, reference, layout };
+  const point = new Float64Array(layout.size).fill(Number.NaN);
+  computeStatistics(input, counts, point);
+  const intervals = reps > 0 ? bootstrapStatistics(input, { reps, seed, confidence }) : void 0;
+  const estimate = (at2) => {
+    const value = point[at2];
+    const bootstrap = at2 >= 0 ? intervals?.[at2] : void 0;
+    return {
+      value: at2 < 0 || Number.isNaN(value) ? null : value,
+      interval: bootstrap?.interval ?? null,
+      undefinedReplicates: bootstrap?.undefinedReplicates ?? 0
+    };
+  };
+  const overall = counts.reduce(addCounts, emptyCounts());
+  const metrics = Object.fromEntries(
+    RATE_NAMES.map((rate) => {
+      const values = counts.map((c3) => rateOf(rate, c3));
+      const byMethod = (aggregate) => Object.fromEntries(
+        DISPARITY_METHODS.map((method) => [method, estimate(layout.metric(rate, aggregate, method))])
+      );
+      return [
+        rate,
+        {
+          byGroup: Object.fromEntries(names.map((group, g2) => [group, values[g2] ?? null])),
+          overall: rateOf(rate, overall),
+          groupMin: groupMin({ values, compared }),
+          groupMax: groupMax({ values, compared }),
+          difference: byMethod("difference"),
+          ratio: byMethod("ratio")
+        }
+      ];
+    })
+  );
+  const disparities = Object.fromEntries(
+    DISPARITY_NAMES.map((disparity) => [
+      disparity,
+      Object.fromEntries(
+        DISPARITY_METHODS.map((method) => [method, estimate(layout.disparity(disparity, method))])
+      )
+    ])
+  );
+  const referenceDisparities2 = [];
+  if (reference >= 0) {
+    const everyGroup = statisticLayout(
+      groups.length,
+      groups.map(() => true)
+    );
+    const allPoints = new Float64Array(everyGroup.size).fill(Number.NaN);
+    computeStatistics({ ...input, layout: everyGroup }, counts, allPoints);
+    names.forEach((group, g2) => {
+      const disparities2 = Object.fromEntries(
+        REFERENCE_DISPARITY_NAMES.map((metric) => {
+          const value = allPoints[everyGroup.reference(g2, metric)];
+          const at2 = layout.reference(g2, metric);
+          const bootstrap = at2 >= 0 ? intervals?.[at2] : void 0;
+          return [
+            metric,
+            {
+              value: Number.isNaN(value) ? null : value,
+              interval: bootstrap?.interval ?? null,
+              undefinedReplicates: bootstrap?.undefinedReplicates ?? 0
+            }
+          ];
+        })
+      );
+      referenceDisparities2.push({ group, judged: judged[g2], disparities: disparities2 });
+    });
+  }
+  return {
+    name,
+    attributes: [...attributes],
+    groups: groups.map((g2) => groupReport(attributes, g2, settings.minGroupSize, confidence)),
+    compared: names.filter((_3, g2) => compared[g2]),
+    metrics,
+    disparities,
+    referenceGroup: reference >= 0 ? names[reference] : null,
+    referenceDisparities: referenceDisparities2
+  };
+}
+function compareValues(a, b3) {
+  for (let k2 = 0; k2 < Math.min(a.length, b3.length); k2++) {
+    const x3 = a[k2];
+    const y2 = b3[k2];
+    if (x3 !== y2) return x3 < y2 ? -1 : 1;
+  }
+  return a.length - b3.length;
+}
+var groupName, UnknownReferenceGroupError;
+var init_frame = __esm({
+  "src/metrics/fairness/frame.ts"() {
+    "use strict";
+    init_classification();
+    init_disparities();
+    init_frame_statistics();
+    init_metric_frame();
+    init_rates();
+    init_reference_group();
+    groupName = (values) => values.join(" & ");
+    UnknownReferenceGroupError = class extends Error {
+    };
+  }
+});
+
+// src/metrics/fairness/goal.ts
+function meets(x3, goal) {
+  switch (goal.op) {
+    case ">=":
+      return x3 >= goal.value;
+    case ">":
+      return x3 > goal.value;
+    case "<=":
+      return x3 <= goal.value;
+    case "<":
+      return x3 < goal.value;
+    case "==":
+      return x3 === goal.value;
+  }
+}
+function judgeGoal(estimate, goal, options = {}) {
+  const { value, interval: interval3 } = estimate;
+  if (value === null) return "inconclusive";
+  if (!interval3) {
+    if (options.requireInterval) return "inconclusive";
+    return meets(value, goal) ? "pass" : "fail";
+  }
+  const [low, high] = interval3;
+  if (meets(low, goal) && meets(high, goal) && meets(value, goal)) return "pass";
+  const wholeIntervalFails = goal.op === "==" ? goal.value < low || goal.value > high : !meets(low, goal) && !meets(high, goal);
+  return wholeIntervalFails ? "fail" : "inconclusive";
+}
+var init_goal2 = __esm({
+  "src/metrics/fairness/goal.ts"() {
+    "use strict";
+  }
+});
+
+// src/metrics/fairness/group-counter.ts
+var cellOf, MISSING_VALUE, GroupCounter;
+var init_group_counter = __esm({
+  "src/metrics/fairness/group-counter.ts"() {
+    "use strict";
+    init_data_error();
+    init_value_dictionary();
+    cellOf = (label, prediction) => label * 2 + prediction;
+    MISSING_VALUE = "(missing)";
+    GroupCounter = class {
+      constructor(file, attributes, maxValues = 1e4) {
+        this.file = file;
+        this.attributes = attributes;
+        this.maxValues = maxValues;
+        this.dictionaries = attributes.map(() => new ValueDictionary(maxValues));
+        this.levels = attributes.slice(1).map(() => /* @__PURE__ */ new Map());
+        this.levelSizes = attributes.slice(1).map(() => 0);
+        this.radix = maxValues + 1;
+        this.scratch = new Int32Array(attributes.length);
+        this.codes = new Int32Array(64 * Math.max(1, attributes.length));
+        this.counts = new Float64Array(64 * 4);
+      }
+      file;
+      attributes;
+      maxValues;
+      dictionaries;
+      /** Per combination, the code of each attribute's value (combination · k + attribute). */
+      codes;
+      /** Per combination, its four confusion counts (combination · 4 + cell). */
+      counts;
+      combinations = 0;
+      /** For attributes after the first: (prefix · radix + code) → prefix index one level down. */
+      levels;
+      levelSizes;
+      radix;
+      scratch;
+      /** Counts row `i` of a batch; `columns[k]` is the batch column of attribute k. */
+      add(batch, i, columns, cell) {
+        const k2 = this.attributes.length;
+        let index = this.codeOf(batch, i, columns, 0);
+        if (k2 === 1) {
+          if (index >= this.combinations) this.newCombination(index);
+        } else {
+          this.scratch[0] = index;
+          for (let level = 1; level < k2; level++) {
+            const code = this.codeOf(batch, i, columns, level);
+            this.scratch[level] = code;
+            const map = this.levels[level - 1];
+            const key = index * this.radix + code;
+            let next = map.get(key);
+            if (next === void 0) {
+              next = this.levelSizes[level - 1];
+              this.levelSizes[level - 1] = next + 1;
+              map.set(key, next);
+              if (level === k2 - 1) this.newCombination(next);
+            }
+            index = next;
+          }
+        }
+        const at2 = index * 4 + cell;
+        this.counts[at2] = this.counts[at2] + 1;
+      }
+      codeOf(batch, i, columns, attribute) {
+        const code = batch.code(i, columns[attribute], this.dictionaries[attribute]);
+        if (code < 0) {
+          throw new DataError(
+            { file: this.file, row: batch.firstRow + i, line: batch.line(i), column: this.attributes[attribute] },
+            `more than ${this.maxValues.toLocaleString("en-US")} distinct values: a sensitive attribute must be categorical (bin a continuous one first)`
+          );
+        }
+        return code;
+      }
+      /** Registers combination `index` (always the next one) with the codes in scratch. */
+      newCombination(index) {
+        const k2 = this.attributes.length;
+        if (index + 1 > this.counts.length / 4) {
+          const counts = new Float64Array(this.counts.length * 2);
+          counts.set(this.counts);
+          this.counts = counts;
+          const codes = new Int32Array(this.codes.length * 2);
+          codes.set(this.codes);
+          this.codes = codes;
+        }
+        if (k2 === 1) this.scratch[0] = index;
+        for (let a = 0; a < k2; a++) this.codes[index * k2 + a] = this.scratch[a];
+        this.combinations = index + 1;
+      }
+      /** The text of an attribute's value code, with missing values named. */
+      valueName(attribute, code) {
+        const text = this.dictionaries[attribute].values[code];
+        return text.trim() === "" ? MISSING_VALUE : text;
+      }
+      /**
+       * Confusion counts per group of the given attributes (indices into `attributes`), keyed by
+       * the values' names in attribute order. Values that differ only by a missing spelling (empty
+       * cell, JSON null) fall into one group.
+       */
+      marginal(attributeIndices) {
+        const k2 = this.attributes.length;
+        const groups = /* @__PURE__ */ new Map();
+        for (let c3 = 0; c3 < this.combinations; c3++) {
+          const values = attributeIndices.map((a) => this.valueName(a, this.codes[c3 * k2 + a]));
+          const key = JSON.stringify(values);
+          let group = groups.get(key);
+          if (!group) {
+            group = { values, counts: { tp: 0, fp: 0, tn: 0, fn: 0 } };
+            groups.set(key, group);
+          }
+          const base = c3 * 4;
+          group.counts.tn += this.counts[base];
+          group.counts.fp += this.counts[base + 1];
+          group.counts.fn += this.counts[base + 2];
+          group.counts.tp += this.counts[base + 3];
+        }
+        return groups;
+      }
+      /** Every value name an attribute took. */
+      valuesOf(attribute) {
+        const dictionary = this.dictionaries[attribute];
+        return [...new Set(dictionary.values.map((_3, code) => this.valueName(attribute, code)))];
+      }
+    };
+  }
+});
+
+// src/metrics/fairness/analyze.ts
+async function analyzeFairness(options) {
+  const settings = validate(options);
+  const { file } = options;
+  const predictionColumn = options.prediction ?? options.score;
+  const requested = [.../* @__PURE__ */ new Set([options.label, predictionColumn, ...options.attributes])];
+  const table = await openTable(file, { format: options.format, columns: requested });
+  const labelAt = requested.indexOf(options.label);
+  const predictionAt = requested.indexOf(predictionColumn);
+  const attributeAt = options.attributes.map((attribute) => requested.indexOf(attribute));
+  const label = new BinaryOutcomeColumn(file, options.label, "label", options.positiveLabel);
+  const prediction = options.prediction ? new BinaryOutcomeColumn(file, options.prediction, "prediction", options.positiveLabel) : void 0;
+  const threshold = options.threshold;
+  const readScore = (batch, i) => {
+    const score = batch.number(i, predictionAt);
+    if (Number.isNaN(score)) {
+      const where = { file, row: batch.firstRow + i, line: batch.line(i), column: options.score };
+      const raw = batch.value(i, predictionAt);
+      throw new DataError(
+        where,
+        raw === null || raw === "" ? "the score is empty" : `score "${raw}" is not a number`
+      );
+    }
+    return score >= threshold ? 1 : 0;
+  };
+  const counter = new GroupCounter(file, options.attributes, settings.maxGroupsPerAttribute);
+  let rows = 0;
+  try {
+    for await (const batch of table.batches()) {
+      for (let i = 0; i < batch.length; i++) {
+        const y2 = label.read(batch, i, labelAt);
+        const p2 = prediction ? prediction.read(batch, i, predictionAt) : readScore(batch, i);
+        counter.add(batch, i, attributeAt, cellOf(y2, p2));
+      }
+      rows += batch.length;
+    }
+  } finally {
+    await table.close();
+  }
+  if (rows === 0) throw new DataError({ file }, "the file has no data rows");
+  const notes = table.notes.map((note) => note.message);
+  if (!label.sawPositive)
+    notes.push(`no row has a positive ${options.label}: rates conditioned on positives are undefined`);
+  const frameSettings = (name, index) => ({
+    minGroupSize: settings.minGroupSize,
+    referenceGroup: options.referenceGroups?.[name],
+    // Each frame draws its own stream, so adding a frame does not move another's intervals.
+    bootstrap: { ...settings.bootstrap, seed: settings.bootstrap.seed + index }
+  });
+  const frames = [];
+  const frameAttributeSets = [...options.attributes.map((a) => [a]), ...settings.intersections];
+  frameAttributeSets.forEach((attributes, index) => {
+    const indices = attributes.map((a) => options.attributes.indexOf(a));
+    const groups = [...counter.marginal(indices).values()];
+    if (attributes.length > 1) groups.push(...emptyCombinations(counter, indices, groups, notes, attributes));
+    try {
+      frames.push(buildFrame(attributes, groups, frameSettings(attributes.join(" & "), index)));
+    } catch (error) {
+      if (error instanceof UnknownReferenceGroupError) throw new FairnessOptionsError(error.message);
+      throw error;
+    }
+  });
+  const overallCounts = [...counter.marginal([]).values()][0]?.counts ?? { tp: 0, fp: 0, tn: 0, fn: 0 };
+  const overall = groupReport([], { values: [], counts: overallCounts }, 0, settings.bootstrap.confidence);
+  overall.group = "(all)";
+  return {
+    file,
+    format: table.format,
+    rows,
+    label: options.label,
+    positiveLabel: options.positiveLabel ?? null,
+    prediction: options.prediction ? { column: options.prediction } : { score: options.score, threshold },
+    minGroupSize: settings.minGroupSize,
+    bootstrap: {
+      ...settings.bootstrap,
+      method: "percentile; per-group confusion counts resampled (multinomial, group sizes fixed)"
+    },
+    overall,
+    frames,
+    judgements: judge(
+      frames,
+      options.goals ?? {},
+      options.goalMethod ?? "between_groups",
+      settings.bootstrap.reps > 0
+    ),
+    notes
+  };
+}
+function validate(options) {
+  const fail = (message) => {
+    throw new FairnessOptionsError(message);
+  };
+  if (!options.label) fail("name the label column");
+  const hasPrediction = options.prediction !== void 0;
+  const hasScore = options.score !== void 0 || options.threshold !== void 0;
+  if (hasPrediction === hasScore) fail("give either a prediction column, or a score column and a threshold");
+  if (hasScore && (options.score === void 0 || !Number.isFinite(options.threshold))) {
+    fail(
+      "a score column needs a finite threshold (score ≥ threshold is positive), and a threshold needs a score column"
+    );
+  }
+  if (options.attributes.length === 0) fail("name at least one sensitive attribute");
+  if (new Set(options.attributes).size !== options.attributes.length) fail("an attribute is named twice");
+  const minGroupSize = options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
+  if (!(Number.isInteger(minGroupSize) && minGroupSize >= 0)) fail("minGroupSize must be a whole number ≥ 0");
+  const reps = options.bootstrap?.reps ?? 1e3;
+  const seed = options.bootstrap?.seed ?? 0;
+  const confidence = options.bootstrap?.confidence ?? 0.95;
+  if (!(Number.isInteger(reps) && reps >= 0)) fail("bootstrap reps must be a whole number ≥ 0");
+  if (!Number.isFinite(seed)) fail("the bootstrap seed must be a number");
+  if (!(confidence > 0 && confidence < 1)) fail("the confidence level must be between 0 and 1");
+  for (const name of Object.keys(options.goals ?? {})) {
+    if (!DISPARITY_NAMES.includes(name)) {
+      fail(`"${name}" is not a disparity metric; goals can be set on ${DISPARITY_NAMES.join(", ")}`);
+    }
+  }
+  let intersections = [];
+  if (options.intersections === true) {
+    if (options.attributes.length > 1) intersections = [[...options.attributes]];
+  } else if (Array.isArray(options.intersections)) {
+    intersections = options.intersections.map((set) => [...set]);
+    for (const set of intersections) {
+      if (set.length < 2) fail(`an intersection needs two attributes or more, got [${set.join(", ")}]`);
+      const unknown = set.find((a) => !options.attributes.includes(a));
+      if (unknown !== void 0) fail(`intersection attribute "${unknown}" is not one of the attributes`);
+    }
+  }
+  return {
+    minGroupSize,
+    bootstrap: { reps, seed, confidence },
+    intersections,
+    maxGroupsPerAttribute: options.maxGroupsPerAttribute ?? 1e4
+  };
+}
+function emptyCombinations(counter, indices, present, notes, attributes) {
+  const valueLists = indices.map((a) => counter.valuesOf(a).sort());
+  const combinations = valueLists.reduce((product, list) => product * list.length, 1);
+  if (combinations > MAX_LISTED_COMBINATIONS) {
+    notes.push(
+      `${attributes.join(" & ")}: ${combinations.toLocaleString("en-US")} combinations of values; only those present are listed`
+    );
+    return [];
+  }
+  const seen = new Set(present.map((g2) => JSON.stringify(g2.values)));
+  const empty = [];
+  const walk = (prefix) => {
+    if (prefix.length === valueLists.length) {
+      if (!seen.has(JSON.stringify(prefix)))
+        empty.push({ values: prefix, counts: { tp: 0, fp: 0, tn: 0, fn: 0 } });
+      return;
+    }
+    for (const value of valueLists[prefix.length]) walk([...prefix, value]);
+  };
+  walk([]);
+  return empty;
+}
+function judge(frames, goals, method, withIntervals) {
+  const judgements = [];
+  for (const frame of frames) {
+    for (const name of DISPARITY_NAMES) {
+      const goal = goals[name];
+      if (!goal) continue;
+      const estimate = frame.disparities[name][method];
+      judgements.push({
+        frame: frame.name,
+        metric: name,
+        method,
+        goal,
+        value: estimate.value,
+        interval: estimate.interval,
+        verdict: judgeGoal(estimate, goal, { requireInterval: withIntervals })
+      });
+    }
+  }
+  return judgements;
+}
+var FairnessOptionsError, DEFAULT_MIN_GROUP_SIZE, MAX_LISTED_COMBINATIONS;
+var init_analyze = __esm({
+  "src/metrics/fairness/analyze.ts"() {
+    "use strict";
+    init_data_error();
+    init_readers();
+    init_binary_outcome();
+    init_disparities();
+    init_frame();
+    init_goal2();
+    init_group_counter();
+    FairnessOptionsError = class extends Error {
+      name = "FairnessOptionsError";
+    };
+    DEFAULT_MIN_GROUP_SIZE = 30;
+    MAX_LISTED_COMBINATIONS = 1e4;
+  }
+});
+
+// src/stages/sanity-check/table.ts
+import { readFile as readFile2 } from "node:fs/promises";
+function parseCsv(text, file) {
+  const records = [];
+  let field = "";
+  let record = [];
+  let quoted = false;
+  let line = 1;
+  const source = text.charCodeAt(0) === 65279 ? text.slice(1) : text;
+  for (let index = 0; index < source.length; index++) {
+    const char = source[index];
+    if (quoted) {
+      if (char === '"' && source[index + 1] === '"') {
+        field += '"';
+        index++;
+      } else if (char === '"') quoted = false;
+      else {
+        if (char === "\n") line++;
+        field += char;
+      }
+    } else if (char === '"' && field === "") quoted = true;
+    else if (char === ",") {
+      record.push(field);
+      field = "";
+    } else if (char === "\n" || char === "\r") {
+      if (char === "\r" && source[index + 1] === "\n") index++;
+      record.push(field);
+      records.push(record);
+      record = [];
+      field = "";
+      line++;
+    } else field += char;
+  }
+  if (quoted) throw new UserError(`${file}: a quoted field opened before line ${line} never closes`);
+  if (field !== "" || record.length > 0) {
+    record.push(field);
+    records.push(record);
+  }
+  const [header, ...rows] = records.filter((r2) => !(r2.length === 1 && r2[0] === ""));
+  if (!header) throw new UserError(`${file} is empty: it needs a header row`);
+  const table = { columns: header, rows: [] };
+  rows.forEach((values, index) => {
+    if (values.length !== header.length) {
+      throw new UserError(
+        `${file}, row ${index + 1}: ${values.length} fields where the header has ${header.length}`
+      );
+    }
+    const row = {};
+    header.forEach((column, i) => {
+      if (!(column in row)) row[column] = values[i];
+    });
+    table.rows.push(row);
+  });
+  return table;
+}
+async function readTable(file, shownAs) {
+  const buffer = await readFile2(file).catch((error) => {
+    throw new UserError(
+      `cannot read ${shownAs}: ${error.code === "ENOENT" ? "no such file" : error.message}`
+    );
+  });
+  if (buffer.byteLength > MAX_TABLE_BYTES)
+    throw new UserError(`${shownAs} is larger than 64 MiB: use a smaller sample`);
+  return parseCsv(buffer.toString("utf8"), shownAs);
+}
+function quote(value) {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+function formatCsv(table) {
+  const lines = [table.columns.map(quote).join(",")];
+  for (const row of table.rows) lines.push(table.columns.map((column) => quote(row[column] ?? "")).join(","));
+  return `${lines.join("\n")}
+`;
+}
+var MAX_TABLE_BYTES;
+var init_table = __esm({
+  "src/stages/sanity-check/table.ts"() {
+    "use strict";
+    init_errors();
+    MAX_TABLE_BYTES = 64 * 1024 * 1024;
+  }
+});
+
+// src/stages/fairness-report/explainability.ts
+function attributionImportance(attributions, predictions, attributes, source) {
+  const features = attributions.columns.filter((column) => !NON_FEATURE.test(column));
+  const rank = (rows) => features.map((feature) => ({
+    feature,
+    importance: rows.reduce((sum, row) => sum + Math.abs(Number(row[feature]) || 0), 0) / Math.max(1, rows.length)
+  })).sort((a, b3) => b3.importance - a.importance || (a.feature < b3.feature ? -1 : 1));
+  const byGroup = {};
+  if (predictions && predictions.rows.length === attributions.rows.length) {
+    for (const attribute of attributes.filter((a) => predictions.columns.includes(a))) {
+      const groups = /* @__PURE__ */ new Map();
+      attributions.rows.forEach((row, index) => {
+        const group = predictions.rows[index]?.[attribute] ?? "";
+        groups.set(group, [...groups.get(group) ?? [], row]);
+      });
+      byGroup[attribute] = Object.fromEntries(
+        [...groups.entries()].sort(([a], [b3]) => a < b3 ? -1 : 1).map(([group, rows]) => [group, rank(rows)])
+      );
+    }
+  }
+  return { source, rows: attributions.rows.length, global: rank(attributions.rows), byGroup };
+}
+function sensitiveFeatureCheck(report, sensitive, proxies) {
+  const top = report.global.slice(0, TOP_FEATURES).map((f3) => f3.feature);
+  const matches = (feature, name) => feature === name || feature.startsWith(`${name}=`);
+  const flagged = top.filter((feature) => [...sensitive, ...proxies].some((name) => matches(feature, name)));
+  return {
+    id: "fairness/explainability/top-features",
+    title: `No sensitive attribute or proxy among the top ${TOP_FEATURES} features`,
+    verdict: flagged.length === 0 ? "pass" : flagged.some((f3) => sensitive.some((s) => matches(f3, s))) ? "fail" : "warn",
+    observed: `top features: ${top.join(", ")}`,
+    expected: `none of ${[...sensitive, ...proxies].join(", ") || "(none declared)"}`
+  };
+}
+var TOP_FEATURES, NON_FEATURE;
+var init_explainability = __esm({
+  "src/stages/fairness-report/explainability.ts"() {
+    "use strict";
+    TOP_FEATURES = 3;
+    NON_FEATURE = /^(id|.*_id|base_value|expected_value)$/i;
+  }
+});
+
+// src/stages/fairness-report/model-card.ts
+function buildModelCard(config, digest, metrics, report, explainability) {
+  const charter = config.charter;
+  const caveats = [...report.notes];
+  for (const frame of report.frames) {
+    const small = frame.groups.filter((g2) => g2.smallSample && !g2.empty).map((g2) => g2.group);
+    if (small.length > 0)
+      caveats.push(
+        `${frame.name}: groups below ${report.minGroupSize} rows are shown but not judged: ${small.join(", ")}`
+      );
+  }
+  if ((charter.requirements?.regulations ?? []).length > 0)
+    caveats.push(`Regulations apply: ${(charter.requirements?.regulations ?? []).join(", ")}.`);
+  return {
+    schema: "mlops-flow/model-card@1",
+    model: { digest: digest ?? null, metrics },
+    intendedUse: {
+      name: charter.name,
+      businessProblem: charter.business_problem.trim().replace(/\s+/g, " "),
+      problemStatement: charter.justification?.problem_statement ?? null,
+      serving: charter.requirements?.serving ?? null
+    },
+    data: (charter.data?.sources ?? []).map((s) => ({
+      name: s.name,
+      origin: s.origin,
+      priority: s.priority
+    })),
+    sensitiveAttributes: charter.data?.sensitive_attributes ?? [],
+    fairness: report.judgements.map((j3) => ({
+      frame: j3.frame,
+      metric: j3.metric,
+      method: j3.method,
+      value: j3.value,
+      interval: j3.interval ? [j3.interval[0], j3.interval[1]] : null,
+      verdict: j3.verdict
+    })),
+    groups: Object.fromEntries(
+      report.frames.map((frame) => [
+        frame.name,
+        frame.groups.filter((g2) => !g2.empty).map((g2) => ({
+          group: g2.group,
+          n: g2.n,
+          selectionRate: g2.rates.selection_rate.value,
+          truePositiveRate: g2.rates.true_positive_rate.value,
+          falsePositiveRate: g2.rates.false_positive_rate.value,
+          smallSample: g2.smallSample
+        }))
+      ])
+    ),
+    explainability: explainability ? {
+      source: explainability.source,
+      topFeatures: explainability.global.slice(0, 5).map((f3) => f3.feature)
+    } : null,
+    caveats
+  };
+}
+function modelCardMarkdown(card) {
+  const lines = [
+    `# Model card: ${card.intendedUse.name}`,
+    "",
+    `Model \`${card.model.digest ?? "not built by mlops-flow"}\``,
+    "",
+    "## Intended use",
+    "",
+    card.intendedUse.businessProblem,
+    "",
+    ...card.intendedUse.problemStatement ? [`Task: ${card.intendedUse.problemStatement}`, ""] : [],
+    ...card.intendedUse.serving ? [`Serving: ${card.intendedUse.serving}.`, ""] : [],
+    "## Data",
+    "",
+    ...card.data.length > 0 ? card.data.map((d2) => `- ${d2.name} (${d2.origin}, ${d2.priority})`) : ["- not declared"],
+    "",
+    `Sensitive attributes: ${card.sensitiveAttributes.join(", ") || "none declared"}.`,
+    "",
+    "## Metrics",
+    "",
+    ...Object.keys(card.model.metrics).length > 0 ? Object.entries(card.model.metrics).map(([k2, v2]) => `- ${k2}: ${formatNumber(v2)}`) : ["- none recorded"],
+    "",
+    "## By group",
+    ""
+  ];
+  for (const [frame, groups] of Object.entries(card.groups)) {
+    lines.push(`### ${frame}`, "", "| group | n | selection rate | TPR | FPR |", "|---|---|---|---|---|");
+    for (const g2 of groups) {
+      lines.push(
+        `| ${g2.group}${g2.smallSample ? " (small)" : ""} | ${g2.n} | ${formatNumber(g2.selectionRate)} | ${formatNumber(g2.truePositiveRate)} | ${formatNumber(g2.falsePositiveRate)} |`
+      );
+    }
+    lines.push("");
+  }
+  lines.push("## Fairness findings", "");
+  if (card.fairness.length === 0) lines.push("- no fairness goals set");
+  for (const f3 of card.fairness) {
+    const interval3 = f3.interval ? ` [${formatNumber(f3.interval[0])}, ${formatNumber(f3.interval[1])}]` : "";
+    lines.push(
+      `- ${f3.frame}: ${f3.metric} (${f3.method}) = ${formatNumber(f3.value)}${interval3} — ${f3.verdict}`
+    );
+  }
+  lines.push(
+    "",
+    "## Explainability",
+    "",
+    card.explainability ? `Top features (mean |attribution| from ${card.explainability.source}): ${card.explainability.topFeatures.join(", ")}.` : "No attributions were provided.",
+    "",
+    "## Caveats",
+    ""
+  );
+  lines.push(...card.caveats.length > 0 ? card.caveats.map((c3) => `- ${c3}`) : ["- none recorded"]);
+  return `${lines.join("\n")}
+`;
+}
+var init_model_card = __esm({
+  "src/stages/fairness-report/model-card.ts"() {
+    "use strict";
+    init_goal();
+  }
+});
+
+// src/stages/fairness-report/section.ts
+function ratesChart(frame) {
+  const groups = frame.groups.filter((g2) => !g2.empty && !g2.smallSample);
+  if (groups.length < 2) return "";
+  const series = (name) => `[${groups.map((g2) => (g2.rates[name].value ?? 0).toFixed(4)).join(", ")}]`;
+  return [
+    "```mermaid",
+    "xychart-beta",
+    `  title "${frame.name.replace(/"/g, "")}: selection rate, TPR, FPR by group"`,
+    `  x-axis [${groups.map((g2) => `"${g2.group.replace(/"/g, "")}"`).join(", ")}]`,
+    '  y-axis "rate" 0 --> 1',
+    `  bar ${series("selection_rate")}`,
+    `  bar ${series("true_positive_rate")}`,
+    `  bar ${series("false_positive_rate")}`,
+    "```",
+    "",
+    "_Bars per group, left to right: selection rate, true-positive rate, false-positive rate._"
+  ].join("\n");
+}
+function fairnessSection(report, verdict, reportPath, explainability, extra) {
+  const lines = [
+    `${report.rows.toLocaleString("en-US")} predictions from \`${report.file}\`; intervals are 95% (${report.bootstrap.method}, ${report.bootstrap.reps} replicates).`,
+    ""
+  ];
+  if (report.judgements.length > 0) {
+    lines.push("| attribute | metric | value | goal | verdict |", "|---|---|---|---|---|");
+    for (const j3 of report.judgements) {
+      lines.push(
+        `| ${j3.frame} | \`${j3.metric}\` | ${formatNumber(j3.value)}${interval(j3.interval)} | ${j3.goal.op} ${j3.goal.value} | ${VERDICT_ICONS[j3.verdict]} ${j3.verdict} |`
+      );
+    }
+  } else {
+    lines.push("_No fairness goals are set in flow.fairness.goals: disparities are reported, not judged._");
+  }
+  for (const frame of report.frames.filter((f3) => f3.attributes.length === 1)) {
+    const chart = ratesChart(frame);
+    if (chart) lines.push("", chart);
+  }
+  if (explainability) {
+    lines.push(
+      "",
+      `Top features by mean |attribution|: ${explainability.global.slice(0, 5).map((f3) => `\`${f3.feature}\` ${formatNumber(f3.importance)}`).join(", ")}.`
+    );
+  }
+  lines.push(...extra.map((line) => `
+${line}`));
+  lines.push(
+    "",
+    `Overall verdict ${VERDICT_ICONS[verdict]} ${verdict}. Every group's counts, rates and disparities: \`${reportPath}\`.`
+  );
+  return lines.join("\n");
+}
+var interval;
+var init_section3 = __esm({
+  "src/stages/fairness-report/section.ts"() {
+    "use strict";
+    init_goal();
+    init_result();
+    interval = (i) => i ? ` [${formatNumber(i[0])}, ${formatNumber(i[1])}]` : "";
+  }
+});
+
+// src/stages/fairness-report/index.ts
+import { stat as stat3 } from "node:fs/promises";
+import path7 from "node:path";
+function goalsOf(spec) {
+  return Object.fromEntries(
+    Object.entries(spec.goals ?? {}).map(([name, text]) => [name, parseGoal(text, name)])
+  );
+}
+async function predictionsFile(context, spec) {
+  const file = context.settings.predictions ?? spec.predictions ?? context.loaded.config.flow?.build?.predictions;
+  if (!file)
+    throw new UserError("no predictions to analyse: set flow.build.predictions or flow.fairness.predictions");
+  const absolute = path7.resolve(context.loaded.projectRoot, file);
+  if (!absolute.startsWith(path7.resolve(context.loaded.projectRoot) + path7.sep))
+    throw new UserError(`predictions "${file}" leaves the project directory`);
+  if (!await stat3(absolute).catch(() => void 0) && context.modelDigest) {
+    const name = artifactName(context.modelDigest);
+    if (await context.platform.artifacts.has(name))
+      await context.platform.artifacts.fetch(name, context.loaded.projectRoot);
+  }
+  return file;
+}
+async function explain2(context, spec, predictions) {
+  const source = spec.explainability?.attributions;
+  if (!source) return void 0;
+  const root = context.loaded.projectRoot;
+  const attributions = await readTable(path7.join(root, source), source);
+  const table = await readTable(path7.join(root, predictions), predictions).catch(() => void 0);
+  return attributionImportance(attributions, table, spec.attributes ?? [], source);
+}
+async function manifestMetrics(context) {
+  if (!context.modelDigest) return {};
+  const file = path7.join(
+    context.loaded.projectRoot,
+    ".mlops-flow/builds",
+    context.modelDigest.replace(/^sha256:/, ""),
+    "model-manifest.json"
+  );
+  try {
+    const { readFile: readFile8 } = await import("node:fs/promises");
+    return JSON.parse(await readFile8(file, "utf8")).metrics;
+  } catch {
+    return {};
+  }
+}
+var REPORT_PATH, fairnessReport;
+var init_fairness_report = __esm({
+  "src/stages/fairness-report/index.ts"() {
+    "use strict";
+    init_goal();
+    init_digest();
+    init_result();
+    init_errors();
+    init_analyze();
+    init_build_model();
+    init_table();
+    init_explainability();
+    init_model_card();
+    init_section3();
+    REPORT_PATH = ".mlops-flow/reports/fairness-report.json";
+    fairnessReport = {
+      name: "fairness-report",
+      async run(context) {
+        const spec = context.loaded.config.flow?.fairness;
+        if (!spec) {
+          return {
+            stage: "fairness-report",
+            verdict: "skip",
+            summary: "flow.fairness is not configured in mlops.yml",
+            checks: [],
+            metrics: [],
+            section: "Not configured.",
+            outputs: {}
+          };
+        }
+        const file = await predictionsFile(context, spec);
+        const report = await analyzeFairness({
+          file: path7.join(context.loaded.projectRoot, file),
+          label: spec.label ?? "label",
+          ...spec.prediction ? { prediction: spec.prediction } : { score: spec.score, threshold: spec.threshold },
+          attributes: spec.attributes ?? context.loaded.config.charter.data?.sensitive_attributes ?? [],
+          intersections: spec.intersections ?? false,
+          ...spec.positive_label !== void 0 ? { positiveLabel: String(spec.positive_label) } : {},
+          ...spec.min_group_size ? { minGroupSize: spec.min_group_size } : {},
+          ...spec.reference_groups ? { referenceGroups: spec.reference_groups } : {},
+          goals: goalsOf(spec)
+        });
+        report.file = file;
+        const checks = report.judgements.map((j3) => ({
+          id: `fairness/${j3.frame}/${j3.metric}`,
+          title: `${j3.metric} over ${j3.frame}`,
+          verdict: j3.verdict,
+          observed: `${j3.value === null ? "undefined" : j3.value.toFixed(3)}${j3.interval ? ` [${j3.interval[0].toFixed(3)}, ${j3.interval[1].toFixed(3)}]` : ""}`,
+          expected: `${j3.goal.op} ${j3.goal.value}`
+        }));
+        const explainability = await explain2(context, spec, file);
+        if (explainability) {
+          checks.push(
+            sensitiveFeatureCheck(
+              explainability,
+              spec.attributes ?? [],
+              context.loaded.config.charter.data?.proxy_attributes ?? []
+            )
+          );
+        }
+        const verdict = checks.length === 0 ? "pass" : worstVerdict(checks.map((c3) => c3.verdict));
+        const digestHex = context.modelDigest?.replace(/^sha256:/, "");
+        const cardBase = digestHex ? `.mlops-flow/builds/${digestHex}` : ".mlops-flow/reports";
+        const metrics = await manifestMetrics(context);
+        const card = buildModelCard(context.loaded.config, context.modelDigest, metrics, report, explainability);
+        const failing = checks.filter((c3) => c3.verdict === "fail" || c3.verdict === "inconclusive");
+        return {
+          stage: "fairness-report",
+          verdict,
+          summary: failing.length === 0 ? `${report.judgements.length} fairness goals met on ${report.rows} predictions` : `${failing.map((c3) => `${c3.title}: ${c3.observed} (${c3.verdict})`).join("; ")}`,
+          checks,
+          metrics: [],
+          section: fairnessSection(report, verdict, REPORT_PATH, explainability, []),
+          outputs: { "report-path": REPORT_PATH, "model-card-path": `${cardBase}/model-card.md` },
+          ...context.modelDigest ? { modelDigest: context.modelDigest } : {},
+          files: [
+            {
+              path: REPORT_PATH,
+              content: `${JSON.stringify({ ...report, explainability: explainability ?? null }, null, 2)}
+`
+            },
+            { path: `${cardBase}/model-card.md`, content: modelCardMarkdown(card) },
+            { path: `${cardBase}/model-card.json`, content: `${canonicalJson(card)}
+` }
+          ]
+        };
+      }
+    };
+  }
+});
+
+// src/entry/modules/fairness-report.ts
+var fairness_report_exports = {};
+__export(fairness_report_exports, {
+  fairnessReportModule: () => fairnessReportModule
+});
+var fairnessReportModule;
+var init_fairness_report2 = __esm({
+  "src/entry/modules/fairness-report.ts"() {
+    "use strict";
+    init_fairness_report();
+    fairnessReportModule = {
+      definition: fairnessReport,
+      readSettings: (reader) => {
+        const predictions = reader.get("predictions");
+        return predictions ? { predictions } : {};
+      },
+      usesModel: true
+    };
+  }
+});
+
 // src/metrics/binary-metrics.ts
 function confusion(labels, predictions, indices) {
   const counts = { tp: 0, fp: 0, tn: 0, fn: 0 };
@@ -23789,22 +29626,22 @@ function rocAuc(labels, scores, indices) {
 }
 function logLoss(labels, scores, indices) {
   const n = indices ? indices.length : labels.length;
-  let total = 0;
+  let total2 = 0;
   for (let k2 = 0; k2 < n; k2++) {
     const i = indices ? indices[k2] : k2;
     const p2 = Math.min(1 - EPSILON, Math.max(EPSILON, scores[i]));
-    total -= labels[i] === 1 ? Math.log(p2) : Math.log(1 - p2);
+    total2 -= labels[i] === 1 ? Math.log(p2) : Math.log(1 - p2);
   }
-  return total / n;
+  return total2 / n;
 }
 function brierScore(labels, scores, indices) {
   const n = indices ? indices.length : labels.length;
-  let total = 0;
+  let total2 = 0;
   for (let k2 = 0; k2 < n; k2++) {
     const i = indices ? indices[k2] : k2;
-    total += (scores[i] - labels[i]) ** 2;
+    total2 += (scores[i] - labels[i]) ** 2;
   }
-  return total / n;
+  return total2 / n;
 }
 function classificationMetrics(data, indices) {
   const counts = confusion(data.labels, data.predictions, indices);
@@ -23821,15 +29658,15 @@ function classificationMetrics(data, indices) {
   }
   return metrics;
 }
-var ratio, accuracy, precision, recall, f1, PROPORTION_OF, EPSILON;
+var ratio2, accuracy, precision, recall, f1, PROPORTION_OF, EPSILON;
 var init_binary_metrics = __esm({
   "src/metrics/binary-metrics.ts"() {
     "use strict";
-    ratio = (x3, y2) => y2 === 0 ? 0 : x3 / y2;
-    accuracy = (c3) => ratio(c3.tp + c3.tn, c3.tp + c3.tn + c3.fp + c3.fn);
-    precision = (c3) => ratio(c3.tp, c3.tp + c3.fp);
-    recall = (c3) => ratio(c3.tp, c3.tp + c3.fn);
-    f1 = (c3) => ratio(2 * c3.tp, 2 * c3.tp + c3.fp + c3.fn);
+    ratio2 = (x3, y2) => y2 === 0 ? 0 : x3 / y2;
+    accuracy = (c3) => ratio2(c3.tp + c3.tn, c3.tp + c3.tn + c3.fp + c3.fn);
+    precision = (c3) => ratio2(c3.tp, c3.tp + c3.fp);
+    recall = (c3) => ratio2(c3.tp, c3.tp + c3.fn);
+    f1 = (c3) => ratio2(2 * c3.tp, 2 * c3.tp + c3.fp + c3.fn);
     PROPORTION_OF = {
       accuracy: (c3) => ({ successes: c3.tp + c3.tn, trials: c3.tp + c3.tn + c3.fp + c3.fn }),
       precision: (c3) => ({ successes: c3.tp, trials: c3.tp + c3.fp }),
@@ -23905,9 +29742,9 @@ function evalDataChecks(table, options) {
   return checks;
 }
 function populationStabilityIndex(reference, current, floor = 1e-4) {
-  const total = (values) => values.reduce((sum, v2) => sum + v2, 0);
-  const referenceTotal = total(reference);
-  const currentTotal = total(current);
+  const total2 = (values) => values.reduce((sum, v2) => sum + v2, 0);
+  const referenceTotal = total2(reference);
+  const currentTotal = total2(current);
   let psi = 0;
   for (let bin = 0; bin < reference.length; bin++) {
     const r2 = Math.max(floor, (reference[bin] ?? 0) / referenceTotal);
@@ -23963,7 +29800,7 @@ var init_data_checks = __esm({
 });
 
 // src/metrics/statistics.ts
-function wilsonInterval(successes, trials, z3 = Z_95) {
+function wilsonInterval2(successes, trials, z3 = Z_952) {
   if (trials === 0) return [0, 1];
   const p2 = successes / trials;
   const z22 = z3 * z3;
@@ -23991,7 +29828,7 @@ function quantile(sorted, q3) {
   const b3 = sorted[upper];
   return a + (b3 - a) * (position - lower);
 }
-function bootstrapInterval(n, statistic, options = {}) {
+function bootstrapInterval2(n, statistic, options = {}) {
   const replicates = options.replicates ?? 1e3;
   const random = seededRandom(options.seed ?? 20261125);
   const values = [];
@@ -24006,26 +29843,26 @@ function bootstrapInterval(n, statistic, options = {}) {
   return [quantile(values, 0.025), quantile(values, 0.975)];
 }
 function logChoose(n, k2) {
-  let total = 0;
+  let total2 = 0;
   const m2 = Math.min(k2, n - k2);
-  for (let i = 1; i <= m2; i++) total += Math.log(n - m2 + i) - Math.log(i);
-  return total;
+  for (let i = 1; i <= m2; i++) total2 += Math.log(n - m2 + i) - Math.log(i);
+  return total2;
 }
 function binomialHalfCdf(k2, n) {
   if (k2 >= n) return 1;
-  let total = 0;
-  for (let i = 0; i <= k2; i++) total += Math.exp(logChoose(n, i) - n * Math.LN2);
-  return Math.min(1, total);
+  let total2 = 0;
+  for (let i = 0; i <= k2; i++) total2 += Math.exp(logChoose(n, i) - n * Math.LN2);
+  return Math.min(1, total2);
 }
-function mcnemarExact(b3, c3) {
+function mcnemarExact2(b3, c3) {
   if (b3 + c3 === 0) return 1;
   return Math.min(1, 2 * binomialHalfCdf(Math.min(b3, c3), b3 + c3));
 }
-var Z_95;
+var Z_952;
 var init_statistics = __esm({
   "src/metrics/statistics.ts"() {
     "use strict";
-    Z_95 = 1.959963984540054;
+    Z_952 = 1.959963984540054;
   }
 });
 
@@ -24064,15 +29901,15 @@ function measure(data, id) {
   const proportion = PROPORTION_OF[id];
   if (proportion) {
     const { successes, trials } = proportion(confusion(data.labels, data.predictions));
-    return { id, value, interval: wilsonInterval(successes, trials), method: "wilson" };
+    return { id, value, interval: wilsonInterval2(successes, trials), method: "wilson" };
   }
-  const interval2 = bootstrapInterval(
+  const interval3 = bootstrapInterval2(
     data.labels.length,
     (indices) => classificationMetrics(data, indices)[id] ?? null
   );
-  return { id, value, interval: interval2, method: "bootstrap" };
+  return { id, value, interval: interval3, method: "bootstrap" };
 }
-function judge(measured, goalText2) {
+function judge2(measured, goalText2) {
   const goal = parseGoal(goalText2, measured.id);
   if (measured.value === null) return { verdict: "inconclusive", reason: "undefined on this data" };
   if (meetsGoal(measured.value, goal)) return { verdict: "pass", reason: "meets the goal" };
@@ -24089,12 +29926,12 @@ function goalChecks(config, data) {
   for (const metric of config.charter.metrics?.model ?? []) {
     if (metric.goal === void 0 || classificationMetrics(data)[metric.id] === void 0) continue;
     const measured = measure(data, metric.id);
-    const { verdict, reason } = judge(measured, metric.goal);
+    const { verdict, reason } = judge2(measured, metric.goal);
     checks.push({
       id: `sanity/goal/${metric.id}`,
       title: `Goal: ${metric.id}`,
       verdict,
-      observed: `${formatNumber(measured.value)}${interval(measured)} (${measured.method})`,
+      observed: `${formatNumber(measured.value)}${interval2(measured)} (${measured.method})`,
       expected: formatGoal(parseGoal(metric.goal, metric.id)),
       detail: reason
     });
@@ -24159,7 +29996,7 @@ function regressionChecks(current, base, maxRegression) {
         if (rightNow && !rightBefore) b3++;
         if (!rightNow && rightBefore) c3++;
       }
-      const p2 = mcnemarExact(b3, c3);
+      const p2 = mcnemarExact2(b3, c3);
       const regressed = observed !== null && observed < -allowed;
       checks.push({
         id: `sanity/regression/${id}`,
@@ -24170,26 +30007,26 @@ function regressionChecks(current, base, maxRegression) {
       });
       continue;
     }
-    const difference = bootstrapInterval(
+    const difference2 = bootstrapInterval2(
       n,
       (indices) => gain(classificationMetrics(current, indices)[id], classificationMetrics(base, indices)[id])
     );
     let verdict = "pass";
-    if (observed === null || difference === null) verdict = "inconclusive";
-    else if (difference[1] < -allowed) verdict = "fail";
-    else if (observed < -allowed || difference[0] < -allowed)
+    if (observed === null || difference2 === null) verdict = "inconclusive";
+    else if (difference2[1] < -allowed) verdict = "fail";
+    else if (observed < -allowed || difference2[0] < -allowed)
       verdict = observed < -allowed ? "inconclusive" : "pass";
     checks.push({
       id: `sanity/regression/${id}`,
       title,
       verdict,
-      observed: `${formatNumber(before ?? null)} → ${formatNumber(now ?? null)}; change ${formatNumber(observed)}${difference ? ` [${formatNumber(difference[0])}, ${formatNumber(difference[1])}] (paired bootstrap)` : ""}`,
+      observed: `${formatNumber(before ?? null)} → ${formatNumber(now ?? null)}; change ${formatNumber(observed)}${difference2 ? ` [${formatNumber(difference2[0])}, ${formatNumber(difference2[1])}] (paired bootstrap)` : ""}`,
       expected: `a drop of at most ${formatNumber(allowed)}`
     });
   }
   return checks;
 }
-var MIN_PAIRED_ROWS, POSITIVE, NEGATIVE, interval;
+var MIN_PAIRED_ROWS, POSITIVE, NEGATIVE, interval2;
 var init_model_quality = __esm({
   "src/stages/sanity-check/model-quality.ts"() {
     "use strict";
@@ -24200,7 +30037,7 @@ var init_model_quality = __esm({
     MIN_PAIRED_ROWS = 50;
     POSITIVE = /* @__PURE__ */ new Set(["1", "true", "True", "TRUE", "1.0"]);
     NEGATIVE = /* @__PURE__ */ new Set(["0", "false", "False", "FALSE", "0.0"]);
-    interval = (m2) => m2.interval ? ` [${formatNumber(m2.interval[0])}, ${formatNumber(m2.interval[1])}]` : "";
+    interval2 = (m2) => m2.interval ? ` [${formatNumber(m2.interval[0])}, ${formatNumber(m2.interval[1])}]` : "";
   }
 });
 
@@ -24392,8 +30229,8 @@ var init_behaviour = __esm({
 });
 
 // src/stages/sanity-check/integrity.ts
-import { stat as stat3 } from "node:fs/promises";
-import path6 from "node:path";
+import { stat as stat4 } from "node:fs/promises";
+import path8 from "node:path";
 async function checkIntegrity(projectRoot, manifest, expectedDigest) {
   const problems = [];
   if (manifest.modelDigest !== expectedDigest) {
@@ -24403,8 +30240,8 @@ async function checkIntegrity(projectRoot, manifest, expectedDigest) {
     problems.push("the manifest file list does not add up to its model digest (the manifest was edited)");
   }
   for (const file of manifest.files) {
-    const absolute = path6.join(projectRoot, file.path);
-    if (!await stat3(absolute).catch(() => void 0)) {
+    const absolute = path8.join(projectRoot, file.path);
+    if (!await stat4(absolute).catch(() => void 0)) {
       problems.push(`${file.path} is missing`);
       continue;
     }
@@ -24430,97 +30267,14 @@ var init_integrity = __esm({
   }
 });
 
-// src/stages/sanity-check/table.ts
-import { readFile as readFile2 } from "node:fs/promises";
-function parseCsv(text, file) {
-  const records = [];
-  let field = "";
-  let record = [];
-  let quoted = false;
-  let line = 1;
-  const source = text.charCodeAt(0) === 65279 ? text.slice(1) : text;
-  for (let index = 0; index < source.length; index++) {
-    const char = source[index];
-    if (quoted) {
-      if (char === '"' && source[index + 1] === '"') {
-        field += '"';
-        index++;
-      } else if (char === '"') quoted = false;
-      else {
-        if (char === "\n") line++;
-        field += char;
-      }
-    } else if (char === '"' && field === "") quoted = true;
-    else if (char === ",") {
-      record.push(field);
-      field = "";
-    } else if (char === "\n" || char === "\r") {
-      if (char === "\r" && source[index + 1] === "\n") index++;
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = "";
-      line++;
-    } else field += char;
-  }
-  if (quoted) throw new UserError(`${file}: a quoted field opened before line ${line} never closes`);
-  if (field !== "" || record.length > 0) {
-    record.push(field);
-    records.push(record);
-  }
-  const [header, ...rows] = records.filter((r2) => !(r2.length === 1 && r2[0] === ""));
-  if (!header) throw new UserError(`${file} is empty: it needs a header row`);
-  const table = { columns: header, rows: [] };
-  rows.forEach((values, index) => {
-    if (values.length !== header.length) {
-      throw new UserError(
-        `${file}, row ${index + 1}: ${values.length} fields where the header has ${header.length}`
-      );
-    }
-    const row = {};
-    header.forEach((column, i) => {
-      if (!(column in row)) row[column] = values[i];
-    });
-    table.rows.push(row);
-  });
-  return table;
-}
-async function readTable(file, shownAs) {
-  const buffer = await readFile2(file).catch((error) => {
-    throw new UserError(
-      `cannot read ${shownAs}: ${error.code === "ENOENT" ? "no such file" : error.message}`
-    );
-  });
-  if (buffer.byteLength > MAX_TABLE_BYTES)
-    throw new UserError(`${shownAs} is larger than 64 MiB: use a smaller sample`);
-  return parseCsv(buffer.toString("utf8"), shownAs);
-}
-function quote(value) {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-function formatCsv(table) {
-  const lines = [table.columns.map(quote).join(",")];
-  for (const row of table.rows) lines.push(table.columns.map((column) => quote(row[column] ?? "")).join(","));
-  return `${lines.join("\n")}
-`;
-}
-var MAX_TABLE_BYTES;
-var init_table = __esm({
-  "src/stages/sanity-check/table.ts"() {
-    "use strict";
-    init_errors();
-    MAX_TABLE_BYTES = 64 * 1024 * 1024;
-  }
-});
-
 // src/stages/sanity-check/index.ts
-import { mkdtemp as mkdtemp2, readFile as readFile3, rm as rm2, stat as stat4, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdtemp as mkdtemp2, readFile as readFile3, rm as rm2, stat as stat5, writeFile as writeFile2 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
-import path7 from "node:path";
+import path9 from "node:path";
 async function modelQuality(context, spec, digest, manifest) {
   const { loaded } = context;
-  const predictionsFile = loaded.config.flow?.build?.predictions;
-  if (!predictionsFile) {
+  const predictionsFile2 = loaded.config.flow?.build?.predictions;
+  if (!predictionsFile2) {
     return {
       checks: [
         {
@@ -24540,16 +30294,16 @@ async function modelQuality(context, spec, digest, manifest) {
     prediction: fairness?.prediction ?? "prediction",
     ...fairness?.score ? { score: fairness.score } : {}
   };
-  const table = await readTable(path7.join(loaded.projectRoot, predictionsFile), predictionsFile);
+  const table = await readTable(path9.join(loaded.projectRoot, predictionsFile2), predictionsFile2);
   const checks = evalDataChecks(table, {
-    file: predictionsFile,
+    file: predictionsFile2,
     ...columns,
     attributes: fairness?.attributes ?? []
   });
   if (checks.some((check2) => check2.verdict === "fail")) return { checks, metrics: [], alignment: [] };
   const stats = await trainingStats(loaded.projectRoot, manifest);
-  if (stats) checks.push(...driftChecks(table, stats, predictionsFile));
-  const data = binaryPredictions(table, predictionsFile, columns);
+  if (stats) checks.push(...driftChecks(table, stats, predictionsFile2));
+  const data = binaryPredictions(table, predictionsFile2, columns);
   const goals = goalChecks(loaded.config, data);
   checks.push(...goals.checks);
   const primary = loaded.config.charter.metrics?.model?.[0]?.id ?? "accuracy";
@@ -24564,10 +30318,10 @@ async function modelQuality(context, spec, digest, manifest) {
   return { checks, metrics: goals.metrics, alignment };
 }
 async function trainingStats(projectRoot, manifest) {
-  const file = manifest.files.find((entry) => path7.basename(entry.path) === "training-stats.json");
+  const file = manifest.files.find((entry) => path9.basename(entry.path) === "training-stats.json");
   if (!file) return void 0;
   try {
-    return JSON.parse(await readFile3(path7.join(projectRoot, file.path), "utf8"));
+    return JSON.parse(await readFile3(path9.join(projectRoot, file.path), "utf8"));
   } catch (error) {
     throw new UserError(`${file.path} is not valid JSON: ${error.message}`);
   }
@@ -24605,14 +30359,14 @@ async function regression(context, spec, digest, table, current, columns) {
       }
     ];
   }
-  const work = await mkdtemp2(path7.join(tmpdir2(), "mlops-flow-base-"));
+  const work = await mkdtemp2(path9.join(tmpdir2(), "mlops-flow-base-"));
   try {
     await platform.artifacts.fetch(base.name, work);
-    const input = path7.join(work, "eval-input.csv");
+    const input = path9.join(work, "eval-input.csv");
     await writeFile2(input, formatCsv(table));
-    const output = path7.join(work, "base-predictions.csv");
+    const output = path9.join(work, "base-predictions.csv");
     const argv = commandArgv(spec.predict, {
-      model: path7.join(work, loaded.config.flow?.build?.model ?? "."),
+      model: path9.join(work, loaded.config.flow?.build?.model ?? "."),
       input,
       output
     });
@@ -24679,8 +30433,8 @@ function result(verdict, summary, checks, digest) {
 }
 async function loadManifest(context, digest) {
   const root = context.loaded.projectRoot;
-  const relative = path7.join(".mlops-flow", "builds", digest.replace(/^sha256:/, ""), "model-manifest.json");
-  if (!await stat4(path7.join(root, relative)).catch(() => void 0)) {
+  const relative = path9.join(".mlops-flow", "builds", digest.replace(/^sha256:/, ""), "model-manifest.json");
+  if (!await stat5(path9.join(root, relative)).catch(() => void 0)) {
     const name = artifactName(digest);
     if (!await context.platform.artifacts.has(name)) {
       throw new UserError(
@@ -24689,20 +30443,20 @@ async function loadManifest(context, digest) {
     }
     await context.platform.artifacts.fetch(name, root);
   }
-  return JSON.parse(await readFile3(path7.join(root, relative), "utf8"));
+  return JSON.parse(await readFile3(path9.join(root, relative), "utf8"));
 }
 async function behaviour(context, spec) {
   const { loaded, platform } = context;
   const root = loaded.projectRoot;
   const build = loaded.config.flow?.build;
   const fairness = loaded.config.flow?.fairness;
-  const sample = await readTable(path7.join(root, spec.sample), spec.sample);
-  const work = await mkdtemp2(path7.join(tmpdir2(), "mlops-flow-sanity-"));
+  const sample = await readTable(path9.join(root, spec.sample), spec.sample);
+  const work = await mkdtemp2(path9.join(tmpdir2(), "mlops-flow-sanity-"));
   try {
     const run2 = async (label, input) => {
-      const output = path7.join(work, `${label.replace(/[^A-Za-z0-9_-]+/g, "-")}.out.csv`);
+      const output = path9.join(work, `${label.replace(/[^A-Za-z0-9_-]+/g, "-")}.out.csv`);
       const argv = commandArgv(spec.predict, {
-        model: path7.join(root, build?.model ?? "."),
+        model: path9.join(root, build?.model ?? "."),
         input,
         output
       });
@@ -24739,7 +30493,7 @@ async function behaviour(context, spec) {
         return { failure: error.message, durationMs: outcome.durationMs };
       }
     };
-    const samplePath = path7.join(root, spec.sample);
+    const samplePath = path9.join(root, spec.sample);
     const first = await run2("first", samplePath);
     const second = first.table ? await run2("second", samplePath) : first;
     const flipped = [];
@@ -24747,7 +30501,7 @@ async function behaviour(context, spec) {
       for (const attribute of fairness?.attributes ?? loaded.config.charter.data?.sensitive_attributes ?? []) {
         const changed = flipAttribute(sample, attribute);
         if (!changed) continue;
-        const input = path7.join(work, `flip-${attribute.replace(/[^A-Za-z0-9_-]/g, "_")}.csv`);
+        const input = path9.join(work, `flip-${attribute.replace(/[^A-Za-z0-9_-]/g, "_")}.csv`);
         await writeFile2(input, formatCsv(changed));
         flipped.push({ attribute, run: await run2(`${attribute} flipped`, input) });
       }
@@ -24843,8 +30597,8 @@ var init_sanity_check2 = __esm({
 });
 
 // src/cli/main.ts
-import { parseArgs } from "node:util";
-import path15 from "node:path";
+import { parseArgs as parseArgs2 } from "node:util";
+import path18 from "node:path";
 
 // src/config/diagnostics.ts
 var ConfigError = class extends Error {
@@ -25628,17 +31382,17 @@ function validator() {
   return compiled;
 }
 function validateAgainstSchema(source) {
-  const validate = validator();
-  if (validate(source.data)) return [];
-  return explainErrors(validate.errors ?? [], source);
+  const validate2 = validator();
+  if (validate2(source.data)) return [];
+  return explainErrors(validate2.errors ?? [], source);
 }
 function pathOf(instancePath) {
   if (instancePath === "") return [];
   return instancePath.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~")).map((part) => /^\d+$/.test(part) ? Number(part) : part);
 }
-function dotted(path16) {
-  if (path16.length === 0) return "the top level";
-  return path16.reduce(
+function dotted(path19) {
+  if (path19.length === 0) return "the top level";
+  return path19.reduce(
     (text, segment) => typeof segment === "number" ? `${text}[${segment}]` : text ? `${text}.${segment}` : segment,
     ""
   );
@@ -25660,7 +31414,7 @@ function explainErrors(errors, source) {
     if (error.keyword === "oneOf") return true;
     if (!error.schemaPath.includes("/oneOf/")) return true;
     return !oneOfPaths.some(
-      (path16) => error.instancePath === path16 || error.instancePath.startsWith(`${path16}/`)
+      (path19) => error.instancePath === path19 || error.instancePath.startsWith(`${path19}/`)
     );
   });
   const misspelt = new Set(
@@ -25688,9 +31442,9 @@ function explainErrors(errors, source) {
   );
 }
 function explain(error, source) {
-  const path16 = pathOf(error.instancePath);
-  const where = dotted(path16);
-  const diagnostic = (rule, message, at2 = source.locate(path16)) => ({
+  const path19 = pathOf(error.instancePath);
+  const where = dotted(path19);
+  const diagnostic = (rule, message, at2 = source.locate(path19)) => ({
     severity: "error",
     rule,
     message,
@@ -25707,12 +31461,12 @@ function explain(error, source) {
       return diagnostic(
         "unknown-key",
         `unknown key "${key}" in ${where}${hint}`,
-        source.locate([...path16, key], "key")
+        source.locate([...path19, key], "key")
       );
     }
     case "required": {
       const missing = error.params.missingProperty;
-      const at2 = path16.length > 0 ? source.locate(path16, "key") : source.locate([]);
+      const at2 = path19.length > 0 ? source.locate(path19, "key") : source.locate([]);
       return diagnostic("missing-key", `${where} is missing the required key "${missing}"`, at2);
     }
     case "type": {
@@ -25813,12 +31567,12 @@ function parseYamlSource(file, bytes) {
     text,
     data,
     locationOfOffset,
-    locate(path16, target = "value") {
-      const found = findNode(document2, path16, target);
+    locate(path19, target = "value") {
+      const found = findNode(document2, path19, target);
       return found ? locationOfOffset(found) : at2(1, 1);
     },
-    scalarStart(path16) {
-      const node = document2.getIn(path16, true);
+    scalarStart(path19) {
+      const node = document2.getIn(path19, true);
       if (!(0, import_yaml.isScalar)(node) || !node.range) return void 0;
       const quoted = node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE";
       return { location: locationOfOffset(node.range[0] + (quoted ? 1 : 0)), quoted };
@@ -25842,10 +31596,10 @@ function tooLarge(file, size) {
 }
 function decodeUtf8(file, bytes) {
   const nul = bytes.indexOf(0);
-  const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+  const decoder4 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
   let text;
   try {
-    text = decoder.decode(bytes);
+    text = decoder4.decode(bytes);
   } catch {
     const bad = firstInvalidUtf8(bytes);
     const before = new TextDecoder("utf-8").decode(bytes.subarray(0, bad));
@@ -25878,11 +31632,11 @@ function positionInText(file, before) {
 function firstInvalidUtf8(bytes) {
   let low = 0;
   let high = bytes.length;
-  const decoder = new TextDecoder("utf-8", { fatal: true });
+  const decoder4 = new TextDecoder("utf-8", { fatal: true });
   while (low < high) {
     const middle = Math.ceil((low + high) / 2);
     try {
-      decoder.decode(bytes.subarray(0, middle), { stream: true });
+      decoder4.decode(bytes.subarray(0, middle), { stream: true });
       low = middle;
     } catch {
       high = middle - 1;
@@ -25899,12 +31653,12 @@ function describeYamlProblem(code, message, excerpt) {
   if (code === "TAB_AS_INDENT") return "tabs are not allowed for indentation in YAML; indent with spaces";
   return `YAML syntax: ${plain}`;
 }
-function findNode(document2, path16, target) {
+function findNode(document2, path19, target) {
   let node = document2.contents;
   let best = document2.contents?.range?.[0];
-  for (let index = 0; index < path16.length; index++) {
-    const segment = path16[index];
-    const isLast = index === path16.length - 1;
+  for (let index = 0; index < path19.length; index++) {
+    const segment = path19[index];
+    const isLast = index === path19.length - 1;
     if ((0, import_yaml.isMap)(node)) {
       const pair = node.items.find(
         (item) => (0, import_yaml.isPair)(item) && (0, import_yaml.isScalar)(item.key) && String(item.key.value) === String(segment)
@@ -26139,6 +31893,7 @@ var ACTIONS = {
 var STAGE_MODULES = {
   "validate-charter": async () => (await Promise.resolve().then(() => (init_validate_charter2(), validate_charter_exports))).validateCharterModule,
   "build-model": async () => (await Promise.resolve().then(() => (init_build_model2(), build_model_exports))).buildModelModule,
+  "fairness-report": async () => (await Promise.resolve().then(() => (init_fairness_report2(), fairness_report_exports))).fairnessReportModule,
   "sanity-check": async () => (await Promise.resolve().then(() => (init_sanity_check2(), sanity_check_exports))).sanityCheckModule
 };
 
@@ -26147,7 +31902,7 @@ init_errors();
 
 // src/flow/run-stage.ts
 init_result();
-import path8 from "node:path";
+import path10 from "node:path";
 init_files();
 init_errors();
 function isConfigured(stage, config) {
@@ -26262,8 +32017,8 @@ async function runStage(options) {
 async function publish(result2, options, now) {
   const { loaded, platform } = options;
   for (const file of result2.files ?? []) {
-    const target = path8.resolve(loaded.projectRoot, file.path);
-    if (!target.startsWith(path8.resolve(loaded.projectRoot) + path8.sep)) {
+    const target = path10.resolve(loaded.projectRoot, file.path);
+    if (!target.startsWith(path10.resolve(loaded.projectRoot) + path10.sep)) {
       throw new UserError(`refusing to write ${file.path}: it is outside the project`);
     }
     await writeFileAtomic(target, file.content);
@@ -26320,28 +32075,28 @@ ${result2.section}
 init_run_command();
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
-import path14 from "node:path";
+import path16 from "node:path";
 import { promisify } from "node:util";
 
 // src/platform/local/artifacts.ts
 init_digest();
 init_files();
-import { copyFile, mkdir as mkdir2, readFile as readFile4, readdir as readdir2, stat as stat5 } from "node:fs/promises";
-import path9 from "node:path";
+import { copyFile, mkdir as mkdir2, readFile as readFile4, readdir as readdir2, stat as stat6 } from "node:fs/promises";
+import path11 from "node:path";
 var LocalArtifactStore = class {
   objects;
   models;
   constructor(directory) {
-    this.objects = path9.join(directory, "store", "objects");
-    this.models = path9.join(directory, "store", "models");
+    this.objects = path11.join(directory, "store", "objects");
+    this.models = path11.join(directory, "store", "models");
   }
   indexFile(name) {
     if (!/^[A-Za-z0-9._-]+$/.test(name))
       throw new Error(`artifact name "${name}" has characters a file name cannot hold`);
-    return path9.join(this.models, `${name}.json`);
+    return path11.join(this.models, `${name}.json`);
   }
   async has(name) {
-    return await stat5(this.indexFile(name)).catch(() => void 0) !== void 0;
+    return await stat6(this.indexFile(name)).catch(() => void 0) !== void 0;
   }
   async store(name, root, files, meta) {
     const index = this.indexFile(name);
@@ -26349,10 +32104,10 @@ var LocalArtifactStore = class {
     await mkdir2(this.objects, { recursive: true });
     const entries = [];
     for (const file of [...files].sort()) {
-      const content = await readFile4(path9.join(root, file));
+      const content = await readFile4(path11.join(root, file));
       const digest = sha256(content);
-      const object = path9.join(this.objects, digest);
-      if (!await stat5(object).catch(() => void 0)) await writeFileAtomic(object, content);
+      const object = path11.join(this.objects, digest);
+      if (!await stat6(object).catch(() => void 0)) await writeFileAtomic(object, content);
       entries.push({ path: file, sha256: digest, size: content.byteLength });
     }
     const entry = {
@@ -26370,12 +32125,12 @@ var LocalArtifactStore = class {
   async fetch(name, destination) {
     const entry = JSON.parse(await readFile4(this.indexFile(name), "utf8"));
     for (const file of entry.files) {
-      const target = path9.resolve(destination, file.path);
-      if (!target.startsWith(path9.resolve(destination) + path9.sep)) {
+      const target = path11.resolve(destination, file.path);
+      if (!target.startsWith(path11.resolve(destination) + path11.sep)) {
         throw new Error(`stored file "${file.path}" would land outside ${destination}`);
       }
-      await mkdir2(path9.dirname(target), { recursive: true });
-      await copyFile(path9.join(this.objects, file.sha256), target);
+      await mkdir2(path11.dirname(target), { recursive: true });
+      await copyFile(path11.join(this.objects, file.sha256), target);
     }
     return destination;
   }
@@ -26383,7 +32138,7 @@ var LocalArtifactStore = class {
     const names = await readdir2(this.models).catch(() => []);
     let latest;
     for (const name of names.filter((n) => n.endsWith(".json"))) {
-      const entry = JSON.parse(await readFile4(path9.join(this.models, name), "utf8"));
+      const entry = JSON.parse(await readFile4(path11.join(this.models, name), "utf8"));
       if (entry.modelDigest === options.excluding) continue;
       if (entry.branch === branch && (!latest || entry.storedAt > latest.storedAt)) {
         latest = {
@@ -26401,7 +32156,7 @@ var LocalArtifactStore = class {
 
 // src/platform/local/comment.ts
 import { readFile as readFile5, readdir as readdir3 } from "node:fs/promises";
-import path10 from "node:path";
+import path12 from "node:path";
 
 // src/report/comment.ts
 init_goal();
@@ -26497,25 +32252,25 @@ var LocalComment = class {
   }
   directory;
   async writeSection(section) {
-    const sectionsDirectory = path10.join(this.directory, "comment");
+    const sectionsDirectory = path12.join(this.directory, "comment");
     await writeFileAtomic(
-      path10.join(sectionsDirectory, `${section.stage}.json`),
+      path12.join(sectionsDirectory, `${section.stage}.json`),
       JSON.stringify(section, null, 2)
     );
     const sections = await this.readSections();
-    const file = path10.join(this.directory, "comment.md");
+    const file = path12.join(this.directory, "comment.md");
     await writeFileAtomic(
       file,
-      renderComment(sections, { reportsLocation: path10.join(this.directory, "reports") })
+      renderComment(sections, { reportsLocation: path12.join(this.directory, "reports") })
     );
     return { location: file, written: true };
   }
   async readSections() {
-    const sectionsDirectory = path10.join(this.directory, "comment");
+    const sectionsDirectory = path12.join(this.directory, "comment");
     const names = await readdir3(sectionsDirectory).catch(() => []);
     const sections = [];
     for (const name of names.filter((n) => n.endsWith(".json"))) {
-      sections.push(JSON.parse(await readFile5(path10.join(sectionsDirectory, name), "utf8")));
+      sections.push(JSON.parse(await readFile5(path12.join(sectionsDirectory, name), "utf8")));
     }
     return sections;
   }
@@ -26523,7 +32278,7 @@ var LocalComment = class {
 
 // src/platform/local/environments.ts
 import { appendFile, mkdir as mkdir3, readFile as readFile6 } from "node:fs/promises";
-import path11 from "node:path";
+import path13 from "node:path";
 var LocalEnvironments = class {
   constructor(directory) {
     this.directory = directory;
@@ -26531,11 +32286,11 @@ var LocalEnvironments = class {
   directory;
   async append(file, entry) {
     await mkdir3(this.directory, { recursive: true });
-    await appendFile(path11.join(this.directory, file), `${JSON.stringify(entry)}
+    await appendFile(path13.join(this.directory, file), `${JSON.stringify(entry)}
 `);
   }
   async readLines(file) {
-    const text = await readFile6(path11.join(this.directory, file), "utf8").catch(() => "");
+    const text = await readFile6(path13.join(this.directory, file), "utf8").catch(() => "");
     return text.split("\n").filter((line) => line.trim() !== "").map((line) => JSON.parse(line));
   }
   async create(request) {
@@ -26565,14 +32320,14 @@ init_files();
 
 // src/platform/local/ledger.ts
 import { appendFile as appendFile2, mkdir as mkdir4, readFile as readFile7 } from "node:fs/promises";
-import path12 from "node:path";
+import path14 from "node:path";
 var LocalLedger = class {
   file;
   constructor(directory) {
-    this.file = path12.join(directory, "ledger.jsonl");
+    this.file = path14.join(directory, "ledger.jsonl");
   }
   async write(record) {
-    await mkdir4(path12.dirname(this.file), { recursive: true });
+    await mkdir4(path14.dirname(this.file), { recursive: true });
     await appendFile2(this.file, `${JSON.stringify(record)}
 `);
   }
@@ -26592,7 +32347,7 @@ var LocalLedger = class {
 
 // src/platform/local/terminal.ts
 import { appendFile as appendFile3, mkdir as mkdir5 } from "node:fs/promises";
-import path13 from "node:path";
+import path15 from "node:path";
 var TerminalLog = class {
   constructor(stderr, verbose = false, readSource) {
     this.stderr = stderr;
@@ -26650,7 +32405,7 @@ var ReportFile = class {
   }
   file;
   async append(markdown) {
-    await mkdir5(path13.dirname(this.file), { recursive: true });
+    await mkdir5(path15.dirname(this.file), { recursive: true });
     await appendFile3(this.file, `${markdown}
 `);
     return { location: this.file };
@@ -26684,7 +32439,7 @@ async function createLocalPlatform(options) {
   const context = { ...await localRunContext(options.workspace), ...options.context };
   const readSource = (file) => {
     try {
-      return readFileSync(path14.resolve(options.workspace, file), "utf8");
+      return readFileSync(path16.resolve(options.workspace, file), "utf8");
     } catch {
       return void 0;
     }
@@ -26700,7 +32455,7 @@ async function createLocalPlatform(options) {
     deployments: environments,
     approvals: environments,
     environments,
-    summary: new ReportFile(path14.join(directory, "reports", "summary.md")),
+    summary: new ReportFile(path16.join(directory, "reports", "summary.md")),
     annotations: terminal,
     outputs: new CollectedOutputs(),
     log: terminal
@@ -26785,6 +32540,90 @@ function helpFor(command) {
   ].join("\n");
 }
 
+// src/cli/standalone-fairness.ts
+init_goal();
+init_errors();
+init_analyze();
+import path17 from "node:path";
+import { parseArgs } from "node:util";
+function isStandaloneFairness(argv) {
+  return argv.some(
+    (arg) => arg === "--label" || arg.startsWith("--label=") || arg === "--attribute" || arg.startsWith("--attribute=")
+  );
+}
+async function standaloneFairness(argv, io2) {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        predictions: { type: "string" },
+        label: { type: "string" },
+        prediction: { type: "string" },
+        score: { type: "string" },
+        threshold: { type: "string" },
+        attribute: { type: "string", multiple: true },
+        "positive-label": { type: "string" },
+        "min-group-size": { type: "string" },
+        intersections: { type: "boolean" },
+        json: { type: "boolean" }
+      },
+      strict: true
+    }));
+  } catch (error) {
+    throw new UserError(error.message, "run `mlops-flow fairness-report --help`");
+  }
+  if (!values.predictions || !values.label || !values.attribute?.length) {
+    throw new UserError(
+      "--predictions, --label and at least one --attribute are required",
+      "run `mlops-flow fairness-report --help`"
+    );
+  }
+  if (Boolean(values.prediction) === Boolean(values.score)) {
+    throw new UserError("give either --prediction COL, or --score COL with --threshold T");
+  }
+  const threshold = values.threshold === void 0 ? void 0 : Number(values.threshold);
+  if (values.score && (threshold === void 0 || !Number.isFinite(threshold)))
+    throw new UserError("--score needs a numeric --threshold");
+  const minGroupSize = values["min-group-size"] === void 0 ? void 0 : Number(values["min-group-size"]);
+  io2.stderr.write(`▶ fairness-report on ${values.predictions}
+`);
+  const report = await analyzeFairness({
+    file: path17.resolve(io2.cwd, values.predictions),
+    label: values.label,
+    ...values.prediction ? { prediction: values.prediction } : { score: values.score, threshold },
+    attributes: values.attribute,
+    intersections: values.intersections ?? false,
+    ...values["positive-label"] !== void 0 ? { positiveLabel: values["positive-label"] } : {},
+    ...minGroupSize !== void 0 ? { minGroupSize } : {}
+  });
+  report.file = values.predictions;
+  if (values.json) {
+    io2.stdout.write(`${JSON.stringify(report, null, 2)}
+`);
+  } else {
+    for (const frame of report.frames) {
+      io2.stdout.write(`
+${frame.name}
+`);
+      for (const group of frame.groups.filter((g2) => !g2.empty)) {
+        const rate = (name) => formatNumber(group.rates[name].value);
+        io2.stdout.write(
+          `  ${group.group.padEnd(24)} n=${String(group.n).padEnd(7)} selection ${rate("selection_rate")}  TPR ${rate("true_positive_rate")}  FPR ${rate("false_positive_rate")}${group.smallSample ? "  (small)" : ""}
+`
+        );
+      }
+      for (const [name, methods] of Object.entries(frame.disparities)) {
+        io2.stdout.write(
+          `  ${name.padEnd(30)} ${formatNumber(methods.between_groups.value)} (between groups)
+`
+        );
+      }
+    }
+  }
+  return 0;
+}
+
 // src/cli/main.ts
 var EXIT = { ok: 0, gateFailed: 1, badInput: 2 };
 var ACTION_ONLY_INPUTS = /* @__PURE__ */ new Set(["github-token", "stage"]);
@@ -26830,7 +32669,7 @@ function parse(stage, argv) {
     help: { type: "boolean", short: "h" }
   } : stageOptions(stage);
   try {
-    return parseArgs({ args: argv, options, allowPositionals: false, strict: true }).values;
+    return parseArgs2({ args: argv, options, allowPositionals: false, strict: true }).values;
   } catch (error) {
     throw new UserError(
       error.message.replace(/\. To specify.*$/s, ""),
@@ -26862,6 +32701,7 @@ async function runOne(stage, argv, io2) {
     io2.stdout.write(helpFor(stage));
     return EXIT.ok;
   }
+  if (stage === "fairness-report" && isStandaloneFairness(argv)) return standaloneFairness(argv, io2);
   const values = parse(stage, argv);
   const load = STAGE_MODULES[stage];
   if (!load) throw new UserError(`${stage} is not available in mlops-flow ${io2.version} yet`);
@@ -26922,7 +32762,7 @@ async function runAll(argv, io2) {
   return exit;
 }
 async function approve(argv, io2) {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseArgs2({
     args: argv,
     options: {
       config: { type: "string" },
@@ -26948,17 +32788,17 @@ async function approve(argv, io2) {
     state: "approved"
   });
   io2.stderr.write(
-    `Recorded ${user}'s approval of ${environment} in ${path15.join(platform.stateDirectory, "approvals.jsonl")}
+    `Recorded ${user}'s approval of ${environment} in ${path18.join(platform.stateDirectory, "approvals.jsonl")}
 `
   );
   return EXIT.ok;
 }
 function finish(platform, io2) {
-  const relative = (file) => path15.relative(io2.cwd, file) || ".";
+  const relative = (file) => path18.relative(io2.cwd, file) || ".";
   io2.stderr.write(
     `
-PR comment: ${relative(path15.join(platform.stateDirectory, "comment.md"))}
-Reports:    ${relative(path15.join(platform.stateDirectory, "reports"))}
+PR comment: ${relative(path18.join(platform.stateDirectory, "comment.md"))}
+Reports:    ${relative(path18.join(platform.stateDirectory, "reports"))}
 `
   );
 }
@@ -26974,7 +32814,8 @@ function reportError(error, io2) {
     );
     return EXIT.badInput;
   }
-  if (error instanceof UserError || error.name === "DataError") {
+  const name = error.name;
+  if (error instanceof UserError || name === "DataError" || name === "FairnessOptionsError") {
     io2.stderr.write(`error: ${error.message}
 `);
     if (error instanceof UserError && error.hint) io2.stderr.write(`hint: ${error.hint}

@@ -12,6 +12,7 @@ import { enforcementOf, isConfigured, runStage } from '../flow/run-stage.js';
 import { createLocalPlatform, type LocalPlatform } from '../platform/local/index.js';
 import type { TextSink } from '../platform/local/terminal.js';
 import { helpFor, mainHelp } from './help.js';
+import { isStandaloneFairness, standaloneFairness } from './standalone-fairness.js';
 
 export interface CliIo {
   stdout: TextSink;
@@ -111,6 +112,7 @@ async function runOne(stage: StageName, argv: string[], io: CliIo): Promise<numb
     io.stdout.write(helpFor(stage));
     return EXIT.ok;
   }
+  if (stage === 'fairness-report' && isStandaloneFairness(argv)) return standaloneFairness(argv, io);
   const values = parse(stage, argv);
   const load = STAGE_MODULES[stage];
   if (!load) throw new UserError(`${stage} is not available in mlops-flow ${io.version} yet`);
@@ -225,7 +227,8 @@ function reportError(error: unknown, io: CliIo): number {
     );
     return EXIT.badInput;
   }
-  if (error instanceof UserError || (error as { name?: string }).name === 'DataError') {
+  const name = (error as { name?: string }).name;
+  if (error instanceof UserError || name === 'DataError' || name === 'FairnessOptionsError') {
     io.stderr.write(`error: ${(error as Error).message}\n`);
     if (error instanceof UserError && error.hint) io.stderr.write(`hint: ${error.hint}\n`);
     return EXIT.badInput;

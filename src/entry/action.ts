@@ -72,7 +72,8 @@ function reportActionError(error: unknown): number {
     );
     return 2;
   }
-  if (error instanceof UserError || (error as { name?: string }).name === 'DataError') {
+  const name = (error as { name?: string }).name;
+  if (error instanceof UserError || name === 'DataError' || name === 'FairnessOptionsError') {
     core.setFailed(
       (error as Error).message + (error instanceof UserError && error.hint ? ` (${error.hint})` : ''),
     );

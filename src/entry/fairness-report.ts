@@ -1,3 +1,4 @@
-import { notAvailable } from './not-available.js';
+import { runAction } from './action.js';
+import { fairnessReportModule } from './modules/fairness-report.js';
 
-notAvailable('fairness-report');
+await runAction(fairnessReportModule);

@@ -11,5 +11,7 @@ export const STAGE_MODULES: Partial<Record<StageName, Loader>> = {
   'validate-charter': async () =>
     (await import('./validate-charter.js')).validateCharterModule as StageModule<unknown>,
   'build-model': async () => (await import('./build-model.js')).buildModelModule as StageModule<unknown>,
+  'fairness-report': async () =>
+    (await import('./fairness-report.js')).fairnessReportModule as StageModule<unknown>,
   'sanity-check': async () => (await import('./sanity-check.js')).sanityCheckModule as StageModule<unknown>,
 };

@@ -1,0 +1,211 @@
+#!/usr/bin/env python3
+"""Reference values for src/metrics/classification.ts, regression.ts, intervals.ts and paired.ts.
+
+Computed with scikit-learn, scipy, statsmodels and numpy on the real data in ../shared/data and
+on small hand-made cases chosen for their edge cases: tied scores, one class, 0/0 ratios, a
+constant target, probabilities of exactly 0 and 1 (log loss clipping).
+
+Where scikit-learn answers an undefined metric with its zero_division value (0 and a warning)
+or raises, the fixture says null: that is mlops-flow's documented choice, and `sklearn_value`
+keeps what scikit-learn itself returned so the difference is visible.
+
+Log loss is computed with eps = float64 machine epsilon, current scikit-learn's clipping
+("auto"), and checked against a plain numpy formula of the same definition.
+
+Run with Debian's python3 (python3-sklearn, python3-scipy, python3-statsmodels):
+  /usr/bin/python3 scripts/reference/metrics_reference.py
+It writes tests/fixtures/metrics/classification.json and statistics.json.
+"""
+
+import json
+import math
+import os
+import sys
+import warnings
+
+import numpy as np
+import pandas as pd
+import scipy
+import sklearn
+from scipy.stats import binom, norm
+from sklearn import metrics as skm
+from statsmodels.stats.contingency_tables import mcnemar
+from statsmodels.stats.proportion import proportion_confint
+
+warnings.filterwarnings("ignore")
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+DATA = os.path.abspath(os.path.join(ROOT, "..", "shared", "data"))
+OUT = os.path.join(ROOT, "tests", "fixtures", "metrics")
+EPS = np.finfo(np.float64).eps
+
+
+def f(value):
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
+
+
+def log_loss(y, p):
+    value = skm.log_loss(y, p, eps=EPS, labels=[0, 1])
+    clipped = np.clip(np.where(np.asarray(y) == 1, p, 1 - np.asarray(p, dtype=float)), EPS, 1 - EPS)
+    assert abs(value - float(-np.log(clipped).mean())) <= 1e-12 * max(1, value)
+    return float(value)
+
+
+def classification_case(name, y, predictions=None, scores=None):
+    y = np.asarray(y)
+    case = {"name": name, "labels": y.tolist()}
+    if predictions is not None:
+        p = np.asarray(predictions)
+        case["predictions"] = p.tolist()
+        tn, fp, fn, tp = skm.confusion_matrix(y, p, labels=[0, 1]).ravel()
+        case["counts"] = {"tp": int(tp), "fp": int(fp), "tn": int(tn), "fn": int(fn)}
+        undefined = {
+            "precision": tp + fp == 0,
+            "recall": tp + fn == 0,
+            "f1": 2 * tp + fp + fn == 0,
+            "accuracy": len(y) == 0,
+        }
+        computed = {
+            "precision": lambda: skm.precision_score(y, p, zero_division=0),
+            "recall": lambda: skm.recall_score(y, p, zero_division=0),
+            "f1": lambda: skm.f1_score(y, p, zero_division=0),
+            "accuracy": lambda: skm.accuracy_score(y, p),
+        }
+        for metric, compute in computed.items():
+            value = float(compute()) if len(y) else None
+            case[metric] = None if undefined[metric] else value
+            if undefined[metric]:
+                case.setdefault("sklearn_value", {})[metric] = value
+    if scores is not None:
+        s = np.asarray(scores, dtype=float)
+        case["scores"] = s.tolist()
+        if len(np.unique(y)) == 2:
+            case["roc_auc"] = float(skm.roc_auc_score(y, s))
+        else:
+            case["roc_auc"] = None  # roc_auc_score raises: only one class present
+        if ((s >= 0) & (s <= 1)).all() and len(y):
+            case["log_loss"] = log_loss(y, s)
+            case["brier_score"] = float(skm.brier_score_loss(y, s, pos_label=1))
+    return case
+
+
+def regression_case(name, y, yhat):
+    y = np.asarray(y, dtype=float)
+    yhat = np.asarray(yhat, dtype=float)
+    r2 = float(skm.r2_score(y, yhat))
+    constant = bool(np.all(y == y[0]))
+    return {
+        "name": name,
+        "actual": y.tolist(),
+        "predicted": yhat.tolist(),
+        "mae": float(skm.mean_absolute_error(y, yhat)),
+        "mse": float(skm.mean_squared_error(y, yhat)),
+        "rmse": float(math.sqrt(skm.mean_squared_error(y, yhat))),
+        "r2": None if constant else r2,
+        "sklearn_r2": r2,
+    }
+
+
+def classification_fixture():
+    adult = pd.read_csv(os.path.join(DATA, "adult_rf_binary.csv"))
+    compas = pd.read_csv(os.path.join(DATA, "compas-scores-two-years.csv"))
+    y_compas = compas.two_year_recid.to_numpy()
+    real = {
+        "adult": classification_case(
+            "adult: label_value vs score (0/1 scores: all ties, probabilities 0 and 1 clipped)",
+            adult.label_value.to_numpy(),
+            predictions=adult.score.astype(int).to_numpy(),
+            scores=adult.score.to_numpy(),
+        ),
+        "compas": classification_case(
+            "compas: two_year_recid vs decile_score > 4; scores decile_score / 10",
+            y_compas,
+            predictions=(compas.decile_score > 4).astype(int).to_numpy(),
+            scores=(compas.decile_score / 10).to_numpy(),
+        ),
+    }
+    for case in real.values():  # the arrays are re-read from the CSV by the tests
+        for key in ("labels", "predictions", "scores"):
+            case.pop(key, None)
+    hand = [
+        classification_case("ties across classes", [0, 0, 1, 1, 0, 1], [0, 1, 1, 1, 0, 0], [0.1, 0.4, 0.4, 0.8, 0.4, 0.1]),
+        classification_case("perfect ranking", [0, 0, 1, 1], [0, 0, 1, 1], [0.1, 0.2, 0.8, 0.9]),
+        classification_case("reversed ranking", [1, 1, 0, 0], [0, 0, 1, 1], [0.1, 0.2, 0.8, 0.9]),
+        classification_case("all scores tied", [0, 1, 0, 1, 1], [1, 1, 1, 1, 1], [0.5, 0.5, 0.5, 0.5, 0.5]),
+        classification_case("one class only (positives)", [1, 1, 1], [1, 0, 1], [0.9, 0.2, 0.7]),
+        classification_case("nobody predicted positive", [0, 1, 0, 1], [0, 0, 0, 0], [0.1, 0.3, 0.2, 0.4]),
+        classification_case("no positives and none predicted", [0, 0, 0], [0, 0, 0], [0.0, 0.0, 1.0]),
+        classification_case("certain and wrong", [1, 0, 1, 0], [0, 1, 1, 0], [0.0, 1.0, 1.0, 0.0]),
+        classification_case(
+            "many ties, unsorted",
+            [1, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 1],
+            [1, 0, 1, 1, 1, 0, 0, 0, 1, 1, 0, 1],
+            [0.7, 0.3, 0.7, 0.9, 0.7, 0.3, 0.3, 0.1, 0.5, 0.5, 0.1, 0.9],
+        ),
+    ]
+    regression = [
+        regression_case("small", [3.0, -0.5, 2.0, 7.0], [2.5, 0.0, 2.0, 8.0]),
+        regression_case("constant target, imperfect", [2.0, 2.0, 2.0], [1.0, 2.0, 3.0]),
+        regression_case("constant target, perfect", [2.0, 2.0, 2.0], [2.0, 2.0, 2.0]),
+        regression_case("worse than the mean", [1.0, 2.0, 3.0], [3.0, 2.0, 1.0]),
+        regression_case(
+            "compas: decile_score vs v_decile_score",
+            compas.decile_score.to_numpy(),
+            compas.v_decile_score.to_numpy(),
+        ),
+    ]
+    regression[-1].pop("actual")
+    regression[-1].pop("predicted")
+    return {
+        "generatedBy": "scripts/reference/metrics_reference.py",
+        "versions": {"sklearn": sklearn.__version__, "numpy": np.__version__},
+        "real": real,
+        "hand": hand,
+        "regression": regression,
+    }
+
+
+def statistics_fixture():
+    wilson = []
+    for successes, trials in [(0, 1), (1, 1), (0, 10), (10, 10), (3, 10), (1369, 1901), (7, 2000), (4999, 5000), (50, 100)]:
+        low, high = proportion_confint(successes, trials, alpha=0.05, method="wilson")
+        wilson.append({"successes": successes, "trials": trials, "confidence": 0.95, "interval": [float(low), float(high)]})
+    for successes, trials, confidence in [(3, 10, 0.9), (30, 100, 0.99)]:
+        low, high = proportion_confint(successes, trials, alpha=1 - confidence, method="wilson")
+        wilson.append({"successes": successes, "trials": trials, "confidence": confidence, "interval": [float(low), float(high)]})
+    quantiles = [{"p": p, "z": float(norm.ppf(p))} for p in [1e-10, 0.001, 0.01, 0.02425, 0.05, 0.3, 0.5, 0.7, 0.95, 0.975, 0.995, 0.9999]]
+    binomial = []
+    for k, n, p in [(0, 10, 0.5), (3, 10, 0.5), (5, 10, 0.5), (9, 10, 0.5), (2, 50, 0.3), (40, 50, 0.3), (120, 1000, 0.1), (90, 1000, 0.1), (4950, 10000, 0.5), (4700, 10000, 0.5), (10, 5000, 0.5)]:
+        binomial.append({"k": k, "n": n, "p": p, "cdf": float(binom.cdf(k, n, p))})
+    mcnemar_cases = []
+    for b, c in [(0, 0), (5, 0), (3, 7), (10, 10), (1, 12), (25, 40), (130, 90), (400, 520), (0, 30)]:
+        result = mcnemar(np.array([[100, b], [c, 100]]), exact=True)
+        mcnemar_cases.append({"b": b, "c": c, "statistic": float(result.statistic), "pvalue": float(result.pvalue)})
+    percentiles = []
+    rng = np.random.default_rng(7)
+    for values in [[1.0], [3.0, 1.0, 2.0], rng.normal(size=11).tolist(), rng.uniform(size=1000).tolist()]:
+        sorted_values = sorted(values)
+        percentiles.append({"values": sorted_values, "q": [0.0, 0.025, 0.5, 0.975, 1.0], "expected": [float(np.percentile(values, 100 * q)) for q in [0.0, 0.025, 0.5, 0.975, 1.0]]})
+    return {
+        "generatedBy": "scripts/reference/metrics_reference.py",
+        "versions": {"scipy": scipy.__version__, "numpy": np.__version__},
+        "wilson": wilson,
+        "normalQuantile": quantiles,
+        "binomialCdf": binomial,
+        "mcnemar": mcnemar_cases,
+        "percentile": percentiles,
+    }
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    for name, build in [("classification", classification_fixture), ("statistics", statistics_fixture)]:
+        path = os.path.join(OUT, f"{name}.json")
+        with open(path, "w") as out:
+            json.dump(build(), out, indent=1, allow_nan=False)
+            out.write("\n")
+        print(f"wrote {os.path.relpath(path, ROOT)}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,272 @@
+import { DataError } from '../readers/data-error.js';
+import { openTable } from '../readers/index.js';
+import type { RowBatch, TableFormat } from '../readers/table.js';
+import { BinaryOutcomeColumn } from './binary-outcome.js';
+import { DISPARITY_NAMES, type DisparityName } from './disparities.js';
+import { buildFrame, groupReport, UnknownReferenceGroupError, type FrameGroup } from './frame.js';
+import { judgeGoal, type MetricGoal } from './goal.js';
+import { cellOf, GroupCounter } from './group-counter.js';
+import type { DisparityMethod } from './metric-frame.js';
+import type { FairnessReport, FrameReport, GoalJudgement } from './report.js';
+
+export interface FairnessOptions {
+  /** Predictions file: CSV, JSON Lines or Parquet. */
+  file: string;
+  /** Default: from the extension. */
+  format?: TableFormat;
+  /** Column of the true outcome. */
+  label: string;
+  /** Column of the 0/1 decision; or give `score` and `threshold`. */
+  prediction?: string;
+  /** Column of a score; a row is predicted positive when score ≥ threshold. */
+  score?: string;
+  threshold?: number;
+  /** Sensitive attributes, each a column. */
+  attributes: string[];
+  /**
+   * Intersections to report besides each attribute: true for all attributes together (what
+   * Fairlearn's MetricFrame does with several sensitive features), or a list of attribute sets.
+   */
+  intersections?: boolean | string[][];
+  /** The label value meaning positive, when labels are not 0/1 or true/false. */
+  positiveLabel?: string;
+  /** Groups with fewer rows are shown but not compared or judged. Default 30. */
+  minGroupSize?: number;
+  /** Reference group per frame name (an attribute, or attributes joined by " & "). Default: the largest. */
+  referenceGroups?: Record<string, string>;
+  /** Default 1000 replicates, seed 0, 95%. reps 0: no intervals. */
+  bootstrap?: { reps?: number; seed?: number; confidence?: number };
+  /** Goals on Fairlearn's disparity names, judged on every frame by their intervals. */
+  goals?: Partial<Record<DisparityName, MetricGoal>>;
+  /** The MetricFrame method goals are judged by; default between_groups, Fairlearn's default. */
+  goalMethod?: DisparityMethod;
+  /** Most distinct values one attribute may take. Default 10,000. */
+  maxGroupsPerAttribute?: number;
+}
+
+/** Options that contradict each other or name nothing: the caller's mistake, not the data's. */
+export class FairnessOptionsError extends Error {
+  override name = 'FairnessOptionsError';
+}
+
+const DEFAULT_MIN_GROUP_SIZE = 30;
+/** Intersections whose value combinations exceed this are not padded with empty groups. */
+const MAX_LISTED_COMBINATIONS = 10_000;
+
+/**
+ * Reads a predictions file once, in bounded memory, and reports every group's confusion
+ * counts and rates with Wilson intervals, Fairlearn's disparities under both MetricFrame
+ * methods, Aequitas' disparities against a reference group, bootstrap intervals for every
+ * difference and ratio, and the verdict on each goal. Bad data is a DataError that names the
+ * file, row and column.
+ */
+export async function analyzeFairness(options: FairnessOptions): Promise<FairnessReport> {
+  const settings = validate(options);
+  const { file } = options;
+  const predictionColumn = options.prediction ?? (options.score as string);
+  const requested = [...new Set([options.label, predictionColumn, ...options.attributes])];
+  const table = await openTable(file, { format: options.format, columns: requested });
+  const labelAt = requested.indexOf(options.label);
+  const predictionAt = requested.indexOf(predictionColumn);
+  const attributeAt = options.attributes.map((attribute) => requested.indexOf(attribute));
+
+  const label = new BinaryOutcomeColumn(file, options.label, 'label', options.positiveLabel);
+  const prediction = options.prediction
+    ? new BinaryOutcomeColumn(file, options.prediction, 'prediction', options.positiveLabel)
+    : undefined;
+  const threshold = options.threshold as number;
+  const readScore = (batch: RowBatch, i: number): number => {
+    const score = batch.number(i, predictionAt);
+    if (Number.isNaN(score)) {
+      const where = { file, row: batch.firstRow + i, line: batch.line(i), column: options.score };
+      const raw = batch.value(i, predictionAt);
+      throw new DataError(
+        where,
+        raw === null || raw === '' ? 'the score is empty' : `score "${raw}" is not a number`,
+      );
+    }
+    return score >= threshold ? 1 : 0;
+  };
+
+  const counter = new GroupCounter(file, options.attributes, settings.maxGroupsPerAttribute);
+  let rows = 0;
+  try {
+    for await (const batch of table.batches()) {
+      for (let i = 0; i < batch.length; i++) {
+        const y = label.read(batch, i, labelAt);
+        const p = prediction ? prediction.read(batch, i, predictionAt) : readScore(batch, i);
+        counter.add(batch, i, attributeAt, cellOf(y, p));
+      }
+      rows += batch.length;
+    }
+  } finally {
+    await table.close();
+  }
+  if (rows === 0) throw new DataError({ file }, 'the file has no data rows');
+
+  const notes = table.notes.map((note) => note.message);
+  if (!label.sawPositive)
+    notes.push(`no row has a positive ${options.label}: rates conditioned on positives are undefined`);
+
+  const frameSettings = (name: string, index: number) => ({
+    minGroupSize: settings.minGroupSize,
+    referenceGroup: options.referenceGroups?.[name],
+    // Each frame draws its own stream, so adding a frame does not move another's intervals.
+    bootstrap: { ...settings.bootstrap, seed: settings.bootstrap.seed + index },
+  });
+  const frames: FrameReport[] = [];
+  const frameAttributeSets = [...options.attributes.map((a) => [a]), ...settings.intersections];
+  frameAttributeSets.forEach((attributes, index) => {
+    const indices = attributes.map((a) => options.attributes.indexOf(a));
+    const groups = [...counter.marginal(indices).values()];
+    if (attributes.length > 1) groups.push(...emptyCombinations(counter, indices, groups, notes, attributes));
+    try {
+      frames.push(buildFrame(attributes, groups, frameSettings(attributes.join(' & '), index)));
+    } catch (error) {
+      if (error instanceof UnknownReferenceGroupError) throw new FairnessOptionsError(error.message);
+      throw error;
+    }
+  });
+
+  const overallCounts = [...counter.marginal([]).values()][0]?.counts ?? { tp: 0, fp: 0, tn: 0, fn: 0 };
+  const overall = groupReport([], { values: [], counts: overallCounts }, 0, settings.bootstrap.confidence);
+  overall.group = '(all)';
+
+  return {
+    file,
+    format: table.format,
+    rows,
+    label: options.label,
+    positiveLabel: options.positiveLabel ?? null,
+    prediction: options.prediction
+      ? { column: options.prediction }
+      : { score: options.score as string, threshold },
+    minGroupSize: settings.minGroupSize,
+    bootstrap: {
+      ...settings.bootstrap,
+      method: 'percentile; per-group confusion counts resampled (multinomial, group sizes fixed)',
+    },
+    overall,
+    frames,
+    judgements: judge(
+      frames,
+      options.goals ?? {},
+      options.goalMethod ?? 'between_groups',
+      settings.bootstrap.reps > 0,
+    ),
+    notes,
+  };
+}
+
+interface Settings {
+  minGroupSize: number;
+  bootstrap: { reps: number; seed: number; confidence: number };
+  intersections: string[][];
+  maxGroupsPerAttribute: number;
+}
+
+function validate(options: FairnessOptions): Settings {
+  const fail = (message: string): never => {
+    throw new FairnessOptionsError(message);
+  };
+  if (!options.label) fail('name the label column');
+  const hasPrediction = options.prediction !== undefined;
+  const hasScore = options.score !== undefined || options.threshold !== undefined;
+  if (hasPrediction === hasScore) fail('give either a prediction column, or a score column and a threshold');
+  if (hasScore && (options.score === undefined || !Number.isFinite(options.threshold))) {
+    fail(
+      'a score column needs a finite threshold (score ≥ threshold is positive), and a threshold needs a score column',
+    );
+  }
+  if (options.attributes.length === 0) fail('name at least one sensitive attribute');
+  if (new Set(options.attributes).size !== options.attributes.length) fail('an attribute is named twice');
+  const minGroupSize = options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
+  if (!(Number.isInteger(minGroupSize) && minGroupSize >= 0)) fail('minGroupSize must be a whole number ≥ 0');
+  const reps = options.bootstrap?.reps ?? 1000;
+  const seed = options.bootstrap?.seed ?? 0;
+  const confidence = options.bootstrap?.confidence ?? 0.95;
+  if (!(Number.isInteger(reps) && reps >= 0)) fail('bootstrap reps must be a whole number ≥ 0');
+  if (!Number.isFinite(seed)) fail('the bootstrap seed must be a number');
+  if (!(confidence > 0 && confidence < 1)) fail('the confidence level must be between 0 and 1');
+  for (const name of Object.keys(options.goals ?? {})) {
+    if (!DISPARITY_NAMES.includes(name as DisparityName)) {
+      fail(`"${name}" is not a disparity metric; goals can be set on ${DISPARITY_NAMES.join(', ')}`);
+    }
+  }
+  let intersections: string[][] = [];
+  if (options.intersections === true) {
+    if (options.attributes.length > 1) intersections = [[...options.attributes]];
+  } else if (Array.isArray(options.intersections)) {
+    intersections = options.intersections.map((set) => [...set]);
+    for (const set of intersections) {
+      if (set.length < 2) fail(`an intersection needs two attributes or more, got [${set.join(', ')}]`);
+      const unknown = set.find((a) => !options.attributes.includes(a));
+      if (unknown !== undefined) fail(`intersection attribute "${unknown}" is not one of the attributes`);
+    }
+  }
+  return {
+    minGroupSize,
+    bootstrap: { reps, seed, confidence },
+    intersections,
+    maxGroupsPerAttribute: options.maxGroupsPerAttribute ?? 10_000,
+  };
+}
+
+/**
+ * The combinations of values nobody has, as Fairlearn lists them (NaN rows of the full
+ * product): a missing intersection is a finding, not a detail to hide.
+ */
+function emptyCombinations(
+  counter: GroupCounter,
+  indices: readonly number[],
+  present: readonly FrameGroup[],
+  notes: string[],
+  attributes: readonly string[],
+): FrameGroup[] {
+  const valueLists = indices.map((a) => counter.valuesOf(a).sort());
+  const combinations = valueLists.reduce((product, list) => product * list.length, 1);
+  if (combinations > MAX_LISTED_COMBINATIONS) {
+    notes.push(
+      `${attributes.join(' & ')}: ${combinations.toLocaleString('en-US')} combinations of values; only those present are listed`,
+    );
+    return [];
+  }
+  const seen = new Set(present.map((g) => JSON.stringify(g.values)));
+  const empty: FrameGroup[] = [];
+  const walk = (prefix: string[]): void => {
+    if (prefix.length === valueLists.length) {
+      if (!seen.has(JSON.stringify(prefix)))
+        empty.push({ values: prefix, counts: { tp: 0, fp: 0, tn: 0, fn: 0 } });
+      return;
+    }
+    for (const value of valueLists[prefix.length] as string[]) walk([...prefix, value]);
+  };
+  walk([]);
+  return empty;
+}
+
+function judge(
+  frames: readonly FrameReport[],
+  goals: Partial<Record<DisparityName, MetricGoal>>,
+  method: DisparityMethod,
+  withIntervals: boolean,
+): GoalJudgement[] {
+  const judgements: GoalJudgement[] = [];
+  for (const frame of frames) {
+    for (const name of DISPARITY_NAMES) {
+      const goal = goals[name];
+      if (!goal) continue;
+      const estimate = frame.disparities[name][method];
+      judgements.push({
+        frame: frame.name,
+        metric: name,
+        method,
+        goal,
+        value: estimate.value,
+        interval: estimate.interval,
+        verdict: judgeGoal(estimate, goal, { requireInterval: withIntervals }),
+      });
+    }
+  }
+  return judgements;
+}

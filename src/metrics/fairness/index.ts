@@ -1,0 +1,44 @@
+export { analyzeFairness, FairnessOptionsError, type FairnessOptions } from './analyze.js';
+export { BinaryOutcomeColumn } from './binary-outcome.js';
+export {
+  DISPARITY_NAMES,
+  fairlearnDisparities,
+  type DisparityName,
+  type DisparityValues,
+} from './disparities.js';
+export { buildFrame, groupName, type FrameGroup, type FrameSettings } from './frame.js';
+export { judgeGoal, type GoalVerdict, type MetricGoal } from './goal.js';
+export { GroupCounter, MISSING_VALUE } from './group-counter.js';
+export {
+  DISPARITY_METHODS,
+  MetricFrame,
+  difference,
+  groupMax,
+  groupMin,
+  ratio,
+  type DisparityMethod,
+  type GroupValues,
+} from './metric-frame.js';
+export {
+  RATE_NAMES,
+  rateEstimate,
+  rateEstimates,
+  rateOf,
+  type RateEstimate,
+  type RateName,
+} from './rates.js';
+export {
+  REFERENCE_DISPARITY_NAMES,
+  chooseReference,
+  referenceDisparities,
+  type ReferenceDisparityName,
+} from './reference-group.js';
+export type {
+  Estimate,
+  FairnessReport,
+  FrameReport,
+  GoalJudgement,
+  GroupReport,
+  MetricFrameReport,
+  ReferenceDisparityReport,
+} from './report.js';

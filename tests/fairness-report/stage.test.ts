@@ -1,0 +1,172 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, test } from '@jest/globals';
+import { fairnessReport } from '../../src/stages/fairness-report/index.js';
+import {
+  attributionImportance,
+  sensitiveFeatureCheck,
+} from '../../src/stages/fairness-report/explainability.js';
+import { runCli, tempProject } from '../helpers/cli.js';
+import { runInProject } from '../helpers/tiny-project.js';
+import { initRepository, commitAll } from '../helpers/git.js';
+
+// 400 predictions: group A is selected far more often than group B, error rates similar.
+function predictions(): string {
+  const rows = ['id,label,prediction,score,sex,income'];
+  for (let i = 0; i < 400; i++) {
+    const sex = i % 2 === 0 ? 'A' : 'B';
+    const label = i % 3 === 0 ? 1 : 0;
+    const prediction =
+      sex === 'A' ? (label === 1 || i % 5 === 0 ? 1 : 0) : label === 1 && i % 4 !== 1 ? 1 : 0;
+    rows.push([i + 1, label, prediction, prediction ? '0.8' : '0.2', sex, (i * 13) % 100].join(','));
+  }
+  return rows.join('\n') + '\n';
+}
+
+const CONFIG = (goals: string) => `version: 1
+charter:
+  name: demo
+  business_problem: Late payers cost money.
+  data:
+    sensitive_attributes: [sex]
+    proxy_attributes: [income]
+flow:
+  enforce: off
+  fairness:
+    predictions: eval.csv
+    label: label
+    prediction: prediction
+    attributes: [sex]
+    min_group_size: 30
+    goals:
+${goals}
+    explainability:
+      attributions: attributions.csv
+`;
+
+function attributions(): string {
+  const rows = ['id,base_value,income,tenure,debt,sex'];
+  for (let i = 0; i < 400; i++) {
+    rows.push(
+      [i + 1, -1, ((i % 7) - 3) * 0.5, ((i % 5) - 2) * 0.1, ((i % 4) - 1.5) * 0.3, (i % 3) * 0.01].join(','),
+    );
+  }
+  return rows.join('\n') + '\n';
+}
+
+function project(goals: string) {
+  const directory = tempProject({
+    'eval.csv': predictions(),
+    'attributions.csv': attributions(),
+    'mlops.yml': CONFIG(goals),
+  });
+  initRepository(directory);
+  commitAll(directory, 'initial');
+  return directory;
+}
+
+describe('fairness-report', () => {
+  test('a goal the whole interval misses fails; the report, model card and section are written', async () => {
+    const directory = project('      demographic_parity_ratio: ">= 0.80"');
+    const { result } = await runInProject(directory, fairnessReport, {});
+    const check = result.checks.find((c) => c.id === 'fairness/sex/demographic_parity_ratio');
+    expect(check?.verdict).toBe('fail');
+    expect(check?.observed).toMatch(/^0\.\d{3} \[0\.\d{3}, 0\.\d{3}\]$/);
+    expect(result.verdict).toBe('fail');
+    expect(result.section).toContain('xychart-beta');
+    expect(result.section).toContain('| sex | `demographic_parity_ratio` |');
+    const report = JSON.parse(
+      readFileSync(path.join(directory, result.outputs['report-path'] as string), 'utf8'),
+    );
+    expect(report.frames[0].groups.map((g: { group: string; n: number }) => [g.group, g.n])).toEqual([
+      ['A', 200],
+      ['B', 200],
+    ]);
+    const card = readFileSync(path.join(directory, result.outputs['model-card-path'] as string), 'utf8');
+    expect(card).toContain('# Model card: demo');
+    expect(card).toMatch(/\| A \| 200 \| 0\.\d{3} \|/);
+    expect(card).toContain('demographic_parity_ratio (between_groups)');
+  });
+
+  test('a goal the whole interval meets passes', async () => {
+    const directory = project('      demographic_parity_ratio: ">= 0.10"');
+    const { result } = await runInProject(directory, fairnessReport, {});
+    expect(result.checks.find((c) => c.id === 'fairness/sex/demographic_parity_ratio')?.verdict).toBe('pass');
+  });
+
+  test('a declared proxy among the top features is flagged', async () => {
+    const directory = project('      demographic_parity_ratio: ">= 0.10"');
+    const { result } = await runInProject(directory, fairnessReport, {});
+    const top = result.checks.find((c) => c.id === 'fairness/explainability/top-features');
+    expect(top?.observed).toBe('top features: income, debt, tenure');
+    expect(top?.verdict).toBe('warn');
+  });
+});
+
+test('importance is the mean absolute attribution, globally and per group', () => {
+  const table = {
+    columns: ['id', 'a', 'b'],
+    rows: [
+      { id: '1', a: '-2', b: '1' },
+      { id: '2', a: '1', b: '0' },
+    ],
+  };
+  const groups = { columns: ['g'], rows: [{ g: 'x' }, { g: 'y' }] };
+  const report = attributionImportance(table, groups, ['g'], 'attr.csv');
+  expect(report.global).toEqual([
+    { feature: 'a', importance: 1.5 },
+    { feature: 'b', importance: 0.5 },
+  ]);
+  expect(report.byGroup.g?.x?.[0]).toEqual({ feature: 'a', importance: 2 });
+  expect(sensitiveFeatureCheck(report, ['a'], []).verdict).toBe('fail');
+  expect(sensitiveFeatureCheck(report, ['zzz'], []).verdict).toBe('pass');
+});
+
+test('the standalone CLI analyses any predictions file, no mlops.yml needed', async () => {
+  const directory = tempProject({ 'eval.csv': predictions() });
+  const run = await runCli(
+    [
+      'fairness-report',
+      '--predictions',
+      'eval.csv',
+      '--label',
+      'label',
+      '--prediction',
+      'prediction',
+      '--attribute',
+      'sex',
+      '--json',
+    ],
+    directory,
+  );
+  expect(run.stderr).not.toMatch(/error/);
+  expect(run.code).toBe(0);
+  const report = JSON.parse(run.stdout);
+  expect(Object.keys(report.frames[0].disparities)).toEqual(
+    expect.arrayContaining([
+      'demographic_parity_difference',
+      'demographic_parity_ratio',
+      'equalized_odds_difference',
+      'equalized_odds_ratio',
+      'equal_opportunity_difference',
+      'equal_opportunity_ratio',
+    ]),
+  );
+  const missing = await runCli(
+    [
+      'fairness-report',
+      '--predictions',
+      'eval.csv',
+      '--label',
+      'nope',
+      '--prediction',
+      'prediction',
+      '--attribute',
+      'sex',
+    ],
+    directory,
+  );
+  expect(missing.code).toBe(2);
+  expect(missing.stderr).toMatch(/eval\.csv/);
+  expect(missing.stderr).toMatch(/nope/);
+});
