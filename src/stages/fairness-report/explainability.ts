@@ -46,7 +46,9 @@ export function attributionImportance(
       const groups = new Map<string, Record<string, string>[]>();
       attributions.rows.forEach((row, index) => {
         const group = predictions.rows[index]?.[attribute] ?? '';
-        groups.set(group, [...(groups.get(group) ?? []), row]);
+        const members = groups.get(group);
+        if (members) members.push(row);
+        else groups.set(group, [row]);
       });
       byGroup[attribute] = Object.fromEntries(
         [...groups.entries()]
@@ -63,13 +65,18 @@ export function sensitiveFeatureCheck(
   report: ExplainabilityReport,
   sensitive: readonly string[],
   proxies: readonly string[],
+  id = 'fairness/explainability/top-features',
 ): Check {
-  const top = report.global.slice(0, TOP_FEATURES).map((f) => f.feature);
+  // A feature with no importance is not "among the top", whatever its rank in a tie at zero.
+  const top = report.global
+    .filter((f) => f.importance > 0)
+    .slice(0, TOP_FEATURES)
+    .map((f) => f.feature);
   const matches = (feature: string, name: string) => feature === name || feature.startsWith(`${name}=`);
   const flagged = top.filter((feature) => [...sensitive, ...proxies].some((name) => matches(feature, name)));
   return {
-    id: 'fairness/explainability/top-features',
-    title: `No sensitive attribute or proxy among the top ${TOP_FEATURES} features`,
+    id,
+    title: `No sensitive attribute or proxy among the top ${TOP_FEATURES} features (${report.source})`,
     verdict:
       flagged.length === 0
         ? 'pass'

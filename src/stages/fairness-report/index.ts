@@ -1,4 +1,5 @@
-import { stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseGoal } from '../../config/goal.js';
 import type { FairnessGoalName, FairnessSpec } from '../../config/types.js';
@@ -9,10 +10,19 @@ import { analyzeFairness } from '../../metrics/fairness/analyze.js';
 import type { MetricGoal } from '../../metrics/fairness/goal.js';
 import type { FairnessReport } from '../../metrics/fairness/report.js';
 import { artifactName } from '../build-model/index.js';
-import { readTable } from '../sanity-check/table.js';
+import { commandArgv } from '../../exec/words.js';
+import { parseDuration, runCommand } from '../../exec/run-command.js';
+import { formatCsv, readTable } from '../sanity-check/table.js';
 import type { StageContext, StageDefinition } from '../stage.js';
 import { attributionImportance, sensitiveFeatureCheck, type ExplainabilityReport } from './explainability.js';
 import { buildModelCard, modelCardMarkdown } from './model-card.js';
+import {
+  permutationImportance,
+  permutedInput,
+  PermutationError,
+  sampleRows,
+  type PermutationReport,
+} from './permutation.js';
 import { fairnessSection } from './section.js';
 
 export interface FairnessReportSettings {
@@ -59,21 +69,39 @@ export const fairnessReport: StageDefinition<FairnessReportSettings> = {
       observed: `${j.value === null ? 'undefined' : j.value.toFixed(3)}${j.interval ? ` [${j.interval[0].toFixed(3)}, ${j.interval[1].toFixed(3)}]` : ''}`,
       expected: `${j.goal.op} ${j.goal.value}`,
     }));
+    const sensitive = spec.attributes ?? [];
+    const proxies = context.loaded.config.charter.data?.proxy_attributes ?? [];
     const explainability = await explain(context, spec, file);
-    if (explainability) {
+    if (explainability) checks.push(sensitiveFeatureCheck(explainability, sensitive, proxies));
+    const permutation = await permute(context, spec, file);
+    if (permutation.report) {
       checks.push(
         sensitiveFeatureCheck(
-          explainability,
-          spec.attributes ?? [],
-          context.loaded.config.charter.data?.proxy_attributes ?? [],
+          {
+            source: `permutation importance (${permutation.report.metric})`,
+            rows: permutation.report.rows,
+            global: permutation.report.features.map((f) => ({ feature: f.feature, importance: f.mean })),
+            byGroup: {},
+          },
+          sensitive,
+          proxies,
+          'fairness/explainability/permutation-top-features',
         ),
       );
     }
+    if (permutation.check) checks.push(permutation.check);
     const verdict: Verdict = checks.length === 0 ? 'pass' : worstVerdict(checks.map((c) => c.verdict));
     const digestHex = context.modelDigest?.replace(/^sha256:/, '');
     const cardBase = digestHex ? `.mlops-flow/builds/${digestHex}` : '.mlops-flow/reports';
     const metrics = await manifestMetrics(context);
-    const card = buildModelCard(context.loaded.config, context.modelDigest, metrics, report, explainability);
+    const card = buildModelCard(
+      context.loaded.config,
+      context.modelDigest,
+      metrics,
+      report,
+      explainability,
+      permutation.report,
+    );
     const failing = checks.filter((c) => c.verdict === 'fail' || c.verdict === 'inconclusive');
     return {
       stage: 'fairness-report',
@@ -84,13 +112,21 @@ export const fairnessReport: StageDefinition<FairnessReportSettings> = {
           : `${failing.map((c) => `${c.title}: ${c.observed} (${c.verdict})`).join('; ')}`,
       checks,
       metrics: [],
-      section: fairnessSection(report, verdict, REPORT_PATH, explainability, []),
+      section: fairnessSection(report, verdict, REPORT_PATH, explainability, permutation.report),
       outputs: { 'report-path': REPORT_PATH, 'model-card-path': `${cardBase}/model-card.md` },
       ...(context.modelDigest ? { modelDigest: context.modelDigest } : {}),
       files: [
         {
           path: REPORT_PATH,
-          content: `${JSON.stringify({ ...report, explainability: explainability ?? null }, null, 2)}\n`,
+          content: `${JSON.stringify(
+            {
+              ...report,
+              explainability: explainability ?? null,
+              permutationImportance: permutation.report ?? null,
+            },
+            null,
+            2,
+          )}\n`,
         },
         { path: `${cardBase}/model-card.md`, content: modelCardMarkdown(card) },
         { path: `${cardBase}/model-card.json`, content: `${canonicalJson(card)}\n` },
@@ -136,6 +172,115 @@ async function explain(
   const attributions = await readTable(path.join(root, source), source);
   const table = await readTable(path.join(root, predictions), predictions).catch(() => undefined);
   return attributionImportance(attributions, table, spec.attributes ?? [], source);
+}
+
+/** scikit-learn's default number of repeats. */
+const DEFAULT_REPEATS = 5;
+/** Rows scored per permuted copy: enough for stable drops, bounded so the stacked input stays small. */
+const PERMUTATION_MAX_ROWS = 2_000;
+const NOT_A_FEATURE = /^(id|.*_id|label|prediction|score|base_value)$/i;
+
+/**
+ * Permutation importance through the predict command of flow.sanity, on the eval predictions
+ * (they carry the features the model saw). A predict command that fails makes the check
+ * inconclusive: nobody has shown which features drive the model.
+ */
+async function permute(
+  context: StageContext<FairnessReportSettings>,
+  spec: FairnessSpec,
+  predictions: string,
+): Promise<{ report?: PermutationReport; check?: Check }> {
+  const options = spec.explainability?.permutation_importance;
+  if (!options) return {};
+  const { loaded, platform } = context;
+  const predict = loaded.config.flow?.sanity?.predict;
+  const id = 'fairness/explainability/permutation';
+  const title = 'Permutation importance through the predict command';
+  if (!predict) {
+    return {
+      check: {
+        id,
+        title,
+        verdict: 'inconclusive',
+        observed: 'flow.sanity.predict is not set: nothing to score permuted rows with',
+      },
+    };
+  }
+  const root = loaded.projectRoot;
+  const label = spec.label ?? 'label';
+  const excluded = new Set([label, spec.prediction, spec.score].filter(Boolean));
+  const table = sampleRows(
+    await readTable(path.join(root, predictions), predictions),
+    PERMUTATION_MAX_ROWS,
+    0,
+  );
+  const settings = {
+    features: table.columns.filter((c) => !excluded.has(c) && !NOT_A_FEATURE.test(c)),
+    label,
+    prediction: spec.prediction ?? 'prediction',
+    metric: options.metric ?? 'accuracy',
+    repeats: options.repeats ?? DEFAULT_REPEATS,
+    seed: 0,
+    ...(spec.positive_label !== undefined ? { positiveLabel: String(spec.positive_label) } : {}),
+  };
+  const work = await mkdtemp(path.join(tmpdir(), 'mlops-flow-permutation-'));
+  try {
+    const input = path.join(work, 'permuted.csv');
+    const output = path.join(work, 'permuted.out.csv');
+    await writeFile(input, formatCsv(permutedInput(table, settings)));
+    const argv = commandArgv(predict, {
+      model: path.join(root, loaded.config.flow?.build?.model ?? '.'),
+      input,
+      output,
+    });
+    const outcome = await platform.log.group(
+      `permutation importance: ${settings.features.length} features × ${settings.repeats} repeats on ${table.rows.length} rows`,
+      () =>
+        runCommand({
+          argv,
+          cwd: root,
+          env: platform.context.commandEnvironment,
+          timeoutMs: parseDuration(loaded.config.flow?.sanity?.timeout, 5 * 60_000),
+          onLine: (line) => platform.log.debug(line),
+        }),
+    );
+    if (outcome.exitCode !== 0) {
+      const why =
+        outcome.spawnError ??
+        (outcome.timedOut ? 'timed out' : `exited with ${outcome.exitCode ?? outcome.signal}`);
+      return {
+        check: {
+          id,
+          title,
+          verdict: 'inconclusive',
+          observed: `the predict command ${why}: ${outcome.tail.slice(-2).join(' / ')}`,
+        },
+      };
+    }
+    const report = permutationImportance(
+      table,
+      await readTable(output, 'the predict output of the permuted rows'),
+      settings,
+    );
+    const top = report.features
+      .slice(0, 3)
+      .map((f) => `${f.feature} ${f.mean.toFixed(3)} ± ${f.std.toFixed(3)}`);
+    return {
+      report,
+      check: {
+        id,
+        title,
+        verdict: 'pass',
+        observed: `${report.metric} ${report.baseline.toFixed(3)}; largest drops: ${top.join(', ')}`,
+      },
+    };
+  } catch (error) {
+    if (error instanceof PermutationError)
+      return { check: { id, title, verdict: 'inconclusive', observed: error.message } };
+    throw error;
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
 }
 
 async function manifestMetrics(

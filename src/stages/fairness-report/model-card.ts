@@ -2,6 +2,7 @@ import { formatNumber } from '../../config/goal.js';
 import type { Config } from '../../config/types.js';
 import type { FairnessReport } from '../../metrics/fairness/report.js';
 import type { ExplainabilityReport } from './explainability.js';
+import type { PermutationReport } from './permutation.js';
 
 export interface ModelCard {
   schema: 'mlops-flow/model-card@1';
@@ -34,6 +35,12 @@ export interface ModelCard {
     }[]
   >;
   explainability: { source: string; topFeatures: string[] } | null;
+  permutationImportance: {
+    metric: string;
+    baseline: number;
+    repeats: number;
+    features: { feature: string; mean: number; std: number }[];
+  } | null;
   caveats: string[];
 }
 
@@ -44,6 +51,7 @@ export function buildModelCard(
   metrics: Record<string, number>,
   report: FairnessReport,
   explainability: ExplainabilityReport | undefined,
+  permutation?: PermutationReport,
 ): ModelCard {
   const charter = config.charter;
   const caveats = [...report.notes];
@@ -98,6 +106,14 @@ export function buildModelCard(
       ? {
           source: explainability.source,
           topFeatures: explainability.global.slice(0, 5).map((f) => f.feature),
+        }
+      : null,
+    permutationImportance: permutation
+      ? {
+          metric: permutation.metric,
+          baseline: permutation.baseline,
+          repeats: permutation.repeats,
+          features: permutation.features.map(({ feature, mean, std }) => ({ feature, mean, std })),
         }
       : null,
     caveats,
@@ -158,9 +174,19 @@ export function modelCardMarkdown(card: ModelCard): string {
       ? `Top features (mean |attribution| from ${card.explainability.source}): ${card.explainability.topFeatures.join(', ')}.`
       : 'No attributions were provided.',
     '',
-    '## Caveats',
-    '',
   );
+  if (card.permutationImportance) {
+    const p = card.permutationImportance;
+    lines.push(
+      `Permutation importance: drop of ${p.metric} from ${formatNumber(p.baseline)} when a feature is shuffled (mean ± sd over ${p.repeats} repeats).`,
+      '',
+      '| feature | drop | sd |',
+      '|---|---|---|',
+      ...p.features.map((f) => `| ${f.feature} | ${formatNumber(f.mean)} | ${formatNumber(f.std)} |`),
+      '',
+    );
+  }
+  lines.push('## Caveats', '');
   lines.push(...(card.caveats.length > 0 ? card.caveats.map((c) => `- ${c}`) : ['- none recorded']));
   return `${lines.join('\n')}\n`;
 }

@@ -2,31 +2,52 @@ import { formatNumber } from '../../config/goal.js';
 import { VERDICT_ICONS, type Verdict } from '../../core/result.js';
 import type { FairnessReport, FrameReport } from '../../metrics/fairness/report.js';
 import type { ExplainabilityReport } from './explainability.js';
+import type { PermutationReport } from './permutation.js';
 
 const interval = (i: readonly [number, number] | null | undefined) =>
   i ? ` [${formatNumber(i[0])}, ${formatNumber(i[1])}]` : '';
 
+const CHART_RATES = [
+  ['selection_rate', 'sel'],
+  ['true_positive_rate', 'TPR'],
+  ['false_positive_rate', 'FPR'],
+] as const;
+
 /**
  * A Mermaid bar chart of selection rate, true-positive and false-positive rate by group for one
- * attribute: three series over the groups, so gaps between groups are visible at a glance.
+ * attribute. Mermaid's xychart draws several bar series on top of each other (not side by
+ * side), so each (group, rate) pair is its own bar of one series, grouped along the x-axis. A
+ * rate that is undefined (0/0) gets no bar rather than a bar at 0, and the caption says so.
  */
 export function ratesChart(frame: FrameReport): string {
   const groups = frame.groups.filter((g) => !g.empty && !g.smallSample);
   if (groups.length < 2) return '';
-  const series = (name: 'selection_rate' | 'true_positive_rate' | 'false_positive_rate') =>
-    `[${groups.map((g) => (g.rates[name].value ?? 0).toFixed(4)).join(', ')}]`;
+  const labels: string[] = [];
+  const values: string[] = [];
+  const undefinedRates: string[] = [];
+  for (const group of groups) {
+    for (const [rate, short] of CHART_RATES) {
+      const value = group.rates[rate].value;
+      const label = `${group.group} ${short}`;
+      if (value === null) undefinedRates.push(label);
+      else {
+        labels.push(`"${label.replace(/"/g, '')}"`);
+        values.push(value.toFixed(4));
+      }
+    }
+  }
   return [
     '```mermaid',
     'xychart-beta',
     `  title "${frame.name.replace(/"/g, '')}: selection rate, TPR, FPR by group"`,
-    `  x-axis [${groups.map((g) => `"${g.group.replace(/"/g, '')}"`).join(', ')}]`,
+    `  x-axis [${labels.join(', ')}]`,
     '  y-axis "rate" 0 --> 1',
-    `  bar ${series('selection_rate')}`,
-    `  bar ${series('true_positive_rate')}`,
-    `  bar ${series('false_positive_rate')}`,
+    `  bar [${values.join(', ')}]`,
     '```',
     '',
-    '_Bars per group, left to right: selection rate, true-positive rate, false-positive rate._',
+    `_sel: selection rate, TPR: true-positive rate, FPR: false-positive rate.${
+      undefinedRates.length > 0 ? ` Undefined (0/0), so not drawn: ${undefinedRates.join(', ')}.` : ''
+    }_`,
   ].join('\n');
 }
 
@@ -35,7 +56,7 @@ export function fairnessSection(
   verdict: Verdict,
   reportPath: string,
   explainability: ExplainabilityReport | undefined,
-  extra: string[],
+  permutation: PermutationReport | undefined,
 ): string {
   const lines = [
     `${report.rows.toLocaleString('en-US')} predictions from \`${report.file}\`; intervals are 95% (${report.bootstrap.method}, ${report.bootstrap.reps} replicates).`,
@@ -64,7 +85,15 @@ export function fairnessSection(
         .join(', ')}.`,
     );
   }
-  lines.push(...extra.map((line) => `\n${line}`));
+  if (permutation) {
+    lines.push(
+      '',
+      `Permutation importance (drop of ${permutation.metric} from ${formatNumber(permutation.baseline)}, mean ± sd over ${permutation.repeats} shuffles of ${permutation.rows.toLocaleString('en-US')} rows): ${permutation.features
+        .slice(0, 5)
+        .map((f) => `\`${f.feature}\` ${formatNumber(f.mean)} ± ${formatNumber(f.std)}`)
+        .join(', ')}.`,
+    );
+  }
   lines.push(
     '',
     `Overall verdict ${VERDICT_ICONS[verdict]} ${verdict}. Every group's counts, rates and disparities: \`${reportPath}\`.`,

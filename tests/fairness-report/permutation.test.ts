@@ -1,0 +1,206 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, test } from '@jest/globals';
+import { fairnessReport } from '../../src/stages/fairness-report/index.js';
+import {
+  permutationImportance,
+  permutedInput,
+  sampleRows,
+  shuffledIndices,
+  type PermutationSettings,
+} from '../../src/stages/fairness-report/permutation.js';
+import type { Table } from '../../src/stages/sanity-check/behaviour.js';
+import { createRandom } from '../../src/metrics/random.js';
+import { tempProject } from '../helpers/cli.js';
+import { commitAll, initRepository } from '../helpers/git.js';
+import { runInProject } from '../helpers/tiny-project.js';
+
+// 200 rows: the label is x > 50 except every 10th row (noise the model cannot know); the model
+// below predicts from x alone, so shuffling x hurts and shuffling "noise" cannot.
+function evalTable(): Table {
+  const rows = Array.from({ length: 200 }, (_, i) => {
+    const x = (i * 37) % 100;
+    const label = (x > 50 ? 1 : 0) ^ (i % 10 === 0 ? 1 : 0);
+    return { id: String(i), x: String(x), noise: String((i * 11) % 7), label: String(label) };
+  });
+  return { columns: ['id', 'x', 'noise', 'label'], rows };
+}
+const model = (row: Record<string, string>) => (Number(row.x) > 50 ? '1' : '0');
+const predictAll = (input: Table): Table => ({
+  columns: ['prediction'],
+  rows: input.rows.map((row) => ({ prediction: model(row) })),
+});
+
+const settings: PermutationSettings = {
+  features: ['x', 'noise'],
+  label: 'label',
+  prediction: 'prediction',
+  metric: 'accuracy',
+  repeats: 4,
+  seed: 7,
+};
+
+describe('permutation importance', () => {
+  test('a seeded shuffle is a permutation, and the same seed gives the same order', () => {
+    const a = shuffledIndices(50, createRandom(3));
+    expect([...a].sort((x, y) => x - y)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    expect(shuffledIndices(50, createRandom(3))).toEqual(a);
+    expect(shuffledIndices(50, createRandom(4))).not.toEqual(a);
+  });
+
+  test('the stacked input is the table, then one block per feature and repeat with only that column shuffled', () => {
+    const table = evalTable();
+    const stacked = permutedInput(table, settings);
+    expect(stacked.rows).toHaveLength(200 * (1 + 2 * 4));
+    expect(stacked.rows.slice(0, 200)).toEqual(table.rows);
+    for (let block = 1; block < 9; block++) {
+      const feature = block <= 4 ? 'x' : 'noise';
+      const other = feature === 'x' ? 'noise' : 'x';
+      const rows = stacked.rows.slice(block * 200, (block + 1) * 200);
+      // Only the permuted column moved, and it holds the same multiset of values.
+      expect(rows.map((r) => r[other])).toEqual(table.rows.map((r) => r[other]));
+      expect(rows.map((r) => r.label)).toEqual(table.rows.map((r) => r.label));
+      expect(rows.map((r) => r[feature]).sort()).toEqual(table.rows.map((r) => r[feature]).sort());
+      expect(rows.map((r) => r[feature])).not.toEqual(table.rows.map((r) => r[feature]));
+    }
+  });
+
+  test('drops are baseline − permuted accuracy, with mean and population sd over the repeats', () => {
+    const table = evalTable();
+    const stacked = permutedInput(table, settings);
+    const report = permutationImportance(table, predictAll(stacked), settings);
+
+    // Independently: accuracy of each block by counting matches by hand.
+    const accuracyOf = (block: number) =>
+      table.rows.filter((row, i) => model(stacked.rows[block * 200 + i]!) === row.label).length / 200;
+    const baseline = accuracyOf(0);
+    expect(baseline).toBe(0.9); // every 10th label is flipped
+    expect(report.baseline).toBe(baseline);
+    const xDrops = [1, 2, 3, 4].map((b) => baseline - accuracyOf(b));
+    const mean = xDrops.reduce((s, d) => s + d, 0) / 4;
+    const sd = Math.sqrt(xDrops.reduce((s, d) => s + (d - mean) ** 2, 0) / 4);
+    const x = report.features.find((f) => f.feature === 'x')!;
+    expect(x.drops).toEqual(xDrops);
+    expect(x.mean).toBeCloseTo(mean, 15);
+    expect(x.std).toBeCloseTo(sd, 15);
+    expect(x.mean).toBeGreaterThan(0.2); // shuffling x destroys most of the signal
+    const noise = report.features.find((f) => f.feature === 'noise')!;
+    expect(noise).toMatchObject({ mean: 0, std: 0, drops: [0, 0, 0, 0] });
+    expect(report.features[0]!.feature).toBe('x');
+  });
+
+  test('output of the wrong length, a missing column or a non-binary prediction is a clear error', () => {
+    const table = evalTable();
+    const stacked = permutedInput(table, settings);
+    const output = predictAll(stacked);
+    expect(() => permutationImportance(table, { ...output, rows: output.rows.slice(1) }, settings)).toThrow(
+      /returned 1799 rows for 1800 \(9 copies of 200 rows\)/,
+    );
+    expect(() => permutationImportance(table, { columns: ['p'], rows: output.rows }, settings)).toThrow(
+      /no "prediction" column/,
+    );
+    const bad = output.rows.map((r, i) => (i === 5 ? { prediction: '0.7' } : r));
+    expect(() => permutationImportance(table, { ...output, rows: bad }, settings)).toThrow(
+      /predict output row 6, column "prediction": "0.7" is not a binary value/,
+    );
+    expect(() => permutationImportance(table, output, { ...settings, metric: 'auc' })).toThrow(
+      /not one of accuracy, precision, recall, f1/,
+    );
+  });
+
+  test('sampling keeps at most max rows, in their order, the same for a seed', () => {
+    const table = evalTable();
+    const sample = sampleRows(table, 50, 1);
+    expect(sample.rows).toHaveLength(50);
+    const ids = sample.rows.map((r) => Number(r.id));
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(sampleRows(table, 50, 1)).toEqual(sample);
+    expect(sampleRows(table, 500, 1)).toBe(table);
+  });
+});
+
+// The stage end to end: a real predict command (a Node script) scores the permuted rows.
+const PREDICT = `import { readFileSync, writeFileSync } from 'node:fs';
+const args = process.argv.slice(2);
+const at = (flag) => args[args.indexOf(flag) + 1];
+if (process.env.BREAK_PREDICT) process.exit(3);
+const [header, ...lines] = readFileSync(at('--input'), 'utf8').trim().split('\\n');
+const columns = header.split(',');
+const xi = columns.indexOf('x'), si = columns.indexOf('sex');
+const out = ['prediction'];
+for (const line of lines) {
+  const cells = line.split(',');
+  // This model leans on sex, which the check must catch.
+  out.push(Number(cells[xi]) > 50 || cells[si] === 'A' ? 1 : 0);
+}
+writeFileSync(at('--output'), out.join('\\n') + '\\n');
+`;
+
+function project(predict: string) {
+  const rows = ['id,label,prediction,sex,x,noise'];
+  for (let i = 0; i < 300; i++) {
+    const sex = i % 2 === 0 ? 'A' : 'B';
+    const x = (i * 37) % 100;
+    const label = x > 50 || (sex === 'A' && i % 3 === 0) ? 1 : 0;
+    const prediction = x > 50 || sex === 'A' ? 1 : 0;
+    rows.push([i, label, prediction, sex, x, (i * 11) % 7].join(','));
+  }
+  const directory = tempProject({
+    'eval.csv': rows.join('\n') + '\n',
+    'predict.mjs': PREDICT,
+    'mlops.yml': `version: 1
+charter:
+  name: demo
+  business_problem: Late payers cost money.
+  data:
+    sensitive_attributes: [sex]
+flow:
+  enforce: off
+  build:
+    command: node -e 0
+    model: .
+  sanity:
+    predict: ${predict}
+  fairness:
+    predictions: eval.csv
+    label: label
+    prediction: prediction
+    attributes: [sex]
+    explainability:
+      permutation_importance: { repeats: 3, metric: accuracy }
+`,
+  });
+  initRepository(directory);
+  commitAll(directory, 'initial');
+  return directory;
+}
+
+describe('permutation importance in the fairness-report stage', () => {
+  test('runs the predict command once, ranks features, and flags a sensitive attribute the model leans on', async () => {
+    const directory = project('node predict.mjs --model {model} --input {input} --output {output}');
+    const { result } = await runInProject(directory, fairnessReport, {});
+    const run = result.checks.find((c) => c.id === 'fairness/explainability/permutation');
+    expect(run?.verdict).toBe('pass');
+    const top = result.checks.find((c) => c.id === 'fairness/explainability/permutation-top-features');
+    expect(top?.verdict).toBe('fail');
+    expect(top?.observed).toMatch(/sex/);
+    expect(result.section).toMatch(/Permutation importance \(drop of accuracy from /);
+    const report = JSON.parse(
+      readFileSync(path.join(directory, result.outputs['report-path'] as string), 'utf8'),
+    );
+    const features = report.permutationImportance.features as { feature: string; mean: number }[];
+    expect(features.map((f) => f.feature).sort()).toEqual(['noise', 'sex', 'x']);
+    expect(features.find((f) => f.feature === 'noise')?.mean).toBe(0);
+    expect(features.find((f) => f.feature === 'x')!.mean).toBeGreaterThan(0);
+    const card = readFileSync(path.join(directory, result.outputs['model-card-path'] as string), 'utf8');
+    expect(card).toContain('| feature | drop | sd |');
+  });
+
+  test('a predict command that fails leaves the check inconclusive, with its exit code', async () => {
+    const directory = project('node -e process.exit(4) {model} {input} {output}');
+    const { result } = await runInProject(directory, fairnessReport, {});
+    const run = result.checks.find((c) => c.id === 'fairness/explainability/permutation');
+    expect(run?.verdict).toBe('inconclusive');
+    expect(run?.observed).toMatch(/exited with 4/);
+  });
+});
