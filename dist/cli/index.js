@@ -261,9 +261,9 @@ var init_goal = __esm({
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/code.js
+// ../../work/main/node_modules/ajv/dist/compile/codegen/code.js
 var require_code = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/code.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/compile/codegen/code.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.regexpCode = exports.getEsmExportName = exports.getProperty = exports.safeStringify = exports.stringify = exports.strConcat = exports.addCodeArg = exports.str = exports._ = exports.nil = exports._Code = exports.Name = exports.IDENTIFIER = exports._CodeOrName = void 0;
@@ -415,9 +415,9 @@ var require_code = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/scope.js
+// ../../work/main/node_modules/ajv/dist/compile/codegen/scope.js
 var require_scope = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/scope.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/compile/codegen/scope.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.ValueScope = exports.ValueScopeName = exports.Scope = exports.varKinds = exports.UsedValueState = void 0;
@@ -560,9 +560,9 @@ var require_scope = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/index.js
+// ../../work/main/node_modules/ajv/dist/compile/codegen/index.js
 var require_codegen = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/index.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/compile/codegen/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.or = exports.and = exports.not = exports.CodeGen = exports.operators = exports.varKinds = exports.ValueScopeName = exports.ValueScope = exports.Scope = exports.Name = exports.regexpCode = exports.stringify = exports.getProperty = exports.nil = exports.strConcat = exports.str = exports._ = void 0;
@@ -1280,9 +1280,9 @@ var require_codegen = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/util.js
+// ../../work/main/node_modules/ajv/dist/compile/util.js
 var require_util = __commonJS({
-  "node_modules/ajv/dist/compile/util.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/compile/util.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.checkStrictMode = exports.getErrorPath = exports.Type = exports.useFunc = exports.setEvaluated = exports.evaluatedPropsToName = exports.mergeEvaluated = exports.eachItem = exports.unescapeJsonPointer = exports.escapeJsonPointer = exports.escapeFragment = exports.unescapeFragment = exports.schemaRefOrVal = exports.schemaHasRulesButRef = exports.schemaHasRules = exports.checkUnknownRules = exports.alwaysValidSchema = exports.toHash = void 0;
@@ -1447,9 +1447,9 @@ var require_util = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/names.js
+// ../../work/main/node_modules/ajv/dist/compile/names.js
 var require_names = __commonJS({
-  "node_modules/ajv/dist/compile/names.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/compile/names.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -1486,9 +1486,9 @@ var require_names = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/errors.js
+// ../../work/main/node_modules/ajv/dist/compile/errors.js
 var require_errors = __commonJS({
-  "node_modules/ajv/dist/compile/errors.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/compile/errors.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.extendErrors = exports.resetErrorsCount = exports.reportExtraError = exports.reportError = exports.keyword$DataError = exports.keywordError = void 0;
@@ -1608,9 +1608,9 @@ var require_errors = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/boolSchema.js
+// ../../work/main/node_modules/ajv/dist/compile/validate/boolSchema.js
 var require_boolSchema = __commonJS({
-  "node_modules/ajv/dist/compile/validate/boolSchema.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/compile/validate/boolSchema.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.boolOrEmptySchema = exports.topBoolOrEmptySchema = void 0;
@@ -1659,9 +1659,9 @@ var require_boolSchema = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/rules.js
+// ../../work/main/node_modules/ajv/dist/compile/rules.js
 var require_rules = __commonJS({
-  "node_modules/ajv/dist/compile/rules.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/compile/rules.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.getRules = exports.isJSONType = void 0;
@@ -1690,9 +1690,9 @@ var require_rules = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/applicability.js
+// ../../work/main/node_modules/ajv/dist/compile/validate/applicability.js
 var require_applicability = __commonJS({
-  "node_modules/ajv/dist/compile/validate/applicability.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/compile/validate/applicability.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.shouldUseRule = exports.shouldUseGroup = exports.schemaHasRulesForType = void 0;
@@ -1713,9 +1713,9 @@ var require_applicability = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/dataType.js
+// ../../work/main/node_modules/ajv/dist/compile/validate/dataType.js
 var require_dataType = __commonJS({
-  "node_modules/ajv/dist/compile/validate/dataType.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/compile/validate/dataType.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.reportTypeError = exports.checkDataTypes = exports.checkDataType = exports.coerceAndCheckDataType = exports.getJSONTypes = exports.getSchemaTypes = exports.DataType = void 0;
@@ -1897,9 +1897,9 @@ var require_dataType = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/defaults.js
+// ../../work/main/node_modules/ajv/dist/compile/validate/defaults.js
 var require_defaults = __commonJS({
-  "node_modules/ajv/dist/compile/validate/defaults.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/compile/validate/defaults.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.assignDefaults = void 0;
@@ -1934,9 +1934,9 @@ var require_defaults = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/code.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/code.js
 var require_code2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/code.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/code.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.validateUnion = exports.validateArray = exports.usePattern = exports.callValidateCode = exports.schemaProperties = exports.allSchemaProperties = exports.noPropertyInData = exports.propertyInData = exports.isOwnProperty = exports.hasPropFunc = exports.reportMissingProp = exports.checkMissingProp = exports.checkReportMissingProp = void 0;
@@ -2067,9 +2067,9 @@ var require_code2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/keyword.js
+// ../../work/main/node_modules/ajv/dist/compile/validate/keyword.js
 var require_keyword = __commonJS({
-  "node_modules/ajv/dist/compile/validate/keyword.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/compile/validate/keyword.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.validateKeywordUsage = exports.validSchemaType = exports.funcKeywordCode = exports.macroKeywordCode = void 0;
@@ -2185,9 +2185,9 @@ var require_keyword = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/subschema.js
+// ../../work/main/node_modules/ajv/dist/compile/validate/subschema.js
 var require_subschema = __commonJS({
-  "node_modules/ajv/dist/compile/validate/subschema.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/compile/validate/subschema.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.extendSubschemaMode = exports.extendSubschemaData = exports.getSubschema = void 0;
@@ -2268,9 +2268,9 @@ var require_subschema = __commonJS({
   }
 });
 
-// node_modules/fast-deep-equal/index.js
+// ../../work/main/node_modules/fast-deep-equal/index.js
 var require_fast_deep_equal = __commonJS({
-  "node_modules/fast-deep-equal/index.js"(exports, module) {
+  "../../work/main/node_modules/fast-deep-equal/index.js"(exports, module) {
     "use strict";
     module.exports = function equal(a, b3) {
       if (a === b3) return true;
@@ -2303,9 +2303,9 @@ var require_fast_deep_equal = __commonJS({
   }
 });
 
-// node_modules/json-schema-traverse/index.js
+// ../../work/main/node_modules/json-schema-traverse/index.js
 var require_json_schema_traverse = __commonJS({
-  "node_modules/json-schema-traverse/index.js"(exports, module) {
+  "../../work/main/node_modules/json-schema-traverse/index.js"(exports, module) {
     "use strict";
     var traverse = module.exports = function(schema, opts, cb) {
       if (typeof opts == "function") {
@@ -2391,9 +2391,9 @@ var require_json_schema_traverse = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/resolve.js
+// ../../work/main/node_modules/ajv/dist/compile/resolve.js
 var require_resolve = __commonJS({
-  "node_modules/ajv/dist/compile/resolve.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/compile/resolve.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.getSchemaRefs = exports.resolveUrl = exports.normalizeId = exports._getFullPath = exports.getFullPath = exports.inlineRef = void 0;
@@ -2547,9 +2547,9 @@ var require_resolve = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/index.js
+// ../../work/main/node_modules/ajv/dist/compile/validate/index.js
 var require_validate = __commonJS({
-  "node_modules/ajv/dist/compile/validate/index.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/compile/validate/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.getData = exports.KeywordCxt = exports.validateFunctionCode = void 0;
@@ -3055,9 +3055,9 @@ var require_validate = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/validation_error.js
+// ../../work/main/node_modules/ajv/dist/runtime/validation_error.js
 var require_validation_error = __commonJS({
-  "node_modules/ajv/dist/runtime/validation_error.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/runtime/validation_error.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var ValidationError = class extends Error {
@@ -3071,9 +3071,9 @@ var require_validation_error = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/ref_error.js
+// ../../work/main/node_modules/ajv/dist/compile/ref_error.js
 var require_ref_error = __commonJS({
-  "node_modules/ajv/dist/compile/ref_error.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/compile/ref_error.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var resolve_1 = require_resolve();
@@ -3088,9 +3088,9 @@ var require_ref_error = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/index.js
+// ../../work/main/node_modules/ajv/dist/compile/index.js
 var require_compile = __commonJS({
-  "node_modules/ajv/dist/compile/index.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/compile/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.resolveSchema = exports.getCompilingSchema = exports.resolveRef = exports.compileSchema = exports.SchemaEnv = void 0;
@@ -3312,9 +3312,9 @@ var require_compile = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/refs/data.json
+// ../../work/main/node_modules/ajv/dist/refs/data.json
 var require_data = __commonJS({
-  "node_modules/ajv/dist/refs/data.json"(exports, module) {
+  "../../work/main/node_modules/ajv/dist/refs/data.json"(exports, module) {
     module.exports = {
       $id: "https://raw.githubusercontent.com/ajv-validator/ajv/master/lib/refs/data.json#",
       description: "Meta-schema for $data reference (JSON AnySchema extension proposal)",
@@ -3331,9 +3331,9 @@ var require_data = __commonJS({
   }
 });
 
-// node_modules/fast-uri/lib/utils.js
+// ../../work/main/node_modules/fast-uri/lib/utils.js
 var require_utils = __commonJS({
-  "node_modules/fast-uri/lib/utils.js"(exports, module) {
+  "../../work/main/node_modules/fast-uri/lib/utils.js"(exports, module) {
     "use strict";
     var isUUID = RegExp.prototype.test.bind(/^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/iu);
     var isIPv4 = RegExp.prototype.test.bind(/^(?:(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)$/u);
@@ -3865,9 +3865,9 @@ var require_utils = __commonJS({
   }
 });
 
-// node_modules/fast-uri/lib/schemes.js
+// ../../work/main/node_modules/fast-uri/lib/schemes.js
 var require_schemes = __commonJS({
-  "node_modules/fast-uri/lib/schemes.js"(exports, module) {
+  "../../work/main/node_modules/fast-uri/lib/schemes.js"(exports, module) {
     "use strict";
     var { isUUID } = require_utils();
     var URN_REG = /^([\da-z][\d\-a-z]{0,31}):((?:[\w!$'()*+,\-./:;=@]|%[\da-f]{2})+)$/iu;
@@ -4076,9 +4076,9 @@ var require_schemes = __commonJS({
   }
 });
 
-// node_modules/fast-uri/index.js
+// ../../work/main/node_modules/fast-uri/index.js
 var require_fast_uri = __commonJS({
-  "node_modules/fast-uri/index.js"(exports, module) {
+  "../../work/main/node_modules/fast-uri/index.js"(exports, module) {
     "use strict";
     var { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = require_utils();
     var { SCHEMES, getSchemeHandler } = require_schemes();
@@ -4506,9 +4506,9 @@ var require_fast_uri = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/uri.js
+// ../../work/main/node_modules/ajv/dist/runtime/uri.js
 var require_uri = __commonJS({
-  "node_modules/ajv/dist/runtime/uri.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/runtime/uri.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var uri = require_fast_uri();
@@ -4517,9 +4517,9 @@ var require_uri = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/core.js
+// ../../work/main/node_modules/ajv/dist/core.js
 var require_core = __commonJS({
-  "node_modules/ajv/dist/core.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/core.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = void 0;
@@ -5128,9 +5128,9 @@ var require_core = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/id.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/core/id.js
 var require_id = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/id.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/core/id.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var def = {
@@ -5143,9 +5143,9 @@ var require_id = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/ref.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/core/ref.js
 var require_ref = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/ref.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/core/ref.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.callRef = exports.getValidate = void 0;
@@ -5265,9 +5265,9 @@ var require_ref = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/index.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/core/index.js
 var require_core2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/index.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/core/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var id_1 = require_id();
@@ -5286,9 +5286,9 @@ var require_core2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitNumber.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/validation/limitNumber.js
 var require_limitNumber = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitNumber.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/validation/limitNumber.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5318,9 +5318,9 @@ var require_limitNumber = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/multipleOf.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/validation/multipleOf.js
 var require_multipleOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/multipleOf.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/validation/multipleOf.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5346,9 +5346,9 @@ var require_multipleOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/ucs2length.js
+// ../../work/main/node_modules/ajv/dist/runtime/ucs2length.js
 var require_ucs2length = __commonJS({
-  "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     function ucs2length(str) {
@@ -5372,9 +5372,9 @@ var require_ucs2length = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitLength.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/validation/limitLength.js
 var require_limitLength = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5404,9 +5404,9 @@ var require_limitLength = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/pattern.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/validation/pattern.js
 var require_pattern = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/pattern.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/validation/pattern.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -5441,9 +5441,9 @@ var require_pattern = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitProperties.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/validation/limitProperties.js
 var require_limitProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitProperties.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/validation/limitProperties.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5470,9 +5470,9 @@ var require_limitProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/required.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/validation/required.js
 var require_required = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/required.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/validation/required.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -5552,9 +5552,9 @@ var require_required = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitItems.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/validation/limitItems.js
 var require_limitItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitItems.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/validation/limitItems.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5581,9 +5581,9 @@ var require_limitItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/equal.js
+// ../../work/main/node_modules/ajv/dist/runtime/equal.js
 var require_equal = __commonJS({
-  "node_modules/ajv/dist/runtime/equal.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/runtime/equal.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var equal = require_fast_deep_equal();
@@ -5592,9 +5592,9 @@ var require_equal = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/uniqueItems.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/validation/uniqueItems.js
 var require_uniqueItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/uniqueItems.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/validation/uniqueItems.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var dataType_1 = require_dataType();
@@ -5659,9 +5659,9 @@ var require_uniqueItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/const.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/validation/const.js
 var require_const = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/const.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/validation/const.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5688,9 +5688,9 @@ var require_const = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/enum.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/validation/enum.js
 var require_enum = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/enum.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/validation/enum.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5737,9 +5737,9 @@ var require_enum = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/index.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/validation/index.js
 var require_validation = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/index.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/validation/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var limitNumber_1 = require_limitNumber();
@@ -5775,9 +5775,9 @@ var require_validation = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/additionalItems.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/additionalItems.js
 var require_additionalItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/additionalItems.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/additionalItems.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.validateAdditionalItems = void 0;
@@ -5828,9 +5828,9 @@ var require_additionalItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/items.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/items.js
 var require_items = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/items.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/items.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.validateTuple = void 0;
@@ -5885,9 +5885,9 @@ var require_items = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/prefixItems.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/prefixItems.js
 var require_prefixItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/prefixItems.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/prefixItems.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var items_1 = require_items();
@@ -5902,9 +5902,9 @@ var require_prefixItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/items2020.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/items2020.js
 var require_items2020 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/items2020.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/items2020.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5937,9 +5937,9 @@ var require_items2020 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/contains.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/contains.js
 var require_contains = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/contains.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/contains.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6031,9 +6031,9 @@ var require_contains = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/dependencies.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/dependencies.js
 var require_dependencies = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/dependencies.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/dependencies.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.validateSchemaDeps = exports.validatePropertyDeps = exports.error = void 0;
@@ -6125,9 +6125,9 @@ var require_dependencies = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/propertyNames.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/propertyNames.js
 var require_propertyNames = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/propertyNames.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/propertyNames.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6168,9 +6168,9 @@ var require_propertyNames = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js
 var require_additionalProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -6274,9 +6274,9 @@ var require_additionalProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/properties.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/properties.js
 var require_properties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/properties.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/properties.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var validate_1 = require_validate();
@@ -6332,9 +6332,9 @@ var require_properties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/patternProperties.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/patternProperties.js
 var require_patternProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/patternProperties.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/patternProperties.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -6406,9 +6406,9 @@ var require_patternProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/not.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/not.js
 var require_not = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/not.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/not.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var util_1 = require_util();
@@ -6437,9 +6437,9 @@ var require_not = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/anyOf.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/anyOf.js
 var require_anyOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/anyOf.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/anyOf.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -6454,9 +6454,9 @@ var require_anyOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/oneOf.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/oneOf.js
 var require_oneOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/oneOf.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/oneOf.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6512,9 +6512,9 @@ var require_oneOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/allOf.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/allOf.js
 var require_allOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/allOf.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/allOf.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var util_1 = require_util();
@@ -6539,9 +6539,9 @@ var require_allOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/if.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/if.js
 var require_if = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/if.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/if.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6608,9 +6608,9 @@ var require_if = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/thenElse.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/thenElse.js
 var require_thenElse = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/thenElse.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/thenElse.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var util_1 = require_util();
@@ -6626,9 +6626,9 @@ var require_thenElse = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/index.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/index.js
 var require_applicator = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/index.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var additionalItems_1 = require_additionalItems();
@@ -6674,9 +6674,9 @@ var require_applicator = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/dynamic/dynamicAnchor.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/dynamic/dynamicAnchor.js
 var require_dynamicAnchor = __commonJS({
-  "node_modules/ajv/dist/vocabularies/dynamic/dynamicAnchor.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/dynamic/dynamicAnchor.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.dynamicAnchor = void 0;
@@ -6709,9 +6709,9 @@ var require_dynamicAnchor = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/dynamic/dynamicRef.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/dynamic/dynamicRef.js
 var require_dynamicRef = __commonJS({
-  "node_modules/ajv/dist/vocabularies/dynamic/dynamicRef.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/dynamic/dynamicRef.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.dynamicRef = void 0;
@@ -6755,9 +6755,9 @@ var require_dynamicRef = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/dynamic/recursiveAnchor.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/dynamic/recursiveAnchor.js
 var require_recursiveAnchor = __commonJS({
-  "node_modules/ajv/dist/vocabularies/dynamic/recursiveAnchor.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/dynamic/recursiveAnchor.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var dynamicAnchor_1 = require_dynamicAnchor();
@@ -6776,9 +6776,9 @@ var require_recursiveAnchor = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/dynamic/recursiveRef.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/dynamic/recursiveRef.js
 var require_recursiveRef = __commonJS({
-  "node_modules/ajv/dist/vocabularies/dynamic/recursiveRef.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/dynamic/recursiveRef.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var dynamicRef_1 = require_dynamicRef();
@@ -6791,9 +6791,9 @@ var require_recursiveRef = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/dynamic/index.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/dynamic/index.js
 var require_dynamic = __commonJS({
-  "node_modules/ajv/dist/vocabularies/dynamic/index.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/dynamic/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var dynamicAnchor_1 = require_dynamicAnchor();
@@ -6805,9 +6805,9 @@ var require_dynamic = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/dependentRequired.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/validation/dependentRequired.js
 var require_dependentRequired = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/dependentRequired.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/validation/dependentRequired.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var dependencies_1 = require_dependencies();
@@ -6822,9 +6822,9 @@ var require_dependentRequired = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/dependentSchemas.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/dependentSchemas.js
 var require_dependentSchemas = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/dependentSchemas.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/dependentSchemas.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var dependencies_1 = require_dependencies();
@@ -6838,9 +6838,9 @@ var require_dependentSchemas = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitContains.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/validation/limitContains.js
 var require_limitContains = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitContains.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/validation/limitContains.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var util_1 = require_util();
@@ -6858,9 +6858,9 @@ var require_limitContains = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/next.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/next.js
 var require_next = __commonJS({
-  "node_modules/ajv/dist/vocabularies/next.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/next.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var dependentRequired_1 = require_dependentRequired();
@@ -6871,9 +6871,9 @@ var require_next = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/unevaluated/unevaluatedProperties.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/unevaluated/unevaluatedProperties.js
 var require_unevaluatedProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/unevaluated/unevaluatedProperties.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/unevaluated/unevaluatedProperties.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6937,9 +6937,9 @@ var require_unevaluatedProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/unevaluated/unevaluatedItems.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/unevaluated/unevaluatedItems.js
 var require_unevaluatedItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/unevaluated/unevaluatedItems.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/unevaluated/unevaluatedItems.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6981,9 +6981,9 @@ var require_unevaluatedItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/unevaluated/index.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/unevaluated/index.js
 var require_unevaluated = __commonJS({
-  "node_modules/ajv/dist/vocabularies/unevaluated/index.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/unevaluated/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var unevaluatedProperties_1 = require_unevaluatedProperties();
@@ -6993,9 +6993,9 @@ var require_unevaluated = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/format/format.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/format/format.js
 var require_format = __commonJS({
-  "node_modules/ajv/dist/vocabularies/format/format.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/format/format.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -7083,9 +7083,9 @@ var require_format = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/format/index.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/format/index.js
 var require_format2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/format/index.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/format/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var format_1 = require_format();
@@ -7094,9 +7094,9 @@ var require_format2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/metadata.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/metadata.js
 var require_metadata = __commonJS({
-  "node_modules/ajv/dist/vocabularies/metadata.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/metadata.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.contentVocabulary = exports.metadataVocabulary = void 0;
@@ -7117,9 +7117,9 @@ var require_metadata = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/draft2020.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/draft2020.js
 var require_draft2020 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/draft2020.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/draft2020.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var core_1 = require_core2();
@@ -7145,9 +7145,9 @@ var require_draft2020 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/discriminator/types.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/discriminator/types.js
 var require_types = __commonJS({
-  "node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.DiscrError = void 0;
@@ -7159,9 +7159,9 @@ var require_types = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/discriminator/index.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/discriminator/index.js
 var require_discriminator = __commonJS({
-  "node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -7264,9 +7264,9 @@ var require_discriminator = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/refs/json-schema-2020-12/schema.json
+// ../../work/main/node_modules/ajv/dist/refs/json-schema-2020-12/schema.json
 var require_schema = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2020-12/schema.json"(exports, module) {
+  "../../work/main/node_modules/ajv/dist/refs/json-schema-2020-12/schema.json"(exports, module) {
     module.exports = {
       $schema: "https://json-schema.org/draft/2020-12/schema",
       $id: "https://json-schema.org/draft/2020-12/schema",
@@ -7324,9 +7324,9 @@ var require_schema = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/refs/json-schema-2020-12/meta/applicator.json
+// ../../work/main/node_modules/ajv/dist/refs/json-schema-2020-12/meta/applicator.json
 var require_applicator2 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2020-12/meta/applicator.json"(exports, module) {
+  "../../work/main/node_modules/ajv/dist/refs/json-schema-2020-12/meta/applicator.json"(exports, module) {
     module.exports = {
       $schema: "https://json-schema.org/draft/2020-12/schema",
       $id: "https://json-schema.org/draft/2020-12/meta/applicator",
@@ -7377,9 +7377,9 @@ var require_applicator2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/refs/json-schema-2020-12/meta/unevaluated.json
+// ../../work/main/node_modules/ajv/dist/refs/json-schema-2020-12/meta/unevaluated.json
 var require_unevaluated2 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2020-12/meta/unevaluated.json"(exports, module) {
+  "../../work/main/node_modules/ajv/dist/refs/json-schema-2020-12/meta/unevaluated.json"(exports, module) {
     module.exports = {
       $schema: "https://json-schema.org/draft/2020-12/schema",
       $id: "https://json-schema.org/draft/2020-12/meta/unevaluated",
@@ -7397,9 +7397,9 @@ var require_unevaluated2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/refs/json-schema-2020-12/meta/content.json
+// ../../work/main/node_modules/ajv/dist/refs/json-schema-2020-12/meta/content.json
 var require_content = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2020-12/meta/content.json"(exports, module) {
+  "../../work/main/node_modules/ajv/dist/refs/json-schema-2020-12/meta/content.json"(exports, module) {
     module.exports = {
       $schema: "https://json-schema.org/draft/2020-12/schema",
       $id: "https://json-schema.org/draft/2020-12/meta/content",
@@ -7418,9 +7418,9 @@ var require_content = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/refs/json-schema-2020-12/meta/core.json
+// ../../work/main/node_modules/ajv/dist/refs/json-schema-2020-12/meta/core.json
 var require_core3 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2020-12/meta/core.json"(exports, module) {
+  "../../work/main/node_modules/ajv/dist/refs/json-schema-2020-12/meta/core.json"(exports, module) {
     module.exports = {
       $schema: "https://json-schema.org/draft/2020-12/schema",
       $id: "https://json-schema.org/draft/2020-12/meta/core",
@@ -7474,9 +7474,9 @@ var require_core3 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/refs/json-schema-2020-12/meta/format-annotation.json
+// ../../work/main/node_modules/ajv/dist/refs/json-schema-2020-12/meta/format-annotation.json
 var require_format_annotation = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2020-12/meta/format-annotation.json"(exports, module) {
+  "../../work/main/node_modules/ajv/dist/refs/json-schema-2020-12/meta/format-annotation.json"(exports, module) {
     module.exports = {
       $schema: "https://json-schema.org/draft/2020-12/schema",
       $id: "https://json-schema.org/draft/2020-12/meta/format-annotation",
@@ -7493,9 +7493,9 @@ var require_format_annotation = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/refs/json-schema-2020-12/meta/meta-data.json
+// ../../work/main/node_modules/ajv/dist/refs/json-schema-2020-12/meta/meta-data.json
 var require_meta_data = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2020-12/meta/meta-data.json"(exports, module) {
+  "../../work/main/node_modules/ajv/dist/refs/json-schema-2020-12/meta/meta-data.json"(exports, module) {
     module.exports = {
       $schema: "https://json-schema.org/draft/2020-12/schema",
       $id: "https://json-schema.org/draft/2020-12/meta/meta-data",
@@ -7534,9 +7534,9 @@ var require_meta_data = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/refs/json-schema-2020-12/meta/validation.json
+// ../../work/main/node_modules/ajv/dist/refs/json-schema-2020-12/meta/validation.json
 var require_validation2 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2020-12/meta/validation.json"(exports, module) {
+  "../../work/main/node_modules/ajv/dist/refs/json-schema-2020-12/meta/validation.json"(exports, module) {
     module.exports = {
       $schema: "https://json-schema.org/draft/2020-12/schema",
       $id: "https://json-schema.org/draft/2020-12/meta/validation",
@@ -7629,9 +7629,9 @@ var require_validation2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/refs/json-schema-2020-12/index.js
+// ../../work/main/node_modules/ajv/dist/refs/json-schema-2020-12/index.js
 var require_json_schema_2020_12 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2020-12/index.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/refs/json-schema-2020-12/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var metaSchema = require_schema();
@@ -7664,9 +7664,9 @@ var require_json_schema_2020_12 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/2020.js
+// ../../work/main/node_modules/ajv/dist/2020.js
 var require__ = __commonJS({
-  "node_modules/ajv/dist/2020.js"(exports, module) {
+  "../../work/main/node_modules/ajv/dist/2020.js"(exports, module) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv2020 = void 0;
@@ -7741,9 +7741,9 @@ var require__ = __commonJS({
   }
 });
 
-// node_modules/ajv-formats/dist/formats.js
+// ../../work/main/node_modules/ajv-formats/dist/formats.js
 var require_formats = __commonJS({
-  "node_modules/ajv-formats/dist/formats.js"(exports) {
+  "../../work/main/node_modules/ajv-formats/dist/formats.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.formatNames = exports.fastFormats = exports.fullFormats = void 0;
@@ -7944,9 +7944,9 @@ var require_formats = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/draft7.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/draft7.js
 var require_draft7 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/draft7.js"(exports) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/draft7.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var core_1 = require_core2();
@@ -7966,9 +7966,9 @@ var require_draft7 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/refs/json-schema-draft-07.json
+// ../../work/main/node_modules/ajv/dist/refs/json-schema-draft-07.json
 var require_json_schema_draft_07 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports, module) {
+  "../../work/main/node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports, module) {
     module.exports = {
       $schema: "http://json-schema.org/draft-07/schema#",
       $id: "http://json-schema.org/draft-07/schema#",
@@ -8123,9 +8123,9 @@ var require_json_schema_draft_07 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/ajv.js
+// ../../work/main/node_modules/ajv/dist/ajv.js
 var require_ajv = __commonJS({
-  "node_modules/ajv/dist/ajv.js"(exports, module) {
+  "../../work/main/node_modules/ajv/dist/ajv.js"(exports, module) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv = void 0;
@@ -8193,9 +8193,9 @@ var require_ajv = __commonJS({
   }
 });
 
-// node_modules/ajv-formats/dist/limit.js
+// ../../work/main/node_modules/ajv-formats/dist/limit.js
 var require_limit = __commonJS({
-  "node_modules/ajv-formats/dist/limit.js"(exports) {
+  "../../work/main/node_modules/ajv-formats/dist/limit.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.formatLimitDefinition = void 0;
@@ -8265,9 +8265,9 @@ var require_limit = __commonJS({
   }
 });
 
-// node_modules/ajv-formats/dist/index.js
+// ../../work/main/node_modules/ajv-formats/dist/index.js
 var require_dist = __commonJS({
-  "node_modules/ajv-formats/dist/index.js"(exports, module) {
+  "../../work/main/node_modules/ajv-formats/dist/index.js"(exports, module) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var formats_1 = require_formats();
@@ -8307,9 +8307,9 @@ var require_dist = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/identity.js
+// ../../work/main/node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
-  "node_modules/yaml/dist/nodes/identity.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/nodes/identity.js"(exports) {
     "use strict";
     var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
     var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
@@ -8364,9 +8364,9 @@ var require_identity = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/visit.js
+// ../../work/main/node_modules/yaml/dist/visit.js
 var require_visit = __commonJS({
-  "node_modules/yaml/dist/visit.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/visit.js"(exports) {
     "use strict";
     var identity = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
@@ -8522,9 +8522,9 @@ var require_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/directives.js
+// ../../work/main/node_modules/yaml/dist/doc/directives.js
 var require_directives = __commonJS({
-  "node_modules/yaml/dist/doc/directives.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
     var visit2 = require_visit();
@@ -8693,9 +8693,9 @@ var require_directives = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/anchors.js
+// ../../work/main/node_modules/yaml/dist/doc/anchors.js
 var require_anchors = __commonJS({
-  "node_modules/yaml/dist/doc/anchors.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
     var visit2 = require_visit();
@@ -8763,9 +8763,9 @@ var require_anchors = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/applyReviver.js
+// ../../work/main/node_modules/yaml/dist/doc/applyReviver.js
 var require_applyReviver = __commonJS({
-  "node_modules/yaml/dist/doc/applyReviver.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/doc/applyReviver.js"(exports) {
     "use strict";
     function applyReviver(reviver, obj, key, val) {
       if (val && typeof val === "object") {
@@ -8813,9 +8813,9 @@ var require_applyReviver = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/toJS.js
+// ../../work/main/node_modules/yaml/dist/nodes/toJS.js
 var require_toJS = __commonJS({
-  "node_modules/yaml/dist/nodes/toJS.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/nodes/toJS.js"(exports) {
     "use strict";
     var identity = require_identity();
     function toJS(value, arg, ctx) {
@@ -8843,9 +8843,9 @@ var require_toJS = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Node.js
+// ../../work/main/node_modules/yaml/dist/nodes/Node.js
 var require_Node = __commonJS({
-  "node_modules/yaml/dist/nodes/Node.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/nodes/Node.js"(exports) {
     "use strict";
     var applyReviver = require_applyReviver();
     var identity = require_identity();
@@ -8884,9 +8884,9 @@ var require_Node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Alias.js
+// ../../work/main/node_modules/yaml/dist/nodes/Alias.js
 var require_Alias = __commonJS({
-  "node_modules/yaml/dist/nodes/Alias.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
     var visit2 = require_visit();
@@ -9002,9 +9002,9 @@ var require_Alias = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Scalar.js
+// ../../work/main/node_modules/yaml/dist/nodes/Scalar.js
 var require_Scalar = __commonJS({
-  "node_modules/yaml/dist/nodes/Scalar.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/nodes/Scalar.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Node = require_Node();
@@ -9032,9 +9032,9 @@ var require_Scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/createNode.js
+// ../../work/main/node_modules/yaml/dist/doc/createNode.js
 var require_createNode = __commonJS({
-  "node_modules/yaml/dist/doc/createNode.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/doc/createNode.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -9107,9 +9107,9 @@ var require_createNode = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Collection.js
+// ../../work/main/node_modules/yaml/dist/nodes/Collection.js
 var require_Collection = __commonJS({
-  "node_modules/yaml/dist/nodes/Collection.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/nodes/Collection.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var identity = require_identity();
@@ -9250,9 +9250,9 @@ var require_Collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyComment.js
+// ../../work/main/node_modules/yaml/dist/stringify/stringifyComment.js
 var require_stringifyComment = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
     var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
@@ -9267,9 +9267,9 @@ var require_stringifyComment = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/foldFlowLines.js
+// ../../work/main/node_modules/yaml/dist/stringify/foldFlowLines.js
 var require_foldFlowLines = __commonJS({
-  "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/stringify/foldFlowLines.js"(exports) {
     "use strict";
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
@@ -9403,9 +9403,9 @@ ${indent}${text.slice(fold + 1, end2)}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyString.js
+// ../../work/main/node_modules/yaml/dist/stringify/stringifyString.js
 var require_stringifyString = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
@@ -9686,9 +9686,9 @@ ${indent}`);
   }
 });
 
-// node_modules/yaml/dist/stringify/stringify.js
+// ../../work/main/node_modules/yaml/dist/stringify/stringify.js
 var require_stringify = __commonJS({
-  "node_modules/yaml/dist/stringify/stringify.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/stringify/stringify.js"(exports) {
     "use strict";
     var anchors = require_anchors();
     var identity = require_identity();
@@ -9810,9 +9810,9 @@ ${ctx.indent}${str}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyPair.js
+// ../../work/main/node_modules/yaml/dist/stringify/stringifyPair.js
 var require_stringifyPair = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -9943,9 +9943,9 @@ ${ctx.indent}`;
   }
 });
 
-// node_modules/yaml/dist/log.js
+// ../../work/main/node_modules/yaml/dist/log.js
 var require_log = __commonJS({
-  "node_modules/yaml/dist/log.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/log.js"(exports) {
     "use strict";
     var node_process = __require("process");
     function debug(logLevel, ...messages) {
@@ -9965,9 +9965,9 @@ var require_log = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/merge.js
+// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/merge.js
 var require_merge = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -10025,9 +10025,9 @@ var require_merge = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/addPairToJSMap.js
+// ../../work/main/node_modules/yaml/dist/nodes/addPairToJSMap.js
 var require_addPairToJSMap = __commonJS({
-  "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
     "use strict";
     var log = require_log();
     var merge = require_merge();
@@ -10089,9 +10089,9 @@ var require_addPairToJSMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Pair.js
+// ../../work/main/node_modules/yaml/dist/nodes/Pair.js
 var require_Pair = __commonJS({
-  "node_modules/yaml/dist/nodes/Pair.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/nodes/Pair.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
@@ -10129,9 +10129,9 @@ var require_Pair = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyCollection.js
+// ../../work/main/node_modules/yaml/dist/stringify/stringifyCollection.js
 var require_stringifyCollection = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var stringify = require_stringify();
@@ -10280,9 +10280,9 @@ ${indent}${end}`;
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLMap.js
+// ../../work/main/node_modules/yaml/dist/nodes/YAMLMap.js
 var require_YAMLMap = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLMap.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/nodes/YAMLMap.js"(exports) {
     "use strict";
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
@@ -10424,9 +10424,9 @@ var require_YAMLMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/map.js
+// ../../work/main/node_modules/yaml/dist/schema/common/map.js
 var require_map = __commonJS({
-  "node_modules/yaml/dist/schema/common/map.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/schema/common/map.js"(exports) {
     "use strict";
     var identity = require_identity();
     var YAMLMap = require_YAMLMap();
@@ -10446,9 +10446,9 @@ var require_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLSeq.js
+// ../../work/main/node_modules/yaml/dist/nodes/YAMLSeq.js
 var require_YAMLSeq = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/nodes/YAMLSeq.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
@@ -10562,9 +10562,9 @@ var require_YAMLSeq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/seq.js
+// ../../work/main/node_modules/yaml/dist/schema/common/seq.js
 var require_seq = __commonJS({
-  "node_modules/yaml/dist/schema/common/seq.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/schema/common/seq.js"(exports) {
     "use strict";
     var identity = require_identity();
     var YAMLSeq = require_YAMLSeq();
@@ -10584,9 +10584,9 @@ var require_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/string.js
+// ../../work/main/node_modules/yaml/dist/schema/common/string.js
 var require_string = __commonJS({
-  "node_modules/yaml/dist/schema/common/string.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/schema/common/string.js"(exports) {
     "use strict";
     var stringifyString = require_stringifyString();
     var string = {
@@ -10603,9 +10603,9 @@ var require_string = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/null.js
+// ../../work/main/node_modules/yaml/dist/schema/common/null.js
 var require_null = __commonJS({
-  "node_modules/yaml/dist/schema/common/null.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/schema/common/null.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var nullTag = {
@@ -10621,9 +10621,9 @@ var require_null = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/bool.js
+// ../../work/main/node_modules/yaml/dist/schema/core/bool.js
 var require_bool = __commonJS({
-  "node_modules/yaml/dist/schema/core/bool.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/schema/core/bool.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var boolTag = {
@@ -10645,9 +10645,9 @@ var require_bool = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyNumber.js
+// ../../work/main/node_modules/yaml/dist/stringify/stringifyNumber.js
 var require_stringifyNumber = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
     "use strict";
     function stringifyNumber({ format, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
@@ -10672,9 +10672,9 @@ var require_stringifyNumber = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/float.js
+// ../../work/main/node_modules/yaml/dist/schema/core/float.js
 var require_float = __commonJS({
-  "node_modules/yaml/dist/schema/core/float.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/schema/core/float.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -10718,9 +10718,9 @@ var require_float = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/int.js
+// ../../work/main/node_modules/yaml/dist/schema/core/int.js
 var require_int = __commonJS({
-  "node_modules/yaml/dist/schema/core/int.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/schema/core/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -10763,9 +10763,9 @@ var require_int = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/schema.js
+// ../../work/main/node_modules/yaml/dist/schema/core/schema.js
 var require_schema2 = __commonJS({
-  "node_modules/yaml/dist/schema/core/schema.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/schema/core/schema.js"(exports) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -10791,9 +10791,9 @@ var require_schema2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/json/schema.js
+// ../../work/main/node_modules/yaml/dist/schema/json/schema.js
 var require_schema3 = __commonJS({
-  "node_modules/yaml/dist/schema/json/schema.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/schema/json/schema.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var map = require_map();
@@ -10858,14 +10858,14 @@ var require_schema3 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/binary.js
+// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/binary.js
 var require_binary = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
     "use strict";
     var node_buffer = __require("buffer");
     var Scalar = require_Scalar();
     var stringifyString = require_stringifyString();
-    var binary2 = {
+    var binary3 = {
       identify: (value) => value instanceof Uint8Array,
       // Buffer inherits from Uint8Array
       default: false,
@@ -10920,13 +10920,13 @@ var require_binary = __commonJS({
         return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment, onChompKeep);
       }
     };
-    exports.binary = binary2;
+    exports.binary = binary3;
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/pairs.js
+// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js
 var require_pairs = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -11002,9 +11002,9 @@ ${cn2.comment}` : item.comment;
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/omap.js
+// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/omap.js
 var require_omap = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
     "use strict";
     var identity = require_identity();
     var toJS = require_toJS();
@@ -11080,9 +11080,9 @@ var require_omap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/bool.js
+// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/bool.js
 var require_bool2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     function boolStringify({ value, source }, ctx) {
@@ -11112,9 +11112,9 @@ var require_bool2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/float.js
+// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/float.js
 var require_float2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -11161,9 +11161,9 @@ var require_float2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/int.js
+// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/int.js
 var require_int2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -11240,9 +11240,9 @@ var require_int2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/set.js
+// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/set.js
 var require_set = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -11329,9 +11329,9 @@ var require_set = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
+// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
 var require_timestamp = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str, asBigInt) {
@@ -11417,15 +11417,15 @@ var require_timestamp = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/schema.js
+// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/schema.js
 var require_schema4 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
     "use strict";
     var map = require_map();
     var _null = require_null();
     var seq = require_seq();
     var string = require_string();
-    var binary2 = require_binary();
+    var binary3 = require_binary();
     var bool = require_bool2();
     var float = require_float2();
     var int = require_int2();
@@ -11448,7 +11448,7 @@ var require_schema4 = __commonJS({
       float.floatNaN,
       float.floatExp,
       float.float,
-      binary2.binary,
+      binary3.binary,
       merge.merge,
       omap.omap,
       pairs.pairs,
@@ -11461,9 +11461,9 @@ var require_schema4 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/tags.js
+// ../../work/main/node_modules/yaml/dist/schema/tags.js
 var require_tags = __commonJS({
-  "node_modules/yaml/dist/schema/tags.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/schema/tags.js"(exports) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -11474,7 +11474,7 @@ var require_tags = __commonJS({
     var int = require_int();
     var schema = require_schema2();
     var schema$1 = require_schema3();
-    var binary2 = require_binary();
+    var binary3 = require_binary();
     var merge = require_merge();
     var omap = require_omap();
     var pairs = require_pairs();
@@ -11489,7 +11489,7 @@ var require_tags = __commonJS({
       ["yaml-1.1", schema$2.schema]
     ]);
     var tagsByName = {
-      binary: binary2.binary,
+      binary: binary3.binary,
       bool: bool.boolTag,
       float: float.float,
       floatExp: float.floatExp,
@@ -11509,7 +11509,7 @@ var require_tags = __commonJS({
       timestamp: timestamp.timestamp
     };
     var coreKnownTags = {
-      "tag:yaml.org,2002:binary": binary2.binary,
+      "tag:yaml.org,2002:binary": binary3.binary,
       "tag:yaml.org,2002:merge": merge.merge,
       "tag:yaml.org,2002:omap": omap.omap,
       "tag:yaml.org,2002:pairs": pairs.pairs,
@@ -11555,9 +11555,9 @@ var require_tags = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/Schema.js
+// ../../work/main/node_modules/yaml/dist/schema/Schema.js
 var require_Schema = __commonJS({
-  "node_modules/yaml/dist/schema/Schema.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/schema/Schema.js"(exports) {
     "use strict";
     var identity = require_identity();
     var map = require_map();
@@ -11587,9 +11587,9 @@ var require_Schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyDocument.js
+// ../../work/main/node_modules/yaml/dist/stringify/stringifyDocument.js
 var require_stringifyDocument = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
     var identity = require_identity();
     var stringify = require_stringify();
@@ -11667,9 +11667,9 @@ var require_stringifyDocument = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/Document.js
+// ../../work/main/node_modules/yaml/dist/doc/Document.js
 var require_Document = __commonJS({
-  "node_modules/yaml/dist/doc/Document.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/doc/Document.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var Collection = require_Collection();
@@ -11976,9 +11976,9 @@ var require_Document = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/errors.js
+// ../../work/main/node_modules/yaml/dist/errors.js
 var require_errors2 = __commonJS({
-  "node_modules/yaml/dist/errors.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
       constructor(name, pos, code, message) {
@@ -12041,9 +12041,9 @@ ${pointer}
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-props.js
+// ../../work/main/node_modules/yaml/dist/compose/resolve-props.js
 var require_resolve_props = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-props.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/compose/resolve-props.js"(exports) {
     "use strict";
     function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
@@ -12175,9 +12175,9 @@ var require_resolve_props = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-contains-newline.js
+// ../../work/main/node_modules/yaml/dist/compose/util-contains-newline.js
 var require_util_contains_newline = __commonJS({
-  "node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
     "use strict";
     function containsNewline(key) {
       if (!key)
@@ -12217,9 +12217,9 @@ var require_util_contains_newline = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-flow-indent-check.js
+// ../../work/main/node_modules/yaml/dist/compose/util-flow-indent-check.js
 var require_util_flow_indent_check = __commonJS({
-  "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
     "use strict";
     var utilContainsNewline = require_util_contains_newline();
     function flowIndentCheck(indent, fc, onError) {
@@ -12235,9 +12235,9 @@ var require_util_flow_indent_check = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-map-includes.js
+// ../../work/main/node_modules/yaml/dist/compose/util-map-includes.js
 var require_util_map_includes = __commonJS({
-  "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
     "use strict";
     var identity = require_identity();
     function mapIncludes(ctx, items, search) {
@@ -12251,9 +12251,9 @@ var require_util_map_includes = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-map.js
+// ../../work/main/node_modules/yaml/dist/compose/resolve-block-map.js
 var require_resolve_block_map = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
     "use strict";
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
@@ -12359,9 +12359,9 @@ var require_resolve_block_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-seq.js
+// ../../work/main/node_modules/yaml/dist/compose/resolve-block-seq.js
 var require_resolve_block_seq = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
     "use strict";
     var YAMLSeq = require_YAMLSeq();
     var resolveProps = require_resolve_props();
@@ -12410,9 +12410,9 @@ var require_resolve_block_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-end.js
+// ../../work/main/node_modules/yaml/dist/compose/resolve-end.js
 var require_resolve_end = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-end.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/compose/resolve-end.js"(exports) {
     "use strict";
     function resolveEnd(end, offset, reqSpace, onError) {
       let comment = "";
@@ -12453,9 +12453,9 @@ var require_resolve_end = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-collection.js
+// ../../work/main/node_modules/yaml/dist/compose/resolve-flow-collection.js
 var require_resolve_flow_collection = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -12647,9 +12647,9 @@ var require_resolve_flow_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-collection.js
+// ../../work/main/node_modules/yaml/dist/compose/compose-collection.js
 var require_compose_collection = __commonJS({
-  "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/compose/compose-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -12712,9 +12712,9 @@ var require_compose_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-scalar.js
+// ../../work/main/node_modules/yaml/dist/compose/resolve-block-scalar.js
 var require_resolve_block_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
@@ -12895,9 +12895,9 @@ var require_resolve_block_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-scalar.js
+// ../../work/main/node_modules/yaml/dist/compose/resolve-flow-scalar.js
 var require_resolve_flow_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
@@ -13116,9 +13116,9 @@ var require_resolve_flow_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-scalar.js
+// ../../work/main/node_modules/yaml/dist/compose/compose-scalar.js
 var require_compose_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -13197,9 +13197,9 @@ var require_compose_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-empty-scalar-position.js
+// ../../work/main/node_modules/yaml/dist/compose/util-empty-scalar-position.js
 var require_util_empty_scalar_position = __commonJS({
-  "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
     "use strict";
     function emptyScalarPosition(offset, before, pos) {
       if (before) {
@@ -13227,9 +13227,9 @@ var require_util_empty_scalar_position = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-node.js
+// ../../work/main/node_modules/yaml/dist/compose/compose-node.js
 var require_compose_node = __commonJS({
-  "node_modules/yaml/dist/compose/compose-node.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/compose/compose-node.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -13333,9 +13333,9 @@ var require_compose_node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-doc.js
+// ../../work/main/node_modules/yaml/dist/compose/compose-doc.js
 var require_compose_doc = __commonJS({
-  "node_modules/yaml/dist/compose/compose-doc.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/compose/compose-doc.js"(exports) {
     "use strict";
     var Document = require_Document();
     var composeNode = require_compose_node();
@@ -13376,9 +13376,9 @@ var require_compose_doc = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/composer.js
+// ../../work/main/node_modules/yaml/dist/compose/composer.js
 var require_composer = __commonJS({
-  "node_modules/yaml/dist/compose/composer.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/compose/composer.js"(exports) {
     "use strict";
     var node_process = __require("process");
     var directives = require_directives();
@@ -13584,9 +13584,9 @@ ${end.comment}` : end.comment;
   }
 });
 
-// node_modules/yaml/dist/parse/cst-scalar.js
+// ../../work/main/node_modules/yaml/dist/parse/cst-scalar.js
 var require_cst_scalar = __commonJS({
-  "node_modules/yaml/dist/parse/cst-scalar.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/parse/cst-scalar.js"(exports) {
     "use strict";
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -13769,9 +13769,9 @@ var require_cst_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-stringify.js
+// ../../work/main/node_modules/yaml/dist/parse/cst-stringify.js
 var require_cst_stringify = __commonJS({
-  "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
     var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
@@ -13830,9 +13830,9 @@ var require_cst_stringify = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-visit.js
+// ../../work/main/node_modules/yaml/dist/parse/cst-visit.js
 var require_cst_visit = __commonJS({
-  "node_modules/yaml/dist/parse/cst-visit.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/parse/cst-visit.js"(exports) {
     "use strict";
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
@@ -13892,9 +13892,9 @@ var require_cst_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst.js
+// ../../work/main/node_modules/yaml/dist/parse/cst.js
 var require_cst = __commonJS({
-  "node_modules/yaml/dist/parse/cst.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/parse/cst.js"(exports) {
     "use strict";
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
@@ -13994,9 +13994,9 @@ var require_cst = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/lexer.js
+// ../../work/main/node_modules/yaml/dist/parse/lexer.js
 var require_lexer = __commonJS({
-  "node_modules/yaml/dist/parse/lexer.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/parse/lexer.js"(exports) {
     "use strict";
     var cst = require_cst();
     function isEmpty2(ch) {
@@ -14583,9 +14583,9 @@ var require_lexer = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/line-counter.js
+// ../../work/main/node_modules/yaml/dist/parse/line-counter.js
 var require_line_counter = __commonJS({
-  "node_modules/yaml/dist/parse/line-counter.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
     var LineCounter2 = class {
       constructor() {
@@ -14614,9 +14614,9 @@ var require_line_counter = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/parser.js
+// ../../work/main/node_modules/yaml/dist/parse/parser.js
 var require_parser = __commonJS({
-  "node_modules/yaml/dist/parse/parser.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/parse/parser.js"(exports) {
     "use strict";
     var node_process = __require("process");
     var cst = require_cst();
@@ -15488,9 +15488,9 @@ var require_parser = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/public-api.js
+// ../../work/main/node_modules/yaml/dist/public-api.js
 var require_public_api = __commonJS({
-  "node_modules/yaml/dist/public-api.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/public-api.js"(exports) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -15585,9 +15585,9 @@ var require_public_api = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/index.js
+// ../../work/main/node_modules/yaml/dist/index.js
 var require_dist2 = __commonJS({
-  "node_modules/yaml/dist/index.js"(exports) {
+  "../../work/main/node_modules/yaml/dist/index.js"(exports) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -16875,9 +16875,9 @@ var init_validate_charter2 = __esm({
   }
 });
 
-// node_modules/picomatch/lib/constants.js
+// ../../work/main/node_modules/picomatch/lib/constants.js
 var require_constants = __commonJS({
-  "node_modules/picomatch/lib/constants.js"(exports, module) {
+  "../../work/main/node_modules/picomatch/lib/constants.js"(exports, module) {
     "use strict";
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
@@ -17077,9 +17077,9 @@ var require_constants = __commonJS({
   }
 });
 
-// node_modules/picomatch/lib/utils.js
+// ../../work/main/node_modules/picomatch/lib/utils.js
 var require_utils2 = __commonJS({
-  "node_modules/picomatch/lib/utils.js"(exports) {
+  "../../work/main/node_modules/picomatch/lib/utils.js"(exports) {
     "use strict";
     var {
       REGEX_BACKSLASH,
@@ -17141,9 +17141,9 @@ var require_utils2 = __commonJS({
   }
 });
 
-// node_modules/picomatch/lib/scan.js
+// ../../work/main/node_modules/picomatch/lib/scan.js
 var require_scan = __commonJS({
-  "node_modules/picomatch/lib/scan.js"(exports, module) {
+  "../../work/main/node_modules/picomatch/lib/scan.js"(exports, module) {
     "use strict";
     var utils = require_utils2();
     var {
@@ -17479,9 +17479,9 @@ var require_scan = __commonJS({
   }
 });
 
-// node_modules/picomatch/lib/parse.js
+// ../../work/main/node_modules/picomatch/lib/parse.js
 var require_parse = __commonJS({
-  "node_modules/picomatch/lib/parse.js"(exports, module) {
+  "../../work/main/node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
     var constants = require_constants();
     var utils = require_utils2();
@@ -18494,9 +18494,9 @@ var require_parse = __commonJS({
   }
 });
 
-// node_modules/picomatch/lib/picomatch.js
+// ../../work/main/node_modules/picomatch/lib/picomatch.js
 var require_picomatch = __commonJS({
-  "node_modules/picomatch/lib/picomatch.js"(exports, module) {
+  "../../work/main/node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
     var scan = require_scan();
     var parse2 = require_parse();
@@ -18634,9 +18634,9 @@ var require_picomatch = __commonJS({
   }
 });
 
-// node_modules/picomatch/index.js
+// ../../work/main/node_modules/picomatch/index.js
 var require_picomatch2 = __commonJS({
-  "node_modules/picomatch/index.js"(exports, module) {
+  "../../work/main/node_modules/picomatch/index.js"(exports, module) {
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils2();
@@ -18896,7 +18896,7 @@ var init_files = __esm({
   }
 });
 
-// node_modules/@simple-git/args-pathspec/dist/index.mjs
+// ../../work/main/node_modules/@simple-git/args-pathspec/dist/index.mjs
 function c(...n) {
   const e = new String(n);
   return t.set(e, n), e;
@@ -18909,14 +18909,14 @@ function o(n) {
 }
 var t;
 var init_dist = __esm({
-  "node_modules/@simple-git/args-pathspec/dist/index.mjs"() {
+  "../../work/main/node_modules/@simple-git/args-pathspec/dist/index.mjs"() {
     t = /* @__PURE__ */ new WeakMap();
   }
 });
 
-// node_modules/ms/index.js
+// ../../work/main/node_modules/ms/index.js
 var require_ms = __commonJS({
-  "node_modules/ms/index.js"(exports, module) {
+  "../../work/main/node_modules/ms/index.js"(exports, module) {
     var s = 1e3;
     var m2 = s * 60;
     var h3 = m2 * 60;
@@ -19030,9 +19030,9 @@ var require_ms = __commonJS({
   }
 });
 
-// node_modules/debug/src/common.js
+// ../../work/main/node_modules/debug/src/common.js
 var require_common = __commonJS({
-  "node_modules/debug/src/common.js"(exports, module) {
+  "../../work/main/node_modules/debug/src/common.js"(exports, module) {
     function setup(env) {
       createDebug.debug = createDebug;
       createDebug.default = createDebug;
@@ -19207,9 +19207,9 @@ var require_common = __commonJS({
   }
 });
 
-// node_modules/debug/src/browser.js
+// ../../work/main/node_modules/debug/src/browser.js
 var require_browser = __commonJS({
-  "node_modules/debug/src/browser.js"(exports, module) {
+  "../../work/main/node_modules/debug/src/browser.js"(exports, module) {
     exports.formatArgs = formatArgs;
     exports.save = save;
     exports.load = load;
@@ -19377,9 +19377,9 @@ var require_browser = __commonJS({
   }
 });
 
-// node_modules/has-flag/index.js
+// ../../work/main/node_modules/has-flag/index.js
 var require_has_flag = __commonJS({
-  "node_modules/has-flag/index.js"(exports, module) {
+  "../../work/main/node_modules/has-flag/index.js"(exports, module) {
     "use strict";
     module.exports = (flag, argv = process.argv) => {
       const prefix = flag.startsWith("-") ? "" : flag.length === 1 ? "-" : "--";
@@ -19390,9 +19390,9 @@ var require_has_flag = __commonJS({
   }
 });
 
-// node_modules/supports-color/index.js
+// ../../work/main/node_modules/supports-color/index.js
 var require_supports_color = __commonJS({
-  "node_modules/supports-color/index.js"(exports, module) {
+  "../../work/main/node_modules/supports-color/index.js"(exports, module) {
     "use strict";
     var os2 = __require("os");
     var tty = __require("tty");
@@ -19492,9 +19492,9 @@ var require_supports_color = __commonJS({
   }
 });
 
-// node_modules/debug/src/node.js
+// ../../work/main/node_modules/debug/src/node.js
 var require_node = __commonJS({
-  "node_modules/debug/src/node.js"(exports, module) {
+  "../../work/main/node_modules/debug/src/node.js"(exports, module) {
     var tty = __require("tty");
     var util = __require("util");
     exports.init = init;
@@ -19666,9 +19666,9 @@ var require_node = __commonJS({
   }
 });
 
-// node_modules/debug/src/index.js
+// ../../work/main/node_modules/debug/src/index.js
 var require_src = __commonJS({
-  "node_modules/debug/src/index.js"(exports, module) {
+  "../../work/main/node_modules/debug/src/index.js"(exports, module) {
     if (typeof process === "undefined" || process.type === "renderer" || process.browser === true || process.__nwjs) {
       module.exports = require_browser();
     } else {
@@ -19677,9 +19677,9 @@ var require_src = __commonJS({
   }
 });
 
-// node_modules/@kwsites/file-exists/dist/src/index.js
+// ../../work/main/node_modules/@kwsites/file-exists/dist/src/index.js
 var require_src2 = __commonJS({
-  "node_modules/@kwsites/file-exists/dist/src/index.js"(exports) {
+  "../../work/main/node_modules/@kwsites/file-exists/dist/src/index.js"(exports) {
     "use strict";
     var __importDefault = exports && exports.__importDefault || function(mod) {
       return mod && mod.__esModule ? mod : { "default": mod };
@@ -19721,9 +19721,9 @@ var require_src2 = __commonJS({
   }
 });
 
-// node_modules/@kwsites/file-exists/dist/index.js
+// ../../work/main/node_modules/@kwsites/file-exists/dist/index.js
 var require_dist3 = __commonJS({
-  "node_modules/@kwsites/file-exists/dist/index.js"(exports) {
+  "../../work/main/node_modules/@kwsites/file-exists/dist/index.js"(exports) {
     "use strict";
     function __export2(m2) {
       for (var p2 in m2) if (!exports.hasOwnProperty(p2)) exports[p2] = m2[p2];
@@ -19733,9 +19733,9 @@ var require_dist3 = __commonJS({
   }
 });
 
-// node_modules/@kwsites/promise-deferred/dist/index.js
+// ../../work/main/node_modules/@kwsites/promise-deferred/dist/index.js
 var require_dist4 = __commonJS({
-  "node_modules/@kwsites/promise-deferred/dist/index.js"(exports) {
+  "../../work/main/node_modules/@kwsites/promise-deferred/dist/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.createDeferred = exports.deferred = void 0;
@@ -19775,7 +19775,7 @@ var require_dist4 = __commonJS({
   }
 });
 
-// node_modules/@simple-git/argv-parser/dist/index.mjs
+// ../../work/main/node_modules/@simple-git/argv-parser/dist/index.mjs
 function* x(e, n) {
   const t2 = n === "global";
   for (const o2 of e)
@@ -20058,7 +20058,7 @@ function oe(e, n) {
 }
 var P, S, E, F, C, I, R, T, K, h, X, y;
 var init_dist2 = __esm({
-  "node_modules/@simple-git/argv-parser/dist/index.mjs"() {
+  "../../work/main/node_modules/@simple-git/argv-parser/dist/index.mjs"() {
     init_dist();
     P = /* @__PURE__ */ new Set([
       "--add",
@@ -20291,7 +20291,7 @@ var init_dist2 = __esm({
   }
 });
 
-// node_modules/simple-git/dist/index.mjs
+// ../../work/main/node_modules/simple-git/dist/index.mjs
 import { spawn as ve } from "node:child_process";
 import { normalize as Se } from "node:path";
 import { EventEmitter as Ce } from "node:events";
@@ -21797,7 +21797,7 @@ function uo({
 }
 var import_file_exists, import_debug, import_promise_deferred, O2, Ae, A2, at, xe, I2, W2, ft, K2, m, Be, G2, Bt, V2, z2, l2, x2, Fe, mt, Ut, Xe, Ye, Qe, Je, Ft, nn, rn, sn, zt, qt, mn, Ht, Kt, kn, _t, vn, j2, En, Vt, Cn, M2, ot, Pn, Dn, Yt, Bn, Un, Wn, J2, Xn, Yn, Qt, R2, Jt, rr, Ot, sr, or, ir, ar, te, ee2, ne2, ur, se, Z2, dr, ie, gr, yr, wr, br, Tr, kr, _r, vr, Er, Sr, ue, Or, Cr, Ar, Nr, $r, Pr, Lr, jr, Br, Ir, Ur, Gr, fe, Hr, le, Vr, Xr, he, Qr, Jr, Zr, ts, rs, pe, ss, gt, ms, ys, $s, Ps, Us, $t, we, Hs, Ks, be, Qs, nt, ro, wo;
 var init_dist3 = __esm({
-  "node_modules/simple-git/dist/index.mjs"() {
+  "../../work/main/node_modules/simple-git/dist/index.mjs"() {
     init_dist();
     init_dist();
     import_file_exists = __toESM(require_dist3(), 1);
@@ -24481,10 +24481,10 @@ var init_jsonl = __esm({
   }
 });
 
-// node_modules/hyparquet/src/constants.js
+// ../../work/main/node_modules/hyparquet/src/constants.js
 var ParquetTypes, Encodings, FieldRepetitionTypes, ConvertedTypes, CompressionCodecs, PageTypes, BoundaryOrders, EdgeInterpolationAlgorithms;
 var init_constants = __esm({
-  "node_modules/hyparquet/src/constants.js"() {
+  "../../work/main/node_modules/hyparquet/src/constants.js"() {
     ParquetTypes = [
       "BOOLEAN",
       "INT32",
@@ -24570,7 +24570,7 @@ var init_constants = __esm({
   }
 });
 
-// node_modules/hyparquet/src/wkb.js
+// ../../work/main/node_modules/hyparquet/src/wkb.js
 function wkbToGeojson(reader) {
   const flags = getFlags(reader);
   if (flags.type === 1) {
@@ -24651,11 +24651,11 @@ function readPolygon(reader, flags) {
   return rings;
 }
 var init_wkb = __esm({
-  "node_modules/hyparquet/src/wkb.js"() {
+  "../../work/main/node_modules/hyparquet/src/wkb.js"() {
   }
 });
 
-// node_modules/hyparquet/src/convert.js
+// ../../work/main/node_modules/hyparquet/src/convert.js
 function convertWithDictionary(data, dictionary, encoding, columnDecoder) {
   if (dictionary && encoding.endsWith("_DICTIONARY")) {
     let output = data;
@@ -24783,7 +24783,7 @@ function parseFloat16(bytes) {
 }
 var decoder, DEFAULT_PARSERS;
 var init_convert = __esm({
-  "node_modules/hyparquet/src/convert.js"() {
+  "../../work/main/node_modules/hyparquet/src/convert.js"() {
     init_wkb();
     decoder = new TextDecoder();
     DEFAULT_PARSERS = {
@@ -24820,7 +24820,7 @@ var init_convert = __esm({
   }
 });
 
-// node_modules/hyparquet/src/schema.js
+// ../../work/main/node_modules/hyparquet/src/schema.js
 function schemaTree(schema, rootIndex, path19) {
   const element = schema[rootIndex];
   const children = [];
@@ -24910,11 +24910,11 @@ function isFlatColumn(schemaPath) {
   return true;
 }
 var init_schema = __esm({
-  "node_modules/hyparquet/src/schema.js"() {
+  "../../work/main/node_modules/hyparquet/src/schema.js"() {
   }
 });
 
-// node_modules/hyparquet/src/thrift.js
+// ../../work/main/node_modules/hyparquet/src/thrift.js
 function deserializeTCompactProtocol(reader) {
   const value = {};
   let fid = 0;
@@ -25010,7 +25010,7 @@ function readZigZagBigInt(reader) {
 }
 var STOP, TRUE, FALSE, BYTE, I16, I32, I64, DOUBLE, BINARY, LIST, STRUCT;
 var init_thrift = __esm({
-  "node_modules/hyparquet/src/thrift.js"() {
+  "../../work/main/node_modules/hyparquet/src/thrift.js"() {
     STOP = 0;
     TRUE = 1;
     FALSE = 2;
@@ -25025,7 +25025,7 @@ var init_thrift = __esm({
   }
 });
 
-// node_modules/hyparquet/src/geoparquet.js
+// ../../work/main/node_modules/hyparquet/src/geoparquet.js
 function markGeoColumns(schema, key_value_metadata) {
   const columns = /* @__PURE__ */ new Map();
   const geo = key_value_metadata?.find(({ key }) => key === "geo")?.value;
@@ -25049,11 +25049,11 @@ function markGeoColumns(schema, key_value_metadata) {
   }
 }
 var init_geoparquet = __esm({
-  "node_modules/hyparquet/src/geoparquet.js"() {
+  "../../work/main/node_modules/hyparquet/src/geoparquet.js"() {
   }
 });
 
-// node_modules/hyparquet/src/metadata.js
+// ../../work/main/node_modules/hyparquet/src/metadata.js
 function decode(value) {
   return value && decoder2.decode(value);
 }
@@ -25302,7 +25302,7 @@ function convertMetadata(value, schema, parsers) {
 }
 var defaultInitialFetchSize, decoder2;
 var init_metadata = __esm({
-  "node_modules/hyparquet/src/metadata.js"() {
+  "../../work/main/node_modules/hyparquet/src/metadata.js"() {
     init_constants();
     init_convert();
     init_schema();
@@ -25313,7 +25313,7 @@ var init_metadata = __esm({
   }
 });
 
-// node_modules/hyparquet/src/indexes.js
+// ../../work/main/node_modules/hyparquet/src/indexes.js
 function readColumnIndex(reader, schema, parsers = void 0) {
   const allParsers = { ...DEFAULT_PARSERS, ...parsers };
   const thrift = deserializeTCompactProtocol(reader);
@@ -25340,7 +25340,7 @@ function readOffsetIndex(reader) {
   };
 }
 var init_indexes = __esm({
-  "node_modules/hyparquet/src/indexes.js"() {
+  "../../work/main/node_modules/hyparquet/src/indexes.js"() {
     init_constants();
     init_convert();
     init_metadata();
@@ -25348,7 +25348,7 @@ var init_indexes = __esm({
   }
 });
 
-// node_modules/hyparquet/src/xxhash.js
+// ../../work/main/node_modules/hyparquet/src/xxhash.js
 function rotl64(x3, r2) {
   return (x3 << r2 | x3 >> 64n - r2) & MASK;
 }
@@ -25414,7 +25414,7 @@ function xxhash64(input, seed = 0n) {
 }
 var MASK, PRIME1, PRIME2, PRIME3, PRIME4, PRIME5;
 var init_xxhash = __esm({
-  "node_modules/hyparquet/src/xxhash.js"() {
+  "../../work/main/node_modules/hyparquet/src/xxhash.js"() {
     MASK = 0xffffffffffffffffn;
     PRIME1 = 0x9e3779b185ebca87n;
     PRIME2 = 0xc2b2ae3d27d4eb4fn;
@@ -25424,7 +25424,7 @@ var init_xxhash = __esm({
   }
 });
 
-// node_modules/hyparquet/src/bloom.js
+// ../../work/main/node_modules/hyparquet/src/bloom.js
 function blockIndex(hash, numBlocks) {
   return Number((hash >> 32n) * BigInt(numBlocks) >> 32n);
 }
@@ -25545,7 +25545,7 @@ function walkBloomEligible(filter, out) {
 }
 var textEncoder, SALT;
 var init_bloom = __esm({
-  "node_modules/hyparquet/src/bloom.js"() {
+  "../../work/main/node_modules/hyparquet/src/bloom.js"() {
     init_thrift();
     init_xxhash();
     textEncoder = new TextEncoder();
@@ -25562,7 +25562,7 @@ var init_bloom = __esm({
   }
 });
 
-// node_modules/hyparquet/src/utils.js
+// ../../work/main/node_modules/hyparquet/src/utils.js
 function concat(aaa, bbb) {
   const chunk = 1e4;
   for (let i = 0; i < bbb.length; i += chunk) {
@@ -25606,11 +25606,11 @@ function flatten(chunks) {
   return output;
 }
 var init_utils = __esm({
-  "node_modules/hyparquet/src/utils.js"() {
+  "../../work/main/node_modules/hyparquet/src/utils.js"() {
   }
 });
 
-// node_modules/hyparquet/src/filter.js
+// ../../work/main/node_modules/hyparquet/src/filter.js
 function pathsNeededForFilter(filter) {
   if (!filter) return [];
   const paths = [];
@@ -25840,14 +25840,14 @@ function resolve(record, path19) {
 }
 var encoder;
 var init_filter = __esm({
-  "node_modules/hyparquet/src/filter.js"() {
+  "../../work/main/node_modules/hyparquet/src/filter.js"() {
     init_bloom();
     init_utils();
     encoder = new TextEncoder();
   }
 });
 
-// node_modules/hyparquet/src/plan.js
+// ../../work/main/node_modules/hyparquet/src/plan.js
 function parquetPlan(options) {
   const { metadata, rowStart = 0, columns, useOffsetIndex = false } = options;
   if (!metadata) throw new Error("parquetPlan requires metadata");
@@ -26177,7 +26177,7 @@ function prefetchAsyncBuffer(file, { fetches }) {
 }
 var runLimit, columnGapLimit;
 var init_plan = __esm({
-  "node_modules/hyparquet/src/plan.js"() {
+  "../../work/main/node_modules/hyparquet/src/plan.js"() {
     init_bloom();
     init_filter();
     init_indexes();
@@ -26188,7 +26188,7 @@ var init_plan = __esm({
   }
 });
 
-// node_modules/hyparquet/src/variant.js
+// ../../work/main/node_modules/hyparquet/src/variant.js
 function decodeVariantColumn(value, parsers = DEFAULT_PARSERS) {
   if (Array.isArray(value)) {
     return value.map((entry) => decodeVariantColumn(entry, parsers));
@@ -26443,14 +26443,14 @@ function readVariantBinary(reader) {
 }
 var decoder3, metadataCache;
 var init_variant = __esm({
-  "node_modules/hyparquet/src/variant.js"() {
+  "../../work/main/node_modules/hyparquet/src/variant.js"() {
     init_convert();
     decoder3 = new TextDecoder();
     metadataCache = /* @__PURE__ */ new WeakMap();
   }
 });
 
-// node_modules/hyparquet/src/assemble.js
+// ../../work/main/node_modules/hyparquet/src/assemble.js
 function assembleLists(output, definitionLevels, repetitionLevels, values, schemaPath) {
   const maxDefinitionLevel = getMaxDefinitionLevel(schemaPath);
   if (!definitionLevels?.length && !repetitionLevels.length) {
@@ -26622,13 +26622,13 @@ function invertStruct(struct, depth) {
   return out;
 }
 var init_assemble = __esm({
-  "node_modules/hyparquet/src/assemble.js"() {
+  "../../work/main/node_modules/hyparquet/src/assemble.js"() {
     init_schema();
     init_variant();
   }
 });
 
-// node_modules/hyparquet/src/delta.js
+// ../../work/main/node_modules/hyparquet/src/delta.js
 function deltaBinaryUnpack(reader, count, output) {
   if (output instanceof Int32Array) {
     deltaBinaryUnpackInt32(reader, count, output);
@@ -26752,12 +26752,12 @@ function deltaByteArray(reader, count, output) {
   }
 }
 var init_delta = __esm({
-  "node_modules/hyparquet/src/delta.js"() {
+  "../../work/main/node_modules/hyparquet/src/delta.js"() {
     init_thrift();
   }
 });
 
-// node_modules/hyparquet/src/encoding.js
+// ../../work/main/node_modules/hyparquet/src/encoding.js
 function readRleBitPackedHybrid(reader, width, output, length) {
   if (length === void 0) {
     length = reader.view.getUint32(reader.offset, true);
@@ -26854,12 +26854,12 @@ function byteWidth(type, typeLength) {
   }
 }
 var init_encoding = __esm({
-  "node_modules/hyparquet/src/encoding.js"() {
+  "../../work/main/node_modules/hyparquet/src/encoding.js"() {
     init_thrift();
   }
 });
 
-// node_modules/hyparquet/src/plain.js
+// ../../work/main/node_modules/hyparquet/src/plain.js
 function readPlain(reader, type, count, fixedLength) {
   if (count === 0) return [];
   if (type === "BOOLEAN") {
@@ -26948,11 +26948,11 @@ function align(buffer, offset, size) {
   return aligned;
 }
 var init_plain = __esm({
-  "node_modules/hyparquet/src/plain.js"() {
+  "../../work/main/node_modules/hyparquet/src/plain.js"() {
   }
 });
 
-// node_modules/hyparquet/src/snappy.js
+// ../../work/main/node_modules/hyparquet/src/snappy.js
 function copyBytes(fromArray, fromPos, toArray, toPos, length) {
   for (let i = 0; i < length; i++) {
     toArray[toPos + i] = fromArray[fromPos + i];
@@ -27038,12 +27038,12 @@ function snappyUncompress(input, output) {
 }
 var WORD_MASK;
 var init_snappy = __esm({
-  "node_modules/hyparquet/src/snappy.js"() {
+  "../../work/main/node_modules/hyparquet/src/snappy.js"() {
     WORD_MASK = [0, 255, 65535, 16777215, 4294967295];
   }
 });
 
-// node_modules/hyparquet/src/datapage.js
+// ../../work/main/node_modules/hyparquet/src/datapage.js
 function readDataPage(bytes, daph, { type, element, schemaPath }) {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const reader = { view, offset: 0 };
@@ -27188,7 +27188,7 @@ function bitWidth(value) {
   return 32 - Math.clz32(value);
 }
 var init_datapage = __esm({
-  "node_modules/hyparquet/src/datapage.js"() {
+  "../../work/main/node_modules/hyparquet/src/datapage.js"() {
     init_delta();
     init_encoding();
     init_plain();
@@ -27197,7 +27197,7 @@ var init_datapage = __esm({
   }
 });
 
-// node_modules/hyparquet/src/column.js
+// ../../work/main/node_modules/hyparquet/src/column.js
 function readColumn(reader, { groupStart, selectStart, selectEnd }, columnDecoder, onPage) {
   const { pathInSchema, schemaPath } = columnDecoder;
   const isFlat = isFlatColumn(schemaPath);
@@ -27342,7 +27342,7 @@ function pageStatistics(stats) {
   };
 }
 var init_column = __esm({
-  "node_modules/hyparquet/src/column.js"() {
+  "../../work/main/node_modules/hyparquet/src/column.js"() {
     init_assemble();
     init_constants();
     init_convert();
@@ -27353,7 +27353,7 @@ var init_column = __esm({
   }
 });
 
-// node_modules/hyparquet/src/rowgroup.js
+// ../../work/main/node_modules/hyparquet/src/rowgroup.js
 function readRowGroup(options, { metadata }, groupPlan) {
   const asyncColumns = [];
   const schemaTree2 = parquetSchema(metadata);
@@ -27521,7 +27521,7 @@ function assembleAsync(asyncRowGroup, schemaTree2, parsers) {
   return { ...asyncRowGroup, asyncColumns: assembled };
 }
 var init_rowgroup = __esm({
-  "node_modules/hyparquet/src/rowgroup.js"() {
+  "../../work/main/node_modules/hyparquet/src/rowgroup.js"() {
     init_assemble();
     init_column();
     init_convert();
@@ -27532,7 +27532,7 @@ var init_rowgroup = __esm({
   }
 });
 
-// node_modules/hyparquet/src/scan.js
+// ../../work/main/node_modules/hyparquet/src/scan.js
 async function prepareParquetRead(options) {
   const prepared = await prepareParquetOptions(options);
   return {
@@ -27591,7 +27591,7 @@ async function withPageIndexes(options) {
   return { ...options, pageRangesByGroup, pageLocationsByGroup };
 }
 var init_scan = __esm({
-  "node_modules/hyparquet/src/scan.js"() {
+  "../../work/main/node_modules/hyparquet/src/scan.js"() {
     init_filter();
     init_metadata();
     init_plan();
@@ -27599,7 +27599,7 @@ var init_scan = __esm({
   }
 });
 
-// node_modules/hyparquet/src/read.js
+// ../../work/main/node_modules/hyparquet/src/read.js
 async function parquetRead(options) {
   options.metadata ??= await parquetMetadataAsync(options.file, options);
   const { rowStart = 0, rowEnd, columns, onChunk, onComplete, rowFormat, filter, filterStrict = true } = options;
@@ -27693,7 +27693,7 @@ async function awaitAllColumns(asyncGroups) {
 }
 var rowIndex;
 var init_read = __esm({
-  "node_modules/hyparquet/src/read.js"() {
+  "../../work/main/node_modules/hyparquet/src/read.js"() {
     init_filter();
     init_metadata();
     init_rowgroup();
@@ -27704,15 +27704,15 @@ var init_read = __esm({
   }
 });
 
-// node_modules/hyparquet/src/index.js
+// ../../work/main/node_modules/hyparquet/src/index.js
 var init_src = __esm({
-  "node_modules/hyparquet/src/index.js"() {
+  "../../work/main/node_modules/hyparquet/src/index.js"() {
     init_metadata();
     init_read();
   }
 });
 
-// node_modules/hyparquet/src/node.js
+// ../../work/main/node_modules/hyparquet/src/node.js
 import { createReadStream as createReadStream2, promises as fs2 } from "fs";
 async function asyncBufferFromFile(filename) {
   const { size } = await fs2.stat(filename);
@@ -27738,7 +27738,7 @@ async function asyncBufferFromFile(filename) {
   };
 }
 var init_node = __esm({
-  "node_modules/hyparquet/src/node.js"() {
+  "../../work/main/node_modules/hyparquet/src/node.js"() {
     init_src();
   }
 });
@@ -28171,6 +28171,16 @@ function xoshiro128(state) {
 function rotl(x3, k2) {
   return x3 << k2 | x3 >>> 32 - k2;
 }
+function randomInt(random, n) {
+  if (n <= 4294967296) {
+    const limit = 4294967296 - 4294967296 % n;
+    for (; ; ) {
+      const u2 = random.nextUint32();
+      if (u2 < limit) return u2 % n;
+    }
+  }
+  return Math.floor(random.nextDouble() * n);
+}
 function sampleBinomial(random, n, p2) {
   if (!(p2 >= 0 && p2 <= 1) || !Number.isInteger(n) || n < 0) {
     throw new RangeError(`binomial needs an integer n ≥ 0 and 0 ≤ p ≤ 1, got n=${n}, p=${p2}`);
@@ -28493,10 +28503,42 @@ function totalOf(counts) {
 function addCounts(a, b3) {
   return { tp: a.tp + b3.tp, fp: a.fp + b3.fp, tn: a.tn + b3.tn, fn: a.fn + b3.fn };
 }
+function ratioOrNull(numerator, denominator) {
+  return denominator === 0 ? null : numerator / denominator;
+}
+function assertBinary(values, what) {
+  for (let i = 0; i < values.length; i++) {
+    const v2 = values[i];
+    if (v2 !== 0 && v2 !== 1) throw new RangeError(`${what}[${i}] is ${v2}: expected 0 or 1`);
+  }
+}
+function assertSameLength(a, b3) {
+  if (a.length !== b3.length)
+    throw new RangeError(`lengths differ: ${a.length} labels, ${b3.length} predictions`);
+}
+function confusionCounts(labels, predictions) {
+  assertSameLength(labels, predictions);
+  assertBinary(labels, "labels");
+  assertBinary(predictions, "predictions");
+  const counts = emptyCounts();
+  for (let i = 0; i < labels.length; i++) {
+    if (predictions[i] === 1) {
+      if (labels[i] === 1) counts.tp++;
+      else counts.fp++;
+    } else if (labels[i] === 1) counts.fn++;
+    else counts.tn++;
+  }
+  return counts;
+}
+var accuracy, precision, recall, f1Score;
 var init_classification = __esm({
   "src/metrics/classification.ts"() {
     "use strict";
     init_summation();
+    accuracy = (c3) => ratioOrNull(c3.tp + c3.tn, totalOf(c3));
+    precision = (c3) => ratioOrNull(c3.tp, c3.tp + c3.fp);
+    recall = (c3) => ratioOrNull(c3.tp, c3.tp + c3.fn);
+    f1Score = (c3) => ratioOrNull(2 * c3.tp, 2 * c3.tp + c3.fp + c3.fn);
   }
 });
 
@@ -29219,7 +29261,9 @@ function attributionImportance(attributions, predictions, attributes, source) {
       const groups = /* @__PURE__ */ new Map();
       attributions.rows.forEach((row, index) => {
         const group = predictions.rows[index]?.[attribute] ?? "";
-        groups.set(group, [...groups.get(group) ?? [], row]);
+        const members = groups.get(group);
+        if (members) members.push(row);
+        else groups.set(group, [row]);
       });
       byGroup[attribute] = Object.fromEntries(
         [...groups.entries()].sort(([a], [b3]) => a < b3 ? -1 : 1).map(([group, rows]) => [group, rank(rows)])
@@ -29228,13 +29272,13 @@ function attributionImportance(attributions, predictions, attributes, source) {
   }
   return { source, rows: attributions.rows.length, global: rank(attributions.rows), byGroup };
 }
-function sensitiveFeatureCheck(report, sensitive, proxies) {
-  const top = report.global.slice(0, TOP_FEATURES).map((f3) => f3.feature);
+function sensitiveFeatureCheck(report, sensitive, proxies, id = "fairness/explainability/top-features") {
+  const top = report.global.filter((f3) => f3.importance > 0).slice(0, TOP_FEATURES).map((f3) => f3.feature);
   const matches = (feature, name) => feature === name || feature.startsWith(`${name}=`);
   const flagged = top.filter((feature) => [...sensitive, ...proxies].some((name) => matches(feature, name)));
   return {
-    id: "fairness/explainability/top-features",
-    title: `No sensitive attribute or proxy among the top ${TOP_FEATURES} features`,
+    id,
+    title: `No sensitive attribute or proxy among the top ${TOP_FEATURES} features (${report.source})`,
     verdict: flagged.length === 0 ? "pass" : flagged.some((f3) => sensitive.some((s) => matches(f3, s))) ? "fail" : "warn",
     observed: `top features: ${top.join(", ")}`,
     expected: `none of ${[...sensitive, ...proxies].join(", ") || "(none declared)"}`
@@ -29250,7 +29294,7 @@ var init_explainability = __esm({
 });
 
 // src/stages/fairness-report/model-card.ts
-function buildModelCard(config, digest, metrics, report, explainability) {
+function buildModelCard(config, digest, metrics, report, explainability, permutation) {
   const charter = config.charter;
   const caveats = [...report.notes];
   for (const frame of report.frames) {
@@ -29302,6 +29346,12 @@ function buildModelCard(config, digest, metrics, report, explainability) {
       source: explainability.source,
       topFeatures: explainability.global.slice(0, 5).map((f3) => f3.feature)
     } : null,
+    permutationImportance: permutation ? {
+      metric: permutation.metric,
+      baseline: permutation.baseline,
+      repeats: permutation.repeats,
+      features: permutation.features.map(({ feature, mean, std }) => ({ feature, mean, std }))
+    } : null,
     caveats
   };
 }
@@ -29352,10 +29402,20 @@ function modelCardMarkdown(card) {
     "## Explainability",
     "",
     card.explainability ? `Top features (mean |attribution| from ${card.explainability.source}): ${card.explainability.topFeatures.join(", ")}.` : "No attributions were provided.",
-    "",
-    "## Caveats",
     ""
   );
+  if (card.permutationImportance) {
+    const p2 = card.permutationImportance;
+    lines.push(
+      `Permutation importance: drop of ${p2.metric} from ${formatNumber(p2.baseline)} when a feature is shuffled (mean ± sd over ${p2.repeats} repeats).`,
+      "",
+      "| feature | drop | sd |",
+      "|---|---|---|",
+      ...p2.features.map((f3) => `| ${f3.feature} | ${formatNumber(f3.mean)} | ${formatNumber(f3.std)} |`),
+      ""
+    );
+  }
+  lines.push("## Caveats", "");
   lines.push(...card.caveats.length > 0 ? card.caveats.map((c3) => `- ${c3}`) : ["- none recorded"]);
   return `${lines.join("\n")}
 `;
@@ -29367,26 +29427,139 @@ var init_model_card = __esm({
   }
 });
 
+// src/stages/fairness-report/permutation.ts
+function sampleRows(table, max, seed) {
+  if (table.rows.length <= max) return table;
+  const chosen = shuffledIndices(table.rows.length, createRandom(seed)).slice(0, max).sort((a, b3) => a - b3);
+  return { columns: table.columns, rows: chosen.map((i) => table.rows[i]) };
+}
+function shuffledIndices(length, random) {
+  const order = Array.from({ length }, (_3, i) => i);
+  for (let i = length - 1; i > 0; i--) {
+    const j3 = randomInt(random, i + 1);
+    [order[i], order[j3]] = [order[j3], order[i]];
+  }
+  return order;
+}
+function permutedInput(table, settings) {
+  const missing = settings.features.filter((feature) => !table.columns.includes(feature));
+  if (missing.length > 0)
+    throw new PermutationError(`no column ${missing.map((m2) => `"${m2}"`).join(", ")} to permute`);
+  const random = createRandom(settings.seed);
+  const rows = [...table.rows];
+  for (const feature of settings.features) {
+    for (let r2 = 0; r2 < settings.repeats; r2++) {
+      const order = shuffledIndices(table.rows.length, random);
+      table.rows.forEach(
+        (row, i) => rows.push({ ...row, [feature]: table.rows[order[i]]?.[feature] ?? "" })
+      );
+    }
+  }
+  return { columns: table.columns, rows };
+}
+function permutationImportance(table, output, settings) {
+  const scorer = PERMUTATION_SCORERS[settings.metric];
+  if (!scorer) {
+    throw new PermutationError(
+      `permutation_importance.metric "${settings.metric}" is not one of ${Object.keys(PERMUTATION_SCORERS).join(", ")}`
+    );
+  }
+  const n = table.rows.length;
+  const blocks = 1 + settings.features.length * settings.repeats;
+  if (output.rows.length !== n * blocks) {
+    throw new PermutationError(
+      `the predict command returned ${output.rows.length} rows for ${n * blocks} (${blocks} copies of ${n} rows)`
+    );
+  }
+  if (!output.columns.includes(settings.prediction))
+    throw new PermutationError(`the predict output has no "${settings.prediction}" column`);
+  const labels = table.rows.map(
+    (row, i) => binary(row[settings.label], settings.positiveLabel, `row ${i + 1}, column "${settings.label}"`)
+  );
+  const scoreOf = (block) => {
+    const predictions = labels.map(
+      (_3, i) => binary(
+        output.rows[block * n + i]?.[settings.prediction],
+        void 0,
+        `predict output row ${block * n + i + 1}, column "${settings.prediction}"`
+      )
+    );
+    const value = scorer(confusionCounts(labels, predictions));
+    if (value === null)
+      throw new PermutationError(
+        `${settings.metric} is undefined on block ${block} (0/0): permutation importance cannot be judged by it`
+      );
+    return value;
+  };
+  const baseline = scoreOf(0);
+  const features = settings.features.map((feature, f3) => {
+    const drops = Array.from(
+      { length: settings.repeats },
+      (_3, r2) => baseline - scoreOf(1 + f3 * settings.repeats + r2)
+    );
+    const mean = drops.reduce((sum, d2) => sum + d2, 0) / drops.length;
+    const std = Math.sqrt(drops.reduce((sum, d2) => sum + (d2 - mean) ** 2, 0) / drops.length);
+    return { feature, mean, std, drops };
+  });
+  features.sort((a, b3) => b3.mean - a.mean || (a.feature < b3.feature ? -1 : 1));
+  return { metric: settings.metric, repeats: settings.repeats, rows: n, baseline, features };
+}
+function binary(value, positive, where) {
+  const text = (value ?? "").trim();
+  if (positive !== void 0) return text === positive ? 1 : 0;
+  if (text === "1" || text === "true" || text === "1.0") return 1;
+  if (text === "0" || text === "false" || text === "0.0") return 0;
+  throw new PermutationError(`${where}: "${text}" is not a binary value (0/1 or true/false)`);
+}
+var PERMUTATION_SCORERS, PermutationError;
+var init_permutation = __esm({
+  "src/stages/fairness-report/permutation.ts"() {
+    "use strict";
+    init_classification();
+    init_random();
+    PERMUTATION_SCORERS = {
+      accuracy,
+      precision,
+      recall,
+      f1: f1Score
+    };
+    PermutationError = class extends Error {
+      name = "PermutationError";
+    };
+  }
+});
+
 // src/stages/fairness-report/section.ts
 function ratesChart(frame) {
   const groups = frame.groups.filter((g2) => !g2.empty && !g2.smallSample);
   if (groups.length < 2) return "";
-  const series = (name) => `[${groups.map((g2) => (g2.rates[name].value ?? 0).toFixed(4)).join(", ")}]`;
+  const labels = [];
+  const values = [];
+  const undefinedRates = [];
+  for (const group of groups) {
+    for (const [rate, short2] of CHART_RATES) {
+      const value = group.rates[rate].value;
+      const label = `${group.group} ${short2}`;
+      if (value === null) undefinedRates.push(label);
+      else {
+        labels.push(`"${label.replace(/"/g, "")}"`);
+        values.push(value.toFixed(4));
+      }
+    }
+  }
   return [
     "```mermaid",
     "xychart-beta",
     `  title "${frame.name.replace(/"/g, "")}: selection rate, TPR, FPR by group"`,
-    `  x-axis [${groups.map((g2) => `"${g2.group.replace(/"/g, "")}"`).join(", ")}]`,
+    `  x-axis [${labels.join(", ")}]`,
     '  y-axis "rate" 0 --> 1',
-    `  bar ${series("selection_rate")}`,
-    `  bar ${series("true_positive_rate")}`,
-    `  bar ${series("false_positive_rate")}`,
+    `  bar [${values.join(", ")}]`,
     "```",
     "",
-    "_Bars per group, left to right: selection rate, true-positive rate, false-positive rate._"
+    `_sel: selection rate, TPR: true-positive rate, FPR: false-positive rate.${undefinedRates.length > 0 ? ` Undefined (0/0), so not drawn: ${undefinedRates.join(", ")}.` : ""}_`
   ].join("\n");
 }
-function fairnessSection(report, verdict, reportPath, explainability, extra) {
+function fairnessSection(report, verdict, reportPath, explainability, permutation) {
   const lines = [
     `${report.rows.toLocaleString("en-US")} predictions from \`${report.file}\`; intervals are 95% (${report.bootstrap.method}, ${report.bootstrap.reps} replicates).`,
     ""
@@ -29411,26 +29584,36 @@ function fairnessSection(report, verdict, reportPath, explainability, extra) {
       `Top features by mean |attribution|: ${explainability.global.slice(0, 5).map((f3) => `\`${f3.feature}\` ${formatNumber(f3.importance)}`).join(", ")}.`
     );
   }
-  lines.push(...extra.map((line) => `
-${line}`));
+  if (permutation) {
+    lines.push(
+      "",
+      `Permutation importance (drop of ${permutation.metric} from ${formatNumber(permutation.baseline)}, mean ± sd over ${permutation.repeats} shuffles of ${permutation.rows.toLocaleString("en-US")} rows): ${permutation.features.slice(0, 5).map((f3) => `\`${f3.feature}\` ${formatNumber(f3.mean)} ± ${formatNumber(f3.std)}`).join(", ")}.`
+    );
+  }
   lines.push(
     "",
     `Overall verdict ${VERDICT_ICONS[verdict]} ${verdict}. Every group's counts, rates and disparities: \`${reportPath}\`.`
   );
   return lines.join("\n");
 }
-var interval;
+var interval, CHART_RATES;
 var init_section3 = __esm({
   "src/stages/fairness-report/section.ts"() {
     "use strict";
     init_goal();
     init_result();
     interval = (i) => i ? ` [${formatNumber(i[0])}, ${formatNumber(i[1])}]` : "";
+    CHART_RATES = [
+      ["selection_rate", "sel"],
+      ["true_positive_rate", "TPR"],
+      ["false_positive_rate", "FPR"]
+    ];
   }
 });
 
 // src/stages/fairness-report/index.ts
-import { stat as stat3 } from "node:fs/promises";
+import { mkdtemp as mkdtemp2, rm as rm2, stat as stat3, writeFile as writeFile2 } from "node:fs/promises";
+import { tmpdir as tmpdir2 } from "node:os";
 import path7 from "node:path";
 function goalsOf(spec) {
   return Object.fromEntries(
@@ -29459,6 +29642,94 @@ async function explain2(context, spec, predictions) {
   const table = await readTable(path7.join(root, predictions), predictions).catch(() => void 0);
   return attributionImportance(attributions, table, spec.attributes ?? [], source);
 }
+async function permute(context, spec, predictions) {
+  const options = spec.explainability?.permutation_importance;
+  if (!options) return {};
+  const { loaded, platform } = context;
+  const predict = loaded.config.flow?.sanity?.predict;
+  const id = "fairness/explainability/permutation";
+  const title = "Permutation importance through the predict command";
+  if (!predict) {
+    return {
+      check: {
+        id,
+        title,
+        verdict: "inconclusive",
+        observed: "flow.sanity.predict is not set: nothing to score permuted rows with"
+      }
+    };
+  }
+  const root = loaded.projectRoot;
+  const label = spec.label ?? "label";
+  const excluded = new Set([label, spec.prediction, spec.score].filter(Boolean));
+  const table = sampleRows(
+    await readTable(path7.join(root, predictions), predictions),
+    PERMUTATION_MAX_ROWS,
+    0
+  );
+  const settings = {
+    features: table.columns.filter((c3) => !excluded.has(c3) && !NOT_A_FEATURE.test(c3)),
+    label,
+    prediction: spec.prediction ?? "prediction",
+    metric: options.metric ?? "accuracy",
+    repeats: options.repeats ?? DEFAULT_REPEATS,
+    seed: 0,
+    ...spec.positive_label !== void 0 ? { positiveLabel: String(spec.positive_label) } : {}
+  };
+  const work = await mkdtemp2(path7.join(tmpdir2(), "mlops-flow-permutation-"));
+  try {
+    const input = path7.join(work, "permuted.csv");
+    const output = path7.join(work, "permuted.out.csv");
+    await writeFile2(input, formatCsv(permutedInput(table, settings)));
+    const argv = commandArgv(predict, {
+      model: path7.join(root, loaded.config.flow?.build?.model ?? "."),
+      input,
+      output
+    });
+    const outcome = await platform.log.group(
+      `permutation importance: ${settings.features.length} features × ${settings.repeats} repeats on ${table.rows.length} rows`,
+      () => runCommand({
+        argv,
+        cwd: root,
+        env: platform.context.commandEnvironment,
+        timeoutMs: parseDuration(loaded.config.flow?.sanity?.timeout, 5 * 6e4),
+        onLine: (line) => platform.log.debug(line)
+      })
+    );
+    if (outcome.exitCode !== 0) {
+      const why = outcome.spawnError ?? (outcome.timedOut ? "timed out" : `exited with ${outcome.exitCode ?? outcome.signal}`);
+      return {
+        check: {
+          id,
+          title,
+          verdict: "inconclusive",
+          observed: `the predict command ${why}: ${outcome.tail.slice(-2).join(" / ")}`
+        }
+      };
+    }
+    const report = permutationImportance(
+      table,
+      await readTable(output, "the predict output of the permuted rows"),
+      settings
+    );
+    const top = report.features.slice(0, 3).map((f3) => `${f3.feature} ${f3.mean.toFixed(3)} ± ${f3.std.toFixed(3)}`);
+    return {
+      report,
+      check: {
+        id,
+        title,
+        verdict: "pass",
+        observed: `${report.metric} ${report.baseline.toFixed(3)}; largest drops: ${top.join(", ")}`
+      }
+    };
+  } catch (error) {
+    if (error instanceof PermutationError)
+      return { check: { id, title, verdict: "inconclusive", observed: error.message } };
+    throw error;
+  } finally {
+    await rm2(work, { recursive: true, force: true });
+  }
+}
 async function manifestMetrics(context) {
   if (!context.modelDigest) return {};
   const file = path7.join(
@@ -29474,7 +29745,7 @@ async function manifestMetrics(context) {
     return {};
   }
 }
-var REPORT_PATH, fairnessReport;
+var REPORT_PATH, fairnessReport, DEFAULT_REPEATS, PERMUTATION_MAX_ROWS, NOT_A_FEATURE;
 var init_fairness_report = __esm({
   "src/stages/fairness-report/index.ts"() {
     "use strict";
@@ -29484,9 +29755,12 @@ var init_fairness_report = __esm({
     init_errors();
     init_analyze();
     init_build_model();
+    init_words();
+    init_run_command();
     init_table();
     init_explainability();
     init_model_card();
+    init_permutation();
     init_section3();
     REPORT_PATH = ".mlops-flow/reports/fairness-report.json";
     fairnessReport = {
@@ -29524,21 +29798,39 @@ var init_fairness_report = __esm({
           observed: `${j3.value === null ? "undefined" : j3.value.toFixed(3)}${j3.interval ? ` [${j3.interval[0].toFixed(3)}, ${j3.interval[1].toFixed(3)}]` : ""}`,
           expected: `${j3.goal.op} ${j3.goal.value}`
         }));
+        const sensitive = spec.attributes ?? [];
+        const proxies = context.loaded.config.charter.data?.proxy_attributes ?? [];
         const explainability = await explain2(context, spec, file);
-        if (explainability) {
+        if (explainability) checks.push(sensitiveFeatureCheck(explainability, sensitive, proxies));
+        const permutation = await permute(context, spec, file);
+        if (permutation.report) {
           checks.push(
             sensitiveFeatureCheck(
-              explainability,
-              spec.attributes ?? [],
-              context.loaded.config.charter.data?.proxy_attributes ?? []
+              {
+                source: `permutation importance (${permutation.report.metric})`,
+                rows: permutation.report.rows,
+                global: permutation.report.features.map((f3) => ({ feature: f3.feature, importance: f3.mean })),
+                byGroup: {}
+              },
+              sensitive,
+              proxies,
+              "fairness/explainability/permutation-top-features"
             )
           );
         }
+        if (permutation.check) checks.push(permutation.check);
         const verdict = checks.length === 0 ? "pass" : worstVerdict(checks.map((c3) => c3.verdict));
         const digestHex = context.modelDigest?.replace(/^sha256:/, "");
         const cardBase = digestHex ? `.mlops-flow/builds/${digestHex}` : ".mlops-flow/reports";
         const metrics = await manifestMetrics(context);
-        const card = buildModelCard(context.loaded.config, context.modelDigest, metrics, report, explainability);
+        const card = buildModelCard(
+          context.loaded.config,
+          context.modelDigest,
+          metrics,
+          report,
+          explainability,
+          permutation.report
+        );
         const failing = checks.filter((c3) => c3.verdict === "fail" || c3.verdict === "inconclusive");
         return {
           stage: "fairness-report",
@@ -29546,13 +29838,21 @@ var init_fairness_report = __esm({
           summary: failing.length === 0 ? `${report.judgements.length} fairness goals met on ${report.rows} predictions` : `${failing.map((c3) => `${c3.title}: ${c3.observed} (${c3.verdict})`).join("; ")}`,
           checks,
           metrics: [],
-          section: fairnessSection(report, verdict, REPORT_PATH, explainability, []),
+          section: fairnessSection(report, verdict, REPORT_PATH, explainability, permutation.report),
           outputs: { "report-path": REPORT_PATH, "model-card-path": `${cardBase}/model-card.md` },
           ...context.modelDigest ? { modelDigest: context.modelDigest } : {},
           files: [
             {
               path: REPORT_PATH,
-              content: `${JSON.stringify({ ...report, explainability: explainability ?? null }, null, 2)}
+              content: `${JSON.stringify(
+                {
+                  ...report,
+                  explainability: explainability ?? null,
+                  permutationImportance: permutation.report ?? null
+                },
+                null,
+                2
+              )}
 `
             },
             { path: `${cardBase}/model-card.md`, content: modelCardMarkdown(card) },
@@ -29562,6 +29862,9 @@ var init_fairness_report = __esm({
         };
       }
     };
+    DEFAULT_REPEATS = 5;
+    PERMUTATION_MAX_ROWS = 2e3;
+    NOT_A_FEATURE = /^(id|.*_id|label|prediction|score|base_value)$/i;
   }
 });
 
@@ -29646,9 +29949,9 @@ function brierScore(labels, scores, indices) {
 function classificationMetrics(data, indices) {
   const counts = confusion(data.labels, data.predictions, indices);
   const metrics = {
-    accuracy: accuracy(counts),
-    precision: precision(counts),
-    recall: recall(counts),
+    accuracy: accuracy2(counts),
+    precision: precision2(counts),
+    recall: recall2(counts),
     f1: f1(counts)
   };
   if (data.scores) {
@@ -29658,14 +29961,14 @@ function classificationMetrics(data, indices) {
   }
   return metrics;
 }
-var ratio2, accuracy, precision, recall, f1, PROPORTION_OF, EPSILON;
+var ratio2, accuracy2, precision2, recall2, f1, PROPORTION_OF, EPSILON;
 var init_binary_metrics = __esm({
   "src/metrics/binary-metrics.ts"() {
     "use strict";
     ratio2 = (x3, y2) => y2 === 0 ? 0 : x3 / y2;
-    accuracy = (c3) => ratio2(c3.tp + c3.tn, c3.tp + c3.tn + c3.fp + c3.fn);
-    precision = (c3) => ratio2(c3.tp, c3.tp + c3.fp);
-    recall = (c3) => ratio2(c3.tp, c3.tp + c3.fn);
+    accuracy2 = (c3) => ratio2(c3.tp + c3.tn, c3.tp + c3.tn + c3.fp + c3.fn);
+    precision2 = (c3) => ratio2(c3.tp, c3.tp + c3.fp);
+    recall2 = (c3) => ratio2(c3.tp, c3.tp + c3.fn);
     f1 = (c3) => ratio2(2 * c3.tp, 2 * c3.tp + c3.fp + c3.fn);
     PROPORTION_OF = {
       accuracy: (c3) => ({ successes: c3.tp + c3.tn, trials: c3.tp + c3.tn + c3.fp + c3.fn }),
@@ -29867,7 +30170,7 @@ var init_statistics = __esm({
 });
 
 // src/stages/sanity-check/model-quality.ts
-function binary(value, file, row, column) {
+function binary2(value, file, row, column) {
   if (value !== void 0 && POSITIVE.has(value.trim())) return 1;
   if (value !== void 0 && NEGATIVE.has(value.trim())) return 0;
   throw new UserError(
@@ -29879,8 +30182,8 @@ function binaryPredictions(table, file, columns) {
   const predictions = new Uint8Array(table.rows.length);
   const scores = columns.score && table.columns.includes(columns.score) ? new Float64Array(table.rows.length) : void 0;
   table.rows.forEach((row, index) => {
-    labels[index] = binary(row[columns.label], file, index + 1, columns.label);
-    predictions[index] = binary(row[columns.prediction], file, index + 1, columns.prediction);
+    labels[index] = binary2(row[columns.label], file, index + 1, columns.label);
+    predictions[index] = binary2(row[columns.prediction], file, index + 1, columns.prediction);
     if (scores && columns.score) {
       const value = Number(row[columns.score]);
       if (!Number.isFinite(value))
@@ -30268,8 +30571,8 @@ var init_integrity = __esm({
 });
 
 // src/stages/sanity-check/index.ts
-import { mkdtemp as mkdtemp2, readFile as readFile3, rm as rm2, stat as stat5, writeFile as writeFile2 } from "node:fs/promises";
-import { tmpdir as tmpdir2 } from "node:os";
+import { mkdtemp as mkdtemp3, readFile as readFile3, rm as rm3, stat as stat5, writeFile as writeFile3 } from "node:fs/promises";
+import { tmpdir as tmpdir3 } from "node:os";
 import path9 from "node:path";
 async function modelQuality(context, spec, digest, manifest) {
   const { loaded } = context;
@@ -30359,11 +30662,11 @@ async function regression(context, spec, digest, table, current, columns) {
       }
     ];
   }
-  const work = await mkdtemp2(path9.join(tmpdir2(), "mlops-flow-base-"));
+  const work = await mkdtemp3(path9.join(tmpdir3(), "mlops-flow-base-"));
   try {
     await platform.artifacts.fetch(base.name, work);
     const input = path9.join(work, "eval-input.csv");
-    await writeFile2(input, formatCsv(table));
+    await writeFile3(input, formatCsv(table));
     const output = path9.join(work, "base-predictions.csv");
     const argv = commandArgv(spec.predict, {
       model: path9.join(work, loaded.config.flow?.build?.model ?? "."),
@@ -30411,7 +30714,7 @@ async function regression(context, spec, digest, table, current, columns) {
       detail: `base: ${base.modelDigest.slice(0, 19)}… from ${base.commit.slice(0, 7)}`
     }));
   } finally {
-    await rm2(work, { recursive: true, force: true });
+    await rm3(work, { recursive: true, force: true });
   }
 }
 async function baseModel(context, digest, branch) {
@@ -30451,7 +30754,7 @@ async function behaviour(context, spec) {
   const build = loaded.config.flow?.build;
   const fairness = loaded.config.flow?.fairness;
   const sample = await readTable(path9.join(root, spec.sample), spec.sample);
-  const work = await mkdtemp2(path9.join(tmpdir2(), "mlops-flow-sanity-"));
+  const work = await mkdtemp3(path9.join(tmpdir3(), "mlops-flow-sanity-"));
   try {
     const run2 = async (label, input) => {
       const output = path9.join(work, `${label.replace(/[^A-Za-z0-9_-]+/g, "-")}.out.csv`);
@@ -30502,7 +30805,7 @@ async function behaviour(context, spec) {
         const changed = flipAttribute(sample, attribute);
         if (!changed) continue;
         const input = path9.join(work, `flip-${attribute.replace(/[^A-Za-z0-9_-]/g, "_")}.csv`);
-        await writeFile2(input, formatCsv(changed));
+        await writeFile3(input, formatCsv(changed));
         flipped.push({ attribute, run: await run2(`${attribute} flipped`, input) });
       }
     }
@@ -30517,7 +30820,7 @@ async function behaviour(context, spec) {
       knownLabels: ["0", "1"]
     });
   } finally {
-    await rm2(work, { recursive: true, force: true });
+    await rm3(work, { recursive: true, force: true });
   }
 }
 function checklist2(checks, summary) {
