@@ -34,7 +34,10 @@ function stageOptions(stage: StageName) {
     help: { type: 'boolean', short: 'h' },
   };
   for (const input of ACTIONS[stage]?.inputs ?? []) {
-    if (!ACTION_ONLY_INPUTS.has(input.name)) options[input.name] = { type: 'string' };
+    if (ACTION_ONLY_INPUTS.has(input.name)) continue;
+    // An input that defaults to true or false is a switch: `--force`, `--no-resolve-handles`.
+    const isSwitch = input.default === 'true' || input.default === 'false';
+    options[input.name] = { type: isSwitch ? 'boolean' : 'string' };
   }
   return options;
 }
@@ -74,10 +77,8 @@ function parse(stage: StageName | 'run', argv: string[]) {
         }
       : stageOptions(stage);
   try {
-    return parseArgs({ args: argv, options, allowPositionals: false, strict: true }).values as Record<
-      string,
-      string | boolean | undefined
-    >;
+    return parseArgs({ args: argv, options, allowPositionals: false, allowNegative: true, strict: true })
+      .values as Record<string, string | boolean | undefined>;
   } catch (error) {
     throw new UserError(
       (error as Error).message.replace(/\. To specify.*$/s, ''),
@@ -90,7 +91,8 @@ function flagReader(values: Record<string, string | boolean | undefined>): Input
   return {
     get(name) {
       const value = values[name];
-      return typeof value === 'string' && value !== '' ? value : undefined;
+      if (typeof value === 'boolean') return String(value);
+      return value !== undefined && value !== '' ? value : undefined;
     },
   };
 }
@@ -177,15 +179,24 @@ async function runAll(argv: string[], io: CliIo): Promise<number> {
 }
 
 async function approve(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: {
-      config: { type: 'string' },
-      comment: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    allowPositionals: true,
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        config: { type: 'string' },
+        comment: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: true,
+    });
+  } catch (error) {
+    throw new UserError(
+      (error as Error).message.replace(/\. To specify.*$/s, ''),
+      'run `mlops-flow approve --help`',
+    );
+  }
+  const { values, positionals } = parsed;
   if (values.help) {
     io.stdout.write(helpFor('approve'));
     return EXIT.ok;

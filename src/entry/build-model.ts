@@ -1,4 +1,3 @@
-import { runAction } from './action.js';
-import { buildModelModule } from './modules/build-model.js';
+import { run } from './main/build-model.js';
 
-await runAction(buildModelModule);
+await run();

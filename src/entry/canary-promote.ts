@@ -1,3 +1,3 @@
-import { notAvailable } from './not-available.js';
+import { run } from './main/canary-promote.js';
 
-notAvailable('canary-promote');
+await run();

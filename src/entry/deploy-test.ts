@@ -1,3 +1,3 @@
-import { notAvailable } from './not-available.js';
+import { run } from './main/deploy-test.js';
 
-notAvailable('deploy-test');
+await run();

@@ -1,4 +1,3 @@
-import { runAction } from './action.js';
-import { fairnessReportModule } from './modules/fairness-report.js';
+import { run } from './main/fairness-report.js';
 
-await runAction(fairnessReportModule);
+await run();

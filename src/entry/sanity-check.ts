@@ -1,4 +1,3 @@
-import { runAction } from './action.js';
-import { sanityCheckModule } from './modules/sanity-check.js';
+import { run } from './main/sanity-check.js';
 
-await runAction(sanityCheckModule);
+await run();

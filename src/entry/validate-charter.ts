@@ -1,4 +1,3 @@
-import { runAction } from './action.js';
-import { validateCharterModule } from './modules/validate-charter.js';
+import { run } from './main/validate-charter.js';
 
-await runAction(validateCharterModule);
+await run();

@@ -31,11 +31,19 @@ export function enforcementOf(config: Config): Enforcement {
   return config.flow?.enforce ?? 'strict';
 }
 
-/** The model this run is about: the one named, or the newest passing build of this commit. */
+/**
+ * The model this run is about: the one named, or the newest build record of this commit that
+ * names a model — a passing build, or a skipped one (nothing changed) that carries on with the
+ * last stored model.
+ */
 export async function resolveModelDigest(platform: Platform, named?: string): Promise<string | undefined> {
   if (named) return named;
   const builds = await platform.ledger.find({ stage: 'build-model', commit: platform.context.commit });
-  return builds.find((record) => record.verdict === 'pass' || record.verdict === 'warn')?.modelDigest;
+  return builds.find(
+    (record) =>
+      record.modelDigest !== undefined &&
+      (record.verdict === 'pass' || record.verdict === 'warn' || record.verdict === 'skip'),
+  )?.modelDigest;
 }
 
 /**
@@ -206,5 +214,7 @@ async function publish<Settings>(result: StageResult, options: RunStageOptions<S
     }
   }
   platform.outputs.set('verdict', result.verdict);
-  for (const [name, value] of Object.entries(result.outputs)) platform.outputs.set(name, value);
+  for (const [name, value] of Object.entries(result.outputs)) {
+    if (name !== 'verdict') platform.outputs.set(name, value);
+  }
 }

@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, test } from '@jest/globals';
+import { runCli } from '../helpers/cli.js';
+import { commitAll, writeFiles } from '../helpers/git.js';
+import { TINY_CONFIG, tinyProject } from '../helpers/tiny-project.js';
+
+// A complete charter (validate-charter passes) over the tiny project's build and sanity steps.
+const FLOW_CONFIG = `${readFileSync(path.join(import.meta.dirname, '../fixtures/charter/minimal.yml'), 'utf8')}
+flow:${TINY_CONFIG.split('\nflow:')[1]!.split('  fairness:')[0]}`;
+
+interface StageResultJson {
+  stage: string;
+  verdict: string;
+  modelDigest?: string;
+  outputs: Record<string, string>;
+}
+
+describe('mlops-flow run', () => {
+  test('--json prints the results on stdout, progress on stderr; exit 0 when every gate holds', async () => {
+    const directory = await tinyProject(FLOW_CONFIG);
+    const run = await runCli(['run', '--json'], directory);
+    expect(run.code).toBe(0);
+    const results = JSON.parse(run.stdout) as StageResultJson[];
+    expect(results.map((r) => r.stage)).toEqual(['validate-charter', 'build-model', 'sanity-check']);
+    expect(run.stderr).toMatch(/▶ build-model/);
+    expect(run.stdout).not.toMatch(/▶/);
+  });
+
+  test('a commit that fires no trigger skips the build and the later stages use the stored model', async () => {
+    const directory = await tinyProject(FLOW_CONFIG);
+    const first = JSON.parse((await runCli(['run', '--json'], directory)).stdout) as StageResultJson[];
+    const built = first.find((r) => r.stage === 'build-model')!;
+    expect(['pass', 'warn']).toContain(built.verdict);
+
+    writeFiles(directory, { 'README.md': 'Only the docs changed.\n' });
+    commitAll(directory, 'docs');
+    const second = await runCli(['run', '--json'], directory);
+    expect(second.code).toBe(0);
+    const results = JSON.parse(second.stdout) as StageResultJson[];
+    const build = results.find((r) => r.stage === 'build-model')!;
+    expect(build.verdict).toBe('skip');
+    expect(build.outputs['model-digest']).toBe(built.modelDigest);
+    const sanity = results.find((r) => r.stage === 'sanity-check')!;
+    expect(['pass', 'warn']).toContain(sanity.verdict);
+    expect(sanity.modelDigest).toBe(built.modelDigest);
+  });
+
+  test('a failed gate exits 1 and stops the flow there', async () => {
+    const directory = await tinyProject(
+      FLOW_CONFIG.replace('predict: node predict.mjs', 'predict: node missing-predict.mjs'),
+    );
+    const run = await runCli(['run'], directory);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/▶ sanity-check[\s\S]*FAIL/);
+    expect(run.stderr).not.toMatch(/▶ fairness-report/);
+    expect(run.stderr).toMatch(/Stopped: sanity-check failed its gate/);
+  });
+});
+
+describe('switches and usage errors', () => {
+  test('--force is a switch: it builds although no trigger fired', async () => {
+    const directory = await tinyProject(FLOW_CONFIG);
+    expect((await runCli(['run'], directory)).code).toBe(0);
+    const skipped = JSON.parse(
+      (await runCli(['build-model', '--json'], directory)).stdout,
+    ) as StageResultJson;
+    expect(skipped.outputs['should-build']).toBe('false');
+    const forced = await runCli(['build-model', '--force', '--json'], directory);
+    expect(forced.code).toBe(0);
+    expect((JSON.parse(forced.stdout) as StageResultJson).outputs['should-build']).toBe('true');
+  });
+
+  test('--no-resolve-handles turns a default-on switch off', async () => {
+    const directory = await tinyProject(FLOW_CONFIG);
+    const run = await runCli(['validate-charter', '--no-resolve-handles'], directory);
+    expect(run.code).toBe(0);
+  });
+
+  test('a bad flag to approve is a usage error, exit 2, no stack trace', async () => {
+    const directory = await tinyProject(FLOW_CONFIG);
+    const run = await runCli(['approve', '--bogus', 'production'], directory);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/error: Unknown option '--bogus'/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+});
