@@ -102,6 +102,24 @@ describe('the decision', () => {
     );
   });
 
+  test('a base git cannot find builds, and says how to make the comparison possible', async () => {
+    const decision = decideBuild({
+      force: false,
+      changes: undefined,
+      performanceBreaches: [],
+      baseDescription: 'origin/main',
+    });
+    expect(decision.shouldBuild).toBe(true);
+    expect(decision.reasons).toEqual([
+      'cannot compare with origin/main: it is not in this clone (fetch it, or check out with fetch-depth: 0)',
+    ]);
+    const directory = tempProject();
+    initRepository(directory);
+    writeFiles(directory, { 'train.py': 'print(1)\n' });
+    commitAll(directory, 'initial');
+    expect(await changedPathsSince(directory, 'origin/main')).toBeUndefined();
+  });
+
   test('config defaults to mlops.yml when no config globs are given', () => {
     expect(classifyChanges(['mlops.yml', 'other.yml'], {})).toEqual([
       { path: 'mlops.yml', kinds: ['config'] },

@@ -39,7 +39,15 @@ const MAX_LISTED = 5;
 export function decideBuild(inputs: DecisionInputs): BuildDecision {
   const reasons: string[] = [];
   if (inputs.force) reasons.push('forced by the force input');
-  if (inputs.changes === undefined) reasons.push('no earlier build to compare with: first build');
+  if (inputs.changes === undefined) {
+    // A base was named but git cannot find it: build (safe), and say how to make the
+    // comparison possible rather than calling it a first build.
+    reasons.push(
+      inputs.baseDescription
+        ? `cannot compare with ${inputs.baseDescription}: it is not in this clone (fetch it, or check out with fetch-depth: 0)`
+        : 'no earlier build to compare with: first build',
+    );
+  }
   for (const kind of ['code', 'data', 'config'] as const) {
     const paths = (inputs.changes ?? [])
       .filter((change) => change.kinds.includes(kind))
