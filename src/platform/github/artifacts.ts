@@ -111,11 +111,23 @@ export class GithubArtifactStore implements ArtifactPort {
       return { stored: false, location: this.artifactUrl(elsewhere.workflow_run.id, elsewhere.id) };
     }
     if (retention.adjusted) this.notice(`${name}: ${retention.adjusted}`);
-    const upload = await this.client.uploadArtifact(name, this.filesUnder(root, files), root, {
-      retentionDays: retention.days,
-    });
+    const upload = await this.client
+      .uploadArtifact(name, this.filesUnder(root, files), root, { retentionDays: retention.days })
+      .catch(async (error: unknown) => {
+        // 409: another job of this run created the name since we looked.
+        if (!/\(409\)/.test(String(error))) throw error;
+        const concurrent = await this.inThisRun(name);
+        if (concurrent) return { id: concurrent.id, concurrent: true };
+        throw new Error(
+          `${name} is being uploaded by another job of this run, or an earlier upload of it failed`,
+          {
+            cause: error,
+          },
+        );
+      });
     if (upload.id === undefined) throw new Error(`uploading ${name} returned no artifact id`);
-    return { stored: true, location: this.artifactUrl(this.runId, upload.id) };
+    const stored = !('concurrent' in upload);
+    return { stored, location: this.artifactUrl(this.runId, upload.id) };
   }
 
   async has(name: string): Promise<boolean> {

@@ -104,11 +104,10 @@ function createArtifact(context: TwirpContext, run: FakeRun, fields: RequestFiel
       );
     }
   }
-  const existing = context.state.inRun(run, name);
-  if (existing?.finalized) {
+  // Finalized or not: an upload that died half-way still holds its name.
+  if (context.state.inRun(run, name)) {
     return twirpError('already_exists', `an artifact named ${name} already exists in this workflow run`);
   }
-  if (existing) context.state.artifacts.splice(context.state.artifacts.indexOf(existing), 1);
   const mimeType = typeof fields.mime_type === 'string' ? fields.mime_type : undefined;
   const artifact = context.state.create(run, {
     name,

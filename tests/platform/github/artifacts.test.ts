@@ -159,6 +159,43 @@ describe('GithubArtifactStore in one run (results service)', () => {
     expect(twirpCalls('CreateArtifact')).toHaveLength(creates);
   });
 
+  test('a name another job of this run stored meanwhile is not stored twice', async () => {
+    const job = startRun();
+    const { root, files } = bundle();
+    const { DefaultArtifactClient } = await import('@actions/artifact');
+    const real = new DefaultArtifactClient();
+    // The other job's upload lands between our look-up and our upload.
+    const racing = Object.assign(Object.create(real) as typeof real, {
+      uploadArtifact: async (...upload: Parameters<typeof real.uploadArtifact>) => {
+        await real.uploadArtifact(...upload);
+        return real.uploadArtifact(...upload);
+      },
+    });
+    const artifacts = new store.GithubArtifactStore({
+      rest: octokit.rest.actions,
+      env: job.env,
+      token: TOKENS.actions,
+      client: racing,
+    });
+    const result = await artifacts.store(
+      modelName(digest('b4')),
+      root,
+      Object.keys(files),
+      meta(digest('b4')),
+    );
+    expect(result.stored).toBe(false);
+    expect(results.state.summary().filter((a) => a.name === modelName(digest('b4')))).toHaveLength(1);
+  });
+
+  test('a name another job of this run is still uploading is a clear error', async () => {
+    const job = startRun();
+    const { root, files } = bundle();
+    results.state.create(job.run, { name: modelName(digest('b3')), version: 7 });
+    await expect(
+      job.artifacts.store(modelName(digest('b3')), root, Object.keys(files), meta(digest('b3'))),
+    ).rejects.toThrow(/is being uploaded by another job of this run, or an earlier upload of it failed/);
+  });
+
   test('a name GitHub would refuse is a clear error before anything is sent', async () => {
     const job = startRun();
     const { root, files } = bundle();
@@ -242,6 +279,37 @@ describe('GithubArtifactStore in one run (results service)', () => {
         .map((r) => r.status),
     ).toEqual([503, 200]);
   }, 30_000);
+
+  test('a 503 from blob storage is retried by the Azure SDK on upload and by the client on download', async () => {
+    const job = startRun();
+    const { root, files } = bundle();
+    const name = modelName(digest('e6'));
+    results.faults.burst('blob-upload', 503);
+    await job.artifacts.store(name, root, Object.keys(files), meta(digest('e6')));
+    results.faults.burst('blob-download', 503);
+    const destination = mkdtempSync(path.join(tmpdir(), 'mlops-fetch-'));
+    await job.artifacts.fetch(name, destination);
+    expectSameFiles(destination, files);
+    expect(results.faults.served.slice(-2).map((fault) => `${fault.target} ${fault.status}`)).toEqual([
+      'blob-upload 503',
+      'blob-download 503',
+    ]);
+  }, 30_000);
+
+  test('a download whose digest differs from the stored one is refused', async () => {
+    const job = startRun();
+    const { root, files } = bundle();
+    await job.artifacts.store(modelName(digest('a7')), root, Object.keys(files), meta(digest('a7')));
+    await job.artifacts.store(modelName(digest('a8')), root, ['metrics.json'], meta(digest('a8')));
+    const [first, second] = ['a7', 'a8'].map((seed) =>
+      results.state.artifacts.find((artifact) => artifact.name === modelName(digest(seed))),
+    );
+    // Storage hands back another (valid) zip than the one finalized.
+    if (first && second) first.blob = second.blob;
+    await expect(
+      job.artifacts.fetch(modelName(digest('a7')), mkdtempSync(path.join(tmpdir(), 'mlops-fetch-'))),
+    ).rejects.toThrow(/downloaded with a digest other than the one stored/);
+  });
 
   test('no token reaches the log', async () => {
     const job = startRun();
