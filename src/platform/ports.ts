@@ -71,8 +71,27 @@ export interface LedgerQuery {
   modelDigest?: string;
 }
 
+/** A finding pinned to lines of a file; GitHub shows it on the check run and the diff. */
+export interface LedgerAnnotation {
+  path: string;
+  startLine: number;
+  endLine?: number;
+  startColumn?: number;
+  endColumn?: number;
+  level: 'notice' | 'warning' | 'failure';
+  message: string;
+  title?: string;
+}
+
+/** What a ledger may show beside the record (GitHub: the check run's summary and annotations). */
+export interface LedgerDetails {
+  /** The stage's markdown section; without it the record's summary is shown. */
+  section?: string;
+  annotations?: LedgerAnnotation[];
+}
+
 export interface LedgerPort {
-  write(record: StageRecord): Promise<void>;
+  write(record: StageRecord, details?: LedgerDetails): Promise<void>;
   /** Records for a stage on a commit (and model digest, when given), newest first. */
   find(query: LedgerQuery): Promise<StageRecord[]>;
 }

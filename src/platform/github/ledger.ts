@@ -1,0 +1,223 @@
+import type { Check } from '../../core/result.js';
+import { STAGE_TITLES } from '../../core/stages.js';
+import type {
+  LedgerAnnotation,
+  LedgerDetails,
+  LedgerPort,
+  LedgerQuery,
+  RunContext,
+  StageRecord,
+} from '../ports.js';
+import {
+  CHECK_OUTPUT_LIMIT,
+  CONCLUSIONS,
+  STATUS_STATES,
+  capText,
+  checkName,
+  parseRecordText,
+  parseStatus,
+  recordText,
+  statusDescription,
+} from './ledger-record.js';
+import { messageOf, statusOf, type ClientLog, type GitHubClient } from './octokit.js';
+import type { Repository } from './repository.js';
+
+/** The Checks API takes at most this many annotations per request. */
+export const ANNOTATIONS_PER_REQUEST = 50;
+
+/**
+ * The ledger on GitHub: one check run `mlops-flow/<stage>` per record on the commit, so branch
+ * protection can require it. Its summary is the stage's section, its annotations the located
+ * findings, and its text carries the record for later jobs. A token without `checks: write`
+ * (403) records a commit status instead, with the record packed into its description.
+ */
+export interface GitHubLedgerOptions {
+  client: GitHubClient;
+  repository: Repository;
+  context: Pick<RunContext, 'runUrl'>;
+  log: ClientLog;
+}
+
+interface CheckRunListing {
+  head_sha: string;
+  output: { text?: string | null };
+}
+
+interface StatusListing {
+  context: string;
+  description?: string | null;
+  created_at: string;
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const batches: T[][] = [];
+  for (let start = 0; start < items.length; start += size) batches.push(items.slice(start, start + size));
+  return batches;
+}
+
+function toGitHubAnnotation(annotation: LedgerAnnotation) {
+  const endLine = annotation.endLine ?? annotation.startLine;
+  // GitHub accepts columns only when the annotation stays on one line.
+  const columns =
+    endLine === annotation.startLine && annotation.startColumn !== undefined
+      ? {
+          start_column: annotation.startColumn,
+          end_column: annotation.endColumn ?? annotation.startColumn,
+        }
+      : {};
+  return {
+    path: annotation.path,
+    start_line: annotation.startLine,
+    end_line: endLine,
+    ...columns,
+    annotation_level: annotation.level,
+    message: annotation.message,
+    ...(annotation.title ? { title: annotation.title } : {}),
+  };
+}
+
+/** Located failures and warnings of a stage's checks, as annotations for its check run. */
+export function annotationsFromChecks(checks: readonly Check[]): LedgerAnnotation[] {
+  return checks.flatMap((check) => {
+    if (!check.location || (check.verdict !== 'fail' && check.verdict !== 'warn')) return [];
+    const message = [
+      check.observed && `observed ${check.observed}`,
+      check.expected && `expected ${check.expected}`,
+      check.detail,
+    ]
+      .filter(Boolean)
+      .join(' — ');
+    return [
+      {
+        path: check.location.file,
+        startLine: check.location.line,
+        ...(check.location.endLine !== undefined ? { endLine: check.location.endLine } : {}),
+        startColumn: check.location.column,
+        ...(check.location.endColumn !== undefined ? { endColumn: check.location.endColumn } : {}),
+        level: check.verdict === 'fail' ? 'failure' : 'warning',
+        message: message || check.title,
+        title: check.title,
+      },
+    ];
+  });
+}
+
+export class GitHubLedger implements LedgerPort {
+  constructor(private readonly options: GitHubLedgerOptions) {}
+
+  async write(record: StageRecord, details: LedgerDetails = {}): Promise<void> {
+    try {
+      await this.writeCheckRun(record, details);
+      return;
+    } catch (error) {
+      if (statusOf(error) !== 403) throw error;
+      this.options.log.debug(`no check run for ${record.stage} (${messageOf(error)}); using a commit status`);
+    }
+    try {
+      await this.writeStatus(record);
+    } catch (error) {
+      if (statusOf(error) !== 403) throw error;
+      // A read-only token (a fork's pull request): the verdict stands, the record cannot be kept.
+      this.options.log.warning(
+        `Could not record ${record.stage} on ${record.commit}: the token has neither checks: write nor statuses: write (${messageOf(error)}). Later jobs will not see this stage's record.`,
+      );
+    }
+  }
+
+  async find(query: LedgerQuery): Promise<StageRecord[]> {
+    const [fromChecks, fromStatuses] = await Promise.all([
+      this.fromCheckRuns(query),
+      this.fromStatuses(query),
+    ]);
+    return [...fromChecks, ...fromStatuses]
+      .filter((record) => record.stage === query.stage && record.commit === query.commit)
+      .filter((record) => query.modelDigest === undefined || record.modelDigest === query.modelDigest)
+      .sort((a, b) => Date.parse(b.time) - Date.parse(a.time));
+  }
+
+  private async writeCheckRun(record: StageRecord, details: LedgerDetails): Promise<void> {
+    const { client, repository, context } = this.options;
+    const title = capText(`${STAGE_TITLES[record.stage]}: ${record.verdict} — ${record.summary}`, 200, '…');
+    const summary = capText(
+      details.section ?? record.summary,
+      CHECK_OUTPUT_LIMIT,
+      `_Cut at GitHub's limit: the full section is in ${context.runUrl ? `[the job summary](${context.runUrl})` : 'the job summary'}._`,
+    );
+    const text = recordText(record);
+    const batches = chunks((details.annotations ?? []).map(toGitHubAnnotation), ANNOTATIONS_PER_REQUEST);
+    const created = await client.rest.checks.create({
+      ...repository,
+      name: checkName(record.stage),
+      head_sha: record.commit,
+      status: 'completed',
+      conclusion: CONCLUSIONS[record.verdict],
+      completed_at: record.time,
+      external_id: record.runId,
+      ...(context.runUrl ? { details_url: context.runUrl } : {}),
+      output: { title, summary, text, ...(batches[0] ? { annotations: batches[0] } : {}) },
+    });
+    // Further annotations go in updates, 50 at a time; GitHub appends them.
+    for (const batch of batches.slice(1)) {
+      await client.rest.checks.update({
+        ...repository,
+        check_run_id: created.data.id,
+        output: { title, summary, annotations: batch },
+      });
+    }
+  }
+
+  private async writeStatus(record: StageRecord): Promise<void> {
+    const { client, repository, context, log } = this.options;
+    const description = statusDescription(record);
+    if (!description)
+      log.warning(`The ${record.stage} record does not fit a commit status; later jobs will not see it.`);
+    await client.rest.repos.createCommitStatus({
+      ...repository,
+      sha: record.commit,
+      state: STATUS_STATES[record.verdict],
+      context: checkName(record.stage),
+      description: description ?? `${record.verdict}: see the run`,
+      ...(context.runUrl ? { target_url: context.runUrl } : {}),
+    });
+  }
+
+  private async fromCheckRuns(query: LedgerQuery): Promise<StageRecord[]> {
+    const { client, repository } = this.options;
+    try {
+      const runs: CheckRunListing[] = await client.paginate(client.rest.checks.listForRef, {
+        ...repository,
+        ref: query.commit,
+        check_name: checkName(query.stage),
+        filter: 'all',
+        per_page: 100,
+      });
+      return runs.flatMap((run) => {
+        const record = parseRecordText(run.output.text);
+        return record && record.commit === run.head_sha ? [record] : [];
+      });
+    } catch (error) {
+      if (statusOf(error) !== 403) throw error;
+      return []; // no checks: read — the statuses may still hold the records
+    }
+  }
+
+  private async fromStatuses(query: LedgerQuery): Promise<StageRecord[]> {
+    const { client, repository } = this.options;
+    try {
+      const statuses: StatusListing[] = await client.paginate(client.rest.repos.listCommitStatusesForRef, {
+        ...repository,
+        ref: query.commit,
+        per_page: 100,
+      });
+      return statuses
+        .filter((status) => status.context === checkName(query.stage))
+        .flatMap((status) => {
+          const record = parseStatus(status.context, status.description, query.commit, status.created_at);
+          return record ? [record] : [];
+        });
+    } catch (error) {
+      if (statusOf(error) !== 403) throw error;
+      return [];
+    }
+  }
+}

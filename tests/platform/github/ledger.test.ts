@@ -1,0 +1,185 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import type { Verdict } from '../../../src/core/result.js';
+import { GitHubLedger, annotationsFromChecks } from '../../../src/platform/github/ledger.js';
+import { parseStatus, statusDescription } from '../../../src/platform/github/ledger-record.js';
+import type { LedgerAnnotation, StageRecord } from '../../../src/platform/ports.js';
+import { TOKENS, serverError, startFakeGitHub, type FakeGitHub } from '../../helpers/fake-github/index.js';
+import { HEAD_SHA, captureLog, clientFor, type CapturedLog } from './support.js';
+
+const RUN_URL = 'https://github.com/ml-team/credit-scoring/actions/runs/77';
+const MODEL = `sha256:${'ab'.repeat(32)}`;
+const OTHER_MODEL = `sha256:${'cd'.repeat(32)}`;
+const CHARTER = `sha256:${'12'.repeat(32)}`;
+
+let fake: FakeGitHub;
+beforeEach(async () => {
+  fake = await startFakeGitHub();
+});
+afterEach(async () => {
+  expect(fake.violations).toEqual([]);
+  await fake.close();
+});
+
+function ledger(token: string = TOKENS.actions, log: CapturedLog = captureLog()): GitHubLedger {
+  return new GitHubLedger({
+    client: clientFor(fake, token, log),
+    repository: { owner: 'ml-team', repo: 'credit-scoring' },
+    context: { runUrl: RUN_URL },
+    log,
+  });
+}
+
+function record(overrides: Partial<StageRecord> = {}): StageRecord {
+  return {
+    stage: 'sanity-check',
+    verdict: 'pass',
+    commit: HEAD_SHA,
+    charterDigest: CHARTER,
+    modelDigest: MODEL,
+    runId: '9001-1',
+    time: '2026-11-25T10:00:00.000Z',
+    summary: 'all smoke tests passed',
+    ...overrides,
+  };
+}
+
+describe('the ledger as check runs', () => {
+  it('writes a check run on the commit and reads the record back', async () => {
+    const written = record();
+    await ledger().write(written, { section: '### Sanity\n\nEverything holds.' });
+    const [run] = fake.state.checkRuns;
+    expect(run).toMatchObject({
+      name: 'mlops-flow/sanity-check',
+      headSha: HEAD_SHA,
+      status: 'completed',
+      conclusion: 'success',
+      detailsUrl: RUN_URL,
+      output: { summary: '### Sanity\n\nEverything holds.' },
+    });
+    expect(run?.output.title).toContain('all smoke tests passed');
+    expect(await ledger().find({ stage: 'sanity-check', commit: HEAD_SHA })).toEqual([written]);
+    expect(fake.calls('checks/list-for-ref')[0]?.url).toContain('check_name=mlops-flow%2Fsanity-check');
+  });
+
+  it('finds records newest first, for the asked model only, never another stage or commit', async () => {
+    const older = record({ time: '2026-11-25T09:00:00.000Z' });
+    const newer = record({ time: '2026-11-25T11:00:00.000Z', verdict: 'fail' });
+    await ledger().write(older);
+    await ledger().write(newer);
+    await ledger().write(record({ modelDigest: OTHER_MODEL }));
+    await ledger().write(record({ stage: 'fairness-report' }));
+    await ledger().write(record({ commit: 'f'.repeat(40) }));
+    const found = await ledger().find({ stage: 'sanity-check', commit: HEAD_SHA, modelDigest: MODEL });
+    expect(found).toEqual([newer, older]);
+  });
+
+  it('maps every verdict to a conclusion', async () => {
+    const verdicts: Verdict[] = ['pass', 'warn', 'fail', 'inconclusive', 'skip'];
+    for (const verdict of verdicts) await ledger().write(record({ verdict }));
+    expect(fake.state.checkRuns.map((run) => run.conclusion)).toEqual([
+      'success',
+      'neutral',
+      'failure',
+      'action_required',
+      'skipped',
+    ]);
+  });
+
+  it('sends annotations 50 per request: a create, then updates', async () => {
+    const annotations: LedgerAnnotation[] = Array.from({ length: 120 }, (_, index) => ({
+      path: 'mlops.yml',
+      startLine: index + 1,
+      level: 'warning',
+      message: `finding ${index}`,
+    }));
+    await ledger().write(record(), { annotations });
+    const [run] = fake.state.checkRuns;
+    expect(run?.annotations).toHaveLength(120);
+    expect(run?.output.annotationsCount).toBe(120);
+    const sizes = [...fake.calls('checks/create'), ...fake.calls('checks/update')].map(
+      (call) => (call.body as { output: { annotations: unknown[] } }).output.annotations.length,
+    );
+    expect(sizes).toEqual([50, 50, 20]);
+  });
+
+  it("caps a section at GitHub's 65,535 characters", async () => {
+    await ledger().write(record(), { section: 'x'.repeat(70_000) });
+    const summary = fake.state.checkRuns[0]?.output.summary ?? '';
+    expect(summary.length).toBeLessThanOrEqual(65_535);
+    expect(summary).toContain(`[the job summary](${RUN_URL})`);
+  });
+
+  it('retries a server error', async () => {
+    fake.inject('checks/create', serverError(502));
+    await ledger().write(record());
+    expect(fake.calls('checks/create').map((call) => call.status)).toEqual([502, 201]);
+  });
+
+  it('turns located failures and warnings into annotations', () => {
+    expect(
+      annotationsFromChecks([
+        {
+          id: 'a',
+          title: 'Goal',
+          verdict: 'fail',
+          observed: '0.7',
+          expected: '≥ 0.8',
+          location: { file: 'mlops.yml', line: 12, column: 5 },
+        },
+        { id: 'b', title: 'Fine', verdict: 'pass', location: { file: 'mlops.yml', line: 3, column: 1 } },
+        { id: 'c', title: 'Nowhere', verdict: 'fail' },
+      ]),
+    ).toEqual([
+      {
+        path: 'mlops.yml',
+        startLine: 12,
+        startColumn: 5,
+        level: 'failure',
+        message: 'observed 0.7 — expected ≥ 0.8',
+        title: 'Goal',
+      },
+    ]);
+  });
+});
+
+describe('the ledger without checks: write', () => {
+  it('falls back to a commit status whose description carries the record', async () => {
+    const written = record({ verdict: 'warn' });
+    await ledger(TOKENS.noChecks).write(written);
+    expect(fake.state.checkRuns).toHaveLength(0);
+    const [status] = fake.state.statuses;
+    expect(status).toMatchObject({
+      sha: HEAD_SHA,
+      context: 'mlops-flow/sanity-check',
+      state: 'success',
+      targetUrl: RUN_URL,
+    });
+    expect(status?.description?.length).toBeLessThanOrEqual(140);
+    expect(await ledger(TOKENS.noChecks).find({ stage: 'sanity-check', commit: HEAD_SHA })).toEqual([
+      { ...written, summary: '' },
+    ]);
+  });
+
+  it('packs every field of a record into 140 characters and back', () => {
+    const written = record({ runId: '12345678901-3', verdict: 'inconclusive' });
+    const description = statusDescription(written) ?? '';
+    expect(description.length).toBeLessThanOrEqual(140);
+    expect(parseStatus('mlops-flow/sanity-check', description, HEAD_SHA, 'ignored')).toEqual({
+      ...written,
+      summary: '',
+    });
+    const plain = record({ charterDigest: '34'.repeat(32), modelDigest: undefined });
+    delete plain.modelDigest;
+    expect(parseStatus('mlops-flow/sanity-check', statusDescription(plain), HEAD_SHA, 'x')).toEqual({
+      ...plain,
+      summary: '',
+    });
+  });
+
+  it('warns and goes on when the token is read-only', async () => {
+    const log = captureLog();
+    await expect(ledger(TOKENS.readOnly, log).write(record())).resolves.toBeUndefined();
+    expect(log.warnings[0]).toMatch(/neither checks: write nor statuses: write/);
+    expect(await ledger(TOKENS.readOnly).find({ stage: 'sanity-check', commit: HEAD_SHA })).toEqual([]);
+  });
+});
