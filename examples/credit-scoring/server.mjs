@@ -6,11 +6,9 @@
 //
 // For canary tests, faults can be injected: --fail-rate 0.05 answers 5% of predictions with a
 // 500; --extra-latency-ms 40 delays every prediction.
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { missingColumns, score } from './lib/model.mjs';
+import { loadModel, missingColumns, predictRecord } from './lib/model.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -22,7 +20,13 @@ const { values } = parseArgs({
     'extra-latency-ms': { type: 'string', default: '0' },
   },
 });
-const model = JSON.parse(readFileSync(path.join(values.model, 'model.json'), 'utf8'));
+let model;
+try {
+  model = loadModel(values.model);
+} catch (error) {
+  console.error(error.message);
+  process.exit(1);
+}
 const variant = values.variant;
 const failRate = Number(values['fail-rate']);
 const extraLatency = Number(values['extra-latency-ms']);
@@ -78,11 +82,17 @@ function predict(body) {
   const parsed = JSON.parse(body);
   const instances = Array.isArray(parsed?.instances) ? parsed.instances : [parsed];
   return instances.map((row, index) => {
-    const missing = missingColumns(Object.keys(row ?? {}));
+    if (typeof row !== 'object' || row === null || Array.isArray(row))
+      throw Object.assign(new Error(`instance ${index}: not an object`), { status: 400 });
+    const missing = missingColumns(model, Object.keys(row));
     if (missing.length > 0)
       throw Object.assign(new Error(`instance ${index}: missing ${missing.join(', ')}`), { status: 400 });
-    const probability = score(model, row);
-    return { prediction: probability >= model.threshold ? 1 : 0, score: Number(probability.toFixed(6)) };
+    try {
+      const { prediction, score } = predictRecord(model, row);
+      return { prediction, score: Number(score.toFixed(6)) };
+    } catch (error) {
+      throw Object.assign(new Error(`instance ${index}: ${error.message}`), { status: 400 });
+    }
   });
 }
 

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, readFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, test } from '@jest/globals';
@@ -41,6 +41,44 @@ describe('the credit-scoring example', () => {
     }
   });
 
+  test('the modelling table is the customers joined with their invoices, checked here independently', () => {
+    const customers = readCsv(path.join(example, 'data/customers.csv'));
+    const invoices = readCsv(path.join(example, 'data/sales.csv'));
+    const table = [
+      ...readCsv(path.join(example, 'data/credit.csv')),
+      ...readCsv(path.join(example, 'data/holdout.csv')),
+    ];
+    expect(table.map((row) => row.customer_id)).toEqual(customers.map((c) => c.customer_id));
+    const byCustomer = new Map<string, Record<string, string>[]>();
+    for (const invoice of invoices) {
+      const id = invoice.customer_id ?? '';
+      const own = byCustomer.get(id);
+      if (own) own.push(invoice);
+      else byCustomer.set(id, [invoice]);
+    }
+    const mismatches: string[] = [];
+    customers.forEach((customer, i) => {
+      const row = table[i] as Record<string, string>;
+      const own = byCustomer.get(customer.customer_id ?? '') ?? [];
+      const days = own.map((invoice) => Number(invoice.days_late));
+      const expected: Record<string, number | string> = {
+        ...customer,
+        invoices_per_year: own.length,
+        max_days_late: Math.max(0, ...days),
+        late_ratio: (days.filter((d) => d > 0).length / own.length).toFixed(3),
+      };
+      for (const [column, value] of Object.entries(expected)) {
+        if (row[column] !== String(value))
+          mismatches.push(`${customer.customer_id} ${column}: ${row[column]} ≠ ${value}`);
+      }
+      if (row.bad_payer !== '0' && row.bad_payer !== '1')
+        mismatches.push(`${customer.customer_id} bad_payer: ${row.bad_payer}`);
+    });
+    expect(mismatches.slice(0, 5)).toEqual([]);
+    // Enough customers that the fairness report can judge gender × age band (see mlops.yml).
+    expect(table.length).toBeGreaterThanOrEqual(20_000);
+  });
+
   test('training is deterministic and meets the charter goals, computed here from its predictions', () => {
     const one = copyOfExample();
     const two = copyOfExample();
@@ -62,9 +100,43 @@ describe('the credit-scoring example', () => {
     const metrics = JSON.parse(readFileSync(path.join(one, 'model/metrics.json'), 'utf8'));
     expect(metrics.precision).toBeCloseTo(tp / (tp + fp), 6);
     expect(metrics.recall).toBeCloseTo(tp / (tp + fn), 6);
+    expect(metrics.n_eval).toBe(rows.length);
+    // Evaluated on customers it never trained on, and on enough of them for the fairness report.
+    const trained = new Set(readCsv(path.join(one, 'data/credit.csv')).map((r) => r.customer_id));
+    expect(rows.length).toBeGreaterThanOrEqual(10_000);
+    expect(rows.every((r) => trained.has(r.customer_id))).toBe(true);
+    expect(new Set(rows.map((r) => r.customer_id)).size).toBe(rows.length);
+    for (const column of ['gender', 'age_band']) expect(rows[0]).toHaveProperty(column);
     // The model never reads a sensitive attribute.
     const model = JSON.parse(readFileSync(path.join(one, 'model/model.json'), 'utf8'));
     expect(model.features.join(' ')).not.toMatch(/gender|age_band/);
+    // The attributions explain each score exactly: base value + contributions = log-odds.
+    const attributions = readCsv(path.join(one, 'model/attributions.csv'));
+    expect(attributions.map((r) => r.customer_id)).toEqual(rows.map((r) => r.customer_id));
+    attributions.slice(0, 500).forEach((row, i) => {
+      const total = Object.entries(row)
+        .filter(([column]) => column !== 'customer_id')
+        .reduce((sum, [, value]) => sum + Number(value), 0);
+      const score = Number(rows[i]?.score);
+      expect(total).toBeCloseTo(Math.log(score / (1 - score)), 3);
+    });
+    // The saved model reproduces the evaluation: predict.mjs on the same rows, same decisions.
+    expect(
+      node(
+        one,
+        'predict.mjs',
+        '--model',
+        'model',
+        '--input',
+        'model/eval-predictions.csv',
+        '--output',
+        'again.csv',
+      ).code,
+    ).toBe(0);
+    const again = readCsv(path.join(one, 'again.csv'));
+    expect(again.map((r) => `${r.prediction} ${r.score}`)).toEqual(
+      rows.map((r) => `${r.prediction} ${r.score}`),
+    );
   });
 
   test('predict writes one row per input row and fails clearly on a missing column', () => {
@@ -101,6 +173,28 @@ describe('the credit-scoring example', () => {
     );
     expect(broken.code).toBe(1);
     expect(broken.stderr).toMatch(/data\/sales.csv lacks the columns the model needs: tenure_months/);
+    // A value the model cannot read stops the batch with the row and column, not a NaN score.
+    const sample = readFileSync(path.join(directory, 'data/sample.csv'), 'utf8').split('\n');
+    writeFileSync(
+      path.join(directory, 'typo.csv'),
+      [
+        sample[0],
+        sample[1],
+        (sample[2] ?? '').replace(/,(employed|retired|unemployed|self-employed),/, ',employd,'),
+      ].join('\n'),
+    );
+    const typo = node(
+      directory,
+      'predict.mjs',
+      '--model',
+      'model',
+      '--input',
+      'typo.csv',
+      '--output',
+      'y.csv',
+    );
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toMatch(/typo.csv, row 2: column employment: unknown value "employd"/);
   });
 
   test('the server predicts as predict.mjs does, exposes metrics by variant and stops on SIGTERM', async () => {
@@ -163,6 +257,10 @@ test('the demo runs the whole flow on the example, end to end', () => {
   expect(run.stderr).toMatch(/\[1\/6\] ▶ validate-charter\n {2}PASS/);
   expect(run.stderr).toMatch(/▶ build-model[\s\S]*PASS: built sha256:/);
   expect(run.stderr).toMatch(/▶ sanity-check[\s\S]*PASS: \d+ checks/);
+  // Every fairness goal met with its whole interval, on gender, age band and their intersections.
+  expect(run.stderr).toMatch(
+    /▶ fairness-report[\s\S]*(PASS|WARN): 6 fairness goals met on \d{5} predictions/,
+  );
   expect(run.status).toBe(0);
   const comment = readFileSync(path.join(directory, '.mlops-flow/comment.md'), 'utf8');
   expect(comment).toContain('✅ Charter → ✅ Build → ✅ Sanity');

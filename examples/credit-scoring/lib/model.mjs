@@ -1,59 +1,56 @@
-// The model: logistic regression over standardised numeric features and one-hot categories.
-// Sensitive attributes (gender, age_band) are never features.
+// The model file and how it scores a record. Shared by train, predict and the server, so the
+// batch and the online path cannot drift apart.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { encode, inputColumns, sourceColumns } from './encoding.mjs';
 
-export const NUMERIC_FEATURES = [
-  'tenure_months',
-  'credit_limit',
-  'invoices_per_year',
-  'late_ratio',
-  'max_days_late',
-  'avg_invoice',
-];
-export const CATEGORICAL_FEATURES = {
-  employment: ['employed', 'self-employed', 'unemployed', 'retired'],
-  region: ['north', 'south', 'east', 'west'],
-};
-export const SENSITIVE_ATTRIBUTES = ['gender', 'age_band'];
-
-/** Feature names in the order of the weight vector. */
-export function featureNames() {
-  return [
-    ...NUMERIC_FEATURES,
-    ...Object.entries(CATEGORICAL_FEATURES).flatMap(([name, values]) => values.map((v) => `${name}=${v}`)),
-  ];
-}
-
-export function missingColumns(columns) {
-  return [...NUMERIC_FEATURES, ...Object.keys(CATEGORICAL_FEATURES)].filter((c) => !columns.includes(c));
-}
-
-/** A row as the model sees it: standardised numbers, then 0/1 indicators. */
-export function encode(row, scaling) {
-  const numeric = NUMERIC_FEATURES.map((name, i) => {
-    const value = Number(row[name]);
-    if (!Number.isFinite(value)) throw new Error(`column ${name} is not a number: "${row[name]}"`);
-    return (value - scaling.mean[i]) / scaling.std[i];
-  });
-  const categorical = Object.entries(CATEGORICAL_FEATURES).flatMap(([name, values]) =>
-    values.map((v) => (row[name] === v ? 1 : 0)),
-  );
-  return [...numeric, ...categorical];
-}
+export const MODEL_FORMAT = 'credit-scoring/logistic-regression@1';
 
 export const sigmoid = (z) => 1 / (1 + Math.exp(-z));
 
-export function score(model, row) {
-  const x = encode(row, model.scaling);
-  let z = model.bias;
+/** Reads and checks <dir>/model.json; a wrong or truncated file is a clear error, not NaNs. */
+export function loadModel(directory) {
+  const file = path.join(directory, 'model.json');
+  let model;
+  try {
+    model = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`cannot read the model ${file}: ${error.message}`, { cause: error });
+  }
+  if (model.format !== MODEL_FORMAT)
+    throw new Error(`${file} is not a ${MODEL_FORMAT} model (format: ${JSON.stringify(model.format)})`);
+  if (model.weights.length !== model.features.length)
+    throw new Error(`${file} has ${model.weights.length} weights for ${model.features.length} features`);
+  return model;
+}
+
+/** The columns the model reads that `columns` lacks. */
+export function missingColumns(model, columns) {
+  const present = new Set(columns);
+  return inputColumns(model.encoding).filter((column) => !present.has(column));
+}
+
+function logit(model, record) {
+  const x = encode(record, model.encoding);
+  let z = model.intercept;
   for (let i = 0; i < x.length; i++) z += model.weights[i] * x[i];
-  return sigmoid(z);
+  return { z, x };
 }
 
-/** Per-feature contributions to the log-odds (exact for a linear model: w · x). */
-export function attributions(model, row) {
-  const x = encode(row, model.scaling);
-  return x.map((value, i) => model.weights[i] * value);
+/** The probability that the customer is a bad payer, and the 0/1 decision at the threshold. */
+export function predictRecord(model, record) {
+  const score = sigmoid(logit(model, record).z);
+  return { prediction: score >= model.threshold ? 1 : 0, score };
 }
 
-/** Fixed decimals so files are byte-identical across runs and machines. */
-export const fixed = (value, digits = 6) => (Math.abs(value) < 5e-7 ? 0 : value).toFixed(digits);
+/**
+ * Each input column's contribution to the log-odds, one-hot parts summed into their column:
+ * intercept + Σ contributions = logit(score).
+ */
+export function attributions(model, record) {
+  const { x } = logit(model, record);
+  const sources = sourceColumns(model.encoding);
+  const byColumn = Object.fromEntries(inputColumns(model.encoding).map((c) => [c, 0]));
+  x.forEach((value, i) => (byColumn[sources[i]] += model.weights[i] * value));
+  return byColumn;
+}

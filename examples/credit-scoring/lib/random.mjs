@@ -1,4 +1,5 @@
-// A small seeded PRNG (mulberry32) so the generated data is byte-identical on every machine.
+// A small seeded PRNG (mulberry32) so the generated data is byte-identical on every machine
+// and Node version: Math.random cannot be seeded.
 export function createRandom(seed) {
   let state = seed >>> 0;
   const next = () => {
@@ -14,6 +15,13 @@ export function createRandom(seed) {
     const v = next();
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   };
+  // Knuth's method: fine for the small means used here (a few invoices a year).
+  const poisson = (mean) => {
+    const limit = Math.exp(-mean);
+    let k = 0;
+    for (let p = next(); p > limit; p *= next()) k++;
+    return k;
+  };
   const pick = (items, weights) => {
     const total = weights.reduce((a, b) => a + b, 0);
     let x = next() * total;
@@ -23,5 +31,5 @@ export function createRandom(seed) {
     }
     return items[items.length - 1];
   };
-  return { next, normal, pick };
+  return { next, normal, poisson, pick };
 }
