@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { DefaultArtifactClient, type Artifact, type ArtifactClient } from '@actions/artifact';
 import type { ArtifactPort, StoredModel } from '../ports.js';
+import { messageOf, statusOf } from './octokit.js';
 import {
   checkArtifactName,
   effectiveRetention,
@@ -209,13 +210,22 @@ export class GithubArtifactStore implements ArtifactPort {
   private async *repositoryPages(name?: string): AsyncGenerator<RestArtifact[]> {
     let scanned = 0;
     for (let page = 1; scanned < this.maxArtifactsScanned; page++) {
-      const { data } = await this.rest.listArtifactsForRepo({
-        owner: this.owner,
-        repo: this.repo,
-        per_page: perPage,
-        page,
-        ...(name ? { name } : {}),
-      });
+      const { data } = await this.rest
+        .listArtifactsForRepo({
+          owner: this.owner,
+          repo: this.repo,
+          per_page: perPage,
+          page,
+          ...(name ? { name } : {}),
+        })
+        .catch((error: unknown) => {
+          if (statusOf(error) !== 403) throw error;
+          throw new Error(
+            `reading ${this.owner}/${this.repo}'s stored models needs \`actions: read\` in the job's permissions ` +
+              `(GitHub answered 403: ${messageOf(error)})`,
+            { cause: error },
+          );
+        });
       if (data.artifacts.length === 0) return;
       yield data.artifacts;
       scanned += data.artifacts.length;

@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, jest, test } from '@jest/globals';
-import { startFakeGitHub, TOKENS, type FakeGitHub } from '../../helpers/fake-github/index.js';
+import type { GitHubClient } from '../../../src/platform/github/octokit.js';
+import { serverError, startFakeGitHub, TOKENS, type FakeGitHub } from '../../helpers/fake-github/index.js';
 import { artifactRoutes } from '../../helpers/fake-github/routes/artifacts.js';
 import {
   dayMs,
@@ -20,12 +21,11 @@ import {
  */
 
 type StoreModule = typeof import('../../../src/platform/github/artifacts.js');
-type GithubModule = typeof import('@actions/github');
 
 let results: FakeResultsService;
 let github: FakeGitHub;
 let store: StoreModule;
-let octokit: ReturnType<GithubModule['getOctokit']>;
+let octokit: GitHubClient;
 const originalEnv = { ...process.env };
 let printed = '';
 
@@ -33,15 +33,29 @@ const repository = 'ml-team/credit-scoring';
 const digest = (seed: string) => `sha256:${seed.repeat(64).slice(0, 64)}`;
 const modelName = (modelDigest: string) => `mlops-model-${modelDigest.slice('sha256:'.length)}`;
 let nextRunId = 9000;
+/** An installation token whose workflow did not grant `actions: read`. */
+const noActionsToken = 'ghs_fake_no_actions_token';
 
 beforeAll(async () => {
   results = await startFakeResultsService();
-  github = await startFakeGitHub({ routes: artifactRoutes(results) });
+  github = await startFakeGitHub({
+    routes: artifactRoutes(results),
+    tokens: {
+      [noActionsToken]: {
+        login: 'octo-app[bot]',
+        id: 77,
+        type: 'Bot',
+        permissions: { contents: 'read' },
+        isInstallation: true,
+      },
+    },
+  });
   process.env.GITHUB_API_URL = github.url;
   delete process.env.GITHUB_SERVER_URL;
   store = await import('../../../src/platform/github/artifacts.js');
-  const { getOctokit } = await import('@actions/github');
-  octokit = getOctokit(TOKENS.actions);
+  // The production Octokit (retry, throttling), as the platform builds it.
+  const { clientFor } = await import('./support.js');
+  octokit = clientFor(github, TOKENS.actions);
 });
 
 afterAll(async () => {
@@ -344,6 +358,31 @@ describe('GithubArtifactStore across runs (REST API)', () => {
       `/runs/${runA.run.runId}/`,
     );
     expect(github.calls('actions/download-artifact').at(-1)?.status).toBe(302);
+  });
+
+  test('5xx answers of the REST API are retried; a token without actions: read is a clear error', async () => {
+    const runA = startRun('retried');
+    const { root, files } = bundle();
+    await runA.artifacts.store(modelName(digest('7a')), root, Object.keys(files), meta(digest('7a')));
+    const reader = startRun('retried');
+    github.inject('actions/list-artifacts-for-repo', serverError(502), serverError(503));
+    expect((await reader.artifacts.latestOnBranch('retried'))?.modelDigest).toBe(digest('7a'));
+    expect(
+      github
+        .calls('actions/list-artifacts-for-repo')
+        .slice(-3)
+        .map((call) => call.status),
+    ).toEqual([502, 503, 200]);
+
+    const { clientFor } = await import('./support.js');
+    const denied = new store.GithubArtifactStore({
+      rest: clientFor(github, noActionsToken).rest.actions,
+      env: reader.env,
+      token: noActionsToken,
+    });
+    await expect(denied.latestOnBranch('retried')).rejects.toThrow(
+      /reading ml-team\/credit-scoring's stored models needs `actions: read` in the job's permissions \(GitHub answered 403: Resource not accessible by integration\)/,
+    );
   });
 
   test('fetching a name stored nowhere says so', async () => {
