@@ -21,10 +21,8 @@ export class GroupCounter {
   /** Per combination, its four confusion counts (combination · 4 + cell). */
   private counts: Float64Array;
   private combinations = 0;
-  /** For attributes after the first: (prefix · radix + code) → prefix index one level down. */
-  private readonly levels: Map<number, number>[];
-  private readonly levelSizes: number[];
-  private readonly radix: number;
+  /** For attributes after the first: (prefix, code) → prefix index one level down. */
+  private readonly levels: PairIndex[];
   private readonly scratch: Int32Array;
 
   constructor(
@@ -34,9 +32,7 @@ export class GroupCounter {
     private readonly maxValues = 10_000,
   ) {
     this.dictionaries = attributes.map(() => new ValueDictionary(maxValues));
-    this.levels = attributes.slice(1).map(() => new Map<number, number>());
-    this.levelSizes = attributes.slice(1).map(() => 0);
-    this.radix = maxValues + 1;
+    this.levels = attributes.slice(1).map(() => new PairIndex());
     this.scratch = new Int32Array(attributes.length);
     this.codes = new Int32Array(64 * Math.max(1, attributes.length));
     this.counts = new Float64Array(64 * 4);
@@ -53,13 +49,10 @@ export class GroupCounter {
       for (let level = 1; level < k; level++) {
         const code = this.codeOf(batch, i, columns, level);
         this.scratch[level] = code;
-        const map = this.levels[level - 1] as Map<number, number>;
-        const key = index * this.radix + code;
-        let next = map.get(key);
-        if (next === undefined) {
-          next = this.levelSizes[level - 1] as number;
-          this.levelSizes[level - 1] = next + 1;
-          map.set(key, next);
+        const pairs = this.levels[level - 1] as PairIndex;
+        let next = pairs.get(index, code);
+        if (next < 0) {
+          next = pairs.add(index, code);
           if (level === k - 1) this.newCombination(next);
         }
         index = next;
@@ -131,5 +124,62 @@ export class GroupCounter {
   valuesOf(attribute: number): string[] {
     const dictionary = this.dictionaries[attribute] as ValueDictionary;
     return [...new Set(dictionary.values.map((_, code) => this.valueName(attribute, code)))];
+  }
+}
+
+/**
+ * Dense indices for pairs of non-negative integers (a prefix and a value code), in order of
+ * first appearance. Open addressing over typed arrays: a row's lookup hashes two integers and
+ * reads a few array cells, with none of a Map's boxing or hashing of large keys.
+ */
+class PairIndex {
+  private firsts = new Int32Array(64);
+  private seconds = new Int32Array(64);
+  /** Index + 1 per slot; 0 marks an empty slot. */
+  private entries = new Int32Array(64);
+  private shift = 32 - 6;
+  size = 0;
+
+  private slotOf(first: number, second: number): number {
+    return Math.imul(Math.imul(first, 0x85ebca6b) ^ second, 0x9e3779b1) >>> this.shift;
+  }
+
+  /** The pair's index, or -1 when it has none yet. */
+  get(first: number, second: number): number {
+    const mask = this.entries.length - 1;
+    for (let slot = this.slotOf(first, second); ; slot = (slot + 1) & mask) {
+      const entry = this.entries[slot] as number;
+      if (entry === 0) return -1;
+      if (this.firsts[slot] === first && this.seconds[slot] === second) return entry - 1;
+    }
+  }
+
+  /** Gives a pair not seen before the next index. */
+  add(first: number, second: number): number {
+    const index = this.size++;
+    if (this.size * 2 > this.entries.length) this.grow();
+    this.place(first, second, index + 1);
+    return index;
+  }
+
+  private place(first: number, second: number, entry: number): void {
+    const mask = this.entries.length - 1;
+    let slot = this.slotOf(first, second);
+    while (this.entries[slot] !== 0) slot = (slot + 1) & mask;
+    this.firsts[slot] = first;
+    this.seconds[slot] = second;
+    this.entries[slot] = entry;
+  }
+
+  private grow(): void {
+    const { firsts, seconds, entries } = this;
+    this.firsts = new Int32Array(entries.length * 2);
+    this.seconds = new Int32Array(entries.length * 2);
+    this.entries = new Int32Array(entries.length * 2);
+    this.shift--;
+    for (let slot = 0; slot < entries.length; slot++) {
+      if (entries[slot] !== 0)
+        this.place(firsts[slot] as number, seconds[slot] as number, entries[slot] as number);
+    }
   }
 }
