@@ -3,7 +3,8 @@
 
 Computed with scikit-learn, scipy, statsmodels and numpy on the real data in ../shared/data and
 on small hand-made cases chosen for their edge cases: tied scores, one class, 0/0 ratios, a
-constant target, probabilities of exactly 0 and 1 (log loss clipping).
+constant target, probabilities of exactly 0 and 1 (log loss clipping). The Wilson intervals and
+McNemar tests include counts taken from the real data, which the tests recount from the CSVs.
 
 Where scikit-learn answers an undefined metric with its zero_division value (0 and a warning)
 or raises, the fixture says null: that is mlops-flow's documented choice, and `sklearn_value`
@@ -136,6 +137,7 @@ def classification_fixture():
         classification_case("nobody predicted positive", [0, 1, 0, 1], [0, 0, 0, 0], [0.1, 0.3, 0.2, 0.4]),
         classification_case("no positives and none predicted", [0, 0, 0], [0, 0, 0], [0.0, 0.0, 1.0]),
         classification_case("certain and wrong", [1, 0, 1, 0], [0, 1, 1, 0], [0.0, 1.0, 1.0, 0.0]),
+        classification_case("ties straddling the classes", [0, 0, 1, 1, 1], [0, 1, 1, 1, 1], [0.2, 0.5, 0.5, 0.5, 0.9]),
         classification_case(
             "many ties, unsorted",
             [1, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 1],
@@ -165,11 +167,33 @@ def classification_fixture():
     }
 
 
+def real_counts():
+    """Counts from the real data that the tests recount from the CSV files."""
+    adult = pd.read_csv(os.path.join(DATA, "adult_rf_binary.csv"))
+    compas = pd.read_csv(os.path.join(DATA, "compas-scores-two-years.csv"))
+    y, p = adult.label_value.to_numpy(), adult.score.astype(int).to_numpy()
+    tn, fp, fn, tp = skm.confusion_matrix(y, p, labels=[0, 1]).ravel()
+    adult_precision = ("adult: precision (TP of TP + FP), predictions = score", int(tp), int(tp + fp))
+    y = compas.two_year_recid.to_numpy()
+    lenient = (compas.decile_score > 4).astype(int).to_numpy()
+    strict = (compas.decile_score > 6).astype(int).to_numpy()
+    tn, fp, fn, tp = skm.confusion_matrix(y, lenient, labels=[0, 1]).ravel()
+    compas_recall = ("compas: recall (TP of TP + FN), decile_score > 4", int(tp), int(tp + fn))
+    # McNemar between the high-risk call decile_score > 4 (A) and a stricter decile_score > 6 (B).
+    b = int(((lenient == y) & (strict != y)).sum())
+    c = int(((lenient != y) & (strict == y)).sum())
+    return [adult_precision, compas_recall], ("compas: decile_score > 4 (A) against decile_score > 6 (B)", b, c)
+
+
 def statistics_fixture():
+    real_wilson, real_mcnemar = real_counts()
     wilson = []
     for successes, trials in [(0, 1), (1, 1), (0, 10), (10, 10), (3, 10), (1369, 1901), (7, 2000), (4999, 5000), (50, 100)]:
         low, high = proportion_confint(successes, trials, alpha=0.05, method="wilson")
         wilson.append({"successes": successes, "trials": trials, "confidence": 0.95, "interval": [float(low), float(high)]})
+    for name, successes, trials in real_wilson:
+        low, high = proportion_confint(successes, trials, alpha=0.05, method="wilson")
+        wilson.append({"name": name, "successes": successes, "trials": trials, "confidence": 0.95, "interval": [float(low), float(high)]})
     for successes, trials, confidence in [(3, 10, 0.9), (30, 100, 0.99)]:
         low, high = proportion_confint(successes, trials, alpha=1 - confidence, method="wilson")
         wilson.append({"successes": successes, "trials": trials, "confidence": confidence, "interval": [float(low), float(high)]})
@@ -178,9 +202,11 @@ def statistics_fixture():
     for k, n, p in [(0, 10, 0.5), (3, 10, 0.5), (5, 10, 0.5), (9, 10, 0.5), (2, 50, 0.3), (40, 50, 0.3), (120, 1000, 0.1), (90, 1000, 0.1), (4950, 10000, 0.5), (4700, 10000, 0.5), (10, 5000, 0.5)]:
         binomial.append({"k": k, "n": n, "p": p, "cdf": float(binom.cdf(k, n, p))})
     mcnemar_cases = []
-    for b, c in [(0, 0), (5, 0), (3, 7), (10, 10), (1, 12), (25, 40), (130, 90), (400, 520), (0, 30)]:
+    name, real_b, real_c = real_mcnemar
+    for b, c in [(0, 0), (5, 0), (3, 7), (3, 11), (10, 10), (1, 12), (25, 40), (130, 90), (400, 520), (0, 30), (real_b, real_c)]:
         result = mcnemar(np.array([[100, b], [c, 100]]), exact=True)
-        mcnemar_cases.append({"b": b, "c": c, "statistic": float(result.statistic), "pvalue": float(result.pvalue)})
+        case = {"b": b, "c": c, "statistic": float(result.statistic), "pvalue": float(result.pvalue)}
+        mcnemar_cases.append({"name": name, **case} if (b, c) == (real_b, real_c) else case)
     percentiles = []
     rng = np.random.default_rng(7)
     for values in [[1.0], [3.0, 1.0, 2.0], rng.normal(size=11).tolist(), rng.uniform(size=1000).tolist()]:

@@ -1,6 +1,7 @@
 /** Percentile bootstrap intervals over seeded resamples. */
+import type { ConfusionCounts } from './classification.js';
 import type { Interval } from './intervals.js';
-import { createRandom, type Random } from './random.js';
+import { createRandom, randomInt, resampleCounts, type Random } from './random.js';
 
 /** The q-quantile (0 ≤ q ≤ 1) of sorted values, interpolating linearly as numpy's default. */
 export function percentile(sorted: ArrayLike<number>, q: number): number {
@@ -58,4 +59,61 @@ export function bootstrapInterval(
   const replicates = new Float64Array(options.reps);
   for (let r = 0; r < options.reps; r++) replicates[r] = statistic(random) ?? Number.NaN;
   return percentileInterval(replicates, options.confidence);
+}
+
+export interface MetricBootstrap extends BootstrapInterval {
+  /** The metric on the rows as given; null when it is undefined there. */
+  value: number | null;
+}
+
+/**
+ * Percentile bootstrap of a metric of rows: each replicate draws n rows with replacement,
+ * keeping each label with its model output (a 0/1 prediction or a score), and scores the draw.
+ * The one-model counterpart of paired.ts's pairedBootstrapDifference.
+ */
+export function bootstrapMetric(
+  labels: ArrayLike<number>,
+  outputs: ArrayLike<number>,
+  metric: (labels: Float64Array, outputs: Float64Array) => number | null,
+  options: BootstrapOptions,
+): MetricBootstrap {
+  const n = labels.length;
+  if (outputs.length !== n) throw new RangeError(`lengths differ: ${n} labels, ${outputs.length} outputs`);
+  const value = metric(Float64Array.from(labels), Float64Array.from(outputs));
+  // No rows, nothing to draw: every replicate is undefined.
+  if (n === 0) return { value, interval: null, undefinedReplicates: options.reps };
+  const y = new Float64Array(n);
+  const o = new Float64Array(n);
+  const result = bootstrapInterval((random) => {
+    for (let i = 0; i < n; i++) {
+      const pick = randomInt(random, n);
+      y[i] = labels[pick] as number;
+      o[i] = outputs[pick] as number;
+    }
+    return metric(y, o);
+  }, options);
+  return { value, ...result };
+}
+
+/**
+ * The bootstrap of a confusion-matrix metric without touching rows: resampling n rows with
+ * replacement is a multinomial draw over the four cells, three binomial draws per replicate.
+ */
+export function confusionBootstrap(
+  counts: ConfusionCounts,
+  metric: (counts: ConfusionCounts) => number | null,
+  options: BootstrapOptions,
+): MetricBootstrap {
+  const cells = [counts.tp, counts.fp, counts.tn, counts.fn];
+  const draw = new Float64Array(4);
+  const result = bootstrapInterval((random) => {
+    resampleCounts(random, cells, draw);
+    return metric({
+      tp: draw[0] as number,
+      fp: draw[1] as number,
+      tn: draw[2] as number,
+      fn: draw[3] as number,
+    });
+  }, options);
+  return { value: metric(counts), ...result };
 }

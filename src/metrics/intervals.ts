@@ -5,10 +5,13 @@
  */
 export {
   bootstrapInterval,
+  bootstrapMetric,
+  confusionBootstrap,
   percentile,
   percentileInterval,
   type BootstrapInterval,
   type BootstrapOptions,
+  type MetricBootstrap,
 } from './bootstrap.js';
 export {
   createRandom,

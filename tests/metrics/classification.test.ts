@@ -7,6 +7,7 @@ import {
   f1Score,
   logLoss,
   precision,
+  PROPORTIONS,
   recall,
   rocAuc,
 } from '../../src/metrics/classification.js';
@@ -98,6 +99,29 @@ describe('against scikit-learn on hand-made edge cases', () => {
     expect([precision(allNegative), recall(allNegative), f1Score(allNegative)]).toEqual([null, null, null]);
     expect(accuracy(allNegative)).toBe(1);
     expect(accuracy({ tp: 0, fp: 0, tn: 0, fn: 0 })).toBeNull();
+  });
+
+  test('accuracy, precision and recall are the shares their proportions (for Wilson) count', () => {
+    for (const c of reference.hand as Case[]) {
+      const counts = confusionCounts(c.labels, c.predictions);
+      for (const [name, metric] of [
+        ['accuracy', accuracy],
+        ['precision', precision],
+        ['recall', recall],
+      ] as const) {
+        const { successes, trials } = PROPORTIONS[name](counts);
+        expect(trials === 0 ? null : successes / trials).toBe(metric(counts));
+        expectClose(metric(counts), c[name]);
+      }
+    }
+    // Precision of 3 TP and 1 FP: 3 of 4.
+    expect(PROPORTIONS.precision({ tp: 3, fp: 1, tn: 5, fn: 2 })).toEqual({ successes: 3, trials: 4 });
+  });
+
+  test('ROC AUC counts a tie between a positive and a negative as half a win', () => {
+    // Negatives 0.2 and 0.5, positives 0.5, 0.5 and 0.9: of the 3 · 2 = 6 pairs, 0.9 wins 2,
+    // each positive 0.5 beats 0.2 and ties 0.5 (1 + ½): (2 + 1.5 + 1.5) / 6 = 5/6.
+    expect(rocAuc([0, 0, 1, 1, 1], [0.2, 0.5, 0.5, 0.5, 0.9])).toBeCloseTo(5 / 6, 15);
   });
 
   test('ROC AUC with one class is null; its value does not depend on row order', () => {

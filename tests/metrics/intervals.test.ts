@@ -1,8 +1,17 @@
 import { describe, expect, test } from '@jest/globals';
-import { confusionCounts, precision, recall, rocAuc } from '../../src/metrics/classification.js';
+import {
+  confusionCounts,
+  f1Score,
+  precision,
+  PROPORTIONS,
+  recall,
+  rocAuc,
+} from '../../src/metrics/classification.js';
 import {
   binomialCdf,
   bootstrapInterval,
+  bootstrapMetric,
+  confusionBootstrap,
   createRandom,
   mcnemarExact,
   mcnemarFromPredictions,
@@ -20,16 +29,20 @@ import {
 } from '../../src/metrics/intervals.js';
 import { logGamma } from '../../src/metrics/paired.js';
 import { xoshiro128 } from '../../src/metrics/random.js';
-import { expectClose, fixture } from './helpers.js';
+import { readRows } from '../../src/metrics/readers/index.js';
+import { expectClose, fixture, sharedData } from './helpers.js';
 
 // Computed independently by scripts/reference/metrics_reference.py (statsmodels, scipy, numpy).
 interface WilsonCase {
+  /** Cases with a name count rows of the real data. */
+  name?: string;
   successes: number;
   trials: number;
   confidence: number;
   interval: [number, number];
 }
 interface McNemarCase {
+  name?: string;
   b: number;
   c: number;
   statistic: number;
@@ -39,6 +52,20 @@ const reference = fixture('statistics.json') as { wilson: WilsonCase[]; mcnemar:
   string,
   unknown
 >;
+
+async function columns(file: string, names: string[]): Promise<number[][]> {
+  const out = names.map(() => [] as number[]);
+  for await (const row of readRows(sharedData(file), { columns: names })) {
+    names.forEach((name, k) => out[k]?.push(Number(row.values[name])));
+  }
+  return out;
+}
+
+const named = <T extends { name?: string }>(cases: T[], prefix: string): T => {
+  const found = cases.find((c) => c.name?.startsWith(prefix));
+  if (!found) throw new Error(`no fixture case named ${prefix}…`);
+  return found;
+};
 
 const relativeClose = (actual: number, expected: number, tolerance: number) =>
   expect(Math.abs(actual - expected)).toBeLessThanOrEqual(tolerance * Math.abs(expected) + 1e-300);
@@ -57,6 +84,32 @@ describe('Wilson interval (statsmodels proportion_confint, method="wilson")', ()
 
   test('no trials: no interval', () => {
     expect(wilsonInterval(0, 0)).toBeNull();
+  });
+
+  test('the real-data cases count what the metrics count', async () => {
+    const [adultLabels, adultScores] = (await columns('adult_rf_binary.csv', ['label_value', 'score'])) as [
+      number[],
+      number[],
+    ];
+    const adult = PROPORTIONS.precision(confusionCounts(adultLabels, adultScores));
+    const adultCase = named(reference.wilson, 'adult: precision');
+    expect(adult).toEqual({ successes: adultCase.successes, trials: adultCase.trials });
+
+    const [labels, deciles] = (await columns('compas-scores-two-years.csv', [
+      'two_year_recid',
+      'decile_score',
+    ])) as [number[], number[]];
+    const compas = PROPORTIONS.recall(
+      confusionCounts(
+        labels,
+        deciles.map((d) => (d > 4 ? 1 : 0)),
+      ),
+    );
+    const compasCase = named(reference.wilson, 'compas: recall');
+    expect(compas).toEqual({ successes: compasCase.successes, trials: compasCase.trials });
+    const [low, high] = wilsonInterval(compas.successes, compas.trials) as [number, number];
+    expectClose(low, compasCase.interval[0]);
+    expectClose(high, compasCase.interval[1]);
   });
 });
 
@@ -106,6 +159,21 @@ describe("McNemar's exact test (statsmodels mcnemar(exact=True))", () => {
     const result = mcnemarFromPredictions(labels, a, b);
     expect([result.onlyARight, result.onlyBRight, result.discordant]).toEqual([3, 0, 3]);
     expect(result.pValue).toBeCloseTo(0.25, 14); // 2 · P(X ≤ 0), X ~ Binomial(3, 1/2)
+  });
+
+  test('from predictions on COMPAS: decile_score > 4 against the stricter > 6', async () => {
+    const [labels, deciles] = (await columns('compas-scores-two-years.csv', [
+      'two_year_recid',
+      'decile_score',
+    ])) as [number[], number[]];
+    const result = mcnemarFromPredictions(
+      labels,
+      deciles.map((d) => (d > 4 ? 1 : 0)),
+      deciles.map((d) => (d > 6 ? 1 : 0)),
+    );
+    const expected = named(reference.mcnemar, 'compas:');
+    expect([result.onlyARight, result.onlyBRight]).toEqual([expected.b, expected.c]);
+    relativeClose(result.pValue, expected.pvalue, 1e-10);
   });
 });
 
@@ -324,5 +392,58 @@ describe('bootstrap intervals', () => {
       seed: 1,
     });
     expect(precisionOnly).toEqual({ difference: null, interval: null, undefinedReplicates: 50 });
+  });
+});
+
+describe("bootstrap of one model's metric", () => {
+  test('resampling rows: reproducible, brackets the estimate, about as wide as the normal interval', () => {
+    // 500 values (i mod 7) / 7: mean 3/7, standard deviation 2/7.
+    const values = Array.from({ length: 500 }, (_, i) => (i % 7) / 7);
+    const mean = (_labels: Float64Array, outputs: Float64Array) =>
+      outputs.reduce((sum, v) => sum + v, 0) / outputs.length;
+    const first = bootstrapMetric(values, values, mean, { reps: 1000, seed: 1 });
+    expect(bootstrapMetric(values, values, mean, { reps: 1000, seed: 1 })).toEqual(first);
+    const overall = values.reduce((a, b) => a + b, 0) / values.length;
+    expect(first.value).toBeCloseTo(overall, 14);
+    const [low, high] = first.interval as [number, number];
+    expect(low < overall && overall < high).toBe(true);
+    const normalWidth =
+      2 * 1.96 * (Math.sqrt(values.reduce((s, v) => s + (v - overall) ** 2, 0) / 500) / Math.sqrt(500));
+    expect(Math.abs(high - low - normalWidth) / normalWidth).toBeLessThan(0.1);
+    expect(first.undefinedReplicates).toBe(0);
+  });
+
+  test('resampling confusion cells gives the interval resampling rows gives', () => {
+    const labels = Array.from({ length: 600 }, (_, i) => (i % 3 === 0 ? 1 : 0));
+    const predictions = labels.map((y, i) => (i % 5 === 0 ? 1 - y : y));
+    const options = { reps: 2000, seed: 6 };
+    const byCells = confusionBootstrap(confusionCounts(labels, predictions), f1Score, options);
+    const byRows = bootstrapMetric(labels, predictions, (y, p) => f1Score(confusionCounts(y, p)), options);
+    expect(byCells.value).toBe(byRows.value);
+    expect(byCells.value).toBe(f1Score(confusionCounts(labels, predictions)));
+    const [cellLow, cellHigh] = byCells.interval as [number, number];
+    const [rowLow, rowHigh] = byRows.interval as [number, number];
+    expect(Math.abs(cellLow - rowLow)).toBeLessThan(0.015);
+    expect(Math.abs(cellHigh - rowHigh)).toBeLessThan(0.015);
+    expect(cellLow < (byCells.value as number) && (byCells.value as number) < cellHigh).toBe(true);
+  });
+
+  test('undefined stays undefined: no rows, one class, nobody flagged', () => {
+    expect(bootstrapMetric([], [], rocAuc, { reps: 10, seed: 1 })).toEqual({
+      value: null,
+      interval: null,
+      undefinedReplicates: 10,
+    });
+    expect(bootstrapMetric([1, 1, 1], [0.2, 0.5, 0.9], rocAuc, { reps: 20, seed: 1 })).toEqual({
+      value: null,
+      interval: null,
+      undefinedReplicates: 20,
+    });
+    expect(confusionBootstrap({ tp: 0, fp: 0, tn: 40, fn: 10 }, precision, { reps: 20, seed: 1 })).toEqual({
+      value: null,
+      interval: null,
+      undefinedReplicates: 20,
+    });
+    expect(() => bootstrapMetric([0, 1], [0.5], rocAuc, { reps: 1, seed: 1 })).toThrow(/lengths differ/);
   });
 });

@@ -1,11 +1,16 @@
 import { describe, expect, test } from '@jest/globals';
 import { buildModel } from '../../src/stages/build-model/index.js';
 import { sanityCheck } from '../../src/stages/sanity-check/index.js';
+import type { Config } from '../../src/config/types.js';
+import { createRandom, randomInt } from '../../src/metrics/random.js';
 import {
+  baselineCheck,
   binaryPredictions,
+  goalChecks,
   judge,
   measure,
   regressionChecks,
+  type BinaryPredictions,
 } from '../../src/stages/sanity-check/model-quality.js';
 import {
   driftChecks,
@@ -218,4 +223,221 @@ test('drift: a shifted feature fails, a stable one passes, categories count too'
     ['data/drift/region', 'fail'],
   ]);
   expect(drifted[0]?.observed).toMatch(/^PSI \d+\.\d{3} on eval\.csv$/);
+});
+
+/** Predictions from arrays: labels, 0/1 predictions and optional scores. */
+const predictionsOf = (labels: number[], predictions: number[], scores?: number[]): BinaryPredictions => ({
+  labels: Uint8Array.from(labels),
+  predictions: Uint8Array.from(predictions),
+  ...(scores ? { scores: Float64Array.from(scores) } : {}),
+});
+
+const goalsOn = (goals: Record<string, string>) =>
+  ({
+    charter: { metrics: { model: Object.entries(goals).map(([id, goal]) => ({ id, goal })) } },
+  }) as unknown as Config;
+
+describe('undefined metrics are shown as undefined, never as 0', () => {
+  // 60 rows, 20 positive; the model flags nobody, so its precision is 0/0.
+  const labels = Array.from({ length: 60 }, (_, i) => (i % 3 === 0 ? 1 : 0));
+  const flagsNobody = predictionsOf(labels, new Array<number>(60).fill(0));
+
+  test('a goal on an undefined metric is inconclusive and says why', () => {
+    const { checks, metrics } = goalChecks(goalsOn({ precision: '>= 0.80', recall: '>= 0.5' }), flagsNobody);
+    const precision = checks.find((c) => c.id === 'sanity/goal/precision');
+    expect(precision).toMatchObject({ verdict: 'inconclusive', observed: 'undefined' });
+    expect(precision?.detail).toBe('undefined on this data: the model predicted no positives (TP + FP = 0)');
+    expect(metrics.find((m) => m.id === 'precision')?.value).toBeNull();
+    // Recall is defined (0 of 20 found) and fails outright: its whole interval is below 0.5.
+    const recall = checks.find((c) => c.id === 'sanity/goal/recall');
+    expect(recall?.verdict).toBe('fail');
+    expect(recall?.observed).toMatch(/^0 \[0, 0\.\d{3}\] \(wilson\)$/);
+  });
+
+  test('a model whose primary metric is undefined does not beat the baseline', () => {
+    const check = baselineCheck(flagsNobody, 'precision');
+    expect(check.verdict).toBe('fail');
+    expect(check.observed).toBe('model undefined, always-0 baseline undefined');
+    expect(check.detail).toMatch(/the model's precision is undefined: the model predicted no positives/);
+  });
+
+  test('the always-0 baseline has no precision; a model with some beats it, one with none does not', () => {
+    const decent = predictionsOf(
+      labels,
+      labels.map((y, i) => (i % 5 === 0 ? 1 - y : y)),
+    );
+    const check = baselineCheck(decent, 'precision');
+    expect(check.verdict).toBe('pass');
+    expect(check.observed).toMatch(/^model 0\.\d{3}, always-0 baseline undefined$/);
+    // Flags 10 rows, all of them negatives: a precision of exactly 0.
+    const allWrong = predictionsOf(
+      labels,
+      labels.map((y, i) => (y === 0 && i < 20 ? 1 : 0)),
+    );
+    expect(baselineCheck(allWrong, 'precision')).toMatchObject({
+      verdict: 'fail',
+      observed: 'model 0, always-0 baseline undefined',
+    });
+  });
+
+  test('a metric that does not come from predictions is skipped, not failed', () => {
+    expect(baselineCheck(flagsNobody, 'latency_p95_ms')).toMatchObject({
+      verdict: 'skip',
+      observed: expect.stringMatching(
+        /^latency_p95_ms cannot be computed from predictions \(known: accuracy, /,
+      ),
+    });
+    expect(baselineCheck(flagsNobody, 'roc_auc').observed).toBe(
+      'roc_auc needs scores: set flow.fairness.score to the score column',
+    );
+    expect(() => measure(flagsNobody, 'mape')).toThrow(
+      'metric "mape" cannot be computed from predictions (known: accuracy, precision, recall, f1, roc_auc, log_loss, brier_score)',
+    );
+    expect(() => regressionChecks(flagsNobody, flagsNobody, { mape: 0.1 })).toThrow(
+      /^max_regression names "mape", which cannot be computed from predictions/,
+    );
+    expect(goalChecks(goalsOn({ latency_p95_ms: '< 250', roc_auc: '>= 0.7' }), flagsNobody).checks).toEqual(
+      [],
+    );
+  });
+
+  test('scores that are not probabilities have no log loss: the error names the row', () => {
+    const data = predictionsOf([0, 1, 1], [0, 1, 1], [0.2, 1.7, 0.9]);
+    expect(() => measure(data, 'log_loss')).toThrow(
+      'metric "log_loss" needs scores that are probabilities in [0, 1]; row 2 has 1.7',
+    );
+    expect(measure(data, 'roc_auc').value).toBe(1);
+  });
+
+  test('a regression check on a metric undefined for the current model is inconclusive', () => {
+    const base = predictionsOf(
+      labels,
+      labels.map((y, i) => (i % 5 === 0 ? 1 - y : y)),
+    );
+    const [check] = regressionChecks(flagsNobody, base, { precision: 0.02 });
+    expect(check?.verdict).toBe('inconclusive');
+    expect(check?.observed).toMatch(/^0\.\d{3} → undefined; change undefined$/);
+    expect(check?.detail).toBe(
+      'precision is undefined for the current model: the model predicted no positives (TP + FP = 0)',
+    );
+  });
+});
+
+/**
+ * A population with known metrics: 40% positives; the model flags a positive with probability
+ * 0.8 and a negative with 0.2; scores are U(0.3, 1) for positives and U(0, 0.7) for negatives.
+ */
+function population(n: number, seed: number): BinaryPredictions {
+  const random = createRandom(seed);
+  const labels: number[] = [];
+  const predictions: number[] = [];
+  const scores: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const y = random.nextDouble() < 0.4 ? 1 : 0;
+    labels.push(y);
+    predictions.push(random.nextDouble() < (y === 1 ? 0.8 : 0.2) ? 1 : 0);
+    scores.push(y === 1 ? 0.3 + 0.7 * random.nextDouble() : 0.7 * random.nextDouble());
+  }
+  return predictionsOf(labels, predictions, scores);
+}
+
+/** The stage bootstraps 1000 times; 400 keeps these many-sample tests quick under Jest. */
+const FEWER_REPLICATES = { reps: 400, seed: 20261125 };
+
+describe('the intervals contain the truth about as often as they claim', () => {
+  // TP, FP, FN shares: 0.4·0.8 = 0.32, 0.6·0.2 = 0.12, 0.4·0.2 = 0.08.
+  const truth = {
+    precision: 0.32 / (0.32 + 0.12), // 8/11
+    f1: (2 * 0.32) / (2 * 0.32 + 0.12 + 0.08), // 16/21
+    // P(0.3 + 0.7u > 0.7v) = P(v − u < 3/7) = 1 − (4/7)²/2 = 41/49, u and v uniform.
+    roc_auc: 41 / 49,
+  };
+
+  test.each([
+    ['precision', 'wilson'],
+    ['f1', 'bootstrap'],
+    ['roc_auc', 'bootstrap'],
+  ] as const)('%s (%s) on 40 samples of 300 rows', (id, method) => {
+    let covered = 0;
+    for (let sample = 0; sample < 40; sample++) {
+      const measured = measure(population(300, 1000 + sample), id, FEWER_REPLICATES);
+      expect(measured.method).toBe(method);
+      const [low, high] = measured.interval as [number, number];
+      if (low <= truth[id] && truth[id] <= high) covered++;
+    }
+    // 95% intervals: 38 of 40 expected; fewer than 34 would happen by chance about 1 time in 70.
+    expect(covered).toBeGreaterThanOrEqual(34);
+  });
+});
+
+describe('regression verdicts on paired rows', () => {
+  const base = population(400, 7);
+  /** The base model with its scores blurred towards 0.5 for every row picked by `every`. */
+  const blurred = (every: number): BinaryPredictions => ({
+    ...base,
+    scores: Float64Array.from(base.scores as Float64Array, (s, i) => (i % every === 0 ? 0.5 : s)),
+  });
+
+  test('the same model passes with a change of exactly 0', () => {
+    const checks = regressionChecks(
+      base,
+      base,
+      { roc_auc: 0, log_loss: 0, f1: 0, accuracy: 0 },
+      FEWER_REPLICATES,
+    );
+    expect(checks.map((c) => c.verdict)).toEqual(['pass', 'pass', 'pass', 'pass']);
+    expect(checks[0]?.observed).toMatch(/; change 0 \[0, 0\] \(paired bootstrap\)$/);
+    expect(checks[3]?.observed).toMatch(/McNemar exact p = 1\.00, 0 rows fixed, 0 broken\)$/);
+  });
+
+  test('worse scores fail on ROC AUC and on log loss, where lower is better', () => {
+    const [auc, loss] = regressionChecks(
+      blurred(2),
+      base,
+      { roc_auc: 0.01, log_loss: 0.01 },
+      FEWER_REPLICATES,
+    );
+    expect(auc?.verdict).toBe('fail');
+    expect(auc?.observed).toMatch(/change -0\.\d{3} \[-0\.\d{3}, -0\.\d{3}\] \(paired bootstrap\)$/);
+    expect(loss?.verdict).toBe('fail');
+    expect(loss?.observed).toMatch(/change -0\.\d{3} \[-0\.\d{3}, -0\.\d{3}\]/);
+  });
+
+  test('better scores pass on log loss: the change is positive', () => {
+    const [loss] = regressionChecks(base, blurred(2), { log_loss: 0.01 }, FEWER_REPLICATES);
+    expect(loss?.verdict).toBe('pass');
+    expect(loss?.observed).toMatch(/change 0\.\d{3} \[0\.\d{3}, 0\.\d{3}\]/);
+  });
+
+  test('a drop beyond the allowance whose interval reaches back is inconclusive', () => {
+    // Two of about 160 positives found by the base model are missed: recall drops by about
+    // 0.0125, beyond the 0.01 allowed, but a resample holds neither row with probability
+    // about e^−2 = 14%, so the interval reaches 0.
+    let flipped = 0;
+    const predictions = Uint8Array.from(base.predictions, (p, i) =>
+      flipped < 2 && base.labels[i] === 1 && p === 1 && ++flipped > 0 ? 0 : p,
+    );
+    const [recall] = regressionChecks({ ...base, predictions }, base, { recall: 0.01 });
+    expect(recall?.verdict).toBe('inconclusive');
+    expect(recall?.observed).toMatch(/change -0\.01\d \[-0\.0\d\d, 0\]/);
+  });
+
+  test('McNemar counts the rows fixed and broken', () => {
+    const random = createRandom(3);
+    // Break 30 right rows and fix 5 wrong ones.
+    const predictions = Uint8Array.from(base.predictions);
+    const right = [...predictions.keys()].filter((i) => predictions[i] === base.labels[i]);
+    const wrong = [...predictions.keys()].filter((i) => predictions[i] !== base.labels[i]);
+    const pick = (rows: number[], k: number) => {
+      const chosen = new Set<number>();
+      while (chosen.size < k) chosen.add(rows[randomInt(random, rows.length)] as number);
+      return chosen;
+    };
+    for (const i of [...pick(right, 30), ...pick(wrong, 5)]) predictions[i] = 1 - (predictions[i] as number);
+    const [accuracy] = regressionChecks({ ...base, predictions }, base, { accuracy: 0.02 });
+    expect(accuracy?.verdict).toBe('fail');
+    // 2 · P(X ≤ 5), X ~ Binomial(35, 1/2): 2 · (1 + 35 + 595 + 6545 + 52360 + 324632) / 2^35
+    // = 768336 / 34359738368 = 2.236e−5.
+    expect(accuracy?.observed).toMatch(/\(McNemar exact p = 0\.0000224, 5 rows fixed, 30 broken\)$/);
+  });
 });

@@ -11,9 +11,9 @@ import {
   type StageResult,
   type Verdict,
 } from '../../core/result.js';
-import { classificationMetrics, type BinaryPredictions } from '../../metrics/binary-metrics.js';
 import { driftChecks, evalDataChecks, type TrainingStats } from './data-checks.js';
 import { baselineCheck, binaryPredictions, goalChecks, regressionChecks } from './model-quality.js';
+import { metricValues, type BinaryPredictions } from './metrics.js';
 import type { SanitySpec } from '../../config/types.js';
 import { commandArgv } from '../../exec/words.js';
 import { parseDuration, runCommand } from '../../exec/run-command.js';
@@ -109,8 +109,7 @@ async function modelQuality(
   const primary = loaded.config.charter.metrics?.model?.[0]?.id ?? 'accuracy';
   checks.push(baselineCheck(data, primary));
   checks.push(...(await regression(context, spec, digest, table, data, columns)));
-  const measured = Object.fromEntries(goals.metrics.map((m) => [m.id, m.value as number]));
-  const levels = deriveLevels(loaded.config, { ...numericMetrics(data), ...measured });
+  const levels = deriveLevels(loaded.config, definedMetrics(data));
   const judged = new Map(goals.metrics.map((m) => [m.id, m.verdict] as const));
   const alignment = alignmentCells(levels, 'offline').map((cell) =>
     judged.get(cell.metric) ? { ...cell, verdict: judged.get(cell.metric) as Verdict } : cell,
@@ -132,11 +131,10 @@ async function trainingStats(
   }
 }
 
-function numericMetrics(data: BinaryPredictions): Record<string, number> {
+/** The metrics defined on the eval predictions; undefined ones stay out, so nothing reads them as 0. */
+function definedMetrics(data: BinaryPredictions): Record<string, number> {
   return Object.fromEntries(
-    Object.entries(classificationMetrics(data)).filter(
-      (entry): entry is [string, number] => typeof entry[1] === 'number',
-    ),
+    Object.entries(metricValues(data)).filter((entry): entry is [string, number] => entry[1] !== null),
   );
 }
 
@@ -221,9 +219,10 @@ async function regression(
       })),
     };
     const baseData = binaryPredictions(merged, "the base model's predictions", columns);
+    const from = `base: ${base.modelDigest.slice(0, 19)}… from ${base.commit.slice(0, 7)}`;
     return regressionChecks(current, baseData, limits).map((check) => ({
       ...check,
-      detail: `base: ${base.modelDigest.slice(0, 19)}… from ${base.commit.slice(0, 7)}`,
+      detail: check.detail ? `${check.detail}; ${from}` : from,
     }));
   } finally {
     await rm(work, { recursive: true, force: true });

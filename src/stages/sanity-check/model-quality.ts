@@ -2,17 +2,35 @@ import { formatGoal, formatNumber, meetsGoal, parseGoal } from '../../config/goa
 import type { Config } from '../../config/types.js';
 import type { Check, MetricValue, Verdict } from '../../core/result.js';
 import { UserError } from '../../flow/errors.js';
+import { confusionCounts } from '../../metrics/classification.js';
 import {
-  classificationMetrics,
-  confusion,
-  PROPORTION_OF,
-  type BinaryPredictions,
-} from '../../metrics/binary-metrics.js';
-import { bootstrapInterval, mcnemarExact, wilsonInterval } from '../../metrics/statistics.js';
+  bootstrapMetric,
+  confusionBootstrap,
+  mcnemarFromPredictions,
+  pairedBootstrapDifference,
+  pairedConfusionBootstrap,
+  wilsonInterval,
+  type BootstrapOptions,
+  type Interval,
+  type PairedConfusionCounts,
+} from '../../metrics/intervals.js';
 import type { Table } from './behaviour.js';
+import {
+  modelMetric,
+  requireMetric,
+  show,
+  valueOf,
+  type BinaryPredictions,
+  type ModelMetric,
+} from './metrics.js';
+
+export type { BinaryPredictions } from './metrics.js';
 
 /** Below this many paired rows a regression test says nothing useful. */
 export const MIN_PAIRED_ROWS = 50;
+
+/** Every bootstrap of the stage: 1000 replicates, one fixed seed, so reruns of a commit agree. */
+export const BOOTSTRAP: BootstrapOptions = { reps: 1000, seed: 20261125 };
 
 const POSITIVE = new Set(['1', 'true', 'True', 'TRUE', '1.0']);
 const NEGATIVE = new Set(['0', 'false', 'False', 'FALSE', '0.0']);
@@ -52,40 +70,46 @@ export function binaryPredictions(
 
 export interface MeasuredMetric {
   id: string;
+  /** null when the metric is undefined on these predictions. */
   value: number | null;
-  interval: [number, number] | null;
+  interval: Interval | null;
   method: 'wilson' | 'bootstrap';
+  /** Why the value is undefined, when it is. */
+  undefinedBecause?: string;
 }
 
 /** A metric with its 95% interval: Wilson for proportions, a percentile bootstrap otherwise. */
-export function measure(data: BinaryPredictions, id: string): MeasuredMetric {
-  const value = classificationMetrics(data)[id];
-  if (value === undefined)
-    throw new UserError(
-      `metric "${id}" cannot be computed from predictions (known: accuracy, precision, recall, f1, roc_auc, log_loss, brier_score)`,
-    );
-  const proportion = PROPORTION_OF[id];
-  if (proportion) {
-    const { successes, trials } = proportion(confusion(data.labels, data.predictions));
-    return { id, value, interval: wilsonInterval(successes, trials), method: 'wilson' };
+export function measure(data: BinaryPredictions, id: string, bootstrap = BOOTSTRAP): MeasuredMetric {
+  const metric = requireMetric(data, id, `metric "${id}"`);
+  const value = valueOf(metric, data);
+  const because = value === null ? { undefinedBecause: metric.undefinedWhen } : {};
+  const counts = confusionCounts(data.labels, data.predictions);
+  if (metric.proportion) {
+    const { successes, trials } = metric.proportion(counts);
+    return { id, value, interval: wilsonInterval(successes, trials), method: 'wilson', ...because };
   }
-  const interval = bootstrapInterval(
-    data.labels.length,
-    (indices) => classificationMetrics(data, indices)[id] ?? null,
-  );
-  return { id, value, interval, method: 'bootstrap' };
+  const { interval } = metric.counts
+    ? confusionBootstrap(counts, metric.counts, bootstrap)
+    : bootstrapMetric(data.labels, data.scores as Float64Array, scoresOf(metric), bootstrap);
+  return { id, value, interval, method: 'bootstrap', ...because };
 }
+
+const scoresOf = (metric: ModelMetric) => metric.scores as NonNullable<ModelMetric['scores']>;
 
 /**
  * Judges a goal with the evidence's uncertainty: pass when the value meets it, fail when the
  * whole interval misses it, inconclusive when the value misses but the interval reaches it.
+ * An undefined value decides nothing: inconclusive.
  */
 export function judge(
   measured: MeasuredMetric,
   goalText: string | number,
 ): { verdict: Verdict; reason: string } {
   const goal = parseGoal(goalText, measured.id);
-  if (measured.value === null) return { verdict: 'inconclusive', reason: 'undefined on this data' };
+  if (measured.value === null) {
+    const because = measured.undefinedBecause ? `: ${measured.undefinedBecause}` : '';
+    return { verdict: 'inconclusive', reason: `undefined on this data${because}` };
+  }
   if (meetsGoal(measured.value, goal)) return { verdict: 'pass', reason: 'meets the goal' };
   const [low, high] = measured.interval ?? [measured.value, measured.value];
   const reachable = meetsGoal(low, goal) || meetsGoal(high, goal);
@@ -97,8 +121,8 @@ export function judge(
     : { verdict: 'fail', reason: 'the whole 95% interval misses the goal' };
 }
 
-const interval = (m: MeasuredMetric) =>
-  m.interval ? ` [${formatNumber(m.interval[0])}, ${formatNumber(m.interval[1])}]` : '';
+const shownInterval = (interval: Interval | null) =>
+  interval ? ` [${formatNumber(interval[0])}, ${formatNumber(interval[1])}]` : '';
 
 /** One check per model-level goal the charter sets, judged on the eval predictions. */
 export function goalChecks(
@@ -108,14 +132,18 @@ export function goalChecks(
   const checks: Check[] = [];
   const metrics: MetricValue[] = [];
   for (const metric of config.charter.metrics?.model ?? []) {
-    if (metric.goal === undefined || classificationMetrics(data)[metric.id] === undefined) continue;
+    // A goal on a metric that does not come from these predictions is judged elsewhere.
+    if (metric.goal === undefined || 'unavailable' in modelMetric(data, metric.id)) continue;
     const measured = measure(data, metric.id);
     const { verdict, reason } = judge(measured, metric.goal);
     checks.push({
       id: `sanity/goal/${metric.id}`,
       title: `Goal: ${metric.id}`,
       verdict,
-      observed: `${formatNumber(measured.value)}${interval(measured)} (${measured.method})`,
+      observed:
+        measured.value === null
+          ? 'undefined'
+          : `${formatNumber(measured.value)}${shownInterval(measured.interval)} (${measured.method})`,
       expected: formatGoal(parseGoal(metric.goal, metric.id)),
       detail: reason,
     });
@@ -131,30 +159,62 @@ export function goalChecks(
   return { checks, metrics };
 }
 
-/** The model must beat predicting the majority class for everyone on its primary metric. */
+/**
+ * The model must beat predicting the majority class for everyone on its primary metric. The
+ * always-0 baseline flags nobody, so its precision is undefined; a model then beats it with
+ * any precision above 0 (where scikit-learn would score the baseline 0 by zero_division).
+ */
 export function baselineCheck(data: BinaryPredictions, primary: string): Check {
+  const id = 'sanity/baseline';
+  const title = `Beats the majority-class baseline on ${primary}`;
+  const found = modelMetric(data, primary);
+  if (!('metric' in found)) {
+    return {
+      id,
+      title,
+      verdict: 'unavailable' in found ? 'skip' : 'fail',
+      observed: `${primary} ${'unavailable' in found ? found.unavailable : found.mistake}`,
+    };
+  }
+  const { metric } = found;
   const positives = data.labels.reduce((sum, y) => sum + y, 0);
   const majority = positives * 2 >= data.labels.length ? 1 : 0;
-  const baseline = classificationMetrics({
-    ...data,
+  const baseline = valueOf(metric, {
+    labels: data.labels,
     predictions: new Uint8Array(data.labels.length).fill(majority),
     ...(data.scores ? { scores: new Float64Array(data.labels.length).fill(majority) } : {}),
-  })[primary];
-  const model = classificationMetrics(data)[primary];
-  const lowerIsBetter = primary === 'log_loss' || primary === 'brier_score';
-  const beats =
-    model !== null &&
-    model !== undefined &&
-    baseline !== null &&
-    baseline !== undefined &&
-    (lowerIsBetter ? model < baseline : model > baseline);
+  });
+  const model = valueOf(metric, data);
+  let beats: boolean;
+  let detail: string | undefined;
+  if (model === null) {
+    beats = false;
+    detail = `the model's ${primary} is undefined: ${metric.undefinedWhen}`;
+  } else if (baseline === null) {
+    beats = !metric.lowerIsBetter && model > 0;
+    detail = `the baseline's ${primary} is undefined (${metric.undefinedWhen}): any value above 0 beats it`;
+  } else beats = metric.lowerIsBetter ? model < baseline : model > baseline;
   return {
-    id: 'sanity/baseline',
-    title: `Beats the majority-class baseline on ${primary}`,
+    id,
+    title,
     verdict: beats ? 'pass' : 'fail',
-    observed: `model ${formatNumber(model ?? null)}, always-${majority} baseline ${formatNumber(baseline ?? null)}`,
-    expected: `model ${lowerIsBetter ? '<' : '>'} baseline`,
+    observed: `model ${show(model)}, always-${majority} baseline ${show(baseline)}`,
+    expected: `model ${metric.lowerIsBetter ? '<' : '>'} baseline`,
+    ...(detail ? { detail } : {}),
   };
+}
+
+/** The rows counted by (label, current prediction, base prediction), as paired.ts lays them out. */
+function pairedCells(current: BinaryPredictions, base: BinaryPredictions): PairedConfusionCounts {
+  const cells: PairedConfusionCounts = [0, 0, 0, 0, 0, 0, 0, 0];
+  for (let i = 0; i < current.labels.length; i++) {
+    const cell =
+      (current.labels[i] as number) * 4 +
+      (current.predictions[i] as number) * 2 +
+      (base.predictions[i] as number);
+    cells[cell] = (cells[cell] as number) + 1;
+  }
+  return cells;
 }
 
 /**
@@ -165,6 +225,7 @@ export function regressionChecks(
   current: BinaryPredictions,
   base: BinaryPredictions,
   maxRegression: Record<string, number>,
+  bootstrap = BOOTSTRAP,
 ): Check[] {
   const n = current.labels.length;
   const checks: Check[] = [];
@@ -180,49 +241,59 @@ export function regressionChecks(
       });
       continue;
     }
-    const now = classificationMetrics(current)[id];
-    const before = classificationMetrics(base)[id];
-    if (now === undefined || before === undefined)
-      throw new UserError(`max_regression names "${id}", which cannot be computed from predictions`);
-    const lowerIsBetter = id === 'log_loss' || id === 'brier_score';
+    const metric = requireMetric(current, id, `max_regression names "${id}", which`);
+    requireMetric(base, id, `"${id}" on the base model's predictions`);
+    const now = valueOf(metric, current);
+    const before = valueOf(metric, base);
     // The change in the good direction: negative is a regression.
-    const gain = (a: number | null | undefined, b: number | null | undefined) =>
-      a == null || b == null ? null : lowerIsBetter ? b - a : a - b;
-    const observed = gain(now, before);
+    const observed =
+      now === null || before === null ? null : metric.lowerIsBetter ? before - now : now - before;
+    const undefinedDetail =
+      observed === null
+        ? `${id} is undefined for the ${now === null ? (before === null ? 'current and the base' : 'current') : 'base'} model: ${metric.undefinedWhen}`
+        : undefined;
+    const expected = `a drop of at most ${formatNumber(allowed)}`;
     if (id === 'accuracy') {
-      let b = 0;
-      let c = 0;
-      for (let i = 0; i < n; i++) {
-        const rightNow = current.predictions[i] === current.labels[i];
-        const rightBefore = base.predictions[i] === base.labels[i];
-        if (rightNow && !rightBefore) b++;
-        if (!rightNow && rightBefore) c++;
-      }
-      const p = mcnemarExact(b, c);
+      const test = mcnemarFromPredictions(current.labels, current.predictions, base.predictions);
       const regressed = observed !== null && observed < -allowed;
       checks.push({
         id: `sanity/regression/${id}`,
         title,
-        verdict: !regressed ? 'pass' : p < 0.05 ? 'fail' : 'inconclusive',
-        observed: `${formatNumber(before)} → ${formatNumber(now)} (McNemar exact p = ${p.toPrecision(3)}, ${b} rows fixed, ${c} broken)`,
-        expected: `a drop of at most ${formatNumber(allowed)}`,
+        verdict: !regressed ? 'pass' : test.pValue < 0.05 ? 'fail' : 'inconclusive',
+        observed: `${show(before)} → ${show(now)} (McNemar exact p = ${test.pValue.toPrecision(3)}, ${test.onlyARight} rows fixed, ${test.onlyBRight} broken)`,
+        expected,
+        ...(undefinedDetail ? { detail: undefinedDetail } : {}),
       });
       continue;
     }
-    const difference = bootstrapInterval(n, (indices) =>
-      gain(classificationMetrics(current, indices)[id], classificationMetrics(base, indices)[id]),
-    );
+    // metric(current) − metric(base), on the same resampled rows.
+    const paired = metric.counts
+      ? pairedConfusionBootstrap(pairedCells(current, base), metric.counts, bootstrap)
+      : pairedBootstrapDifference(
+          current.labels,
+          current.scores as Float64Array,
+          base.scores as Float64Array,
+          scoresOf(metric),
+          bootstrap,
+        );
+    const difference: Interval | null =
+      paired.interval && metric.lowerIsBetter ? [-paired.interval[1], -paired.interval[0]] : paired.interval;
     let verdict: Verdict = 'pass';
     if (observed === null || difference === null) verdict = 'inconclusive';
     else if (difference[1] < -allowed) verdict = 'fail';
-    else if (observed < -allowed || difference[0] < -allowed)
-      verdict = observed < -allowed ? 'inconclusive' : 'pass';
+    else if (observed < -allowed) verdict = 'inconclusive';
+    const intervalDetail =
+      observed !== null && difference === null
+        ? `no interval: ${paired.undefinedReplicates} of ${bootstrap.reps} resamples left ${id} undefined (${metric.undefinedWhen})`
+        : undefined;
+    const detail = undefinedDetail ?? intervalDetail;
     checks.push({
       id: `sanity/regression/${id}`,
       title,
       verdict,
-      observed: `${formatNumber(before ?? null)} → ${formatNumber(now ?? null)}; change ${formatNumber(observed)}${difference ? ` [${formatNumber(difference[0])}, ${formatNumber(difference[1])}] (paired bootstrap)` : ''}`,
-      expected: `a drop of at most ${formatNumber(allowed)}`,
+      observed: `${show(before)} → ${show(now)}; change ${show(observed)}${difference ? `${shownInterval(difference)} (paired bootstrap)` : ''}`,
+      expected,
+      ...(detail ? { detail } : {}),
     });
   }
   return checks;
