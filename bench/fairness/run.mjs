@@ -13,7 +13,7 @@
 // the whole process, start-up and imports included. With several runs the median is shown.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -66,12 +66,12 @@ if (spawnSync(PYTHON, ['-c', 'import pandas'], { stdio: 'ignore' }).status !== 0
   fail(`${PYTHON} cannot import pandas; apt-get install -y python3-pandas`);
 }
 
-/** Runs a command under GNU time; returns its stdout, wall seconds and peak RSS in KiB. */
+/** Runs a command under GNU time: its stdout, wall and CPU seconds, and peak RSS in KiB. */
 function measure(command, args) {
   const scratch = mkdtempSync(path.join(tmpdir(), 'mlops-flow-bench-time-'));
   const report = path.join(scratch, 'time.txt');
   const started = process.hrtime.bigint();
-  const child = spawnSync(TIME, ['-f', 'maxrss=%M', '-o', report, command, ...args], {
+  const child = spawnSync(TIME, ['-f', 'maxrss=%M user=%U sys=%S', '-o', report, command, ...args], {
     cwd: root,
     encoding: 'utf8',
     maxBuffer: 1 << 30,
@@ -82,9 +82,9 @@ function measure(command, args) {
   if (child.status !== 0) {
     fail(`${path.basename(command)} ${args.join(' ')} exited with ${child.status}:\n${child.stderr}`);
   }
-  const rss = Number(/maxrss=(\d+)/.exec(timing)?.[1]);
-  if (!Number.isFinite(rss)) fail(`no peak RSS in the output of ${TIME}: ${timing}`);
-  return { stdout: child.stdout, seconds, rssKiB: rss };
+  const [, rss, user, sys] = /maxrss=(\d+) user=([\d.]+) sys=([\d.]+)/.exec(timing) ?? [];
+  if (rss === undefined) fail(`no peak RSS and CPU time in the output of ${TIME}: ${timing}`);
+  return { stdout: child.stdout, seconds, cpuSeconds: Number(user) + Number(sys), rssKiB: Number(rss) };
 }
 
 const median = (numbers) => [...numbers].sort((a, b) => a - b)[Math.floor((numbers.length - 1) / 2)];
@@ -100,6 +100,7 @@ function benchPair(tools) {
   }
   return tools.map(({ parse }, k) => ({
     seconds: median(results[k].map((r) => r.seconds)),
+    cpuSeconds: median(results[k].map((r) => r.cpuSeconds)),
     rssKiB: median(results[k].map((r) => r.rssKiB)),
     output: parse(results[k].at(-1).stdout),
   }));
@@ -212,12 +213,12 @@ function formatSeconds(seconds) {
     .join(', ');
 }
 
-console.log('\n| tool | rows | wall (s) | rows/s | peak RSS (MiB) |');
-console.log('|---|---:|---:|---:|---:|');
-for (const { tool, rows, seconds, rssKiB } of table) {
+console.log('\n| tool | rows | wall (s) | rows/s | CPU (s) | peak RSS (MiB) |');
+console.log('|---|---:|---:|---:|---:|---:|');
+for (const { tool, rows, seconds, cpuSeconds, rssKiB } of table) {
   const rate = Math.round(rows / seconds).toLocaleString('en-US');
   console.log(
-    `| ${tool} | ${rows.toLocaleString('en-US')} | ${seconds.toFixed(2)} | ${rate} | ${(rssKiB / 1024).toFixed(0)} |`,
+    `| ${tool} | ${rows.toLocaleString('en-US')} | ${seconds.toFixed(2)} | ${rate} | ${cpuSeconds.toFixed(2)} | ${(rssKiB / 1024).toFixed(0)} |`,
   );
 }
 
@@ -230,3 +231,8 @@ for (const rows of rowCounts) {
   );
 }
 console.log(`\n${verdicts.join('\n')}`);
+console.log(
+  `load average at the end: ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(', ')} (${availableParallelism()} CPUs)`,
+);
