@@ -106,9 +106,10 @@ export function createGitHubClient(settings: ClientSettings): GitHubClient {
     throttling,
   );
   if (graphqlUrl) {
-    // Octokit derives the GraphQL endpoint from baseUrl; GHES publishes its own (…/api/graphql).
+    // Octokit derives the GraphQL endpoint from baseUrl (`/graphql`, or `/api/graphql` for a
+    // baseUrl ending in /api/v3); the runner says where it really is. No REST path ends so.
     octokit.hook.before('request', (options) => {
-      if (options.url === '/graphql') options.url = graphqlUrl;
+      if (/(^|\/)graphql$/.test(options.url)) options.url = graphqlUrl;
     });
   }
   return octokit;

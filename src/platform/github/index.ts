@@ -1,0 +1,79 @@
+import type {
+  ApprovalPort,
+  CommentPort,
+  DeploymentPort,
+  HandlePort,
+  LedgerPort,
+  RunContext,
+} from '../ports.js';
+import { GitHubApprovals } from './approvals.js';
+import { GitHubComment, type CommentTiming } from './comment.js';
+import { GitHubDeployments } from './deployments.js';
+import { GitHubHandles } from './handles.js';
+import { ownIdentity } from './identity.js';
+import { GitHubLedger } from './ledger.js';
+import { createGitHubClient, type ClientLog, type ClientSettings, type GitHubClient } from './octokit.js';
+import { parseRepository, type Repository } from './repository.js';
+
+export { annotationsFromChecks } from './ledger.js';
+export type { ClientLog, GitHubClient } from './octokit.js';
+
+export interface GithubPortsSettings {
+  /** The `github-token` input; never logged. */
+  token: string;
+  /** The runner's variables: GITHUB_REPOSITORY, GITHUB_RUN_ID, GITHUB_API_URL, GITHUB_GRAPHQL_URL. */
+  env: NodeJS.ProcessEnv;
+  context: RunContext;
+  /** Warnings (e.g. core.warning) and debug lines (core.debug). */
+  log: ClientLog;
+  /** On a push, also leave each stage's section as a commit comment. */
+  commitComment?: boolean;
+  /** The login our comments carry when the token cannot say (another GitHub App: `<slug>[bot]`). */
+  commentAuthor?: string;
+  /** Whether a deployment environment is per-deployment (e.g. a PR's preview). */
+  isTransientEnvironment?: (environment: string) => boolean;
+  /** Tests: timing of the comment's convergence, the client's pacing and backoff. */
+  commentTiming?: Partial<CommentTiming>;
+  client?: Pick<ClientSettings, 'pacing' | 'retryBaseMs' | 'rateLimitRetries' | 'maxRetryAfterSeconds'>;
+}
+
+export interface GithubPorts {
+  comment: CommentPort;
+  ledger: LedgerPort;
+  deployments: DeploymentPort;
+  approvals: ApprovalPort;
+  handles: HandlePort;
+  /** The client behind them, for the artifacts port or anything else that needs the API. */
+  client: GitHubClient;
+  repository: Repository;
+}
+
+/** The GitHub implementations of the platform's ports, sharing one Octokit. */
+export function createGithubPorts(settings: GithubPortsSettings): GithubPorts {
+  const { token, env, context, log } = settings;
+  const repository = parseRepository(env.GITHUB_REPOSITORY);
+  const client = createGitHubClient({ token, env, log, ...settings.client });
+  const runId = /^\d+$/.test(env.GITHUB_RUN_ID ?? '') ? Number(env.GITHUB_RUN_ID) : undefined;
+  return {
+    client,
+    repository,
+    comment: new GitHubComment({
+      client,
+      repository,
+      context,
+      identity: ownIdentity(client, settings.commentAuthor),
+      log,
+      ...(settings.commitComment !== undefined ? { commitComment: settings.commitComment } : {}),
+      ...(settings.commentTiming ? { timing: settings.commentTiming } : {}),
+    }),
+    ledger: new GitHubLedger({ client, repository, context, log }),
+    deployments: new GitHubDeployments({
+      client,
+      repository,
+      context,
+      ...(settings.isTransientEnvironment ? { isTransient: settings.isTransientEnvironment } : {}),
+    }),
+    approvals: new GitHubApprovals({ client, repository, ...(runId !== undefined ? { runId } : {}) }),
+    handles: new GitHubHandles(client),
+  };
+}
