@@ -91,7 +91,24 @@ export interface RestArtifact {
   created_at: string | null;
   expires_at: string | null;
   digest?: string | null;
-  workflow_run?: { id?: number; head_branch?: string; head_sha?: string } | null;
+  workflow_run?: {
+    id?: number;
+    repository_id?: number;
+    head_repository_id?: number;
+    head_branch?: string;
+    head_sha?: string;
+  } | null;
+}
+
+/**
+ * Whether a listed artifact was made from this repository's own code. A pull request from a
+ * fork runs in this repository and may upload artifacts, under any name and from a branch it
+ * may call `main`; trusting those would let a fork plant the base model, or a bundle under the
+ * digest of a model we are about to build.
+ */
+export function madeFromThisRepository(artifact: RestArtifact): boolean {
+  const run = artifact.workflow_run;
+  return Boolean(run?.repository_id && run.head_repository_id === run.repository_id);
 }
 
 /** Whether an artifact can still be downloaded at `now` (the `expired` flag can lag). */
@@ -127,8 +144,8 @@ export function newest(artifacts: RestArtifact[]): RestArtifact | undefined {
 export function storedModelFrom(artifact: RestArtifact, branch: string, now: Date): StoredModel | undefined {
   const modelDigest = modelDigestFromArtifactName(artifact.name);
   const run = artifact.workflow_run;
-  if (!modelDigest || !run?.head_sha || run.head_branch !== branch || !isLive(artifact, now))
-    return undefined;
+  if (!modelDigest || !run?.head_sha || run.head_branch !== branch) return undefined;
+  if (!isLive(artifact, now) || !madeFromThisRepository(artifact)) return undefined;
   return {
     name: artifact.name,
     modelDigest,

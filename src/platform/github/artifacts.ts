@@ -6,6 +6,7 @@ import {
   checkArtifactName,
   effectiveRetention,
   isLive,
+  madeFromThisRepository,
   newest,
   newestModelOnBranch,
   outlivesHalfRetention,
@@ -199,11 +200,13 @@ export class GithubArtifactStore implements ArtifactPort {
     return artifacts.find((artifact) => artifact.name === name);
   }
 
-  /** The newest live copy of an artifact anywhere in the repository, through the REST API. */
+  /** The newest live copy of an artifact that a run of this repository's own code made. */
   private async newestInRepository(name: string): Promise<RestArtifact | undefined> {
     const copies: RestArtifact[] = [];
     const now = this.now();
-    for await (const page of this.repositoryPages(name)) copies.push(...page.filter((a) => isLive(a, now)));
+    for await (const page of this.repositoryPages(name)) {
+      copies.push(...page.filter((artifact) => isLive(artifact, now) && madeFromThisRepository(artifact)));
+    }
     return newest(copies);
   }
 

@@ -62,6 +62,8 @@ export interface FakeResultsService {
     headBranch: string;
     headSha: string;
     repositoryId?: number;
+    /** Set apart from `repositoryId` for a pull request from a fork. */
+    headRepositoryId?: number;
   }): FakeRun;
   /** A fresh runtime token for a run's job. */
   runtimeToken(run: FakeRun): string;
@@ -163,6 +165,7 @@ export async function startFakeResultsService(
       return state.addRun({
         ...run,
         repositoryId: run.repositoryId ?? 4242,
+        headRepositoryId: run.headRepositoryId ?? run.repositoryId ?? 4242,
         backendRunId: randomUUID(),
         backendJobId: randomUUID(),
       });

@@ -17,6 +17,8 @@ export interface FakeRun {
   /** `owner/name`. */
   repository: string;
   repositoryId: number;
+  /** The repository the run's code came from: another one for a pull request from a fork. */
+  headRepositoryId: number;
   headBranch: string;
   headSha: string;
 }

@@ -20,7 +20,7 @@ const artifact = (overrides: Partial<RestArtifact>): RestArtifact => ({
   created_at: '2026-11-20T10:00:00Z',
   expires_at: '2027-01-20T10:00:00Z',
   digest: null,
-  workflow_run: { id: 7, head_branch: 'main', head_sha: 'c0ffee' },
+  workflow_run: { id: 7, repository_id: 1, head_repository_id: 1, head_branch: 'main', head_sha: 'c0ffee' },
   ...overrides,
 });
 
@@ -83,7 +83,7 @@ describe('newestModelOnBranch', () => {
         id: 5,
         name: `mlops-model-${'23'.repeat(32)}`,
         created_at: '2026-11-24T10:00:00Z',
-        workflow_run: { id: 8, head_branch: 'dev', head_sha: 'd' },
+        workflow_run: { id: 8, repository_id: 1, head_repository_id: 1, head_branch: 'dev', head_sha: 'd' },
       }),
       artifact({ id: 6, name: 'report', created_at: '2026-11-24T11:00:00Z' }),
       artifact({
@@ -105,10 +105,30 @@ describe('newestModelOnBranch', () => {
     expect(newestModelOnBranch([], 'main', now)).toBeUndefined();
   });
 
+  test("ignores models a fork's pull request uploaded, whatever it called its branch", () => {
+    const fork = { id: 9, repository_id: 1, head_repository_id: 666, head_branch: 'main', head_sha: 'evil' };
+    const listed = [
+      artifact({ id: 1 }),
+      artifact({ id: 2, created_at: '2026-11-24T10:00:00Z', workflow_run: fork }),
+    ];
+    expect(newestModelOnBranch(listed, 'main', now)?.commit).toBe('c0ffee');
+    const unknownOrigin = { id: 9, head_branch: 'main', head_sha: 'unknown' };
+    expect(newestModelOnBranch([artifact({ workflow_run: unknownOrigin })], 'main', now)).toBeUndefined();
+  });
+
   test('breaks a tie of creation times by the higher id', () => {
     const listed = [
       artifact({ id: 10 }),
-      artifact({ id: 11, workflow_run: { id: 9, head_branch: 'main', head_sha: 'later' } }),
+      artifact({
+        id: 11,
+        workflow_run: {
+          id: 9,
+          repository_id: 1,
+          head_repository_id: 1,
+          head_branch: 'main',
+          head_sha: 'later',
+        },
+      }),
     ];
     expect(newestModelOnBranch(listed, 'main', now)?.commit).toBe('later');
   });

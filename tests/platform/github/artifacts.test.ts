@@ -385,6 +385,34 @@ describe('GithubArtifactStore across runs (REST API)', () => {
     );
   });
 
+  test("a fork's pull request cannot plant a model: its artifacts are neither the base nor a stored copy", async () => {
+    const own = startRun('planted');
+    const { root, files } = bundle();
+    await own.artifacts.store(modelName(digest('5a')), root, Object.keys(files), meta(digest('5a')));
+    results.clock.advance(60_000);
+    // A fork's pull request from a branch it named "planted", uploading under a digest name.
+    const fork = results.addRun({
+      runId: nextRunId++,
+      repository,
+      headRepositoryId: 666,
+      headBranch: 'planted',
+      headSha: 'f0f0f0',
+    });
+    results.seed(fork, { name: modelName(digest('5b')) });
+    results.seed(fork, { name: modelName(digest('5c')) });
+
+    const reader = startRun('planted');
+    expect((await reader.artifacts.latestOnBranch('planted'))?.modelDigest).toBe(digest('5a'));
+    expect(await reader.artifacts.has(modelName(digest('5c')))).toBe(false);
+    await expect(reader.artifacts.fetch(modelName(digest('5c')), tmpdir())).rejects.toThrow(
+      /no stored model/,
+    );
+    expect(
+      (await reader.artifacts.store(modelName(digest('5c')), root, Object.keys(files), meta(digest('5c'))))
+        .stored,
+    ).toBe(true);
+  });
+
   test('fetching a name stored nowhere says so', async () => {
     const job = startRun();
     await expect(job.artifacts.fetch(modelName(digest('99')), tmpdir())).rejects.toThrow(

@@ -44,7 +44,7 @@ export function artifactJson(
     workflow_run: {
       id: artifact.run.runId,
       repository_id: artifact.run.repositoryId,
-      head_repository_id: artifact.run.repositoryId,
+      head_repository_id: artifact.run.headRepositoryId,
       head_branch: artifact.run.headBranch,
       head_sha: artifact.run.headSha,
     },
