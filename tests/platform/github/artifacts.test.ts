@@ -336,6 +336,19 @@ describe('GithubArtifactStore in one run (results service)', () => {
   });
 });
 
+describe('GithubArtifactStore settings', () => {
+  test('the runner variables it needs are checked when it is made', () => {
+    const make = (env: Record<string, string>) => () =>
+      new store.GithubArtifactStore({ rest: octokit.rest.actions, env, token: TOKENS.actions });
+    expect(make({ GITHUB_RUN_ID: '1' })).toThrow(/GITHUB_REPOSITORY must be "owner\/name", got ""/);
+    expect(make({ GITHUB_REPOSITORY: 'a/b/c', GITHUB_RUN_ID: '1' })).toThrow(/GITHUB_REPOSITORY/);
+    expect(make({ GITHUB_REPOSITORY: 'a/b', GITHUB_RUN_ID: 'abc' })).toThrow(
+      /GITHUB_RUN_ID must be a run id, got "abc"/,
+    );
+    expect(make({ GITHUB_REPOSITORY: 'a/b', GITHUB_RUN_ID: '12' })).not.toThrow();
+  });
+});
+
 describe('GithubArtifactStore across runs (REST API)', () => {
   test('a model stored by run A is found, skipped and fetched byte for byte from run B', async () => {
     const runA = startRun('main');
