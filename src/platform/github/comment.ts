@@ -117,13 +117,20 @@ export class GitHubComment implements CommentPort {
 
   private async upsert(pullRequest: number, section: CommentSection): Promise<CommentWriteResult> {
     const { log } = this.options;
-    const login = await this.options.identity();
+    let login = await this.options.identity();
     let limit: number | undefined;
     let lastCut: string[];
     for (let attempt = 1; attempt <= this.timing.attempts; attempt += 1) {
       if (attempt > 1) await this.sleep(this.random() * this.timing.jitterMs * attempt);
       try {
-        lastCut = await this.writeOnce(pullRequest, login, section, limit);
+        const pass = await this.writeOnce(pullRequest, login, section, limit);
+        lastCut = pass.cut;
+        if (pass.author && !sameLogin(pass.author, login)) {
+          // The token could not say who it is and guessed wrong (another GitHub App's bot):
+          // GitHub just told us. From now on our comments are this author's.
+          log.debug(`comments by this token are authored by ${pass.author}`);
+          login = pass.author;
+        }
       } catch (error) {
         if (isBodyTooLong(error)) {
           // GitHub counts differently than we do (or lowered its limit): cut deeper and retry.
@@ -159,13 +166,13 @@ export class GitHubComment implements CommentPort {
     return { location: `pull request #${pullRequest}`, written: false, note };
   }
 
-  /** One read-merge-write pass; returns the stages that had to be cut. */
+  /** One read-merge-write pass: the stages that had to be cut, and who a new comment's author is. */
   private async writeOnce(
     pullRequest: number,
     login: string,
     section: CommentSection,
     limit: number | undefined,
-  ): Promise<string[]> {
+  ): Promise<{ cut: string[]; author?: string }> {
     const { client, repository, context } = this.options;
     const compose = (sections: CommentSection[]) =>
       composeBody(sections, { summaryUrl: context.runUrl, ...(limit ? { limit } : {}) });
@@ -179,7 +186,7 @@ export class GitHubComment implements CommentPort {
         body,
       });
       this.created.add(response.data.id);
-      return cut;
+      return { cut, ...(response.data.user ? { author: response.data.user.login } : {}) };
     }
     // The listing may lag behind; read the comment we are about to replace directly.
     const fresh = await this.getComment(oldest.id);
@@ -202,7 +209,7 @@ export class GitHubComment implements CommentPort {
         });
       this.created.delete(duplicate.id);
     }
-    return cut;
+    return { cut };
   }
 
   private async getComment(id: number): Promise<IssueComment | undefined> {

@@ -5,7 +5,8 @@ import { statusOf } from './octokit.js';
  * The login GitHub shows as the author of what this token writes. A person's token answers
  * `GET /user`; an installation token (the Actions GITHUB_TOKEN) is refused with 403 "Resource not
  * accessible by integration" and writes as `github-actions[bot]`. Another GitHub App's token
- * writes as `<app-slug>[bot]`: pass it as `author`, since its installation token cannot ask.
+ * writes as `<app-slug>[bot]`: pass it as `author`, since its installation token cannot ask
+ * (without it, the comment port learns the author from the first comment it creates).
  */
 export const ACTIONS_BOT_LOGIN = 'github-actions[bot]';
 

@@ -33,9 +33,10 @@
  * for a repository other than `state.owner/state.repo` answer 404 before reaching a handler.
  *
  * Options: `tokens` adds identities; `latencyMs` delays each answer (a number or [min, max]) so
- * concurrent clients interleave; `commentListLagMs` hides new comments from list-comments for a
- * while, as GitHub's eventually consistent listings do; `pathPrefix` serves under e.g. `/api/v3`
- * like GitHub Enterprise Server.
+ * concurrent clients interleave; `commentListLagMs` makes list-comments lag behind creations
+ * (new comments missing) and deletions (deleted ones still listed) for that long, as GitHub's
+ * eventually consistent listings do; `pathPrefix` serves under e.g. `/api/v3` like GitHub
+ * Enterprise Server.
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

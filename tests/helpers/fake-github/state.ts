@@ -140,7 +140,10 @@ export interface FakeState {
   /** The fake's clock (ISO string); the time requests see. */
   now(): string;
   pulls: Map<number, FakePull>;
+  /** Live comments; tests read and seed them directly. */
   comments: FakeComment[];
+  /** Deleted comments the listing still shows for a while (eventual consistency), until `listedUntil`. */
+  deletedComments: (FakeComment & { listedUntil: number })[];
   commitComments: FakeCommitComment[];
   checkRuns: FakeCheckRun[];
   statuses: FakeStatus[];
@@ -152,7 +155,7 @@ export interface FakeState {
   teams: Map<string, FakeTeam>;
   /** Room for routes added from outside (e.g. artifacts), keyed by the route module's name. */
   extensions: Map<string, unknown>;
-  /** How long a new comment stays out of list-comments (eventual consistency), ms. */
+  /** How long list-comments lags behind creations and deletions (eventual consistency), ms. */
   commentListLagMs: number;
 }
 
@@ -222,6 +225,7 @@ export function createState(owner: string, repo: string, clock: () => number): F
     now: () => new Date(clock()).toISOString(),
     pulls: new Map(),
     comments: [],
+    deletedComments: [],
     commitComments: [],
     checkRuns: [],
     statuses: [],

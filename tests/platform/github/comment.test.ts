@@ -159,6 +159,45 @@ describe('the sticky PR comment', () => {
     expect(fake.calls('issues/delete-comment').length).toBeGreaterThan(0);
   });
 
+  it('converges too when GitHub fails requests in the middle of the race', async () => {
+    await start({ latencyMs: [1, 25], commentListLagMs: 60 });
+    fake.inject('issues/update-comment', serverError(502), serverError(500));
+    fake.inject('issues/list-comments', serverError(502));
+    fake.inject('issues/delete-comment', serverError(502));
+    const results = await Promise.all(
+      STAGES.map((stage) =>
+        port(TOKENS.actions, { timing: { settleMs: 200, jitterMs: 50, attempts: 10 } }).writeSection(
+          section(stage),
+        ),
+      ),
+    );
+    expect(results.every((result) => result.written)).toBe(true);
+    expect(commentsOn(42)).toHaveLength(1);
+    expect(readSections(commentsOn(42)[0]?.body ?? '')).toHaveLength(6);
+  });
+
+  it("learns its author from GitHub when the token cannot say (another GitHub App's bot)", async () => {
+    const appToken = 'ghs_fake_app_installation';
+    await start({
+      tokens: {
+        [appToken]: {
+          login: 'mlops-app[bot]',
+          id: 9000,
+          type: 'Bot',
+          permissions: { pull_requests: 'write' },
+          isInstallation: true,
+        },
+      },
+    });
+    await port(appToken).writeSection(section('validate-charter', 'charter'));
+    // A later run starts from the same wrong guess (github-actions[bot]) and must still converge.
+    await port(appToken).writeSection(section('build-model', 'build'));
+    const remaining = commentsOn(42);
+    expect(remaining).toHaveLength(1);
+    expect(remaining[0]?.user.login).toBe('mlops-app[bot]');
+    expect(readSections(remaining[0]?.body ?? '').map((s) => s.markdown)).toEqual(['charter', 'build']);
+  });
+
   it('retries bursts of 500 and 502', async () => {
     await start();
     fake.inject('issues/create-comment', serverError(500), serverError(502));

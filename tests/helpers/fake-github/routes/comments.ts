@@ -56,9 +56,11 @@ export const commentRoutes: FakeRoute[] = [
       const number = Number(request.params.issue_number);
       if (!state.pulls.has(number)) return notFound(respond);
       const now = Date.now();
-      const visible = state.comments
-        .filter((comment) => comment.issueNumber === number && comment.listableFrom <= now)
-        .sort((a, b) => a.id - b.id);
+      const listed = [
+        ...state.comments.filter((comment) => comment.listableFrom <= now),
+        ...state.deletedComments.filter((comment) => comment.listedUntil > now),
+      ];
+      const visible = listed.filter((comment) => comment.issueNumber === number).sort((a, b) => a.id - b.id);
       respondPage(
         request,
         respond,
@@ -119,6 +121,9 @@ export const commentRoutes: FakeRoute[] = [
       const comment = find(state, request.params.comment_id);
       if (!comment) return notFound(respond);
       state.comments = state.comments.filter((other) => other !== comment);
+      if (comment.listableFrom <= Date.now()) {
+        state.deletedComments.push({ ...comment, listedUntil: Date.now() + state.commentListLagMs });
+      }
       respond(204);
     },
   },
