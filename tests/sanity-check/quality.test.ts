@@ -296,9 +296,19 @@ describe('undefined metrics are shown as undefined, never as 0', () => {
     expect(() => regressionChecks(flagsNobody, flagsNobody, { mape: 0.1 })).toThrow(
       /^max_regression names "mape", which cannot be computed from predictions/,
     );
-    expect(goalChecks(goalsOn({ latency_p95_ms: '< 250', roc_auc: '>= 0.7' }), flagsNobody).checks).toEqual(
-      [],
-    );
+    // Never silent: a serving metric is left to deploy-test, an unknown name is a warning.
+    const unmeasured = goalChecks(
+      goalsOn({ latency_p95_ms: '< 250', roc_auc: '>= 0.7', auc: '>= 0.99' }),
+      flagsNobody,
+    ).checks;
+    expect(unmeasured.map((c) => [c.id, c.verdict])).toEqual([
+      ['sanity/goal/latency_p95_ms', 'skip'],
+      ['sanity/goal/roc_auc', 'warn'],
+      ['sanity/goal/auc', 'warn'],
+    ]);
+    expect(unmeasured[0]?.detail).toMatch(/deploy-test measures it/);
+    expect(unmeasured[1]?.observed).toBe('roc_auc needs scores: set flow.fairness.score to the score column');
+    expect(unmeasured[2]?.observed).toMatch(/^auc cannot be computed from predictions \(known: accuracy, /);
   });
 
   test('scores that are not probabilities have no log loss: the error names the row', () => {

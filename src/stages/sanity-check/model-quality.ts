@@ -124,6 +124,27 @@ export function judge(
 const shownInterval = (interval: Interval | null) =>
   interval ? ` [${formatNumber(interval[0])}, ${formatNumber(interval[1])}]` : '';
 
+/** Metrics of serving, not of predictions: deploy-test and canary-promote measure them. */
+const SERVING_METRIC = /latency|throughput|error_rate|requests?_per|rps|qps/i;
+
+/**
+ * A goal these predictions cannot measure is never passed over in silence: a serving metric is
+ * left to deploy-test (skip, said so); any other name is a warning, since no stage will judge
+ * it — most often a typo of a known metric.
+ */
+function unmeasuredGoal(id: string, why: string): Check {
+  const serving = SERVING_METRIC.test(id);
+  return {
+    id: `sanity/goal/${id}`,
+    title: `Goal: ${id}`,
+    verdict: serving ? 'skip' : 'warn',
+    observed: `${id} ${why}`,
+    detail: serving
+      ? 'a serving metric: deploy-test measures it against the deployed model'
+      : 'no stage measures this metric, so its goal is never judged: rename it to a known metric or remove the goal',
+  };
+}
+
 /** One check per model-level goal the charter sets, judged on the eval predictions. */
 export function goalChecks(
   config: Config,
@@ -132,8 +153,12 @@ export function goalChecks(
   const checks: Check[] = [];
   const metrics: MetricValue[] = [];
   for (const metric of config.charter.metrics?.model ?? []) {
-    // A goal on a metric that does not come from these predictions is judged elsewhere.
-    if (metric.goal === undefined || 'unavailable' in modelMetric(data, metric.id)) continue;
+    if (metric.goal === undefined) continue;
+    const available = modelMetric(data, metric.id);
+    if ('unavailable' in available) {
+      checks.push(unmeasuredGoal(metric.id, available.unavailable));
+      continue;
+    }
     const measured = measure(data, metric.id);
     const { verdict, reason } = judge(measured, metric.goal);
     checks.push({
