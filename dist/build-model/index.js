@@ -39203,7 +39203,9 @@ function enforcementOf(config) {
 async function resolveModelDigest(platform2, named) {
   if (named) return named;
   const builds = await platform2.ledger.find({ stage: "build-model", commit: platform2.context.commit });
-  return builds.find((record) => record.verdict === "pass" || record.verdict === "warn")?.modelDigest;
+  return builds.find(
+    (record) => record.modelDigest !== void 0 && (record.verdict === "pass" || record.verdict === "warn" || record.verdict === "skip")
+  )?.modelDigest;
 }
 async function checkPrerequisites(stage, loaded, platform2, modelDigest2) {
   const enforce = enforcementOf(loaded.config);
@@ -39343,7 +39345,9 @@ ${result.section}
     }
   }
   platform2.outputs.set("verdict", result.verdict);
-  for (const [name, value] of Object.entries(result.outputs)) platform2.outputs.set(name, value);
+  for (const [name, value] of Object.entries(result.outputs)) {
+    if (name !== "verdict") platform2.outputs.set(name, value);
+  }
 }
 
 // src/platform/actions/index.ts
@@ -43582,7 +43586,11 @@ var MAX_LISTED = 5;
 function decideBuild(inputs) {
   const reasons = [];
   if (inputs.force) reasons.push("forced by the force input");
-  if (inputs.changes === void 0) reasons.push("no earlier build to compare with: first build");
+  if (inputs.changes === void 0) {
+    reasons.push(
+      inputs.baseDescription ? `cannot compare with ${inputs.baseDescription}: it is not in this clone (fetch it, or check out with fetch-depth: 0)` : "no earlier build to compare with: first build"
+    );
+  }
   for (const kind of ["code", "data", "config"]) {
     const paths = (inputs.changes ?? []).filter((change) => change.kinds.includes(kind)).map((change) => change.path);
     if (paths.length === 0) continue;
@@ -43898,8 +43906,11 @@ var buildModelModule = {
   usesModel: false
 };
 
+// src/entry/main/build-model.ts
+var run = () => runAction(buildModelModule);
+
 // src/entry/build-model.ts
-await runAction(buildModelModule);
+await run();
 /*! Bundled license information:
 
 undici/lib/web/fetch/body.js:

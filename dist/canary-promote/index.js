@@ -19599,8 +19599,13 @@ function notAvailable(stage) {
   process.exitCode = 2;
 }
 
+// src/entry/main/canary-promote.ts
+async function run() {
+  notAvailable("canary-promote");
+}
+
 // src/entry/canary-promote.ts
-notAvailable("canary-promote");
+await run();
 /*! Bundled license information:
 
 undici/lib/web/fetch/body.js:

@@ -23390,7 +23390,11 @@ function classifyChanges(paths, triggers) {
 function decideBuild(inputs) {
   const reasons = [];
   if (inputs.force) reasons.push("forced by the force input");
-  if (inputs.changes === void 0) reasons.push("no earlier build to compare with: first build");
+  if (inputs.changes === void 0) {
+    reasons.push(
+      inputs.baseDescription ? `cannot compare with ${inputs.baseDescription}: it is not in this clone (fetch it, or check out with fetch-depth: 0)` : "no earlier build to compare with: first build"
+    );
+  }
   for (const kind of ["code", "data", "config"]) {
     const paths = (inputs.changes ?? []).filter((change) => change.kinds.includes(kind)).map((change) => change.path);
     if (paths.length === 0) continue;
@@ -27863,20 +27867,21 @@ var init_parquet = __esm({
 });
 
 // src/metrics/readers/value-dictionary.ts
+function grown(array, length) {
+  const larger = new array.constructor(length);
+  larger.set(array);
+  return larger;
+}
 function hashBytes(bytes, start, end) {
   let hash = 2166136261;
   for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i], 16777619);
-  return hash >>> 0;
+  return hash;
 }
-function sameBytes(stored, buffer, start, end) {
-  if (stored.length !== end - start) return false;
-  for (let i = 0; i < stored.length; i++) if (stored[i] !== buffer[start + i]) return false;
-  return true;
-}
-var ValueDictionary;
+var SHAPE_LENGTHS, ValueDictionary;
 var init_value_dictionary = __esm({
   "src/metrics/readers/value-dictionary.ts"() {
     "use strict";
+    SHAPE_LENGTHS = 32;
     ValueDictionary = class {
       /** @param limit the most distinct values accepted; past it lookups return -1. */
       constructor(limit = Number.POSITIVE_INFINITY) {
@@ -27885,11 +27890,19 @@ var init_value_dictionary = __esm({
       limit;
       /** The text of each code. */
       values = [];
-      utf8 = [];
-      hashes = [];
+      /** The UTF-8 bytes of every value, one after another: code c is bytes[offsets[c], offsets[c + 1]). */
+      bytes = new Uint8Array(256);
+      offsets = new Int32Array(65);
+      hashes = new Int32Array(64);
       byText = /* @__PURE__ */ new Map();
       /** Open addressing: code + 1 per slot, 0 for empty. */
       slots = new Int32Array(64);
+      /**
+       * By shape (a length below SHAPE_LENGTHS and the first byte): code + 1 of the one value of
+       * that shape, 0 when there is none, -1 when there are several. Most categorical values are
+       * told apart by their shape, so a lookup costs one read and one comparison, no hashing.
+       */
+      shapes = new Int32Array(SHAPE_LENGTHS << 8);
       get size() {
         return this.values.length;
       }
@@ -27897,31 +27910,56 @@ var init_value_dictionary = __esm({
         const known = this.byText.get(text);
         if (known !== void 0) return known;
         const bytes = Buffer.from(text, "utf8");
-        return this.add(text, bytes, hashBytes(bytes, 0, bytes.length));
+        return this.add(text, bytes, 0, bytes.length, hashBytes(bytes, 0, bytes.length));
       }
       codeOfBytes(buffer, start, end) {
+        const length = end - start;
+        if (length < SHAPE_LENGTHS) {
+          const shape = this.shapes[length << 8 | (length === 0 ? 0 : buffer[start])];
+          if (shape > 0 && this.holds(shape - 1, buffer, start, length)) return shape - 1;
+        }
         const hash = hashBytes(buffer, start, end);
-        const mask = this.slots.length - 1;
+        const slots = this.slots;
+        const mask = slots.length - 1;
         for (let slot = hash & mask; ; slot = slot + 1 & mask) {
-          const entry = this.slots[slot];
+          const entry = slots[slot];
           if (entry === 0) break;
           const code = entry - 1;
-          if (this.hashes[code] === hash && sameBytes(this.utf8[code], buffer, start, end)) {
-            return code;
-          }
+          if (this.hashes[code] === hash && this.holds(code, buffer, start, length)) return code;
         }
         const text = buffer.toString("utf8", start, end);
         const known = this.byText.get(text);
         if (known !== void 0) return known;
-        return this.add(text, buffer.subarray(start, end), hash);
+        return this.add(text, buffer, start, end, hash);
       }
-      add(text, bytes, hash) {
+      /** True when code's value is the `length` bytes at `start`. */
+      holds(code, buffer, start, length) {
+        const offset = this.offsets[code];
+        if (this.offsets[code + 1] - offset !== length) return false;
+        const bytes = this.bytes;
+        for (let i = 0; i < length; i++) if (bytes[offset + i] !== buffer[start + i]) return false;
+        return true;
+      }
+      add(text, source, start, end, hash) {
         if (this.values.length >= this.limit) return -1;
         const code = this.values.length;
         this.values.push(text);
-        this.utf8.push(Uint8Array.from(bytes));
-        this.hashes.push(hash);
+        if (code === this.hashes.length) {
+          this.hashes = grown(this.hashes, code * 2);
+          this.offsets = grown(this.offsets, code * 2 + 1);
+        }
+        const offset = this.offsets[code];
+        const needed = offset + (end - start);
+        if (needed > this.bytes.length) this.bytes = grown(this.bytes, Math.max(needed, this.bytes.length * 2));
+        this.bytes.set(source.subarray(start, end), offset);
+        this.offsets[code + 1] = needed;
+        this.hashes[code] = hash;
         this.byText.set(text, code);
+        const length = end - start;
+        if (length < SHAPE_LENGTHS) {
+          const shape = length << 8 | (length === 0 ? 0 : source[start]);
+          this.shapes[shape] = this.shapes[shape] === 0 ? code + 1 : -1;
+        }
         if ((code + 1) * 2 > this.slots.length) this.rehash();
         else this.place(code);
         return code;
@@ -28265,10 +28303,10 @@ function binomialBtpe(random, n, p2) {
     if (logV < t2 - rho) return y2;
     if (logV > t2 + rho) continue;
     const x1 = y2 + 1;
-    const f12 = m2 + 1;
+    const f1 = m2 + 1;
     const z3 = n + 1 - m2;
     const w2 = n - y2 + 1;
-    const bound = xm * Math.log(f12 / x1) + (n - m2 + 0.5) * Math.log(z3 / w2) + (y2 - m2) * Math.log(w2 * r2 / (x1 * q3)) + stirlingCorrection(f12) + stirlingCorrection(z3) + stirlingCorrection(x1) + stirlingCorrection(w2);
+    const bound = xm * Math.log(f1 / x1) + (n - m2 + 0.5) * Math.log(z3 / w2) + (y2 - m2) * Math.log(w2 * r2 / (x1 * q3)) + stirlingCorrection(f1) + stirlingCorrection(z3) + stirlingCorrection(x1) + stirlingCorrection(w2);
     if (logV <= bound) return y2;
   }
 }
@@ -28320,6 +28358,43 @@ function percentileInterval(replicates, confidence = 0.95) {
   const tail = (1 - confidence) / 2;
   return { interval: [percentile(defined, tail), percentile(defined, 1 - tail)], undefinedReplicates };
 }
+function bootstrapInterval(statistic, options) {
+  const random = createRandom(options.seed);
+  const replicates = new Float64Array(options.reps);
+  for (let r2 = 0; r2 < options.reps; r2++) replicates[r2] = statistic(random) ?? Number.NaN;
+  return percentileInterval(replicates, options.confidence);
+}
+function bootstrapMetric(labels, outputs, metric, options) {
+  const n = labels.length;
+  if (outputs.length !== n) throw new RangeError(`lengths differ: ${n} labels, ${outputs.length} outputs`);
+  const value = metric(Float64Array.from(labels), Float64Array.from(outputs));
+  if (n === 0) return { value, interval: null, undefinedReplicates: options.reps };
+  const y2 = new Float64Array(n);
+  const o2 = new Float64Array(n);
+  const result2 = bootstrapInterval((random) => {
+    for (let i = 0; i < n; i++) {
+      const pick = randomInt(random, n);
+      y2[i] = labels[pick];
+      o2[i] = outputs[pick];
+    }
+    return metric(y2, o2);
+  }, options);
+  return { value, ...result2 };
+}
+function confusionBootstrap(counts, metric, options) {
+  const cells = [counts.tp, counts.fp, counts.tn, counts.fn];
+  const draw = new Float64Array(4);
+  const result2 = bootstrapInterval((random) => {
+    resampleCounts(random, cells, draw);
+    return metric({
+      tp: draw[0],
+      fp: draw[1],
+      tn: draw[2],
+      fn: draw[3]
+    });
+  }, options);
+  return { value: metric(counts), ...result2 };
+}
 var init_bootstrap = __esm({
   "src/metrics/bootstrap.ts"() {
     "use strict";
@@ -28328,6 +28403,114 @@ var init_bootstrap = __esm({
 });
 
 // src/metrics/paired.ts
+function logGamma(x3) {
+  let shift = 0;
+  while (x3 < 15) {
+    shift += Math.log(x3);
+    x3 += 1;
+  }
+  const inverse = 1 / x3;
+  const inverse2 = inverse * inverse;
+  const series = inverse * (1 / 12 - inverse2 * (1 / 360 - inverse2 * (1 / 1260 - inverse2 * (1 / 1680 - inverse2 * (1 / 1188)))));
+  return (x3 - 0.5) * Math.log(x3) - x3 + 0.5 * Math.log(2 * Math.PI) + series - shift;
+}
+function binomialCdf(k2, n, p2) {
+  if (k2 < 0) return 0;
+  if (k2 >= n) return 1;
+  if (p2 === 0) return 1;
+  if (p2 === 1) return 0;
+  k2 = Math.floor(k2);
+  const logP = Math.log(p2);
+  const logQ = Math.log1p(-p2);
+  const logPmf = (i) => logGamma(n + 1) - logGamma(i + 1) - logGamma(n - i + 1) + i * logP + (n - i) * logQ;
+  const oddsDown = (1 - p2) / p2;
+  if (k2 < n * p2) {
+    let term2 = 1;
+    let sum2 = 1;
+    for (let i = k2; i > 0; i--) {
+      term2 *= i / (n - i + 1) * oddsDown;
+      sum2 += term2;
+      if (term2 < sum2 * 1e-17) break;
+    }
+    return Math.min(1, Math.exp(logPmf(k2) + Math.log(sum2)));
+  }
+  let term = 1;
+  let sum = 1;
+  for (let i = k2 + 2; i <= n; i++) {
+    term *= (n - i + 1) / i / oddsDown;
+    sum += term;
+    if (term < sum * 1e-17) break;
+  }
+  return Math.max(0, 1 - Math.exp(logPmf(k2 + 1) + Math.log(sum)));
+}
+function mcnemarExact(b3, c3) {
+  const statistic = Math.min(b3, c3);
+  const discordant = b3 + c3;
+  const pValue = discordant === 0 ? 1 : Math.min(1, 2 * binomialCdf(statistic, discordant, 0.5));
+  return { statistic, pValue, discordant };
+}
+function mcnemarFromPredictions(labels, predictionsA, predictionsB) {
+  let onlyARight = 0;
+  let onlyBRight = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const aRight = predictionsA[i] === labels[i];
+    const bRight = predictionsB[i] === labels[i];
+    if (aRight && !bRight) onlyARight++;
+    else if (bRight && !aRight) onlyBRight++;
+  }
+  return { ...mcnemarExact(onlyARight, onlyBRight), onlyARight, onlyBRight };
+}
+function pairedBootstrapDifference(labels, outputsA, outputsB, metric, options) {
+  const n = labels.length;
+  const difference2 = differenceOf(
+    metric(Float64Array.from(labels), Float64Array.from(outputsA)),
+    metric(Float64Array.from(labels), Float64Array.from(outputsB))
+  );
+  const random = createRandom(options.seed);
+  const y2 = new Float64Array(n);
+  const a = new Float64Array(n);
+  const b3 = new Float64Array(n);
+  const replicates = new Float64Array(options.reps);
+  for (let r2 = 0; r2 < options.reps; r2++) {
+    for (let i = 0; i < n; i++) {
+      const pick = randomInt(random, n);
+      y2[i] = labels[pick];
+      a[i] = outputsA[pick];
+      b3[i] = outputsB[pick];
+    }
+    replicates[r2] = differenceOf(metric(y2, a), metric(y2, b3)) ?? Number.NaN;
+  }
+  return { difference: difference2, ...percentileInterval(replicates, options.confidence) };
+}
+function pairedConfusionBootstrap(cells, metric, options) {
+  const difference2 = differenceOf(metric(marginal(cells, "a")), metric(marginal(cells, "b")));
+  const random = createRandom(options.seed);
+  const draw = new Float64Array(8);
+  const replicates = new Float64Array(options.reps);
+  for (let r2 = 0; r2 < options.reps; r2++) {
+    resampleCounts(random, cells, draw);
+    const counts = Array.from(draw);
+    replicates[r2] = differenceOf(metric(marginal(counts, "a")), metric(marginal(counts, "b"))) ?? Number.NaN;
+  }
+  return { difference: difference2, ...percentileInterval(replicates, options.confidence) };
+}
+function marginal(cells, model) {
+  const counts = { tp: 0, fp: 0, tn: 0, fn: 0 };
+  for (let cell = 0; cell < 8; cell++) {
+    const label = cell >> 2;
+    const prediction = model === "a" ? cell >> 1 & 1 : cell & 1;
+    const count = cells[cell];
+    if (label === 1) {
+      if (prediction === 1) counts.tp += count;
+      else counts.fn += count;
+    } else if (prediction === 1) counts.fp += count;
+    else counts.tn += count;
+  }
+  return counts;
+}
+function differenceOf(a, b3) {
+  return a === null || b3 === null ? null : a - b3;
+}
 var init_paired = __esm({
   "src/metrics/paired.ts"() {
     "use strict";
@@ -28487,9 +28670,23 @@ var init_disparities = __esm({
 });
 
 // src/metrics/summation.ts
+var CompensatedSum;
 var init_summation = __esm({
   "src/metrics/summation.ts"() {
     "use strict";
+    CompensatedSum = class {
+      sum = 0;
+      compensation = 0;
+      add(value) {
+        const total2 = this.sum + value;
+        if (Math.abs(this.sum) >= Math.abs(value)) this.compensation += this.sum - total2 + value;
+        else this.compensation += value - total2 + this.sum;
+        this.sum = total2;
+      }
+      get value() {
+        return this.sum + this.compensation;
+      }
+    };
   }
 });
 
@@ -28530,15 +28727,87 @@ function confusionCounts(labels, predictions) {
   }
   return counts;
 }
-var accuracy, precision, recall, f1Score;
+function rocAuc(labels, scores) {
+  assertSameLength(labels, scores);
+  assertBinary(labels, "labels");
+  const n = labels.length;
+  let positives = 0;
+  for (let i = 0; i < n; i++) {
+    if (Number.isNaN(scores[i])) throw new RangeError(`scores[${i}] is NaN`);
+    positives += labels[i];
+  }
+  const negatives = n - positives;
+  if (positives === 0 || negatives === 0) return null;
+  const positiveScores = new Float64Array(positives);
+  const negativeScores = new Float64Array(negatives);
+  for (let i = 0, p2 = 0, q3 = 0; i < n; i++) {
+    if (labels[i] === 1) positiveScores[p2++] = scores[i];
+    else negativeScores[q3++] = scores[i];
+  }
+  positiveScores.sort();
+  negativeScores.sort();
+  let below = 0;
+  let notAbove = 0;
+  let twiceWins = 0;
+  for (let p2 = 0; p2 < positives; p2++) {
+    const score = positiveScores[p2];
+    while (below < negatives && negativeScores[below] < score) below++;
+    if (notAbove < below) notAbove = below;
+    while (notAbove < negatives && negativeScores[notAbove] <= score) notAbove++;
+    twiceWins += below + notAbove;
+  }
+  return twiceWins / (2 * positives * negatives);
+}
+function assertProbabilities(values) {
+  for (let i = 0; i < values.length; i++) {
+    const p2 = values[i];
+    if (!(p2 >= 0 && p2 <= 1)) throw new RangeError(`probabilities[${i}] is ${p2}: expected a number in [0, 1]`);
+  }
+}
+function logLoss(labels, probabilities) {
+  assertSameLength(labels, probabilities);
+  assertBinary(labels, "labels");
+  assertProbabilities(probabilities);
+  if (labels.length === 0) return null;
+  const sum = new CompensatedSum();
+  for (let i = 0; i < labels.length; i++) {
+    const p2 = probabilities[i];
+    const own = labels[i] === 1 ? p2 : 1 - p2;
+    sum.add(-Math.log(Math.min(1 - EPSILON, Math.max(EPSILON, own))));
+  }
+  return sum.value / labels.length;
+}
+function brierScore(labels, probabilities) {
+  assertSameLength(labels, probabilities);
+  assertBinary(labels, "labels");
+  assertProbabilities(probabilities);
+  if (labels.length === 0) return null;
+  const sum = new CompensatedSum();
+  for (let i = 0; i < labels.length; i++) {
+    const d2 = probabilities[i] - labels[i];
+    sum.add(d2 * d2);
+  }
+  return sum.value / labels.length;
+}
+var PROPORTIONS, shareOf, accuracy, precision, recall, f1Score, EPSILON;
 var init_classification = __esm({
   "src/metrics/classification.ts"() {
     "use strict";
     init_summation();
-    accuracy = (c3) => ratioOrNull(c3.tp + c3.tn, totalOf(c3));
-    precision = (c3) => ratioOrNull(c3.tp, c3.tp + c3.fp);
-    recall = (c3) => ratioOrNull(c3.tp, c3.tp + c3.fn);
+    PROPORTIONS = {
+      /** (TP + TN) of n. */
+      accuracy: (c3) => ({ successes: c3.tp + c3.tn, trials: totalOf(c3) }),
+      /** TP of TP + FP: the rows flagged positive. */
+      precision: (c3) => ({ successes: c3.tp, trials: c3.tp + c3.fp }),
+      /** TP of TP + FN: the rows that are positive. */
+      recall: (c3) => ({ successes: c3.tp, trials: c3.tp + c3.fn })
+    };
+    shareOf = ({ successes, trials }) => ratioOrNull(successes, trials);
+    accuracy = (c3) => shareOf(PROPORTIONS.accuracy(c3));
+    precision = (c3) => shareOf(PROPORTIONS.precision(c3));
+    recall = (c3) => shareOf(PROPORTIONS.recall(c3));
     f1Score = (c3) => ratioOrNull(2 * c3.tp, 2 * c3.tp + c3.fp + c3.fn);
+    EPSILON = 2220446049250313e-31;
   }
 });
 
@@ -28828,13 +29097,13 @@ function meets(x3, goal) {
   }
 }
 function judgeGoal(estimate, goal, options = {}) {
-  const { value, interval: interval3 } = estimate;
+  const { value, interval: interval2 } = estimate;
   if (value === null) return "inconclusive";
-  if (!interval3) {
+  if (!interval2) {
     if (options.requireInterval) return "inconclusive";
     return meets(value, goal) ? "pass" : "fail";
   }
-  const [low, high] = interval3;
+  const [low, high] = interval2;
   if (meets(low, goal) && meets(high, goal) && meets(value, goal)) return "pass";
   const wholeIntervalFails = goal.op === "==" ? goal.value < low || goal.value > high : !meets(low, goal) && !meets(high, goal);
   return wholeIntervalFails ? "fail" : "inconclusive";
@@ -28846,7 +29115,7 @@ var init_goal2 = __esm({
 });
 
 // src/metrics/fairness/group-counter.ts
-var cellOf, MISSING_VALUE, GroupCounter;
+var cellOf, MISSING_VALUE, GroupCounter, PairIndex;
 var init_group_counter = __esm({
   "src/metrics/fairness/group-counter.ts"() {
     "use strict";
@@ -28860,9 +29129,7 @@ var init_group_counter = __esm({
         this.attributes = attributes;
         this.maxValues = maxValues;
         this.dictionaries = attributes.map(() => new ValueDictionary(maxValues));
-        this.levels = attributes.slice(1).map(() => /* @__PURE__ */ new Map());
-        this.levelSizes = attributes.slice(1).map(() => 0);
-        this.radix = maxValues + 1;
+        this.levels = attributes.slice(1).map(() => new PairIndex());
         this.scratch = new Int32Array(attributes.length);
         this.codes = new Int32Array(64 * Math.max(1, attributes.length));
         this.counts = new Float64Array(64 * 4);
@@ -28876,10 +29143,8 @@ var init_group_counter = __esm({
       /** Per combination, its four confusion counts (combination · 4 + cell). */
       counts;
       combinations = 0;
-      /** For attributes after the first: (prefix · radix + code) → prefix index one level down. */
+      /** For attributes after the first: (prefix, code) → prefix index one level down. */
       levels;
-      levelSizes;
-      radix;
       scratch;
       /** Counts row `i` of a batch; `columns[k]` is the batch column of attribute k. */
       add(batch, i, columns, cell) {
@@ -28892,13 +29157,10 @@ var init_group_counter = __esm({
           for (let level = 1; level < k2; level++) {
             const code = this.codeOf(batch, i, columns, level);
             this.scratch[level] = code;
-            const map = this.levels[level - 1];
-            const key = index * this.radix + code;
-            let next = map.get(key);
-            if (next === void 0) {
-              next = this.levelSizes[level - 1];
-              this.levelSizes[level - 1] = next + 1;
-              map.set(key, next);
+            const pairs = this.levels[level - 1];
+            let next = pairs.get(index, code);
+            if (next < 0) {
+              next = pairs.add(index, code);
               if (level === k2 - 1) this.newCombination(next);
             }
             index = next;
@@ -28965,6 +29227,52 @@ var init_group_counter = __esm({
       valuesOf(attribute) {
         const dictionary = this.dictionaries[attribute];
         return [...new Set(dictionary.values.map((_3, code) => this.valueName(attribute, code)))];
+      }
+    };
+    PairIndex = class {
+      firsts = new Int32Array(64);
+      seconds = new Int32Array(64);
+      /** Index + 1 per slot; 0 marks an empty slot. */
+      entries = new Int32Array(64);
+      shift = 32 - 6;
+      size = 0;
+      slotOf(first, second) {
+        return Math.imul(Math.imul(first, 2246822507) ^ second, 2654435761) >>> this.shift;
+      }
+      /** The pair's index, or -1 when it has none yet. */
+      get(first, second) {
+        const mask = this.entries.length - 1;
+        for (let slot = this.slotOf(first, second); ; slot = slot + 1 & mask) {
+          const entry = this.entries[slot];
+          if (entry === 0) return -1;
+          if (this.firsts[slot] === first && this.seconds[slot] === second) return entry - 1;
+        }
+      }
+      /** Gives a pair not seen before the next index. */
+      add(first, second) {
+        const index = this.size++;
+        if (this.size * 2 > this.entries.length) this.grow();
+        this.place(first, second, index + 1);
+        return index;
+      }
+      place(first, second, entry) {
+        const mask = this.entries.length - 1;
+        let slot = this.slotOf(first, second);
+        while (this.entries[slot] !== 0) slot = slot + 1 & mask;
+        this.firsts[slot] = first;
+        this.seconds[slot] = second;
+        this.entries[slot] = entry;
+      }
+      grow() {
+        const { firsts, seconds, entries } = this;
+        this.firsts = new Int32Array(entries.length * 2);
+        this.seconds = new Int32Array(entries.length * 2);
+        this.entries = new Int32Array(entries.length * 2);
+        this.shift--;
+        for (let slot = 0; slot < entries.length; slot++) {
+          if (entries[slot] !== 0)
+            this.place(firsts[slot], seconds[slot], entries[slot]);
+        }
       }
     };
   }
@@ -29392,9 +29700,9 @@ function modelCardMarkdown(card) {
   lines.push("## Fairness findings", "");
   if (card.fairness.length === 0) lines.push("- no fairness goals set");
   for (const f3 of card.fairness) {
-    const interval3 = f3.interval ? ` [${formatNumber(f3.interval[0])}, ${formatNumber(f3.interval[1])}]` : "";
+    const interval2 = f3.interval ? ` [${formatNumber(f3.interval[0])}, ${formatNumber(f3.interval[1])}]` : "";
     lines.push(
-      `- ${f3.frame}: ${f3.metric} (${f3.method}) = ${formatNumber(f3.value)}${interval3} — ${f3.verdict}`
+      `- ${f3.frame}: ${f3.metric} (${f3.method}) = ${formatNumber(f3.value)}${interval2} — ${f3.verdict}`
     );
   }
   lines.push(
@@ -29889,96 +30197,6 @@ var init_fairness_report2 = __esm({
   }
 });
 
-// src/metrics/binary-metrics.ts
-function confusion(labels, predictions, indices) {
-  const counts = { tp: 0, fp: 0, tn: 0, fn: 0 };
-  const n = indices ? indices.length : labels.length;
-  for (let k2 = 0; k2 < n; k2++) {
-    const i = indices ? indices[k2] : k2;
-    const y2 = labels[i];
-    const p2 = predictions[i];
-    if (p2 === 1) {
-      if (y2 === 1) counts.tp++;
-      else counts.fp++;
-    } else if (y2 === 1) counts.fn++;
-    else counts.tn++;
-  }
-  return counts;
-}
-function rocAuc(labels, scores, indices) {
-  const n = indices ? indices.length : labels.length;
-  const order = Array.from({ length: n }, (_3, k2) => indices ? indices[k2] : k2);
-  order.sort((a, b3) => scores[a] - scores[b3]);
-  let positives = 0;
-  let rankSum = 0;
-  for (let start = 0; start < n; ) {
-    let end = start;
-    while (end < n && scores[order[end]] === scores[order[start]]) end++;
-    const averageRank = (start + 1 + end) / 2;
-    for (let k2 = start; k2 < end; k2++) {
-      if (labels[order[k2]] === 1) {
-        positives++;
-        rankSum += averageRank;
-      }
-    }
-    start = end;
-  }
-  const negatives = n - positives;
-  if (positives === 0 || negatives === 0) return null;
-  return (rankSum - positives * (positives + 1) / 2) / (positives * negatives);
-}
-function logLoss(labels, scores, indices) {
-  const n = indices ? indices.length : labels.length;
-  let total2 = 0;
-  for (let k2 = 0; k2 < n; k2++) {
-    const i = indices ? indices[k2] : k2;
-    const p2 = Math.min(1 - EPSILON, Math.max(EPSILON, scores[i]));
-    total2 -= labels[i] === 1 ? Math.log(p2) : Math.log(1 - p2);
-  }
-  return total2 / n;
-}
-function brierScore(labels, scores, indices) {
-  const n = indices ? indices.length : labels.length;
-  let total2 = 0;
-  for (let k2 = 0; k2 < n; k2++) {
-    const i = indices ? indices[k2] : k2;
-    total2 += (scores[i] - labels[i]) ** 2;
-  }
-  return total2 / n;
-}
-function classificationMetrics(data, indices) {
-  const counts = confusion(data.labels, data.predictions, indices);
-  const metrics = {
-    accuracy: accuracy2(counts),
-    precision: precision2(counts),
-    recall: recall2(counts),
-    f1: f1(counts)
-  };
-  if (data.scores) {
-    metrics.roc_auc = rocAuc(data.labels, data.scores, indices);
-    metrics.log_loss = logLoss(data.labels, data.scores, indices);
-    metrics.brier_score = brierScore(data.labels, data.scores, indices);
-  }
-  return metrics;
-}
-var ratio2, accuracy2, precision2, recall2, f1, PROPORTION_OF, EPSILON;
-var init_binary_metrics = __esm({
-  "src/metrics/binary-metrics.ts"() {
-    "use strict";
-    ratio2 = (x3, y2) => y2 === 0 ? 0 : x3 / y2;
-    accuracy2 = (c3) => ratio2(c3.tp + c3.tn, c3.tp + c3.tn + c3.fp + c3.fn);
-    precision2 = (c3) => ratio2(c3.tp, c3.tp + c3.fp);
-    recall2 = (c3) => ratio2(c3.tp, c3.tp + c3.fn);
-    f1 = (c3) => ratio2(2 * c3.tp, 2 * c3.tp + c3.fp + c3.fn);
-    PROPORTION_OF = {
-      accuracy: (c3) => ({ successes: c3.tp + c3.tn, trials: c3.tp + c3.tn + c3.fp + c3.fn }),
-      precision: (c3) => ({ successes: c3.tp, trials: c3.tp + c3.fp }),
-      recall: (c3) => ({ successes: c3.tp, trials: c3.tp + c3.fn })
-    };
-    EPSILON = 2220446049250313e-31;
-  }
-});
-
 // src/stages/sanity-check/data-checks.ts
 function evalDataChecks(table, options) {
   const required = [
@@ -30102,70 +30320,81 @@ var init_data_checks = __esm({
   }
 });
 
-// src/metrics/statistics.ts
-function wilsonInterval2(successes, trials, z3 = Z_952) {
-  if (trials === 0) return [0, 1];
-  const p2 = successes / trials;
-  const z22 = z3 * z3;
-  const denominator = 1 + z22 / trials;
-  const centre = (p2 + z22 / (2 * trials)) / denominator;
-  const half = z3 * Math.sqrt(p2 * (1 - p2) / trials + z22 / (4 * trials * trials)) / denominator;
-  return [Math.max(0, centre - half), Math.min(1, centre + half)];
-}
-function seededRandom(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = state + 1831565813 >>> 0;
-    let t2 = state;
-    t2 = Math.imul(t2 ^ t2 >>> 15, t2 | 1);
-    t2 ^= t2 + Math.imul(t2 ^ t2 >>> 7, t2 | 61);
-    return ((t2 ^ t2 >>> 14) >>> 0) / 4294967296;
-  };
-}
-function quantile(sorted, q3) {
-  if (sorted.length === 0) return NaN;
-  const position = (sorted.length - 1) * q3;
-  const lower = Math.floor(position);
-  const upper = Math.ceil(position);
-  const a = sorted[lower];
-  const b3 = sorted[upper];
-  return a + (b3 - a) * (position - lower);
-}
-function bootstrapInterval2(n, statistic, options = {}) {
-  const replicates = options.replicates ?? 1e3;
-  const random = seededRandom(options.seed ?? 20261125);
-  const values = [];
-  const indices = new Uint32Array(n);
-  for (let r2 = 0; r2 < replicates; r2++) {
-    for (let i = 0; i < n; i++) indices[i] = Math.floor(random() * n);
-    const value = statistic(indices);
-    if (value !== null && Number.isFinite(value)) values.push(value);
+// src/stages/sanity-check/metrics.ts
+function firstNonProbability(scores) {
+  for (let i = 0; i < scores.length; i++) {
+    const p2 = scores[i];
+    if (!(p2 >= 0 && p2 <= 1)) return i;
   }
-  if (values.length < replicates / 2) return null;
-  values.sort((a, b3) => a - b3);
-  return [quantile(values, 0.025), quantile(values, 0.975)];
+  return -1;
 }
-function logChoose(n, k2) {
-  let total2 = 0;
-  const m2 = Math.min(k2, n - k2);
-  for (let i = 1; i <= m2; i++) total2 += Math.log(n - m2 + i) - Math.log(i);
-  return total2;
+function modelMetric(data, id) {
+  const metric = MODEL_METRICS.find((m2) => m2.id === id);
+  if (!metric) return { unavailable: `cannot be computed from predictions (known: ${KNOWN})` };
+  if (metric.scores && !data.scores)
+    return { unavailable: "needs scores: set flow.fairness.score to the score column" };
+  if (metric.probabilities && data.scores) {
+    const row = firstNonProbability(data.scores);
+    if (row >= 0)
+      return {
+        mistake: `needs scores that are probabilities in [0, 1]; row ${row + 1} has ${data.scores[row]}`
+      };
+  }
+  return { metric };
 }
-function binomialHalfCdf(k2, n) {
-  if (k2 >= n) return 1;
-  let total2 = 0;
-  for (let i = 0; i <= k2; i++) total2 += Math.exp(logChoose(n, i) - n * Math.LN2);
-  return Math.min(1, total2);
+function requireMetric(data, id, named) {
+  const found = modelMetric(data, id);
+  if ("metric" in found) return found.metric;
+  throw new UserError(`${named} ${"unavailable" in found ? found.unavailable : found.mistake}`);
 }
-function mcnemarExact2(b3, c3) {
-  if (b3 + c3 === 0) return 1;
-  return Math.min(1, 2 * binomialHalfCdf(Math.min(b3, c3), b3 + c3));
+function valueOf(metric, data) {
+  if (metric.counts) return metric.counts(confusionCounts(data.labels, data.predictions));
+  return metric.scores(data.labels, data.scores);
 }
-var Z_952;
-var init_statistics = __esm({
-  "src/metrics/statistics.ts"() {
+function metricValues2(data) {
+  const values = {};
+  for (const { id } of MODEL_METRICS) {
+    const found = modelMetric(data, id);
+    if ("metric" in found) values[id] = valueOf(found.metric, data);
+  }
+  return values;
+}
+var proportion, MODEL_METRICS, KNOWN, show2;
+var init_metrics = __esm({
+  "src/stages/sanity-check/metrics.ts"() {
     "use strict";
-    Z_952 = 1.959963984540054;
+    init_goal();
+    init_classification();
+    init_errors();
+    proportion = (id, counts, undefinedWhen) => ({ id, lowerIsBetter: false, undefinedWhen, counts, proportion: PROPORTIONS[id] });
+    MODEL_METRICS = [
+      proportion("accuracy", accuracy, "there are no rows"),
+      proportion("precision", precision, "the model predicted no positives (TP + FP = 0)"),
+      proportion("recall", recall, "no row is labelled positive (TP + FN = 0)"),
+      {
+        id: "f1",
+        lowerIsBetter: false,
+        undefinedWhen: "no row is labelled or predicted positive (2·TP + FP + FN = 0)",
+        counts: f1Score
+      },
+      { id: "roc_auc", lowerIsBetter: false, undefinedWhen: "only one class is labelled", scores: rocAuc },
+      {
+        id: "log_loss",
+        lowerIsBetter: true,
+        undefinedWhen: "there are no rows",
+        scores: logLoss,
+        probabilities: true
+      },
+      {
+        id: "brier_score",
+        lowerIsBetter: true,
+        undefinedWhen: "there are no rows",
+        scores: brierScore,
+        probabilities: true
+      }
+    ];
+    KNOWN = MODEL_METRICS.map((metric) => metric.id).join(", ");
+    show2 = (value) => value === null ? "undefined" : formatNumber(value);
   }
 });
 
@@ -30195,26 +30424,24 @@ function binaryPredictions(table, file, columns) {
   });
   return { labels, predictions, ...scores ? { scores } : {} };
 }
-function measure(data, id) {
-  const value = classificationMetrics(data)[id];
-  if (value === void 0)
-    throw new UserError(
-      `metric "${id}" cannot be computed from predictions (known: accuracy, precision, recall, f1, roc_auc, log_loss, brier_score)`
-    );
-  const proportion = PROPORTION_OF[id];
-  if (proportion) {
-    const { successes, trials } = proportion(confusion(data.labels, data.predictions));
-    return { id, value, interval: wilsonInterval2(successes, trials), method: "wilson" };
+function measure(data, id, bootstrap = BOOTSTRAP) {
+  const metric = requireMetric(data, id, `metric "${id}"`);
+  const value = valueOf(metric, data);
+  const because = value === null ? { undefinedBecause: metric.undefinedWhen } : {};
+  const counts = confusionCounts(data.labels, data.predictions);
+  if (metric.proportion) {
+    const { successes, trials } = metric.proportion(counts);
+    return { id, value, interval: wilsonInterval(successes, trials), method: "wilson", ...because };
   }
-  const interval3 = bootstrapInterval2(
-    data.labels.length,
-    (indices) => classificationMetrics(data, indices)[id] ?? null
-  );
-  return { id, value, interval: interval3, method: "bootstrap" };
+  const { interval: interval2 } = metric.counts ? confusionBootstrap(counts, metric.counts, bootstrap) : bootstrapMetric(data.labels, data.scores, scoresOf(metric), bootstrap);
+  return { id, value, interval: interval2, method: "bootstrap", ...because };
 }
 function judge2(measured, goalText2) {
   const goal = parseGoal(goalText2, measured.id);
-  if (measured.value === null) return { verdict: "inconclusive", reason: "undefined on this data" };
+  if (measured.value === null) {
+    const because = measured.undefinedBecause ? `: ${measured.undefinedBecause}` : "";
+    return { verdict: "inconclusive", reason: `undefined on this data${because}` };
+  }
   if (meetsGoal(measured.value, goal)) return { verdict: "pass", reason: "meets the goal" };
   const [low, high] = measured.interval ?? [measured.value, measured.value];
   const reachable = meetsGoal(low, goal) || meetsGoal(high, goal);
@@ -30223,18 +30450,33 @@ function judge2(measured, goalText2) {
     reason: "misses the goal, but the 95% interval reaches it: more data would decide"
   } : { verdict: "fail", reason: "the whole 95% interval misses the goal" };
 }
+function unmeasuredGoal(id, why) {
+  const serving = SERVING_METRIC.test(id);
+  return {
+    id: `sanity/goal/${id}`,
+    title: `Goal: ${id}`,
+    verdict: serving ? "skip" : "warn",
+    observed: `${id} ${why}`,
+    detail: serving ? "a serving metric: deploy-test measures it against the deployed model" : "no stage measures this metric, so its goal is never judged: rename it to a known metric or remove the goal"
+  };
+}
 function goalChecks(config, data) {
   const checks = [];
   const metrics = [];
   for (const metric of config.charter.metrics?.model ?? []) {
-    if (metric.goal === void 0 || classificationMetrics(data)[metric.id] === void 0) continue;
+    if (metric.goal === void 0) continue;
+    const available = modelMetric(data, metric.id);
+    if ("unavailable" in available) {
+      checks.push(unmeasuredGoal(metric.id, available.unavailable));
+      continue;
+    }
     const measured = measure(data, metric.id);
     const { verdict, reason } = judge2(measured, metric.goal);
     checks.push({
       id: `sanity/goal/${metric.id}`,
       title: `Goal: ${metric.id}`,
       verdict,
-      observed: `${formatNumber(measured.value)}${interval2(measured)} (${measured.method})`,
+      observed: measured.value === null ? "undefined" : `${formatNumber(measured.value)}${shownInterval(measured.interval)} (${measured.method})`,
       expected: formatGoal(parseGoal(metric.goal, metric.id)),
       detail: reason
     });
@@ -30250,25 +30492,53 @@ function goalChecks(config, data) {
   return { checks, metrics };
 }
 function baselineCheck(data, primary) {
+  const id = "sanity/baseline";
+  const title = `Beats the majority-class baseline on ${primary}`;
+  const found = modelMetric(data, primary);
+  if (!("metric" in found)) {
+    return {
+      id,
+      title,
+      verdict: "unavailable" in found ? "skip" : "fail",
+      observed: `${primary} ${"unavailable" in found ? found.unavailable : found.mistake}`
+    };
+  }
+  const { metric } = found;
   const positives = data.labels.reduce((sum, y2) => sum + y2, 0);
   const majority = positives * 2 >= data.labels.length ? 1 : 0;
-  const baseline = classificationMetrics({
-    ...data,
+  const baseline = valueOf(metric, {
+    labels: data.labels,
     predictions: new Uint8Array(data.labels.length).fill(majority),
     ...data.scores ? { scores: new Float64Array(data.labels.length).fill(majority) } : {}
-  })[primary];
-  const model = classificationMetrics(data)[primary];
-  const lowerIsBetter2 = primary === "log_loss" || primary === "brier_score";
-  const beats = model !== null && model !== void 0 && baseline !== null && baseline !== void 0 && (lowerIsBetter2 ? model < baseline : model > baseline);
+  });
+  const model = valueOf(metric, data);
+  let beats;
+  let detail;
+  if (model === null) {
+    beats = false;
+    detail = `the model's ${primary} is undefined: ${metric.undefinedWhen}`;
+  } else if (baseline === null) {
+    beats = !metric.lowerIsBetter && model > 0;
+    detail = `the baseline's ${primary} is undefined (${metric.undefinedWhen}): any value above 0 beats it`;
+  } else beats = metric.lowerIsBetter ? model < baseline : model > baseline;
   return {
-    id: "sanity/baseline",
-    title: `Beats the majority-class baseline on ${primary}`,
+    id,
+    title,
     verdict: beats ? "pass" : "fail",
-    observed: `model ${formatNumber(model ?? null)}, always-${majority} baseline ${formatNumber(baseline ?? null)}`,
-    expected: `model ${lowerIsBetter2 ? "<" : ">"} baseline`
+    observed: `model ${show2(model)}, always-${majority} baseline ${show2(baseline)}`,
+    expected: `model ${metric.lowerIsBetter ? "<" : ">"} baseline`,
+    ...detail ? { detail } : {}
   };
 }
-function regressionChecks(current, base, maxRegression) {
+function pairedCells(current, base) {
+  const cells = [0, 0, 0, 0, 0, 0, 0, 0];
+  for (let i = 0; i < current.labels.length; i++) {
+    const cell = current.labels[i] * 4 + current.predictions[i] * 2 + base.predictions[i];
+    cells[cell] = cells[cell] + 1;
+  }
+  return cells;
+}
+function regressionChecks(current, base, maxRegression, bootstrap = BOOTSTRAP) {
   const n = current.labels.length;
   const checks = [];
   for (const [id, allowed] of Object.entries(maxRegression)) {
@@ -30283,64 +30553,67 @@ function regressionChecks(current, base, maxRegression) {
       });
       continue;
     }
-    const now = classificationMetrics(current)[id];
-    const before = classificationMetrics(base)[id];
-    if (now === void 0 || before === void 0)
-      throw new UserError(`max_regression names "${id}", which cannot be computed from predictions`);
-    const lowerIsBetter2 = id === "log_loss" || id === "brier_score";
-    const gain = (a, b3) => a == null || b3 == null ? null : lowerIsBetter2 ? b3 - a : a - b3;
-    const observed = gain(now, before);
+    const metric = requireMetric(current, id, `max_regression names "${id}", which`);
+    requireMetric(base, id, `"${id}" on the base model's predictions`);
+    const now = valueOf(metric, current);
+    const before = valueOf(metric, base);
+    const observed = now === null || before === null ? null : metric.lowerIsBetter ? before - now : now - before;
+    const undefinedDetail = observed === null ? `${id} is undefined for the ${now === null ? before === null ? "current and the base" : "current" : "base"} model: ${metric.undefinedWhen}` : void 0;
+    const expected = `a drop of at most ${formatNumber(allowed)}`;
     if (id === "accuracy") {
-      let b3 = 0;
-      let c3 = 0;
-      for (let i = 0; i < n; i++) {
-        const rightNow = current.predictions[i] === current.labels[i];
-        const rightBefore = base.predictions[i] === base.labels[i];
-        if (rightNow && !rightBefore) b3++;
-        if (!rightNow && rightBefore) c3++;
-      }
-      const p2 = mcnemarExact2(b3, c3);
+      const test = mcnemarFromPredictions(current.labels, current.predictions, base.predictions);
       const regressed = observed !== null && observed < -allowed;
       checks.push({
         id: `sanity/regression/${id}`,
         title,
-        verdict: !regressed ? "pass" : p2 < 0.05 ? "fail" : "inconclusive",
-        observed: `${formatNumber(before)} → ${formatNumber(now)} (McNemar exact p = ${p2.toPrecision(3)}, ${b3} rows fixed, ${c3} broken)`,
-        expected: `a drop of at most ${formatNumber(allowed)}`
+        verdict: !regressed ? "pass" : test.pValue < 0.05 ? "fail" : "inconclusive",
+        observed: `${show2(before)} → ${show2(now)} (McNemar exact p = ${test.pValue.toPrecision(3)}, ${test.onlyARight} rows fixed, ${test.onlyBRight} broken)`,
+        expected,
+        ...undefinedDetail ? { detail: undefinedDetail } : {}
       });
       continue;
     }
-    const difference2 = bootstrapInterval2(
-      n,
-      (indices) => gain(classificationMetrics(current, indices)[id], classificationMetrics(base, indices)[id])
+    const paired = metric.counts ? pairedConfusionBootstrap(pairedCells(current, base), metric.counts, bootstrap) : pairedBootstrapDifference(
+      current.labels,
+      current.scores,
+      base.scores,
+      scoresOf(metric),
+      bootstrap
     );
+    const difference2 = paired.interval && metric.lowerIsBetter ? [-paired.interval[1], -paired.interval[0]] : paired.interval;
     let verdict = "pass";
     if (observed === null || difference2 === null) verdict = "inconclusive";
     else if (difference2[1] < -allowed) verdict = "fail";
-    else if (observed < -allowed || difference2[0] < -allowed)
-      verdict = observed < -allowed ? "inconclusive" : "pass";
+    else if (observed < -allowed) verdict = "inconclusive";
+    const intervalDetail = observed !== null && difference2 === null ? `no interval: ${paired.undefinedReplicates} of ${bootstrap.reps} resamples left ${id} undefined (${metric.undefinedWhen})` : void 0;
+    const detail = undefinedDetail ?? intervalDetail;
     checks.push({
       id: `sanity/regression/${id}`,
       title,
       verdict,
-      observed: `${formatNumber(before ?? null)} → ${formatNumber(now ?? null)}; change ${formatNumber(observed)}${difference2 ? ` [${formatNumber(difference2[0])}, ${formatNumber(difference2[1])}] (paired bootstrap)` : ""}`,
-      expected: `a drop of at most ${formatNumber(allowed)}`
+      observed: `${show2(before)} → ${show2(now)}; change ${show2(observed)}${difference2 ? `${shownInterval(difference2)} (paired bootstrap)` : ""}`,
+      expected,
+      ...detail ? { detail } : {}
     });
   }
   return checks;
 }
-var MIN_PAIRED_ROWS, POSITIVE, NEGATIVE, interval2;
+var MIN_PAIRED_ROWS, BOOTSTRAP, POSITIVE, NEGATIVE, scoresOf, shownInterval, SERVING_METRIC;
 var init_model_quality = __esm({
   "src/stages/sanity-check/model-quality.ts"() {
     "use strict";
     init_goal();
     init_errors();
-    init_binary_metrics();
-    init_statistics();
+    init_classification();
+    init_intervals();
+    init_metrics();
     MIN_PAIRED_ROWS = 50;
+    BOOTSTRAP = { reps: 1e3, seed: 20261125 };
     POSITIVE = /* @__PURE__ */ new Set(["1", "true", "True", "TRUE", "1.0"]);
     NEGATIVE = /* @__PURE__ */ new Set(["0", "false", "False", "FALSE", "0.0"]);
-    interval2 = (m2) => m2.interval ? ` [${formatNumber(m2.interval[0])}, ${formatNumber(m2.interval[1])}]` : "";
+    scoresOf = (metric) => metric.scores;
+    shownInterval = (interval2) => interval2 ? ` [${formatNumber(interval2[0])}, ${formatNumber(interval2[1])}]` : "";
+    SERVING_METRIC = /latency|throughput|error_rate|requests?_per|rps|qps/i;
   }
 });
 
@@ -30612,8 +30885,7 @@ async function modelQuality(context, spec, digest, manifest) {
   const primary = loaded.config.charter.metrics?.model?.[0]?.id ?? "accuracy";
   checks.push(baselineCheck(data, primary));
   checks.push(...await regression(context, spec, digest, table, data, columns));
-  const measured = Object.fromEntries(goals.metrics.map((m2) => [m2.id, m2.value]));
-  const levels = deriveLevels(loaded.config, { ...numericMetrics(data), ...measured });
+  const levels = deriveLevels(loaded.config, definedMetrics(data));
   const judged = new Map(goals.metrics.map((m2) => [m2.id, m2.verdict]));
   const alignment = alignmentCells(levels, "offline").map(
     (cell) => judged.get(cell.metric) ? { ...cell, verdict: judged.get(cell.metric) } : cell
@@ -30629,11 +30901,9 @@ async function trainingStats(projectRoot, manifest) {
     throw new UserError(`${file.path} is not valid JSON: ${error.message}`);
   }
 }
-function numericMetrics(data) {
+function definedMetrics(data) {
   return Object.fromEntries(
-    Object.entries(classificationMetrics(data)).filter(
-      (entry) => typeof entry[1] === "number"
-    )
+    Object.entries(metricValues2(data)).filter((entry) => entry[1] !== null)
   );
 }
 async function regression(context, spec, digest, table, current, columns) {
@@ -30709,9 +30979,10 @@ async function regression(context, spec, digest, table, current, columns) {
       }))
     };
     const baseData = binaryPredictions(merged, "the base model's predictions", columns);
+    const from = `base: ${base.modelDigest.slice(0, 19)}… from ${base.commit.slice(0, 7)}`;
     return regressionChecks(current, baseData, limits).map((check2) => ({
       ...check2,
-      detail: `base: ${base.modelDigest.slice(0, 19)}… from ${base.commit.slice(0, 7)}`
+      detail: check2.detail ? `${check2.detail}; ${from}` : from
     }));
   } finally {
     await rm3(work, { recursive: true, force: true });
@@ -30838,9 +31109,9 @@ var init_sanity_check = __esm({
     "use strict";
     init_derive();
     init_result();
-    init_binary_metrics();
     init_data_checks();
     init_model_quality();
+    init_metrics();
     init_words();
     init_run_command();
     init_errors();
@@ -32231,7 +32502,9 @@ function enforcementOf(config) {
 async function resolveModelDigest(platform, named) {
   if (named) return named;
   const builds = await platform.ledger.find({ stage: "build-model", commit: platform.context.commit });
-  return builds.find((record) => record.verdict === "pass" || record.verdict === "warn")?.modelDigest;
+  return builds.find(
+    (record) => record.modelDigest !== void 0 && (record.verdict === "pass" || record.verdict === "warn" || record.verdict === "skip")
+  )?.modelDigest;
 }
 async function checkPrerequisites(stage, loaded, platform, modelDigest2) {
   const enforce = enforcementOf(loaded.config);
@@ -32371,7 +32644,9 @@ ${result2.section}
     }
   }
   platform.outputs.set("verdict", result2.verdict);
-  for (const [name, value] of Object.entries(result2.outputs)) platform.outputs.set(name, value);
+  for (const [name, value] of Object.entries(result2.outputs)) {
+    if (name !== "verdict") platform.outputs.set(name, value);
+  }
 }
 
 // src/platform/local/index.ts
@@ -32937,7 +33212,9 @@ function stageOptions(stage) {
     help: { type: "boolean", short: "h" }
   };
   for (const input of ACTIONS[stage]?.inputs ?? []) {
-    if (!ACTION_ONLY_INPUTS.has(input.name)) options[input.name] = { type: "string" };
+    if (ACTION_ONLY_INPUTS.has(input.name)) continue;
+    const isSwitch = input.default === "true" || input.default === "false";
+    options[input.name] = { type: isSwitch ? "boolean" : "string" };
   }
   return options;
 }
@@ -32972,7 +33249,7 @@ function parse(stage, argv) {
     help: { type: "boolean", short: "h" }
   } : stageOptions(stage);
   try {
-    return parseArgs2({ args: argv, options, allowPositionals: false, strict: true }).values;
+    return parseArgs2({ args: argv, options, allowPositionals: false, allowNegative: true, strict: true }).values;
   } catch (error) {
     throw new UserError(
       error.message.replace(/\. To specify.*$/s, ""),
@@ -32984,7 +33261,8 @@ function flagReader(values) {
   return {
     get(name) {
       const value = values[name];
-      return typeof value === "string" && value !== "" ? value : void 0;
+      if (typeof value === "boolean") return String(value);
+      return value !== void 0 && value !== "" ? value : void 0;
     }
   };
 }
@@ -33065,15 +33343,24 @@ async function runAll(argv, io2) {
   return exit;
 }
 async function approve(argv, io2) {
-  const { values, positionals } = parseArgs2({
-    args: argv,
-    options: {
-      config: { type: "string" },
-      comment: { type: "string" },
-      help: { type: "boolean", short: "h" }
-    },
-    allowPositionals: true
-  });
+  let parsed;
+  try {
+    parsed = parseArgs2({
+      args: argv,
+      options: {
+        config: { type: "string" },
+        comment: { type: "string" },
+        help: { type: "boolean", short: "h" }
+      },
+      allowPositionals: true
+    });
+  } catch (error) {
+    throw new UserError(
+      error.message.replace(/\. To specify.*$/s, ""),
+      "run `mlops-flow approve --help`"
+    );
+  }
+  const { values, positionals } = parsed;
   if (values.help) {
     io2.stdout.write(helpFor("approve"));
     return EXIT.ok;

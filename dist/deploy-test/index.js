@@ -19599,8 +19599,13 @@ function notAvailable(stage) {
   process.exitCode = 2;
 }
 
+// src/entry/main/deploy-test.ts
+async function run() {
+  notAvailable("deploy-test");
+}
+
 // src/entry/deploy-test.ts
-notAvailable("deploy-test");
+await run();
 /*! Bundled license information:
 
 undici/lib/web/fetch/body.js:

@@ -37389,7 +37389,9 @@ function enforcementOf(config) {
 async function resolveModelDigest(platform2, named) {
   if (named) return named;
   const builds = await platform2.ledger.find({ stage: "build-model", commit: platform2.context.commit });
-  return builds.find((record) => record.verdict === "pass" || record.verdict === "warn")?.modelDigest;
+  return builds.find(
+    (record) => record.modelDigest !== void 0 && (record.verdict === "pass" || record.verdict === "warn" || record.verdict === "skip")
+  )?.modelDigest;
 }
 async function checkPrerequisites(stage, loaded, platform2, modelDigest2) {
   const enforce = enforcementOf(loaded.config);
@@ -37529,7 +37531,9 @@ ${result.section}
     }
   }
   platform2.outputs.set("verdict", result.verdict);
-  for (const [name, value] of Object.entries(result.outputs)) platform2.outputs.set(name, value);
+  for (const [name, value] of Object.entries(result.outputs)) {
+    if (name !== "verdict") platform2.outputs.set(name, value);
+  }
 }
 
 // src/platform/actions/index.ts
@@ -40115,21 +40119,21 @@ function parquetPlanGroup({ rowGroup, groupStart, groupRows, ranges, columns, us
     }
   }
   const columnRanges = [];
-  let run;
+  let run2;
   for (const chunk of chunks) {
     if ("pageLocations" in chunk) continue;
     if ("offsetIndex" in chunk) {
       indexes.push(chunk.offsetIndex);
     } else if (columns) {
       columnRanges.push(chunk.range);
-    } else if (run && chunk.range.endByte - run.startByte <= runLimit) {
-      run.endByte = chunk.range.endByte;
+    } else if (run2 && chunk.range.endByte - run2.startByte <= runLimit) {
+      run2.endByte = chunk.range.endByte;
     } else {
-      if (run) fetches.push(run);
-      run = { ...chunk.range };
+      if (run2) fetches.push(run2);
+      run2 = { ...chunk.range };
     }
   }
-  if (run) fetches.push(run);
+  if (run2) fetches.push(run2);
   fetches.push(...coalesceByteRanges(columnRanges, columnGapLimit, runLimit));
   const groups = ranges.map(([selectStart, selectEnd]) => ({
     chunks,
@@ -41925,6 +41929,7 @@ function toCell2(value) {
 }
 
 // src/metrics/readers/value-dictionary.ts
+var SHAPE_LENGTHS = 32;
 var ValueDictionary = class {
   /** @param limit the most distinct values accepted; past it lookups return -1. */
   constructor(limit = Number.POSITIVE_INFINITY) {
@@ -41933,11 +41938,19 @@ var ValueDictionary = class {
   limit;
   /** The text of each code. */
   values = [];
-  utf8 = [];
-  hashes = [];
+  /** The UTF-8 bytes of every value, one after another: code c is bytes[offsets[c], offsets[c + 1]). */
+  bytes = new Uint8Array(256);
+  offsets = new Int32Array(65);
+  hashes = new Int32Array(64);
   byText = /* @__PURE__ */ new Map();
   /** Open addressing: code + 1 per slot, 0 for empty. */
   slots = new Int32Array(64);
+  /**
+   * By shape (a length below SHAPE_LENGTHS and the first byte): code + 1 of the one value of
+   * that shape, 0 when there is none, -1 when there are several. Most categorical values are
+   * told apart by their shape, so a lookup costs one read and one comparison, no hashing.
+   */
+  shapes = new Int32Array(SHAPE_LENGTHS << 8);
   get size() {
     return this.values.length;
   }
@@ -41945,31 +41958,56 @@ var ValueDictionary = class {
     const known = this.byText.get(text);
     if (known !== void 0) return known;
     const bytes = Buffer.from(text, "utf8");
-    return this.add(text, bytes, hashBytes(bytes, 0, bytes.length));
+    return this.add(text, bytes, 0, bytes.length, hashBytes(bytes, 0, bytes.length));
   }
   codeOfBytes(buffer, start, end) {
+    const length = end - start;
+    if (length < SHAPE_LENGTHS) {
+      const shape = this.shapes[length << 8 | (length === 0 ? 0 : buffer[start])];
+      if (shape > 0 && this.holds(shape - 1, buffer, start, length)) return shape - 1;
+    }
     const hash = hashBytes(buffer, start, end);
-    const mask = this.slots.length - 1;
+    const slots = this.slots;
+    const mask = slots.length - 1;
     for (let slot = hash & mask; ; slot = slot + 1 & mask) {
-      const entry = this.slots[slot];
+      const entry = slots[slot];
       if (entry === 0) break;
       const code = entry - 1;
-      if (this.hashes[code] === hash && sameBytes(this.utf8[code], buffer, start, end)) {
-        return code;
-      }
+      if (this.hashes[code] === hash && this.holds(code, buffer, start, length)) return code;
     }
     const text = buffer.toString("utf8", start, end);
     const known = this.byText.get(text);
     if (known !== void 0) return known;
-    return this.add(text, buffer.subarray(start, end), hash);
+    return this.add(text, buffer, start, end, hash);
   }
-  add(text, bytes, hash) {
+  /** True when code's value is the `length` bytes at `start`. */
+  holds(code, buffer, start, length) {
+    const offset = this.offsets[code];
+    if (this.offsets[code + 1] - offset !== length) return false;
+    const bytes = this.bytes;
+    for (let i = 0; i < length; i++) if (bytes[offset + i] !== buffer[start + i]) return false;
+    return true;
+  }
+  add(text, source, start, end, hash) {
     if (this.values.length >= this.limit) return -1;
     const code = this.values.length;
     this.values.push(text);
-    this.utf8.push(Uint8Array.from(bytes));
-    this.hashes.push(hash);
+    if (code === this.hashes.length) {
+      this.hashes = grown(this.hashes, code * 2);
+      this.offsets = grown(this.offsets, code * 2 + 1);
+    }
+    const offset = this.offsets[code];
+    const needed = offset + (end - start);
+    if (needed > this.bytes.length) this.bytes = grown(this.bytes, Math.max(needed, this.bytes.length * 2));
+    this.bytes.set(source.subarray(start, end), offset);
+    this.offsets[code + 1] = needed;
+    this.hashes[code] = hash;
     this.byText.set(text, code);
+    const length = end - start;
+    if (length < SHAPE_LENGTHS) {
+      const shape = length << 8 | (length === 0 ? 0 : source[start]);
+      this.shapes[shape] = this.shapes[shape] === 0 ? code + 1 : -1;
+    }
     if ((code + 1) * 2 > this.slots.length) this.rehash();
     else this.place(code);
     return code;
@@ -41985,15 +42023,15 @@ var ValueDictionary = class {
     for (let code = 0; code < this.values.length; code++) this.place(code);
   }
 };
+function grown(array, length) {
+  const larger = new array.constructor(length);
+  larger.set(array);
+  return larger;
+}
 function hashBytes(bytes, start, end) {
   let hash = 2166136261;
   for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i], 16777619);
-  return hash >>> 0;
-}
-function sameBytes(stored, buffer, start, end) {
-  if (stored.length !== end - start) return false;
-  for (let i = 0; i < stored.length; i++) if (stored[i] !== buffer[start + i]) return false;
-  return true;
+  return hash;
 }
 
 // src/metrics/readers/index.ts
@@ -42506,9 +42544,18 @@ function confusionCounts(labels, predictions) {
   }
   return counts;
 }
-var accuracy = (c3) => ratioOrNull(c3.tp + c3.tn, totalOf(c3));
-var precision = (c3) => ratioOrNull(c3.tp, c3.tp + c3.fp);
-var recall = (c3) => ratioOrNull(c3.tp, c3.tp + c3.fn);
+var PROPORTIONS = {
+  /** (TP + TN) of n. */
+  accuracy: (c3) => ({ successes: c3.tp + c3.tn, trials: totalOf(c3) }),
+  /** TP of TP + FP: the rows flagged positive. */
+  precision: (c3) => ({ successes: c3.tp, trials: c3.tp + c3.fp }),
+  /** TP of TP + FN: the rows that are positive. */
+  recall: (c3) => ({ successes: c3.tp, trials: c3.tp + c3.fn })
+};
+var shareOf = ({ successes, trials }) => ratioOrNull(successes, trials);
+var accuracy = (c3) => shareOf(PROPORTIONS.accuracy(c3));
+var precision = (c3) => shareOf(PROPORTIONS.precision(c3));
+var recall = (c3) => shareOf(PROPORTIONS.recall(c3));
 var f1Score = (c3) => ratioOrNull(2 * c3.tp, 2 * c3.tp + c3.fp + c3.fn);
 
 // src/metrics/fairness/reference-group.ts
@@ -42786,9 +42833,7 @@ var GroupCounter = class {
     this.attributes = attributes;
     this.maxValues = maxValues;
     this.dictionaries = attributes.map(() => new ValueDictionary(maxValues));
-    this.levels = attributes.slice(1).map(() => /* @__PURE__ */ new Map());
-    this.levelSizes = attributes.slice(1).map(() => 0);
-    this.radix = maxValues + 1;
+    this.levels = attributes.slice(1).map(() => new PairIndex());
     this.scratch = new Int32Array(attributes.length);
     this.codes = new Int32Array(64 * Math.max(1, attributes.length));
     this.counts = new Float64Array(64 * 4);
@@ -42802,10 +42847,8 @@ var GroupCounter = class {
   /** Per combination, its four confusion counts (combination · 4 + cell). */
   counts;
   combinations = 0;
-  /** For attributes after the first: (prefix · radix + code) → prefix index one level down. */
+  /** For attributes after the first: (prefix, code) → prefix index one level down. */
   levels;
-  levelSizes;
-  radix;
   scratch;
   /** Counts row `i` of a batch; `columns[k]` is the batch column of attribute k. */
   add(batch, i, columns, cell) {
@@ -42818,13 +42861,10 @@ var GroupCounter = class {
       for (let level = 1; level < k; level++) {
         const code = this.codeOf(batch, i, columns, level);
         this.scratch[level] = code;
-        const map = this.levels[level - 1];
-        const key = index * this.radix + code;
-        let next = map.get(key);
-        if (next === void 0) {
-          next = this.levelSizes[level - 1];
-          this.levelSizes[level - 1] = next + 1;
-          map.set(key, next);
+        const pairs = this.levels[level - 1];
+        let next = pairs.get(index, code);
+        if (next < 0) {
+          next = pairs.add(index, code);
           if (level === k - 1) this.newCombination(next);
         }
         index = next;
@@ -42891,6 +42931,52 @@ var GroupCounter = class {
   valuesOf(attribute) {
     const dictionary = this.dictionaries[attribute];
     return [...new Set(dictionary.values.map((_3, code) => this.valueName(attribute, code)))];
+  }
+};
+var PairIndex = class {
+  firsts = new Int32Array(64);
+  seconds = new Int32Array(64);
+  /** Index + 1 per slot; 0 marks an empty slot. */
+  entries = new Int32Array(64);
+  shift = 32 - 6;
+  size = 0;
+  slotOf(first, second) {
+    return Math.imul(Math.imul(first, 2246822507) ^ second, 2654435761) >>> this.shift;
+  }
+  /** The pair's index, or -1 when it has none yet. */
+  get(first, second) {
+    const mask = this.entries.length - 1;
+    for (let slot = this.slotOf(first, second); ; slot = slot + 1 & mask) {
+      const entry = this.entries[slot];
+      if (entry === 0) return -1;
+      if (this.firsts[slot] === first && this.seconds[slot] === second) return entry - 1;
+    }
+  }
+  /** Gives a pair not seen before the next index. */
+  add(first, second) {
+    const index = this.size++;
+    if (this.size * 2 > this.entries.length) this.grow();
+    this.place(first, second, index + 1);
+    return index;
+  }
+  place(first, second, entry) {
+    const mask = this.entries.length - 1;
+    let slot = this.slotOf(first, second);
+    while (this.entries[slot] !== 0) slot = slot + 1 & mask;
+    this.firsts[slot] = first;
+    this.seconds[slot] = second;
+    this.entries[slot] = entry;
+  }
+  grow() {
+    const { firsts, seconds, entries } = this;
+    this.firsts = new Int32Array(entries.length * 2);
+    this.seconds = new Int32Array(entries.length * 2);
+    this.entries = new Int32Array(entries.length * 2);
+    this.shift--;
+    for (let slot = 0; slot < entries.length; slot++) {
+      if (entries[slot] !== 0)
+        this.place(firsts[slot], seconds[slot], entries[slot]);
+    }
   }
 };
 
@@ -46451,8 +46537,11 @@ var fairnessReportModule = {
   usesModel: true
 };
 
+// src/entry/main/fairness-report.ts
+var run = () => runAction(fairnessReportModule);
+
 // src/entry/fairness-report.ts
-await runAction(fairnessReportModule);
+await run();
 /*! Bundled license information:
 
 undici/lib/web/fetch/body.js:

@@ -37427,7 +37427,9 @@ function enforcementOf(config) {
 async function resolveModelDigest(platform2, named) {
   if (named) return named;
   const builds = await platform2.ledger.find({ stage: "build-model", commit: platform2.context.commit });
-  return builds.find((record) => record.verdict === "pass" || record.verdict === "warn")?.modelDigest;
+  return builds.find(
+    (record) => record.modelDigest !== void 0 && (record.verdict === "pass" || record.verdict === "warn" || record.verdict === "skip")
+  )?.modelDigest;
 }
 async function checkPrerequisites(stage, loaded, platform2, modelDigest2) {
   const enforce = enforcementOf(loaded.config);
@@ -37567,7 +37569,9 @@ ${result2.section}
     }
   }
   platform2.outputs.set("verdict", result2.verdict);
-  for (const [name, value] of Object.entries(result2.outputs)) platform2.outputs.set(name, value);
+  for (const [name, value] of Object.entries(result2.outputs)) {
+    if (name !== "verdict") platform2.outputs.set(name, value);
+  }
 }
 
 // src/platform/actions/index.ts
@@ -38126,90 +38130,6 @@ function alignmentCells(metrics, source) {
   }));
 }
 
-// src/metrics/binary-metrics.ts
-function confusion(labels, predictions, indices) {
-  const counts = { tp: 0, fp: 0, tn: 0, fn: 0 };
-  const n = indices ? indices.length : labels.length;
-  for (let k = 0; k < n; k++) {
-    const i = indices ? indices[k] : k;
-    const y = labels[i];
-    const p2 = predictions[i];
-    if (p2 === 1) {
-      if (y === 1) counts.tp++;
-      else counts.fp++;
-    } else if (y === 1) counts.fn++;
-    else counts.tn++;
-  }
-  return counts;
-}
-var ratio = (x2, y) => y === 0 ? 0 : x2 / y;
-var accuracy = (c3) => ratio(c3.tp + c3.tn, c3.tp + c3.tn + c3.fp + c3.fn);
-var precision = (c3) => ratio(c3.tp, c3.tp + c3.fp);
-var recall = (c3) => ratio(c3.tp, c3.tp + c3.fn);
-var f1 = (c3) => ratio(2 * c3.tp, 2 * c3.tp + c3.fp + c3.fn);
-var PROPORTION_OF = {
-  accuracy: (c3) => ({ successes: c3.tp + c3.tn, trials: c3.tp + c3.tn + c3.fp + c3.fn }),
-  precision: (c3) => ({ successes: c3.tp, trials: c3.tp + c3.fp }),
-  recall: (c3) => ({ successes: c3.tp, trials: c3.tp + c3.fn })
-};
-function rocAuc(labels, scores, indices) {
-  const n = indices ? indices.length : labels.length;
-  const order = Array.from({ length: n }, (_3, k) => indices ? indices[k] : k);
-  order.sort((a, b2) => scores[a] - scores[b2]);
-  let positives = 0;
-  let rankSum = 0;
-  for (let start = 0; start < n; ) {
-    let end = start;
-    while (end < n && scores[order[end]] === scores[order[start]]) end++;
-    const averageRank = (start + 1 + end) / 2;
-    for (let k = start; k < end; k++) {
-      if (labels[order[k]] === 1) {
-        positives++;
-        rankSum += averageRank;
-      }
-    }
-    start = end;
-  }
-  const negatives = n - positives;
-  if (positives === 0 || negatives === 0) return null;
-  return (rankSum - positives * (positives + 1) / 2) / (positives * negatives);
-}
-var EPSILON = 2220446049250313e-31;
-function logLoss(labels, scores, indices) {
-  const n = indices ? indices.length : labels.length;
-  let total = 0;
-  for (let k = 0; k < n; k++) {
-    const i = indices ? indices[k] : k;
-    const p2 = Math.min(1 - EPSILON, Math.max(EPSILON, scores[i]));
-    total -= labels[i] === 1 ? Math.log(p2) : Math.log(1 - p2);
-  }
-  return total / n;
-}
-function brierScore(labels, scores, indices) {
-  const n = indices ? indices.length : labels.length;
-  let total = 0;
-  for (let k = 0; k < n; k++) {
-    const i = indices ? indices[k] : k;
-    total += (scores[i] - labels[i]) ** 2;
-  }
-  return total / n;
-}
-function classificationMetrics(data, indices) {
-  const counts = confusion(data.labels, data.predictions, indices);
-  const metrics = {
-    accuracy: accuracy(counts),
-    precision: precision(counts),
-    recall: recall(counts),
-    f1: f1(counts)
-  };
-  if (data.scores) {
-    metrics.roc_auc = rocAuc(data.labels, data.scores, indices);
-    metrics.log_loss = logLoss(data.labels, data.scores, indices);
-    metrics.brier_score = brierScore(data.labels, data.scores, indices);
-  }
-  return metrics;
-}
-
 // src/stages/sanity-check/data-checks.ts
 var isEmpty = (value) => value === void 0 || value.trim() === "" || /^(na|nan|null|none)$/i.test(value.trim());
 function evalDataChecks(table, options) {
@@ -38327,10 +38247,511 @@ function driftChecks(table, stats, file) {
   return checks;
 }
 
-// src/metrics/statistics.ts
+// src/metrics/summation.ts
+var CompensatedSum = class {
+  sum = 0;
+  compensation = 0;
+  add(value) {
+    const total = this.sum + value;
+    if (Math.abs(this.sum) >= Math.abs(value)) this.compensation += this.sum - total + value;
+    else this.compensation += value - total + this.sum;
+    this.sum = total;
+  }
+  get value() {
+    return this.sum + this.compensation;
+  }
+};
+
+// src/metrics/classification.ts
+function emptyCounts() {
+  return { tp: 0, fp: 0, tn: 0, fn: 0 };
+}
+function totalOf(counts) {
+  return counts.tp + counts.fp + counts.tn + counts.fn;
+}
+function ratioOrNull(numerator, denominator) {
+  return denominator === 0 ? null : numerator / denominator;
+}
+function assertBinary(values, what) {
+  for (let i = 0; i < values.length; i++) {
+    const v2 = values[i];
+    if (v2 !== 0 && v2 !== 1) throw new RangeError(`${what}[${i}] is ${v2}: expected 0 or 1`);
+  }
+}
+function assertSameLength(a, b2) {
+  if (a.length !== b2.length)
+    throw new RangeError(`lengths differ: ${a.length} labels, ${b2.length} predictions`);
+}
+function confusionCounts(labels, predictions) {
+  assertSameLength(labels, predictions);
+  assertBinary(labels, "labels");
+  assertBinary(predictions, "predictions");
+  const counts = emptyCounts();
+  for (let i = 0; i < labels.length; i++) {
+    if (predictions[i] === 1) {
+      if (labels[i] === 1) counts.tp++;
+      else counts.fp++;
+    } else if (labels[i] === 1) counts.fn++;
+    else counts.tn++;
+  }
+  return counts;
+}
+var PROPORTIONS = {
+  /** (TP + TN) of n. */
+  accuracy: (c3) => ({ successes: c3.tp + c3.tn, trials: totalOf(c3) }),
+  /** TP of TP + FP: the rows flagged positive. */
+  precision: (c3) => ({ successes: c3.tp, trials: c3.tp + c3.fp }),
+  /** TP of TP + FN: the rows that are positive. */
+  recall: (c3) => ({ successes: c3.tp, trials: c3.tp + c3.fn })
+};
+var shareOf = ({ successes, trials }) => ratioOrNull(successes, trials);
+var accuracy = (c3) => shareOf(PROPORTIONS.accuracy(c3));
+var precision = (c3) => shareOf(PROPORTIONS.precision(c3));
+var recall = (c3) => shareOf(PROPORTIONS.recall(c3));
+var f1Score = (c3) => ratioOrNull(2 * c3.tp, 2 * c3.tp + c3.fp + c3.fn);
+function rocAuc(labels, scores) {
+  assertSameLength(labels, scores);
+  assertBinary(labels, "labels");
+  const n = labels.length;
+  let positives = 0;
+  for (let i = 0; i < n; i++) {
+    if (Number.isNaN(scores[i])) throw new RangeError(`scores[${i}] is NaN`);
+    positives += labels[i];
+  }
+  const negatives = n - positives;
+  if (positives === 0 || negatives === 0) return null;
+  const positiveScores = new Float64Array(positives);
+  const negativeScores = new Float64Array(negatives);
+  for (let i = 0, p2 = 0, q2 = 0; i < n; i++) {
+    if (labels[i] === 1) positiveScores[p2++] = scores[i];
+    else negativeScores[q2++] = scores[i];
+  }
+  positiveScores.sort();
+  negativeScores.sort();
+  let below = 0;
+  let notAbove = 0;
+  let twiceWins = 0;
+  for (let p2 = 0; p2 < positives; p2++) {
+    const score = positiveScores[p2];
+    while (below < negatives && negativeScores[below] < score) below++;
+    if (notAbove < below) notAbove = below;
+    while (notAbove < negatives && negativeScores[notAbove] <= score) notAbove++;
+    twiceWins += below + notAbove;
+  }
+  return twiceWins / (2 * positives * negatives);
+}
+function assertProbabilities(values) {
+  for (let i = 0; i < values.length; i++) {
+    const p2 = values[i];
+    if (!(p2 >= 0 && p2 <= 1)) throw new RangeError(`probabilities[${i}] is ${p2}: expected a number in [0, 1]`);
+  }
+}
+var EPSILON = 2220446049250313e-31;
+function logLoss(labels, probabilities) {
+  assertSameLength(labels, probabilities);
+  assertBinary(labels, "labels");
+  assertProbabilities(probabilities);
+  if (labels.length === 0) return null;
+  const sum = new CompensatedSum();
+  for (let i = 0; i < labels.length; i++) {
+    const p2 = probabilities[i];
+    const own = labels[i] === 1 ? p2 : 1 - p2;
+    sum.add(-Math.log(Math.min(1 - EPSILON, Math.max(EPSILON, own))));
+  }
+  return sum.value / labels.length;
+}
+function brierScore(labels, probabilities) {
+  assertSameLength(labels, probabilities);
+  assertBinary(labels, "labels");
+  assertProbabilities(probabilities);
+  if (labels.length === 0) return null;
+  const sum = new CompensatedSum();
+  for (let i = 0; i < labels.length; i++) {
+    const d2 = probabilities[i] - labels[i];
+    sum.add(d2 * d2);
+  }
+  return sum.value / labels.length;
+}
+
+// src/metrics/random.ts
+function splitmix32(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = state + 2654435769 >>> 0;
+    let z2 = state;
+    z2 = Math.imul(z2 ^ z2 >>> 16, 2246822507);
+    z2 = Math.imul(z2 ^ z2 >>> 13, 3266489909);
+    return (z2 ^ z2 >>> 16) >>> 0;
+  };
+}
+function createRandom(seed) {
+  if (!Number.isFinite(seed)) throw new RangeError(`seed must be a finite number, got ${seed}`);
+  const whole = Math.trunc(Math.abs(seed));
+  const mix = splitmix32(whole >>> 0 ^ Math.imul(Math.floor(whole / 4294967296), 2654435761));
+  return xoshiro128([mix(), mix(), mix(), mix()]);
+}
+function xoshiro128(state) {
+  let [s0, s1, s2, s3] = state.map((word) => word >>> 0);
+  if ((s0 | s1 | s2 | s3) === 0) s0 = 1;
+  const nextUint32 = () => {
+    const result2 = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+    const t2 = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t2;
+    s3 = rotl(s3, 11);
+    return result2;
+  };
+  return {
+    nextUint32,
+    nextDouble: () => ((nextUint32() >>> 5) * 67108864 + (nextUint32() >>> 6)) / 9007199254740992
+  };
+}
+function rotl(x2, k) {
+  return x2 << k | x2 >>> 32 - k;
+}
+function randomInt(random, n) {
+  if (n <= 4294967296) {
+    const limit = 4294967296 - 4294967296 % n;
+    for (; ; ) {
+      const u2 = random.nextUint32();
+      if (u2 < limit) return u2 % n;
+    }
+  }
+  return Math.floor(random.nextDouble() * n);
+}
+function sampleBinomial(random, n, p2) {
+  if (!(p2 >= 0 && p2 <= 1) || !Number.isInteger(n) || n < 0) {
+    throw new RangeError(`binomial needs an integer n ≥ 0 and 0 ≤ p ≤ 1, got n=${n}, p=${p2}`);
+  }
+  if (n === 0 || p2 === 0) return 0;
+  if (p2 === 1) return n;
+  const flip = p2 > 0.5;
+  const r2 = flip ? 1 - p2 : p2;
+  const draw = n * r2 <= 30 ? binomialInversion(random, n, r2) : binomialBtpe(random, n, r2);
+  return flip ? n - draw : draw;
+}
+function binomialInversion(random, n, p2) {
+  const q2 = 1 - p2;
+  const q0 = Math.exp(n * Math.log(q2));
+  const mean = n * p2;
+  const bound = Math.min(n, Math.floor(mean + 10 * Math.sqrt(mean * q2 + 1)));
+  for (; ; ) {
+    let x2 = 0;
+    let px = q0;
+    let u2 = random.nextDouble();
+    while (u2 > px) {
+      x2++;
+      if (x2 > bound) break;
+      u2 -= px;
+      px = (n - x2 + 1) * p2 * px / (x2 * q2);
+    }
+    if (x2 <= bound) return x2;
+  }
+}
+function binomialBtpe(random, n, p2) {
+  const r2 = p2;
+  const q2 = 1 - r2;
+  const fm = n * r2 + r2;
+  const m2 = Math.floor(fm);
+  const p1 = Math.floor(2.195 * Math.sqrt(n * r2 * q2) - 4.6 * q2) + 0.5;
+  const xm = m2 + 0.5;
+  const xl = xm - p1;
+  const xr2 = xm + p1;
+  const c3 = 0.134 + 20.5 / (15.3 + m2);
+  let a = (fm - xl) / (fm - xl * r2);
+  const laml = a * (1 + a / 2);
+  a = (xr2 - fm) / (xr2 * q2);
+  const lamr = a * (1 + a / 2);
+  const p22 = p1 * (1 + 2 * c3);
+  const p3 = p22 + c3 / laml;
+  const p4 = p3 + c3 / lamr;
+  const nrq = n * r2 * q2;
+  for (; ; ) {
+    const u2 = random.nextDouble() * p4;
+    let v2 = random.nextDouble();
+    let y;
+    if (u2 <= p1) {
+      return Math.floor(xm - p1 * v2 + u2);
+    }
+    if (u2 <= p22) {
+      const x2 = xl + (u2 - p1) / c3;
+      v2 = v2 * c3 + 1 - Math.abs(m2 - x2 + 0.5) / p1;
+      if (v2 > 1) continue;
+      y = Math.floor(x2);
+    } else if (u2 <= p3) {
+      y = Math.floor(xl + Math.log(v2) / laml);
+      if (y < 0 || v2 === 0) continue;
+      v2 = v2 * (u2 - p22) * laml;
+    } else {
+      y = Math.floor(xr2 - Math.log(v2) / lamr);
+      if (y > n || v2 === 0) continue;
+      v2 = v2 * (u2 - p3) * lamr;
+    }
+    const k = Math.abs(y - m2);
+    if (k <= 20 || k >= nrq / 2 - 1) {
+      const s = r2 / q2;
+      const aa = s * (n + 1);
+      let f3 = 1;
+      if (m2 < y) for (let i = m2 + 1; i <= y; i++) f3 *= aa / i - s;
+      else if (m2 > y) for (let i = y + 1; i <= m2; i++) f3 /= aa / i - s;
+      if (v2 <= f3) return y;
+      continue;
+    }
+    const rho = k / nrq * ((k * (k / 3 + 0.625) + 0.16666666666666666) / nrq + 0.5);
+    const t2 = -k * k / (2 * nrq);
+    const logV = Math.log(v2);
+    if (logV < t2 - rho) return y;
+    if (logV > t2 + rho) continue;
+    const x1 = y + 1;
+    const f1 = m2 + 1;
+    const z2 = n + 1 - m2;
+    const w = n - y + 1;
+    const bound = xm * Math.log(f1 / x1) + (n - m2 + 0.5) * Math.log(z2 / w) + (y - m2) * Math.log(w * r2 / (x1 * q2)) + stirlingCorrection(f1) + stirlingCorrection(z2) + stirlingCorrection(x1) + stirlingCorrection(w);
+    if (logV <= bound) return y;
+  }
+}
+function stirlingCorrection(x2) {
+  const x22 = x2 * x2;
+  return (13680 - (462 - (132 - (99 - 140 / x22) / x22) / x22) / x22) / x2 / 166320;
+}
+function resampleCounts(random, counts, out) {
+  let n = 0;
+  for (let k = 0; k < counts.length; k++) n += counts[k];
+  let remaining = n;
+  let left = n;
+  const last = counts.length - 1;
+  for (let k = 0; k < last; k++) {
+    const ck = counts[k];
+    const draw = remaining > 0 && ck > 0 ? sampleBinomial(random, remaining, Math.min(1, ck / left)) : 0;
+    out[k] = draw;
+    remaining -= draw;
+    left -= ck;
+  }
+  if (last >= 0) out[last] = remaining;
+}
+
+// src/metrics/bootstrap.ts
+function percentile(sorted, q2) {
+  if (sorted.length === 0) return Number.NaN;
+  const position = (sorted.length - 1) * q2;
+  const lower = Math.floor(position);
+  const upper = Math.min(sorted.length - 1, lower + 1);
+  const a = sorted[lower];
+  const b2 = sorted[upper];
+  return a + (b2 - a) * (position - lower);
+}
+function percentileInterval(replicates, confidence = 0.95) {
+  const defined = [];
+  for (let k = 0; k < replicates.length; k++) {
+    const value = replicates[k];
+    if (!Number.isNaN(value)) defined.push(value);
+  }
+  const undefinedReplicates = replicates.length - defined.length;
+  if (defined.length === 0 || defined.length * 2 <= replicates.length)
+    return { interval: null, undefinedReplicates };
+  defined.sort((x2, y) => x2 - y);
+  const tail = (1 - confidence) / 2;
+  return { interval: [percentile(defined, tail), percentile(defined, 1 - tail)], undefinedReplicates };
+}
+function bootstrapInterval(statistic, options) {
+  const random = createRandom(options.seed);
+  const replicates = new Float64Array(options.reps);
+  for (let r2 = 0; r2 < options.reps; r2++) replicates[r2] = statistic(random) ?? Number.NaN;
+  return percentileInterval(replicates, options.confidence);
+}
+function bootstrapMetric(labels, outputs, metric, options) {
+  const n = labels.length;
+  if (outputs.length !== n) throw new RangeError(`lengths differ: ${n} labels, ${outputs.length} outputs`);
+  const value = metric(Float64Array.from(labels), Float64Array.from(outputs));
+  if (n === 0) return { value, interval: null, undefinedReplicates: options.reps };
+  const y = new Float64Array(n);
+  const o2 = new Float64Array(n);
+  const result2 = bootstrapInterval((random) => {
+    for (let i = 0; i < n; i++) {
+      const pick = randomInt(random, n);
+      y[i] = labels[pick];
+      o2[i] = outputs[pick];
+    }
+    return metric(y, o2);
+  }, options);
+  return { value, ...result2 };
+}
+function confusionBootstrap(counts, metric, options) {
+  const cells = [counts.tp, counts.fp, counts.tn, counts.fn];
+  const draw = new Float64Array(4);
+  const result2 = bootstrapInterval((random) => {
+    resampleCounts(random, cells, draw);
+    return metric({
+      tp: draw[0],
+      fp: draw[1],
+      tn: draw[2],
+      fn: draw[3]
+    });
+  }, options);
+  return { value: metric(counts), ...result2 };
+}
+
+// src/metrics/paired.ts
+function logGamma(x2) {
+  let shift = 0;
+  while (x2 < 15) {
+    shift += Math.log(x2);
+    x2 += 1;
+  }
+  const inverse = 1 / x2;
+  const inverse2 = inverse * inverse;
+  const series = inverse * (1 / 12 - inverse2 * (1 / 360 - inverse2 * (1 / 1260 - inverse2 * (1 / 1680 - inverse2 * (1 / 1188)))));
+  return (x2 - 0.5) * Math.log(x2) - x2 + 0.5 * Math.log(2 * Math.PI) + series - shift;
+}
+function binomialCdf(k, n, p2) {
+  if (k < 0) return 0;
+  if (k >= n) return 1;
+  if (p2 === 0) return 1;
+  if (p2 === 1) return 0;
+  k = Math.floor(k);
+  const logP = Math.log(p2);
+  const logQ = Math.log1p(-p2);
+  const logPmf = (i) => logGamma(n + 1) - logGamma(i + 1) - logGamma(n - i + 1) + i * logP + (n - i) * logQ;
+  const oddsDown = (1 - p2) / p2;
+  if (k < n * p2) {
+    let term2 = 1;
+    let sum2 = 1;
+    for (let i = k; i > 0; i--) {
+      term2 *= i / (n - i + 1) * oddsDown;
+      sum2 += term2;
+      if (term2 < sum2 * 1e-17) break;
+    }
+    return Math.min(1, Math.exp(logPmf(k) + Math.log(sum2)));
+  }
+  let term = 1;
+  let sum = 1;
+  for (let i = k + 2; i <= n; i++) {
+    term *= (n - i + 1) / i / oddsDown;
+    sum += term;
+    if (term < sum * 1e-17) break;
+  }
+  return Math.max(0, 1 - Math.exp(logPmf(k + 1) + Math.log(sum)));
+}
+function mcnemarExact(b2, c3) {
+  const statistic = Math.min(b2, c3);
+  const discordant = b2 + c3;
+  const pValue = discordant === 0 ? 1 : Math.min(1, 2 * binomialCdf(statistic, discordant, 0.5));
+  return { statistic, pValue, discordant };
+}
+function mcnemarFromPredictions(labels, predictionsA, predictionsB) {
+  let onlyARight = 0;
+  let onlyBRight = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const aRight = predictionsA[i] === labels[i];
+    const bRight = predictionsB[i] === labels[i];
+    if (aRight && !bRight) onlyARight++;
+    else if (bRight && !aRight) onlyBRight++;
+  }
+  return { ...mcnemarExact(onlyARight, onlyBRight), onlyARight, onlyBRight };
+}
+function pairedBootstrapDifference(labels, outputsA, outputsB, metric, options) {
+  const n = labels.length;
+  const difference = differenceOf(
+    metric(Float64Array.from(labels), Float64Array.from(outputsA)),
+    metric(Float64Array.from(labels), Float64Array.from(outputsB))
+  );
+  const random = createRandom(options.seed);
+  const y = new Float64Array(n);
+  const a = new Float64Array(n);
+  const b2 = new Float64Array(n);
+  const replicates = new Float64Array(options.reps);
+  for (let r2 = 0; r2 < options.reps; r2++) {
+    for (let i = 0; i < n; i++) {
+      const pick = randomInt(random, n);
+      y[i] = labels[pick];
+      a[i] = outputsA[pick];
+      b2[i] = outputsB[pick];
+    }
+    replicates[r2] = differenceOf(metric(y, a), metric(y, b2)) ?? Number.NaN;
+  }
+  return { difference, ...percentileInterval(replicates, options.confidence) };
+}
+function pairedConfusionBootstrap(cells, metric, options) {
+  const difference = differenceOf(metric(marginal(cells, "a")), metric(marginal(cells, "b")));
+  const random = createRandom(options.seed);
+  const draw = new Float64Array(8);
+  const replicates = new Float64Array(options.reps);
+  for (let r2 = 0; r2 < options.reps; r2++) {
+    resampleCounts(random, cells, draw);
+    const counts = Array.from(draw);
+    replicates[r2] = differenceOf(metric(marginal(counts, "a")), metric(marginal(counts, "b"))) ?? Number.NaN;
+  }
+  return { difference, ...percentileInterval(replicates, options.confidence) };
+}
+function marginal(cells, model) {
+  const counts = { tp: 0, fp: 0, tn: 0, fn: 0 };
+  for (let cell = 0; cell < 8; cell++) {
+    const label = cell >> 2;
+    const prediction = model === "a" ? cell >> 1 & 1 : cell & 1;
+    const count = cells[cell];
+    if (label === 1) {
+      if (prediction === 1) counts.tp += count;
+      else counts.fn += count;
+    } else if (prediction === 1) counts.fp += count;
+    else counts.tn += count;
+  }
+  return counts;
+}
+function differenceOf(a, b2) {
+  return a === null || b2 === null ? null : a - b2;
+}
+
+// src/metrics/intervals.ts
 var Z_95 = 1.959963984540054;
-function wilsonInterval(successes, trials, z2 = Z_95) {
-  if (trials === 0) return [0, 1];
+function normalQuantile(probability) {
+  if (!(probability > 0 && probability < 1))
+    throw new RangeError(`probability must be in (0, 1), got ${probability}`);
+  if (probability === 0.975) return Z_95;
+  if (probability === 0.025) return -Z_95;
+  const a = [
+    -39.69683028665376,
+    220.9460984245205,
+    -275.9285104469687,
+    138.357751867269,
+    -30.66479806614716,
+    2.506628277459239
+  ];
+  const b2 = [
+    -54.47609879822406,
+    161.5858368580409,
+    -155.6989798598866,
+    66.80131188771972,
+    -13.28068155288572
+  ];
+  const c3 = [
+    -0.007784894002430293,
+    -0.3223964580411365,
+    -2.400758277161838,
+    -2.549732539343734,
+    4.374664141464968,
+    2.938163982698783
+  ];
+  const d2 = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const [a0, a1, a2, a3, a4, a5] = a;
+  const [b0, b1, b22, b3, b4] = b2;
+  const [c0, c1, c22, c32, c4, c5] = c3;
+  const [d0, d1, d22, d3] = d2;
+  const low = 0.02425;
+  if (probability < low) {
+    const q3 = Math.sqrt(-2 * Math.log(probability));
+    return (((((c0 * q3 + c1) * q3 + c22) * q3 + c32) * q3 + c4) * q3 + c5) / ((((d0 * q3 + d1) * q3 + d22) * q3 + d3) * q3 + 1);
+  }
+  if (probability > 1 - low) return -normalQuantile(1 - probability);
+  const q2 = probability - 0.5;
+  const r2 = q2 * q2;
+  return (((((a0 * r2 + a1) * r2 + a2) * r2 + a3) * r2 + a4) * r2 + a5) * q2 / (((((b0 * r2 + b1) * r2 + b22) * r2 + b3) * r2 + b4) * r2 + 1);
+}
+function wilsonInterval(successes, trials, confidence = 0.95) {
+  if (trials === 0) return null;
+  const z2 = normalQuantile(1 - (1 - confidence) / 2);
   const p2 = successes / trials;
   const z22 = z2 * z2;
   const denominator = 1 + z22 / trials;
@@ -38338,58 +38759,79 @@ function wilsonInterval(successes, trials, z2 = Z_95) {
   const half = z2 * Math.sqrt(p2 * (1 - p2) / trials + z22 / (4 * trials * trials)) / denominator;
   return [Math.max(0, centre - half), Math.min(1, centre + half)];
 }
-function seededRandom(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = state + 1831565813 >>> 0;
-    let t2 = state;
-    t2 = Math.imul(t2 ^ t2 >>> 15, t2 | 1);
-    t2 ^= t2 + Math.imul(t2 ^ t2 >>> 7, t2 | 61);
-    return ((t2 ^ t2 >>> 14) >>> 0) / 4294967296;
-  };
-}
-function quantile(sorted, q2) {
-  if (sorted.length === 0) return NaN;
-  const position = (sorted.length - 1) * q2;
-  const lower = Math.floor(position);
-  const upper = Math.ceil(position);
-  const a = sorted[lower];
-  const b2 = sorted[upper];
-  return a + (b2 - a) * (position - lower);
-}
-function bootstrapInterval(n, statistic, options = {}) {
-  const replicates = options.replicates ?? 1e3;
-  const random = seededRandom(options.seed ?? 20261125);
-  const values = [];
-  const indices = new Uint32Array(n);
-  for (let r2 = 0; r2 < replicates; r2++) {
-    for (let i = 0; i < n; i++) indices[i] = Math.floor(random() * n);
-    const value = statistic(indices);
-    if (value !== null && Number.isFinite(value)) values.push(value);
+
+// src/stages/sanity-check/metrics.ts
+var proportion = (id, counts, undefinedWhen) => ({ id, lowerIsBetter: false, undefinedWhen, counts, proportion: PROPORTIONS[id] });
+var MODEL_METRICS = [
+  proportion("accuracy", accuracy, "there are no rows"),
+  proportion("precision", precision, "the model predicted no positives (TP + FP = 0)"),
+  proportion("recall", recall, "no row is labelled positive (TP + FN = 0)"),
+  {
+    id: "f1",
+    lowerIsBetter: false,
+    undefinedWhen: "no row is labelled or predicted positive (2·TP + FP + FN = 0)",
+    counts: f1Score
+  },
+  { id: "roc_auc", lowerIsBetter: false, undefinedWhen: "only one class is labelled", scores: rocAuc },
+  {
+    id: "log_loss",
+    lowerIsBetter: true,
+    undefinedWhen: "there are no rows",
+    scores: logLoss,
+    probabilities: true
+  },
+  {
+    id: "brier_score",
+    lowerIsBetter: true,
+    undefinedWhen: "there are no rows",
+    scores: brierScore,
+    probabilities: true
   }
-  if (values.length < replicates / 2) return null;
-  values.sort((a, b2) => a - b2);
-  return [quantile(values, 0.025), quantile(values, 0.975)];
+];
+var KNOWN = MODEL_METRICS.map((metric) => metric.id).join(", ");
+function firstNonProbability(scores) {
+  for (let i = 0; i < scores.length; i++) {
+    const p2 = scores[i];
+    if (!(p2 >= 0 && p2 <= 1)) return i;
+  }
+  return -1;
 }
-function logChoose(n, k) {
-  let total = 0;
-  const m2 = Math.min(k, n - k);
-  for (let i = 1; i <= m2; i++) total += Math.log(n - m2 + i) - Math.log(i);
-  return total;
+function modelMetric(data, id) {
+  const metric = MODEL_METRICS.find((m2) => m2.id === id);
+  if (!metric) return { unavailable: `cannot be computed from predictions (known: ${KNOWN})` };
+  if (metric.scores && !data.scores)
+    return { unavailable: "needs scores: set flow.fairness.score to the score column" };
+  if (metric.probabilities && data.scores) {
+    const row = firstNonProbability(data.scores);
+    if (row >= 0)
+      return {
+        mistake: `needs scores that are probabilities in [0, 1]; row ${row + 1} has ${data.scores[row]}`
+      };
+  }
+  return { metric };
 }
-function binomialHalfCdf(k, n) {
-  if (k >= n) return 1;
-  let total = 0;
-  for (let i = 0; i <= k; i++) total += Math.exp(logChoose(n, i) - n * Math.LN2);
-  return Math.min(1, total);
+function requireMetric(data, id, named) {
+  const found = modelMetric(data, id);
+  if ("metric" in found) return found.metric;
+  throw new UserError(`${named} ${"unavailable" in found ? found.unavailable : found.mistake}`);
 }
-function mcnemarExact(b2, c3) {
-  if (b2 + c3 === 0) return 1;
-  return Math.min(1, 2 * binomialHalfCdf(Math.min(b2, c3), b2 + c3));
+function valueOf(metric, data) {
+  if (metric.counts) return metric.counts(confusionCounts(data.labels, data.predictions));
+  return metric.scores(data.labels, data.scores);
 }
+function metricValues(data) {
+  const values = {};
+  for (const { id } of MODEL_METRICS) {
+    const found = modelMetric(data, id);
+    if ("metric" in found) values[id] = valueOf(found.metric, data);
+  }
+  return values;
+}
+var show2 = (value) => value === null ? "undefined" : formatNumber(value);
 
 // src/stages/sanity-check/model-quality.ts
 var MIN_PAIRED_ROWS = 50;
+var BOOTSTRAP = { reps: 1e3, seed: 20261125 };
 var POSITIVE = /* @__PURE__ */ new Set(["1", "true", "True", "TRUE", "1.0"]);
 var NEGATIVE = /* @__PURE__ */ new Set(["0", "false", "False", "FALSE", "0.0"]);
 function binary(value, file, row, column) {
@@ -38417,26 +38859,25 @@ function binaryPredictions(table, file, columns) {
   });
   return { labels, predictions, ...scores ? { scores } : {} };
 }
-function measure(data, id) {
-  const value = classificationMetrics(data)[id];
-  if (value === void 0)
-    throw new UserError(
-      `metric "${id}" cannot be computed from predictions (known: accuracy, precision, recall, f1, roc_auc, log_loss, brier_score)`
-    );
-  const proportion = PROPORTION_OF[id];
-  if (proportion) {
-    const { successes, trials } = proportion(confusion(data.labels, data.predictions));
-    return { id, value, interval: wilsonInterval(successes, trials), method: "wilson" };
+function measure(data, id, bootstrap = BOOTSTRAP) {
+  const metric = requireMetric(data, id, `metric "${id}"`);
+  const value = valueOf(metric, data);
+  const because = value === null ? { undefinedBecause: metric.undefinedWhen } : {};
+  const counts = confusionCounts(data.labels, data.predictions);
+  if (metric.proportion) {
+    const { successes, trials } = metric.proportion(counts);
+    return { id, value, interval: wilsonInterval(successes, trials), method: "wilson", ...because };
   }
-  const interval2 = bootstrapInterval(
-    data.labels.length,
-    (indices) => classificationMetrics(data, indices)[id] ?? null
-  );
-  return { id, value, interval: interval2, method: "bootstrap" };
+  const { interval } = metric.counts ? confusionBootstrap(counts, metric.counts, bootstrap) : bootstrapMetric(data.labels, data.scores, scoresOf(metric), bootstrap);
+  return { id, value, interval, method: "bootstrap", ...because };
 }
+var scoresOf = (metric) => metric.scores;
 function judge(measured, goalText) {
   const goal = parseGoal(goalText, measured.id);
-  if (measured.value === null) return { verdict: "inconclusive", reason: "undefined on this data" };
+  if (measured.value === null) {
+    const because = measured.undefinedBecause ? `: ${measured.undefinedBecause}` : "";
+    return { verdict: "inconclusive", reason: `undefined on this data${because}` };
+  }
   if (meetsGoal(measured.value, goal)) return { verdict: "pass", reason: "meets the goal" };
   const [low, high] = measured.interval ?? [measured.value, measured.value];
   const reachable = meetsGoal(low, goal) || meetsGoal(high, goal);
@@ -38445,19 +38886,35 @@ function judge(measured, goalText) {
     reason: "misses the goal, but the 95% interval reaches it: more data would decide"
   } : { verdict: "fail", reason: "the whole 95% interval misses the goal" };
 }
-var interval = (m2) => m2.interval ? ` [${formatNumber(m2.interval[0])}, ${formatNumber(m2.interval[1])}]` : "";
+var shownInterval = (interval) => interval ? ` [${formatNumber(interval[0])}, ${formatNumber(interval[1])}]` : "";
+var SERVING_METRIC = /latency|throughput|error_rate|requests?_per|rps|qps/i;
+function unmeasuredGoal(id, why) {
+  const serving = SERVING_METRIC.test(id);
+  return {
+    id: `sanity/goal/${id}`,
+    title: `Goal: ${id}`,
+    verdict: serving ? "skip" : "warn",
+    observed: `${id} ${why}`,
+    detail: serving ? "a serving metric: deploy-test measures it against the deployed model" : "no stage measures this metric, so its goal is never judged: rename it to a known metric or remove the goal"
+  };
+}
 function goalChecks(config, data) {
   const checks = [];
   const metrics = [];
   for (const metric of config.charter.metrics?.model ?? []) {
-    if (metric.goal === void 0 || classificationMetrics(data)[metric.id] === void 0) continue;
+    if (metric.goal === void 0) continue;
+    const available = modelMetric(data, metric.id);
+    if ("unavailable" in available) {
+      checks.push(unmeasuredGoal(metric.id, available.unavailable));
+      continue;
+    }
     const measured = measure(data, metric.id);
     const { verdict, reason } = judge(measured, metric.goal);
     checks.push({
       id: `sanity/goal/${metric.id}`,
       title: `Goal: ${metric.id}`,
       verdict,
-      observed: `${formatNumber(measured.value)}${interval(measured)} (${measured.method})`,
+      observed: measured.value === null ? "undefined" : `${formatNumber(measured.value)}${shownInterval(measured.interval)} (${measured.method})`,
       expected: formatGoal(parseGoal(metric.goal, metric.id)),
       detail: reason
     });
@@ -38473,25 +38930,53 @@ function goalChecks(config, data) {
   return { checks, metrics };
 }
 function baselineCheck(data, primary) {
+  const id = "sanity/baseline";
+  const title = `Beats the majority-class baseline on ${primary}`;
+  const found = modelMetric(data, primary);
+  if (!("metric" in found)) {
+    return {
+      id,
+      title,
+      verdict: "unavailable" in found ? "skip" : "fail",
+      observed: `${primary} ${"unavailable" in found ? found.unavailable : found.mistake}`
+    };
+  }
+  const { metric } = found;
   const positives = data.labels.reduce((sum, y) => sum + y, 0);
   const majority = positives * 2 >= data.labels.length ? 1 : 0;
-  const baseline = classificationMetrics({
-    ...data,
+  const baseline = valueOf(metric, {
+    labels: data.labels,
     predictions: new Uint8Array(data.labels.length).fill(majority),
     ...data.scores ? { scores: new Float64Array(data.labels.length).fill(majority) } : {}
-  })[primary];
-  const model = classificationMetrics(data)[primary];
-  const lowerIsBetter2 = primary === "log_loss" || primary === "brier_score";
-  const beats = model !== null && model !== void 0 && baseline !== null && baseline !== void 0 && (lowerIsBetter2 ? model < baseline : model > baseline);
+  });
+  const model = valueOf(metric, data);
+  let beats;
+  let detail;
+  if (model === null) {
+    beats = false;
+    detail = `the model's ${primary} is undefined: ${metric.undefinedWhen}`;
+  } else if (baseline === null) {
+    beats = !metric.lowerIsBetter && model > 0;
+    detail = `the baseline's ${primary} is undefined (${metric.undefinedWhen}): any value above 0 beats it`;
+  } else beats = metric.lowerIsBetter ? model < baseline : model > baseline;
   return {
-    id: "sanity/baseline",
-    title: `Beats the majority-class baseline on ${primary}`,
+    id,
+    title,
     verdict: beats ? "pass" : "fail",
-    observed: `model ${formatNumber(model ?? null)}, always-${majority} baseline ${formatNumber(baseline ?? null)}`,
-    expected: `model ${lowerIsBetter2 ? "<" : ">"} baseline`
+    observed: `model ${show2(model)}, always-${majority} baseline ${show2(baseline)}`,
+    expected: `model ${metric.lowerIsBetter ? "<" : ">"} baseline`,
+    ...detail ? { detail } : {}
   };
 }
-function regressionChecks(current, base, maxRegression) {
+function pairedCells(current, base) {
+  const cells = [0, 0, 0, 0, 0, 0, 0, 0];
+  for (let i = 0; i < current.labels.length; i++) {
+    const cell = current.labels[i] * 4 + current.predictions[i] * 2 + base.predictions[i];
+    cells[cell] = cells[cell] + 1;
+  }
+  return cells;
+}
+function regressionChecks(current, base, maxRegression, bootstrap = BOOTSTRAP) {
   const n = current.labels.length;
   const checks = [];
   for (const [id, allowed] of Object.entries(maxRegression)) {
@@ -38506,48 +38991,47 @@ function regressionChecks(current, base, maxRegression) {
       });
       continue;
     }
-    const now = classificationMetrics(current)[id];
-    const before = classificationMetrics(base)[id];
-    if (now === void 0 || before === void 0)
-      throw new UserError(`max_regression names "${id}", which cannot be computed from predictions`);
-    const lowerIsBetter2 = id === "log_loss" || id === "brier_score";
-    const gain = (a, b2) => a == null || b2 == null ? null : lowerIsBetter2 ? b2 - a : a - b2;
-    const observed = gain(now, before);
+    const metric = requireMetric(current, id, `max_regression names "${id}", which`);
+    requireMetric(base, id, `"${id}" on the base model's predictions`);
+    const now = valueOf(metric, current);
+    const before = valueOf(metric, base);
+    const observed = now === null || before === null ? null : metric.lowerIsBetter ? before - now : now - before;
+    const undefinedDetail = observed === null ? `${id} is undefined for the ${now === null ? before === null ? "current and the base" : "current" : "base"} model: ${metric.undefinedWhen}` : void 0;
+    const expected = `a drop of at most ${formatNumber(allowed)}`;
     if (id === "accuracy") {
-      let b2 = 0;
-      let c3 = 0;
-      for (let i = 0; i < n; i++) {
-        const rightNow = current.predictions[i] === current.labels[i];
-        const rightBefore = base.predictions[i] === base.labels[i];
-        if (rightNow && !rightBefore) b2++;
-        if (!rightNow && rightBefore) c3++;
-      }
-      const p2 = mcnemarExact(b2, c3);
+      const test = mcnemarFromPredictions(current.labels, current.predictions, base.predictions);
       const regressed = observed !== null && observed < -allowed;
       checks.push({
         id: `sanity/regression/${id}`,
         title,
-        verdict: !regressed ? "pass" : p2 < 0.05 ? "fail" : "inconclusive",
-        observed: `${formatNumber(before)} → ${formatNumber(now)} (McNemar exact p = ${p2.toPrecision(3)}, ${b2} rows fixed, ${c3} broken)`,
-        expected: `a drop of at most ${formatNumber(allowed)}`
+        verdict: !regressed ? "pass" : test.pValue < 0.05 ? "fail" : "inconclusive",
+        observed: `${show2(before)} → ${show2(now)} (McNemar exact p = ${test.pValue.toPrecision(3)}, ${test.onlyARight} rows fixed, ${test.onlyBRight} broken)`,
+        expected,
+        ...undefinedDetail ? { detail: undefinedDetail } : {}
       });
       continue;
     }
-    const difference = bootstrapInterval(
-      n,
-      (indices) => gain(classificationMetrics(current, indices)[id], classificationMetrics(base, indices)[id])
+    const paired = metric.counts ? pairedConfusionBootstrap(pairedCells(current, base), metric.counts, bootstrap) : pairedBootstrapDifference(
+      current.labels,
+      current.scores,
+      base.scores,
+      scoresOf(metric),
+      bootstrap
     );
+    const difference = paired.interval && metric.lowerIsBetter ? [-paired.interval[1], -paired.interval[0]] : paired.interval;
     let verdict = "pass";
     if (observed === null || difference === null) verdict = "inconclusive";
     else if (difference[1] < -allowed) verdict = "fail";
-    else if (observed < -allowed || difference[0] < -allowed)
-      verdict = observed < -allowed ? "inconclusive" : "pass";
+    else if (observed < -allowed) verdict = "inconclusive";
+    const intervalDetail = observed !== null && difference === null ? `no interval: ${paired.undefinedReplicates} of ${bootstrap.reps} resamples left ${id} undefined (${metric.undefinedWhen})` : void 0;
+    const detail = undefinedDetail ?? intervalDetail;
     checks.push({
       id: `sanity/regression/${id}`,
       title,
       verdict,
-      observed: `${formatNumber(before ?? null)} → ${formatNumber(now ?? null)}; change ${formatNumber(observed)}${difference ? ` [${formatNumber(difference[0])}, ${formatNumber(difference[1])}] (paired bootstrap)` : ""}`,
-      expected: `a drop of at most ${formatNumber(allowed)}`
+      observed: `${show2(before)} → ${show2(now)}; change ${show2(observed)}${difference ? `${shownInterval(difference)} (paired bootstrap)` : ""}`,
+      expected,
+      ...detail ? { detail } : {}
     });
   }
   return checks;
@@ -41649,8 +42133,7 @@ async function modelQuality(context, spec, digest, manifest) {
   const primary = loaded.config.charter.metrics?.model?.[0]?.id ?? "accuracy";
   checks.push(baselineCheck(data, primary));
   checks.push(...await regression(context, spec, digest, table, data, columns));
-  const measured = Object.fromEntries(goals.metrics.map((m2) => [m2.id, m2.value]));
-  const levels = deriveLevels(loaded.config, { ...numericMetrics(data), ...measured });
+  const levels = deriveLevels(loaded.config, definedMetrics(data));
   const judged = new Map(goals.metrics.map((m2) => [m2.id, m2.verdict]));
   const alignment = alignmentCells(levels, "offline").map(
     (cell) => judged.get(cell.metric) ? { ...cell, verdict: judged.get(cell.metric) } : cell
@@ -41666,11 +42149,9 @@ async function trainingStats(projectRoot, manifest) {
     throw new UserError(`${file.path} is not valid JSON: ${error2.message}`);
   }
 }
-function numericMetrics(data) {
+function definedMetrics(data) {
   return Object.fromEntries(
-    Object.entries(classificationMetrics(data)).filter(
-      (entry) => typeof entry[1] === "number"
-    )
+    Object.entries(metricValues(data)).filter((entry) => entry[1] !== null)
   );
 }
 async function regression(context, spec, digest, table, current, columns) {
@@ -41746,9 +42227,10 @@ async function regression(context, spec, digest, table, current, columns) {
       }))
     };
     const baseData = binaryPredictions(merged, "the base model's predictions", columns);
+    const from = `base: ${base.modelDigest.slice(0, 19)}… from ${base.commit.slice(0, 7)}`;
     return regressionChecks(current, baseData, limits).map((check2) => ({
       ...check2,
-      detail: `base: ${base.modelDigest.slice(0, 19)}… from ${base.commit.slice(0, 7)}`
+      detail: check2.detail ? `${check2.detail}; ${from}` : from
     }));
   } finally {
     await rm2(work, { recursive: true, force: true });
@@ -41793,7 +42275,7 @@ async function behaviour(context, spec) {
   const sample = await readTable(path10.join(root, spec.sample), spec.sample);
   const work = await mkdtemp(path10.join(tmpdir(), "mlops-flow-sanity-"));
   try {
-    const run = async (label, input) => {
+    const run2 = async (label, input) => {
       const output = path10.join(work, `${label.replace(/[^A-Za-z0-9_-]+/g, "-")}.out.csv`);
       const argv = commandArgv(spec.predict, {
         model: path10.join(root, build?.model ?? "."),
@@ -41834,8 +42316,8 @@ async function behaviour(context, spec) {
       }
     };
     const samplePath = path10.join(root, spec.sample);
-    const first = await run("first", samplePath);
-    const second = first.table ? await run("second", samplePath) : first;
+    const first = await run2("first", samplePath);
+    const second = first.table ? await run2("second", samplePath) : first;
     const flipped = [];
     if (first.table) {
       for (const attribute of fairness?.attributes ?? loaded.config.charter.data?.sensitive_attributes ?? []) {
@@ -41843,7 +42325,7 @@ async function behaviour(context, spec) {
         if (!changed) continue;
         const input = path10.join(work, `flip-${attribute.replace(/[^A-Za-z0-9_-]/g, "_")}.csv`);
         await writeFile3(input, formatCsv(changed));
-        flipped.push({ attribute, run: await run(`${attribute} flipped`, input) });
+        flipped.push({ attribute, run: await run2(`${attribute} flipped`, input) });
       }
     }
     return behaviourChecks({
@@ -41877,8 +42359,11 @@ var sanityCheckModule = {
   usesModel: true
 };
 
+// src/entry/main/sanity-check.ts
+var run = () => runAction(sanityCheckModule);
+
 // src/entry/sanity-check.ts
-await runAction(sanityCheckModule);
+await run();
 /*! Bundled license information:
 
 undici/lib/web/fetch/body.js:

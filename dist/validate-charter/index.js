@@ -36545,7 +36545,9 @@ function enforcementOf(config) {
 async function resolveModelDigest(platform2, named) {
   if (named) return named;
   const builds = await platform2.ledger.find({ stage: "build-model", commit: platform2.context.commit });
-  return builds.find((record) => record.verdict === "pass" || record.verdict === "warn")?.modelDigest;
+  return builds.find(
+    (record) => record.modelDigest !== void 0 && (record.verdict === "pass" || record.verdict === "warn" || record.verdict === "skip")
+  )?.modelDigest;
 }
 async function checkPrerequisites(stage, loaded, platform2, modelDigest) {
   const enforce = enforcementOf(loaded.config);
@@ -36685,7 +36687,9 @@ ${result.section}
     }
   }
   platform2.outputs.set("verdict", result.verdict);
-  for (const [name, value] of Object.entries(result.outputs)) platform2.outputs.set(name, value);
+  for (const [name, value] of Object.entries(result.outputs)) {
+    if (name !== "verdict") platform2.outputs.set(name, value);
+  }
 }
 
 // src/platform/actions/index.ts
@@ -38157,8 +38161,11 @@ var validateCharterModule = {
   usesModel: false
 };
 
+// src/entry/main/validate-charter.ts
+var run = () => runAction(validateCharterModule);
+
 // src/entry/validate-charter.ts
-await runAction(validateCharterModule);
+await run();
 /*! Bundled license information:
 
 undici/lib/web/fetch/body.js:
