@@ -4,7 +4,7 @@ import { loadConfig } from '../config/load.js';
 import { gatePasses } from '../core/result.js';
 import { UserError } from '../flow/errors.js';
 import { enforcementOf, runStage } from '../flow/run-stage.js';
-import { createActionsPlatform } from '../platform/actions/index.js';
+import { createActionsPlatform, type ArtifactStoreFactory } from '../platform/actions/index.js';
 import { readCommon, readModelDigest, type InputReader } from './inputs.js';
 import type { StageModule } from './modules/module.js';
 
@@ -29,13 +29,23 @@ export function readActionInputs<Settings>(module: StageModule<Settings>, reader
  * Runs one stage as a GitHub Action: read inputs, load mlops.yml, run, publish, set the exit
  * code. Config errors become annotations on their line; a failed gate fails the step.
  */
-export async function runAction<Settings>(module: StageModule<Settings>, reader: InputReader = actionInputs) {
+export async function runAction<Settings>(
+  module: StageModule<Settings>,
+  options: { reader?: InputReader; artifacts?: ArtifactStoreFactory } = {},
+) {
+  const reader = options.reader ?? actionInputs;
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
   try {
     const { common, token, settings, modelDigest } = readActionInputs(module, reader);
     if (token) core.setSecret(token);
     const loaded = await loadConfig(workspace, common.config);
-    const platform = createActionsPlatform(process.env, workspace, loaded.projectRoot);
+    const platform = createActionsPlatform({
+      env: process.env,
+      workspace,
+      projectRoot: loaded.projectRoot,
+      ...(token ? { token } : {}),
+      ...(options.artifacts ? { artifacts: options.artifacts } : {}),
+    });
     const result = await runStage({
       definition: module.definition,
       loaded,

@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { isStageName } from '../../core/stages.js';
 import { runAction } from '../action.js';
+import { githubArtifacts } from '../github-artifacts.js';
 import { STAGE_MODULES } from '../modules/index.js';
 
 /** The root action: runs the stage its `stage` input names. */
@@ -16,6 +17,6 @@ export async function run(): Promise<void> {
     core.setFailed(`${stage} is not available in this version of mlops-flow yet`);
     process.exitCode = 2;
   } else {
-    await runAction(await load());
+    await runAction(await load(), { artifacts: githubArtifacts });
   }
 }
