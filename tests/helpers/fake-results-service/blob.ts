@@ -126,10 +126,7 @@ export function handleBlob(
       if (header(headers, 'x-ms-blob-type') !== 'BlockBlob') {
         return azureError(400, 'MissingRequiredHeader', 'x-ms-blob-type: BlockBlob is required.');
       }
-      artifact.blob = {
-        content: body,
-        contentType: header(headers, 'x-ms-blob-content-type') ?? contentType,
-      };
+      artifact.blob = { content: body, contentType, blocks: 0 };
       return created(artifact, { 'content-md5': md5(body) });
     default:
       return azureError(
@@ -168,7 +165,7 @@ function commitBlockList(artifact: StoredArtifact, body: Buffer, contentType: st
     if (!block) return azureError(400, 'InvalidBlockList', `Block ${id} was never staged.`);
     blocks.push(block);
   }
-  artifact.blob = { content: Buffer.concat(blocks), contentType };
+  artifact.blob = { content: Buffer.concat(blocks), contentType, blocks: blocks.length };
   artifact.stagedBlocks.clear();
   return created(artifact);
 }

@@ -193,7 +193,7 @@ export async function startFakeResultsService(
         mimeType: 'application/zip',
         ...(expiresAt ? { expiresAt } : {}),
       });
-      artifact.blob = { content, contentType: 'application/zip' };
+      artifact.blob = { content, contentType: 'application/zip', blocks: 0 };
       artifact.size = content.length;
       artifact.digest = `sha256:${sha256Hex(content)}`;
       artifact.finalized = true;

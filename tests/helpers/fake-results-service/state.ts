@@ -41,8 +41,8 @@ export interface StoredArtifact {
   digest: string | undefined;
   /** Blocks put with `comp=block`, waiting for `comp=blocklist`. */
   stagedBlocks: Map<string, Buffer>;
-  /** The committed blob. */
-  blob: { content: Buffer; contentType: string } | undefined;
+  /** The committed blob, and how many blocks it was committed from (0: a single PUT). */
+  blob: { content: Buffer; contentType: string; blocks: number } | undefined;
 }
 
 export interface Clock {

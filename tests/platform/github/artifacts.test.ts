@@ -161,6 +161,20 @@ describe('GithubArtifactStore in one run (results service)', () => {
     expect(github.calls('actions/download-artifact')).toHaveLength(0);
   });
 
+  test('a bundle larger than one 8 MiB block is staged in blocks and committed in order', async () => {
+    const job = startRun();
+    const { root, files } = bundle();
+    files['model/large.bin'] = randomBytes(20 * 1024 * 1024); // random: the zip cannot shrink it
+    writeFileSync(path.join(root, 'model/large.bin'), files['model/large.bin']);
+    const name = modelName(digest('a9'));
+    await job.artifacts.store(name, root, Object.keys(files), meta(digest('a9')));
+    const stored = results.state.artifacts.find((artifact) => artifact.name === name);
+    expect(stored?.blob?.blocks).toBe(3);
+    const destination = mkdtempSync(path.join(tmpdir(), 'mlops-fetch-'));
+    await job.artifacts.fetch(name, destination);
+    expectSameFiles(destination, files);
+  });
+
   test('storing a name this run already holds is skipped', async () => {
     const job = startRun();
     const { root, files } = bundle();
