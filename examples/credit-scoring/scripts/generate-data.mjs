@@ -63,7 +63,7 @@ const MAX_TENURE_MONTHS = { '18-25': 72, '26-40': 180, '41-60': 240, '60+': 240 
 /** One customer and the latent payment risk that drives their behaviour (never written out). */
 function simulateCustomer(id) {
   const gender = random.pick(['F', 'M'], [0.48, 0.52]);
-  const ageBand = random.pick(AGE_BANDS, [0.2, 0.32, 0.28, 0.2]);
+  const ageBand = random.pick(AGE_BANDS, [0.22, 0.28, 0.28, 0.22]);
   const region = random.pick(['north', 'south', 'east', 'west'], [0.3, 0.25, 0.25, 0.2]);
   const employment = random.pick(
     ['employed', 'self-employed', 'unemployed', 'retired'],
@@ -73,7 +73,7 @@ function simulateCustomer(id) {
   // on fixed pensions), and being young adds a little (thin files, less slack).
   const risk =
     random.normal() +
-    { employed: 0, 'self-employed': 0.25, unemployed: 0.8, retired: 0.25 }[employment] +
+    { employed: 0, 'self-employed': 0.25, unemployed: 0.8, retired: 0.15 }[employment] +
     (region === 'south' ? 0.15 : 0) +
     (ageBand === '18-25' ? 0.05 : 0);
   // Reliable payers choose direct debit more often.
@@ -87,7 +87,7 @@ function simulateCustomer(id) {
   );
   const genderPolicy = gender === 'F' ? 0.88 : 1; // the historical limit bias, see the top
   const creditLimit =
-    Math.round(clamp(Math.exp(8.3 + 0.45 * random.normal() - 0.25 * risk) * genderPolicy, 300, 60000) / 50) *
+    Math.round(clamp(Math.exp(8.3 + 0.45 * random.normal() - 0.4 * risk) * genderPolicy, 300, 60000) / 50) *
     50;
   return {
     risk,
@@ -133,7 +133,7 @@ function simulateInvoices(customer, risk) {
 
 /** The outcome after the snapshot. The age term is the label bias described at the top. */
 function simulateLabel(customer, risk) {
-  const logit = -2 + 3.2 * risk + (customer.age_band === '18-25' ? 0.35 : 0);
+  const logit = -2 + 3.2 * risk + (customer.age_band === '18-25' ? 0.4 : 0);
   return random.next() < sigmoid(logit) ? 1 : 0;
 }
 
