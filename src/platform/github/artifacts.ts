@@ -45,7 +45,7 @@ export interface GithubArtifactStoreOptions {
   now?: () => Date;
   /** Where retention adjustments are reported (the step log). */
   notice?: (message: string) => void;
-  /** How many artifacts `latestOnBranch` reads at most (100 per request). */
+  /** How many artifacts one look through the repository's list reads at most (100 per request). */
   maxArtifactsScanned?: number;
 }
 
@@ -56,7 +56,11 @@ const perPage = 100;
  * client. An artifact is found in this run through the results service (the runtime token),
  * and in other runs through the REST API (the `github-token`, `actions: read`). Names are
  * content addresses (`mlops-model-<digest>`), so a name stored anywhere in the repository and
- * not about to expire is not uploaded again.
+ * not about to expire is not uploaded again. The commit and branch a model came from are the
+ * run's (`workflow_run.head_sha`, `head_branch`): GitHub records them with every artifact.
+ * Artifacts from runs of a fork's code are never trusted (see madeFromThisRepository).
+ *
+ * Not on GitHub Enterprise Server: @actions/artifact 6 refuses it (GHESNotSupportedError).
  */
 export class GithubArtifactStore implements ArtifactPort {
   private readonly rest: ArtifactRestApi;
@@ -120,12 +124,8 @@ export class GithubArtifactStore implements ArtifactPort {
         if (!/\(409\)/.test(String(error))) throw error;
         const concurrent = await this.inThisRun(name);
         if (concurrent) return { id: concurrent.id, concurrent: true };
-        throw new Error(
-          `${name} is being uploaded by another job of this run, or an earlier upload of it failed`,
-          {
-            cause: error,
-          },
-        );
+        const problem = `${name} is being uploaded by another job of this run, or an earlier upload of it failed`;
+        throw new Error(problem, { cause: error });
       });
     if (upload.id === undefined) throw new Error(`uploading ${name} returned no artifact id`);
     const stored = !('concurrent' in upload);
