@@ -195,6 +195,21 @@ describe('the credit-scoring example', () => {
     );
     expect(typo.code).toBe(1);
     expect(typo.stderr).toMatch(/typo.csv, row 2: column employment: unknown value "employd"/);
+    // A file that is not this example's model is refused by name, not scored into NaNs.
+    cpSync(path.join(directory, 'model'), path.join(directory, 'other'), { recursive: true });
+    writeFileSync(path.join(directory, 'other/model.json'), '{"format": "sklearn", "weights": []}');
+    const other = node(
+      directory,
+      'predict.mjs',
+      '--model',
+      'other',
+      '--input',
+      'data/sample.csv',
+      '--output',
+      'z.csv',
+    );
+    expect(other.code).toBe(1);
+    expect(other.stderr).toMatch(/other\/model.json is not a credit-scoring\/logistic-regression@1 model/);
   });
 
   test('the server predicts as predict.mjs does, exposes metrics by variant and stops on SIGTERM', async () => {
@@ -225,13 +240,19 @@ describe('the credit-scoring example', () => {
       expect((await fetch(`${base}/healthz`)).status).toBe(200);
       const bad = await fetch(`${base}/predict`, { method: 'POST', body: '{"tenure_months": 3}' });
       expect(bad.status).toBe(400);
+      const unknown = await fetch(`${base}/predict`, {
+        method: 'POST',
+        body: JSON.stringify({ ...batch[0], region: 'atlantis' }),
+      });
+      expect(unknown.status).toBe(400);
+      expect(((await unknown.json()) as { error: string }).error).toMatch(/region: unknown value "atlantis"/);
       const metrics = await (await fetch(`${base}/metrics`)).text();
       expect(metrics).toContain('http_requests_total{variant="canary",path="/predict",code="200"} 1');
-      expect(metrics).toContain('http_requests_total{variant="canary",path="/predict",code="400"} 1');
+      expect(metrics).toContain('http_requests_total{variant="canary",path="/predict",code="400"} 2');
       expect(metrics).toMatch(
-        /http_request_duration_seconds_bucket\{variant="canary",path="\/predict",le="\+Inf"\} 2/,
+        /http_request_duration_seconds_bucket\{variant="canary",path="\/predict",le="\+Inf"\} 3/,
       );
-      expect(metrics).toMatch(/http_request_duration_seconds_count\{variant="canary",path="\/predict"\} 2/);
+      expect(metrics).toMatch(/http_request_duration_seconds_count\{variant="canary",path="\/predict"\} 3/);
     } finally {
       server.kill('SIGTERM');
     }

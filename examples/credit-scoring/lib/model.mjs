@@ -2,7 +2,7 @@
 // batch and the online path cannot drift apart.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { encode, inputColumns, sourceColumns } from './encoding.mjs';
+import { encode, encodedNames, inputColumns, sourceColumns } from './encoding.mjs';
 
 export const MODEL_FORMAT = 'credit-scoring/logistic-regression@1';
 
@@ -17,10 +17,17 @@ export function loadModel(directory) {
   } catch (error) {
     throw new Error(`cannot read the model ${file}: ${error.message}`, { cause: error });
   }
-  if (model.format !== MODEL_FORMAT)
-    throw new Error(`${file} is not a ${MODEL_FORMAT} model (format: ${JSON.stringify(model.format)})`);
-  if (model.weights.length !== model.features.length)
-    throw new Error(`${file} has ${model.weights.length} weights for ${model.features.length} features`);
+  if (model?.format !== MODEL_FORMAT)
+    throw new Error(`${file} is not a ${MODEL_FORMAT} model (format: ${JSON.stringify(model?.format)})`);
+  const numbers = (list) => Array.isArray(list) && list.every(Number.isFinite);
+  if (!numbers(model.weights) || !Number.isFinite(model.intercept) || !Number.isFinite(model.threshold))
+    throw new Error(`${file} lacks finite weights, intercept or threshold`);
+  if (!Array.isArray(model.features) || model.weights.length !== model.features.length)
+    throw new Error(`${file} has ${model.weights.length} weights for ${model.features?.length} features`);
+  if (!Array.isArray(model.encoding?.numeric) || !Array.isArray(model.encoding?.categorical))
+    throw new Error(`${file} has no input encoding`);
+  if (encodedNames(model.encoding).join() !== model.features.join())
+    throw new Error(`${file}: its encoding does not produce the features its weights are for`);
   return model;
 }
 
