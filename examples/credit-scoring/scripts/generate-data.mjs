@@ -9,9 +9,10 @@
 //   data/holdout.csv    the last 1,000 customers, labelled and never trained on: deploy-test replays them
 //   data/sample.csv     the first 200 of those without the label: the smoke-test input for predict
 //
-// Why 22,000 customers: train.mjs evaluates on about 13,600 of them, so that the fairness report's
-// intervals are narrow enough to judge the credit team's tolerances on the smallest intersectional
-// group (women aged 60+, about 1 in 10 customers). With fewer, the report can only say "inconclusive".
+// Why 22,000 customers: train.mjs evaluates on about 13,600 of them, so that the fairness
+// report's intervals are narrow enough to judge the credit team's tolerances on the smallest
+// intersectional groups (women aged 18-25, or 60+: about 1 customer in 10). With fewer, the
+// report can only say "inconclusive".
 //
 // Two biases are built in on purpose, both of a kind real credit data carries:
 //   - label bias by age: collections granted payment plans to established customers more
@@ -117,7 +118,7 @@ function simulateInvoices(customer, risk) {
   const typical = customer.credit_limit * (0.05 + 0.07 * random.next());
   const lateChance = sigmoid(-1.1 + 3 * risk);
   for (let n = 0; n < count; n++) {
-    // Spread over the year in order: invoice n falls in the n-th twelfth-of-count slice.
+    // Spread over the year in order: invoice n falls in the n-th of `count` equal slices of it.
     const month = Math.floor((12 * (n + random.next())) / count);
     const late = random.next() < lateChance;
     invoices.push({
