@@ -80,7 +80,11 @@ export const fairnessReport: StageDefinition<FairnessReportSettings> = {
           {
             source: `permutation importance (${permutation.report.metric})`,
             rows: permutation.report.rows,
-            global: permutation.report.features.map((f) => ({ feature: f.feature, importance: f.mean })),
+            // A drop within two standard deviations of zero is noise, not influence.
+            global: permutation.report.features.map((f) => ({
+              feature: f.feature,
+              importance: f.mean > 2 * f.std ? f.mean : 0,
+            })),
             byGroup: {},
           },
           sensitive,
