@@ -41,6 +41,8 @@ describe('mlops-flow run', () => {
     const build = results.find((r) => r.stage === 'build-model')!;
     expect(build.verdict).toBe('skip');
     expect(build.outputs['model-digest']).toBe(built.modelDigest);
+    expect(build.outputs['manifest-path']).toBe(built.outputs['manifest-path']);
+    expect(build.outputs['metrics-json']).toBe(built.outputs['metrics-json']);
     const sanity = results.find((r) => r.stage === 'sanity-check')!;
     expect(['pass', 'warn']).toContain(sanity.verdict);
     expect(sanity.modelDigest).toBe(built.modelDigest);

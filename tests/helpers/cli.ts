@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { main } from '../../src/cli/main.js';
@@ -34,6 +34,7 @@ export function tempProject(files: Record<string, string | Uint8Array> = {}): st
   created.push(directory);
   for (const [name, content] of Object.entries(files)) {
     const target = path.join(directory, name);
+    mkdirSync(path.dirname(target), { recursive: true });
     writeFileSync(target, content);
   }
   return directory;

@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import picomatch from 'picomatch';
@@ -56,7 +55,12 @@ export const buildModel: StageDefinition<BuildModelSettings> = {
         decision.reasons.join('; '),
         {
           'should-build': 'false',
-          ...(previous ? { 'model-digest': previous.modelDigest } : {}),
+          ...(previous
+            ? {
+                'model-digest': previous.modelDigest,
+                ...(await storedModelOutputs(context, previous.modelDigest)),
+              }
+            : {}),
         },
         previous?.modelDigest,
       );
@@ -64,6 +68,27 @@ export const buildModel: StageDefinition<BuildModelSettings> = {
     return buildAndStore(context, build, decision);
   },
 };
+
+/**
+ * The stored model's manifest path and metrics, so steps after a skipped build read the same
+ * outputs as after a real one. Fetched from storage when this workspace does not hold it; a
+ * model that cannot be read leaves them out rather than failing a build that was not due.
+ */
+async function storedModelOutputs(
+  context: StageContext<BuildModelSettings>,
+  digest: string,
+): Promise<Record<string, string>> {
+  const root = context.loaded.projectRoot;
+  const manifestPath = `.mlops-flow/builds/${digest.replace(/^sha256:/, '')}/model-manifest.json`;
+  try {
+    if (!(await stat(path.join(root, manifestPath)).catch(() => undefined)))
+      await context.platform.artifacts.fetch(artifactName(digest), root);
+    const manifest = JSON.parse(await readFile(path.join(root, manifestPath), 'utf8')) as ModelManifest;
+    return { 'manifest-path': manifestPath, 'metrics-json': JSON.stringify(manifest.metrics ?? {}) };
+  } catch {
+    return {};
+  }
+}
 
 function skipped(reason: string, outputs: Record<string, string>, digest?: string): StageResult {
   return {
