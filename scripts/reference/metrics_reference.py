@@ -15,7 +15,13 @@ Log loss is computed with eps = float64 machine epsilon, current scikit-learn's 
 
 Run with Debian's python3 (python3-sklearn, python3-scipy, python3-statsmodels):
   /usr/bin/python3 scripts/reference/metrics_reference.py
-It writes tests/fixtures/metrics/classification.json and statistics.json.
+It writes tests/fixtures/metrics/classification.json, regression.json and statistics.json.
+
+regression.json holds a regression task end to end on scikit-learn's bundled diabetes data
+(load_diabetes: 442 patients, ten features, disease progression after a year — no download):
+two models trained on the first 300 rows and scored on the other 142, and the mean predictor
+(DummyRegressor(strategy="mean") fitted on the eval targets, as sanity-check's baseline is),
+with MAE, MSE, RMSE and R²; and hand-made cases for the edges of floating point.
 """
 
 import json
@@ -30,6 +36,9 @@ import scipy
 import sklearn
 from scipy.stats import binom, norm
 from sklearn import metrics as skm
+from sklearn.datasets import load_diabetes
+from sklearn.dummy import DummyRegressor
+from sklearn.linear_model import LinearRegression, Ridge
 from statsmodels.stats.contingency_tables import mcnemar
 from statsmodels.stats.proportion import proportion_confint
 
@@ -167,6 +176,59 @@ def classification_fixture():
     }
 
 
+def regression_metrics(y, yhat):
+    y = np.asarray(y, dtype=float)
+    yhat = np.asarray(yhat, dtype=float)
+    r2 = f(skm.r2_score(y, yhat)) if len(y) >= 2 else None  # one row: sklearn warns and says NaN
+    constant = bool(np.all(y == y[0]))
+    mse = float(skm.mean_squared_error(y, yhat))
+    return {
+        "mae": float(skm.mean_absolute_error(y, yhat)),
+        "mse": mse,
+        # root_mean_squared_error arrived in scikit-learn 1.4; before it, the root of the MSE.
+        "rmse": float(skm.mean_squared_error(y, yhat, squared=False)),
+        "r2": None if constant else r2,
+        "sklearn_r2": r2,
+    }
+
+
+def regression_fixture():
+    X, y = load_diabetes(return_X_y=True)
+    X_train, y_train, X_eval, y_eval = X[:300], y[:300], X[300:], y[300:]
+    linear = LinearRegression().fit(X_train, y_train).predict(X_eval)
+    # A heavily shrunk ridge: a real model, clearly worse than the linear one on the same rows.
+    ridge = Ridge(alpha=3.0).fit(X_train, y_train).predict(X_eval)
+    mean = DummyRegressor(strategy="mean").fit(X_eval, y_eval).predict(X_eval)
+    for values in (linear, ridge):
+        assert abs(math.sqrt(skm.mean_squared_error(y_eval, values)) - float(np.sqrt(np.mean((y_eval - values) ** 2)))) < 1e-9
+    models = {"linear": linear, "ridge": ridge, "mean_predictor": mean}
+    diabetes = {
+        "name": "diabetes: LinearRegression and Ridge(alpha=3) trained on rows 1-300, scored on rows 301-442",
+        "actual": y_eval.tolist(),
+        "predicted": {name: values.tolist() for name, values in models.items()},
+        "mean": float(np.mean(y_eval)),
+        "metrics": {name: regression_metrics(y_eval, values) for name, values in models.items()},
+    }
+    hand = [
+        {"name": name, "actual": list(map(float, a)), "predicted": list(map(float, p)), **regression_metrics(a, p)}
+        for name, a, p in [
+            # np.average([0.1] * 3) is 0.10000000000000002: sklearn sees SS_tot ≈ 1e-33, R² ≈ −1.7e31.
+            ("constant target 0.1, not exact in binary", [0.1, 0.1, 0.1], [0.2, 0.1, 0.1]),
+            ("one row", [5.0], [4.0]),
+            ("two rows, perfect", [1.0, 2.0], [1.0, 2.0]),
+            ("large offset: 1e9 plus small differences", [1e9 + 0.5, 1e9 + 1.5, 1e9 + 2.5, 1e9 + 4.0], [1e9 + 1.0, 1e9 + 1.0, 1e9 + 3.0, 1e9 + 3.5]),
+            ("mixed signs and magnitudes", [-1e3, 0.001, 2.5, 1e4, -7.25], [-990.0, 0.0, 3.0, 9000.0, -7.0]),
+            ("predicting the mean exactly", [1.0, 2.0, 3.0, 6.0], [3.0, 3.0, 3.0, 3.0]),
+        ]
+    ]
+    return {
+        "generatedBy": "scripts/reference/metrics_reference.py",
+        "versions": {"sklearn": sklearn.__version__, "numpy": np.__version__},
+        "diabetes": diabetes,
+        "hand": hand,
+    }
+
+
 def real_counts():
     """Counts from the real data that the tests recount from the CSV files."""
     adult = pd.read_csv(os.path.join(DATA, "adult_rf_binary.csv"))
@@ -225,7 +287,11 @@ def statistics_fixture():
 
 def main():
     os.makedirs(OUT, exist_ok=True)
-    for name, build in [("classification", classification_fixture), ("statistics", statistics_fixture)]:
+    for name, build in [
+        ("classification", classification_fixture),
+        ("regression", regression_fixture),
+        ("statistics", statistics_fixture),
+    ]:
         path = os.path.join(OUT, f"{name}.json")
         with open(path, "w") as out:
             json.dump(build(), out, indent=1, allow_nan=False)

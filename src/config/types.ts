@@ -114,6 +114,8 @@ export interface BuildSpec {
 }
 
 export interface SanitySpec {
+  /** What the model predicts; unset, sanity-check infers it from the model metrics named. */
+  task?: 'classification' | 'regression';
   predict?: CommandText;
   sample?: string;
   timeout?: string;

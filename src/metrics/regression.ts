@@ -45,11 +45,13 @@ export function rootMeanSquaredError(actual: ArrayLike<number>, predicted: Array
  * R² = 1 − SS_res / SS_tot, as r2_score. When y is constant SS_tot is 0 and R² is undefined:
  * sklearn's default (force_finite=True) reports 1.0 for a perfect fit and 0.0 otherwise, which
  * reads like a measurement; here it is null. Fewer than two rows: null too (sklearn warns, NaN).
+ * Constant means every y equal, tested directly: a mean rounded in floating point (three times
+ * 0.1 averages to 0.10000000000000002) leaves sklearn an SS_tot of ~1e-33 and an R² of −1e31.
  */
 export function r2Score(actual: ArrayLike<number>, predicted: ArrayLike<number>): number | null {
   assertPaired(actual, predicted);
   const n = actual.length;
-  if (n < 2) return null;
+  if (n < 2 || isConstant(actual)) return null;
   const average = mean((i) => actual[i] as number, n);
   const residual = new CompensatedSum();
   const total = new CompensatedSum();
@@ -60,4 +62,15 @@ export function r2Score(actual: ArrayLike<number>, predicted: ArrayLike<number>)
   }
   if (total.value === 0) return null;
   return 1 - residual.value / total.value;
+}
+
+function isConstant(values: ArrayLike<number>): boolean {
+  for (let i = 1; i < values.length; i++) if (values[i] !== values[0]) return false;
+  return true;
+}
+
+/** The mean of the values: what the mean predictor predicts for every row; null when empty. */
+export function meanOf(values: ArrayLike<number>): number | null {
+  if (values.length === 0) return null;
+  return mean((i) => values[i] as number, values.length);
 }

@@ -1,4 +1,5 @@
 import type { Check } from '../../core/result.js';
+import { parseNumber } from './regression-metrics.js';
 
 /** A CSV table in memory: small files only (the sanity sample, its predictions). */
 export interface Table {
@@ -20,8 +21,10 @@ export interface BehaviourInputs {
   /** Columns the predictions must have; `prediction` always, `score` when configured. */
   predictionColumn: string;
   scoreColumn?: string;
-  /** Labels a prediction may take (from the eval set), when known. */
+  /** Labels a prediction may take (from the eval set), when known: classification only. */
   knownLabels?: readonly string[];
+  /** Columns that must hold finite numbers (a regression's prediction), not only non-NaN text. */
+  numericColumns?: readonly string[];
   /** Predictions with one sensitive attribute flipped, per attribute, when probed. */
   flipped?: { attribute: string; run: PredictRun }[];
 }
@@ -99,10 +102,13 @@ export function behaviourChecks(inputs: BehaviourInputs): Check[] {
   );
 
   const bad: string[] = [];
+  const numeric = new Set(inputs.numericColumns ?? []);
   out.rows.forEach((row, index) => {
     for (const column of required) {
       const value = row[column];
-      if (value !== undefined && isNonFinite(value)) bad.push(`row ${index + 1} ${column}="${value}"`);
+      if (value === undefined) continue;
+      if (isNonFinite(value) || (numeric.has(column) && parseNumber(value) === undefined))
+        bad.push(`row ${index + 1} ${column}="${value}"`);
     }
   });
   checks.push(

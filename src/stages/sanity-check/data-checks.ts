@@ -1,5 +1,7 @@
 import type { Check } from '../../core/result.js';
 import type { Table } from './behaviour.js';
+import { parseNumber } from './regression-metrics.js';
+import type { Task } from './task.js';
 
 export interface DataCheckOptions {
   file: string;
@@ -11,6 +13,8 @@ export interface DataCheckOptions {
   maxNullRate?: number;
   /** Smallest share of the minority class before the label balance is flagged. */
   minMinorityShare?: number;
+  /** Classification (the default) checks the label balance; regression, numeric labels and their spread. */
+  task?: Task;
 }
 
 const isEmpty = (value: string | undefined) =>
@@ -18,7 +22,8 @@ const isEmpty = (value: string | undefined) =>
 
 /**
  * The eval set the metrics are computed on: required columns present, numbers where numbers
- * are expected, few empty values, both classes present in a sane proportion.
+ * are expected, few empty values, and a label that can be learnt — both classes present in a
+ * sane proportion, or (regression) finite numbers that are not all the same.
  */
 export function evalDataChecks(table: Table, options: DataCheckOptions): Check[] {
   const required = [
@@ -46,6 +51,7 @@ export function evalDataChecks(table: Table, options: DataCheckOptions): Check[]
     return checks;
   }
 
+  const regression = options.task === 'regression';
   const maxNull = options.maxNullRate ?? 0.05;
   const nullRates = required.map((column) => ({
     column,
@@ -61,14 +67,24 @@ export function evalDataChecks(table: Table, options: DataCheckOptions): Check[]
     observed:
       tooEmpty.length === 0
         ? 'within limits'
-        : tooEmpty.map(({ column, rate }) => `${column} ${(rate * 100).toFixed(1)}% empty`).join(', '),
+        : tooEmpty
+            .map(
+              ({ column, rate }) =>
+                `${column} ${(rate * 100).toFixed(1)}% ${regression ? 'empty or NaN' : 'empty'}`,
+            )
+            .join(', '),
     expected: `no empty label or prediction; ≤ ${(maxNull * 100).toFixed(0)}% empty elsewhere`,
   });
 
-  const numeric = [...(options.score ? [options.score] : [])];
+  const numeric = [
+    ...(regression ? [options.label, ...(options.prediction ? [options.prediction] : [])] : []),
+    ...(options.score ? [options.score] : []),
+  ];
   for (const column of numeric) {
     const index = table.rows.findIndex(
-      (row) => !isEmpty(row[column]) && !Number.isFinite(Number(row[column])),
+      (row) =>
+        !isEmpty(row[column]) &&
+        (regression ? parseNumber(row[column]) === undefined : !Number.isFinite(Number(row[column]))),
     );
     checks.push({
       id: `data/type/${column}`,
@@ -81,6 +97,10 @@ export function evalDataChecks(table: Table, options: DataCheckOptions): Check[]
     });
   }
 
+  if (regression) {
+    checks.push(labelSpread(table, options.label));
+    return checks;
+  }
   const counts = new Map<string, number>();
   for (const row of table.rows)
     counts.set(row[options.label] ?? '', (counts.get(row[options.label] ?? '') ?? 0) + 1);
@@ -95,6 +115,39 @@ export function evalDataChecks(table: Table, options: DataCheckOptions): Check[]
     expected: counts.size < 2 ? 'both classes present' : `minority class ≥ ${(minShare * 100).toFixed(0)}%`,
   });
   return checks;
+}
+
+/**
+ * A regression target the metrics can say something about: finite numbers, not all equal (a
+ * constant target leaves R² undefined and nothing to learn). Shows the range, mean and spread.
+ */
+function labelSpread(table: Table, label: string): Check {
+  const values = table.rows
+    .map((row) => parseNumber(row[label]))
+    .filter((value): value is number => value !== undefined);
+  const id = 'data/label-range';
+  const title = `Target ${label}: finite numbers that vary`;
+  if (values.length === 0) return { id, title, verdict: 'fail', observed: 'no numeric target' };
+  let min = Infinity;
+  let max = -Infinity;
+  let sum = 0;
+  for (const value of values) {
+    min = Math.min(min, value);
+    max = Math.max(max, value);
+    sum += value;
+  }
+  const mean = sum / values.length;
+  const sd = Math.sqrt(values.reduce((total, value) => total + (value - mean) ** 2, 0) / values.length);
+  const constant = min === max;
+  return {
+    id,
+    title,
+    verdict: constant ? 'fail' : 'pass',
+    observed: constant
+      ? `every row is ${min}: R² is undefined and the model has nothing to predict`
+      : `${min} to ${max}, mean ${mean.toPrecision(4)}, sd ${sd.toPrecision(4)} (${values.length} rows)`,
+    expected: 'at least two distinct values',
+  };
 }
 
 /**

@@ -14,6 +14,9 @@ import {
 import { driftChecks, evalDataChecks, type TrainingStats } from './data-checks.js';
 import { baselineCheck, binaryPredictions, goalChecks, regressionChecks } from './model-quality.js';
 import { metricValues, type BinaryPredictions } from './metrics.js';
+import { meanBaselineCheck, regressionGoalChecks, regressionTaskChecks } from './regression-quality.js';
+import { numericPredictions, regressionMetricValues } from './regression-metrics.js';
+import { decideTask, type Task, type TaskDecision } from './task.js';
 import type { SanitySpec } from '../../config/types.js';
 import { commandArgv } from '../../exec/words.js';
 import { parseDuration, runCommand } from '../../exec/run-command.js';
@@ -45,8 +48,11 @@ export const sanityCheck: StageDefinition<SanityCheckSettings> = {
     if (checks[0]?.verdict === 'fail') {
       return result('fail', `model ${digest.slice(0, 19)}… does not match its manifest`, checks, digest);
     }
-    if (spec.predict && spec.sample) checks.push(...(await behaviour(context, spec)));
-    const quality = await modelQuality(context, spec, digest, manifest);
+    const task = decideTask(context.loaded.config);
+    // Classification was the only task before regression came: its report stays as it was.
+    if (task.task === 'regression') checks.push(taskCheck(task));
+    if (spec.predict && spec.sample) checks.push(...(await behaviour(context, spec, task.task)));
+    const quality = await modelQuality(context, spec, digest, manifest, task.task);
     checks.push(...quality.checks);
     const verdict = worstVerdict(checks.map((check) => check.verdict));
     const failed = checks.filter((check) => check.verdict === 'fail');
@@ -62,15 +68,30 @@ export const sanityCheck: StageDefinition<SanityCheckSettings> = {
   },
 };
 
+function taskCheck(decision: TaskDecision): Check {
+  return {
+    id: 'sanity/task',
+    title: 'Task',
+    verdict: 'pass',
+    observed: `${decision.task} (${decision.because})`,
+    detail:
+      decision.task === 'regression'
+        ? 'numeric predictions: MAE, MSE, RMSE and R² with bootstrap intervals, the mean predictor as baseline'
+        : 'labels 0/1: the majority class as baseline',
+  };
+}
+
 /**
  * The eval predictions the build wrote: data checks, model-level goals with intervals, the
- * majority-class baseline and regression against the base branch's model on the same rows.
+ * majority-class (or mean) baseline and regression against the base branch's model on the
+ * same rows.
  */
 async function modelQuality(
   context: StageContext<SanityCheckSettings>,
   spec: SanitySpec,
   digest: string,
   manifest: ModelManifest,
+  task: Task,
 ): Promise<{ checks: Check[]; metrics: MetricValue[]; alignment: AlignmentCell[] }> {
   const { loaded } = context;
   const predictionsFile = loaded.config.flow?.build?.predictions;
@@ -92,24 +113,50 @@ async function modelQuality(
   const columns = {
     label: fairness?.label ?? 'label',
     prediction: fairness?.prediction ?? 'prediction',
-    ...(fairness?.score ? { score: fairness.score } : {}),
+    // A regression has no score column: its prediction is the number.
+    ...(fairness?.score && task === 'classification' ? { score: fairness.score } : {}),
   };
   const table = await readTable(path.join(loaded.projectRoot, predictionsFile), predictionsFile);
   const checks = evalDataChecks(table, {
     file: predictionsFile,
     ...columns,
     attributes: fairness?.attributes ?? [],
+    task,
   });
   if (checks.some((check) => check.verdict === 'fail')) return { checks, metrics: [], alignment: [] };
   const stats = await trainingStats(loaded.projectRoot, manifest);
   if (stats) checks.push(...driftChecks(table, stats, predictionsFile));
-  const data = binaryPredictions(table, predictionsFile, columns);
-  const goals = goalChecks(loaded.config, data);
-  checks.push(...goals.checks);
-  const primary = loaded.config.charter.metrics?.model?.[0]?.id ?? 'accuracy';
-  checks.push(baselineCheck(data, primary));
-  checks.push(...(await regression(context, spec, digest, table, data, columns)));
-  const levels = deriveLevels(loaded.config, definedMetrics(data));
+  const primary = loaded.config.charter.metrics?.model?.[0]?.id;
+  let goals: { checks: Check[]; metrics: MetricValue[] };
+  let measured: Record<string, number>;
+  if (task === 'regression') {
+    const data = numericPredictions(table, predictionsFile, columns);
+    goals = regressionGoalChecks(loaded.config, data);
+    checks.push(...goals.checks);
+    checks.push(meanBaselineCheck(data, primary ?? 'rmse'));
+    checks.push(
+      ...(await regression(context, spec, digest, table, columns, (baseTable, limits) =>
+        regressionTaskChecks(
+          data,
+          numericPredictions(baseTable, "the base model's predictions", columns),
+          limits,
+        ),
+      )),
+    );
+    measured = defined(regressionMetricValues(data));
+  } else {
+    const data = binaryPredictions(table, predictionsFile, columns);
+    goals = goalChecks(loaded.config, data);
+    checks.push(...goals.checks);
+    checks.push(baselineCheck(data, primary ?? 'accuracy'));
+    checks.push(
+      ...(await regression(context, spec, digest, table, columns, (baseTable, limits) =>
+        regressionChecks(data, binaryPredictions(baseTable, "the base model's predictions", columns), limits),
+      )),
+    );
+    measured = definedMetrics(data);
+  }
+  const levels = deriveLevels(loaded.config, measured);
   const judged = new Map(goals.metrics.map((m) => [m.id, m.verdict] as const));
   const alignment = alignmentCells(levels, 'offline').map((cell) =>
     judged.get(cell.metric) ? { ...cell, verdict: judged.get(cell.metric) as Verdict } : cell,
@@ -133,19 +180,27 @@ async function trainingStats(
 
 /** The metrics defined on the eval predictions; undefined ones stay out, so nothing reads them as 0. */
 function definedMetrics(data: BinaryPredictions): Record<string, number> {
+  return defined(metricValues(data));
+}
+
+function defined(values: Record<string, number | null>): Record<string, number> {
   return Object.fromEntries(
-    Object.entries(metricValues(data)).filter((entry): entry is [string, number] => entry[1] !== null),
+    Object.entries(values).filter((entry): entry is [string, number] => entry[1] !== null),
   );
 }
 
-/** The base branch's model, re-run through its own predict command on this build's eval rows. */
+/**
+ * The base branch's model, re-run through its own predict command on this build's eval rows;
+ * `compare` judges the current predictions against the base model's (the eval table with the
+ * base model's outputs in place of this model's).
+ */
 async function regression(
   context: StageContext<SanityCheckSettings>,
   spec: SanitySpec,
   digest: string,
   table: Table,
-  current: BinaryPredictions,
   columns: { label: string; prediction: string; score?: string },
+  compare: (base: Table, limits: Record<string, number>) => Check[],
 ): Promise<Check[]> {
   const limits = spec.max_regression ?? {};
   if (Object.keys(limits).length === 0) return [];
@@ -218,9 +273,8 @@ async function regression(
         ...(columns.score ? { [columns.score]: predicted.rows[i]?.[columns.score] ?? '' } : {}),
       })),
     };
-    const baseData = binaryPredictions(merged, "the base model's predictions", columns);
     const from = `base: ${base.modelDigest.slice(0, 19)}… from ${base.commit.slice(0, 7)}`;
-    return regressionChecks(current, baseData, limits).map((check) => ({
+    return compare(merged, limits).map((check) => ({
       ...check,
       detail: check.detail ? `${check.detail}; ${from}` : from,
     }));
@@ -272,7 +326,11 @@ async function loadManifest(
   return JSON.parse(await readFile(path.join(root, relative), 'utf8')) as ModelManifest;
 }
 
-async function behaviour(context: StageContext<SanityCheckSettings>, spec: SanitySpec): Promise<Check[]> {
+async function behaviour(
+  context: StageContext<SanityCheckSettings>,
+  spec: SanitySpec,
+  task: Task,
+): Promise<Check[]> {
   const { loaded, platform } = context;
   const root = loaded.projectRoot;
   const build = loaded.config.flow?.build;
@@ -335,15 +393,21 @@ async function behaviour(context: StageContext<SanityCheckSettings>, spec: Sanit
         flipped.push({ attribute, run: await run(`${attribute} flipped`, input) });
       }
     }
+    const predictionColumn = fairness?.prediction ?? 'prediction';
     return behaviourChecks({
       sample,
       first,
       second,
-      predictionColumn: fairness?.prediction ?? 'prediction',
-      ...(fairness?.score ? { scoreColumn: fairness.score } : {}),
+      predictionColumn,
       flipped,
-      // A binary classifier predicts the labels 0 and 1 and nothing else.
-      knownLabels: ['0', '1'],
+      ...(task === 'regression'
+        ? // A regression predicts a finite number; there is no set of labels, nor a probability.
+          { numericColumns: [predictionColumn] }
+        : {
+            ...(fairness?.score ? { scoreColumn: fairness.score } : {}),
+            // A binary classifier predicts the labels 0 and 1 and nothing else.
+            knownLabels: ['0', '1'],
+          }),
     });
   } finally {
     await rm(work, { recursive: true, force: true });

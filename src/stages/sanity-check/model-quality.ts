@@ -121,7 +121,7 @@ export function judge(
     : { verdict: 'fail', reason: 'the whole 95% interval misses the goal' };
 }
 
-const shownInterval = (interval: Interval | null) =>
+export const shownInterval = (interval: Interval | null) =>
   interval ? ` [${formatNumber(interval[0])}, ${formatNumber(interval[1])}]` : '';
 
 /** Metrics of serving, not of predictions: deploy-test and canary-promote measure them. */
@@ -132,7 +132,7 @@ const SERVING_METRIC = /latency|throughput|error_rate|requests?_per|rps|qps/i;
  * left to deploy-test (skip, said so); any other name is a warning, since no stage will judge
  * it — most often a typo of a known metric.
  */
-function unmeasuredGoal(id: string, why: string): Check {
+export function unmeasuredGoal(id: string, why: string): Check {
   const serving = SERVING_METRIC.test(id);
   return {
     id: `sanity/goal/${id}`,
@@ -229,6 +229,22 @@ export function baselineCheck(data: BinaryPredictions, primary: string): Check {
   };
 }
 
+/**
+ * The verdict on a change in the good direction (negative is a regression) and its paired 95%
+ * interval: fail when the whole interval lies beyond the allowed drop, inconclusive when only
+ * the point estimate does (or nothing is defined), pass otherwise.
+ */
+export function pairedVerdict(
+  observed: number | null,
+  difference: Interval | null,
+  allowed: number,
+): Verdict {
+  if (observed === null || difference === null) return 'inconclusive';
+  if (difference[1] < -allowed) return 'fail';
+  if (observed < -allowed) return 'inconclusive';
+  return 'pass';
+}
+
 /** The rows counted by (label, current prediction, base prediction), as paired.ts lays them out. */
 function pairedCells(current: BinaryPredictions, base: BinaryPredictions): PairedConfusionCounts {
   const cells: PairedConfusionCounts = [0, 0, 0, 0, 0, 0, 0, 0];
@@ -303,10 +319,7 @@ export function regressionChecks(
         );
     const difference: Interval | null =
       paired.interval && metric.lowerIsBetter ? [-paired.interval[1], -paired.interval[0]] : paired.interval;
-    let verdict: Verdict = 'pass';
-    if (observed === null || difference === null) verdict = 'inconclusive';
-    else if (difference[1] < -allowed) verdict = 'fail';
-    else if (observed < -allowed) verdict = 'inconclusive';
+    const verdict = pairedVerdict(observed, difference, allowed);
     const intervalDetail =
       observed !== null && difference === null
         ? `no interval: ${paired.undefinedReplicates} of ${bootstrap.reps} resamples left ${id} undefined (${metric.undefinedWhen})`
