@@ -1,0 +1,168 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, test } from '@jest/globals';
+import { builtProject, deploymentLines, GOALS, runDeployTest, tornDown } from './project.js';
+
+const check = (result: { checks: { id: string; verdict: string; observed?: string }[] }, id: string) =>
+  result.checks.find((c) => c.id === id);
+
+describe('deploy-test against a real server on 127.0.0.1', () => {
+  test('a healthy server meets every goal; deployment statuses in order; torn down; section and outputs', async () => {
+    const { directory, endpoint } = await builtProject();
+    const { result, log } = await runDeployTest(directory);
+    expect(result.verdict).toBe('pass');
+    expect(check(result, 'deploy-test/deploy')?.verdict).toBe('pass');
+    expect(check(result, 'deploy-test/ready')?.observed).toMatch(/\/healthz answered/);
+    expect(check(result, 'deploy-test/replay')?.observed).toMatch(
+      /^400 rows of `data\/replay.csv` scored in 4 batches/,
+    );
+    // 36 of 200 flagged rows are wrong by construction: precision 0.9 with a Wilson interval.
+    expect(check(result, 'deploy-test/goal/precision')?.observed).toMatch(
+      /^0\.9\d* \[0\.\d{3}, 0\.\d{3}\] \(wilson\)$/,
+    );
+    expect(check(result, 'deploy-test/goal/latency_p95_ms')?.verdict).toBe('pass');
+    expect(check(result, 'deploy-test/goal/error_rate')?.observed).toMatch(
+      /^0 \[0\.000, 0\.0\d+\] \(wilson\)$/,
+    );
+    expect(check(result, 'deploy-test/teardown')?.verdict).toBe('pass');
+    expect(tornDown(directory)).toEqual(['staging']);
+
+    const lines = deploymentLines(directory);
+    expect(lines[0]).toMatchObject({ id: '1', environment: 'staging', modelDigest: result.modelDigest });
+    expect(lines.slice(1).map((line) => line.state)).toEqual(['queued', 'in_progress', 'success']);
+    expect(lines[3]).toMatchObject({ environmentUrl: endpoint });
+    expect(result.outputs).toEqual({ 'deployment-id': '1', 'environment-url': endpoint });
+
+    expect(result.section).toContain('| model | `precision` |');
+    expect(result.section).toContain('| serving | `latency_p95_ms` |');
+    expect(result.section).toMatch(
+      /xychart-beta\n {2}title "Latency percentiles \(ms\), 100 requests at 100\/s"\n {2}x-axis \["p50", "p90", "p95", "p99"\]/,
+    );
+    expect(result.section.match(/^ {2}bar \[/gm)).toHaveLength(1);
+    expect(result.section).toMatch(/\*\*Manual gate\.\*\*.*`mlops-flow approve production`/);
+    expect(result.alignment).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ metric: 'precision', source: 'test', verdict: 'pass', goal: '≥ 0.8' }),
+        expect.objectContaining({ metric: 'latency_p95_ms', source: 'test', goal: '≤ 100' }),
+      ]),
+    );
+    expect(log()).toMatch(/load: 1 s of 1 s|load: 100\/s for 1 s/);
+    const report = JSON.parse(
+      readFileSync(path.join(directory, '.mlops-flow/reports/deploy-test.json'), 'utf8'),
+    );
+    expect(report.load.planned).toBe(100);
+    expect(report.deployment.states).toEqual(['queued', 'in_progress', 'success']);
+  });
+
+  test('a slow server fails the latency goal: open loop, so the queue behind it counts', async () => {
+    const { directory } = await builtProject(`    load: { rate: 40, duration: 1s, connections: 2 }
+    goals: { latency_p95_ms: 100 }
+`);
+    const { result } = await runDeployTest(directory, { FAULT: 'slow', DELAY_MS: '120' });
+    const latency = check(result, 'deploy-test/goal/latency_p95_ms');
+    expect(latency?.verdict).toBe('fail');
+    // Two connections serve at most ~17 requests/s, 40 are offered: the last wait well over a second.
+    expect(Number(latency?.observed?.split(' ')[0]?.replace(/,/g, ''))).toBeGreaterThan(500);
+    expect(result.verdict).toBe('fail');
+    expect(tornDown(directory)).toEqual(['staging']);
+    expect(
+      deploymentLines(directory)
+        .slice(1)
+        .map((line) => line.state),
+    ).toEqual(['queued', 'in_progress', 'failure']);
+  });
+
+  test('a server that answers every fifth prediction with a 500 fails the error-rate goal', async () => {
+    const { directory } = await builtProject();
+    const { result } = await runDeployTest(directory, { FAULT: 'errors' });
+    const errors = check(result, 'deploy-test/goal/error_rate');
+    expect(errors?.verdict).toBe('fail');
+    expect(errors?.observed).toMatch(/^0\.2\d* \[0\.1\d+, 0\.\d+\] \(wilson\)$/);
+    // The replay retried its failed batches, so the model itself was still judged.
+    expect(check(result, 'deploy-test/replay')?.verdict).toBe('pass');
+    expect(check(result, 'deploy-test/goal/precision')?.verdict).toBe('pass');
+    expect(result.section).toMatch(/20× HTTP 500/);
+  });
+
+  test('a model worse on the replay set fails precision', async () => {
+    const { directory } = await builtProject();
+    const { result } = await runDeployTest(directory, { FAULT: 'wrong' });
+    const precision = check(result, 'deploy-test/goal/precision');
+    expect(precision?.verdict).toBe('fail');
+    expect(Number(precision?.observed?.split(' ')[0])).toBeLessThanOrEqual(0.6);
+    expect(result.alignment).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ metric: 'precision', source: 'test', verdict: 'fail' }),
+      ]),
+    );
+  });
+
+  test('a deploy command that fails stops the test clearly and still tears down', async () => {
+    const { directory } = await builtProject();
+    const { result } = await runDeployTest(directory, { DEPLOY_FAILS: '1' });
+    expect(result.verdict).toBe('fail');
+    expect(check(result, 'deploy-test/deploy')?.observed).toMatch(/exited with 3: cannot reach the cluster/);
+    expect(check(result, 'deploy-test/ready')).toBeUndefined();
+    expect(result.checks.some((c) => c.id.startsWith('deploy-test/goal/'))).toBe(false);
+    expect(tornDown(directory)).toEqual(['staging']);
+    expect(
+      deploymentLines(directory)
+        .slice(1)
+        .map((line) => line.state),
+    ).toEqual(['queued', 'in_progress', 'failure']);
+    expect(result.summary).toMatch(/Deploy: `node deploy.mjs staging .*model\/?` exited with 3/);
+  });
+
+  test('an endpoint that never becomes healthy fails within the bound and still tears down', async () => {
+    const { directory } = await builtProject();
+    const started = Date.now();
+    const { result } = await runDeployTest(directory, { FAULT: 'unhealthy' }, { readyTimeoutMs: 1500 });
+    expect(Date.now() - started).toBeLessThan(15_000);
+    const ready = check(result, 'deploy-test/ready');
+    expect(ready?.verdict).toBe('fail');
+    expect(ready?.observed).toMatch(
+      /not ready within 2 s: http:\/\/127\.0\.0\.1:\d+\/healthz answered HTTP 503/,
+    );
+    expect(tornDown(directory)).toEqual(['staging']);
+    expect(existsSync(path.join(directory, 'run/staging.pid'))).toBe(false);
+  });
+
+  test('nothing listening at all: connection refused until the bound', async () => {
+    const { directory } = await builtProject();
+    const { result } = await runDeployTest(directory, { NO_SERVER: '1' }, { readyTimeoutMs: 1000 });
+    expect(check(result, 'deploy-test/ready')?.observed).toMatch(/cannot connect \(ECONNREFUSED\)/);
+    expect(tornDown(directory)).toEqual(['staging']);
+  });
+
+  test('without /healthz, a first successful prediction shows the endpoint is ready', async () => {
+    const { directory } = await builtProject(`    goals: { precision: '>= 0.80' }
+`);
+    const { result } = await runDeployTest(directory, { NO_HEALTHZ: '1' });
+    expect(check(result, 'deploy-test/ready')?.observed).toMatch(/a first prediction succeeded/);
+    expect(result.verdict).toBe('pass');
+    // No load configured and no serving goal: no load test, no chart.
+    expect(result.section).not.toContain('xychart-beta');
+  });
+
+  test('an unknown goal is a warning, never silently ignored', async () => {
+    const { directory } = await builtProject(`    goals: { precision: '>= 0.80', precison: '>= 0.8' }
+`);
+    const { result } = await runDeployTest(directory);
+    expect(check(result, 'deploy-test/goal/precison')?.verdict).toBe('warn');
+    expect(result.verdict).toBe('warn');
+  });
+
+  test('the flow is enforced: a configured sanity-check that never ran stops deploy-test before deploying', async () => {
+    const { directory } = await builtProject(
+      GOALS,
+      `  sanity:
+    predict: node predict.mjs --model {model} --input {input} --output {output}
+`,
+    );
+    const { result } = await runDeployTest(directory);
+    expect(result.verdict).toBe('fail');
+    expect(result.summary).toMatch(/missing: sanity-check \(never ran on this commit for this model\)/);
+    expect(tornDown(directory)).toEqual([]);
+    expect(existsSync(path.join(directory, '.mlops-flow/deployments.jsonl'))).toBe(false);
+  });
+});
