@@ -4,6 +4,7 @@ import { sanityCheck } from '../../src/stages/sanity-check/index.js';
 import type { Config } from '../../src/config/types.js';
 import type { Check, StageResult } from '../../src/core/result.js';
 import { behaviourChecks } from '../../src/stages/sanity-check/behaviour.js';
+import { goalChecks } from '../../src/stages/sanity-check/model-quality.js';
 import { evalDataChecks } from '../../src/stages/sanity-check/data-checks.js';
 import {
   meanBaselineCheck,
@@ -42,7 +43,10 @@ writeFileSync('model/eval.csv', rows.join('\\n') + '\\n');
 writeFileSync('model/metrics.json', '{}');
 `;
 
-/** CSV in, CSV out: id and the predicted number. BEHAVIOUR=nan breaks row 4, text writes a word. */
+/**
+ * CSV in, CSV out: id and the predicted number. BEHAVIOUR=nan breaks row 4, text writes a word,
+ * region adds 5 in the north (uses the sensitive attribute).
+ */
 const PREDICT = `import { readFileSync, writeFileSync } from 'node:fs';
 const args = process.argv.slice(2);
 const get = (flag) => args[args.indexOf(flag) + 1];
@@ -54,6 +58,7 @@ const out = rows.map((r, i) => {
   let prediction = String(slope * Number(r[x]) + intercept);
   if (behaviour === 'nan' && i === 3) prediction = 'NaN';
   if (behaviour === 'text' && i === 5) prediction = 'high';
+  if (behaviour === 'region' && r[header.indexOf('region')] === 'north') prediction = String(Number(prediction) + 5);
   return [r[0], prediction].join(',');
 });
 writeFileSync(get('--output'), ['id,prediction', ...out].join('\\n') + '\\n');
@@ -140,6 +145,11 @@ describe('sanity-check on a regression model', () => {
       expect(high).toBeGreaterThanOrEqual(metric?.value as number);
     }
     expect(result.metrics.find((m) => m.id === 'mae')?.verdict).toBe('fail');
+    expect((result.alignment ?? []).map((cell) => [cell.metric, cell.level, cell.verdict])).toEqual([
+      ['rmse', 'model', 'pass'],
+      ['mae', 'model', 'fail'],
+      ['r2', 'model', 'inconclusive'],
+    ]);
 
     expect(find(result, 'sanity/baseline')).toMatchObject({
       verdict: 'pass',
@@ -229,6 +239,29 @@ describe('sanity-check on a regression model', () => {
     const text = await runInProject(directory, sanityCheck, {}, { BEHAVIOUR: 'text' });
     expect(find(text.result, 'sanity/finite')?.observed).toBe('1 bad: row 6 prediction="high"');
     expect(text.result.verdict).toBe('fail');
+  });
+  test('the invariance probe says how far a number moves when only the attribute changes', async () => {
+    const directory = await project(config({ goals: GOALS, task: 'regression' }));
+    const result = await buildAndCheck(directory, 'good', { BEHAVIOUR: 'region' });
+    expect(find(result, 'sanity/invariance/region')).toMatchObject({
+      verdict: 'warn',
+      observed: '100.0% of predictions change when only region is flipped (mean |change| 5.00, largest 5.00)',
+    });
+  });
+
+  test('a base model whose output cannot be read leaves the comparison inconclusive', async () => {
+    const directory = await project(
+      config({ goals: GOALS, task: 'regression', maxRegression: '{ rmse: 1 }' }),
+    );
+    await buildAndCheck(directory, 'good');
+    await runInProject(directory, buildModel, { force: true }, { MODEL: 'biased' });
+    const { result } = await runInProject(directory, sanityCheck, {}, { BEHAVIOUR: 'text' });
+    // Both runs of the predict command write a word in row 6: this model fails its own
+    // behaviour checks, and the base model's output is not a number there either.
+    expect(find(result, 'sanity/regression')).toMatchObject({
+      verdict: 'inconclusive',
+      observed: `the base model's predictions, row 6, column prediction: "high" is not a finite number`,
+    });
   });
 });
 
@@ -405,6 +438,26 @@ describe('the regression pieces', () => {
     });
     expect(checks.find((c) => c.id === 'sanity/finite')?.observed).toBe('1 bad: row 2 prediction="1e400"');
     expect(checks.find((c) => c.id === 'sanity/labels')).toBeUndefined();
+  });
+
+  test('a regression metric on a classifier says how to declare a regression', () => {
+    const config = {
+      charter: {
+        metrics: {
+          model: [
+            { id: 'precision', goal: '>= 0.5' },
+            { id: 'rmse', goal: '<= 1' },
+          ],
+        },
+      },
+    } as unknown as Config;
+    const data = { labels: Uint8Array.from([0, 1, 1, 0]), predictions: Uint8Array.from([0, 1, 0, 0]) };
+    const rmse = goalChecks(config, data).checks.find((c) => c.id === 'sanity/goal/rmse');
+    expect(rmse).toMatchObject({
+      verdict: 'warn',
+      observed:
+        'rmse is a regression metric, and this model is a classifier: set flow.sanity.task: regression if it predicts a number',
+    });
   });
 
   test('the task: declared, inferred from regression metrics, classification otherwise', () => {

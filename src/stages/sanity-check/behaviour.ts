@@ -195,11 +195,14 @@ export function behaviourChecks(inputs: BehaviourInputs): Check[] {
       continue;
     }
     const changed = changedShare(out, probe.run.table, predictionColumn);
+    // A number can change a little or a lot: say how much, in the prediction's own units.
+    const size =
+      changed > 0 && numeric.has(predictionColumn) ? changeSize(out, probe.run.table, predictionColumn) : '';
     checks.push({
       id: `sanity/invariance/${probe.attribute}`,
       title: `Invariance to ${probe.attribute}`,
       verdict: changed === 0 ? 'pass' : 'warn',
-      observed: `${(changed * 100).toFixed(1)}% of predictions change when only ${probe.attribute} is flipped`,
+      observed: `${(changed * 100).toFixed(1)}% of predictions change when only ${probe.attribute} is flipped${size}`,
       expected: '0% (the model does not use the attribute directly)',
     });
   }
@@ -225,6 +228,25 @@ function changedShare(base: Table, flipped: Table, column: string): number {
   for (let index = 0; index < n; index++)
     if (base.rows[index]?.[column] !== flipped.rows[index]?.[column]) changed++;
   return changed / n;
+}
+
+/** How far numeric predictions move: " (mean |change| …, largest …)", over rows numeric in both. */
+function changeSize(base: Table, flipped: Table, column: string): string {
+  let total = 0;
+  let largest = 0;
+  let rows = 0;
+  const n = Math.min(base.rows.length, flipped.rows.length);
+  for (let index = 0; index < n; index++) {
+    const before = parseNumber(base.rows[index]?.[column]);
+    const after = parseNumber(flipped.rows[index]?.[column]);
+    if (before === undefined || after === undefined) continue;
+    const change = Math.abs(after - before);
+    total += change;
+    largest = Math.max(largest, change);
+    rows++;
+  }
+  if (rows === 0) return '';
+  return ` (mean |change| ${(total / rows).toPrecision(3)}, largest ${largest.toPrecision(3)})`;
 }
 
 /**

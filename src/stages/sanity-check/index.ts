@@ -135,12 +135,14 @@ async function modelQuality(
     checks.push(...goals.checks);
     checks.push(meanBaselineCheck(data, primary ?? 'rmse'));
     checks.push(
-      ...(await regression(context, spec, digest, table, columns, (baseTable, limits) =>
-        regressionTaskChecks(
-          data,
-          numericPredictions(baseTable, "the base model's predictions", columns),
-          limits,
-        ),
+      ...(await regression(
+        context,
+        spec,
+        digest,
+        table,
+        columns,
+        (baseTable) => numericPredictions(baseTable, "the base model's predictions", columns),
+        (base, limits) => regressionTaskChecks(data, base, limits),
       )),
     );
     measured = defined(regressionMetricValues(data));
@@ -150,8 +152,14 @@ async function modelQuality(
     checks.push(...goals.checks);
     checks.push(baselineCheck(data, primary ?? 'accuracy'));
     checks.push(
-      ...(await regression(context, spec, digest, table, columns, (baseTable, limits) =>
-        regressionChecks(data, binaryPredictions(baseTable, "the base model's predictions", columns), limits),
+      ...(await regression(
+        context,
+        spec,
+        digest,
+        table,
+        columns,
+        (baseTable) => binaryPredictions(baseTable, "the base model's predictions", columns),
+        (base, limits) => regressionChecks(data, base, limits),
       )),
     );
     measured = definedMetrics(data);
@@ -191,16 +199,17 @@ function defined(values: Record<string, number | null>): Record<string, number> 
 
 /**
  * The base branch's model, re-run through its own predict command on this build's eval rows;
- * `compare` judges the current predictions against the base model's (the eval table with the
- * base model's outputs in place of this model's).
+ * `read` takes its predictions from the eval table with the base model's outputs in place of
+ * this model's, `compare` judges the current predictions against them.
  */
-async function regression(
+async function regression<Predictions>(
   context: StageContext<SanityCheckSettings>,
   spec: SanitySpec,
   digest: string,
   table: Table,
   columns: { label: string; prediction: string; score?: string },
-  compare: (base: Table, limits: Record<string, number>) => Check[],
+  read: (base: Table) => Predictions,
+  compare: (base: Predictions, limits: Record<string, number>) => Check[],
 ): Promise<Check[]> {
   const limits = spec.max_regression ?? {};
   if (Object.keys(limits).length === 0) return [];
@@ -274,7 +283,23 @@ async function regression(
       })),
     };
     const from = `base: ${base.modelDigest.slice(0, 19)}… from ${base.commit.slice(0, 7)}`;
-    return compare(merged, limits).map((check) => ({
+    let baseData: Predictions;
+    try {
+      baseData = read(merged);
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      // The base model is not on trial here: its bad output leaves the comparison open.
+      return [
+        {
+          id: 'sanity/regression',
+          title: 'Regression against the base model',
+          verdict: 'inconclusive',
+          observed: error.message,
+          detail: from,
+        },
+      ];
+    }
+    return compare(baseData, limits).map((check) => ({
       ...check,
       detail: check.detail ? `${check.detail}; ${from}` : from,
     }));

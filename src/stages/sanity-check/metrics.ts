@@ -18,6 +18,7 @@ import {
   type Proportion,
 } from '../../metrics/classification.js';
 import { UserError } from '../../flow/errors.js';
+import { regressionMetric } from './regression-metrics.js';
 
 /** Labels, 0/1 predictions and (when the predictions file has them) scores of one model. */
 export interface BinaryPredictions {
@@ -97,6 +98,11 @@ export function modelMetric(
   id: string,
 ): { metric: ModelMetric } | { unavailable: string } | { mistake: string } {
   const metric = MODEL_METRICS.find((m) => m.id === id);
+  if (!metric && regressionMetric(id))
+    return {
+      unavailable:
+        'is a regression metric, and this model is a classifier: set flow.sanity.task: regression if it predicts a number',
+    };
   if (!metric) return { unavailable: `cannot be computed from predictions (known: ${KNOWN})` };
   if (metric.scores && !data.scores)
     return { unavailable: 'needs scores: set flow.fairness.score to the score column' };
