@@ -1,4 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
+import { loadConfigText } from '../../src/config/load.js';
 import { buildModel } from '../../src/stages/build-model/index.js';
 import { sanityCheck } from '../../src/stages/sanity-check/index.js';
 import type { Config } from '../../src/config/types.js';
@@ -17,6 +18,7 @@ import {
   type NumericPredictions,
 } from '../../src/stages/sanity-check/regression-metrics.js';
 import { decideTask } from '../../src/stages/sanity-check/task.js';
+import { createRandom } from '../../src/metrics/random.js';
 import { recordCharterPassed, runInProject, tinyProject } from '../helpers/tiny-project.js';
 import { writeFiles, commitAll } from '../helpers/git.js';
 
@@ -460,6 +462,14 @@ describe('the regression pieces', () => {
     });
   });
 
+  test('mlops.yml: flow.sanity.task is classification or regression, nothing else', () => {
+    const text = config({ goals: GOALS, task: 'regression' });
+    expect(loadConfigText('mlops.yml', text).config.flow?.sanity?.task).toBe('regression');
+    expect(() => loadConfigText('mlops.yml', text.replace('task: regression', 'task: ranking'))).toThrow(
+      /task/,
+    );
+  });
+
   test('the task: declared, inferred from regression metrics, classification otherwise', () => {
     const cfg = (model: string[], task?: string, maxRegression?: Record<string, number>) =>
       ({
@@ -473,5 +483,38 @@ describe('the regression pieces', () => {
     expect(decideTask(cfg([], undefined, { mae: 1 })).task).toBe('regression');
     expect(decideTask(cfg(['rmse', 'precision'])).task).toBe('classification');
     expect(decideTask(cfg([])).because).toBe('the default (flow.sanity.task is not set)');
+  });
+});
+
+/**
+ * A population with known metrics: x ~ U(0, 10), y = x + e with e ~ N(0, 2), and the model
+ * predicts E[y | x] = x. Its RMSE is 2, its MAE 2·√(2/π), its R² 1 − 4 / (100/12 + 4).
+ */
+function population(n: number, seed: number): NumericPredictions {
+  const random = createRandom(seed);
+  const actual = new Float64Array(n);
+  const predicted = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = 10 * random.nextDouble();
+    // Box–Muller: one standard normal from two uniforms (1 − u keeps the logarithm finite).
+    const e = Math.sqrt(-2 * Math.log(1 - random.nextDouble())) * Math.cos(2 * Math.PI * random.nextDouble());
+    actual[i] = x + 2 * e;
+    predicted[i] = x;
+  }
+  return { actual, predicted };
+}
+
+describe('the bootstrap intervals of regression metrics contain the truth about as often as they claim', () => {
+  const truth = { rmse: 2, mae: 2 * Math.sqrt(2 / Math.PI), r2: 1 - 4 / (100 / 12 + 4) };
+
+  test.each(['rmse', 'mae', 'r2'] as const)('%s on 40 samples of 200 rows', (id) => {
+    let covered = 0;
+    for (let sample = 0; sample < 40; sample++) {
+      const measured = measureRegression(population(200, 500 + sample), id, { reps: 200, seed: 20261125 });
+      const [low, high] = measured.interval as [number, number];
+      if (low <= truth[id] && truth[id] <= high) covered++;
+    }
+    // 95% intervals: 38 of 40 expected; fewer than 34 would happen by chance about 1 time in 70.
+    expect(covered).toBeGreaterThanOrEqual(34);
   });
 });
