@@ -3490,8 +3490,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path19) {
-      let input = path19;
+    function removeDotSegments(path20) {
+      let input = path20;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -3565,11 +3565,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path19) {
-      if (path19 === "" || path19[0] === "/") {
-        return removeDotSegments(path19);
+    function removeDotSegmentsRelative(path20) {
+      if (path20 === "" || path20[0] === "/") {
+        return removeDotSegments(path20);
       }
-      const segments = path19.split("/");
+      const segments = path20.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -3932,8 +3932,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path19 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path19 && path19 !== "/" ? path19 : void 0;
+        const path20 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path20 && path20 !== "/" ? path20 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -3992,7 +3992,7 @@ var require_schemes = __commonJS({
       urnComponent.nss = (uuidComponent.uuid || "").toLowerCase();
       return urnComponent;
     }
-    var http = (
+    var http2 = (
       /** @type {SchemeHandler} */
       {
         scheme: "http",
@@ -4001,11 +4001,11 @@ var require_schemes = __commonJS({
         serialize: httpSerialize
       }
     );
-    var https = (
+    var https2 = (
       /** @type {SchemeHandler} */
       {
         scheme: "https",
-        domainHost: http.domainHost,
+        domainHost: http2.domainHost,
         parse: httpParse,
         serialize: httpSerialize
       }
@@ -4049,8 +4049,8 @@ var require_schemes = __commonJS({
     var SCHEMES = (
       /** @type {Record<SchemeName, SchemeHandler>} */
       {
-        http,
-        https,
+        http: http2,
+        https: https2,
         ws: ws2,
         wss,
         urn,
@@ -8384,17 +8384,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path19) {
-      const ctrl = callVisitor(key, node, visitor, path19);
+    function visit_(key, node, visitor, path20) {
+      const ctrl = callVisitor(key, node, visitor, path20);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path19, ctrl);
-        return visit_(key, ctrl, visitor, path19);
+        replaceNode(key, path20, ctrl);
+        return visit_(key, ctrl, visitor, path20);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path19 = Object.freeze(path19.concat(node));
+          path20 = Object.freeze(path20.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path19);
+            const ci = visit_(i, node.items[i], visitor, path20);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -8405,13 +8405,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path19 = Object.freeze(path19.concat(node));
-          const ck = visit_("key", node.key, visitor, path19);
+          path20 = Object.freeze(path20.concat(node));
+          const ck = visit_("key", node.key, visitor, path20);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path19);
+          const cv = visit_("value", node.value, visitor, path20);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -8432,17 +8432,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path19) {
-      const ctrl = await callVisitor(key, node, visitor, path19);
+    async function visitAsync_(key, node, visitor, path20) {
+      const ctrl = await callVisitor(key, node, visitor, path20);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path19, ctrl);
-        return visitAsync_(key, ctrl, visitor, path19);
+        replaceNode(key, path20, ctrl);
+        return visitAsync_(key, ctrl, visitor, path20);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path19 = Object.freeze(path19.concat(node));
+          path20 = Object.freeze(path20.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path19);
+            const ci = await visitAsync_(i, node.items[i], visitor, path20);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -8453,13 +8453,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path19 = Object.freeze(path19.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path19);
+          path20 = Object.freeze(path20.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path20);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path19);
+          const cv = await visitAsync_("value", node.value, visitor, path20);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -8486,23 +8486,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path19) {
+    function callVisitor(key, node, visitor, path20) {
       if (typeof visitor === "function")
-        return visitor(key, node, path19);
+        return visitor(key, node, path20);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path19);
+        return visitor.Map?.(key, node, path20);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path19);
+        return visitor.Seq?.(key, node, path20);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path19);
+        return visitor.Pair?.(key, node, path20);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path19);
+        return visitor.Scalar?.(key, node, path20);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path19);
+        return visitor.Alias?.(key, node, path20);
       return void 0;
     }
-    function replaceNode(key, path19, node) {
-      const parent = path19[path19.length - 1];
+    function replaceNode(key, path20, node) {
+      const parent = path20[path20.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -9114,10 +9114,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path19, value) {
+    function collectionFromPath(schema, path20, value) {
       let v2 = value;
-      for (let i = path19.length - 1; i >= 0; --i) {
-        const k2 = path19[i];
+      for (let i = path20.length - 1; i >= 0; --i) {
+        const k2 = path20[i];
         if (typeof k2 === "number" && Number.isInteger(k2) && k2 >= 0) {
           const a = [];
           a[k2] = v2;
@@ -9136,7 +9136,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path19) => path19 == null || typeof path19 === "object" && !!path19[Symbol.iterator]().next().done;
+    var isEmptyPath = (path20) => path20 == null || typeof path20 === "object" && !!path20[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -9166,11 +9166,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path19, value) {
-        if (isEmptyPath(path19))
+      addIn(path20, value) {
+        if (isEmptyPath(path20))
           this.add(value);
         else {
-          const [key, ...rest] = path19;
+          const [key, ...rest] = path20;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -9184,8 +9184,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path19) {
-        const [key, ...rest] = path19;
+      deleteIn(path20) {
+        const [key, ...rest] = path20;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -9199,8 +9199,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path19, keepScalar) {
-        const [key, ...rest] = path19;
+      getIn(path20, keepScalar) {
+        const [key, ...rest] = path20;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -9218,8 +9218,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path19) {
-        const [key, ...rest] = path19;
+      hasIn(path20) {
+        const [key, ...rest] = path20;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -9229,8 +9229,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path19, value) {
-        const [key, ...rest] = path19;
+      setIn(path20, value) {
+        const [key, ...rest] = path20;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -10865,7 +10865,7 @@ var require_binary = __commonJS({
     var node_buffer = __require("buffer");
     var Scalar = require_Scalar();
     var stringifyString = require_stringifyString();
-    var binary3 = {
+    var binary4 = {
       identify: (value) => value instanceof Uint8Array,
       // Buffer inherits from Uint8Array
       default: false,
@@ -10920,7 +10920,7 @@ var require_binary = __commonJS({
         return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment, onChompKeep);
       }
     };
-    exports.binary = binary3;
+    exports.binary = binary4;
   }
 });
 
@@ -11425,7 +11425,7 @@ var require_schema4 = __commonJS({
     var _null = require_null();
     var seq = require_seq();
     var string = require_string();
-    var binary3 = require_binary();
+    var binary4 = require_binary();
     var bool = require_bool2();
     var float = require_float2();
     var int = require_int2();
@@ -11448,7 +11448,7 @@ var require_schema4 = __commonJS({
       float.floatNaN,
       float.floatExp,
       float.float,
-      binary3.binary,
+      binary4.binary,
       merge.merge,
       omap.omap,
       pairs.pairs,
@@ -11474,7 +11474,7 @@ var require_tags = __commonJS({
     var int = require_int();
     var schema = require_schema2();
     var schema$1 = require_schema3();
-    var binary3 = require_binary();
+    var binary4 = require_binary();
     var merge = require_merge();
     var omap = require_omap();
     var pairs = require_pairs();
@@ -11489,7 +11489,7 @@ var require_tags = __commonJS({
       ["yaml-1.1", schema$2.schema]
     ]);
     var tagsByName = {
-      binary: binary3.binary,
+      binary: binary4.binary,
       bool: bool.boolTag,
       float: float.float,
       floatExp: float.floatExp,
@@ -11509,7 +11509,7 @@ var require_tags = __commonJS({
       timestamp: timestamp.timestamp
     };
     var coreKnownTags = {
-      "tag:yaml.org,2002:binary": binary3.binary,
+      "tag:yaml.org,2002:binary": binary4.binary,
       "tag:yaml.org,2002:merge": merge.merge,
       "tag:yaml.org,2002:omap": omap.omap,
       "tag:yaml.org,2002:pairs": pairs.pairs,
@@ -11745,9 +11745,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path19, value) {
+      addIn(path20, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path19, value);
+          this.contents.addIn(path20, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -11822,14 +11822,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path19) {
-        if (Collection.isEmptyPath(path19)) {
+      deleteIn(path20) {
+        if (Collection.isEmptyPath(path20)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path19) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path20) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -11844,10 +11844,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path19, keepScalar) {
-        if (Collection.isEmptyPath(path19))
+      getIn(path20, keepScalar) {
+        if (Collection.isEmptyPath(path20))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path19, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path20, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -11858,10 +11858,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path19) {
-        if (Collection.isEmptyPath(path19))
+      hasIn(path20) {
+        if (Collection.isEmptyPath(path20))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path19) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path20) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -11878,13 +11878,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path19, value) {
-        if (Collection.isEmptyPath(path19)) {
+      setIn(path20, value) {
+        if (Collection.isEmptyPath(path20)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path19), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path20), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path19, value);
+          this.contents.setIn(path20, value);
         }
       }
       /**
@@ -13845,9 +13845,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path19) => {
+    visit2.itemAtPath = (cst, path20) => {
       let item = cst;
-      for (const [field, index] of path19) {
+      for (const [field, index] of path20) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -13856,23 +13856,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path19) => {
-      const parent = visit2.itemAtPath(cst, path19.slice(0, -1));
-      const field = path19[path19.length - 1][0];
+    visit2.parentCollection = (cst, path20) => {
+      const parent = visit2.itemAtPath(cst, path20.slice(0, -1));
+      const field = path20[path20.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path19, item, visitor) {
-      let ctrl = visitor(item, path19);
+    function _visit(path20, item, visitor) {
+      let ctrl = visitor(item, path20);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path19.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path20.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -13883,10 +13883,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path19);
+            ctrl = ctrl(item, path20);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path19) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path20) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -15750,19 +15750,19 @@ var init_alignment = __esm({
 // src/charter/finding.ts
 function findingCollector(loaded) {
   const findings = [];
-  const report = (rule, severity, message, path19, target = "value") => {
-    findings.push({ rule, severity, message, location: loaded.source.locate(path19, target) });
+  const report2 = (rule, severity, message, path20, target = "value") => {
+    findings.push({ rule, severity, message, location: loaded.source.locate(path20, target) });
   };
-  return { findings, report };
+  return { findings, report: report2 };
 }
-function locateInString(loaded, path19, offset, expected) {
-  const start = loaded.source.scalarStart(path19);
+function locateInString(loaded, path20, offset, expected) {
+  const start = loaded.source.scalarStart(path20);
   if (start) {
     const guess = { ...start.location, column: start.location.column + offset };
     const line = loaded.source.text.split(/\r?\n/)[guess.line - 1] ?? "";
     if (line.startsWith(expected, guess.column - 1)) return guess;
   }
-  return loaded.source.locate(path19);
+  return loaded.source.locate(path20);
 }
 function metricLevels(loaded) {
   const levels = /* @__PURE__ */ new Map();
@@ -15788,14 +15788,14 @@ var init_canary = __esm({
       id: "canary",
       title: "Canary rollout",
       check({ loaded }) {
-        const { findings, report } = findingCollector(loaded);
+        const { findings, report: report2 } = findingCollector(loaded);
         const canary = loaded.config.flow?.canary;
         if (!canary) return findings;
         const steps = canary.steps ?? [];
         steps.forEach((step, index) => {
           const previous = steps[index - 1];
           if (previous !== void 0 && step <= previous) {
-            report(
+            report2(
               "canary-steps-order",
               "error",
               `canary steps must strictly increase: ${step} follows ${previous}; list the traffic percentages in rising order`,
@@ -15805,7 +15805,7 @@ var init_canary = __esm({
         });
         const last = steps[steps.length - 1];
         if (last !== void 0 && last !== 100) {
-          report(
+          report2(
             "canary-steps-end",
             "error",
             `canary steps must end at 100 (the full rollout), not ${last}: add 100 as the last step`,
@@ -15814,7 +15814,7 @@ var init_canary = __esm({
         }
         const analysis = canary.analysis;
         if (analysis?.pass_score !== void 0 && analysis.marginal_score !== void 0 && analysis.marginal_score > analysis.pass_score) {
-          report(
+          report2(
             "canary-scores",
             "error",
             `marginal_score (${analysis.marginal_score}) is above pass_score (${analysis.pass_score}): a score between them could not be both; make pass_score >= marginal_score`,
@@ -15822,7 +15822,7 @@ var init_canary = __esm({
           );
         }
         if ((analysis?.provider === "prometheus" || analysis?.provider === "http") && !analysis.address) {
-          report(
+          report2(
             "canary-provider",
             "error",
             `the ${analysis.provider} provider needs analysis.address (e.g. http://127.0.0.1:9090) to read the canary's metrics from`,
@@ -15830,7 +15830,7 @@ var init_canary = __esm({
           );
         }
         if (analysis?.provider === "command" && analysis.command === void 0) {
-          report(
+          report2(
             "canary-provider",
             "error",
             "the command provider needs analysis.command, which prints the metric value for {variant} and {metric}",
@@ -15853,11 +15853,11 @@ var init_data = __esm({
       id: "data",
       title: "Data inventory",
       check({ loaded }) {
-        const { findings, report } = findingCollector(loaded);
+        const { findings, report: report2 } = findingCollector(loaded);
         const { charter, flow } = loaded.config;
         const sources = charter.data?.sources ?? [];
         if (!sources.some((source) => source.priority === "must-have")) {
-          report(
+          report2(
             "data-must-have",
             "error",
             "no must-have data source: list the data the model cannot do without under charter.data.sources with priority: must-have",
@@ -15867,7 +15867,7 @@ var init_data = __esm({
         }
         sources.forEach((source, index) => {
           if (source.origin === "third-party" && !source.owner) {
-            report(
+            report2(
               "data-third-party-owner",
               "error",
               `third-party source "${source.name}" names no owner: add owner: "@user" or "@org/team", who manages the supplier and the contract`,
@@ -15878,7 +15878,7 @@ var init_data = __esm({
         const declared = new Set(charter.data?.sensitive_attributes ?? []);
         (flow?.fairness?.attributes ?? []).forEach((attribute, index) => {
           if (!declared.has(attribute)) {
-            report(
+            report2(
               "fairness-attribute-undeclared",
               "error",
               `fairness attribute "${attribute}" is not a declared sensitive attribute: add it to charter.data.sensitive_attributes`,
@@ -15909,9 +15909,9 @@ var init_estimates = __esm({
         for (const level of ["domain", "business"]) {
           (metrics[level] ?? []).forEach((metric, index) => {
             if (metric.estimate === void 0) return;
-            const path19 = ["charter", "metrics", level, index, "estimate"];
+            const path20 = ["charter", "metrics", level, index, "estimate"];
             for (const reference of referencedMetrics(parseExpression(metric.estimate))) {
-              const location = locateInString(loaded, path19, reference.offset, reference.id);
+              const location = locateInString(loaded, path20, reference.offset, reference.id);
               if (!known.has(reference.id)) {
                 findings.push({
                   rule: "estimate-unknown-metric",
@@ -15946,10 +15946,10 @@ var init_flow_sections = __esm({
       id: "flow",
       title: "Flow configuration",
       check({ loaded }) {
-        const { findings, report } = findingCollector(loaded);
+        const { findings, report: report2 } = findingCollector(loaded);
         const flow = loaded.config.flow ?? {};
         if (flow.deploy_test && !flow.deploy_test.environment) {
-          report(
+          report2(
             "environment-missing",
             "error",
             "flow.deploy_test.environment is missing: name the GitHub environment (e.g. staging) test deployments are recorded in",
@@ -15958,7 +15958,7 @@ var init_flow_sections = __esm({
           );
         }
         if (flow.canary && !flow.canary.environment) {
-          report(
+          report2(
             "environment-missing",
             "error",
             "flow.canary.environment is missing: name the GitHub environment with required reviewers (e.g. production), or no manual approval can exist before production",
@@ -15969,7 +15969,7 @@ var init_flow_sections = __esm({
         const fairness = flow.fairness;
         if (fairness) {
           if (!fairness.label) {
-            report(
+            report2(
               "fairness-label",
               "error",
               "flow.fairness.label is missing: name the column of the predictions file that holds the true label",
@@ -15978,7 +15978,7 @@ var init_flow_sections = __esm({
             );
           }
           if (!fairness.prediction && !fairness.score) {
-            report(
+            report2(
               "fairness-prediction",
               "error",
               "flow.fairness needs prediction (the column of predicted classes) or score (the column of scores, with threshold)",
@@ -15986,7 +15986,7 @@ var init_flow_sections = __esm({
               "key"
             );
           } else if (!fairness.prediction && fairness.threshold === void 0) {
-            report(
+            report2(
               "fairness-threshold",
               "warning",
               "flow.fairness has a score column but no prediction and no threshold: set threshold, the score at or above which a row counts as positive",
@@ -15994,7 +15994,7 @@ var init_flow_sections = __esm({
             );
           }
           if (!fairness.predictions && !flow.build?.predictions) {
-            report(
+            report2(
               "fairness-predictions-file",
               "error",
               "fairness-report has no predictions to read: set flow.build.predictions (the eval-set predictions the build writes) or flow.fairness.predictions",
@@ -16005,7 +16005,7 @@ var init_flow_sections = __esm({
         }
         const sanity = flow.sanity;
         if (sanity && sanity.predict === void 0 !== (sanity.sample === void 0)) {
-          report(
+          report2(
             "sanity-incomplete",
             "error",
             `flow.sanity has ${sanity.predict === void 0 ? "a sample but no predict command" : "a predict command but no sample"}: smoke tests need both (the batch predict command and a CSV to predict on)`,
@@ -16036,14 +16036,14 @@ var init_justification = __esm({
       id: "justification",
       title: "Justification",
       check({ loaded }) {
-        const { findings, report } = findingCollector(loaded);
+        const { findings, report: report2 } = findingCollector(loaded);
         const written = loaded.config.charter.justification;
         const severity = (loaded.config.flow?.enforce ?? "strict") === "strict" ? "error" : "warning";
         for (const [key, question] of QUESTIONS) {
           const answer = written?.[key];
           const empty = typeof answer === "string" ? answer.trim() === "" : Array.isArray(answer) && answer.length === 0;
           if (answer === void 0) {
-            report(
+            report2(
               "justification-gap",
               severity,
               `charter.justification.${key} is missing: say ${question}`,
@@ -16051,14 +16051,14 @@ var init_justification = __esm({
               "key"
             );
           } else if (answer === false) {
-            report(
+            report2(
               "justification-gap",
               severity,
               `charter.justification.${key} is false: settle ${question} before building, then set it to true`,
               ["charter", "justification", key]
             );
           } else if (empty) {
-            report("justification-gap", severity, `charter.justification.${key} is empty: say ${question}`, [
+            report2("justification-gap", severity, `charter.justification.${key} is empty: say ${question}`, [
               "charter",
               "justification",
               key
@@ -16086,34 +16086,34 @@ var init_manual_gate = __esm({
         if (!environment) return { skipped: "flow.canary.environment is not named" };
         const where = `\`mlops-flow approve ${environment}\` records the approval`;
         if (!protection) return { skipped: `environment protection is visible only on GitHub; here ${where}` };
-        const { findings, report } = findingCollector(loaded);
-        const path19 = ["flow", "canary", "environment"];
+        const { findings, report: report2 } = findingCollector(loaded);
+        const path20 = ["flow", "canary", "environment"];
         let rules;
         try {
           rules = await protection(environment);
         } catch (error) {
-          report(
+          report2(
             "canary-environment-unverified",
             "warning",
             `could not read the protection rules of environment "${environment}" (${error.message}): check that the token may read the repository's environments`,
-            path19
+            path20
           );
           return findings;
         }
         if (!rules) return { skipped: `this platform cannot show environment protection; ${where}` };
         if (!rules.exists) {
-          report(
+          report2(
             "canary-environment-not-found",
             "warning",
             `environment "${environment}" does not exist in this repository: create it under Settings → Environments with required reviewers, or canary-promote has no manual gate`,
-            path19
+            path20
           );
         } else if (rules.requiredReviewers.length === 0) {
-          report(
+          report2(
             "canary-environment-unreviewed",
             "warning",
             `environment "${environment}" has no required reviewers: add them under Settings → Environments, or nobody approves before production`,
-            path19
+            path20
           );
         }
         return findings;
@@ -16163,7 +16163,7 @@ var init_metric_alignment = __esm({
       id: "metrics",
       title: "Metric alignment",
       check({ loaded }) {
-        const { findings, report } = findingCollector(loaded);
+        const { findings, report: report2 } = findingCollector(loaded);
         const metrics = loaded.config.charter.metrics ?? {};
         const metricPath = (level, index) => [
           "charter",
@@ -16176,7 +16176,7 @@ var init_metric_alignment = __esm({
           (metrics[level] ?? []).forEach((metric, index) => {
             const previous = levelOf.get(metric.id);
             if (previous) {
-              report(
+              report2(
                 "metric-duplicate",
                 "error",
                 `metric id "${metric.id}" is already used at the ${previous} level: give each metric its own id`,
@@ -16187,7 +16187,7 @@ var init_metric_alignment = __esm({
         }
         for (const level of LEVELS) {
           if ((metrics[level] ?? []).length > 0) continue;
-          report(
+          report2(
             "metrics-missing",
             level === "model" ? "error" : "warning",
             `no ${level} metrics: list ${AUDIENCE[level]} under charter.metrics.${level}`,
@@ -16198,7 +16198,7 @@ var init_metric_alignment = __esm({
         for (const level of LEVELS) {
           (metrics[level] ?? []).forEach((metric, index) => {
             if (metric.goal === void 0) {
-              report(
+              report2(
                 "goal-missing",
                 "error",
                 `${metric.id} has no goal: add goal: ">= …" or "<= …" so every stage can judge it`,
@@ -16212,7 +16212,7 @@ var init_metric_alignment = __esm({
           (metrics[level] ?? []).forEach((metric, index) => {
             const from = metric.from ?? [];
             if (from.length === 0) {
-              report(
+              report2(
                 "derivation-missing",
                 "error",
                 `${level} metric ${metric.id} derives from nothing: add from: [<${below} metric ids>] naming what it is computed from`,
@@ -16223,14 +16223,14 @@ var init_metric_alignment = __esm({
               const found = levelOf.get(id);
               const at2 = [...metricPath(level, index), "from", fromIndex];
               if (!found) {
-                report(
+                report2(
                   "derivation-unknown",
                   "error",
                   `${metric.id} derives from "${id}", which is not a metric in the charter: add it under charter.metrics.${below} or fix the id`,
                   at2
                 );
               } else if (found !== below && id !== metric.id) {
-                report(
+                report2(
                   "derivation-level",
                   "error",
                   `${level} metric ${metric.id} must derive from ${below} metrics; "${id}" is a ${found} metric`,
@@ -16242,7 +16242,7 @@ var init_metric_alignment = __esm({
         }
         for (const cycle of derivationCycles(metrics)) {
           const [level, index] = cycle.at;
-          report(
+          report2(
             "derivation-cycle",
             "error",
             `metrics derive from each other in a cycle: ${cycle.ids.join(" → ")}; a metric must derive only from the level below`,
@@ -16265,13 +16265,13 @@ var init_milestones = __esm({
       id: "milestones",
       title: "Milestones",
       check({ loaded, now }) {
-        const { findings, report } = findingCollector(loaded);
+        const { findings, report: report2 } = findingCollector(loaded);
         const known = metricLevels(loaded);
         const today = now.toISOString().slice(0, 10);
         (loaded.config.charter.milestones ?? []).forEach((milestone, index) => {
           (milestone.gate ?? []).forEach((id, gateIndex) => {
             if (!known.has(id)) {
-              report(
+              report2(
                 "milestone-unknown-metric",
                 "error",
                 `milestone "${milestone.name}" is gated on "${id}", which is not a metric in the charter: use one of ${[...known.keys()].join(", ") || "the metrics you define under charter.metrics"}`,
@@ -16280,7 +16280,7 @@ var init_milestones = __esm({
             }
           });
           if (String(milestone.due) < today) {
-            report(
+            report2(
               "milestone-overdue",
               "warning",
               `milestone "${milestone.name}" was due on ${milestone.due}: set a new date, or remove it if it was reached`,
@@ -16295,11 +16295,11 @@ var init_milestones = __esm({
 });
 
 // src/charter/rules/placeholders.ts
-function valueAt(flow, path19) {
-  return path19.reduce((value, key) => value?.[key], flow);
+function valueAt(flow, path20) {
+  return path20.reduce((value, key) => value?.[key], flow);
 }
-function placeholders(command, path19) {
-  const texts = Array.isArray(command) ? command.map((word, index) => [word, [...path19, index]]) : [[command, [...path19]]];
+function placeholders(command, path20) {
+  const texts = Array.isArray(command) ? command.map((word, index) => [word, [...path20, index]]) : [[command, [...path20]]];
   return texts.flatMap(
     ([text, at2]) => [...text.matchAll(PLACEHOLDER)].map((match) => ({
       name: match[1],
@@ -16308,10 +16308,10 @@ function placeholders(command, path19) {
     }))
   );
 }
-function unknownPlaceholders(loaded, command, path19, allowed, what) {
+function unknownPlaceholders(loaded, command, path20, allowed, what) {
   const reported = /* @__PURE__ */ new Set();
   const findings = [];
-  for (const found of placeholders(command, path19)) {
+  for (const found of placeholders(command, path20)) {
     if (allowed.includes(found.name) || reported.has(found.name)) continue;
     reported.add(found.name);
     findings.push({
@@ -16346,21 +16346,21 @@ var init_placeholders = __esm({
       check({ loaded }) {
         const { findings } = findingCollector(loaded);
         const flow = loaded.config.flow ?? {};
-        for (const { path: path19, allowed } of ALLOWED_PLACEHOLDERS) {
-          const command = valueAt(flow, path19);
+        for (const { path: path20, allowed } of ALLOWED_PLACEHOLDERS) {
+          const command = valueAt(flow, path20);
           if (command === void 0) continue;
           findings.push(
-            ...unknownPlaceholders(loaded, command, ["flow", ...path19], allowed, `flow.${path19.join(".")}`)
+            ...unknownPlaceholders(loaded, command, ["flow", ...path20], allowed, `flow.${path20.join(".")}`)
           );
         }
         (flow.canary?.analysis?.metrics ?? []).forEach((metric, index) => {
           if (metric.query === void 0) return;
-          const path19 = ["flow", "canary", "analysis", "metrics", index, "query"];
+          const path20 = ["flow", "canary", "analysis", "metrics", index, "query"];
           findings.push(
             ...unknownPlaceholders(
               loaded,
               metric.query,
-              path19,
+              path20,
               QUERY_PLACEHOLDERS,
               `the canary query of ${metric.id}`
             )
@@ -16376,10 +16376,10 @@ var init_placeholders = __esm({
 function isWellFormedHandle(handle) {
   return HANDLE.test(handle);
 }
-function handlesAt(value, path19) {
+function handlesAt(value, path20) {
   if (value === void 0) return [];
-  if (!Array.isArray(value)) return [{ handle: value, path: [...path19] }];
-  return value.map((handle, index) => ({ handle, path: [...path19, index] }));
+  if (!Array.isArray(value)) return [{ handle: value, path: [...path20] }];
+  return value.map((handle, index) => ({ handle, path: [...path20, index] }));
 }
 function cachedLookup(resolve2) {
   const answers = /* @__PURE__ */ new Map();
@@ -16422,10 +16422,10 @@ var init_problem_and_roles = __esm({
       id: "charter",
       title: "Problem, value and roles",
       async check({ loaded, resolveHandle }) {
-        const { findings, report } = findingCollector(loaded);
+        const { findings, report: report2 } = findingCollector(loaded);
         const charter = loaded.config.charter;
         if (typeof charter.business_problem !== "string" || charter.business_problem.trim() === "") {
-          report(
+          report2(
             "business-problem-missing",
             "error",
             "charter.business_problem is empty: state the business problem and what it costs today",
@@ -16433,7 +16433,7 @@ var init_problem_and_roles = __esm({
           );
         }
         if (!charter.value) {
-          report(
+          report2(
             "value-missing",
             "error",
             "the expected value is missing: add charter.value with amount, currency and period (e.g. 400000 USD per year)",
@@ -16443,7 +16443,7 @@ var init_problem_and_roles = __esm({
         } else {
           for (const [part, hint] of MONEY_PARTS) {
             if (charter.value[part] === void 0 || charter.value[part] === "") {
-              report(
+              report2(
                 "value-missing",
                 "error",
                 `charter.value.${part} is missing: give ${hint}`,
@@ -16456,7 +16456,7 @@ var init_problem_and_roles = __esm({
         for (const [role, who] of REQUIRED_ROLES) {
           const value = charter.roles?.[role];
           if (value === void 0 || Array.isArray(value) && value.length === 0) {
-            report(
+            report2(
               "role-missing",
               "error",
               `charter.roles.${role} is missing: name ${who} as a GitHub handle ("@user" or "@org/team")`,
@@ -16479,20 +16479,20 @@ var init_problem_and_roles = __esm({
             ({ handle }) => isWellFormedHandle(handle) && lookup ? lookup(handle) : Promise.resolve(void 0)
           )
         );
-        handles.forEach(({ handle, path: path19 }, index) => {
+        handles.forEach(({ handle, path: path20 }, index) => {
           if (!isWellFormedHandle(handle)) {
-            report(
+            report2(
               "handle-malformed",
               "error",
               `"${handle}" is not a GitHub handle: write "@user" or "@org/team" (letters, digits and single hyphens)`,
-              path19
+              path20
             );
           } else if (answers[index] === "missing") {
-            report(
+            report2(
               "handle-not-found",
               "warning",
               `${handle} is not a user or team GitHub knows (or this token can see): check the spelling, or grant the token read access to the organisation's members`,
-              path19
+              path20
             );
           }
         });
@@ -16512,7 +16512,7 @@ var init_regulations = __esm({
       id: "regulations",
       title: "Regulations, fairness and explainability",
       check({ loaded }) {
-        const { findings, report } = findingCollector(loaded);
+        const { findings, report: report2 } = findingCollector(loaded);
         const { charter, flow } = loaded.config;
         const requirements = charter.requirements ?? {};
         const named = requirements.regulations ?? [];
@@ -16521,7 +16521,7 @@ var init_regulations = __esm({
           const list = named.join(", ");
           if (requirements.explainability !== "required") {
             const written = requirements.explainability !== void 0;
-            report(
+            report2(
               "regulation-explainability",
               "error",
               `regulations (${list}) are named, so set requirements.explainability: required`,
@@ -16530,7 +16530,7 @@ var init_regulations = __esm({
             );
           }
           if ((charter.data?.sensitive_attributes ?? []).length === 0) {
-            report(
+            report2(
               "regulation-sensitive-attributes",
               "error",
               `regulations (${list}) are named, so declare the sensitive attributes (e.g. gender, age_band) under charter.data.sensitive_attributes`,
@@ -16539,7 +16539,7 @@ var init_regulations = __esm({
             );
           }
           if (Object.keys(flow?.fairness?.goals ?? {}).length === 0) {
-            report(
+            report2(
               "regulation-fairness-goals",
               "error",
               `regulations (${list}) are named, so add fairness goals under flow.fairness.goals (e.g. demographic_parity_ratio: ">= 0.80")`,
@@ -16554,7 +16554,7 @@ var init_regulations = __esm({
           const permutation = explainability?.permutation_importance !== void 0;
           const predict = flow?.sanity?.predict !== void 0;
           if (!attributions && !(permutation && predict)) {
-            report(
+            report2(
               "explainability-source",
               "error",
               permutation ? "explainability is required and permutation_importance is set, but it re-runs the model through flow.sanity.predict, which is missing: add that command, or per-row attributions under flow.fairness.explainability.attributions" : "explainability is required but nothing explains the model: set flow.fairness.explainability.attributions (per-row attributions such as SHAP values) or permutation_importance together with a flow.sanity.predict command",
@@ -16588,13 +16588,13 @@ var init_serving = __esm({
       id: "serving",
       title: "Serving requirements",
       check({ loaded }) {
-        const { findings, report } = findingCollector(loaded);
+        const { findings, report: report2 } = findingCollector(loaded);
         const requirements = loaded.config.charter.requirements ?? {};
-        const deployTest = loaded.config.flow?.deploy_test;
+        const deployTest2 = loaded.config.flow?.deploy_test;
         if (requirements.serving === "online") {
           for (const { key, what, unit } of LIMITS) {
             if (requirements[key] === void 0) {
-              report(
+              report2(
                 "online-requirement",
                 "error",
                 `online serving needs requirements.${key}: the ${what} (${unit}) the endpoint must achieve`,
@@ -16603,7 +16603,7 @@ var init_serving = __esm({
             }
           }
         }
-        const goals = deployTest?.goals ?? {};
+        const goals = deployTest2?.goals ?? {};
         for (const { key, bound, what } of LIMITS) {
           const requirement = requirements[key];
           const written = goals[key];
@@ -16611,16 +16611,16 @@ var init_serving = __esm({
           const goal = parseGoal(written, key);
           if (strictEnough(goal, requirement, bound)) continue;
           const needed = `${bound === "max" ? "<=" : ">="} ${requirement}`;
-          report(
+          report2(
             "goal-looser-than-requirement",
             "error",
             `the deploy-test ${what} goal ${formatGoal(goal)} is looser than the requirement ${key}: ${requirement}: make it "${needed}" or stricter`,
             ["flow", "deploy_test", "goals", key]
           );
         }
-        const rate = deployTest?.load?.rate;
+        const rate = deployTest2?.load?.rate;
         if (requirements.throughput_rps !== void 0 && rate !== void 0 && rate < requirements.throughput_rps) {
-          report(
+          report2(
             "load-below-requirement",
             "warning",
             `the load test sends ${rate} requests/s, below the required throughput of ${requirements.throughput_rps}: it cannot show the requirement holds; raise load.rate`,
@@ -17130,8 +17130,8 @@ var require_utils2 = __commonJS({
       }
       return output;
     };
-    exports.basename = (path19, { windows } = {}) => {
-      const segs = path19.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path20, { windows } = {}) => {
+      const segs = path20.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -18991,41 +18991,41 @@ var require_ms = __commonJS({
           return void 0;
       }
     }
-    function fmtShort(ms2) {
-      var msAbs = Math.abs(ms2);
+    function fmtShort(ms3) {
+      var msAbs = Math.abs(ms3);
       if (msAbs >= d2) {
-        return Math.round(ms2 / d2) + "d";
+        return Math.round(ms3 / d2) + "d";
       }
       if (msAbs >= h3) {
-        return Math.round(ms2 / h3) + "h";
+        return Math.round(ms3 / h3) + "h";
       }
       if (msAbs >= m2) {
-        return Math.round(ms2 / m2) + "m";
+        return Math.round(ms3 / m2) + "m";
       }
       if (msAbs >= s) {
-        return Math.round(ms2 / s) + "s";
+        return Math.round(ms3 / s) + "s";
       }
-      return ms2 + "ms";
+      return ms3 + "ms";
     }
-    function fmtLong(ms2) {
-      var msAbs = Math.abs(ms2);
+    function fmtLong(ms3) {
+      var msAbs = Math.abs(ms3);
       if (msAbs >= d2) {
-        return plural(ms2, msAbs, d2, "day");
+        return plural(ms3, msAbs, d2, "day");
       }
       if (msAbs >= h3) {
-        return plural(ms2, msAbs, h3, "hour");
+        return plural(ms3, msAbs, h3, "hour");
       }
       if (msAbs >= m2) {
-        return plural(ms2, msAbs, m2, "minute");
+        return plural(ms3, msAbs, m2, "minute");
       }
       if (msAbs >= s) {
-        return plural(ms2, msAbs, s, "second");
+        return plural(ms3, msAbs, s, "second");
       }
-      return ms2 + " ms";
+      return ms3 + " ms";
     }
-    function plural(ms2, msAbs, n, name) {
+    function plural(ms3, msAbs, n, name) {
       var isPlural = msAbs >= n * 1.5;
-      return Math.round(ms2 / n) + " " + name + (isPlural ? "s" : "");
+      return Math.round(ms3 / n) + " " + name + (isPlural ? "s" : "");
     }
   }
 });
@@ -19068,8 +19068,8 @@ var require_common = __commonJS({
           }
           const self = debug;
           const curr = Number(/* @__PURE__ */ new Date());
-          const ms2 = curr - (prevTime || curr);
-          self.diff = ms2;
+          const ms3 = curr - (prevTime || curr);
+          self.diff = ms3;
           self.prev = prevTime;
           self.curr = curr;
           prevTime = curr;
@@ -19688,15 +19688,15 @@ var require_src2 = __commonJS({
     var fs_1 = __require("fs");
     var debug_1 = __importDefault(require_src());
     var log = debug_1.default("@kwsites/file-exists");
-    function check2(path19, isFile, isDirectory) {
-      log(`checking %s`, path19);
+    function check2(path20, isFile, isDirectory) {
+      log(`checking %s`, path20);
       try {
-        const stat7 = fs_1.statSync(path19);
-        if (stat7.isFile() && isFile) {
+        const stat9 = fs_1.statSync(path20);
+        if (stat9.isFile() && isFile) {
           log(`[OK] path represents a file`);
           return true;
         }
-        if (stat7.isDirectory() && isDirectory) {
+        if (stat9.isDirectory() && isDirectory) {
           log(`[OK] path represents a directory`);
           return true;
         }
@@ -19711,8 +19711,8 @@ var require_src2 = __commonJS({
         throw e;
       }
     }
-    function exists(path19, type = exports.READABLE) {
-      return check2(path19, (type & exports.FILE) > 0, (type & exports.FOLDER) > 0);
+    function exists(path20, type = exports.READABLE) {
+      return check2(path20, (type & exports.FILE) > 0, (type & exports.FOLDER) > 0);
     }
     exports.exists = exists;
     exports.FILE = 1;
@@ -23385,7 +23385,7 @@ function classifyChanges(paths, triggers) {
     const globs = triggers?.[kind] ?? (kind === "config" ? ["mlops.yml"] : []);
     return { kind, match: globs.length > 0 ? (0, import_picomatch.default)(globs, { dot: true }) : () => false };
   });
-  return paths.map((path19) => ({ path: path19, kinds: matchers.filter(({ match }) => match(path19)).map(({ kind }) => kind) })).filter((change) => change.kinds.length > 0);
+  return paths.map((path20) => ({ path: path20, kinds: matchers.filter(({ match }) => match(path20)).map(({ kind }) => kind) })).filter((change) => change.kinds.length > 0);
 }
 function decideBuild(inputs) {
   const reasons = [];
@@ -23421,10 +23421,21 @@ var init_triggers = __esm({
 });
 
 // src/stages/build-model/index.ts
-import { readFile } from "node:fs/promises";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat as stat3 } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path5 from "node:path";
+async function storedModelOutputs(context, digest) {
+  const root = context.loaded.projectRoot;
+  const manifestPath = `.mlops-flow/builds/${digest.replace(/^sha256:/, "")}/model-manifest.json`;
+  try {
+    if (!await stat3(path5.join(root, manifestPath)).catch(() => void 0))
+      await context.platform.artifacts.fetch(artifactName(digest), root);
+    const manifest = JSON.parse(await readFile(path5.join(root, manifestPath), "utf8"));
+    return { "manifest-path": manifestPath, "metrics-json": JSON.stringify(manifest.metrics ?? {}) };
+  } catch {
+    return {};
+  }
+}
 function skipped(reason, outputs, digest) {
   return {
     stage: "build-model",
@@ -23693,7 +23704,10 @@ var init_build_model = __esm({
             decision.reasons.join("; "),
             {
               "should-build": "false",
-              ...previous ? { "model-digest": previous.modelDigest } : {}
+              ...previous ? {
+                "model-digest": previous.modelDigest,
+                ...await storedModelOutputs(context, previous.modelDigest)
+              } : {}
             },
             previous?.modelDigest
           );
@@ -24825,32 +24839,32 @@ var init_convert = __esm({
 });
 
 // ../../work/main/node_modules/hyparquet/src/schema.js
-function schemaTree(schema, rootIndex, path19) {
+function schemaTree(schema, rootIndex, path20) {
   const element = schema[rootIndex];
   const children = [];
   let count = 1;
   if (element.num_children) {
     while (children.length < element.num_children) {
       const childElement = schema[rootIndex + count];
-      const child = schemaTree(schema, rootIndex + count, [...path19, childElement.name]);
+      const child = schemaTree(schema, rootIndex + count, [...path20, childElement.name]);
       count += child.count;
       children.push(child);
     }
   }
-  return { count, element, children, path: path19 };
+  return { count, element, children, path: path20 };
 }
 function getSchemaPath(schema, name) {
   return getTreePath(schemaTree(schema, 0, []), name);
 }
 function getTreePath(tree, name) {
-  const path19 = [tree];
+  const path20 = [tree];
   for (const part of name) {
     const child = tree.children.find((child2) => child2.element.name === part);
     if (!child) throw new Error(`parquet schema element not found: ${name}`);
-    path19.push(child);
+    path20.push(child);
     tree = child;
   }
-  return path19;
+  return path20;
 }
 function getPhysicalColumns(schemaTree2) {
   const columns = [];
@@ -25630,7 +25644,7 @@ function pathsNeededForFilter(filter) {
   return [...new Set(paths)];
 }
 function columnsNeededForFilter(filter) {
-  return [...new Set(pathsNeededForFilter(filter).map((path19) => path19.split(".")[0]))];
+  return [...new Set(pathsNeededForFilter(filter).map((path20) => path20.split(".")[0]))];
 }
 function matchFilter(record, filter, strict = true) {
   if ("$and" in filter && Array.isArray(filter.$and)) {
@@ -25835,9 +25849,9 @@ function unionRanges(a, b3) {
   }
   return out;
 }
-function resolve(record, path19) {
+function resolve(record, path20) {
   let value = record;
-  for (const part of path19.split(".")) {
+  for (const part of path20.split(".")) {
     value = value?.[part];
   }
   return value;
@@ -26521,7 +26535,7 @@ function assembleLists(output, definitionLevels, repetitionLevels, values, schem
   return output;
 }
 function assembleNested(subcolumnData, schema, parsers, depth = 0) {
-  const path19 = schema.path.join(".");
+  const path20 = schema.path.join(".");
   const optional = schema.element.repetition_type === "OPTIONAL";
   const nextDepth = optional ? depth + 1 : depth;
   if (isListLike(schema)) {
@@ -26536,7 +26550,7 @@ function assembleNested(subcolumnData, schema, parsers, depth = 0) {
     const values = subcolumnData.get(subcolumn);
     if (!values) throw new Error("parquet list column missing values");
     if (optional) flattenAtDepth(values, depth);
-    subcolumnData.set(path19, values);
+    subcolumnData.set(path20, values);
     subcolumnData.delete(subcolumn);
     return;
   }
@@ -26544,8 +26558,8 @@ function assembleNested(subcolumnData, schema, parsers, depth = 0) {
     const mapName = schema.children[0].element.name;
     assembleNested(subcolumnData, schema.children[0].children[0], parsers, nextDepth + 1);
     assembleNested(subcolumnData, schema.children[0].children[1], parsers, nextDepth + 1);
-    const keys = subcolumnData.get(`${path19}.${mapName}.key`);
-    const values = subcolumnData.get(`${path19}.${mapName}.value`);
+    const keys = subcolumnData.get(`${path20}.${mapName}.key`);
+    const values = subcolumnData.get(`${path20}.${mapName}.value`);
     if (!keys) throw new Error("parquet map column missing keys");
     if (!values) throw new Error("parquet map column missing values");
     if (keys.length !== values.length) {
@@ -26553,9 +26567,9 @@ function assembleNested(subcolumnData, schema, parsers, depth = 0) {
     }
     const out = assembleMaps(keys, values, nextDepth);
     if (optional) flattenAtDepth(out, depth);
-    subcolumnData.delete(`${path19}.${mapName}.key`);
-    subcolumnData.delete(`${path19}.${mapName}.value`);
-    subcolumnData.set(path19, out);
+    subcolumnData.delete(`${path20}.${mapName}.key`);
+    subcolumnData.delete(`${path20}.${mapName}.value`);
+    subcolumnData.set(path20, out);
     return;
   }
   if (schema.children.length) {
@@ -26575,7 +26589,7 @@ function assembleNested(subcolumnData, schema, parsers, depth = 0) {
       inverted = decodeVariantColumn(inverted, parsers);
     }
     if (optional) flattenAtDepth(inverted, depth);
-    subcolumnData.set(path19, inverted);
+    subcolumnData.set(path20, inverted);
   }
 }
 function flattenAtDepth(arr, depth) {
@@ -28233,8 +28247,8 @@ function sampleBinomial(random, n, p2) {
 function binomialInversion(random, n, p2) {
   const q3 = 1 - p2;
   const q0 = Math.exp(n * Math.log(q3));
-  const mean = n * p2;
-  const bound = Math.min(n, Math.floor(mean + 10 * Math.sqrt(mean * q3 + 1)));
+  const mean2 = n * p2;
+  const bound = Math.min(n, Math.floor(mean2 + 10 * Math.sqrt(mean2 * q3 + 1)));
   for (; ; ) {
     let x3 = 0;
     let px = q0;
@@ -28346,17 +28360,17 @@ function percentile(sorted, q3) {
   return a + (b3 - a) * (position - lower);
 }
 function percentileInterval(replicates, confidence = 0.95) {
-  const defined = [];
+  const defined2 = [];
   for (let k2 = 0; k2 < replicates.length; k2++) {
     const value = replicates[k2];
-    if (!Number.isNaN(value)) defined.push(value);
+    if (!Number.isNaN(value)) defined2.push(value);
   }
-  const undefinedReplicates = replicates.length - defined.length;
-  if (defined.length === 0 || defined.length * 2 <= replicates.length)
+  const undefinedReplicates = replicates.length - defined2.length;
+  if (defined2.length === 0 || defined2.length * 2 <= replicates.length)
     return { interval: null, undefinedReplicates };
-  defined.sort((x3, y2) => x3 - y2);
+  defined2.sort((x3, y2) => x3 - y2);
   const tail = (1 - confidence) / 2;
-  return { interval: [percentile(defined, tail), percentile(defined, 1 - tail)], undefinedReplicates };
+  return { interval: [percentile(defined2, tail), percentile(defined2, 1 - tail)], undefinedReplicates };
 }
 function bootstrapInterval(statistic, options) {
   const random = createRandom(options.seed);
@@ -29580,13 +29594,13 @@ function attributionImportance(attributions, predictions, attributes, source) {
   }
   return { source, rows: attributions.rows.length, global: rank(attributions.rows), byGroup };
 }
-function sensitiveFeatureCheck(report, sensitive, proxies, id = "fairness/explainability/top-features") {
-  const top = report.global.filter((f3) => f3.importance > 0).slice(0, TOP_FEATURES).map((f3) => f3.feature);
+function sensitiveFeatureCheck(report2, sensitive, proxies, id = "fairness/explainability/top-features") {
+  const top = report2.global.filter((f3) => f3.importance > 0).slice(0, TOP_FEATURES).map((f3) => f3.feature);
   const matches = (feature, name) => feature === name || feature.startsWith(`${name}=`);
   const flagged = top.filter((feature) => [...sensitive, ...proxies].some((name) => matches(feature, name)));
   return {
     id,
-    title: `No sensitive attribute or proxy among the top ${TOP_FEATURES} features (${report.source})`,
+    title: `No sensitive attribute or proxy among the top ${TOP_FEATURES} features (${report2.source})`,
     verdict: flagged.length === 0 ? "pass" : flagged.some((f3) => sensitive.some((s) => matches(f3, s))) ? "fail" : "warn",
     observed: `top features: ${top.join(", ")}`,
     expected: `none of ${[...sensitive, ...proxies].join(", ") || "(none declared)"}`
@@ -29602,14 +29616,14 @@ var init_explainability = __esm({
 });
 
 // src/stages/fairness-report/model-card.ts
-function buildModelCard(config, digest, metrics, report, explainability, permutation) {
+function buildModelCard(config, digest, metrics, report2, explainability, permutation) {
   const charter = config.charter;
-  const caveats = [...report.notes];
-  for (const frame of report.frames) {
+  const caveats = [...report2.notes];
+  for (const frame of report2.frames) {
     const small = frame.groups.filter((g2) => g2.smallSample && !g2.empty).map((g2) => g2.group);
     if (small.length > 0)
       caveats.push(
-        `${frame.name}: groups below ${report.minGroupSize} rows are shown but not judged: ${small.join(", ")}`
+        `${frame.name}: groups below ${report2.minGroupSize} rows are shown but not judged: ${small.join(", ")}`
       );
   }
   if ((charter.requirements?.regulations ?? []).length > 0)
@@ -29629,7 +29643,7 @@ function buildModelCard(config, digest, metrics, report, explainability, permuta
       priority: s.priority
     })),
     sensitiveAttributes: charter.data?.sensitive_attributes ?? [],
-    fairness: report.judgements.map((j3) => ({
+    fairness: report2.judgements.map((j3) => ({
       frame: j3.frame,
       metric: j3.metric,
       method: j3.method,
@@ -29638,7 +29652,7 @@ function buildModelCard(config, digest, metrics, report, explainability, permuta
       verdict: j3.verdict
     })),
     groups: Object.fromEntries(
-      report.frames.map((frame) => [
+      report2.frames.map((frame) => [
         frame.name,
         frame.groups.filter((g2) => !g2.empty).map((g2) => ({
           group: g2.group,
@@ -29658,7 +29672,7 @@ function buildModelCard(config, digest, metrics, report, explainability, permuta
       metric: permutation.metric,
       baseline: permutation.baseline,
       repeats: permutation.repeats,
-      features: permutation.features.map(({ feature, mean, std }) => ({ feature, mean, std }))
+      features: permutation.features.map(({ feature, mean: mean2, std }) => ({ feature, mean: mean2, std }))
     } : null,
     caveats
   };
@@ -29805,9 +29819,9 @@ function permutationImportance(table, output, settings) {
       { length: settings.repeats },
       (_3, r2) => baseline - scoreOf(1 + f3 * settings.repeats + r2)
     );
-    const mean = drops.reduce((sum, d2) => sum + d2, 0) / drops.length;
-    const std = Math.sqrt(drops.reduce((sum, d2) => sum + (d2 - mean) ** 2, 0) / drops.length);
-    return { feature, mean, std, drops };
+    const mean2 = drops.reduce((sum, d2) => sum + d2, 0) / drops.length;
+    const std = Math.sqrt(drops.reduce((sum, d2) => sum + (d2 - mean2) ** 2, 0) / drops.length);
+    return { feature, mean: mean2, std, drops };
   });
   features.sort((a, b3) => b3.mean - a.mean || (a.feature < b3.feature ? -1 : 1));
   return { metric: settings.metric, repeats: settings.repeats, rows: n, baseline, features };
@@ -29867,14 +29881,14 @@ function ratesChart(frame) {
     `_sel: selection rate, TPR: true-positive rate, FPR: false-positive rate.${undefinedRates.length > 0 ? ` Undefined (0/0), so not drawn: ${undefinedRates.join(", ")}.` : ""}_`
   ].join("\n");
 }
-function fairnessSection(report, verdict, reportPath, explainability, permutation) {
+function fairnessSection(report2, verdict, reportPath, explainability, permutation) {
   const lines = [
-    `${report.rows.toLocaleString("en-US")} predictions from \`${report.file}\`; intervals are 95% (${report.bootstrap.method}, ${report.bootstrap.reps} replicates).`,
+    `${report2.rows.toLocaleString("en-US")} predictions from \`${report2.file}\`; intervals are 95% (${report2.bootstrap.method}, ${report2.bootstrap.reps} replicates).`,
     ""
   ];
-  if (report.judgements.length > 0) {
+  if (report2.judgements.length > 0) {
     lines.push("| attribute | metric | value | goal | verdict |", "|---|---|---|---|---|");
-    for (const j3 of report.judgements) {
+    for (const j3 of report2.judgements) {
       lines.push(
         `| ${j3.frame} | \`${j3.metric}\` | ${formatNumber(j3.value)}${interval(j3.interval)} | ${j3.goal.op} ${j3.goal.value} | ${VERDICT_ICONS[j3.verdict]} ${j3.verdict} |`
       );
@@ -29882,7 +29896,7 @@ function fairnessSection(report, verdict, reportPath, explainability, permutatio
   } else {
     lines.push("_No fairness goals are set in flow.fairness.goals: disparities are reported, not judged._");
   }
-  for (const frame of report.frames.filter((f3) => f3.attributes.length === 1)) {
+  for (const frame of report2.frames.filter((f3) => f3.attributes.length === 1)) {
     const chart = ratesChart(frame);
     if (chart) lines.push("", chart);
   }
@@ -29920,7 +29934,7 @@ var init_section3 = __esm({
 });
 
 // src/stages/fairness-report/index.ts
-import { mkdtemp as mkdtemp2, rm as rm2, stat as stat3, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdtemp as mkdtemp2, rm as rm2, stat as stat4, writeFile as writeFile2 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
 import path7 from "node:path";
 function goalsOf(spec) {
@@ -29935,7 +29949,7 @@ async function predictionsFile(context, spec) {
   const absolute = path7.resolve(context.loaded.projectRoot, file);
   if (!absolute.startsWith(path7.resolve(context.loaded.projectRoot) + path7.sep))
     throw new UserError(`predictions "${file}" leaves the project directory`);
-  if (!await stat3(absolute).catch(() => void 0) && context.modelDigest) {
+  if (!await stat4(absolute).catch(() => void 0) && context.modelDigest) {
     const name = artifactName(context.modelDigest);
     if (await context.platform.artifacts.has(name))
       await context.platform.artifacts.fetch(name, context.loaded.projectRoot);
@@ -30015,19 +30029,19 @@ async function permute(context, spec, predictions) {
         }
       };
     }
-    const report = permutationImportance(
+    const report2 = permutationImportance(
       table,
       await readTable(output, "the predict output of the permuted rows"),
       settings
     );
-    const top = report.features.slice(0, 3).map((f3) => `${f3.feature} ${f3.mean.toFixed(3)} ± ${f3.std.toFixed(3)}`);
+    const top = report2.features.slice(0, 3).map((f3) => `${f3.feature} ${f3.mean.toFixed(3)} ± ${f3.std.toFixed(3)}`);
     return {
-      report,
+      report: report2,
       check: {
         id,
         title,
         verdict: "pass",
-        observed: `${report.metric} ${report.baseline.toFixed(3)}; largest drops: ${top.join(", ")}`
+        observed: `${report2.metric} ${report2.baseline.toFixed(3)}; largest drops: ${top.join(", ")}`
       }
     };
   } catch (error) {
@@ -30047,8 +30061,8 @@ async function manifestMetrics(context) {
     "model-manifest.json"
   );
   try {
-    const { readFile: readFile8 } = await import("node:fs/promises");
-    return JSON.parse(await readFile8(file, "utf8")).metrics;
+    const { readFile: readFile9 } = await import("node:fs/promises");
+    return JSON.parse(await readFile9(file, "utf8")).metrics;
   } catch {
     return {};
   }
@@ -30087,7 +30101,7 @@ var init_fairness_report = __esm({
           };
         }
         const file = await predictionsFile(context, spec);
-        const report = await analyzeFairness({
+        const report2 = await analyzeFairness({
           file: path7.join(context.loaded.projectRoot, file),
           label: spec.label ?? "label",
           ...spec.prediction ? { prediction: spec.prediction } : { score: spec.score, threshold: spec.threshold },
@@ -30098,8 +30112,8 @@ var init_fairness_report = __esm({
           ...spec.reference_groups ? { referenceGroups: spec.reference_groups } : {},
           goals: goalsOf(spec)
         });
-        report.file = file;
-        const checks = report.judgements.map((j3) => ({
+        report2.file = file;
+        const checks = report2.judgements.map((j3) => ({
           id: `fairness/${j3.frame}/${j3.metric}`,
           title: `${j3.metric} over ${j3.frame}`,
           verdict: j3.verdict,
@@ -30117,7 +30131,11 @@ var init_fairness_report = __esm({
               {
                 source: `permutation importance (${permutation.report.metric})`,
                 rows: permutation.report.rows,
-                global: permutation.report.features.map((f3) => ({ feature: f3.feature, importance: f3.mean })),
+                // A drop within two standard deviations of zero is noise, not influence.
+                global: permutation.report.features.map((f3) => ({
+                  feature: f3.feature,
+                  importance: f3.mean > 2 * f3.std ? f3.mean : 0
+                })),
                 byGroup: {}
               },
               sensitive,
@@ -30135,7 +30153,7 @@ var init_fairness_report = __esm({
           context.loaded.config,
           context.modelDigest,
           metrics,
-          report,
+          report2,
           explainability,
           permutation.report
         );
@@ -30143,10 +30161,10 @@ var init_fairness_report = __esm({
         return {
           stage: "fairness-report",
           verdict,
-          summary: failing.length === 0 ? `${report.judgements.length} fairness goals met on ${report.rows} predictions` : `${failing.map((c3) => `${c3.title}: ${c3.observed} (${c3.verdict})`).join("; ")}`,
+          summary: failing.length === 0 ? `${report2.judgements.length} fairness goals met on ${report2.rows} predictions` : `${failing.map((c3) => `${c3.title}: ${c3.observed} (${c3.verdict})`).join("; ")}`,
           checks,
           metrics: [],
-          section: fairnessSection(report, verdict, REPORT_PATH, explainability, permutation.report),
+          section: fairnessSection(report2, verdict, REPORT_PATH, explainability, permutation.report),
           outputs: { "report-path": REPORT_PATH, "model-card-path": `${cardBase}/model-card.md` },
           ...context.modelDigest ? { modelDigest: context.modelDigest } : {},
           files: [
@@ -30154,7 +30172,7 @@ var init_fairness_report = __esm({
               path: REPORT_PATH,
               content: `${JSON.stringify(
                 {
-                  ...report,
+                  ...report2,
                   explainability: explainability ?? null,
                   permutationImportance: permutation.report ?? null
                 },
@@ -30197,6 +30215,142 @@ var init_fairness_report2 = __esm({
   }
 });
 
+// src/metrics/regression.ts
+function assertPaired(actual, predicted) {
+  if (actual.length !== predicted.length) {
+    throw new RangeError(`lengths differ: ${actual.length} actual values, ${predicted.length} predictions`);
+  }
+  for (let i = 0; i < actual.length; i++) {
+    if (!Number.isFinite(actual[i]) || !Number.isFinite(predicted[i])) {
+      throw new RangeError(`row ${i} is not a pair of finite numbers: ${actual[i]}, ${predicted[i]}`);
+    }
+  }
+}
+function mean(values, n) {
+  const sum = new CompensatedSum();
+  for (let i = 0; i < n; i++) sum.add(values(i));
+  return sum.value / n;
+}
+function meanAbsoluteError(actual, predicted) {
+  assertPaired(actual, predicted);
+  if (actual.length === 0) return null;
+  return mean((i) => Math.abs(actual[i] - predicted[i]), actual.length);
+}
+function meanSquaredError(actual, predicted) {
+  assertPaired(actual, predicted);
+  if (actual.length === 0) return null;
+  return mean((i) => (actual[i] - predicted[i]) ** 2, actual.length);
+}
+function rootMeanSquaredError(actual, predicted) {
+  const mse = meanSquaredError(actual, predicted);
+  return mse === null ? null : Math.sqrt(mse);
+}
+function r2Score(actual, predicted) {
+  assertPaired(actual, predicted);
+  const n = actual.length;
+  if (n < 2 || isConstant(actual)) return null;
+  const average = mean((i) => actual[i], n);
+  const residual = new CompensatedSum();
+  const total2 = new CompensatedSum();
+  for (let i = 0; i < n; i++) {
+    const y2 = actual[i];
+    residual.add((y2 - predicted[i]) ** 2);
+    total2.add((y2 - average) ** 2);
+  }
+  if (total2.value === 0) return null;
+  return 1 - residual.value / total2.value;
+}
+function isConstant(values) {
+  for (let i = 1; i < values.length; i++) if (values[i] !== values[0]) return false;
+  return true;
+}
+function meanOf(values) {
+  if (values.length === 0) return null;
+  return mean((i) => values[i], values.length);
+}
+var init_regression = __esm({
+  "src/metrics/regression.ts"() {
+    "use strict";
+    init_summation();
+  }
+});
+
+// src/stages/sanity-check/regression-metrics.ts
+function regressionMetric(name) {
+  return REGRESSION_METRICS.find((metric) => metric.names.includes(name));
+}
+function parseNumber(text) {
+  if (text === void 0 || !/^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(text)) return void 0;
+  const value = Number(text);
+  return Number.isFinite(value) ? value : void 0;
+}
+function numericPredictions(table, file, columns) {
+  const actual = new Float64Array(table.rows.length);
+  const predicted = new Float64Array(table.rows.length);
+  table.rows.forEach((row, index) => {
+    for (const [column, into] of [
+      [columns.label, actual],
+      [columns.prediction, predicted]
+    ]) {
+      const value = parseNumber(row[column]);
+      if (value === void 0) {
+        throw new UserError(
+          `${file}, row ${index + 1}, column ${column}: "${row[column] ?? ""}" is not a finite number`
+        );
+      }
+      into[index] = value;
+    }
+  });
+  return { actual, predicted };
+}
+function regressionMetricValues(data) {
+  const values = {};
+  for (const metric of REGRESSION_METRICS) {
+    const value = metric.compute(data.actual, data.predicted);
+    for (const name of metric.names) values[name] = value;
+  }
+  return values;
+}
+var REGRESSION_METRICS, KNOWN_REGRESSION_METRICS;
+var init_regression_metrics = __esm({
+  "src/stages/sanity-check/regression-metrics.ts"() {
+    "use strict";
+    init_errors();
+    init_regression();
+    REGRESSION_METRICS = [
+      {
+        id: "mae",
+        names: ["mae", "mean_absolute_error"],
+        lowerIsBetter: true,
+        undefinedWhen: "there are no rows",
+        compute: meanAbsoluteError
+      },
+      {
+        id: "mse",
+        names: ["mse", "mean_squared_error"],
+        lowerIsBetter: true,
+        undefinedWhen: "there are no rows",
+        compute: meanSquaredError
+      },
+      {
+        id: "rmse",
+        names: ["rmse", "root_mean_squared_error"],
+        lowerIsBetter: true,
+        undefinedWhen: "there are no rows",
+        compute: rootMeanSquaredError
+      },
+      {
+        id: "r2",
+        names: ["r2", "r2_score"],
+        lowerIsBetter: false,
+        undefinedWhen: "the target is constant (or there are fewer than two rows)",
+        compute: r2Score
+      }
+    ];
+    KNOWN_REGRESSION_METRICS = REGRESSION_METRICS.map((metric) => metric.id).join(", ");
+  }
+});
+
 // src/stages/sanity-check/data-checks.ts
 function evalDataChecks(table, options) {
   const required = [
@@ -30220,6 +30374,7 @@ function evalDataChecks(table, options) {
       checks.push({ id: "data/rows", title: "Eval set has rows", verdict: "fail", observed: "0 rows" });
     return checks;
   }
+  const regression2 = options.task === "regression";
   const maxNull = options.maxNullRate ?? 0.05;
   const nullRates = required.map((column) => ({
     column,
@@ -30232,13 +30387,18 @@ function evalDataChecks(table, options) {
     id: "data/nulls",
     title: "Empty values",
     verdict: tooEmpty.length === 0 ? "pass" : "fail",
-    observed: tooEmpty.length === 0 ? "within limits" : tooEmpty.map(({ column, rate }) => `${column} ${(rate * 100).toFixed(1)}% empty`).join(", "),
+    observed: tooEmpty.length === 0 ? "within limits" : tooEmpty.map(
+      ({ column, rate }) => `${column} ${(rate * 100).toFixed(1)}% ${regression2 ? "empty or NaN" : "empty"}`
+    ).join(", "),
     expected: `no empty label or prediction; ≤ ${(maxNull * 100).toFixed(0)}% empty elsewhere`
   });
-  const numeric = [...options.score ? [options.score] : []];
+  const numeric = [
+    ...regression2 ? [options.label, ...options.prediction ? [options.prediction] : []] : [],
+    ...options.score ? [options.score] : []
+  ];
   for (const column of numeric) {
     const index = table.rows.findIndex(
-      (row) => !isEmpty(row[column]) && !Number.isFinite(Number(row[column]))
+      (row) => !isEmpty(row[column]) && (regression2 ? parseNumber(row[column]) === void 0 : !Number.isFinite(Number(row[column])))
     );
     checks.push({
       id: `data/type/${column}`,
@@ -30246,6 +30406,10 @@ function evalDataChecks(table, options) {
       verdict: index < 0 ? "pass" : "fail",
       observed: index < 0 ? "all numeric" : `${options.file}, row ${index + 1}, column ${column}: "${table.rows[index]?.[column]}"`
     });
+  }
+  if (regression2) {
+    checks.push(labelSpread(table, options.label));
+    return checks;
   }
   const counts = /* @__PURE__ */ new Map();
   for (const row of table.rows)
@@ -30261,6 +30425,30 @@ function evalDataChecks(table, options) {
     expected: counts.size < 2 ? "both classes present" : `minority class ≥ ${(minShare * 100).toFixed(0)}%`
   });
   return checks;
+}
+function labelSpread(table, label) {
+  const values = table.rows.map((row) => parseNumber(row[label])).filter((value) => value !== void 0);
+  const id = "data/label-range";
+  const title = `Target ${label}: finite numbers that vary`;
+  if (values.length === 0) return { id, title, verdict: "fail", observed: "no numeric target" };
+  let min = Infinity;
+  let max = -Infinity;
+  let sum = 0;
+  for (const value of values) {
+    min = Math.min(min, value);
+    max = Math.max(max, value);
+    sum += value;
+  }
+  const mean2 = sum / values.length;
+  const sd = Math.sqrt(values.reduce((total2, value) => total2 + (value - mean2) ** 2, 0) / values.length);
+  const constant = min === max;
+  return {
+    id,
+    title,
+    verdict: constant ? "fail" : "pass",
+    observed: constant ? `every row is ${min}: R² is undefined and the model has nothing to predict` : `${min} to ${max}, mean ${mean2.toPrecision(4)}, sd ${sd.toPrecision(4)} (${values.length} rows)`,
+    expected: "at least two distinct values"
+  };
 }
 function populationStabilityIndex(reference, current, floor = 1e-4) {
   const total2 = (values) => values.reduce((sum, v2) => sum + v2, 0);
@@ -30314,6 +30502,7 @@ var isEmpty, PSI_WARN, PSI_FAIL;
 var init_data_checks = __esm({
   "src/stages/sanity-check/data-checks.ts"() {
     "use strict";
+    init_regression_metrics();
     isEmpty = (value) => value === void 0 || value.trim() === "" || /^(na|nan|null|none)$/i.test(value.trim());
     PSI_WARN = 0.1;
     PSI_FAIL = 0.25;
@@ -30330,6 +30519,10 @@ function firstNonProbability(scores) {
 }
 function modelMetric(data, id) {
   const metric = MODEL_METRICS.find((m2) => m2.id === id);
+  if (!metric && regressionMetric(id))
+    return {
+      unavailable: "is a regression metric, and this model is a classifier: set flow.sanity.task: regression if it predicts a number"
+    };
   if (!metric) return { unavailable: `cannot be computed from predictions (known: ${KNOWN})` };
   if (metric.scores && !data.scores)
     return { unavailable: "needs scores: set flow.fairness.score to the score column" };
@@ -30366,6 +30559,7 @@ var init_metrics = __esm({
     init_goal();
     init_classification();
     init_errors();
+    init_regression_metrics();
     proportion = (id, counts, undefinedWhen) => ({ id, lowerIsBetter: false, undefinedWhen, counts, proportion: PROPORTIONS[id] });
     MODEL_METRICS = [
       proportion("accuracy", accuracy, "there are no rows"),
@@ -30530,6 +30724,12 @@ function baselineCheck(data, primary) {
     ...detail ? { detail } : {}
   };
 }
+function pairedVerdict(observed, difference2, allowed) {
+  if (observed === null || difference2 === null) return "inconclusive";
+  if (difference2[1] < -allowed) return "fail";
+  if (observed < -allowed) return "inconclusive";
+  return "pass";
+}
 function pairedCells(current, base) {
   const cells = [0, 0, 0, 0, 0, 0, 0, 0];
   for (let i = 0; i < current.labels.length; i++) {
@@ -30581,10 +30781,7 @@ function regressionChecks(current, base, maxRegression, bootstrap = BOOTSTRAP) {
       bootstrap
     );
     const difference2 = paired.interval && metric.lowerIsBetter ? [-paired.interval[1], -paired.interval[0]] : paired.interval;
-    let verdict = "pass";
-    if (observed === null || difference2 === null) verdict = "inconclusive";
-    else if (difference2[1] < -allowed) verdict = "fail";
-    else if (observed < -allowed) verdict = "inconclusive";
+    const verdict = pairedVerdict(observed, difference2, allowed);
     const intervalDetail = observed !== null && difference2 === null ? `no interval: ${paired.undefinedReplicates} of ${bootstrap.reps} resamples left ${id} undefined (${metric.undefinedWhen})` : void 0;
     const detail = undefinedDetail ?? intervalDetail;
     checks.push({
@@ -30614,6 +30811,165 @@ var init_model_quality = __esm({
     scoresOf = (metric) => metric.scores;
     shownInterval = (interval2) => interval2 ? ` [${formatNumber(interval2[0])}, ${formatNumber(interval2[1])}]` : "";
     SERVING_METRIC = /latency|throughput|error_rate|requests?_per|rps|qps/i;
+  }
+});
+
+// src/stages/sanity-check/regression-quality.ts
+function notRegression(id) {
+  return MODEL_METRICS.some((metric) => metric.id === id) ? "is a classification metric, and this model is a regression (flow.sanity.task)" : `cannot be computed from predictions (known for regression: ${KNOWN_REGRESSION_METRICS})`;
+}
+function requireRegressionMetric(id, named) {
+  const metric = regressionMetric(id);
+  if (!metric) throw new UserError(`${named} ${notRegression(id)}`);
+  return metric;
+}
+function measureRegression(data, id, bootstrap = BOOTSTRAP) {
+  const metric = requireRegressionMetric(id, `metric "${id}"`);
+  const { value, interval: interval2 } = bootstrapMetric(data.actual, data.predicted, metric.compute, bootstrap);
+  return {
+    id,
+    value,
+    interval: interval2,
+    method: "bootstrap",
+    ...value === null ? { undefinedBecause: metric.undefinedWhen } : {}
+  };
+}
+function regressionGoalChecks(config, data, bootstrap = BOOTSTRAP) {
+  const checks = [];
+  const metrics = [];
+  for (const metric of config.charter.metrics?.model ?? []) {
+    if (metric.goal === void 0) continue;
+    if (!regressionMetric(metric.id)) {
+      checks.push(unmeasuredGoal(metric.id, notRegression(metric.id)));
+      continue;
+    }
+    const measured = measureRegression(data, metric.id, bootstrap);
+    const { verdict, reason } = judge2(measured, metric.goal);
+    checks.push({
+      id: `sanity/goal/${metric.id}`,
+      title: `Goal: ${metric.id}`,
+      verdict,
+      observed: measured.value === null ? "undefined" : `${formatNumber(measured.value)}${shownInterval(measured.interval)} (${measured.method})`,
+      expected: formatGoal(parseGoal(metric.goal, metric.id)),
+      detail: reason
+    });
+    metrics.push({
+      id: metric.id,
+      level: "model",
+      source: "offline",
+      value: measured.value,
+      ...measured.interval ? { interval: measured.interval } : {},
+      verdict
+    });
+  }
+  return { checks, metrics };
+}
+function meanPredictor(data) {
+  const mean2 = meanOf(data.actual) ?? 0;
+  return { actual: data.actual, predicted: new Float64Array(data.actual.length).fill(mean2) };
+}
+function meanBaselineCheck(data, primary) {
+  const id = "sanity/baseline";
+  const title = `Beats the mean predictor on ${primary}`;
+  const metric = regressionMetric(primary);
+  if (!metric) {
+    return { id, title, verdict: "skip", observed: `${primary} ${notRegression(primary)}` };
+  }
+  const baselineData = meanPredictor(data);
+  const baseline = metric.compute(baselineData.actual, baselineData.predicted);
+  const model = metric.compute(data.actual, data.predicted);
+  const beats = model !== null && baseline !== null && (metric.lowerIsBetter ? model < baseline : model > baseline);
+  const undefinedDetail = model === null || baseline === null ? `${primary} is undefined: ${metric.undefinedWhen}` : void 0;
+  const mean2 = baselineData.predicted[0];
+  return {
+    id,
+    title,
+    verdict: beats ? "pass" : "fail",
+    observed: `model ${show2(model)}, mean predictor${mean2 === void 0 ? "" : ` (${formatNumber(mean2)} for every row)`} ${show2(baseline)}`,
+    expected: `model ${metric.lowerIsBetter ? "<" : ">"} mean predictor`,
+    ...undefinedDetail ? { detail: undefinedDetail } : beats ? {} : { detail: "predicting the average target for every row does as well: the model adds nothing" }
+  };
+}
+function regressionTaskChecks(current, base, maxRegression, bootstrap = BOOTSTRAP) {
+  const n = current.actual.length;
+  const checks = [];
+  for (const [id, allowed] of Object.entries(maxRegression)) {
+    const metric = requireRegressionMetric(id, `max_regression names "${id}", which`);
+    const title = `No regression on ${id} (allowed ${metric.lowerIsBetter ? "rise" : "drop"} ${formatNumber(allowed)})`;
+    const expected = `${metric.lowerIsBetter ? "a rise" : "a drop"} of at most ${formatNumber(allowed)}`;
+    if (n < MIN_PAIRED_ROWS) {
+      checks.push({
+        id: `sanity/regression/${id}`,
+        title,
+        verdict: "inconclusive",
+        observed: `only ${n} paired rows`,
+        expected: `≥ ${MIN_PAIRED_ROWS} rows`
+      });
+      continue;
+    }
+    const paired = pairedBootstrapDifference(
+      current.actual,
+      current.predicted,
+      base.predicted,
+      metric.compute,
+      bootstrap
+    );
+    const now = metric.compute(current.actual, current.predicted);
+    const before = metric.compute(base.actual, base.predicted);
+    const sign = metric.lowerIsBetter ? -1 : 1;
+    const observed = paired.difference === null ? null : sign * paired.difference;
+    const difference2 = paired.interval === null ? null : metric.lowerIsBetter ? [-paired.interval[1], -paired.interval[0]] : paired.interval;
+    const verdict = pairedVerdict(observed, difference2, allowed);
+    const detail = observed === null ? `${id} is undefined: ${metric.undefinedWhen}` : difference2 === null ? `no interval: ${paired.undefinedReplicates} of ${bootstrap.reps} resamples left ${id} undefined (${metric.undefinedWhen})` : metric.lowerIsBetter ? "change = base − current: lower is better, so a rise shows as a negative change" : void 0;
+    checks.push({
+      id: `sanity/regression/${id}`,
+      title,
+      verdict,
+      observed: `${show2(before)} → ${show2(now)}; change ${show2(observed)}${difference2 ? `${shownInterval(difference2)} (paired bootstrap)` : ""}`,
+      expected,
+      ...detail ? { detail } : {}
+    });
+  }
+  return checks;
+}
+var init_regression_quality = __esm({
+  "src/stages/sanity-check/regression-quality.ts"() {
+    "use strict";
+    init_goal();
+    init_errors();
+    init_bootstrap();
+    init_paired();
+    init_regression();
+    init_metrics();
+    init_metrics();
+    init_model_quality();
+    init_regression_metrics();
+  }
+});
+
+// src/stages/sanity-check/task.ts
+function decideTask(config) {
+  const declared = config.flow?.sanity?.task;
+  if (declared) return { task: declared, because: "flow.sanity.task" };
+  const named = [
+    ...(config.charter.metrics?.model ?? []).map((metric) => metric.id),
+    ...Object.keys(config.flow?.sanity?.max_regression ?? {})
+  ];
+  const regression2 = [...new Set(named.filter((id) => regressionMetric(id)))];
+  const classification = named.filter((id) => MODEL_METRICS.some((metric) => metric.id === id));
+  if (regression2.length > 0 && classification.length === 0) {
+    return {
+      task: "regression",
+      because: `inferred from the regression metrics named (${regression2.join(", ")}); set flow.sanity.task to say so`
+    };
+  }
+  return { task: "classification", because: "the default (flow.sanity.task is not set)" };
+}
+var init_task = __esm({
+  "src/stages/sanity-check/task.ts"() {
+    "use strict";
+    init_metrics();
+    init_regression_metrics();
   }
 });
 
@@ -30667,10 +31023,13 @@ function behaviourChecks(inputs) {
     )
   );
   const bad = [];
+  const numeric = new Set(inputs.numericColumns ?? []);
   out.rows.forEach((row, index) => {
     for (const column of required) {
       const value = row[column];
-      if (value !== void 0 && isNonFinite(value)) bad.push(`row ${index + 1} ${column}="${value}"`);
+      if (value === void 0) continue;
+      if (isNonFinite(value) || numeric.has(column) && parseNumber(value) === void 0)
+        bad.push(`row ${index + 1} ${column}="${value}"`);
     }
   });
   checks.push(
@@ -30750,11 +31109,12 @@ function behaviourChecks(inputs) {
       continue;
     }
     const changed = changedShare(out, probe.run.table, predictionColumn);
+    const size = changed > 0 && numeric.has(predictionColumn) ? changeSize(out, probe.run.table, predictionColumn) : "";
     checks.push({
       id: `sanity/invariance/${probe.attribute}`,
       title: `Invariance to ${probe.attribute}`,
       verdict: changed === 0 ? "pass" : "warn",
-      observed: `${(changed * 100).toFixed(1)}% of predictions change when only ${probe.attribute} is flipped`,
+      observed: `${(changed * 100).toFixed(1)}% of predictions change when only ${probe.attribute} is flipped${size}`,
       expected: "0% (the model does not use the attribute directly)"
     });
   }
@@ -30779,6 +31139,23 @@ function changedShare(base, flipped, column) {
     if (base.rows[index]?.[column] !== flipped.rows[index]?.[column]) changed++;
   return changed / n;
 }
+function changeSize(base, flipped, column) {
+  let total2 = 0;
+  let largest = 0;
+  let rows = 0;
+  const n = Math.min(base.rows.length, flipped.rows.length);
+  for (let index = 0; index < n; index++) {
+    const before = parseNumber(base.rows[index]?.[column]);
+    const after = parseNumber(flipped.rows[index]?.[column]);
+    if (before === void 0 || after === void 0) continue;
+    const change = Math.abs(after - before);
+    total2 += change;
+    largest = Math.max(largest, change);
+    rows++;
+  }
+  if (rows === 0) return "";
+  return ` (mean |change| ${(total2 / rows).toPrecision(3)}, largest ${largest.toPrecision(3)})`;
+}
 function flipAttribute(sample, attribute) {
   if (!sample.columns.includes(attribute)) return void 0;
   const values = [...new Set(sample.rows.map((row) => row[attribute] ?? ""))].sort();
@@ -30793,6 +31170,7 @@ var check;
 var init_behaviour = __esm({
   "src/stages/sanity-check/behaviour.ts"() {
     "use strict";
+    init_regression_metrics();
     check = (id, title, ok, observed, expected, detail) => ({
       id: `sanity/${id}`,
       title,
@@ -30805,7 +31183,7 @@ var init_behaviour = __esm({
 });
 
 // src/stages/sanity-check/integrity.ts
-import { stat as stat4 } from "node:fs/promises";
+import { stat as stat5 } from "node:fs/promises";
 import path8 from "node:path";
 async function checkIntegrity(projectRoot, manifest, expectedDigest) {
   const problems = [];
@@ -30817,7 +31195,7 @@ async function checkIntegrity(projectRoot, manifest, expectedDigest) {
   }
   for (const file of manifest.files) {
     const absolute = path8.join(projectRoot, file.path);
-    if (!await stat4(absolute).catch(() => void 0)) {
+    if (!await stat5(absolute).catch(() => void 0)) {
       problems.push(`${file.path} is missing`);
       continue;
     }
@@ -30844,10 +31222,19 @@ var init_integrity = __esm({
 });
 
 // src/stages/sanity-check/index.ts
-import { mkdtemp as mkdtemp3, readFile as readFile3, rm as rm3, stat as stat5, writeFile as writeFile3 } from "node:fs/promises";
+import { mkdtemp as mkdtemp3, readFile as readFile3, rm as rm3, stat as stat6, writeFile as writeFile3 } from "node:fs/promises";
 import { tmpdir as tmpdir3 } from "node:os";
 import path9 from "node:path";
-async function modelQuality(context, spec, digest, manifest) {
+function taskCheck(decision) {
+  return {
+    id: "sanity/task",
+    title: "Task",
+    verdict: "pass",
+    observed: `${decision.task} (${decision.because})`,
+    detail: decision.task === "regression" ? "numeric predictions: MAE, MSE, RMSE and R² with bootstrap intervals, the mean predictor as baseline" : "labels 0/1: the majority class as baseline"
+  };
+}
+async function modelQuality(context, spec, digest, manifest, task) {
   const { loaded } = context;
   const predictionsFile2 = loaded.config.flow?.build?.predictions;
   if (!predictionsFile2) {
@@ -30868,29 +31255,63 @@ async function modelQuality(context, spec, digest, manifest) {
   const columns = {
     label: fairness?.label ?? "label",
     prediction: fairness?.prediction ?? "prediction",
-    ...fairness?.score ? { score: fairness.score } : {}
+    // A regression has no score column: its prediction is the number.
+    ...fairness?.score && task === "classification" ? { score: fairness.score } : {}
   };
   const table = await readTable(path9.join(loaded.projectRoot, predictionsFile2), predictionsFile2);
   const checks = evalDataChecks(table, {
     file: predictionsFile2,
     ...columns,
-    attributes: fairness?.attributes ?? []
+    attributes: fairness?.attributes ?? [],
+    task
   });
   if (checks.some((check2) => check2.verdict === "fail")) return { checks, metrics: [], alignment: [] };
   const stats = await trainingStats(loaded.projectRoot, manifest);
   if (stats) checks.push(...driftChecks(table, stats, predictionsFile2));
-  const data = binaryPredictions(table, predictionsFile2, columns);
-  const goals = goalChecks(loaded.config, data);
-  checks.push(...goals.checks);
-  const primary = loaded.config.charter.metrics?.model?.[0]?.id ?? "accuracy";
-  checks.push(baselineCheck(data, primary));
-  checks.push(...await regression(context, spec, digest, table, data, columns));
-  const levels = deriveLevels(loaded.config, definedMetrics(data));
+  const primary = loaded.config.charter.metrics?.model?.[0]?.id;
+  let goals;
+  let measured;
+  if (task === "regression") {
+    const data = numericPredictions(table, predictionsFile2, columns);
+    goals = regressionGoalChecks(loaded.config, data);
+    checks.push(...goals.checks);
+    checks.push(meanBaselineCheck(data, primary ?? "rmse"));
+    checks.push(
+      ...await regression(
+        context,
+        spec,
+        digest,
+        table,
+        columns,
+        (baseTable) => numericPredictions(baseTable, "the base model's predictions", columns),
+        (base, limits) => regressionTaskChecks(data, base, limits)
+      )
+    );
+    measured = defined(regressionMetricValues(data));
+  } else {
+    const data = binaryPredictions(table, predictionsFile2, columns);
+    goals = goalChecks(loaded.config, data);
+    checks.push(...goals.checks);
+    checks.push(baselineCheck(data, primary ?? "accuracy"));
+    checks.push(
+      ...await regression(
+        context,
+        spec,
+        digest,
+        table,
+        columns,
+        (baseTable) => binaryPredictions(baseTable, "the base model's predictions", columns),
+        (base, limits) => regressionChecks(data, base, limits)
+      )
+    );
+    measured = definedMetrics(data);
+  }
+  const levels = deriveLevels(loaded.config, measured);
   const judged = new Map(goals.metrics.map((m2) => [m2.id, m2.verdict]));
-  const alignment = alignmentCells(levels, "offline").map(
+  const alignment2 = alignmentCells(levels, "offline").map(
     (cell) => judged.get(cell.metric) ? { ...cell, verdict: judged.get(cell.metric) } : cell
   );
-  return { checks, metrics: goals.metrics, alignment };
+  return { checks, metrics: goals.metrics, alignment: alignment2 };
 }
 async function trainingStats(projectRoot, manifest) {
   const file = manifest.files.find((entry) => path9.basename(entry.path) === "training-stats.json");
@@ -30902,11 +31323,14 @@ async function trainingStats(projectRoot, manifest) {
   }
 }
 function definedMetrics(data) {
+  return defined(metricValues2(data));
+}
+function defined(values) {
   return Object.fromEntries(
-    Object.entries(metricValues2(data)).filter((entry) => entry[1] !== null)
+    Object.entries(values).filter((entry) => entry[1] !== null)
   );
 }
-async function regression(context, spec, digest, table, current, columns) {
+async function regression(context, spec, digest, table, columns, read, compare) {
   const limits = spec.max_regression ?? {};
   if (Object.keys(limits).length === 0) return [];
   const { platform, loaded } = context;
@@ -30978,9 +31402,23 @@ async function regression(context, spec, digest, table, current, columns) {
         ...columns.score ? { [columns.score]: predicted.rows[i]?.[columns.score] ?? "" } : {}
       }))
     };
-    const baseData = binaryPredictions(merged, "the base model's predictions", columns);
     const from = `base: ${base.modelDigest.slice(0, 19)}… from ${base.commit.slice(0, 7)}`;
-    return regressionChecks(current, baseData, limits).map((check2) => ({
+    let baseData;
+    try {
+      baseData = read(merged);
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      return [
+        {
+          id: "sanity/regression",
+          title: "Regression against the base model",
+          verdict: "inconclusive",
+          observed: error.message,
+          detail: from
+        }
+      ];
+    }
+    return compare(baseData, limits).map((check2) => ({
       ...check2,
       detail: check2.detail ? `${check2.detail}; ${from}` : from
     }));
@@ -31008,7 +31446,7 @@ function result(verdict, summary, checks, digest) {
 async function loadManifest(context, digest) {
   const root = context.loaded.projectRoot;
   const relative = path9.join(".mlops-flow", "builds", digest.replace(/^sha256:/, ""), "model-manifest.json");
-  if (!await stat5(path9.join(root, relative)).catch(() => void 0)) {
+  if (!await stat6(path9.join(root, relative)).catch(() => void 0)) {
     const name = artifactName(digest);
     if (!await context.platform.artifacts.has(name)) {
       throw new UserError(
@@ -31019,7 +31457,7 @@ async function loadManifest(context, digest) {
   }
   return JSON.parse(await readFile3(path9.join(root, relative), "utf8"));
 }
-async function behaviour(context, spec) {
+async function behaviour(context, spec, task) {
   const { loaded, platform } = context;
   const root = loaded.projectRoot;
   const build = loaded.config.flow?.build;
@@ -31080,15 +31518,21 @@ async function behaviour(context, spec) {
         flipped.push({ attribute, run: await run2(`${attribute} flipped`, input) });
       }
     }
+    const predictionColumn = fairness?.prediction ?? "prediction";
     return behaviourChecks({
       sample,
       first,
       second,
-      predictionColumn: fairness?.prediction ?? "prediction",
-      ...fairness?.score ? { scoreColumn: fairness.score } : {},
+      predictionColumn,
       flipped,
-      // A binary classifier predicts the labels 0 and 1 and nothing else.
-      knownLabels: ["0", "1"]
+      ...task === "regression" ? (
+        // A regression predicts a finite number; there is no set of labels, nor a probability.
+        { numericColumns: [predictionColumn] }
+      ) : {
+        ...fairness?.score ? { scoreColumn: fairness.score } : {},
+        // A binary classifier predicts the labels 0 and 1 and nothing else.
+        knownLabels: ["0", "1"]
+      }
     });
   } finally {
     await rm3(work, { recursive: true, force: true });
@@ -31112,6 +31556,9 @@ var init_sanity_check = __esm({
     init_data_checks();
     init_model_quality();
     init_metrics();
+    init_regression_quality();
+    init_regression_metrics();
+    init_task();
     init_words();
     init_run_command();
     init_errors();
@@ -31136,8 +31583,10 @@ var init_sanity_check = __esm({
         if (checks[0]?.verdict === "fail") {
           return result("fail", `model ${digest.slice(0, 19)}… does not match its manifest`, checks, digest);
         }
-        if (spec.predict && spec.sample) checks.push(...await behaviour(context, spec));
-        const quality = await modelQuality(context, spec, digest, manifest);
+        const task = decideTask(context.loaded.config);
+        if (task.task === "regression") checks.push(taskCheck(task));
+        if (spec.predict && spec.sample) checks.push(...await behaviour(context, spec, task.task));
+        const quality = await modelQuality(context, spec, digest, manifest, task.task);
         checks.push(...quality.checks);
         const verdict = worstVerdict(checks.map((check2) => check2.verdict));
         const failed = checks.filter((check2) => check2.verdict === "fail");
@@ -31170,9 +31619,1215 @@ var init_sanity_check2 = __esm({
   }
 });
 
+// src/deploy/http.ts
+import http from "node:http";
+import https from "node:https";
+function keepAliveAgent(url, connections) {
+  const options = { keepAlive: true, maxSockets: connections, maxFreeSockets: connections };
+  return url.protocol === "https:" ? new https.Agent(options) : new http.Agent(options);
+}
+function request(url, options) {
+  const transport = url.protocol === "https:" ? https : http;
+  return new Promise((resolve2, reject) => {
+    let settled = false;
+    const finish2 = (action) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      action();
+    };
+    const outgoing = transport.request(
+      url,
+      {
+        method: options.method,
+        agent: options.agent,
+        headers: {
+          accept: "application/json",
+          ...options.body !== void 0 ? {
+            "content-type": "application/json",
+            "content-length": Buffer.byteLength(options.body)
+          } : {}
+        }
+      },
+      (response) => {
+        const chunks = [];
+        let size = 0;
+        response.on("data", (chunk) => {
+          size += chunk.length;
+          if (size <= MAX_RESPONSE_BYTES) chunks.push(chunk);
+        });
+        response.on(
+          "end",
+          () => finish2(
+            () => resolve2({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") })
+          )
+        );
+        response.on(
+          "error",
+          (error) => finish2(() => reject(new TransportError("connection", error.message)))
+        );
+      }
+    );
+    const timer = setTimeout(() => {
+      finish2(() => reject(new TransportError("timeout", `no answer within ${options.timeoutMs} ms`)));
+      outgoing.destroy();
+    }, options.timeoutMs);
+    outgoing.on(
+      "error",
+      (error) => finish2(() => reject(new TransportError("connection", error.code ?? error.message)))
+    );
+    outgoing.end(options.body);
+  });
+}
+var TransportError, MAX_RESPONSE_BYTES;
+var init_http = __esm({
+  "src/deploy/http.ts"() {
+    "use strict";
+    TransportError = class extends Error {
+      constructor(kind, message) {
+        super(message);
+        this.kind = kind;
+        this.name = "TransportError";
+      }
+      kind;
+    };
+    MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+  }
+});
+
+// src/deploy/endpoint-client.ts
+function toInstance(row, exclude) {
+  const instance = {};
+  for (const [column, text] of Object.entries(row)) {
+    if (exclude.has(column)) continue;
+    const trimmed = text.trim();
+    instance[column] = trimmed === "" ? null : PLAIN_NUMBER.test(trimmed) ? Number(trimmed) : text;
+  }
+  return instance;
+}
+function requestBody(instances) {
+  return JSON.stringify({ instances });
+}
+function binary3(value) {
+  if (value === 1 || value === true || value === "1" || value === "true") return 1;
+  if (value === 0 || value === false || value === "0" || value === "false") return 0;
+  return void 0;
+}
+function parsePredictions(body, expected) {
+  let parsed;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    throw new EndpointError(`the response is not JSON: ${JSON.stringify(body.slice(0, 80))}`);
+  }
+  const list = parsed?.predictions;
+  if (!Array.isArray(list)) throw new EndpointError('the response has no "predictions" array');
+  if (list.length !== expected)
+    throw new EndpointError(`the response has ${list.length} predictions for ${expected} instances`);
+  return list.map((item, index) => {
+    const object = typeof item === "object" && item !== null ? item : void 0;
+    const prediction = binary3(object ? object.prediction : item);
+    if (prediction === void 0)
+      throw new EndpointError(
+        `prediction ${index} is ${JSON.stringify(object ? object.prediction : item)}, not 0/1 (or true/false)`
+      );
+    const score = object?.score;
+    if (score !== void 0 && (typeof score !== "number" || !Number.isFinite(score)))
+      throw new EndpointError(`prediction ${index} has the score ${JSON.stringify(score)}, not a number`);
+    return typeof score === "number" ? { prediction, score } : { prediction };
+  });
+}
+function healthUrl(endpoint) {
+  return new URL("/healthz", endpoint.origin);
+}
+var EndpointError, PLAIN_NUMBER, EndpointClient;
+var init_endpoint_client = __esm({
+  "src/deploy/endpoint-client.ts"() {
+    "use strict";
+    init_http();
+    EndpointError = class extends Error {
+      constructor(message) {
+        super(message);
+        this.name = "EndpointError";
+      }
+    };
+    PLAIN_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?$/;
+    EndpointClient = class {
+      url;
+      agent;
+      timeoutMs;
+      constructor(endpoint, options) {
+        this.url = new URL(endpoint);
+        if (this.url.protocol !== "http:" && this.url.protocol !== "https:")
+          throw new EndpointError(`the endpoint ${endpoint} is not an http(s) URL`);
+        this.agent = keepAliveAgent(this.url, options.connections);
+        this.timeoutMs = options.timeoutMs;
+      }
+      /** Predictions for a batch of instances, in order; an EndpointError when the answer breaks the contract. */
+      async predict(instances) {
+        const response = await request(this.url, {
+          method: "POST",
+          body: requestBody(instances),
+          agent: this.agent,
+          timeoutMs: this.timeoutMs
+        });
+        if (response.status < 200 || response.status > 299)
+          throw new EndpointError(`HTTP ${response.status}: ${response.body.slice(0, 200)}`);
+        return parsePredictions(response.body, instances.length);
+      }
+      /**
+       * Polls until the endpoint answers: /healthz with 2xx, or — when the server has no /healthz —
+       * a prediction for `probe`. Returns how readiness was shown; throws an EndpointError with the
+       * last problem seen when `deadlineMs` passes.
+       */
+      async waitUntilReady(probe, deadlineMs, intervalMs = 200) {
+        const started = performance.now();
+        let last = "no answer yet";
+        let noHealthz = false;
+        for (; ; ) {
+          try {
+            if (!noHealthz) {
+              const response = await request(healthUrl(this.url), {
+                method: "GET",
+                agent: this.agent,
+                timeoutMs: Math.min(this.timeoutMs, 5e3)
+              });
+              if (response.status >= 200 && response.status <= 299)
+                return { via: "healthz", afterMs: performance.now() - started };
+              if (response.status === 404 || response.status === 405) noHealthz = true;
+              else last = `${healthUrl(this.url).href} answered HTTP ${response.status}`;
+            }
+            if (noHealthz) {
+              await this.predict(probe ? [probe] : []);
+              return { via: "predict", afterMs: performance.now() - started };
+            }
+          } catch (error) {
+            last = error instanceof TransportError ? `${error.kind === "timeout" ? "timed out" : `cannot connect (${error.message})`}` : error.message;
+          }
+          if (performance.now() - started + intervalMs > deadlineMs)
+            throw new EndpointError(`not ready within ${Math.round(deadlineMs / 1e3)} s: ${last}`);
+          await new Promise((resolve2) => setTimeout(resolve2, intervalMs));
+        }
+      }
+      close() {
+        this.agent.destroy();
+      }
+    };
+  }
+});
+
+// src/deploy/percentiles.ts
+function percentileOf(ascending, p2) {
+  if (!(p2 > 0 && p2 <= 100)) throw new RangeError(`percentile must be in (0, 100], got ${p2}`);
+  const n = ascending.length;
+  if (n === 0) return null;
+  const rank = Math.max(1, Math.ceil(p2 / 100 * n - 1e-9));
+  return ascending[Math.min(n, rank) - 1];
+}
+function percentileInterval2(ascending, p2) {
+  const n = ascending.length;
+  if (n === 0) return null;
+  const q3 = p2 / 100;
+  const spread = Z_95 * Math.sqrt(n * q3 * (1 - q3));
+  const lowRank = Math.floor(n * q3 - spread);
+  const highRank = Math.ceil(n * q3 + spread) + 1;
+  const low = ascending[Math.max(1, lowRank) - 1];
+  const high = ascending[Math.min(n, highRank) - 1];
+  return [low, high];
+}
+function summarizeLatencies(ascending) {
+  const n = ascending.length;
+  let sum = 0;
+  for (const value of ascending) sum += value;
+  return {
+    count: n,
+    min: n === 0 ? null : ascending[0],
+    mean: n === 0 ? null : sum / n,
+    max: n === 0 ? null : ascending[n - 1],
+    p50: percentileOf(ascending, 50),
+    p90: percentileOf(ascending, 90),
+    p95: percentileOf(ascending, 95),
+    p99: percentileOf(ascending, 99)
+  };
+}
+var LatencySamples;
+var init_percentiles = __esm({
+  "src/deploy/percentiles.ts"() {
+    "use strict";
+    init_intervals();
+    LatencySamples = class {
+      values = [];
+      sorted = true;
+      add(milliseconds) {
+        const last = this.values[this.values.length - 1];
+        if (last !== void 0 && milliseconds < last) this.sorted = false;
+        this.values.push(milliseconds);
+      }
+      get count() {
+        return this.values.length;
+      }
+      /** The samples in ascending order (sorted once, on demand). */
+      ascending() {
+        if (!this.sorted) {
+          this.values.sort((a, b3) => a - b3);
+          this.sorted = true;
+        }
+        return this.values;
+      }
+    };
+  }
+});
+
+// src/deploy/schedule.ts
+function plannedRequests(plan) {
+  if (!(plan.rate > 0) || !Number.isFinite(plan.rate))
+    throw new RangeError(`rate must be a positive number, got ${plan.rate}`);
+  if (!(plan.durationMs > 0)) throw new RangeError(`duration must be positive, got ${plan.durationMs}`);
+  return Math.max(1, Math.floor(plan.rate * plan.durationMs / 1e3 + 1e-9));
+}
+function dueAt(plan, index) {
+  return index * 1e3 / plan.rate;
+}
+function dueBy(plan, elapsedMs, sent) {
+  const total2 = plannedRequests(plan);
+  if (elapsedMs < 0) return sent;
+  const due = Math.min(total2, Math.floor(elapsedMs * plan.rate / 1e3 + 1e-9) + 1);
+  return Math.max(sent, due);
+}
+function untilNext(plan, elapsedMs, sent) {
+  return Math.max(0, dueAt(plan, sent) - elapsedMs);
+}
+var init_schedule = __esm({
+  "src/deploy/schedule.ts"() {
+    "use strict";
+  }
+});
+
+// src/deploy/load-generator.ts
+function errorCountOf(errors) {
+  return Object.values(errors.status).reduce((sum, n) => sum + n, 0) + errors.invalid + errors.timeout + errors.connection;
+}
+function throughputOf(ok, windowMs, spanMs) {
+  return ok * 1e3 / Math.max(windowMs, spanMs);
+}
+async function runLoad(options) {
+  if (options.bodies.length === 0) throw new RangeError("a load test needs at least one request body");
+  const plan = { rate: options.rate, durationMs: options.durationMs };
+  const total2 = plannedRequests(plan);
+  const latencies = new LatencySamples();
+  const errors = { status: {}, invalid: 0, timeout: 0, connection: 0 };
+  const examples = [];
+  const note = (message) => {
+    if (examples.length < 5) examples.push(message);
+  };
+  let ok = 0;
+  let answered = 0;
+  let lastAnswer = 0;
+  const inFlight = /* @__PURE__ */ new Set();
+  const start = performance.now();
+  const send = (index) => {
+    const due = start + dueAt(plan, index);
+    const work = request(options.url, {
+      method: "POST",
+      body: options.bodies[index % options.bodies.length],
+      agent: options.agent,
+      timeoutMs: options.timeoutMs
+    }).then((response) => {
+      const now = performance.now();
+      latencies.add(now - due);
+      lastAnswer = Math.max(lastAnswer, now);
+      answered++;
+      if (response.status < 200 || response.status > 299) {
+        errors.status[response.status] = (errors.status[response.status] ?? 0) + 1;
+        note(`HTTP ${response.status}: ${response.body.slice(0, 120)}`);
+        return;
+      }
+      try {
+        parsePredictions(response.body, 1);
+        ok++;
+      } catch (error) {
+        errors.invalid++;
+        note(error.message);
+      }
+    }).catch((error) => {
+      lastAnswer = Math.max(lastAnswer, performance.now());
+      const kind = error instanceof TransportError ? error.kind : "connection";
+      errors[kind]++;
+      note(`${kind}: ${error.message}`);
+    }).finally(() => inFlight.delete(work));
+    inFlight.add(work);
+  };
+  const every = options.progressEveryMs ?? 1e3;
+  let nextProgress = every;
+  let sent = 0;
+  while (sent < total2) {
+    const elapsed = performance.now() - start;
+    const due = dueBy(plan, elapsed, sent);
+    for (; sent < due; sent++) send(sent);
+    if (options.onProgress && elapsed >= nextProgress) {
+      nextProgress += every;
+      options.onProgress({ elapsedMs: elapsed, sent, answered, errors: errorCountOf(errors) });
+    }
+    if (sent < total2) await sleep(Math.min(untilNext(plan, performance.now() - start, sent), every));
+  }
+  while (inFlight.size > 0) await Promise.all([...inFlight]);
+  const windowMs = total2 * 1e3 / plan.rate;
+  const spanMs = Math.max(0, lastAnswer - start);
+  return {
+    planned: total2,
+    rate: plan.rate,
+    durationMs: plan.durationMs,
+    ok,
+    errors,
+    errorCount: errorCountOf(errors),
+    latencies,
+    throughputRps: throughputOf(ok, windowMs, spanMs),
+    spanMs,
+    examples
+  };
+}
+var sleep;
+var init_load_generator = __esm({
+  "src/deploy/load-generator.ts"() {
+    "use strict";
+    init_endpoint_client();
+    init_http();
+    init_percentiles();
+    init_schedule();
+    sleep = (ms3) => new Promise((resolve2) => setTimeout(resolve2, ms3));
+  }
+});
+
+// src/stages/deploy-test/commands.ts
+async function runDeployCommand(what, command, values, options) {
+  const { platform } = options;
+  const argv = commandArgv(command, values);
+  const outcome = await platform.log.group(
+    `${what}: ${argv.join(" ")}`,
+    () => runCommand({
+      argv,
+      cwd: options.cwd,
+      env: platform.context.commandEnvironment,
+      timeoutMs: options.timeoutMs,
+      onLine: (line) => platform.log.info(`  ${line}`)
+    })
+  );
+  const seconds = `${(outcome.durationMs / 1e3).toFixed(1)} s`;
+  if (outcome.exitCode === 0 && !outcome.timedOut)
+    return {
+      ok: true,
+      description: `\`${argv.join(" ")}\` succeeded in ${seconds}`,
+      durationMs: outcome.durationMs
+    };
+  const why = outcome.spawnError ?? (outcome.timedOut ? `timed out after ${Math.round(options.timeoutMs / 1e3)} s` : `exited with ${outcome.exitCode ?? outcome.signal}`);
+  const tail = outcome.tail.filter((line) => line.trim() !== "").slice(-3);
+  return {
+    ok: false,
+    description: `\`${argv.join(" ")}\` ${why}${tail.length ? `: ${tail.join(" / ")}` : ""}`,
+    durationMs: outcome.durationMs
+  };
+}
+var init_commands = __esm({
+  "src/stages/deploy-test/commands.ts"() {
+    "use strict";
+    init_run_command();
+    init_words();
+  }
+});
+
+// src/stages/deploy-test/deployment.ts
+var DeploymentRecord;
+var init_deployment = __esm({
+  "src/stages/deploy-test/deployment.ts"() {
+    "use strict";
+    DeploymentRecord = class {
+      constructor(port, links) {
+        this.port = port;
+        this.links = links;
+      }
+      port;
+      links;
+      id;
+      problem;
+      states = [];
+      async create(request2) {
+        try {
+          this.id = (await this.port.create(request2)).id;
+        } catch (error) {
+          this.problem = `the deployment could not be recorded: ${error.message}`;
+        }
+      }
+      async status(state, description) {
+        if (this.id === void 0) return;
+        try {
+          await this.port.setStatus(this.id, state, {
+            ...this.links,
+            // GitHub cuts deployment status descriptions at 140 characters.
+            description: description.length > 140 ? `${description.slice(0, 139)}…` : description
+          });
+          this.states.push(state);
+        } catch (error) {
+          this.problem ??= `the deployment status "${state}" could not be recorded: ${error.message}`;
+        }
+      }
+    };
+  }
+});
+
+// src/stages/deploy-test/gate.ts
+async function manualGateNote(config, approvals) {
+  const environment = config.flow?.canary?.environment ?? "production";
+  let protection;
+  try {
+    protection = await approvals.protection(environment);
+  } catch (error) {
+    return `**Manual gate.** The next job runs in the \`${environment}\` environment; its protection rules could not be read (${error.message}). Its required reviewers approve it after reading these results.`;
+  }
+  if (!protection)
+    return `**Manual gate.** The next job runs in the \`${environment}\` environment: a reviewer approves it after reading these results (locally, \`mlops-flow approve ${environment}\` records the approval).`;
+  if (!protection.exists)
+    return `**Manual gate.** ⚠️ The environment \`${environment}\` does not exist in this repository, so nobody approves the next job: create it with required reviewers under Settings → Environments.`;
+  if (protection.requiredReviewers.length === 0)
+    return `**Manual gate.** ⚠️ The environment \`${environment}\` has no required reviewers, so the next job starts without anyone's approval: add reviewers under Settings → Environments.`;
+  const wait = protection.waitTimerMinutes > 0 ? ` (after a wait of ${protection.waitTimerMinutes} min)` : "";
+  return `**Manual gate.** ${protection.requiredReviewers.join(", ")} must approve the next job in the \`${environment}\` environment${wait} after reading these results.`;
+}
+var init_gate = __esm({
+  "src/stages/deploy-test/gate.ts"() {
+    "use strict";
+  }
+});
+
+// src/stages/deploy-test/goals.ts
+function isModelMetric(id) {
+  return MODEL_METRICS.some((metric) => metric.id === id);
+}
+function isServingMetric(id) {
+  return LATENCY.test(id) || id === "error_rate" || id === "throughput_rps";
+}
+function judgeWithInterval(value, interval2, goal) {
+  if (value === null) return { verdict: "inconclusive", reason: "nothing was measured" };
+  if (meetsGoal(value, goal)) return { verdict: "pass", reason: "meets the goal" };
+  const [low, high] = interval2 ?? [value, value];
+  return meetsGoal(low, goal) || meetsGoal(high, goal) ? {
+    verdict: "inconclusive",
+    reason: "misses the goal, but the 95% interval reaches it: a longer test would decide"
+  } : { verdict: "fail", reason: "the whole 95% interval misses the goal" };
+}
+function judgeModelGoal(id, text, data) {
+  const goal = parseGoal(text, id);
+  const base = { metric: id, kind: "model", goal };
+  if (!data || data.labels.length === 0)
+    return {
+      ...base,
+      value: null,
+      interval: null,
+      verdict: "inconclusive",
+      reason: "no replayed predictions"
+    };
+  const available = modelMetric(data, id);
+  if (!("metric" in available))
+    return {
+      ...base,
+      value: null,
+      interval: null,
+      verdict: "inconclusive",
+      reason: `${id} ${"unavailable" in available ? available.unavailable : available.mistake}`
+    };
+  const measured = measure(data, id);
+  const { verdict, reason } = judge2(measured, text);
+  return {
+    ...base,
+    value: measured.value,
+    interval: measured.interval,
+    method: measured.method,
+    verdict,
+    reason
+  };
+}
+function servingValue(id, load) {
+  const latency = LATENCY.exec(id);
+  if (latency) {
+    const ascending = load.latencies.ascending();
+    if (latency[1] === "mean")
+      return {
+        value: ascending.length ? ascending.reduce((s, v2) => s + v2, 0) / ascending.length : null,
+        interval: null
+      };
+    if (latency[1] === "max") return { value: ascending[ascending.length - 1] ?? null, interval: null };
+    const p2 = Number(latency[2]);
+    return {
+      value: percentileOf(ascending, p2),
+      interval: percentileInterval2(ascending, p2),
+      method: "order statistics"
+    };
+  }
+  if (id === "error_rate") {
+    const requests = load.planned;
+    return {
+      value: requests === 0 ? null : load.errorCount / requests,
+      interval: wilsonInterval(load.errorCount, requests),
+      method: "wilson"
+    };
+  }
+  return { value: load.throughputRps, interval: null };
+}
+function judgeServingGoal(id, text, load) {
+  const goal = parseGoal(text, id);
+  const base = { metric: id, kind: "serving", goal };
+  if (!load)
+    return { ...base, value: null, interval: null, verdict: "inconclusive", reason: "no load test ran" };
+  const measured = servingValue(id, load);
+  if (id === "throughput_rps" && measured.value !== null && !meetsGoal(measured.value, goal) && !meetsGoal(load.rate, goal))
+    return {
+      ...base,
+      ...measured,
+      verdict: "inconclusive",
+      reason: `the test offered only ${formatNumber(load.rate)} requests/s: raise flow.deploy_test.load.rate to judge this goal`
+    };
+  return { ...base, ...measured, ...judgeWithInterval(measured.value, measured.interval, goal) };
+}
+function goalCheck(j3) {
+  return {
+    id: `deploy-test/goal/${j3.metric}`,
+    title: `Goal: ${j3.metric}`,
+    verdict: j3.verdict,
+    observed: shown(j3),
+    expected: formatGoal(j3.goal),
+    detail: j3.reason
+  };
+}
+function unknownGoalCheck(id) {
+  return {
+    id: `deploy-test/goal/${id}`,
+    title: `Goal: ${id}`,
+    verdict: "warn",
+    observed: `${id} is neither a model metric (${MODEL_METRICS.map((m2) => m2.id).join(", ")}) nor a serving metric (${SERVING_METRICS})`,
+    detail: "this goal is never judged: rename it or remove it"
+  };
+}
+function metricValue(j3) {
+  return {
+    id: j3.metric,
+    level: "model",
+    source: "test",
+    value: j3.value,
+    ...j3.interval ? { interval: j3.interval } : {},
+    verdict: j3.verdict
+  };
+}
+var LATENCY, SERVING_METRICS, shown;
+var init_goals = __esm({
+  "src/stages/deploy-test/goals.ts"() {
+    "use strict";
+    init_goal();
+    init_percentiles();
+    init_intervals();
+    init_metrics();
+    init_model_quality();
+    init_metrics();
+    LATENCY = /^latency_(p(\d+(?:\.\d+)?)|mean|max)_ms$/;
+    SERVING_METRICS = "latency_p<NN>_ms (e.g. latency_p95_ms), latency_mean_ms, latency_max_ms, error_rate, throughput_rps";
+    shown = (j3) => j3.value === null ? "not measured" : `${formatNumber(j3.value)}${j3.interval ? ` [${formatNumber(j3.interval[0])}, ${formatNumber(j3.interval[1])}]` : ""}${j3.method ? ` (${j3.method})` : ""}`;
+  }
+});
+
+// src/stages/deploy-test/replay.ts
+function labelColumn(replay2, file, hints) {
+  if (hints.fairnessLabel && replay2.columns.includes(hints.fairnessLabel)) return hints.fairnessLabel;
+  if (replay2.columns.includes("label")) return "label";
+  if (hints.sampleColumns) {
+    const sample = new Set(hints.sampleColumns);
+    const extra = replay2.columns.filter((column) => !sample.has(column));
+    if (extra.length === 1) return extra[0];
+  }
+  throw new UserError(
+    `cannot tell which column of ${file} is the label: name it "label", or ${hints.fairnessLabel ? `"${hints.fairnessLabel}" (flow.fairness.label), or ` : ""}give flow.sanity.sample the same columns without it`
+  );
+}
+function binaryLabels(replay2, file, label, positiveLabel) {
+  const labels = new Uint8Array(replay2.rows.length);
+  replay2.rows.forEach((row, index) => {
+    const value = (row[label] ?? "").trim();
+    if (positiveLabel !== void 0) labels[index] = value === positiveLabel ? 1 : 0;
+    else if (POSITIVE2.has(value.toLowerCase())) labels[index] = 1;
+    else if (NEGATIVE2.has(value.toLowerCase())) labels[index] = 0;
+    else
+      throw new UserError(
+        `${file}, row ${index + 1}, column ${label}: "${value}" is not a binary label (0/1)`
+      );
+  });
+  return labels;
+}
+function instancesOf(replay2, label) {
+  const without = /* @__PURE__ */ new Set([label]);
+  return replay2.rows.map((row) => toInstance(row, without));
+}
+async function replay(client, instances, labels, options = {}) {
+  const size = options.batchSize ?? REPLAY_BATCH_SIZE;
+  const started = performance.now();
+  const keptLabels = [];
+  const predictions = [];
+  const scores = [];
+  let allScored = true;
+  let failedBatches = 0;
+  let failure;
+  const batches = Math.ceil(instances.length / size);
+  for (let batch = 0; batch < batches; batch++) {
+    const from = batch * size;
+    const slice = instances.slice(from, from + size);
+    let answer;
+    for (let attempt = 1; attempt <= ATTEMPTS && !answer; attempt++) {
+      try {
+        answer = await client.predict(slice);
+      } catch (error) {
+        const retryable = error instanceof TransportError || error instanceof EndpointError && /^HTTP 5\d\d/.test(error.message);
+        if (!retryable || attempt === ATTEMPTS) {
+          failure ??= `rows ${from + 1}–${from + slice.length}: ${error.message}`;
+          break;
+        }
+      }
+    }
+    if (!answer) {
+      failedBatches++;
+      continue;
+    }
+    answer.forEach((prediction, i) => {
+      keptLabels.push(labels[from + i]);
+      predictions.push(prediction.prediction);
+      if (prediction.score === void 0) allScored = false;
+      else scores.push(prediction.score);
+    });
+    options.onBatch?.(batch + 1, batches);
+  }
+  return {
+    rows: instances.length,
+    scored: predictions.length,
+    batches,
+    failedBatches,
+    ...failure ? { failure } : {},
+    durationMs: performance.now() - started,
+    data: {
+      labels: Uint8Array.from(keptLabels),
+      predictions: Uint8Array.from(predictions),
+      ...allScored && scores.length > 0 ? { scores: Float64Array.from(scores) } : {}
+    }
+  };
+}
+var REPLAY_BATCH_SIZE, ATTEMPTS, POSITIVE2, NEGATIVE2;
+var init_replay = __esm({
+  "src/stages/deploy-test/replay.ts"() {
+    "use strict";
+    init_endpoint_client();
+    init_http();
+    init_errors();
+    REPLAY_BATCH_SIZE = 100;
+    ATTEMPTS = 3;
+    POSITIVE2 = /* @__PURE__ */ new Set(["1", "true", "yes", "1.0"]);
+    NEGATIVE2 = /* @__PURE__ */ new Set(["0", "false", "no", "0.0"]);
+  }
+});
+
+// src/stages/deploy-test/section.ts
+function niceCeiling(value) {
+  if (!(value > 0)) return 1;
+  const power = 10 ** Math.floor(Math.log10(value));
+  const step = [1, 2, 5, 10].find((s) => s * power >= value);
+  return step * power;
+}
+function latencyChart(load) {
+  const summary = summarizeLatencies(load.latencies.ascending());
+  const values = CHART_PERCENTILES.map((p2) => summary[p2]);
+  if (values.some((value) => value === null)) return "";
+  const ceiling = niceCeiling(Math.max(...values) * 1.1);
+  return [
+    "```mermaid",
+    "xychart-beta",
+    `  title "Latency percentiles (ms), ${load.planned} requests at ${formatNumber(load.rate)}/s"`,
+    `  x-axis [${CHART_PERCENTILES.map((p2) => `"${p2}"`).join(", ")}]`,
+    `  y-axis "ms" 0 --> ${ceiling}`,
+    `  bar [${values.map((v2) => v2.toFixed(1)).join(", ")}]`,
+    "```"
+  ].join("\n");
+}
+function goalRow(j3) {
+  const observed = j3.value === null ? "not measured" : `${formatNumber(j3.value)}${j3.interval ? ` [${formatNumber(j3.interval[0])}, ${formatNumber(j3.interval[1])}]` : ""}`;
+  return `| ${j3.kind} | \`${j3.metric}\` | ${observed} | ${formatGoal(j3.goal)} | ${VERDICT_ICONS[j3.verdict]} ${j3.verdict} |`;
+}
+function deployTestSection(inputs) {
+  const lines = [
+    `Deployed to \`${inputs.environment}\` at ${inputs.endpoint}${inputs.deploymentId ? ` (deployment ${inputs.deploymentId})` : ""}.`,
+    ""
+  ];
+  for (const step of inputs.steps)
+    lines.push(
+      `- ${VERDICT_ICONS[step.verdict]} ${step.title}: ${step.observed ?? ""}${step.detail ? ` — ${step.detail}` : ""}`
+    );
+  if (inputs.judgements.length > 0) {
+    lines.push(
+      "",
+      "| kind | metric | observed [95% interval] | goal | verdict |",
+      "|---|---|---|---|---|",
+      ...inputs.judgements.map(goalRow)
+    );
+  } else lines.push("", "_No goals are set in flow.deploy_test.goals: results are reported, not judged._");
+  if (inputs.load) {
+    const load = inputs.load;
+    const summary = summarizeLatencies(load.latencies.ascending());
+    const statuses = Object.entries(load.errors.status).map(([code, n]) => `${n}× HTTP ${code}`);
+    const kinds = [
+      ...statuses,
+      ...load.errors.timeout ? [`${load.errors.timeout} timeouts`] : [],
+      ...load.errors.connection ? [`${load.errors.connection} connection errors`] : [],
+      ...load.errors.invalid ? [`${load.errors.invalid} invalid answers`] : []
+    ];
+    lines.push(
+      "",
+      `Load: ${load.planned} requests, open loop at ${formatNumber(load.rate)}/s for ${formatNumber(load.durationMs / 1e3)} s; ${formatNumber(load.throughputRps)} successful responses/s; ${load.errorCount} errors${kinds.length ? ` (${kinds.join(", ")})` : ""}; latency p50 ${ms2(summary.p50)} ms, p95 ${ms2(summary.p95)} ms, p99 ${ms2(summary.p99)} ms, max ${ms2(summary.max)} ms.`
+    );
+    const chart = latencyChart(load);
+    if (chart) lines.push("", chart);
+  }
+  lines.push("", inputs.gate, "", `Overall verdict ${VERDICT_ICONS[inputs.verdict]} ${inputs.verdict}.`);
+  return lines.join("\n");
+}
+var CHART_PERCENTILES, ms2;
+var init_section4 = __esm({
+  "src/stages/deploy-test/section.ts"() {
+    "use strict";
+    init_goal();
+    init_result();
+    init_percentiles();
+    CHART_PERCENTILES = ["p50", "p90", "p95", "p99"];
+    ms2 = (value) => value === null ? "n/a" : value >= 10 ? value.toFixed(0) : value.toFixed(1);
+  }
+});
+
+// src/stages/deploy-test/index.ts
+import { readFile as readFile4, stat as stat7 } from "node:fs/promises";
+import path10 from "node:path";
+async function makePlan(context, spec) {
+  const { loaded } = context;
+  const root = loaded.projectRoot;
+  if (!spec.endpoint) throw new UserError("flow.deploy_test.endpoint is not set: there is nothing to test");
+  const goals = Object.entries(spec.goals ?? {});
+  const modelGoals = goals.filter(([id]) => isModelMetric(id));
+  const servingGoals = goals.filter(([id]) => isServingMetric(id));
+  const unknownGoals = goals.map(([id]) => id).filter((id) => !isModelMetric(id) && !isServingMetric(id));
+  const plan = {
+    spec,
+    endpoint: spec.endpoint,
+    environment: spec.environment ?? DEFAULTS.environment,
+    modelGoals,
+    servingGoals,
+    unknownGoals
+  };
+  const inside = (file) => {
+    const absolute = path10.resolve(root, file);
+    if (!absolute.startsWith(path10.resolve(root) + path10.sep))
+      throw new UserError(`${file} leaves the project directory`);
+    return absolute;
+  };
+  const sanity = loaded.config.flow?.sanity;
+  if (spec.replay) {
+    const table = await readTable(inside(spec.replay), spec.replay);
+    if (table.rows.length === 0) throw new UserError(`${spec.replay} has no rows to replay`);
+    const sampleColumns = sanity?.sample ? await readTable(inside(sanity.sample), sanity.sample).then((sample) => sample.columns).catch(() => void 0) : void 0;
+    const fairness = loaded.config.flow?.fairness;
+    const label = labelColumn(table, spec.replay, {
+      ...fairness?.label ? { fairnessLabel: fairness.label } : {},
+      ...sampleColumns ? { sampleColumns } : {}
+    });
+    const positive = fairness?.positive_label;
+    plan.replay = {
+      file: spec.replay,
+      label,
+      instances: instancesOf(table, label),
+      labels: binaryLabels(table, spec.replay, label, positive === void 0 ? void 0 : String(positive))
+    };
+  }
+  if (spec.load || servingGoals.length > 0) {
+    let instances = plan.replay?.instances;
+    if (!instances && sanity?.sample) {
+      const sample = await readTable(inside(sanity.sample), sanity.sample);
+      instances = sample.rows.map((row) => toInstance(row, /* @__PURE__ */ new Set()));
+    }
+    if (!instances || instances.length === 0)
+      throw new UserError(
+        "the load test needs rows to send: set flow.deploy_test.replay (or flow.sanity.sample)"
+      );
+    const rate = spec.load?.rate ?? DEFAULTS.load.rate;
+    const durationMs = parseDuration(spec.load?.duration, DEFAULTS.load.durationMs);
+    plan.load = {
+      rate,
+      durationMs,
+      connections: spec.load?.connections ?? DEFAULTS.load.connections,
+      // One instance per request, as an online client sends; at most a thousand distinct bodies.
+      bodies: instances.slice(0, 1e3).map((instance) => requestBody([instance]))
+    };
+  }
+  return plan;
+}
+async function modelIntegrity(context, digest) {
+  const root = context.loaded.projectRoot;
+  const relative = path10.join(".mlops-flow", "builds", digest.replace(/^sha256:/, ""), "model-manifest.json");
+  if (!await stat7(path10.join(root, relative)).catch(() => void 0)) {
+    const name = artifactName(digest);
+    if (!await context.platform.artifacts.has(name))
+      throw new UserError(
+        `model ${digest} is neither in this workspace nor in storage: run build-model for it first`
+      );
+    await context.platform.artifacts.fetch(name, root);
+  }
+  const manifest = JSON.parse(await readFile4(path10.join(root, relative), "utf8"));
+  return { ...await checkIntegrity(root, manifest, digest), id: "deploy-test/integrity" };
+}
+async function deployAndTest(context, plan, digest, integrity) {
+  const { loaded, platform, settings } = context;
+  const root = loaded.projectRoot;
+  const { spec, environment, endpoint } = plan;
+  const model = path10.join(root, loaded.config.flow?.build?.model ?? ".");
+  const commandTimeoutMs = settings.commandTimeoutMs ?? DEFAULTS.commandTimeoutMs;
+  const placeholders2 = { model, environment };
+  const deployment = new DeploymentRecord(platform.deployments, {
+    environmentUrl: endpoint,
+    ...platform.context.runUrl ? { logUrl: platform.context.runUrl } : {}
+  });
+  await deployment.create({
+    environment,
+    ref: platform.context.commit,
+    modelDigest: digest,
+    description: `mlops-flow deploy-test of ${digest.slice(0, 19)}…`
+  });
+  await deployment.status("queued", "waiting to deploy");
+  const steps = [integrity];
+  let replayed;
+  let loadResult;
+  const client = new EndpointClient(endpoint, {
+    connections: plan.load?.connections ?? DEFAULTS.load.connections,
+    timeoutMs: settings.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs
+  });
+  try {
+    await deployment.status("in_progress", `deploying to ${environment}`);
+    let deployed = true;
+    if (spec.deploy) {
+      const outcome = await runDeployCommand("deploy", spec.deploy, placeholders2, {
+        platform,
+        cwd: root,
+        timeoutMs: commandTimeoutMs
+      });
+      deployed = outcome.ok;
+      steps.push({
+        id: "deploy-test/deploy",
+        title: "Deploy",
+        verdict: outcome.ok ? "pass" : "fail",
+        observed: outcome.description
+      });
+    }
+    if (deployed) deployed = await waitUntilReady(context, plan, client, steps);
+    if (deployed && plan.replay) {
+      replayed = await replayStep(context, plan.replay, client);
+      steps.push(replayCheck(plan.replay.file, replayed));
+    }
+    if (deployed && plan.load) {
+      const load = plan.load;
+      loadResult = await platform.log.group(
+        `load: ${load.rate}/s for ${load.durationMs / 1e3} s over ${load.connections} connections`,
+        () => runLoad({
+          url: client.url,
+          agent: client.agent,
+          timeoutMs: client.timeoutMs,
+          rate: load.rate,
+          durationMs: load.durationMs,
+          bodies: load.bodies,
+          onProgress: (p2) => platform.log.info(
+            `  load: ${(p2.elapsedMs / 1e3).toFixed(0)} s of ${load.durationMs / 1e3} s, ${p2.sent} sent, ${p2.answered} answered, ${p2.errors} errors`
+          )
+        })
+      );
+    }
+  } finally {
+    client.close();
+    if (spec.teardown) {
+      const outcome = await runDeployCommand("teardown", spec.teardown, placeholders2, {
+        platform,
+        cwd: root,
+        timeoutMs: commandTimeoutMs
+      });
+      steps.push({
+        id: "deploy-test/teardown",
+        title: "Teardown",
+        verdict: outcome.ok ? "pass" : "warn",
+        observed: outcome.description
+      });
+    }
+  }
+  const reached = steps.every((step) => step.verdict !== "fail");
+  const judgements = reached ? [
+    ...plan.modelGoals.map(
+      ([id, goal]) => plan.replay ? judgeModelGoal(id, goal, replayed?.data) : {
+        ...judgeModelGoal(id, goal, void 0),
+        reason: "no replay set: set flow.deploy_test.replay"
+      }
+    ),
+    ...plan.servingGoals.map(([id, goal]) => judgeServingGoal(id, goal, loadResult))
+  ] : [];
+  const checks = [
+    ...steps,
+    ...judgements.map(goalCheck),
+    ...plan.unknownGoals.map(unknownGoalCheck)
+  ];
+  const gate = await manualGateNote(loaded.config, platform.approvals);
+  const verdict = worstVerdict(checks.map((check2) => check2.verdict));
+  const failing = checks.filter((check2) => check2.verdict === "fail" || check2.verdict === "inconclusive");
+  const summary = failing.length === 0 ? `${judgements.length} goal${judgements.length === 1 ? "" : "s"} met on ${environment}` : failing.map((check2) => `${check2.title}: ${check2.observed ?? ""} (${check2.verdict})`).join("; ");
+  await deployment.status(verdict === "pass" || verdict === "warn" ? "success" : "failure", summary);
+  if (deployment.problem)
+    checks.push({
+      id: "deploy-test/deployment-record",
+      title: "Deployment record",
+      verdict: "warn",
+      observed: deployment.problem
+    });
+  const finalVerdict = worstVerdict(checks.map((check2) => check2.verdict));
+  return {
+    stage: "deploy-test",
+    verdict: finalVerdict,
+    summary,
+    checks,
+    metrics: judgements.map(metricValue),
+    section: deployTestSection({
+      environment,
+      endpoint,
+      verdict: finalVerdict,
+      steps: checks.filter((check2) => !check2.id.startsWith("deploy-test/goal/")),
+      judgements,
+      ...replayed ? { replay: replayed } : {},
+      ...loadResult ? { load: loadResult } : {},
+      gate,
+      ...deployment.id ? { deploymentId: deployment.id } : {}
+    }),
+    outputs: {
+      ...deployment.id ? { "deployment-id": deployment.id } : {},
+      "environment-url": endpoint
+    },
+    modelDigest: digest,
+    alignment: alignment(context, replayed, judgements),
+    files: [
+      {
+        path: REPORT_PATH2,
+        content: `${JSON.stringify(report(plan, checks, judgements, replayed, loadResult, deployment), null, 2)}
+`
+      }
+    ]
+  };
+}
+async function waitUntilReady(context, plan, client, steps) {
+  const deadline = context.settings.readyTimeoutMs ?? DEFAULTS.readyTimeoutMs;
+  const probe = plan.replay?.instances[0] ?? void 0;
+  try {
+    const ready = await client.waitUntilReady(probe, deadline);
+    steps.push({
+      id: "deploy-test/ready",
+      title: "Endpoint ready",
+      verdict: "pass",
+      observed: `${ready.via === "healthz" ? "/healthz answered" : "a first prediction succeeded"} after ${(ready.afterMs / 1e3).toFixed(1)} s`
+    });
+    return true;
+  } catch (error) {
+    if (!(error instanceof EndpointError)) throw error;
+    steps.push({
+      id: "deploy-test/ready",
+      title: "Endpoint ready",
+      verdict: "fail",
+      observed: `${plan.endpoint} ${error.message}`
+    });
+    return false;
+  }
+}
+async function replayStep(context, set, client) {
+  const { log } = context.platform;
+  return log.group(
+    `replay: ${set.instances.length} rows of ${set.file}`,
+    () => replay(client, set.instances, set.labels, {
+      onBatch: (done, total2) => {
+        if (done === total2 || done % 10 === 0) log.info(`  replay: ${done} of ${total2} batches`);
+      }
+    })
+  );
+}
+function replayCheck(file, outcome) {
+  const seconds = (outcome.durationMs / 1e3).toFixed(1);
+  if (outcome.failedBatches === 0)
+    return {
+      id: "deploy-test/replay",
+      title: "Replay",
+      verdict: "pass",
+      observed: `${outcome.scored} rows of \`${file}\` scored in ${outcome.batches} batches (${seconds} s)`
+    };
+  return {
+    id: "deploy-test/replay",
+    title: "Replay",
+    verdict: "fail",
+    observed: `${outcome.failedBatches} of ${outcome.batches} batches failed after retries; ${outcome.scored} of ${outcome.rows} rows scored`,
+    detail: outcome.failure ?? ""
+  };
+}
+function alignment(context, replayed, judgements) {
+  const cells = [];
+  const judged = new Map(judgements.map((j3) => [j3.metric, j3]));
+  if (replayed && replayed.scored > 0) {
+    const measured = Object.fromEntries(
+      Object.entries(metricValues2(replayed.data)).filter(
+        (entry) => entry[1] !== null
+      )
+    );
+    for (const cell of alignmentCells(deriveLevels(context.loaded.config, measured), "test")) {
+      const j3 = judged.get(cell.metric);
+      cells.push(j3 ? { ...cell, verdict: j3.verdict } : cell);
+    }
+  }
+  const charterMetrics = new Set(cells.map((cell) => cell.metric));
+  for (const j3 of judgements) {
+    if (j3.kind !== "serving" || charterMetrics.has(j3.metric)) continue;
+    cells.push({
+      metric: j3.metric,
+      level: "model",
+      source: "test",
+      value: j3.value,
+      goal: formatGoal(j3.goal),
+      verdict: j3.verdict
+    });
+  }
+  return cells;
+}
+function report(plan, checks, judgements, replayed, load, deployment) {
+  const ascending = load?.latencies.ascending() ?? [];
+  return {
+    environment: plan.environment,
+    endpoint: plan.endpoint,
+    deployment: { id: deployment.id ?? null, states: deployment.states, problem: deployment.problem ?? null },
+    checks,
+    goals: judgements.map((j3) => ({ ...j3, goal: formatGoal(j3.goal) })),
+    replay: replayed ? {
+      file: plan.replay?.file,
+      label: plan.replay?.label,
+      rows: replayed.rows,
+      scored: replayed.scored,
+      batches: replayed.batches,
+      failedBatches: replayed.failedBatches,
+      durationMs: replayed.durationMs
+    } : null,
+    load: load ? {
+      planned: load.planned,
+      rate: load.rate,
+      durationMs: load.durationMs,
+      ok: load.ok,
+      errors: load.errors,
+      throughputRps: load.throughputRps,
+      spanMs: load.spanMs,
+      examples: load.examples,
+      latencyMs: {
+        p50: percentileOf(ascending, 50),
+        p90: percentileOf(ascending, 90),
+        p95: percentileOf(ascending, 95),
+        p99: percentileOf(ascending, 99),
+        max: ascending[ascending.length - 1] ?? null
+      }
+    } : null
+  };
+}
+var DEFAULTS, REPORT_PATH2, deployTest;
+var init_deploy_test = __esm({
+  "src/stages/deploy-test/index.ts"() {
+    "use strict";
+    init_derive();
+    init_goal();
+    init_result();
+    init_endpoint_client();
+    init_load_generator();
+    init_percentiles();
+    init_run_command();
+    init_errors();
+    init_build_model();
+    init_integrity();
+    init_metrics();
+    init_table();
+    init_commands();
+    init_deployment();
+    init_gate();
+    init_goals();
+    init_replay();
+    init_section4();
+    DEFAULTS = {
+      environment: "test",
+      commandTimeoutMs: 10 * 6e4,
+      readyTimeoutMs: 2 * 6e4,
+      requestTimeoutMs: 1e4,
+      load: { rate: 10, durationMs: 1e4, connections: 4 }
+    };
+    REPORT_PATH2 = ".mlops-flow/reports/deploy-test.json";
+    deployTest = {
+      name: "deploy-test",
+      async run(context) {
+        const spec = context.loaded.config.flow?.deploy_test;
+        if (!spec) {
+          return {
+            stage: "deploy-test",
+            verdict: "skip",
+            summary: "flow.deploy_test is not configured in mlops.yml",
+            checks: [],
+            metrics: [],
+            section: "Not configured.",
+            outputs: {}
+          };
+        }
+        const digest = context.modelDigest;
+        if (!digest)
+          throw new UserError(
+            "no model to deploy: run build-model first, or pass the model digest (input model-digest)"
+          );
+        const plan = await makePlan(context, spec);
+        const integrity = await modelIntegrity(context, digest);
+        if (integrity.verdict === "fail") {
+          return {
+            stage: "deploy-test",
+            verdict: "fail",
+            summary: `not deployed: ${integrity.observed}`,
+            checks: [integrity],
+            metrics: [],
+            section: `**Not deployed.** The model does not match its manifest: ${integrity.observed}.`,
+            outputs: {},
+            modelDigest: digest
+          };
+        }
+        return deployAndTest(context, plan, digest, integrity);
+      }
+    };
+  }
+});
+
+// src/entry/modules/deploy-test.ts
+var deploy_test_exports = {};
+__export(deploy_test_exports, {
+  deployTestModule: () => deployTestModule
+});
+var deployTestModule;
+var init_deploy_test2 = __esm({
+  "src/entry/modules/deploy-test.ts"() {
+    "use strict";
+    init_deploy_test();
+    deployTestModule = {
+      definition: deployTest,
+      readSettings: () => ({}),
+      usesModel: true
+    };
+  }
+});
+
 // src/cli/main.ts
 import { parseArgs as parseArgs2 } from "node:util";
-import path18 from "node:path";
+import path19 from "node:path";
 
 // src/config/diagnostics.ts
 var ConfigError = class extends Error {
@@ -31193,11 +32848,11 @@ function formatDiagnostic(diagnostic, sourceText) {
   const line = sourceText?.split(/\r?\n/)[diagnostic.location.line - 1];
   if (line === void 0 || !isPrintable(line)) return head;
   const gutter = String(diagnostic.location.line);
-  const shown = line.length > 160 ? `${line.slice(0, 160)}…` : line;
-  const caretColumn = Math.min(diagnostic.location.column, shown.length + 1);
-  const padding = shown.slice(0, caretColumn - 1).replace(/[^\t]/g, " ");
+  const shown2 = line.length > 160 ? `${line.slice(0, 160)}…` : line;
+  const caretColumn = Math.min(diagnostic.location.column, shown2.length + 1);
+  const padding = shown2.slice(0, caretColumn - 1).replace(/[^\t]/g, " ");
   return `${head}
- ${gutter} | ${shown}
+ ${gutter} | ${shown2}
  ${" ".repeat(gutter.length)} | ${padding}^`;
 }
 function isPrintable(line) {
@@ -31658,6 +33313,10 @@ var mlops_schema_default = {
           type: "object",
           additionalProperties: false,
           properties: {
+            task: {
+              description: "What the model predicts: a class (classification, labels 0/1) or a number (regression). Default: regression when the model metrics name only regression metrics (mae, mse, rmse, r2), classification otherwise.",
+              enum: ["classification", "regression"]
+            },
             predict: {
               $ref: "#/$defs/command"
             },
@@ -31964,9 +33623,9 @@ function pathOf(instancePath) {
   if (instancePath === "") return [];
   return instancePath.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~")).map((part) => /^\d+$/.test(part) ? Number(part) : part);
 }
-function dotted(path19) {
-  if (path19.length === 0) return "the top level";
-  return path19.reduce(
+function dotted(path20) {
+  if (path20.length === 0) return "the top level";
+  return path20.reduce(
     (text, segment) => typeof segment === "number" ? `${text}[${segment}]` : text ? `${text}.${segment}` : segment,
     ""
   );
@@ -31988,7 +33647,7 @@ function explainErrors(errors, source) {
     if (error.keyword === "oneOf") return true;
     if (!error.schemaPath.includes("/oneOf/")) return true;
     return !oneOfPaths.some(
-      (path19) => error.instancePath === path19 || error.instancePath.startsWith(`${path19}/`)
+      (path20) => error.instancePath === path20 || error.instancePath.startsWith(`${path20}/`)
     );
   });
   const misspelt = new Set(
@@ -32016,9 +33675,9 @@ function explainErrors(errors, source) {
   );
 }
 function explain(error, source) {
-  const path19 = pathOf(error.instancePath);
-  const where = dotted(path19);
-  const diagnostic = (rule, message, at2 = source.locate(path19)) => ({
+  const path20 = pathOf(error.instancePath);
+  const where = dotted(path20);
+  const diagnostic = (rule, message, at2 = source.locate(path20)) => ({
     severity: "error",
     rule,
     message,
@@ -32035,12 +33694,12 @@ function explain(error, source) {
       return diagnostic(
         "unknown-key",
         `unknown key "${key}" in ${where}${hint}`,
-        source.locate([...path19, key], "key")
+        source.locate([...path20, key], "key")
       );
     }
     case "required": {
       const missing = error.params.missingProperty;
-      const at2 = path19.length > 0 ? source.locate(path19, "key") : source.locate([]);
+      const at2 = path20.length > 0 ? source.locate(path20, "key") : source.locate([]);
       return diagnostic("missing-key", `${where} is missing the required key "${missing}"`, at2);
     }
     case "type": {
@@ -32141,12 +33800,12 @@ function parseYamlSource(file, bytes) {
     text,
     data,
     locationOfOffset,
-    locate(path19, target = "value") {
-      const found = findNode(document2, path19, target);
+    locate(path20, target = "value") {
+      const found = findNode(document2, path20, target);
       return found ? locationOfOffset(found) : at2(1, 1);
     },
-    scalarStart(path19) {
-      const node = document2.getIn(path19, true);
+    scalarStart(path20) {
+      const node = document2.getIn(path20, true);
       if (!(0, import_yaml.isScalar)(node) || !node.range) return void 0;
       const quoted = node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE";
       return { location: locationOfOffset(node.range[0] + (quoted ? 1 : 0)), quoted };
@@ -32227,12 +33886,12 @@ function describeYamlProblem(code, message, excerpt) {
   if (code === "TAB_AS_INDENT") return "tabs are not allowed for indentation in YAML; indent with spaces";
   return `YAML syntax: ${plain}`;
 }
-function findNode(document2, path19, target) {
+function findNode(document2, path20, target) {
   let node = document2.contents;
   let best = document2.contents?.range?.[0];
-  for (let index = 0; index < path19.length; index++) {
-    const segment = path19[index];
-    const isLast = index === path19.length - 1;
+  for (let index = 0; index < path20.length; index++) {
+    const segment = path20[index];
+    const isLast = index === path20.length - 1;
     if ((0, import_yaml.isMap)(node)) {
       const pair = node.items.find(
         (item) => (0, import_yaml.isPair)(item) && (0, import_yaml.isScalar)(item.key) && String(item.key.value) === String(segment)
@@ -32468,7 +34127,8 @@ var STAGE_MODULES = {
   "validate-charter": async () => (await Promise.resolve().then(() => (init_validate_charter2(), validate_charter_exports))).validateCharterModule,
   "build-model": async () => (await Promise.resolve().then(() => (init_build_model2(), build_model_exports))).buildModelModule,
   "fairness-report": async () => (await Promise.resolve().then(() => (init_fairness_report2(), fairness_report_exports))).fairnessReportModule,
-  "sanity-check": async () => (await Promise.resolve().then(() => (init_sanity_check2(), sanity_check_exports))).sanityCheckModule
+  "sanity-check": async () => (await Promise.resolve().then(() => (init_sanity_check2(), sanity_check_exports))).sanityCheckModule,
+  "deploy-test": async () => (await Promise.resolve().then(() => (init_deploy_test2(), deploy_test_exports))).deployTestModule
 };
 
 // src/cli/main.ts
@@ -32476,7 +34136,7 @@ init_errors();
 
 // src/flow/run-stage.ts
 init_result();
-import path10 from "node:path";
+import path11 from "node:path";
 init_files();
 init_errors();
 function isConfigured(stage, config) {
@@ -32593,8 +34253,8 @@ async function runStage(options) {
 async function publish(result2, options, now) {
   const { loaded, platform } = options;
   for (const file of result2.files ?? []) {
-    const target = path10.resolve(loaded.projectRoot, file.path);
-    if (!target.startsWith(path10.resolve(loaded.projectRoot) + path10.sep)) {
+    const target = path11.resolve(loaded.projectRoot, file.path);
+    if (!target.startsWith(path11.resolve(loaded.projectRoot) + path11.sep)) {
       throw new UserError(`refusing to write ${file.path}: it is outside the project`);
     }
     await writeFileAtomic(target, file.content);
@@ -32653,28 +34313,28 @@ ${result2.section}
 init_run_command();
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
-import path16 from "node:path";
+import path17 from "node:path";
 import { promisify } from "node:util";
 
 // src/platform/local/artifacts.ts
 init_digest();
 init_files();
-import { copyFile, mkdir as mkdir2, readFile as readFile4, readdir as readdir2, stat as stat6 } from "node:fs/promises";
-import path11 from "node:path";
+import { copyFile, mkdir as mkdir2, readFile as readFile5, readdir as readdir2, stat as stat8 } from "node:fs/promises";
+import path12 from "node:path";
 var LocalArtifactStore = class {
   objects;
   models;
   constructor(directory) {
-    this.objects = path11.join(directory, "store", "objects");
-    this.models = path11.join(directory, "store", "models");
+    this.objects = path12.join(directory, "store", "objects");
+    this.models = path12.join(directory, "store", "models");
   }
   indexFile(name) {
     if (!/^[A-Za-z0-9._-]+$/.test(name))
       throw new Error(`artifact name "${name}" has characters a file name cannot hold`);
-    return path11.join(this.models, `${name}.json`);
+    return path12.join(this.models, `${name}.json`);
   }
   async has(name) {
-    return await stat6(this.indexFile(name)).catch(() => void 0) !== void 0;
+    return await stat8(this.indexFile(name)).catch(() => void 0) !== void 0;
   }
   async store(name, root, files, meta) {
     const index = this.indexFile(name);
@@ -32682,10 +34342,10 @@ var LocalArtifactStore = class {
     await mkdir2(this.objects, { recursive: true });
     const entries = [];
     for (const file of [...files].sort()) {
-      const content = await readFile4(path11.join(root, file));
+      const content = await readFile5(path12.join(root, file));
       const digest = sha256(content);
-      const object = path11.join(this.objects, digest);
-      if (!await stat6(object).catch(() => void 0)) await writeFileAtomic(object, content);
+      const object = path12.join(this.objects, digest);
+      if (!await stat8(object).catch(() => void 0)) await writeFileAtomic(object, content);
       entries.push({ path: file, sha256: digest, size: content.byteLength });
     }
     const entry = {
@@ -32701,14 +34361,14 @@ var LocalArtifactStore = class {
     return { stored: true, location: index };
   }
   async fetch(name, destination) {
-    const entry = JSON.parse(await readFile4(this.indexFile(name), "utf8"));
+    const entry = JSON.parse(await readFile5(this.indexFile(name), "utf8"));
     for (const file of entry.files) {
-      const target = path11.resolve(destination, file.path);
-      if (!target.startsWith(path11.resolve(destination) + path11.sep)) {
+      const target = path12.resolve(destination, file.path);
+      if (!target.startsWith(path12.resolve(destination) + path12.sep)) {
         throw new Error(`stored file "${file.path}" would land outside ${destination}`);
       }
-      await mkdir2(path11.dirname(target), { recursive: true });
-      await copyFile(path11.join(this.objects, file.sha256), target);
+      await mkdir2(path12.dirname(target), { recursive: true });
+      await copyFile(path12.join(this.objects, file.sha256), target);
     }
     return destination;
   }
@@ -32716,7 +34376,7 @@ var LocalArtifactStore = class {
     const names = await readdir2(this.models).catch(() => []);
     let latest;
     for (const name of names.filter((n) => n.endsWith(".json"))) {
-      const entry = JSON.parse(await readFile4(path11.join(this.models, name), "utf8"));
+      const entry = JSON.parse(await readFile5(path12.join(this.models, name), "utf8"));
       if (entry.modelDigest === options.excluding) continue;
       if (entry.branch === branch && (!latest || entry.storedAt > latest.storedAt)) {
         latest = {
@@ -32733,8 +34393,8 @@ var LocalArtifactStore = class {
 };
 
 // src/platform/local/comment.ts
-import { readFile as readFile5, readdir as readdir3 } from "node:fs/promises";
-import path12 from "node:path";
+import { readFile as readFile6, readdir as readdir3 } from "node:fs/promises";
+import path13 from "node:path";
 
 // src/report/comment.ts
 init_goal();
@@ -32830,33 +34490,33 @@ var LocalComment = class {
   }
   directory;
   async writeSection(section) {
-    const sectionsDirectory = path12.join(this.directory, "comment");
+    const sectionsDirectory = path13.join(this.directory, "comment");
     await writeFileAtomic(
-      path12.join(sectionsDirectory, `${section.stage}.json`),
+      path13.join(sectionsDirectory, `${section.stage}.json`),
       JSON.stringify(section, null, 2)
     );
     const sections = await this.readSections();
-    const file = path12.join(this.directory, "comment.md");
+    const file = path13.join(this.directory, "comment.md");
     await writeFileAtomic(
       file,
-      renderComment(sections, { reportsLocation: path12.join(this.directory, "reports") })
+      renderComment(sections, { reportsLocation: path13.join(this.directory, "reports") })
     );
     return { location: file, written: true };
   }
   async readSections() {
-    const sectionsDirectory = path12.join(this.directory, "comment");
+    const sectionsDirectory = path13.join(this.directory, "comment");
     const names = await readdir3(sectionsDirectory).catch(() => []);
     const sections = [];
     for (const name of names.filter((n) => n.endsWith(".json"))) {
-      sections.push(JSON.parse(await readFile5(path12.join(sectionsDirectory, name), "utf8")));
+      sections.push(JSON.parse(await readFile6(path13.join(sectionsDirectory, name), "utf8")));
     }
     return sections;
   }
 };
 
 // src/platform/local/environments.ts
-import { appendFile, mkdir as mkdir3, readFile as readFile6 } from "node:fs/promises";
-import path13 from "node:path";
+import { appendFile, mkdir as mkdir3, readFile as readFile7 } from "node:fs/promises";
+import path14 from "node:path";
 var LocalEnvironments = class {
   constructor(directory) {
     this.directory = directory;
@@ -32864,17 +34524,17 @@ var LocalEnvironments = class {
   directory;
   async append(file, entry) {
     await mkdir3(this.directory, { recursive: true });
-    await appendFile(path13.join(this.directory, file), `${JSON.stringify(entry)}
+    await appendFile(path14.join(this.directory, file), `${JSON.stringify(entry)}
 `);
   }
   async readLines(file) {
-    const text = await readFile6(path13.join(this.directory, file), "utf8").catch(() => "");
+    const text = await readFile7(path14.join(this.directory, file), "utf8").catch(() => "");
     return text.split("\n").filter((line) => line.trim() !== "").map((line) => JSON.parse(line));
   }
-  async create(request) {
+  async create(request2) {
     const existing = await this.readLines("deployments.jsonl");
     const id = String(existing.filter((line) => "environment" in line).length + 1);
-    await this.append("deployments.jsonl", { id, ...request, time: (/* @__PURE__ */ new Date()).toISOString() });
+    await this.append("deployments.jsonl", { id, ...request2, time: (/* @__PURE__ */ new Date()).toISOString() });
     return { id };
   }
   async setStatus(id, state, links = {}) {
@@ -32897,20 +34557,20 @@ var LocalEnvironments = class {
 init_files();
 
 // src/platform/local/ledger.ts
-import { appendFile as appendFile2, mkdir as mkdir4, readFile as readFile7 } from "node:fs/promises";
-import path14 from "node:path";
+import { appendFile as appendFile2, mkdir as mkdir4, readFile as readFile8 } from "node:fs/promises";
+import path15 from "node:path";
 var LocalLedger = class {
   file;
   constructor(directory) {
-    this.file = path14.join(directory, "ledger.jsonl");
+    this.file = path15.join(directory, "ledger.jsonl");
   }
   async write(record) {
-    await mkdir4(path14.dirname(this.file), { recursive: true });
+    await mkdir4(path15.dirname(this.file), { recursive: true });
     await appendFile2(this.file, `${JSON.stringify(record)}
 `);
   }
   async find(query) {
-    const text = await readFile7(this.file, "utf8").catch(() => "");
+    const text = await readFile8(this.file, "utf8").catch(() => "");
     return text.split("\n").filter((line) => line.trim() !== "").flatMap((line) => {
       try {
         return [JSON.parse(line)];
@@ -32925,7 +34585,7 @@ var LocalLedger = class {
 
 // src/platform/local/terminal.ts
 import { appendFile as appendFile3, mkdir as mkdir5 } from "node:fs/promises";
-import path15 from "node:path";
+import path16 from "node:path";
 var TerminalLog = class {
   constructor(stderr, verbose = false, readSource) {
     this.stderr = stderr;
@@ -32983,7 +34643,7 @@ var ReportFile = class {
   }
   file;
   async append(markdown) {
-    await mkdir5(path15.dirname(this.file), { recursive: true });
+    await mkdir5(path16.dirname(this.file), { recursive: true });
     await appendFile3(this.file, `${markdown}
 `);
     return { location: this.file };
@@ -33017,7 +34677,7 @@ async function createLocalPlatform(options) {
   const context = { ...await localRunContext(options.workspace), ...options.context };
   const readSource = (file) => {
     try {
-      return readFileSync(path16.resolve(options.workspace, file), "utf8");
+      return readFileSync(path17.resolve(options.workspace, file), "utf8");
     } catch {
       return void 0;
     }
@@ -33033,7 +34693,7 @@ async function createLocalPlatform(options) {
     deployments: environments,
     approvals: environments,
     environments,
-    summary: new ReportFile(path16.join(directory, "reports", "summary.md")),
+    summary: new ReportFile(path17.join(directory, "reports", "summary.md")),
     annotations: terminal,
     outputs: new CollectedOutputs(),
     log: terminal
@@ -33122,7 +34782,7 @@ function helpFor(command) {
 init_goal();
 init_errors();
 init_analyze();
-import path17 from "node:path";
+import path18 from "node:path";
 import { parseArgs } from "node:util";
 function isStandaloneFairness(argv) {
   return argv.some(
@@ -33166,8 +34826,8 @@ async function standaloneFairness(argv, io2) {
   const minGroupSize = values["min-group-size"] === void 0 ? void 0 : Number(values["min-group-size"]);
   io2.stderr.write(`▶ fairness-report on ${values.predictions}
 `);
-  const report = await analyzeFairness({
-    file: path17.resolve(io2.cwd, values.predictions),
+  const report2 = await analyzeFairness({
+    file: path18.resolve(io2.cwd, values.predictions),
     label: values.label,
     ...values.prediction ? { prediction: values.prediction } : { score: values.score, threshold },
     attributes: values.attribute,
@@ -33175,12 +34835,12 @@ async function standaloneFairness(argv, io2) {
     ...values["positive-label"] !== void 0 ? { positiveLabel: values["positive-label"] } : {},
     ...minGroupSize !== void 0 ? { minGroupSize } : {}
   });
-  report.file = values.predictions;
+  report2.file = values.predictions;
   if (values.json) {
-    io2.stdout.write(`${JSON.stringify(report, null, 2)}
+    io2.stdout.write(`${JSON.stringify(report2, null, 2)}
 `);
   } else {
-    for (const frame of report.frames) {
+    for (const frame of report2.frames) {
       io2.stdout.write(`
 ${frame.name}
 `);
@@ -33378,17 +35038,17 @@ async function approve(argv, io2) {
     state: "approved"
   });
   io2.stderr.write(
-    `Recorded ${user}'s approval of ${environment} in ${path18.join(platform.stateDirectory, "approvals.jsonl")}
+    `Recorded ${user}'s approval of ${environment} in ${path19.join(platform.stateDirectory, "approvals.jsonl")}
 `
   );
   return EXIT.ok;
 }
 function finish(platform, io2) {
-  const relative = (file) => path18.relative(io2.cwd, file) || ".";
+  const relative = (file) => path19.relative(io2.cwd, file) || ".";
   io2.stderr.write(
     `
-PR comment: ${relative(path18.join(platform.stateDirectory, "comment.md"))}
-Reports:    ${relative(path18.join(platform.stateDirectory, "reports"))}
+PR comment: ${relative(path19.join(platform.stateDirectory, "comment.md"))}
+Reports:    ${relative(path19.join(platform.stateDirectory, "reports"))}
 `
   );
 }
