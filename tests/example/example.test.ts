@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, test } from '@jest/globals';
@@ -270,7 +270,9 @@ test('the demo runs the whole flow on the example, end to end', () => {
     filter: (source) => !/[/\\](model|\.mlops-flow)$/.test(source),
   });
   spawnSync('git', ['init', '-q'], { cwd: directory });
-  const run = spawnSync(process.execPath, [path.join(root, 'dist/cli/index.js'), 'run'], {
+  // MLOPS_FLOW_CLI runs another bundle (node scripts/bundle.mjs <dir>) without touching dist/.
+  const cli = process.env.MLOPS_FLOW_CLI ?? path.join(root, 'dist/cli/index.js');
+  const run = spawnSync(process.execPath, [cli, 'run'], {
     cwd: directory,
     encoding: 'utf8',
     timeout: 120_000,
@@ -282,9 +284,26 @@ test('the demo runs the whole flow on the example, end to end', () => {
   expect(run.stderr).toMatch(
     /▶ fairness-report[\s\S]*(PASS|WARN): 6 fairness goals met on \d{5} predictions/,
   );
+  // The model served by the example's own server on 127.0.0.1:8080: the holdout replayed, a
+  // short open-loop load test, every goal met, and the server stopped again.
+  expect(run.stderr).toMatch(
+    /▶ deploy-test\n▸ deploy: node scripts\/deploy\.mjs staging [\s\S]*▸ replay: 1000 rows of data\/holdout\.csv[\s\S]*▸ load: 50\/s for 5 s over 8 connections[\s\S]*▸ teardown: node scripts\/teardown\.mjs staging\n {2}stopped staging[\s\S]*PASS: 3 goals met on staging/,
+  );
   expect(run.status).toBe(0);
   const comment = readFileSync(path.join(directory, '.mlops-flow/comment.md'), 'utf8');
   expect(comment).toContain('✅ Charter → ✅ Build → ✅ Sanity');
+  expect(comment).toMatch(/→ ✅ Deploy to test →/);
+  expect(comment).toMatch(/\| model \| `precision` \| ≥ 0\.8 \| 0\.\d+ \| 0\.\d+ \| ✅ \|/);
+  expect(comment).toMatch(
+    /\| serving \| `latency_p95_ms` \| [\d.]+ \[[\d.]+, [\d.]+\] \| ≤ 250 \| ✅ pass \|/,
+  );
+  const deployments = readFileSync(path.join(directory, '.mlops-flow/deployments.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { state?: string; environment?: string });
+  expect(deployments[0]?.environment).toBe('staging');
+  expect(deployments.slice(1).map((line) => line.state)).toEqual(['queued', 'in_progress', 'success']);
+  expect(existsSync(path.join(directory, '.mlops-flow/servers/staging.pid'))).toBe(false);
   expect(comment).toMatch(/\| business \| `bad_debt_avoided_usd` \| ≥ 400,000 \| [\d,]+ \(est\.\) \|/);
   expect(run.stderr).toContain('PR comment: .mlops-flow/comment.md');
 });

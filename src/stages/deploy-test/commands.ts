@@ -2,6 +2,7 @@ import type { CommandText } from '../../config/types.js';
 import { runCommand } from '../../exec/run-command.js';
 import { commandArgv } from '../../exec/words.js';
 import type { Platform } from '../../platform/ports.js';
+import { formatDuration } from './section.js';
 
 export interface CommandOutcome {
   ok: boolean;
@@ -31,7 +32,7 @@ export async function runDeployCommand(
       onLine: (line) => platform.log.info(`  ${line}`),
     }),
   );
-  const seconds = `${(outcome.durationMs / 1000).toFixed(1)} s`;
+  const seconds = formatDuration(outcome.durationMs);
   if (outcome.exitCode === 0 && !outcome.timedOut)
     return {
       ok: true,

@@ -40,7 +40,7 @@ import {
   type GoalJudgement,
 } from './goals.js';
 import { binaryLabels, instancesOf, labelColumn, replay, type ReplayOutcome } from './replay.js';
-import { deployTestSection } from './section.js';
+import { deployTestSection, formatDuration } from './section.js';
 
 /**
  * deploy-test reads no inputs of its own (the model comes from the run). The fields are
@@ -369,7 +369,7 @@ async function waitUntilReady(
       id: 'deploy-test/ready',
       title: 'Endpoint ready',
       verdict: 'pass',
-      observed: `${ready.via === 'healthz' ? '/healthz answered' : 'a first prediction succeeded'} after ${(ready.afterMs / 1000).toFixed(1)} s`,
+      observed: `${ready.via === 'healthz' ? '/healthz answered' : 'a first prediction succeeded'} after ${formatDuration(ready.afterMs)}`,
     });
     return true;
   } catch (error) {
@@ -400,13 +400,12 @@ async function replayStep(
 }
 
 function replayCheck(file: string, outcome: ReplayOutcome): Check {
-  const seconds = (outcome.durationMs / 1000).toFixed(1);
   if (outcome.failedBatches === 0)
     return {
       id: 'deploy-test/replay',
       title: 'Replay',
       verdict: 'pass',
-      observed: `${outcome.scored} rows of \`${file}\` scored in ${outcome.batches} batches (${seconds} s)`,
+      observed: `${outcome.scored} rows of \`${file}\` scored in ${outcome.batches} batches (${formatDuration(outcome.durationMs)})`,
     };
   return {
     id: 'deploy-test/replay',

@@ -7,6 +7,11 @@ import type { ReplayOutcome } from './replay.js';
 
 const CHART_PERCENTILES = ['p50', 'p90', 'p95', 'p99'] as const;
 
+/** A duration for people: milliseconds below a second, seconds with one decimal above. */
+export function formatDuration(milliseconds: number): string {
+  return milliseconds < 1000 ? `${Math.round(milliseconds)} ms` : `${(milliseconds / 1000).toFixed(1)} s`;
+}
+
 /** Milliseconds for people: whole numbers from 10 ms up, one decimal below. */
 const ms = (value: number | null) =>
   value === null ? 'n/a' : value >= 10 ? value.toFixed(0) : value.toFixed(1);
