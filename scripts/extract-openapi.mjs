@@ -127,8 +127,17 @@ export function extractSubset(description, operationIds = OPERATIONS) {
               },
             }
           : {}),
-        // Status codes only: the fake builds its own answers; their shapes are GitHub's docs.
-        responses: Object.fromEntries(Object.keys(operation.responses ?? {}).map((status) => [status, {}])),
+        // Every status code; for successes also the JSON schema, so the fake's answers are
+        // checked against GitHub's shapes as strictly as the requests are.
+        responses: Object.fromEntries(
+          Object.entries(operation.responses ?? {}).map(([status, response]) => {
+            const schema = inline(description, response)?.content?.['application/json']?.schema;
+            return [
+              status,
+              status.startsWith('2') && schema ? { content: { 'application/json': { schema } } } : {},
+            ];
+          }),
+        ),
       };
     }
   }

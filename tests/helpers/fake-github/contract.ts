@@ -25,6 +25,8 @@ export interface Operation {
   hasRequestBody: boolean;
   requestBodyRequired: boolean;
   validateBody?: ValidateFunction;
+  /** GitHub's schema of the JSON answer, by status code (successes only). */
+  validateResponse: Map<number, ValidateFunction>;
   pattern: RegExp;
   pathNames: string[];
 }
@@ -33,6 +35,7 @@ interface SubsetOperation {
   operationId: string;
   parameters: Parameter[];
   requestBody?: { required: boolean; content: { 'application/json': { schema: unknown } } };
+  responses: Record<string, { content?: { 'application/json': { schema: unknown } } }>;
 }
 
 export const SUBSET_FILE = path.resolve(
@@ -84,6 +87,16 @@ export function loadContract(file = SUBSET_FILE): Operation[] {
               }),
             }
           : {}),
+        validateResponse: new Map(
+          Object.entries(operation.responses)
+            .filter(([, response]) => response.content)
+            .map(([status, _response]) => [
+              Number(status),
+              ajv.compile({
+                $ref: `${SUBSET_ID}#/${pointer('paths', route, method, 'responses', status, 'content', 'application/json', 'schema')}`,
+              }),
+            ]),
+        ),
         pattern: new RegExp(`^${source}$`),
         pathNames,
       });

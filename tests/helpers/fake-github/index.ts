@@ -79,6 +79,11 @@ export interface PermissionRequirement {
 export interface FakeRoute {
   operationId: string;
   permissions?: PermissionRequirement[];
+  /**
+   * Check the route's JSON answers against GitHub's response schema, recording a violation when
+   * they differ. Built-in routes always are; a route passed in `routes` opts in with `true`.
+   */
+  validateResponse?: boolean;
   handle(request: FakeRequest, state: FakeState, respond: Respond): void | Promise<void>;
 }
 
@@ -147,7 +152,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   contract ??= loadContract();
   const operations = contract;
   const routes = new Map<string, FakeRoute>();
-  for (const route of [...builtInRoutes, ...(options.routes ?? [])]) {
+  const builtIn = builtInRoutes.map((route) => ({ ...route, validateResponse: true }));
+  for (const route of [...builtIn, ...(options.routes ?? [])]) {
     if (!operations.some((operation) => operation.operationId === route.operationId)) {
       throw new Error(`route ${route.operationId} is not an operation of the OpenAPI subset`);
     }
@@ -178,8 +184,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     const text = await readBody(incoming);
     const record: RecordedRequest = { method, url: url.pathname + url.search, status: 0 };
     requests.push(record);
+    let checkResponse: ((status: number, body: unknown) => void) | undefined;
     const respond: Respond = (status, body, headers = {}) => {
       record.status = status;
+      checkResponse?.(status, body);
       const payload = body === undefined ? '' : Buffer.isBuffer(body) ? body : JSON.stringify(body);
       outgoing.writeHead(status, {
         ...(body !== undefined && !Buffer.isBuffer(body)
@@ -276,6 +284,19 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     if (!route) {
       violate([`the fake has no route for ${operation.operationId}`], operation.operationId);
       return respond(501, { message: `fake: ${operation.operationId} not implemented` });
+    }
+    if (route.validateResponse) {
+      checkResponse = (status, body) => {
+        const validate = operation.validateResponse.get(status);
+        if (!validate || Buffer.isBuffer(body) || validate(body)) return;
+        violate(
+          (validate.errors ?? []).map(
+            (error) =>
+              `the fake's ${status} answer: ${error.instancePath || '(root)'} ${error.message ?? ''}`,
+          ),
+          operation.operationId,
+        );
+      };
     }
     await route.handle(
       {

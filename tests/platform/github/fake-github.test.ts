@@ -161,6 +161,25 @@ describe('the fake GitHub API', () => {
     expect((await call('GET', path)).json).toHaveLength(1);
   });
 
+  it("checks the answers of its routes against GitHub's response schemas", async () => {
+    const badAnswer = (validateResponse?: boolean) => ({
+      operationId: 'issues/get-comment',
+      ...(validateResponse === undefined ? {} : { validateResponse }),
+      handle: (_request: unknown, _state: unknown, respond: (status: number, body: unknown) => void) =>
+        respond(200, { id: 'not a number' }),
+    });
+    fake = await startFakeGitHub({ routes: [badAnswer(true)] });
+    await call('GET', '/repos/ml-team/credit-scoring/issues/comments/1');
+    expect(fake.violations[0]?.problems.join(' ')).toMatch(
+      /the fake's 200 answer: .*required property 'node_id'/,
+    );
+    await fake.close();
+    // A route added from outside is checked only when it asks to be.
+    fake = await startFakeGitHub({ routes: [badAnswer()] });
+    await call('GET', '/repos/ml-team/credit-scoring/issues/comments/1');
+    expect(fake.violations).toEqual([]);
+  });
+
   it('rejects a route for an operation the contract does not have', async () => {
     await expect(
       startFakeGitHub({

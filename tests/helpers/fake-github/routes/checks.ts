@@ -38,7 +38,20 @@ function checkRunJson(run: FakeCheckRun, request: FakeRequest, state: FakeState)
     },
     name: run.name,
     check_suite: { id: 1 },
-    app: { id: run.app.id, slug: run.app.login, name: 'GitHub Actions', owner: userJson(run.app, request) },
+    app: {
+      id: run.app.id,
+      node_id: 'MDM6QXBwMTUzNjg=',
+      slug: run.app.login,
+      name: 'GitHub Actions',
+      owner: userJson({ login: 'github', id: 9919, type: 'User' }, request),
+      description: 'Automate your workflow from idea to production',
+      external_url: 'https://help.github.com/en/actions',
+      html_url: `${WEB}/apps/github-actions`,
+      created_at: '2018-07-30T09:30:17Z',
+      updated_at: '2024-04-10T20:33:16Z',
+      permissions: { checks: 'write', statuses: 'write' },
+      events: ['check_run', 'check_suite'],
+    },
     pull_requests: [],
   };
 }

@@ -160,8 +160,14 @@ export const commentRoutes: FakeRoute[] = [
       };
       state.commitComments.push(comment);
       respond(201, {
+        url: `${request.baseUrl}/repos/${state.owner}/${state.repo}/comments/${comment.id}`,
+        node_id: `CC_${comment.id}`,
         id: comment.id,
         body,
+        path: null,
+        position: null,
+        line: null,
+        author_association: 'NONE',
         commit_id: comment.commitSha,
         html_url: `${WEB}/${state.owner}/${state.repo}/commit/${comment.commitSha}#commitcomment-${comment.id}`,
         user: userJson(comment.user, request),

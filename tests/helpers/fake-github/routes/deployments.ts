@@ -11,6 +11,8 @@ function deploymentJson(
     id: deployment.id,
     node_id: `DE_${deployment.id}`,
     url: `${request.baseUrl}/repos/${state.owner}/${state.repo}/deployments/${deployment.id}`,
+    statuses_url: `${request.baseUrl}/repos/${state.owner}/${state.repo}/deployments/${deployment.id}/statuses`,
+    repository_url: `${request.baseUrl}/repos/${state.owner}/${state.repo}`,
     sha: deployment.sha,
     ref: deployment.ref,
     task: deployment.task,
@@ -25,13 +27,23 @@ function deploymentJson(
   };
 }
 
-function statusJson(status: FakeDeploymentStatus, request: FakeRequest): Record<string, unknown> {
+function statusJson(
+  status: FakeDeploymentStatus,
+  request: FakeRequest,
+  state: FakeState,
+): Record<string, unknown> {
+  const repo = `${request.baseUrl}/repos/${state.owner}/${state.repo}`;
   return {
     id: status.id,
+    node_id: `DES_${status.id}`,
+    url: `${repo}/deployments/${status.deploymentId}/statuses/${status.id}`,
+    deployment_url: `${repo}/deployments/${status.deploymentId}`,
+    repository_url: repo,
     state: status.state,
     description: status.description,
-    environment_url: status.environmentUrl,
-    log_url: status.logUrl,
+    // GitHub's schema says these are URIs: an unset one is left out.
+    ...(status.environmentUrl ? { environment_url: status.environmentUrl } : {}),
+    ...(status.logUrl ? { log_url: status.logUrl } : {}),
     target_url: status.logUrl,
     creator: userJson(status.creator, request),
     created_at: status.createdAt,
@@ -121,7 +133,7 @@ export const deploymentRoutes: FakeRoute[] = [
         createdAt: state.now(),
       };
       state.deploymentStatuses.push(status);
-      respond(201, statusJson(status, request));
+      respond(201, statusJson(status, request, state));
     },
   },
   {
@@ -136,7 +148,7 @@ export const deploymentRoutes: FakeRoute[] = [
         state.deploymentStatuses
           .filter((status) => status.deploymentId === deploymentId)
           .sort((a, b) => b.id - a.id)
-          .map((status) => statusJson(status, request)),
+          .map((status) => statusJson(status, request, state)),
       );
     },
   },

@@ -1,6 +1,6 @@
 import type { FakeRequest, FakeRoute } from '../index.js';
 import type { FakeEnvironment, FakeState } from '../state.js';
-import { WEB, notFound, userJson } from './shared.js';
+import { WEB, notFound, teamJson, userJson } from './shared.js';
 
 function environmentJson(
   environment: FakeEnvironment,
@@ -52,16 +52,10 @@ export const environmentRoutes: FakeRoute[] = [
                 }
               : {
                   type: 'Team',
-                  reviewer: {
-                    id: 77,
-                    node_id: 'T_77',
-                    name: reviewer.slug,
-                    slug: reviewer.slug,
-                    url: `${request.baseUrl}/organizations/1/team/77`,
-                    html_url: `${WEB}/orgs/${reviewer.org}/teams/${reviewer.slug}`,
-                    permission: 'pull',
-                    privacy: 'closed',
-                  },
+                  reviewer: teamJson(
+                    { org: reviewer.org, slug: reviewer.slug, name: reviewer.slug, id: 77 },
+                    request,
+                  ),
                 },
           ),
         });

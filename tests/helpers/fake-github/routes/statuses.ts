@@ -33,6 +33,9 @@ export const statusRoutes: FakeRoute[] = [
       };
       state.statuses.push(status);
       respond(201, {
+        url: `${request.baseUrl}/repos/${state.owner}/${state.repo}/statuses/${status.sha}`,
+        avatar_url: null,
+        node_id: `SC_${status.id}`,
         id: status.id,
         state: status.state,
         context: status.context,
@@ -52,6 +55,9 @@ export const statusRoutes: FakeRoute[] = [
         .filter((status) => status.sha === request.params.ref)
         .sort((a, b) => b.id - a.id)
         .map((status) => ({
+          url: `${request.baseUrl}/repos/${state.owner}/${state.repo}/statuses/${status.sha}`,
+          avatar_url: null,
+          node_id: `SC_${status.id}`,
           id: status.id,
           state: status.state,
           context: status.context,

@@ -1,5 +1,5 @@
 import type { FakeRoute } from '../index.js';
-import { WEB, notFound, userJson } from './shared.js';
+import { notFound, organizationJson, publicUserJson, teamJson } from './shared.js';
 
 export const userRoutes: FakeRoute[] = [
   {
@@ -12,7 +12,7 @@ export const userRoutes: FakeRoute[] = [
           documentation_url: 'https://docs.github.com/rest/users/users#get-the-authenticated-user',
         });
       }
-      respond(200, { ...userJson(request.identity, request), name: request.identity.login });
+      respond(200, publicUserJson(request.identity, request));
     },
   },
   {
@@ -21,7 +21,7 @@ export const userRoutes: FakeRoute[] = [
       const wanted = (request.params.username ?? '').toLowerCase();
       const user = [...state.users.values()].find((candidate) => candidate.login.toLowerCase() === wanted);
       if (!user) return notFound(respond);
-      respond(200, { ...userJson(user, request), name: user.login });
+      respond(200, publicUserJson(user, request));
     },
   },
   {
@@ -33,15 +33,12 @@ export const userRoutes: FakeRoute[] = [
       );
       if (!team) return notFound(respond);
       respond(200, {
-        id: team.id,
-        node_id: `T_${team.id}`,
-        name: team.name,
-        slug: team.slug,
-        url: `${request.baseUrl}/organizations/1/team/${team.id}`,
-        html_url: `${WEB}/orgs/${team.org}/teams/${team.slug}`,
-        permission: 'pull',
-        privacy: 'closed',
-        organization: { login: team.org },
+        ...teamJson(team, request),
+        members_count: 3,
+        repos_count: 1,
+        created_at: '2020-01-01T00:00:00Z',
+        updated_at: '2026-01-01T00:00:00Z',
+        organization: organizationJson(team.org, request),
       });
     },
   },
