@@ -54,11 +54,14 @@ const DEPLOY = `import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 const [environment, modelDir] = process.argv.slice(2);
 if (process.env.DEPLOY_FAILS) { console.error('cannot reach the cluster'); process.exit(3); }
+if (process.env.DEPLOY_HANGS) { console.log('waiting for the cluster'); setInterval(() => {}, 1000); }
+else {
 mkdirSync('run', { recursive: true });
 const child = spawn(process.execPath, [process.env.NO_SERVER ? '-e' : 'server.mjs', process.env.NO_SERVER ? 'setTimeout(() => {}, 60000)' : modelDir], { detached: true, stdio: 'ignore' });
 child.unref();
 writeFileSync('run/' + environment + '.pid', String(child.pid));
 console.log('deployed ' + environment);
+}
 `;
 
 const TEARDOWN = `import { appendFileSync, readFileSync, rmSync } from 'node:fs';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
-import { builtProject, deploymentLines, GOALS, runDeployTest, tornDown } from './project.js';
+import { builtProject, deploymentLines, FAST, GOALS, runDeployTest, tornDown } from './project.js';
 
 const check = (result: { checks: { id: string; verdict: string; observed?: string }[] }, id: string) =>
   result.checks.find((c) => c.id === id);
@@ -111,6 +111,20 @@ describe('deploy-test against a real server on 127.0.0.1', () => {
         .map((line) => line.state),
     ).toEqual(['queued', 'in_progress', 'failure']);
     expect(result.summary).toMatch(/Deploy: `node deploy.mjs staging .*model\/?` exited with 3/);
+  });
+
+  test('a deploy command that hangs is stopped at its timeout, and the environment still torn down', async () => {
+    const { directory } = await builtProject();
+    const { result } = await runDeployTest(
+      directory,
+      { DEPLOY_HANGS: '1' },
+      { ...FAST, commandTimeoutMs: 1000 },
+    );
+    expect(check(result, 'deploy-test/deploy')?.observed).toMatch(
+      /timed out after 1 s: waiting for the cluster/,
+    );
+    expect(result.verdict).toBe('fail');
+    expect(tornDown(directory)).toEqual(['staging']);
   });
 
   test('an endpoint that never becomes healthy fails within the bound and still tears down', async () => {

@@ -270,6 +270,10 @@ async function deployAndTest(
           }),
       );
     }
+  } catch (error) {
+    // Not a verdict but a crash: the deployment says so rather than staying in progress.
+    await deployment.status('error', `deploy-test stopped: ${(error as Error).message}`);
+    throw error;
   } finally {
     client.close();
     if (spec.teardown) {
