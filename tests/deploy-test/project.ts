@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { loadConfigText } from '../../src/config/load.js';
+import { runStage } from '../../src/flow/run-stage.js';
+import { createLocalPlatform } from '../../src/platform/local/index.js';
+import type { Platform } from '../../src/platform/ports.js';
 import { buildModel } from '../../src/stages/build-model/index.js';
 import { deployTest, type DeployTestSettings } from '../../src/stages/deploy-test/index.js';
 import { tempProject } from '../helpers/cli.js';
@@ -170,4 +174,25 @@ export function tornDown(directory: string): string[] {
   } catch {
     return [];
   }
+}
+
+/** Runs deploy-test on the local platform with some of its ports replaced (a refusing GitHub, reviewers). */
+export async function runWithPorts(
+  directory: string,
+  ports: Partial<Platform>,
+  env: Record<string, string> = {},
+) {
+  const loaded = loadConfigText('mlops.yml', readFileSync(path.join(directory, 'mlops.yml')), {
+    workspace: directory,
+    path: path.join(directory, 'mlops.yml'),
+  });
+  const platform = await createLocalPlatform({
+    workspace: directory,
+    projectRoot: directory,
+    stderr: { write: () => true },
+  });
+  const port = /127\.0\.0\.1:(\d+)/.exec(readFileSync(path.join(directory, 'mlops.yml'), 'utf8'))?.[1] ?? '';
+  platform.context.commandEnvironment = { ...platform.context.commandEnvironment, PORT: port, ...env };
+  Object.assign(platform, ports);
+  return runStage({ definition: deployTest, loaded, settings: FAST, platform });
 }

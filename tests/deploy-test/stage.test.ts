@@ -1,7 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
-import { builtProject, deploymentLines, FAST, GOALS, runDeployTest, tornDown } from './project.js';
+import {
+  builtProject,
+  deploymentLines,
+  FAST,
+  GOALS,
+  runDeployTest,
+  runWithPorts,
+  tornDown,
+} from './project.js';
 
 const check = (result: { checks: { id: string; verdict: string; observed?: string }[] }, id: string) =>
   result.checks.find((c) => c.id === id);
@@ -156,6 +164,29 @@ describe('deploy-test against a real server on 127.0.0.1', () => {
     expect(result.verdict).toBe('pass');
     // No load configured and no serving goal: no load test, no chart.
     expect(result.section).not.toContain('xychart-beta');
+  });
+
+  test('a platform that refuses the deployment record: the test still runs, the refusal is a warning', async () => {
+    const { directory } = await builtProject();
+    const result = await runWithPorts(directory, {
+      deployments: {
+        create: async () => {
+          throw new Error('Resource not accessible by integration (grant the workflow `deployments: write`)');
+        },
+        setStatus: async () => undefined,
+      },
+      approvals: {
+        protection: async () => ({ exists: true, requiredReviewers: ['@jdoe'], waitTimerMinutes: 5 }),
+        approvals: async () => [],
+      },
+    });
+    expect(result.verdict).toBe('warn');
+    expect(check(result, 'deploy-test/deployment-record')?.observed).toMatch(/deployments: write/);
+    expect(check(result, 'deploy-test/goal/precision')?.verdict).toBe('pass');
+    expect(result.outputs['deployment-id']).toBeUndefined();
+    expect(result.section).toContain(
+      '**Manual gate.** @jdoe must approve the next job in the `production` environment (after a wait of 5 min) after reading these results.',
+    );
   });
 
   test('an unknown goal is a warning, never silently ignored', async () => {
