@@ -9,6 +9,7 @@ import type {
 import { GitHubApprovals } from './approvals.js';
 import { GitHubComment, type CommentTiming } from './comment.js';
 import { GitHubDeployments } from './deployments.js';
+import { pullRequestHeadSha } from './event.js';
 import { GitHubHandles } from './handles.js';
 import { ownIdentity } from './identity.js';
 import { GitHubLedger } from './ledger.js';
@@ -21,7 +22,10 @@ export type { ClientLog, GitHubClient } from './octokit.js';
 export interface GithubPortsSettings {
   /** The `github-token` input; never logged. */
   token: string;
-  /** The runner's variables: GITHUB_REPOSITORY, GITHUB_RUN_ID, GITHUB_API_URL, GITHUB_GRAPHQL_URL. */
+  /**
+   * The runner's variables: GITHUB_REPOSITORY, GITHUB_RUN_ID, GITHUB_API_URL, GITHUB_GRAPHQL_URL,
+   * and GITHUB_EVENT_NAME with GITHUB_EVENT_PATH (a pull request's head commit).
+   */
   env: NodeJS.ProcessEnv;
   context: RunContext;
   /** Warnings (e.g. core.warning) and debug lines (core.debug). */
@@ -54,6 +58,9 @@ export function createGithubPorts(settings: GithubPortsSettings): GithubPorts {
   const repository = parseRepository(env.GITHUB_REPOSITORY);
   const client = createGitHubClient({ token, env, log, ...settings.client });
   const runId = /^\d+$/.test(env.GITHUB_RUN_ID ?? '') ? Number(env.GITHUB_RUN_ID) : undefined;
+  // Check runs of a pull request's merge commit belong on its head commit, where people look.
+  const headSha = pullRequestHeadSha(env);
+  const checksShaFor = (commit: string) => (headSha && commit === context.commit ? headSha : commit);
   return {
     client,
     repository,
@@ -66,7 +73,7 @@ export function createGithubPorts(settings: GithubPortsSettings): GithubPorts {
       ...(settings.commitComment !== undefined ? { commitComment: settings.commitComment } : {}),
       ...(settings.commentTiming ? { timing: settings.commentTiming } : {}),
     }),
-    ledger: new GitHubLedger({ client, repository, context, log }),
+    ledger: new GitHubLedger({ client, repository, context, log, checksShaFor }),
     deployments: new GitHubDeployments({
       client,
       repository,

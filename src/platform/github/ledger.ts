@@ -36,6 +36,12 @@ export interface GitHubLedgerOptions {
   repository: Repository;
   context: Pick<RunContext, 'runUrl'>;
   log: ClientLog;
+  /**
+   * Where a commit's checks show. On a pull_request event GITHUB_SHA is the test merge commit,
+   * which the pull request's page and branch protection never look at: its check runs belong on
+   * the head commit. Records keep the commit the stages saw; only the check run moves.
+   */
+  checksShaFor?: (commit: string) => string;
 }
 
 interface CheckRunListing {
@@ -103,7 +109,11 @@ export function annotationsFromChecks(checks: readonly Check[]): LedgerAnnotatio
 }
 
 export class GitHubLedger implements LedgerPort {
-  constructor(private readonly options: GitHubLedgerOptions) {}
+  private readonly shaFor: (commit: string) => string;
+
+  constructor(private readonly options: GitHubLedgerOptions) {
+    this.shaFor = options.checksShaFor ?? ((commit) => commit);
+  }
 
   async write(record: StageRecord, details: LedgerDetails = {}): Promise<void> {
     try {
@@ -148,7 +158,7 @@ export class GitHubLedger implements LedgerPort {
     const created = await client.rest.checks.create({
       ...repository,
       name: checkName(record.stage),
-      head_sha: record.commit,
+      head_sha: this.shaFor(record.commit),
       status: 'completed',
       conclusion: CONCLUSIONS[record.verdict],
       completed_at: record.time,
@@ -173,7 +183,7 @@ export class GitHubLedger implements LedgerPort {
       log.warning(`The ${record.stage} record does not fit a commit status; later jobs will not see it.`);
     await client.rest.repos.createCommitStatus({
       ...repository,
-      sha: record.commit,
+      sha: this.shaFor(record.commit),
       state: STATUS_STATES[record.verdict],
       context: checkName(record.stage),
       description: description ?? `${record.verdict}: see the run`,
@@ -186,14 +196,14 @@ export class GitHubLedger implements LedgerPort {
     try {
       const runs: CheckRunListing[] = await client.paginate(client.rest.checks.listForRef, {
         ...repository,
-        ref: query.commit,
+        ref: this.shaFor(query.commit),
         check_name: checkName(query.stage),
         filter: 'all',
         per_page: 100,
       });
       return runs.flatMap((run) => {
         const record = parseRecordText(run.output.text);
-        return record && record.commit === run.head_sha ? [record] : [];
+        return record && this.shaFor(record.commit) === run.head_sha ? [record] : [];
       });
     } catch (error) {
       if (statusOf(error) !== 403) throw error;
@@ -206,7 +216,7 @@ export class GitHubLedger implements LedgerPort {
     try {
       const statuses: StatusListing[] = await client.paginate(client.rest.repos.listCommitStatusesForRef, {
         ...repository,
-        ref: query.commit,
+        ref: this.shaFor(query.commit),
         per_page: 100,
       });
       return statuses

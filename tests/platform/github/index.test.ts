@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { createGithubPorts } from '../../../src/platform/github/index.js';
 import type { RunContext } from '../../../src/platform/ports.js';
@@ -82,6 +85,41 @@ describe('createGithubPorts', () => {
     });
     await ports.deployments.setStatus(id, 'success');
     expect(fake.state.deploymentStatuses[0]?.logUrl).toBe(context.runUrl);
+  });
+
+  it("puts a pull request's check runs on its head commit, not the test merge commit", async () => {
+    const directory = await mkdtemp(path.join(tmpdir(), 'mlops-flow-event-'));
+    try {
+      const eventPath = path.join(directory, 'event.json');
+      await writeFile(eventPath, JSON.stringify({ pull_request: { number: 42, head: { sha: HEAD_SHA } } }));
+      const merge = 'e'.repeat(40);
+      const ports = createGithubPorts({
+        token: TOKENS.actions,
+        env: {
+          GITHUB_REPOSITORY: 'ml-team/credit-scoring',
+          GITHUB_API_URL: fake.url,
+          GITHUB_EVENT_NAME: 'pull_request',
+          GITHUB_EVENT_PATH: eventPath,
+        },
+        context: { ...context, commit: merge },
+        log: captureLog(),
+        client: { pacing: 'none', retryBaseMs: 5 },
+      });
+      const record = {
+        stage: 'sanity-check' as const,
+        verdict: 'pass' as const,
+        commit: merge,
+        charterDigest: 'c',
+        runId: '1',
+        time: new Date().toISOString(),
+        summary: 's',
+      };
+      await ports.ledger.write(record);
+      expect(fake.state.checkRuns[0]?.headSha).toBe(HEAD_SHA);
+      expect(await ports.ledger.find({ stage: 'sanity-check', commit: merge })).toEqual([record]);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
   });
 
   it('refuses to start without GITHUB_REPOSITORY', () => {

@@ -109,6 +109,24 @@ describe('the ledger as check runs', () => {
     expect(summary).toContain(`[the job summary](${RUN_URL})`);
   });
 
+  it("keeps a merge commit's records apart from another merge commit's on the same head", async () => {
+    const [mergeA, mergeB] = ['a'.repeat(40), 'b'.repeat(40)];
+    const onHead = (merge: string) =>
+      new GitHubLedger({
+        client: clientFor(fake, TOKENS.actions),
+        repository: { owner: 'ml-team', repo: 'credit-scoring' },
+        context: {},
+        log: captureLog(),
+        checksShaFor: (commit) => (commit === merge ? HEAD_SHA : commit),
+      });
+    await onHead(mergeA).write(record({ commit: mergeA }));
+    await onHead(mergeB).write(record({ commit: mergeB, runId: 'b' }));
+    expect(fake.state.checkRuns.map((run) => run.headSha)).toEqual([HEAD_SHA, HEAD_SHA]);
+    expect(
+      (await onHead(mergeB).find({ stage: 'sanity-check', commit: mergeB })).map((r) => r.runId),
+    ).toEqual(['b']);
+  });
+
   it('retries a server error', async () => {
     fake.inject('checks/create', serverError(502));
     await ledger().write(record());
