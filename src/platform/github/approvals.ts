@@ -84,14 +84,19 @@ export class GitHubApprovals implements ApprovalPort {
     if (runId === undefined) return [];
     const seenAt = (this.options.now?.() ?? new Date()).toISOString();
     const response = await client.rest.actions.getReviewsForRun({ ...repository, run_id: runId });
-    return response.data
-      .filter((review) => review.environments.some((candidate) => candidate.name === environment))
-      .map((review) => ({
-        environment,
-        user: review.user.login,
-        time: seenAt,
-        comment: review.comment,
-        state: review.state === 'approved' ? 'approved' : 'rejected',
-      }));
+    return (
+      response.data
+        // GitHub's environment names are case-insensitive.
+        .filter((review) =>
+          review.environments.some((candidate) => candidate.name.toLowerCase() === environment.toLowerCase()),
+        )
+        .map((review) => ({
+          environment,
+          user: review.user.login,
+          time: seenAt,
+          comment: review.comment,
+          state: review.state === 'approved' ? 'approved' : 'rejected',
+        }))
+    );
   }
 }

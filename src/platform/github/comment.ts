@@ -87,12 +87,15 @@ export class GitHubComment implements CommentPort {
   private failed(pullRequest: number, error: unknown): CommentWriteResult {
     const status = statusOf(error);
     const location = `pull request #${pullRequest}`;
+    const message = messageOf(error);
     const note =
-      status === 403
-        ? `The token cannot write to ${location} (${messageOf(error)}); a pull request from a fork gets a read-only token. The report is in the job summary.`
-        : status === 404
-          ? `${location} was not found in ${this.options.repository.owner}/${this.options.repository.repo}; the report is in the job summary.`
-          : `Could not update the comment on ${location}: ${messageOf(error)}. The report is in the job summary.`;
+      status === 403 && /not accessible by integration/i.test(message)
+        ? `The token cannot write to ${location} (${message}); a pull request from a fork gets a read-only token. The report is in the job summary.`
+        : status === 403 && /locked/i.test(message)
+          ? `The conversation on ${location} is locked (${message}); the report is in the job summary.`
+          : status === 404
+            ? `${location} was not found in ${this.options.repository.owner}/${this.options.repository.repo}; the report is in the job summary.`
+            : `Could not update the comment on ${location}: ${message}. The report is in the job summary.`;
     this.options.log.warning(note);
     return { location, written: false, note };
   }

@@ -92,7 +92,7 @@ describe("the run's approvals", () => {
       { runId: 77, environments: ['production'], state: 'approved', comment: 'Ship it', user: alice },
       { runId: 77, environments: ['test'], state: 'rejected', comment: 'not this one', user: bob },
       { runId: 78, environments: ['production'], state: 'approved', comment: 'another run', user: bob },
-      { runId: 77, environments: ['production', 'test'], state: 'rejected', comment: 'latency', user: bob },
+      { runId: 77, environments: ['Production', 'test'], state: 'rejected', comment: 'latency', user: bob },
     );
     expect(await approvals().approvals('production')).toEqual([
       {

@@ -243,6 +243,16 @@ describe('the sticky PR comment', () => {
     expect(commentsOn(42)).toHaveLength(0);
   });
 
+  it('says so when the conversation is locked', async () => {
+    await start();
+    fake.inject('issues/create-comment', {
+      status: 403,
+      body: { message: 'Unable to create comment because issue is locked.' },
+    });
+    const result = await port().writeSection(section('sanity-check'));
+    expect(result).toMatchObject({ written: false, note: expect.stringMatching(/is locked/) });
+  });
+
   it('cuts the longest sections, with a link to the job summary, to stay within 65,536 characters', async () => {
     await start();
     await port().writeSection(section('validate-charter', 'short charter'));
