@@ -88,7 +88,9 @@ export class GitHubApprovals implements ApprovalPort {
       response.data
         // GitHub's environment names are case-insensitive.
         .filter((review) =>
-          review.environments.some((candidate) => candidate.name.toLowerCase() === environment.toLowerCase()),
+          review.environments.some(
+            (candidate) => candidate.name?.toLowerCase() === environment.toLowerCase(),
+          ),
         )
         .map((review) => ({
           environment,
