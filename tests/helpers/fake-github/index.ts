@@ -31,6 +31,10 @@
  * `url` fields and Link headers). Routes passed in `routes` replace built-in routes with the same
  * operationId. An operation of the subset with no route answers 501 and is a violation. Requests
  * for a repository other than `state.owner/state.repo` answer 404 before reaching a handler.
+ * Built-in routes' JSON answers are checked against GitHub's response schema for their status
+ * code (a mismatch is a violation, so the fake cannot drift from GitHub's shapes); a route passed
+ * in `routes` opts in with `validateResponse: true`. Faults: `fake.inject(operationId, ...)`
+ * with the helpers of faults.ts; `fake.calls(operationId)` lists what arrived, with statuses.
  *
  * Options: `tokens` adds identities; `latencyMs` delays each answer (a number or [min, max]) so
  * concurrent clients interleave; `commentListLagMs` makes list-comments lag behind creations
