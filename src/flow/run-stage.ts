@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { annotationsFromChecks } from '../core/annotations.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import { gatePasses, worstVerdict, type Check, type Enforcement, type StageResult } from '../core/result.js';
@@ -176,7 +177,11 @@ async function publish<Settings>(result: StageResult, options: RunStageOptions<S
     time: now().toISOString(),
     summary: result.summary,
   };
-  await platform.ledger.write(record);
+  // On GitHub the record's check run also shows the section and annotates the lines at fault.
+  await platform.ledger.write(record, {
+    section: result.section,
+    annotations: annotationsFromChecks(result.checks),
+  });
 
   for (const check of result.checks) {
     if (check.verdict !== 'fail' && check.verdict !== 'warn') continue;

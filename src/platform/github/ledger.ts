@@ -1,4 +1,3 @@
-import type { Check } from '../../core/result.js';
 import { STAGE_TITLES } from '../../core/stages.js';
 import type {
   LedgerAnnotation,
@@ -82,31 +81,7 @@ function toGitHubAnnotation(annotation: LedgerAnnotation) {
   };
 }
 
-/** Located failures and warnings of a stage's checks, as annotations for its check run. */
-export function annotationsFromChecks(checks: readonly Check[]): LedgerAnnotation[] {
-  return checks.flatMap((check) => {
-    if (!check.location || (check.verdict !== 'fail' && check.verdict !== 'warn')) return [];
-    const message = [
-      check.observed && `observed ${check.observed}`,
-      check.expected && `expected ${check.expected}`,
-      check.detail,
-    ]
-      .filter(Boolean)
-      .join(' — ');
-    return [
-      {
-        path: check.location.file,
-        startLine: check.location.line,
-        ...(check.location.endLine !== undefined ? { endLine: check.location.endLine } : {}),
-        startColumn: check.location.column,
-        ...(check.location.endColumn !== undefined ? { endColumn: check.location.endColumn } : {}),
-        level: check.verdict === 'fail' ? 'failure' : 'warning',
-        message: message || check.title,
-        title: check.title,
-      },
-    ];
-  });
-}
+export { annotationsFromChecks } from '../../core/annotations.js';
 
 export class GitHubLedger implements LedgerPort {
   private readonly shaFor: (commit: string) => string;
