@@ -14,5 +14,7 @@ export const STAGE_MODULES: Partial<Record<StageName, Loader>> = {
   'fairness-report': async () =>
     (await import('./fairness-report.js')).fairnessReportModule as StageModule<unknown>,
   'sanity-check': async () => (await import('./sanity-check.js')).sanityCheckModule as StageModule<unknown>,
+  'canary-promote': async () =>
+    (await import('./canary-promote.js')).canaryPromoteModule as StageModule<unknown>,
   'deploy-test': async () => (await import('./deploy-test.js')).deployTestModule as StageModule<unknown>,
 };

@@ -1,0 +1,157 @@
+import type { CanaryMetricSpec } from '../../config/types.js';
+import { judgeStep, type JudgedMetricSpec, type StepJudgement } from '../../canary/judge.js';
+import type { MetricProvider, TimeWindow } from '../../canary/providers/index.js';
+import { collectStep } from './collect.js';
+import type { CommandOutcome } from './commands.js';
+import { waitOrAbort } from './wait.js';
+
+export type Decision = 'promoted' | 'rolled-back' | 'halted';
+
+export interface StepReport {
+  weight: number;
+  canaryWindow: TimeWindow;
+  baselineWindow: TimeWindow;
+  judgement?: StepJudgement;
+  /** Why a metric could not be read, by id. */
+  errors: Record<string, string>;
+  outcome: 'passed' | 'failed' | 'aborted' | 'traffic-failed';
+}
+
+export interface RolloutReport {
+  decision: Exclude<Decision, 'halted'>;
+  /** Percent of traffic on the canary when the rollout ended. */
+  finalWeight: number;
+  steps: StepReport[];
+  /** Why it ended the way it did, for people. */
+  reason: string;
+  aborted: boolean;
+  promote?: CommandOutcome;
+  rollback?: CommandOutcome;
+}
+
+export interface RolloutPlan {
+  steps: readonly number[];
+  stepDurationMs: number;
+  metrics: readonly CanaryMetricSpec[];
+  passScore: number;
+}
+
+/** Everything the rollout does to the world, injected so its decisions can be followed in tests. */
+export interface RolloutEffects {
+  setWeight(weight: number): Promise<CommandOutcome>;
+  promote(): Promise<CommandOutcome>;
+  rollback(): Promise<CommandOutcome>;
+  provider: MetricProvider;
+  /** Deployment status per step; never allowed to change the decision. */
+  progress(weight: number): Promise<void>;
+  log(message: string): void;
+  now(): Date;
+  signal?: AbortSignal;
+}
+
+export function judgedSpecs(metrics: readonly CanaryMetricSpec[]): JudgedMetricSpec[] {
+  return metrics.map((m) => ({
+    id: m.id,
+    badWhen: m.bad_when ?? 'either',
+    critical: m.critical ?? false,
+    weight: m.weight ?? 1,
+  }));
+}
+
+/**
+ * Moves traffic step by step, judging the canary against the baseline after each step's wait;
+ * promotes after the last step passes, rolls back on any failure or an abort. At 100% the
+ * baseline serves nothing, so it is judged on what it served during the earlier steps (or, with
+ * a single step, during the step's length before the rollout).
+ */
+export async function rollout(plan: RolloutPlan, effects: RolloutEffects): Promise<RolloutReport> {
+  const steps: StepReport[] = [];
+  const specs = judgedSpecs(plan.metrics);
+  const rolloutStart = effects.now();
+  let weight = 0;
+
+  const rollBack = async (reason: string, aborted = false): Promise<RolloutReport> => {
+    effects.log(`rolling back: ${reason}`);
+    const rollback = await effects.rollback();
+    return {
+      decision: 'rolled-back',
+      finalWeight: rollback.ok ? 0 : weight,
+      steps,
+      reason: rollback.ok ? reason : `${reason}; THE ROLLBACK FAILED (${rollback.detail}): act by hand`,
+      aborted,
+      rollback,
+    };
+  };
+
+  for (const [index, target] of plan.steps.entries()) {
+    if (effects.signal?.aborted) return rollBack(`cancelled before the ${target}% step`, true);
+    effects.log(`step ${index + 1}/${plan.steps.length}: ${target}% of traffic to the canary`);
+    const moved = await effects.setWeight(target);
+    const start = effects.now();
+    const canaryWindow = { start, end: start };
+    const baselineWindow = { start, end: start };
+    if (!moved.ok) {
+      weight = target; // it may have half-applied: roll back from there
+      steps.push({ weight: target, canaryWindow, baselineWindow, errors: {}, outcome: 'traffic-failed' });
+      return rollBack(`the traffic command failed at ${target}%: ${moved.detail}`);
+    }
+    weight = target;
+    await effects.progress(target);
+    if ((await waitOrAbort(plan.stepDurationMs, effects.signal)) === 'aborted') {
+      canaryWindow.end = effects.now();
+      steps.push({ weight: target, canaryWindow, baselineWindow, errors: {}, outcome: 'aborted' });
+      return rollBack(`cancelled during the ${target}% step`, true);
+    }
+    canaryWindow.end = effects.now();
+    if (target >= 100) {
+      baselineWindow.start = index > 0 ? rolloutStart : new Date(start.getTime() - plan.stepDurationMs);
+      baselineWindow.end = start;
+    } else {
+      baselineWindow.end = canaryWindow.end;
+    }
+    let collected;
+    try {
+      collected = await collectStep(
+        effects.provider,
+        plan.metrics,
+        { baseline: baselineWindow, canary: canaryWindow },
+        effects.signal,
+      );
+    } catch (error) {
+      if (!effects.signal?.aborted) throw error;
+      steps.push({ weight: target, canaryWindow, baselineWindow, errors: {}, outcome: 'aborted' });
+      return rollBack(`cancelled while judging the ${target}% step`, true);
+    }
+    const judgement = judgeStep(specs, collected.samples, { passScore: plan.passScore });
+    for (const metric of judgement.metrics) {
+      const error = collected.errors.get(metric.id);
+      if (error && metric.classification === 'NoData') metric.reason = error;
+    }
+    const report: StepReport = {
+      weight: target,
+      canaryWindow,
+      baselineWindow,
+      judgement,
+      errors: Object.fromEntries(collected.errors),
+      outcome: judgement.passed ? 'passed' : 'failed',
+    };
+    steps.push(report);
+    effects.log(`  ${judgement.passed ? 'passed' : 'failed'}: ${judgement.reason}`);
+    if (!judgement.passed) return rollBack(`the ${target}% step failed the judge: ${judgement.reason}`);
+  }
+
+  if (effects.signal?.aborted) return rollBack('cancelled before promotion', true);
+  const promote = await effects.promote();
+  if (!promote.ok) {
+    const report = await rollBack(`promotion failed: ${promote.detail}`);
+    return { ...report, promote };
+  }
+  return {
+    decision: 'promoted',
+    finalWeight: 100,
+    steps,
+    reason: `every step passed (${plan.steps.join(' → ')}%)`,
+    aborted: false,
+    promote,
+  };
+}

@@ -1,0 +1,123 @@
+import type { Check } from '../../core/result.js';
+import { VERDICT_ICONS } from '../../core/result.js';
+import type { Classification } from '../../canary/classify.js';
+import type { MetricJudgement } from '../../canary/judge.js';
+import { formatScore } from '../../canary/score.js';
+import type { Decision, RolloutReport, StepReport } from './rollout.js';
+
+const CLASS_ICONS: Record<Classification, string> = { Pass: '✅', High: '🔺', Low: '🔻', NoData: '❔' };
+
+const DECISION_TEXT: Record<Decision, string> = {
+  promoted: '✅ **Promoted**',
+  'rolled-back': '↩️ **Rolled back**',
+  halted: '⏹️ **Halted**',
+};
+
+/** Three significant digits, without exponent noise for the sizes metrics have. */
+export function formatValue(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (value === 0) return '0';
+  const magnitude = Math.abs(value);
+  if (magnitude >= 1000) return Math.round(value).toLocaleString('en-US');
+  if (magnitude < 1e-4) return value.toExponential(2);
+  return String(Number(value.toPrecision(3)));
+}
+
+function signed(value: number): string {
+  return value > 0 ? `+${formatValue(value)}` : formatValue(value);
+}
+
+function direction(metric: MetricJudgement): string {
+  const bad = { increase: 'an increase is bad', decrease: 'a decrease is bad', either: 'any change is bad' }[
+    metric.badWhen
+  ];
+  return `${metric.critical ? 'critical, ' : ''}${bad}${metric.weight !== 1 ? `, weight ${metric.weight}` : ''}`;
+}
+
+function metricRow(metric: MetricJudgement): string {
+  const shift = metric.shift
+    ? `${signed(metric.shift.estimate)} [${signed(metric.shift.lower)}, ${signed(metric.shift.upper)}]`
+    : '—';
+  const p = metric.test ? (metric.test.pValue < 1e-4 ? '< 0.0001' : formatValue(metric.test.pValue)) : '—';
+  const counts = `${metric.baseline.values.length} / ${metric.canary.values.length}`;
+  const verdict = `${CLASS_ICONS[metric.classification]} ${metric.classification}${metric.failed ? ' (fails)' : ''}`;
+  return `| \`${metric.id}\` (${direction(metric)}) | ${verdict} | ${shift} | ${p} | ${counts} | ${metric.reason.replace(/\|/g, '\\|')} |`;
+}
+
+function stepHeading(step: StepReport): string {
+  const score = step.judgement?.score;
+  switch (step.outcome) {
+    case 'passed':
+      return `#### ${step.weight}% — ✅ score ${formatScore(score ?? 0)}`;
+    case 'failed':
+      return `#### ${step.weight}% — ❌ ${score === null || score === undefined ? 'no score' : `score ${formatScore(score)}`}: ${step.judgement?.reason ?? ''}`;
+    case 'aborted':
+      return `#### ${step.weight}% — ⏹️ cancelled`;
+    case 'traffic-failed':
+      return `#### ${step.weight}% — ❌ traffic could not be moved`;
+  }
+}
+
+/** A Mermaid line chart of the score per judged step, with pass_score as a flat line. */
+export function scoreChart(steps: readonly StepReport[], passScore: number): string {
+  const judged = steps.filter((s) => s.judgement);
+  if (judged.length === 0) return '';
+  return [
+    '```mermaid',
+    'xychart-beta',
+    '  title "Canary score per step"',
+    `  x-axis "traffic on the canary" [${judged.map((s) => `"${s.weight}%"`).join(', ')}]`,
+    '  y-axis "score" 0 --> 100',
+    `  line [${judged.map((s) => formatScore(s.judgement?.score ?? 0)).join(', ')}]`,
+    `  line [${judged.map(() => passScore).join(', ')}]`,
+    '```',
+    '',
+    `_The rising line is each step's score (0 when nothing could be measured or a critical metric failed); the flat one is pass_score ${passScore}._`,
+  ].join('\n');
+}
+
+export interface SectionInput {
+  decision: Decision;
+  finalWeight: number;
+  reason: string;
+  environment: string;
+  modelDigest?: string;
+  passScore: number;
+  gate: Check[];
+  report?: RolloutReport;
+  reportPath: string;
+}
+
+export function canarySection(input: SectionInput): string {
+  const lines = [
+    `${DECISION_TEXT[input.decision]} — ${input.reason}. Canary traffic at the end: **${input.finalWeight}%**.`,
+    '',
+    `Environment \`${input.environment}\`${input.modelDigest ? `, model \`${input.modelDigest.slice(0, 19)}…\`` : ''}. Each metric is compared canary against baseline with a Mann-Whitney U test; the shift is the Hodges-Lehmann estimate of canary − baseline with its 95% interval. A step passes at score ≥ ${input.passScore} with no critical metric failing.`,
+    '',
+  ];
+  for (const check of input.gate) {
+    lines.push(
+      `- ${VERDICT_ICONS[check.verdict]} ${check.title}: ${check.observed ?? ''}${check.verdict !== 'pass' && check.detail ? ` — ${check.detail}` : ''}`,
+    );
+  }
+  const report = input.report;
+  if (report) {
+    const chart = scoreChart(report.steps, input.passScore);
+    if (chart) lines.push('', chart);
+    for (const step of report.steps) {
+      lines.push('', stepHeading(step));
+      if (step.judgement) {
+        lines.push(
+          '',
+          '| metric | verdict | canary − baseline [95%] | p | samples (baseline / canary) | why |',
+          '|---|---|---|---|---|---|',
+          ...step.judgement.metrics.map(metricRow),
+        );
+      }
+    }
+    if (report.rollback) lines.push('', `${report.rollback.ok ? '↩️' : '🚨'} ${report.rollback.detail}.`);
+    if (report.promote) lines.push('', `${report.promote.ok ? '🚀' : '❌'} ${report.promote.detail}.`);
+  }
+  lines.push('', `Every sample and interval: \`${input.reportPath}\`.`);
+  return lines.join('\n');
+}
