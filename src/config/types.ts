@@ -187,6 +187,8 @@ export interface FlowSpec {
   enforce?: 'strict' | 'warn' | 'off';
   triggers?: Triggers;
   build?: BuildSpec;
+  /** Where stages report on GitHub besides the PR comment, check runs and job summary. */
+  report?: { commit_comment?: boolean };
   sanity?: SanitySpec;
   fairness?: FairnessSpec;
   deploy_test?: DeployTestSpec;

@@ -45,6 +45,7 @@ export async function runAction<Settings>(
       projectRoot: loaded.projectRoot,
       ...(token ? { token } : {}),
       ...(options.artifacts ? { artifacts: options.artifacts } : {}),
+      ...(loaded.config.flow?.report?.commit_comment ? { commitComment: true } : {}),
     });
     const result = await runStage({
       definition: module.definition,

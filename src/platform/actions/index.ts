@@ -42,6 +42,8 @@ export interface ActionsPlatformSettings {
    * other bundles never carry the artifact client.
    */
   artifacts?: ArtifactStoreFactory;
+  /** On a push, also leave each stage's section as a commit comment (flow.report.commit_comment). */
+  commitComment?: boolean;
 }
 
 export type ArtifactStoreFactory = (settings: {
@@ -86,6 +88,7 @@ export function createActionsPlatform(settings: ActionsPlatformSettings): Platfo
     env,
     context,
     log: { debug: (message) => core.debug(message), warning: (message) => core.warning(message) },
+    ...(settings.commitComment ? { commitComment: true } : {}),
   });
   // The artifact client needs the runner's runtime token; a self-hosted debugger run lacks it.
   const artifacts =

@@ -1,0 +1,95 @@
+import { afterEach, describe, expect, test } from '@jest/globals';
+import { createActionsPlatform } from '../../../src/platform/actions/index.js';
+import { LocalComment } from '../../../src/platform/local/comment.js';
+import { LocalLedger } from '../../../src/platform/local/ledger.js';
+import type { ArtifactPort } from '../../../src/platform/ports.js';
+import { startFakeGitHub, TOKENS, type FakeGitHub } from '../../helpers/fake-github/index.js';
+import { tempProject } from '../../helpers/cli.js';
+
+const SHA = 'a'.repeat(40);
+let fake: FakeGitHub | undefined;
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+});
+
+const runnerEnv = (url: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
+  GITHUB_API_URL: url,
+  GITHUB_REPOSITORY: 'acme/credit',
+  GITHUB_SHA: SHA,
+  GITHUB_REF: 'refs/heads/main',
+  GITHUB_REF_NAME: 'main',
+  GITHUB_EVENT_NAME: 'push',
+  GITHUB_RUN_ID: '99',
+  ...extra,
+});
+
+const section = {
+  stage: 'build-model' as const,
+  verdict: 'pass' as const,
+  markdown: 'built on main',
+  updatedAt: '2026-11-25T10:00:00Z',
+};
+
+describe('the platform an action runs on', () => {
+  test('without a token, or outside a repository, everything stays in files under .mlops-flow/', () => {
+    const workspace = tempProject();
+    for (const env of [{ GITHUB_REPOSITORY: 'acme/credit' }, {}]) {
+      const platform = createActionsPlatform({
+        env,
+        workspace,
+        projectRoot: workspace,
+        ...(env.GITHUB_REPOSITORY ? {} : { token: TOKENS.actions }),
+      });
+      expect(platform.comment).toBeInstanceOf(LocalComment);
+      expect(platform.ledger).toBeInstanceOf(LocalLedger);
+      expect(platform.handles).toBeUndefined();
+    }
+  });
+
+  test('with a token in a repository run, the ledger is check runs and a push can leave a commit comment', async () => {
+    fake = await startFakeGitHub({ owner: 'acme', repo: 'credit' });
+    const workspace = tempProject();
+    const platform = createActionsPlatform({
+      env: runnerEnv(fake.url),
+      workspace,
+      projectRoot: workspace,
+      token: TOKENS.actions,
+      commitComment: true,
+    });
+    await platform.ledger.write({
+      stage: 'build-model',
+      verdict: 'pass',
+      commit: SHA,
+      charterDigest: 'c'.repeat(64),
+      modelDigest: `sha256:${'d'.repeat(64)}`,
+      runId: '99-1',
+      time: '2026-11-25T10:00:00Z',
+      summary: 'built',
+    });
+    expect(fake.state.checkRuns.map((run) => [run.name, run.headSha])).toEqual([
+      ['mlops-flow/build-model', SHA],
+    ]);
+    expect(await platform.ledger.find({ stage: 'build-model', commit: SHA })).toHaveLength(1);
+    const written = await platform.comment.writeSection(section);
+    expect(written.location).toMatch(/#commitcomment-/);
+    expect(fake.state.commitComments[0]?.body).toContain('built on main');
+    expect(platform.handles).toBeDefined();
+    expect(fake.violations).toEqual([]);
+  });
+
+  test('models go to Actions artifacts only when the stage brings the store and the runner its runtime token', () => {
+    const workspace = tempProject();
+    const store = { kind: 'github' } as unknown as ArtifactPort;
+    const make = (extra: Record<string, string>) =>
+      createActionsPlatform({
+        env: runnerEnv('http://127.0.0.1:9', extra),
+        workspace,
+        projectRoot: workspace,
+        token: TOKENS.actions,
+        artifacts: () => store,
+      }).artifacts;
+    expect(make({ ACTIONS_RUNTIME_TOKEN: 'rt', ACTIONS_RESULTS_URL: 'http://127.0.0.1:9/' })).toBe(store);
+    expect(make({})).not.toBe(store);
+  });
+});
