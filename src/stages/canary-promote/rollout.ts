@@ -67,7 +67,7 @@ export function judgedSpecs(metrics: readonly CanaryMetricSpec[]): JudgedMetricS
 export async function rollout(plan: RolloutPlan, effects: RolloutEffects): Promise<RolloutReport> {
   const steps: StepReport[] = [];
   const specs = judgedSpecs(plan.metrics);
-  const rolloutStart = effects.now();
+  let firstStepStart: Date | undefined;
   let weight = 0;
 
   const rollBack = async (reason: string, aborted = false): Promise<RolloutReport> => {
@@ -96,6 +96,7 @@ export async function rollout(plan: RolloutPlan, effects: RolloutEffects): Promi
       return rollBack(`the traffic command failed at ${target}%: ${moved.detail}`);
     }
     weight = target;
+    firstStepStart ??= start;
     await effects.progress(target);
     if ((await waitOrAbort(plan.stepDurationMs, effects.signal)) === 'aborted') {
       canaryWindow.end = effects.now();
@@ -104,7 +105,8 @@ export async function rollout(plan: RolloutPlan, effects: RolloutEffects): Promi
     }
     canaryWindow.end = effects.now();
     if (target >= 100) {
-      baselineWindow.start = index > 0 ? rolloutStart : new Date(start.getTime() - plan.stepDurationMs);
+      baselineWindow.start =
+        index > 0 && firstStepStart ? firstStepStart : new Date(start.getTime() - plan.stepDurationMs);
       baselineWindow.end = start;
     } else {
       baselineWindow.end = canaryWindow.end;
