@@ -2,13 +2,15 @@ import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { ConfigError, formatDiagnostic } from '../config/diagnostics.js';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
-import { gatePasses, type StageResult } from '../core/result.js';
+import { gatePasses, type Check, type StageResult } from '../core/result.js';
 import { STAGES, isStageName, type StageName } from '../core/stages.js';
 import { ACTIONS } from '../entry/action-inputs.generated.js';
 import type { InputReader } from '../entry/inputs.js';
 import { STAGE_MODULES } from '../entry/modules/index.js';
 import { UserError } from '../flow/errors.js';
-import { enforcementOf, isConfigured, runStage } from '../flow/run-stage.js';
+import { enforcementOf, isConfigured, resolveModelDigest, runStage } from '../flow/run-stage.js';
+import { approvalCheck, evidenceTime } from '../stages/canary-promote/gate.js';
+import type { StageContext } from '../stages/stage.js';
 import { createLocalPlatform, type LocalPlatform } from '../platform/local/index.js';
 import type { TextSink } from '../platform/local/terminal.js';
 import { helpFor, mainHelp } from './help.js';
@@ -165,6 +167,16 @@ async function runAll(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write(`${stage}: not available in mlops-flow ${io.version} yet; skipped\n`);
       continue;
     }
+    if (stage === 'canary-promote') {
+      const waiting = await waitingForApproval(loaded, platform);
+      if (waiting) {
+        io.stderr.write(
+          `canary-promote: waiting at the manual gate — ${waiting.observed}.\n` +
+            `  ${waiting.detail ?? ''}\n  Then run \`mlops-flow canary-promote\`.\n`,
+        );
+        break;
+      }
+    }
     const result = await execute(stage, flagReader({}), loaded, platform, io);
     results.push(result);
     if (!gatePasses(result.verdict, enforce)) {
@@ -176,6 +188,27 @@ async function runAll(argv: string[], io: CliIo): Promise<number> {
   if (values.json === true) io.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   finish(platform, io);
   return exit;
+}
+
+/**
+ * `run` stops before canary-promote, successfully, when nobody has approved the canary's
+ * environment since the deploy-test results: the flow is waiting for a person, as it does on
+ * GitHub, and that is not a failure. canary-promote run on its own still refuses to move traffic.
+ */
+async function waitingForApproval(loaded: LoadedConfig, platform: LocalPlatform): Promise<Check | undefined> {
+  const enforce = enforcementOf(loaded.config);
+  if (enforce !== 'strict') return undefined;
+  const environment = loaded.config.flow?.canary?.environment ?? 'production';
+  const modelDigest = await resolveModelDigest(platform);
+  const context: StageContext<unknown> = {
+    loaded,
+    platform,
+    settings: {},
+    now: () => new Date(),
+    ...(modelDigest ? { modelDigest } : {}),
+  };
+  const check = await approvalCheck(platform, environment, enforce, await evidenceTime(context));
+  return check.verdict === 'pass' ? undefined : check;
 }
 
 async function approve(argv: string[], io: CliIo): Promise<number> {

@@ -60,6 +60,44 @@ describe('mlops-flow run', () => {
   });
 });
 
+// The tiny flow with a canary whose metrics come from a command printing constant samples.
+const CANARY_CONFIG = `${FLOW_CONFIG}  canary:
+    environment: production
+    steps: [50, 100]
+    step_duration: 50ms
+    traffic: node -e 0 {weight}
+    promote: node -e 0 {model}
+    rollback: node -e 0
+    analysis:
+      provider: command
+      command: node -e "console.log(JSON.stringify([10, 11, 12, 10, 11, 12]))" {metric} {variant}
+      metrics:
+        - id: latency
+          bad_when: increase
+      pass_score: 90
+`;
+
+describe('the manual gate', () => {
+  test('run stops before canary-promote, successfully, until a person approves; then the canary goes on', async () => {
+    const directory = await tinyProject(CANARY_CONFIG);
+    const waiting = await runCli(['run'], directory);
+    expect(waiting.code).toBe(0);
+    expect(waiting.stderr).toMatch(/canary-promote: waiting at the manual gate — no approval of production/);
+    expect(waiting.stderr).toMatch(/mlops-flow approve production/);
+    expect(waiting.stderr).not.toMatch(/▶ canary-promote/);
+
+    // Run on its own without an approval, canary-promote refuses to move traffic.
+    const refused = await runCli(['canary-promote', '--json'], directory);
+    expect(refused.code).toBe(1);
+    expect((JSON.parse(refused.stdout) as StageResultJson).verdict).toBe('fail');
+
+    expect((await runCli(['approve', 'production', '--comment', 'read the tests'], directory)).code).toBe(0);
+    const promoted = await runCli(['canary-promote', '--json'], directory);
+    expect(promoted.code).toBe(0);
+    expect((JSON.parse(promoted.stdout) as StageResultJson).outputs.decision).toBe('promoted');
+  });
+});
+
 describe('switches and usage errors', () => {
   test('--force is a switch: it builds although no trigger fired', async () => {
     const directory = await tinyProject(FLOW_CONFIG);
