@@ -5,7 +5,8 @@ import { percentileInterval, percentileOf } from '../../deploy/percentiles.js';
 import type { LoadResult } from '../../deploy/load-generator.js';
 import { wilsonInterval, type Interval } from '../../metrics/intervals.js';
 import { MODEL_METRICS } from '../sanity-check/metrics.js';
-import { judge, measure } from '../sanity-check/model-quality.js';
+import { measure } from '../sanity-check/model-quality.js';
+import { judge } from '../sanity-check/quality-judging.js';
 import { modelMetric, type BinaryPredictions } from '../sanity-check/metrics.js';
 
 /** A goal of flow.deploy_test.goals, judged: the row of the section's table and a check. */

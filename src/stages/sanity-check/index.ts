@@ -12,11 +12,13 @@ import {
   type Verdict,
 } from '../../core/result.js';
 import { driftChecks, evalDataChecks, type TrainingStats } from './data-checks.js';
-import { baselineCheck, binaryPredictions, goalChecks, regressionChecks } from './model-quality.js';
-import { metricValues, type BinaryPredictions } from './metrics.js';
-import { meanBaselineCheck, regressionGoalChecks, regressionTaskChecks } from './regression-quality.js';
-import { numericPredictions, regressionMetricValues } from './regression-metrics.js';
 import { decideTask, type Task, type TaskDecision } from './task.js';
+import {
+  CLASSIFICATION_QUALITY,
+  REGRESSION_QUALITY,
+  type PredictionColumns,
+  type TaskQuality,
+} from './task-quality.js';
 import type { SanitySpec } from '../../config/types.js';
 import { commandArgv } from '../../exec/words.js';
 import { parseDuration, runCommand } from '../../exec/run-command.js';
@@ -126,50 +128,55 @@ async function modelQuality(
   if (checks.some((check) => check.verdict === 'fail')) return { checks, metrics: [], alignment: [] };
   const stats = await trainingStats(loaded.projectRoot, manifest);
   if (stats) checks.push(...driftChecks(table, stats, predictionsFile));
-  const primary = loaded.config.charter.metrics?.model?.[0]?.id;
-  let goals: { checks: Check[]; metrics: MetricValue[] };
-  let measured: Record<string, number>;
-  if (task === 'regression') {
-    const data = numericPredictions(table, predictionsFile, columns);
-    goals = regressionGoalChecks(loaded.config, data);
-    checks.push(...goals.checks);
-    checks.push(meanBaselineCheck(data, primary ?? 'rmse'));
-    checks.push(
-      ...(await regression(
-        context,
-        spec,
-        digest,
-        table,
-        columns,
-        (baseTable) => numericPredictions(baseTable, "the base model's predictions", columns),
-        (base, limits) => regressionTaskChecks(data, base, limits),
-      )),
-    );
-    measured = defined(regressionMetricValues(data));
-  } else {
-    const data = binaryPredictions(table, predictionsFile, columns);
-    goals = goalChecks(loaded.config, data);
-    checks.push(...goals.checks);
-    checks.push(baselineCheck(data, primary ?? 'accuracy'));
-    checks.push(
-      ...(await regression(
-        context,
-        spec,
-        digest,
-        table,
-        columns,
-        (baseTable) => binaryPredictions(baseTable, "the base model's predictions", columns),
-        (base, limits) => regressionChecks(data, base, limits),
-      )),
-    );
-    measured = definedMetrics(data);
-  }
+  const quality =
+    task === 'regression'
+      ? await judgeQuality(REGRESSION_QUALITY, context, spec, digest, table, predictionsFile, columns)
+      : await judgeQuality(CLASSIFICATION_QUALITY, context, spec, digest, table, predictionsFile, columns);
+  checks.push(...quality.checks);
+  const { goals, measured } = quality;
   const levels = deriveLevels(loaded.config, measured);
   const judged = new Map(goals.metrics.map((m) => [m.id, m.verdict] as const));
   const alignment = alignmentCells(levels, 'offline').map((cell) =>
     judged.get(cell.metric) ? { ...cell, verdict: judged.get(cell.metric) as Verdict } : cell,
   );
   return { checks, metrics: goals.metrics, alignment };
+}
+
+/**
+ * The eval predictions judged as their task judges them: the charter's goals, the baseline and
+ * regression against the base branch's model; `measured` holds the metrics defined on them.
+ */
+async function judgeQuality<Predictions>(
+  quality: TaskQuality<Predictions>,
+  context: StageContext<SanityCheckSettings>,
+  spec: SanitySpec,
+  digest: string,
+  table: Table,
+  file: string,
+  columns: PredictionColumns,
+): Promise<{
+  checks: Check[];
+  goals: { checks: Check[]; metrics: MetricValue[] };
+  measured: Record<string, number>;
+}> {
+  const { config } = context.loaded;
+  const data = quality.read(table, file, columns);
+  const goals = quality.goals(config, data);
+  const primary = config.charter.metrics?.model?.[0]?.id;
+  const checks = [
+    ...goals.checks,
+    quality.baseline(data, primary ?? quality.defaultPrimary),
+    ...(await regression(
+      context,
+      spec,
+      digest,
+      table,
+      columns,
+      (baseTable) => quality.read(baseTable, "the base model's predictions", columns),
+      (base, limits) => quality.compare(data, base, limits),
+    )),
+  ];
+  return { checks, goals, measured: defined(quality.values(data)) };
 }
 
 /** The training-data statistics the build stored with the model, when its training wrote them. */
@@ -187,10 +194,6 @@ async function trainingStats(
 }
 
 /** The metrics defined on the eval predictions; undefined ones stay out, so nothing reads them as 0. */
-function definedMetrics(data: BinaryPredictions): Record<string, number> {
-  return defined(metricValues(data));
-}
-
 function defined(values: Record<string, number | null>): Record<string, number> {
   return Object.fromEntries(
     Object.entries(values).filter((entry): entry is [string, number] => entry[1] !== null),
@@ -207,7 +210,7 @@ async function regression<Predictions>(
   spec: SanitySpec,
   digest: string,
   table: Table,
-  columns: { label: string; prediction: string; score?: string },
+  columns: PredictionColumns,
   read: (base: Table) => Predictions,
   compare: (base: Predictions, limits: Record<string, number>) => Check[],
 ): Promise<Check[]> {

@@ -1,6 +1,6 @@
-import { formatGoal, formatNumber, meetsGoal, parseGoal } from '../../config/goal.js';
+import { formatNumber } from '../../config/goal.js';
 import type { Config } from '../../config/types.js';
-import type { Check, MetricValue, Verdict } from '../../core/result.js';
+import type { Check, MetricValue } from '../../core/result.js';
 import { UserError } from '../../flow/errors.js';
 import { confusionCounts } from '../../metrics/classification.js';
 import {
@@ -10,8 +10,6 @@ import {
   pairedBootstrapDifference,
   pairedConfusionBootstrap,
   wilsonInterval,
-  type BootstrapOptions,
-  type Interval,
   type PairedConfusionCounts,
 } from '../../metrics/intervals.js';
 import type { Table } from './behaviour.js';
@@ -23,14 +21,19 @@ import {
   type BinaryPredictions,
   type ModelMetric,
 } from './metrics.js';
+import {
+  BOOTSTRAP,
+  inGoodDirection,
+  judgeGoals,
+  MIN_PAIRED_ROWS,
+  noIntervalDetail,
+  pairedCheck,
+  tooFewPairedRows,
+  type MeasuredMetric,
+} from './quality-judging.js';
 
 export type { BinaryPredictions } from './metrics.js';
-
-/** Below this many paired rows a regression test says nothing useful. */
-export const MIN_PAIRED_ROWS = 50;
-
-/** Every bootstrap of the stage: 1000 replicates, one fixed seed, so reruns of a commit agree. */
-export const BOOTSTRAP: BootstrapOptions = { reps: 1000, seed: 20261125 };
+export { judge } from './quality-judging.js';
 
 const POSITIVE = new Set(['1', 'true', 'True', 'TRUE', '1.0']);
 const NEGATIVE = new Set(['0', 'false', 'False', 'FALSE', '0.0']);
@@ -68,16 +71,6 @@ export function binaryPredictions(
   return { labels, predictions, ...(scores ? { scores } : {}) };
 }
 
-export interface MeasuredMetric {
-  id: string;
-  /** null when the metric is undefined on these predictions. */
-  value: number | null;
-  interval: Interval | null;
-  method: 'wilson' | 'bootstrap';
-  /** Why the value is undefined, when it is. */
-  undefinedBecause?: string;
-}
-
 /** A metric with its 95% interval: Wilson for proportions, a percentile bootstrap otherwise. */
 export function measure(data: BinaryPredictions, id: string, bootstrap = BOOTSTRAP): MeasuredMetric {
   const metric = requireMetric(data, id, `metric "${id}"`);
@@ -96,92 +89,15 @@ export function measure(data: BinaryPredictions, id: string, bootstrap = BOOTSTR
 
 const scoresOf = (metric: ModelMetric) => metric.scores as NonNullable<ModelMetric['scores']>;
 
-/**
- * Judges a goal with the evidence's uncertainty: pass when the value meets it, fail when the
- * whole interval misses it, inconclusive when the value misses but the interval reaches it.
- * An undefined value decides nothing: inconclusive.
- */
-export function judge(
-  measured: MeasuredMetric,
-  goalText: string | number,
-): { verdict: Verdict; reason: string } {
-  const goal = parseGoal(goalText, measured.id);
-  if (measured.value === null) {
-    const because = measured.undefinedBecause ? `: ${measured.undefinedBecause}` : '';
-    return { verdict: 'inconclusive', reason: `undefined on this data${because}` };
-  }
-  if (meetsGoal(measured.value, goal)) return { verdict: 'pass', reason: 'meets the goal' };
-  const [low, high] = measured.interval ?? [measured.value, measured.value];
-  const reachable = meetsGoal(low, goal) || meetsGoal(high, goal);
-  return reachable
-    ? {
-        verdict: 'inconclusive',
-        reason: 'misses the goal, but the 95% interval reaches it: more data would decide',
-      }
-    : { verdict: 'fail', reason: 'the whole 95% interval misses the goal' };
-}
-
-export const shownInterval = (interval: Interval | null) =>
-  interval ? ` [${formatNumber(interval[0])}, ${formatNumber(interval[1])}]` : '';
-
-/** Metrics of serving, not of predictions: deploy-test and canary-promote measure them. */
-const SERVING_METRIC = /latency|throughput|error_rate|requests?_per|rps|qps/i;
-
-/**
- * A goal these predictions cannot measure is never passed over in silence: a serving metric is
- * left to deploy-test (skip, said so); any other name is a warning, since no stage will judge
- * it — most often a typo of a known metric.
- */
-export function unmeasuredGoal(id: string, why: string): Check {
-  const serving = SERVING_METRIC.test(id);
-  return {
-    id: `sanity/goal/${id}`,
-    title: `Goal: ${id}`,
-    verdict: serving ? 'skip' : 'warn',
-    observed: `${id} ${why}`,
-    detail: serving
-      ? 'a serving metric: deploy-test measures it against the deployed model'
-      : 'no stage measures this metric, so its goal is never judged: rename it to a known metric or remove the goal',
-  };
-}
-
 /** One check per model-level goal the charter sets, judged on the eval predictions. */
 export function goalChecks(
   config: Config,
   data: BinaryPredictions,
 ): { checks: Check[]; metrics: MetricValue[] } {
-  const checks: Check[] = [];
-  const metrics: MetricValue[] = [];
-  for (const metric of config.charter.metrics?.model ?? []) {
-    if (metric.goal === undefined) continue;
-    const available = modelMetric(data, metric.id);
-    if ('unavailable' in available) {
-      checks.push(unmeasuredGoal(metric.id, available.unavailable));
-      continue;
-    }
-    const measured = measure(data, metric.id);
-    const { verdict, reason } = judge(measured, metric.goal);
-    checks.push({
-      id: `sanity/goal/${metric.id}`,
-      title: `Goal: ${metric.id}`,
-      verdict,
-      observed:
-        measured.value === null
-          ? 'undefined'
-          : `${formatNumber(measured.value)}${shownInterval(measured.interval)} (${measured.method})`,
-      expected: formatGoal(parseGoal(metric.goal, metric.id)),
-      detail: reason,
-    });
-    metrics.push({
-      id: metric.id,
-      level: 'model',
-      source: 'offline',
-      value: measured.value,
-      ...(measured.interval ? { interval: measured.interval } : {}),
-      verdict,
-    });
-  }
-  return { checks, metrics };
+  return judgeGoals(config, (id) => {
+    const available = modelMetric(data, id);
+    return 'unavailable' in available ? available : measure(data, id);
+  });
 }
 
 /**
@@ -229,22 +145,6 @@ export function baselineCheck(data: BinaryPredictions, primary: string): Check {
   };
 }
 
-/**
- * The verdict on a change in the good direction (negative is a regression) and its paired 95%
- * interval: fail when the whole interval lies beyond the allowed drop, inconclusive when only
- * the point estimate does (or nothing is defined), pass otherwise.
- */
-export function pairedVerdict(
-  observed: number | null,
-  difference: Interval | null,
-  allowed: number,
-): Verdict {
-  if (observed === null || difference === null) return 'inconclusive';
-  if (difference[1] < -allowed) return 'fail';
-  if (observed < -allowed) return 'inconclusive';
-  return 'pass';
-}
-
 /** The rows counted by (label, current prediction, base prediction), as paired.ts lays them out. */
 function pairedCells(current: BinaryPredictions, base: BinaryPredictions): PairedConfusionCounts {
   const cells: PairedConfusionCounts = [0, 0, 0, 0, 0, 0, 0, 0];
@@ -273,13 +173,7 @@ export function regressionChecks(
   for (const [id, allowed] of Object.entries(maxRegression)) {
     const title = `No regression on ${id} (allowed drop ${formatNumber(allowed)})`;
     if (n < MIN_PAIRED_ROWS) {
-      checks.push({
-        id: `sanity/regression/${id}`,
-        title,
-        verdict: 'inconclusive',
-        observed: `only ${n} paired rows`,
-        expected: `≥ ${MIN_PAIRED_ROWS} rows`,
-      });
+      checks.push(tooFewPairedRows(id, title, n));
       continue;
     }
     const metric = requireMetric(current, id, `max_regression names "${id}", which`);
@@ -317,22 +211,13 @@ export function regressionChecks(
           scoresOf(metric),
           bootstrap,
         );
-    const difference: Interval | null =
-      paired.interval && metric.lowerIsBetter ? [-paired.interval[1], -paired.interval[0]] : paired.interval;
-    const verdict = pairedVerdict(observed, difference, allowed);
+    const difference = inGoodDirection(paired.interval, metric.lowerIsBetter);
     const intervalDetail =
       observed !== null && difference === null
-        ? `no interval: ${paired.undefinedReplicates} of ${bootstrap.reps} resamples left ${id} undefined (${metric.undefinedWhen})`
+        ? noIntervalDetail(id, paired, bootstrap, metric.undefinedWhen)
         : undefined;
     const detail = undefinedDetail ?? intervalDetail;
-    checks.push({
-      id: `sanity/regression/${id}`,
-      title,
-      verdict,
-      observed: `${show(before)} → ${show(now)}; change ${show(observed)}${difference ? `${shownInterval(difference)} (paired bootstrap)` : ''}`,
-      expected,
-      ...(detail ? { detail } : {}),
-    });
+    checks.push(pairedCheck({ id, title, expected, allowed, before, now, observed, difference, detail }));
   }
   return checks;
 }

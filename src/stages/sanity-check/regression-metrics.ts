@@ -29,28 +29,23 @@ export interface RegressionMetric {
   compute: (actual: ArrayLike<number>, predicted: ArrayLike<number>) => number | null;
 }
 
+/** An error metric, under its short and its scikit-learn name: lower is better, undefined only without rows. */
+const errorMetric = (
+  id: string,
+  sklearnName: string,
+  compute: RegressionMetric['compute'],
+): RegressionMetric => ({
+  id,
+  names: [id, sklearnName],
+  lowerIsBetter: true,
+  undefinedWhen: 'there are no rows',
+  compute,
+});
+
 export const REGRESSION_METRICS: readonly RegressionMetric[] = [
-  {
-    id: 'mae',
-    names: ['mae', 'mean_absolute_error'],
-    lowerIsBetter: true,
-    undefinedWhen: 'there are no rows',
-    compute: meanAbsoluteError,
-  },
-  {
-    id: 'mse',
-    names: ['mse', 'mean_squared_error'],
-    lowerIsBetter: true,
-    undefinedWhen: 'there are no rows',
-    compute: meanSquaredError,
-  },
-  {
-    id: 'rmse',
-    names: ['rmse', 'root_mean_squared_error'],
-    lowerIsBetter: true,
-    undefinedWhen: 'there are no rows',
-    compute: rootMeanSquaredError,
-  },
+  errorMetric('mae', 'mean_absolute_error', meanAbsoluteError),
+  errorMetric('mse', 'mean_squared_error', meanSquaredError),
+  errorMetric('rmse', 'root_mean_squared_error', rootMeanSquaredError),
   {
     id: 'r2',
     names: ['r2', 'r2_score'],

@@ -3,25 +3,25 @@
  * intervals, the mean predictor as the baseline to beat, and a paired bootstrap against the
  * base branch's model on the same rows.
  */
-import { formatGoal, formatNumber, parseGoal } from '../../config/goal.js';
+import { formatNumber } from '../../config/goal.js';
 import type { Config } from '../../config/types.js';
 import type { Check, MetricValue } from '../../core/result.js';
 import { UserError } from '../../flow/errors.js';
 import { bootstrapMetric } from '../../metrics/bootstrap.js';
-import type { BootstrapOptions, Interval } from '../../metrics/intervals.js';
+import type { BootstrapOptions } from '../../metrics/intervals.js';
 import { pairedBootstrapDifference } from '../../metrics/paired.js';
 import { meanOf } from '../../metrics/regression.js';
-import { show } from './metrics.js';
-import { MODEL_METRICS } from './metrics.js';
+import { MODEL_METRICS, show } from './metrics.js';
 import {
   BOOTSTRAP,
-  judge,
+  inGoodDirection,
+  judgeGoals,
   MIN_PAIRED_ROWS,
-  pairedVerdict,
-  shownInterval,
-  unmeasuredGoal,
+  noIntervalDetail,
+  pairedCheck,
+  tooFewPairedRows,
   type MeasuredMetric,
-} from './model-quality.js';
+} from './quality-judging.js';
 import {
   KNOWN_REGRESSION_METRICS,
   regressionMetric,
@@ -66,37 +66,9 @@ export function regressionGoalChecks(
   data: NumericPredictions,
   bootstrap: BootstrapOptions = BOOTSTRAP,
 ): { checks: Check[]; metrics: MetricValue[] } {
-  const checks: Check[] = [];
-  const metrics: MetricValue[] = [];
-  for (const metric of config.charter.metrics?.model ?? []) {
-    if (metric.goal === undefined) continue;
-    if (!regressionMetric(metric.id)) {
-      checks.push(unmeasuredGoal(metric.id, notRegression(metric.id)));
-      continue;
-    }
-    const measured = measureRegression(data, metric.id, bootstrap);
-    const { verdict, reason } = judge(measured, metric.goal);
-    checks.push({
-      id: `sanity/goal/${metric.id}`,
-      title: `Goal: ${metric.id}`,
-      verdict,
-      observed:
-        measured.value === null
-          ? 'undefined'
-          : `${formatNumber(measured.value)}${shownInterval(measured.interval)} (${measured.method})`,
-      expected: formatGoal(parseGoal(metric.goal, metric.id)),
-      detail: reason,
-    });
-    metrics.push({
-      id: metric.id,
-      level: 'model',
-      source: 'offline',
-      value: measured.value,
-      ...(measured.interval ? { interval: measured.interval } : {}),
-      verdict,
-    });
-  }
-  return { checks, metrics };
+  return judgeGoals(config, (id) =>
+    regressionMetric(id) ? measureRegression(data, id, bootstrap) : { unavailable: notRegression(id) },
+  );
 }
 
 /**
@@ -156,13 +128,7 @@ export function regressionTaskChecks(
     const title = `No regression on ${id} (allowed ${metric.lowerIsBetter ? 'rise' : 'drop'} ${formatNumber(allowed)})`;
     const expected = `${metric.lowerIsBetter ? 'a rise' : 'a drop'} of at most ${formatNumber(allowed)}`;
     if (n < MIN_PAIRED_ROWS) {
-      checks.push({
-        id: `sanity/regression/${id}`,
-        title,
-        verdict: 'inconclusive',
-        observed: `only ${n} paired rows`,
-        expected: `≥ ${MIN_PAIRED_ROWS} rows`,
-      });
+      checks.push(tooFewPairedRows(id, title, n));
       continue;
     }
     // metric(current) − metric(base), both models scored on the same resampled rows.
@@ -178,29 +144,16 @@ export function regressionTaskChecks(
     // In the good direction, so that negative is a regression whatever the metric.
     const sign = metric.lowerIsBetter ? -1 : 1;
     const observed = paired.difference === null ? null : sign * paired.difference;
-    const difference: Interval | null =
-      paired.interval === null
-        ? null
-        : metric.lowerIsBetter
-          ? [-paired.interval[1], -paired.interval[0]]
-          : paired.interval;
-    const verdict = pairedVerdict(observed, difference, allowed);
+    const difference = inGoodDirection(paired.interval, metric.lowerIsBetter);
     const detail =
       observed === null
         ? `${id} is undefined: ${metric.undefinedWhen}`
         : difference === null
-          ? `no interval: ${paired.undefinedReplicates} of ${bootstrap.reps} resamples left ${id} undefined (${metric.undefinedWhen})`
+          ? noIntervalDetail(id, paired, bootstrap, metric.undefinedWhen)
           : metric.lowerIsBetter
             ? 'change = base − current: lower is better, so a rise shows as a negative change'
             : undefined;
-    checks.push({
-      id: `sanity/regression/${id}`,
-      title,
-      verdict,
-      observed: `${show(before)} → ${show(now)}; change ${show(observed)}${difference ? `${shownInterval(difference)} (paired bootstrap)` : ''}`,
-      expected,
-      ...(detail ? { detail } : {}),
-    });
+    checks.push(pairedCheck({ id, title, expected, allowed, before, now, observed, difference, detail }));
   }
   return checks;
 }
