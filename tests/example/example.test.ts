@@ -289,6 +289,10 @@ test('the demo runs the whole flow on the example, end to end', () => {
   expect(run.stderr).toMatch(
     /▶ deploy-test\n▸ deploy: node scripts\/deploy\.mjs staging [\s\S]*▸ replay: 1000 rows of data\/holdout\.csv[\s\S]*▸ load: 50\/s for 5 s over 8 connections[\s\S]*▸ teardown: node scripts\/teardown\.mjs staging\n {2}stopped staging[\s\S]*PASS: 3 goals met on staging/,
   );
+  // Then the flow waits for a person at the manual gate before the canary, as on GitHub.
+  expect(run.stderr).toMatch(
+    /\[6\/6\] canary-promote: waiting at the manual gate — no approval of production\.\n {2}To approve: run `mlops-flow approve production`/,
+  );
   expect(run.status).toBe(0);
   const comment = readFileSync(path.join(directory, '.mlops-flow/comment.md'), 'utf8');
   expect(comment).toContain('✅ Charter → ✅ Build → ✅ Sanity');
