@@ -134,7 +134,7 @@ export async function runStage<Settings>(options: RunStageOptions<Settings>): Pr
       checks: [prerequisites],
       metrics: [],
       section: `**Not run.** ${prerequisites.observed}. ${prerequisites.detail ?? ''}`,
-      outputs: {},
+      outputs: { ...definition.refusedOutputs },
       charterDigest: loaded.digest,
       ...(modelDigest ? { modelDigest } : {}),
     };

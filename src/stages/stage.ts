@@ -20,4 +20,6 @@ export interface StageContext<Settings> {
 export interface StageDefinition<Settings> {
   name: StageName;
   run(context: StageContext<Settings>): Promise<StageResult>;
+  /** Outputs when the stage is refused before it runs (a missing prerequisite), so later steps can read them. */
+  refusedOutputs?: Record<string, string>;
 }

@@ -140,6 +140,7 @@ describe('the gate', () => {
     expect(result.verdict).toBe('fail');
     expect(result.checks[0]).toMatchObject({ id: 'flow/prerequisites', verdict: 'fail' });
     expect(result.checks[0]!.observed).toContain('deploy-test (never ran on this commit for this model)');
+    expect(result.outputs).toEqual({ decision: 'halted', 'final-weight': '0' });
     expect(actions(directory)).toEqual([]);
   });
 

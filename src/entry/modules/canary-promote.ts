@@ -35,6 +35,7 @@ export async function withTermination<T>(
 /** The stage with the process's termination signals wired to its AbortSignal. */
 const cancellableCanaryPromote: StageDefinition<CanaryPromoteSettings> = {
   name: canaryPromote.name,
+  ...(canaryPromote.refusedOutputs ? { refusedOutputs: canaryPromote.refusedOutputs } : {}),
   run: (context) =>
     withTermination((signal) => canaryPromote.run({ ...context, settings: { ...context.settings, signal } })),
 };

@@ -100,6 +100,8 @@ function configProblems(spec: CanarySpec): string[] {
 
 export const canaryPromote: StageDefinition<CanaryPromoteSettings> = {
   name: 'canary-promote',
+  // Refused before the gate (a missing prerequisite): no traffic moved.
+  refusedOutputs: { decision: 'halted', 'final-weight': '0' },
   async run(context): Promise<StageResult> {
     const { loaded, platform, settings } = context;
     const spec = loaded.config.flow?.canary;
