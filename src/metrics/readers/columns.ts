@@ -78,6 +78,17 @@ export function resolveColumns(
   return { indices, notes };
 }
 
+/** The file's columns, and the requested ones (every column when none is named) resolved. */
+export function projectColumns(
+  file: string,
+  names: readonly string[],
+  wanted?: readonly string[],
+): ResolvedColumns & { columns: ColumnInfo[]; projection: string[] } {
+  const columns = uniqueColumns(names);
+  const projection = wanted ? [...wanted] : columns.map((column) => column.key);
+  return { columns, projection, ...resolveColumns(file, columns, projection) };
+}
+
 function missingColumn(file: string, columns: readonly ColumnInfo[], name: string): DataError {
   const lower = name.toLowerCase();
   const near = columns.find((column) => column.key.toLowerCase() === lower);

@@ -1,5 +1,5 @@
 import { ChunkedFile } from './chunked-file.js';
-import { resolveColumns, uniqueColumns, type ColumnInfo, type ColumnNote } from './columns.js';
+import { projectColumns, type ColumnInfo, type ColumnNote } from './columns.js';
 import { CsvSyntaxError, CsvTokenizer, decodeField } from './csv-tokenizer.js';
 import { DataError } from './data-error.js';
 import { parseDecimal, parseDecimalBytes } from './parse-number.js';
@@ -21,10 +21,8 @@ export async function openCsv(file: string, options: CsvOptions = {}): Promise<T
   const source = await ChunkedFile.open(file, options.bufferSize);
   try {
     const header = await readHeader(file, source, delimiter);
-    const columns = uniqueColumns(header.names);
-    const wanted = options.columns ?? columns.map((column) => column.key);
-    const { indices, notes } = resolveColumns(file, columns, wanted);
-    return new CsvTable(file, source, delimiter, columns, [...wanted], indices, notes, header.nextLine);
+    const { columns, projection, indices, notes } = projectColumns(file, header.names, options.columns);
+    return new CsvTable(file, source, delimiter, columns, projection, indices, notes, header.nextLine);
   } catch (error) {
     await source.close();
     throw error;

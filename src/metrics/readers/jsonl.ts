@@ -1,9 +1,8 @@
 import { ChunkedFile } from './chunked-file.js';
-import { resolveColumns, uniqueColumns, type ColumnInfo, type ColumnNote } from './columns.js';
+import { projectColumns, type ColumnInfo, type ColumnNote } from './columns.js';
 import { DataError } from './data-error.js';
-import { parseDecimal } from './parse-number.js';
 import type { CellValue, RowBatch, Table } from './table.js';
-import type { ValueDictionary } from './value-dictionary.js';
+import { TypedCellBatch } from './typed-cells.js';
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -28,10 +27,8 @@ export async function openJsonLines(
     const reader = new LineReader(file, source);
     const first = await reader.next();
     if (!first) throw new DataError({ file }, 'the file holds no JSON object');
-    const all = uniqueColumns(Object.keys(first.object));
-    const wanted = columns ?? all.map((column) => column.key);
-    const { notes } = resolveColumns(file, all, wanted);
-    return new JsonLinesTable(file, reader, first, all, [...wanted], notes);
+    const projected = projectColumns(file, Object.keys(first.object), columns);
+    return new JsonLinesTable(file, reader, first, projected.columns, projected.projection, projected.notes);
   } catch (error) {
     await source.close();
     throw error;
@@ -131,13 +128,14 @@ class JsonLinesTable implements Table {
   }
 }
 
-class JsonLinesBatch implements RowBatch {
+class JsonLinesBatch extends TypedCellBatch {
   length = 0;
   firstRow = 1;
   private readonly cells: CellValue[][];
   private readonly lines: number[] = [];
 
   constructor(columns: number) {
+    super();
     this.cells = Array.from({ length: columns }, () => []);
   }
 
@@ -163,14 +161,6 @@ class JsonLinesBatch implements RowBatch {
   value(i: number, column: number): CellValue {
     return (this.cells[column] as CellValue[])[i] ?? null;
   }
-
-  number(i: number, column: number): number {
-    return cellToNumber(this.value(i, column));
-  }
-
-  code(i: number, column: number, dictionary: ValueDictionary): number {
-    return dictionary.codeOfText(cellToText(this.value(i, column)));
-  }
 }
 
 /** Nested values have no place in a flat table: they are kept as their JSON text. */
@@ -178,16 +168,4 @@ function toCell(value: unknown): CellValue {
   if (value === undefined || value === null) return null;
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
   return JSON.stringify(value);
-}
-
-export function cellToNumber(value: CellValue): number {
-  if (typeof value === 'number') return value;
-  if (typeof value === 'boolean') return value ? 1 : 0;
-  if (typeof value === 'string') return parseDecimal(value);
-  return Number.NaN;
-}
-
-/** Missing cells read as the empty text, as an empty CSV cell does. */
-export function cellToText(value: CellValue): string {
-  return value === null ? '' : String(value);
 }

@@ -1,10 +1,9 @@
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
 import type { AsyncBuffer, FileMetaData } from 'hyparquet';
-import { resolveColumns, uniqueColumns, type ColumnInfo, type ColumnNote } from './columns.js';
+import { projectColumns, type ColumnInfo, type ColumnNote } from './columns.js';
 import { DataError } from './data-error.js';
-import { cellToNumber, cellToText } from './jsonl.js';
 import type { CellValue, RowBatch, Table } from './table.js';
-import type { ValueDictionary } from './value-dictionary.js';
+import { TypedCellBatch } from './typed-cells.js';
 
 /**
  * Opens a Parquet file with hyparquet and reads its schema. Rows are read one row group at a
@@ -20,10 +19,8 @@ export async function openParquet(file: string, columns?: readonly string[]): Pr
     throw new DataError({ file }, `cannot read as Parquet: ${(error as Error).message}`);
   }
   const names = parquetSchema(metadata).children.map((child) => child.element.name);
-  const all = uniqueColumns(names);
-  const wanted = columns ?? all.map((column) => column.key);
-  const { notes } = resolveColumns(file, all, wanted);
-  return new ParquetTable(file, buffer, metadata, all, [...wanted], notes);
+  const projected = projectColumns(file, names, columns);
+  return new ParquetTable(file, buffer, metadata, projected.columns, projected.projection, projected.notes);
 }
 
 class ParquetTable implements Table {
@@ -81,12 +78,14 @@ class ParquetTable implements Table {
   }
 }
 
-class ParquetBatch implements RowBatch {
+class ParquetBatch extends TypedCellBatch {
   constructor(
     readonly firstRow: number,
     readonly length: number,
     private readonly columns: unknown[][],
-  ) {}
+  ) {
+    super();
+  }
 
   line(): undefined {
     return undefined;
@@ -94,14 +93,6 @@ class ParquetBatch implements RowBatch {
 
   value(i: number, column: number): CellValue {
     return toCell((this.columns[column] as unknown[])[i]);
-  }
-
-  number(i: number, column: number): number {
-    return cellToNumber(this.value(i, column));
-  }
-
-  code(i: number, column: number, dictionary: ValueDictionary): number {
-    return dictionary.codeOfText(cellToText(this.value(i, column)));
   }
 }
 
