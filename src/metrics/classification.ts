@@ -155,6 +155,14 @@ function assertProbabilities(values: ArrayLike<number>): void {
 /** The float64 machine epsilon: sklearn's log_loss clips to [eps, 1 − eps] with it. */
 const EPSILON = 2.220446049250313e-16;
 
+/** The number of rows a mean loss of P(y = 1) is taken over, once labels and probabilities are checked. */
+function lossRows(labels: ArrayLike<number>, probabilities: ArrayLike<number>): number {
+  assertSameLength(labels, probabilities);
+  assertBinary(labels, 'labels');
+  assertProbabilities(probabilities);
+  return labels.length;
+}
+
 /**
  * Mean cross-entropy as log_loss for binary labels and P(y = 1). Current scikit-learn clips
  * each class probability to [eps, 1 − eps] with eps the float64 epsilon (the old fixed 1e-15
@@ -163,31 +171,27 @@ const EPSILON = 2.220446049250313e-16;
  * With one class present sklearn needs `labels=[0, 1]`; that is the case computed here.
  */
 export function logLoss(labels: ArrayLike<number>, probabilities: ArrayLike<number>): number | null {
-  assertSameLength(labels, probabilities);
-  assertBinary(labels, 'labels');
-  assertProbabilities(probabilities);
-  if (labels.length === 0) return null;
+  const n = lossRows(labels, probabilities);
+  if (n === 0) return null;
   const sum = new CompensatedSum();
-  for (let i = 0; i < labels.length; i++) {
+  for (let i = 0; i < n; i++) {
     const p = probabilities[i] as number;
     const own = labels[i] === 1 ? p : 1 - p;
     sum.add(-Math.log(Math.min(1 - EPSILON, Math.max(EPSILON, own))));
   }
-  return sum.value / labels.length;
+  return sum.value / n;
 }
 
 /** Mean squared difference between P(y = 1) and the 0/1 label, as brier_score_loss. */
 export function brierScore(labels: ArrayLike<number>, probabilities: ArrayLike<number>): number | null {
-  assertSameLength(labels, probabilities);
-  assertBinary(labels, 'labels');
-  assertProbabilities(probabilities);
-  if (labels.length === 0) return null;
+  const n = lossRows(labels, probabilities);
+  if (n === 0) return null;
   const sum = new CompensatedSum();
-  for (let i = 0; i < labels.length; i++) {
+  for (let i = 0; i < n; i++) {
     const d = (probabilities[i] as number) - (labels[i] as number);
     sum.add(d * d);
   }
-  return sum.value / labels.length;
+  return sum.value / n;
 }
 
 export interface ClassificationMetrics {
