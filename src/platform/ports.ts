@@ -104,15 +104,24 @@ export interface StoredModel {
   storedAt: string;
 }
 
+/** What a bundle is stored with: its model, the commit and branch it came from, how long to keep it. */
+export interface StoreMeta {
+  modelDigest: string;
+  commit: string;
+  branch: string;
+  retentionDays: number;
+}
+
+/** `stored` is false when the name was stored already; `location` is where the bundle lies. */
+export interface StoreOutcome {
+  stored: boolean;
+  location: string;
+}
+
 /** Long-term storage for model bundles, named by digest. */
 export interface ArtifactPort {
   /** Stores files (paths relative to `root`) under `name`; a no-op when the name exists. */
-  store(
-    name: string,
-    root: string,
-    files: string[],
-    meta: { modelDigest: string; commit: string; branch: string; retentionDays: number },
-  ): Promise<{ stored: boolean; location: string }>;
+  store(name: string, root: string, files: string[], meta: StoreMeta): Promise<StoreOutcome>;
   has(name: string): Promise<boolean>;
   /** Downloads a stored bundle into `destination`; returns the directory holding its files. */
   fetch(name: string, destination: string): Promise<string>;

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { DefaultArtifactClient, type Artifact, type ArtifactClient } from '@actions/artifact';
-import type { ArtifactPort, StoredModel } from '../ports.js';
+import type { ArtifactPort, StoredModel, StoreMeta, StoreOutcome } from '../ports.js';
 import { messageOf, statusOf } from './octokit.js';
 import {
   checkArtifactName,
@@ -101,12 +101,7 @@ export class GithubArtifactStore implements ArtifactPort {
     this.maxArtifactsScanned = options.maxArtifactsScanned ?? 3000;
   }
 
-  async store(
-    name: string,
-    root: string,
-    files: string[],
-    meta: { modelDigest: string; commit: string; branch: string; retentionDays: number },
-  ): Promise<{ stored: boolean; location: string }> {
+  async store(name: string, root: string, files: string[], meta: StoreMeta): Promise<StoreOutcome> {
     checkArtifactName(name);
     const retention = effectiveRetention(meta.retentionDays, this.retentionLimitDays);
     const here = await this.inThisRun(name);

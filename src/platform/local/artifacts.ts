@@ -1,7 +1,7 @@
 import { copyFile, mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { sha256 } from '../../core/digest.js';
-import type { ArtifactPort, StoredModel } from '../ports.js';
+import type { ArtifactPort, StoredModel, StoreMeta, StoreOutcome } from '../ports.js';
 import { writeFileAtomic } from './files.js';
 
 interface StoredEntry extends StoredModel {
@@ -32,12 +32,7 @@ export class LocalArtifactStore implements ArtifactPort {
     return (await stat(this.indexFile(name)).catch(() => undefined)) !== undefined;
   }
 
-  async store(
-    name: string,
-    root: string,
-    files: string[],
-    meta: { modelDigest: string; commit: string; branch: string; retentionDays: number },
-  ): Promise<{ stored: boolean; location: string }> {
+  async store(name: string, root: string, files: string[], meta: StoreMeta): Promise<StoreOutcome> {
     const index = this.indexFile(name);
     if (await this.has(name)) return { stored: false, location: index };
     await mkdir(this.objects, { recursive: true });
