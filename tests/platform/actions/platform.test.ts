@@ -93,3 +93,33 @@ describe('the platform an action runs on', () => {
     expect(make({})).not.toBe(store);
   });
 });
+
+describe('the GitHub artifact store of the entry points', () => {
+  test('is loaded on first use, then every call goes to the one store it made', async () => {
+    const { githubArtifacts } = await import('../../../src/entry/github-artifacts.js');
+    const calls: string[] = [];
+    const client = {
+      rest: {
+        actions: {
+          listArtifactsForRepo: async () => {
+            calls.push('list');
+            return { data: { total_count: 0, artifacts: [] } };
+          },
+        },
+      },
+    } as never;
+    const notice = () => undefined;
+    // Making it reads nothing: a bad environment only shows when the store is first used.
+    const broken = githubArtifacts({ env: {}, token: 't', client, notice });
+    await expect(broken.has('mlops-model-00')).rejects.toThrow(/GITHUB_REPOSITORY must be "owner\/name"/);
+    const store = githubArtifacts({
+      env: { GITHUB_REPOSITORY: 'acme/credit', GITHUB_RUN_ID: '7' },
+      token: 't',
+      client,
+      notice,
+    });
+    expect(await store.latestOnBranch('main')).toBeUndefined();
+    expect(await store.latestOnBranch('dev')).toBeUndefined();
+    expect(calls).toEqual(['list', 'list']);
+  });
+});
