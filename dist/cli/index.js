@@ -2153,10 +2153,10 @@ var require_keyword = __commonJS({
       if (def.async && !schemaEnv.$async)
         throw new Error("async keyword in sync schema");
     }
-    function useKeyword(gen, keyword, result2) {
-      if (result2 === void 0)
+    function useKeyword(gen, keyword, result3) {
+      if (result3 === void 0)
         throw new Error(`keyword "${keyword}" failed to compile`);
-      return gen.scopeValue("keyword", typeof result2 == "function" ? { ref: result2 } : { ref: result2, code: (0, codegen_1.stringify)(result2) });
+      return gen.scopeValue("keyword", typeof result3 == "function" ? { ref: result3 } : { ref: result3, code: (0, codegen_1.stringify)(result3) });
     }
     function validSchemaType(schema, schemaType, allowUndefined = false) {
       return !schemaType.length || schemaType.some((st2) => st2 === "array" ? Array.isArray(schema) : st2 === "object" ? schema && typeof schema == "object" && !Array.isArray(schema) : typeof schema == st2 || allowUndefined && typeof schema == "undefined");
@@ -3490,8 +3490,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path20) {
-      let input = path20;
+    function removeDotSegments(path21) {
+      let input = path21;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -3565,11 +3565,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path20) {
-      if (path20 === "" || path20[0] === "/") {
-        return removeDotSegments(path20);
+    function removeDotSegmentsRelative(path21) {
+      if (path21 === "" || path21[0] === "/") {
+        return removeDotSegments(path21);
       }
-      const segments = path20.split("/");
+      const segments = path21.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -3932,8 +3932,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path20 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path20 && path20 !== "/" ? path20 : void 0;
+        const path21 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path21 && path21 !== "/" ? path21 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -8384,17 +8384,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path20) {
-      const ctrl = callVisitor(key, node, visitor, path20);
+    function visit_(key, node, visitor, path21) {
+      const ctrl = callVisitor(key, node, visitor, path21);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path20, ctrl);
-        return visit_(key, ctrl, visitor, path20);
+        replaceNode(key, path21, ctrl);
+        return visit_(key, ctrl, visitor, path21);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path20 = Object.freeze(path20.concat(node));
+          path21 = Object.freeze(path21.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path20);
+            const ci = visit_(i, node.items[i], visitor, path21);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -8405,13 +8405,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path20 = Object.freeze(path20.concat(node));
-          const ck = visit_("key", node.key, visitor, path20);
+          path21 = Object.freeze(path21.concat(node));
+          const ck = visit_("key", node.key, visitor, path21);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path20);
+          const cv = visit_("value", node.value, visitor, path21);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -8432,17 +8432,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path20) {
-      const ctrl = await callVisitor(key, node, visitor, path20);
+    async function visitAsync_(key, node, visitor, path21) {
+      const ctrl = await callVisitor(key, node, visitor, path21);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path20, ctrl);
-        return visitAsync_(key, ctrl, visitor, path20);
+        replaceNode(key, path21, ctrl);
+        return visitAsync_(key, ctrl, visitor, path21);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path20 = Object.freeze(path20.concat(node));
+          path21 = Object.freeze(path21.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path20);
+            const ci = await visitAsync_(i, node.items[i], visitor, path21);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -8453,13 +8453,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path20 = Object.freeze(path20.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path20);
+          path21 = Object.freeze(path21.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path21);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path20);
+          const cv = await visitAsync_("value", node.value, visitor, path21);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -8486,23 +8486,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path20) {
+    function callVisitor(key, node, visitor, path21) {
       if (typeof visitor === "function")
-        return visitor(key, node, path20);
+        return visitor(key, node, path21);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path20);
+        return visitor.Map?.(key, node, path21);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path20);
+        return visitor.Seq?.(key, node, path21);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path20);
+        return visitor.Pair?.(key, node, path21);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path20);
+        return visitor.Scalar?.(key, node, path21);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path20);
+        return visitor.Alias?.(key, node, path21);
       return void 0;
     }
-    function replaceNode(key, path20, node) {
-      const parent = path20[path20.length - 1];
+    function replaceNode(key, path21, node) {
+      const parent = path21[path21.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -9114,10 +9114,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path20, value) {
+    function collectionFromPath(schema, path21, value) {
       let v2 = value;
-      for (let i = path20.length - 1; i >= 0; --i) {
-        const k2 = path20[i];
+      for (let i = path21.length - 1; i >= 0; --i) {
+        const k2 = path21[i];
         if (typeof k2 === "number" && Number.isInteger(k2) && k2 >= 0) {
           const a = [];
           a[k2] = v2;
@@ -9136,7 +9136,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path20) => path20 == null || typeof path20 === "object" && !!path20[Symbol.iterator]().next().done;
+    var isEmptyPath = (path21) => path21 == null || typeof path21 === "object" && !!path21[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -9166,11 +9166,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path20, value) {
-        if (isEmptyPath(path20))
+      addIn(path21, value) {
+        if (isEmptyPath(path21))
           this.add(value);
         else {
-          const [key, ...rest] = path20;
+          const [key, ...rest] = path21;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -9184,8 +9184,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path20) {
-        const [key, ...rest] = path20;
+      deleteIn(path21) {
+        const [key, ...rest] = path21;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -9199,8 +9199,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path20, keepScalar) {
-        const [key, ...rest] = path20;
+      getIn(path21, keepScalar) {
+        const [key, ...rest] = path21;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -9218,8 +9218,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path20) {
-        const [key, ...rest] = path20;
+      hasIn(path21) {
+        const [key, ...rest] = path21;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -9229,8 +9229,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path20, value) {
-        const [key, ...rest] = path20;
+      setIn(path21, value) {
+        const [key, ...rest] = path21;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -11745,9 +11745,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path20, value) {
+      addIn(path21, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path20, value);
+          this.contents.addIn(path21, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -11822,14 +11822,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path20) {
-        if (Collection.isEmptyPath(path20)) {
+      deleteIn(path21) {
+        if (Collection.isEmptyPath(path21)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path20) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path21) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -11844,10 +11844,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path20, keepScalar) {
-        if (Collection.isEmptyPath(path20))
+      getIn(path21, keepScalar) {
+        if (Collection.isEmptyPath(path21))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path20, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path21, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -11858,10 +11858,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path20) {
-        if (Collection.isEmptyPath(path20))
+      hasIn(path21) {
+        if (Collection.isEmptyPath(path21))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path20) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path21) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -11878,13 +11878,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path20, value) {
-        if (Collection.isEmptyPath(path20)) {
+      setIn(path21, value) {
+        if (Collection.isEmptyPath(path21)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path20), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path21), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path20, value);
+          this.contents.setIn(path21, value);
         }
       }
       /**
@@ -13845,9 +13845,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path20) => {
+    visit2.itemAtPath = (cst, path21) => {
       let item = cst;
-      for (const [field, index] of path20) {
+      for (const [field, index] of path21) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -13856,23 +13856,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path20) => {
-      const parent = visit2.itemAtPath(cst, path20.slice(0, -1));
-      const field = path20[path20.length - 1][0];
+    visit2.parentCollection = (cst, path21) => {
+      const parent = visit2.itemAtPath(cst, path21.slice(0, -1));
+      const field = path21[path21.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path20, item, visitor) {
-      let ctrl = visitor(item, path20);
+    function _visit(path21, item, visitor) {
+      let ctrl = visitor(item, path21);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path20.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path21.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -13883,10 +13883,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path20);
+            ctrl = ctrl(item, path21);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path20) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path21) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -15664,6 +15664,41 @@ var init_result = __esm({
   }
 });
 
+// src/core/stages.ts
+function isStageName(value) {
+  return STAGES.includes(value);
+}
+var STAGES, PREREQUISITES, STAGE_TITLES;
+var init_stages = __esm({
+  "src/core/stages.ts"() {
+    "use strict";
+    STAGES = [
+      "validate-charter",
+      "build-model",
+      "sanity-check",
+      "fairness-report",
+      "deploy-test",
+      "canary-promote"
+    ];
+    PREREQUISITES = {
+      "validate-charter": [],
+      "build-model": ["validate-charter"],
+      "sanity-check": ["build-model"],
+      "fairness-report": ["build-model"],
+      "deploy-test": ["sanity-check", "fairness-report"],
+      "canary-promote": ["sanity-check", "fairness-report", "deploy-test"]
+    };
+    STAGE_TITLES = {
+      "validate-charter": "Charter",
+      "build-model": "Build",
+      "sanity-check": "Sanity",
+      "fairness-report": "Fairness",
+      "deploy-test": "Deploy to test",
+      "canary-promote": "Canary"
+    };
+  }
+});
+
 // src/charter/alignment.ts
 function goalText(text, id) {
   if (text === void 0) return void 0;
@@ -15750,19 +15785,19 @@ var init_alignment = __esm({
 // src/charter/finding.ts
 function findingCollector(loaded) {
   const findings = [];
-  const report2 = (rule, severity, message, path20, target = "value") => {
-    findings.push({ rule, severity, message, location: loaded.source.locate(path20, target) });
+  const report2 = (rule, severity, message, path21, target = "value") => {
+    findings.push({ rule, severity, message, location: loaded.source.locate(path21, target) });
   };
   return { findings, report: report2 };
 }
-function locateInString(loaded, path20, offset, expected) {
-  const start = loaded.source.scalarStart(path20);
+function locateInString(loaded, path21, offset, expected) {
+  const start = loaded.source.scalarStart(path21);
   if (start) {
     const guess = { ...start.location, column: start.location.column + offset };
     const line = loaded.source.text.split(/\r?\n/)[guess.line - 1] ?? "";
     if (line.startsWith(expected, guess.column - 1)) return guess;
   }
-  return loaded.source.locate(path20);
+  return loaded.source.locate(path21);
 }
 function metricLevels(loaded) {
   const levels = /* @__PURE__ */ new Map();
@@ -15909,9 +15944,9 @@ var init_estimates = __esm({
         for (const level of ["domain", "business"]) {
           (metrics[level] ?? []).forEach((metric, index) => {
             if (metric.estimate === void 0) return;
-            const path20 = ["charter", "metrics", level, index, "estimate"];
+            const path21 = ["charter", "metrics", level, index, "estimate"];
             for (const reference of referencedMetrics(parseExpression(metric.estimate))) {
-              const location = locateInString(loaded, path20, reference.offset, reference.id);
+              const location = locateInString(loaded, path21, reference.offset, reference.id);
               if (!known.has(reference.id)) {
                 findings.push({
                   rule: "estimate-unknown-metric",
@@ -16087,7 +16122,7 @@ var init_manual_gate = __esm({
         const where = `\`mlops-flow approve ${environment}\` records the approval`;
         if (!protection) return { skipped: `environment protection is visible only on GitHub; here ${where}` };
         const { findings, report: report2 } = findingCollector(loaded);
-        const path20 = ["flow", "canary", "environment"];
+        const path21 = ["flow", "canary", "environment"];
         let rules;
         try {
           rules = await protection(environment);
@@ -16096,7 +16131,7 @@ var init_manual_gate = __esm({
             "canary-environment-unverified",
             "warning",
             `could not read the protection rules of environment "${environment}" (${error.message}): check that the token may read the repository's environments`,
-            path20
+            path21
           );
           return findings;
         }
@@ -16106,14 +16141,14 @@ var init_manual_gate = __esm({
             "canary-environment-not-found",
             "warning",
             `environment "${environment}" does not exist in this repository: create it under Settings → Environments with required reviewers, or canary-promote has no manual gate`,
-            path20
+            path21
           );
         } else if (rules.requiredReviewers.length === 0) {
           report2(
             "canary-environment-unreviewed",
             "warning",
             `environment "${environment}" has no required reviewers: add them under Settings → Environments, or nobody approves before production`,
-            path20
+            path21
           );
         }
         return findings;
@@ -16295,11 +16330,11 @@ var init_milestones = __esm({
 });
 
 // src/charter/rules/placeholders.ts
-function valueAt(flow, path20) {
-  return path20.reduce((value, key) => value?.[key], flow);
+function valueAt(flow, path21) {
+  return path21.reduce((value, key) => value?.[key], flow);
 }
-function placeholders(command, path20) {
-  const texts = Array.isArray(command) ? command.map((word, index) => [word, [...path20, index]]) : [[command, [...path20]]];
+function placeholders(command, path21) {
+  const texts = Array.isArray(command) ? command.map((word, index) => [word, [...path21, index]]) : [[command, [...path21]]];
   return texts.flatMap(
     ([text, at2]) => [...text.matchAll(PLACEHOLDER)].map((match) => ({
       name: match[1],
@@ -16308,10 +16343,10 @@ function placeholders(command, path20) {
     }))
   );
 }
-function unknownPlaceholders(loaded, command, path20, allowed, what) {
+function unknownPlaceholders(loaded, command, path21, allowed, what) {
   const reported = /* @__PURE__ */ new Set();
   const findings = [];
-  for (const found of placeholders(command, path20)) {
+  for (const found of placeholders(command, path21)) {
     if (allowed.includes(found.name) || reported.has(found.name)) continue;
     reported.add(found.name);
     findings.push({
@@ -16346,21 +16381,21 @@ var init_placeholders = __esm({
       check({ loaded }) {
         const { findings } = findingCollector(loaded);
         const flow = loaded.config.flow ?? {};
-        for (const { path: path20, allowed } of ALLOWED_PLACEHOLDERS) {
-          const command = valueAt(flow, path20);
+        for (const { path: path21, allowed } of ALLOWED_PLACEHOLDERS) {
+          const command = valueAt(flow, path21);
           if (command === void 0) continue;
           findings.push(
-            ...unknownPlaceholders(loaded, command, ["flow", ...path20], allowed, `flow.${path20.join(".")}`)
+            ...unknownPlaceholders(loaded, command, ["flow", ...path21], allowed, `flow.${path21.join(".")}`)
           );
         }
         (flow.canary?.analysis?.metrics ?? []).forEach((metric, index) => {
           if (metric.query === void 0) return;
-          const path20 = ["flow", "canary", "analysis", "metrics", index, "query"];
+          const path21 = ["flow", "canary", "analysis", "metrics", index, "query"];
           findings.push(
             ...unknownPlaceholders(
               loaded,
               metric.query,
-              path20,
+              path21,
               QUERY_PLACEHOLDERS,
               `the canary query of ${metric.id}`
             )
@@ -16376,10 +16411,10 @@ var init_placeholders = __esm({
 function isWellFormedHandle(handle) {
   return HANDLE.test(handle);
 }
-function handlesAt(value, path20) {
+function handlesAt(value, path21) {
   if (value === void 0) return [];
-  if (!Array.isArray(value)) return [{ handle: value, path: [...path20] }];
-  return value.map((handle, index) => ({ handle, path: [...path20, index] }));
+  if (!Array.isArray(value)) return [{ handle: value, path: [...path21] }];
+  return value.map((handle, index) => ({ handle, path: [...path21, index] }));
 }
 function cachedLookup(resolve2) {
   const answers = /* @__PURE__ */ new Map();
@@ -16479,20 +16514,20 @@ var init_problem_and_roles = __esm({
             ({ handle }) => isWellFormedHandle(handle) && lookup ? lookup(handle) : Promise.resolve(void 0)
           )
         );
-        handles.forEach(({ handle, path: path20 }, index) => {
+        handles.forEach(({ handle, path: path21 }, index) => {
           if (!isWellFormedHandle(handle)) {
             report2(
               "handle-malformed",
               "error",
               `"${handle}" is not a GitHub handle: write "@user" or "@org/team" (letters, digits and single hyphens)`,
-              path20
+              path21
             );
           } else if (answers[index] === "missing") {
             report2(
               "handle-not-found",
               "warning",
               `${handle} is not a user or team GitHub knows (or this token can see): check the spelling, or grant the token read access to the organisation's members`,
-              path20
+              path21
             );
           }
         });
@@ -17130,8 +17165,8 @@ var require_utils2 = __commonJS({
       }
       return output;
     };
-    exports.basename = (path20, { windows } = {}) => {
-      const segs = path20.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path21, { windows } = {}) => {
+      const segs = path21.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -18531,25 +18566,25 @@ var require_picomatch = __commonJS({
       }
       const matcher = (input, returnObject = false) => {
         const { isMatch, match, output } = picomatch3.test(input, regex, options, { glob, posix });
-        const result2 = { glob, state, regex, posix, input, output, match, isMatch };
+        const result3 = { glob, state, regex, posix, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
-          opts.onResult(result2);
+          opts.onResult(result3);
         }
         if (isMatch === false) {
-          result2.isMatch = false;
-          return returnObject ? result2 : false;
+          result3.isMatch = false;
+          return returnObject ? result3 : false;
         }
         if (isIgnored(input)) {
           if (typeof opts.onIgnore === "function") {
-            opts.onIgnore(result2);
+            opts.onIgnore(result3);
           }
-          result2.isMatch = false;
-          return returnObject ? result2 : false;
+          result3.isMatch = false;
+          return returnObject ? result3 : false;
         }
         if (typeof opts.onMatch === "function") {
-          opts.onMatch(result2);
+          opts.onMatch(result3);
         }
-        return returnObject ? result2 : true;
+        return returnObject ? result3 : true;
       };
       if (returnState) {
         matcher.state = state;
@@ -18658,10 +18693,10 @@ function goalOf(id, text) {
 function deriveLevels(config, measured) {
   const values = new Map(Object.entries(measured).filter(([, v2]) => Number.isFinite(v2)));
   const metrics = config.charter.metrics ?? {};
-  const result2 = [];
+  const result3 = [];
   const judge3 = (id, level, goalText2, value, estimated) => {
     const goal = goalOf(id, goalText2);
-    result2.push({
+    result3.push({
       id,
       level,
       value,
@@ -18687,7 +18722,7 @@ function deriveLevels(config, measured) {
       judge3(metric.id, level, metric.goal, value, estimated);
     }
   }
-  return result2;
+  return result3;
 }
 function alignmentCells(metrics, source) {
   return metrics.map((metric) => ({
@@ -19688,10 +19723,10 @@ var require_src2 = __commonJS({
     var fs_1 = __require("fs");
     var debug_1 = __importDefault(require_src());
     var log = debug_1.default("@kwsites/file-exists");
-    function check2(path20, isFile, isDirectory) {
-      log(`checking %s`, path20);
+    function check2(path21, isFile, isDirectory) {
+      log(`checking %s`, path21);
       try {
-        const stat9 = fs_1.statSync(path20);
+        const stat9 = fs_1.statSync(path21);
         if (stat9.isFile() && isFile) {
           log(`[OK] path represents a file`);
           return true;
@@ -19711,8 +19746,8 @@ var require_src2 = __commonJS({
         throw e;
       }
     }
-    function exists(path20, type = exports.READABLE) {
-      return check2(path20, (type & exports.FILE) > 0, (type & exports.FOLDER) > 0);
+    function exists(path21, type = exports.READABLE) {
+      return check2(path21, (type & exports.FILE) > 0, (type & exports.FOLDER) > 0);
     }
     exports.exists = exists;
     exports.FILE = 1;
@@ -19749,10 +19784,10 @@ var require_dist4 = __commonJS({
       });
       return {
         promise,
-        done(result2) {
+        done(result3) {
           if (status === "pending") {
             status = "resolved";
-            done(result2);
+            done(result3);
           }
         },
         fail(error) {
@@ -23385,7 +23420,7 @@ function classifyChanges(paths, triggers) {
     const globs = triggers?.[kind] ?? (kind === "config" ? ["mlops.yml"] : []);
     return { kind, match: globs.length > 0 ? (0, import_picomatch.default)(globs, { dot: true }) : () => false };
   });
-  return paths.map((path20) => ({ path: path20, kinds: matchers.filter(({ match }) => match(path20)).map(({ kind }) => kind) })).filter((change) => change.kinds.length > 0);
+  return paths.map((path21) => ({ path: path21, kinds: matchers.filter(({ match }) => match(path21)).map(({ kind }) => kind) })).filter((change) => change.kinds.length > 0);
 }
 function decideBuild(inputs) {
   const reasons = [];
@@ -23897,6 +23932,11 @@ function resolveColumns(file, columns, wanted) {
   });
   return { indices, notes };
 }
+function projectColumns(file, names, wanted) {
+  const columns = uniqueColumns(names);
+  const projection = wanted ? [...wanted] : columns.map((column) => column.key);
+  return { columns, projection, ...resolveColumns(file, columns, projection) };
+}
 function missingColumn(file, columns, name) {
   const lower = name.toLowerCase();
   const near = columns.find((column) => column.key.toLowerCase() === lower);
@@ -24154,10 +24194,8 @@ async function openCsv(file, options = {}) {
   const source = await ChunkedFile.open(file, options.bufferSize);
   try {
     const header = await readHeader(file, source, delimiter);
-    const columns = uniqueColumns(header.names);
-    const wanted = options.columns ?? columns.map((column) => column.key);
-    const { indices, notes } = resolveColumns(file, columns, wanted);
-    return new CsvTable(file, source, delimiter, columns, [...wanted], indices, notes, header.nextLine);
+    const { columns, projection, indices, notes } = projectColumns(file, header.names, options.columns);
+    return new CsvTable(file, source, delimiter, columns, projection, indices, notes, header.nextLine);
   } catch (error) {
     await source.close();
     throw error;
@@ -24180,25 +24218,25 @@ async function readHeader(file, source, delimiter) {
   for (; ; ) {
     const identity = Int32Array.from({ length: capacity }, (_3, k2) => k2);
     const tokenizer = new CsvTokenizer(delimiter, -1, identity, capacity, 1);
-    let result2;
+    let result3;
     try {
-      result2 = tokenizer.scan(source.buffer, source.start, source.end, source.eof, 1, 1);
+      result3 = tokenizer.scan(source.buffer, source.start, source.end, source.eof, 1, 1);
     } catch (error) {
       if (error instanceof CsvSyntaxError)
         throw new DataError({ file, line: error.line }, `header: ${error.reason}`);
       throw error;
     }
-    if (result2.records === 0) {
+    if (result3.records === 0) {
       if (source.eof)
         throw new DataError({ file }, "the file is empty: expected a header row naming the columns");
       await source.fill();
       continue;
     }
-    if (result2.fields > capacity) {
-      capacity = result2.fields;
+    if (result3.fields > capacity) {
+      capacity = result3.fields;
       continue;
     }
-    const names = Array.from({ length: result2.fields }, (_3, k2) => {
+    const names = Array.from({ length: result3.fields }, (_3, k2) => {
       const name = decodeField(
         source.buffer,
         tokenizer.starts[k2],
@@ -24207,8 +24245,8 @@ async function readHeader(file, source, delimiter) {
       );
       return name === "" ? `Unnamed: ${k2}` : name;
     });
-    source.start = result2.consumed;
-    return { names, nextLine: result2.line };
+    source.start = result3.consumed;
+    return { names, nextLine: result3.line };
   }
 }
 var HEADER_FIELDS, CsvTable, CsvBatch;
@@ -24261,9 +24299,9 @@ var init_csv = __esm({
         let line = this.firstLine;
         try {
           for (; ; ) {
-            let result2;
+            let result3;
             try {
-              result2 = tokenizer.scan(source.buffer, source.start, source.end, source.eof, line);
+              result3 = tokenizer.scan(source.buffer, source.start, source.end, source.eof, line);
             } catch (error) {
               if (!(error instanceof CsvSyntaxError)) throw error;
               const column = error.field === void 0 ? void 0 : this.columns[error.field]?.key;
@@ -24272,13 +24310,13 @@ var init_csv = __esm({
                 error.reason
               );
             }
-            if (result2.records > 0) {
-              batch.reset(source.buffer, result2.records, row);
+            if (result3.records > 0) {
+              batch.reset(source.buffer, result3.records, row);
               yield batch;
-              row += result2.records;
+              row += result3.records;
             }
-            source.start = result2.consumed;
-            line = result2.line;
+            source.start = result3.consumed;
+            line = result3.line;
             if (source.eof) break;
             await source.fill();
           }
@@ -24331,6 +24369,32 @@ var init_csv = __esm({
   }
 });
 
+// src/metrics/readers/typed-cells.ts
+function cellToNumber(value) {
+  if (typeof value === "number") return value;
+  if (typeof value === "boolean") return value ? 1 : 0;
+  if (typeof value === "string") return parseDecimal(value);
+  return Number.NaN;
+}
+function cellToText(value) {
+  return value === null ? "" : String(value);
+}
+var TypedCellBatch;
+var init_typed_cells = __esm({
+  "src/metrics/readers/typed-cells.ts"() {
+    "use strict";
+    init_parse_number();
+    TypedCellBatch = class {
+      number(i, column) {
+        return cellToNumber(this.value(i, column));
+      }
+      code(i, column, dictionary) {
+        return dictionary.codeOfText(cellToText(this.value(i, column)));
+      }
+    };
+  }
+});
+
 // src/metrics/readers/jsonl.ts
 async function openJsonLines(file, columns, bufferSize) {
   const source = await ChunkedFile.open(file, bufferSize);
@@ -24338,10 +24402,8 @@ async function openJsonLines(file, columns, bufferSize) {
     const reader = new LineReader(file, source);
     const first = await reader.next();
     if (!first) throw new DataError({ file }, "the file holds no JSON object");
-    const all = uniqueColumns(Object.keys(first.object));
-    const wanted = columns ?? all.map((column) => column.key);
-    const { notes } = resolveColumns(file, all, wanted);
-    return new JsonLinesTable(file, reader, first, all, [...wanted], notes);
+    const projected = projectColumns(file, Object.keys(first.object), columns);
+    return new JsonLinesTable(file, reader, first, projected.columns, projected.projection, projected.notes);
   } catch (error) {
     await source.close();
     throw error;
@@ -24352,15 +24414,6 @@ function toCell(value) {
   if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value;
   return JSON.stringify(value);
 }
-function cellToNumber(value) {
-  if (typeof value === "number") return value;
-  if (typeof value === "boolean") return value ? 1 : 0;
-  if (typeof value === "string") return parseDecimal(value);
-  return Number.NaN;
-}
-function cellToText(value) {
-  return value === null ? "" : String(value);
-}
 var LF2, CR2, LineReader, BATCH_ROWS, JsonLinesTable, JsonLinesBatch;
 var init_jsonl = __esm({
   "src/metrics/readers/jsonl.ts"() {
@@ -24368,7 +24421,7 @@ var init_jsonl = __esm({
     init_chunked_file();
     init_columns();
     init_data_error();
-    init_parse_number();
+    init_typed_cells();
     LF2 = 10;
     CR2 = 13;
     LineReader = class {
@@ -24462,12 +24515,13 @@ var init_jsonl = __esm({
         }
       }
     };
-    JsonLinesBatch = class {
+    JsonLinesBatch = class extends TypedCellBatch {
       length = 0;
       firstRow = 1;
       cells;
       lines = [];
       constructor(columns) {
+        super();
         this.cells = Array.from({ length: columns }, () => []);
       }
       clear(firstRow) {
@@ -24488,12 +24542,6 @@ var init_jsonl = __esm({
       }
       value(i, column) {
         return this.cells[column][i] ?? null;
-      }
-      number(i, column) {
-        return cellToNumber(this.value(i, column));
-      }
-      code(i, column, dictionary) {
-        return dictionary.codeOfText(cellToText(this.value(i, column)));
       }
     };
   }
@@ -24839,32 +24887,32 @@ var init_convert = __esm({
 });
 
 // node_modules/hyparquet/src/schema.js
-function schemaTree(schema, rootIndex, path20) {
+function schemaTree(schema, rootIndex, path21) {
   const element = schema[rootIndex];
   const children = [];
   let count = 1;
   if (element.num_children) {
     while (children.length < element.num_children) {
       const childElement = schema[rootIndex + count];
-      const child = schemaTree(schema, rootIndex + count, [...path20, childElement.name]);
+      const child = schemaTree(schema, rootIndex + count, [...path21, childElement.name]);
       count += child.count;
       children.push(child);
     }
   }
-  return { count, element, children, path: path20 };
+  return { count, element, children, path: path21 };
 }
 function getSchemaPath(schema, name) {
   return getTreePath(schemaTree(schema, 0, []), name);
 }
 function getTreePath(tree, name) {
-  const path20 = [tree];
+  const path21 = [tree];
   for (const part of name) {
     const child = tree.children.find((child2) => child2.element.name === part);
     if (!child) throw new Error(`parquet schema element not found: ${name}`);
-    path20.push(child);
+    path21.push(child);
     tree = child;
   }
-  return path20;
+  return path21;
 }
 function getPhysicalColumns(schemaTree2) {
   const columns = [];
@@ -24995,25 +25043,25 @@ function readElement(reader, type) {
   }
 }
 function readVarInt(reader) {
-  let result2 = 0;
+  let result3 = 0;
   let shift = 0;
   while (true) {
     const byte = reader.view.getUint8(reader.offset++);
-    result2 |= (byte & 127) << shift;
+    result3 |= (byte & 127) << shift;
     if (!(byte & 128)) {
-      return result2;
+      return result3;
     }
     shift += 7;
   }
 }
 function readVarBigInt(reader) {
-  let result2 = 0n;
+  let result3 = 0n;
   let shift = 0n;
   while (true) {
     const byte = reader.view.getUint8(reader.offset++);
-    result2 |= BigInt(byte & 127) << shift;
+    result3 |= BigInt(byte & 127) << shift;
     if (!(byte & 128)) {
-      return result2;
+      return result3;
     }
     shift += 7n;
   }
@@ -25644,7 +25692,7 @@ function pathsNeededForFilter(filter) {
   return [...new Set(paths)];
 }
 function columnsNeededForFilter(filter) {
-  return [...new Set(pathsNeededForFilter(filter).map((path20) => path20.split(".")[0]))];
+  return [...new Set(pathsNeededForFilter(filter).map((path21) => path21.split(".")[0]))];
 }
 function matchFilter(record, filter, strict = true) {
   if ("$and" in filter && Array.isArray(filter.$and)) {
@@ -25800,7 +25848,7 @@ function filterPageRanges(filter, columnPages, groupRows, strict = true) {
   if ("$nor" in filter && Array.isArray(filter.$nor)) {
     return void 0;
   }
-  let result2;
+  let result3;
   for (const [field, condition] of Object.entries(filter)) {
     const pages = columnPages[field];
     if (!pages) continue;
@@ -25818,9 +25866,9 @@ function filterPageRanges(filter, columnPages, groupRows, strict = true) {
         else keep.push([start, end]);
       }
     }
-    result2 = intersectRanges(result2, keep);
+    result3 = intersectRanges(result3, keep);
   }
-  return result2;
+  return result3;
 }
 function intersectRanges(a, b3) {
   if (!a) return b3;
@@ -25849,9 +25897,9 @@ function unionRanges(a, b3) {
   }
   return out;
 }
-function resolve(record, path20) {
+function resolve(record, path21) {
   let value = record;
-  for (const part of path20.split(".")) {
+  for (const part of path21.split(".")) {
     value = value?.[part];
   }
   return value;
@@ -26013,12 +26061,12 @@ function pagesForRange([rangeStart, rangeEnd], pages, groupRows) {
   return [first, last];
 }
 async function prefetchBloomFilters({ file, metadata, filter, filterStrict = true }) {
-  const result2 = metadata.row_groups.map(() => (
+  const result3 = metadata.row_groups.map(() => (
     /** @type {Record<string, BloomFilter>} */
     {}
   ));
   const eligibleCols = bloomEligibleColumns(filter);
-  if (eligibleCols.size === 0) return result2;
+  if (eligibleCols.size === 0) return result3;
   const physicalColumns = getPhysicalColumns(parquetSchema(metadata));
   const tasks = [];
   metadata.row_groups.forEach((rowGroup, rgIdx) => {
@@ -26033,12 +26081,12 @@ async function prefetchBloomFilters({ file, metadata, filter, filterStrict = tru
       tasks.push((async () => {
         const buffer = await file.slice(start, end);
         const bloom = readBloomFilter({ view: new DataView(buffer), offset: 0 });
-        if (bloom) result2[rgIdx][colName] = bloom;
+        if (bloom) result3[rgIdx][colName] = bloom;
       })());
     }
   });
   if (tasks.length) await Promise.all(tasks);
-  return result2;
+  return result3;
 }
 async function prefetchPageIndexes({ file, metadata, filter, filterStrict = true, rowStart = 0, rowEnd = Infinity, columns, bloomFiltersByGroup, schemaElements, parsers }) {
   const pageRangesByGroup = metadata.row_groups.map(() => void 0);
@@ -26235,12 +26283,12 @@ function decodeTypedValue(typedValue, metadata, parsers) {
     if ("typed_value" in typedValue || "value" in typedValue) {
       return null;
     }
-    const result2 = {};
+    const result3 = {};
     for (const [key, field] of Object.entries(typedValue)) {
       if (!metadata.dictionary.includes(key)) continue;
-      result2[key] = decodeTypedValue(field, metadata, parsers);
+      result3[key] = decodeTypedValue(field, metadata, parsers);
     }
-    return result2;
+    return result3;
   }
   if (typedValue instanceof Uint8Array) {
     return readVariant(makeReader(typedValue), metadata, parsers);
@@ -26423,16 +26471,16 @@ function readVariantArray(reader, header, metadata, parsers) {
     offsets[i] = readUnsigned(reader, offsetWidth);
   }
   const valuesStart = reader.offset;
-  const result2 = new Array(numElements);
+  const result3 = new Array(numElements);
   for (let i = 0; i < numElements; i++) {
     const valueReader = {
       view: reader.view,
       offset: valuesStart + offsets[i]
     };
-    result2[i] = readVariant(valueReader, metadata, parsers);
+    result3[i] = readVariant(valueReader, metadata, parsers);
   }
   reader.offset = valuesStart + offsets[offsets.length - 1];
-  return result2;
+  return result3;
 }
 function readVariantDecimal(reader, width) {
   const scale = reader.view.getUint8(reader.offset);
@@ -26535,7 +26583,7 @@ function assembleLists(output, definitionLevels, repetitionLevels, values, schem
   return output;
 }
 function assembleNested(subcolumnData, schema, parsers, depth = 0) {
-  const path20 = schema.path.join(".");
+  const path21 = schema.path.join(".");
   const optional = schema.element.repetition_type === "OPTIONAL";
   const nextDepth = optional ? depth + 1 : depth;
   if (isListLike(schema)) {
@@ -26550,7 +26598,7 @@ function assembleNested(subcolumnData, schema, parsers, depth = 0) {
     const values = subcolumnData.get(subcolumn);
     if (!values) throw new Error("parquet list column missing values");
     if (optional) flattenAtDepth(values, depth);
-    subcolumnData.set(path20, values);
+    subcolumnData.set(path21, values);
     subcolumnData.delete(subcolumn);
     return;
   }
@@ -26558,8 +26606,8 @@ function assembleNested(subcolumnData, schema, parsers, depth = 0) {
     const mapName = schema.children[0].element.name;
     assembleNested(subcolumnData, schema.children[0].children[0], parsers, nextDepth + 1);
     assembleNested(subcolumnData, schema.children[0].children[1], parsers, nextDepth + 1);
-    const keys = subcolumnData.get(`${path20}.${mapName}.key`);
-    const values = subcolumnData.get(`${path20}.${mapName}.value`);
+    const keys = subcolumnData.get(`${path21}.${mapName}.key`);
+    const values = subcolumnData.get(`${path21}.${mapName}.value`);
     if (!keys) throw new Error("parquet map column missing keys");
     if (!values) throw new Error("parquet map column missing values");
     if (keys.length !== values.length) {
@@ -26567,9 +26615,9 @@ function assembleNested(subcolumnData, schema, parsers, depth = 0) {
     }
     const out = assembleMaps(keys, values, nextDepth);
     if (optional) flattenAtDepth(out, depth);
-    subcolumnData.delete(`${path20}.${mapName}.key`);
-    subcolumnData.delete(`${path20}.${mapName}.value`);
-    subcolumnData.set(path20, out);
+    subcolumnData.delete(`${path21}.${mapName}.key`);
+    subcolumnData.delete(`${path21}.${mapName}.value`);
+    subcolumnData.set(path21, out);
     return;
   }
   if (schema.children.length) {
@@ -26589,7 +26637,7 @@ function assembleNested(subcolumnData, schema, parsers, depth = 0) {
       inverted = decodeVariantColumn(inverted, parsers);
     }
     if (optional) flattenAtDepth(inverted, depth);
-    subcolumnData.set(path20, inverted);
+    subcolumnData.set(path21, inverted);
   }
 }
 function flattenAtDepth(arr, depth) {
@@ -27240,19 +27288,19 @@ function readColumn(reader, { groupStart, selectStart, selectEnd }, columnDecode
       if (data) dictionary = convert(data, columnDecoder);
     } else {
       const lastChunkLength = lastChunk?.length || 0;
-      const result2 = readPage(reader, header, columnDecoder, dictionary, lastChunk, selectStart - rowCount);
-      if (result2.skipped) {
+      const result3 = readPage(reader, header, columnDecoder, dictionary, lastChunk, selectStart - rowCount);
+      if (result3.skipped) {
         if (!chunks.length) {
-          skipped2 += result2.skipped;
+          skipped2 += result3.skipped;
         }
-        rowCount += result2.skipped;
-      } else if (result2.data && lastChunk === result2.data) {
-        rowCount += result2.data.length - lastChunkLength;
-      } else if (result2.data && result2.data.length) {
+        rowCount += result3.skipped;
+      } else if (result3.data && lastChunk === result3.data) {
+        rowCount += result3.data.length - lastChunkLength;
+      } else if (result3.data && result3.data.length) {
         emitLastChunk?.();
-        chunks.push(result2.data);
-        rowCount += result2.data.length;
-        lastChunk = result2.data;
+        chunks.push(result3.data);
+        rowCount += result3.data.length;
+        lastChunk = result3.data;
       }
     }
   }
@@ -27515,8 +27563,8 @@ function assembleAsync(asyncRowGroup, schemaTree2, parsers) {
           const resolved = await Promise.all(childColumns.map((c3) => c3.data));
           const subcolumnData = /* @__PURE__ */ new Map();
           const flattened = resolved.map(({ data }) => flatten(data));
-          const skipped2 = Math.max(asyncRowGroup.selectStart ?? 0, ...resolved.map((result2) => result2.skipped));
-          const end = Math.min(asyncRowGroup.selectEnd ?? Infinity, ...resolved.map((result2, i) => result2.skipped + flattened[i].length));
+          const skipped2 = Math.max(asyncRowGroup.selectStart ?? 0, ...resolved.map((result3) => result3.skipped));
+          const end = Math.min(asyncRowGroup.selectEnd ?? Infinity, ...resolved.map((result3, i) => result3.skipped + flattened[i].length));
           for (let i = 0; i < childColumns.length; i++) {
             const start = skipped2 - resolved[i].skipped;
             const length = Math.max(0, end - skipped2);
@@ -27772,10 +27820,8 @@ async function openParquet(file, columns) {
     throw new DataError({ file }, `cannot read as Parquet: ${error.message}`);
   }
   const names = parquetSchema(metadata).children.map((child) => child.element.name);
-  const all = uniqueColumns(names);
-  const wanted = columns ?? all.map((column) => column.key);
-  const { notes } = resolveColumns(file, all, wanted);
-  return new ParquetTable(file, buffer, metadata, all, [...wanted], notes);
+  const projected = projectColumns(file, names, columns);
+  return new ParquetTable(file, buffer, metadata, projected.columns, projected.projection, projected.notes);
 }
 function toCell2(value) {
   if (value === void 0 || value === null) return null;
@@ -27797,7 +27843,7 @@ var init_parquet = __esm({
     init_node();
     init_columns();
     init_data_error();
-    init_jsonl();
+    init_typed_cells();
     ParquetTable = class {
       constructor(file, buffer, metadata, columns, projection, notes) {
         this.file = file;
@@ -27855,8 +27901,9 @@ var init_parquet = __esm({
         }
       }
     };
-    ParquetBatch = class {
+    ParquetBatch = class extends TypedCellBatch {
       constructor(firstRow, length, columns) {
+        super();
         this.firstRow = firstRow;
         this.length = length;
         this.columns = columns;
@@ -27869,12 +27916,6 @@ var init_parquet = __esm({
       }
       value(i, column) {
         return toCell2(this.columns[column][i]);
-      }
-      number(i, column) {
-        return cellToNumber(this.value(i, column));
-      }
-      code(i, column, dictionary) {
-        return dictionary.codeOfText(cellToText(this.value(i, column)));
       }
     };
   }
@@ -28205,7 +28246,7 @@ function xoshiro128(state) {
   let [s0, s1, s2, s3] = state.map((word) => word >>> 0);
   if ((s0 | s1 | s2 | s3) === 0) s0 = 1;
   const nextUint32 = () => {
-    const result2 = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+    const result3 = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
     const t2 = s1 << 9;
     s2 ^= s0;
     s3 ^= s1;
@@ -28213,7 +28254,7 @@ function xoshiro128(state) {
     s0 ^= s3;
     s2 ^= t2;
     s3 = rotl(s3, 11);
-    return result2;
+    return result3;
   };
   return {
     nextUint32,
@@ -28385,7 +28426,7 @@ function bootstrapMetric(labels, outputs, metric, options) {
   if (n === 0) return { value, interval: null, undefinedReplicates: options.reps };
   const y2 = new Float64Array(n);
   const o2 = new Float64Array(n);
-  const result2 = bootstrapInterval((random) => {
+  const result3 = bootstrapInterval((random) => {
     for (let i = 0; i < n; i++) {
       const pick = randomInt(random, n);
       y2[i] = labels[pick];
@@ -28393,12 +28434,12 @@ function bootstrapMetric(labels, outputs, metric, options) {
     }
     return metric(y2, o2);
   }, options);
-  return { value, ...result2 };
+  return { value, ...result3 };
 }
 function confusionBootstrap(counts, metric, options) {
   const cells = [counts.tp, counts.fp, counts.tn, counts.fn];
   const draw = new Float64Array(4);
-  const result2 = bootstrapInterval((random) => {
+  const result3 = bootstrapInterval((random) => {
     resampleCounts(random, cells, draw);
     return metric({
       tp: draw[0],
@@ -28407,7 +28448,7 @@ function confusionBootstrap(counts, metric, options) {
       fn: draw[3]
     });
   }, options);
-  return { value: metric(counts), ...result2 };
+  return { value: metric(counts), ...result3 };
 }
 var init_bootstrap = __esm({
   "src/metrics/bootstrap.ts"() {
@@ -28778,30 +28819,32 @@ function assertProbabilities(values) {
     if (!(p2 >= 0 && p2 <= 1)) throw new RangeError(`probabilities[${i}] is ${p2}: expected a number in [0, 1]`);
   }
 }
-function logLoss(labels, probabilities) {
+function lossRows(labels, probabilities) {
   assertSameLength(labels, probabilities);
   assertBinary(labels, "labels");
   assertProbabilities(probabilities);
-  if (labels.length === 0) return null;
+  return labels.length;
+}
+function logLoss(labels, probabilities) {
+  const n = lossRows(labels, probabilities);
+  if (n === 0) return null;
   const sum = new CompensatedSum();
-  for (let i = 0; i < labels.length; i++) {
+  for (let i = 0; i < n; i++) {
     const p2 = probabilities[i];
     const own = labels[i] === 1 ? p2 : 1 - p2;
     sum.add(-Math.log(Math.min(1 - EPSILON, Math.max(EPSILON, own))));
   }
-  return sum.value / labels.length;
+  return sum.value / n;
 }
 function brierScore(labels, probabilities) {
-  assertSameLength(labels, probabilities);
-  assertBinary(labels, "labels");
-  assertProbabilities(probabilities);
-  if (labels.length === 0) return null;
+  const n = lossRows(labels, probabilities);
+  if (n === 0) return null;
   const sum = new CompensatedSum();
-  for (let i = 0; i < labels.length; i++) {
+  for (let i = 0; i < n; i++) {
     const d2 = probabilities[i] - labels[i];
     sum.add(d2 * d2);
   }
-  return sum.value / labels.length;
+  return sum.value / n;
 }
 var PROPORTIONS, shareOf, accuracy, precision, recall, f1Score, EPSILON;
 var init_classification = __esm({
@@ -30311,34 +30354,23 @@ function regressionMetricValues(data) {
   }
   return values;
 }
-var REGRESSION_METRICS, KNOWN_REGRESSION_METRICS;
+var errorMetric, REGRESSION_METRICS, KNOWN_REGRESSION_METRICS;
 var init_regression_metrics = __esm({
   "src/stages/sanity-check/regression-metrics.ts"() {
     "use strict";
     init_errors();
     init_regression();
+    errorMetric = (id, sklearnName, compute) => ({
+      id,
+      names: [id, sklearnName],
+      lowerIsBetter: true,
+      undefinedWhen: "there are no rows",
+      compute
+    });
     REGRESSION_METRICS = [
-      {
-        id: "mae",
-        names: ["mae", "mean_absolute_error"],
-        lowerIsBetter: true,
-        undefinedWhen: "there are no rows",
-        compute: meanAbsoluteError
-      },
-      {
-        id: "mse",
-        names: ["mse", "mean_squared_error"],
-        lowerIsBetter: true,
-        undefinedWhen: "there are no rows",
-        compute: meanSquaredError
-      },
-      {
-        id: "rmse",
-        names: ["rmse", "root_mean_squared_error"],
-        lowerIsBetter: true,
-        undefinedWhen: "there are no rows",
-        compute: rootMeanSquaredError
-      },
+      errorMetric("mae", "mean_absolute_error", meanAbsoluteError),
+      errorMetric("mse", "mean_squared_error", meanSquaredError),
+      errorMetric("rmse", "root_mean_squared_error", rootMeanSquaredError),
       {
         id: "r2",
         names: ["r2", "r2_score"],
@@ -30592,6 +30624,132 @@ var init_metrics = __esm({
   }
 });
 
+// src/stages/sanity-check/task.ts
+function decideTask(config) {
+  const declared = config.flow?.sanity?.task;
+  if (declared) return { task: declared, because: "flow.sanity.task" };
+  const named = [
+    ...(config.charter.metrics?.model ?? []).map((metric) => metric.id),
+    ...Object.keys(config.flow?.sanity?.max_regression ?? {})
+  ];
+  const regression2 = [...new Set(named.filter((id) => regressionMetric(id)))];
+  const classification = named.filter((id) => MODEL_METRICS.some((metric) => metric.id === id));
+  if (regression2.length > 0 && classification.length === 0) {
+    return {
+      task: "regression",
+      because: `inferred from the regression metrics named (${regression2.join(", ")}); set flow.sanity.task to say so`
+    };
+  }
+  return { task: "classification", because: "the default (flow.sanity.task is not set)" };
+}
+var init_task = __esm({
+  "src/stages/sanity-check/task.ts"() {
+    "use strict";
+    init_metrics();
+    init_regression_metrics();
+  }
+});
+
+// src/stages/sanity-check/quality-judging.ts
+function judge2(measured, goalText2) {
+  const goal = parseGoal(goalText2, measured.id);
+  if (measured.value === null) {
+    const because = measured.undefinedBecause ? `: ${measured.undefinedBecause}` : "";
+    return { verdict: "inconclusive", reason: `undefined on this data${because}` };
+  }
+  if (meetsGoal(measured.value, goal)) return { verdict: "pass", reason: "meets the goal" };
+  const [low, high] = measured.interval ?? [measured.value, measured.value];
+  const reachable = meetsGoal(low, goal) || meetsGoal(high, goal);
+  return reachable ? {
+    verdict: "inconclusive",
+    reason: "misses the goal, but the 95% interval reaches it: more data would decide"
+  } : { verdict: "fail", reason: "the whole 95% interval misses the goal" };
+}
+function unmeasuredGoal(id, why) {
+  const serving = SERVING_METRIC.test(id);
+  return {
+    id: `sanity/goal/${id}`,
+    title: `Goal: ${id}`,
+    verdict: serving ? "skip" : "warn",
+    observed: `${id} ${why}`,
+    detail: serving ? "a serving metric: deploy-test measures it against the deployed model" : "no stage measures this metric, so its goal is never judged: rename it to a known metric or remove the goal"
+  };
+}
+function judgeGoals(config, measure2) {
+  const checks = [];
+  const metrics = [];
+  for (const metric of config.charter.metrics?.model ?? []) {
+    if (metric.goal === void 0) continue;
+    const measured = measure2(metric.id);
+    if ("unavailable" in measured) {
+      checks.push(unmeasuredGoal(metric.id, measured.unavailable));
+      continue;
+    }
+    const { verdict, reason } = judge2(measured, metric.goal);
+    checks.push({
+      id: `sanity/goal/${metric.id}`,
+      title: `Goal: ${metric.id}`,
+      verdict,
+      observed: measured.value === null ? "undefined" : `${formatNumber(measured.value)}${shownInterval(measured.interval)} (${measured.method})`,
+      expected: formatGoal(parseGoal(metric.goal, metric.id)),
+      detail: reason
+    });
+    metrics.push({
+      id: metric.id,
+      level: "model",
+      source: "offline",
+      value: measured.value,
+      ...measured.interval ? { interval: measured.interval } : {},
+      verdict
+    });
+  }
+  return { checks, metrics };
+}
+function pairedVerdict(observed, difference2, allowed) {
+  if (observed === null || difference2 === null) return "inconclusive";
+  if (difference2[1] < -allowed) return "fail";
+  if (observed < -allowed) return "inconclusive";
+  return "pass";
+}
+function tooFewPairedRows(id, title, rows) {
+  return {
+    id: `sanity/regression/${id}`,
+    title,
+    verdict: "inconclusive",
+    observed: `only ${rows} paired rows`,
+    expected: `≥ ${MIN_PAIRED_ROWS} rows`
+  };
+}
+function inGoodDirection(interval2, lowerIsBetter2) {
+  return interval2 && lowerIsBetter2 ? [-interval2[1], -interval2[0]] : interval2;
+}
+function noIntervalDetail(id, paired, bootstrap, undefinedWhen) {
+  return `no interval: ${paired.undefinedReplicates} of ${bootstrap.reps} resamples left ${id} undefined (${undefinedWhen})`;
+}
+function pairedCheck(change) {
+  const { id, before, now, observed, difference: difference2, detail } = change;
+  return {
+    id: `sanity/regression/${id}`,
+    title: change.title,
+    verdict: pairedVerdict(observed, difference2, change.allowed),
+    observed: `${show2(before)} → ${show2(now)}; change ${show2(observed)}${difference2 ? `${shownInterval(difference2)} (paired bootstrap)` : ""}`,
+    expected: change.expected,
+    ...detail ? { detail } : {}
+  };
+}
+var BOOTSTRAP, MIN_PAIRED_ROWS, shownInterval, SERVING_METRIC;
+var init_quality_judging = __esm({
+  "src/stages/sanity-check/quality-judging.ts"() {
+    "use strict";
+    init_goal();
+    init_metrics();
+    BOOTSTRAP = { reps: 1e3, seed: 20261125 };
+    MIN_PAIRED_ROWS = 50;
+    shownInterval = (interval2) => interval2 ? ` [${formatNumber(interval2[0])}, ${formatNumber(interval2[1])}]` : "";
+    SERVING_METRIC = /latency|throughput|error_rate|requests?_per|rps|qps/i;
+  }
+});
+
 // src/stages/sanity-check/model-quality.ts
 function binary2(value, file, row, column) {
   if (value !== void 0 && POSITIVE.has(value.trim())) return 1;
@@ -30630,60 +30788,11 @@ function measure(data, id, bootstrap = BOOTSTRAP) {
   const { interval: interval2 } = metric.counts ? confusionBootstrap(counts, metric.counts, bootstrap) : bootstrapMetric(data.labels, data.scores, scoresOf(metric), bootstrap);
   return { id, value, interval: interval2, method: "bootstrap", ...because };
 }
-function judge2(measured, goalText2) {
-  const goal = parseGoal(goalText2, measured.id);
-  if (measured.value === null) {
-    const because = measured.undefinedBecause ? `: ${measured.undefinedBecause}` : "";
-    return { verdict: "inconclusive", reason: `undefined on this data${because}` };
-  }
-  if (meetsGoal(measured.value, goal)) return { verdict: "pass", reason: "meets the goal" };
-  const [low, high] = measured.interval ?? [measured.value, measured.value];
-  const reachable = meetsGoal(low, goal) || meetsGoal(high, goal);
-  return reachable ? {
-    verdict: "inconclusive",
-    reason: "misses the goal, but the 95% interval reaches it: more data would decide"
-  } : { verdict: "fail", reason: "the whole 95% interval misses the goal" };
-}
-function unmeasuredGoal(id, why) {
-  const serving = SERVING_METRIC.test(id);
-  return {
-    id: `sanity/goal/${id}`,
-    title: `Goal: ${id}`,
-    verdict: serving ? "skip" : "warn",
-    observed: `${id} ${why}`,
-    detail: serving ? "a serving metric: deploy-test measures it against the deployed model" : "no stage measures this metric, so its goal is never judged: rename it to a known metric or remove the goal"
-  };
-}
 function goalChecks(config, data) {
-  const checks = [];
-  const metrics = [];
-  for (const metric of config.charter.metrics?.model ?? []) {
-    if (metric.goal === void 0) continue;
-    const available = modelMetric(data, metric.id);
-    if ("unavailable" in available) {
-      checks.push(unmeasuredGoal(metric.id, available.unavailable));
-      continue;
-    }
-    const measured = measure(data, metric.id);
-    const { verdict, reason } = judge2(measured, metric.goal);
-    checks.push({
-      id: `sanity/goal/${metric.id}`,
-      title: `Goal: ${metric.id}`,
-      verdict,
-      observed: measured.value === null ? "undefined" : `${formatNumber(measured.value)}${shownInterval(measured.interval)} (${measured.method})`,
-      expected: formatGoal(parseGoal(metric.goal, metric.id)),
-      detail: reason
-    });
-    metrics.push({
-      id: metric.id,
-      level: "model",
-      source: "offline",
-      value: measured.value,
-      ...measured.interval ? { interval: measured.interval } : {},
-      verdict
-    });
-  }
-  return { checks, metrics };
+  return judgeGoals(config, (id) => {
+    const available = modelMetric(data, id);
+    return "unavailable" in available ? available : measure(data, id);
+  });
 }
 function baselineCheck(data, primary) {
   const id = "sanity/baseline";
@@ -30724,12 +30833,6 @@ function baselineCheck(data, primary) {
     ...detail ? { detail } : {}
   };
 }
-function pairedVerdict(observed, difference2, allowed) {
-  if (observed === null || difference2 === null) return "inconclusive";
-  if (difference2[1] < -allowed) return "fail";
-  if (observed < -allowed) return "inconclusive";
-  return "pass";
-}
 function pairedCells(current, base) {
   const cells = [0, 0, 0, 0, 0, 0, 0, 0];
   for (let i = 0; i < current.labels.length; i++) {
@@ -30744,13 +30847,7 @@ function regressionChecks(current, base, maxRegression, bootstrap = BOOTSTRAP) {
   for (const [id, allowed] of Object.entries(maxRegression)) {
     const title = `No regression on ${id} (allowed drop ${formatNumber(allowed)})`;
     if (n < MIN_PAIRED_ROWS) {
-      checks.push({
-        id: `sanity/regression/${id}`,
-        title,
-        verdict: "inconclusive",
-        observed: `only ${n} paired rows`,
-        expected: `≥ ${MIN_PAIRED_ROWS} rows`
-      });
+      checks.push(tooFewPairedRows(id, title, n));
       continue;
     }
     const metric = requireMetric(current, id, `max_regression names "${id}", which`);
@@ -30780,22 +30877,14 @@ function regressionChecks(current, base, maxRegression, bootstrap = BOOTSTRAP) {
       scoresOf(metric),
       bootstrap
     );
-    const difference2 = paired.interval && metric.lowerIsBetter ? [-paired.interval[1], -paired.interval[0]] : paired.interval;
-    const verdict = pairedVerdict(observed, difference2, allowed);
-    const intervalDetail = observed !== null && difference2 === null ? `no interval: ${paired.undefinedReplicates} of ${bootstrap.reps} resamples left ${id} undefined (${metric.undefinedWhen})` : void 0;
+    const difference2 = inGoodDirection(paired.interval, metric.lowerIsBetter);
+    const intervalDetail = observed !== null && difference2 === null ? noIntervalDetail(id, paired, bootstrap, metric.undefinedWhen) : void 0;
     const detail = undefinedDetail ?? intervalDetail;
-    checks.push({
-      id: `sanity/regression/${id}`,
-      title,
-      verdict,
-      observed: `${show2(before)} → ${show2(now)}; change ${show2(observed)}${difference2 ? `${shownInterval(difference2)} (paired bootstrap)` : ""}`,
-      expected,
-      ...detail ? { detail } : {}
-    });
+    checks.push(pairedCheck({ id, title, expected, allowed, before, now, observed, difference: difference2, detail }));
   }
   return checks;
 }
-var MIN_PAIRED_ROWS, BOOTSTRAP, POSITIVE, NEGATIVE, scoresOf, shownInterval, SERVING_METRIC;
+var POSITIVE, NEGATIVE, scoresOf;
 var init_model_quality = __esm({
   "src/stages/sanity-check/model-quality.ts"() {
     "use strict";
@@ -30804,13 +30893,11 @@ var init_model_quality = __esm({
     init_classification();
     init_intervals();
     init_metrics();
-    MIN_PAIRED_ROWS = 50;
-    BOOTSTRAP = { reps: 1e3, seed: 20261125 };
+    init_quality_judging();
+    init_quality_judging();
     POSITIVE = /* @__PURE__ */ new Set(["1", "true", "True", "TRUE", "1.0"]);
     NEGATIVE = /* @__PURE__ */ new Set(["0", "false", "False", "FALSE", "0.0"]);
     scoresOf = (metric) => metric.scores;
-    shownInterval = (interval2) => interval2 ? ` [${formatNumber(interval2[0])}, ${formatNumber(interval2[1])}]` : "";
-    SERVING_METRIC = /latency|throughput|error_rate|requests?_per|rps|qps/i;
   }
 });
 
@@ -30835,34 +30922,10 @@ function measureRegression(data, id, bootstrap = BOOTSTRAP) {
   };
 }
 function regressionGoalChecks(config, data, bootstrap = BOOTSTRAP) {
-  const checks = [];
-  const metrics = [];
-  for (const metric of config.charter.metrics?.model ?? []) {
-    if (metric.goal === void 0) continue;
-    if (!regressionMetric(metric.id)) {
-      checks.push(unmeasuredGoal(metric.id, notRegression(metric.id)));
-      continue;
-    }
-    const measured = measureRegression(data, metric.id, bootstrap);
-    const { verdict, reason } = judge2(measured, metric.goal);
-    checks.push({
-      id: `sanity/goal/${metric.id}`,
-      title: `Goal: ${metric.id}`,
-      verdict,
-      observed: measured.value === null ? "undefined" : `${formatNumber(measured.value)}${shownInterval(measured.interval)} (${measured.method})`,
-      expected: formatGoal(parseGoal(metric.goal, metric.id)),
-      detail: reason
-    });
-    metrics.push({
-      id: metric.id,
-      level: "model",
-      source: "offline",
-      value: measured.value,
-      ...measured.interval ? { interval: measured.interval } : {},
-      verdict
-    });
-  }
-  return { checks, metrics };
+  return judgeGoals(
+    config,
+    (id) => regressionMetric(id) ? measureRegression(data, id, bootstrap) : { unavailable: notRegression(id) }
+  );
 }
 function meanPredictor(data) {
   const mean2 = meanOf(data.actual) ?? 0;
@@ -30898,13 +30961,7 @@ function regressionTaskChecks(current, base, maxRegression, bootstrap = BOOTSTRA
     const title = `No regression on ${id} (allowed ${metric.lowerIsBetter ? "rise" : "drop"} ${formatNumber(allowed)})`;
     const expected = `${metric.lowerIsBetter ? "a rise" : "a drop"} of at most ${formatNumber(allowed)}`;
     if (n < MIN_PAIRED_ROWS) {
-      checks.push({
-        id: `sanity/regression/${id}`,
-        title,
-        verdict: "inconclusive",
-        observed: `only ${n} paired rows`,
-        expected: `≥ ${MIN_PAIRED_ROWS} rows`
-      });
+      checks.push(tooFewPairedRows(id, title, n));
       continue;
     }
     const paired = pairedBootstrapDifference(
@@ -30918,17 +30975,9 @@ function regressionTaskChecks(current, base, maxRegression, bootstrap = BOOTSTRA
     const before = metric.compute(base.actual, base.predicted);
     const sign = metric.lowerIsBetter ? -1 : 1;
     const observed = paired.difference === null ? null : sign * paired.difference;
-    const difference2 = paired.interval === null ? null : metric.lowerIsBetter ? [-paired.interval[1], -paired.interval[0]] : paired.interval;
-    const verdict = pairedVerdict(observed, difference2, allowed);
-    const detail = observed === null ? `${id} is undefined: ${metric.undefinedWhen}` : difference2 === null ? `no interval: ${paired.undefinedReplicates} of ${bootstrap.reps} resamples left ${id} undefined (${metric.undefinedWhen})` : metric.lowerIsBetter ? "change = base − current: lower is better, so a rise shows as a negative change" : void 0;
-    checks.push({
-      id: `sanity/regression/${id}`,
-      title,
-      verdict,
-      observed: `${show2(before)} → ${show2(now)}; change ${show2(observed)}${difference2 ? `${shownInterval(difference2)} (paired bootstrap)` : ""}`,
-      expected,
-      ...detail ? { detail } : {}
-    });
+    const difference2 = inGoodDirection(paired.interval, metric.lowerIsBetter);
+    const detail = observed === null ? `${id} is undefined: ${metric.undefinedWhen}` : difference2 === null ? noIntervalDetail(id, paired, bootstrap, metric.undefinedWhen) : metric.lowerIsBetter ? "change = base − current: lower is better, so a rise shows as a negative change" : void 0;
+    checks.push(pairedCheck({ id, title, expected, allowed, before, now, observed, difference: difference2, detail }));
   }
   return checks;
 }
@@ -30941,35 +30990,36 @@ var init_regression_quality = __esm({
     init_paired();
     init_regression();
     init_metrics();
-    init_metrics();
-    init_model_quality();
+    init_quality_judging();
     init_regression_metrics();
   }
 });
 
-// src/stages/sanity-check/task.ts
-function decideTask(config) {
-  const declared = config.flow?.sanity?.task;
-  if (declared) return { task: declared, because: "flow.sanity.task" };
-  const named = [
-    ...(config.charter.metrics?.model ?? []).map((metric) => metric.id),
-    ...Object.keys(config.flow?.sanity?.max_regression ?? {})
-  ];
-  const regression2 = [...new Set(named.filter((id) => regressionMetric(id)))];
-  const classification = named.filter((id) => MODEL_METRICS.some((metric) => metric.id === id));
-  if (regression2.length > 0 && classification.length === 0) {
-    return {
-      task: "regression",
-      because: `inferred from the regression metrics named (${regression2.join(", ")}); set flow.sanity.task to say so`
-    };
-  }
-  return { task: "classification", because: "the default (flow.sanity.task is not set)" };
-}
-var init_task = __esm({
-  "src/stages/sanity-check/task.ts"() {
+// src/stages/sanity-check/task-quality.ts
+var CLASSIFICATION_QUALITY, REGRESSION_QUALITY;
+var init_task_quality = __esm({
+  "src/stages/sanity-check/task-quality.ts"() {
     "use strict";
     init_metrics();
+    init_model_quality();
     init_regression_metrics();
+    init_regression_quality();
+    CLASSIFICATION_QUALITY = {
+      read: binaryPredictions,
+      goals: goalChecks,
+      baseline: baselineCheck,
+      defaultPrimary: "accuracy",
+      compare: regressionChecks,
+      values: metricValues2
+    };
+    REGRESSION_QUALITY = {
+      read: numericPredictions,
+      goals: regressionGoalChecks,
+      baseline: meanBaselineCheck,
+      defaultPrimary: "rmse",
+      compare: regressionTaskChecks,
+      values: regressionMetricValues
+    };
   }
 });
 
@@ -31268,50 +31318,35 @@ async function modelQuality(context, spec, digest, manifest, task) {
   if (checks.some((check2) => check2.verdict === "fail")) return { checks, metrics: [], alignment: [] };
   const stats = await trainingStats(loaded.projectRoot, manifest);
   if (stats) checks.push(...driftChecks(table, stats, predictionsFile2));
-  const primary = loaded.config.charter.metrics?.model?.[0]?.id;
-  let goals;
-  let measured;
-  if (task === "regression") {
-    const data = numericPredictions(table, predictionsFile2, columns);
-    goals = regressionGoalChecks(loaded.config, data);
-    checks.push(...goals.checks);
-    checks.push(meanBaselineCheck(data, primary ?? "rmse"));
-    checks.push(
-      ...await regression(
-        context,
-        spec,
-        digest,
-        table,
-        columns,
-        (baseTable) => numericPredictions(baseTable, "the base model's predictions", columns),
-        (base, limits) => regressionTaskChecks(data, base, limits)
-      )
-    );
-    measured = defined(regressionMetricValues(data));
-  } else {
-    const data = binaryPredictions(table, predictionsFile2, columns);
-    goals = goalChecks(loaded.config, data);
-    checks.push(...goals.checks);
-    checks.push(baselineCheck(data, primary ?? "accuracy"));
-    checks.push(
-      ...await regression(
-        context,
-        spec,
-        digest,
-        table,
-        columns,
-        (baseTable) => binaryPredictions(baseTable, "the base model's predictions", columns),
-        (base, limits) => regressionChecks(data, base, limits)
-      )
-    );
-    measured = definedMetrics(data);
-  }
+  const quality = task === "regression" ? await judgeQuality(REGRESSION_QUALITY, context, spec, digest, table, predictionsFile2, columns) : await judgeQuality(CLASSIFICATION_QUALITY, context, spec, digest, table, predictionsFile2, columns);
+  checks.push(...quality.checks);
+  const { goals, measured } = quality;
   const levels = deriveLevels(loaded.config, measured);
   const judged = new Map(goals.metrics.map((m2) => [m2.id, m2.verdict]));
   const alignment2 = alignmentCells(levels, "offline").map(
     (cell) => judged.get(cell.metric) ? { ...cell, verdict: judged.get(cell.metric) } : cell
   );
   return { checks, metrics: goals.metrics, alignment: alignment2 };
+}
+async function judgeQuality(quality, context, spec, digest, table, file, columns) {
+  const { config } = context.loaded;
+  const data = quality.read(table, file, columns);
+  const goals = quality.goals(config, data);
+  const primary = config.charter.metrics?.model?.[0]?.id;
+  const checks = [
+    ...goals.checks,
+    quality.baseline(data, primary ?? quality.defaultPrimary),
+    ...await regression(
+      context,
+      spec,
+      digest,
+      table,
+      columns,
+      (baseTable) => quality.read(baseTable, "the base model's predictions", columns),
+      (base, limits) => quality.compare(data, base, limits)
+    )
+  ];
+  return { checks, goals, measured: defined(quality.values(data)) };
 }
 async function trainingStats(projectRoot, manifest) {
   const file = manifest.files.find((entry) => path9.basename(entry.path) === "training-stats.json");
@@ -31321,9 +31356,6 @@ async function trainingStats(projectRoot, manifest) {
   } catch (error) {
     throw new UserError(`${file.path} is not valid JSON: ${error.message}`);
   }
-}
-function definedMetrics(data) {
-  return defined(metricValues2(data));
 }
 function defined(values) {
   return Object.fromEntries(
@@ -31554,11 +31586,8 @@ var init_sanity_check = __esm({
     init_derive();
     init_result();
     init_data_checks();
-    init_model_quality();
-    init_metrics();
-    init_regression_quality();
-    init_regression_metrics();
     init_task();
+    init_task_quality();
     init_words();
     init_run_command();
     init_errors();
@@ -31613,6 +31642,1467 @@ var init_sanity_check2 = __esm({
     init_sanity_check();
     sanityCheckModule = {
       definition: sanityCheck,
+      readSettings: () => ({}),
+      usesModel: true
+    };
+  }
+});
+
+// src/canary/providers/provider.ts
+function fillQuery(template, values) {
+  return template.replace(/\{([a-z_]+)\}/g, (match, name) => values[name] ?? match);
+}
+var ProviderError;
+var init_provider = __esm({
+  "src/canary/providers/provider.ts"() {
+    "use strict";
+    ProviderError = class extends Error {
+      constructor(message, options) {
+        super(message, options);
+        this.name = "ProviderError";
+      }
+    };
+  }
+});
+
+// src/canary/providers/values.ts
+function parseValues(text, source) {
+  let parsed;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new ProviderError(`${source} did not answer with JSON: ${JSON.stringify(text.slice(0, 120))}`);
+  }
+  if (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)) {
+    const object = parsed;
+    parsed = object.values ?? (object.value !== void 0 ? [object.value] : void 0);
+  }
+  if (typeof parsed === "number") parsed = [parsed];
+  if (!Array.isArray(parsed)) {
+    throw new ProviderError(`${source} answered JSON that is not a number, an array or {"values": [...]}`);
+  }
+  return parsed.map((value, index) => {
+    if (value === null) return Number.NaN;
+    if (typeof value === "number") return value;
+    if (typeof value === "string" && value.trim() !== "" && !Number.isNaN(Number(value)))
+      return Number(value);
+    throw new ProviderError(`${source}: value ${index} is not a number: ${JSON.stringify(value)}`);
+  });
+}
+var init_values = __esm({
+  "src/canary/providers/values.ts"() {
+    "use strict";
+    init_provider();
+  }
+});
+
+// src/canary/providers/command.ts
+var CommandProvider;
+var init_command = __esm({
+  "src/canary/providers/command.ts"() {
+    "use strict";
+    init_run_command();
+    init_words();
+    init_provider();
+    init_values();
+    CommandProvider = class {
+      constructor(options) {
+        this.options = options;
+      }
+      options;
+      name = "command";
+      async samples({ metric, variant, window: window2 }) {
+        const argv = commandArgv(this.options.command, { metric: metric.id, variant });
+        const stdout = [];
+        const result3 = await runCommand({
+          argv,
+          cwd: this.options.cwd,
+          env: {
+            ...this.options.env,
+            CANARY_WINDOW_START: (window2.start.getTime() / 1e3).toFixed(3),
+            CANARY_WINDOW_END: (window2.end.getTime() / 1e3).toFixed(3),
+            CANARY_METRIC_QUERY: metric.query ?? ""
+          },
+          timeoutMs: this.options.timeoutMs ?? 6e4,
+          onLine: (line, stream) => {
+            if (stream === "stdout") stdout.push(line);
+          }
+        });
+        if (result3.exitCode !== 0) {
+          const why = result3.spawnError ?? (result3.timedOut ? "timed out" : `exit code ${result3.exitCode}`);
+          throw new ProviderError(`the metric command for ${metric.id} (${variant}) failed: ${why}`);
+        }
+        return parseValues(stdout.join("\n"), `the metric command for ${metric.id}`);
+      }
+    };
+  }
+});
+
+// src/canary/providers/http.ts
+var HttpProvider;
+var init_http = __esm({
+  "src/canary/providers/http.ts"() {
+    "use strict";
+    init_provider();
+    init_values();
+    HttpProvider = class {
+      constructor(options) {
+        this.options = options;
+      }
+      options;
+      name = "http";
+      url({ metric, variant, window: window2 }) {
+        const values = {
+          metric: metric.id,
+          variant,
+          start: (window2.start.getTime() / 1e3).toFixed(3),
+          end: (window2.end.getTime() / 1e3).toFixed(3)
+        };
+        const template = metric.query ?? "";
+        const encoded = Object.fromEntries(Object.entries(values).map(([k2, v2]) => [k2, encodeURIComponent(v2)]));
+        const url = new URL(fillQuery(template, encoded), this.options.address);
+        if (!/\{(metric|variant|start|end)\}/.test(template)) {
+          for (const [name, value] of Object.entries(values)) url.searchParams.set(name, value);
+        }
+        return url;
+      }
+      async samples(request2) {
+        const url = this.url(request2);
+        const timeout = AbortSignal.timeout(this.options.timeoutMs ?? 3e4);
+        let response;
+        try {
+          response = await (this.options.fetch ?? fetch)(url, {
+            signal: request2.signal ? AbortSignal.any([request2.signal, timeout]) : timeout,
+            headers: { accept: "application/json" }
+          });
+        } catch (error) {
+          if (request2.signal?.aborted) throw error;
+          throw new ProviderError(`${url.origin} did not answer: ${error.message}`, { cause: error });
+        }
+        const text = await response.text();
+        if (!response.ok) {
+          throw new ProviderError(
+            `${url.origin}${url.pathname} answered ${response.status} for ${request2.metric.id}`
+          );
+        }
+        return parseValues(text, `${url.origin}${url.pathname}`);
+      }
+    };
+  }
+});
+
+// src/canary/providers/prometheus.ts
+var PrometheusProvider;
+var init_prometheus = __esm({
+  "src/canary/providers/prometheus.ts"() {
+    "use strict";
+    init_provider();
+    PrometheusProvider = class {
+      constructor(options) {
+        this.options = options;
+      }
+      options;
+      name = "prometheus";
+      async samples({ metric, variant, window: window2, signal }) {
+        if (!metric.query) throw new ProviderError(`metric ${metric.id} has no query for Prometheus`);
+        const seconds = (window2.end.getTime() - window2.start.getTime()) / 1e3;
+        const step = Math.max(seconds / (this.options.pointsPerWindow ?? 20), 0.1);
+        const url = new URL("api/v1/query_range", this.options.address.replace(/\/?$/, "/"));
+        url.searchParams.set("query", fillQuery(metric.query, { variant }));
+        url.searchParams.set("start", (window2.start.getTime() / 1e3).toFixed(3));
+        url.searchParams.set("end", (window2.end.getTime() / 1e3).toFixed(3));
+        url.searchParams.set("step", step.toFixed(3));
+        const timeout = AbortSignal.timeout(this.options.timeoutMs ?? 3e4);
+        let response;
+        try {
+          response = await (this.options.fetch ?? fetch)(url, {
+            signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+            headers: { accept: "application/json" }
+          });
+        } catch (error) {
+          if (signal?.aborted) throw error;
+          throw new ProviderError(`Prometheus at ${url.origin} did not answer: ${error.message}`, {
+            cause: error
+          });
+        }
+        const text = await response.text();
+        let body;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          throw new ProviderError(`Prometheus answered ${response.status} without JSON`);
+        }
+        if (!response.ok || body.status !== "success") {
+          throw new ProviderError(
+            `Prometheus refused the query for ${metric.id} (${response.status}): ${body.error ?? "no reason given"}`
+          );
+        }
+        return (body.data?.result ?? []).flatMap(
+          (series) => (series.values ?? []).map(([, value]) => Number(value))
+        );
+      }
+    };
+  }
+});
+
+// src/canary/providers/index.ts
+function createProvider(analysis, commands) {
+  const provider = analysis.provider ?? "prometheus";
+  if (provider === "command") {
+    if (analysis.command === void 0)
+      throw new UserError("flow.canary.analysis.command is required by the command provider");
+    return new CommandProvider({ command: analysis.command, ...commands });
+  }
+  if (!analysis.address) {
+    throw new UserError(
+      `flow.canary.analysis.address is required by the ${provider} provider`,
+      "e.g. address: http://127.0.0.1:9090"
+    );
+  }
+  return provider === "http" ? new HttpProvider({ address: analysis.address }) : new PrometheusProvider({ address: analysis.address });
+}
+var init_providers = __esm({
+  "src/canary/providers/index.ts"() {
+    "use strict";
+    init_errors();
+    init_command();
+    init_http();
+    init_prometheus();
+    init_provider();
+  }
+});
+
+// src/core/annotations.ts
+function annotationsFromChecks(checks) {
+  return checks.flatMap((check2) => {
+    if (!check2.location || check2.verdict !== "fail" && check2.verdict !== "warn") return [];
+    const message = [
+      check2.observed && `observed ${check2.observed}`,
+      check2.expected && `expected ${check2.expected}`,
+      check2.detail
+    ].filter(Boolean).join(" — ");
+    return [
+      {
+        path: check2.location.file,
+        startLine: check2.location.line,
+        ...check2.location.endLine !== void 0 ? { endLine: check2.location.endLine } : {},
+        startColumn: check2.location.column,
+        ...check2.location.endColumn !== void 0 ? { endColumn: check2.location.endColumn } : {},
+        level: check2.verdict === "fail" ? "failure" : "warning",
+        message: message || check2.title,
+        title: check2.title
+      }
+    ];
+  });
+}
+var init_annotations = __esm({
+  "src/core/annotations.ts"() {
+    "use strict";
+  }
+});
+
+// src/flow/run-stage.ts
+import path10 from "node:path";
+function isConfigured(stage, config) {
+  const flow = config.flow ?? {};
+  switch (stage) {
+    case "validate-charter":
+      return true;
+    case "build-model":
+      return flow.build !== void 0;
+    case "sanity-check":
+      return flow.sanity !== void 0;
+    case "fairness-report":
+      return flow.fairness !== void 0;
+    case "deploy-test":
+      return flow.deploy_test !== void 0;
+    case "canary-promote":
+      return flow.canary !== void 0;
+  }
+}
+function enforcementOf(config) {
+  return config.flow?.enforce ?? "strict";
+}
+async function resolveModelDigest(platform, named) {
+  if (named) return named;
+  const builds = await platform.ledger.find({ stage: "build-model", commit: platform.context.commit });
+  return builds.find(
+    (record) => record.modelDigest !== void 0 && (record.verdict === "pass" || record.verdict === "warn" || record.verdict === "skip")
+  )?.modelDigest;
+}
+async function checkPrerequisites(stage, loaded, platform, modelDigest2) {
+  const enforce = enforcementOf(loaded.config);
+  const required = PREREQUISITES[stage].filter((prerequisite) => isConfigured(prerequisite, loaded.config));
+  if (enforce === "off" || required.length === 0) {
+    return { id: "flow/prerequisites", title: "Prerequisites", verdict: "pass", observed: "none required" };
+  }
+  const missing = [];
+  for (const prerequisite of required) {
+    const needsModel = prerequisite !== "validate-charter";
+    if (needsModel && !modelDigest2) {
+      missing.push(`${prerequisite} (no built model for commit ${short(platform.context.commit)})`);
+      continue;
+    }
+    const records = await platform.ledger.find({
+      stage: prerequisite,
+      commit: platform.context.commit,
+      modelDigest: needsModel ? modelDigest2 : void 0
+    });
+    const latest = records.find((record) => record.charterDigest === loaded.digest) ?? records[0];
+    if (!latest)
+      missing.push(`${prerequisite} (never ran on this commit${needsModel ? " for this model" : ""})`);
+    else if (latest.charterDigest !== loaded.digest)
+      missing.push(`${prerequisite} (ran on a different mlops.yml)`);
+    else if (!gatePasses(latest.verdict, "strict"))
+      missing.push(`${prerequisite} (its verdict was ${latest.verdict})`);
+  }
+  if (missing.length === 0) {
+    return {
+      id: "flow/prerequisites",
+      title: "Prerequisites",
+      verdict: "pass",
+      observed: required.join(", ") + " passed"
+    };
+  }
+  const first = required.find((name) => missing.some((line) => line.startsWith(name))) ?? required[0];
+  return {
+    id: "flow/prerequisites",
+    title: "Prerequisites",
+    verdict: enforce === "strict" ? "fail" : "warn",
+    observed: `missing: ${missing.join("; ")}`,
+    expected: `passing ${required.join(", ")} for commit ${short(platform.context.commit)}`,
+    detail: `Run \`mlops-flow ${first}\` (or the ${first} action) first; flow.enforce is "${enforce}".`
+  };
+}
+function short(commit) {
+  return /^[0-9a-f]{40}$/.test(commit) ? commit.slice(0, 7) : commit;
+}
+async function runStage(options) {
+  const { definition, loaded, settings, platform } = options;
+  const now = options.now ?? (() => /* @__PURE__ */ new Date());
+  const modelDigest2 = await resolveModelDigest(platform, options.modelDigest);
+  const prerequisites = await checkPrerequisites(definition.name, loaded, platform, modelDigest2);
+  let result3;
+  if (prerequisites.verdict === "fail") {
+    result3 = {
+      stage: definition.name,
+      verdict: "fail",
+      summary: `${definition.name} did not run: ${prerequisites.observed}`,
+      checks: [prerequisites],
+      metrics: [],
+      section: `**Not run.** ${prerequisites.observed}. ${prerequisites.detail ?? ""}`,
+      outputs: { ...definition.refusedOutputs },
+      charterDigest: loaded.digest,
+      ...modelDigest2 ? { modelDigest: modelDigest2 } : {}
+    };
+  } else {
+    result3 = await definition.run({
+      loaded,
+      settings,
+      platform,
+      now,
+      ...modelDigest2 ? { modelDigest: modelDigest2 } : {}
+    });
+    result3 = {
+      ...result3,
+      checks: [prerequisites, ...result3.checks],
+      verdict: prerequisites.verdict === "warn" ? worstVerdict([result3.verdict, "warn"]) : result3.verdict,
+      charterDigest: result3.charterDigest ?? loaded.digest,
+      ...result3.modelDigest ?? modelDigest2 ? { modelDigest: result3.modelDigest ?? modelDigest2 } : {}
+    };
+  }
+  await publish(result3, options, now);
+  return result3;
+}
+async function publish(result3, options, now) {
+  const { loaded, platform } = options;
+  for (const file of result3.files ?? []) {
+    const target = path10.resolve(loaded.projectRoot, file.path);
+    if (!target.startsWith(path10.resolve(loaded.projectRoot) + path10.sep)) {
+      throw new UserError(`refusing to write ${file.path}: it is outside the project`);
+    }
+    await writeFileAtomic(target, file.content);
+  }
+  const record = {
+    stage: result3.stage,
+    verdict: result3.verdict,
+    commit: platform.context.commit,
+    charterDigest: result3.charterDigest ?? loaded.digest,
+    ...result3.modelDigest ? { modelDigest: result3.modelDigest } : {},
+    runId: platform.context.runId,
+    time: now().toISOString(),
+    summary: result3.summary
+  };
+  await platform.ledger.write(record, {
+    section: result3.section,
+    annotations: annotationsFromChecks(result3.checks)
+  });
+  for (const check2 of result3.checks) {
+    if (check2.verdict !== "fail" && check2.verdict !== "warn") continue;
+    const message = [
+      check2.title,
+      check2.observed && `observed ${check2.observed}`,
+      check2.expected && `expected ${check2.expected}`,
+      check2.detail
+    ].filter(Boolean).join(" — ");
+    if (check2.verdict === "fail") platform.annotations.error(message, check2.location);
+    else platform.annotations.warning(message, check2.location);
+  }
+  const reporting = [
+    platform.comment.writeSection({
+      stage: result3.stage,
+      verdict: result3.verdict,
+      markdown: result3.section,
+      ...result3.alignment ? { alignment: result3.alignment } : {},
+      updatedAt: now().toISOString()
+    }).then((written) => {
+      if (!written.written) platform.log.info(`PR comment not updated: ${written.note ?? "no permission"}`);
+    }),
+    platform.summary.append(`## ${result3.stage}: ${result3.verdict}
+
+${result3.section}
+`)
+  ];
+  for (const outcome of await Promise.allSettled(reporting)) {
+    if (outcome.status === "rejected") {
+      platform.annotations.warning(
+        `reporting failed (the verdict stands): ${outcome.reason.message}`
+      );
+    }
+  }
+  platform.outputs.set("verdict", result3.verdict);
+  for (const [name, value] of Object.entries(result3.outputs)) {
+    if (name !== "verdict") platform.outputs.set(name, value);
+  }
+}
+var init_run_stage = __esm({
+  "src/flow/run-stage.ts"() {
+    "use strict";
+    init_annotations();
+    init_result();
+    init_stages();
+    init_files();
+    init_errors();
+  }
+});
+
+// src/stages/canary-promote/commands.ts
+async function runRolloutCommand(kind, command, values, options) {
+  const { platform } = options;
+  let argv;
+  try {
+    argv = commandArgv(command, values);
+  } catch (error) {
+    return { ok: false, detail: `${kind}: ${error.message}` };
+  }
+  const result3 = await runCommand({
+    argv,
+    cwd: options.cwd,
+    env: platform.context.commandEnvironment,
+    timeoutMs: COMMAND_TIMEOUT_MS,
+    keepLines: 10,
+    onLine: (line) => platform.log.info(`  ${kind}: ${line}`)
+  });
+  if (result3.exitCode === 0) return { ok: true, detail: `${kind} ran (${Math.round(result3.durationMs)} ms)` };
+  const why = result3.spawnError ?? (result3.timedOut ? `timed out after ${COMMAND_TIMEOUT_MS / 1e3} s` : result3.signal ? `killed by ${result3.signal}` : `exit code ${result3.exitCode}`);
+  const tail = result3.tail.filter((line) => line.trim() !== "").slice(-2);
+  return { ok: false, detail: `${kind} failed: ${why}${tail.length ? ` — ${tail.join(" / ")}` : ""}` };
+}
+var COMMAND_TIMEOUT_MS;
+var init_commands = __esm({
+  "src/stages/canary-promote/commands.ts"() {
+    "use strict";
+    init_run_command();
+    init_words();
+    COMMAND_TIMEOUT_MS = 5 * 6e4;
+  }
+});
+
+// src/stages/canary-promote/gate.ts
+function howToApprove(platform, environment) {
+  return platform === "github" ? `declare \`environment: ${environment}\` on the canary job and give the environment required reviewers (Settings → Environments); a reviewer approves the run's deployment to ${environment}` : `run \`mlops-flow approve ${environment}\` after reading the deploy-test results`;
+}
+async function buildRecordCheck(context) {
+  const { loaded, platform, modelDigest: modelDigest2 } = context;
+  const enforce = enforcementOf(loaded.config);
+  if (enforce === "off" || !isConfigured("build-model", loaded.config)) return void 0;
+  const records = modelDigest2 ? await platform.ledger.find({ stage: "build-model", commit: platform.context.commit, modelDigest: modelDigest2 }) : [];
+  const passing = records.find((r2) => r2.verdict === "pass" || r2.verdict === "warn" || r2.verdict === "skip");
+  if (passing) {
+    return {
+      id: "canary/build",
+      title: "Built from this commit",
+      verdict: "pass",
+      observed: `build-model ${passing.verdict}`
+    };
+  }
+  return {
+    id: "canary/build",
+    title: "Built from this commit",
+    verdict: enforce === "strict" ? "fail" : "warn",
+    observed: modelDigest2 ? `no passing build-model record of ${modelDigest2.slice(0, 19)}… on this commit` : "no model digest: nothing was built on this commit",
+    expected: "a passing build-model record for the same commit and digest",
+    detail: "Run `mlops-flow build-model` (or the build-model action) first."
+  };
+}
+async function evidenceTime(context) {
+  const { loaded, platform, modelDigest: modelDigest2 } = context;
+  const stages = PREREQUISITES["canary-promote"].filter((s) => isConfigured(s, loaded.config));
+  let newest;
+  for (const stage of stages) {
+    const [latest] = await platform.ledger.find({
+      stage,
+      commit: platform.context.commit,
+      ...modelDigest2 ? { modelDigest: modelDigest2 } : {}
+    });
+    if (latest && (newest === void 0 || latest.time > newest)) newest = latest.time;
+  }
+  return newest;
+}
+async function approvalCheck(platform, environment, enforce, notBefore) {
+  const base = { id: "canary/approval", title: `Approval of ${environment}` };
+  if (enforce === "off") return { ...base, verdict: "pass", observed: "not enforced (flow.enforce: off)" };
+  const how = howToApprove(platform.context.platform, environment);
+  let approvals;
+  try {
+    approvals = await platform.approvals.approvals(environment);
+  } catch (error) {
+    return {
+      ...base,
+      verdict: enforce === "strict" ? "fail" : "warn",
+      observed: `could not read the approvals of ${environment}: ${error.message}`,
+      expected: `an approval of ${environment}`,
+      detail: how
+    };
+  }
+  const relevant = approvals.filter((a) => a.environment === environment && (notBefore === void 0 || a.time >= notBefore)).sort((a, b3) => a.time.localeCompare(b3.time));
+  const latest = relevant[relevant.length - 1];
+  if (latest?.state === "approved") {
+    return {
+      ...base,
+      verdict: "pass",
+      observed: `approved by ${latest.user} at ${latest.time}${latest.comment ? `: “${latest.comment}”` : ""}`
+    };
+  }
+  const stale = approvals.length > relevant.length ? ` (${approvals.length - relevant.length} older than the deploy-test results)` : "";
+  return {
+    ...base,
+    verdict: enforce === "strict" ? "fail" : "warn",
+    observed: latest ? `rejected by ${latest.user} at ${latest.time}` : `no approval of ${environment}${stale}`,
+    expected: `an approval of ${environment} before traffic moves`,
+    detail: `To approve: ${how}.${enforce === "warn" ? ' flow.enforce is "warn": the rollout goes on without it.' : ""}`
+  };
+}
+var init_gate = __esm({
+  "src/stages/canary-promote/gate.ts"() {
+    "use strict";
+    init_stages();
+    init_run_stage();
+  }
+});
+
+// src/canary/normal.ts
+function normalSf(z3) {
+  if (Number.isNaN(z3)) return Number.NaN;
+  return 0.5 * erfc(z3 / Math.SQRT2);
+}
+function erfc(x3) {
+  if (Number.isNaN(x3)) return Number.NaN;
+  if (x3 === Infinity) return 0;
+  if (x3 === -Infinity) return 2;
+  if (x3 < 0) return 2 - erfc(-x3);
+  if (x3 < 2.5) return 1 - erfSeries(x3);
+  return erfcContinuedFraction(x3);
+}
+function erfSeries(x3) {
+  let term = x3;
+  let sum = x3;
+  for (let n = 1; n < 500; n++) {
+    term *= 2 * x3 * x3 / (2 * n + 1);
+    sum += term;
+    if (term < sum * 1e-17) break;
+  }
+  return TWO_OVER_SQRT_PI * Math.exp(-x3 * x3) * sum;
+}
+function erfcContinuedFraction(x3) {
+  let tail = x3;
+  for (let k2 = 300; k2 >= 1; k2--) tail = x3 + k2 / 2 / tail;
+  return Math.exp(-x3 * x3) / Math.sqrt(Math.PI) / tail;
+}
+var TWO_OVER_SQRT_PI;
+var init_normal = __esm({
+  "src/canary/normal.ts"() {
+    "use strict";
+    TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
+  }
+});
+
+// src/canary/ranks.ts
+function averageRanks(values) {
+  const order = values.map((value, index) => ({ value, index })).sort((a, b3) => a.value - b3.value);
+  const ranks = new Array(values.length).fill(0);
+  const tieSizes = [];
+  let start = 0;
+  while (start < order.length) {
+    let end = start + 1;
+    while (end < order.length && order[end].value === order[start].value)
+      end++;
+    const rank = (start + 1 + end) / 2;
+    for (let k2 = start; k2 < end; k2++) ranks[order[k2].index] = rank;
+    tieSizes.push(end - start);
+    start = end;
+  }
+  return { ranks, tieSizes };
+}
+function tieTerm(tieSizes) {
+  return tieSizes.reduce((sum, t2) => sum + (t2 * t2 * t2 - t2), 0);
+}
+var init_ranks = __esm({
+  "src/canary/ranks.ts"() {
+    "use strict";
+  }
+});
+
+// src/canary/u-distribution.ts
+function uCounts(m2, n) {
+  const key = `${Math.min(m2, n)}x${Math.max(m2, n)}`;
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const small = Math.min(m2, n);
+  const large = Math.max(m2, n);
+  let coefficients = [1n];
+  for (let i = 1; i <= small; i++) {
+    const degree = large * i;
+    const product = new Array(degree + i + 1).fill(0n);
+    coefficients.forEach((c3, k2) => {
+      product[k2] = product[k2] + c3;
+      product[k2 + large + i] = product[k2 + large + i] - c3;
+    });
+    const quotient2 = new Array(degree + 1).fill(0n);
+    for (let k2 = 0; k2 <= degree; k2++) {
+      quotient2[k2] = product[k2] + (k2 >= i ? quotient2[k2 - i] : 0n);
+    }
+    coefficients = quotient2;
+  }
+  const total2 = coefficients.reduce((sum, c3) => sum + c3, 0n);
+  const entry = { counts: coefficients, total: total2 };
+  if (cache.size > 64) cache.clear();
+  cache.set(key, entry);
+  return entry;
+}
+function ratio2(numerator, denominator) {
+  const shift = BigInt(Math.max(0, denominator.toString(2).length - 1e3));
+  return Number(numerator >> shift) / Number(denominator >> shift);
+}
+function uCdf(k2, m2, n) {
+  if (k2 < 0) return 0;
+  if (k2 >= m2 * n) return 1;
+  const { counts, total: total2 } = uCounts(m2, n);
+  let sum = 0n;
+  for (let j3 = 0; j3 <= Math.floor(k2); j3++) sum += counts[j3];
+  return ratio2(sum, total2);
+}
+function uSf(k2, m2, n) {
+  return uCdf(m2 * n - k2, m2, n);
+}
+function uQuantile(p2, m2, n) {
+  const { counts, total: total2 } = uCounts(m2, n);
+  let sum = 0n;
+  for (let q3 = 0; q3 <= m2 * n; q3++) {
+    sum += counts[q3];
+    if (ratio2(sum, total2) >= p2) return q3;
+  }
+  return m2 * n;
+}
+var cache;
+var init_u_distribution = __esm({
+  "src/canary/u-distribution.ts"() {
+    "use strict";
+    cache = /* @__PURE__ */ new Map();
+  }
+});
+
+// src/canary/mann-whitney.ts
+function chooseMethod(x3, y2) {
+  if (x3.length > 8 && y2.length > 8) return "asymptotic";
+  return (/* @__PURE__ */ new Set([...x3, ...y2])).size < x3.length + y2.length ? "asymptotic" : "exact";
+}
+function uStandardDeviation(m2, n, tieSizes) {
+  const total2 = m2 + n;
+  return Math.sqrt(m2 * n / 12 * (total2 + 1 - tieTerm(tieSizes) / (total2 * (total2 - 1))));
+}
+function mannWhitneyU(x3, y2) {
+  const m2 = x3.length;
+  const n = y2.length;
+  if (m2 === 0 || n === 0) throw new RangeError("both samples need at least one value");
+  const method = chooseMethod(x3, y2);
+  const { ranks, tieSizes } = averageRanks([...x3, ...y2]);
+  const rankSum = ranks.slice(0, m2).reduce((sum, rank) => sum + rank, 0);
+  const u1 = rankSum - m2 * (m2 + 1) / 2;
+  const u2 = Math.max(u1, m2 * n - u1);
+  let pValue;
+  if (method === "exact") {
+    pValue = 2 * uSf(u2, m2, n);
+  } else {
+    const z3 = (u2 - m2 * n / 2 - 0.5) / uStandardDeviation(m2, n, tieSizes);
+    pValue = 2 * normalSf(z3);
+  }
+  return { statistic: u1, pValue: Math.min(1, Math.max(0, pValue)), method };
+}
+var init_mann_whitney = __esm({
+  "src/canary/mann-whitney.ts"() {
+    "use strict";
+    init_normal();
+    init_ranks();
+    init_u_distribution();
+  }
+});
+
+// src/canary/hodges-lehmann.ts
+function pairwiseDifferences(x3, y2) {
+  const differences = new Array(x3.length * y2.length);
+  let index = 0;
+  for (const a of x3) for (const b3 of y2) differences[index++] = a - b3;
+  return differences.sort((a, b3) => a - b3);
+}
+function median(sorted) {
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+function hodgesLehmann(x3, y2, confidence = 0.95) {
+  const m2 = x3.length;
+  const n = y2.length;
+  if (m2 === 0 || n === 0) throw new RangeError("both samples need at least one value");
+  const differences = pairwiseDifferences(x3, y2);
+  const count = differences.length;
+  const alpha = 1 - confidence;
+  const method = chooseMethod(x3, y2);
+  let q3;
+  if (method === "exact") {
+    q3 = uQuantile(alpha / 2, m2, n);
+  } else {
+    const sigma = uStandardDeviation(m2, n, averageRanks([...x3, ...y2]).tieSizes);
+    q3 = Math.ceil(count / 2 - 0.5 - normalQuantile(1 - alpha / 2) * sigma);
+  }
+  q3 = Math.min(Math.max(q3, 1), Math.ceil(count / 2));
+  return {
+    estimate: median(differences),
+    lower: differences[q3 - 1],
+    upper: differences[count - q3],
+    confidence,
+    method
+  };
+}
+var init_hodges_lehmann = __esm({
+  "src/canary/hodges-lehmann.ts"() {
+    "use strict";
+    init_intervals();
+    init_mann_whitney();
+    init_ranks();
+    init_u_distribution();
+  }
+});
+
+// src/canary/classify.ts
+function sameMultiset(a, b3) {
+  if (a.length !== b3.length) return false;
+  const sortedA = [...a].sort((x3, y2) => x3 - y2);
+  const sortedB = [...b3].sort((x3, y2) => x3 - y2);
+  return sortedA.every((value, index) => value === sortedB[index]);
+}
+function classifyMetric(baseline, canary, badWhen, options = DEFAULT_CLASSIFY_OPTIONS) {
+  if (baseline.length === 0 || canary.length === 0) {
+    const missing = [baseline.length === 0 && "baseline", canary.length === 0 && "canary"].filter(Boolean);
+    return { classification: "NoData", reason: `no values for the ${missing.join(" and ")}` };
+  }
+  if (sameMultiset(baseline, canary)) {
+    return { classification: "Pass", reason: "canary and baseline values are identical" };
+  }
+  if ((/* @__PURE__ */ new Set([...baseline, ...canary])).size === 1) {
+    return { classification: "Pass", reason: "a single value on both sides" };
+  }
+  const test = mannWhitneyU(canary, baseline);
+  const shift = hodgesLehmann(canary, baseline, options.confidence);
+  const margin = options.fraction * Math.abs(shift.estimate);
+  const percent = `${Math.round(options.confidence * 100)}%`;
+  if ((badWhen === "increase" || badWhen === "either") && shift.lower > margin) {
+    return {
+      classification: "High",
+      reason: `the canary is higher (${percent} interval above zero)`,
+      test,
+      shift
+    };
+  }
+  if ((badWhen === "decrease" || badWhen === "either") && shift.upper < -margin) {
+    return {
+      classification: "Low",
+      reason: `the canary is lower (${percent} interval below zero)`,
+      test,
+      shift
+    };
+  }
+  const harmless = shift.lower > margin && "higher, which is not harmful here" || shift.upper < -margin && "lower, which is not harmful here" || `no significant difference at ${percent}`;
+  return { classification: "Pass", reason: harmless, test, shift };
+}
+var DEFAULT_CLASSIFY_OPTIONS;
+var init_classify = __esm({
+  "src/canary/classify.ts"() {
+    "use strict";
+    init_hodges_lehmann();
+    init_mann_whitney();
+    DEFAULT_CLASSIFY_OPTIONS = { confidence: 0.95, fraction: 0.25 };
+  }
+});
+
+// src/canary/samples.ts
+function quantile(sorted, q3) {
+  const position = (sorted.length - 1) * q3;
+  const below = Math.floor(position);
+  const above = Math.min(below + 1, sorted.length - 1);
+  const low = sorted[below];
+  return low + (sorted[above] - low) * (position - below);
+}
+function iqrFences(values, factor) {
+  const sorted = [...values].sort((a, b3) => a - b3);
+  const q1 = quantile(sorted, 0.25);
+  const q3 = quantile(sorted, 0.75);
+  const spread = q3 - q1;
+  return [q1 - factor * spread, q3 + factor * spread];
+}
+function cleanSamples(raw, outlierFactor) {
+  const finite = raw.filter((value) => Number.isFinite(value));
+  if (outlierFactor === void 0 || finite.length < 4) {
+    return { values: finite, droppedNonFinite: raw.length - finite.length, droppedOutliers: 0 };
+  }
+  const [low, high] = iqrFences(finite, outlierFactor);
+  const kept = finite.filter((value) => value >= low && value <= high);
+  return {
+    values: kept,
+    droppedNonFinite: raw.length - finite.length,
+    droppedOutliers: finite.length - kept.length
+  };
+}
+var init_samples = __esm({
+  "src/canary/samples.ts"() {
+    "use strict";
+  }
+});
+
+// src/canary/score.ts
+function metricFailed(metric) {
+  return metric.classification === "High" || metric.classification === "Low" || metric.critical && metric.classification === "NoData";
+}
+function scoreStep(metrics, passScore) {
+  const criticalFailures = metrics.filter((m2) => m2.critical && metricFailed(m2)).map((m2) => m2.id);
+  const measured = metrics.filter((m2) => m2.classification !== "NoData");
+  const totalWeight = measured.reduce((sum, m2) => sum + m2.weight, 0);
+  const passingWeight = measured.filter((m2) => m2.classification === "Pass").reduce((sum, m2) => sum + m2.weight, 0);
+  const raw = totalWeight > 0 ? 100 * passingWeight / totalWeight : null;
+  if (criticalFailures.length > 0) {
+    return {
+      score: 0,
+      passed: false,
+      criticalFailures,
+      reason: `critical metric${criticalFailures.length === 1 ? "" : "s"} failed: ${criticalFailures.join(", ")}`
+    };
+  }
+  if (raw === null) {
+    return { score: null, passed: false, criticalFailures, reason: "no metric could be measured" };
+  }
+  const passed = raw >= passScore;
+  return {
+    score: raw,
+    passed,
+    criticalFailures,
+    reason: `score ${formatScore(raw)} ${passed ? "≥" : "<"} pass_score ${passScore}`
+  };
+}
+function formatScore(score) {
+  return Number.isInteger(score) ? String(score) : score.toFixed(1);
+}
+var init_score = __esm({
+  "src/canary/score.ts"() {
+    "use strict";
+  }
+});
+
+// src/canary/judge.ts
+function judgeStep(specs, samples, options) {
+  const metrics = specs.map((spec) => {
+    const raw = samples.get(spec.id) ?? { baseline: [], canary: [] };
+    const baseline = cleanSamples(raw.baseline, options.outlierFactor);
+    const canary = cleanSamples(raw.canary, options.outlierFactor);
+    const classified = classifyMetric(baseline.values, canary.values, spec.badWhen, {
+      confidence: options.confidence ?? DEFAULT_CLASSIFY_OPTIONS.confidence,
+      fraction: options.fraction ?? DEFAULT_CLASSIFY_OPTIONS.fraction
+    });
+    const judged = { ...spec, ...classified, baseline, canary };
+    return { ...judged, failed: metricFailed(judged) };
+  });
+  return { ...scoreStep(metrics, options.passScore), metrics };
+}
+var init_judge = __esm({
+  "src/canary/judge.ts"() {
+    "use strict";
+    init_classify();
+    init_samples();
+    init_score();
+  }
+});
+
+// src/stages/canary-promote/collect.ts
+async function collectStep(provider, metrics, windows, signal) {
+  const samples = /* @__PURE__ */ new Map();
+  const errors = /* @__PURE__ */ new Map();
+  await Promise.all(
+    metrics.map(async (metric) => {
+      const read = async (variant) => {
+        try {
+          return await provider.samples({
+            metric,
+            variant,
+            window: windows[variant],
+            ...signal ? { signal } : {}
+          });
+        } catch (error) {
+          if (signal?.aborted) throw error;
+          errors.set(metric.id, error.message);
+          return [];
+        }
+      };
+      const [baseline, canary] = await Promise.all([read("baseline"), read("canary")]);
+      samples.set(metric.id, { baseline, canary });
+    })
+  );
+  return { samples, errors };
+}
+var init_collect = __esm({
+  "src/stages/canary-promote/collect.ts"() {
+    "use strict";
+  }
+});
+
+// src/stages/canary-promote/wait.ts
+function waitOrAbort(ms3, signal) {
+  if (signal?.aborted) return Promise.resolve("aborted");
+  return new Promise((resolve2) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve2("aborted");
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve2("elapsed");
+    }, ms3);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+var init_wait = __esm({
+  "src/stages/canary-promote/wait.ts"() {
+    "use strict";
+  }
+});
+
+// src/stages/canary-promote/rollout.ts
+function judgedSpecs(metrics) {
+  return metrics.map((m2) => ({
+    id: m2.id,
+    badWhen: m2.bad_when ?? "either",
+    critical: m2.critical ?? false,
+    weight: m2.weight ?? 1
+  }));
+}
+async function rollout(plan, effects) {
+  const steps = [];
+  const specs = judgedSpecs(plan.metrics);
+  let firstStepStart;
+  let weight = 0;
+  const rollBack = async (reason, aborted = false) => {
+    effects.log(`rolling back: ${reason}`);
+    const rollback = await effects.rollback();
+    return {
+      decision: "rolled-back",
+      finalWeight: rollback.ok ? 0 : weight,
+      steps,
+      reason: rollback.ok ? reason : `${reason}; THE ROLLBACK FAILED (${rollback.detail}): act by hand`,
+      aborted,
+      rollback
+    };
+  };
+  for (const [index, target] of plan.steps.entries()) {
+    if (effects.signal?.aborted) return rollBack(`cancelled before the ${target}% step`, true);
+    effects.log(`step ${index + 1}/${plan.steps.length}: ${target}% of traffic to the canary`);
+    const moved = await effects.setWeight(target);
+    const start = effects.now();
+    const canaryWindow = { start, end: start };
+    const baselineWindow = { start, end: start };
+    if (!moved.ok) {
+      weight = target;
+      steps.push({ weight: target, canaryWindow, baselineWindow, errors: {}, outcome: "traffic-failed" });
+      return rollBack(`the traffic command failed at ${target}%: ${moved.detail}`);
+    }
+    weight = target;
+    firstStepStart ??= start;
+    await effects.progress(target);
+    if (await waitOrAbort(plan.stepDurationMs, effects.signal) === "aborted") {
+      canaryWindow.end = effects.now();
+      steps.push({ weight: target, canaryWindow, baselineWindow, errors: {}, outcome: "aborted" });
+      return rollBack(`cancelled during the ${target}% step`, true);
+    }
+    canaryWindow.end = effects.now();
+    if (target >= 100) {
+      baselineWindow.start = index > 0 && firstStepStart ? firstStepStart : new Date(start.getTime() - plan.stepDurationMs);
+      baselineWindow.end = start;
+    } else {
+      baselineWindow.end = canaryWindow.end;
+    }
+    let collected;
+    try {
+      collected = await collectStep(
+        effects.provider,
+        plan.metrics,
+        { baseline: baselineWindow, canary: canaryWindow },
+        effects.signal
+      );
+    } catch (error) {
+      if (!effects.signal?.aborted) throw error;
+      steps.push({ weight: target, canaryWindow, baselineWindow, errors: {}, outcome: "aborted" });
+      return rollBack(`cancelled while judging the ${target}% step`, true);
+    }
+    const judgement = judgeStep(specs, collected.samples, { passScore: plan.passScore });
+    for (const metric of judgement.metrics) {
+      const error = collected.errors.get(metric.id);
+      if (error && metric.classification === "NoData") metric.reason = error;
+    }
+    const report2 = {
+      weight: target,
+      canaryWindow,
+      baselineWindow,
+      judgement,
+      errors: Object.fromEntries(collected.errors),
+      outcome: judgement.passed ? "passed" : "failed"
+    };
+    steps.push(report2);
+    effects.log(`  ${judgement.passed ? "passed" : "failed"}: ${judgement.reason}`);
+    if (!judgement.passed) return rollBack(`the ${target}% step failed the judge: ${judgement.reason}`);
+  }
+  if (effects.signal?.aborted) return rollBack("cancelled before promotion", true);
+  const promote = await effects.promote();
+  if (!promote.ok) {
+    const report2 = await rollBack(`promotion failed: ${promote.detail}`);
+    return { ...report2, promote };
+  }
+  return {
+    decision: "promoted",
+    finalWeight: 100,
+    steps,
+    reason: `every step passed (${plan.steps.join(" → ")}%)`,
+    aborted: false,
+    promote
+  };
+}
+var init_rollout = __esm({
+  "src/stages/canary-promote/rollout.ts"() {
+    "use strict";
+    init_judge();
+    init_collect();
+    init_wait();
+  }
+});
+
+// src/stages/canary-promote/section.ts
+function formatValue(value) {
+  if (!Number.isFinite(value)) return String(value);
+  if (value === 0) return "0";
+  const magnitude = Math.abs(value);
+  if (magnitude >= 1e3) return Math.round(value).toLocaleString("en-US");
+  if (magnitude < 1e-4) return value.toExponential(2);
+  return String(Number(value.toPrecision(3)));
+}
+function signed(value) {
+  return value > 0 ? `+${formatValue(value)}` : formatValue(value);
+}
+function direction(metric) {
+  const bad = { increase: "an increase is bad", decrease: "a decrease is bad", either: "any change is bad" }[metric.badWhen];
+  return `${metric.critical ? "critical, " : ""}${bad}${metric.weight !== 1 ? `, weight ${metric.weight}` : ""}`;
+}
+function metricRow(metric) {
+  const shift = metric.shift ? `${signed(metric.shift.estimate)} [${signed(metric.shift.lower)}, ${signed(metric.shift.upper)}]` : "—";
+  const p2 = metric.test ? metric.test.pValue < 1e-4 ? "< 0.0001" : formatValue(metric.test.pValue) : "—";
+  const counts = `${metric.baseline.values.length} / ${metric.canary.values.length}`;
+  const verdict = `${CLASS_ICONS[metric.classification]} ${metric.classification}${metric.failed ? " (fails)" : ""}`;
+  return `| \`${metric.id}\` (${direction(metric)}) | ${verdict} | ${shift} | ${p2} | ${counts} | ${metric.reason.replace(/\|/g, "\\|")} |`;
+}
+function stepHeading(step) {
+  const score = step.judgement?.score;
+  switch (step.outcome) {
+    case "passed":
+      return `#### ${step.weight}% — ✅ score ${formatScore(score ?? 0)}`;
+    case "failed":
+      return `#### ${step.weight}% — ❌ ${score === null || score === void 0 ? "no score" : `score ${formatScore(score)}`}: ${step.judgement?.reason ?? ""}`;
+    case "aborted":
+      return `#### ${step.weight}% — ⏹️ cancelled`;
+    case "traffic-failed":
+      return `#### ${step.weight}% — ❌ traffic could not be moved`;
+  }
+}
+function scoreChart(steps, passScore) {
+  const judged = steps.filter((s) => s.judgement);
+  if (judged.length === 0) return "";
+  return [
+    "```mermaid",
+    "xychart-beta",
+    '  title "Canary score per step"',
+    `  x-axis "traffic on the canary" [${judged.map((s) => `"${s.weight}%"`).join(", ")}]`,
+    '  y-axis "score" 0 --> 100',
+    `  line [${judged.map((s) => formatScore(s.judgement?.score ?? 0)).join(", ")}]`,
+    `  line [${judged.map(() => passScore).join(", ")}]`,
+    "```",
+    "",
+    `_The rising line is each step's score (0 when nothing could be measured or a critical metric failed); the flat one is pass_score ${passScore}._`
+  ].join("\n");
+}
+function canarySection(input) {
+  const lines = [
+    `${DECISION_TEXT[input.decision]} — ${input.reason}. Canary traffic at the end: **${input.finalWeight}%**.`,
+    "",
+    `Environment \`${input.environment}\`${input.modelDigest ? `, model \`${input.modelDigest.slice(0, 19)}…\`` : ""}. Each metric is compared canary against baseline with a Mann-Whitney U test; the shift is the Hodges-Lehmann estimate of canary − baseline with its 95% interval. A step passes at score ≥ ${input.passScore} with no critical metric failing.`,
+    ""
+  ];
+  for (const check2 of input.gate) {
+    lines.push(
+      `- ${VERDICT_ICONS[check2.verdict]} ${check2.title}: ${check2.observed ?? ""}${check2.verdict !== "pass" && check2.detail ? ` — ${check2.detail}` : ""}`
+    );
+  }
+  const report2 = input.report;
+  if (report2) {
+    const chart = scoreChart(report2.steps, input.passScore);
+    if (chart) lines.push("", chart);
+    for (const step of report2.steps) {
+      lines.push("", stepHeading(step));
+      if (step.judgement) {
+        lines.push(
+          "",
+          "| metric | verdict | canary − baseline [95%] | p | samples (baseline / canary) | why |",
+          "|---|---|---|---|---|---|",
+          ...step.judgement.metrics.map(metricRow)
+        );
+      }
+    }
+    if (report2.rollback) lines.push("", `${report2.rollback.ok ? "↩️" : "🚨"} ${report2.rollback.detail}.`);
+    if (report2.promote) lines.push("", `${report2.promote.ok ? "🚀" : "❌"} ${report2.promote.detail}.`);
+  }
+  lines.push("", `Every sample and interval: \`${input.reportPath}\`.`);
+  return lines.join("\n");
+}
+var CLASS_ICONS, DECISION_TEXT;
+var init_section4 = __esm({
+  "src/stages/canary-promote/section.ts"() {
+    "use strict";
+    init_result();
+    init_score();
+    CLASS_ICONS = { Pass: "✅", High: "🔺", Low: "🔻", NoData: "❔" };
+    DECISION_TEXT = {
+      promoted: "✅ **Promoted**",
+      "rolled-back": "↩️ **Rolled back**",
+      halted: "⏹️ **Halted**"
+    };
+  }
+});
+
+// src/stages/canary-promote/index.ts
+import { access, mkdtemp as mkdtemp4 } from "node:fs/promises";
+import { tmpdir as tmpdir4 } from "node:os";
+import path11 from "node:path";
+function deploymentReporter(platform, id) {
+  return async (state, description) => {
+    if (!id) return;
+    try {
+      await platform.deployments.setStatus(id, state, {
+        description,
+        ...platform.context.runUrl ? { logUrl: platform.context.runUrl } : {}
+      });
+    } catch (error) {
+      platform.annotations.warning(`deployment status "${state}" not recorded: ${error.message}`);
+    }
+  };
+}
+async function modelDirectory(context) {
+  const { loaded, platform, modelDigest: modelDigest2 } = context;
+  const relative = loaded.config.flow?.build?.model ?? ".";
+  const local = path11.join(loaded.projectRoot, relative);
+  if (await access(local).then(
+    () => true,
+    () => false
+  ))
+    return local;
+  if (!modelDigest2) return local;
+  try {
+    const root = await platform.artifacts.fetch(
+      artifactName(modelDigest2),
+      await mkdtemp4(path11.join(tmpdir4(), "mlops-flow-canary-"))
+    );
+    return path11.join(root, relative);
+  } catch (error) {
+    platform.log.info(`stored model not fetched (${error.message}); {model} is ${local}`);
+    return local;
+  }
+}
+function result2(verdict, summary, checks, section, decision, finalWeight, files = []) {
+  return {
+    stage: "canary-promote",
+    verdict,
+    summary,
+    checks,
+    metrics: [],
+    section,
+    outputs: { decision, "final-weight": String(finalWeight) },
+    files
+  };
+}
+function configProblems(spec) {
+  const problems = [];
+  if (spec.traffic === void 0) problems.push("flow.canary.traffic (the command that sets {weight})");
+  if (spec.promote === void 0)
+    problems.push("flow.canary.promote (the command that makes {model} production)");
+  if ((spec.analysis?.metrics ?? []).length === 0)
+    problems.push("flow.canary.analysis.metrics (what the judge compares)");
+  return problems;
+}
+var REPORT_PATH2, DEFAULT_STEPS, DEFAULT_STEP_DURATION_MS, DEFAULT_PASS_SCORE, canaryPromote;
+var init_canary_promote = __esm({
+  "src/stages/canary-promote/index.ts"() {
+    "use strict";
+    init_providers();
+    init_result();
+    init_run_command();
+    init_run_stage();
+    init_build_model();
+    init_commands();
+    init_gate();
+    init_rollout();
+    init_section4();
+    REPORT_PATH2 = ".mlops-flow/reports/canary-promote.json";
+    DEFAULT_STEPS = [5, 25, 50, 100];
+    DEFAULT_STEP_DURATION_MS = 5 * 6e4;
+    DEFAULT_PASS_SCORE = 95;
+    canaryPromote = {
+      name: "canary-promote",
+      // Refused before the gate (a missing prerequisite): no traffic moved.
+      refusedOutputs: { decision: "halted", "final-weight": "0" },
+      async run(context) {
+        const { loaded, platform, settings } = context;
+        const spec = loaded.config.flow?.canary;
+        if (!spec) {
+          return {
+            ...result2("skip", "flow.canary is not configured in mlops.yml", [], "Not configured.", "halted", 0),
+            files: []
+          };
+        }
+        const environment = spec.environment ?? "production";
+        const passScore = spec.analysis?.pass_score ?? DEFAULT_PASS_SCORE;
+        const enforce = enforcementOf(loaded.config);
+        const sectionBase = {
+          environment,
+          passScore,
+          reportPath: REPORT_PATH2,
+          ...context.modelDigest ? { modelDigest: context.modelDigest } : {}
+        };
+        const missing = configProblems(spec);
+        if (missing.length > 0) {
+          const check2 = {
+            id: "canary/config",
+            title: "Canary configuration",
+            verdict: "fail",
+            observed: `missing ${missing.join("; ")}`
+          };
+          const reason = `nothing moved: mlops.yml lacks ${missing.join("; ")}`;
+          return result2(
+            "fail",
+            reason,
+            [check2],
+            canarySection({ ...sectionBase, decision: "halted", finalWeight: 0, reason, gate: [check2] }),
+            "halted",
+            0
+          );
+        }
+        const gate = [];
+        const build = await buildRecordCheck(context);
+        if (build) gate.push(build);
+        gate.push(
+          await approvalCheck(
+            platform,
+            environment,
+            enforce,
+            await evidenceTime(context)
+          )
+        );
+        const refused = gate.filter((check2) => check2.verdict === "fail");
+        if (refused.length > 0) {
+          const reason = `nothing moved: ${refused.map((c3) => `${c3.title.toLowerCase()} — ${c3.observed}`).join("; ")}`;
+          const summary2 = `${reason}. ${refused.map((c3) => c3.detail).filter(Boolean).join(" ")}`;
+          return result2(
+            "fail",
+            summary2,
+            gate,
+            canarySection({ ...sectionBase, decision: "halted", finalWeight: 0, reason, gate }),
+            "halted",
+            0
+          );
+        }
+        const analysis = spec.analysis ?? {};
+        const commandOptions = { cwd: loaded.projectRoot, platform };
+        const provider = createProvider(analysis, {
+          cwd: loaded.projectRoot,
+          env: platform.context.commandEnvironment
+        });
+        const model = await modelDirectory(context);
+        const values = { model, environment };
+        let deploymentId;
+        try {
+          deploymentId = (await platform.deployments.create({
+            environment,
+            ref: platform.context.commit,
+            modelDigest: context.modelDigest ?? "",
+            description: `canary of ${context.modelDigest ?? "the model"}`
+          })).id;
+        } catch (error) {
+          platform.annotations.warning(`deployment to ${environment} not recorded: ${error.message}`);
+        }
+        const status = deploymentReporter(platform, deploymentId);
+        const report2 = await rollout(
+          {
+            steps: spec.steps ?? DEFAULT_STEPS,
+            stepDurationMs: parseDuration(spec.step_duration, DEFAULT_STEP_DURATION_MS),
+            metrics: analysis.metrics ?? [],
+            passScore
+          },
+          {
+            setWeight: (weight) => runRolloutCommand(
+              "traffic",
+              spec.traffic,
+              { model, variant: "canary", weight: String(weight) },
+              commandOptions
+            ),
+            promote: () => runRolloutCommand("promote", spec.promote, values, commandOptions),
+            rollback: () => spec.rollback !== void 0 ? runRolloutCommand("rollback", spec.rollback, values, commandOptions) : runRolloutCommand(
+              "traffic",
+              spec.traffic,
+              { model, variant: "canary", weight: "0" },
+              commandOptions
+            ),
+            provider,
+            progress: (weight) => status("in_progress", `canary at ${weight}%`),
+            log: (message) => platform.log.info(message),
+            now: () => /* @__PURE__ */ new Date(),
+            ...settings.signal ? { signal: settings.signal } : {}
+          }
+        );
+        if (report2.decision === "promoted") {
+          await status("success", `promoted: ${report2.reason}`);
+        } else {
+          await status("failure", `rolled back: ${report2.reason}`.slice(0, 140));
+          await status("inactive", "traffic back on the baseline");
+        }
+        const checks = [...gate];
+        report2.steps.forEach((step, index) => {
+          checks.push({
+            id: `canary/step-${index + 1}`,
+            title: `Canary at ${step.weight}%`,
+            verdict: step.outcome === "passed" ? "pass" : "fail",
+            observed: step.outcome === "aborted" ? "cancelled" : step.outcome === "traffic-failed" ? "traffic could not be moved" : step.judgement?.reason ?? ""
+          });
+        });
+        if (report2.rollback && !report2.rollback.ok) {
+          checks.push({
+            id: "canary/rollback",
+            title: "Rollback",
+            verdict: "fail",
+            observed: report2.rollback.detail,
+            detail: "Traffic may still reach the canary: restore the baseline by hand."
+          });
+        }
+        if (report2.promote && !report2.promote.ok) {
+          checks.push({
+            id: "canary/promote",
+            title: "Promotion",
+            verdict: "fail",
+            observed: report2.promote.detail
+          });
+        }
+        const promoted = report2.decision === "promoted";
+        const verdict = promoted ? worstVerdict(checks.map((c3) => c3.verdict)) : "fail";
+        const summary = promoted ? `promoted to 100%: ${report2.reason}` : `rolled back${report2.aborted ? " (cancelled)" : ""}: ${report2.reason}`;
+        const section = canarySection({
+          ...sectionBase,
+          decision: report2.decision,
+          finalWeight: report2.finalWeight,
+          reason: report2.reason,
+          gate,
+          report: report2
+        });
+        const json = JSON.stringify(
+          {
+            environment,
+            modelDigest: context.modelDigest ?? null,
+            decision: report2.decision,
+            finalWeight: report2.finalWeight,
+            reason: report2.reason,
+            aborted: report2.aborted,
+            gate,
+            steps: report2.steps,
+            promote: report2.promote ?? null,
+            rollback: report2.rollback ?? null
+          },
+          (_key, value) => typeof value === "number" && !Number.isFinite(value) ? String(value) : value,
+          1
+        );
+        return result2(verdict, summary, checks, section, report2.decision, report2.finalWeight, [
+          { path: REPORT_PATH2, content: `${json}
+` }
+        ]);
+      }
+    };
+  }
+});
+
+// src/entry/modules/canary-promote.ts
+var canary_promote_exports = {};
+__export(canary_promote_exports, {
+  canaryPromoteModule: () => canaryPromoteModule,
+  withTermination: () => withTermination
+});
+async function withTermination(work, target = process, warn = (message) => process.stderr.write(`${message}
+`)) {
+  const controller = new AbortController();
+  const onSignal = (signal) => {
+    if (controller.signal.aborted) {
+      warn(`${signal} again: still rolling back, please wait`);
+      return;
+    }
+    warn(`${signal}: cancelling the canary and rolling back`);
+    controller.abort(new Error(`cancelled by ${signal}`));
+  };
+  for (const name of TERMINATION_SIGNALS) target.on(name, onSignal);
+  try {
+    return await work(controller.signal);
+  } finally {
+    for (const name of TERMINATION_SIGNALS) target.off(name, onSignal);
+  }
+}
+var TERMINATION_SIGNALS, cancellableCanaryPromote, canaryPromoteModule;
+var init_canary_promote2 = __esm({
+  "src/entry/modules/canary-promote.ts"() {
+    "use strict";
+    init_canary_promote();
+    TERMINATION_SIGNALS = ["SIGINT", "SIGTERM"];
+    cancellableCanaryPromote = {
+      name: canaryPromote.name,
+      ...canaryPromote.refusedOutputs ? { refusedOutputs: canaryPromote.refusedOutputs } : {},
+      run: (context) => withTermination((signal) => canaryPromote.run({ ...context, settings: { ...context.settings, signal } }))
+    };
+    canaryPromoteModule = {
+      definition: cancellableCanaryPromote,
       readSettings: () => ({}),
       usesModel: true
     };
@@ -31680,7 +33170,7 @@ function request(url, options) {
   });
 }
 var TransportError, MAX_RESPONSE_BYTES;
-var init_http = __esm({
+var init_http2 = __esm({
   "src/deploy/http.ts"() {
     "use strict";
     TransportError = class extends Error {
@@ -31744,7 +33234,7 @@ var EndpointError, PLAIN_NUMBER, EndpointClient;
 var init_endpoint_client = __esm({
   "src/deploy/endpoint-client.ts"() {
     "use strict";
-    init_http();
+    init_http2();
     EndpointError = class extends Error {
       constructor(message) {
         super(message);
@@ -31991,7 +33481,7 @@ var init_load_generator = __esm({
   "src/deploy/load-generator.ts"() {
     "use strict";
     init_endpoint_client();
-    init_http();
+    init_http2();
     init_percentiles();
     init_schedule();
     sleep = (ms3) => new Promise((resolve2) => setTimeout(resolve2, ms3));
@@ -32065,7 +33555,7 @@ function deployTestSection(inputs) {
   return lines.join("\n");
 }
 var CHART_PERCENTILES, ms2;
-var init_section4 = __esm({
+var init_section5 = __esm({
   "src/stages/deploy-test/section.ts"() {
     "use strict";
     init_goal();
@@ -32105,12 +33595,12 @@ async function runDeployCommand(what, command, values, options) {
     durationMs: outcome.durationMs
   };
 }
-var init_commands = __esm({
+var init_commands2 = __esm({
   "src/stages/deploy-test/commands.ts"() {
     "use strict";
     init_run_command();
     init_words();
-    init_section4();
+    init_section5();
   }
 });
 
@@ -32171,7 +33661,7 @@ async function manualGateNote(config, approvals) {
   const wait = protection.waitTimerMinutes > 0 ? ` (after a wait of ${protection.waitTimerMinutes} min)` : "";
   return `**Manual gate.** ${protection.requiredReviewers.join(", ")} must approve the next job in the \`${environment}\` environment${wait} after reading these results.`;
 }
-var init_gate = __esm({
+var init_gate2 = __esm({
   "src/stages/deploy-test/gate.ts"() {
     "use strict";
   }
@@ -32304,6 +33794,7 @@ var init_goals = __esm({
     init_intervals();
     init_metrics();
     init_model_quality();
+    init_quality_judging();
     init_metrics();
     LATENCY = /^latency_(p(\d+(?:\.\d+)?)|mean|max)_ms$/;
     SERVING_METRICS = "latency_p<NN>_ms (e.g. latency_p95_ms), latency_mean_ms, latency_max_ms, error_rate, throughput_rps";
@@ -32398,7 +33889,7 @@ var init_replay = __esm({
   "src/stages/deploy-test/replay.ts"() {
     "use strict";
     init_endpoint_client();
-    init_http();
+    init_http2();
     init_errors();
     REPLAY_BATCH_SIZE = 100;
     ATTEMPTS = 3;
@@ -32409,7 +33900,7 @@ var init_replay = __esm({
 
 // src/stages/deploy-test/index.ts
 import { readFile as readFile4, stat as stat7 } from "node:fs/promises";
-import path10 from "node:path";
+import path12 from "node:path";
 async function makePlan(context, spec) {
   const { loaded } = context;
   const root = loaded.projectRoot;
@@ -32427,8 +33918,8 @@ async function makePlan(context, spec) {
     unknownGoals
   };
   const inside = (file) => {
-    const absolute = path10.resolve(root, file);
-    if (!absolute.startsWith(path10.resolve(root) + path10.sep))
+    const absolute = path12.resolve(root, file);
+    if (!absolute.startsWith(path12.resolve(root) + path12.sep))
       throw new UserError(`${file} leaves the project directory`);
     return absolute;
   };
@@ -32474,8 +33965,8 @@ async function makePlan(context, spec) {
 }
 async function modelIntegrity(context, digest) {
   const root = context.loaded.projectRoot;
-  const relative = path10.join(".mlops-flow", "builds", digest.replace(/^sha256:/, ""), "model-manifest.json");
-  if (!await stat7(path10.join(root, relative)).catch(() => void 0)) {
+  const relative = path12.join(".mlops-flow", "builds", digest.replace(/^sha256:/, ""), "model-manifest.json");
+  if (!await stat7(path12.join(root, relative)).catch(() => void 0)) {
     const name = artifactName(digest);
     if (!await context.platform.artifacts.has(name))
       throw new UserError(
@@ -32483,14 +33974,14 @@ async function modelIntegrity(context, digest) {
       );
     await context.platform.artifacts.fetch(name, root);
   }
-  const manifest = JSON.parse(await readFile4(path10.join(root, relative), "utf8"));
+  const manifest = JSON.parse(await readFile4(path12.join(root, relative), "utf8"));
   return { ...await checkIntegrity(root, manifest, digest), id: "deploy-test/integrity" };
 }
 async function deployAndTest(context, plan, digest, integrity) {
   const { loaded, platform, settings } = context;
   const root = loaded.projectRoot;
   const { spec, environment, endpoint } = plan;
-  const model = path10.join(root, loaded.config.flow?.build?.model ?? ".");
+  const model = path12.join(root, loaded.config.flow?.build?.model ?? ".");
   const commandTimeoutMs = settings.commandTimeoutMs ?? DEFAULTS.commandTimeoutMs;
   const placeholders2 = { model, environment };
   const deployment = new DeploymentRecord(platform.deployments, {
@@ -32622,7 +34113,7 @@ async function deployAndTest(context, plan, digest, integrity) {
     alignment: alignment(context, replayed, judgements),
     files: [
       {
-        path: REPORT_PATH2,
+        path: REPORT_PATH3,
         content: `${JSON.stringify(report(plan, checks, judgements, replayed, loadResult, deployment), null, 2)}
 `
       }
@@ -32743,7 +34234,7 @@ function report(plan, checks, judgements, replayed, load, deployment) {
     } : null
   };
 }
-var DEFAULTS, REPORT_PATH2, deployTest;
+var DEFAULTS, REPORT_PATH3, deployTest;
 var init_deploy_test = __esm({
   "src/stages/deploy-test/index.ts"() {
     "use strict";
@@ -32759,12 +34250,12 @@ var init_deploy_test = __esm({
     init_integrity();
     init_metrics();
     init_table();
-    init_commands();
+    init_commands2();
     init_deployment();
-    init_gate();
+    init_gate2();
     init_goals();
     init_replay();
-    init_section4();
+    init_section5();
     DEFAULTS = {
       environment: "test",
       commandTimeoutMs: 10 * 6e4,
@@ -32772,7 +34263,7 @@ var init_deploy_test = __esm({
       requestTimeoutMs: 1e4,
       load: { rate: 10, durationMs: 1e4, connections: 4 }
     };
-    REPORT_PATH2 = ".mlops-flow/reports/deploy-test.json";
+    REPORT_PATH3 = ".mlops-flow/reports/deploy-test.json";
     deployTest = {
       name: "deploy-test",
       async run(context) {
@@ -32833,7 +34324,7 @@ var init_deploy_test2 = __esm({
 
 // src/cli/main.ts
 import { parseArgs as parseArgs2 } from "node:util";
-import path19 from "node:path";
+import path20 from "node:path";
 
 // src/config/diagnostics.ts
 var ConfigError = class extends Error {
@@ -33258,6 +34749,17 @@ var mlops_schema_default = {
           description: "strict: a missing or failed prerequisite stops the stage; warn: it is reported; off: not checked.",
           enum: ["strict", "warn", "off"]
         },
+        report: {
+          description: "Where stages report on GitHub besides the pull request's comment, the check runs and the job summary.",
+          type: "object",
+          additionalProperties: false,
+          properties: {
+            commit_comment: {
+              description: "On a push (no pull request), also leave each stage's section as a comment on the commit. Needs contents: write.",
+              type: "boolean"
+            }
+          }
+        },
         triggers: {
           description: "What makes build-model build.",
           type: "object",
@@ -33629,9 +35131,9 @@ function pathOf(instancePath) {
   if (instancePath === "") return [];
   return instancePath.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~")).map((part) => /^\d+$/.test(part) ? Number(part) : part);
 }
-function dotted(path20) {
-  if (path20.length === 0) return "the top level";
-  return path20.reduce(
+function dotted(path21) {
+  if (path21.length === 0) return "the top level";
+  return path21.reduce(
     (text, segment) => typeof segment === "number" ? `${text}[${segment}]` : text ? `${text}.${segment}` : segment,
     ""
   );
@@ -33653,7 +35155,7 @@ function explainErrors(errors, source) {
     if (error.keyword === "oneOf") return true;
     if (!error.schemaPath.includes("/oneOf/")) return true;
     return !oneOfPaths.some(
-      (path20) => error.instancePath === path20 || error.instancePath.startsWith(`${path20}/`)
+      (path21) => error.instancePath === path21 || error.instancePath.startsWith(`${path21}/`)
     );
   });
   const misspelt = new Set(
@@ -33681,9 +35183,9 @@ function explainErrors(errors, source) {
   );
 }
 function explain(error, source) {
-  const path20 = pathOf(error.instancePath);
-  const where = dotted(path20);
-  const diagnostic = (rule, message, at2 = source.locate(path20)) => ({
+  const path21 = pathOf(error.instancePath);
+  const where = dotted(path21);
+  const diagnostic = (rule, message, at2 = source.locate(path21)) => ({
     severity: "error",
     rule,
     message,
@@ -33700,12 +35202,12 @@ function explain(error, source) {
       return diagnostic(
         "unknown-key",
         `unknown key "${key}" in ${where}${hint}`,
-        source.locate([...path20, key], "key")
+        source.locate([...path21, key], "key")
       );
     }
     case "required": {
       const missing = error.params.missingProperty;
-      const at2 = path20.length > 0 ? source.locate(path20, "key") : source.locate([]);
+      const at2 = path21.length > 0 ? source.locate(path21, "key") : source.locate([]);
       return diagnostic("missing-key", `${where} is missing the required key "${missing}"`, at2);
     }
     case "type": {
@@ -33806,12 +35308,12 @@ function parseYamlSource(file, bytes) {
     text,
     data,
     locationOfOffset,
-    locate(path20, target = "value") {
-      const found = findNode(document2, path20, target);
+    locate(path21, target = "value") {
+      const found = findNode(document2, path21, target);
       return found ? locationOfOffset(found) : at2(1, 1);
     },
-    scalarStart(path20) {
-      const node = document2.getIn(path20, true);
+    scalarStart(path21) {
+      const node = document2.getIn(path21, true);
       if (!(0, import_yaml.isScalar)(node) || !node.range) return void 0;
       const quoted = node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE";
       return { location: locationOfOffset(node.range[0] + (quoted ? 1 : 0)), quoted };
@@ -33892,12 +35394,12 @@ function describeYamlProblem(code, message, excerpt) {
   if (code === "TAB_AS_INDENT") return "tabs are not allowed for indentation in YAML; indent with spaces";
   return `YAML syntax: ${plain}`;
 }
-function findNode(document2, path20, target) {
+function findNode(document2, path21, target) {
   let node = document2.contents;
   let best = document2.contents?.range?.[0];
-  for (let index = 0; index < path20.length; index++) {
-    const segment = path20[index];
-    const isLast = index === path20.length - 1;
+  for (let index = 0; index < path21.length; index++) {
+    const segment = path21[index];
+    const isLast = index === path21.length - 1;
     if ((0, import_yaml.isMap)(node)) {
       const pair = node.items.find(
         (item) => (0, import_yaml.isPair)(item) && (0, import_yaml.isScalar)(item.key) && String(item.key.value) === String(segment)
@@ -34066,35 +35568,7 @@ function configProblem(file, message, rule) {
 
 // src/cli/main.ts
 init_result();
-
-// src/core/stages.ts
-var STAGES = [
-  "validate-charter",
-  "build-model",
-  "sanity-check",
-  "fairness-report",
-  "deploy-test",
-  "canary-promote"
-];
-function isStageName(value) {
-  return STAGES.includes(value);
-}
-var PREREQUISITES = {
-  "validate-charter": [],
-  "build-model": ["validate-charter"],
-  "sanity-check": ["build-model"],
-  "fairness-report": ["build-model"],
-  "deploy-test": ["sanity-check", "fairness-report"],
-  "canary-promote": ["sanity-check", "fairness-report", "deploy-test"]
-};
-var STAGE_TITLES = {
-  "validate-charter": "Charter",
-  "build-model": "Build",
-  "sanity-check": "Sanity",
-  "fairness-report": "Fairness",
-  "deploy-test": "Deploy to test",
-  "canary-promote": "Canary"
-};
+init_stages();
 
 // src/entry/action-inputs.generated.ts
 var ACTIONS = {
@@ -34134,210 +35608,38 @@ var STAGE_MODULES = {
   "build-model": async () => (await Promise.resolve().then(() => (init_build_model2(), build_model_exports))).buildModelModule,
   "fairness-report": async () => (await Promise.resolve().then(() => (init_fairness_report2(), fairness_report_exports))).fairnessReportModule,
   "sanity-check": async () => (await Promise.resolve().then(() => (init_sanity_check2(), sanity_check_exports))).sanityCheckModule,
+  "canary-promote": async () => (await Promise.resolve().then(() => (init_canary_promote2(), canary_promote_exports))).canaryPromoteModule,
   "deploy-test": async () => (await Promise.resolve().then(() => (init_deploy_test2(), deploy_test_exports))).deployTestModule
 };
 
 // src/cli/main.ts
 init_errors();
-
-// src/flow/run-stage.ts
-init_result();
-import path11 from "node:path";
-init_files();
-init_errors();
-function isConfigured(stage, config) {
-  const flow = config.flow ?? {};
-  switch (stage) {
-    case "validate-charter":
-      return true;
-    case "build-model":
-      return flow.build !== void 0;
-    case "sanity-check":
-      return flow.sanity !== void 0;
-    case "fairness-report":
-      return flow.fairness !== void 0;
-    case "deploy-test":
-      return flow.deploy_test !== void 0;
-    case "canary-promote":
-      return flow.canary !== void 0;
-  }
-}
-function enforcementOf(config) {
-  return config.flow?.enforce ?? "strict";
-}
-async function resolveModelDigest(platform, named) {
-  if (named) return named;
-  const builds = await platform.ledger.find({ stage: "build-model", commit: platform.context.commit });
-  return builds.find(
-    (record) => record.modelDigest !== void 0 && (record.verdict === "pass" || record.verdict === "warn" || record.verdict === "skip")
-  )?.modelDigest;
-}
-async function checkPrerequisites(stage, loaded, platform, modelDigest2) {
-  const enforce = enforcementOf(loaded.config);
-  const required = PREREQUISITES[stage].filter((prerequisite) => isConfigured(prerequisite, loaded.config));
-  if (enforce === "off" || required.length === 0) {
-    return { id: "flow/prerequisites", title: "Prerequisites", verdict: "pass", observed: "none required" };
-  }
-  const missing = [];
-  for (const prerequisite of required) {
-    const needsModel = prerequisite !== "validate-charter";
-    if (needsModel && !modelDigest2) {
-      missing.push(`${prerequisite} (no built model for commit ${short(platform.context.commit)})`);
-      continue;
-    }
-    const records = await platform.ledger.find({
-      stage: prerequisite,
-      commit: platform.context.commit,
-      modelDigest: needsModel ? modelDigest2 : void 0
-    });
-    const latest = records.find((record) => record.charterDigest === loaded.digest) ?? records[0];
-    if (!latest)
-      missing.push(`${prerequisite} (never ran on this commit${needsModel ? " for this model" : ""})`);
-    else if (latest.charterDigest !== loaded.digest)
-      missing.push(`${prerequisite} (ran on a different mlops.yml)`);
-    else if (!gatePasses(latest.verdict, "strict"))
-      missing.push(`${prerequisite} (its verdict was ${latest.verdict})`);
-  }
-  if (missing.length === 0) {
-    return {
-      id: "flow/prerequisites",
-      title: "Prerequisites",
-      verdict: "pass",
-      observed: required.join(", ") + " passed"
-    };
-  }
-  const first = required.find((name) => missing.some((line) => line.startsWith(name))) ?? required[0];
-  return {
-    id: "flow/prerequisites",
-    title: "Prerequisites",
-    verdict: enforce === "strict" ? "fail" : "warn",
-    observed: `missing: ${missing.join("; ")}`,
-    expected: `passing ${required.join(", ")} for commit ${short(platform.context.commit)}`,
-    detail: `Run \`mlops-flow ${first}\` (or the ${first} action) first; flow.enforce is "${enforce}".`
-  };
-}
-function short(commit) {
-  return /^[0-9a-f]{40}$/.test(commit) ? commit.slice(0, 7) : commit;
-}
-async function runStage(options) {
-  const { definition, loaded, settings, platform } = options;
-  const now = options.now ?? (() => /* @__PURE__ */ new Date());
-  const modelDigest2 = await resolveModelDigest(platform, options.modelDigest);
-  const prerequisites = await checkPrerequisites(definition.name, loaded, platform, modelDigest2);
-  let result2;
-  if (prerequisites.verdict === "fail") {
-    result2 = {
-      stage: definition.name,
-      verdict: "fail",
-      summary: `${definition.name} did not run: ${prerequisites.observed}`,
-      checks: [prerequisites],
-      metrics: [],
-      section: `**Not run.** ${prerequisites.observed}. ${prerequisites.detail ?? ""}`,
-      outputs: {},
-      charterDigest: loaded.digest,
-      ...modelDigest2 ? { modelDigest: modelDigest2 } : {}
-    };
-  } else {
-    result2 = await definition.run({
-      loaded,
-      settings,
-      platform,
-      now,
-      ...modelDigest2 ? { modelDigest: modelDigest2 } : {}
-    });
-    result2 = {
-      ...result2,
-      checks: [prerequisites, ...result2.checks],
-      verdict: prerequisites.verdict === "warn" ? worstVerdict([result2.verdict, "warn"]) : result2.verdict,
-      charterDigest: result2.charterDigest ?? loaded.digest,
-      ...result2.modelDigest ?? modelDigest2 ? { modelDigest: result2.modelDigest ?? modelDigest2 } : {}
-    };
-  }
-  await publish(result2, options, now);
-  return result2;
-}
-async function publish(result2, options, now) {
-  const { loaded, platform } = options;
-  for (const file of result2.files ?? []) {
-    const target = path11.resolve(loaded.projectRoot, file.path);
-    if (!target.startsWith(path11.resolve(loaded.projectRoot) + path11.sep)) {
-      throw new UserError(`refusing to write ${file.path}: it is outside the project`);
-    }
-    await writeFileAtomic(target, file.content);
-  }
-  const record = {
-    stage: result2.stage,
-    verdict: result2.verdict,
-    commit: platform.context.commit,
-    charterDigest: result2.charterDigest ?? loaded.digest,
-    ...result2.modelDigest ? { modelDigest: result2.modelDigest } : {},
-    runId: platform.context.runId,
-    time: now().toISOString(),
-    summary: result2.summary
-  };
-  await platform.ledger.write(record);
-  for (const check2 of result2.checks) {
-    if (check2.verdict !== "fail" && check2.verdict !== "warn") continue;
-    const message = [
-      check2.title,
-      check2.observed && `observed ${check2.observed}`,
-      check2.expected && `expected ${check2.expected}`,
-      check2.detail
-    ].filter(Boolean).join(" — ");
-    if (check2.verdict === "fail") platform.annotations.error(message, check2.location);
-    else platform.annotations.warning(message, check2.location);
-  }
-  const reporting = [
-    platform.comment.writeSection({
-      stage: result2.stage,
-      verdict: result2.verdict,
-      markdown: result2.section,
-      ...result2.alignment ? { alignment: result2.alignment } : {},
-      updatedAt: now().toISOString()
-    }).then((written) => {
-      if (!written.written) platform.log.info(`PR comment not updated: ${written.note ?? "no permission"}`);
-    }),
-    platform.summary.append(`## ${result2.stage}: ${result2.verdict}
-
-${result2.section}
-`)
-  ];
-  for (const outcome of await Promise.allSettled(reporting)) {
-    if (outcome.status === "rejected") {
-      platform.annotations.warning(
-        `reporting failed (the verdict stands): ${outcome.reason.message}`
-      );
-    }
-  }
-  platform.outputs.set("verdict", result2.verdict);
-  for (const [name, value] of Object.entries(result2.outputs)) {
-    if (name !== "verdict") platform.outputs.set(name, value);
-  }
-}
+init_run_stage();
+init_gate();
 
 // src/platform/local/index.ts
 init_run_command();
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
-import path17 from "node:path";
+import path18 from "node:path";
 import { promisify } from "node:util";
 
 // src/platform/local/artifacts.ts
 init_digest();
 init_files();
 import { copyFile, mkdir as mkdir2, readFile as readFile5, readdir as readdir2, stat as stat8 } from "node:fs/promises";
-import path12 from "node:path";
+import path13 from "node:path";
 var LocalArtifactStore = class {
   objects;
   models;
   constructor(directory) {
-    this.objects = path12.join(directory, "store", "objects");
-    this.models = path12.join(directory, "store", "models");
+    this.objects = path13.join(directory, "store", "objects");
+    this.models = path13.join(directory, "store", "models");
   }
   indexFile(name) {
     if (!/^[A-Za-z0-9._-]+$/.test(name))
       throw new Error(`artifact name "${name}" has characters a file name cannot hold`);
-    return path12.join(this.models, `${name}.json`);
+    return path13.join(this.models, `${name}.json`);
   }
   async has(name) {
     return await stat8(this.indexFile(name)).catch(() => void 0) !== void 0;
@@ -34348,9 +35650,9 @@ var LocalArtifactStore = class {
     await mkdir2(this.objects, { recursive: true });
     const entries = [];
     for (const file of [...files].sort()) {
-      const content = await readFile5(path12.join(root, file));
+      const content = await readFile5(path13.join(root, file));
       const digest = sha256(content);
-      const object = path12.join(this.objects, digest);
+      const object = path13.join(this.objects, digest);
       if (!await stat8(object).catch(() => void 0)) await writeFileAtomic(object, content);
       entries.push({ path: file, sha256: digest, size: content.byteLength });
     }
@@ -34369,12 +35671,12 @@ var LocalArtifactStore = class {
   async fetch(name, destination) {
     const entry = JSON.parse(await readFile5(this.indexFile(name), "utf8"));
     for (const file of entry.files) {
-      const target = path12.resolve(destination, file.path);
-      if (!target.startsWith(path12.resolve(destination) + path12.sep)) {
+      const target = path13.resolve(destination, file.path);
+      if (!target.startsWith(path13.resolve(destination) + path13.sep)) {
         throw new Error(`stored file "${file.path}" would land outside ${destination}`);
       }
-      await mkdir2(path12.dirname(target), { recursive: true });
-      await copyFile(path12.join(this.objects, file.sha256), target);
+      await mkdir2(path13.dirname(target), { recursive: true });
+      await copyFile(path13.join(this.objects, file.sha256), target);
     }
     return destination;
   }
@@ -34382,7 +35684,7 @@ var LocalArtifactStore = class {
     const names = await readdir2(this.models).catch(() => []);
     let latest;
     for (const name of names.filter((n) => n.endsWith(".json"))) {
-      const entry = JSON.parse(await readFile5(path12.join(this.models, name), "utf8"));
+      const entry = JSON.parse(await readFile5(path13.join(this.models, name), "utf8"));
       if (entry.modelDigest === options.excluding) continue;
       if (entry.branch === branch && (!latest || entry.storedAt > latest.storedAt)) {
         latest = {
@@ -34400,11 +35702,12 @@ var LocalArtifactStore = class {
 
 // src/platform/local/comment.ts
 import { readFile as readFile6, readdir as readdir3 } from "node:fs/promises";
-import path13 from "node:path";
+import path14 from "node:path";
 
 // src/report/comment.ts
 init_goal();
 init_result();
+init_stages();
 var COMMENT_MARKER = "<!-- mlops-flow:comment -->";
 var COMMENT_LIMIT = 65536;
 var COLUMNS = [
@@ -34496,25 +35799,25 @@ var LocalComment = class {
   }
   directory;
   async writeSection(section) {
-    const sectionsDirectory = path13.join(this.directory, "comment");
+    const sectionsDirectory = path14.join(this.directory, "comment");
     await writeFileAtomic(
-      path13.join(sectionsDirectory, `${section.stage}.json`),
+      path14.join(sectionsDirectory, `${section.stage}.json`),
       JSON.stringify(section, null, 2)
     );
     const sections = await this.readSections();
-    const file = path13.join(this.directory, "comment.md");
+    const file = path14.join(this.directory, "comment.md");
     await writeFileAtomic(
       file,
-      renderComment(sections, { reportsLocation: path13.join(this.directory, "reports") })
+      renderComment(sections, { reportsLocation: path14.join(this.directory, "reports") })
     );
     return { location: file, written: true };
   }
   async readSections() {
-    const sectionsDirectory = path13.join(this.directory, "comment");
+    const sectionsDirectory = path14.join(this.directory, "comment");
     const names = await readdir3(sectionsDirectory).catch(() => []);
     const sections = [];
     for (const name of names.filter((n) => n.endsWith(".json"))) {
-      sections.push(JSON.parse(await readFile6(path13.join(sectionsDirectory, name), "utf8")));
+      sections.push(JSON.parse(await readFile6(path14.join(sectionsDirectory, name), "utf8")));
     }
     return sections;
   }
@@ -34522,7 +35825,7 @@ var LocalComment = class {
 
 // src/platform/local/environments.ts
 import { appendFile, mkdir as mkdir3, readFile as readFile7 } from "node:fs/promises";
-import path14 from "node:path";
+import path15 from "node:path";
 var LocalEnvironments = class {
   constructor(directory) {
     this.directory = directory;
@@ -34530,11 +35833,11 @@ var LocalEnvironments = class {
   directory;
   async append(file, entry) {
     await mkdir3(this.directory, { recursive: true });
-    await appendFile(path14.join(this.directory, file), `${JSON.stringify(entry)}
+    await appendFile(path15.join(this.directory, file), `${JSON.stringify(entry)}
 `);
   }
   async readLines(file) {
-    const text = await readFile7(path14.join(this.directory, file), "utf8").catch(() => "");
+    const text = await readFile7(path15.join(this.directory, file), "utf8").catch(() => "");
     return text.split("\n").filter((line) => line.trim() !== "").map((line) => JSON.parse(line));
   }
   async create(request2) {
@@ -34564,14 +35867,14 @@ init_files();
 
 // src/platform/local/ledger.ts
 import { appendFile as appendFile2, mkdir as mkdir4, readFile as readFile8 } from "node:fs/promises";
-import path15 from "node:path";
+import path16 from "node:path";
 var LocalLedger = class {
   file;
   constructor(directory) {
-    this.file = path15.join(directory, "ledger.jsonl");
+    this.file = path16.join(directory, "ledger.jsonl");
   }
   async write(record) {
-    await mkdir4(path15.dirname(this.file), { recursive: true });
+    await mkdir4(path16.dirname(this.file), { recursive: true });
     await appendFile2(this.file, `${JSON.stringify(record)}
 `);
   }
@@ -34591,7 +35894,7 @@ var LocalLedger = class {
 
 // src/platform/local/terminal.ts
 import { appendFile as appendFile3, mkdir as mkdir5 } from "node:fs/promises";
-import path16 from "node:path";
+import path17 from "node:path";
 var TerminalLog = class {
   constructor(stderr, verbose = false, readSource) {
     this.stderr = stderr;
@@ -34649,7 +35952,7 @@ var ReportFile = class {
   }
   file;
   async append(markdown) {
-    await mkdir5(path16.dirname(this.file), { recursive: true });
+    await mkdir5(path17.dirname(this.file), { recursive: true });
     await appendFile3(this.file, `${markdown}
 `);
     return { location: this.file };
@@ -34683,7 +35986,7 @@ async function createLocalPlatform(options) {
   const context = { ...await localRunContext(options.workspace), ...options.context };
   const readSource = (file) => {
     try {
-      return readFileSync(path17.resolve(options.workspace, file), "utf8");
+      return readFileSync(path18.resolve(options.workspace, file), "utf8");
     } catch {
       return void 0;
     }
@@ -34699,7 +36002,7 @@ async function createLocalPlatform(options) {
     deployments: environments,
     approvals: environments,
     environments,
-    summary: new ReportFile(path17.join(directory, "reports", "summary.md")),
+    summary: new ReportFile(path18.join(directory, "reports", "summary.md")),
     annotations: terminal,
     outputs: new CollectedOutputs(),
     log: terminal
@@ -34707,6 +36010,7 @@ async function createLocalPlatform(options) {
 }
 
 // src/cli/help.ts
+init_stages();
 var STAGE_SUMMARIES = {
   "validate-charter": "validate mlops.yml and render the charter and metric-alignment tree",
   "build-model": "decide whether to build, train, digest and store the model",
@@ -34788,7 +36092,7 @@ function helpFor(command) {
 init_goal();
 init_errors();
 init_analyze();
-import path18 from "node:path";
+import path19 from "node:path";
 import { parseArgs } from "node:util";
 function isStandaloneFairness(argv) {
   return argv.some(
@@ -34833,7 +36137,7 @@ async function standaloneFairness(argv, io2) {
   io2.stderr.write(`▶ fairness-report on ${values.predictions}
 `);
   const report2 = await analyzeFairness({
-    file: path18.resolve(io2.cwd, values.predictions),
+    file: path19.resolve(io2.cwd, values.predictions),
     label: values.label,
     ...values.prediction ? { prediction: values.prediction } : { score: values.score, threshold },
     attributes: values.attribute,
@@ -34953,11 +36257,11 @@ async function runOne(stage, argv, io2) {
   const load = STAGE_MODULES[stage];
   if (!load) throw new UserError(`${stage} is not available in mlops-flow ${io2.version} yet`);
   const { loaded, platform } = await prepare(io2, values);
-  const result2 = await execute(stage, flagReader(values), loaded, platform, io2);
-  if (values.json === true) io2.stdout.write(`${JSON.stringify(result2, null, 2)}
+  const result3 = await execute(stage, flagReader(values), loaded, platform, io2);
+  if (values.json === true) io2.stdout.write(`${JSON.stringify(result3, null, 2)}
 `);
   finish(platform, io2);
-  return gatePasses(result2.verdict, enforcementOf(loaded.config)) ? EXIT.ok : EXIT.gateFailed;
+  return gatePasses(result3.verdict, enforcementOf(loaded.config)) ? EXIT.ok : EXIT.gateFailed;
 }
 async function execute(stage, reader, loaded, platform, io2) {
   const module = await STAGE_MODULES[stage]();
@@ -34965,16 +36269,16 @@ async function execute(stage, reader, loaded, platform, io2) {
   const modelDigest2 = module.usesModel ? reader.get("model-digest") : void 0;
   io2.stderr.write(`▶ ${stage}
 `);
-  const result2 = await runStage({
+  const result3 = await runStage({
     definition: module.definition,
     loaded,
     settings,
     platform,
     ...modelDigest2 ? { modelDigest: modelDigest2 } : {}
   });
-  io2.stderr.write(`  ${result2.verdict.toUpperCase()}: ${result2.summary}
+  io2.stderr.write(`  ${result3.verdict.toUpperCase()}: ${result3.summary}
 `);
-  return result2;
+  return result3;
 }
 async function runAll(argv, io2) {
   if (argv.includes("--help") || argv.includes("-h")) {
@@ -34994,9 +36298,21 @@ async function runAll(argv, io2) {
 `);
       continue;
     }
-    const result2 = await execute(stage, flagReader({}), loaded, platform, io2);
-    results.push(result2);
-    if (!gatePasses(result2.verdict, enforce)) {
+    if (stage === "canary-promote") {
+      const waiting = await waitingForApproval(loaded, platform);
+      if (waiting) {
+        io2.stderr.write(
+          `canary-promote: waiting at the manual gate — ${waiting.observed}.
+  ${waiting.detail ?? ""}
+  Then run \`mlops-flow canary-promote\`.
+`
+        );
+        break;
+      }
+    }
+    const result3 = await execute(stage, flagReader({}), loaded, platform, io2);
+    results.push(result3);
+    if (!gatePasses(result3.verdict, enforce)) {
       io2.stderr.write(`Stopped: ${stage} failed its gate.
 `);
       exit = EXIT.gateFailed;
@@ -35007,6 +36323,21 @@ async function runAll(argv, io2) {
 `);
   finish(platform, io2);
   return exit;
+}
+async function waitingForApproval(loaded, platform) {
+  const enforce = enforcementOf(loaded.config);
+  if (enforce !== "strict") return void 0;
+  const environment = loaded.config.flow?.canary?.environment ?? "production";
+  const modelDigest2 = await resolveModelDigest(platform);
+  const context = {
+    loaded,
+    platform,
+    settings: {},
+    now: () => /* @__PURE__ */ new Date(),
+    ...modelDigest2 ? { modelDigest: modelDigest2 } : {}
+  };
+  const check2 = await approvalCheck(platform, environment, enforce, await evidenceTime(context));
+  return check2.verdict === "pass" ? void 0 : check2;
 }
 async function approve(argv, io2) {
   let parsed;
@@ -35044,17 +36375,17 @@ async function approve(argv, io2) {
     state: "approved"
   });
   io2.stderr.write(
-    `Recorded ${user}'s approval of ${environment} in ${path19.join(platform.stateDirectory, "approvals.jsonl")}
+    `Recorded ${user}'s approval of ${environment} in ${path20.join(platform.stateDirectory, "approvals.jsonl")}
 `
   );
   return EXIT.ok;
 }
 function finish(platform, io2) {
-  const relative = (file) => path19.relative(io2.cwd, file) || ".";
+  const relative = (file) => path20.relative(io2.cwd, file) || ".";
   io2.stderr.write(
     `
-PR comment: ${relative(path19.join(platform.stateDirectory, "comment.md"))}
-Reports:    ${relative(path19.join(platform.stateDirectory, "reports"))}
+PR comment: ${relative(path20.join(platform.stateDirectory, "comment.md"))}
+Reports:    ${relative(path20.join(platform.stateDirectory, "reports"))}
 `
   );
 }

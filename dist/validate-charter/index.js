@@ -37737,6 +37737,17 @@ var mlops_schema_default = {
           description: "strict: a missing or failed prerequisite stops the stage; warn: it is reported; off: not checked.",
           enum: ["strict", "warn", "off"]
         },
+        report: {
+          description: "Where stages report on GitHub besides the pull request's comment, the check runs and the job summary.",
+          type: "object",
+          additionalProperties: false,
+          properties: {
+            commit_comment: {
+              description: "On a push (no pull request), also leave each stage's section as a comment on the commit. Needs contents: write.",
+              type: "boolean"
+            }
+          }
+        },
         triggers: {
           description: "What makes build-model build.",
           type: "object",
@@ -38577,6 +38588,30 @@ var UserError = class extends Error {
 // src/flow/run-stage.ts
 import path3 from "node:path";
 
+// src/core/annotations.ts
+function annotationsFromChecks(checks) {
+  return checks.flatMap((check) => {
+    if (!check.location || check.verdict !== "fail" && check.verdict !== "warn") return [];
+    const message = [
+      check.observed && `observed ${check.observed}`,
+      check.expected && `expected ${check.expected}`,
+      check.detail
+    ].filter(Boolean).join(" — ");
+    return [
+      {
+        path: check.location.file,
+        startLine: check.location.line,
+        ...check.location.endLine !== void 0 ? { endLine: check.location.endLine } : {},
+        startColumn: check.location.column,
+        ...check.location.endColumn !== void 0 ? { endColumn: check.location.endColumn } : {},
+        level: check.verdict === "fail" ? "failure" : "warning",
+        message: message || check.title,
+        title: check.title
+      }
+    ];
+  });
+}
+
 // src/core/stages.ts
 var STAGES = [
   "validate-charter",
@@ -38708,7 +38743,7 @@ async function runStage(options) {
       checks: [prerequisites],
       metrics: [],
       section: `**Not run.** ${prerequisites.observed}. ${prerequisites.detail ?? ""}`,
-      outputs: {},
+      outputs: { ...definition.refusedOutputs },
       charterDigest: loaded.digest,
       ...modelDigest ? { modelDigest } : {}
     };
@@ -38750,7 +38785,10 @@ async function publish(result, options, now) {
     time: now().toISOString(),
     summary: result.summary
   };
-  await platform2.ledger.write(record);
+  await platform2.ledger.write(record, {
+    section: result.section,
+    annotations: annotationsFromChecks(result.checks)
+  });
   for (const check of result.checks) {
     if (check.verdict !== "fail" && check.verdict !== "warn") continue;
     const message = [
@@ -43402,7 +43440,11 @@ var GitHubApprovals = class {
     if (runId === void 0) return [];
     const seenAt = (this.options.now?.() ?? /* @__PURE__ */ new Date()).toISOString();
     const response = await client.rest.actions.getReviewsForRun({ ...repository, run_id: runId });
-    return response.data.filter((review) => review.environments.some((candidate) => candidate.name === environment)).map((review) => ({
+    return response.data.filter(
+      (review) => review.environments.some(
+        (candidate) => candidate.name?.toLowerCase() === environment.toLowerCase()
+      )
+    ).map((review) => ({
       environment,
       user: review.user.login,
       time: seenAt,
@@ -43624,7 +43666,8 @@ var GitHubComment = class {
   failed(pullRequest, error2) {
     const status = statusOf(error2);
     const location = `pull request #${pullRequest}`;
-    const note = status === 403 ? `The token cannot write to ${location} (${messageOf(error2)}); a pull request from a fork gets a read-only token. The report is in the job summary.` : status === 404 ? `${location} was not found in ${this.options.repository.owner}/${this.options.repository.repo}; the report is in the job summary.` : `Could not update the comment on ${location}: ${messageOf(error2)}. The report is in the job summary.`;
+    const message = messageOf(error2);
+    const note = status === 403 && /not accessible by integration/i.test(message) ? `The token cannot write to ${location} (${message}); a pull request from a fork gets a read-only token. The report is in the job summary.` : status === 403 && /locked/i.test(message) ? `The conversation on ${location} is locked (${message}); the report is in the job summary.` : status === 404 ? `${location} was not found in ${this.options.repository.owner}/${this.options.repository.repo}; the report is in the job summary.` : `Could not update the comment on ${location}: ${message}. The report is in the job summary.`;
     this.options.log.warning(note);
     return { location, written: false, note };
   }
@@ -44422,7 +44465,8 @@ function createActionsPlatform(settings) {
     token,
     env,
     context: context3,
-    log: { debug: (message) => debug(message), warning: (message) => warning(message) }
+    log: { debug: (message) => debug(message), warning: (message) => warning(message) },
+    ...settings.commitComment ? { commitComment: true } : {}
   });
   const artifacts = settings.artifacts && env.ACTIONS_RUNTIME_TOKEN && env.ACTIONS_RESULTS_URL ? settings.artifacts({ env, token, client: github.client, notice: (message) => notice(message) }) : localArtifacts;
   return {
@@ -44481,7 +44525,8 @@ async function runAction(module, options = {}) {
       workspace,
       projectRoot: loaded.projectRoot,
       ...token ? { token } : {},
-      ...options.artifacts ? { artifacts: options.artifacts } : {}
+      ...options.artifacts ? { artifacts: options.artifacts } : {},
+      ...loaded.config.flow?.report?.commit_comment ? { commitComment: true } : {}
     });
     const result = await runStage({
       definition: module.definition,
