@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
-import { hodgesLehmann } from '../../src/canary/hodges-lehmann.js';
+import { hodgesLehmann, pairwiseDifferenceSelector } from '../../src/canary/hodges-lehmann.js';
 import { mannWhitneyU } from '../../src/canary/mann-whitney.js';
 import { normalSf } from '../../src/canary/normal.js';
 import { cleanSamples, iqrFences } from '../../src/canary/samples.js';
@@ -108,5 +108,43 @@ describe('cleaning samples', () => {
       droppedNonFinite: 2,
       droppedOutliers: 1,
     });
+  });
+});
+
+describe('Hodges-Lehmann without materialising the pairwise differences', () => {
+  /** The textbook way: every difference, sorted. */
+  const sortedDifferences = (x: readonly number[], y: readonly number[]) =>
+    x.flatMap((a) => y.map((b) => a - b)).sort((a, b) => a - b);
+
+  test('every k-th difference is the one sorting all of them gives, ties included', () => {
+    let state = 7;
+    const next = () => ((state = (state * 48271) % 2147483647) / 2147483647) * 10;
+    for (const [m, n, round] of [
+      [1, 1, false],
+      [1, 9, false],
+      [7, 3, true],
+      [20, 20, true],
+      [33, 17, false],
+      [40, 55, true],
+    ] as const) {
+      const x = Array.from({ length: m }, () => (round ? Math.round(next()) : next()));
+      const y = Array.from({ length: n }, () => (round ? Math.round(next()) : next()));
+      const expected = sortedDifferences(x, y);
+      const selector = pairwiseDifferenceSelector(x, y);
+      expect(selector.count).toBe(expected.length);
+      for (let k = 1; k <= expected.length; k++) expect(selector.select(k)).toBe(expected[k - 1]);
+    }
+  });
+
+  test('70,000 values a side (4.9·10⁹ differences, more than an array holds) are judged', () => {
+    const y = Array.from({ length: 70_000 }, (_, i) => (i * 7919) % 70_000);
+    const x = y.map((v) => v + 0.5);
+    const started = performance.now();
+    const shift = hodgesLehmann(x, y);
+    expect(shift.method).toBe('asymptotic');
+    expect(shift.estimate).toBe(0.5);
+    expect(shift.lower).toBeLessThanOrEqual(0.5);
+    expect(shift.upper).toBeGreaterThanOrEqual(0.5);
+    expect(performance.now() - started).toBeLessThan(10_000);
   });
 });

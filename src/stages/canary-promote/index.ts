@@ -12,6 +12,7 @@ import type { StageContext, StageDefinition } from '../stage.js';
 import { runRolloutCommand } from './commands.js';
 import { approvalCheck, buildRecordCheck, evidenceTime } from './gate.js';
 import { rollout, type Decision, type RolloutReport } from './rollout.js';
+import { rolloutChecks } from './checks.js';
 import { canarySection } from './section.js';
 
 export interface CanaryPromoteSettings {
@@ -233,37 +234,7 @@ export const canaryPromote: StageDefinition<CanaryPromoteSettings> = {
       await status('inactive', 'traffic back on the baseline');
     }
 
-    const checks: Check[] = [...gate];
-    report.steps.forEach((step, index) => {
-      checks.push({
-        id: `canary/step-${index + 1}`,
-        title: `Canary at ${step.weight}%`,
-        verdict: step.outcome === 'passed' ? 'pass' : 'fail',
-        observed:
-          step.outcome === 'aborted'
-            ? 'cancelled'
-            : step.outcome === 'traffic-failed'
-              ? 'traffic could not be moved'
-              : (step.judgement?.reason ?? ''),
-      });
-    });
-    if (report.rollback && !report.rollback.ok) {
-      checks.push({
-        id: 'canary/rollback',
-        title: 'Rollback',
-        verdict: 'fail',
-        observed: report.rollback.detail,
-        detail: 'Traffic may still reach the canary: restore the baseline by hand.',
-      });
-    }
-    if (report.promote && !report.promote.ok) {
-      checks.push({
-        id: 'canary/promote',
-        title: 'Promotion',
-        verdict: 'fail',
-        observed: report.promote.detail,
-      });
-    }
+    const checks: Check[] = [...gate, ...rolloutChecks(report)];
     const promoted = report.decision === 'promoted';
     const verdict = promoted ? worstVerdict(checks.map((c) => c.verdict)) : 'fail';
     const summary = promoted

@@ -14,7 +14,9 @@ export interface StepReport {
   judgement?: StepJudgement;
   /** Why a metric could not be read, by id. */
   errors: Record<string, string>;
-  outcome: 'passed' | 'failed' | 'aborted' | 'traffic-failed';
+  outcome: 'passed' | 'failed' | 'aborted' | 'traffic-failed' | 'error';
+  /** What threw during the step (outcome "error"): a defect or an unexpected answer, never a verdict. */
+  error?: string;
 }
 
 export interface RolloutReport {
@@ -27,6 +29,8 @@ export interface RolloutReport {
   aborted: boolean;
   promote?: CommandOutcome;
   rollback?: CommandOutcome;
+  /** Set when the rollout stopped on an exception rather than a decision: what threw. */
+  error?: string;
 }
 
 export interface RolloutPlan {
@@ -47,6 +51,12 @@ export interface RolloutEffects {
   log(message: string): void;
   now(): Date;
   signal?: AbortSignal;
+}
+
+/** An exception in one line: its class and message (RangeError: Invalid array length). */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
 }
 
 export function judgedSpecs(metrics: readonly CanaryMetricSpec[]): JudgedMetricSpec[] {
@@ -72,7 +82,12 @@ export async function rollout(plan: RolloutPlan, effects: RolloutEffects): Promi
 
   const rollBack = async (reason: string, aborted = false): Promise<RolloutReport> => {
     effects.log(`rolling back: ${reason}`);
-    const rollback = await effects.rollback();
+    let rollback: CommandOutcome;
+    try {
+      rollback = await effects.rollback();
+    } catch (error) {
+      rollback = { ok: false, detail: `rollback threw ${describeError(error)}` };
+    }
     return {
       decision: 'rolled-back',
       finalWeight: rollback.ok ? 0 : weight,
@@ -83,24 +98,32 @@ export async function rollout(plan: RolloutPlan, effects: RolloutEffects): Promi
     };
   };
 
-  for (const [index, target] of plan.steps.entries()) {
-    if (effects.signal?.aborted) return rollBack(`cancelled before the ${target}% step`, true);
+  /** One step: move traffic, wait, judge. Undefined when it passed and the rollout goes on. */
+  const runStep = async (
+    index: number,
+    target: number,
+    report: StepReport,
+  ): Promise<RolloutReport | undefined> => {
     effects.log(`step ${index + 1}/${plan.steps.length}: ${target}% of traffic to the canary`);
+    weight = target; // from here on it may have (half-)applied: any failure rolls back from there
+    steps.push(report);
     const moved = await effects.setWeight(target);
     const start = effects.now();
-    const canaryWindow = { start, end: start };
-    const baselineWindow = { start, end: start };
+    const { canaryWindow, baselineWindow } = report;
+    canaryWindow.start = canaryWindow.end = baselineWindow.start = baselineWindow.end = start;
+    if (effects.signal?.aborted) {
+      report.outcome = 'aborted';
+      return rollBack(`cancelled while moving traffic to ${target}%`, true);
+    }
     if (!moved.ok) {
-      weight = target; // it may have half-applied: roll back from there
-      steps.push({ weight: target, canaryWindow, baselineWindow, errors: {}, outcome: 'traffic-failed' });
+      report.outcome = 'traffic-failed';
       return rollBack(`the traffic command failed at ${target}%: ${moved.detail}`);
     }
-    weight = target;
     firstStepStart ??= start;
     await effects.progress(target);
     if ((await waitOrAbort(plan.stepDurationMs, effects.signal)) === 'aborted') {
       canaryWindow.end = effects.now();
-      steps.push({ weight: target, canaryWindow, baselineWindow, errors: {}, outcome: 'aborted' });
+      report.outcome = 'aborted';
       return rollBack(`cancelled during the ${target}% step`, true);
     }
     canaryWindow.end = effects.now();
@@ -111,17 +134,14 @@ export async function rollout(plan: RolloutPlan, effects: RolloutEffects): Promi
     } else {
       baselineWindow.end = canaryWindow.end;
     }
-    let collected;
-    try {
-      collected = await collectStep(
-        effects.provider,
-        plan.metrics,
-        { baseline: baselineWindow, canary: canaryWindow },
-        effects.signal,
-      );
-    } catch (error) {
-      if (!effects.signal?.aborted) throw error;
-      steps.push({ weight: target, canaryWindow, baselineWindow, errors: {}, outcome: 'aborted' });
+    const collected = await collectStep(
+      effects.provider,
+      plan.metrics,
+      { baseline: baselineWindow, canary: canaryWindow },
+      effects.signal,
+    );
+    if (effects.signal?.aborted) {
+      report.outcome = 'aborted';
       return rollBack(`cancelled while judging the ${target}% step`, true);
     }
     const judgement = judgeStep(specs, collected.samples, { passScore: plan.passScore });
@@ -129,21 +149,51 @@ export async function rollout(plan: RolloutPlan, effects: RolloutEffects): Promi
       const error = collected.errors.get(metric.id);
       if (error && metric.classification === 'NoData') metric.reason = error;
     }
-    const report: StepReport = {
-      weight: target,
-      canaryWindow,
-      baselineWindow,
-      judgement,
-      errors: Object.fromEntries(collected.errors),
-      outcome: judgement.passed ? 'passed' : 'failed',
-    };
-    steps.push(report);
+    report.judgement = judgement;
+    report.errors = Object.fromEntries(collected.errors);
+    report.outcome = judgement.passed ? 'passed' : 'failed';
     effects.log(`  ${judgement.passed ? 'passed' : 'failed'}: ${judgement.reason}`);
     if (!judgement.passed) return rollBack(`the ${target}% step failed the judge: ${judgement.reason}`);
+    return undefined;
+  };
+
+  for (const [index, target] of plan.steps.entries()) {
+    if (effects.signal?.aborted) return rollBack(`cancelled before the ${target}% step`, true);
+    const placeholder = new Date(0);
+    const report: StepReport = {
+      weight: target,
+      canaryWindow: { start: placeholder, end: placeholder },
+      baselineWindow: { start: placeholder, end: placeholder },
+      errors: {},
+      outcome: 'error',
+    };
+    try {
+      const ended = await runStep(index, target, report);
+      if (ended) return ended;
+    } catch (error) {
+      // Whatever threw — a provider, the judge, a port — traffic may be on the canary: roll back.
+      if (effects.signal?.aborted) {
+        report.outcome = 'aborted';
+        return rollBack(`cancelled during the ${target}% step`, true);
+      }
+      const cause = describeError(error);
+      report.outcome = 'error';
+      report.error = cause;
+      return { ...(await rollBack(`internal error: ${cause} (at the ${target}% step)`)), error: cause };
+    }
   }
 
   if (effects.signal?.aborted) return rollBack('cancelled before promotion', true);
-  const promote = await effects.promote();
+  let promote: CommandOutcome;
+  try {
+    promote = await effects.promote();
+  } catch (error) {
+    promote = { ok: false, detail: `promote threw ${describeError(error)}` };
+  }
+  if (effects.signal?.aborted && !promote.ok) {
+    const report = await rollBack(`cancelled during promotion (${promote.detail})`, true);
+    return { ...report, promote };
+  }
   if (!promote.ok) {
     const report = await rollBack(`promotion failed: ${promote.detail}`);
     return { ...report, promote };

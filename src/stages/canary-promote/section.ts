@@ -55,6 +55,8 @@ function stepHeading(step: StepReport): string {
       return `#### ${step.weight}% — ⏹️ cancelled`;
     case 'traffic-failed':
       return `#### ${step.weight}% — ❌ traffic could not be moved`;
+    case 'error':
+      return `#### ${step.weight}% — 💥 internal error: ${step.error ?? 'unknown'}`;
   }
 }
 
