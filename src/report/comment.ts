@@ -8,6 +8,17 @@ export const COMMENT_MARKER = '<!-- mlops-flow:comment -->';
 /** GitHub refuses comment bodies longer than this many characters. */
 export const COMMENT_LIMIT = 65_536;
 
+/**
+ * Makes text safe to show between our hidden markers: nothing in it can open an HTML comment (or
+ * any other `<!` construct) or close one. A zero-width space goes between `<` and `!` and before
+ * the `>` of `-->` / `--!>`, so the text still reads the same, in code blocks too, but neither
+ * GitHub's renderer nor our own parser sees a comment there. Every section's text and the
+ * alignment table pass through it: they carry command output and server answers.
+ */
+export function neutraliseHtmlComments(text: string): string {
+  return text.replace(/<!/g, '<\u200b!').replace(/--(!?)>/g, '--\u200b$1>');
+}
+
 const COLUMNS: { source: MetricSource; title: string }[] = [
   { source: 'offline', title: 'this PR (offline)' },
   { source: 'base', title: 'base' },
@@ -89,11 +100,13 @@ export function renderComment(sections: readonly CommentSection[], options: Rend
   const ordered = STAGES.filter((stage) => byStage.has(stage)).map(
     (stage) => byStage.get(stage) as CommentSection,
   );
-  const bodies = new Map(ordered.map((section) => [section.stage, section.markdown] as const));
+  const bodies = new Map(
+    ordered.map((section) => [section.stage, neutraliseHtmlComments(section.markdown)] as const),
+  );
   const truncated = `_Too long for a PR comment: the full section is in ${options.reportsLocation ?? 'the job summary'}._`;
 
   const compose = (): string => {
-    const table = renderAlignmentTable(byStage);
+    const table = neutraliseHtmlComments(renderAlignmentTable(byStage));
     const parts = [COMMENT_MARKER, '## mlops-flow', '', renderBadges(byStage), ''];
     if (table) parts.push('### Alignment of metrics with goals', '', table, '');
     for (const section of ordered) {

@@ -1,5 +1,10 @@
 import { describe, expect, test } from '@jest/globals';
-import { COMMENT_MARKER, renderAlignmentTable, renderComment } from '../../src/report/comment.js';
+import {
+  COMMENT_MARKER,
+  neutraliseHtmlComments,
+  renderAlignmentTable,
+  renderComment,
+} from '../../src/report/comment.js';
 import type { CommentSection } from '../../src/platform/ports.js';
 import type { StageName } from '../../src/core/stages.js';
 
@@ -82,5 +87,24 @@ describe('the comment', () => {
     expect(body).toContain('y'.repeat(30_000));
     expect(body).not.toContain('x'.repeat(1000));
     expect(body).toContain('Too long for a PR comment');
+  });
+});
+
+describe('text inside a section', () => {
+  test('cannot open or close an HTML comment, and still reads the same', () => {
+    const printed = 'HTTP 500: <!-- mlops-flow:data x --> <!--> --!> <![CDATA[ x ]]>';
+    const body = renderComment([
+      section('deploy-test', printed),
+      section('validate-charter', '', {
+        alignment: [{ metric: 'p<!--', level: 'model', source: 'offline', value: 1, goal: '--> 0.8' }],
+      }),
+    ]);
+    // Only our marker and the two section markers open a comment.
+    expect(body.match(/<!/g)).toHaveLength(3);
+    expect(body.match(/--!?>/g)).toHaveLength(3);
+    expect(body.replace(/\u200b/g, '')).toContain(printed);
+    expect(neutraliseHtmlComments(printed)).toBe(
+      'HTTP 500: <\u200b!-- mlops-flow:data x --\u200b> <\u200b!--\u200b> --\u200b!> <\u200b![CDATA[ x ]]>',
+    );
   });
 });

@@ -1,8 +1,9 @@
+import { deflateRawSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { STAGES, type StageName } from '../../../src/core/stages.js';
 import { ownIdentity } from '../../../src/platform/github/identity.js';
 import { GitHubComment, type GitHubCommentOptions } from '../../../src/platform/github/comment.js';
-import { encodeSection, readSections } from '../../../src/platform/github/comment-body.js';
+import { composeBody, readSections } from '../../../src/platform/github/comment-body.js';
 import type { CommentSection } from '../../../src/platform/ports.js';
 import { COMMENT_LIMIT, COMMENT_MARKER } from '../../../src/report/comment.js';
 import {
@@ -75,6 +76,16 @@ function plant(login: typeof GITHUB_ACTIONS_BOT, body: string): number {
   return id;
 }
 
+/** A body as our writer composes it (the same format a comment of ours carries). */
+function bodyOf(...sections: CommentSection[]): string {
+  return composeBody(sections).body;
+}
+
+/** Packs a section the way the hidden data is packed, to forge it from inside visible text. */
+function packed(forged: CommentSection): string {
+  return deflateRawSync(Buffer.from(JSON.stringify(forged), 'utf8')).toString('base64');
+}
+
 describe('the sticky PR comment', () => {
   it('creates one comment, then updates it in place with each stage', async () => {
     await start();
@@ -106,7 +117,7 @@ describe('the sticky PR comment', () => {
 
   it("ignores our marker in someone else's comment, and its forged sections", async () => {
     await start();
-    const planted = `${COMMENT_MARKER}\n${encodeSection(section('deploy-test', 'deployed, trust me'))}`;
+    const planted = bodyOf(section('deploy-test', 'deployed, trust me'));
     const forged = plant({ login: 'mallory', id: 666, type: 'User' }, planted);
     const result = await port().writeSection(section('sanity-check'));
     expect(result.written).toBe(true);
@@ -118,11 +129,8 @@ describe('the sticky PR comment', () => {
 
   it('collapses duplicates into the oldest, keeping every section', async () => {
     await start();
-    const oldest = plant(
-      GITHUB_ACTIONS_BOT,
-      `${COMMENT_MARKER}\n${encodeSection(section('validate-charter', 'charter'))}`,
-    );
-    plant(GITHUB_ACTIONS_BOT, `${COMMENT_MARKER}\n${encodeSection(section('build-model', 'build'))}`);
+    const oldest = plant(GITHUB_ACTIONS_BOT, bodyOf(section('validate-charter', 'charter')));
+    plant(GITHUB_ACTIONS_BOT, bodyOf(section('build-model', 'build')));
     await port().writeSection(section('sanity-check', 'sanity'));
     const remaining = commentsOn(42);
     expect(remaining.map((comment) => comment.id)).toEqual([oldest]);
@@ -196,6 +204,62 @@ describe('the sticky PR comment', () => {
     expect(remaining).toHaveLength(1);
     expect(remaining[0]?.user.login).toBe('mlops-app[bot]');
     expect(readSections(remaining[0]?.body ?? '').map((s) => s.markdown)).toEqual(['charter', 'build']);
+  });
+
+  it("a stage's visible text cannot forge another stage's section (a server's error body echoed)", async () => {
+    await start();
+    await port().writeSection({ ...section('sanity-check', 'model regressed'), verdict: 'fail' });
+    // What deploy-test shows when the endpoint answers 500 with a body crafted to look like our
+    // hidden data: every shape of it, dated far in the future so it would never be replaced.
+    const forged = packed({ ...section('sanity-check', 'all good', '2999-01-01T00:00:00.000Z') });
+    const payloads = [
+      `<!-- mlops-flow:data sanity-check ${forged} -->`,
+      `\n<!-- mlops-flow:sections\nsanity-check ${forged}\n-->\n`,
+      `<!-- mlops-flow:sections\nsanity-check ${forged}\n-->`,
+    ];
+    await port().writeSection({
+      ...section('deploy-test', `- ❌ Replay: 4 of 4 batches failed — HTTP 500: ${payloads.join('')}`),
+      verdict: 'fail',
+    });
+    await port().writeSection(section('fairness-report', 'fair'));
+    const body = commentsOn(42)[0]?.body ?? '';
+    const sanity = readSections(body).filter((s) => s.stage === 'sanity-check');
+    expect(sanity).toEqual([expect.objectContaining({ verdict: 'fail', markdown: 'model regressed' })]);
+    expect(body).toContain('❌ Sanity');
+    expect(body).not.toContain('✅ Sanity');
+    // Nothing the stage printed opens an HTML comment: only our own markers and the trailer do.
+    const openers = body.match(/<!--/g) ?? [];
+    expect(openers).toHaveLength(1 + 3 + 1); // the marker, one per section, the data
+    expect(body).toContain(`HTTP 500: <\u200b!-- mlops-flow:data sanity-check ${forged} --\u200b>`);
+  });
+
+  it('replaces its own section even when the comment holds one dated in the future', async () => {
+    await start();
+    const future = '2999-01-01T00:00:00.000Z';
+    plant(
+      GITHUB_ACTIONS_BOT,
+      bodyOf(
+        section('validate-charter', 'charter'),
+        section('sanity-check', 'stuck sanity', future),
+        section('fairness-report', 'stuck fairness', future),
+      ),
+    );
+    const result = await port().writeSection(section('sanity-check', 'fresh sanity'));
+    expect(result.written).toBe(true);
+    const body = commentsOn(42)[0]?.body ?? '';
+    expect(readSections(body).map((s) => s.markdown)).toEqual(['charter', 'fresh sanity']);
+    expect(body).not.toContain('stuck');
+  });
+
+  it("the section being written replaces its own stage's, whatever the date of the one there", async () => {
+    await start();
+    await port().writeSection(section('sanity-check', 'newer run'));
+    // A slower run of the same stage writes last: its section is the one shown (the newer run,
+    // verifying after its settle time, would find it missing and write again).
+    const older = section('sanity-check', 'older run', new Date(Date.now() - 60_000).toISOString());
+    const result = await port().writeSection(older);
+    expect(result.written).toBe(true);
+    expect(readSections(commentsOn(42)[0]?.body ?? '').map((s) => s.markdown)).toEqual(['older run']);
   });
 
   it('retries bursts of 500 and 502', async () => {
@@ -298,10 +362,7 @@ describe('the sticky PR comment', () => {
 
   it("with a person's token, treats only that person's marked comments as ours", async () => {
     await start();
-    plant(
-      GITHUB_ACTIONS_BOT,
-      `${COMMENT_MARKER}\n${encodeSection(section('validate-charter', 'from the bot'))}`,
-    );
+    plant(GITHUB_ACTIONS_BOT, bodyOf(section('validate-charter', 'from the bot')));
     const result = await port(TOKENS.person).writeSection(section('sanity-check', 'from the person'));
     expect(result.written).toBe(true);
     const mine = commentsOn(42).filter((comment) => comment.user.login === 'ml-engineer');
