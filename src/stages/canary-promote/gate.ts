@@ -63,9 +63,9 @@ export async function evidenceTime(context: StageContext<unknown>): Promise<stri
 }
 
 /**
- * The manual gate: a person approved `environment` for this rollout. On GitHub that is a
- * review of this run's deployment; locally an `mlops-flow approve` line written after the
- * evidence. The newest decision counts, so a rejection after an approval stops the rollout.
+ * The manual gate: a person approved `environment` for this rollout. Locally that is an
+ * `mlops-flow approve` line written after the evidence; the newest decision counts, so a
+ * rejection after an approval stops the rollout. On GitHub see githubApprovalCheck.
  */
 export async function approvalCheck(
   platform: Platform,
@@ -75,18 +75,17 @@ export async function approvalCheck(
 ): Promise<Check> {
   const base = { id: 'canary/approval', title: `Approval of ${environment}` };
   if (enforce === 'off') return { ...base, verdict: 'pass', observed: 'not enforced (flow.enforce: off)' };
+  if (platform.context.platform === 'github') return githubApprovalCheck(platform, environment, enforce);
   const how = howToApprove(platform.context.platform, environment);
   let approvals: Approval[];
   try {
     approvals = await platform.approvals.approvals(environment);
   } catch (error) {
-    return {
-      ...base,
-      verdict: enforce === 'strict' ? 'fail' : 'warn',
+    return refusal(base, enforce, {
       observed: `could not read the approvals of ${environment}: ${(error as Error).message}`,
       expected: `an approval of ${environment}`,
       detail: how,
-    };
+    });
   }
   const relevant = approvals
     .filter((a) => a.environment === environment && (notBefore === undefined || a.time >= notBefore))
@@ -103,13 +102,101 @@ export async function approvalCheck(
     approvals.length > relevant.length
       ? ` (${approvals.length - relevant.length} older than the deploy-test results)`
       : '';
-  return {
-    ...base,
-    verdict: enforce === 'strict' ? 'fail' : 'warn',
+  return refusal(base, enforce, {
     observed: latest
       ? `rejected by ${latest.user} at ${latest.time}`
       : `no approval of ${environment}${stale}`,
     expected: `an approval of ${environment} before traffic moves`,
-    detail: `To approve: ${how}.${enforce === 'warn' ? ' flow.enforce is "warn": the rollout goes on without it.' : ''}`,
+    detail: `To approve: ${how}.`,
+  });
+}
+
+/** A gate that does not hold: fails under strict, warns (and says the rollout goes on) under warn. */
+function refusal(
+  base: { id: string; title: string },
+  enforce: Enforcement,
+  found: { observed: string; expected: string; detail: string },
+): Check {
+  return {
+    ...base,
+    verdict: enforce === 'strict' ? 'fail' : 'warn',
+    observed: found.observed,
+    expected: found.expected,
+    detail: `${found.detail}${enforce === 'warn' ? ' flow.enforce is "warn": the rollout goes on without it.' : ''}`,
   };
+}
+
+/**
+ * On GitHub the manual gate is the environment's protection: a job with `environment:` does not
+ * start until its required reviewers approve, and a rejection fails it. GitHub's review API
+ * gives no time of the decision, so "approved after the evidence" cannot be read from it; what
+ * can be checked is that the gate exists (required reviewers on the environment) and that it was
+ * passed in this run (an approved review of the environment on this run's deployment).
+ */
+async function githubApprovalCheck(
+  platform: Platform,
+  environment: string,
+  enforce: Enforcement,
+): Promise<Check> {
+  const base = { id: 'canary/approval', title: `Approval of ${environment}` };
+  const addReviewers = `add required reviewers to the \`${environment}\` environment (Settings → Environments → ${environment} → Deployment protection rules → Required reviewers) and declare \`environment: ${environment}\` on the canary-promote job, so the job waits for their approval after deploy-test`;
+  const expected = `required reviewers on ${environment}, and their approval of this run`;
+  let protection;
+  try {
+    protection = await platform.approvals.protection(environment);
+  } catch (error) {
+    return refusal(base, enforce, {
+      observed: `could not read the protection rules of ${environment}: ${(error as Error).message}`,
+      expected,
+      detail: 'Without them nobody can tell whether a person approved this rollout.',
+    });
+  }
+  if (!protection?.exists || protection.requiredReviewers.length === 0) {
+    const why = !protection
+      ? `the protection rules of ${environment} are unknown`
+      : !protection.exists
+        ? `environment ${environment} does not exist in this repository`
+        : `environment ${environment} has no required reviewers`;
+    return refusal(base, enforce, {
+      observed: `the manual gate does not exist: ${why}, so this job started without anyone's approval`,
+      expected,
+      detail: `To add it: ${addReviewers}.`,
+    });
+  }
+  let approvals: Approval[];
+  try {
+    approvals = await platform.approvals.approvals(environment);
+  } catch (error) {
+    return refusal(base, enforce, {
+      observed: `could not read this run's reviews of ${environment}: ${(error as Error).message}`,
+      expected,
+      detail: 'Grant the workflow `actions: read`.',
+    });
+  }
+  const reviews = approvals.filter((a) => a.environment.toLowerCase() === environment.toLowerCase());
+  const approved = reviews.filter((a) => a.state === 'approved');
+  const rejected = reviews.filter((a) => a.state === 'rejected');
+  const reviewers = protection.requiredReviewers.join(', ');
+  // A rejection fails the job before it starts, so a running job with an approved review was
+  // approved; an earlier rejection can only be an earlier attempt of the run.
+  if (approved.length > 0) {
+    const [first] = approved;
+    const earlier =
+      rejected.length > 0
+        ? `; rejected by ${rejected.map((a) => a.user).join(', ')} in an earlier attempt`
+        : '';
+    return {
+      ...base,
+      verdict: 'pass',
+      observed: `approved in this run by ${approved.map((a) => a.user).join(', ')} (required reviewers: ${reviewers})${earlier}${first?.comment ? `: “${first.comment}”` : ''}`,
+    };
+  }
+  return refusal(base, enforce, {
+    observed:
+      rejected.length > 0
+        ? `rejected in this run by ${rejected.map((a) => a.user).join(', ')}`
+        : `no approved review of ${environment} in this run (required reviewers: ${reviewers}): the canary job does not declare \`environment: ${environment}\`, or runs outside the reviewed job`,
+    expected,
+    detail: `Declare \`environment: ${environment}\` on the canary-promote job: it then waits until ${reviewers} approve after reading the deploy-test results.`,
+  });
 }
