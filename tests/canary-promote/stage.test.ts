@@ -25,14 +25,22 @@ if (existsSync('fail-at.txt') && readFileSync('fail-at.txt', 'utf8').trim() === 
   console.error('load balancer refused the change');
   process.exit(4);
 }
+if (existsSync('slow-at.txt') && readFileSync('slow-at.txt', 'utf8').trim() === weight) {
+  appendFileSync('.mlops-flow/sleeping', 'traffic ' + weight + '\\n');
+  setTimeout(() => {}, 600_000); // a load balancer that never answers
+}
 `,
   'scripts/log.mjs': `import { appendFileSync, mkdirSync } from 'node:fs';
 mkdirSync('.mlops-flow', { recursive: true });
 appendFileSync('.mlops-flow/actions.log', process.argv.slice(2).join(' ') + '\\n');
 `,
   // Prints the samples of samples.json for {metric} and {variant}; keeps the window it was asked for.
-  'scripts/metrics.mjs': `import { appendFileSync, readFileSync } from 'node:fs';
+  'scripts/metrics.mjs': `import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 const [metric, variant] = process.argv.slice(2);
+if (existsSync('slow-metrics.txt')) {
+  appendFileSync('.mlops-flow/sleeping', 'metrics ' + metric + ' ' + variant + '\\n');
+  await new Promise((resolve) => setTimeout(resolve, 600_000)); // a metrics store that hangs
+}
 appendFileSync('.mlops-flow/windows.log', [metric, variant, process.env.CANARY_WINDOW_START, process.env.CANARY_WINDOW_END, process.env.CANARY_METRIC_QUERY].join(' ') + '\\n');
 console.log(JSON.stringify(JSON.parse(readFileSync('samples.json', 'utf8'))[metric][variant]));
 `,
@@ -276,6 +284,46 @@ describe('the HTTP metric provider', () => {
     );
     expect(asked).toContainEqual(expect.stringMatching(/^\/metrics\/\?metric=latency&variant=canary/));
   });
+});
+
+describe('cancelling reaches the rollback promptly', () => {
+  /** Starts the stage, aborts it once a stand-in command is hanging, and times the way to the result. */
+  async function cancelWhileHanging(directory: string) {
+    await recordFlow(directory);
+    await approve(directory);
+    const controller = new AbortController();
+    const running = runCanary(directory, canaryPromote, { signal: controller.signal });
+    const marker = path.join(directory, '.mlops-flow/sleeping');
+    while (!existsSync(marker)) await new Promise((resolve) => setTimeout(resolve, 20));
+    const abortedAt = performance.now();
+    controller.abort();
+    const { result } = await running;
+    return { result, secondsToResult: (performance.now() - abortedAt) / 1000 };
+  }
+
+  test('during a hanging metric command (60 s timeout): killed, rolled back within seconds', async () => {
+    const directory = project();
+    writeFileSync(path.join(directory, 'slow-metrics.txt'), 'hang');
+    const { result, secondsToResult } = await cancelWhileHanging(directory);
+    expect(secondsToResult).toBeLessThan(2.5);
+    expect(result.outputs).toEqual({ decision: 'rolled-back', 'final-weight': '0' });
+    expect(result.summary).toBe('rolled back (cancelled): cancelled during the 10% step');
+    expect(actions(directory)).toEqual(['traffic 10', 'rollback']);
+  }, 20_000);
+
+  test('during a hanging traffic command (5 min timeout): killed, rolled back within seconds', async () => {
+    const directory = project();
+    writeFileSync(path.join(directory, 'slow-at.txt'), '50');
+    const { result, secondsToResult } = await cancelWhileHanging(directory);
+    expect(secondsToResult).toBeLessThan(2.5);
+    expect(result.outputs).toEqual({ decision: 'rolled-back', 'final-weight': '0' });
+    expect(result.summary).toBe('rolled back (cancelled): cancelled while moving traffic to 50%');
+    expect(actions(directory)).toEqual(['traffic 10', 'traffic 50', 'rollback']);
+    expect(result.checks.find((c) => c.id === 'canary/step-2')).toMatchObject({
+      verdict: 'fail',
+      observed: 'cancelled',
+    });
+  }, 20_000);
 });
 
 describe('cancellation in the entry shell', () => {

@@ -20,7 +20,7 @@ export class CommandProvider implements MetricProvider {
   readonly name = 'command';
   constructor(private readonly options: CommandProviderOptions) {}
 
-  async samples({ metric, variant, window }: SampleRequest): Promise<number[]> {
+  async samples({ metric, variant, window, signal }: SampleRequest): Promise<number[]> {
     const argv = commandArgv(this.options.command, { metric: metric.id, variant });
     const stdout: string[] = [];
     const result = await runCommand({
@@ -36,9 +36,13 @@ export class CommandProvider implements MetricProvider {
       onLine: (line, stream) => {
         if (stream === 'stdout') stdout.push(line);
       },
+      // A cancelled job must reach its rollback: the command is killed instead of awaited.
+      ...(signal ? { signal } : {}),
     });
     if (result.exitCode !== 0) {
-      const why = result.spawnError ?? (result.timedOut ? 'timed out' : `exit code ${result.exitCode}`);
+      const why =
+        result.spawnError ??
+        (result.aborted ? 'cancelled' : result.timedOut ? 'timed out' : `exit code ${result.exitCode}`);
       throw new ProviderError(`the metric command for ${metric.id} (${variant}) failed: ${why}`);
     }
     return parseValues(stdout.join('\n'), `the metric command for ${metric.id}`);

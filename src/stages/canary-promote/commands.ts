@@ -22,7 +22,12 @@ export async function runRolloutCommand(
   kind: RolloutCommand,
   command: CommandText,
   values: Readonly<Record<string, string>>,
-  options: { cwd: string; platform: Platform },
+  options: {
+    cwd: string;
+    platform: Platform;
+    /** Cancels the command (the job was cancelled): its process group is killed at once. */
+    signal?: AbortSignal;
+  },
 ): Promise<CommandOutcome> {
   const { platform } = options;
   let argv: string[];
@@ -38,15 +43,18 @@ export async function runRolloutCommand(
     timeoutMs: COMMAND_TIMEOUT_MS,
     keepLines: 10,
     onLine: (line) => platform.log.info(`  ${kind}: ${line}`),
+    ...(options.signal ? { signal: options.signal } : {}),
   });
   if (result.exitCode === 0) return { ok: true, detail: `${kind} ran (${Math.round(result.durationMs)} ms)` };
   const why =
     result.spawnError ??
-    (result.timedOut
-      ? `timed out after ${COMMAND_TIMEOUT_MS / 1000} s`
-      : result.signal
-        ? `killed by ${result.signal}`
-        : `exit code ${result.exitCode}`);
+    (result.aborted
+      ? 'cancelled'
+      : result.timedOut
+        ? `timed out after ${COMMAND_TIMEOUT_MS / 1000} s`
+        : result.signal
+          ? `killed by ${result.signal}`
+          : `exit code ${result.exitCode}`);
   const tail = result.tail.filter((line) => line.trim() !== '').slice(-2);
   return { ok: false, detail: `${kind} failed: ${why}${tail.length ? ` — ${tail.join(' / ')}` : ''}` };
 }

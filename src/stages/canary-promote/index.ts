@@ -172,6 +172,9 @@ export const canaryPromote: StageDefinition<CanaryPromoteSettings> = {
 
     const analysis = spec.analysis ?? {};
     const commandOptions = { cwd: loaded.projectRoot, platform };
+    // Traffic and promote commands stop when the job is cancelled; the rollback never gets the
+    // signal (it is already aborted by then) and runs to its end.
+    const cancellable = { ...commandOptions, ...(settings.signal ? { signal: settings.signal } : {}) };
     const provider = createProvider(analysis, {
       cwd: loaded.projectRoot,
       env: platform.context.commandEnvironment,
@@ -207,9 +210,9 @@ export const canaryPromote: StageDefinition<CanaryPromoteSettings> = {
             'traffic',
             spec.traffic!,
             { model, variant: 'canary', weight: String(weight) },
-            commandOptions,
+            cancellable,
           ),
-        promote: () => runRolloutCommand('promote', spec.promote!, values, commandOptions),
+        promote: () => runRolloutCommand('promote', spec.promote!, values, cancellable),
         rollback: () =>
           spec.rollback !== undefined
             ? runRolloutCommand('rollback', spec.rollback, values, commandOptions)
