@@ -10,7 +10,7 @@ export interface HttpProviderOptions {
 /**
  * GETs a URL that answers a metric's values as JSON (see values.ts). The metric's `query` is
  * the URL, absolute or relative to `address`, with {metric}, {variant}, {start} and {end}
- * (Unix seconds) filled in URL-encoded; without placeholders they are added as parameters.
+ * (Unix seconds) filled in URL-encoded; those the URL does not place are added as parameters.
  */
 export class HttpProvider implements MetricProvider {
   readonly name = 'http';
@@ -26,8 +26,10 @@ export class HttpProvider implements MetricProvider {
     const template = metric.query ?? '';
     const encoded = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, encodeURIComponent(v)]));
     const url = new URL(fillQuery(template, encoded), this.options.address);
-    if (!/\{(metric|variant|start|end)\}/.test(template)) {
-      for (const [name, value] of Object.entries(values)) url.searchParams.set(name, value);
+    // What the template does not place goes as a parameter: a URL naming {metric} but not
+    // {variant} would otherwise read the same values for baseline and canary, and always pass.
+    for (const [name, value] of Object.entries(values)) {
+      if (!template.includes(`{${name}}`)) url.searchParams.set(name, value);
     }
     return url;
   }
