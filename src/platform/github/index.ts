@@ -32,7 +32,10 @@ export interface GithubPortsSettings {
   log: ClientLog;
   /** On a push, also leave each stage's section as a commit comment. */
   commitComment?: boolean;
-  /** The login our comments carry when the token cannot say (another GitHub App: `<slug>[bot]`). */
+  /**
+   * The login our comments and records carry when the token cannot say (another GitHub App:
+   * `<slug>[bot]`); the ledger trusts check runs of that app and statuses by that login.
+   */
   commentAuthor?: string;
   /** Whether a deployment environment is per-deployment (e.g. a PR's preview). */
   isTransientEnvironment?: (environment: string) => boolean;
@@ -61,6 +64,8 @@ export function createGithubPorts(settings: GithubPortsSettings): GithubPorts {
   // Check runs of a pull request's merge commit belong on its head commit, where people look.
   const headSha = pullRequestHeadSha(env);
   const checksShaFor = (commit: string) => (headSha && commit === context.commit ? headSha : commit);
+  // Who this token writes as: the author of our comments, the creator of our records.
+  const identity = ownIdentity(client, settings.commentAuthor);
   return {
     client,
     repository,
@@ -68,12 +73,12 @@ export function createGithubPorts(settings: GithubPortsSettings): GithubPorts {
       client,
       repository,
       context,
-      identity: ownIdentity(client, settings.commentAuthor),
+      identity,
       log,
       ...(settings.commitComment !== undefined ? { commitComment: settings.commitComment } : {}),
       ...(settings.commentTiming ? { timing: settings.commentTiming } : {}),
     }),
-    ledger: new GitHubLedger({ client, repository, context, log, checksShaFor }),
+    ledger: new GitHubLedger({ client, repository, context, log, checksShaFor, identity }),
     deployments: new GitHubDeployments({
       client,
       repository,

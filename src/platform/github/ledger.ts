@@ -18,6 +18,7 @@ import {
   recordText,
   statusDescription,
 } from './ledger-record.js';
+import { sameLogin, type IdentityLookup } from './identity.js';
 import { messageOf, statusOf, type ClientLog, type GitHubClient } from './octokit.js';
 import type { Repository } from './repository.js';
 
@@ -29,6 +30,13 @@ export const ANNOTATIONS_PER_REQUEST = 50;
  * protection can require it. Its summary is the stage's section, its annotations the located
  * findings, and its text carries the record for later jobs. A token without `checks: write`
  * (403) records a commit status instead, with the record packed into its description.
+ *
+ * Anyone who can write to the repository (or any other GitHub App installed on it) can create a
+ * check run or a status named `mlops-flow/<stage>`, with any record in it. So `find` believes
+ * only what this token's identity wrote: check runs created by our GitHub App (the Actions
+ * GITHUB_TOKEN's is `github-actions`) and statuses whose creator is our login; and no record
+ * dated in the future beyond a small clock skew (a status's date may not be after GitHub
+ * stored it), since "newest first" would otherwise let it outrank every real one.
  */
 export interface GitHubLedgerOptions {
   client: GitHubClient;
@@ -41,10 +49,18 @@ export interface GitHubLedgerOptions {
    * the head commit. Records keep the commit the stages saw; only the check run moves.
    */
   checksShaFor?: (commit: string) => string;
+  /** Who this token writes as (`github-actions[bot]`, `<app-slug>[bot]` or a person's login). */
+  identity: IdentityLookup;
+  /** Injected for tests: the clock records are checked against. */
+  now?: () => number;
 }
+
+/** How far ahead of our clock a record's time may be (runners' clocks differ a little). */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
 interface CheckRunListing {
   head_sha: string;
+  app?: { slug?: string } | null;
   output: { text?: string | null };
 }
 
@@ -52,6 +68,12 @@ interface StatusListing {
   context: string;
   description?: string | null;
   created_at: string;
+  creator?: { login: string } | null;
+}
+
+/** The GitHub App a bot login belongs to: `github-actions[bot]` → `github-actions`. */
+function appSlugOf(login: string): string | undefined {
+  return /^(.+)\[bot\]$/i.exec(login)?.[1]?.toLowerCase();
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -85,9 +107,13 @@ export { annotationsFromChecks } from '../../core/annotations.js';
 
 export class GitHubLedger implements LedgerPort {
   private readonly shaFor: (commit: string) => string;
+  private readonly now: () => number;
+  /** Apps GitHub named as the creator of check runs we created (the identity may have guessed). */
+  private readonly ownApps = new Set<string>();
 
   constructor(private readonly options: GitHubLedgerOptions) {
     this.shaFor = options.checksShaFor ?? ((commit) => commit);
+    this.now = options.now ?? Date.now;
   }
 
   async write(record: StageRecord, details: LedgerDetails = {}): Promise<void> {
@@ -114,8 +140,10 @@ export class GitHubLedger implements LedgerPort {
       this.fromCheckRuns(query),
       this.fromStatuses(query),
     ]);
+    const latest = this.now() + MAX_CLOCK_SKEW_MS;
     return [...fromChecks, ...fromStatuses]
       .filter((record) => record.stage === query.stage && record.commit === query.commit)
+      .filter((record) => Date.parse(record.time) <= latest)
       .filter((record) => query.modelDigest === undefined || record.modelDigest === query.modelDigest)
       .sort((a, b) => Date.parse(b.time) - Date.parse(a.time));
   }
@@ -141,6 +169,8 @@ export class GitHubLedger implements LedgerPort {
       ...(context.runUrl ? { details_url: context.runUrl } : {}),
       output: { title, summary, text, ...(batches[0] ? { annotations: batches[0] } : {}) },
     });
+    const app = created.data.app?.slug;
+    if (app) this.ownApps.add(app.toLowerCase());
     // Further annotations go in updates, 50 at a time; GitHub appends them.
     for (const batch of batches.slice(1)) {
       await client.rest.checks.update({
@@ -166,8 +196,17 @@ export class GitHubLedger implements LedgerPort {
     });
   }
 
+  /** The GitHub Apps whose check runs are ours: the identity's, and any we saw ourselves create. */
+  private async ourApps(): Promise<Set<string>> {
+    const apps = new Set(this.ownApps);
+    const fromIdentity = appSlugOf(await this.options.identity());
+    if (fromIdentity) apps.add(fromIdentity);
+    return apps;
+  }
+
   private async fromCheckRuns(query: LedgerQuery): Promise<StageRecord[]> {
     const { client, repository } = this.options;
+    const apps = await this.ourApps();
     try {
       const runs: CheckRunListing[] = await client.paginate(client.rest.checks.listForRef, {
         ...repository,
@@ -177,6 +216,8 @@ export class GitHubLedger implements LedgerPort {
         per_page: 100,
       });
       return runs.flatMap((run) => {
+        const app = run.app?.slug?.toLowerCase();
+        if (!app || !apps.has(app)) return []; // another app's (or a person's) check run
         const record = parseRecordText(run.output.text);
         return record && this.shaFor(record.commit) === run.head_sha ? [record] : [];
       });
@@ -188,6 +229,7 @@ export class GitHubLedger implements LedgerPort {
 
   private async fromStatuses(query: LedgerQuery): Promise<StageRecord[]> {
     const { client, repository } = this.options;
+    const login = await this.options.identity();
     try {
       const statuses: StatusListing[] = await client.paginate(client.rest.repos.listCommitStatusesForRef, {
         ...repository,
@@ -196,9 +238,12 @@ export class GitHubLedger implements LedgerPort {
       });
       return statuses
         .filter((status) => status.context === checkName(query.stage))
+        .filter((status) => sameLogin(status.creator?.login, login))
         .flatMap((status) => {
           const record = parseStatus(status.context, status.description, query.commit, status.created_at);
-          return record ? [record] : [];
+          // GitHub dates the status when it stores it: a record dated later than that is forged.
+          const stored = Date.parse(status.created_at) + MAX_CLOCK_SKEW_MS;
+          return record && Date.parse(record.time) <= stored ? [record] : [];
         });
     } catch (error) {
       if (statusOf(error) !== 403) throw error;

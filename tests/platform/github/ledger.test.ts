@@ -1,9 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { Verdict } from '../../../src/core/result.js';
+import { ownIdentity } from '../../../src/platform/github/identity.js';
 import { GitHubLedger, annotationsFromChecks } from '../../../src/platform/github/ledger.js';
 import { parseStatus, statusDescription } from '../../../src/platform/github/ledger-record.js';
 import type { LedgerAnnotation, StageRecord } from '../../../src/platform/ports.js';
-import { TOKENS, serverError, startFakeGitHub, type FakeGitHub } from '../../helpers/fake-github/index.js';
+import {
+  TOKENS,
+  serverError,
+  startFakeGitHub,
+  type FakeGitHub,
+  type FakeIdentity,
+} from '../../helpers/fake-github/index.js';
 import { HEAD_SHA, captureLog, clientFor, type CapturedLog } from './support.js';
 
 const RUN_URL = 'https://github.com/ml-team/credit-scoring/actions/runs/77';
@@ -11,21 +18,39 @@ const MODEL = `sha256:${'ab'.repeat(32)}`;
 const OTHER_MODEL = `sha256:${'cd'.repeat(32)}`;
 const CHARTER = `sha256:${'12'.repeat(32)}`;
 
+/** Another GitHub App installed on the repository, with checks and statuses: write. */
+const OTHER_APP = 'ghs_fake_other_app_token';
+const OTHER_APP_IDENTITY: FakeIdentity = {
+  login: 'other-app[bot]',
+  id: 7000,
+  type: 'Bot',
+  permissions: { checks: 'write', statuses: 'write', metadata: 'read' },
+  isInstallation: true,
+};
+
 let fake: FakeGitHub;
 beforeEach(async () => {
-  fake = await startFakeGitHub();
+  fake = await startFakeGitHub({ tokens: { [OTHER_APP]: OTHER_APP_IDENTITY } });
 });
 afterEach(async () => {
   expect(fake.violations).toEqual([]);
   await fake.close();
 });
 
-function ledger(token: string = TOKENS.actions, log: CapturedLog = captureLog()): GitHubLedger {
+function ledger(
+  token: string = TOKENS.actions,
+  log: CapturedLog = captureLog(),
+  now?: () => number,
+): GitHubLedger {
+  const client = clientFor(fake, token, log);
   return new GitHubLedger({
-    client: clientFor(fake, token, log),
+    client,
     repository: { owner: 'ml-team', repo: 'credit-scoring' },
     context: { runUrl: RUN_URL },
     log,
+    // Another app's installation token cannot ask who it is: it is told, as `comment-author` does.
+    identity: ownIdentity(client, token === OTHER_APP ? OTHER_APP_IDENTITY.login : undefined),
+    ...(now ? { now } : {}),
   });
 }
 
@@ -37,7 +62,7 @@ function record(overrides: Partial<StageRecord> = {}): StageRecord {
     charterDigest: CHARTER,
     modelDigest: MODEL,
     runId: '9001-1',
-    time: '2026-11-25T10:00:00.000Z',
+    time: '2024-11-25T10:00:00.000Z',
     summary: 'all smoke tests passed',
     ...overrides,
   };
@@ -62,8 +87,8 @@ describe('the ledger as check runs', () => {
   });
 
   it('finds records newest first, for the asked model only, never another stage or commit', async () => {
-    const older = record({ time: '2026-11-25T09:00:00.000Z' });
-    const newer = record({ time: '2026-11-25T11:00:00.000Z', verdict: 'fail' });
+    const older = record({ time: '2024-11-25T09:00:00.000Z' });
+    const newer = record({ time: '2024-11-25T11:00:00.000Z', verdict: 'fail' });
     await ledger().write(older);
     await ledger().write(newer);
     await ledger().write(record({ modelDigest: OTHER_MODEL }));
@@ -111,13 +136,15 @@ describe('the ledger as check runs', () => {
 
   it("keeps a merge commit's records apart from another merge commit's on the same head", async () => {
     const [mergeA, mergeB] = ['a'.repeat(40), 'b'.repeat(40)];
+    const client = clientFor(fake, TOKENS.actions);
     const onHead = (merge: string) =>
       new GitHubLedger({
-        client: clientFor(fake, TOKENS.actions),
+        client,
         repository: { owner: 'ml-team', repo: 'credit-scoring' },
         context: {},
         log: captureLog(),
         checksShaFor: (commit) => (commit === merge ? HEAD_SHA : commit),
+        identity: ownIdentity(client),
       });
     await onHead(mergeA).write(record({ commit: mergeA }));
     await onHead(mergeB).write(record({ commit: mergeB, runId: 'b' }));
@@ -199,5 +226,84 @@ describe('the ledger without checks: write', () => {
     await expect(ledger(TOKENS.readOnly, log).write(record())).resolves.toBeUndefined();
     expect(log.warnings[0]).toMatch(/neither checks: write nor statuses: write/);
     expect(await ledger(TOKENS.readOnly).find({ stage: 'sanity-check', commit: HEAD_SHA })).toEqual([]);
+  });
+});
+
+describe('whose records the ledger believes', () => {
+  it('ignores check runs another GitHub App created, even with our name and a valid record', async () => {
+    const mine = record({ runId: 'mine' });
+    await ledger().write(mine);
+    await ledger(OTHER_APP).write(record({ runId: 'forged', time: '2024-11-25T12:00:00.000Z' }));
+    expect(fake.state.checkRuns.map((run) => [run.name, run.app.login])).toEqual([
+      ['mlops-flow/sanity-check', 'github-actions'],
+      ['mlops-flow/sanity-check', 'other-app'],
+    ]);
+    expect(await ledger().find({ stage: 'sanity-check', commit: HEAD_SHA })).toEqual([mine]);
+    // And the other app, for its part, does not believe ours.
+    expect(
+      (await ledger(OTHER_APP).find({ stage: 'sanity-check', commit: HEAD_SHA })).map((r) => r.runId),
+    ).toEqual(['forged']);
+  });
+
+  it('ignores statuses someone else created, and believes its own', async () => {
+    // A person's token cannot create check runs (GitHub Apps only): it falls back to a status.
+    await ledger(TOKENS.stranger).write(record({ runId: 'forged', time: '2024-11-25T12:00:00.000Z' }));
+    const mine = record({ runId: 'mine' });
+    await ledger(TOKENS.noChecks).write(mine);
+    expect(fake.state.checkRuns).toHaveLength(0);
+    expect(fake.state.statuses.map((status) => status.creator.login)).toEqual([
+      'mallory',
+      'github-actions[bot]',
+    ]);
+    expect(await ledger().find({ stage: 'sanity-check', commit: HEAD_SHA })).toEqual([
+      { ...mine, summary: '' },
+    ]);
+    expect(
+      (await ledger(TOKENS.stranger).find({ stage: 'sanity-check', commit: HEAD_SHA })).map((r) => r.runId),
+    ).toEqual(['forged']);
+  });
+
+  it('learns its app from the check runs it creates when the token cannot say who it is', async () => {
+    const client = clientFor(fake, OTHER_APP);
+    const own = new GitHubLedger({
+      client,
+      repository: { owner: 'ml-team', repo: 'credit-scoring' },
+      context: {},
+      log: captureLog(),
+      identity: ownIdentity(client), // guesses github-actions[bot]
+    });
+    await ledger().write(record({ runId: 'actions' }));
+    await own.write(record({ runId: 'own' }));
+    expect((await own.find({ stage: 'sanity-check', commit: HEAD_SHA })).map((r) => r.runId)).toEqual([
+      'own',
+      'actions',
+    ]);
+  });
+
+  it('ignores records dated in the future beyond a small clock skew', async () => {
+    const now = Date.parse('2024-11-25T10:00:00.000Z');
+    const current = record({ runId: 'current' });
+    const skewed = record({ runId: 'skewed', time: '2024-11-25T10:04:00.000Z' });
+    await ledger().write(current);
+    await ledger().write(skewed);
+    await ledger().write(record({ runId: 'future', time: '2999-01-01T00:00:00.000Z' }));
+    const found = await ledger(TOKENS.actions, captureLog(), () => now).find({
+      stage: 'sanity-check',
+      commit: HEAD_SHA,
+    });
+    expect(found.map((r) => r.runId)).toEqual(['skewed', 'current']);
+  });
+
+  it('ignores a status whose record is dated after GitHub stored it', async () => {
+    const mine = record({ runId: 'mine' });
+    await ledger(TOKENS.noChecks).write(mine);
+    await ledger(TOKENS.noChecks).write(
+      record({ runId: 'ahead', time: new Date(Date.now() + 3_600_000).toISOString() }),
+    );
+    const found = await ledger(TOKENS.actions, captureLog(), () => Date.now() + 7_200_000).find({
+      stage: 'sanity-check',
+      commit: HEAD_SHA,
+    });
+    expect(found.map((r) => r.runId)).toEqual(['mine']);
   });
 });

@@ -1,8 +1,21 @@
 import type { FakeRequest, FakeRoute } from '../index.js';
-import type { FakeCheckRun, FakeState, FakeUser } from '../state.js';
+import type { FakeCheckRun, FakeIdentity, FakeState, FakeUser } from '../state.js';
 import { WEB, notFound, respondPage, userJson, validationFailed } from './shared.js';
 
 const GITHUB_ACTIONS_APP: FakeUser = { login: 'github-actions', id: 15368, type: 'Bot' };
+
+/**
+ * The GitHub App a check run is created by: the one whose installation token made the request
+ * (its bot is `<slug>[bot]`; the Actions GITHUB_TOKEN's app is `github-actions`). As on GitHub,
+ * only app tokens may create check runs; `app.slug` in the answers is the app's `login` here.
+ */
+function appOf(identity: FakeIdentity): FakeUser | undefined {
+  if (!identity.isInstallation) return undefined;
+  const slug = identity.login.replace(/\[bot\]$/, '');
+  return slug === GITHUB_ACTIONS_APP.login
+    ? GITHUB_ACTIONS_APP
+    : { login: slug, id: identity.id, type: 'Bot' };
+}
 
 interface CheckRunBody {
   name?: string;
@@ -40,13 +53,13 @@ function checkRunJson(run: FakeCheckRun, request: FakeRequest, state: FakeState)
     check_suite: { id: 1 },
     app: {
       id: run.app.id,
-      node_id: 'MDM6QXBwMTUzNjg=',
+      node_id: `A_${run.app.id}`,
       slug: run.app.login,
-      name: 'GitHub Actions',
+      name: run.app === GITHUB_ACTIONS_APP ? 'GitHub Actions' : run.app.login,
       owner: userJson({ login: 'github', id: 9919, type: 'User' }, request),
       description: 'Automate your workflow from idea to production',
       external_url: 'https://help.github.com/en/actions',
-      html_url: `${WEB}/apps/github-actions`,
+      html_url: `${WEB}/apps/${run.app.login}`,
       created_at: '2018-07-30T09:30:17Z',
       updated_at: '2024-04-10T20:33:16Z',
       permissions: { checks: 'write', statuses: 'write' },
@@ -89,6 +102,13 @@ export const checkRoutes: FakeRoute[] = [
     permissions: [...WRITE],
     handle(request, state, respond) {
       const body = request.body as CheckRunBody;
+      const app = appOf(request.identity);
+      if (!app) {
+        return respond(403, {
+          message: 'You must authenticate via a GitHub App.',
+          documentation_url: 'https://docs.github.com/rest/checks/runs#create-a-check-run',
+        });
+      }
       if (!body.name || !body.head_sha)
         return validationFailed(respond, 'name and head_sha are required', 'CheckRun', 'name');
       if (body.status === 'completed' && !body.conclusion) {
@@ -111,7 +131,7 @@ export const checkRoutes: FakeRoute[] = [
         detailsUrl: null,
         output: { title: null, summary: null, text: null, annotationsCount: 0 },
         annotations: [],
-        app: GITHUB_ACTIONS_APP,
+        app,
       };
       apply(run, body, state);
       state.checkRuns.push(run);
