@@ -76,8 +76,16 @@ export class GitHubApprovals implements ApprovalPort {
   }
 
   /**
-   * Reviews of this run's deployment gates that name the environment. GitHub's answer has no
-   * timestamp, so `time` is when mlops-flow saw the review: the decision was made before it.
+   * Reviews of this run's deployment gates that name the environment.
+   *
+   * `time` is NOT when the reviewer decided. GitHub's answer (`GET …/runs/{id}/approvals`) has no
+   * timestamp, so every review gets the moment mlops-flow read it (`now`): all reviews share it,
+   * and it says only "decided at or before this". Nothing may order reviews by it, or compare it
+   * with when evidence was produced ("approved after deploy-test") — on GitHub such a check
+   * would always pass. The canary gate on GitHub relies instead on the environment's required
+   * reviewers and an approved review of this run (src/stages/canary-promote/gate.ts). If
+   * `Approval` gains a field saying whether `time` is the decision's (e.g. `timeKnown`), set it
+   * to false here.
    */
   async approvals(environment: string): Promise<Approval[]> {
     const { client, repository, runId } = this.options;
