@@ -98,8 +98,16 @@ describe('fairness-report', () => {
     const directory = project('      demographic_parity_ratio: ">= 0.10"');
     const { result } = await runInProject(directory, fairnessReport, {});
     const top = result.checks.find((c) => c.id === 'fairness/explainability/top-features');
-    expect(top?.observed).toBe('top features: income, debt, tenure');
+    expect(top?.observed).toBe('income (declared proxy) ranks #1 — top features: income, debt, tenure');
     expect(top?.verdict).toBe('warn');
+    // The comment says why the stage warns, not only the log; so does the model card.
+    expect(result.section).toMatch(
+      /\*\*Findings\*\*\n\n- ⚠️ No sensitive attribute or proxy among the top 3 features \(attributions\.csv\): income \(declared proxy\) ranks #1/,
+    );
+    const card = readFileSync(path.join(directory, result.outputs['model-card-path'] as string), 'utf8');
+    expect(card).toMatch(
+      /## Caveats\n[\s\S]*- No sensitive attribute or proxy among the top 3 features \(attributions\.csv\): income \(declared proxy\) ranks #1/,
+    );
   });
 });
 

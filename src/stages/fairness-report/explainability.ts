@@ -83,7 +83,17 @@ export function sensitiveFeatureCheck(
         : flagged.some((f) => sensitive.some((s) => matches(f, s)))
           ? 'fail'
           : 'warn',
-    observed: `top features: ${top.join(', ')}`,
+    observed:
+      flagged.length === 0
+        ? `top features: ${top.join(', ')}`
+        : flagged
+            .map((feature) => {
+              const kind = sensitive.some((s) => matches(feature, s))
+                ? 'sensitive attribute'
+                : 'declared proxy';
+              return `${feature} (${kind}) ranks #${top.indexOf(feature) + 1}`;
+            })
+            .join('; ') + ` — top features: ${top.join(', ')}`,
     expected: `none of ${[...sensitive, ...proxies].join(', ') || '(none declared)'}`,
   };
 }

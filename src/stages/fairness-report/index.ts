@@ -106,6 +106,13 @@ export const fairnessReport: StageDefinition<FairnessReportSettings> = {
       explainability,
       permutation.report,
     );
+    for (const check of checks) {
+      if (
+        check.id.startsWith('fairness/explainability/') &&
+        (check.verdict === 'warn' || check.verdict === 'fail')
+      )
+        card.caveats.push(`${check.title}: ${check.observed ?? check.verdict}.`);
+    }
     const failing = checks.filter((c) => c.verdict === 'fail' || c.verdict === 'inconclusive');
     return {
       stage: 'fairness-report',
@@ -116,7 +123,7 @@ export const fairnessReport: StageDefinition<FairnessReportSettings> = {
           : `${failing.map((c) => `${c.title}: ${c.observed} (${c.verdict})`).join('; ')}`,
       checks,
       metrics: [],
-      section: fairnessSection(report, verdict, REPORT_PATH, explainability, permutation.report),
+      section: fairnessSection(report, verdict, REPORT_PATH, explainability, permutation.report, checks),
       outputs: { 'report-path': REPORT_PATH, 'model-card-path': `${cardBase}/model-card.md` },
       ...(context.modelDigest ? { modelDigest: context.modelDigest } : {}),
       files: [

@@ -1,5 +1,5 @@
 import { formatNumber } from '../../config/goal.js';
-import { VERDICT_ICONS, type Verdict } from '../../core/result.js';
+import { VERDICT_ICONS, type Check, type Verdict } from '../../core/result.js';
 import type { FairnessReport, FrameReport } from '../../metrics/fairness/report.js';
 import type { ExplainabilityReport } from './explainability.js';
 import type { PermutationReport } from './permutation.js';
@@ -57,6 +57,7 @@ export function fairnessSection(
   reportPath: string,
   explainability: ExplainabilityReport | undefined,
   permutation: PermutationReport | undefined,
+  checks: readonly Check[] = [],
 ): string {
   const lines = [
     `${report.rows.toLocaleString('en-US')} predictions from \`${report.file}\`; intervals are 95% (${report.bootstrap.method}, ${report.bootstrap.reps} replicates).`,
@@ -93,6 +94,19 @@ export function fairnessSection(
         .map((f) => `\`${f.feature}\` ${formatNumber(f.mean)} ± ${formatNumber(f.std)}`)
         .join(', ')}.`,
     );
+  }
+  // The findings behind a warn or fail verdict, so the comment says why, not only the log.
+  // (Goals are in the table above; these are the explainability checks.)
+  const findings = checks.filter(
+    (c) => c.verdict !== 'pass' && c.verdict !== 'skip' && c.id.startsWith('fairness/explainability/'),
+  );
+  if (findings.length > 0) {
+    lines.push('', '**Findings**', '');
+    for (const check of findings) {
+      lines.push(
+        `- ${VERDICT_ICONS[check.verdict]} ${check.title}: ${check.observed ?? ''}${check.expected ? ` (expected ${check.expected})` : ''}`,
+      );
+    }
   }
   lines.push(
     '',
