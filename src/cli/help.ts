@@ -40,10 +40,12 @@ const ACTION_ONLY = new Set(['github-token', 'stage']);
 export function helpFor(command: StageName | 'run' | 'approve'): string {
   if (command === 'approve') {
     return [
-      'Usage: mlops-flow approve <environment> [--comment TEXT] [--config PATH]',
+      'Usage: mlops-flow approve <environment> [--comment TEXT] [--reject] [--config PATH]',
       '',
-      "Records your approval of an environment's manual gate in .mlops-flow/approvals.jsonl, as a",
-      'required reviewer does on GitHub. canary-promote requires one for its environment.',
+      "Records your approval (or, with --reject, your rejection) of an environment's manual gate in",
+      '.mlops-flow/approvals.jsonl under your git user.name, as a required reviewer does on GitHub.',
+      'canary-promote requires an approval of its environment given after the deploy-test results;',
+      'a later rejection wins. The environment must be one mlops.yml names.',
       '',
     ].join('\n');
   }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { ConfigError, formatDiagnostic } from '../config/diagnostics.js';
@@ -174,6 +175,16 @@ async function runAll(argv: string[], io: CliIo): Promise<number> {
           `canary-promote: waiting at the manual gate — ${waiting.observed}.\n` +
             `  ${waiting.detail ?? ''}\n  Then run \`mlops-flow canary-promote\`.\n`,
         );
+        // For --json readers: the flow stopped here on purpose, nothing moved.
+        results.push({
+          stage,
+          verdict: 'skip',
+          summary: `waiting at the manual gate: ${waiting.observed}`,
+          checks: [waiting],
+          metrics: [],
+          section: '',
+          outputs: { decision: 'halted', 'final-weight': '0' },
+        });
         break;
       }
     }
@@ -219,6 +230,7 @@ async function approve(argv: string[], io: CliIo): Promise<number> {
       options: {
         config: { type: 'string' },
         comment: { type: 'string' },
+        reject: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: true,
@@ -237,19 +249,35 @@ async function approve(argv: string[], io: CliIo): Promise<number> {
   const environment = positionals[0];
   if (!environment || positionals.length > 1)
     throw new UserError('approve takes one environment name', 'mlops-flow approve production');
-  const { platform } = await prepare(io, values);
-  const user = process.env.USER ?? process.env.USERNAME ?? 'local-user';
+  const { loaded, platform } = await prepare(io, values);
+  const known = [
+    loaded.config.flow?.canary?.environment,
+    loaded.config.flow?.deploy_test?.environment,
+  ].filter((name): name is string => Boolean(name));
+  if (!known.includes(environment)) {
+    throw new UserError(
+      `mlops.yml names no environment "${environment}"`,
+      known.length > 0 ? `the environments it names: ${known.join(', ')}` : 'set flow.canary.environment',
+    );
+  }
+  const user = gitUser(loaded.projectRoot) ?? process.env.USER ?? process.env.USERNAME ?? 'local-user';
   await platform.environments.approve({
     environment,
     user,
     time: new Date().toISOString(),
     comment: values.comment ?? '',
-    state: 'approved',
+    state: values.reject ? 'rejected' : 'approved',
   });
   io.stderr.write(
-    `Recorded ${user}'s approval of ${environment} in ${path.join(platform.stateDirectory, 'approvals.jsonl')}\n`,
+    `Recorded ${user}'s ${values.reject ? 'rejection' : 'approval'} of ${environment} in ${path.join(platform.stateDirectory, 'approvals.jsonl')}\n`,
   );
   return EXIT.ok;
+}
+
+/** Who approves locally: the git identity of the checkout, as a commit would name them. */
+function gitUser(directory: string): string | undefined {
+  const name = spawnSync('git', ['config', 'user.name'], { cwd: directory, encoding: 'utf8' });
+  return name.status === 0 && name.stdout.trim() ? name.stdout.trim() : undefined;
 }
 
 /** Tells people where to read the results. */

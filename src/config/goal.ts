@@ -71,5 +71,7 @@ export function formatNumber(value: number | null | undefined): string {
   if (magnitude >= 1000) return Math.round(value).toLocaleString('en-US');
   if (magnitude >= 100) return value.toFixed(1).replace(/\.0$/, '');
   if (Number.isInteger(value)) return String(value);
-  return value.toFixed(3);
+  // A tiny negative (a permutation drop of −0.00004) is 0 at this precision, not "-0.000".
+  const shown = value.toFixed(3);
+  return /^-0\.0+$/.test(shown) ? shown.slice(1) : shown;
 }

@@ -80,8 +80,14 @@ const CANARY_CONFIG = `${FLOW_CONFIG}  canary:
 describe('the manual gate', () => {
   test('run stops before canary-promote, successfully, until a person approves; then the canary goes on', async () => {
     const directory = await tinyProject(CANARY_CONFIG);
-    const waiting = await runCli(['run'], directory);
+    const waiting = await runCli(['run', '--json'], directory);
     expect(waiting.code).toBe(0);
+    const stopped = (JSON.parse(waiting.stdout) as StageResultJson[]).at(-1)!;
+    expect(stopped).toMatchObject({
+      stage: 'canary-promote',
+      verdict: 'skip',
+      outputs: { decision: 'halted', 'final-weight': '0' },
+    });
     expect(waiting.stderr).toMatch(/canary-promote: waiting at the manual gate — no approval of production/);
     expect(waiting.stderr).toMatch(/mlops-flow approve production/);
     expect(waiting.stderr).not.toMatch(/▶ canary-promote/);
@@ -91,10 +97,21 @@ describe('the manual gate', () => {
     expect(refused.code).toBe(1);
     expect((JSON.parse(refused.stdout) as StageResultJson).verdict).toBe('fail');
 
+    const typo = await runCli(['approve', 'prodution'], directory);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(
+      /mlops.yml names no environment "prodution"\nhint: the environments it names: production/,
+    );
     expect((await runCli(['approve', 'production', '--comment', 'read the tests'], directory)).code).toBe(0);
     const promoted = await runCli(['canary-promote', '--json'], directory);
     expect(promoted.code).toBe(0);
     expect((JSON.parse(promoted.stdout) as StageResultJson).outputs.decision).toBe('promoted');
+
+    // A rejection after the approval wins: the canary refuses again.
+    expect((await runCli(['approve', 'production', '--reject'], directory)).code).toBe(0);
+    const rejected = await runCli(['canary-promote', '--json'], directory);
+    expect(rejected.code).toBe(1);
+    expect(JSON.stringify(JSON.parse(rejected.stdout))).toMatch(/rejected by /);
   });
 });
 
