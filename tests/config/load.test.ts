@@ -92,7 +92,7 @@ describe('goals', () => {
     expect(formatNumber(null)).toBe('n/a');
     expect(formatNumber(0.5734)).toBe('0.573');
     expect(formatNumber(-0.00004)).toBe('0.000');
-    expect(formatNumber(-0.0004)).toBe('-0.000'.slice(1));
+    expect(formatNumber(-0.0004)).toBe('0.000');
     expect(formatNumber(-0.004)).toBe('-0.004');
   });
 });
