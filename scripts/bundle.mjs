@@ -3,7 +3,7 @@
 // SHA-pinned `uses:` runs without a build: dist/<stage>/index.js, dist/run/index.js (the root
 // action) and dist/cli/index.js. `node scripts/bundle.mjs OUTDIR` writes elsewhere (check-dist).
 import { build } from 'esbuild';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -51,6 +51,9 @@ await Promise.all(
     }),
   ),
 );
+// The CLI is the package's bin: executable, so npm does not need to change its mode (which
+// would show a fresh clone as modified).
+chmodSync(path.join(outdir, 'cli', 'index.js'), 0o755);
 console.error(
   `bundled ${Object.keys(entries).length} entry points into ${path.relative(root, outdir) || outdir}`,
 );

@@ -63,7 +63,7 @@ export class BinaryOutcomeColumn {
     throw new DataError(
       where,
       `"${text}" is not a binary ${this.role}: expected 0/1 or true/false; ` +
-        `for other values name the positive one (positiveLabel)`,
+        `for other values name the positive one (--positive-label, or flow.fairness.positive_label)`,
     );
   }
 
