@@ -124,6 +124,7 @@ describe('validate-charter on the example', () => {
       'charter/milestones',
       'charter/justification',
       'charter/placeholders',
+      'charter/paths',
       'charter/flow',
       'charter/canary',
       'charter/manual-gate',
@@ -222,6 +223,7 @@ describe('the section', () => {
       '- [x] Milestones',
       '- [x] Justification',
       '- [x] Command placeholders',
+      '- [x] Paths inside the project',
       '- [x] Flow configuration',
       '- [x] Canary rollout',
     ]);

@@ -7,6 +7,7 @@ import { justification } from './justification.js';
 import { manualGate } from './manual-gate.js';
 import { metricAlignment } from './metric-alignment.js';
 import { milestones } from './milestones.js';
+import { projectPaths } from './paths.js';
 import { commandPlaceholders } from './placeholders.js';
 import { problemAndRoles } from './problem-and-roles.js';
 import { regulations } from './regulations.js';
@@ -23,6 +24,7 @@ export const RULE_FAMILIES: readonly RuleFamily[] = [
   milestones,
   justification,
   commandPlaceholders,
+  projectPaths,
   flowSections,
   canaryRollout,
   manualGate,
