@@ -153,7 +153,7 @@ export function modelCardMarkdown(card: ModelCard): string {
     lines.push(`### ${frame}`, '', '| group | n | selection rate | TPR | FPR |', '|---|---|---|---|---|');
     for (const g of groups) {
       lines.push(
-        `| ${g.group}${g.smallSample ? ' (small)' : ''} | ${g.n} | ${formatNumber(g.selectionRate)} | ${formatNumber(g.truePositiveRate)} | ${formatNumber(g.falsePositiveRate)} |`,
+        `| ${g.group}${g.smallSample ? ' (small)' : ''} | ${g.n.toLocaleString('en-US')} | ${formatNumber(g.selectionRate)} | ${formatNumber(g.truePositiveRate)} | ${formatNumber(g.falsePositiveRate)} |`,
       );
     }
     lines.push('');

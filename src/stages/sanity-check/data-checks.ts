@@ -40,7 +40,7 @@ export function evalDataChecks(table: Table, options: DataCheckOptions): Check[]
       verdict: missing.length === 0 ? 'pass' : 'fail',
       observed:
         missing.length === 0
-          ? `${table.rows.length} rows, ${table.columns.length} columns`
+          ? `${table.rows.length.toLocaleString('en-US')} rows, ${table.columns.length} columns`
           : `${options.file} lacks ${missing.join(', ')}`,
       expected: required.join(', '),
     },
