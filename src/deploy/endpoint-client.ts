@@ -89,6 +89,21 @@ export interface EndpointClientOptions {
   connections: number;
   /** Deadline of one request, in milliseconds. */
   timeoutMs: number;
+  /** Cancels every request and wait of this client (the job is being cancelled). */
+  signal?: AbortSignal | undefined;
+}
+
+/** Waits `ms`, or less when `signal` aborts (the caller then checks the signal). */
+export function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 /** Talks to a deployed model endpoint over keep-alive connections. */
@@ -96,6 +111,7 @@ export class EndpointClient {
   readonly url: URL;
   readonly agent: http.Agent;
   readonly timeoutMs: number;
+  readonly signal: AbortSignal | undefined;
 
   constructor(endpoint: string, options: EndpointClientOptions) {
     this.url = new URL(endpoint);
@@ -103,6 +119,7 @@ export class EndpointClient {
       throw new EndpointError(`the endpoint ${endpoint} is not an http(s) URL`);
     this.agent = keepAliveAgent(this.url, options.connections);
     this.timeoutMs = options.timeoutMs;
+    this.signal = options.signal;
   }
 
   /** Predictions for a batch of instances, in order; an EndpointError when the answer breaks the contract. */
@@ -112,6 +129,7 @@ export class EndpointClient {
       body: requestBody(instances),
       agent: this.agent,
       timeoutMs: this.timeoutMs,
+      signal: this.signal,
     });
     if (response.status < 200 || response.status > 299)
       throw new EndpointError(`HTTP ${response.status}: ${response.body.slice(0, 200)}`);
@@ -121,7 +139,7 @@ export class EndpointClient {
   /**
    * Polls until the endpoint answers: /healthz with 2xx, or — when the server has no /healthz —
    * a prediction for `probe`. Returns how readiness was shown; throws an EndpointError with the
-   * last problem seen when `deadlineMs` passes.
+   * last problem seen when `deadlineMs` passes, and the signal's reason as soon as it aborts.
    */
   async waitUntilReady(
     probe: Instance | undefined,
@@ -138,6 +156,7 @@ export class EndpointClient {
             method: 'GET',
             agent: this.agent,
             timeoutMs: Math.min(this.timeoutMs, 5000),
+            signal: this.signal,
           });
           if (response.status >= 200 && response.status <= 299)
             return { via: 'healthz', afterMs: performance.now() - started };
@@ -149,6 +168,7 @@ export class EndpointClient {
           return { via: 'predict', afterMs: performance.now() - started };
         }
       } catch (error) {
+        this.signal?.throwIfAborted();
         last =
           error instanceof TransportError
             ? `${error.kind === 'timeout' ? 'timed out' : `cannot connect (${error.message})`}`
@@ -156,7 +176,8 @@ export class EndpointClient {
       }
       if (performance.now() - started + intervalMs > deadlineMs)
         throw new EndpointError(`not ready within ${Math.round(deadlineMs / 1000)} s: ${last}`);
-      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+      await pause(intervalMs, this.signal);
+      this.signal?.throwIfAborted();
     }
   }
 

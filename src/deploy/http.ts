@@ -34,20 +34,34 @@ export function keepAliveAgent(url: URL, connections: number): http.Agent {
 /**
  * One HTTP request through node:http (no fetch: its pool cannot be bounded per test), with a
  * deadline on the whole exchange. Resolves with any HTTP status; rejects with a
- * TransportError when no answer came (refused, reset, timed out).
+ * TransportError when no answer came (refused, reset, timed out), and with the signal's reason
+ * as soon as `signal` aborts (the test is being cancelled: not the endpoint's fault).
  */
 export function request(
   url: URL,
-  options: { method: 'GET' | 'POST'; body?: string; agent: http.Agent; timeoutMs: number },
+  options: {
+    method: 'GET' | 'POST';
+    body?: string;
+    agent: http.Agent;
+    timeoutMs: number;
+    signal?: AbortSignal | undefined;
+  },
 ): Promise<HttpResponse> {
   const transport = url.protocol === 'https:' ? https : http;
+  const { signal } = options;
+  if (signal?.aborted) return Promise.reject(signal.reason as Error);
   return new Promise((resolve, reject) => {
     let settled = false;
     const finish = (action: () => void) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
       action();
+    };
+    const onAbort = () => {
+      finish(() => reject(signal?.reason as Error));
+      outgoing.destroy();
     };
     const outgoing = transport.request(
       url,
@@ -88,6 +102,7 @@ export function request(
     outgoing.on('error', (error: NodeJS.ErrnoException) =>
       finish(() => reject(new TransportError('connection', error.code ?? error.message))),
     );
+    signal?.addEventListener('abort', onAbort, { once: true });
     outgoing.end(options.body);
   });
 }

@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import { parsePredictions } from './endpoint-client.js';
+import { parsePredictions, pause } from './endpoint-client.js';
 import { request, TransportError } from './http.js';
 import { LatencySamples } from './percentiles.js';
 import { dueAt, dueBy, plannedRequests, untilNext, type LoadPlan } from './schedule.js';
@@ -13,6 +13,8 @@ export interface LoadOptions extends LoadPlan {
   /** Called about once a second while the load runs. */
   onProgress?: (progress: LoadProgress) => void;
   progressEveryMs?: number;
+  /** Stops the load at once (the job is being cancelled): runLoad then rejects with its reason. */
+  signal?: AbortSignal | undefined;
 }
 
 export interface LoadProgress {
@@ -41,11 +43,16 @@ export interface LoadResult {
   errors: LoadErrors;
   errorCount: number;
   /**
-   * Latency of every request that got an HTTP answer (any status), from the moment it was due
-   * by the schedule to the end of its response. Timeouts and connection errors have no
-   * latency; they count as errors.
+   * Latency of every request that got an HTTP answer (any status) or timed out, from the moment
+   * it was due by the schedule to the end of its response or its deadline. A timed-out request
+   * thus counts at least its timeout: leaving out the slowest requests while keeping fast error
+   * answers would make the percentiles look better the worse the server does. Connection errors
+   * (refused, reset) never got an answer to time, so they have no latency. Every failure, timed
+   * or not, also counts in the error rate.
    */
   latencies: LatencySamples;
+  /** Of the latencies, how many are timeouts counted at their deadline. */
+  timedOutLatencies: number;
   /** Successful responses per second (see throughputOf). */
   throughputRps: number;
   /** From the first due time to the last response. */
@@ -72,8 +79,6 @@ export function throughputOf(ok: number, windowMs: number, spanMs: number): numb
   return (ok * 1000) / Math.max(windowMs, spanMs);
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * An open-loop load test (see schedule.ts): requests go out when the clock says they are due,
  * never waiting for earlier answers, over at most `connections` keep-alive sockets.
@@ -92,6 +97,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   let answered = 0;
   let lastAnswer = 0;
   const inFlight = new Set<Promise<void>>();
+  const { signal } = options;
+  let timedOutLatencies = 0;
   const start = performance.now();
 
   const send = (index: number) => {
@@ -101,6 +108,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       body: options.bodies[index % options.bodies.length] as string,
       agent: options.agent,
       timeoutMs: options.timeoutMs,
+      signal,
     })
       .then((response) => {
         const now = performance.now();
@@ -121,9 +129,16 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         }
       })
       .catch((error: unknown) => {
-        lastAnswer = Math.max(lastAnswer, performance.now());
+        if (signal?.aborted) return; // cancelled, not failed: runLoad rejects below
+        const now = performance.now();
+        lastAnswer = Math.max(lastAnswer, now);
         const kind = error instanceof TransportError ? error.kind : 'connection';
         errors[kind]++;
+        if (kind === 'timeout') {
+          // Waited at least its deadline (from the due time, so the queue before it counts too).
+          latencies.add(now - due);
+          timedOutLatencies++;
+        }
         note(`${kind}: ${(error as Error).message}`);
       })
       .finally(() => inFlight.delete(work));
@@ -133,7 +148,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const every = options.progressEveryMs ?? 1000;
   let nextProgress = every;
   let sent = 0;
-  while (sent < total) {
+  while (sent < total && !signal?.aborted) {
     const elapsed = performance.now() - start;
     const due = dueBy(plan, elapsed, sent);
     for (; sent < due; sent++) send(sent);
@@ -141,9 +156,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       nextProgress += every;
       options.onProgress({ elapsedMs: elapsed, sent, answered, errors: errorCountOf(errors) });
     }
-    if (sent < total) await sleep(Math.min(untilNext(plan, performance.now() - start, sent), every));
+    if (sent < total) await pause(Math.min(untilNext(plan, performance.now() - start, sent), every), signal);
   }
+  // On abort every request in flight rejects at once (its socket destroyed), so this is quick.
   while (inFlight.size > 0) await Promise.all([...inFlight]);
+  signal?.throwIfAborted();
 
   const windowMs = (total * 1000) / plan.rate;
   const spanMs = Math.max(0, lastAnswer - start);
@@ -155,6 +172,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     errors,
     errorCount: errorCountOf(errors),
     latencies,
+    timedOutLatencies,
     throughputRps: throughputOf(ok, windowMs, spanMs),
     spanMs,
     examples,

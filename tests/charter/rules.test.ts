@@ -457,6 +457,50 @@ const cases: Case[] = [
     message: /\{model\} is not a placeholder the canary query of error_rate can use: it may use \{variant\}/,
     quiet: example,
   },
+  {
+    name: 'teardown with the endpoint is fine; with the canary weight it is not',
+    rule: 'unknown-placeholder',
+    severity: 'error',
+    fires: edit(
+      'deploy: ./deploy.sh staging {model}',
+      'deploy: ./deploy.sh staging {model}\n    teardown: ./teardown.sh {weight}',
+    ),
+    at: ['teardown: ./teardown.sh', '{weight}'],
+    message:
+      /\{weight\} is not a placeholder flow.deploy_test.teardown can use: it may use \{model\}, \{environment\}, \{endpoint\}/,
+    quiet: edit(
+      'deploy: ./deploy.sh staging {model}',
+      'deploy: ./deploy.sh staging {model}\n    teardown: ./teardown.sh {environment} {model} {endpoint}',
+    ),
+  },
+  {
+    name: 'a canary query with the metric and the window is fine; with the weight it is not',
+    rule: 'unknown-placeholder',
+    severity: 'error',
+    fires: edit('{variant="{variant}",code', '{variant="{variant}",weight="{weight}",code'),
+    at: ['weight="{weight}"', '{weight}'],
+    message:
+      /\{weight\} is not a placeholder the canary query of error_rate can use: it may use \{variant\}, \{metric\}, \{start\}, \{end\}/,
+    quiet: edit(
+      '{variant="{variant}",code',
+      '{variant="{variant}",metric="{metric}",from="{start}",to="{end}",code',
+    ),
+  },
+  {
+    name: 'a canary metric command with the window is fine; with the model it is not',
+    rule: 'unknown-placeholder',
+    severity: 'error',
+    fires: edit(
+      '      provider: prometheus',
+      '      provider: command\n      command: ./metric.sh {metric} {variant} {model}',
+    ),
+    at: ['command: ./metric.sh', '{model}'],
+    message: /\{model\} is not a placeholder flow.canary.analysis.command can use/,
+    quiet: edit(
+      '      provider: prometheus',
+      '      provider: command\n      command: ./metric.sh {metric} {variant} {start} {end}',
+    ),
+  },
   // Flow sections
   {
     name: 'a canary without an environment',

@@ -18,7 +18,7 @@ import {
 import { dueAt, dueBy, plannedRequests, untilNext } from '../../src/deploy/schedule.js';
 import { judgeWithInterval } from '../../src/stages/deploy-test/goals.js';
 import { labelColumn } from '../../src/stages/deploy-test/replay.js';
-import { niceCeiling } from '../../src/stages/deploy-test/section.js';
+import { deployTestSection, niceCeiling } from '../../src/stages/deploy-test/section.js';
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
@@ -208,7 +208,10 @@ describe('the load generator against an in-process server', () => {
         });
       const hung = await run(new URL(`${base}/hang`));
       expect(hung.errors.timeout).toBe(4);
-      expect(hung.latencies.count).toBe(0);
+      // A timed-out request counts in the latencies at its deadline or more, never left out.
+      expect(hung.latencies.count).toBe(4);
+      expect(hung.timedOutLatencies).toBe(4);
+      expect(Math.min(...hung.latencies.ascending())).toBeGreaterThanOrEqual(200);
       const broken = await run(new URL(`${base}/predict`));
       expect(broken.errors.invalid).toBe(4);
       expect(broken.ok).toBe(0);
@@ -226,5 +229,93 @@ describe('the load generator against an in-process server', () => {
       bodies: ['{}'],
     });
     expect(refused.errors.connection).toBe(2);
+    expect(refused.latencies.count).toBe(0); // no answer to time
+  });
+
+  test('timeouts count in the percentiles: a server that times out 1 request in 10 cannot show a fast p95', async () => {
+    let served = 0;
+    const server = http.createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        served++;
+        if (served % 10 === 0) return; // never answers: times out
+        if (served % 10 === 5) {
+          response.writeHead(503); // a fast error: counted in the latencies, as before
+          response.end('{"error":"busy"}');
+          return;
+        }
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end('{"predictions":[1]}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/predict`);
+    try {
+      const result = await runLoad({
+        url,
+        agent: keepAliveAgent(url, 20),
+        timeoutMs: 300,
+        rate: 100,
+        durationMs: 400,
+        bodies: ['{}'],
+      });
+      expect(result.errors.timeout).toBe(4);
+      expect(result.errors.status).toEqual({ 503: 4 });
+      expect(result.errorCount).toBe(8);
+      expect(result.latencies.count).toBe(40);
+      expect(result.timedOutLatencies).toBe(4);
+      // 10% of the requests waited at least 300 ms: p95 says so (left out, it would be a few ms).
+      expect(percentileOf(result.latencies.ascending(), 95)).toBeGreaterThanOrEqual(300);
+      expect(percentileOf(result.latencies.ascending(), 50)).toBeLessThan(300);
+      const section = deployTestSection({
+        environment: 'staging',
+        endpoint: url.href,
+        verdict: 'fail',
+        steps: [],
+        judgements: [],
+        load: result,
+        gate: '',
+      });
+      expect(section).toContain('4 timeouts');
+      expect(section).toMatch(
+        /p95 \d+ ms, p99 \d+ ms, max \d+ ms \(the 4 timed-out requests count in the latencies at their timeout or more\)\./,
+      );
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  test('an abort stops the load at once: no more requests, those in flight dropped, runLoad rejects', async () => {
+    let received = 0;
+    const server = http.createServer((request) => {
+      request.resume();
+      received++; // never answers
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/predict`);
+    const controller = new AbortController();
+    try {
+      const started = performance.now();
+      setTimeout(() => controller.abort(new Error('cancelled by SIGINT')), 300);
+      const running = runLoad({
+        url,
+        agent: keepAliveAgent(url, 4),
+        timeoutMs: 20_000,
+        rate: 20,
+        durationMs: 20_000,
+        bodies: ['{}'],
+        signal: controller.signal,
+      });
+      await expect(running).rejects.toThrow('cancelled by SIGINT');
+      expect(performance.now() - started).toBeLessThan(1500);
+      const seen = received;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(received).toBe(seen); // nothing sent after the abort
+      expect(seen).toBeLessThan(20);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -2,22 +2,14 @@ import type { CommandText, FlowSpec } from '../../config/types.js';
 import type { PathSegment } from '../../config/yaml-source.js';
 import { findingCollector, locateInString, type Finding, type RuleFamily } from '../finding.js';
 import type { LoadedConfig } from '../../config/load.js';
+import { CANARY_ANALYSIS_PLACEHOLDERS, COMMAND_PLACEHOLDERS } from '../../exec/placeholders.js';
 
 /**
- * The placeholders each command or query may use: the values the stage running it knows. Any
- * other `{name}` would stop that stage much later, after a build, with the model half deployed.
+ * The placeholders each command or query may use: the values the stage running it knows. The
+ * lists live with the commands (exec/placeholders.ts), where the stages read them too.
  */
-export const ALLOWED_PLACEHOLDERS: readonly { path: readonly string[]; allowed: readonly string[] }[] = [
-  { path: ['build', 'command'], allowed: ['model'] },
-  { path: ['sanity', 'predict'], allowed: ['model', 'input', 'output'] },
-  { path: ['deploy_test', 'deploy'], allowed: ['model', 'environment', 'endpoint'] },
-  { path: ['deploy_test', 'teardown'], allowed: ['model', 'environment', 'endpoint'] },
-  { path: ['canary', 'traffic'], allowed: ['weight', 'variant', 'model'] },
-  { path: ['canary', 'promote'], allowed: ['model', 'environment'] },
-  { path: ['canary', 'rollback'], allowed: ['model', 'environment'] },
-  { path: ['canary', 'analysis', 'command'], allowed: ['variant', 'metric'] },
-];
-const QUERY_PLACEHOLDERS = ['variant'] as const;
+export const ALLOWED_PLACEHOLDERS = COMMAND_PLACEHOLDERS;
+const QUERY_PLACEHOLDERS = CANARY_ANALYSIS_PLACEHOLDERS;
 
 /** Same grammar as exec/words.ts: PromQL label matchers such as `{code=~"5.."}` never match it. */
 const PLACEHOLDER = /\{([a-z_]+)\}/g;

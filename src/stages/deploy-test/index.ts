@@ -19,14 +19,16 @@ import {
 } from '../../deploy/endpoint-client.js';
 import { runLoad, type LoadResult } from '../../deploy/load-generator.js';
 import { percentileOf as percentile } from '../../deploy/percentiles.js';
+import type { DeployTestValues } from '../../exec/placeholders.js';
 import { parseDuration } from '../../exec/run-command.js';
 import { UserError } from '../../flow/errors.js';
 import { artifactName, type ModelManifest } from '../build-model/index.js';
+import { resolveInside } from '../build-model/manifest.js';
 import { checkIntegrity } from '../sanity-check/integrity.js';
 import { metricValues } from '../sanity-check/metrics.js';
 import { readTable } from '../sanity-check/table.js';
 import type { StageContext, StageDefinition } from '../stage.js';
-import { runDeployCommand } from './commands.js';
+import { deployCommandArgv, runDeployCommand } from './commands.js';
 import { DeploymentRecord } from './deployment.js';
 import { manualGateNote } from './gate.js';
 import {
@@ -53,6 +55,12 @@ export interface DeployTestSettings {
   readyTimeoutMs?: number;
   /** Deadline of one request to the endpoint. Default 10 s. */
   requestTimeoutMs?: number;
+  /**
+   * Fires when the job is cancelled (the entry point turns SIGINT/SIGTERM into it): the deploy,
+   * readiness wait, replay and load stop at once, the environment is torn down, and the verdict
+   * is fail. The stage never touches process signals itself.
+   */
+  signal?: AbortSignal;
 }
 
 export const DEFAULTS = {
@@ -69,6 +77,9 @@ interface Plan {
   spec: DeployTestSpec;
   endpoint: string;
   environment: string;
+  /** The deploy and teardown commands with their placeholders filled in. */
+  deployArgv?: string[];
+  teardownArgv?: string[];
   modelGoals: [string, string | number][];
   servingGoals: [string, string | number][];
   unknownGoals: string[];
@@ -131,18 +142,22 @@ async function makePlan(context: StageContext<DeployTestSettings>, spec: DeployT
     servingGoals,
     unknownGoals,
   };
-  const inside = (file: string) => {
-    const absolute = path.resolve(root, file);
-    if (!absolute.startsWith(path.resolve(root) + path.sep))
-      throw new UserError(`${file} leaves the project directory`);
-    return absolute;
+  // Symlinks included: a replay set linked to a file outside the project is refused.
+  const inside = (file: string, what: string) => resolveInside(root, file, what);
+  // {model}: the build output, which must stay inside the project like every path in mlops.yml.
+  const values: DeployTestValues = {
+    model: await resolveInside(root, loaded.config.flow?.build?.model ?? '.', 'flow.build.model'),
+    environment: plan.environment,
+    endpoint: plan.endpoint,
   };
+  if (spec.deploy) plan.deployArgv = deployCommandArgv('deploy', spec.deploy, values);
+  if (spec.teardown) plan.teardownArgv = deployCommandArgv('teardown', spec.teardown, values);
   const sanity = loaded.config.flow?.sanity;
   if (spec.replay) {
-    const table = await readTable(inside(spec.replay), spec.replay);
+    const table = await readTable(await inside(spec.replay, 'flow.deploy_test.replay'), spec.replay);
     if (table.rows.length === 0) throw new UserError(`${spec.replay} has no rows to replay`);
     const sampleColumns = sanity?.sample
-      ? await readTable(inside(sanity.sample), sanity.sample)
+      ? await readTable(await inside(sanity.sample, 'flow.sanity.sample'), sanity.sample)
           .then((sample) => sample.columns)
           .catch(() => undefined)
       : undefined;
@@ -162,7 +177,7 @@ async function makePlan(context: StageContext<DeployTestSettings>, spec: DeployT
   if (spec.load || servingGoals.length > 0) {
     let instances = plan.replay?.instances;
     if (!instances && sanity?.sample) {
-      const sample = await readTable(inside(sanity.sample), sanity.sample);
+      const sample = await readTable(await inside(sanity.sample, 'flow.sanity.sample'), sanity.sample);
       instances = sample.rows.map((row) => toInstance(row, new Set()));
     }
     if (!instances || instances.length === 0)
@@ -205,15 +220,20 @@ async function deployAndTest(
   integrity: Check,
 ): Promise<StageResult> {
   const { loaded, platform, settings } = context;
+  const { signal } = settings;
   const root = loaded.projectRoot;
-  const { spec, environment, endpoint } = plan;
-  const model = path.join(root, loaded.config.flow?.build?.model ?? '.');
+  const { environment, endpoint } = plan;
   const commandTimeoutMs = settings.commandTimeoutMs ?? DEFAULTS.commandTimeoutMs;
-  const placeholders = { model, environment };
   const deployment = new DeploymentRecord(platform.deployments, {
     environmentUrl: endpoint,
     ...(platform.context.runUrl ? { logUrl: platform.context.runUrl } : {}),
   });
+  const steps: Check[] = [integrity];
+  if (signal?.aborted) {
+    // Cancelled while checking the flow and the model: nothing was deployed, nothing to tear down.
+    steps.push(cancelledCheck(signal, 'before deploying'));
+    return result(context, plan, digest, deployment, steps, undefined, undefined);
+  }
   await deployment.create({
     environment,
     ref: platform.context.commit,
@@ -222,21 +242,25 @@ async function deployAndTest(
   });
   await deployment.status('queued', 'waiting to deploy');
 
-  const steps: Check[] = [integrity];
   let replayed: ReplayOutcome | undefined;
   let loadResult: LoadResult | undefined;
+  /** What was running when the signal fired, for the report. */
+  let phase = 'during the deploy command';
+  let cancelledDuring: string | undefined;
   const client = new EndpointClient(endpoint, {
     connections: plan.load?.connections ?? DEFAULTS.load.connections,
     timeoutMs: settings.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
+    signal,
   });
   try {
     await deployment.status('in_progress', `deploying to ${environment}`);
     let deployed = true;
-    if (spec.deploy) {
-      const outcome = await runDeployCommand('deploy', spec.deploy, placeholders, {
+    if (plan.deployArgv) {
+      const outcome = await runDeployCommand('deploy', plan.deployArgv, {
         platform,
         cwd: root,
         timeoutMs: commandTimeoutMs,
+        signal,
       });
       deployed = outcome.ok;
       steps.push({
@@ -246,11 +270,16 @@ async function deployAndTest(
         observed: outcome.description,
       });
     }
+    // A cancelled deploy command returns (it was killed) rather than throwing.
+    signal?.throwIfAborted();
+    phase = 'while waiting for the endpoint';
     if (deployed) deployed = await waitUntilReady(context, plan, client, steps);
+    phase = 'during the replay';
     if (deployed && plan.replay) {
       replayed = await replayStep(context, plan.replay, client);
       steps.push(replayCheck(plan.replay.file, replayed));
     }
+    phase = 'during the load test';
     if (deployed && plan.load) {
       const load = plan.load;
       loadResult = await platform.log.group(
@@ -263,6 +292,7 @@ async function deployAndTest(
             rate: load.rate,
             durationMs: load.durationMs,
             bodies: load.bodies,
+            signal,
             onProgress: (p) =>
               platform.log.info(
                 `  load: ${(p.elapsedMs / 1000).toFixed(0)} s of ${load.durationMs / 1000} s, ${p.sent} sent, ${p.answered} answered, ${p.errors} errors`,
@@ -271,27 +301,75 @@ async function deployAndTest(
       );
     }
   } catch (error) {
-    // Not a verdict but a crash: the deployment says so rather than staying in progress.
-    await deployment.status('error', `deploy-test stopped: ${(error as Error).message}`);
-    throw error;
+    if (signal?.aborted) {
+      // Cancelled, not crashed: tear down below and record a failed test.
+      cancelledDuring = phase;
+    } else {
+      // Not a verdict but a crash: the deployment says so rather than staying in progress.
+      await deployment.status('error', `deploy-test stopped: ${(error as Error).message}`);
+      throw error;
+    }
   } finally {
     client.close();
-    if (spec.teardown) {
-      const outcome = await runDeployCommand('teardown', spec.teardown, placeholders, {
-        platform,
-        cwd: root,
-        timeoutMs: commandTimeoutMs,
-      });
-      // A test environment left running costs money but says nothing about the model: a warning.
-      steps.push({
-        id: 'deploy-test/teardown',
-        title: 'Teardown',
-        verdict: outcome.ok ? 'pass' : 'warn',
-        observed: outcome.description,
-      });
-    }
+    if (plan.teardownArgv) steps.push(await teardown(context, plan.teardownArgv, commandTimeoutMs));
   }
+  if (signal && cancelledDuring !== undefined) {
+    platform.log.info(`deploy-test cancelled ${cancelledDuring}; the environment was torn down`);
+    steps.push(cancelledCheck(signal, cancelledDuring));
+  }
+  return result(context, plan, digest, deployment, steps, replayed, loadResult);
+}
 
+/**
+ * Tears the environment down; never throws, since it runs in a `finally` and must not hide
+ * the outcome. A test environment left running costs money but says nothing about the model:
+ * a failure here is a warning. It runs without the cancel signal: cancelling is why it runs.
+ */
+async function teardown(
+  context: StageContext<DeployTestSettings>,
+  argv: readonly string[],
+  timeoutMs: number,
+): Promise<Check> {
+  const base = { id: 'deploy-test/teardown', title: 'Teardown' } as const;
+  try {
+    const outcome = await runDeployCommand('teardown', argv, {
+      platform: context.platform,
+      cwd: context.loaded.projectRoot,
+      timeoutMs,
+    });
+    return { ...base, verdict: outcome.ok ? 'pass' : 'warn', observed: outcome.description };
+  } catch (error) {
+    return {
+      ...base,
+      verdict: 'warn',
+      observed: `\`${argv.join(' ')}\` could not run: ${(error as Error).message}; the environment may still be running`,
+    };
+  }
+}
+
+function cancelledCheck(signal: AbortSignal, when: string): Check {
+  const reason = signal.reason instanceof Error ? signal.reason.message : 'cancelled';
+  return {
+    id: 'deploy-test/cancelled',
+    title: 'Cancelled',
+    verdict: 'fail',
+    observed: `${reason} ${when}: the test did not finish, so no goal is judged`,
+    expected: 'a complete test run',
+  };
+}
+
+/** The stage's result from what happened: goals are judged only when every step passed. */
+async function result(
+  context: StageContext<DeployTestSettings>,
+  plan: Plan,
+  digest: string,
+  deployment: DeploymentRecord,
+  steps: Check[],
+  replayed: ReplayOutcome | undefined,
+  loadResult: LoadResult | undefined,
+): Promise<StageResult> {
+  const { loaded, platform } = context;
+  const { environment, endpoint } = plan;
   const reached = steps.every((step) => step.verdict !== 'fail');
   const judgements: GoalJudgement[] = reached
     ? [

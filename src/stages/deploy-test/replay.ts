@@ -78,7 +78,8 @@ export interface ReplayOutcome {
 /**
  * Sends the replay rows (without their label) in batches, in order, and pairs each prediction
  * with its label. A batch is retried on a transport error or 5xx; one that still fails leaves
- * its rows out, and the outcome says so.
+ * its rows out, and the outcome says so. When the client's signal aborts, the replay stops and
+ * rejects with its reason.
  */
 export async function replay(
   client: EndpointClient,
@@ -103,6 +104,7 @@ export async function replay(
       try {
         answer = await client.predict(slice);
       } catch (error) {
+        client.signal?.throwIfAborted(); // cancelled: no retry, no verdict
         const retryable =
           error instanceof TransportError ||
           (error instanceof EndpointError && /^HTTP 5\d\d/.test(error.message));

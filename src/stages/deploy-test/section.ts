@@ -96,7 +96,10 @@ export function deployTestSection(inputs: SectionInputs): string {
       '',
       `Load: ${load.planned} requests, open loop at ${formatNumber(load.rate)}/s for ${formatNumber(load.durationMs / 1000)} s; ` +
         `${formatNumber(load.throughputRps)} successful responses/s; ${load.errorCount} errors${kinds.length ? ` (${kinds.join(', ')})` : ''}; ` +
-        `latency p50 ${ms(summary.p50)} ms, p95 ${ms(summary.p95)} ms, p99 ${ms(summary.p99)} ms, max ${ms(summary.max)} ms.`,
+        `latency p50 ${ms(summary.p50)} ms, p95 ${ms(summary.p95)} ms, p99 ${ms(summary.p99)} ms, max ${ms(summary.max)} ms` +
+        (load.timedOutLatencies > 0
+          ? ` (the ${load.timedOutLatencies} timed-out request${load.timedOutLatencies === 1 ? '' : 's'} count${load.timedOutLatencies === 1 ? 's' : ''} in the latencies at ${load.timedOutLatencies === 1 ? 'its' : 'their'} timeout or more).`
+          : '.'),
     );
     const chart = latencyChart(load);
     if (chart) lines.push('', chart);
