@@ -1,7 +1,7 @@
 import type { CommandText } from '../../config/types.js';
 import { runCommand } from '../../exec/run-command.js';
 import { commandArgv } from '../../exec/words.js';
-import { ProviderError, type MetricProvider, type SampleRequest } from './provider.js';
+import { analysisValues, ProviderError, type MetricProvider, type SampleRequest } from './provider.js';
 import { parseValues } from './values.js';
 
 export interface CommandProviderOptions {
@@ -21,7 +21,7 @@ export class CommandProvider implements MetricProvider {
   constructor(private readonly options: CommandProviderOptions) {}
 
   async samples({ metric, variant, window, signal }: SampleRequest): Promise<number[]> {
-    const argv = commandArgv(this.options.command, { metric: metric.id, variant });
+    const argv = commandArgv(this.options.command, analysisValues({ metric, variant, window }));
     const stdout: string[] = [];
     const result = await runCommand({
       argv,

@@ -1,4 +1,10 @@
-import { fillQuery, ProviderError, type MetricProvider, type SampleRequest } from './provider.js';
+import {
+  analysisValues,
+  fillQuery,
+  ProviderError,
+  type MetricProvider,
+  type SampleRequest,
+} from './provider.js';
 import { parseValues } from './values.js';
 
 export interface HttpProviderOptions {
@@ -17,12 +23,7 @@ export class HttpProvider implements MetricProvider {
   constructor(private readonly options: HttpProviderOptions) {}
 
   url({ metric, variant, window }: SampleRequest): URL {
-    const values: Record<string, string> = {
-      metric: metric.id,
-      variant,
-      start: (window.start.getTime() / 1000).toFixed(3),
-      end: (window.end.getTime() / 1000).toFixed(3),
-    };
+    const values: Record<string, string> = analysisValues({ metric, variant, window });
     const template = metric.query ?? '';
     const encoded = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, encodeURIComponent(v)]));
     const url = new URL(fillQuery(template, encoded), this.options.address);

@@ -1,4 +1,10 @@
-import { fillQuery, ProviderError, type MetricProvider, type SampleRequest } from './provider.js';
+import {
+  analysisValues,
+  fillQuery,
+  ProviderError,
+  type MetricProvider,
+  type SampleRequest,
+} from './provider.js';
 
 interface QueryRangeResponse {
   status?: string;
@@ -28,7 +34,7 @@ export class PrometheusProvider implements MetricProvider {
     const seconds = (window.end.getTime() - window.start.getTime()) / 1000;
     const step = Math.max(seconds / (this.options.pointsPerWindow ?? 20), 0.1);
     const url = new URL('api/v1/query_range', this.options.address.replace(/\/?$/, '/'));
-    url.searchParams.set('query', fillQuery(metric.query, { variant }));
+    url.searchParams.set('query', fillQuery(metric.query, analysisValues({ metric, variant, window })));
     url.searchParams.set('start', (window.start.getTime() / 1000).toFixed(3));
     url.searchParams.set('end', (window.end.getTime() / 1000).toFixed(3));
     url.searchParams.set('step', step.toFixed(3));

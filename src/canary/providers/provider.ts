@@ -1,4 +1,5 @@
 import type { CanaryMetricSpec } from '../../config/types.js';
+import type { CANARY_ANALYSIS_PLACEHOLDERS } from '../../exec/placeholders.js';
 
 export type Variant = 'baseline' | 'canary';
 
@@ -33,6 +34,22 @@ export class ProviderError extends Error {
 }
 
 /** Replaces `{variant}` (and the other names given) in a query; nothing else is touched. */
+/**
+ * The values a metric's query or command may place (CANARY_ANALYSIS_PLACEHOLDERS, the list
+ * validate-charter accepts): the variant, the metric's id, the window in Unix seconds. Every
+ * provider fills all of them, so a placeholder the charter accepts is never sent as literal text.
+ */
+export function analysisValues({ metric, variant, window }: SampleRequest): AnalysisValues {
+  return {
+    variant,
+    metric: metric.id,
+    start: (window.start.getTime() / 1000).toFixed(3),
+    end: (window.end.getTime() / 1000).toFixed(3),
+  };
+}
+
+export type AnalysisValues = Record<(typeof CANARY_ANALYSIS_PLACEHOLDERS)[number], string>;
+
 export function fillQuery(template: string, values: Readonly<Record<string, string>>): string {
   return template.replace(/\{([a-z_]+)\}/g, (match, name: string) => values[name] ?? match);
 }
