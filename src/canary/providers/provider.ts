@@ -41,8 +41,8 @@ export class ProviderError extends Error {
  */
 export function analysisValues({ metric, variant, window }: SampleRequest): AnalysisValues {
   return {
-    variant,
     metric: metric.id,
+    variant,
     start: (window.start.getTime() / 1000).toFixed(3),
     end: (window.end.getTime() / 1000).toFixed(3),
   };
