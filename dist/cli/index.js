@@ -248,7 +248,8 @@ function formatNumber(value) {
   if (magnitude >= 1e3) return Math.round(value).toLocaleString("en-US");
   if (magnitude >= 100) return value.toFixed(1).replace(/\.0$/, "");
   if (Number.isInteger(value)) return String(value);
-  return value.toFixed(3);
+  const shown2 = value.toFixed(3);
+  return /^-0\.0+$/.test(shown2) ? shown2.slice(1) : shown2;
 }
 var GOAL_PATTERN, LOWER_IS_BETTER, GoalSyntaxError;
 var init_goal = __esm({
@@ -2153,10 +2154,10 @@ var require_keyword = __commonJS({
       if (def.async && !schemaEnv.$async)
         throw new Error("async keyword in sync schema");
     }
-    function useKeyword(gen, keyword, result3) {
-      if (result3 === void 0)
+    function useKeyword(gen, keyword, result4) {
+      if (result4 === void 0)
         throw new Error(`keyword "${keyword}" failed to compile`);
-      return gen.scopeValue("keyword", typeof result3 == "function" ? { ref: result3 } : { ref: result3, code: (0, codegen_1.stringify)(result3) });
+      return gen.scopeValue("keyword", typeof result4 == "function" ? { ref: result4 } : { ref: result4, code: (0, codegen_1.stringify)(result4) });
     }
     function validSchemaType(schema, schemaType, allowUndefined = false) {
       return !schemaType.length || schemaType.some((st2) => st2 === "array" ? Array.isArray(schema) : st2 === "object" ? schema && typeof schema == "object" && !Array.isArray(schema) : typeof schema == st2 || allowUndefined && typeof schema == "undefined");
@@ -3490,8 +3491,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path21) {
-      let input = path21;
+    function removeDotSegments(path22) {
+      let input = path22;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -3565,11 +3566,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path21) {
-      if (path21 === "" || path21[0] === "/") {
-        return removeDotSegments(path21);
+    function removeDotSegmentsRelative(path22) {
+      if (path22 === "" || path22[0] === "/") {
+        return removeDotSegments(path22);
       }
-      const segments = path21.split("/");
+      const segments = path22.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -3932,8 +3933,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path21 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path21 && path21 !== "/" ? path21 : void 0;
+        const path22 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path22 && path22 !== "/" ? path22 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -8384,17 +8385,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path21) {
-      const ctrl = callVisitor(key, node, visitor, path21);
+    function visit_(key, node, visitor, path22) {
+      const ctrl = callVisitor(key, node, visitor, path22);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path21, ctrl);
-        return visit_(key, ctrl, visitor, path21);
+        replaceNode(key, path22, ctrl);
+        return visit_(key, ctrl, visitor, path22);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path21 = Object.freeze(path21.concat(node));
+          path22 = Object.freeze(path22.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path21);
+            const ci = visit_(i, node.items[i], visitor, path22);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -8405,13 +8406,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path21 = Object.freeze(path21.concat(node));
-          const ck = visit_("key", node.key, visitor, path21);
+          path22 = Object.freeze(path22.concat(node));
+          const ck = visit_("key", node.key, visitor, path22);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path21);
+          const cv = visit_("value", node.value, visitor, path22);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -8432,17 +8433,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path21) {
-      const ctrl = await callVisitor(key, node, visitor, path21);
+    async function visitAsync_(key, node, visitor, path22) {
+      const ctrl = await callVisitor(key, node, visitor, path22);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path21, ctrl);
-        return visitAsync_(key, ctrl, visitor, path21);
+        replaceNode(key, path22, ctrl);
+        return visitAsync_(key, ctrl, visitor, path22);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path21 = Object.freeze(path21.concat(node));
+          path22 = Object.freeze(path22.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path21);
+            const ci = await visitAsync_(i, node.items[i], visitor, path22);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -8453,13 +8454,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path21 = Object.freeze(path21.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path21);
+          path22 = Object.freeze(path22.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path22);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path21);
+          const cv = await visitAsync_("value", node.value, visitor, path22);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -8486,23 +8487,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path21) {
+    function callVisitor(key, node, visitor, path22) {
       if (typeof visitor === "function")
-        return visitor(key, node, path21);
+        return visitor(key, node, path22);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path21);
+        return visitor.Map?.(key, node, path22);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path21);
+        return visitor.Seq?.(key, node, path22);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path21);
+        return visitor.Pair?.(key, node, path22);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path21);
+        return visitor.Scalar?.(key, node, path22);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path21);
+        return visitor.Alias?.(key, node, path22);
       return void 0;
     }
-    function replaceNode(key, path21, node) {
-      const parent = path21[path21.length - 1];
+    function replaceNode(key, path22, node) {
+      const parent = path22[path22.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -9114,10 +9115,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path21, value) {
+    function collectionFromPath(schema, path22, value) {
       let v2 = value;
-      for (let i = path21.length - 1; i >= 0; --i) {
-        const k2 = path21[i];
+      for (let i = path22.length - 1; i >= 0; --i) {
+        const k2 = path22[i];
         if (typeof k2 === "number" && Number.isInteger(k2) && k2 >= 0) {
           const a = [];
           a[k2] = v2;
@@ -9136,7 +9137,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path21) => path21 == null || typeof path21 === "object" && !!path21[Symbol.iterator]().next().done;
+    var isEmptyPath = (path22) => path22 == null || typeof path22 === "object" && !!path22[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -9166,11 +9167,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path21, value) {
-        if (isEmptyPath(path21))
+      addIn(path22, value) {
+        if (isEmptyPath(path22))
           this.add(value);
         else {
-          const [key, ...rest] = path21;
+          const [key, ...rest] = path22;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -9184,8 +9185,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path21) {
-        const [key, ...rest] = path21;
+      deleteIn(path22) {
+        const [key, ...rest] = path22;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -9199,8 +9200,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path21, keepScalar) {
-        const [key, ...rest] = path21;
+      getIn(path22, keepScalar) {
+        const [key, ...rest] = path22;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -9218,8 +9219,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path21) {
-        const [key, ...rest] = path21;
+      hasIn(path22) {
+        const [key, ...rest] = path22;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -9229,8 +9230,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path21, value) {
-        const [key, ...rest] = path21;
+      setIn(path22, value) {
+        const [key, ...rest] = path22;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -11745,9 +11746,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path21, value) {
+      addIn(path22, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path21, value);
+          this.contents.addIn(path22, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -11822,14 +11823,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path21) {
-        if (Collection.isEmptyPath(path21)) {
+      deleteIn(path22) {
+        if (Collection.isEmptyPath(path22)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path21) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path22) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -11844,10 +11845,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path21, keepScalar) {
-        if (Collection.isEmptyPath(path21))
+      getIn(path22, keepScalar) {
+        if (Collection.isEmptyPath(path22))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path21, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path22, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -11858,10 +11859,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path21) {
-        if (Collection.isEmptyPath(path21))
+      hasIn(path22) {
+        if (Collection.isEmptyPath(path22))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path21) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path22) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -11878,13 +11879,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path21, value) {
-        if (Collection.isEmptyPath(path21)) {
+      setIn(path22, value) {
+        if (Collection.isEmptyPath(path22)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path21), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path22), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path21, value);
+          this.contents.setIn(path22, value);
         }
       }
       /**
@@ -13845,9 +13846,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path21) => {
+    visit2.itemAtPath = (cst, path22) => {
       let item = cst;
-      for (const [field, index] of path21) {
+      for (const [field, index] of path22) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -13856,23 +13857,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path21) => {
-      const parent = visit2.itemAtPath(cst, path21.slice(0, -1));
-      const field = path21[path21.length - 1][0];
+    visit2.parentCollection = (cst, path22) => {
+      const parent = visit2.itemAtPath(cst, path22.slice(0, -1));
+      const field = path22[path22.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path21, item, visitor) {
-      let ctrl = visitor(item, path21);
+    function _visit(path22, item, visitor) {
+      let ctrl = visitor(item, path22);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path21.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path22.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -13883,10 +13884,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path21);
+            ctrl = ctrl(item, path22);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path21) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path22) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -15785,19 +15786,19 @@ var init_alignment = __esm({
 // src/charter/finding.ts
 function findingCollector(loaded) {
   const findings = [];
-  const report2 = (rule, severity, message, path21, target = "value") => {
-    findings.push({ rule, severity, message, location: loaded.source.locate(path21, target) });
+  const report2 = (rule, severity, message, path22, target = "value") => {
+    findings.push({ rule, severity, message, location: loaded.source.locate(path22, target) });
   };
   return { findings, report: report2 };
 }
-function locateInString(loaded, path21, offset, expected) {
-  const start = loaded.source.scalarStart(path21);
+function locateInString(loaded, path22, offset, expected) {
+  const start = loaded.source.scalarStart(path22);
   if (start) {
     const guess = { ...start.location, column: start.location.column + offset };
     const line = loaded.source.text.split(/\r?\n/)[guess.line - 1] ?? "";
     if (line.startsWith(expected, guess.column - 1)) return guess;
   }
-  return loaded.source.locate(path21);
+  return loaded.source.locate(path22);
 }
 function metricLevels(loaded) {
   const levels = /* @__PURE__ */ new Map();
@@ -15944,9 +15945,9 @@ var init_estimates = __esm({
         for (const level of ["domain", "business"]) {
           (metrics[level] ?? []).forEach((metric, index) => {
             if (metric.estimate === void 0) return;
-            const path21 = ["charter", "metrics", level, index, "estimate"];
+            const path22 = ["charter", "metrics", level, index, "estimate"];
             for (const reference of referencedMetrics(parseExpression(metric.estimate))) {
-              const location = locateInString(loaded, path21, reference.offset, reference.id);
+              const location = locateInString(loaded, path22, reference.offset, reference.id);
               if (!known.has(reference.id)) {
                 findings.push({
                   rule: "estimate-unknown-metric",
@@ -16122,7 +16123,7 @@ var init_manual_gate = __esm({
         const where = `\`mlops-flow approve ${environment}\` records the approval`;
         if (!protection) return { skipped: `environment protection is visible only on GitHub; here ${where}` };
         const { findings, report: report2 } = findingCollector(loaded);
-        const path21 = ["flow", "canary", "environment"];
+        const path22 = ["flow", "canary", "environment"];
         let rules;
         try {
           rules = await protection(environment);
@@ -16131,7 +16132,7 @@ var init_manual_gate = __esm({
             "canary-environment-unverified",
             "warning",
             `could not read the protection rules of environment "${environment}" (${error.message}): check that the token may read the repository's environments`,
-            path21
+            path22
           );
           return findings;
         }
@@ -16141,14 +16142,14 @@ var init_manual_gate = __esm({
             "canary-environment-not-found",
             "warning",
             `environment "${environment}" does not exist in this repository: create it under Settings → Environments with required reviewers, or canary-promote has no manual gate`,
-            path21
+            path22
           );
         } else if (rules.requiredReviewers.length === 0) {
           report2(
             "canary-environment-unreviewed",
             "warning",
             `environment "${environment}" has no required reviewers: add them under Settings → Environments, or nobody approves before production`,
-            path21
+            path22
           );
         }
         return findings;
@@ -16329,12 +16330,105 @@ var init_milestones = __esm({
   }
 });
 
-// src/charter/rules/placeholders.ts
-function valueAt(flow, path21) {
-  return path21.reduce((value, key) => value?.[key], flow);
+// src/charter/rules/paths.ts
+import { realpathSync } from "node:fs";
+import path2 from "node:path";
+function valueAt(data, keys) {
+  let node = data;
+  for (const key of keys) {
+    if (node === null || typeof node !== "object") return void 0;
+    node = node[key];
+  }
+  return node;
 }
-function placeholders(command, path21) {
-  const texts = Array.isArray(command) ? command.map((word, index) => [word, [...path21, index]]) : [[command, [...path21]]];
+function realPathOfExisting(target) {
+  let probe = target;
+  for (; ; ) {
+    try {
+      return path2.join(realpathSync(probe), path2.relative(probe, target));
+    } catch {
+      const parent = path2.dirname(probe);
+      if (parent === probe) return target;
+      probe = parent;
+    }
+  }
+}
+var PATH_KEYS, projectPaths;
+var init_paths = __esm({
+  "src/charter/rules/paths.ts"() {
+    "use strict";
+    init_finding();
+    PATH_KEYS = [
+      ["flow", "build", "model"],
+      ["flow", "build", "metrics"],
+      ["flow", "build", "predictions"],
+      ["flow", "sanity", "sample"],
+      ["flow", "fairness", "predictions"],
+      ["flow", "fairness", "explainability", "attributions"],
+      ["flow", "deploy_test", "replay"]
+    ];
+    projectPaths = {
+      id: "paths",
+      title: "Paths inside the project",
+      check({ loaded }) {
+        const { findings, report: report2 } = findingCollector(loaded);
+        const root = realPathOfExisting(path2.resolve(loaded.projectRoot));
+        for (const keys of PATH_KEYS) {
+          const value = valueAt(loaded.config, keys);
+          if (typeof value !== "string") continue;
+          const name = keys.join(".");
+          if (path2.isAbsolute(value)) {
+            report2(
+              "absolute-path",
+              "error",
+              `${name} is absolute ("${value}"): give a path relative to the directory of mlops.yml`,
+              keys
+            );
+            continue;
+          }
+          const resolved = realPathOfExisting(path2.resolve(loaded.projectRoot, value));
+          const relative = path2.relative(root, resolved);
+          if (relative === ".." || relative.startsWith(`..${path2.sep}`) || path2.isAbsolute(relative)) {
+            report2(
+              "path-outside-project",
+              "error",
+              `${name} ("${value}") leads outside the project${resolved !== path2.resolve(loaded.projectRoot, value) ? " through a symbolic link" : ""}: keep the file inside the repository`,
+              keys
+            );
+          }
+        }
+        return findings;
+      }
+    };
+  }
+});
+
+// src/exec/placeholders.ts
+var DEPLOY_TEST_PLACEHOLDERS, CANARY_ANALYSIS_PLACEHOLDERS, COMMAND_PLACEHOLDERS;
+var init_placeholders = __esm({
+  "src/exec/placeholders.ts"() {
+    "use strict";
+    DEPLOY_TEST_PLACEHOLDERS = ["model", "environment", "endpoint"];
+    CANARY_ANALYSIS_PLACEHOLDERS = ["variant", "metric", "start", "end"];
+    COMMAND_PLACEHOLDERS = [
+      { path: ["build", "command"], allowed: ["model"] },
+      { path: ["sanity", "predict"], allowed: ["model", "input", "output"] },
+      { path: ["deploy_test", "deploy"], allowed: DEPLOY_TEST_PLACEHOLDERS },
+      { path: ["deploy_test", "teardown"], allowed: DEPLOY_TEST_PLACEHOLDERS },
+      { path: ["canary", "traffic"], allowed: ["weight", "variant", "model"] },
+      { path: ["canary", "promote"], allowed: ["model", "environment"] },
+      { path: ["canary", "rollback"], allowed: ["model", "environment"] },
+      { path: ["canary", "analysis", "command"], allowed: CANARY_ANALYSIS_PLACEHOLDERS }
+    ];
+  }
+});
+
+// src/charter/rules/placeholders.ts
+function valueAt2(flow, path22) {
+  return path22.reduce((value, key) => value?.[key], flow);
+}
+function placeholders(command, path22) {
+  const texts = Array.isArray(command) ? command.map((word, index) => [word, [...path22, index]]) : [[command, [...path22]]];
   return texts.flatMap(
     ([text, at2]) => [...text.matchAll(PLACEHOLDER)].map((match) => ({
       name: match[1],
@@ -16343,10 +16437,10 @@ function placeholders(command, path21) {
     }))
   );
 }
-function unknownPlaceholders(loaded, command, path21, allowed, what) {
+function unknownPlaceholders(loaded, command, path22, allowed, what) {
   const reported = /* @__PURE__ */ new Set();
   const findings = [];
-  for (const found of placeholders(command, path21)) {
+  for (const found of placeholders(command, path22)) {
     if (allowed.includes(found.name) || reported.has(found.name)) continue;
     reported.add(found.name);
     findings.push({
@@ -16359,21 +16453,13 @@ function unknownPlaceholders(loaded, command, path21, allowed, what) {
   return findings;
 }
 var ALLOWED_PLACEHOLDERS, QUERY_PLACEHOLDERS, PLACEHOLDER, commandPlaceholders;
-var init_placeholders = __esm({
+var init_placeholders2 = __esm({
   "src/charter/rules/placeholders.ts"() {
     "use strict";
     init_finding();
-    ALLOWED_PLACEHOLDERS = [
-      { path: ["build", "command"], allowed: ["model"] },
-      { path: ["sanity", "predict"], allowed: ["model", "input", "output"] },
-      { path: ["deploy_test", "deploy"], allowed: ["model", "environment", "endpoint"] },
-      { path: ["deploy_test", "teardown"], allowed: ["model", "environment", "endpoint"] },
-      { path: ["canary", "traffic"], allowed: ["weight", "variant", "model"] },
-      { path: ["canary", "promote"], allowed: ["model", "environment"] },
-      { path: ["canary", "rollback"], allowed: ["model", "environment"] },
-      { path: ["canary", "analysis", "command"], allowed: ["variant", "metric"] }
-    ];
-    QUERY_PLACEHOLDERS = ["variant"];
+    init_placeholders();
+    ALLOWED_PLACEHOLDERS = COMMAND_PLACEHOLDERS;
+    QUERY_PLACEHOLDERS = CANARY_ANALYSIS_PLACEHOLDERS;
     PLACEHOLDER = /\{([a-z_]+)\}/g;
     commandPlaceholders = {
       id: "placeholders",
@@ -16381,21 +16467,21 @@ var init_placeholders = __esm({
       check({ loaded }) {
         const { findings } = findingCollector(loaded);
         const flow = loaded.config.flow ?? {};
-        for (const { path: path21, allowed } of ALLOWED_PLACEHOLDERS) {
-          const command = valueAt(flow, path21);
+        for (const { path: path22, allowed } of ALLOWED_PLACEHOLDERS) {
+          const command = valueAt2(flow, path22);
           if (command === void 0) continue;
           findings.push(
-            ...unknownPlaceholders(loaded, command, ["flow", ...path21], allowed, `flow.${path21.join(".")}`)
+            ...unknownPlaceholders(loaded, command, ["flow", ...path22], allowed, `flow.${path22.join(".")}`)
           );
         }
         (flow.canary?.analysis?.metrics ?? []).forEach((metric, index) => {
           if (metric.query === void 0) return;
-          const path21 = ["flow", "canary", "analysis", "metrics", index, "query"];
+          const path22 = ["flow", "canary", "analysis", "metrics", index, "query"];
           findings.push(
             ...unknownPlaceholders(
               loaded,
               metric.query,
-              path21,
+              path22,
               QUERY_PLACEHOLDERS,
               `the canary query of ${metric.id}`
             )
@@ -16411,10 +16497,10 @@ var init_placeholders = __esm({
 function isWellFormedHandle(handle) {
   return HANDLE.test(handle);
 }
-function handlesAt(value, path21) {
+function handlesAt(value, path22) {
   if (value === void 0) return [];
-  if (!Array.isArray(value)) return [{ handle: value, path: [...path21] }];
-  return value.map((handle, index) => ({ handle, path: [...path21, index] }));
+  if (!Array.isArray(value)) return [{ handle: value, path: [...path22] }];
+  return value.map((handle, index) => ({ handle, path: [...path22, index] }));
 }
 function cachedLookup(resolve2) {
   const answers = /* @__PURE__ */ new Map();
@@ -16514,20 +16600,20 @@ var init_problem_and_roles = __esm({
             ({ handle }) => isWellFormedHandle(handle) && lookup ? lookup(handle) : Promise.resolve(void 0)
           )
         );
-        handles.forEach(({ handle, path: path21 }, index) => {
+        handles.forEach(({ handle, path: path22 }, index) => {
           if (!isWellFormedHandle(handle)) {
             report2(
               "handle-malformed",
               "error",
               `"${handle}" is not a GitHub handle: write "@user" or "@org/team" (letters, digits and single hyphens)`,
-              path21
+              path22
             );
           } else if (answers[index] === "missing") {
             report2(
               "handle-not-found",
               "warning",
               `${handle} is not a user or team GitHub knows (or this token can see): check the spelling, or grant the token read access to the organisation's members`,
-              path21
+              path22
             );
           }
         });
@@ -16689,7 +16775,8 @@ var init_rules = __esm({
     init_manual_gate();
     init_metric_alignment();
     init_milestones();
-    init_placeholders();
+    init_paths();
+    init_placeholders2();
     init_problem_and_roles();
     init_regulations();
     init_serving();
@@ -16703,6 +16790,7 @@ var init_rules = __esm({
       milestones,
       justification,
       commandPlaceholders,
+      projectPaths,
       flowSections,
       canaryRollout,
       manualGate
@@ -16787,7 +16875,7 @@ var init_section = __esm({
 });
 
 // src/stages/validate-charter/index.ts
-import path2 from "node:path";
+import path3 from "node:path";
 function checksOf({ family, findings, skipped: skipped2 }) {
   if (skipped2 !== void 0) {
     return [{ id: `charter/${family.id}`, title: family.title, verdict: "skip", observed: skipped2 }];
@@ -16829,7 +16917,7 @@ async function checkCharter({
   const first = errors[0] ?? warnings[0];
   const summary = first ? `${errors.length} error${errors.length === 1 ? "" : "s"} and ${warnings.length} warning${warnings.length === 1 ? "" : "s"} in ${loaded.file}, first: ${first.message}` : `the charter "${loaded.config.charter.name}" is complete and consistent`;
   const tree = buildAlignmentTree(loaded.config);
-  const configJsonOutput = path2.relative(platform.context.workspace, path2.join(loaded.projectRoot, CONFIG_JSON_PATH)).split(path2.sep).join("/");
+  const configJsonOutput = path3.relative(platform.context.workspace, path3.join(loaded.projectRoot, CONFIG_JSON_PATH)).split(path3.sep).join("/");
   return {
     stage: "validate-charter",
     verdict,
@@ -17165,8 +17253,8 @@ var require_utils2 = __commonJS({
       }
       return output;
     };
-    exports.basename = (path21, { windows } = {}) => {
-      const segs = path21.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path22, { windows } = {}) => {
+      const segs = path22.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -18566,25 +18654,25 @@ var require_picomatch = __commonJS({
       }
       const matcher = (input, returnObject = false) => {
         const { isMatch, match, output } = picomatch3.test(input, regex, options, { glob, posix });
-        const result3 = { glob, state, regex, posix, input, output, match, isMatch };
+        const result4 = { glob, state, regex, posix, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
-          opts.onResult(result3);
+          opts.onResult(result4);
         }
         if (isMatch === false) {
-          result3.isMatch = false;
-          return returnObject ? result3 : false;
+          result4.isMatch = false;
+          return returnObject ? result4 : false;
         }
         if (isIgnored(input)) {
           if (typeof opts.onIgnore === "function") {
-            opts.onIgnore(result3);
+            opts.onIgnore(result4);
           }
-          result3.isMatch = false;
-          return returnObject ? result3 : false;
+          result4.isMatch = false;
+          return returnObject ? result4 : false;
         }
         if (typeof opts.onMatch === "function") {
-          opts.onMatch(result3);
+          opts.onMatch(result4);
         }
-        return returnObject ? result3 : true;
+        return returnObject ? result4 : true;
       };
       if (returnState) {
         matcher.state = state;
@@ -18693,10 +18781,10 @@ function goalOf(id, text) {
 function deriveLevels(config, measured) {
   const values = new Map(Object.entries(measured).filter(([, v2]) => Number.isFinite(v2)));
   const metrics = config.charter.metrics ?? {};
-  const result3 = [];
+  const result4 = [];
   const judge3 = (id, level, goalText2, value, estimated) => {
     const goal = goalOf(id, goalText2);
-    result3.push({
+    result4.push({
       id,
       level,
       value,
@@ -18722,7 +18810,7 @@ function deriveLevels(config, measured) {
       judge3(metric.id, level, metric.goal, value, estimated);
     }
   }
-  return result3;
+  return result4;
 }
 function alignmentCells(metrics, source) {
   return metrics.map((metric) => ({
@@ -18834,8 +18922,18 @@ function runCommand(options) {
   const started = performance.now();
   const keep = options.keepLines ?? 40;
   const tail = [];
+  const [program, ...args] = options.argv;
+  if (options.signal?.aborted) {
+    return Promise.resolve({
+      exitCode: null,
+      signal: null,
+      timedOut: false,
+      aborted: true,
+      durationMs: 0,
+      tail
+    });
+  }
   return new Promise((resolve2) => {
-    const [program, ...args] = options.argv;
     const child = spawn(program, args, {
       cwd: options.cwd,
       env: options.env,
@@ -18845,12 +18943,16 @@ function runCommand(options) {
       stdio: [options.stdin === void 0 ? "ignore" : "pipe", "pipe", "pipe"]
     });
     let timedOut = false;
+    let aborted = false;
     let spawnError;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      killGroup(child.pid, "SIGTERM");
-      setTimeout(() => killGroup(child.pid, "SIGKILL"), 2e3).unref();
-    }, options.timeoutMs);
+    let exitCode = null;
+    let exitSignal = null;
+    let exited = false;
+    let done = false;
+    const timers = [];
+    const later = (ms3, action) => {
+      timers.push(setTimeout(action, ms3));
+    };
     const lineReader = (stream) => {
       let pending = "";
       return (chunk) => {
@@ -18867,20 +18969,61 @@ function runCommand(options) {
     };
     child.stdout?.on("data", lineReader("stdout"));
     child.stderr?.on("data", lineReader("stderr"));
-    if (options.stdin !== void 0) child.stdin?.end(options.stdin);
-    child.on("error", (error) => {
-      spawnError = `cannot run "${program}": ${error.message}`;
-    });
-    child.on("close", (exitCode, signal) => {
-      clearTimeout(timer);
+    const finish2 = () => {
+      if (done) return;
+      done = true;
+      for (const timer of timers) clearTimeout(timer);
+      options.signal?.removeEventListener("abort", onAbort);
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      child.stdin?.destroy();
+      child.unref();
       resolve2({
         exitCode,
-        signal,
+        signal: exitSignal,
         timedOut,
+        aborted,
         durationMs: performance.now() - started,
         tail,
         ...spawnError ? { spawnError } : {}
       });
+    };
+    const stop = () => {
+      killGroup(child.pid, "SIGTERM");
+      setTimeout(() => killGroup(child.pid, "SIGKILL"), KILL_GRACE_MS).unref();
+      later(KILL_GRACE_MS + GIVE_UP_AFTER_KILL_MS, finish2);
+    };
+    const onAbort = () => {
+      if (done || exited || timedOut || aborted) return;
+      aborted = true;
+      stop();
+    };
+    later(options.timeoutMs, () => {
+      if (exited || aborted) return;
+      timedOut = true;
+      stop();
+    });
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    if (options.stdin !== void 0) {
+      child.stdin?.on("error", () => void 0);
+      child.stdin?.end(options.stdin);
+    }
+    child.on("error", (error) => {
+      spawnError = `cannot run "${program}": ${error.message}`;
+      if (child.pid === void 0) setImmediate(finish2);
+    });
+    child.on("exit", (code, signal) => {
+      exited = true;
+      exitCode = code;
+      exitSignal = signal;
+      later(DRAIN_AFTER_EXIT_MS, finish2);
+    });
+    child.on("close", (code, signal) => {
+      if (!exited) {
+        exitCode = code;
+        exitSignal = signal;
+      }
+      finish2();
     });
   });
 }
@@ -18907,23 +19050,27 @@ function parseDuration(text, fallbackMs) {
   const unit = { ms: 1, s: 1e3, m: 6e4, h: 36e5 }[match[2]];
   return Number(match[1]) * unit;
 }
+var DRAIN_AFTER_EXIT_MS, KILL_GRACE_MS, GIVE_UP_AFTER_KILL_MS;
 var init_run_command = __esm({
   "src/exec/run-command.ts"() {
     "use strict";
+    DRAIN_AFTER_EXIT_MS = 250;
+    KILL_GRACE_MS = 2e3;
+    GIVE_UP_AFTER_KILL_MS = 1e3;
   }
 });
 
 // src/platform/local/files.ts
 import { mkdir, rename, writeFile } from "node:fs/promises";
-import path3 from "node:path";
+import path4 from "node:path";
 async function writeFileAtomic(file, content) {
-  await mkdir(path3.dirname(file), { recursive: true });
+  await mkdir(path4.dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   await writeFile(temporary, content);
   await rename(temporary, file);
 }
 function stateDirectory(projectRoot) {
-  return path3.join(projectRoot, ".mlops-flow");
+  return path4.join(projectRoot, ".mlops-flow");
 }
 var init_files = __esm({
   "src/platform/local/files.ts"() {
@@ -19723,10 +19870,10 @@ var require_src2 = __commonJS({
     var fs_1 = __require("fs");
     var debug_1 = __importDefault(require_src());
     var log = debug_1.default("@kwsites/file-exists");
-    function check2(path21, isFile, isDirectory) {
-      log(`checking %s`, path21);
+    function check2(path22, isFile, isDirectory) {
+      log(`checking %s`, path22);
       try {
-        const stat9 = fs_1.statSync(path21);
+        const stat9 = fs_1.statSync(path22);
         if (stat9.isFile() && isFile) {
           log(`[OK] path represents a file`);
           return true;
@@ -19746,8 +19893,8 @@ var require_src2 = __commonJS({
         throw e;
       }
     }
-    function exists(path21, type = exports.READABLE) {
-      return check2(path21, (type & exports.FILE) > 0, (type & exports.FOLDER) > 0);
+    function exists(path22, type = exports.READABLE) {
+      return check2(path22, (type & exports.FILE) > 0, (type & exports.FOLDER) > 0);
     }
     exports.exists = exists;
     exports.FILE = 1;
@@ -19784,10 +19931,10 @@ var require_dist4 = __commonJS({
       });
       return {
         promise,
-        done(result3) {
+        done(result4) {
           if (status === "pending") {
             status = "resolved";
-            done(result3);
+            done(result4);
           }
         },
         fail(error) {
@@ -23291,13 +23438,13 @@ var init_changes = __esm({
 import { createHash as createHash2 } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { lstat, readdir, realpath, stat as stat2 } from "node:fs/promises";
-import path4 from "node:path";
+import path5 from "node:path";
 async function resolveInside(projectRoot, relative, what) {
-  if (path4.isAbsolute(relative))
+  if (path5.isAbsolute(relative))
     throw new UserError(`${what} "${relative}" is an absolute path: give a path inside the project`);
-  const absolute = path4.resolve(projectRoot, relative);
+  const absolute = path5.resolve(projectRoot, relative);
   const root = await realpath(projectRoot);
-  if (!isWithin(path4.resolve(projectRoot), absolute)) {
+  if (!isWithin(path5.resolve(projectRoot), absolute)) {
     throw new UserError(`${what} "${relative}" leaves the project directory`);
   }
   const real = await realpath(absolute).catch(() => void 0);
@@ -23307,8 +23454,8 @@ async function resolveInside(projectRoot, relative, what) {
   return absolute;
 }
 function isWithin(root, candidate) {
-  const relative = path4.relative(root, candidate);
-  return relative === "" || !relative.startsWith("..") && !path4.isAbsolute(relative);
+  const relative = path5.relative(root, candidate);
+  return relative === "" || !relative.startsWith("..") && !path5.isAbsolute(relative);
 }
 async function listFiles(projectRoot, relative, what) {
   const absolute = await resolveInside(projectRoot, relative, what);
@@ -23318,7 +23465,7 @@ async function listFiles(projectRoot, relative, what) {
   const files = [];
   const walk = async (directory) => {
     for (const entry of await readdir(directory, { withFileTypes: true })) {
-      const full = path4.join(directory, entry.name);
+      const full = path5.join(directory, entry.name);
       if (entry.isSymbolicLink()) {
         await resolveInside(projectRoot, toRelative(projectRoot, full), what);
         const target = await stat2(full);
@@ -23332,7 +23479,7 @@ async function listFiles(projectRoot, relative, what) {
   return files;
 }
 function toRelative(projectRoot, absolute) {
-  return path4.relative(projectRoot, absolute).split(path4.sep).join("/");
+  return path5.relative(projectRoot, absolute).split(path5.sep).join("/");
 }
 async function fileDigest(file) {
   const hash = createHash2("sha256");
@@ -23347,7 +23494,7 @@ async function digestFiles(projectRoot, files) {
   const unique = [...new Set(files)].sort();
   const digests = [];
   for (const file of unique) {
-    const absolute = path4.join(projectRoot, file);
+    const absolute = path5.join(projectRoot, file);
     if ((await lstat(absolute)).isSymbolicLink()) await resolveInside(projectRoot, file, "model file");
     digests.push({ path: file, ...await fileDigest(absolute) });
   }
@@ -23420,7 +23567,7 @@ function classifyChanges(paths, triggers) {
     const globs = triggers?.[kind] ?? (kind === "config" ? ["mlops.yml"] : []);
     return { kind, match: globs.length > 0 ? (0, import_picomatch.default)(globs, { dot: true }) : () => false };
   });
-  return paths.map((path21) => ({ path: path21, kinds: matchers.filter(({ match }) => match(path21)).map(({ kind }) => kind) })).filter((change) => change.kinds.length > 0);
+  return paths.map((path22) => ({ path: path22, kinds: matchers.filter(({ match }) => match(path22)).map(({ kind }) => kind) })).filter((change) => change.kinds.length > 0);
 }
 function decideBuild(inputs) {
   const reasons = [];
@@ -23458,14 +23605,14 @@ var init_triggers = __esm({
 // src/stages/build-model/index.ts
 import { mkdtemp, readFile, rm, stat as stat3 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import path5 from "node:path";
+import path6 from "node:path";
 async function storedModelOutputs(context, digest) {
   const root = context.loaded.projectRoot;
   const manifestPath = `.mlops-flow/builds/${digest.replace(/^sha256:/, "")}/model-manifest.json`;
   try {
-    if (!await stat3(path5.join(root, manifestPath)).catch(() => void 0))
+    if (!await stat3(path6.join(root, manifestPath)).catch(() => void 0))
       await context.platform.artifacts.fetch(artifactName(digest), root);
-    const manifest = JSON.parse(await readFile(path5.join(root, manifestPath), "utf8"));
+    const manifest = JSON.parse(await readFile(path6.join(root, manifestPath), "utf8"));
     return { "manifest-path": manifestPath, "metrics-json": JSON.stringify(manifest.metrics ?? {}) };
   } catch {
     return {};
@@ -23585,7 +23732,7 @@ ${tail}
     finishedAt
   };
   const manifestPath = `.mlops-flow/builds/${digest.slice("sha256:".length)}/model-manifest.json`;
-  await writeFileAtomic(path5.join(projectRoot, manifestPath), `${JSON.stringify(manifest, null, 2)}
+  await writeFileAtomic(path6.join(projectRoot, manifestPath), `${JSON.stringify(manifest, null, 2)}
 `);
   const base = await baseMetrics(platform, digest);
   const storage = await platform.artifacts.store(
@@ -23655,7 +23802,7 @@ function artifactName(digest) {
   return `mlops-model-${digest.replace(/^sha256:/, "")}`;
 }
 async function readMetrics(projectRoot, relative) {
-  const text = await readFile(path5.join(projectRoot, relative), "utf8");
+  const text = await readFile(path6.join(projectRoot, relative), "utf8");
   let parsed;
   try {
     parsed = JSON.parse(text);
@@ -23678,10 +23825,10 @@ async function baseMetrics(platform, currentDigest) {
   const branch = platform.context.baseRef ?? platform.context.branch;
   const stored = await platform.artifacts.latestOnBranch(branch);
   if (!stored || stored.modelDigest === currentDigest) return void 0;
-  const directory = await mkdtemp(path5.join(tmpdir(), "mlops-flow-base-"));
+  const directory = await mkdtemp(path6.join(tmpdir(), "mlops-flow-base-"));
   try {
     await platform.artifacts.fetch(stored.name, directory);
-    const manifestFile = path5.join(
+    const manifestFile = path6.join(
       directory,
       ".mlops-flow/builds",
       stored.modelDigest.replace(/^sha256:/, ""),
@@ -24218,25 +24365,25 @@ async function readHeader(file, source, delimiter) {
   for (; ; ) {
     const identity = Int32Array.from({ length: capacity }, (_3, k2) => k2);
     const tokenizer = new CsvTokenizer(delimiter, -1, identity, capacity, 1);
-    let result3;
+    let result4;
     try {
-      result3 = tokenizer.scan(source.buffer, source.start, source.end, source.eof, 1, 1);
+      result4 = tokenizer.scan(source.buffer, source.start, source.end, source.eof, 1, 1);
     } catch (error) {
       if (error instanceof CsvSyntaxError)
         throw new DataError({ file, line: error.line }, `header: ${error.reason}`);
       throw error;
     }
-    if (result3.records === 0) {
+    if (result4.records === 0) {
       if (source.eof)
         throw new DataError({ file }, "the file is empty: expected a header row naming the columns");
       await source.fill();
       continue;
     }
-    if (result3.fields > capacity) {
-      capacity = result3.fields;
+    if (result4.fields > capacity) {
+      capacity = result4.fields;
       continue;
     }
-    const names = Array.from({ length: result3.fields }, (_3, k2) => {
+    const names = Array.from({ length: result4.fields }, (_3, k2) => {
       const name = decodeField(
         source.buffer,
         tokenizer.starts[k2],
@@ -24245,8 +24392,8 @@ async function readHeader(file, source, delimiter) {
       );
       return name === "" ? `Unnamed: ${k2}` : name;
     });
-    source.start = result3.consumed;
-    return { names, nextLine: result3.line };
+    source.start = result4.consumed;
+    return { names, nextLine: result4.line };
   }
 }
 var HEADER_FIELDS, CsvTable, CsvBatch;
@@ -24299,9 +24446,9 @@ var init_csv = __esm({
         let line = this.firstLine;
         try {
           for (; ; ) {
-            let result3;
+            let result4;
             try {
-              result3 = tokenizer.scan(source.buffer, source.start, source.end, source.eof, line);
+              result4 = tokenizer.scan(source.buffer, source.start, source.end, source.eof, line);
             } catch (error) {
               if (!(error instanceof CsvSyntaxError)) throw error;
               const column = error.field === void 0 ? void 0 : this.columns[error.field]?.key;
@@ -24310,13 +24457,13 @@ var init_csv = __esm({
                 error.reason
               );
             }
-            if (result3.records > 0) {
-              batch.reset(source.buffer, result3.records, row);
+            if (result4.records > 0) {
+              batch.reset(source.buffer, result4.records, row);
               yield batch;
-              row += result3.records;
+              row += result4.records;
             }
-            source.start = result3.consumed;
-            line = result3.line;
+            source.start = result4.consumed;
+            line = result4.line;
             if (source.eof) break;
             await source.fill();
           }
@@ -24887,32 +25034,32 @@ var init_convert = __esm({
 });
 
 // node_modules/hyparquet/src/schema.js
-function schemaTree(schema, rootIndex, path21) {
+function schemaTree(schema, rootIndex, path22) {
   const element = schema[rootIndex];
   const children = [];
   let count = 1;
   if (element.num_children) {
     while (children.length < element.num_children) {
       const childElement = schema[rootIndex + count];
-      const child = schemaTree(schema, rootIndex + count, [...path21, childElement.name]);
+      const child = schemaTree(schema, rootIndex + count, [...path22, childElement.name]);
       count += child.count;
       children.push(child);
     }
   }
-  return { count, element, children, path: path21 };
+  return { count, element, children, path: path22 };
 }
 function getSchemaPath(schema, name) {
   return getTreePath(schemaTree(schema, 0, []), name);
 }
 function getTreePath(tree, name) {
-  const path21 = [tree];
+  const path22 = [tree];
   for (const part of name) {
     const child = tree.children.find((child2) => child2.element.name === part);
     if (!child) throw new Error(`parquet schema element not found: ${name}`);
-    path21.push(child);
+    path22.push(child);
     tree = child;
   }
-  return path21;
+  return path22;
 }
 function getPhysicalColumns(schemaTree2) {
   const columns = [];
@@ -25043,25 +25190,25 @@ function readElement(reader, type) {
   }
 }
 function readVarInt(reader) {
-  let result3 = 0;
+  let result4 = 0;
   let shift = 0;
   while (true) {
     const byte = reader.view.getUint8(reader.offset++);
-    result3 |= (byte & 127) << shift;
+    result4 |= (byte & 127) << shift;
     if (!(byte & 128)) {
-      return result3;
+      return result4;
     }
     shift += 7;
   }
 }
 function readVarBigInt(reader) {
-  let result3 = 0n;
+  let result4 = 0n;
   let shift = 0n;
   while (true) {
     const byte = reader.view.getUint8(reader.offset++);
-    result3 |= BigInt(byte & 127) << shift;
+    result4 |= BigInt(byte & 127) << shift;
     if (!(byte & 128)) {
-      return result3;
+      return result4;
     }
     shift += 7n;
   }
@@ -25692,7 +25839,7 @@ function pathsNeededForFilter(filter) {
   return [...new Set(paths)];
 }
 function columnsNeededForFilter(filter) {
-  return [...new Set(pathsNeededForFilter(filter).map((path21) => path21.split(".")[0]))];
+  return [...new Set(pathsNeededForFilter(filter).map((path22) => path22.split(".")[0]))];
 }
 function matchFilter(record, filter, strict = true) {
   if ("$and" in filter && Array.isArray(filter.$and)) {
@@ -25848,7 +25995,7 @@ function filterPageRanges(filter, columnPages, groupRows, strict = true) {
   if ("$nor" in filter && Array.isArray(filter.$nor)) {
     return void 0;
   }
-  let result3;
+  let result4;
   for (const [field, condition] of Object.entries(filter)) {
     const pages = columnPages[field];
     if (!pages) continue;
@@ -25866,9 +26013,9 @@ function filterPageRanges(filter, columnPages, groupRows, strict = true) {
         else keep.push([start, end]);
       }
     }
-    result3 = intersectRanges(result3, keep);
+    result4 = intersectRanges(result4, keep);
   }
-  return result3;
+  return result4;
 }
 function intersectRanges(a, b3) {
   if (!a) return b3;
@@ -25897,9 +26044,9 @@ function unionRanges(a, b3) {
   }
   return out;
 }
-function resolve(record, path21) {
+function resolve(record, path22) {
   let value = record;
-  for (const part of path21.split(".")) {
+  for (const part of path22.split(".")) {
     value = value?.[part];
   }
   return value;
@@ -26061,12 +26208,12 @@ function pagesForRange([rangeStart, rangeEnd], pages, groupRows) {
   return [first, last];
 }
 async function prefetchBloomFilters({ file, metadata, filter, filterStrict = true }) {
-  const result3 = metadata.row_groups.map(() => (
+  const result4 = metadata.row_groups.map(() => (
     /** @type {Record<string, BloomFilter>} */
     {}
   ));
   const eligibleCols = bloomEligibleColumns(filter);
-  if (eligibleCols.size === 0) return result3;
+  if (eligibleCols.size === 0) return result4;
   const physicalColumns = getPhysicalColumns(parquetSchema(metadata));
   const tasks = [];
   metadata.row_groups.forEach((rowGroup, rgIdx) => {
@@ -26081,12 +26228,12 @@ async function prefetchBloomFilters({ file, metadata, filter, filterStrict = tru
       tasks.push((async () => {
         const buffer = await file.slice(start, end);
         const bloom = readBloomFilter({ view: new DataView(buffer), offset: 0 });
-        if (bloom) result3[rgIdx][colName] = bloom;
+        if (bloom) result4[rgIdx][colName] = bloom;
       })());
     }
   });
   if (tasks.length) await Promise.all(tasks);
-  return result3;
+  return result4;
 }
 async function prefetchPageIndexes({ file, metadata, filter, filterStrict = true, rowStart = 0, rowEnd = Infinity, columns, bloomFiltersByGroup, schemaElements, parsers }) {
   const pageRangesByGroup = metadata.row_groups.map(() => void 0);
@@ -26283,12 +26430,12 @@ function decodeTypedValue(typedValue, metadata, parsers) {
     if ("typed_value" in typedValue || "value" in typedValue) {
       return null;
     }
-    const result3 = {};
+    const result4 = {};
     for (const [key, field] of Object.entries(typedValue)) {
       if (!metadata.dictionary.includes(key)) continue;
-      result3[key] = decodeTypedValue(field, metadata, parsers);
+      result4[key] = decodeTypedValue(field, metadata, parsers);
     }
-    return result3;
+    return result4;
   }
   if (typedValue instanceof Uint8Array) {
     return readVariant(makeReader(typedValue), metadata, parsers);
@@ -26471,16 +26618,16 @@ function readVariantArray(reader, header, metadata, parsers) {
     offsets[i] = readUnsigned(reader, offsetWidth);
   }
   const valuesStart = reader.offset;
-  const result3 = new Array(numElements);
+  const result4 = new Array(numElements);
   for (let i = 0; i < numElements; i++) {
     const valueReader = {
       view: reader.view,
       offset: valuesStart + offsets[i]
     };
-    result3[i] = readVariant(valueReader, metadata, parsers);
+    result4[i] = readVariant(valueReader, metadata, parsers);
   }
   reader.offset = valuesStart + offsets[offsets.length - 1];
-  return result3;
+  return result4;
 }
 function readVariantDecimal(reader, width) {
   const scale = reader.view.getUint8(reader.offset);
@@ -26583,7 +26730,7 @@ function assembleLists(output, definitionLevels, repetitionLevels, values, schem
   return output;
 }
 function assembleNested(subcolumnData, schema, parsers, depth = 0) {
-  const path21 = schema.path.join(".");
+  const path22 = schema.path.join(".");
   const optional = schema.element.repetition_type === "OPTIONAL";
   const nextDepth = optional ? depth + 1 : depth;
   if (isListLike(schema)) {
@@ -26598,7 +26745,7 @@ function assembleNested(subcolumnData, schema, parsers, depth = 0) {
     const values = subcolumnData.get(subcolumn);
     if (!values) throw new Error("parquet list column missing values");
     if (optional) flattenAtDepth(values, depth);
-    subcolumnData.set(path21, values);
+    subcolumnData.set(path22, values);
     subcolumnData.delete(subcolumn);
     return;
   }
@@ -26606,8 +26753,8 @@ function assembleNested(subcolumnData, schema, parsers, depth = 0) {
     const mapName = schema.children[0].element.name;
     assembleNested(subcolumnData, schema.children[0].children[0], parsers, nextDepth + 1);
     assembleNested(subcolumnData, schema.children[0].children[1], parsers, nextDepth + 1);
-    const keys = subcolumnData.get(`${path21}.${mapName}.key`);
-    const values = subcolumnData.get(`${path21}.${mapName}.value`);
+    const keys = subcolumnData.get(`${path22}.${mapName}.key`);
+    const values = subcolumnData.get(`${path22}.${mapName}.value`);
     if (!keys) throw new Error("parquet map column missing keys");
     if (!values) throw new Error("parquet map column missing values");
     if (keys.length !== values.length) {
@@ -26615,9 +26762,9 @@ function assembleNested(subcolumnData, schema, parsers, depth = 0) {
     }
     const out = assembleMaps(keys, values, nextDepth);
     if (optional) flattenAtDepth(out, depth);
-    subcolumnData.delete(`${path21}.${mapName}.key`);
-    subcolumnData.delete(`${path21}.${mapName}.value`);
-    subcolumnData.set(path21, out);
+    subcolumnData.delete(`${path22}.${mapName}.key`);
+    subcolumnData.delete(`${path22}.${mapName}.value`);
+    subcolumnData.set(path22, out);
     return;
   }
   if (schema.children.length) {
@@ -26637,7 +26784,7 @@ function assembleNested(subcolumnData, schema, parsers, depth = 0) {
       inverted = decodeVariantColumn(inverted, parsers);
     }
     if (optional) flattenAtDepth(inverted, depth);
-    subcolumnData.set(path21, inverted);
+    subcolumnData.set(path22, inverted);
   }
 }
 function flattenAtDepth(arr, depth) {
@@ -27288,19 +27435,19 @@ function readColumn(reader, { groupStart, selectStart, selectEnd }, columnDecode
       if (data) dictionary = convert(data, columnDecoder);
     } else {
       const lastChunkLength = lastChunk?.length || 0;
-      const result3 = readPage(reader, header, columnDecoder, dictionary, lastChunk, selectStart - rowCount);
-      if (result3.skipped) {
+      const result4 = readPage(reader, header, columnDecoder, dictionary, lastChunk, selectStart - rowCount);
+      if (result4.skipped) {
         if (!chunks.length) {
-          skipped2 += result3.skipped;
+          skipped2 += result4.skipped;
         }
-        rowCount += result3.skipped;
-      } else if (result3.data && lastChunk === result3.data) {
-        rowCount += result3.data.length - lastChunkLength;
-      } else if (result3.data && result3.data.length) {
+        rowCount += result4.skipped;
+      } else if (result4.data && lastChunk === result4.data) {
+        rowCount += result4.data.length - lastChunkLength;
+      } else if (result4.data && result4.data.length) {
         emitLastChunk?.();
-        chunks.push(result3.data);
-        rowCount += result3.data.length;
-        lastChunk = result3.data;
+        chunks.push(result4.data);
+        rowCount += result4.data.length;
+        lastChunk = result4.data;
       }
     }
   }
@@ -27563,8 +27710,8 @@ function assembleAsync(asyncRowGroup, schemaTree2, parsers) {
           const resolved = await Promise.all(childColumns.map((c3) => c3.data));
           const subcolumnData = /* @__PURE__ */ new Map();
           const flattened = resolved.map(({ data }) => flatten(data));
-          const skipped2 = Math.max(asyncRowGroup.selectStart ?? 0, ...resolved.map((result3) => result3.skipped));
-          const end = Math.min(asyncRowGroup.selectEnd ?? Infinity, ...resolved.map((result3, i) => result3.skipped + flattened[i].length));
+          const skipped2 = Math.max(asyncRowGroup.selectStart ?? 0, ...resolved.map((result4) => result4.skipped));
+          const end = Math.min(asyncRowGroup.selectEnd ?? Infinity, ...resolved.map((result4, i) => result4.skipped + flattened[i].length));
           for (let i = 0; i < childColumns.length; i++) {
             const start = skipped2 - resolved[i].skipped;
             const length = Math.max(0, end - skipped2);
@@ -28034,9 +28181,9 @@ var init_value_dictionary = __esm({
 });
 
 // src/metrics/readers/index.ts
-import path6 from "node:path";
+import path7 from "node:path";
 function detectFormat(file) {
-  const extension = path6.extname(file).toLowerCase();
+  const extension = path7.extname(file).toLowerCase();
   const format = EXTENSIONS[extension];
   if (!format) {
     throw new DataError(
@@ -28050,7 +28197,7 @@ async function openTable(file, options = {}) {
   const format = options.format ?? detectFormat(file);
   switch (format) {
     case "csv": {
-      const delimiter = options.delimiter ?? (path6.extname(file).toLowerCase() === ".tsv" ? "	" : ",");
+      const delimiter = options.delimiter ?? (path7.extname(file).toLowerCase() === ".tsv" ? "	" : ",");
       return openCsv(file, { columns: options.columns, delimiter, bufferSize: options.bufferSize });
     }
     case "jsonl":
@@ -28143,7 +28290,7 @@ var init_binary_outcome = __esm({
         if (number === 0) return 0;
         throw new DataError(
           where,
-          `"${text}" is not a binary ${this.role}: expected 0/1 or true/false; for other values name the positive one (positiveLabel)`
+          `"${text}" is not a binary ${this.role}: expected 0/1 or true/false; for other values name the positive one (--positive-label, or flow.fairness.positive_label)`
         );
       }
       named(text, where) {
@@ -28246,7 +28393,7 @@ function xoshiro128(state) {
   let [s0, s1, s2, s3] = state.map((word) => word >>> 0);
   if ((s0 | s1 | s2 | s3) === 0) s0 = 1;
   const nextUint32 = () => {
-    const result3 = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+    const result4 = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
     const t2 = s1 << 9;
     s2 ^= s0;
     s3 ^= s1;
@@ -28254,7 +28401,7 @@ function xoshiro128(state) {
     s0 ^= s3;
     s2 ^= t2;
     s3 = rotl(s3, 11);
-    return result3;
+    return result4;
   };
   return {
     nextUint32,
@@ -28426,7 +28573,7 @@ function bootstrapMetric(labels, outputs, metric, options) {
   if (n === 0) return { value, interval: null, undefinedReplicates: options.reps };
   const y2 = new Float64Array(n);
   const o2 = new Float64Array(n);
-  const result3 = bootstrapInterval((random) => {
+  const result4 = bootstrapInterval((random) => {
     for (let i = 0; i < n; i++) {
       const pick = randomInt(random, n);
       y2[i] = labels[pick];
@@ -28434,12 +28581,12 @@ function bootstrapMetric(labels, outputs, metric, options) {
     }
     return metric(y2, o2);
   }, options);
-  return { value, ...result3 };
+  return { value, ...result4 };
 }
 function confusionBootstrap(counts, metric, options) {
   const cells = [counts.tp, counts.fp, counts.tn, counts.fn];
   const draw = new Float64Array(4);
-  const result3 = bootstrapInterval((random) => {
+  const result4 = bootstrapInterval((random) => {
     resampleCounts(random, cells, draw);
     return metric({
       tp: draw[0],
@@ -28448,7 +28595,7 @@ function confusionBootstrap(counts, metric, options) {
       fn: draw[3]
     });
   }, options);
-  return { value: metric(counts), ...result3 };
+  return { value: metric(counts), ...result4 };
 }
 var init_bootstrap = __esm({
   "src/metrics/bootstrap.ts"() {
@@ -29645,7 +29792,10 @@ function sensitiveFeatureCheck(report2, sensitive, proxies, id = "fairness/expla
     id,
     title: `No sensitive attribute or proxy among the top ${TOP_FEATURES} features (${report2.source})`,
     verdict: flagged.length === 0 ? "pass" : flagged.some((f3) => sensitive.some((s) => matches(f3, s))) ? "fail" : "warn",
-    observed: `top features: ${top.join(", ")}`,
+    observed: flagged.length === 0 ? `top features: ${top.join(", ")}` : flagged.map((feature) => {
+      const kind = sensitive.some((s) => matches(feature, s)) ? "sensitive attribute" : "declared proxy";
+      return `${feature} (${kind}) ranks #${top.indexOf(feature) + 1}`;
+    }).join("; ") + ` — top features: ${top.join(", ")}`,
     expected: `none of ${[...sensitive, ...proxies].join(", ") || "(none declared)"}`
   };
 }
@@ -29749,7 +29899,7 @@ function modelCardMarkdown(card) {
     lines.push(`### ${frame}`, "", "| group | n | selection rate | TPR | FPR |", "|---|---|---|---|---|");
     for (const g2 of groups) {
       lines.push(
-        `| ${g2.group}${g2.smallSample ? " (small)" : ""} | ${g2.n} | ${formatNumber(g2.selectionRate)} | ${formatNumber(g2.truePositiveRate)} | ${formatNumber(g2.falsePositiveRate)} |`
+        `| ${g2.group}${g2.smallSample ? " (small)" : ""} | ${g2.n.toLocaleString("en-US")} | ${formatNumber(g2.selectionRate)} | ${formatNumber(g2.truePositiveRate)} | ${formatNumber(g2.falsePositiveRate)} |`
       );
     }
     lines.push("");
@@ -29924,7 +30074,7 @@ function ratesChart(frame) {
     `_sel: selection rate, TPR: true-positive rate, FPR: false-positive rate.${undefinedRates.length > 0 ? ` Undefined (0/0), so not drawn: ${undefinedRates.join(", ")}.` : ""}_`
   ].join("\n");
 }
-function fairnessSection(report2, verdict, reportPath, explainability, permutation) {
+function fairnessSection(report2, verdict, reportPath, explainability, permutation, checks = []) {
   const lines = [
     `${report2.rows.toLocaleString("en-US")} predictions from \`${report2.file}\`; intervals are 95% (${report2.bootstrap.method}, ${report2.bootstrap.reps} replicates).`,
     ""
@@ -29955,6 +30105,17 @@ function fairnessSection(report2, verdict, reportPath, explainability, permutati
       `Permutation importance (drop of ${permutation.metric} from ${formatNumber(permutation.baseline)}, mean ± sd over ${permutation.repeats} shuffles of ${permutation.rows.toLocaleString("en-US")} rows): ${permutation.features.slice(0, 5).map((f3) => `\`${f3.feature}\` ${formatNumber(f3.mean)} ± ${formatNumber(f3.std)}`).join(", ")}.`
     );
   }
+  const findings = checks.filter(
+    (c3) => c3.verdict !== "pass" && c3.verdict !== "skip" && c3.id.startsWith("fairness/explainability/")
+  );
+  if (findings.length > 0) {
+    lines.push("", "**Findings**", "");
+    for (const check2 of findings) {
+      lines.push(
+        `- ${VERDICT_ICONS[check2.verdict]} ${check2.title}: ${check2.observed ?? ""}${check2.expected ? ` (expected ${check2.expected})` : ""}`
+      );
+    }
+  }
   lines.push(
     "",
     `Overall verdict ${VERDICT_ICONS[verdict]} ${verdict}. Every group's counts, rates and disparities: \`${reportPath}\`.`
@@ -29979,7 +30140,7 @@ var init_section3 = __esm({
 // src/stages/fairness-report/index.ts
 import { mkdtemp as mkdtemp2, rm as rm2, stat as stat4, writeFile as writeFile2 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
-import path7 from "node:path";
+import path8 from "node:path";
 function goalsOf(spec) {
   return Object.fromEntries(
     Object.entries(spec.goals ?? {}).map(([name, text]) => [name, parseGoal(text, name)])
@@ -29989,8 +30150,8 @@ async function predictionsFile(context, spec) {
   const file = context.settings.predictions ?? spec.predictions ?? context.loaded.config.flow?.build?.predictions;
   if (!file)
     throw new UserError("no predictions to analyse: set flow.build.predictions or flow.fairness.predictions");
-  const absolute = path7.resolve(context.loaded.projectRoot, file);
-  if (!absolute.startsWith(path7.resolve(context.loaded.projectRoot) + path7.sep))
+  const absolute = path8.resolve(context.loaded.projectRoot, file);
+  if (!absolute.startsWith(path8.resolve(context.loaded.projectRoot) + path8.sep))
     throw new UserError(`predictions "${file}" leaves the project directory`);
   if (!await stat4(absolute).catch(() => void 0) && context.modelDigest) {
     const name = artifactName(context.modelDigest);
@@ -30003,8 +30164,8 @@ async function explain2(context, spec, predictions) {
   const source = spec.explainability?.attributions;
   if (!source) return void 0;
   const root = context.loaded.projectRoot;
-  const attributions = await readTable(path7.join(root, source), source);
-  const table = await readTable(path7.join(root, predictions), predictions).catch(() => void 0);
+  const attributions = await readTable(path8.join(root, source), source);
+  const table = await readTable(path8.join(root, predictions), predictions).catch(() => void 0);
   return attributionImportance(attributions, table, spec.attributes ?? [], source);
 }
 async function permute(context, spec, predictions) {
@@ -30028,7 +30189,7 @@ async function permute(context, spec, predictions) {
   const label = spec.label ?? "label";
   const excluded = new Set([label, spec.prediction, spec.score].filter(Boolean));
   const table = sampleRows(
-    await readTable(path7.join(root, predictions), predictions),
+    await readTable(path8.join(root, predictions), predictions),
     PERMUTATION_MAX_ROWS,
     0
   );
@@ -30041,13 +30202,13 @@ async function permute(context, spec, predictions) {
     seed: 0,
     ...spec.positive_label !== void 0 ? { positiveLabel: String(spec.positive_label) } : {}
   };
-  const work = await mkdtemp2(path7.join(tmpdir2(), "mlops-flow-permutation-"));
+  const work = await mkdtemp2(path8.join(tmpdir2(), "mlops-flow-permutation-"));
   try {
-    const input = path7.join(work, "permuted.csv");
-    const output = path7.join(work, "permuted.out.csv");
+    const input = path8.join(work, "permuted.csv");
+    const output = path8.join(work, "permuted.out.csv");
     await writeFile2(input, formatCsv(permutedInput(table, settings)));
     const argv = commandArgv(predict, {
-      model: path7.join(root, loaded.config.flow?.build?.model ?? "."),
+      model: path8.join(root, loaded.config.flow?.build?.model ?? "."),
       input,
       output
     });
@@ -30097,7 +30258,7 @@ async function permute(context, spec, predictions) {
 }
 async function manifestMetrics(context) {
   if (!context.modelDigest) return {};
-  const file = path7.join(
+  const file = path8.join(
     context.loaded.projectRoot,
     ".mlops-flow/builds",
     context.modelDigest.replace(/^sha256:/, ""),
@@ -30145,7 +30306,7 @@ var init_fairness_report = __esm({
         }
         const file = await predictionsFile(context, spec);
         const report2 = await analyzeFairness({
-          file: path7.join(context.loaded.projectRoot, file),
+          file: path8.join(context.loaded.projectRoot, file),
           label: spec.label ?? "label",
           ...spec.prediction ? { prediction: spec.prediction } : { score: spec.score, threshold: spec.threshold },
           attributes: spec.attributes ?? context.loaded.config.charter.data?.sensitive_attributes ?? [],
@@ -30200,6 +30361,10 @@ var init_fairness_report = __esm({
           explainability,
           permutation.report
         );
+        for (const check2 of checks) {
+          if (check2.id.startsWith("fairness/explainability/") && (check2.verdict === "warn" || check2.verdict === "fail"))
+            card.caveats.push(`${check2.title}: ${check2.observed ?? check2.verdict}.`);
+        }
         const failing = checks.filter((c3) => c3.verdict === "fail" || c3.verdict === "inconclusive");
         return {
           stage: "fairness-report",
@@ -30207,7 +30372,7 @@ var init_fairness_report = __esm({
           summary: failing.length === 0 ? `${report2.judgements.length} fairness goals met on ${report2.rows} predictions` : `${failing.map((c3) => `${c3.title}: ${c3.observed} (${c3.verdict})`).join("; ")}`,
           checks,
           metrics: [],
-          section: fairnessSection(report2, verdict, REPORT_PATH, explainability, permutation.report),
+          section: fairnessSection(report2, verdict, REPORT_PATH, explainability, permutation.report, checks),
           outputs: { "report-path": REPORT_PATH, "model-card-path": `${cardBase}/model-card.md` },
           ...context.modelDigest ? { modelDigest: context.modelDigest } : {},
           files: [
@@ -30397,7 +30562,7 @@ function evalDataChecks(table, options) {
       id: "data/columns",
       title: `Eval set has the columns the flow reads`,
       verdict: missing.length === 0 ? "pass" : "fail",
-      observed: missing.length === 0 ? `${table.rows.length} rows, ${table.columns.length} columns` : `${options.file} lacks ${missing.join(", ")}`,
+      observed: missing.length === 0 ? `${table.rows.length.toLocaleString("en-US")} rows, ${table.columns.length} columns` : `${options.file} lacks ${missing.join(", ")}`,
       expected: required.join(", ")
     }
   ];
@@ -31234,7 +31399,7 @@ var init_behaviour = __esm({
 
 // src/stages/sanity-check/integrity.ts
 import { stat as stat5 } from "node:fs/promises";
-import path8 from "node:path";
+import path9 from "node:path";
 async function checkIntegrity(projectRoot, manifest, expectedDigest) {
   const problems = [];
   if (manifest.modelDigest !== expectedDigest) {
@@ -31244,7 +31409,7 @@ async function checkIntegrity(projectRoot, manifest, expectedDigest) {
     problems.push("the manifest file list does not add up to its model digest (the manifest was edited)");
   }
   for (const file of manifest.files) {
-    const absolute = path8.join(projectRoot, file.path);
+    const absolute = path9.join(projectRoot, file.path);
     if (!await stat5(absolute).catch(() => void 0)) {
       problems.push(`${file.path} is missing`);
       continue;
@@ -31274,7 +31439,7 @@ var init_integrity = __esm({
 // src/stages/sanity-check/index.ts
 import { mkdtemp as mkdtemp3, readFile as readFile3, rm as rm3, stat as stat6, writeFile as writeFile3 } from "node:fs/promises";
 import { tmpdir as tmpdir3 } from "node:os";
-import path9 from "node:path";
+import path10 from "node:path";
 function taskCheck(decision) {
   return {
     id: "sanity/task",
@@ -31308,7 +31473,7 @@ async function modelQuality(context, spec, digest, manifest, task) {
     // A regression has no score column: its prediction is the number.
     ...fairness?.score && task === "classification" ? { score: fairness.score } : {}
   };
-  const table = await readTable(path9.join(loaded.projectRoot, predictionsFile2), predictionsFile2);
+  const table = await readTable(path10.join(loaded.projectRoot, predictionsFile2), predictionsFile2);
   const checks = evalDataChecks(table, {
     file: predictionsFile2,
     ...columns,
@@ -31349,10 +31514,10 @@ async function judgeQuality(quality, context, spec, digest, table, file, columns
   return { checks, goals, measured: defined(quality.values(data)) };
 }
 async function trainingStats(projectRoot, manifest) {
-  const file = manifest.files.find((entry) => path9.basename(entry.path) === "training-stats.json");
+  const file = manifest.files.find((entry) => path10.basename(entry.path) === "training-stats.json");
   if (!file) return void 0;
   try {
-    return JSON.parse(await readFile3(path9.join(projectRoot, file.path), "utf8"));
+    return JSON.parse(await readFile3(path10.join(projectRoot, file.path), "utf8"));
   } catch (error) {
     throw new UserError(`${file.path} is not valid JSON: ${error.message}`);
   }
@@ -31388,14 +31553,14 @@ async function regression(context, spec, digest, table, columns, read, compare) 
       }
     ];
   }
-  const work = await mkdtemp3(path9.join(tmpdir3(), "mlops-flow-base-"));
+  const work = await mkdtemp3(path10.join(tmpdir3(), "mlops-flow-base-"));
   try {
     await platform.artifacts.fetch(base.name, work);
-    const input = path9.join(work, "eval-input.csv");
+    const input = path10.join(work, "eval-input.csv");
     await writeFile3(input, formatCsv(table));
-    const output = path9.join(work, "base-predictions.csv");
+    const output = path10.join(work, "base-predictions.csv");
     const argv = commandArgv(spec.predict, {
-      model: path9.join(work, loaded.config.flow?.build?.model ?? "."),
+      model: path10.join(work, loaded.config.flow?.build?.model ?? "."),
       input,
       output
     });
@@ -31477,8 +31642,8 @@ function result(verdict, summary, checks, digest) {
 }
 async function loadManifest(context, digest) {
   const root = context.loaded.projectRoot;
-  const relative = path9.join(".mlops-flow", "builds", digest.replace(/^sha256:/, ""), "model-manifest.json");
-  if (!await stat6(path9.join(root, relative)).catch(() => void 0)) {
+  const relative = path10.join(".mlops-flow", "builds", digest.replace(/^sha256:/, ""), "model-manifest.json");
+  if (!await stat6(path10.join(root, relative)).catch(() => void 0)) {
     const name = artifactName(digest);
     if (!await context.platform.artifacts.has(name)) {
       throw new UserError(
@@ -31487,20 +31652,20 @@ async function loadManifest(context, digest) {
     }
     await context.platform.artifacts.fetch(name, root);
   }
-  return JSON.parse(await readFile3(path9.join(root, relative), "utf8"));
+  return JSON.parse(await readFile3(path10.join(root, relative), "utf8"));
 }
 async function behaviour(context, spec, task) {
   const { loaded, platform } = context;
   const root = loaded.projectRoot;
   const build = loaded.config.flow?.build;
   const fairness = loaded.config.flow?.fairness;
-  const sample = await readTable(path9.join(root, spec.sample), spec.sample);
-  const work = await mkdtemp3(path9.join(tmpdir3(), "mlops-flow-sanity-"));
+  const sample = await readTable(path10.join(root, spec.sample), spec.sample);
+  const work = await mkdtemp3(path10.join(tmpdir3(), "mlops-flow-sanity-"));
   try {
     const run2 = async (label, input) => {
-      const output = path9.join(work, `${label.replace(/[^A-Za-z0-9_-]+/g, "-")}.out.csv`);
+      const output = path10.join(work, `${label.replace(/[^A-Za-z0-9_-]+/g, "-")}.out.csv`);
       const argv = commandArgv(spec.predict, {
-        model: path9.join(root, build?.model ?? "."),
+        model: path10.join(root, build?.model ?? "."),
         input,
         output
       });
@@ -31537,7 +31702,7 @@ async function behaviour(context, spec, task) {
         return { failure: error.message, durationMs: outcome.durationMs };
       }
     };
-    const samplePath = path9.join(root, spec.sample);
+    const samplePath = path10.join(root, spec.sample);
     const first = await run2("first", samplePath);
     const second = first.table ? await run2("second", samplePath) : first;
     const flipped = [];
@@ -31545,7 +31710,7 @@ async function behaviour(context, spec, task) {
       for (const attribute of fairness?.attributes ?? loaded.config.charter.data?.sensitive_attributes ?? []) {
         const changed = flipAttribute(sample, attribute);
         if (!changed) continue;
-        const input = path9.join(work, `flip-${attribute.replace(/[^A-Za-z0-9_-]/g, "_")}.csv`);
+        const input = path10.join(work, `flip-${attribute.replace(/[^A-Za-z0-9_-]/g, "_")}.csv`);
         await writeFile3(input, formatCsv(changed));
         flipped.push({ attribute, run: await run2(`${attribute} flipped`, input) });
       }
@@ -31649,6 +31814,14 @@ var init_sanity_check2 = __esm({
 });
 
 // src/canary/providers/provider.ts
+function analysisValues({ metric, variant, window: window2 }) {
+  return {
+    metric: metric.id,
+    variant,
+    start: (window2.start.getTime() / 1e3).toFixed(3),
+    end: (window2.end.getTime() / 1e3).toFixed(3)
+  };
+}
 function fillQuery(template, values) {
   return template.replace(/\{([a-z_]+)\}/g, (match, name) => values[name] ?? match);
 }
@@ -31711,10 +31884,10 @@ var init_command = __esm({
       }
       options;
       name = "command";
-      async samples({ metric, variant, window: window2 }) {
-        const argv = commandArgv(this.options.command, { metric: metric.id, variant });
+      async samples({ metric, variant, window: window2, signal }) {
+        const argv = commandArgv(this.options.command, analysisValues({ metric, variant, window: window2 }));
         const stdout = [];
-        const result3 = await runCommand({
+        const result4 = await runCommand({
           argv,
           cwd: this.options.cwd,
           env: {
@@ -31726,10 +31899,12 @@ var init_command = __esm({
           timeoutMs: this.options.timeoutMs ?? 6e4,
           onLine: (line, stream) => {
             if (stream === "stdout") stdout.push(line);
-          }
+          },
+          // A cancelled job must reach its rollback: the command is killed instead of awaited.
+          ...signal ? { signal } : {}
         });
-        if (result3.exitCode !== 0) {
-          const why = result3.spawnError ?? (result3.timedOut ? "timed out" : `exit code ${result3.exitCode}`);
+        if (result4.exitCode !== 0) {
+          const why = result4.spawnError ?? (result4.aborted ? "cancelled" : result4.timedOut ? "timed out" : `exit code ${result4.exitCode}`);
           throw new ProviderError(`the metric command for ${metric.id} (${variant}) failed: ${why}`);
         }
         return parseValues(stdout.join("\n"), `the metric command for ${metric.id}`);
@@ -31752,17 +31927,12 @@ var init_http = __esm({
       options;
       name = "http";
       url({ metric, variant, window: window2 }) {
-        const values = {
-          metric: metric.id,
-          variant,
-          start: (window2.start.getTime() / 1e3).toFixed(3),
-          end: (window2.end.getTime() / 1e3).toFixed(3)
-        };
+        const values = analysisValues({ metric, variant, window: window2 });
         const template = metric.query ?? "";
         const encoded = Object.fromEntries(Object.entries(values).map(([k2, v2]) => [k2, encodeURIComponent(v2)]));
         const url = new URL(fillQuery(template, encoded), this.options.address);
-        if (!/\{(metric|variant|start|end)\}/.test(template)) {
-          for (const [name, value] of Object.entries(values)) url.searchParams.set(name, value);
+        for (const [name, value] of Object.entries(values)) {
+          if (!template.includes(`{${name}}`)) url.searchParams.set(name, value);
         }
         return url;
       }
@@ -31808,7 +31978,7 @@ var init_prometheus = __esm({
         const seconds = (window2.end.getTime() - window2.start.getTime()) / 1e3;
         const step = Math.max(seconds / (this.options.pointsPerWindow ?? 20), 0.1);
         const url = new URL("api/v1/query_range", this.options.address.replace(/\/?$/, "/"));
-        url.searchParams.set("query", fillQuery(metric.query, { variant }));
+        url.searchParams.set("query", fillQuery(metric.query, analysisValues({ metric, variant, window: window2 })));
         url.searchParams.set("start", (window2.start.getTime() / 1e3).toFixed(3));
         url.searchParams.set("end", (window2.end.getTime() / 1e3).toFixed(3));
         url.searchParams.set("step", step.toFixed(3));
@@ -31902,7 +32072,7 @@ var init_annotations = __esm({
 });
 
 // src/flow/run-stage.ts
-import path10 from "node:path";
+import path11 from "node:path";
 function isConfigured(stage, config) {
   const flow = config.flow ?? {};
   switch (stage) {
@@ -31982,9 +32152,9 @@ async function runStage(options) {
   const now = options.now ?? (() => /* @__PURE__ */ new Date());
   const modelDigest2 = await resolveModelDigest(platform, options.modelDigest);
   const prerequisites = await checkPrerequisites(definition.name, loaded, platform, modelDigest2);
-  let result3;
+  let result4;
   if (prerequisites.verdict === "fail") {
-    result3 = {
+    result4 = {
       stage: definition.name,
       verdict: "fail",
       summary: `${definition.name} did not run: ${prerequisites.observed}`,
@@ -31996,48 +32166,48 @@ async function runStage(options) {
       ...modelDigest2 ? { modelDigest: modelDigest2 } : {}
     };
   } else {
-    result3 = await definition.run({
+    result4 = await definition.run({
       loaded,
       settings,
       platform,
       now,
       ...modelDigest2 ? { modelDigest: modelDigest2 } : {}
     });
-    result3 = {
-      ...result3,
-      checks: [prerequisites, ...result3.checks],
-      verdict: prerequisites.verdict === "warn" ? worstVerdict([result3.verdict, "warn"]) : result3.verdict,
-      charterDigest: result3.charterDigest ?? loaded.digest,
-      ...result3.modelDigest ?? modelDigest2 ? { modelDigest: result3.modelDigest ?? modelDigest2 } : {}
+    result4 = {
+      ...result4,
+      checks: [prerequisites, ...result4.checks],
+      verdict: prerequisites.verdict === "warn" ? worstVerdict([result4.verdict, "warn"]) : result4.verdict,
+      charterDigest: result4.charterDigest ?? loaded.digest,
+      ...result4.modelDigest ?? modelDigest2 ? { modelDigest: result4.modelDigest ?? modelDigest2 } : {}
     };
   }
-  await publish(result3, options, now);
-  return result3;
+  await publish(result4, options, now);
+  return result4;
 }
-async function publish(result3, options, now) {
+async function publish(result4, options, now) {
   const { loaded, platform } = options;
-  for (const file of result3.files ?? []) {
-    const target = path10.resolve(loaded.projectRoot, file.path);
-    if (!target.startsWith(path10.resolve(loaded.projectRoot) + path10.sep)) {
+  for (const file of result4.files ?? []) {
+    const target = path11.resolve(loaded.projectRoot, file.path);
+    if (!target.startsWith(path11.resolve(loaded.projectRoot) + path11.sep)) {
       throw new UserError(`refusing to write ${file.path}: it is outside the project`);
     }
     await writeFileAtomic(target, file.content);
   }
   const record = {
-    stage: result3.stage,
-    verdict: result3.verdict,
+    stage: result4.stage,
+    verdict: result4.verdict,
     commit: platform.context.commit,
-    charterDigest: result3.charterDigest ?? loaded.digest,
-    ...result3.modelDigest ? { modelDigest: result3.modelDigest } : {},
+    charterDigest: result4.charterDigest ?? loaded.digest,
+    ...result4.modelDigest ? { modelDigest: result4.modelDigest } : {},
     runId: platform.context.runId,
     time: now().toISOString(),
-    summary: result3.summary
+    summary: result4.summary
   };
   await platform.ledger.write(record, {
-    section: result3.section,
-    annotations: annotationsFromChecks(result3.checks)
+    section: result4.section,
+    annotations: annotationsFromChecks(result4.checks)
   });
-  for (const check2 of result3.checks) {
+  for (const check2 of result4.checks) {
     if (check2.verdict !== "fail" && check2.verdict !== "warn") continue;
     const message = [
       check2.title,
@@ -32050,17 +32220,17 @@ async function publish(result3, options, now) {
   }
   const reporting = [
     platform.comment.writeSection({
-      stage: result3.stage,
-      verdict: result3.verdict,
-      markdown: result3.section,
-      ...result3.alignment ? { alignment: result3.alignment } : {},
+      stage: result4.stage,
+      verdict: result4.verdict,
+      markdown: result4.section,
+      ...result4.alignment ? { alignment: result4.alignment } : {},
       updatedAt: now().toISOString()
     }).then((written) => {
       if (!written.written) platform.log.info(`PR comment not updated: ${written.note ?? "no permission"}`);
     }),
-    platform.summary.append(`## ${result3.stage}: ${result3.verdict}
+    platform.summary.append(`## ${result4.stage}: ${result4.verdict}
 
-${result3.section}
+${result4.section}
 `)
   ];
   for (const outcome of await Promise.allSettled(reporting)) {
@@ -32070,8 +32240,8 @@ ${result3.section}
       );
     }
   }
-  platform.outputs.set("verdict", result3.verdict);
-  for (const [name, value] of Object.entries(result3.outputs)) {
+  platform.outputs.set("verdict", result4.verdict);
+  for (const [name, value] of Object.entries(result4.outputs)) {
     if (name !== "verdict") platform.outputs.set(name, value);
   }
 }
@@ -32095,17 +32265,18 @@ async function runRolloutCommand(kind, command, values, options) {
   } catch (error) {
     return { ok: false, detail: `${kind}: ${error.message}` };
   }
-  const result3 = await runCommand({
+  const result4 = await runCommand({
     argv,
     cwd: options.cwd,
     env: platform.context.commandEnvironment,
     timeoutMs: COMMAND_TIMEOUT_MS,
     keepLines: 10,
-    onLine: (line) => platform.log.info(`  ${kind}: ${line}`)
+    onLine: (line) => platform.log.info(`  ${kind}: ${line}`),
+    ...options.signal ? { signal: options.signal } : {}
   });
-  if (result3.exitCode === 0) return { ok: true, detail: `${kind} ran (${Math.round(result3.durationMs)} ms)` };
-  const why = result3.spawnError ?? (result3.timedOut ? `timed out after ${COMMAND_TIMEOUT_MS / 1e3} s` : result3.signal ? `killed by ${result3.signal}` : `exit code ${result3.exitCode}`);
-  const tail = result3.tail.filter((line) => line.trim() !== "").slice(-2);
+  if (result4.exitCode === 0) return { ok: true, detail: `${kind} ran (${Math.round(result4.durationMs)} ms)` };
+  const why = result4.spawnError ?? (result4.aborted ? "cancelled" : result4.timedOut ? `timed out after ${COMMAND_TIMEOUT_MS / 1e3} s` : result4.signal ? `killed by ${result4.signal}` : `exit code ${result4.exitCode}`);
+  const tail = result4.tail.filter((line) => line.trim() !== "").slice(-2);
   return { ok: false, detail: `${kind} failed: ${why}${tail.length ? ` — ${tail.join(" / ")}` : ""}` };
 }
 var COMMAND_TIMEOUT_MS;
@@ -32162,18 +32333,17 @@ async function evidenceTime(context) {
 async function approvalCheck(platform, environment, enforce, notBefore) {
   const base = { id: "canary/approval", title: `Approval of ${environment}` };
   if (enforce === "off") return { ...base, verdict: "pass", observed: "not enforced (flow.enforce: off)" };
+  if (platform.context.platform === "github") return githubApprovalCheck(platform, environment, enforce);
   const how = howToApprove(platform.context.platform, environment);
   let approvals;
   try {
     approvals = await platform.approvals.approvals(environment);
   } catch (error) {
-    return {
-      ...base,
-      verdict: enforce === "strict" ? "fail" : "warn",
+    return refusal(base, enforce, {
       observed: `could not read the approvals of ${environment}: ${error.message}`,
       expected: `an approval of ${environment}`,
       detail: how
-    };
+    });
   }
   const relevant = approvals.filter((a) => a.environment === environment && (notBefore === void 0 || a.time >= notBefore)).sort((a, b3) => a.time.localeCompare(b3.time));
   const latest = relevant[relevant.length - 1];
@@ -32185,13 +32355,71 @@ async function approvalCheck(platform, environment, enforce, notBefore) {
     };
   }
   const stale = approvals.length > relevant.length ? ` (${approvals.length - relevant.length} older than the deploy-test results)` : "";
+  return refusal(base, enforce, {
+    observed: latest ? `rejected by ${latest.user} at ${latest.time}` : `no approval of ${environment}${stale}`,
+    expected: `an approval of ${environment} before traffic moves`,
+    detail: `To approve: ${how}.`
+  });
+}
+function refusal(base, enforce, found) {
   return {
     ...base,
     verdict: enforce === "strict" ? "fail" : "warn",
-    observed: latest ? `rejected by ${latest.user} at ${latest.time}` : `no approval of ${environment}${stale}`,
-    expected: `an approval of ${environment} before traffic moves`,
-    detail: `To approve: ${how}.${enforce === "warn" ? ' flow.enforce is "warn": the rollout goes on without it.' : ""}`
+    observed: found.observed,
+    expected: found.expected,
+    detail: `${found.detail}${enforce === "warn" ? ' flow.enforce is "warn": the rollout goes on without it.' : ""}`
   };
+}
+async function githubApprovalCheck(platform, environment, enforce) {
+  const base = { id: "canary/approval", title: `Approval of ${environment}` };
+  const addReviewers = `add required reviewers to the \`${environment}\` environment (Settings → Environments → ${environment} → Deployment protection rules → Required reviewers) and declare \`environment: ${environment}\` on the canary-promote job, so the job waits for their approval after deploy-test`;
+  const expected = `required reviewers on ${environment}, and their approval of this run`;
+  let protection;
+  try {
+    protection = await platform.approvals.protection(environment);
+  } catch (error) {
+    return refusal(base, enforce, {
+      observed: `could not read the protection rules of ${environment}: ${error.message}`,
+      expected,
+      detail: "Without them nobody can tell whether a person approved this rollout."
+    });
+  }
+  if (!protection?.exists || protection.requiredReviewers.length === 0) {
+    const why = !protection ? `the protection rules of ${environment} are unknown` : !protection.exists ? `environment ${environment} does not exist in this repository` : `environment ${environment} has no required reviewers`;
+    return refusal(base, enforce, {
+      observed: `the manual gate does not exist: ${why}, so this job started without anyone's approval`,
+      expected,
+      detail: `To add it: ${addReviewers}.`
+    });
+  }
+  let approvals;
+  try {
+    approvals = await platform.approvals.approvals(environment);
+  } catch (error) {
+    return refusal(base, enforce, {
+      observed: `could not read this run's reviews of ${environment}: ${error.message}`,
+      expected,
+      detail: "Grant the workflow `actions: read`."
+    });
+  }
+  const reviews = approvals.filter((a) => a.environment.toLowerCase() === environment.toLowerCase());
+  const approved = reviews.filter((a) => a.state === "approved");
+  const rejected = reviews.filter((a) => a.state === "rejected");
+  const reviewers = protection.requiredReviewers.join(", ");
+  if (approved.length > 0) {
+    const [first] = approved;
+    const earlier = rejected.length > 0 ? `; rejected by ${rejected.map((a) => a.user).join(", ")} in an earlier attempt` : "";
+    return {
+      ...base,
+      verdict: "pass",
+      observed: `approved in this run by ${approved.map((a) => a.user).join(", ")} (required reviewers: ${reviewers})${earlier}${first?.comment ? `: “${first.comment}”` : ""}`
+    };
+  }
+  return refusal(base, enforce, {
+    observed: rejected.length > 0 ? `rejected in this run by ${rejected.map((a) => a.user).join(", ")}` : `no approved review of ${environment} in this run (required reviewers: ${reviewers}): the canary job does not declare \`environment: ${environment}\`, or runs outside the reviewed job`,
+    expected,
+    detail: `Declare \`environment: ${environment}\` on the canary-promote job: it then waits until ${reviewers} approve after reading the deploy-test results.`
+  });
 }
 var init_gate = __esm({
   "src/stages/canary-promote/gate.ts"() {
@@ -32359,22 +32587,72 @@ var init_mann_whitney = __esm({
 });
 
 // src/canary/hodges-lehmann.ts
-function pairwiseDifferences(x3, y2) {
-  const differences = new Array(x3.length * y2.length);
-  let index = 0;
-  for (const a of x3) for (const b3 of y2) differences[index++] = a - b3;
-  return differences.sort((a, b3) => a - b3);
+function seededRandom(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = state + 1831565813 >>> 0;
+    let t2 = state;
+    t2 = Math.imul(t2 ^ t2 >>> 15, t2 | 1);
+    t2 ^= t2 + Math.imul(t2 ^ t2 >>> 7, t2 | 61);
+    return ((t2 ^ t2 >>> 14) >>> 0) / 4294967296;
+  };
 }
-function median(sorted) {
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+function pairwiseDifferenceSelector(x3, y2) {
+  const m2 = x3.length;
+  const n = y2.length;
+  const a = Float64Array.from(x3).sort();
+  const c3 = Float64Array.from(y2).sort().reverse();
+  const count = m2 * n;
+  const below = new Float64Array(m2);
+  const atMost = new Float64Array(m2);
+  const lo = new Float64Array(m2);
+  const hi = new Float64Array(m2);
+  const countRows = (v2, strict, into) => {
+    let j3 = n;
+    let total2 = 0;
+    for (let i = 0; i < m2; i++) {
+      const ai = a[i];
+      while (j3 > 0 && (strict ? ai - c3[j3 - 1] >= v2 : ai - c3[j3 - 1] > v2)) j3--;
+      into[i] = j3;
+      total2 += j3;
+    }
+    return total2;
+  };
+  const select = (k2) => {
+    if (!Number.isInteger(k2) || k2 < 1 || k2 > count)
+      throw new RangeError(`no ${k2}-th of ${count} differences`);
+    const random = seededRandom(24301 + k2);
+    lo.fill(0);
+    hi.fill(n);
+    let candidates = count;
+    for (; ; ) {
+      let r2 = Math.floor(random() * candidates);
+      let row = 0;
+      while (r2 >= hi[row] - lo[row]) {
+        r2 -= hi[row] - lo[row];
+        row++;
+      }
+      const pivot = a[row] - c3[lo[row] + r2];
+      const less = countRows(pivot, true, below);
+      if (k2 <= less) {
+        for (let i = 0; i < m2; i++) hi[i] = Math.min(hi[i], below[i]);
+      } else {
+        const upTo = countRows(pivot, false, atMost);
+        if (k2 <= upTo) return pivot;
+        for (let i = 0; i < m2; i++) lo[i] = Math.max(lo[i], atMost[i]);
+      }
+      candidates = 0;
+      for (let i = 0; i < m2; i++) candidates += Math.max(hi[i] - lo[i], 0);
+    }
+  };
+  return { count, select };
 }
 function hodgesLehmann(x3, y2, confidence = 0.95) {
   const m2 = x3.length;
   const n = y2.length;
   if (m2 === 0 || n === 0) throw new RangeError("both samples need at least one value");
-  const differences = pairwiseDifferences(x3, y2);
-  const count = differences.length;
+  const differences = pairwiseDifferenceSelector(x3, y2);
+  const count = differences.count;
   const alpha = 1 - confidence;
   const method = chooseMethod(x3, y2);
   let q3;
@@ -32385,10 +32663,12 @@ function hodgesLehmann(x3, y2, confidence = 0.95) {
     q3 = Math.ceil(count / 2 - 0.5 - normalQuantile(1 - alpha / 2) * sigma);
   }
   q3 = Math.min(Math.max(q3, 1), Math.ceil(count / 2));
+  const middle = Math.floor(count / 2);
+  const estimate = count % 2 === 1 ? differences.select(middle + 1) : (differences.select(middle) + differences.select(middle + 1)) / 2;
   return {
-    estimate: median(differences),
-    lower: differences[q3 - 1],
-    upper: differences[count - q3],
+    estimate,
+    lower: differences.select(q3),
+    upper: differences.select(count - q3 + 1),
     confidence,
     method
   };
@@ -32604,6 +32884,10 @@ var init_wait = __esm({
 });
 
 // src/stages/canary-promote/rollout.ts
+function describeError(error) {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}
 function judgedSpecs(metrics) {
   return metrics.map((m2) => ({
     id: m2.id,
@@ -32619,7 +32903,12 @@ async function rollout(plan, effects) {
   let weight = 0;
   const rollBack = async (reason, aborted = false) => {
     effects.log(`rolling back: ${reason}`);
-    const rollback = await effects.rollback();
+    let rollback;
+    try {
+      rollback = await effects.rollback();
+    } catch (error) {
+      rollback = { ok: false, detail: `rollback threw ${describeError(error)}` };
+    }
     return {
       decision: "rolled-back",
       finalWeight: rollback.ok ? 0 : weight,
@@ -32629,24 +32918,27 @@ async function rollout(plan, effects) {
       rollback
     };
   };
-  for (const [index, target] of plan.steps.entries()) {
-    if (effects.signal?.aborted) return rollBack(`cancelled before the ${target}% step`, true);
+  const runStep = async (index, target, report2) => {
     effects.log(`step ${index + 1}/${plan.steps.length}: ${target}% of traffic to the canary`);
+    weight = target;
+    steps.push(report2);
     const moved = await effects.setWeight(target);
     const start = effects.now();
-    const canaryWindow = { start, end: start };
-    const baselineWindow = { start, end: start };
+    const { canaryWindow, baselineWindow } = report2;
+    canaryWindow.start = canaryWindow.end = baselineWindow.start = baselineWindow.end = start;
+    if (effects.signal?.aborted) {
+      report2.outcome = "aborted";
+      return rollBack(`cancelled while moving traffic to ${target}%`, true);
+    }
     if (!moved.ok) {
-      weight = target;
-      steps.push({ weight: target, canaryWindow, baselineWindow, errors: {}, outcome: "traffic-failed" });
+      report2.outcome = "traffic-failed";
       return rollBack(`the traffic command failed at ${target}%: ${moved.detail}`);
     }
-    weight = target;
     firstStepStart ??= start;
     await effects.progress(target);
     if (await waitOrAbort(plan.stepDurationMs, effects.signal) === "aborted") {
       canaryWindow.end = effects.now();
-      steps.push({ weight: target, canaryWindow, baselineWindow, errors: {}, outcome: "aborted" });
+      report2.outcome = "aborted";
       return rollBack(`cancelled during the ${target}% step`, true);
     }
     canaryWindow.end = effects.now();
@@ -32656,17 +32948,14 @@ async function rollout(plan, effects) {
     } else {
       baselineWindow.end = canaryWindow.end;
     }
-    let collected;
-    try {
-      collected = await collectStep(
-        effects.provider,
-        plan.metrics,
-        { baseline: baselineWindow, canary: canaryWindow },
-        effects.signal
-      );
-    } catch (error) {
-      if (!effects.signal?.aborted) throw error;
-      steps.push({ weight: target, canaryWindow, baselineWindow, errors: {}, outcome: "aborted" });
+    const collected = await collectStep(
+      effects.provider,
+      plan.metrics,
+      { baseline: baselineWindow, canary: canaryWindow },
+      effects.signal
+    );
+    if (effects.signal?.aborted) {
+      report2.outcome = "aborted";
       return rollBack(`cancelled while judging the ${target}% step`, true);
     }
     const judgement = judgeStep(specs, collected.samples, { passScore: plan.passScore });
@@ -32674,20 +32963,48 @@ async function rollout(plan, effects) {
       const error = collected.errors.get(metric.id);
       if (error && metric.classification === "NoData") metric.reason = error;
     }
-    const report2 = {
-      weight: target,
-      canaryWindow,
-      baselineWindow,
-      judgement,
-      errors: Object.fromEntries(collected.errors),
-      outcome: judgement.passed ? "passed" : "failed"
-    };
-    steps.push(report2);
+    report2.judgement = judgement;
+    report2.errors = Object.fromEntries(collected.errors);
+    report2.outcome = judgement.passed ? "passed" : "failed";
     effects.log(`  ${judgement.passed ? "passed" : "failed"}: ${judgement.reason}`);
     if (!judgement.passed) return rollBack(`the ${target}% step failed the judge: ${judgement.reason}`);
+    return void 0;
+  };
+  for (const [index, target] of plan.steps.entries()) {
+    if (effects.signal?.aborted) return rollBack(`cancelled before the ${target}% step`, true);
+    const placeholder = /* @__PURE__ */ new Date(0);
+    const report2 = {
+      weight: target,
+      canaryWindow: { start: placeholder, end: placeholder },
+      baselineWindow: { start: placeholder, end: placeholder },
+      errors: {},
+      outcome: "error"
+    };
+    try {
+      const ended = await runStep(index, target, report2);
+      if (ended) return ended;
+    } catch (error) {
+      if (effects.signal?.aborted) {
+        report2.outcome = "aborted";
+        return rollBack(`cancelled during the ${target}% step`, true);
+      }
+      const cause = describeError(error);
+      report2.outcome = "error";
+      report2.error = cause;
+      return { ...await rollBack(`internal error: ${cause} (at the ${target}% step)`), error: cause };
+    }
   }
   if (effects.signal?.aborted) return rollBack("cancelled before promotion", true);
-  const promote = await effects.promote();
+  let promote;
+  try {
+    promote = await effects.promote();
+  } catch (error) {
+    promote = { ok: false, detail: `promote threw ${describeError(error)}` };
+  }
+  if (effects.signal?.aborted && !promote.ok) {
+    const report2 = await rollBack(`cancelled during promotion (${promote.detail})`, true);
+    return { ...report2, promote };
+  }
   if (!promote.ok) {
     const report2 = await rollBack(`promotion failed: ${promote.detail}`);
     return { ...report2, promote };
@@ -32707,6 +33024,52 @@ var init_rollout = __esm({
     init_judge();
     init_collect();
     init_wait();
+  }
+});
+
+// src/stages/canary-promote/checks.ts
+function rolloutChecks(report2) {
+  const checks = [];
+  report2.steps.forEach((step, index) => {
+    checks.push({
+      id: `canary/step-${index + 1}`,
+      title: `Canary at ${step.weight}%`,
+      verdict: step.outcome === "passed" ? "pass" : "fail",
+      observed: step.outcome === "aborted" ? "cancelled" : step.outcome === "traffic-failed" ? "traffic could not be moved" : step.outcome === "error" ? `internal error: ${step.error ?? "unknown"}` : step.judgement?.reason ?? ""
+    });
+  });
+  if (report2.error) {
+    checks.push({
+      id: "canary/internal-error",
+      title: "Rollout ran to a decision",
+      verdict: "fail",
+      observed: `internal error: ${report2.error}`,
+      expected: "a verdict from the judge, not an exception",
+      detail: `The rollout stopped on an exception and rolled back${report2.rollback?.ok ? "" : " (the rollback failed too)"}; the log has the step it happened in. This is a defect of mlops-flow or an unexpected answer from a provider: please report it.`
+    });
+  }
+  if (report2.rollback && !report2.rollback.ok) {
+    checks.push({
+      id: "canary/rollback",
+      title: "Rollback",
+      verdict: "fail",
+      observed: report2.rollback.detail,
+      detail: "Traffic may still reach the canary: restore the baseline by hand."
+    });
+  }
+  if (report2.promote && !report2.promote.ok) {
+    checks.push({
+      id: "canary/promote",
+      title: "Promotion",
+      verdict: "fail",
+      observed: report2.promote.detail
+    });
+  }
+  return checks;
+}
+var init_checks = __esm({
+  "src/stages/canary-promote/checks.ts"() {
+    "use strict";
   }
 });
 
@@ -32744,6 +33107,8 @@ function stepHeading(step) {
       return `#### ${step.weight}% — ⏹️ cancelled`;
     case "traffic-failed":
       return `#### ${step.weight}% — ❌ traffic could not be moved`;
+    case "error":
+      return `#### ${step.weight}% — 💥 internal error: ${step.error ?? "unknown"}`;
   }
 }
 function scoreChart(steps, passScore) {
@@ -32813,7 +33178,7 @@ var init_section4 = __esm({
 // src/stages/canary-promote/index.ts
 import { access, mkdtemp as mkdtemp4 } from "node:fs/promises";
 import { tmpdir as tmpdir4 } from "node:os";
-import path11 from "node:path";
+import path12 from "node:path";
 function deploymentReporter(platform, id) {
   return async (state, description) => {
     if (!id) return;
@@ -32830,7 +33195,7 @@ function deploymentReporter(platform, id) {
 async function modelDirectory(context) {
   const { loaded, platform, modelDigest: modelDigest2 } = context;
   const relative = loaded.config.flow?.build?.model ?? ".";
-  const local = path11.join(loaded.projectRoot, relative);
+  const local = path12.join(loaded.projectRoot, relative);
   if (await access(local).then(
     () => true,
     () => false
@@ -32840,9 +33205,9 @@ async function modelDirectory(context) {
   try {
     const root = await platform.artifacts.fetch(
       artifactName(modelDigest2),
-      await mkdtemp4(path11.join(tmpdir4(), "mlops-flow-canary-"))
+      await mkdtemp4(path12.join(tmpdir4(), "mlops-flow-canary-"))
     );
-    return path11.join(root, relative);
+    return path12.join(root, relative);
   } catch (error) {
     platform.log.info(`stored model not fetched (${error.message}); {model} is ${local}`);
     return local;
@@ -32881,6 +33246,7 @@ var init_canary_promote = __esm({
     init_commands();
     init_gate();
     init_rollout();
+    init_checks();
     init_section4();
     REPORT_PATH2 = ".mlops-flow/reports/canary-promote.json";
     DEFAULT_STEPS = [5, 25, 50, 100];
@@ -32952,6 +33318,7 @@ var init_canary_promote = __esm({
         }
         const analysis = spec.analysis ?? {};
         const commandOptions = { cwd: loaded.projectRoot, platform };
+        const cancellable = { ...commandOptions, ...settings.signal ? { signal: settings.signal } : {} };
         const provider = createProvider(analysis, {
           cwd: loaded.projectRoot,
           env: platform.context.commandEnvironment
@@ -32982,9 +33349,9 @@ var init_canary_promote = __esm({
               "traffic",
               spec.traffic,
               { model, variant: "canary", weight: String(weight) },
-              commandOptions
+              cancellable
             ),
-            promote: () => runRolloutCommand("promote", spec.promote, values, commandOptions),
+            promote: () => runRolloutCommand("promote", spec.promote, values, cancellable),
             rollback: () => spec.rollback !== void 0 ? runRolloutCommand("rollback", spec.rollback, values, commandOptions) : runRolloutCommand(
               "traffic",
               spec.traffic,
@@ -33004,32 +33371,7 @@ var init_canary_promote = __esm({
           await status("failure", `rolled back: ${report2.reason}`.slice(0, 140));
           await status("inactive", "traffic back on the baseline");
         }
-        const checks = [...gate];
-        report2.steps.forEach((step, index) => {
-          checks.push({
-            id: `canary/step-${index + 1}`,
-            title: `Canary at ${step.weight}%`,
-            verdict: step.outcome === "passed" ? "pass" : "fail",
-            observed: step.outcome === "aborted" ? "cancelled" : step.outcome === "traffic-failed" ? "traffic could not be moved" : step.judgement?.reason ?? ""
-          });
-        });
-        if (report2.rollback && !report2.rollback.ok) {
-          checks.push({
-            id: "canary/rollback",
-            title: "Rollback",
-            verdict: "fail",
-            observed: report2.rollback.detail,
-            detail: "Traffic may still reach the canary: restore the baseline by hand."
-          });
-        }
-        if (report2.promote && !report2.promote.ok) {
-          checks.push({
-            id: "canary/promote",
-            title: "Promotion",
-            verdict: "fail",
-            observed: report2.promote.detail
-          });
-        }
+        const checks = [...gate, ...rolloutChecks(report2)];
         const promoted = report2.decision === "promoted";
         const verdict = promoted ? worstVerdict(checks.map((c3) => c3.verdict)) : "fail";
         const summary = promoted ? `promoted to 100%: ${report2.reason}` : `rolled back${report2.aborted ? " (cancelled)" : ""}: ${report2.reason}`;
@@ -33066,21 +33408,16 @@ var init_canary_promote = __esm({
   }
 });
 
-// src/entry/modules/canary-promote.ts
-var canary_promote_exports = {};
-__export(canary_promote_exports, {
-  canaryPromoteModule: () => canaryPromoteModule,
-  withTermination: () => withTermination
-});
+// src/entry/termination.ts
 async function withTermination(work, target = process, warn = (message) => process.stderr.write(`${message}
-`)) {
+`), words = CLEANING_UP) {
   const controller = new AbortController();
   const onSignal = (signal) => {
     if (controller.signal.aborted) {
-      warn(`${signal} again: still rolling back, please wait`);
+      warn(`${signal} again: ${words.busy}, please wait`);
       return;
     }
-    warn(`${signal}: cancelling the canary and rolling back`);
+    warn(`${signal}: ${words.cancelling}`);
     controller.abort(new Error(`cancelled by ${signal}`));
   };
   for (const name of TERMINATION_SIGNALS) target.on(name, onSignal);
@@ -33090,16 +33427,36 @@ async function withTermination(work, target = process, warn = (message) => proce
     for (const name of TERMINATION_SIGNALS) target.off(name, onSignal);
   }
 }
-var TERMINATION_SIGNALS, cancellableCanaryPromote, canaryPromoteModule;
+var TERMINATION_SIGNALS, CLEANING_UP;
+var init_termination = __esm({
+  "src/entry/termination.ts"() {
+    "use strict";
+    TERMINATION_SIGNALS = ["SIGINT", "SIGTERM"];
+    CLEANING_UP = { cancelling: "cancelling and cleaning up", busy: "still cleaning up" };
+  }
+});
+
+// src/entry/modules/canary-promote.ts
+var canary_promote_exports = {};
+__export(canary_promote_exports, {
+  canaryPromoteModule: () => canaryPromoteModule,
+  withTermination: () => withTermination2
+});
+var ROLLING_BACK, withTermination2, cancellableCanaryPromote, canaryPromoteModule;
 var init_canary_promote2 = __esm({
   "src/entry/modules/canary-promote.ts"() {
     "use strict";
     init_canary_promote();
-    TERMINATION_SIGNALS = ["SIGINT", "SIGTERM"];
+    init_termination();
+    ROLLING_BACK = {
+      cancelling: "cancelling the canary and rolling back",
+      busy: "still rolling back"
+    };
+    withTermination2 = (work, target, warn) => withTermination(work, target, warn, ROLLING_BACK);
     cancellableCanaryPromote = {
       name: canaryPromote.name,
       ...canaryPromote.refusedOutputs ? { refusedOutputs: canaryPromote.refusedOutputs } : {},
-      run: (context) => withTermination((signal) => canaryPromote.run({ ...context, settings: { ...context.settings, signal } }))
+      run: (context) => withTermination2((signal) => canaryPromote.run({ ...context, settings: { ...context.settings, signal } }))
     };
     canaryPromoteModule = {
       definition: cancellableCanaryPromote,
@@ -33118,13 +33475,20 @@ function keepAliveAgent(url, connections) {
 }
 function request(url, options) {
   const transport = url.protocol === "https:" ? https : http;
+  const { signal } = options;
+  if (signal?.aborted) return Promise.reject(signal.reason);
   return new Promise((resolve2, reject) => {
     let settled = false;
     const finish2 = (action) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
       action();
+    };
+    const onAbort = () => {
+      finish2(() => reject(signal?.reason));
+      outgoing.destroy();
     };
     const outgoing = transport.request(
       url,
@@ -33166,6 +33530,7 @@ function request(url, options) {
       "error",
       (error) => finish2(() => reject(new TransportError("connection", error.code ?? error.message)))
     );
+    signal?.addEventListener("abort", onAbort, { once: true });
     outgoing.end(options.body);
   });
 }
@@ -33230,6 +33595,17 @@ function parsePredictions(body, expected) {
 function healthUrl(endpoint) {
   return new URL("/healthz", endpoint.origin);
 }
+function pause(ms3, signal) {
+  return new Promise((resolve2) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve2();
+    };
+    const timer = setTimeout(done, ms3);
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
 var EndpointError, PLAIN_NUMBER, EndpointClient;
 var init_endpoint_client = __esm({
   "src/deploy/endpoint-client.ts"() {
@@ -33246,12 +33622,14 @@ var init_endpoint_client = __esm({
       url;
       agent;
       timeoutMs;
+      signal;
       constructor(endpoint, options) {
         this.url = new URL(endpoint);
         if (this.url.protocol !== "http:" && this.url.protocol !== "https:")
           throw new EndpointError(`the endpoint ${endpoint} is not an http(s) URL`);
         this.agent = keepAliveAgent(this.url, options.connections);
         this.timeoutMs = options.timeoutMs;
+        this.signal = options.signal;
       }
       /** Predictions for a batch of instances, in order; an EndpointError when the answer breaks the contract. */
       async predict(instances) {
@@ -33259,7 +33637,8 @@ var init_endpoint_client = __esm({
           method: "POST",
           body: requestBody(instances),
           agent: this.agent,
-          timeoutMs: this.timeoutMs
+          timeoutMs: this.timeoutMs,
+          signal: this.signal
         });
         if (response.status < 200 || response.status > 299)
           throw new EndpointError(`HTTP ${response.status}: ${response.body.slice(0, 200)}`);
@@ -33268,7 +33647,7 @@ var init_endpoint_client = __esm({
       /**
        * Polls until the endpoint answers: /healthz with 2xx, or — when the server has no /healthz —
        * a prediction for `probe`. Returns how readiness was shown; throws an EndpointError with the
-       * last problem seen when `deadlineMs` passes.
+       * last problem seen when `deadlineMs` passes, and the signal's reason as soon as it aborts.
        */
       async waitUntilReady(probe, deadlineMs, intervalMs = 200) {
         const started = performance.now();
@@ -33280,7 +33659,8 @@ var init_endpoint_client = __esm({
               const response = await request(healthUrl(this.url), {
                 method: "GET",
                 agent: this.agent,
-                timeoutMs: Math.min(this.timeoutMs, 5e3)
+                timeoutMs: Math.min(this.timeoutMs, 5e3),
+                signal: this.signal
               });
               if (response.status >= 200 && response.status <= 299)
                 return { via: "healthz", afterMs: performance.now() - started };
@@ -33292,11 +33672,13 @@ var init_endpoint_client = __esm({
               return { via: "predict", afterMs: performance.now() - started };
             }
           } catch (error) {
+            this.signal?.throwIfAborted();
             last = error instanceof TransportError ? `${error.kind === "timeout" ? "timed out" : `cannot connect (${error.message})`}` : error.message;
           }
           if (performance.now() - started + intervalMs > deadlineMs)
             throw new EndpointError(`not ready within ${Math.round(deadlineMs / 1e3)} s: ${last}`);
-          await new Promise((resolve2) => setTimeout(resolve2, intervalMs));
+          await pause(intervalMs, this.signal);
+          this.signal?.throwIfAborted();
         }
       }
       close() {
@@ -33414,6 +33796,8 @@ async function runLoad(options) {
   let answered = 0;
   let lastAnswer = 0;
   const inFlight = /* @__PURE__ */ new Set();
+  const { signal } = options;
+  let timedOutLatencies = 0;
   const start = performance.now();
   const send = (index) => {
     const due = start + dueAt(plan, index);
@@ -33421,7 +33805,8 @@ async function runLoad(options) {
       method: "POST",
       body: options.bodies[index % options.bodies.length],
       agent: options.agent,
-      timeoutMs: options.timeoutMs
+      timeoutMs: options.timeoutMs,
+      signal
     }).then((response) => {
       const now = performance.now();
       latencies.add(now - due);
@@ -33440,9 +33825,15 @@ async function runLoad(options) {
         note(error.message);
       }
     }).catch((error) => {
-      lastAnswer = Math.max(lastAnswer, performance.now());
+      if (signal?.aborted) return;
+      const now = performance.now();
+      lastAnswer = Math.max(lastAnswer, now);
       const kind = error instanceof TransportError ? error.kind : "connection";
       errors[kind]++;
+      if (kind === "timeout") {
+        latencies.add(now - due);
+        timedOutLatencies++;
+      }
       note(`${kind}: ${error.message}`);
     }).finally(() => inFlight.delete(work));
     inFlight.add(work);
@@ -33450,7 +33841,7 @@ async function runLoad(options) {
   const every = options.progressEveryMs ?? 1e3;
   let nextProgress = every;
   let sent = 0;
-  while (sent < total2) {
+  while (sent < total2 && !signal?.aborted) {
     const elapsed = performance.now() - start;
     const due = dueBy(plan, elapsed, sent);
     for (; sent < due; sent++) send(sent);
@@ -33458,9 +33849,10 @@ async function runLoad(options) {
       nextProgress += every;
       options.onProgress({ elapsedMs: elapsed, sent, answered, errors: errorCountOf(errors) });
     }
-    if (sent < total2) await sleep(Math.min(untilNext(plan, performance.now() - start, sent), every));
+    if (sent < total2) await pause(Math.min(untilNext(plan, performance.now() - start, sent), every), signal);
   }
   while (inFlight.size > 0) await Promise.all([...inFlight]);
+  signal?.throwIfAborted();
   const windowMs = total2 * 1e3 / plan.rate;
   const spanMs = Math.max(0, lastAnswer - start);
   return {
@@ -33471,12 +33863,12 @@ async function runLoad(options) {
     errors,
     errorCount: errorCountOf(errors),
     latencies,
+    timedOutLatencies,
     throughputRps: throughputOf(ok, windowMs, spanMs),
     spanMs,
     examples
   };
 }
-var sleep;
 var init_load_generator = __esm({
   "src/deploy/load-generator.ts"() {
     "use strict";
@@ -33484,7 +33876,6 @@ var init_load_generator = __esm({
     init_http2();
     init_percentiles();
     init_schedule();
-    sleep = (ms3) => new Promise((resolve2) => setTimeout(resolve2, ms3));
   }
 });
 
@@ -33546,7 +33937,7 @@ function deployTestSection(inputs) {
     ];
     lines.push(
       "",
-      `Load: ${load.planned} requests, open loop at ${formatNumber(load.rate)}/s for ${formatNumber(load.durationMs / 1e3)} s; ${formatNumber(load.throughputRps)} successful responses/s; ${load.errorCount} errors${kinds.length ? ` (${kinds.join(", ")})` : ""}; latency p50 ${ms2(summary.p50)} ms, p95 ${ms2(summary.p95)} ms, p99 ${ms2(summary.p99)} ms, max ${ms2(summary.max)} ms.`
+      `Load: ${load.planned} requests, open loop at ${formatNumber(load.rate)}/s for ${formatNumber(load.durationMs / 1e3)} s; ${formatNumber(load.throughputRps)} successful responses/s; ${load.errorCount} errors${kinds.length ? ` (${kinds.join(", ")})` : ""}; latency p50 ${ms2(summary.p50)} ms, p95 ${ms2(summary.p95)} ms, p99 ${ms2(summary.p99)} ms, max ${ms2(summary.max)} ms` + (load.timedOutLatencies > 0 ? ` (the ${load.timedOutLatencies} timed-out request${load.timedOutLatencies === 1 ? "" : "s"} count${load.timedOutLatencies === 1 ? "s" : ""} in the latencies at ${load.timedOutLatencies === 1 ? "its" : "their"} timeout or more).` : ".")
     );
     const chart = latencyChart(load);
     if (chart) lines.push("", chart);
@@ -33567,30 +33958,39 @@ var init_section5 = __esm({
 });
 
 // src/stages/deploy-test/commands.ts
-async function runDeployCommand(what, command, values, options) {
+function deployCommandArgv(what, command, values) {
+  try {
+    return commandArgv(command, values);
+  } catch (error) {
+    throw new UserError(`flow.deploy_test.${what}: ${error.message}`);
+  }
+}
+async function runDeployCommand(what, argv, options) {
   const { platform } = options;
-  const argv = commandArgv(command, values);
   const outcome = await platform.log.group(
     `${what}: ${argv.join(" ")}`,
     () => runCommand({
-      argv,
+      argv: [...argv],
       cwd: options.cwd,
       env: platform.context.commandEnvironment,
       timeoutMs: options.timeoutMs,
-      onLine: (line) => platform.log.info(`  ${line}`)
+      onLine: (line) => platform.log.info(`  ${line}`),
+      ...options.signal ? { signal: options.signal } : {}
     })
   );
   const seconds = formatDuration(outcome.durationMs);
-  if (outcome.exitCode === 0 && !outcome.timedOut)
+  if (outcome.exitCode === 0 && !outcome.timedOut && !outcome.aborted)
     return {
       ok: true,
+      cancelled: false,
       description: `\`${argv.join(" ")}\` succeeded in ${seconds}`,
       durationMs: outcome.durationMs
     };
-  const why = outcome.spawnError ?? (outcome.timedOut ? `timed out after ${Math.round(options.timeoutMs / 1e3)} s` : `exited with ${outcome.exitCode ?? outcome.signal}`);
+  const why = outcome.spawnError ?? (outcome.aborted ? `was cancelled after ${seconds}` : outcome.timedOut ? `timed out after ${Math.round(options.timeoutMs / 1e3)} s` : `exited with ${outcome.exitCode ?? outcome.signal}`);
   const tail = outcome.tail.filter((line) => line.trim() !== "").slice(-3);
   return {
     ok: false,
+    cancelled: outcome.aborted,
     description: `\`${argv.join(" ")}\` ${why}${tail.length ? `: ${tail.join(" / ")}` : ""}`,
     durationMs: outcome.durationMs
   };
@@ -33600,6 +34000,7 @@ var init_commands2 = __esm({
     "use strict";
     init_run_command();
     init_words();
+    init_errors();
     init_section5();
   }
 });
@@ -33851,6 +34252,7 @@ async function replay(client, instances, labels, options = {}) {
       try {
         answer = await client.predict(slice);
       } catch (error) {
+        client.signal?.throwIfAborted();
         const retryable = error instanceof TransportError || error instanceof EndpointError && /^HTTP 5\d\d/.test(error.message);
         if (!retryable || attempt === ATTEMPTS) {
           failure ??= `rows ${from + 1}–${from + slice.length}: ${error.message}`;
@@ -33900,7 +34302,7 @@ var init_replay = __esm({
 
 // src/stages/deploy-test/index.ts
 import { readFile as readFile4, stat as stat7 } from "node:fs/promises";
-import path12 from "node:path";
+import path13 from "node:path";
 async function makePlan(context, spec) {
   const { loaded } = context;
   const root = loaded.projectRoot;
@@ -33917,17 +34319,19 @@ async function makePlan(context, spec) {
     servingGoals,
     unknownGoals
   };
-  const inside = (file) => {
-    const absolute = path12.resolve(root, file);
-    if (!absolute.startsWith(path12.resolve(root) + path12.sep))
-      throw new UserError(`${file} leaves the project directory`);
-    return absolute;
+  const inside = (file, what) => resolveInside(root, file, what);
+  const values = {
+    model: await resolveInside(root, loaded.config.flow?.build?.model ?? ".", "flow.build.model"),
+    environment: plan.environment,
+    endpoint: plan.endpoint
   };
+  if (spec.deploy) plan.deployArgv = deployCommandArgv("deploy", spec.deploy, values);
+  if (spec.teardown) plan.teardownArgv = deployCommandArgv("teardown", spec.teardown, values);
   const sanity = loaded.config.flow?.sanity;
   if (spec.replay) {
-    const table = await readTable(inside(spec.replay), spec.replay);
+    const table = await readTable(await inside(spec.replay, "flow.deploy_test.replay"), spec.replay);
     if (table.rows.length === 0) throw new UserError(`${spec.replay} has no rows to replay`);
-    const sampleColumns = sanity?.sample ? await readTable(inside(sanity.sample), sanity.sample).then((sample) => sample.columns).catch(() => void 0) : void 0;
+    const sampleColumns = sanity?.sample ? await readTable(await inside(sanity.sample, "flow.sanity.sample"), sanity.sample).then((sample) => sample.columns).catch(() => void 0) : void 0;
     const fairness = loaded.config.flow?.fairness;
     const label = labelColumn(table, spec.replay, {
       ...fairness?.label ? { fairnessLabel: fairness.label } : {},
@@ -33944,7 +34348,7 @@ async function makePlan(context, spec) {
   if (spec.load || servingGoals.length > 0) {
     let instances = plan.replay?.instances;
     if (!instances && sanity?.sample) {
-      const sample = await readTable(inside(sanity.sample), sanity.sample);
+      const sample = await readTable(await inside(sanity.sample, "flow.sanity.sample"), sanity.sample);
       instances = sample.rows.map((row) => toInstance(row, /* @__PURE__ */ new Set()));
     }
     if (!instances || instances.length === 0)
@@ -33965,8 +34369,8 @@ async function makePlan(context, spec) {
 }
 async function modelIntegrity(context, digest) {
   const root = context.loaded.projectRoot;
-  const relative = path12.join(".mlops-flow", "builds", digest.replace(/^sha256:/, ""), "model-manifest.json");
-  if (!await stat7(path12.join(root, relative)).catch(() => void 0)) {
+  const relative = path13.join(".mlops-flow", "builds", digest.replace(/^sha256:/, ""), "model-manifest.json");
+  if (!await stat7(path13.join(root, relative)).catch(() => void 0)) {
     const name = artifactName(digest);
     if (!await context.platform.artifacts.has(name))
       throw new UserError(
@@ -33974,20 +34378,24 @@ async function modelIntegrity(context, digest) {
       );
     await context.platform.artifacts.fetch(name, root);
   }
-  const manifest = JSON.parse(await readFile4(path12.join(root, relative), "utf8"));
+  const manifest = JSON.parse(await readFile4(path13.join(root, relative), "utf8"));
   return { ...await checkIntegrity(root, manifest, digest), id: "deploy-test/integrity" };
 }
 async function deployAndTest(context, plan, digest, integrity) {
   const { loaded, platform, settings } = context;
+  const { signal } = settings;
   const root = loaded.projectRoot;
-  const { spec, environment, endpoint } = plan;
-  const model = path12.join(root, loaded.config.flow?.build?.model ?? ".");
+  const { environment, endpoint } = plan;
   const commandTimeoutMs = settings.commandTimeoutMs ?? DEFAULTS.commandTimeoutMs;
-  const placeholders2 = { model, environment };
   const deployment = new DeploymentRecord(platform.deployments, {
     environmentUrl: endpoint,
     ...platform.context.runUrl ? { logUrl: platform.context.runUrl } : {}
   });
+  const steps = [integrity];
+  if (signal?.aborted) {
+    steps.push(cancelledCheck(signal, "before deploying"));
+    return result3(context, plan, digest, deployment, steps, void 0, void 0);
+  }
   await deployment.create({
     environment,
     ref: platform.context.commit,
@@ -33995,21 +34403,24 @@ async function deployAndTest(context, plan, digest, integrity) {
     description: `mlops-flow deploy-test of ${digest.slice(0, 19)}…`
   });
   await deployment.status("queued", "waiting to deploy");
-  const steps = [integrity];
   let replayed;
   let loadResult;
+  let phase = "during the deploy command";
+  let cancelledDuring;
   const client = new EndpointClient(endpoint, {
     connections: plan.load?.connections ?? DEFAULTS.load.connections,
-    timeoutMs: settings.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs
+    timeoutMs: settings.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
+    signal
   });
   try {
     await deployment.status("in_progress", `deploying to ${environment}`);
     let deployed = true;
-    if (spec.deploy) {
-      const outcome = await runDeployCommand("deploy", spec.deploy, placeholders2, {
+    if (plan.deployArgv) {
+      const outcome = await runDeployCommand("deploy", plan.deployArgv, {
         platform,
         cwd: root,
-        timeoutMs: commandTimeoutMs
+        timeoutMs: commandTimeoutMs,
+        signal
       });
       deployed = outcome.ok;
       steps.push({
@@ -34019,11 +34430,15 @@ async function deployAndTest(context, plan, digest, integrity) {
         observed: outcome.description
       });
     }
+    signal?.throwIfAborted();
+    phase = "while waiting for the endpoint";
     if (deployed) deployed = await waitUntilReady(context, plan, client, steps);
+    phase = "during the replay";
     if (deployed && plan.replay) {
       replayed = await replayStep(context, plan.replay, client);
       steps.push(replayCheck(plan.replay.file, replayed));
     }
+    phase = "during the load test";
     if (deployed && plan.load) {
       const load = plan.load;
       loadResult = await platform.log.group(
@@ -34035,6 +34450,7 @@ async function deployAndTest(context, plan, digest, integrity) {
           rate: load.rate,
           durationMs: load.durationMs,
           bodies: load.bodies,
+          signal,
           onProgress: (p2) => platform.log.info(
             `  load: ${(p2.elapsedMs / 1e3).toFixed(0)} s of ${load.durationMs / 1e3} s, ${p2.sent} sent, ${p2.answered} answered, ${p2.errors} errors`
           )
@@ -34042,24 +34458,52 @@ async function deployAndTest(context, plan, digest, integrity) {
       );
     }
   } catch (error) {
-    await deployment.status("error", `deploy-test stopped: ${error.message}`);
-    throw error;
+    if (signal?.aborted) {
+      cancelledDuring = phase;
+    } else {
+      await deployment.status("error", `deploy-test stopped: ${error.message}`);
+      throw error;
+    }
   } finally {
     client.close();
-    if (spec.teardown) {
-      const outcome = await runDeployCommand("teardown", spec.teardown, placeholders2, {
-        platform,
-        cwd: root,
-        timeoutMs: commandTimeoutMs
-      });
-      steps.push({
-        id: "deploy-test/teardown",
-        title: "Teardown",
-        verdict: outcome.ok ? "pass" : "warn",
-        observed: outcome.description
-      });
-    }
+    if (plan.teardownArgv) steps.push(await teardown(context, plan.teardownArgv, commandTimeoutMs));
   }
+  if (signal && cancelledDuring !== void 0) {
+    platform.log.info(`deploy-test cancelled ${cancelledDuring}; the environment was torn down`);
+    steps.push(cancelledCheck(signal, cancelledDuring));
+  }
+  return result3(context, plan, digest, deployment, steps, replayed, loadResult);
+}
+async function teardown(context, argv, timeoutMs) {
+  const base = { id: "deploy-test/teardown", title: "Teardown" };
+  try {
+    const outcome = await runDeployCommand("teardown", argv, {
+      platform: context.platform,
+      cwd: context.loaded.projectRoot,
+      timeoutMs
+    });
+    return { ...base, verdict: outcome.ok ? "pass" : "warn", observed: outcome.description };
+  } catch (error) {
+    return {
+      ...base,
+      verdict: "warn",
+      observed: `\`${argv.join(" ")}\` could not run: ${error.message}; the environment may still be running`
+    };
+  }
+}
+function cancelledCheck(signal, when) {
+  const reason = signal.reason instanceof Error ? signal.reason.message : "cancelled";
+  return {
+    id: "deploy-test/cancelled",
+    title: "Cancelled",
+    verdict: "fail",
+    observed: `${reason} ${when}: the test did not finish, so no goal is judged`,
+    expected: "a complete test run"
+  };
+}
+async function result3(context, plan, digest, deployment, steps, replayed, loadResult) {
+  const { loaded, platform } = context;
+  const { environment, endpoint } = plan;
   const reached = steps.every((step) => step.verdict !== "fail");
   const judgements = reached ? [
     ...plan.modelGoals.map(
@@ -34247,6 +34691,7 @@ var init_deploy_test = __esm({
     init_run_command();
     init_errors();
     init_build_model();
+    init_manifest();
     init_integrity();
     init_metrics();
     init_table();
@@ -34309,13 +34754,28 @@ var deploy_test_exports = {};
 __export(deploy_test_exports, {
   deployTestModule: () => deployTestModule
 });
-var deployTestModule;
+var TEARING_DOWN, cancellableDeployTest, deployTestModule;
 var init_deploy_test2 = __esm({
   "src/entry/modules/deploy-test.ts"() {
     "use strict";
     init_deploy_test();
+    init_termination();
+    TEARING_DOWN = {
+      cancelling: "cancelling deploy-test and tearing the environment down",
+      busy: "still tearing down"
+    };
+    cancellableDeployTest = {
+      name: deployTest.name,
+      ...deployTest.refusedOutputs ? { refusedOutputs: deployTest.refusedOutputs } : {},
+      run: (context) => withTermination(
+        (signal) => deployTest.run({ ...context, settings: { ...context.settings, signal } }),
+        process,
+        void 0,
+        TEARING_DOWN
+      )
+    };
     deployTestModule = {
-      definition: deployTest,
+      definition: cancellableDeployTest,
       readSettings: () => ({}),
       usesModel: true
     };
@@ -34323,8 +34783,9 @@ var init_deploy_test2 = __esm({
 });
 
 // src/cli/main.ts
+import { spawnSync } from "node:child_process";
 import { parseArgs as parseArgs2 } from "node:util";
-import path20 from "node:path";
+import path21 from "node:path";
 
 // src/config/diagnostics.ts
 var ConfigError = class extends Error {
@@ -34382,14 +34843,17 @@ var mlops_schema_default = {
       const: 1
     },
     charter: {
+      description: "The project's charter, checked by validate-charter: the business problem and its value, roles, requirements, data inventory, the three levels of metrics and milestones. Required.",
       $ref: "#/$defs/charter"
     },
     flow: {
+      description: "The CI/CD flow: what triggers a build, and how build-model, sanity-check, fairness-report, deploy-test and canary-promote run. A stage whose section is missing is skipped.",
       $ref: "#/$defs/flow"
     }
   },
   $defs: {
     nonEmptyString: {
+      description: "a non-blank text (at least one character that is not white space)",
       type: "string",
       minLength: 1,
       pattern: "\\S"
@@ -34457,6 +34921,7 @@ var mlops_schema_default = {
       minLength: 1
     },
     globs: {
+      description: 'a list of glob patterns (picomatch syntax, dot files included) matched against changed paths relative to the directory holding mlops.yml, such as "src/**" or "data/*.csv"',
       type: "array",
       items: {
         type: "string",
@@ -34464,6 +34929,7 @@ var mlops_schema_default = {
       }
     },
     money: {
+      description: "an amount of money per period: amount, ISO 4217 currency and period, such as 400000 USD per year",
       type: "object",
       additionalProperties: false,
       required: ["amount", "currency", "period"],
@@ -34479,9 +34945,11 @@ var mlops_schema_default = {
           pattern: "^[A-Z]{3}$"
         },
         period: {
+          description: "The period the amount is counted over: day, week, month, quarter or year.",
           enum: ["day", "week", "month", "quarter", "year"]
         },
         assumptions: {
+          description: 'Free text: the assumptions behind the amount, e.g. "Catching 55% of bad payers at 0.80 precision; prepayment recovers 60% of their debt." validate-charter shows it next to charter.value.',
           type: "string"
         }
       }
@@ -34493,6 +34961,7 @@ var mlops_schema_default = {
       required: ["name", "business_problem"],
       properties: {
         name: {
+          description: "The project's name, shown in validate-charter's report and the model card. Example: customer-credit-risk.",
           $ref: "#/$defs/nonEmptyString"
         },
         business_problem: {
@@ -34500,6 +34969,7 @@ var mlops_schema_default = {
           $ref: "#/$defs/nonEmptyString"
         },
         roles: {
+          description: "Who decides, who owns product and data, who builds and who runs the system, as GitHub handles. validate-charter requires decision_maker, product_owner and ml_engineers, and, when it can ask GitHub, that every handle is a user or team it knows.",
           type: "object",
           additionalProperties: false,
           properties: {
@@ -34535,6 +35005,7 @@ var mlops_schema_default = {
               $ref: "#/$defs/nonEmptyString"
             },
             alternatives: {
+              description: 'The alternatives weighed before choosing ML, one per item, e.g. "manual review by the credit team". validate-charter reports it when missing or empty: an error under flow.enforce: strict, a warning otherwise.',
               type: "array",
               items: {
                 $ref: "#/$defs/nonEmptyString"
@@ -34555,10 +35026,12 @@ var mlops_schema_default = {
           }
         },
         requirements: {
+          description: "The business requirements: batch or online serving, schedule, speed, explainability, regulations, budget and team size. validate-charter holds the flow to them.",
           type: "object",
           additionalProperties: false,
           properties: {
             serving: {
+              description: "How predictions are served: batch (scored on a schedule) or online (an endpoint answering requests). online makes validate-charter require latency_p95_ms and throughput_rps.",
               enum: ["batch", "online"]
             },
             schedule: {
@@ -34567,14 +35040,17 @@ var mlops_schema_default = {
               pattern: "^\\S+(\\s+\\S+){4}$"
             },
             latency_p95_ms: {
+              description: "Upper bound on the 95th-percentile latency, in milliseconds, the endpoint must achieve. Required for online serving; a flow.deploy_test.goals.latency_p95_ms goal, when set, must be at least this strict (validate-charter). Example: 250.",
               type: "number",
               exclusiveMinimum: 0
             },
             throughput_rps: {
+              description: "Requests per second the endpoint must sustain. Required for online serving; a flow.deploy_test.goals.throughput_rps goal, when set, must be at least this high, and validate-charter warns when flow.deploy_test.load.rate is below it. Example: 50.",
               type: "number",
               exclusiveMinimum: 0
             },
             explainability: {
+              description: "Whether predictions must be explainable: required, preferred or none. required (forced by naming a regulation) makes validate-charter demand flow.fairness.explainability.attributions, or permutation_importance together with flow.sanity.predict.",
               enum: ["required", "preferred", "none"]
             },
             regulations: {
@@ -34585,19 +35061,23 @@ var mlops_schema_default = {
               }
             },
             budget: {
+              description: "The budget for building and running the system, as an amount per period, e.g. 3000 USD per month. Recorded for people; no stage checks it.",
               $ref: "#/$defs/money"
             },
             team_size: {
+              description: "Number of people building and running the system. Recorded for people; no stage reads it. Example: 4.",
               type: "integer",
               minimum: 1
             }
           }
         },
         data: {
+          description: "The data inventory: every source with its origin and priority, the sensitive attributes fairness is measured over, and their known proxies.",
           type: "object",
           additionalProperties: false,
           properties: {
             sources: {
+              description: "Each data source the model uses. validate-charter requires at least one must-have source, and an owner for every third-party one; the model card lists them.",
               type: "array",
               items: {
                 type: "object",
@@ -34605,27 +35085,34 @@ var mlops_schema_default = {
                 required: ["name", "origin", "priority"],
                 properties: {
                   name: {
+                    description: "Name of the data source. Example: customers.",
                     $ref: "#/$defs/nonEmptyString"
                   },
                   origin: {
+                    description: "Where the data comes from: primary (the organisation's own data, e.g. sales), secondary (existing data from elsewhere, e.g. public unemployment statistics) or third-party (bought or licensed from a supplier; validate-charter requires an owner).",
                     enum: ["primary", "secondary", "third-party"]
                   },
                   priority: {
+                    description: "How much the model needs the source: must-have (it cannot do without; at least one is required), good-to-have, or exploratory (still to be evaluated).",
                     enum: ["must-have", "good-to-have", "exploratory"]
                   },
                   location: {
+                    description: "Where the data lives: a path, table, bucket or URL, e.g. data/customers.csv. Recorded for people; no stage reads it.",
                     type: "string"
                   },
                   owner: {
+                    description: "GitHub handle of the person or team who answers for the source. validate-charter requires it for third-party sources, whose owner manages the supplier and the contract.",
                     $ref: "#/$defs/handle"
                   },
                   description: {
+                    description: "Free text about the source: what it holds, how fresh it is, known gaps. Recorded for people; no stage reads it.",
                     type: "string"
                   }
                 }
               }
             },
             sensitive_attributes: {
+              description: "Columns holding protected characteristics, e.g. [gender, age_band]. fairness-report measures disparities over them unless flow.fairness.attributes narrows the list, and sanity-check flips each one to see whether predictions change. Required when regulations are named.",
               type: "array",
               items: {
                 $ref: "#/$defs/nonEmptyString"
@@ -34648,18 +35135,21 @@ var mlops_schema_default = {
           additionalProperties: false,
           properties: {
             model: {
+              description: "The data scientist's metrics (e.g. precision, recall, roc_auc, rmse), each with a goal; at least one is required. build-model reads their values from flow.build.metrics and sanity-check judges them on the eval predictions.",
               type: "array",
               items: {
                 $ref: "#/$defs/modelMetric"
               }
             },
             domain: {
+              description: "The subject-matter expert's metrics (e.g. the share of bad payers caught before shipping), each derived from model metrics through from (and optionally an estimate), each with a goal.",
               type: "array",
               items: {
                 $ref: "#/$defs/derivedMetric"
               }
             },
             business: {
+              description: "The business stakeholder's KPIs (e.g. bad debt avoided, in USD per year), each derived from domain metrics through from (and optionally an estimate), each with a goal.",
               type: "array",
               items: {
                 $ref: "#/$defs/derivedMetric"
@@ -34668,6 +35158,7 @@ var mlops_schema_default = {
           }
         },
         milestones: {
+          description: "Project milestones, each with a due date and the metrics that gate it. validate-charter warns when one is past its due date.",
           type: "array",
           items: {
             type: "object",
@@ -34675,6 +35166,7 @@ var mlops_schema_default = {
             required: ["name", "due"],
             properties: {
               name: {
+                description: "Name of the milestone. Example: first nightly batch in production.",
                 $ref: "#/$defs/nonEmptyString"
               },
               due: {
@@ -34683,6 +35175,7 @@ var mlops_schema_default = {
                 format: "date"
               },
               gate: {
+                description: "Ids of the charter metrics (any level) whose goals must be met to reach the milestone, e.g. [precision, recall]. validate-charter checks that each id is a metric in the charter.",
                 type: "array",
                 items: {
                   $ref: "#/$defs/identifier"
@@ -34694,33 +35187,41 @@ var mlops_schema_default = {
       }
     },
     modelMetric: {
+      description: "a model metric: its id, its goal and what it measures",
       type: "object",
       additionalProperties: false,
       required: ["id"],
       properties: {
         id: {
+          description: "The metric's id, unique across the three levels: the key flow.build.metrics reports its value under, e.g. precision, recall, roc_auc or rmse.",
           $ref: "#/$defs/identifier"
         },
         goal: {
+          description: 'The goal the metric must meet, e.g. ">= 0.80"; a bare number is an upper bound for latency, error and loss metrics and a lower bound otherwise. validate-charter requires one; build-model judges the measured value against it, sanity-check with its 95% interval on the eval predictions.',
           $ref: "#/$defs/goal"
         },
         description: {
+          description: "What the metric measures, in plain words, for people reading the charter.",
           type: "string"
         }
       }
     },
     derivedMetric: {
+      description: "a domain or business metric: its id, its goal, the metrics of the level below it derives from, and optionally an estimate computing it from them",
       type: "object",
       additionalProperties: false,
       required: ["id"],
       properties: {
         id: {
+          description: "The metric's id, unique across the three levels; milestones, estimates and the from lists of the level above name it by this id. Example: bad_debt_avoided_usd.",
           $ref: "#/$defs/identifier"
         },
         goal: {
+          description: 'The goal the metric must meet, e.g. ">= 400000"; a bare number is an upper bound for latency, error and loss metrics and a lower bound otherwise. validate-charter requires one; build-model, sanity-check and deploy-test judge the value derived from the measured model metrics against it.',
           $ref: "#/$defs/goal"
         },
         description: {
+          description: "What the metric measures, in plain words, for people reading the charter.",
           type: "string"
         },
         from: {
@@ -34736,6 +35237,7 @@ var mlops_schema_default = {
           minLength: 1
         },
         unit: {
+          description: "Unit of the metric's value, for people, e.g. USD/year or share. No stage uses it in a computation.",
           type: "string"
         }
       }
@@ -34766,12 +35268,15 @@ var mlops_schema_default = {
           additionalProperties: false,
           properties: {
             code: {
+              description: 'Globs of the code files whose change makes build-model build, e.g. ["train.py", "lib/**"]. Default: none.',
               $ref: "#/$defs/globs"
             },
             data: {
+              description: 'Globs of the data files whose change makes build-model build, e.g. ["data/**"]. Default: none.',
               $ref: "#/$defs/globs"
             },
             config: {
+              description: 'Globs of the configuration files whose change makes build-model build. Default: ["mlops.yml"].',
               $ref: "#/$defs/globs"
             },
             performance: {
@@ -34781,11 +35286,13 @@ var mlops_schema_default = {
           }
         },
         build: {
+          description: "How build-model trains the model: the command, where it writes the model, its metrics and its eval predictions, how long it may run and how long the stored artifacts are kept. Without it build-model is skipped.",
           type: "object",
           additionalProperties: false,
           required: ["command", "model"],
           properties: {
             command: {
+              description: 'The training command, run without a shell from the directory holding mlops.yml; {model} is replaced by flow.build.model. Example: "python train.py --out {model}".',
               $ref: "#/$defs/command"
             },
             model: {
@@ -34801,11 +35308,13 @@ var mlops_schema_default = {
               $ref: "#/$defs/relativePath"
             },
             retention_days: {
+              description: "Days the stored model artifacts are kept, from 1 to 400; on GitHub, capped at the repository's artifact retention limit. Default: 90.",
               type: "integer",
               minimum: 1,
               maximum: 400
             },
             timeout: {
+              description: "How long the training command may run before it is killed. Default: 1h.",
               $ref: "#/$defs/duration"
             },
             env: {
@@ -34818,6 +35327,7 @@ var mlops_schema_default = {
           }
         },
         sanity: {
+          description: "sanity-check's settings: the task, the batch predict command and the sample it runs on (smoke and behaviour tests), and the largest regression allowed against the base branch's model. Without it sanity-check is skipped.",
           type: "object",
           additionalProperties: false,
           properties: {
@@ -34826,12 +35336,15 @@ var mlops_schema_default = {
               enum: ["classification", "regression"]
             },
             predict: {
+              description: 'The batch predict command, run without a shell: it reads the CSV {input} with the model in {model} and writes a CSV of predictions to {output}, with a prediction column (flow.fairness.prediction when set). Needed with sample; max_regression and permutation importance also run it. Example: "python predict.py --model {model} --input {input} --output {output}".',
               $ref: "#/$defs/command"
             },
             sample: {
+              description: "CSV of input rows (features, no label) the predict command runs on for the smoke tests; deploy-test also sends these rows when flow.deploy_test.replay is not set. Needed with predict. Example: data/sample.csv.",
               $ref: "#/$defs/relativePath"
             },
             timeout: {
+              description: "How long one run of the predict command may take before it is killed. Default: 5m.",
               $ref: "#/$defs/duration"
             },
             max_regression: {
@@ -34848,6 +35361,7 @@ var mlops_schema_default = {
           }
         },
         fairness: {
+          description: "fairness-report's settings: the predictions file and its columns, the sensitive attributes whose groups are compared, the disparity goals, and what explains the model. Without it fairness-report is skipped.",
           type: "object",
           additionalProperties: false,
           properties: {
@@ -34856,24 +35370,30 @@ var mlops_schema_default = {
               $ref: "#/$defs/relativePath"
             },
             label: {
+              description: "Column of the predictions file holding the true outcome: 0/1, true/false, or two values with positive_label. validate-charter requires it (the stage would read a column named label); deploy-test also looks for it in the replay set. Example: label.",
               type: "string",
               minLength: 1
             },
             prediction: {
+              description: "Column of the predicted class: 0/1, true/false, or two values with positive_label. Give it, or score with threshold. sanity-check reads the same column from the predict command's output (default: prediction).",
               type: "string",
               minLength: 1
             },
             score: {
+              description: "Column of the model's score, used with threshold when there is no prediction column: a row is predicted positive when its score is at or above the threshold. Example: score.",
               type: "string",
               minLength: 1
             },
             threshold: {
+              description: "Score at or above which a row counts as predicted positive, when groups are compared on score. No default: when score is given without it and without prediction, validate-charter warns and fairness-report stops. Example: 0.5.",
               type: "number"
             },
             positive_label: {
+              description: "The label (and prediction) value that means positive, when they are not 0/1 or true/false. Example: bad_payer. Default: 1 or true. Also used by permutation importance and deploy-test's replay.",
               type: ["string", "number", "boolean"]
             },
             attributes: {
+              description: "Columns of the predictions file whose groups are compared, each one a sensitive attribute declared in charter.data.sensitive_attributes. Default: charter.data.sensitive_attributes. Example: [gender, age_band].",
               type: "array",
               items: {
                 $ref: "#/$defs/nonEmptyString"
@@ -34881,6 +35401,7 @@ var mlops_schema_default = {
               minItems: 1
             },
             intersections: {
+              description: "Also compare the groups of all attributes together (e.g. gender & age_band), as Fairlearn's MetricFrame does with several sensitive features. Default: false.",
               type: "boolean"
             },
             reference_groups: {
@@ -34891,50 +35412,63 @@ var mlops_schema_default = {
               }
             },
             goals: {
+              description: `Goals on Fairlearn's disparity metrics, judged between groups for each attribute (and intersection) by their bootstrap 95% interval: pass when the whole interval meets the goal, fail when none of it does, inconclusive otherwise. Example: demographic_parity_ratio: ">= 0.80". Required when regulations are named.`,
               type: "object",
               additionalProperties: false,
               properties: {
                 demographic_parity_difference: {
+                  description: 'Goal on the largest difference in selection rate (the share predicted positive) between groups; 0 is parity. A bare number is an upper bound. Example: "<= 0.10".',
                   $ref: "#/$defs/goal"
                 },
                 demographic_parity_ratio: {
+                  description: 'Goal on the smallest ratio of selection rates (the share predicted positive) between groups; 1 is parity. A bare number is a lower bound. Example: ">= 0.80", the four-fifths rule.',
                   $ref: "#/$defs/goal"
                 },
                 equalized_odds_difference: {
+                  description: 'Goal on the larger of the true positive rate and false positive rate differences between groups; 0 is parity. A bare number is an upper bound. Example: "<= 0.15".',
                   $ref: "#/$defs/goal"
                 },
                 equalized_odds_ratio: {
+                  description: 'Goal on the smaller of the true positive rate and false positive rate ratios between groups; 1 is parity. A bare number is a lower bound. Example: ">= 0.80".',
                   $ref: "#/$defs/goal"
                 },
                 equal_opportunity_difference: {
+                  description: 'Goal on the largest difference in true positive rate (recall) between groups; 0 is parity. A bare number is an upper bound. Example: "<= 0.10".',
                   $ref: "#/$defs/goal"
                 },
                 equal_opportunity_ratio: {
+                  description: 'Goal on the smallest ratio of true positive rates (recall) between groups; 1 is parity. A bare number is a lower bound. Example: ">= 0.80".',
                   $ref: "#/$defs/goal"
                 }
               }
             },
             min_group_size: {
+              description: "Groups with fewer rows are shown in the report but neither compared nor judged. Default: 30.",
               type: "integer",
               minimum: 1
             },
             explainability: {
+              description: "What explains the model. fairness-report ranks the features: a sensitive attribute among the top 3 fails, a declared proxy there is a warning. One source is needed when charter.requirements.explainability is required.",
               type: "object",
               additionalProperties: false,
               properties: {
                 attributions: {
+                  description: "CSV of per-row feature attributions (e.g. SHAP values): one column per feature, one row per row of the predictions file in the same order. Features are ranked by mean absolute attribution. Example: model/attributions.csv.",
                   $ref: "#/$defs/relativePath"
                 },
                 permutation_importance: {
+                  description: "Rank features by permutation importance: flow.sanity.predict re-scores the eval predictions (at most 2,000 rows) with one feature shuffled at a time, and the drop in score is the feature's importance. Needs flow.sanity.predict. Example: {metric: f1, repeats: 5}.",
                   type: "object",
                   additionalProperties: false,
                   properties: {
                     repeats: {
+                      description: "How many times each feature is shuffled; the drops are averaged over the repeats. Default: 5, as in scikit-learn.",
                       type: "integer",
                       minimum: 1,
                       maximum: 100
                     },
                     metric: {
+                      description: "The score whose drop measures importance: accuracy, precision, recall or f1. Default: accuracy.",
                       $ref: "#/$defs/identifier"
                     }
                   }
@@ -34944,26 +35478,33 @@ var mlops_schema_default = {
           }
         },
         deploy_test: {
+          description: "deploy-test's settings: how to deploy the model to a test environment and tear it down, the endpoint to call, the rows to replay, the load test and the goals. Without it deploy-test is skipped.",
           type: "object",
           additionalProperties: false,
           properties: {
             environment: {
+              description: "GitHub environment the test deployment is recorded in; also fills {environment} in deploy and teardown. validate-charter requires it (the stage would use test). Example: staging.",
               $ref: "#/$defs/nonEmptyString"
             },
             deploy: {
+              description: 'Command that deploys the model to the test environment, run without a shell before the tests, with {model}, {environment} and {endpoint} filled in; it may run for 10 minutes. Unset, the endpoint must already serve the model. Example: "./deploy.sh {environment} {model}".',
               $ref: "#/$defs/command"
             },
             teardown: {
+              description: "Command that removes the test deployment, run without a shell after the tests, also when they fail or the job is cancelled; may use {model}, {environment} and {endpoint}. Unset, nothing is torn down.",
               $ref: "#/$defs/command"
             },
             endpoint: {
+              description: `an absolute URL such as "http://127.0.0.1:8080/predict": the test deployment's prediction endpoint, which deploy-test POSTs {"instances": [...]} to (and {endpoint} in the deploy and teardown commands)`,
               type: "string",
               format: "uri"
             },
             replay: {
+              description: "CSV of labelled rows replayed against the endpoint (100 per request) to measure model metrics on the deployed model; the label column is flow.fairness.label, else label, else the one column flow.sanity.sample lacks. Its rows are also the load test's requests. Example: data/holdout.csv.",
               $ref: "#/$defs/relativePath"
             },
             load: {
+              description: "The open-loop load test that measures latency, throughput and errors: requests go out at a fixed rate, one row each, without waiting for earlier answers. It runs when this is set or a serving goal is; rows come from replay, else flow.sanity.sample.",
               type: "object",
               additionalProperties: false,
               properties: {
@@ -34973,15 +35514,18 @@ var mlops_schema_default = {
                   exclusiveMinimum: 0
                 },
                 duration: {
+                  description: "How long the load test sends requests. Default: 10s.",
                   $ref: "#/$defs/duration"
                 },
                 connections: {
+                  description: "Most keep-alive connections open to the endpoint at once, for the load test and the replay. Default: 4.",
                   type: "integer",
                   minimum: 1
                 }
               }
             },
             goals: {
+              description: 'Goals judged on the deployed model, by metric id: model metrics on the replayed rows (accuracy, precision, recall, f1, roc_auc, log_loss, brier_score) or serving metrics of the load test (latency_p<NN>_ms such as latency_p95_ms, latency_mean_ms, latency_max_ms, error_rate, throughput_rps). Any other id is a warning and is never judged. Example: latency_p95_ms: "<= 250".',
               type: "object",
               propertyNames: {
                 $ref: "#/$defs/identifier"
@@ -34993,10 +35537,12 @@ var mlops_schema_default = {
           }
         },
         canary: {
+          description: "canary-promote's settings: the production environment, the traffic steps, the commands that move traffic, promote and roll back, and the analysis that judges the canary against the baseline. Without it canary-promote is skipped.",
           type: "object",
           additionalProperties: false,
           properties: {
             environment: {
+              description: "GitHub environment of production, whose required reviewers approve the rollout before any traffic moves (flow.enforce decides whether a missing approval stops it); also fills {environment} in promote and rollback. validate-charter requires it (the stage would use production). Example: production.",
               $ref: "#/$defs/nonEmptyString"
             },
             steps: {
@@ -35010,32 +35556,41 @@ var mlops_schema_default = {
               minItems: 1
             },
             step_duration: {
+              description: "How long traffic stays at each step; the canary is then judged against the baseline over that window. Default: 5m.",
               $ref: "#/$defs/duration"
             },
             traffic: {
+              description: 'Command that sends {weight} percent of traffic to the canary ({variant} is canary, {model} the model directory), run without a shell at each step. Required. Example: "./set-weight.sh {weight}".',
               $ref: "#/$defs/command"
             },
             promote: {
+              description: "Command that makes {model} the production model once the last step passes; may use {model} and {environment}. Required.",
               $ref: "#/$defs/command"
             },
             rollback: {
+              description: "Command that sends all traffic back to the baseline after a failed step or a cancellation; may use {model} and {environment}. Default: the traffic command with weight 0.",
               $ref: "#/$defs/command"
             },
             analysis: {
+              description: "How each step is judged, as Kayenta does: every metric is read for canary and baseline over the step's window, classified with a Mann-Whitney test, and the step is scored from the classes.",
               type: "object",
               additionalProperties: false,
               properties: {
                 provider: {
+                  description: "Where metric values come from: prometheus (a PromQL query_range on address), http (a URL answering the values as JSON) or command (a command printing them as JSON). Default: prometheus.",
                   enum: ["prometheus", "http", "command"]
                 },
                 address: {
+                  description: 'an absolute URL such as "http://127.0.0.1:9090": the Prometheus server, or the base URL of the http provider (required by both)',
                   type: "string",
                   format: "uri"
                 },
                 command: {
+                  description: `For the command provider (required by it): prints a metric's values as JSON (a number, a list, or {"values": [...]}). {metric} and {variant} are filled in; the window comes as CANARY_WINDOW_START and CANARY_WINDOW_END (Unix seconds), the metric's query as CANARY_METRIC_QUERY.`,
                   $ref: "#/$defs/command"
                 },
                 metrics: {
+                  description: "The metrics compared between canary and baseline at each step; at least one is required.",
                   type: "array",
                   items: {
                     type: "object",
@@ -35043,19 +35598,24 @@ var mlops_schema_default = {
                     required: ["id"],
                     properties: {
                       id: {
+                        description: "The metric's id: its name in the report, and the metric the http and command providers are asked for ({metric} in the command). Example: error_rate.",
                         $ref: "#/$defs/identifier"
                       },
                       query: {
+                        description: 'How to read the metric: for prometheus, PromQL with {variant} (baseline or canary), e.g. sum(rate(http_requests_total{variant="{variant}",code=~"5.."}[1m])); for http, the URL, absolute or relative to address, with {variant} filled in (the metric id, variant and window start and end in Unix seconds that it does not place go as query parameters); for command, passed as CANARY_METRIC_QUERY.',
                         type: "string",
                         minLength: 1
                       },
                       bad_when: {
+                        description: "Which change of the canary against the baseline is harmful: increase (e.g. error rate, latency), decrease (e.g. throughput) or either. Default: either.",
                         enum: ["increase", "decrease", "either"]
                       },
                       critical: {
+                        description: "When true, a harmful change of this metric, or no data for it, fails the step whatever the score. Default: false.",
                         type: "boolean"
                       },
                       weight: {
+                        description: "The metric's weight in the step's score. Default: 1.",
                         type: "number",
                         exclusiveMinimum: 0
                       }
@@ -35063,11 +35623,13 @@ var mlops_schema_default = {
                   }
                 },
                 pass_score: {
+                  description: "Score from 0 to 100 a step needs to pass: the weighted share of measured metrics whose canary did not change harmfully. Default: 95.",
                   type: "number",
                   minimum: 0,
                   maximum: 100
                 },
                 marginal_score: {
+                  description: "Kayenta's marginal threshold, from 0 to 100; validate-charter checks that it is not above pass_score. canary-promote does not use it: a step passes or fails on pass_score alone.",
                   type: "number",
                   minimum: 0,
                   maximum: 100
@@ -35131,9 +35693,9 @@ function pathOf(instancePath) {
   if (instancePath === "") return [];
   return instancePath.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~")).map((part) => /^\d+$/.test(part) ? Number(part) : part);
 }
-function dotted(path21) {
-  if (path21.length === 0) return "the top level";
-  return path21.reduce(
+function dotted(path22) {
+  if (path22.length === 0) return "the top level";
+  return path22.reduce(
     (text, segment) => typeof segment === "number" ? `${text}[${segment}]` : text ? `${text}.${segment}` : segment,
     ""
   );
@@ -35155,7 +35717,7 @@ function explainErrors(errors, source) {
     if (error.keyword === "oneOf") return true;
     if (!error.schemaPath.includes("/oneOf/")) return true;
     return !oneOfPaths.some(
-      (path21) => error.instancePath === path21 || error.instancePath.startsWith(`${path21}/`)
+      (path22) => error.instancePath === path22 || error.instancePath.startsWith(`${path22}/`)
     );
   });
   const misspelt = new Set(
@@ -35183,9 +35745,9 @@ function explainErrors(errors, source) {
   );
 }
 function explain(error, source) {
-  const path21 = pathOf(error.instancePath);
-  const where = dotted(path21);
-  const diagnostic = (rule, message, at2 = source.locate(path21)) => ({
+  const path22 = pathOf(error.instancePath);
+  const where = dotted(path22);
+  const diagnostic = (rule, message, at2 = source.locate(path22)) => ({
     severity: "error",
     rule,
     message,
@@ -35202,12 +35764,12 @@ function explain(error, source) {
       return diagnostic(
         "unknown-key",
         `unknown key "${key}" in ${where}${hint}`,
-        source.locate([...path21, key], "key")
+        source.locate([...path22, key], "key")
       );
     }
     case "required": {
       const missing = error.params.missingProperty;
-      const at2 = path21.length > 0 ? source.locate(path21, "key") : source.locate([]);
+      const at2 = path22.length > 0 ? source.locate(path22, "key") : source.locate([]);
       return diagnostic("missing-key", `${where} is missing the required key "${missing}"`, at2);
     }
     case "type": {
@@ -35308,12 +35870,12 @@ function parseYamlSource(file, bytes) {
     text,
     data,
     locationOfOffset,
-    locate(path21, target = "value") {
-      const found = findNode(document2, path21, target);
+    locate(path22, target = "value") {
+      const found = findNode(document2, path22, target);
       return found ? locationOfOffset(found) : at2(1, 1);
     },
-    scalarStart(path21) {
-      const node = document2.getIn(path21, true);
+    scalarStart(path22) {
+      const node = document2.getIn(path22, true);
       if (!(0, import_yaml.isScalar)(node) || !node.range) return void 0;
       const quoted = node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE";
       return { location: locationOfOffset(node.range[0] + (quoted ? 1 : 0)), quoted };
@@ -35394,12 +35956,12 @@ function describeYamlProblem(code, message, excerpt) {
   if (code === "TAB_AS_INDENT") return "tabs are not allowed for indentation in YAML; indent with spaces";
   return `YAML syntax: ${plain}`;
 }
-function findNode(document2, path21, target) {
+function findNode(document2, path22, target) {
   let node = document2.contents;
   let best = document2.contents?.range?.[0];
-  for (let index = 0; index < path21.length; index++) {
-    const segment = path21[index];
-    const isLast = index === path21.length - 1;
+  for (let index = 0; index < path22.length; index++) {
+    const segment = path22[index];
+    const isLast = index === path22.length - 1;
     if ((0, import_yaml.isMap)(node)) {
       const pair = node.items.find(
         (item) => (0, import_yaml.isPair)(item) && (0, import_yaml.isScalar)(item.key) && String(item.key.value) === String(segment)
@@ -35621,25 +36183,25 @@ init_gate();
 init_run_command();
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
-import path18 from "node:path";
+import path19 from "node:path";
 import { promisify } from "node:util";
 
 // src/platform/local/artifacts.ts
 init_digest();
 init_files();
 import { copyFile, mkdir as mkdir2, readFile as readFile5, readdir as readdir2, stat as stat8 } from "node:fs/promises";
-import path13 from "node:path";
+import path14 from "node:path";
 var LocalArtifactStore = class {
   objects;
   models;
   constructor(directory) {
-    this.objects = path13.join(directory, "store", "objects");
-    this.models = path13.join(directory, "store", "models");
+    this.objects = path14.join(directory, "store", "objects");
+    this.models = path14.join(directory, "store", "models");
   }
   indexFile(name) {
     if (!/^[A-Za-z0-9._-]+$/.test(name))
       throw new Error(`artifact name "${name}" has characters a file name cannot hold`);
-    return path13.join(this.models, `${name}.json`);
+    return path14.join(this.models, `${name}.json`);
   }
   async has(name) {
     return await stat8(this.indexFile(name)).catch(() => void 0) !== void 0;
@@ -35650,9 +36212,9 @@ var LocalArtifactStore = class {
     await mkdir2(this.objects, { recursive: true });
     const entries = [];
     for (const file of [...files].sort()) {
-      const content = await readFile5(path13.join(root, file));
+      const content = await readFile5(path14.join(root, file));
       const digest = sha256(content);
-      const object = path13.join(this.objects, digest);
+      const object = path14.join(this.objects, digest);
       if (!await stat8(object).catch(() => void 0)) await writeFileAtomic(object, content);
       entries.push({ path: file, sha256: digest, size: content.byteLength });
     }
@@ -35671,12 +36233,12 @@ var LocalArtifactStore = class {
   async fetch(name, destination) {
     const entry = JSON.parse(await readFile5(this.indexFile(name), "utf8"));
     for (const file of entry.files) {
-      const target = path13.resolve(destination, file.path);
-      if (!target.startsWith(path13.resolve(destination) + path13.sep)) {
+      const target = path14.resolve(destination, file.path);
+      if (!target.startsWith(path14.resolve(destination) + path14.sep)) {
         throw new Error(`stored file "${file.path}" would land outside ${destination}`);
       }
-      await mkdir2(path13.dirname(target), { recursive: true });
-      await copyFile(path13.join(this.objects, file.sha256), target);
+      await mkdir2(path14.dirname(target), { recursive: true });
+      await copyFile(path14.join(this.objects, file.sha256), target);
     }
     return destination;
   }
@@ -35684,7 +36246,7 @@ var LocalArtifactStore = class {
     const names = await readdir2(this.models).catch(() => []);
     let latest;
     for (const name of names.filter((n) => n.endsWith(".json"))) {
-      const entry = JSON.parse(await readFile5(path13.join(this.models, name), "utf8"));
+      const entry = JSON.parse(await readFile5(path14.join(this.models, name), "utf8"));
       if (entry.modelDigest === options.excluding) continue;
       if (entry.branch === branch && (!latest || entry.storedAt > latest.storedAt)) {
         latest = {
@@ -35702,7 +36264,7 @@ var LocalArtifactStore = class {
 
 // src/platform/local/comment.ts
 import { readFile as readFile6, readdir as readdir3 } from "node:fs/promises";
-import path14 from "node:path";
+import path15 from "node:path";
 
 // src/report/comment.ts
 init_goal();
@@ -35710,6 +36272,9 @@ init_result();
 init_stages();
 var COMMENT_MARKER = "<!-- mlops-flow:comment -->";
 var COMMENT_LIMIT = 65536;
+function neutraliseHtmlComments(text) {
+  return text.replace(/<!/g, "<​!").replace(/--(!?)>/g, "--​$1>");
+}
 var COLUMNS = [
   { source: "offline", title: "this PR (offline)" },
   { source: "base", title: "base" },
@@ -35764,10 +36329,12 @@ function renderComment(sections, options = {}) {
   const ordered = STAGES.filter((stage) => byStage.has(stage)).map(
     (stage) => byStage.get(stage)
   );
-  const bodies = new Map(ordered.map((section) => [section.stage, section.markdown]));
+  const bodies = new Map(
+    ordered.map((section) => [section.stage, neutraliseHtmlComments(section.markdown)])
+  );
   const truncated = `_Too long for a PR comment: the full section is in ${options.reportsLocation ?? "the job summary"}._`;
   const compose = () => {
-    const table = renderAlignmentTable(byStage);
+    const table = neutraliseHtmlComments(renderAlignmentTable(byStage));
     const parts = [COMMENT_MARKER, "## mlops-flow", "", renderBadges(byStage), ""];
     if (table) parts.push("### Alignment of metrics with goals", "", table, "");
     for (const section of ordered) {
@@ -35799,25 +36366,25 @@ var LocalComment = class {
   }
   directory;
   async writeSection(section) {
-    const sectionsDirectory = path14.join(this.directory, "comment");
+    const sectionsDirectory = path15.join(this.directory, "comment");
     await writeFileAtomic(
-      path14.join(sectionsDirectory, `${section.stage}.json`),
+      path15.join(sectionsDirectory, `${section.stage}.json`),
       JSON.stringify(section, null, 2)
     );
     const sections = await this.readSections();
-    const file = path14.join(this.directory, "comment.md");
+    const file = path15.join(this.directory, "comment.md");
     await writeFileAtomic(
       file,
-      renderComment(sections, { reportsLocation: path14.join(this.directory, "reports") })
+      renderComment(sections, { reportsLocation: path15.join(this.directory, "reports") })
     );
     return { location: file, written: true };
   }
   async readSections() {
-    const sectionsDirectory = path14.join(this.directory, "comment");
+    const sectionsDirectory = path15.join(this.directory, "comment");
     const names = await readdir3(sectionsDirectory).catch(() => []);
     const sections = [];
     for (const name of names.filter((n) => n.endsWith(".json"))) {
-      sections.push(JSON.parse(await readFile6(path14.join(sectionsDirectory, name), "utf8")));
+      sections.push(JSON.parse(await readFile6(path15.join(sectionsDirectory, name), "utf8")));
     }
     return sections;
   }
@@ -35825,7 +36392,7 @@ var LocalComment = class {
 
 // src/platform/local/environments.ts
 import { appendFile, mkdir as mkdir3, readFile as readFile7 } from "node:fs/promises";
-import path15 from "node:path";
+import path16 from "node:path";
 var LocalEnvironments = class {
   constructor(directory) {
     this.directory = directory;
@@ -35833,11 +36400,11 @@ var LocalEnvironments = class {
   directory;
   async append(file, entry) {
     await mkdir3(this.directory, { recursive: true });
-    await appendFile(path15.join(this.directory, file), `${JSON.stringify(entry)}
+    await appendFile(path16.join(this.directory, file), `${JSON.stringify(entry)}
 `);
   }
   async readLines(file) {
-    const text = await readFile7(path15.join(this.directory, file), "utf8").catch(() => "");
+    const text = await readFile7(path16.join(this.directory, file), "utf8").catch(() => "");
     return text.split("\n").filter((line) => line.trim() !== "").map((line) => JSON.parse(line));
   }
   async create(request2) {
@@ -35867,14 +36434,14 @@ init_files();
 
 // src/platform/local/ledger.ts
 import { appendFile as appendFile2, mkdir as mkdir4, readFile as readFile8 } from "node:fs/promises";
-import path16 from "node:path";
+import path17 from "node:path";
 var LocalLedger = class {
   file;
   constructor(directory) {
-    this.file = path16.join(directory, "ledger.jsonl");
+    this.file = path17.join(directory, "ledger.jsonl");
   }
   async write(record) {
-    await mkdir4(path16.dirname(this.file), { recursive: true });
+    await mkdir4(path17.dirname(this.file), { recursive: true });
     await appendFile2(this.file, `${JSON.stringify(record)}
 `);
   }
@@ -35894,7 +36461,7 @@ var LocalLedger = class {
 
 // src/platform/local/terminal.ts
 import { appendFile as appendFile3, mkdir as mkdir5 } from "node:fs/promises";
-import path17 from "node:path";
+import path18 from "node:path";
 var TerminalLog = class {
   constructor(stderr, verbose = false, readSource) {
     this.stderr = stderr;
@@ -35952,7 +36519,7 @@ var ReportFile = class {
   }
   file;
   async append(markdown) {
-    await mkdir5(path17.dirname(this.file), { recursive: true });
+    await mkdir5(path18.dirname(this.file), { recursive: true });
     await appendFile3(this.file, `${markdown}
 `);
     return { location: this.file };
@@ -35986,7 +36553,7 @@ async function createLocalPlatform(options) {
   const context = { ...await localRunContext(options.workspace), ...options.context };
   const readSource = (file) => {
     try {
-      return readFileSync(path18.resolve(options.workspace, file), "utf8");
+      return readFileSync(path19.resolve(options.workspace, file), "utf8");
     } catch {
       return void 0;
     }
@@ -36002,7 +36569,7 @@ async function createLocalPlatform(options) {
     deployments: environments,
     approvals: environments,
     environments,
-    summary: new ReportFile(path18.join(directory, "reports", "summary.md")),
+    summary: new ReportFile(path19.join(directory, "reports", "summary.md")),
     annotations: terminal,
     outputs: new CollectedOutputs(),
     log: terminal
@@ -36047,10 +36614,12 @@ var ACTION_ONLY = /* @__PURE__ */ new Set(["github-token", "stage"]);
 function helpFor(command) {
   if (command === "approve") {
     return [
-      "Usage: mlops-flow approve <environment> [--comment TEXT] [--config PATH]",
+      "Usage: mlops-flow approve <environment> [--comment TEXT] [--reject] [--config PATH]",
       "",
-      "Records your approval of an environment's manual gate in .mlops-flow/approvals.jsonl, as a",
-      "required reviewer does on GitHub. canary-promote requires one for its environment.",
+      "Records your approval (or, with --reject, your rejection) of an environment's manual gate in",
+      ".mlops-flow/approvals.jsonl under your git user.name, as a required reviewer does on GitHub.",
+      "canary-promote requires an approval of its environment given after the deploy-test results;",
+      "a later rejection wins. The environment must be one mlops.yml names.",
       ""
     ].join("\n");
   }
@@ -36092,7 +36661,7 @@ function helpFor(command) {
 init_goal();
 init_errors();
 init_analyze();
-import path19 from "node:path";
+import path20 from "node:path";
 import { parseArgs } from "node:util";
 function isStandaloneFairness(argv) {
   return argv.some(
@@ -36137,7 +36706,7 @@ async function standaloneFairness(argv, io2) {
   io2.stderr.write(`▶ fairness-report on ${values.predictions}
 `);
   const report2 = await analyzeFairness({
-    file: path19.resolve(io2.cwd, values.predictions),
+    file: path20.resolve(io2.cwd, values.predictions),
     label: values.label,
     ...values.prediction ? { prediction: values.prediction } : { score: values.score, threshold },
     attributes: values.attribute,
@@ -36257,11 +36826,11 @@ async function runOne(stage, argv, io2) {
   const load = STAGE_MODULES[stage];
   if (!load) throw new UserError(`${stage} is not available in mlops-flow ${io2.version} yet`);
   const { loaded, platform } = await prepare(io2, values);
-  const result3 = await execute(stage, flagReader(values), loaded, platform, io2);
-  if (values.json === true) io2.stdout.write(`${JSON.stringify(result3, null, 2)}
+  const result4 = await execute(stage, flagReader(values), loaded, platform, io2);
+  if (values.json === true) io2.stdout.write(`${JSON.stringify(result4, null, 2)}
 `);
   finish(platform, io2);
-  return gatePasses(result3.verdict, enforcementOf(loaded.config)) ? EXIT.ok : EXIT.gateFailed;
+  return gatePasses(result4.verdict, enforcementOf(loaded.config)) ? EXIT.ok : EXIT.gateFailed;
 }
 async function execute(stage, reader, loaded, platform, io2) {
   const module = await STAGE_MODULES[stage]();
@@ -36269,16 +36838,16 @@ async function execute(stage, reader, loaded, platform, io2) {
   const modelDigest2 = module.usesModel ? reader.get("model-digest") : void 0;
   io2.stderr.write(`▶ ${stage}
 `);
-  const result3 = await runStage({
+  const result4 = await runStage({
     definition: module.definition,
     loaded,
     settings,
     platform,
     ...modelDigest2 ? { modelDigest: modelDigest2 } : {}
   });
-  io2.stderr.write(`  ${result3.verdict.toUpperCase()}: ${result3.summary}
+  io2.stderr.write(`  ${result4.verdict.toUpperCase()}: ${result4.summary}
 `);
-  return result3;
+  return result4;
 }
 async function runAll(argv, io2) {
   if (argv.includes("--help") || argv.includes("-h")) {
@@ -36307,12 +36876,21 @@ async function runAll(argv, io2) {
   Then run \`mlops-flow canary-promote\`.
 `
         );
+        results.push({
+          stage,
+          verdict: "skip",
+          summary: `waiting at the manual gate: ${waiting.observed}`,
+          checks: [waiting],
+          metrics: [],
+          section: "",
+          outputs: { decision: "halted", "final-weight": "0" }
+        });
         break;
       }
     }
-    const result3 = await execute(stage, flagReader({}), loaded, platform, io2);
-    results.push(result3);
-    if (!gatePasses(result3.verdict, enforce)) {
+    const result4 = await execute(stage, flagReader({}), loaded, platform, io2);
+    results.push(result4);
+    if (!gatePasses(result4.verdict, enforce)) {
       io2.stderr.write(`Stopped: ${stage} failed its gate.
 `);
       exit = EXIT.gateFailed;
@@ -36347,6 +36925,7 @@ async function approve(argv, io2) {
       options: {
         config: { type: "string" },
         comment: { type: "string" },
+        reject: { type: "boolean" },
         help: { type: "boolean", short: "h" }
       },
       allowPositionals: true
@@ -36365,27 +36944,41 @@ async function approve(argv, io2) {
   const environment = positionals[0];
   if (!environment || positionals.length > 1)
     throw new UserError("approve takes one environment name", "mlops-flow approve production");
-  const { platform } = await prepare(io2, values);
-  const user = process.env.USER ?? process.env.USERNAME ?? "local-user";
+  const { loaded, platform } = await prepare(io2, values);
+  const known = [
+    loaded.config.flow?.canary?.environment,
+    loaded.config.flow?.deploy_test?.environment
+  ].filter((name) => Boolean(name));
+  if (!known.includes(environment)) {
+    throw new UserError(
+      `mlops.yml names no environment "${environment}"`,
+      known.length > 0 ? `the environments it names: ${known.join(", ")}` : "set flow.canary.environment"
+    );
+  }
+  const user = gitUser(loaded.projectRoot) ?? process.env.USER ?? process.env.USERNAME ?? "local-user";
   await platform.environments.approve({
     environment,
     user,
     time: (/* @__PURE__ */ new Date()).toISOString(),
     comment: values.comment ?? "",
-    state: "approved"
+    state: values.reject ? "rejected" : "approved"
   });
   io2.stderr.write(
-    `Recorded ${user}'s approval of ${environment} in ${path20.join(platform.stateDirectory, "approvals.jsonl")}
+    `Recorded ${user}'s ${values.reject ? "rejection" : "approval"} of ${environment} in ${path21.join(platform.stateDirectory, "approvals.jsonl")}
 `
   );
   return EXIT.ok;
 }
+function gitUser(directory) {
+  const name = spawnSync("git", ["config", "user.name"], { cwd: directory, encoding: "utf8" });
+  return name.status === 0 && name.stdout.trim() ? name.stdout.trim() : void 0;
+}
 function finish(platform, io2) {
-  const relative = (file) => path20.relative(io2.cwd, file) || ".";
+  const relative = (file) => path21.relative(io2.cwd, file) || ".";
   io2.stderr.write(
     `
-PR comment: ${relative(path20.join(platform.stateDirectory, "comment.md"))}
-Reports:    ${relative(path20.join(platform.stateDirectory, "reports"))}
+PR comment: ${relative(path21.join(platform.stateDirectory, "comment.md"))}
+Reports:    ${relative(path21.join(platform.stateDirectory, "reports"))}
 `
   );
 }

@@ -1075,14 +1075,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path10 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path11 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path10 && path10[0] !== "/") {
-          path10 = `/${path10}`;
+        if (path11 && path11[0] !== "/") {
+          path11 = `/${path11}`;
         }
-        return new URL(`${origin}${path10}`);
+        return new URL(`${origin}${path11}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1533,39 +1533,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path10, origin }
+          request: { method, path: path11, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path10);
+        debuglog("sending request to %s %s/%s", method, origin, path11);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path10, origin },
+          request: { method, path: path11, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path10,
+          path11,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path10, origin }
+          request: { method, path: path11, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path10);
+        debuglog("trailers received from %s %s/%s", method, origin, path11);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path10, origin },
+          request: { method, path: path11, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path10,
+          path11,
           error2.message
         );
       });
@@ -1614,9 +1614,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path10, origin }
+            request: { method, path: path11, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path10);
+          debuglog("sending request to %s %s/%s", method, origin, path11);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1679,7 +1679,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path10,
+        path: path11,
         method,
         body,
         headers,
@@ -1694,11 +1694,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path10 !== "string") {
+        if (typeof path11 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path10[0] !== "/" && !(path10.startsWith("http://") || path10.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path11[0] !== "/" && !(path11.startsWith("http://") || path11.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path10)) {
+        } else if (invalidPathRegex.test(path11)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1764,7 +1764,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path10, query) : path10;
+        this.path = query ? buildURL(path11, query) : path11;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6457,7 +6457,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path10, host, upgrade, blocking, reset } = request2;
+      const { method, path: path11, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6538,7 +6538,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path10} HTTP/1.1\r
+      let header = `${method} ${path11} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7067,7 +7067,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path10, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path11, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7164,7 +7164,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path10;
+      headers[HTTP2_HEADER_PATH] = path11;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7517,9 +7517,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path10 = search ? `${pathname}${search}` : pathname;
+        const path11 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path10;
+        this.opts.path = path11;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8758,10 +8758,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path10 = "/",
+          path: path11 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path10;
+        opts.path = origin + path11;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10733,20 +10733,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path10) {
-      if (typeof path10 !== "string") {
-        return path10;
+    function safeUrl(path11) {
+      if (typeof path11 !== "string") {
+        return path11;
       }
-      const pathSegments = path10.split("?");
+      const pathSegments = path11.split("?");
       if (pathSegments.length !== 2) {
-        return path10;
+        return path11;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path10, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path10);
+    function matchKey(mockDispatch2, { path: path11, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path11);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10768,7 +10768,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path10 }) => matchValue(safeUrl(path10), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path11 }) => matchValue(safeUrl(path11), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10806,9 +10806,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path10, method, body, headers, query } = opts;
+      const { path: path11, method, body, headers, query } = opts;
       return {
-        path: path10,
+        path: path11,
         method,
         body,
         headers,
@@ -11271,10 +11271,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path10, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path11, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path10,
+            Path: path11,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16153,9 +16153,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path10) {
-      for (let i = 0; i < path10.length; ++i) {
-        const code = path10.charCodeAt(i);
+    function validateCookiePath(path11) {
+      for (let i = 0; i < path11.length; ++i) {
+        const code = path11.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19075,11 +19075,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path10 = opts.path;
+          let path11 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path10 = `/${path10}`;
+            path11 = `/${path11}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path10);
+          url = new URL(util.parseOrigin(url).origin + path11);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -22379,8 +22379,8 @@ var require_utils2 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path10) {
-      let input = path10;
+    function removeDotSegments(path11) {
+      let input = path11;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -22454,11 +22454,11 @@ var require_utils2 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path10) {
-      if (path10 === "" || path10[0] === "/") {
-        return removeDotSegments(path10);
+    function removeDotSegmentsRelative(path11) {
+      if (path11 === "" || path11[0] === "/") {
+        return removeDotSegments(path11);
       }
-      const segments = path10.split("/");
+      const segments = path11.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -22821,8 +22821,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path10 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path10 && path10 !== "/" ? path10 : void 0;
+        const path11 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path11 && path11 !== "/" ? path11 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -27273,17 +27273,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path10) {
-      const ctrl = callVisitor(key, node, visitor, path10);
+    function visit_(key, node, visitor, path11) {
+      const ctrl = callVisitor(key, node, visitor, path11);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path10, ctrl);
-        return visit_(key, ctrl, visitor, path10);
+        replaceNode(key, path11, ctrl);
+        return visit_(key, ctrl, visitor, path11);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path10 = Object.freeze(path10.concat(node));
+          path11 = Object.freeze(path11.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path10);
+            const ci = visit_(i, node.items[i], visitor, path11);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -27294,13 +27294,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path10 = Object.freeze(path10.concat(node));
-          const ck = visit_("key", node.key, visitor, path10);
+          path11 = Object.freeze(path11.concat(node));
+          const ck = visit_("key", node.key, visitor, path11);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path10);
+          const cv = visit_("value", node.value, visitor, path11);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -27321,17 +27321,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path10) {
-      const ctrl = await callVisitor(key, node, visitor, path10);
+    async function visitAsync_(key, node, visitor, path11) {
+      const ctrl = await callVisitor(key, node, visitor, path11);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path10, ctrl);
-        return visitAsync_(key, ctrl, visitor, path10);
+        replaceNode(key, path11, ctrl);
+        return visitAsync_(key, ctrl, visitor, path11);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path10 = Object.freeze(path10.concat(node));
+          path11 = Object.freeze(path11.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path10);
+            const ci = await visitAsync_(i, node.items[i], visitor, path11);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -27342,13 +27342,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path10 = Object.freeze(path10.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path10);
+          path11 = Object.freeze(path11.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path11);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path10);
+          const cv = await visitAsync_("value", node.value, visitor, path11);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -27375,23 +27375,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path10) {
+    function callVisitor(key, node, visitor, path11) {
       if (typeof visitor === "function")
-        return visitor(key, node, path10);
+        return visitor(key, node, path11);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path10);
+        return visitor.Map?.(key, node, path11);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path10);
+        return visitor.Seq?.(key, node, path11);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path10);
+        return visitor.Pair?.(key, node, path11);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path10);
+        return visitor.Scalar?.(key, node, path11);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path10);
+        return visitor.Alias?.(key, node, path11);
       return void 0;
     }
-    function replaceNode(key, path10, node) {
-      const parent = path10[path10.length - 1];
+    function replaceNode(key, path11, node) {
+      const parent = path11[path11.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -28003,10 +28003,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path10, value) {
+    function collectionFromPath(schema, path11, value) {
       let v = value;
-      for (let i = path10.length - 1; i >= 0; --i) {
-        const k = path10[i];
+      for (let i = path11.length - 1; i >= 0; --i) {
+        const k = path11[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -28025,7 +28025,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path10) => path10 == null || typeof path10 === "object" && !!path10[Symbol.iterator]().next().done;
+    var isEmptyPath = (path11) => path11 == null || typeof path11 === "object" && !!path11[Symbol.iterator]().next().done;
     var Collection2 = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -28055,11 +28055,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path10, value) {
-        if (isEmptyPath(path10))
+      addIn(path11, value) {
+        if (isEmptyPath(path11))
           this.add(value);
         else {
-          const [key, ...rest] = path10;
+          const [key, ...rest] = path11;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -28073,8 +28073,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path10) {
-        const [key, ...rest] = path10;
+      deleteIn(path11) {
+        const [key, ...rest] = path11;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -28088,8 +28088,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path10, keepScalar) {
-        const [key, ...rest] = path10;
+      getIn(path11, keepScalar) {
+        const [key, ...rest] = path11;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -28107,8 +28107,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path10) {
-        const [key, ...rest] = path10;
+      hasIn(path11) {
+        const [key, ...rest] = path11;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -28118,8 +28118,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path10, value) {
-        const [key, ...rest] = path10;
+      setIn(path11, value) {
+        const [key, ...rest] = path11;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -30634,9 +30634,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path10, value) {
+      addIn(path11, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path10, value);
+          this.contents.addIn(path11, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -30711,14 +30711,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path10) {
-        if (Collection2.isEmptyPath(path10)) {
+      deleteIn(path11) {
+        if (Collection2.isEmptyPath(path11)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path10) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path11) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -30733,10 +30733,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path10, keepScalar) {
-        if (Collection2.isEmptyPath(path10))
+      getIn(path11, keepScalar) {
+        if (Collection2.isEmptyPath(path11))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path10, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path11, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -30747,10 +30747,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path10) {
-        if (Collection2.isEmptyPath(path10))
+      hasIn(path11) {
+        if (Collection2.isEmptyPath(path11))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path10) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path11) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -30767,13 +30767,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path10, value) {
-        if (Collection2.isEmptyPath(path10)) {
+      setIn(path11, value) {
+        if (Collection2.isEmptyPath(path11)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path10), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path11), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path10, value);
+          this.contents.setIn(path11, value);
         }
       }
       /**
@@ -32734,9 +32734,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path10) => {
+    visit2.itemAtPath = (cst, path11) => {
       let item = cst;
-      for (const [field, index] of path10) {
+      for (const [field, index] of path11) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -32745,23 +32745,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path10) => {
-      const parent = visit2.itemAtPath(cst, path10.slice(0, -1));
-      const field = path10[path10.length - 1][0];
+    visit2.parentCollection = (cst, path11) => {
+      const parent = visit2.itemAtPath(cst, path11.slice(0, -1));
+      const field = path11[path11.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path10, item, visitor) {
-      let ctrl = visitor(item, path10);
+    function _visit(path11, item, visitor) {
+      let ctrl = visitor(item, path11);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path10.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path11.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -32772,10 +32772,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path10);
+            ctrl = ctrl(item, path11);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path10) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path11) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -37348,7 +37348,8 @@ function formatNumber(value) {
   if (magnitude >= 1e3) return Math.round(value).toLocaleString("en-US");
   if (magnitude >= 100) return value.toFixed(1).replace(/\.0$/, "");
   if (Number.isInteger(value)) return String(value);
-  return value.toFixed(3);
+  const shown = value.toFixed(3);
+  return /^-0\.0+$/.test(shown) ? shown.slice(1) : shown;
 }
 
 // src/config/schema-validation.ts
@@ -37370,14 +37371,17 @@ var mlops_schema_default = {
       const: 1
     },
     charter: {
+      description: "The project's charter, checked by validate-charter: the business problem and its value, roles, requirements, data inventory, the three levels of metrics and milestones. Required.",
       $ref: "#/$defs/charter"
     },
     flow: {
+      description: "The CI/CD flow: what triggers a build, and how build-model, sanity-check, fairness-report, deploy-test and canary-promote run. A stage whose section is missing is skipped.",
       $ref: "#/$defs/flow"
     }
   },
   $defs: {
     nonEmptyString: {
+      description: "a non-blank text (at least one character that is not white space)",
       type: "string",
       minLength: 1,
       pattern: "\\S"
@@ -37445,6 +37449,7 @@ var mlops_schema_default = {
       minLength: 1
     },
     globs: {
+      description: 'a list of glob patterns (picomatch syntax, dot files included) matched against changed paths relative to the directory holding mlops.yml, such as "src/**" or "data/*.csv"',
       type: "array",
       items: {
         type: "string",
@@ -37452,6 +37457,7 @@ var mlops_schema_default = {
       }
     },
     money: {
+      description: "an amount of money per period: amount, ISO 4217 currency and period, such as 400000 USD per year",
       type: "object",
       additionalProperties: false,
       required: ["amount", "currency", "period"],
@@ -37467,9 +37473,11 @@ var mlops_schema_default = {
           pattern: "^[A-Z]{3}$"
         },
         period: {
+          description: "The period the amount is counted over: day, week, month, quarter or year.",
           enum: ["day", "week", "month", "quarter", "year"]
         },
         assumptions: {
+          description: 'Free text: the assumptions behind the amount, e.g. "Catching 55% of bad payers at 0.80 precision; prepayment recovers 60% of their debt." validate-charter shows it next to charter.value.',
           type: "string"
         }
       }
@@ -37481,6 +37489,7 @@ var mlops_schema_default = {
       required: ["name", "business_problem"],
       properties: {
         name: {
+          description: "The project's name, shown in validate-charter's report and the model card. Example: customer-credit-risk.",
           $ref: "#/$defs/nonEmptyString"
         },
         business_problem: {
@@ -37488,6 +37497,7 @@ var mlops_schema_default = {
           $ref: "#/$defs/nonEmptyString"
         },
         roles: {
+          description: "Who decides, who owns product and data, who builds and who runs the system, as GitHub handles. validate-charter requires decision_maker, product_owner and ml_engineers, and, when it can ask GitHub, that every handle is a user or team it knows.",
           type: "object",
           additionalProperties: false,
           properties: {
@@ -37523,6 +37533,7 @@ var mlops_schema_default = {
               $ref: "#/$defs/nonEmptyString"
             },
             alternatives: {
+              description: 'The alternatives weighed before choosing ML, one per item, e.g. "manual review by the credit team". validate-charter reports it when missing or empty: an error under flow.enforce: strict, a warning otherwise.',
               type: "array",
               items: {
                 $ref: "#/$defs/nonEmptyString"
@@ -37543,10 +37554,12 @@ var mlops_schema_default = {
           }
         },
         requirements: {
+          description: "The business requirements: batch or online serving, schedule, speed, explainability, regulations, budget and team size. validate-charter holds the flow to them.",
           type: "object",
           additionalProperties: false,
           properties: {
             serving: {
+              description: "How predictions are served: batch (scored on a schedule) or online (an endpoint answering requests). online makes validate-charter require latency_p95_ms and throughput_rps.",
               enum: ["batch", "online"]
             },
             schedule: {
@@ -37555,14 +37568,17 @@ var mlops_schema_default = {
               pattern: "^\\S+(\\s+\\S+){4}$"
             },
             latency_p95_ms: {
+              description: "Upper bound on the 95th-percentile latency, in milliseconds, the endpoint must achieve. Required for online serving; a flow.deploy_test.goals.latency_p95_ms goal, when set, must be at least this strict (validate-charter). Example: 250.",
               type: "number",
               exclusiveMinimum: 0
             },
             throughput_rps: {
+              description: "Requests per second the endpoint must sustain. Required for online serving; a flow.deploy_test.goals.throughput_rps goal, when set, must be at least this high, and validate-charter warns when flow.deploy_test.load.rate is below it. Example: 50.",
               type: "number",
               exclusiveMinimum: 0
             },
             explainability: {
+              description: "Whether predictions must be explainable: required, preferred or none. required (forced by naming a regulation) makes validate-charter demand flow.fairness.explainability.attributions, or permutation_importance together with flow.sanity.predict.",
               enum: ["required", "preferred", "none"]
             },
             regulations: {
@@ -37573,19 +37589,23 @@ var mlops_schema_default = {
               }
             },
             budget: {
+              description: "The budget for building and running the system, as an amount per period, e.g. 3000 USD per month. Recorded for people; no stage checks it.",
               $ref: "#/$defs/money"
             },
             team_size: {
+              description: "Number of people building and running the system. Recorded for people; no stage reads it. Example: 4.",
               type: "integer",
               minimum: 1
             }
           }
         },
         data: {
+          description: "The data inventory: every source with its origin and priority, the sensitive attributes fairness is measured over, and their known proxies.",
           type: "object",
           additionalProperties: false,
           properties: {
             sources: {
+              description: "Each data source the model uses. validate-charter requires at least one must-have source, and an owner for every third-party one; the model card lists them.",
               type: "array",
               items: {
                 type: "object",
@@ -37593,27 +37613,34 @@ var mlops_schema_default = {
                 required: ["name", "origin", "priority"],
                 properties: {
                   name: {
+                    description: "Name of the data source. Example: customers.",
                     $ref: "#/$defs/nonEmptyString"
                   },
                   origin: {
+                    description: "Where the data comes from: primary (the organisation's own data, e.g. sales), secondary (existing data from elsewhere, e.g. public unemployment statistics) or third-party (bought or licensed from a supplier; validate-charter requires an owner).",
                     enum: ["primary", "secondary", "third-party"]
                   },
                   priority: {
+                    description: "How much the model needs the source: must-have (it cannot do without; at least one is required), good-to-have, or exploratory (still to be evaluated).",
                     enum: ["must-have", "good-to-have", "exploratory"]
                   },
                   location: {
+                    description: "Where the data lives: a path, table, bucket or URL, e.g. data/customers.csv. Recorded for people; no stage reads it.",
                     type: "string"
                   },
                   owner: {
+                    description: "GitHub handle of the person or team who answers for the source. validate-charter requires it for third-party sources, whose owner manages the supplier and the contract.",
                     $ref: "#/$defs/handle"
                   },
                   description: {
+                    description: "Free text about the source: what it holds, how fresh it is, known gaps. Recorded for people; no stage reads it.",
                     type: "string"
                   }
                 }
               }
             },
             sensitive_attributes: {
+              description: "Columns holding protected characteristics, e.g. [gender, age_band]. fairness-report measures disparities over them unless flow.fairness.attributes narrows the list, and sanity-check flips each one to see whether predictions change. Required when regulations are named.",
               type: "array",
               items: {
                 $ref: "#/$defs/nonEmptyString"
@@ -37636,18 +37663,21 @@ var mlops_schema_default = {
           additionalProperties: false,
           properties: {
             model: {
+              description: "The data scientist's metrics (e.g. precision, recall, roc_auc, rmse), each with a goal; at least one is required. build-model reads their values from flow.build.metrics and sanity-check judges them on the eval predictions.",
               type: "array",
               items: {
                 $ref: "#/$defs/modelMetric"
               }
             },
             domain: {
+              description: "The subject-matter expert's metrics (e.g. the share of bad payers caught before shipping), each derived from model metrics through from (and optionally an estimate), each with a goal.",
               type: "array",
               items: {
                 $ref: "#/$defs/derivedMetric"
               }
             },
             business: {
+              description: "The business stakeholder's KPIs (e.g. bad debt avoided, in USD per year), each derived from domain metrics through from (and optionally an estimate), each with a goal.",
               type: "array",
               items: {
                 $ref: "#/$defs/derivedMetric"
@@ -37656,6 +37686,7 @@ var mlops_schema_default = {
           }
         },
         milestones: {
+          description: "Project milestones, each with a due date and the metrics that gate it. validate-charter warns when one is past its due date.",
           type: "array",
           items: {
             type: "object",
@@ -37663,6 +37694,7 @@ var mlops_schema_default = {
             required: ["name", "due"],
             properties: {
               name: {
+                description: "Name of the milestone. Example: first nightly batch in production.",
                 $ref: "#/$defs/nonEmptyString"
               },
               due: {
@@ -37671,6 +37703,7 @@ var mlops_schema_default = {
                 format: "date"
               },
               gate: {
+                description: "Ids of the charter metrics (any level) whose goals must be met to reach the milestone, e.g. [precision, recall]. validate-charter checks that each id is a metric in the charter.",
                 type: "array",
                 items: {
                   $ref: "#/$defs/identifier"
@@ -37682,33 +37715,41 @@ var mlops_schema_default = {
       }
     },
     modelMetric: {
+      description: "a model metric: its id, its goal and what it measures",
       type: "object",
       additionalProperties: false,
       required: ["id"],
       properties: {
         id: {
+          description: "The metric's id, unique across the three levels: the key flow.build.metrics reports its value under, e.g. precision, recall, roc_auc or rmse.",
           $ref: "#/$defs/identifier"
         },
         goal: {
+          description: 'The goal the metric must meet, e.g. ">= 0.80"; a bare number is an upper bound for latency, error and loss metrics and a lower bound otherwise. validate-charter requires one; build-model judges the measured value against it, sanity-check with its 95% interval on the eval predictions.',
           $ref: "#/$defs/goal"
         },
         description: {
+          description: "What the metric measures, in plain words, for people reading the charter.",
           type: "string"
         }
       }
     },
     derivedMetric: {
+      description: "a domain or business metric: its id, its goal, the metrics of the level below it derives from, and optionally an estimate computing it from them",
       type: "object",
       additionalProperties: false,
       required: ["id"],
       properties: {
         id: {
+          description: "The metric's id, unique across the three levels; milestones, estimates and the from lists of the level above name it by this id. Example: bad_debt_avoided_usd.",
           $ref: "#/$defs/identifier"
         },
         goal: {
+          description: 'The goal the metric must meet, e.g. ">= 400000"; a bare number is an upper bound for latency, error and loss metrics and a lower bound otherwise. validate-charter requires one; build-model, sanity-check and deploy-test judge the value derived from the measured model metrics against it.',
           $ref: "#/$defs/goal"
         },
         description: {
+          description: "What the metric measures, in plain words, for people reading the charter.",
           type: "string"
         },
         from: {
@@ -37724,6 +37765,7 @@ var mlops_schema_default = {
           minLength: 1
         },
         unit: {
+          description: "Unit of the metric's value, for people, e.g. USD/year or share. No stage uses it in a computation.",
           type: "string"
         }
       }
@@ -37754,12 +37796,15 @@ var mlops_schema_default = {
           additionalProperties: false,
           properties: {
             code: {
+              description: 'Globs of the code files whose change makes build-model build, e.g. ["train.py", "lib/**"]. Default: none.',
               $ref: "#/$defs/globs"
             },
             data: {
+              description: 'Globs of the data files whose change makes build-model build, e.g. ["data/**"]. Default: none.',
               $ref: "#/$defs/globs"
             },
             config: {
+              description: 'Globs of the configuration files whose change makes build-model build. Default: ["mlops.yml"].',
               $ref: "#/$defs/globs"
             },
             performance: {
@@ -37769,11 +37814,13 @@ var mlops_schema_default = {
           }
         },
         build: {
+          description: "How build-model trains the model: the command, where it writes the model, its metrics and its eval predictions, how long it may run and how long the stored artifacts are kept. Without it build-model is skipped.",
           type: "object",
           additionalProperties: false,
           required: ["command", "model"],
           properties: {
             command: {
+              description: 'The training command, run without a shell from the directory holding mlops.yml; {model} is replaced by flow.build.model. Example: "python train.py --out {model}".',
               $ref: "#/$defs/command"
             },
             model: {
@@ -37789,11 +37836,13 @@ var mlops_schema_default = {
               $ref: "#/$defs/relativePath"
             },
             retention_days: {
+              description: "Days the stored model artifacts are kept, from 1 to 400; on GitHub, capped at the repository's artifact retention limit. Default: 90.",
               type: "integer",
               minimum: 1,
               maximum: 400
             },
             timeout: {
+              description: "How long the training command may run before it is killed. Default: 1h.",
               $ref: "#/$defs/duration"
             },
             env: {
@@ -37806,6 +37855,7 @@ var mlops_schema_default = {
           }
         },
         sanity: {
+          description: "sanity-check's settings: the task, the batch predict command and the sample it runs on (smoke and behaviour tests), and the largest regression allowed against the base branch's model. Without it sanity-check is skipped.",
           type: "object",
           additionalProperties: false,
           properties: {
@@ -37814,12 +37864,15 @@ var mlops_schema_default = {
               enum: ["classification", "regression"]
             },
             predict: {
+              description: 'The batch predict command, run without a shell: it reads the CSV {input} with the model in {model} and writes a CSV of predictions to {output}, with a prediction column (flow.fairness.prediction when set). Needed with sample; max_regression and permutation importance also run it. Example: "python predict.py --model {model} --input {input} --output {output}".',
               $ref: "#/$defs/command"
             },
             sample: {
+              description: "CSV of input rows (features, no label) the predict command runs on for the smoke tests; deploy-test also sends these rows when flow.deploy_test.replay is not set. Needed with predict. Example: data/sample.csv.",
               $ref: "#/$defs/relativePath"
             },
             timeout: {
+              description: "How long one run of the predict command may take before it is killed. Default: 5m.",
               $ref: "#/$defs/duration"
             },
             max_regression: {
@@ -37836,6 +37889,7 @@ var mlops_schema_default = {
           }
         },
         fairness: {
+          description: "fairness-report's settings: the predictions file and its columns, the sensitive attributes whose groups are compared, the disparity goals, and what explains the model. Without it fairness-report is skipped.",
           type: "object",
           additionalProperties: false,
           properties: {
@@ -37844,24 +37898,30 @@ var mlops_schema_default = {
               $ref: "#/$defs/relativePath"
             },
             label: {
+              description: "Column of the predictions file holding the true outcome: 0/1, true/false, or two values with positive_label. validate-charter requires it (the stage would read a column named label); deploy-test also looks for it in the replay set. Example: label.",
               type: "string",
               minLength: 1
             },
             prediction: {
+              description: "Column of the predicted class: 0/1, true/false, or two values with positive_label. Give it, or score with threshold. sanity-check reads the same column from the predict command's output (default: prediction).",
               type: "string",
               minLength: 1
             },
             score: {
+              description: "Column of the model's score, used with threshold when there is no prediction column: a row is predicted positive when its score is at or above the threshold. Example: score.",
               type: "string",
               minLength: 1
             },
             threshold: {
+              description: "Score at or above which a row counts as predicted positive, when groups are compared on score. No default: when score is given without it and without prediction, validate-charter warns and fairness-report stops. Example: 0.5.",
               type: "number"
             },
             positive_label: {
+              description: "The label (and prediction) value that means positive, when they are not 0/1 or true/false. Example: bad_payer. Default: 1 or true. Also used by permutation importance and deploy-test's replay.",
               type: ["string", "number", "boolean"]
             },
             attributes: {
+              description: "Columns of the predictions file whose groups are compared, each one a sensitive attribute declared in charter.data.sensitive_attributes. Default: charter.data.sensitive_attributes. Example: [gender, age_band].",
               type: "array",
               items: {
                 $ref: "#/$defs/nonEmptyString"
@@ -37869,6 +37929,7 @@ var mlops_schema_default = {
               minItems: 1
             },
             intersections: {
+              description: "Also compare the groups of all attributes together (e.g. gender & age_band), as Fairlearn's MetricFrame does with several sensitive features. Default: false.",
               type: "boolean"
             },
             reference_groups: {
@@ -37879,50 +37940,63 @@ var mlops_schema_default = {
               }
             },
             goals: {
+              description: `Goals on Fairlearn's disparity metrics, judged between groups for each attribute (and intersection) by their bootstrap 95% interval: pass when the whole interval meets the goal, fail when none of it does, inconclusive otherwise. Example: demographic_parity_ratio: ">= 0.80". Required when regulations are named.`,
               type: "object",
               additionalProperties: false,
               properties: {
                 demographic_parity_difference: {
+                  description: 'Goal on the largest difference in selection rate (the share predicted positive) between groups; 0 is parity. A bare number is an upper bound. Example: "<= 0.10".',
                   $ref: "#/$defs/goal"
                 },
                 demographic_parity_ratio: {
+                  description: 'Goal on the smallest ratio of selection rates (the share predicted positive) between groups; 1 is parity. A bare number is a lower bound. Example: ">= 0.80", the four-fifths rule.',
                   $ref: "#/$defs/goal"
                 },
                 equalized_odds_difference: {
+                  description: 'Goal on the larger of the true positive rate and false positive rate differences between groups; 0 is parity. A bare number is an upper bound. Example: "<= 0.15".',
                   $ref: "#/$defs/goal"
                 },
                 equalized_odds_ratio: {
+                  description: 'Goal on the smaller of the true positive rate and false positive rate ratios between groups; 1 is parity. A bare number is a lower bound. Example: ">= 0.80".',
                   $ref: "#/$defs/goal"
                 },
                 equal_opportunity_difference: {
+                  description: 'Goal on the largest difference in true positive rate (recall) between groups; 0 is parity. A bare number is an upper bound. Example: "<= 0.10".',
                   $ref: "#/$defs/goal"
                 },
                 equal_opportunity_ratio: {
+                  description: 'Goal on the smallest ratio of true positive rates (recall) between groups; 1 is parity. A bare number is a lower bound. Example: ">= 0.80".',
                   $ref: "#/$defs/goal"
                 }
               }
             },
             min_group_size: {
+              description: "Groups with fewer rows are shown in the report but neither compared nor judged. Default: 30.",
               type: "integer",
               minimum: 1
             },
             explainability: {
+              description: "What explains the model. fairness-report ranks the features: a sensitive attribute among the top 3 fails, a declared proxy there is a warning. One source is needed when charter.requirements.explainability is required.",
               type: "object",
               additionalProperties: false,
               properties: {
                 attributions: {
+                  description: "CSV of per-row feature attributions (e.g. SHAP values): one column per feature, one row per row of the predictions file in the same order. Features are ranked by mean absolute attribution. Example: model/attributions.csv.",
                   $ref: "#/$defs/relativePath"
                 },
                 permutation_importance: {
+                  description: "Rank features by permutation importance: flow.sanity.predict re-scores the eval predictions (at most 2,000 rows) with one feature shuffled at a time, and the drop in score is the feature's importance. Needs flow.sanity.predict. Example: {metric: f1, repeats: 5}.",
                   type: "object",
                   additionalProperties: false,
                   properties: {
                     repeats: {
+                      description: "How many times each feature is shuffled; the drops are averaged over the repeats. Default: 5, as in scikit-learn.",
                       type: "integer",
                       minimum: 1,
                       maximum: 100
                     },
                     metric: {
+                      description: "The score whose drop measures importance: accuracy, precision, recall or f1. Default: accuracy.",
                       $ref: "#/$defs/identifier"
                     }
                   }
@@ -37932,26 +38006,33 @@ var mlops_schema_default = {
           }
         },
         deploy_test: {
+          description: "deploy-test's settings: how to deploy the model to a test environment and tear it down, the endpoint to call, the rows to replay, the load test and the goals. Without it deploy-test is skipped.",
           type: "object",
           additionalProperties: false,
           properties: {
             environment: {
+              description: "GitHub environment the test deployment is recorded in; also fills {environment} in deploy and teardown. validate-charter requires it (the stage would use test). Example: staging.",
               $ref: "#/$defs/nonEmptyString"
             },
             deploy: {
+              description: 'Command that deploys the model to the test environment, run without a shell before the tests, with {model}, {environment} and {endpoint} filled in; it may run for 10 minutes. Unset, the endpoint must already serve the model. Example: "./deploy.sh {environment} {model}".',
               $ref: "#/$defs/command"
             },
             teardown: {
+              description: "Command that removes the test deployment, run without a shell after the tests, also when they fail or the job is cancelled; may use {model}, {environment} and {endpoint}. Unset, nothing is torn down.",
               $ref: "#/$defs/command"
             },
             endpoint: {
+              description: `an absolute URL such as "http://127.0.0.1:8080/predict": the test deployment's prediction endpoint, which deploy-test POSTs {"instances": [...]} to (and {endpoint} in the deploy and teardown commands)`,
               type: "string",
               format: "uri"
             },
             replay: {
+              description: "CSV of labelled rows replayed against the endpoint (100 per request) to measure model metrics on the deployed model; the label column is flow.fairness.label, else label, else the one column flow.sanity.sample lacks. Its rows are also the load test's requests. Example: data/holdout.csv.",
               $ref: "#/$defs/relativePath"
             },
             load: {
+              description: "The open-loop load test that measures latency, throughput and errors: requests go out at a fixed rate, one row each, without waiting for earlier answers. It runs when this is set or a serving goal is; rows come from replay, else flow.sanity.sample.",
               type: "object",
               additionalProperties: false,
               properties: {
@@ -37961,15 +38042,18 @@ var mlops_schema_default = {
                   exclusiveMinimum: 0
                 },
                 duration: {
+                  description: "How long the load test sends requests. Default: 10s.",
                   $ref: "#/$defs/duration"
                 },
                 connections: {
+                  description: "Most keep-alive connections open to the endpoint at once, for the load test and the replay. Default: 4.",
                   type: "integer",
                   minimum: 1
                 }
               }
             },
             goals: {
+              description: 'Goals judged on the deployed model, by metric id: model metrics on the replayed rows (accuracy, precision, recall, f1, roc_auc, log_loss, brier_score) or serving metrics of the load test (latency_p<NN>_ms such as latency_p95_ms, latency_mean_ms, latency_max_ms, error_rate, throughput_rps). Any other id is a warning and is never judged. Example: latency_p95_ms: "<= 250".',
               type: "object",
               propertyNames: {
                 $ref: "#/$defs/identifier"
@@ -37981,10 +38065,12 @@ var mlops_schema_default = {
           }
         },
         canary: {
+          description: "canary-promote's settings: the production environment, the traffic steps, the commands that move traffic, promote and roll back, and the analysis that judges the canary against the baseline. Without it canary-promote is skipped.",
           type: "object",
           additionalProperties: false,
           properties: {
             environment: {
+              description: "GitHub environment of production, whose required reviewers approve the rollout before any traffic moves (flow.enforce decides whether a missing approval stops it); also fills {environment} in promote and rollback. validate-charter requires it (the stage would use production). Example: production.",
               $ref: "#/$defs/nonEmptyString"
             },
             steps: {
@@ -37998,32 +38084,41 @@ var mlops_schema_default = {
               minItems: 1
             },
             step_duration: {
+              description: "How long traffic stays at each step; the canary is then judged against the baseline over that window. Default: 5m.",
               $ref: "#/$defs/duration"
             },
             traffic: {
+              description: 'Command that sends {weight} percent of traffic to the canary ({variant} is canary, {model} the model directory), run without a shell at each step. Required. Example: "./set-weight.sh {weight}".',
               $ref: "#/$defs/command"
             },
             promote: {
+              description: "Command that makes {model} the production model once the last step passes; may use {model} and {environment}. Required.",
               $ref: "#/$defs/command"
             },
             rollback: {
+              description: "Command that sends all traffic back to the baseline after a failed step or a cancellation; may use {model} and {environment}. Default: the traffic command with weight 0.",
               $ref: "#/$defs/command"
             },
             analysis: {
+              description: "How each step is judged, as Kayenta does: every metric is read for canary and baseline over the step's window, classified with a Mann-Whitney test, and the step is scored from the classes.",
               type: "object",
               additionalProperties: false,
               properties: {
                 provider: {
+                  description: "Where metric values come from: prometheus (a PromQL query_range on address), http (a URL answering the values as JSON) or command (a command printing them as JSON). Default: prometheus.",
                   enum: ["prometheus", "http", "command"]
                 },
                 address: {
+                  description: 'an absolute URL such as "http://127.0.0.1:9090": the Prometheus server, or the base URL of the http provider (required by both)',
                   type: "string",
                   format: "uri"
                 },
                 command: {
+                  description: `For the command provider (required by it): prints a metric's values as JSON (a number, a list, or {"values": [...]}). {metric} and {variant} are filled in; the window comes as CANARY_WINDOW_START and CANARY_WINDOW_END (Unix seconds), the metric's query as CANARY_METRIC_QUERY.`,
                   $ref: "#/$defs/command"
                 },
                 metrics: {
+                  description: "The metrics compared between canary and baseline at each step; at least one is required.",
                   type: "array",
                   items: {
                     type: "object",
@@ -38031,19 +38126,24 @@ var mlops_schema_default = {
                     required: ["id"],
                     properties: {
                       id: {
+                        description: "The metric's id: its name in the report, and the metric the http and command providers are asked for ({metric} in the command). Example: error_rate.",
                         $ref: "#/$defs/identifier"
                       },
                       query: {
+                        description: 'How to read the metric: for prometheus, PromQL with {variant} (baseline or canary), e.g. sum(rate(http_requests_total{variant="{variant}",code=~"5.."}[1m])); for http, the URL, absolute or relative to address, with {variant} filled in (the metric id, variant and window start and end in Unix seconds that it does not place go as query parameters); for command, passed as CANARY_METRIC_QUERY.',
                         type: "string",
                         minLength: 1
                       },
                       bad_when: {
+                        description: "Which change of the canary against the baseline is harmful: increase (e.g. error rate, latency), decrease (e.g. throughput) or either. Default: either.",
                         enum: ["increase", "decrease", "either"]
                       },
                       critical: {
+                        description: "When true, a harmful change of this metric, or no data for it, fails the step whatever the score. Default: false.",
                         type: "boolean"
                       },
                       weight: {
+                        description: "The metric's weight in the step's score. Default: 1.",
                         type: "number",
                         exclusiveMinimum: 0
                       }
@@ -38051,11 +38151,13 @@ var mlops_schema_default = {
                   }
                 },
                 pass_score: {
+                  description: "Score from 0 to 100 a step needs to pass: the weighted share of measured metrics whose canary did not change harmfully. Default: 95.",
                   type: "number",
                   minimum: 0,
                   maximum: 100
                 },
                 marginal_score: {
+                  description: "Kayenta's marginal threshold, from 0 to 100; validate-charter checks that it is not above pass_score. canary-promote does not use it: a step passes or fails on pass_score alone.",
                   type: "number",
                   minimum: 0,
                   maximum: 100
@@ -38119,9 +38221,9 @@ function pathOf(instancePath) {
   if (instancePath === "") return [];
   return instancePath.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~")).map((part) => /^\d+$/.test(part) ? Number(part) : part);
 }
-function dotted(path10) {
-  if (path10.length === 0) return "the top level";
-  return path10.reduce(
+function dotted(path11) {
+  if (path11.length === 0) return "the top level";
+  return path11.reduce(
     (text, segment) => typeof segment === "number" ? `${text}[${segment}]` : text ? `${text}.${segment}` : segment,
     ""
   );
@@ -38143,7 +38245,7 @@ function explainErrors(errors, source) {
     if (error2.keyword === "oneOf") return true;
     if (!error2.schemaPath.includes("/oneOf/")) return true;
     return !oneOfPaths.some(
-      (path10) => error2.instancePath === path10 || error2.instancePath.startsWith(`${path10}/`)
+      (path11) => error2.instancePath === path11 || error2.instancePath.startsWith(`${path11}/`)
     );
   });
   const misspelt = new Set(
@@ -38171,9 +38273,9 @@ function explainErrors(errors, source) {
   );
 }
 function explain(error2, source) {
-  const path10 = pathOf(error2.instancePath);
-  const where = dotted(path10);
-  const diagnostic = (rule, message, at = source.locate(path10)) => ({
+  const path11 = pathOf(error2.instancePath);
+  const where = dotted(path11);
+  const diagnostic = (rule, message, at = source.locate(path11)) => ({
     severity: "error",
     rule,
     message,
@@ -38190,12 +38292,12 @@ function explain(error2, source) {
       return diagnostic(
         "unknown-key",
         `unknown key "${key}" in ${where}${hint}`,
-        source.locate([...path10, key], "key")
+        source.locate([...path11, key], "key")
       );
     }
     case "required": {
       const missing = error2.params.missingProperty;
-      const at = path10.length > 0 ? source.locate(path10, "key") : source.locate([]);
+      const at = path11.length > 0 ? source.locate(path11, "key") : source.locate([]);
       return diagnostic("missing-key", `${where} is missing the required key "${missing}"`, at);
     }
     case "type": {
@@ -38296,12 +38398,12 @@ function parseYamlSource(file, bytes) {
     text,
     data,
     locationOfOffset,
-    locate(path10, target = "value") {
-      const found = findNode(document, path10, target);
+    locate(path11, target = "value") {
+      const found = findNode(document, path11, target);
       return found ? locationOfOffset(found) : at(1, 1);
     },
-    scalarStart(path10) {
-      const node = document.getIn(path10, true);
+    scalarStart(path11) {
+      const node = document.getIn(path11, true);
       if (!(0, import_yaml.isScalar)(node) || !node.range) return void 0;
       const quoted = node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE";
       return { location: locationOfOffset(node.range[0] + (quoted ? 1 : 0)), quoted };
@@ -38382,12 +38484,12 @@ function describeYamlProblem(code, message, excerpt) {
   if (code === "TAB_AS_INDENT") return "tabs are not allowed for indentation in YAML; indent with spaces";
   return `YAML syntax: ${plain}`;
 }
-function findNode(document, path10, target) {
+function findNode(document, path11, target) {
   let node = document.contents;
   let best = document.contents?.range?.[0];
-  for (let index = 0; index < path10.length; index++) {
-    const segment = path10[index];
-    const isLast = index === path10.length - 1;
+  for (let index = 0; index < path11.length; index++) {
+    const segment = path11[index];
+    const isLast = index === path11.length - 1;
     if ((0, import_yaml.isMap)(node)) {
       const pair = node.items.find(
         (item) => (0, import_yaml.isPair)(item) && (0, import_yaml.isScalar)(item.key) && String(item.key.value) === String(segment)
@@ -38856,8 +38958,8 @@ var Context = class {
       if (existsSync2(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path10 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path10} does not exist${EOL5}`);
+        const path11 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path11} does not exist${EOL5}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -43151,7 +43253,7 @@ var triggers_notification_paths_default = [
 ];
 function routeMatcher(paths) {
   const regexes = paths.map(
-    (path10) => path10.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+    (path11) => path11.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
   );
   const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
   return new RegExp(regex2, "i");
@@ -43432,8 +43534,16 @@ var GitHubApprovals = class {
     };
   }
   /**
-   * Reviews of this run's deployment gates that name the environment. GitHub's answer has no
-   * timestamp, so `time` is when mlops-flow saw the review: the decision was made before it.
+   * Reviews of this run's deployment gates that name the environment.
+   *
+   * `time` is NOT when the reviewer decided. GitHub's answer (`GET …/runs/{id}/approvals`) has no
+   * timestamp, so every review gets the moment mlops-flow read it (`now`): all reviews share it,
+   * and it says only "decided at or before this". Nothing may order reviews by it, or compare it
+   * with when evidence was produced ("approved after deploy-test") — on GitHub such a check
+   * would always pass. The canary gate on GitHub relies instead on the environment's required
+   * reviewers and an approved review of this run (src/stages/canary-promote/gate.ts). If
+   * `Approval` gains a field saying whether `time` is the decision's (e.g. `timeKnown`), set it
+   * to false here.
    */
   async approvals(environment) {
     const { client, repository, runId } = this.options;
@@ -43457,6 +43567,9 @@ var GitHubApprovals = class {
 // src/report/comment.ts
 var COMMENT_MARKER = "<!-- mlops-flow:comment -->";
 var COMMENT_LIMIT = 65536;
+function neutraliseHtmlComments(text) {
+  return text.replace(/<!/g, "<​!").replace(/--(!?)>/g, "--​$1>");
+}
 var COLUMNS = [
   { source: "offline", title: "this PR (offline)" },
   { source: "base", title: "base" },
@@ -43511,10 +43624,12 @@ function renderComment(sections, options = {}) {
   const ordered = STAGES.filter((stage) => byStage.has(stage)).map(
     (stage) => byStage.get(stage)
   );
-  const bodies = new Map(ordered.map((section) => [section.stage, section.markdown]));
+  const bodies = new Map(
+    ordered.map((section) => [section.stage, neutraliseHtmlComments(section.markdown)])
+  );
   const truncated = `_Too long for a PR comment: the full section is in ${options.reportsLocation ?? "the job summary"}._`;
   const compose = () => {
-    const table = renderAlignmentTable(byStage);
+    const table = neutraliseHtmlComments(renderAlignmentTable(byStage));
     const parts = [COMMENT_MARKER, "## mlops-flow", "", renderBadges(byStage), ""];
     if (table) parts.push("### Alignment of metrics with goals", "", table, "");
     for (const section of ordered) {
@@ -43540,18 +43655,36 @@ function renderComment(sections, options = {}) {
 
 // src/platform/github/comment-body.ts
 import { deflateRawSync, inflateRawSync } from "node:zlib";
-var DATA_PATTERN = /<!-- mlops-flow:data ([a-z-]+) ([A-Za-z0-9+/=]+) -->/g;
-function encodeSection(section) {
+var TRAILER_OPEN = "<!-- mlops-flow:sections";
+var TRAILER_CLOSE = "-->";
+var TRAILER_LINE = /^([a-z-]+) ([A-Za-z0-9+/=]+)$/;
+var MAX_CLOCK_SKEW_MS = 5 * 6e4;
+function encodeLine(section) {
   const packed = deflateRawSync(Buffer.from(JSON.stringify(section), "utf8")).toString("base64");
-  return `<!-- mlops-flow:data ${section.stage} ${packed} -->`;
+  return `${section.stage} ${packed}`;
+}
+function encodeTrailer(sections) {
+  return [TRAILER_OPEN, ...sections.map(encodeLine), TRAILER_CLOSE].join("\n");
 }
 function isSection(value) {
   const candidate = value;
-  return typeof candidate === "object" && candidate !== null && typeof candidate.stage === "string" && isStageName(candidate.stage) && typeof candidate.verdict === "string" && candidate.verdict in VERDICT_ICONS && typeof candidate.markdown === "string" && typeof candidate.updatedAt === "string" && (candidate.alignment === void 0 || Array.isArray(candidate.alignment));
+  return typeof candidate === "object" && candidate !== null && typeof candidate.stage === "string" && isStageName(candidate.stage) && typeof candidate.verdict === "string" && Object.hasOwn(VERDICT_ICONS, candidate.verdict) && typeof candidate.markdown === "string" && typeof candidate.updatedAt === "string" && Number.isFinite(Date.parse(candidate.updatedAt)) && (candidate.alignment === void 0 || Array.isArray(candidate.alignment));
+}
+function trailerLines(body) {
+  const text = body.replace(/\s+$/, "");
+  const start = text.lastIndexOf(`
+${TRAILER_OPEN}
+`);
+  if (start < 0 || !text.endsWith(`
+${TRAILER_CLOSE}`)) return [];
+  const inner = text.slice(start + TRAILER_OPEN.length + 2, text.length - TRAILER_CLOSE.length - 1);
+  return inner.length === 0 ? [] : inner.split("\n");
 }
 function readSections(body) {
   const sections = [];
-  for (const match of body.matchAll(DATA_PATTERN)) {
+  for (const line of trailerLines(body)) {
+    const match = TRAILER_LINE.exec(line);
+    if (!match) continue;
     try {
       const section = JSON.parse(
         inflateRawSync(Buffer.from(match[2] ?? "", "base64")).toString("utf8")
@@ -43565,22 +43698,26 @@ function readSections(body) {
 function isOurBody(body) {
   return typeof body === "string" && body.includes(COMMENT_MARKER);
 }
-function newer(a, b) {
-  return Date.parse(a.updatedAt) > Date.parse(b.updatedAt);
+function timeOf(section) {
+  return Date.parse(section.updatedAt);
 }
-function mergeSections(found, incoming) {
+function isFuture(section, now) {
+  return timeOf(section) > now + MAX_CLOCK_SKEW_MS;
+}
+function mergeSections(found, incoming, now = Date.now()) {
   const byStage = /* @__PURE__ */ new Map();
   for (const section of found) {
+    if (section.stage === incoming.stage || isFuture(section, now)) continue;
     const current = byStage.get(section.stage);
-    if (!current || newer(section, current)) byStage.set(section.stage, section);
+    if (!current || timeOf(section) > timeOf(current)) byStage.set(section.stage, section);
   }
-  const existing = byStage.get(incoming.stage);
-  if (!existing || !newer(existing, incoming)) byStage.set(incoming.stage, incoming);
-  return [...byStage.values()];
+  byStage.set(incoming.stage, incoming);
+  return STAGES.flatMap((stage) => byStage.get(stage) ?? []);
 }
-function holdsSection(body, written) {
-  const section = readSections(body).find((candidate) => candidate.stage === written.stage);
-  return section !== void 0 && !newer(written, section);
+function holdsSection(body, written, now = Date.now()) {
+  return readSections(body).some(
+    (section) => section.stage === written.stage && (section.updatedAt === written.updatedAt || timeOf(section) > timeOf(written) && !isFuture(section, now))
+  );
 }
 function cutNotice(summaryUrl) {
   const where = summaryUrl ? `[the job summary](${summaryUrl})` : "the job summary of its run";
@@ -43591,7 +43728,7 @@ function bodyOf(sections, summaryUrl) {
     limit: Number.POSITIVE_INFINITY,
     ...summaryUrl ? { reportsLocation: summaryUrl } : {}
   });
-  return [visible, ...sections.map(encodeSection), ""].join("\n");
+  return [visible, encodeTrailer(sections), ""].join("\n");
 }
 function composeBody(sections, options = {}) {
   const limit = options.limit ?? COMMENT_LIMIT;
@@ -43869,10 +44006,10 @@ var HANDLE = /^@[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}(?:\/[A-Za-z0-9
 function isWellFormedHandle(handle) {
   return HANDLE.test(handle);
 }
-function handlesAt(value, path10) {
+function handlesAt(value, path11) {
   if (value === void 0) return [];
-  if (!Array.isArray(value)) return [{ handle: value, path: [...path10] }];
-  return value.map((handle, index) => ({ handle, path: [...path10, index] }));
+  if (!Array.isArray(value)) return [{ handle: value, path: [...path11] }];
+  return value.map((handle, index) => ({ handle, path: [...path11, index] }));
 }
 function cachedLookup(resolve) {
   const answers = /* @__PURE__ */ new Map();
@@ -44028,6 +44165,10 @@ function parseStatus(context3, description, commit, createdAt) {
 
 // src/platform/github/ledger.ts
 var ANNOTATIONS_PER_REQUEST = 50;
+var MAX_CLOCK_SKEW_MS2 = 5 * 6e4;
+function appSlugOf(login) {
+  return /^(.+)\[bot\]$/i.exec(login)?.[1]?.toLowerCase();
+}
 function chunks(items, size) {
   const batches = [];
   for (let start = 0; start < items.length; start += size) batches.push(items.slice(start, start + size));
@@ -44053,9 +44194,13 @@ var GitHubLedger = class {
   constructor(options) {
     this.options = options;
     this.shaFor = options.checksShaFor ?? ((commit) => commit);
+    this.now = options.now ?? Date.now;
   }
   options;
   shaFor;
+  now;
+  /** Apps GitHub named as the creator of check runs we created (the identity may have guessed). */
+  ownApps = /* @__PURE__ */ new Set();
   async write(record, details = {}) {
     try {
       await this.writeCheckRun(record, details);
@@ -44078,7 +44223,8 @@ var GitHubLedger = class {
       this.fromCheckRuns(query),
       this.fromStatuses(query)
     ]);
-    return [...fromChecks, ...fromStatuses].filter((record) => record.stage === query.stage && record.commit === query.commit).filter((record) => query.modelDigest === void 0 || record.modelDigest === query.modelDigest).sort((a, b) => Date.parse(b.time) - Date.parse(a.time));
+    const latest = this.now() + MAX_CLOCK_SKEW_MS2;
+    return [...fromChecks, ...fromStatuses].filter((record) => record.stage === query.stage && record.commit === query.commit).filter((record) => Date.parse(record.time) <= latest).filter((record) => query.modelDigest === void 0 || record.modelDigest === query.modelDigest).sort((a, b) => Date.parse(b.time) - Date.parse(a.time));
   }
   async writeCheckRun(record, details) {
     const { client, repository, context: context3 } = this.options;
@@ -44101,6 +44247,8 @@ var GitHubLedger = class {
       ...context3.runUrl ? { details_url: context3.runUrl } : {},
       output: { title, summary: summary2, text, ...batches[0] ? { annotations: batches[0] } : {} }
     });
+    const app = created.data.app?.slug;
+    if (app) this.ownApps.add(app.toLowerCase());
     for (const batch of batches.slice(1)) {
       await client.rest.checks.update({
         ...repository,
@@ -44123,8 +44271,16 @@ var GitHubLedger = class {
       ...context3.runUrl ? { target_url: context3.runUrl } : {}
     });
   }
+  /** The GitHub Apps whose check runs are ours: the identity's, and any we saw ourselves create. */
+  async ourApps() {
+    const apps = new Set(this.ownApps);
+    const fromIdentity = appSlugOf(await this.options.identity());
+    if (fromIdentity) apps.add(fromIdentity);
+    return apps;
+  }
   async fromCheckRuns(query) {
     const { client, repository } = this.options;
+    const apps = await this.ourApps();
     try {
       const runs = await client.paginate(client.rest.checks.listForRef, {
         ...repository,
@@ -44134,6 +44290,8 @@ var GitHubLedger = class {
         per_page: 100
       });
       return runs.flatMap((run2) => {
+        const app = run2.app?.slug?.toLowerCase();
+        if (!app || !apps.has(app)) return [];
         const record = parseRecordText(run2.output.text);
         return record && this.shaFor(record.commit) === run2.head_sha ? [record] : [];
       });
@@ -44144,15 +44302,17 @@ var GitHubLedger = class {
   }
   async fromStatuses(query) {
     const { client, repository } = this.options;
+    const login = await this.options.identity();
     try {
       const statuses = await client.paginate(client.rest.repos.listCommitStatusesForRef, {
         ...repository,
         ref: this.shaFor(query.commit),
         per_page: 100
       });
-      return statuses.filter((status) => status.context === checkName(query.stage)).flatMap((status) => {
+      return statuses.filter((status) => status.context === checkName(query.stage)).filter((status) => sameLogin(status.creator?.login, login)).flatMap((status) => {
         const record = parseStatus(status.context, status.description, query.commit, status.created_at);
-        return record ? [record] : [];
+        const stored = Date.parse(status.created_at) + MAX_CLOCK_SKEW_MS2;
+        return record && Date.parse(record.time) <= stored ? [record] : [];
       });
     } catch (error2) {
       if (statusOf(error2) !== 403) throw error2;
@@ -44178,6 +44338,7 @@ function createGithubPorts(settings) {
   const runId = /^\d+$/.test(env.GITHUB_RUN_ID ?? "") ? Number(env.GITHUB_RUN_ID) : void 0;
   const headSha = pullRequestHeadSha(env);
   const checksShaFor = (commit) => headSha && commit === context3.commit ? headSha : commit;
+  const identity = ownIdentity(client, settings.commentAuthor);
   return {
     client,
     repository,
@@ -44185,12 +44346,12 @@ function createGithubPorts(settings) {
       client,
       repository,
       context: context3,
-      identity: ownIdentity(client, settings.commentAuthor),
+      identity,
       log,
       ...settings.commitComment !== void 0 ? { commitComment: settings.commitComment } : {},
       ...settings.commentTiming ? { timing: settings.commentTiming } : {}
     }),
-    ledger: new GitHubLedger({ client, repository, context: context3, log, checksShaFor }),
+    ledger: new GitHubLedger({ client, repository, context: context3, log, checksShaFor, identity }),
     deployments: new GitHubDeployments({
       client,
       repository,
@@ -44575,7 +44736,7 @@ function reportActionError(error2) {
 }
 
 // src/stages/validate-charter/index.ts
-import path9 from "node:path";
+import path10 from "node:path";
 
 // src/charter/alignment.ts
 var ALIGNMENT_LEVELS = ["business", "domain", "model"];
@@ -44656,19 +44817,19 @@ function alignmentSeed(tree) {
 // src/charter/finding.ts
 function findingCollector(loaded) {
   const findings = [];
-  const report = (rule, severity, message, path10, target = "value") => {
-    findings.push({ rule, severity, message, location: loaded.source.locate(path10, target) });
+  const report = (rule, severity, message, path11, target = "value") => {
+    findings.push({ rule, severity, message, location: loaded.source.locate(path11, target) });
   };
   return { findings, report };
 }
-function locateInString(loaded, path10, offset, expected) {
-  const start = loaded.source.scalarStart(path10);
+function locateInString(loaded, path11, offset, expected) {
+  const start = loaded.source.scalarStart(path11);
   if (start) {
     const guess = { ...start.location, column: start.location.column + offset };
     const line = loaded.source.text.split(/\r?\n/)[guess.line - 1] ?? "";
     if (line.startsWith(expected, guess.column - 1)) return guess;
   }
-  return loaded.source.locate(path10);
+  return loaded.source.locate(path11);
 }
 function metricLevels(loaded) {
   const levels = /* @__PURE__ */ new Map();
@@ -44790,9 +44951,9 @@ var estimates = {
     for (const level of ["domain", "business"]) {
       (metrics[level] ?? []).forEach((metric, index) => {
         if (metric.estimate === void 0) return;
-        const path10 = ["charter", "metrics", level, index, "estimate"];
+        const path11 = ["charter", "metrics", level, index, "estimate"];
         for (const reference of referencedMetrics(parseExpression(metric.estimate))) {
-          const location = locateInString(loaded, path10, reference.offset, reference.id);
+          const location = locateInString(loaded, path11, reference.offset, reference.id);
           if (!known.has(reference.id)) {
             findings.push({
               rule: "estimate-unknown-metric",
@@ -44947,7 +45108,7 @@ var manualGate = {
     const where = `\`mlops-flow approve ${environment}\` records the approval`;
     if (!protection) return { skipped: `environment protection is visible only on GitHub; here ${where}` };
     const { findings, report } = findingCollector(loaded);
-    const path10 = ["flow", "canary", "environment"];
+    const path11 = ["flow", "canary", "environment"];
     let rules;
     try {
       rules = await protection(environment);
@@ -44956,7 +45117,7 @@ var manualGate = {
         "canary-environment-unverified",
         "warning",
         `could not read the protection rules of environment "${environment}" (${error2.message}): check that the token may read the repository's environments`,
-        path10
+        path11
       );
       return findings;
     }
@@ -44966,14 +45127,14 @@ var manualGate = {
         "canary-environment-not-found",
         "warning",
         `environment "${environment}" does not exist in this repository: create it under Settings → Environments with required reviewers, or canary-promote has no manual gate`,
-        path10
+        path11
       );
     } else if (rules.requiredReviewers.length === 0) {
       report(
         "canary-environment-unreviewed",
         "warning",
         `environment "${environment}" has no required reviewers: add them under Settings → Environments, or nobody approves before production`,
-        path10
+        path11
       );
     }
     return findings;
@@ -45138,24 +45299,95 @@ var milestones = {
   }
 };
 
-// src/charter/rules/placeholders.ts
-var ALLOWED_PLACEHOLDERS = [
+// src/charter/rules/paths.ts
+import { realpathSync } from "node:fs";
+import path9 from "node:path";
+var PATH_KEYS = [
+  ["flow", "build", "model"],
+  ["flow", "build", "metrics"],
+  ["flow", "build", "predictions"],
+  ["flow", "sanity", "sample"],
+  ["flow", "fairness", "predictions"],
+  ["flow", "fairness", "explainability", "attributions"],
+  ["flow", "deploy_test", "replay"]
+];
+function valueAt(data, keys) {
+  let node = data;
+  for (const key of keys) {
+    if (node === null || typeof node !== "object") return void 0;
+    node = node[key];
+  }
+  return node;
+}
+function realPathOfExisting(target) {
+  let probe = target;
+  for (; ; ) {
+    try {
+      return path9.join(realpathSync(probe), path9.relative(probe, target));
+    } catch {
+      const parent = path9.dirname(probe);
+      if (parent === probe) return target;
+      probe = parent;
+    }
+  }
+}
+var projectPaths = {
+  id: "paths",
+  title: "Paths inside the project",
+  check({ loaded }) {
+    const { findings, report } = findingCollector(loaded);
+    const root = realPathOfExisting(path9.resolve(loaded.projectRoot));
+    for (const keys of PATH_KEYS) {
+      const value = valueAt(loaded.config, keys);
+      if (typeof value !== "string") continue;
+      const name = keys.join(".");
+      if (path9.isAbsolute(value)) {
+        report(
+          "absolute-path",
+          "error",
+          `${name} is absolute ("${value}"): give a path relative to the directory of mlops.yml`,
+          keys
+        );
+        continue;
+      }
+      const resolved = realPathOfExisting(path9.resolve(loaded.projectRoot, value));
+      const relative = path9.relative(root, resolved);
+      if (relative === ".." || relative.startsWith(`..${path9.sep}`) || path9.isAbsolute(relative)) {
+        report(
+          "path-outside-project",
+          "error",
+          `${name} ("${value}") leads outside the project${resolved !== path9.resolve(loaded.projectRoot, value) ? " through a symbolic link" : ""}: keep the file inside the repository`,
+          keys
+        );
+      }
+    }
+    return findings;
+  }
+};
+
+// src/exec/placeholders.ts
+var DEPLOY_TEST_PLACEHOLDERS = ["model", "environment", "endpoint"];
+var CANARY_ANALYSIS_PLACEHOLDERS = ["variant", "metric", "start", "end"];
+var COMMAND_PLACEHOLDERS = [
   { path: ["build", "command"], allowed: ["model"] },
   { path: ["sanity", "predict"], allowed: ["model", "input", "output"] },
-  { path: ["deploy_test", "deploy"], allowed: ["model", "environment", "endpoint"] },
-  { path: ["deploy_test", "teardown"], allowed: ["model", "environment", "endpoint"] },
+  { path: ["deploy_test", "deploy"], allowed: DEPLOY_TEST_PLACEHOLDERS },
+  { path: ["deploy_test", "teardown"], allowed: DEPLOY_TEST_PLACEHOLDERS },
   { path: ["canary", "traffic"], allowed: ["weight", "variant", "model"] },
   { path: ["canary", "promote"], allowed: ["model", "environment"] },
   { path: ["canary", "rollback"], allowed: ["model", "environment"] },
-  { path: ["canary", "analysis", "command"], allowed: ["variant", "metric"] }
+  { path: ["canary", "analysis", "command"], allowed: CANARY_ANALYSIS_PLACEHOLDERS }
 ];
-var QUERY_PLACEHOLDERS = ["variant"];
+
+// src/charter/rules/placeholders.ts
+var ALLOWED_PLACEHOLDERS = COMMAND_PLACEHOLDERS;
+var QUERY_PLACEHOLDERS = CANARY_ANALYSIS_PLACEHOLDERS;
 var PLACEHOLDER = /\{([a-z_]+)\}/g;
-function valueAt(flow, path10) {
-  return path10.reduce((value, key) => value?.[key], flow);
+function valueAt2(flow, path11) {
+  return path11.reduce((value, key) => value?.[key], flow);
 }
-function placeholders(command, path10) {
-  const texts = Array.isArray(command) ? command.map((word, index) => [word, [...path10, index]]) : [[command, [...path10]]];
+function placeholders(command, path11) {
+  const texts = Array.isArray(command) ? command.map((word, index) => [word, [...path11, index]]) : [[command, [...path11]]];
   return texts.flatMap(
     ([text, at]) => [...text.matchAll(PLACEHOLDER)].map((match) => ({
       name: match[1],
@@ -45164,10 +45396,10 @@ function placeholders(command, path10) {
     }))
   );
 }
-function unknownPlaceholders(loaded, command, path10, allowed, what) {
+function unknownPlaceholders(loaded, command, path11, allowed, what) {
   const reported = /* @__PURE__ */ new Set();
   const findings = [];
-  for (const found of placeholders(command, path10)) {
+  for (const found of placeholders(command, path11)) {
     if (allowed.includes(found.name) || reported.has(found.name)) continue;
     reported.add(found.name);
     findings.push({
@@ -45185,21 +45417,21 @@ var commandPlaceholders = {
   check({ loaded }) {
     const { findings } = findingCollector(loaded);
     const flow = loaded.config.flow ?? {};
-    for (const { path: path10, allowed } of ALLOWED_PLACEHOLDERS) {
-      const command = valueAt(flow, path10);
+    for (const { path: path11, allowed } of ALLOWED_PLACEHOLDERS) {
+      const command = valueAt2(flow, path11);
       if (command === void 0) continue;
       findings.push(
-        ...unknownPlaceholders(loaded, command, ["flow", ...path10], allowed, `flow.${path10.join(".")}`)
+        ...unknownPlaceholders(loaded, command, ["flow", ...path11], allowed, `flow.${path11.join(".")}`)
       );
     }
     (flow.canary?.analysis?.metrics ?? []).forEach((metric, index) => {
       if (metric.query === void 0) return;
-      const path10 = ["flow", "canary", "analysis", "metrics", index, "query"];
+      const path11 = ["flow", "canary", "analysis", "metrics", index, "query"];
       findings.push(
         ...unknownPlaceholders(
           loaded,
           metric.query,
-          path10,
+          path11,
           QUERY_PLACEHOLDERS,
           `the canary query of ${metric.id}`
         )
@@ -45281,20 +45513,20 @@ var problemAndRoles = {
         ({ handle }) => isWellFormedHandle(handle) && lookup ? lookup(handle) : Promise.resolve(void 0)
       )
     );
-    handles.forEach(({ handle, path: path10 }, index) => {
+    handles.forEach(({ handle, path: path11 }, index) => {
       if (!isWellFormedHandle(handle)) {
         report(
           "handle-malformed",
           "error",
           `"${handle}" is not a GitHub handle: write "@user" or "@org/team" (letters, digits and single hyphens)`,
-          path10
+          path11
         );
       } else if (answers[index] === "missing") {
         report(
           "handle-not-found",
           "warning",
           `${handle} is not a user or team GitHub knows (or this token can see): check the spelling, or grant the token read access to the organisation's members`,
-          path10
+          path11
         );
       }
     });
@@ -45429,6 +45661,7 @@ var RULE_FAMILIES = [
   milestones,
   justification,
   commandPlaceholders,
+  projectPaths,
   flowSections,
   canaryRollout,
   manualGate
@@ -45554,7 +45787,7 @@ async function checkCharter({
   const first = errors[0] ?? warnings[0];
   const summary2 = first ? `${errors.length} error${errors.length === 1 ? "" : "s"} and ${warnings.length} warning${warnings.length === 1 ? "" : "s"} in ${loaded.file}, first: ${first.message}` : `the charter "${loaded.config.charter.name}" is complete and consistent`;
   const tree = buildAlignmentTree(loaded.config);
-  const configJsonOutput = path9.relative(platform2.context.workspace, path9.join(loaded.projectRoot, CONFIG_JSON_PATH)).split(path9.sep).join("/");
+  const configJsonOutput = path10.relative(platform2.context.workspace, path10.join(loaded.projectRoot, CONFIG_JSON_PATH)).split(path10.sep).join("/");
   return {
     stage: "validate-charter",
     verdict,
