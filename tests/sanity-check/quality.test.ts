@@ -114,6 +114,22 @@ describe('the pieces', () => {
     ).toThrow('eval.csv, row 2, column label: "2" is not a binary label (0/1 or true/false)');
   });
 
+  test('an empty score is an error naming the row, never a score of 0', () => {
+    const scored = (score: string) =>
+      binaryPredictions(
+        table([
+          ['1', '1', '0.9', 'a'],
+          ['0', '0', score, 'b'],
+        ]),
+        'eval.csv',
+        { label: 'label', prediction: 'prediction', score: 'score' },
+      );
+    expect(() => scored('')).toThrow('eval.csv, row 2, column score: the score is empty');
+    expect(() => scored('  ')).toThrow('eval.csv, row 2, column score: the score is empty');
+    expect(() => scored('high')).toThrow('eval.csv, row 2, column score: "high" is not a number');
+    expect(Array.from(scored('0.25').scores ?? [])).toEqual([0.9, 0.25]);
+  });
+
   test('judging: pass, inconclusive when the interval reaches the goal, fail when it does not', () => {
     expect(
       judge({ id: 'precision', value: 0.82, interval: [0.7, 0.9], method: 'wilson' }, '>= 0.80').verdict,
@@ -186,6 +202,24 @@ describe('the pieces', () => {
     );
     expect(empty.find((c) => c.id === 'data/nulls')?.observed).toBe('label 50.0% empty');
     expect(empty.find((c) => c.id === 'data/type/score')?.observed).toBe('e.csv, row 2, column score: "x"');
+    // One empty score in forty is still one score missing from every metric.
+    const rows = Array.from({ length: 40 }, (_, i) => [
+      String(i % 2),
+      String(i % 2),
+      i === 7 ? '' : '0.5',
+      'a',
+    ]);
+    const emptyScore = evalDataChecks(table(rows), {
+      file: 'e.csv',
+      label: 'label',
+      prediction: 'prediction',
+      score: 'score',
+      attributes: ['g'],
+    });
+    expect(emptyScore.find((c) => c.id === 'data/nulls')).toMatchObject({
+      verdict: 'fail',
+      observed: 'score 2.5% empty',
+    });
   });
 
   test('population stability index', () => {

@@ -58,7 +58,10 @@ export function evalDataChecks(table: Table, options: DataCheckOptions): Check[]
     rate: table.rows.filter((row) => isEmpty(row[column])).length / table.rows.length,
   }));
   const tooEmpty = nullRates.filter(({ column, rate }) =>
-    column === options.label || column === options.prediction ? rate > 0 : rate > maxNull,
+    // The label, the decision and the score enter every metric: none of them may be missing.
+    column === options.label || column === options.prediction || column === options.score
+      ? rate > 0
+      : rate > maxNull,
   );
   checks.push({
     id: 'data/nulls',
@@ -73,7 +76,7 @@ export function evalDataChecks(table: Table, options: DataCheckOptions): Check[]
                 `${column} ${(rate * 100).toFixed(1)}% ${regression ? 'empty or NaN' : 'empty'}`,
             )
             .join(', '),
-    expected: `no empty label or prediction; ≤ ${(maxNull * 100).toFixed(0)}% empty elsewhere`,
+    expected: `no empty label, prediction or score; ≤ ${(maxNull * 100).toFixed(0)}% empty elsewhere`,
   });
 
   const numeric = [

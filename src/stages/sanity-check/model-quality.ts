@@ -60,10 +60,12 @@ export function binaryPredictions(
     labels[index] = binary(row[columns.label], file, index + 1, columns.label);
     predictions[index] = binary(row[columns.prediction], file, index + 1, columns.prediction);
     if (scores && columns.score) {
-      const value = Number(row[columns.score]);
+      // Number('') is 0: an empty score would silently become the lowest score there is.
+      const text = (row[columns.score] ?? '').trim();
+      const value = text === '' ? Number.NaN : Number(text);
       if (!Number.isFinite(value))
         throw new UserError(
-          `${file}, row ${index + 1}, column ${columns.score}: "${row[columns.score]}" is not a number`,
+          `${file}, row ${index + 1}, column ${columns.score}: ${text === '' ? 'the score is empty' : `"${text}" is not a number`}`,
         );
       scores[index] = value;
     }
