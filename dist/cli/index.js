@@ -30578,7 +30578,10 @@ function evalDataChecks(table, options) {
     rate: table.rows.filter((row) => isEmpty(row[column])).length / table.rows.length
   }));
   const tooEmpty = nullRates.filter(
-    ({ column, rate }) => column === options.label || column === options.prediction ? rate > 0 : rate > maxNull
+    ({ column, rate }) => (
+      // The label, the decision and the score enter every metric: none of them may be missing.
+      column === options.label || column === options.prediction || column === options.score ? rate > 0 : rate > maxNull
+    )
   );
   checks.push({
     id: "data/nulls",
@@ -30587,7 +30590,7 @@ function evalDataChecks(table, options) {
     observed: tooEmpty.length === 0 ? "within limits" : tooEmpty.map(
       ({ column, rate }) => `${column} ${(rate * 100).toFixed(1)}% ${regression2 ? "empty or NaN" : "empty"}`
     ).join(", "),
-    expected: `no empty label or prediction; ≤ ${(maxNull * 100).toFixed(0)}% empty elsewhere`
+    expected: `no empty label, prediction or score; ≤ ${(maxNull * 100).toFixed(0)}% empty elsewhere`
   });
   const numeric = [
     ...regression2 ? [options.label, ...options.prediction ? [options.prediction] : []] : [],
@@ -30931,10 +30934,11 @@ function binaryPredictions(table, file, columns) {
     labels[index] = binary2(row[columns.label], file, index + 1, columns.label);
     predictions[index] = binary2(row[columns.prediction], file, index + 1, columns.prediction);
     if (scores && columns.score) {
-      const value = Number(row[columns.score]);
+      const text = (row[columns.score] ?? "").trim();
+      const value = text === "" ? Number.NaN : Number(text);
       if (!Number.isFinite(value))
         throw new UserError(
-          `${file}, row ${index + 1}, column ${columns.score}: "${row[columns.score]}" is not a number`
+          `${file}, row ${index + 1}, column ${columns.score}: ${text === "" ? "the score is empty" : `"${text}" is not a number`}`
         );
       scores[index] = value;
     }
