@@ -291,26 +291,37 @@ describe('undefined metrics are shown as undefined, never as 0', () => {
   test('a model whose primary metric is undefined does not beat the baseline', () => {
     const check = baselineCheck(flagsNobody, 'precision');
     expect(check.verdict).toBe('fail');
-    expect(check.observed).toBe('model undefined, always-0 baseline undefined');
+    expect(check.observed).toBe('model undefined, always-1 baseline 0.333');
     expect(check.detail).toMatch(/the model's precision is undefined: the model predicted no positives/);
   });
 
-  test('the always-0 baseline has no precision; a model with some beats it, one with none does not', () => {
+  test('the always-0 baseline has no precision, so precision is compared with always-1: the share of positives', () => {
+    // 20 positives in 60 rows: flagging everyone has a precision of 1/3.
     const decent = predictionsOf(
       labels,
       labels.map((y, i) => (i % 5 === 0 ? 1 - y : y)),
     );
     const check = baselineCheck(decent, 'precision');
     expect(check.verdict).toBe('pass');
-    expect(check.observed).toMatch(/^model 0\.\d{3}, always-0 baseline undefined$/);
-    // Flags 10 rows, all of them negatives: a precision of exactly 0.
-    const allWrong = predictionsOf(
+    expect(check.observed).toMatch(/^model 0\.\d{3}, always-1 baseline 0\.333$/);
+    expect(check.detail).toMatch(/always-0 baseline's precision is undefined .* compared with always-1/);
+    // Flags 10 rows, 2 of them positives: a precision of 0.2, worse than flagging everyone.
+    const positivesFirst = labels
+      .map((y, i) => ({ y, i }))
+      .filter(({ y }) => y === 1)
+      .slice(0, 2);
+    const negativesFirst = labels
+      .map((y, i) => ({ y, i }))
+      .filter(({ y }) => y === 0)
+      .slice(0, 8);
+    const flagged = new Set([...positivesFirst, ...negativesFirst].map(({ i }) => i));
+    const worseThanGuessing = predictionsOf(
       labels,
-      labels.map((y, i) => (y === 0 && i < 20 ? 1 : 0)),
+      labels.map((_, i) => (flagged.has(i) ? 1 : 0)),
     );
-    expect(baselineCheck(allWrong, 'precision')).toMatchObject({
+    expect(baselineCheck(worseThanGuessing, 'precision')).toMatchObject({
       verdict: 'fail',
-      observed: 'model 0, always-0 baseline undefined',
+      observed: 'model 0.200, always-1 baseline 0.333',
     });
   });
 

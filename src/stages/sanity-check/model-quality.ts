@@ -109,7 +109,7 @@ export function goalChecks(
  */
 export function baselineCheck(data: BinaryPredictions, primary: string): Check {
   const id = 'sanity/baseline';
-  const title = `Beats the majority-class baseline on ${primary}`;
+  const title = `Beats a constant baseline on ${primary}`;
   const found = modelMetric(data, primary);
   if (!('metric' in found)) {
     return {
@@ -122,14 +122,25 @@ export function baselineCheck(data: BinaryPredictions, primary: string): Check {
   const { metric } = found;
   const positives = data.labels.reduce((sum, y) => sum + y, 0);
   const majority = positives * 2 >= data.labels.length ? 1 : 0;
-  const baseline = valueOf(metric, {
-    labels: data.labels,
-    predictions: new Uint8Array(data.labels.length).fill(majority),
-    ...(data.scores ? { scores: new Float64Array(data.labels.length).fill(majority) } : {}),
-  });
+  const constant = (label: number) =>
+    valueOf(metric, {
+      labels: data.labels,
+      predictions: new Uint8Array(data.labels.length).fill(label),
+      ...(data.scores ? { scores: new Float64Array(data.labels.length).fill(label) } : {}),
+    });
+  // Predicting the majority for everyone is the simplest model; where that leaves the metric
+  // undefined (always-0 flags nobody, so it has no precision), predicting the other class for
+  // everyone is the simplest model that has one: for precision, the share of positives.
+  let baselineLabel = majority;
+  let baseline = constant(majority);
+  let detail: string | undefined;
+  if (baseline === null && constant(1 - majority) !== null) {
+    baselineLabel = 1 - majority;
+    baseline = constant(baselineLabel);
+    detail = `the always-${majority} baseline's ${primary} is undefined (${metric.undefinedWhen}), so the model is compared with always-${baselineLabel}`;
+  }
   const model = valueOf(metric, data);
   let beats: boolean;
-  let detail: string | undefined;
   if (model === null) {
     beats = false;
     detail = `the model's ${primary} is undefined: ${metric.undefinedWhen}`;
@@ -141,7 +152,7 @@ export function baselineCheck(data: BinaryPredictions, primary: string): Check {
     id,
     title,
     verdict: beats ? 'pass' : 'fail',
-    observed: `model ${show(model)}, always-${majority} baseline ${show(baseline)}`,
+    observed: `model ${show(model)}, always-${baselineLabel} baseline ${show(baseline)}`,
     expected: `model ${metric.lowerIsBetter ? '<' : '>'} baseline`,
     ...(detail ? { detail } : {}),
   };
