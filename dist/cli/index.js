@@ -30965,7 +30965,7 @@ function goalChecks(config, data) {
 }
 function baselineCheck(data, primary) {
   const id = "sanity/baseline";
-  const title = `Beats the majority-class baseline on ${primary}`;
+  const title = `Beats a constant baseline on ${primary}`;
   const found = modelMetric(data, primary);
   if (!("metric" in found)) {
     return {
@@ -30978,14 +30978,21 @@ function baselineCheck(data, primary) {
   const { metric } = found;
   const positives = data.labels.reduce((sum, y2) => sum + y2, 0);
   const majority = positives * 2 >= data.labels.length ? 1 : 0;
-  const baseline = valueOf(metric, {
+  const constant = (label) => valueOf(metric, {
     labels: data.labels,
-    predictions: new Uint8Array(data.labels.length).fill(majority),
-    ...data.scores ? { scores: new Float64Array(data.labels.length).fill(majority) } : {}
+    predictions: new Uint8Array(data.labels.length).fill(label),
+    ...data.scores ? { scores: new Float64Array(data.labels.length).fill(label) } : {}
   });
+  let baselineLabel = majority;
+  let baseline = constant(majority);
+  let detail;
+  if (baseline === null && constant(1 - majority) !== null) {
+    baselineLabel = 1 - majority;
+    baseline = constant(baselineLabel);
+    detail = `the always-${majority} baseline's ${primary} is undefined (${metric.undefinedWhen}), so the model is compared with always-${baselineLabel}`;
+  }
   const model = valueOf(metric, data);
   let beats;
-  let detail;
   if (model === null) {
     beats = false;
     detail = `the model's ${primary} is undefined: ${metric.undefinedWhen}`;
@@ -30997,7 +31004,7 @@ function baselineCheck(data, primary) {
     id,
     title,
     verdict: beats ? "pass" : "fail",
-    observed: `model ${show2(model)}, always-${majority} baseline ${show2(baseline)}`,
+    observed: `model ${show2(model)}, always-${baselineLabel} baseline ${show2(baseline)}`,
     expected: `model ${metric.lowerIsBetter ? "<" : ">"} baseline`,
     ...detail ? { detail } : {}
   };
