@@ -1,27 +1,10 @@
+import { meetsGoal as meets, type Goal } from '../../config/goal.js';
 import type { Interval } from '../intervals.js';
 
-/** A goal on a metric, as `>= 0.80` parses (config/goal.ts produces the same shape). */
-export interface MetricGoal {
-  op: '>=' | '>' | '<=' | '<' | '==';
-  value: number;
-}
+/** A goal on a metric, as `>= 0.80` parses: the config's own goal, one comparison for both. */
+export type MetricGoal = Goal;
 
 export type GoalVerdict = 'pass' | 'fail' | 'inconclusive';
-
-function meets(x: number, goal: MetricGoal): boolean {
-  switch (goal.op) {
-    case '>=':
-      return x >= goal.value;
-    case '>':
-      return x > goal.value;
-    case '<=':
-      return x <= goal.value;
-    case '<':
-      return x < goal.value;
-    case '==':
-      return x === goal.value;
-  }
-}
 
 /**
  * Judges an estimate against a goal by its interval, not its point value alone:
