@@ -1,4 +1,4 @@
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseGoal } from '../../config/goal.js';
@@ -12,6 +12,7 @@ import type { FairnessReport } from '../../metrics/fairness/report.js';
 import { artifactName } from '../build-model/index.js';
 import { commandArgv } from '../../exec/words.js';
 import { parseDuration, runCommand } from '../../exec/run-command.js';
+import type { Table } from '../sanity-check/behaviour.js';
 import { formatCsv, readTable } from '../sanity-check/table.js';
 import type { StageContext, StageDefinition } from '../stage.js';
 import { attributionImportance, sensitiveFeatureCheck, type ExplainabilityReport } from './explainability.js';
@@ -71,9 +72,12 @@ export const fairnessReport: StageDefinition<FairnessReportSettings> = {
     }));
     const sensitive = spec.attributes ?? [];
     const proxies = context.loaded.config.charter.data?.proxy_attributes ?? [];
-    const explainability = await explain(context, spec, file);
+    // Both explainability sources read the eval predictions as a table: read them once.
+    let table: Promise<Table> | undefined;
+    const predictionsTable = () => (table ??= readTable(path.join(context.loaded.projectRoot, file), file));
+    const explainability = await explain(context, spec, predictionsTable);
     if (explainability) checks.push(sensitiveFeatureCheck(explainability, sensitive, proxies));
-    const permutation = await permute(context, spec, file);
+    const permutation = await permute(context, spec, predictionsTable);
     if (permutation.report) {
       checks.push(
         sensitiveFeatureCheck(
@@ -175,13 +179,14 @@ async function predictionsFile(
 async function explain(
   context: StageContext<FairnessReportSettings>,
   spec: FairnessSpec,
-  predictions: string,
+  predictionsTable: () => Promise<Table>,
 ): Promise<ExplainabilityReport | undefined> {
   const source = spec.explainability?.attributions;
   if (!source) return undefined;
   const root = context.loaded.projectRoot;
   const attributions = await readTable(path.join(root, source), source);
-  const table = await readTable(path.join(root, predictions), predictions).catch(() => undefined);
+  // Without the predictions the global ranking stands; only the per-group one needs them.
+  const table = await predictionsTable().catch(() => undefined);
   return attributionImportance(attributions, table, spec.attributes ?? [], source);
 }
 
@@ -199,7 +204,7 @@ const NOT_A_FEATURE = /^(id|.*_id|label|prediction|score|base_value)$/i;
 async function permute(
   context: StageContext<FairnessReportSettings>,
   spec: FairnessSpec,
-  predictions: string,
+  predictionsTable: () => Promise<Table>,
 ): Promise<{ report?: PermutationReport; check?: Check }> {
   const options = spec.explainability?.permutation_importance;
   if (!options) return {};
@@ -220,11 +225,7 @@ async function permute(
   const root = loaded.projectRoot;
   const label = spec.label ?? 'label';
   const excluded = new Set([label, spec.prediction, spec.score].filter(Boolean));
-  const table = sampleRows(
-    await readTable(path.join(root, predictions), predictions),
-    PERMUTATION_MAX_ROWS,
-    0,
-  );
+  const table = sampleRows(await predictionsTable(), PERMUTATION_MAX_ROWS, 0);
   const settings = {
     features: table.columns.filter((c) => !excluded.has(c) && !NOT_A_FEATURE.test(c)),
     label,
@@ -305,7 +306,6 @@ async function manifestMetrics(
     'model-manifest.json',
   );
   try {
-    const { readFile } = await import('node:fs/promises');
     return (JSON.parse(await readFile(file, 'utf8')) as { metrics: Record<string, number> }).metrics;
   } catch {
     return {};
