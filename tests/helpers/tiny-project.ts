@@ -89,7 +89,7 @@ export async function tinyProject(config = TINY_CONFIG) {
  * stage had run: stage tests start the flow from build-model.
  */
 export async function recordCharterPassed(directory: string) {
-  const { loaded, platform } = await open(directory);
+  const { loaded, platform } = await openProject(directory);
   await platform.ledger.write({
     stage: 'validate-charter',
     verdict: 'pass',
@@ -101,7 +101,8 @@ export async function recordCharterPassed(directory: string) {
   });
 }
 
-async function open(directory: string) {
+/** A project's config and its local platform, with the platform's output kept for assertions. */
+export async function openProject(directory: string) {
   const loaded = loadConfigText('mlops.yml', readFileSync(path.join(directory, 'mlops.yml')), {
     workspace: directory,
     path: path.join(directory, 'mlops.yml'),
@@ -122,7 +123,7 @@ export async function runInProject<S>(
   settings: S,
   env: Record<string, string> = {},
 ) {
-  const { loaded, platform, log } = await open(directory);
+  const { loaded, platform, log } = await openProject(directory);
   platform.context.commandEnvironment = { ...platform.context.commandEnvironment, ...env };
   const result = await runStage({ definition, loaded, settings, platform });
   return { result, platform, log };

@@ -1,26 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadConfigText } from '../../../src/config/load.js';
 import type { StageName } from '../../../src/core/stages.js';
 import { runStage } from '../../../src/flow/run-stage.js';
-import { createLocalPlatform } from '../../../src/platform/local/index.js';
 import type { StageDefinition } from '../../../src/stages/stage.js';
+import { openProject } from '../../helpers/tiny-project.js';
 
 export const DIGEST = `sha256:${'c0ffee'.repeat(10)}abcd`;
-
-export async function openProject(project: string) {
-  const loaded = loadConfigText('mlops.yml', readFileSync(path.join(project, 'mlops.yml')), {
-    workspace: project,
-    path: path.join(project, 'mlops.yml'),
-  });
-  let log = '';
-  const platform = await createLocalPlatform({
-    workspace: project,
-    projectRoot: project,
-    stderr: { write: (text: string) => (log += text) },
-  });
-  return { loaded, platform, log: () => log };
-}
 
 /** Passing records of every stage before canary-promote for the project's commit, as if they ran. */
 export async function recordFlow(project: string, options: { except?: StageName[] } = {}) {
