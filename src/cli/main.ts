@@ -8,7 +8,7 @@ import { STAGES, isStageName, type StageName } from '../core/stages.js';
 import { ACTIONS } from '../entry/action-inputs.generated.js';
 import type { InputReader } from '../entry/inputs.js';
 import { STAGE_MODULES } from '../entry/modules/index.js';
-import { UserError } from '../flow/errors.js';
+import { isUserFixable, UserError } from '../flow/errors.js';
 import { enforcementOf, isConfigured, resolveModelDigest, runStage } from '../flow/run-stage.js';
 import { approvalCheck, evidenceTime } from '../stages/canary-promote/gate.js';
 import type { StageContext } from '../stages/stage.js';
@@ -299,9 +299,8 @@ function reportError(error: unknown, io: CliIo): number {
     );
     return EXIT.badInput;
   }
-  const name = (error as { name?: string }).name;
-  if (error instanceof UserError || name === 'DataError' || name === 'FairnessOptionsError') {
-    io.stderr.write(`error: ${(error as Error).message}\n`);
+  if (isUserFixable(error)) {
+    io.stderr.write(`error: ${error.message}\n`);
     if (error instanceof UserError && error.hint) io.stderr.write(`hint: ${error.hint}\n`);
     return EXIT.badInput;
   }

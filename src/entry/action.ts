@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import { ConfigError } from '../config/diagnostics.js';
 import { loadConfig } from '../config/load.js';
 import { gatePasses } from '../core/result.js';
-import { UserError } from '../flow/errors.js';
+import { isUserFixable, UserError } from '../flow/errors.js';
 import { enforcementOf, runStage } from '../flow/run-stage.js';
 import { createActionsPlatform, type ArtifactStoreFactory } from '../platform/actions/index.js';
 import { readCommon, readModelDigest, type InputReader } from './inputs.js';
@@ -83,11 +83,8 @@ function reportActionError(error: unknown): number {
     );
     return 2;
   }
-  const name = (error as { name?: string }).name;
-  if (error instanceof UserError || name === 'DataError' || name === 'FairnessOptionsError') {
-    core.setFailed(
-      (error as Error).message + (error instanceof UserError && error.hint ? ` (${error.hint})` : ''),
-    );
+  if (isUserFixable(error)) {
+    core.setFailed(error.message + (error instanceof UserError && error.hint ? ` (${error.hint})` : ''));
     return 2;
   }
   core.setFailed(`internal error (please report it): ${(error as Error)?.stack ?? String(error)}`);
