@@ -16949,7 +16949,10 @@ var init_validate_charter = __esm({
 });
 
 // src/flow/errors.ts
-var UserError;
+function isUserFixable(error) {
+  return error instanceof UserError || USER_FIXABLE_NAMES.has(error?.name ?? "");
+}
+var UserError, USER_FIXABLE_NAMES;
 var init_errors = __esm({
   "src/flow/errors.ts"() {
     "use strict";
@@ -16961,6 +16964,7 @@ var init_errors = __esm({
       }
       hint;
     };
+    USER_FIXABLE_NAMES = /* @__PURE__ */ new Set(["DataError", "FairnessOptionsError"]);
   }
 });
 
@@ -29286,35 +29290,22 @@ var init_frame = __esm({
 });
 
 // src/metrics/fairness/goal.ts
-function meets(x3, goal) {
-  switch (goal.op) {
-    case ">=":
-      return x3 >= goal.value;
-    case ">":
-      return x3 > goal.value;
-    case "<=":
-      return x3 <= goal.value;
-    case "<":
-      return x3 < goal.value;
-    case "==":
-      return x3 === goal.value;
-  }
-}
 function judgeGoal(estimate, goal, options = {}) {
   const { value, interval: interval2 } = estimate;
   if (value === null) return "inconclusive";
   if (!interval2) {
     if (options.requireInterval) return "inconclusive";
-    return meets(value, goal) ? "pass" : "fail";
+    return meetsGoal(value, goal) ? "pass" : "fail";
   }
   const [low, high] = interval2;
-  if (meets(low, goal) && meets(high, goal) && meets(value, goal)) return "pass";
-  const wholeIntervalFails = goal.op === "==" ? goal.value < low || goal.value > high : !meets(low, goal) && !meets(high, goal);
+  if (meetsGoal(low, goal) && meetsGoal(high, goal) && meetsGoal(value, goal)) return "pass";
+  const wholeIntervalFails = goal.op === "==" ? goal.value < low || goal.value > high : !meetsGoal(low, goal) && !meetsGoal(high, goal);
   return wholeIntervalFails ? "fail" : "inconclusive";
 }
 var init_goal2 = __esm({
   "src/metrics/fairness/goal.ts"() {
     "use strict";
+    init_goal();
   }
 });
 
@@ -30138,7 +30129,7 @@ var init_section3 = __esm({
 });
 
 // src/stages/fairness-report/index.ts
-import { mkdtemp as mkdtemp2, rm as rm2, stat as stat4, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdtemp as mkdtemp2, readFile as readFile3, rm as rm2, stat as stat4, writeFile as writeFile2 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
 import path8 from "node:path";
 function goalsOf(spec) {
@@ -30160,15 +30151,15 @@ async function predictionsFile(context, spec) {
   }
   return file;
 }
-async function explain2(context, spec, predictions) {
+async function explain2(context, spec, predictionsTable) {
   const source = spec.explainability?.attributions;
   if (!source) return void 0;
   const root = context.loaded.projectRoot;
   const attributions = await readTable(path8.join(root, source), source);
-  const table = await readTable(path8.join(root, predictions), predictions).catch(() => void 0);
+  const table = await predictionsTable().catch(() => void 0);
   return attributionImportance(attributions, table, spec.attributes ?? [], source);
 }
-async function permute(context, spec, predictions) {
+async function permute(context, spec, predictionsTable) {
   const options = spec.explainability?.permutation_importance;
   if (!options) return {};
   const { loaded, platform } = context;
@@ -30188,11 +30179,7 @@ async function permute(context, spec, predictions) {
   const root = loaded.projectRoot;
   const label = spec.label ?? "label";
   const excluded = new Set([label, spec.prediction, spec.score].filter(Boolean));
-  const table = sampleRows(
-    await readTable(path8.join(root, predictions), predictions),
-    PERMUTATION_MAX_ROWS,
-    0
-  );
+  const table = sampleRows(await predictionsTable(), PERMUTATION_MAX_ROWS, 0);
   const settings = {
     features: table.columns.filter((c3) => !excluded.has(c3) && !NOT_A_FEATURE.test(c3)),
     label,
@@ -30265,8 +30252,7 @@ async function manifestMetrics(context) {
     "model-manifest.json"
   );
   try {
-    const { readFile: readFile9 } = await import("node:fs/promises");
-    return JSON.parse(await readFile9(file, "utf8")).metrics;
+    return JSON.parse(await readFile3(file, "utf8")).metrics;
   } catch {
     return {};
   }
@@ -30326,9 +30312,11 @@ var init_fairness_report = __esm({
         }));
         const sensitive = spec.attributes ?? [];
         const proxies = context.loaded.config.charter.data?.proxy_attributes ?? [];
-        const explainability = await explain2(context, spec, file);
+        let table;
+        const predictionsTable = () => table ??= readTable(path8.join(context.loaded.projectRoot, file), file);
+        const explainability = await explain2(context, spec, predictionsTable);
         if (explainability) checks.push(sensitiveFeatureCheck(explainability, sensitive, proxies));
-        const permutation = await permute(context, spec, file);
+        const permutation = await permute(context, spec, predictionsTable);
         if (permutation.report) {
           checks.push(
             sensitiveFeatureCheck(
@@ -31448,7 +31436,7 @@ var init_integrity = __esm({
 });
 
 // src/stages/sanity-check/index.ts
-import { mkdtemp as mkdtemp3, readFile as readFile3, rm as rm3, stat as stat6, writeFile as writeFile3 } from "node:fs/promises";
+import { mkdtemp as mkdtemp3, readFile as readFile4, rm as rm3, stat as stat6, writeFile as writeFile3 } from "node:fs/promises";
 import { tmpdir as tmpdir3 } from "node:os";
 import path10 from "node:path";
 function taskCheck(decision) {
@@ -31528,7 +31516,7 @@ async function trainingStats(projectRoot, manifest) {
   const file = manifest.files.find((entry) => path10.basename(entry.path) === "training-stats.json");
   if (!file) return void 0;
   try {
-    return JSON.parse(await readFile3(path10.join(projectRoot, file.path), "utf8"));
+    return JSON.parse(await readFile4(path10.join(projectRoot, file.path), "utf8"));
   } catch (error) {
     throw new UserError(`${file.path} is not valid JSON: ${error.message}`);
   }
@@ -31663,7 +31651,7 @@ async function loadManifest(context, digest) {
     }
     await context.platform.artifacts.fetch(name, root);
   }
-  return JSON.parse(await readFile3(path10.join(root, relative), "utf8"));
+  return JSON.parse(await readFile4(path10.join(root, relative), "utf8"));
 }
 async function behaviour(context, spec, task) {
   const { loaded, platform } = context;
@@ -34312,7 +34300,7 @@ var init_replay = __esm({
 });
 
 // src/stages/deploy-test/index.ts
-import { readFile as readFile4, stat as stat7 } from "node:fs/promises";
+import { readFile as readFile5, stat as stat7 } from "node:fs/promises";
 import path13 from "node:path";
 async function makePlan(context, spec) {
   const { loaded } = context;
@@ -34389,7 +34377,7 @@ async function modelIntegrity(context, digest) {
       );
     await context.platform.artifacts.fetch(name, root);
   }
-  const manifest = JSON.parse(await readFile4(path13.join(root, relative), "utf8"));
+  const manifest = JSON.parse(await readFile5(path13.join(root, relative), "utf8"));
   return { ...await checkIntegrity(root, manifest, digest), id: "deploy-test/integrity" };
 }
 async function deployAndTest(context, plan, digest, integrity) {
@@ -36200,7 +36188,7 @@ import { promisify } from "node:util";
 // src/platform/local/artifacts.ts
 init_digest();
 init_files();
-import { copyFile, mkdir as mkdir2, readFile as readFile5, readdir as readdir2, stat as stat8 } from "node:fs/promises";
+import { copyFile, mkdir as mkdir2, readFile as readFile6, readdir as readdir2, stat as stat8 } from "node:fs/promises";
 import path14 from "node:path";
 var LocalArtifactStore = class {
   objects;
@@ -36223,7 +36211,7 @@ var LocalArtifactStore = class {
     await mkdir2(this.objects, { recursive: true });
     const entries = [];
     for (const file of [...files].sort()) {
-      const content = await readFile5(path14.join(root, file));
+      const content = await readFile6(path14.join(root, file));
       const digest = sha256(content);
       const object = path14.join(this.objects, digest);
       if (!await stat8(object).catch(() => void 0)) await writeFileAtomic(object, content);
@@ -36242,7 +36230,7 @@ var LocalArtifactStore = class {
     return { stored: true, location: index };
   }
   async fetch(name, destination) {
-    const entry = JSON.parse(await readFile5(this.indexFile(name), "utf8"));
+    const entry = JSON.parse(await readFile6(this.indexFile(name), "utf8"));
     for (const file of entry.files) {
       const target = path14.resolve(destination, file.path);
       if (!target.startsWith(path14.resolve(destination) + path14.sep)) {
@@ -36257,7 +36245,7 @@ var LocalArtifactStore = class {
     const names = await readdir2(this.models).catch(() => []);
     let latest;
     for (const name of names.filter((n) => n.endsWith(".json"))) {
-      const entry = JSON.parse(await readFile5(path14.join(this.models, name), "utf8"));
+      const entry = JSON.parse(await readFile6(path14.join(this.models, name), "utf8"));
       if (entry.modelDigest === options.excluding) continue;
       if (entry.branch === branch && (!latest || entry.storedAt > latest.storedAt)) {
         latest = {
@@ -36274,7 +36262,7 @@ var LocalArtifactStore = class {
 };
 
 // src/platform/local/comment.ts
-import { readFile as readFile6, readdir as readdir3 } from "node:fs/promises";
+import { readFile as readFile7, readdir as readdir3 } from "node:fs/promises";
 import path15 from "node:path";
 
 // src/report/comment.ts
@@ -36395,14 +36383,14 @@ var LocalComment = class {
     const names = await readdir3(sectionsDirectory).catch(() => []);
     const sections = [];
     for (const name of names.filter((n) => n.endsWith(".json"))) {
-      sections.push(JSON.parse(await readFile6(path15.join(sectionsDirectory, name), "utf8")));
+      sections.push(JSON.parse(await readFile7(path15.join(sectionsDirectory, name), "utf8")));
     }
     return sections;
   }
 };
 
 // src/platform/local/environments.ts
-import { appendFile, mkdir as mkdir3, readFile as readFile7 } from "node:fs/promises";
+import { appendFile, mkdir as mkdir3, readFile as readFile8 } from "node:fs/promises";
 import path16 from "node:path";
 var LocalEnvironments = class {
   constructor(directory) {
@@ -36415,7 +36403,7 @@ var LocalEnvironments = class {
 `);
   }
   async readLines(file) {
-    const text = await readFile7(path16.join(this.directory, file), "utf8").catch(() => "");
+    const text = await readFile8(path16.join(this.directory, file), "utf8").catch(() => "");
     return text.split("\n").filter((line) => line.trim() !== "").map((line) => JSON.parse(line));
   }
   async create(request2) {
@@ -36444,7 +36432,7 @@ var LocalEnvironments = class {
 init_files();
 
 // src/platform/local/ledger.ts
-import { appendFile as appendFile2, mkdir as mkdir4, readFile as readFile8 } from "node:fs/promises";
+import { appendFile as appendFile2, mkdir as mkdir4, readFile as readFile9 } from "node:fs/promises";
 import path17 from "node:path";
 var LocalLedger = class {
   file;
@@ -36457,7 +36445,7 @@ var LocalLedger = class {
 `);
   }
   async find(query) {
-    const text = await readFile8(this.file, "utf8").catch(() => "");
+    const text = await readFile9(this.file, "utf8").catch(() => "");
     return text.split("\n").filter((line) => line.trim() !== "").flatMap((line) => {
       try {
         return [JSON.parse(line)];
@@ -37005,8 +36993,7 @@ function reportError(error, io2) {
     );
     return EXIT.badInput;
   }
-  const name = error.name;
-  if (error instanceof UserError || name === "DataError" || name === "FairnessOptionsError") {
+  if (isUserFixable(error)) {
     io2.stderr.write(`error: ${error.message}
 `);
     if (error instanceof UserError && error.hint) io2.stderr.write(`hint: ${error.hint}

@@ -38686,6 +38686,10 @@ var UserError = class extends Error {
   }
   hint;
 };
+var USER_FIXABLE_NAMES = /* @__PURE__ */ new Set(["DataError", "FairnessOptionsError"]);
+function isUserFixable(error2) {
+  return error2 instanceof UserError || USER_FIXABLE_NAMES.has(error2?.name ?? "");
+}
 
 // src/flow/run-stage.ts
 import path3 from "node:path";
@@ -44724,11 +44728,8 @@ function reportActionError(error2) {
     );
     return 2;
   }
-  const name = error2.name;
-  if (error2 instanceof UserError || name === "DataError" || name === "FairnessOptionsError") {
-    setFailed(
-      error2.message + (error2 instanceof UserError && error2.hint ? ` (${error2.hint})` : "")
-    );
+  if (isUserFixable(error2)) {
+    setFailed(error2.message + (error2 instanceof UserError && error2.hint ? ` (${error2.hint})` : ""));
     return 2;
   }
   setFailed(`internal error (please report it): ${error2?.stack ?? String(error2)}`);
