@@ -42,7 +42,7 @@ from sklearn.metrics import accuracy_score, confusion_matrix, precision_score, r
 from statsmodels.stats.proportion import proportion_confint
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-DATA = os.path.abspath(os.path.join(ROOT, "..", "shared", "data"))
+DATA = os.path.join(ROOT, "tests", "fixtures", "data")
 OUT = os.path.join(ROOT, "tests", "fixtures", "metrics")
 
 RATES = {

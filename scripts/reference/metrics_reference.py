@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Reference values for src/metrics/classification.ts, regression.ts, intervals.ts and paired.ts.
 
-Computed with scikit-learn, scipy, statsmodels and numpy on the real data in ../shared/data and
+Computed with scikit-learn, scipy, statsmodels and numpy on the real data in tests/fixtures/data and
 on small hand-made cases chosen for their edge cases: tied scores, one class, 0/0 ratios, a
 constant target, probabilities of exactly 0 and 1 (log loss clipping). The Wilson intervals and
 McNemar tests include counts taken from the real data, which the tests recount from the CSVs.
@@ -45,7 +45,7 @@ from statsmodels.stats.proportion import proportion_confint
 warnings.filterwarnings("ignore")
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-DATA = os.path.abspath(os.path.join(ROOT, "..", "shared", "data"))
+DATA = os.path.join(ROOT, "tests", "fixtures", "data")
 OUT = os.path.join(ROOT, "tests", "fixtures", "metrics")
 EPS = np.finfo(np.float64).eps
 

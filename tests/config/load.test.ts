@@ -9,7 +9,7 @@ import { closestMatch } from '../../src/config/suggest.js';
 import { MINIMAL_CONFIG, tempProject } from '../helpers/cli.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const exampleText = readFileSync(path.resolve(root, '../shared/mlops.example.yml'), 'utf8');
+const exampleText = readFileSync(path.resolve(root, 'tests/fixtures/config/mlops.example.yml'), 'utf8');
 
 describe('the example config', () => {
   test('validates into a typed config', () => {

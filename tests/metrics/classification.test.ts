@@ -18,14 +18,14 @@ import {
   rootMeanSquaredError,
 } from '../../src/metrics/regression.js';
 import { readRows } from '../../src/metrics/readers/index.js';
-import { expectClose, fixture, sharedData } from './helpers.js';
+import { expectClose, fixture, publicData } from './helpers.js';
 
 // Computed independently by scripts/reference/metrics_reference.py (scikit-learn).
 const reference = fixture('classification.json');
 
 async function columns(file: string, names: string[]): Promise<number[][]> {
   const out = names.map(() => [] as number[]);
-  for await (const row of readRows(sharedData(file), { columns: names })) {
+  for await (const row of readRows(publicData(file), { columns: names })) {
     names.forEach((name, k) => out[k]?.push(Number(row.values[name])));
   }
   return out;

@@ -7,8 +7,8 @@ import type { TableOptions } from '../../src/metrics/readers/table.js';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
 
-/** The public data shared beside the repository (read only). */
-export const sharedData = (name: string): string => path.resolve(repoRoot, '../shared/data', name);
+/** A public data set vendored in tests/fixtures/data (read only; see its README). */
+export const publicData = (name: string): string => path.resolve(repoRoot, 'tests/fixtures/data', name);
 
 /** A reference fixture written by scripts/reference/*.py. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

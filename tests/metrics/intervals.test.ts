@@ -30,7 +30,7 @@ import {
 import { logGamma } from '../../src/metrics/paired.js';
 import { xoshiro128 } from '../../src/metrics/random.js';
 import { readRows } from '../../src/metrics/readers/index.js';
-import { expectClose, fixture, sharedData } from './helpers.js';
+import { expectClose, fixture, publicData } from './helpers.js';
 
 // Computed independently by scripts/reference/metrics_reference.py (statsmodels, scipy, numpy).
 interface WilsonCase {
@@ -55,7 +55,7 @@ const reference = fixture('statistics.json') as { wilson: WilsonCase[]; mcnemar:
 
 async function columns(file: string, names: string[]): Promise<number[][]> {
   const out = names.map(() => [] as number[]);
-  for await (const row of readRows(sharedData(file), { columns: names })) {
+  for await (const row of readRows(publicData(file), { columns: names })) {
     names.forEach((name, k) => out[k]?.push(Number(row.values[name])));
   }
   return out;

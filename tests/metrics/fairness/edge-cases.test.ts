@@ -8,7 +8,7 @@ import {
   type MetricGoal,
 } from '../../../src/metrics/fairness/index.js';
 import { DataError } from '../../../src/metrics/readers/index.js';
-import { scratch, sharedData } from '../helpers.js';
+import { scratch, publicData } from '../helpers.js';
 
 const files = scratch();
 afterAll(() => files.cleanup());
@@ -347,7 +347,7 @@ describe('judging goals by intervals', () => {
 
   test('COMPAS: demographic parity by sex passes 0.8, fails by race, and straddles 0.9', async () => {
     const compas: FairnessOptions = {
-      file: sharedData('compas-scores-two-years.csv'),
+      file: publicData('compas-scores-two-years.csv'),
       label: 'two_year_recid',
       score: 'decile_score',
       threshold: 5,

@@ -9,7 +9,7 @@ import { RATE_NAMES } from '../../../src/metrics/fairness/rates.js';
 import { DISPARITY_NAMES } from '../../../src/metrics/fairness/disparities.js';
 import { REFERENCE_DISPARITY_NAMES } from '../../../src/metrics/fairness/reference-group.js';
 import { DISPARITY_METHODS } from '../../../src/metrics/fairness/metric-frame.js';
-import { expectClose, fixture, scratch, sharedData, collect } from '../helpers.js';
+import { expectClose, fixture, scratch, publicData, collect } from '../helpers.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- fixtures are JSON written by Python */
 
@@ -20,7 +20,7 @@ const datasets: [string, any, Omit<FairnessOptions, 'minGroupSize'>][] = [
     'Adult (label_value, score as the decision; gender, race, education)',
     fixture('fairness-adult.json'),
     {
-      file: sharedData('adult_rf_binary.csv'),
+      file: publicData('adult_rf_binary.csv'),
       label: 'label_value',
       prediction: 'score',
       attributes: ['gender', 'race', 'education'],
@@ -30,7 +30,7 @@ const datasets: [string, any, Omit<FairnessOptions, 'minGroupSize'>][] = [
     'COMPAS (two_year_recid, decile_score ≥ 5 as high risk; race, sex, age_cat)',
     fixture('fairness-compas.json'),
     {
-      file: sharedData('compas-scores-two-years.csv'),
+      file: publicData('compas-scores-two-years.csv'),
       label: 'two_year_recid',
       score: 'decile_score',
       threshold: 5,
@@ -202,7 +202,7 @@ describe('the same report from CSV, JSON Lines and Parquet', () => {
 
   test('COMPAS converted to each format gives identical groups, disparities and intervals', async () => {
     const columns = ['two_year_recid', 'decile_score', 'race', 'sex', 'age_cat'];
-    const rows = await collect(sharedData('compas-scores-two-years.csv'), { columns });
+    const rows = await collect(publicData('compas-scores-two-years.csv'), { columns });
     const typed = rows.map((r) => ({
       two_year_recid: Number(r.values.two_year_recid),
       decile_score: Number(r.values.decile_score),

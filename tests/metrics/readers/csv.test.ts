@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { DataError, openTable, readRows } from '../../../src/metrics/readers/index.js';
 import { createRandom } from '../../../src/metrics/random.js';
-import { collect, scratch, sharedData } from '../helpers.js';
+import { collect, scratch, publicData } from '../helpers.js';
 
 const files = scratch();
 afterAll(() => files.cleanup());
@@ -158,7 +158,7 @@ describe('numbers and categories straight from bytes', () => {
 
 describe('COMPAS, with its repeated column names', () => {
   test('a repeated name refers to its first occurrence, the repeat is name.1, and a note says so', async () => {
-    const table = await openTable(sharedData('compas-scores-two-years.csv'), {
+    const table = await openTable(publicData('compas-scores-two-years.csv'), {
       columns: ['decile_score', 'decile_score.1', 'priors_count.1', 'two_year_recid'],
     });
     expect(table.notes.map((n) => n.column)).toEqual(['decile_score']);
@@ -183,7 +183,7 @@ describe('COMPAS, with its repeated column names', () => {
 
   test('quoted cells with commas come through whole', async () => {
     const rows = [];
-    for await (const row of readRows(sharedData('compas-scores-two-years.csv'), {
+    for await (const row of readRows(publicData('compas-scores-two-years.csv'), {
       columns: ['c_charge_desc'],
     })) {
       if (String(row.values.c_charge_desc).includes(',')) rows.push(row);
