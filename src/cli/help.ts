@@ -22,6 +22,7 @@ export function mainHelp(): string {
     ...STAGES.map((stage) => line(stage, STAGE_SUMMARIES[stage])),
     line('run', 'every configured stage in flow order, stopping at the first failed gate'),
     line('approve <environment>', "record a local approval of an environment's manual gate"),
+    line('monitor', 'drift and estimated performance of a production sample against reference data'),
     '',
     'Common options:',
     line('--config PATH', 'path to mlops.yml (default: mlops.yml, then .github/mlops.yml)'),

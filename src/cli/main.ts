@@ -16,6 +16,7 @@ import { createLocalPlatform, type LocalPlatform } from '../platform/local/index
 import type { TextSink } from '../platform/local/terminal.js';
 import { helpFor, mainHelp } from './help.js';
 import { isStandaloneFairness, standaloneFairness } from './standalone-fairness.js';
+import { standaloneMonitor } from './standalone-monitor.js';
 
 export interface CliIo {
   stdout: TextSink;
@@ -65,6 +66,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   }
   if (command === 'run') return runAll(rest, io);
   if (command === 'approve') return approve(rest, io);
+  if (command === 'monitor') return standaloneMonitor(rest, io);
   if (isStageName(command)) return runOne(command, rest, io);
   throw new UserError(`unknown command "${command}"`, 'run `mlops-flow --help` for the list of commands');
 }

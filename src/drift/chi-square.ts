@@ -13,8 +13,12 @@ export interface ChiSquareResult {
   degreesOfFreedom: number;
 }
 
-export function chiSquareGoodnessOfFit(observed: readonly number[], proportions: readonly number[]): ChiSquareResult {
-  if (observed.length !== proportions.length) throw new RangeError('observed counts and proportions differ in length');
+export function chiSquareGoodnessOfFit(
+  observed: readonly number[],
+  proportions: readonly number[],
+): ChiSquareResult {
+  if (observed.length !== proportions.length)
+    throw new RangeError('observed counts and proportions differ in length');
   const total = observed.reduce((sum, count) => sum + count, 0);
   const weight = proportions.reduce((sum, share) => sum + share, 0);
   let statistic = 0;
@@ -28,6 +32,7 @@ export function chiSquareGoodnessOfFit(observed: readonly number[], proportions:
     statistic += (difference * difference) / expected;
   }
   const degreesOfFreedom = observed.length - 1;
-  const pValue = degreesOfFreedom < 1 ? NaN : statistic === Infinity ? 0 : chiSquareSurvival(statistic, degreesOfFreedom);
+  const pValue =
+    degreesOfFreedom < 1 ? NaN : statistic === Infinity ? 0 : chiSquareSurvival(statistic, degreesOfFreedom);
   return { statistic, pValue, degreesOfFreedom };
 }

@@ -15,8 +15,8 @@ const LOG_2PI = Math.log(2 * Math.PI);
 const SQRT_2PI = Math.sqrt(2 * Math.PI);
 const MIN_LOG = -708;
 const STIRLING = [
-  -2.955065359477124183e-2, 6.4102564102564102564e-3, -1.9175269175269175269e-3, 8.4175084175084175084e-4,
-  -5.952380952380952381e-4, 7.9365079365079365079e-4, -2.7777777777777777778e-3, 8.3333333333333333333e-2,
+  -2.955065359477124e-2, 6.41025641025641e-3, -1.917526917526917e-3, 8.417508417508417e-4, -5.952380952380952e-4,
+  7.936507936507937e-4, -2.777777777777778e-3, 8.333333333333333e-2,
 ];
 
 const clip = (p: number) => Math.min(Math.max(p, 0), 1);
@@ -170,7 +170,8 @@ function multiply(a: Float64Array, b: Float64Array, m: number): Float64Array {
       if (aik === 0) continue;
       const rowB = k * m;
       const rowP = i * m;
-      for (let j = 0; j < m; j++) product[rowP + j] = (product[rowP + j] as number) + aik * (b[rowB + j] as number);
+      for (let j = 0; j < m; j++)
+        product[rowP + j] = (product[rowP + j] as number) + aik * (b[rowB + j] as number);
     }
   }
   return product;
@@ -225,9 +226,10 @@ function pomeranz(n: number, x: number): number {
   let previousStart = 0;
   let currentStart = 0;
   let exponent = 0;
-  let [j1, j2] = pomeranzBounds(0, n, ll, ceilF, roundF);
+  let j1 = pomeranzBounds(0, n, ll, ceilF, roundF)[0];
   for (let i = 1; i < 2 * n + 2; i++) {
     const k1 = j1;
+    let j2: number;
     [previous, current] = [current, previous];
     [previousStart, currentStart] = [currentStart, previousStart];
     current.fill(0);
@@ -297,12 +299,7 @@ function pelzGood(n: number, x: number): number {
     const m4 = m2 * m2;
     const m6 = m4 * m2;
     const qPower = q ** (8 * k);
-    const coefficients = [
-      1,
-      k1a + k1b * m2,
-      k2a + k2b * m2 + k2c * m4,
-      k3a + k3b * m2 + k3c * m4 + k3d * m6,
-    ];
+    const coefficients = [1, k1a + k1b * m2, k2a + k2b * m2 + k2c * m4, k3a + k3b * m2 + k3c * m4 + k3d * m6];
     for (let index = 0; index < 4; index++) {
       terms[index] = (terms[index] as number) * qPower + (coefficients[index] as number);
     }

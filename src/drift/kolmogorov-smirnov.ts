@@ -101,7 +101,12 @@ function upperBound(values: Float64Array, value: number): number {
  * |x/n₁ − y/n₂| < d. d is first snapped to the lattice (h/lcm). Returns undefined when the
  * computation leaves [0, 1] in floating point, which sends the caller to the asymptotic form.
  */
-function exactTwoSidedPValue(n1: number, n2: number, g: number, d: number): { d: number; p: number } | undefined {
+function exactTwoSidedPValue(
+  n1: number,
+  n2: number,
+  g: number,
+  d: number,
+): { d: number; p: number } | undefined {
   const lcm = (n1 / g) * n2;
   const h = Math.round(d * lcm);
   const snapped = h / lcm;
@@ -154,7 +159,8 @@ function probabilityOutsideBand(sizeA: number, sizeB: number, g: number, h: numb
       window[offset] = value;
     }
     currentLength = maxJ - minJ;
-    if (lastLength > currentLength) window.fill(1, currentLength, currentLength + (lastLength - currentLength));
+    if (lastLength > currentLength)
+      window.fill(1, currentLength, currentLength + (lastLength - currentLength));
   }
   return window[maxJ - minJ - 1] as number;
 }

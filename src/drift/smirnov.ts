@@ -48,7 +48,8 @@ export function smirnovSurvival(n: number, x: number): number {
     // differences near the end of the sum keep their digits.
     const above = (floorNx + v + alpha) / n;
     const rest = (n - floorNx - v - alpha) / n;
-    const logTerm = logBinomial + (v - 1) * Math.log(above) + (n - v === 0 ? 0 : (n - v) * Math.log(rest)) + logX;
+    const logTerm =
+      logBinomial + (v - 1) * Math.log(above) + (n - v === 0 ? 0 : (n - v) * Math.log(rest)) + logX;
     logTerms[v] = logTerm;
     if (logTerm > largestLog) largestLog = logTerm;
   }

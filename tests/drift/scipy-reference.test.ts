@@ -10,33 +10,39 @@ import { smirnovSurvival } from '../../src/drift/smirnov.js';
 /** Computed by scripts/reference/drift_reference.py with scipy; see that script. */
 const reference = JSON.parse(
   readFileSync(path.resolve(import.meta.dirname, '../fixtures/drift/drift-reference.json'), 'utf8'),
-);
+) as {
+  kstwo: { n: number; x: number; sf: number; cdf: number }[];
+  smirnov: { n: number; x: number; sf: number }[];
+  ks_2samp: { name: string; a: number[]; b: number[]; statistic: number; pvalue: number }[];
+  chisquare: { observed: number[]; proportions: number[]; statistic: number; pvalue: number }[];
+  chi2_sf: { df: number; x: number; sf: number }[];
+};
 
 /** Equal to a relative tolerance, with an absolute floor for values that are ~0. */
 function expectRelative(actual: number, expected: number, relative: number, what: string): void {
   const error = Math.abs(actual - expected);
   const allowed = relative * Math.abs(expected) + 1e-300;
-  if (!(error <= allowed)) throw new Error(`${what}: expected ${expected}, got ${actual} (relative error ${error / Math.abs(expected)})`);
+  if (!(error <= allowed))
+    throw new Error(
+      `${what}: expected ${expected}, got ${actual} (relative error ${error / Math.abs(expected)})`,
+    );
 }
 
 describe('the Kolmogorov distribution matches scipy.stats.kstwo', () => {
-  it.each(reference.kstwo.map((c: { n: number; x: number }) => [c.n, c.x, c]))('n=%d x=%d', (_n, _x, c) => {
-    const { n, x, sf, cdf } = c as { n: number; x: number; sf: number; cdf: number };
+  it.each(reference.kstwo)('n=$n x=$x', ({ n, x, sf, cdf }) => {
     expectRelative(kolmogorovSurvival(n, x), sf, 1e-6, `sf(${n}, ${x})`);
     expectRelative(kolmogorovDistribution(n, x), cdf, 1e-6, `cdf(${n}, ${x})`);
   });
 });
 
 describe('the one-sided Smirnov tail matches scipy.special.smirnov', () => {
-  it.each(reference.smirnov.map((c: { n: number; x: number }) => [c.n, c.x, c]))('n=%d x=%d', (_n, _x, c) => {
-    const { n, x, sf } = c as { n: number; x: number; sf: number };
+  it.each(reference.smirnov)('n=$n x=$x', ({ n, x, sf }) => {
     expectRelative(smirnovSurvival(n, x), sf, 1e-6, `smirnov(${n}, ${x})`);
   });
 });
 
 describe('the two-sample Kolmogorov-Smirnov test matches scipy.stats.ks_2samp', () => {
-  it.each(reference.ks_2samp.map((c: { name: string }) => [c.name, c]))('%s', (_name, c) => {
-    const { a, b, statistic, pvalue } = c as { a: number[]; b: number[]; statistic: number; pvalue: number };
+  it.each(reference.ks_2samp)('$name', ({ a, b, statistic, pvalue }) => {
     const result = kolmogorovSmirnovTwoSample(a, b);
     expect(Math.abs(result.statistic - statistic)).toBeLessThanOrEqual(1e-9);
     expectRelative(result.pValue, pvalue, 1e-6, 'p-value');
@@ -53,20 +59,13 @@ describe('the two-sample Kolmogorov-Smirnov test matches scipy.stats.ks_2samp', 
 });
 
 describe('the chi-square goodness-of-fit test matches scipy.stats.chisquare', () => {
-  it.each(reference.chisquare.map((c: { observed: number[] }, index: number) => [index, c]))('case %d', (_i, c) => {
-    const { observed, proportions, statistic, pvalue } = c as {
-      observed: number[];
-      proportions: number[];
-      statistic: number;
-      pvalue: number;
-    };
+  it.each(reference.chisquare)('observed $observed', ({ observed, proportions, statistic, pvalue }) => {
     const result = chiSquareGoodnessOfFit(observed, proportions);
     expectRelative(result.statistic, statistic, 1e-9, 'statistic');
     expectRelative(result.pValue, pvalue, 1e-6, 'p-value');
   });
 
-  it.each(reference.chi2_sf.map((c: { df: number; x: number }) => [c.df, c.x, c]))('chi2.sf df=%d x=%d', (_d, _x, c) => {
-    const { df, x, sf } = c as { df: number; x: number; sf: number };
+  it.each(reference.chi2_sf)('chi2.sf df=$df x=$x', ({ df, x, sf }) => {
     expectRelative(chiSquareSurvival(x, df), sf, 1e-6, `chi2.sf(${x}, ${df})`);
   });
 
