@@ -5,8 +5,13 @@
  * stability index beside it (numbers on the reference's decile bins).
  */
 import { chiSquareGoodnessOfFit } from './chi-square.js';
+import {
+  kolmogorovSmirnovAgainstReference,
+  type CurrentCounts,
+  type ReferenceDistribution,
+} from './binned-kolmogorov-smirnov.js';
 import { kolmogorovSmirnovSorted } from './kolmogorov-smirnov.js';
-import { binCounts, decileEdges, populationStabilityIndex } from './psi.js';
+import { binCounts, binCountsFromReferenceCounts, decileEdges, populationStabilityIndex } from './psi.js';
 
 export interface ColumnDrift {
   column: string;
@@ -42,6 +47,33 @@ export function numericDrift(
     psi,
     reference_count: reference.length,
     current_count: current.length,
+    reference_missing: missing.reference,
+    current_missing: missing.current,
+  };
+}
+
+/** The same test with the current sample streamed into counts against the reference. */
+export function numericDriftFromCounts(
+  column: string,
+  reference: ReferenceDistribution,
+  sortedReference: Float64Array,
+  current: CurrentCounts,
+  missing: { reference: number; current: number },
+): ColumnDrift {
+  const ks = kolmogorovSmirnovAgainstReference(reference, current);
+  const edges = decileEdges(sortedReference);
+  const psi = populationStabilityIndex(
+    binCounts(sortedReference, edges),
+    binCountsFromReferenceCounts(reference.values, current.equal, current.between, edges),
+  );
+  return {
+    column,
+    test: 'ks',
+    statistic: ks.statistic,
+    p_value: ks.pValue,
+    psi,
+    reference_count: reference.size,
+    current_count: current.total,
     reference_missing: missing.reference,
     current_missing: missing.current,
   };

@@ -41,17 +41,26 @@ export function kolmogorovSmirnovSorted(a: Float64Array, b: Float64Array): Kolmo
   const n2 = b.length;
   if (n1 === 0 || n2 === 0) throw new RangeError('the Kolmogorov-Smirnov test needs values in both samples');
   const { statistic, location, sign } = largestGap(a, b);
-  const g = gcd(n1, n2);
-  let d = statistic;
+  return { ...kolmogorovSmirnovFromStatistic(statistic, n1, n2), location, sign };
+}
+
+/**
+ * The p-value for an observed D between samples of n₁ and n₂ values, by scipy's default choice of
+ * method; the returned statistic is D snapped to the lattice of attainable values when the exact
+ * distribution is used, as scipy reports it.
+ */
+export function kolmogorovSmirnovFromStatistic(
+  statistic: number,
+  n1: number,
+  n2: number,
+): { statistic: number; pValue: number; method: 'exact' | 'asymptotic' } {
   if (Math.max(n1, n2) <= MAX_EXACT_SIZE) {
-    const exact = exactTwoSidedPValue(n1, n2, g, d);
-    if (exact) return { statistic: exact.d, pValue: exact.p, method: 'exact', location, sign };
+    const exact = exactTwoSidedPValue(n1, n2, gcd(n1, n2), statistic);
+    if (exact) return { statistic: exact.d, pValue: exact.p, method: 'exact' };
   }
   const [m, n] = n1 >= n2 ? [n1, n2] : [n2, n1];
   const effective = Math.round((m * n) / (m + n));
-  const p = kolmogorovSurvival(effective, d);
-  d = statistic;
-  return { statistic: d, pValue: clip(p), method: 'asymptotic', location, sign };
+  return { statistic, pValue: clip(kolmogorovSurvival(effective, statistic)), method: 'asymptotic' };
 }
 
 /**

@@ -47,3 +47,28 @@ export function binCounts(sortedValues: Float64Array, edges: readonly number[]):
   }
   return counts;
 }
+
+/**
+ * Counts per decile bin of a current sample held as counts against the reference's distinct
+ * values (the edges are reference values, so every bin boundary falls on one of them).
+ */
+export function binCountsFromReferenceCounts(
+  referenceValues: Float64Array,
+  equal: Float64Array,
+  between: Float64Array,
+  edges: readonly number[],
+): number[] {
+  const counts = new Array<number>(edges.length + 1).fill(0);
+  let bin = 0;
+  const addTo = (count: number) => {
+    counts[bin] = (counts[bin] as number) + count;
+  };
+  addTo(between[0] as number);
+  for (let k = 0; k < referenceValues.length; k++) {
+    const value = referenceValues[k] as number;
+    while (bin < edges.length && value >= (edges[bin] as number)) bin++;
+    addTo(equal[k] as number);
+    addTo(between[k + 1] as number);
+  }
+  return counts;
+}

@@ -4,6 +4,7 @@
  * number, the count of each distinct value. A column with more distinct text values than a
  * category test can use (identifiers, timestamps as text) stops counting and says so.
  */
+import type { CurrentCounts, ReferenceDistribution } from '../drift/binned-kolmogorov-smirnov.js';
 import type { RowBatch } from '../metrics/readers/table.js';
 
 /** More distinct text values than this and the column is not a category. */
@@ -56,5 +57,45 @@ export class ColumnSample {
     let total = 0;
     for (const count of this.categories.values()) total += count;
     return this.tooManyCategories ? this.count : total;
+  }
+}
+
+/**
+ * A current-sample column streamed against the reference: numbers go into counts against the
+ * reference's distinct values (memory bounded by the reference, however long the log), text
+ * into category counts.
+ */
+export class StreamedColumn {
+  missing = 0;
+  numeric = true;
+  tooManyCategories = false;
+  readonly categories = new Map<string, number>();
+  readonly counts: CurrentCounts | undefined;
+
+  constructor(private readonly reference: ReferenceDistribution | undefined) {
+    this.counts = reference?.counts();
+  }
+
+  add(batch: RowBatch, i: number, c: number): void {
+    const raw = batch.value(i, c);
+    if (raw === null || (typeof raw === 'string' && raw.trim() === '')) {
+      this.missing++;
+      return;
+    }
+    if (!this.tooManyCategories) {
+      const text = typeof raw === 'string' ? raw : String(raw);
+      this.categories.set(text, (this.categories.get(text) ?? 0) + 1);
+      if (this.categories.size > MAX_CATEGORIES) this.tooManyCategories = true;
+    }
+    if (this.numeric) {
+      const value = typeof raw === 'number' ? raw : batch.number(i, c);
+      if (Number.isFinite(value)) {
+        if (this.reference && this.counts) this.counts.add(this.reference, value);
+      } else this.numeric = false;
+    }
+  }
+
+  get present(): number {
+    return this.counts?.total ?? 0;
   }
 }

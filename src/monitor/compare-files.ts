@@ -7,20 +7,26 @@
  * (confidence-based estimation), trusted only when the scores prove calibrated on labelled rows
  * and the current scores stay within the reference's range. Where the current file has labels,
  * the realised metrics stand beside the estimate.
+ *
+ * The reference is held in memory; the current file streams through as counts (against the
+ * reference's distinct values, per category, as score sums and confusion counts), so a
+ * production log of any length needs memory bounded by the reference.
  */
+import { ReferenceDistribution } from '../drift/binned-kolmogorov-smirnov.js';
+import { categoricalDrift, numericDriftFromCounts, type ColumnDrift } from '../drift/column-drift.js';
+import { wilsonInterval, type Interval } from '../metrics/intervals.js';
 import { DataError } from '../metrics/readers/data-error.js';
 import { openTable } from '../metrics/readers/index.js';
 import { parseDecimal } from '../metrics/readers/parse-number.js';
-import type { RowBatch, Table } from '../metrics/readers/table.js';
-import { wilsonInterval, type Interval } from '../metrics/intervals.js';
-import { categoricalDrift, numericDrift, type ColumnDrift } from '../drift/column-drift.js';
+import type { RowBatch } from '../metrics/readers/table.js';
 import { checkCalibration, type Calibration } from './calibration.js';
-import { ColumnSample, MAX_CATEGORIES } from './column-samples.js';
+import { ColumnSample, MAX_CATEGORIES, StreamedColumn } from './column-samples.js';
 import {
   addScore,
   emptyScoreSums,
   estimatePerformance,
   type EstimatedPerformance,
+  type ScoreSums,
 } from './performance-estimation.js';
 
 export interface CompareOptions {
@@ -59,11 +65,17 @@ export interface DriftComparison {
   };
 }
 
-interface FileScan {
-  rows: number;
-  samples: Map<string, ColumnSample>;
-  /** Labelled rows: score, 0/1 label and 0/1 prediction. */
-  labelled: { scores: number[]; labels: number[]; predictions: number[] };
+interface Confusion {
+  tp: number;
+  fp: number;
+  fn: number;
+  tn: number;
+}
+
+/** Labelled rows kept whole, only where calibration must be judged on them. */
+interface LabelledRows {
+  scores: number[];
+  labels: number[];
 }
 
 export async function compareFiles(options: CompareOptions): Promise<DriftComparison> {
@@ -73,54 +85,70 @@ export async function compareFiles(options: CompareOptions): Promise<DriftCompar
   ) {
     throw new RangeError('a score column needs a numeric threshold');
   }
-  const referenceTable = await openTable(options.reference);
-  const currentTable = await openTable(options.current);
-  const referenceKeys = new Set(referenceTable.columns.map((column) => column.key));
-  const currentKeys = currentTable.columns.map((column) => column.key);
+  const [referenceColumns, currentColumns] = await Promise.all([
+    columnsOf(options.reference),
+    columnsOf(options.current),
+  ]);
   const excluded = new Set(
     [options.label, options.prediction].filter((name): name is string => Boolean(name)),
   );
-  const driftColumns = currentKeys.filter((key) => referenceKeys.has(key) && !excluded.has(key));
+  const driftColumns = currentColumns.filter((key) => referenceColumns.includes(key) && !excluded.has(key));
   for (const [role, name] of [
     ['score', options.score],
     ['prediction', options.prediction],
   ] as const) {
-    if (name !== undefined && !currentKeys.includes(name)) {
-      await Promise.all([referenceTable.close(), currentTable.close()]);
+    if (name !== undefined && !currentColumns.includes(name)) {
       throw new DataError(
         { file: options.current, column: name },
         `no ${role} column "${name}" in the current file`,
       );
     }
   }
-  const reference = await scan(
-    referenceTable,
-    driftColumns,
+  const referenceHasLabel = options.label !== undefined && referenceColumns.includes(options.label);
+  const currentHasLabel = options.label !== undefined && currentColumns.includes(options.label);
+
+  // 1. The reference, whole.
+  const reference = await scanReference(options, driftColumns, referenceColumns, referenceHasLabel);
+  const distributions = new Map<string, ReferenceDistribution>();
+  for (const [column, sample] of reference.samples) {
+    if (sample.numeric && sample.count > 0)
+      distributions.set(column, new ReferenceDistribution(sample.values()));
+  }
+  // 2. The current file, streamed into counts.
+  const current = await scanCurrent(
     options,
-    referenceKeys.has(options.label ?? '\0'),
-  );
-  const current = await scan(
-    currentTable,
     driftColumns,
-    options,
-    currentKeys.includes(options.label ?? '\0'),
+    distributions,
+    currentHasLabel,
+    !referenceHasLabel,
   );
 
   const columns: ColumnDrift[] = [];
   const skipped: { column: string; reason: string }[] = [];
   for (const column of driftColumns) {
     const before = reference.samples.get(column) as ColumnSample;
-    const after = current.samples.get(column) as ColumnSample;
+    const after = current.columns.get(column) as StreamedColumn;
     const missing = { reference: before.missing, current: after.missing };
-    if (before.numeric && after.numeric) {
-      if (before.count === 0 || after.count === 0) {
-        skipped.push({
-          column,
-          reason: `no values in the ${before.count === 0 ? 'reference' : 'current'} file`,
-        });
+    const distribution = distributions.get(column);
+    if (before.numeric && after.numeric && distribution && after.counts) {
+      if (after.counts.total === 0) {
+        skipped.push({ column, reason: 'no values in the current file' });
         continue;
       }
-      columns.push(numericDrift(column, before.values(), after.values(), missing));
+      columns.push(
+        numericDriftFromCounts(
+          column,
+          distribution,
+          Float64Array.from(before.values()).sort(),
+          after.counts,
+          missing,
+        ),
+      );
+    } else if (before.numeric && after.numeric) {
+      skipped.push({
+        column,
+        reason: `no values in the ${before.count === 0 ? 'reference' : 'current'} file`,
+      });
     } else if (before.tooManyCategories || after.tooManyCategories) {
       skipped.push({
         column,
@@ -143,77 +171,142 @@ export async function compareFiles(options: CompareOptions): Promise<DriftCompar
     skipped,
   };
   if (options.score !== undefined) {
-    comparison.estimated = estimate(options, reference, current);
+    const labelled = referenceHasLabel ? reference.labelled : current.labelled;
+    const scoreDistribution = distributions.get(options.score);
+    const scoreColumn = current.columns.get(options.score);
+    const outside =
+      scoreDistribution && scoreColumn?.counts
+        ? (scoreColumn.counts.between[0] as number) +
+          (scoreColumn.counts.between[scoreDistribution.values.length] as number)
+        : 0;
+    comparison.estimated = estimate(options, current.scoreSums, labelled, outside, scoreDistribution);
   }
-  if (current.labelled.labels.length > 0) comparison.realised = realise(current.labelled);
+  if (current.confusion) comparison.realised = realise(current.confusion);
   return comparison;
 }
 
-async function scan(
-  table: Table,
-  columns: string[],
-  options: CompareOptions,
-  hasLabel: boolean,
-): Promise<FileScan> {
-  const wanted = [
-    ...new Set([
-      ...columns,
-      ...(options.score ? [options.score] : []),
-      ...(options.prediction ? [options.prediction] : []),
-      ...(hasLabel && options.label ? [options.label] : []),
-    ]),
-  ];
-  const present = new Set(table.columns.map((column) => column.key));
-  const projection = wanted.filter((key) => present.has(key));
+async function columnsOf(file: string): Promise<string[]> {
+  const table = await openTable(file);
+  const keys = table.columns.map((column) => column.key);
   await table.close();
-  const opened = await openTable(table.file, { columns: projection });
-  // The score is sampled whether or not the reference has it: the estimate reads it.
-  const sampled =
-    options.score && present.has(options.score) ? [...new Set([...columns, options.score])] : columns;
+  return keys;
+}
+
+async function scanReference(
+  options: CompareOptions,
+  columns: string[],
+  present: string[],
+  hasLabel: boolean,
+) {
+  const wanted = unique([
+    ...columns,
+    options.score,
+    hasLabel ? options.label : undefined,
+    options.prediction,
+  ]).filter((key) => present.includes(key));
+  const table = await openTable(options.reference, { columns: wanted });
+  const sampled = unique([...columns, present.includes(options.score ?? '\0') ? options.score : undefined]);
   const samples = new Map(sampled.map((column) => [column, new ColumnSample()]));
-  const sampleOf = projection.map((key) => samples.get(key));
-  const scoreIndex = options.score ? projection.indexOf(options.score) : -1;
-  const predictionIndex = options.prediction ? projection.indexOf(options.prediction) : -1;
-  const labelIndex = hasLabel && options.label ? projection.indexOf(options.label) : -1;
-  const labelled: FileScan['labelled'] = { scores: [], labels: [], predictions: [] };
+  const sampleOf = wanted.map((key) => samples.get(key));
+  const scoreIndex = options.score ? wanted.indexOf(options.score) : -1;
+  const labelIndex = hasLabel && options.label ? wanted.indexOf(options.label) : -1;
+  const labelled: LabelledRows = { scores: [], labels: [] };
   let rows = 0;
-  for await (const batch of opened.batches()) {
+  for await (const batch of table.batches()) {
     for (let i = 0; i < batch.length; i++) {
-      for (let c = 0; c < projection.length; c++) sampleOf[c]?.add(batch, i, c);
-      if (labelIndex >= 0) {
+      for (let c = 0; c < wanted.length; c++) sampleOf[c]?.add(batch, i, c);
+      if (labelIndex >= 0 && scoreIndex >= 0) {
         const label = binaryCell(
           batch,
           i,
           labelIndex,
-          table.file,
+          options.reference,
           options.label as string,
           options.positiveLabel,
         );
         if (label !== null) {
-          const score =
-            scoreIndex >= 0 ? scoreCell(batch, i, scoreIndex, table.file, options.score as string) : NaN;
-          const prediction =
-            predictionIndex >= 0
-              ? binaryCell(
-                  batch,
-                  i,
-                  predictionIndex,
-                  table.file,
-                  options.prediction as string,
-                  options.positiveLabel,
-                )
-              : score >= (options.threshold as number)
-                ? 1
-                : 0;
           labelled.labels.push(label);
-          labelled.scores.push(score);
-          labelled.predictions.push(prediction ?? 0);
+          labelled.scores.push(scoreCell(batch, i, scoreIndex, options.reference, options.score as string));
         }
       }
     }
     rows += batch.length;
   }
   return { rows, samples, labelled };
+}
+
+async function scanCurrent(
+  options: CompareOptions,
+  columns: string[],
+  distributions: ReadonlyMap<string, ReferenceDistribution>,
+  hasLabel: boolean,
+  keepLabelledRows: boolean,
+) {
+  const wanted = unique([
+    ...columns,
+    options.score,
+    options.prediction,
+    hasLabel ? options.label : undefined,
+  ]);
+  const table = await openTable(options.current, { columns: wanted });
+  const streamed = unique([...columns, options.score]);
+  const columnsByName = new Map(
+    streamed.map((column) => [column, new StreamedColumn(distributions.get(column))]),
+  );
+  const columnOf = wanted.map((key) => columnsByName.get(key));
+  const scoreIndex = options.score ? wanted.indexOf(options.score) : -1;
+  const predictionIndex = options.prediction ? wanted.indexOf(options.prediction) : -1;
+  const labelIndex = hasLabel && options.label ? wanted.indexOf(options.label) : -1;
+  const scoreSums = emptyScoreSums();
+  const labelled: LabelledRows = { scores: [], labels: [] };
+  let confusion: Confusion | undefined;
+  let rows = 0;
+  for await (const batch of table.batches()) {
+    for (let i = 0; i < batch.length; i++) {
+      for (let c = 0; c < wanted.length; c++) columnOf[c]?.add(batch, i, c);
+      const score =
+        scoreIndex >= 0 ? scoreCell(batch, i, scoreIndex, options.current, options.score as string) : NaN;
+      if (scoreIndex >= 0) addScore(scoreSums, score, options.threshold as number);
+      if (labelIndex < 0) continue;
+      const label = binaryCell(
+        batch,
+        i,
+        labelIndex,
+        options.current,
+        options.label as string,
+        options.positiveLabel,
+      );
+      if (label === null) continue; // not labelled yet
+      const prediction =
+        predictionIndex >= 0
+          ? (binaryCell(
+              batch,
+              i,
+              predictionIndex,
+              options.current,
+              options.prediction as string,
+              options.positiveLabel,
+            ) ?? 0)
+          : score >= (options.threshold as number)
+            ? 1
+            : 0;
+      confusion ??= { tp: 0, fp: 0, fn: 0, tn: 0 };
+      if (prediction === 1 && label === 1) confusion.tp++;
+      else if (prediction === 1) confusion.fp++;
+      else if (label === 1) confusion.fn++;
+      else confusion.tn++;
+      if (keepLabelledRows && scoreIndex >= 0) {
+        labelled.scores.push(score);
+        labelled.labels.push(label);
+      }
+    }
+    rows += batch.length;
+  }
+  return { rows, columns: columnsByName, scoreSums, labelled, confusion };
+}
+
+function unique(names: (string | undefined)[]): string[] {
+  return [...new Set(names.filter((name): name is string => name !== undefined))];
 }
 
 function scoreCell(batch: RowBatch, i: number, c: number, file: string, column: string): number {
@@ -254,60 +347,32 @@ function binaryCell(
 
 function estimate(
   options: CompareOptions,
-  reference: FileScan,
-  current: FileScan,
+  sums: ScoreSums,
+  labelled: LabelledRows,
+  outsideReferenceRange: number,
+  referenceScores: ReferenceDistribution | undefined,
 ): NonNullable<DriftComparison['estimated']> {
-  const threshold = options.threshold as number;
-  const scores = (current.samples.get(options.score as string) ?? new ColumnSample()).values();
-  const sums = emptyScoreSums();
-  for (const score of scores) {
-    if (score < 0 || score > 1) {
-      throw new DataError(
-        { file: options.current, column: options.score as string },
-        `the score ${score} is not a probability between 0 and 1: estimation needs probabilities`,
-      );
-    }
-    addScore(sums, score, threshold);
-  }
-  // Calibration is judged where labels are: the reference first, else the labelled current rows.
-  const labelled = reference.labelled.labels.length > 0 ? reference.labelled : current.labelled;
   const calibration = checkCalibration(Float64Array.from(labelled.scores), Uint8Array.from(labelled.labels));
   const warnings: string[] = [];
   if (!calibration.calibrated)
     warnings.push(`performance cannot be estimated from these scores: ${calibration.reason}`);
-  const referenceScores = reference.samples.get(options.score as string)?.values();
-  if (referenceScores && referenceScores.length > 0) {
-    let low = Infinity;
-    let high = -Infinity;
-    for (const score of referenceScores) {
-      if (score < low) low = score;
-      if (score > high) high = score;
-    }
-    let outside = 0;
-    for (const score of scores) if (score < low || score > high) outside++;
-    if (scores.length > 0 && outside / scores.length > 0.01) {
-      warnings.push(
-        `${((100 * outside) / scores.length).toFixed(1)}% of the current scores lie outside the reference's range ${low}–${high}: covariate shift beyond the data the scores were calibrated on`,
-      );
-    }
+  if (referenceScores && sums.rows > 0 && outsideReferenceRange / sums.rows > 0.01) {
+    const low = referenceScores.values[0] as number;
+    const high = referenceScores.values[referenceScores.values.length - 1] as number;
+    warnings.push(
+      `${((100 * outsideReferenceRange) / sums.rows).toFixed(1)}% of the current scores lie outside the reference's range ${low}–${high}: covariate shift beyond the data the scores were calibrated on`,
+    );
   }
-  return { ...estimatePerformance(sums), threshold, trusted: warnings.length === 0, calibration, warnings };
+  return {
+    ...estimatePerformance(sums),
+    threshold: options.threshold as number,
+    trusted: warnings.length === 0,
+    calibration,
+    warnings,
+  };
 }
 
-function realise(labelled: FileScan['labelled']): NonNullable<DriftComparison['realised']> {
-  let tp = 0;
-  let fp = 0;
-  let fn = 0;
-  let tn = 0;
-  for (let k = 0; k < labelled.labels.length; k++) {
-    const label = labelled.labels[k];
-    const prediction = labelled.predictions[k];
-    if (prediction === 1) {
-      if (label === 1) tp++;
-      else fp++;
-    } else if (label === 1) fn++;
-    else tn++;
-  }
+function realise({ tp, fp, fn, tn }: Confusion): NonNullable<DriftComparison['realised']> {
   const n = tp + fp + fn + tn;
   const proportion = (successes: number, trials: number): RealisedMetric => ({
     value: trials === 0 ? null : successes / trials,
