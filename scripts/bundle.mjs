@@ -16,6 +16,7 @@ const entries = {
   'fairness-report': 'src/entry/fairness-report.ts',
   'deploy-test': 'src/entry/deploy-test.ts',
   'canary-promote': 'src/entry/canary-promote.ts',
+  monitor: 'src/entry/monitor.ts',
   run: 'src/entry/run.ts',
   cli: 'src/cli/index.ts',
 };

@@ -16,6 +16,7 @@ const STAGES = [
   'fairness-report',
   'deploy-test',
   'canary-promote',
+  'monitor',
 ];
 const check = process.argv.includes('--check');
 

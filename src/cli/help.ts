@@ -8,6 +8,7 @@ const STAGE_SUMMARIES: Record<StageName, string> = {
   'fairness-report': 'group metrics, Fairlearn disparities, explainability and a model card',
   'deploy-test': 'deploy to a test environment, replay labelled data, load-test',
   'canary-promote': 'shift traffic in steps, judge the canary, promote or roll back',
+  monitor: 'judge production against the charter, detect drift, open issues, start a rebuild',
 };
 
 export function mainHelp(): string {
@@ -22,7 +23,6 @@ export function mainHelp(): string {
     ...STAGES.map((stage) => line(stage, STAGE_SUMMARIES[stage])),
     line('run', 'every configured stage in flow order, stopping at the first failed gate'),
     line('approve <environment>', "record a local approval of an environment's manual gate"),
-    line('monitor', 'drift and estimated performance of a production sample against reference data'),
     '',
     'Common options:',
     line('--config PATH', 'path to mlops.yml (default: mlops.yml, then .github/mlops.yml)'),
@@ -63,14 +63,21 @@ export function helpFor(command: StageName | 'run' | 'approve'): string {
   const inputs = (ACTIONS[command]?.inputs ?? []).filter((input) => !ACTION_ONLY.has(input.name));
   const width = Math.max(...inputs.map((input) => input.name.length + 8), 10);
   const extra =
-    command === 'fairness-report'
+    command === 'monitor'
       ? [
           '',
-          'Standalone, on any predictions file (no mlops.yml needed):',
-          '  mlops-flow fairness-report --predictions FILE --label COL (--prediction COL | --score COL --threshold T)',
-          '                             --attribute COL [--attribute COL …] [--positive-label V] [--json]',
+          'Standalone, on any two files (no mlops.yml needed):',
+          '  mlops-flow monitor --reference FILE --current FILE [--label COL] [--score COL --threshold T]',
+          '                     [--prediction COL] [--positive-label V] [--json]',
         ]
-      : [];
+      : command === 'fairness-report'
+        ? [
+            '',
+            'Standalone, on any predictions file (no mlops.yml needed):',
+            '  mlops-flow fairness-report --predictions FILE --label COL (--prediction COL | --score COL --threshold T)',
+            '                             --attribute COL [--attribute COL …] [--positive-label V] [--json]',
+          ]
+        : [];
   return [
     `Usage: mlops-flow ${command} [options]`,
     '',

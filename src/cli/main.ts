@@ -16,7 +16,7 @@ import { createLocalPlatform, type LocalPlatform } from '../platform/local/index
 import type { TextSink } from '../platform/local/terminal.js';
 import { helpFor, mainHelp } from './help.js';
 import { isStandaloneFairness, standaloneFairness } from './standalone-fairness.js';
-import { standaloneMonitor } from './standalone-monitor.js';
+import { isStandaloneMonitor, standaloneMonitor } from './standalone-monitor.js';
 
 export interface CliIo {
   stdout: TextSink;
@@ -66,7 +66,6 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   }
   if (command === 'run') return runAll(rest, io);
   if (command === 'approve') return approve(rest, io);
-  if (command === 'monitor') return standaloneMonitor(rest, io);
   if (isStageName(command)) return runOne(command, rest, io);
   throw new UserError(`unknown command "${command}"`, 'run `mlops-flow --help` for the list of commands');
 }
@@ -120,6 +119,7 @@ async function runOne(stage: StageName, argv: string[], io: CliIo): Promise<numb
     return EXIT.ok;
   }
   if (stage === 'fairness-report' && isStandaloneFairness(argv)) return standaloneFairness(argv, io);
+  if (stage === 'monitor' && isStandaloneMonitor(argv)) return standaloneMonitor(argv, io);
   const values = parse(stage, argv);
   const load = STAGE_MODULES[stage];
   if (!load) throw new UserError(`${stage} is not available in mlops-flow ${io.version} yet`);

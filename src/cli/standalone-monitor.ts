@@ -28,17 +28,12 @@ function isOneOf(argv: readonly string[], flags: string[]): boolean {
   return argv.some((arg) => flags.some((flag) => arg === flag || arg.startsWith(`${flag}=`)));
 }
 
+/** True when the monitor command is asked to compare two files rather than run from mlops.yml. */
+export function isStandaloneMonitor(argv: readonly string[]): boolean {
+  return isOneOf(argv, ['--reference', '--current']);
+}
+
 export async function standaloneMonitor(argv: string[], io: CliIo): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    io.stdout.write(MONITOR_HELP);
-    return 0;
-  }
-  if (!isOneOf(argv, ['--reference', '--current'])) {
-    throw new UserError(
-      'the monitor compares two files: give --reference FILE and --current FILE (a monitor that reads flow.monitor from mlops.yml is not in this version)',
-      'run `mlops-flow monitor --help`',
-    );
-  }
   let values;
   try {
     ({ values } = parseArgs({

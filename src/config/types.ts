@@ -183,6 +183,34 @@ export interface CanarySpec {
   };
 }
 
+/** Watching the production model (the monitor stage, scheduled). */
+export interface MonitorSpec {
+  /** The prediction log: a CSV / JSON Lines / Parquet file, or a folder of them. */
+  log: string;
+  /** Labels that arrived later, joined to the log by request id. */
+  labels?: string;
+  /** Data the model was evaluated on (default: flow.build.predictions). */
+  reference?: string;
+  id?: string;
+  timestamp?: string;
+  label?: string;
+  prediction?: string;
+  score?: string;
+  threshold?: number;
+  positive_label?: string | number | boolean;
+  /** Columns to test for drift; default: every column the log and the reference share. */
+  features?: string[];
+  /** Length of a window of the log, e.g. 1d. */
+  window?: string;
+  drift?: { p_value?: number; psi?: number };
+  /** Fewest labelled rows in a window before realised metrics are judged. */
+  min_labels?: number;
+  /** Open, update and close one GitHub issue per problem. Default true. */
+  issues?: boolean;
+  /** Start a rebuild when a goal is missed: a workflow_dispatch or a repository_dispatch. */
+  retrain?: { workflow?: string; ref?: string; event_type?: string };
+}
+
 export interface FlowSpec {
   enforce?: 'strict' | 'warn' | 'off';
   triggers?: Triggers;
@@ -193,6 +221,7 @@ export interface FlowSpec {
   fairness?: FairnessSpec;
   deploy_test?: DeployTestSpec;
   canary?: CanarySpec;
+  monitor?: MonitorSpec;
 }
 
 export interface Config {

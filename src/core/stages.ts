@@ -1,4 +1,4 @@
-/** The six stages of the flow, in the order the flow runs them. */
+/** The seven stages of the flow, in the order the flow runs them; monitor closes the loop from production. */
 export const STAGES = [
   'validate-charter',
   'build-model',
@@ -6,6 +6,7 @@ export const STAGES = [
   'fairness-report',
   'deploy-test',
   'canary-promote',
+  'monitor',
 ] as const;
 
 export type StageName = (typeof STAGES)[number];
@@ -25,6 +26,8 @@ export const PREREQUISITES: Record<StageName, readonly StageName[]> = {
   'fairness-report': ['build-model'],
   'deploy-test': ['sanity-check', 'fairness-report'],
   'canary-promote': ['sanity-check', 'fairness-report', 'deploy-test'],
+  // The production model may come from any earlier commit: the monitor watches, it needs no record.
+  monitor: [],
 };
 
 export const STAGE_TITLES: Record<StageName, string> = {
@@ -34,4 +37,5 @@ export const STAGE_TITLES: Record<StageName, string> = {
   'fairness-report': 'Fairness',
   'deploy-test': 'Deploy to test',
   'canary-promote': 'Canary',
+  monitor: 'Monitor',
 };

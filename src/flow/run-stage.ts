@@ -25,6 +25,8 @@ export function isConfigured(stage: StageName, config: Config): boolean {
       return flow.deploy_test !== undefined;
     case 'canary-promote':
       return flow.canary !== undefined;
+    case 'monitor':
+      return flow.monitor !== undefined;
   }
 }
 

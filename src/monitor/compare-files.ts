@@ -65,7 +65,7 @@ export interface DriftComparison {
   };
 }
 
-interface Confusion {
+export interface Confusion {
   tp: number;
   fp: number;
   fn: number;
@@ -73,7 +73,7 @@ interface Confusion {
 }
 
 /** Labelled rows kept whole, only where calibration must be judged on them. */
-interface LabelledRows {
+export interface LabelledRows {
   scores: number[];
   labels: number[];
 }
@@ -123,11 +123,46 @@ export async function compareFiles(options: CompareOptions): Promise<DriftCompar
     !referenceHasLabel,
   );
 
+  const { columns, skipped } = driftOfColumns(
+    driftColumns,
+    reference.samples,
+    distributions,
+    current.columns,
+  );
+  const comparison: DriftComparison = {
+    reference: options.reference,
+    current: options.current,
+    rows: { reference: reference.rows, current: current.rows },
+    columns,
+    skipped,
+  };
+  if (options.score !== undefined) {
+    const labelled = referenceHasLabel ? reference.labelled : current.labelled;
+    const scoreDistribution = distributions.get(options.score);
+    const scoreColumn = current.columns.get(options.score);
+    const outside =
+      scoreDistribution && scoreColumn?.counts
+        ? (scoreColumn.counts.between[0] as number) +
+          (scoreColumn.counts.between[scoreDistribution.values.length] as number)
+        : 0;
+    comparison.estimated = estimate(options, current.scoreSums, labelled, outside, scoreDistribution);
+  }
+  if (current.confusion) comparison.realised = realise(current.confusion);
+  return comparison;
+}
+
+/** The drift test of each column (or why it was not tested), from the reference and the streamed current. */
+export function driftOfColumns(
+  driftColumns: readonly string[],
+  referenceSamples: ReadonlyMap<string, ColumnSample>,
+  distributions: ReadonlyMap<string, ReferenceDistribution>,
+  currentColumns: ReadonlyMap<string, StreamedColumn>,
+): { columns: ColumnDrift[]; skipped: { column: string; reason: string }[] } {
   const columns: ColumnDrift[] = [];
   const skipped: { column: string; reason: string }[] = [];
   for (const column of driftColumns) {
-    const before = reference.samples.get(column) as ColumnSample;
-    const after = current.columns.get(column) as StreamedColumn;
+    const before = referenceSamples.get(column) as ColumnSample;
+    const after = currentColumns.get(column) as StreamedColumn;
     const missing = { reference: before.missing, current: after.missing };
     const distribution = distributions.get(column);
     if (before.numeric && after.numeric && distribution && after.counts) {
@@ -163,36 +198,29 @@ export async function compareFiles(options: CompareOptions): Promise<DriftCompar
       columns.push(categoricalDrift(column, before.categories, after.categories, missing));
     }
   }
-  const comparison: DriftComparison = {
-    reference: options.reference,
-    current: options.current,
-    rows: { reference: reference.rows, current: current.rows },
-    columns,
-    skipped,
-  };
-  if (options.score !== undefined) {
-    const labelled = referenceHasLabel ? reference.labelled : current.labelled;
-    const scoreDistribution = distributions.get(options.score);
-    const scoreColumn = current.columns.get(options.score);
-    const outside =
-      scoreDistribution && scoreColumn?.counts
-        ? (scoreColumn.counts.between[0] as number) +
-          (scoreColumn.counts.between[scoreDistribution.values.length] as number)
-        : 0;
-    comparison.estimated = estimate(options, current.scoreSums, labelled, outside, scoreDistribution);
-  }
-  if (current.confusion) comparison.realised = realise(current.confusion);
-  return comparison;
+  return { columns, skipped };
 }
 
-async function columnsOf(file: string): Promise<string[]> {
+/** Distributions of the numeric reference columns, for streaming current values against. */
+export function referenceDistributions(
+  samples: ReadonlyMap<string, ColumnSample>,
+): Map<string, ReferenceDistribution> {
+  const distributions = new Map<string, ReferenceDistribution>();
+  for (const [column, sample] of samples) {
+    if (sample.numeric && sample.count > 0)
+      distributions.set(column, new ReferenceDistribution(sample.values()));
+  }
+  return distributions;
+}
+
+export async function columnsOf(file: string): Promise<string[]> {
   const table = await openTable(file);
   const keys = table.columns.map((column) => column.key);
   await table.close();
   return keys;
 }
 
-async function scanReference(
+export async function scanReference(
   options: CompareOptions,
   columns: string[],
   present: string[],
@@ -309,7 +337,7 @@ function unique(names: (string | undefined)[]): string[] {
   return [...new Set(names.filter((name): name is string => name !== undefined))];
 }
 
-function scoreCell(batch: RowBatch, i: number, c: number, file: string, column: string): number {
+export function scoreCell(batch: RowBatch, i: number, c: number, file: string, column: string): number {
   const value = batch.number(i, c);
   if (!Number.isFinite(value) || value < 0 || value > 1) {
     const raw = batch.value(i, c);
@@ -322,7 +350,7 @@ function scoreCell(batch: RowBatch, i: number, c: number, file: string, column: 
 }
 
 /** 0/1 from 0/1, true/false or a named positive label; null when the cell is empty (no label yet). */
-function binaryCell(
+export function binaryCell(
   batch: RowBatch,
   i: number,
   c: number,
@@ -345,7 +373,7 @@ function binaryCell(
   );
 }
 
-function estimate(
+export function estimate(
   options: CompareOptions,
   sums: ScoreSums,
   labelled: LabelledRows,
@@ -372,7 +400,7 @@ function estimate(
   };
 }
 
-function realise({ tp, fp, fn, tn }: Confusion): NonNullable<DriftComparison['realised']> {
+export function realise({ tp, fp, fn, tn }: Confusion): NonNullable<DriftComparison['realised']> {
   const n = tp + fp + fn + tn;
   const proportion = (successes: number, trials: number): RealisedMetric => ({
     value: trials === 0 ? null : successes / trials,

@@ -193,6 +193,40 @@ export interface HandlePort {
   resolve(handle: string): Promise<'found' | 'missing' | 'unknown'>;
 }
 
+/** An issue the monitor keeps about one problem: opened once, updated while it lasts, closed after. */
+export interface TrackedIssue {
+  /** A stable key for the problem (e.g. `goal/precision`, `drift/income`): one open issue per key. */
+  key: string;
+  title: string;
+  body: string;
+}
+
+export interface IssueOutcome {
+  /** The issue's number where the platform numbers them. */
+  number?: number;
+  /** Where people can read it (a URL or a file). */
+  location: string;
+  action: 'opened' | 'updated' | 'closed' | 'none';
+}
+
+export interface IssuePort {
+  /** Opens the issue for the key, or updates the open one (never a second). */
+  upsert(issue: TrackedIssue): Promise<IssueOutcome>;
+  /** Closes the open issue for the key with a last comment; `none` when there is none. */
+  close(key: string, comment: string): Promise<IssueOutcome>;
+}
+
+/** Starts another workflow: a rebuild after the monitor saw a missed goal. */
+export interface DispatchPort {
+  dispatch(request: {
+    /** A workflow file to run by workflow_dispatch, or an event type for repository_dispatch. */
+    workflow?: string;
+    eventType?: string;
+    ref?: string;
+    inputs: Record<string, string>;
+  }): Promise<{ location: string }>;
+}
+
 export interface Platform {
   context: RunContext;
   comment: CommentPort;
@@ -206,4 +240,8 @@ export interface Platform {
   log: LogPort;
   /** Only where handles can be looked up (GitHub). */
   handles?: HandlePort;
+  /** Issues about problems in production (the monitor). */
+  issues?: IssuePort;
+  /** Starting other workflows (the monitor's rebuild). */
+  dispatch?: DispatchPort;
 }

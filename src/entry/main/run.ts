@@ -10,7 +10,7 @@ export async function run(): Promise<void> {
   const load = isStageName(stage) ? STAGE_MODULES[stage] : undefined;
   if (!isStageName(stage)) {
     core.setFailed(
-      `input "stage" must name a stage (validate-charter, build-model, sanity-check, fairness-report, deploy-test, canary-promote), not "${stage}"`,
+      `input "stage" must name a stage (validate-charter, build-model, sanity-check, fairness-report, deploy-test, canary-promote, monitor), not "${stage}"`,
     );
     process.exitCode = 2;
   } else if (!load) {

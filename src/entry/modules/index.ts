@@ -17,4 +17,5 @@ export const STAGE_MODULES: Partial<Record<StageName, Loader>> = {
   'canary-promote': async () =>
     (await import('./canary-promote.js')).canaryPromoteModule as StageModule<unknown>,
   'deploy-test': async () => (await import('./deploy-test.js')).deployTestModule as StageModule<unknown>,
+  monitor: async () => (await import('./monitor.js')).monitorModule as StageModule<unknown>,
 };

@@ -103,5 +103,7 @@ export function createActionsPlatform(settings: ActionsPlatformSettings): Platfo
     deployments: github.deployments,
     approvals: github.approvals,
     handles: github.handles,
+    issues: github.issues,
+    dispatch: github.dispatch,
   };
 }

@@ -2,7 +2,9 @@ import type {
   ApprovalPort,
   CommentPort,
   DeploymentPort,
+  DispatchPort,
   HandlePort,
+  IssuePort,
   LedgerPort,
   RunContext,
 } from '../ports.js';
@@ -12,6 +14,7 @@ import { GitHubDeployments } from './deployments.js';
 import { pullRequestHeadSha } from './event.js';
 import { GitHubHandles } from './handles.js';
 import { ownIdentity } from './identity.js';
+import { GitHubDispatch, GitHubIssues } from './issues.js';
 import { GitHubLedger } from './ledger.js';
 import { createGitHubClient, type ClientLog, type ClientSettings, type GitHubClient } from './octokit.js';
 import { parseRepository, type Repository } from './repository.js';
@@ -50,6 +53,8 @@ export interface GithubPorts {
   deployments: DeploymentPort;
   approvals: ApprovalPort;
   handles: HandlePort;
+  issues: IssuePort;
+  dispatch: DispatchPort;
   /** The client behind them, for the artifacts port or anything else that needs the API. */
   client: GitHubClient;
   repository: Repository;
@@ -87,5 +92,13 @@ export function createGithubPorts(settings: GithubPortsSettings): GithubPorts {
     }),
     approvals: new GitHubApprovals({ client, repository, ...(runId !== undefined ? { runId } : {}) }),
     handles: new GitHubHandles(client),
+    issues: new GitHubIssues({ client, repository, identity }),
+    dispatch: new GitHubDispatch({
+      client,
+      repository,
+      // A rebuild runs on the branch this run is on unless mlops.yml names one.
+      defaultRef: context.branch,
+      serverUrl: env.GITHUB_SERVER_URL ?? 'https://github.com',
+    }),
   };
 }

@@ -8,6 +8,7 @@ import { LocalArtifactStore } from './artifacts.js';
 import { LocalComment } from './comment.js';
 import { LocalEnvironments } from './environments.js';
 import { stateDirectory } from './files.js';
+import { LocalDispatch, LocalIssues } from './issues.js';
 import { LocalLedger } from './ledger.js';
 import { CollectedOutputs, ReportFile, TerminalLog, type TextSink } from './terminal.js';
 
@@ -77,5 +78,7 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
     annotations: terminal,
     outputs: new CollectedOutputs(),
     log: terminal,
+    issues: new LocalIssues(directory),
+    dispatch: new LocalDispatch(directory),
   };
 }

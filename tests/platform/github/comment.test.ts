@@ -181,7 +181,7 @@ describe('the sticky PR comment', () => {
     );
     expect(results.every((result) => result.written)).toBe(true);
     expect(commentsOn(42)).toHaveLength(1);
-    expect(readSections(commentsOn(42)[0]?.body ?? '')).toHaveLength(6);
+    expect(readSections(commentsOn(42)[0]?.body ?? '')).toHaveLength(STAGES.length);
   });
 
   it("learns its author from GitHub when the token cannot say (another GitHub App's bot)", async () => {
