@@ -178,3 +178,66 @@ test('the standalone CLI analyses any predictions file, no mlops.yml needed', as
   expect(missing.stderr).toMatch(/eval\.csv/);
   expect(missing.stderr).toMatch(/nope/);
 });
+
+describe('COMPAS as ProPublica filtered it: 11 Native American defendants, the highest selection rate', () => {
+  const compas = readFileSync(
+    path.join(import.meta.dirname, '../fixtures/metrics/compas-propublica.csv'),
+    'utf8',
+  );
+  const config = `version: 1
+charter:
+  name: compas
+  business_problem: Pretrial risk.
+  data:
+    sensitive_attributes: [race]
+flow:
+  enforce: off
+  fairness:
+    predictions: compas.csv
+    label: two_year_recid
+    score: decile_score
+    threshold: 5
+    attributes: [race]
+    goals:
+      demographic_parity_difference: "<= 0.60"
+`;
+
+  test('the goal its point value meets is inconclusive, and the comment says which group and why', async () => {
+    const directory = tempProject({ 'compas.csv': compas, 'mlops.yml': config });
+    initRepository(directory);
+    commitAll(directory, 'initial');
+    const { result } = await runInProject(directory, fairnessReport, {});
+    const check = result.checks.find((c) => c.id === 'fairness/race/demographic_parity_difference');
+    expect(check?.verdict).toBe('inconclusive');
+    expect(check?.observed).toMatch(/^0\.523 /);
+    expect(result.section).toMatch(
+      /- race, `demographic_parity_difference`: inconclusive, a group's own interval straddles the goal: .*Native American: 11 rows: the selection rate interval spans 0\.434 to 0\.903/,
+    );
+    expect(result.section).toContain('race Native American (11 rows)');
+    const card = readFileSync(path.join(directory, result.outputs['model-card-path'] as string), 'utf8');
+    expect(card).toContain('| Native American (small) | 11 |');
+  });
+
+  test("the standalone CLI prints Fairlearn's 0.523, the small group counted", async () => {
+    const directory = tempProject({ 'compas.csv': compas });
+    const run = await runCli(
+      [
+        'fairness-report',
+        '--predictions',
+        'compas.csv',
+        '--label',
+        'two_year_recid',
+        '--score',
+        'decile_score',
+        '--threshold',
+        '5',
+        '--attribute',
+        'race',
+      ],
+      directory,
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/demographic_parity_difference\s+0\.523 \(between groups\)/);
+    expect(run.stdout).toMatch(/Native American\s+n=11\s.*\(small\)/);
+  });
+});

@@ -5,6 +5,7 @@ import { BinaryOutcomeColumn } from './binary-outcome.js';
 import { DISPARITY_NAMES, type DisparityName } from './disparities.js';
 import { buildFrame, groupReport, UnknownReferenceGroupError, type FrameGroup } from './frame.js';
 import { judgeGoal, type MetricGoal } from './goal.js';
+import { decidingGroups } from './group-uncertainty.js';
 import { cellOf, GroupCounter } from './group-counter.js';
 import type { DisparityMethod } from './metric-frame.js';
 import type { FairnessReport, FrameReport, GoalJudgement } from './report.js';
@@ -30,7 +31,10 @@ export interface FairnessOptions {
   intersections?: boolean | string[][];
   /** The label value meaning positive, when labels are not 0/1 or true/false. */
   positiveLabel?: string;
-  /** Groups with fewer rows are shown but not compared or judged. Default 30. */
+  /**
+   * Groups with fewer rows are flagged small. They count in every figure and goal like any
+   * group; their wide intervals make the goals they could decide inconclusive. Default 30.
+   */
   minGroupSize?: number;
   /** Reference group per frame name (an attribute, or attributes joined by " & "). Default: the largest. */
   referenceGroups?: Record<string, string>;
@@ -257,6 +261,9 @@ function judge(
       const goal = goals[name];
       if (!goal) continue;
       const estimate = frame.disparities[name][method];
+      const byInterval = judgeGoal(estimate, goal, { requireInterval: withIntervals });
+      // A group whose own interval straddles the goal decides it on too little evidence.
+      const deciding = decidingGroups(frame, name, method, goal);
       judgements.push({
         frame: frame.name,
         metric: name,
@@ -264,7 +271,8 @@ function judge(
         goal,
         value: estimate.value,
         interval: estimate.interval,
-        verdict: judgeGoal(estimate, goal, { requireInterval: withIntervals }),
+        verdict: deciding.length > 0 ? 'inconclusive' : byInterval,
+        decidingGroups: deciding,
       });
     }
   }

@@ -59,7 +59,7 @@ export function buildModelCard(
     const small = frame.groups.filter((g) => g.smallSample && !g.empty).map((g) => g.group);
     if (small.length > 0)
       caveats.push(
-        `${frame.name}: groups below ${report.minGroupSize} rows are shown but not judged: ${small.join(', ')}`,
+        `${frame.name}: groups below ${report.minGroupSize} rows count in every disparity but their intervals are wide: ${small.join(', ')}`,
       );
   }
   if ((charter.requirements?.regulations ?? []).length > 0)

@@ -20,7 +20,8 @@ const CHART_RATES = [
  * rate that is undefined (0/0) gets no bar rather than a bar at 0, and the caption says so.
  */
 export function ratesChart(frame: FrameReport): string {
-  const groups = frame.groups.filter((g) => !g.empty && !g.smallSample);
+  // Small groups are drawn too: they count in every figure, and the caption flags them.
+  const groups = frame.groups.filter((g) => !g.empty);
   if (groups.length < 2) return '';
   const labels: string[] = [];
   const values: string[] = [];
@@ -47,8 +48,31 @@ export function ratesChart(frame: FrameReport): string {
     '',
     `_sel: selection rate, TPR: true-positive rate, FPR: false-positive rate.${
       undefinedRates.length > 0 ? ` Undefined (0/0), so not drawn: ${undefinedRates.join(', ')}.` : ''
-    }_`,
+    }${smallGroupsCaption(frame)}_`,
   ].join('\n');
+}
+
+/** " Small (fewer than 30 rows), wide intervals: Native American (11)." or nothing. */
+function smallGroupsCaption(frame: FrameReport): string {
+  const small = frame.groups.filter((g) => g.smallSample && !g.empty);
+  return small.length === 0
+    ? ''
+    : ` Small groups, counted like any other: ${small.map((g) => `${g.group} (${g.n})`).join(', ')}.`;
+}
+
+/**
+ * The reasons a goal is inconclusive because of one group's interval, one bullet per goal:
+ * a small group counts in the figure and cannot make its goal pass on 11 rows.
+ */
+function decidingGroupLines(report: FairnessReport): string[] {
+  const lines: string[] = [];
+  for (const j of report.judgements) {
+    if (j.decidingGroups.length === 0) continue;
+    lines.push(
+      `- ${j.frame}, \`${j.metric}\`: inconclusive, a group's own interval straddles the goal: ${j.decidingGroups.map((d) => d.reason).join('; ')}`,
+    );
+  }
+  return lines;
 }
 
 export function fairnessSection(
@@ -70,6 +94,8 @@ export function fairnessSection(
         `| ${j.frame} | \`${j.metric}\` | ${formatNumber(j.value)}${interval(j.interval)} | ${j.goal.op} ${j.goal.value} | ${VERDICT_ICONS[j.verdict]} ${j.verdict} |`,
       );
     }
+    const reasons = decidingGroupLines(report);
+    if (reasons.length > 0) lines.push('', ...reasons);
   } else {
     lines.push('_No fairness goals are set in flow.fairness.goals: disparities are reported, not judged._');
   }
@@ -107,6 +133,17 @@ export function fairnessSection(
         `- ${VERDICT_ICONS[check.verdict]} ${check.title}: ${check.observed ?? ''}${check.expected ? ` (expected ${check.expected})` : ''}`,
       );
     }
+  }
+  const small = report.frames
+    .filter((f) => f.attributes.length === 1)
+    .flatMap((f) =>
+      f.groups.filter((g) => g.smallSample && !g.empty).map((g) => `${f.name} ${g.group} (${g.n} rows)`),
+    );
+  if (small.length > 0) {
+    lines.push(
+      '',
+      `Groups under ${report.minGroupSize} rows count in every disparity under Fairlearn's name, as in Fairlearn; their wide intervals make the goals they could decide inconclusive: ${small.join(', ')}.`,
+    );
   }
   lines.push(
     '',
