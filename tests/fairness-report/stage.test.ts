@@ -241,3 +241,94 @@ flow:
     expect(run.stdout).toMatch(/Native American\s+n=11\s.*\(small\)/);
   });
 });
+
+describe('a regression model (diabetes, a LinearRegression): the task sanity-check infers', () => {
+  const diabetes = readFileSync(
+    path.join(import.meta.dirname, '../fixtures/metrics/fairness-diabetes.csv'),
+    'utf8',
+  );
+  const reference = JSON.parse(
+    readFileSync(path.join(import.meta.dirname, '../fixtures/metrics/fairness-diabetes.json'), 'utf8'),
+  );
+  const config = (goals: string) => `version: 1
+charter:
+  name: progression
+  business_problem: Predict disease progression a year out.
+  metrics:
+    model:
+      - id: mae
+        goal: "<= 60"
+  data:
+    sensitive_attributes: [sex, age_band]
+flow:
+  enforce: off
+  fairness:
+    predictions: diabetes.csv
+    label: target
+    prediction: prediction
+    intersections: true
+    goals:
+${goals}
+`;
+
+  test('per group errors, bounded group loss as a goal, the charts and the model card', async () => {
+    const directory = tempProject({
+      'diabetes.csv': diabetes,
+      'mlops.yml': config('      bounded_group_loss: "<= 200"\n      mean_absolute_error_ratio: 0.5'),
+    });
+    initRepository(directory);
+    commitAll(directory, 'initial');
+    const { result } = await runInProject(directory, fairnessReport, {});
+    const bounded = result.checks.find((c) => c.id === 'fairness/sex & age_band/bounded_group_loss');
+    expect(bounded?.verdict).toBe('pass');
+    expect(bounded?.observed).toMatch(
+      new RegExp(`^${reference.frames[2].boundedGroupLoss.absolute.max.toFixed(3).replace('.', '\\.')} `),
+    );
+    // A bare number on a ratio is a lower bound.
+    expect(result.checks.find((c) => c.id === 'fairness/sex/mean_absolute_error_ratio')?.expected).toBe(
+      '>= 0.5',
+    );
+    expect(result.section).toContain('| sex | n | MAE | RMSE | mean error |');
+    expect(result.section).toContain('sex: mean error (prediction − target) by group');
+    expect(result.section).toContain('age_band: MAE and RMSE by group');
+    const report = JSON.parse(
+      readFileSync(path.join(directory, result.outputs['report-path'] as string), 'utf8'),
+    );
+    expect(report.task).toBe('regression');
+    expect(report.notes.join(' ')).toMatch(
+      /Regression task: inferred from the regression metrics named \(mae\)/,
+    );
+    const card = readFileSync(path.join(directory, result.outputs['model-card-path'] as string), 'utf8');
+    expect(card).toContain(
+      '| group | n | MAE | RMSE | mean error (prediction − target) | mean prediction | mean target |',
+    );
+    expect(card).toMatch(/\| 2 & 19-29 \(small\) \| 14 \|/);
+  });
+
+  test('the standalone CLI takes --target and --prediction', async () => {
+    const directory = tempProject({ 'diabetes.csv': diabetes });
+    const args = [
+      'fairness-report',
+      '--predictions',
+      'diabetes.csv',
+      '--target',
+      'target',
+      '--prediction',
+      'prediction',
+      '--attribute',
+      'sex',
+    ];
+    const run = await runCli([...args, '--json'], directory);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(report.frames[0].metrics.mean_absolute_error.difference.between_groups.value).toBeCloseTo(
+      reference.frames[0].metrics.mean_absolute_error.difference.between_groups,
+      9,
+    );
+    const text = await runCli(args, directory);
+    expect(text.stdout).toMatch(/bounded_group_loss\s+\d+\.\d{3} \(absolute loss, worst: [12]\)/);
+    const mixed = await runCli([...args, '--label', 'target'], directory);
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toMatch(/--target is for regression models/);
+  });
+});

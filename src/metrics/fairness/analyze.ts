@@ -137,6 +137,7 @@ export async function analyzeFairness(options: FairnessOptions): Promise<Fairnes
   overall.group = '(all)';
 
   return {
+    task: 'classification',
     file,
     format: table.format,
     rows,

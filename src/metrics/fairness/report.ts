@@ -83,6 +83,7 @@ export interface GoalJudgement {
 }
 
 export interface FairnessReport {
+  task: 'classification';
   file: string;
   format: TableFormat;
   rows: number;

@@ -1,5 +1,9 @@
 import { formatNumber } from '../../config/goal.js';
 import { VERDICT_ICONS, type Check, type Verdict } from '../../core/result.js';
+import type {
+  RegressionFairnessReport,
+  RegressionFrameReport,
+} from '../../metrics/fairness/regression/index.js';
 import type { FairnessReport, FrameReport } from '../../metrics/fairness/report.js';
 import type { ExplainabilityReport } from './explainability.js';
 import type { PermutationReport } from './permutation.js';
@@ -53,7 +57,7 @@ export function ratesChart(frame: FrameReport): string {
 }
 
 /** " Small (fewer than 30 rows), wide intervals: Native American (11)." or nothing. */
-function smallGroupsCaption(frame: FrameReport): string {
+function smallGroupsCaption(frame: FrameReport | RegressionFrameReport): string {
   const small = frame.groups.filter((g) => g.smallSample && !g.empty);
   return small.length === 0
     ? ''
@@ -64,7 +68,7 @@ function smallGroupsCaption(frame: FrameReport): string {
  * The reasons a goal is inconclusive because of one group's interval, one bullet per goal:
  * a small group counts in the figure and cannot make its goal pass on 11 rows.
  */
-function decidingGroupLines(report: FairnessReport): string[] {
+function decidingGroupLines(report: FairnessReport | RegressionFairnessReport): string[] {
   const lines: string[] = [];
   for (const j of report.judgements) {
     if (j.decidingGroups.length === 0) continue;
@@ -75,8 +79,65 @@ function decidingGroupLines(report: FairnessReport): string[] {
   return lines;
 }
 
+const label = (text: string) => `"${text.replace(/"/g, '')}"`;
+
+/**
+ * Two Mermaid charts of a regression frame: MAE and RMSE by group (bars), and the signed mean
+ * error by group, prediction − target, so who is over- and who under-predicted shows at a glance.
+ */
+export function regressionCharts(frame: RegressionFrameReport): string {
+  const groups = frame.groups.filter((g) => !g.empty);
+  if (groups.length < 2) return '';
+  const labels: string[] = [];
+  const values: number[] = [];
+  for (const group of groups) {
+    for (const [metric, short] of [
+      ['mean_absolute_error', 'MAE'],
+      ['root_mean_squared_error', 'RMSE'],
+    ] as const) {
+      labels.push(label(`${group.group} ${short}`));
+      values.push(group.metrics[metric].value ?? 0);
+    }
+  }
+  const errors = groups.map((g) => g.metrics.mean_error.value ?? 0);
+  const top = (xs: number[]) => Number((Math.max(0, ...xs) * 1.1).toPrecision(3)) || 1;
+  const bottom = Math.min(0, ...errors) * 1.1;
+  return [
+    '```mermaid',
+    'xychart-beta',
+    `  title "${frame.name.replace(/"/g, '')}: MAE and RMSE by group"`,
+    `  x-axis [${labels.join(', ')}]`,
+    `  y-axis "error" 0 --> ${top(values)}`,
+    `  bar [${values.map((v) => v.toFixed(4)).join(', ')}]`,
+    '```',
+    '',
+    '```mermaid',
+    'xychart-beta',
+    `  title "${frame.name.replace(/"/g, '')}: mean error (prediction − target) by group"`,
+    `  x-axis [${groups.map((g) => label(g.group)).join(', ')}]`,
+    `  y-axis "mean error" ${Number(bottom.toPrecision(3))} --> ${top(errors)}`,
+    `  bar [${errors.map((v) => v.toFixed(4)).join(', ')}]`,
+    '```',
+    '',
+    `_Above 0: over-predicted; below: under-predicted.${smallGroupsCaption(frame)}_`,
+  ].join('\n');
+}
+
+/** Per group of one attribute: n, MAE, RMSE and mean error with their intervals. */
+function regressionTable(frame: RegressionFrameReport): string[] {
+  const lines = [`| ${frame.name} | n | MAE | RMSE | mean error |`, '|---|---|---|---|---|'];
+  for (const g of frame.groups.filter((group) => !group.empty)) {
+    const cell = (metric: 'mean_absolute_error' | 'root_mean_squared_error' | 'mean_error') =>
+      `${formatNumber(g.metrics[metric].value)}${interval(g.metrics[metric].interval)}`;
+    lines.push(
+      `| ${g.group}${g.smallSample ? ' (small)' : ''} | ${g.n.toLocaleString('en-US')} | ${cell('mean_absolute_error')} | ${cell('root_mean_squared_error')} | ${cell('mean_error')} |`,
+    );
+  }
+  return lines;
+}
+
 export function fairnessSection(
-  report: FairnessReport,
+  report: FairnessReport | RegressionFairnessReport,
   verdict: Verdict,
   reportPath: string,
   explainability: ExplainabilityReport | undefined,
@@ -99,9 +160,17 @@ export function fairnessSection(
   } else {
     lines.push('_No fairness goals are set in flow.fairness.goals: disparities are reported, not judged._');
   }
-  for (const frame of report.frames.filter((f) => f.attributes.length === 1)) {
-    const chart = ratesChart(frame);
-    if (chart) lines.push('', chart);
+  if (report.task === 'regression') {
+    for (const frame of report.frames.filter((f) => f.attributes.length === 1)) {
+      lines.push('', ...regressionTable(frame));
+      const charts = regressionCharts(frame);
+      if (charts) lines.push('', charts);
+    }
+  } else {
+    for (const frame of report.frames.filter((f) => f.attributes.length === 1)) {
+      const chart = ratesChart(frame);
+      if (chart) lines.push('', chart);
+    }
   }
   if (explainability) {
     lines.push(
@@ -134,15 +203,16 @@ export function fairnessSection(
       );
     }
   }
-  const small = report.frames
-    .filter((f) => f.attributes.length === 1)
-    .flatMap((f) =>
-      f.groups.filter((g) => g.smallSample && !g.empty).map((g) => `${f.name} ${g.group} (${g.n} rows)`),
-    );
+  const singleFrames: (FrameReport | RegressionFrameReport)[] = report.frames.filter(
+    (f) => f.attributes.length === 1,
+  );
+  const small = singleFrames.flatMap((f) =>
+    f.groups.filter((g) => g.smallSample && !g.empty).map((g) => `${f.name} ${g.group} (${g.n} rows)`),
+  );
   if (small.length > 0) {
     lines.push(
       '',
-      `Groups under ${report.minGroupSize} rows count in every disparity under Fairlearn's name, as in Fairlearn; their wide intervals make the goals they could decide inconclusive: ${small.join(', ')}.`,
+      `Groups under ${report.minGroupSize} rows count in every figure under a Fairlearn name, as in Fairlearn; their wide intervals make the goals they could decide inconclusive: ${small.join(', ')}.`,
     );
   }
   lines.push(
