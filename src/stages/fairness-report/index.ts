@@ -28,6 +28,7 @@ import {
   permutationImportance,
   permutedInput,
   PermutationError,
+  REGRESSION_PERMUTATION_SCORERS,
   sampleRows,
   type PermutationReport,
 } from './permutation.js';
@@ -270,7 +271,8 @@ async function permute(
     features: table.columns.filter((c) => !excluded.has(c) && !NOT_A_FEATURE.test(c)),
     label,
     prediction: spec.prediction ?? 'prediction',
-    metric: options.metric ?? 'accuracy',
+    // A regression model is judged by how much its error grows; a classifier by how much its score drops.
+    metric: options.metric ?? (decideTask(loaded.config).task === 'regression' ? 'mae' : 'accuracy'),
     repeats: options.repeats ?? DEFAULT_REPEATS,
     seed: 0,
     ...(spec.positive_label !== undefined ? { positiveLabel: String(spec.positive_label) } : {}),
@@ -323,7 +325,7 @@ async function permute(
         id,
         title,
         verdict: 'pass',
-        observed: `${report.metric} ${report.baseline.toFixed(3)}; largest drops: ${top.join(', ')}`,
+        observed: `${report.metric} ${report.baseline.toFixed(3)}; largest ${REGRESSION_PERMUTATION_SCORERS[report.metric] ? 'increases' : 'drops'}: ${top.join(', ')}`,
       },
     };
   } catch (error) {

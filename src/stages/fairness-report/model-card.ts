@@ -3,7 +3,7 @@ import type { Config } from '../../config/types.js';
 import type { RegressionFairnessReport } from '../../metrics/fairness/regression/index.js';
 import type { FairnessReport } from '../../metrics/fairness/report.js';
 import type { ExplainabilityReport } from './explainability.js';
-import type { PermutationReport } from './permutation.js';
+import { REGRESSION_PERMUTATION_SCORERS, type PermutationReport } from './permutation.js';
 
 export interface ModelCard {
   schema: 'mlops-flow/model-card@1';
@@ -230,9 +230,9 @@ export function modelCardMarkdown(card: ModelCard): string {
   if (card.permutationImportance) {
     const p = card.permutationImportance;
     lines.push(
-      `Permutation importance: drop of ${p.metric} from ${formatNumber(p.baseline)} when a feature is shuffled (mean ± sd over ${p.repeats} repeats).`,
+      `Permutation importance: ${REGRESSION_PERMUTATION_SCORERS[p.metric] ? 'growth' : 'drop'} of ${p.metric} from ${formatNumber(p.baseline)} when a feature is shuffled (mean ± sd over ${p.repeats} repeats).`,
       '',
-      '| feature | drop | sd |',
+      `| feature | ${REGRESSION_PERMUTATION_SCORERS[p.metric] ? 'growth' : 'drop'} | sd |`,
       '|---|---|---|',
       ...p.features.map((f) => `| ${f.feature} | ${formatNumber(f.mean)} | ${formatNumber(f.std)} |`),
       '',

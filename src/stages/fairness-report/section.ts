@@ -6,7 +6,7 @@ import type {
 } from '../../metrics/fairness/regression/index.js';
 import type { FairnessReport, FrameReport } from '../../metrics/fairness/report.js';
 import type { ExplainabilityReport } from './explainability.js';
-import type { PermutationReport } from './permutation.js';
+import { REGRESSION_PERMUTATION_SCORERS, type PermutationReport } from './permutation.js';
 
 const interval = (i: readonly [number, number] | null | undefined) =>
   i ? ` [${formatNumber(i[0])}, ${formatNumber(i[1])}]` : '';
@@ -184,7 +184,7 @@ export function fairnessSection(
   if (permutation) {
     lines.push(
       '',
-      `Permutation importance (drop of ${permutation.metric} from ${formatNumber(permutation.baseline)}, mean ± sd over ${permutation.repeats} shuffles of ${permutation.rows.toLocaleString('en-US')} rows): ${permutation.features
+      `Permutation importance (${REGRESSION_PERMUTATION_SCORERS[permutation.metric] ? 'growth' : 'drop'} of ${permutation.metric} from ${formatNumber(permutation.baseline)}, mean ± sd over ${permutation.repeats} shuffles of ${permutation.rows.toLocaleString('en-US')} rows): ${permutation.features
         .slice(0, 5)
         .map((f) => `\`${f.feature}\` ${formatNumber(f.mean)} ± ${formatNumber(f.std)}`)
         .join(', ')}.`,
