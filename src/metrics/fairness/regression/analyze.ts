@@ -37,7 +37,7 @@ export interface RegressionFairnessOptions {
   /** The MetricFrame method difference and ratio goals are judged by; default between_groups. */
   goalMethod?: DisparityMethod;
   maxGroupsPerAttribute?: number;
-  /** Rows per combination of values kept apart for the bootstrap (see cells.ts). Default 1024. */
+  /** Rows per combination of values kept apart for the bootstrap (see cells.ts). Default 256. */
   maxCells?: number;
 }
 

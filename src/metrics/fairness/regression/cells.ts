@@ -9,6 +9,10 @@
  *   partition whose cell sums, resampled, give a mean the variance of the row bootstrap's.
  *
  * Sums per row: n, |e|, e², e, ŷ, y with e = ŷ − y (positive: over-predicted).
+ *
+ * 256 cells by default: small groups, where intervals decide goals, get the exact row bootstrap,
+ * and a replicate of the 10-million-row bench's 126 combinations costs 32 thousand draws
+ * (1,024 cells: 4 s more per 1,000 replicates, for intervals equal to the third digit).
  */
 import { createRandom, randomInt, type Random } from '../../random.js';
 
@@ -20,7 +24,7 @@ export const ERROR = 3;
 export const PREDICTION = 4;
 export const TARGET = 5;
 
-export const DEFAULT_MAX_CELLS = 1024;
+export const DEFAULT_MAX_CELLS = 256;
 
 export class RegressionCells {
   /** Per combination: SUM_COUNT sums, then SUM_COUNT compensations. */
@@ -90,12 +94,32 @@ export class RegressionCells {
     for (let c = 0; c < this.cells.length; c++) {
       const count = this.cellCounts[c] as number;
       const cells = this.cells[c] as Float64Array;
-      const base = c * SUM_COUNT;
+      // randomInt's rejection rule, hoisted: residues of draws below `limit` are all equally likely.
+      const limit = 4294967296 - (4294967296 % count);
+      let n = 0;
+      let abs = 0;
+      let squared = 0;
+      let error = 0;
+      let prediction = 0;
+      let target = 0;
       for (let k = 0; k < count; k++) {
-        const at = randomInt(random, count) * SUM_COUNT;
-        for (let s = 0; s < SUM_COUNT; s++)
-          out[base + s] = (out[base + s] as number) + (cells[at + s] as number);
+        let u = random.nextUint32();
+        while (u >= limit) u = random.nextUint32();
+        const at = (u % count) * SUM_COUNT;
+        n += cells[at] as number;
+        abs += cells[at + 1] as number;
+        squared += cells[at + 2] as number;
+        error += cells[at + 3] as number;
+        prediction += cells[at + 4] as number;
+        target += cells[at + 5] as number;
       }
+      const base = c * SUM_COUNT;
+      out[base + N] = n;
+      out[base + ABS] = abs;
+      out[base + SQUARED] = squared;
+      out[base + ERROR] = error;
+      out[base + PREDICTION] = prediction;
+      out[base + TARGET] = target;
     }
   }
 
