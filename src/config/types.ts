@@ -146,6 +146,8 @@ export interface FairnessSpec {
   reference_groups?: Record<string, string>;
   goals?: Partial<Record<FairnessGoalName, GoalText>>;
   min_group_size?: number;
+  /** Groups with fewer rows are left out of the goals' verdicts, never of the figures. */
+  verdict_min_group_size?: number;
   /** Regression: the loss of bounded_group_loss, absolute (MAE) or squared (MSE). */
   loss?: 'absolute' | 'squared';
   explainability?: {

@@ -218,6 +218,26 @@ flow:
     expect(card).toContain('| Native American (small) | 11 |');
   });
 
+  test('with verdict_min_group_size the comment says who was left out of the verdict and what Fairlearn says with them', async () => {
+    const directory = tempProject({
+      'compas.csv': compas,
+      'mlops.yml': config.replace(
+        '    attributes: [race]\n',
+        '    attributes: [race]\n    verdict_min_group_size: 30\n',
+      ),
+    });
+    initRepository(directory);
+    commitAll(directory, 'initial');
+    const { result } = await runInProject(directory, fairnessReport, {});
+    const check = result.checks.find((c) => c.id === 'fairness/race/demographic_parity_difference');
+    expect(check?.observed).toMatch(
+      /^0\.372 .*without Native American \(11 rows\) \(verdict_min_group_size\); Fairlearn's figure with them: 0\.523$/,
+    );
+    expect(result.section).toContain(
+      "- race, `demographic_parity_difference`: judged without the groups under 30 rows (flow.fairness.verdict_min_group_size): Native American (11 rows); Fairlearn's `demographic_parity_difference` with every group is 0.523.",
+    );
+  });
+
   test("the standalone CLI prints Fairlearn's 0.523, the small group counted", async () => {
     const directory = tempProject({ 'compas.csv': compas });
     const run = await runCli(

@@ -31,6 +31,11 @@ export interface FrameGroup {
 export interface FrameSettings {
   /** Groups with fewer rows are flagged small; they still count in every figure. */
   minGroupSize: number;
+  /**
+   * Only for the frame a verdict is judged on when the team set a size floor: groups with fewer
+   * rows are left out of its aggregates. Never set for the figures reported under Fairlearn's names.
+   */
+  leaveOutBelow?: number;
   /** A group to compare against instead of the largest. */
   referenceGroup?: string;
   bootstrap: { reps: number; seed: number; confidence: number };
@@ -77,7 +82,7 @@ export function buildFrame(
   const names = groups.map((g) => groupName(g.values));
   const counts = groups.map((g) => g.counts);
   // Every group with a row is compared, as in Fairlearn; small groups are flagged, not dropped.
-  const compared = counts.map((c) => totalOf(c) > 0);
+  const compared = counts.map((c) => totalOf(c) > 0 && totalOf(c) >= (settings.leaveOutBelow ?? 0));
   const reference = chooseReference(names, counts, compared, settings.referenceGroup);
   if (settings.referenceGroup !== undefined && reference < 0) {
     throw new UnknownReferenceGroupError(

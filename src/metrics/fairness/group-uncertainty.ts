@@ -47,9 +47,13 @@ export function decidingGroups(
   name: DisparityName,
   method: DisparityMethod,
   goal: MetricGoal,
+  /** Groups left out of the verdict by an explicit size floor: not compared, still in the overall rate. */
+  leftOut: ReadonlySet<string> = new Set(),
 ): DecidingGroup[] {
   const counts = frame.groups.map(countsOf);
-  const present = counts.map((c) => totalOf(c) > 0);
+  const present = counts.map(
+    (c, g) => totalOf(c) > 0 && !leftOut.has((frame.groups[g] as GroupReport).group),
+  );
   const overall = counts.reduce(addCounts, emptyCounts());
   const base = rateFrames(counts, present, overall);
   const pointValue = disparityOf(name, method, base);

@@ -80,6 +80,12 @@ export interface GoalJudgement {
   verdict: GoalVerdict;
   /** Groups whose own interval straddles the goal: any makes the verdict inconclusive. */
   decidingGroups: DecidingGroup[];
+  /**
+   * Groups left out of this verdict by verdictMinGroupSize (empty without it). When any is,
+   * value and interval are those of the figure without them, and fairlearnValue is Fairlearn's.
+   */
+  leftOut: { group: string; n: number }[];
+  fairlearnValue: number | null;
 }
 
 export interface FairnessReport {
@@ -91,6 +97,8 @@ export interface FairnessReport {
   positiveLabel: string | null;
   prediction: { column: string } | { score: string; threshold: number };
   minGroupSize: number;
+  /** Groups with fewer rows are left out of the verdicts (never of the figures); 0: none. */
+  verdictMinGroupSize: number;
   bootstrap: { reps: number; seed: number; confidence: number; method: string };
   /** Every row together. */
   overall: GroupReport;

@@ -65,7 +65,7 @@ export const fairnessReport: StageDefinition<FairnessReportSettings> = {
       id: `fairness/${j.frame}/${j.metric}`,
       title: `${j.metric} over ${j.frame}`,
       verdict: j.verdict,
-      observed: `${j.value === null ? 'undefined' : j.value.toFixed(3)}${j.interval ? ` [${j.interval[0].toFixed(3)}, ${j.interval[1].toFixed(3)}]` : ''}${j.decidingGroups.length > 0 ? `; ${j.decidingGroups.map((d) => d.reason).join('; ')}` : ''}`,
+      observed: `${j.value === null ? 'undefined' : j.value.toFixed(3)}${j.interval ? ` [${j.interval[0].toFixed(3)}, ${j.interval[1].toFixed(3)}]` : ''}${j.decidingGroups.length > 0 ? `; ${j.decidingGroups.map((d) => d.reason).join('; ')}` : ''}${j.leftOut.length > 0 ? `; without ${j.leftOut.map((g) => `${g.group} (${g.n} rows)`).join(', ')} (verdict_min_group_size); Fairlearn's figure with them: ${j.fairlearnValue === null ? 'undefined' : j.fairlearnValue.toFixed(3)}` : ''}`,
       expected: `${j.goal.op} ${j.goal.value}`,
     }));
     const sensitive = spec.attributes ?? [];
@@ -160,6 +160,7 @@ async function analyze(
     attributes: spec.attributes ?? context.loaded.config.charter.data?.sensitive_attributes ?? [],
     intersections: spec.intersections ?? false,
     ...(spec.min_group_size ? { minGroupSize: spec.min_group_size } : {}),
+    ...(spec.verdict_min_group_size ? { verdictMinGroupSize: spec.verdict_min_group_size } : {}),
   };
   if (task === 'regression') {
     if (!spec.prediction)

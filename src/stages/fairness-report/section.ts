@@ -79,6 +79,16 @@ function decidingGroupLines(report: FairnessReport | RegressionFairnessReport): 
   return lines;
 }
 
+/** What an explicit verdict size floor did to each goal it touched: who was left out, and Fairlearn's figure with them. */
+function leftOutLines(report: FairnessReport | RegressionFairnessReport): string[] {
+  return report.judgements
+    .filter((j) => j.leftOut.length > 0)
+    .map(
+      (j) =>
+        `- ${j.frame}, \`${j.metric}\`: judged without the groups under ${report.verdictMinGroupSize} rows (flow.fairness.verdict_min_group_size): ${j.leftOut.map((g) => `${g.group} (${g.n} rows)`).join(', ')}; Fairlearn's \`${j.metric}\` with every group is ${formatNumber(j.fairlearnValue)}.`,
+    );
+}
+
 const label = (text: string) => `"${text.replace(/"/g, '')}"`;
 
 /**
@@ -155,7 +165,7 @@ export function fairnessSection(
         `| ${j.frame} | \`${j.metric}\` | ${formatNumber(j.value)}${interval(j.interval)} | ${j.goal.op} ${j.goal.value} | ${VERDICT_ICONS[j.verdict]} ${j.verdict} |`,
       );
     }
-    const reasons = decidingGroupLines(report);
+    const reasons = [...decidingGroupLines(report), ...leftOutLines(report)];
     if (reasons.length > 0) lines.push('', ...reasons);
   } else {
     lines.push('_No fairness goals are set in flow.fairness.goals: disparities are reported, not judged._');

@@ -141,6 +141,24 @@ describe('bootstrap intervals and goals on the diabetes predictions', () => {
     expect(loose.judgements.map((j) => j.verdict)).toEqual(['pass', 'pass', 'pass']);
   });
 
+  test("an explicit verdict size floor judges bounded group loss without the 14-row group, Fairlearn's figure kept", async () => {
+    const judged = await analyzeRegressionFairness({
+      ...options,
+      verdictMinGroupSize: 20,
+      bootstrap: { reps: 200, seed: 5 },
+      goals: { bounded_group_loss: { op: '<=', value: 200 } },
+    });
+    const intersection = judged.judgements.find((j) => j.frame === 'sex & age_band')!;
+    expect(intersection.leftOut).toEqual([{ group: '2 & 19-29', n: 14 }]);
+    const want = reference.frames[2];
+    const losses = Object.values(want.boundedGroupLoss.absolute.byGroup as Record<string, number>);
+    const without = Math.max(...losses.filter((_, g) => want.groups[g] !== '2 & 19-29'));
+    expectClose(intersection.value, without, 1e-9);
+    expectClose(intersection.fairlearnValue, want.boundedGroupLoss.absolute.max, 1e-9);
+    expectClose(judged.frames[2]!.boundedGroupLoss.value, want.boundedGroupLoss.absolute.max, 1e-9);
+    expect(judged.judgements.find((j) => j.frame === 'sex')!.leftOut).toEqual([]);
+  });
+
   test('difference goals by to_overall are judged on that method', async () => {
     const judged = await analyzeRegressionFairness({
       ...options,

@@ -31,6 +31,8 @@ export interface RegressionFairnessOptions {
   minGroupSize?: number;
   /** Default 1000 replicates, seed 0, 95%. reps 0: no intervals. */
   bootstrap?: { reps?: number; seed?: number; confidence?: number };
+  /** Groups with fewer rows are left out of the verdicts, never of the figures (see FairnessOptions). Default 0. */
+  verdictMinGroupSize?: number;
   /** The loss of bounded group loss: absolute (MAE, the default) or squared (MSE). */
   loss?: GroupLoss;
   goals?: Partial<Record<RegressionGoalName, MetricGoal>>;
@@ -112,6 +114,21 @@ export async function analyzeRegressionFairness(
   );
   const overallFrame = built.pop() as RegressionFrameReport;
   const frames = built;
+  // With a verdict size floor, the frames again without the groups under it, for the goals only.
+  const verdictFrames =
+    settings.verdictMinGroupSize > 0 && Object.keys(options.goals ?? {}).length > 0
+      ? buildRegressionFrames(
+          definitions,
+          cells,
+          {
+            minGroupSize: settings.minGroupSize,
+            leaveOutBelow: settings.verdictMinGroupSize,
+            loss: settings.loss,
+            bootstrap: settings.bootstrap,
+          },
+          [],
+        )
+      : [];
   const overall = {
     ...(overallFrame.groups[0] as RegressionGroupReport),
     group: '(all)',
@@ -126,6 +143,7 @@ export async function analyzeRegressionFairness(
     target: options.target,
     prediction: { column: options.prediction },
     minGroupSize: settings.minGroupSize,
+    verdictMinGroupSize: settings.verdictMinGroupSize,
     loss: settings.loss,
     bootstrap: {
       ...settings.bootstrap,
@@ -135,6 +153,8 @@ export async function analyzeRegressionFairness(
     frames,
     judgements: judge(
       frames,
+      verdictFrames,
+      settings.verdictMinGroupSize,
       options.goals ?? {},
       options.goalMethod ?? 'between_groups',
       settings.bootstrap.reps > 0,
@@ -145,6 +165,7 @@ export async function analyzeRegressionFairness(
 
 interface Settings {
   minGroupSize: number;
+  verdictMinGroupSize: number;
   loss: GroupLoss;
   bootstrap: { reps: number; seed: number; confidence: number };
   intersections: string[][];
@@ -161,6 +182,9 @@ function validate(options: RegressionFairnessOptions): Settings {
   if (new Set(options.attributes).size !== options.attributes.length) fail('an attribute is named twice');
   const minGroupSize = options.minGroupSize ?? 30;
   if (!(Number.isInteger(minGroupSize) && minGroupSize >= 0)) fail('minGroupSize must be a whole number ≥ 0');
+  const verdictMinGroupSize = options.verdictMinGroupSize ?? 0;
+  if (!(Number.isInteger(verdictMinGroupSize) && verdictMinGroupSize >= 0))
+    fail('verdictMinGroupSize must be a whole number ≥ 0');
   const loss = options.loss ?? 'absolute';
   if (loss !== 'absolute' && loss !== 'squared') fail('the loss is absolute or squared');
   const reps = options.bootstrap?.reps ?? 1000;
@@ -190,6 +214,7 @@ function validate(options: RegressionFairnessOptions): Settings {
   }
   return {
     minGroupSize,
+    verdictMinGroupSize,
     loss,
     bootstrap: { reps, seed, confidence },
     intersections,
@@ -199,18 +224,32 @@ function validate(options: RegressionFairnessOptions): Settings {
 
 function judge(
   frames: readonly RegressionFrameReport[],
+  verdictFrames: readonly RegressionFrameReport[],
+  verdictMinGroupSize: number,
   goals: Partial<Record<RegressionGoalName, MetricGoal>>,
   method: DisparityMethod,
   withIntervals: boolean,
 ): RegressionGoalJudgement[] {
   const judgements: RegressionGoalJudgement[] = [];
-  for (const frame of frames) {
+  frames.forEach((frame, f) => {
+    const judged = verdictFrames[f] ?? frame;
+    const leftOut = judged.groups
+      .filter((g) => !g.empty && g.n < verdictMinGroupSize)
+      .map((g) => ({ group: g.group, n: g.n }));
     for (const name of REGRESSION_GOAL_NAMES) {
       const goal = goals[name];
       if (!goal) continue;
       const { metric, figure } = goalParts(name, frame);
-      const estimate = figure === 'max' ? frame.boundedGroupLoss : frame.metrics[metric][figure][method];
-      const deciding = regressionDecidingGroups(frame, name, method, goal);
+      const estimateOf = (report: RegressionFrameReport) =>
+        figure === 'max' ? report.boundedGroupLoss : report.metrics[metric][figure][method];
+      const estimate = estimateOf(judged);
+      const deciding = regressionDecidingGroups(
+        judged,
+        name,
+        method,
+        goal,
+        new Set(leftOut.map((g) => g.group)),
+      );
       const byInterval = judgeGoal(estimate, goal, { requireInterval: withIntervals });
       judgements.push({
         frame: frame.name,
@@ -221,9 +260,11 @@ function judge(
         interval: estimate.interval,
         verdict: deciding.length > 0 ? 'inconclusive' : byInterval,
         decidingGroups: deciding,
+        leftOut,
+        fairlearnValue: estimateOf(frame).value,
       });
     }
-  }
+  });
   return judgements;
 }
 

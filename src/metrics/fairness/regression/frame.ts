@@ -41,6 +41,8 @@ export interface RegressionFrameDefinition {
 
 export interface RegressionFrameSettings {
   minGroupSize: number;
+  /** Only for the frames a verdict is judged on under an explicit size floor: smaller groups are left out of the aggregates. */
+  leaveOutBelow?: number;
   loss: GroupLoss;
   bootstrap: { reps: number; seed: number; confidence: number };
   /** Most bootstrap statistics kept in memory for one frame (replicates × statistics). */
@@ -73,13 +75,23 @@ class Layout {
 }
 
 /** The statistics of one frame from its groups' sums (group · SUM_COUNT + sum). */
-function computeStatistics(layout: Layout, sums: Float64Array, loss: GroupLoss, out: Float64Array): void {
+function computeStatistics(
+  layout: Layout,
+  sums: Float64Array,
+  loss: GroupLoss,
+  leaveOutBelow: number,
+  out: Float64Array,
+): void {
   const G = layout.groupCount;
   const overall = new Float64Array(SUM_COUNT);
   for (let g = 0; g < G; g++)
     for (let s = 0; s < SUM_COUNT; s++)
       overall[s] = (overall[s] as number) + (sums[g * SUM_COUNT + s] as number);
-  const compared = Array.from({ length: G }, (_, g) => (sums[g * SUM_COUNT + N] as number) > 0);
+  // Group sizes are fixed under resampling, so a group left out stays out in every replicate.
+  const compared = Array.from({ length: G }, (_, g) => {
+    const n = sums[g * SUM_COUNT + N] as number;
+    return n > 0 && n >= leaveOutBelow;
+  });
   REGRESSION_METRIC_NAMES.forEach((name, m) => {
     const values = Array.from({ length: G }, (_, g) => metricOf(name, sums, g * SUM_COUNT));
     values.forEach((v, g) => (out[layout.group(g, m)] = v ?? Number.NaN));
@@ -124,6 +136,7 @@ export function buildRegressionFrames(
 ): RegressionFrameReport[] {
   const { reps, seed, confidence } = settings.bootstrap;
   const maxCells = settings.maxBootstrapCells ?? 4_000_000;
+  const floor = settings.leaveOutBelow ?? 0;
   const layouts = definitions.map((d) => new Layout(d.groups.length));
   const points = definitions.map((d, f) => {
     const layout = layouts[f] as Layout;
@@ -132,6 +145,7 @@ export function buildRegressionFrames(
       layout,
       groupSums((c) => cells.sums(c), d.groups),
       settings.loss,
+      floor,
       out,
     );
     return out;
@@ -158,7 +172,7 @@ export function buildRegressionFrames(
       definitions.forEach((d, f) => {
         const layout = layouts[f] as Layout;
         const out = (row[f] as Float64Array).fill(Number.NaN);
-        computeStatistics(layout, groupSums(sumsOf, d.groups), settings.loss, out);
+        computeStatistics(layout, groupSums(sumsOf, d.groups), settings.loss, floor, out);
         const kept = firstKept[f] as number;
         (stored[f] as Float64Array).set(out.subarray(kept), r * (layout.size - kept));
       });
@@ -192,7 +206,7 @@ export function buildRegressionFrames(
     };
     const names = definition.groups.map((g) => groupName(g.values));
     const sizes = definition.groups.map((g) => cells.sums(g.combinations)[N] as number);
-    const compared = sizes.map((n) => n > 0);
+    const compared = sizes.map((n) => n > 0 && n >= floor);
     const groups: RegressionGroupReport[] = definition.groups.map((group, g) => ({
       group: names[g] as string,
       values: Object.fromEntries(definition.attributes.map((a, k) => [a, group.values[k] as string])),

@@ -55,6 +55,9 @@ export interface RegressionGoalJudgement {
   interval: Interval | null;
   verdict: GoalVerdict;
   decidingGroups: RegressionDecidingGroup[];
+  /** Groups left out of this verdict by verdictMinGroupSize; fairlearnValue is the figure with them. */
+  leftOut: { group: string; n: number }[];
+  fairlearnValue: number | null;
 }
 
 export interface RegressionFairnessReport {
@@ -65,6 +68,8 @@ export interface RegressionFairnessReport {
   target: string;
   prediction: { column: string };
   minGroupSize: number;
+  /** Groups with fewer rows are left out of the verdicts (never of the figures); 0: none. */
+  verdictMinGroupSize: number;
   loss: GroupLoss;
   bootstrap: { reps: number; seed: number; confidence: number; method: string };
   overall: RegressionGroupReport;

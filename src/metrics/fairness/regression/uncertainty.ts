@@ -33,10 +33,12 @@ export function regressionDecidingGroups(
   name: RegressionGoalName,
   method: DisparityMethod,
   goal: MetricGoal,
+  /** Groups left out of the verdict by an explicit size floor: not compared, still in the overall figure. */
+  leftOut: ReadonlySet<string> = new Set(),
 ): RegressionDecidingGroup[] {
   const { metric, figure } = goalParts(name, frame);
   const values = frame.groups.map((g) => g.metrics[metric].value);
-  const compared = frame.groups.map((g) => g.n > 0);
+  const compared = frame.groups.map((g) => g.n > 0 && !leftOut.has(g.group));
   const overall = frame.metrics[metric].overall;
   const total = frame.groups.reduce((sum, g) => sum + g.n, 0);
   const figureOf = (vs: (number | null)[], all: number | null) => {
@@ -50,7 +52,7 @@ export function regressionDecidingGroups(
   frame.groups.forEach((group, g) => {
     const value = values[g];
     const interval = group.metrics[metric].interval;
-    if (value === null || value === undefined || !interval) return;
+    if (value === null || value === undefined || !interval || !compared[g]) return;
     const [low, high] = interval;
     const inside = (v: number | null): v is number => v !== null && v > low && v < high;
     const candidates = [low, high, ...values.filter(inside), ...[overall].filter(inside)];
