@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Writes a synthetic predictions file for the fairness benchmark: `id,label,prediction,score,
-// sex,race,age_band`, one row per person, seeded so the same row count always gives the same
+// sex,race,age_band`, one row per person (or, with --regression, a regression model's
+// `id,target,prediction,sex,race,age_band`), seeded so the same row count always gives the same
 // bytes. Rows are formatted a block at a time and written with backpressure, so the generator's
 // memory does not depend on the row count.
 //
@@ -9,7 +10,7 @@
 // missing), a base rate that differs by group, and a model whose scores are biased against some
 // groups, so the disparities are not zero.
 //
-//   node bench/fairness/generate.mjs FILE [--rows N] [--seed S]
+//   node bench/fairness/generate.mjs FILE [--rows N] [--seed S] [--regression]
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -117,18 +118,66 @@ export async function generate(file, { rows, seed = 42 }) {
   return bytes;
 }
 
+/** Bump when the regression rows generated for a seed change. */
+export const REGRESSION_GENERATOR_VERSION = 1;
+
+/**
+ * The regression case: `id,target,prediction,sex,race,age_band`, the same population, a loan
+ * amount in thousands (two decimals) that differs by group, and a model that sees it through
+ * noise and under-predicts some groups (its shift per group is the bias column again, scaled).
+ */
+export async function generateRegression(file, { rows, seed = 42 }) {
+  const random = sfc32(seed ^ 0x5bd1e995);
+  const sex = picker(SEX);
+  const race = picker(RACE);
+  const age = picker(AGE);
+  const out = createWriteStream(file, { highWaterMark: 1 << 20 });
+  let bytes = 0;
+  const header = 'id,target,prediction,sex,race,age_band\n';
+  out.write(header);
+  bytes += header.length;
+  const BLOCK = 16_384;
+  for (let first = 0; first < rows; first += BLOCK) {
+    let text = '';
+    const last = Math.min(rows, first + BLOCK);
+    for (let id = first + 1; id <= last; id++) {
+      const s = SEX[sex(random())];
+      const r = RACE[race(random())];
+      const a = AGE[age(random())];
+      // Log-normal amounts around 25 (thousand), moved by group; the model adds noise and bias.
+      const z = logit(0.0001 + 0.9998 * random()) / 1.7;
+      const target = Math.exp(3.2 + 0.5 * (s[2] + r[2] + a[2]) + 0.45 * z);
+      const noise = logit(0.0001 + 0.9998 * random()) / 1.7;
+      const prediction = target * Math.exp(0.2 * (s[3] + r[3] + a[3]) + 0.25 * noise);
+      text += `${id},${target.toFixed(2)},${prediction.toFixed(2)},${s[0]},${r[0]},${a[0]}\n`;
+    }
+    bytes += Buffer.byteLength(text);
+    if (!out.write(text)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  return bytes;
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { rows: { type: 'string', default: '1000000' }, seed: { type: 'string', default: '42' } },
+    options: {
+      rows: { type: 'string', default: '1000000' },
+      seed: { type: 'string', default: '42' },
+      regression: { type: 'boolean', default: false },
+    },
   });
   if (positionals.length !== 1) {
-    console.error('usage: node bench/fairness/generate.mjs FILE [--rows N] [--seed S]');
+    console.error('usage: node bench/fairness/generate.mjs FILE [--rows N] [--seed S] [--regression]');
     process.exit(2);
   }
   const rows = Number(values.rows);
   const started = process.hrtime.bigint();
-  const bytes = await generate(positionals[0], { rows, seed: Number(values.seed) });
+  const bytes = await (values.regression ? generateRegression : generate)(positionals[0], {
+    rows,
+    seed: Number(values.seed),
+  });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   console.log(`${rows} rows, ${(bytes / 2 ** 20).toFixed(0)} MiB in ${seconds.toFixed(1)} s`);
 }

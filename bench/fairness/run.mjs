@@ -5,6 +5,11 @@
 // the same groups with the same counts and rates.
 //
 //   node bench/fairness/run.mjs [--rows N[,N…]] [--runs R] [--seed S] [--dir DIR]
+//                               [--task classification,regression]
+//
+// The regression case runs `fairness-report --target target --prediction prediction` (per group
+// MAE, RMSE, mean error, mean prediction, mean target, 1000 bootstrap replicates) against a
+// pandas groupby of the same means, which must agree to 1e-9 (sums in different orders).
 //
 // The CLI is bundled fresh from src/ into a temporary folder (dist/ may lag behind). Generated
 // files are cached in DIR (default /tmp/mlops-flow-bench) under a name that holds the row count,
@@ -17,7 +22,12 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { generate, GENERATOR_VERSION } from './generate.mjs';
+import {
+  generate,
+  generateRegression,
+  GENERATOR_VERSION,
+  REGRESSION_GENERATOR_VERSION,
+} from './generate.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -42,8 +52,20 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '1' },
     seed: { type: 'string', default: '42' },
     dir: { type: 'string', default: path.join(tmpdir(), 'mlops-flow-bench') },
+    task: { type: 'string', default: 'classification,regression' },
   },
 });
+const tasks = values.task.split(',');
+if (!tasks.every((task) => task === 'classification' || task === 'regression')) {
+  fail('--task takes classification, regression or both (comma-separated)');
+}
+const REGRESSION_METRICS = [
+  'mean_absolute_error',
+  'root_mean_squared_error',
+  'mean_error',
+  'mean_prediction',
+  'mean_target',
+];
 const rowCounts = values.rows.split(',').map((text) => Number(text.replaceAll('_', '')));
 const runs = Number(values.runs);
 const seed = Number(values.seed);
@@ -161,7 +183,7 @@ console.log(
     `${runs} run${runs === 1 ? '' : 's'} each, seed ${seed}\n`,
 );
 const table = [];
-for (const rows of rowCounts) {
+for (const rows of tasks.includes('classification') ? rowCounts : []) {
   const file = path.join(values.dir, `predictions-${rows}-seed${seed}-v${GENERATOR_VERSION}.csv`);
   if (!existsSync(file)) {
     const started = process.hrtime.bigint();
@@ -205,6 +227,105 @@ for (const rows of rowCounts) {
   );
   table.push({ tool: 'mlops-flow', rows, ...ours }, { tool: 'pandas', rows, ...theirs });
 }
+
+/** attribute → group → n and the regression metrics, from the CLI's JSON report. */
+function fromRegressionReport(stdout) {
+  const report = JSON.parse(stdout);
+  const attributes = {};
+  for (const frame of report.frames) {
+    attributes[frame.name] = Object.fromEntries(
+      frame.groups.map((group) => [
+        group.group,
+        {
+          n: group.n,
+          ...Object.fromEntries(REGRESSION_METRICS.map((m) => [m, group.metrics[m].value])),
+        },
+      ]),
+    );
+  }
+  return { rows: report.rows, attributes };
+}
+
+/** Differences beyond 1e-9 (relative) between the two tools' regression groups. */
+function regressionDifferences(ours, theirs) {
+  const found = [];
+  if (ours.rows !== theirs.rows) found.push(`rows: mlops-flow ${ours.rows}, pandas ${theirs.rows}`);
+  for (const attribute of ATTRIBUTES) {
+    const a = ours.attributes[attribute] ?? {};
+    const b = theirs.attributes[attribute] ?? {};
+    for (const group of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      if (!a[group] || !b[group]) {
+        found.push(`${attribute}=${group}: only ${a[group] ? 'mlops-flow' : 'pandas'} has this group`);
+        continue;
+      }
+      if (a[group].n !== b[group].n)
+        found.push(`${attribute}=${group} n: mlops-flow ${a[group].n}, pandas ${b[group].n}`);
+      for (const key of REGRESSION_METRICS) {
+        const x = a[group][key];
+        const y = b[group][key];
+        if (!(Math.abs(x - y) <= 1e-9 * Math.max(1, Math.abs(y)))) {
+          found.push(`${attribute}=${group} ${key}: mlops-flow ${x}, pandas ${y}`);
+        }
+      }
+    }
+  }
+  return found;
+}
+
+for (const rows of tasks.includes('regression') ? rowCounts : []) {
+  const file = path.join(values.dir, `regression-${rows}-seed${seed}-v${REGRESSION_GENERATOR_VERSION}.csv`);
+  if (!existsSync(file)) {
+    const started = process.hrtime.bigint();
+    await generateRegression(`${file}.partial`, { rows, seed });
+    renameSync(`${file}.partial`, file);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    console.log(`generated ${file} in ${seconds.toFixed(1)} s`);
+  }
+  const mib = statSync(file).size / 2 ** 20;
+  const [ours, theirs] = benchPair([
+    {
+      command: process.execPath,
+      args: [
+        cli,
+        'fairness-report',
+        '--predictions',
+        file,
+        '--target',
+        'target',
+        '--prediction',
+        PREDICTION,
+        ...ATTRIBUTES.flatMap((a) => ['--attribute', a]),
+        '--json',
+      ],
+      parse: fromRegressionReport,
+    },
+    {
+      command: PYTHON,
+      args: [
+        path.join(here, 'pandas_fairness.py'),
+        '--regression',
+        file,
+        'target',
+        PREDICTION,
+        ...ATTRIBUTES,
+      ],
+      parse: JSON.parse,
+    },
+  ]);
+  const found = regressionDifferences(ours.output, theirs.output);
+  if (found.length > 0) {
+    fail(`mlops-flow and pandas disagree on ${file}:\n  ${found.slice(0, 50).join('\n  ')}`);
+  }
+  const groups = ATTRIBUTES.reduce((sum, a) => sum + Object.keys(ours.output.attributes[a]).length, 0);
+  console.log(
+    `${rows.toLocaleString('en-US')} regression rows (${mib.toFixed(0)} MiB): both agree on all ${groups} groups' MAE, RMSE and means to 1e-9; ` +
+      `pandas spent ${formatSeconds(theirs.output.seconds)}`,
+  );
+  table.push(
+    { tool: 'mlops-flow (regression)', rows, ...ours },
+    { tool: 'pandas (regression)', rows, ...theirs },
+  );
+}
 rmSync(dist, { recursive: true, force: true });
 
 function formatSeconds(seconds) {
@@ -223,10 +344,13 @@ for (const { tool, rows, seconds, cpuSeconds, rssKiB } of table) {
 }
 
 const verdicts = [];
-for (const rows of rowCounts) {
-  const [ours, theirs] = table.filter((r) => r.rows === rows);
+for (const [suffix, rows] of tasks.flatMap((task) =>
+  rowCounts.map((n) => [task === 'regression' ? ' (regression)' : '', n]),
+)) {
+  const ours = table.find((r) => r.rows === rows && r.tool === `mlops-flow${suffix}`);
+  const theirs = table.find((r) => r.rows === rows && r.tool === `pandas${suffix}`);
   verdicts.push(
-    `${rows.toLocaleString('en-US')} rows: mlops-flow ${(theirs.seconds / ours.seconds).toFixed(2)}× pandas' speed, ` +
+    `${rows.toLocaleString('en-US')} rows${suffix}: mlops-flow ${(theirs.seconds / ours.seconds).toFixed(2)}× pandas' speed, ` +
       `peak ${(ours.rssKiB / 1024).toFixed(0)} MiB ${ours.rssKiB / 1024 < 200 ? '<' : '≥'} 200 MiB`,
   );
 }

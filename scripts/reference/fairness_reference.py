@@ -1,34 +1,23 @@
 #!/usr/bin/env python3
-"""Reference values for mlops-flow's fairness report, computed independently with pandas.
+"""Reference values for mlops-flow's fairness report: Fairlearn 0.12's own numbers.
 
-Fairlearn is not installable offline here, so its formulas are written out from its
-documented definitions (fairlearn.metrics.MetricFrame and _fairness_metrics.py):
+Fairlearn is not on Debian and PyPI is out of reach, but it is pure Python on numpy, pandas and
+scikit-learn. Check its v0.12.0 tag out OUTSIDE this repository and put it on PYTHONPATH:
 
-  difference(between_groups) = group_max - group_min
-  difference(to_overall)     = max |group - overall|
-  ratio(between_groups)      = group_min / group_max
-  ratio(to_overall)          = min over groups of (group / overall, inverted when > 1)
-  demographic_parity_*       = selection_rate frame
-  equal_opportunity_*        = true_positive_rate frame
-  equalized_odds_difference  = max(tpr difference, fpr difference)   (agg="worst_case")
-  equalized_odds_ratio       = min(tpr ratio, fpr ratio)
+  git --git-dir=<fairlearn git dir> archive v0.12.0 | tar -x -C /tmp/fairlearn-0.12.0
+  PYTHONPATH=/tmp/fairlearn-0.12.0 /usr/bin/python3 scripts/reference/fairness_reference.py
 
-and Aequitas' reference-group disparities as metric(group) / metric(reference), the reference
-being the largest group.
+Every MetricFrame aggregate (by_group, overall, group_min, group_max, difference and ratio by
+both methods) and every named disparity (demographic_parity_*, equalized_odds_*,
+equal_opportunity_*) is Fairlearn's, called on the rows, over every group with at least one row.
+Counts are cross-checked with scikit-learn's confusion_matrix; per-group Wilson intervals come
+from statsmodels; Aequitas' reference-group disparities (metric(group) / metric(reference), the
+reference being the largest group) are written out with pandas.
 
-Two documented choices of mlops-flow are applied here too, so the fixture says what the
-TypeScript must produce:
-  * a rate that is 0/0 is NaN (Fairlearn's sklearn confusion_matrix would turn it into 0) and,
-    like any NaN, is skipped by pandas' min/max;
-  * only groups with at least min_group_size rows (and at least one row) enter the aggregates.
-With min_group_size 0 and no 0/0 rates the values are Fairlearn's own.
-
-Every count is also cross-checked against scikit-learn's confusion_matrix and every defined
-rate against recall_score / precision_score / accuracy_score, so the pandas code cannot drift.
-
-Run with Debian's python3 (python3-pandas, python3-sklearn, python3-statsmodels):
-  /usr/bin/python3 scripts/reference/fairness_reference.py
-It writes tests/fixtures/metrics/fairness-adult.json and fairness-compas.json.
+It writes tests/fixtures/metrics/fairness-adult.json, fairness-compas.json (every row of
+compas-scores-two-years.csv) and fairness-compas-propublica.json, with the rows ProPublica
+analysed (days_b_screening_arrest within +-30, is_recid != -1, c_charge_degree != "O",
+score_text != "N/A"; all six races) saved as tests/fixtures/metrics/compas-propublica.csv.
 """
 
 import json
@@ -40,6 +29,12 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import accuracy_score, confusion_matrix, precision_score, recall_score
 from statsmodels.stats.proportion import proportion_confint
+
+try:
+    import fairlearn
+    from fairlearn import metrics as flm
+except ImportError:
+    sys.exit("fairlearn is not importable: put a checkout of its v0.12.0 tag on PYTHONPATH (see above)")
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 DATA = os.path.join(ROOT, "tests", "fixtures", "data")
@@ -55,7 +50,24 @@ RATES = {
     "accuracy": (lambda c: c.tp + c.tn, lambda c: c.n),
 }
 METHODS = ["between_groups", "to_overall"]
-MIN_GROUP_SIZES = [0, 30]
+# Fairlearn's metric for each rate the report names; precision and accuracy are scikit-learn's,
+# as a Fairlearn user would pass them (precision of nobody flagged: zero_division, 0).
+FAIRLEARN_METRICS = {
+    "selection_rate": flm.selection_rate,
+    "true_positive_rate": flm.true_positive_rate,
+    "false_positive_rate": flm.false_positive_rate,
+    "false_negative_rate": flm.false_negative_rate,
+    "precision": lambda y, p: precision_score(y, p, zero_division=0),
+    "accuracy": accuracy_score,
+}
+DISPARITIES = {
+    "demographic_parity_difference": flm.demographic_parity_difference,
+    "demographic_parity_ratio": flm.demographic_parity_ratio,
+    "equalized_odds_difference": flm.equalized_odds_difference,
+    "equalized_odds_ratio": flm.equalized_odds_ratio,
+    "equal_opportunity_difference": flm.equal_opportunity_difference,
+    "equal_opportunity_ratio": flm.equal_opportunity_ratio,
+}
 
 
 def clean(value):
@@ -114,36 +126,36 @@ def cross_check(df, attributes, counts):
         assert accuracy_score(group.y, group.p) == (tp + tn) / len(group)
 
 
-def aggregates(rate, overall, eligible):
-    s = rate[eligible]
-    group_min = s.min()
-    group_max = s.max()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio_between = np.float64(group_min) / np.float64(group_max)
-        to_overall = s / overall
-    to_overall = to_overall.apply(lambda x: 1 / x if x > 1 else x)
-    return {
-        "groupMin": clean(group_min),
-        "groupMax": clean(group_max),
-        "difference": {
-            "between_groups": clean(group_max - group_min),
-            "to_overall": clean((s - overall).abs().max()),
-        },
-        "ratio": {"between_groups": clean(ratio_between), "to_overall": clean(to_overall.min())},
+def sensitive(df, attributes):
+    return df[attributes[0]] if len(attributes) == 1 else df[attributes]
+
+
+def fairlearn_frame(df, attributes, names):
+    """Fairlearn's MetricFrame over the rows: every rate by group and its aggregates."""
+    frame = flm.MetricFrame(metrics=FAIRLEARN_METRICS, y_true=df.y, y_pred=df.p, sensitive_features=sensitive(df, attributes))
+    assert len(frame.by_group) == len(names)
+    metrics = {}
+    for rate in FAIRLEARN_METRICS:
+        metrics[rate] = {
+            "byGroup": {name: clean(v) for name, v in zip(names, frame.by_group[rate].values)},
+            "overall": clean(frame.overall[rate]),
+            "groupMin": clean(frame.group_min()[rate]),
+            "groupMax": clean(frame.group_max()[rate]),
+            "difference": {m: clean(frame.difference(method=m)[rate]) for m in METHODS},
+            "ratio": {m: clean(frame.ratio(method=m)[rate]) for m in METHODS},
+        }
+    disparities = {
+        name: {m: clean(fn(df.y, df.p, sensitive_features=sensitive(df, attributes), method=m)) for m in METHODS}
+        for name, fn in DISPARITIES.items()
     }
-
-
-def worst(a, b, pick):
-    return None if a is None or b is None else pick(a, b)
+    return metrics, disparities
 
 
 def frame_reference(df, attributes):
     counts = counts_by_group(df, attributes)
     cross_check(df, attributes, counts)
     names = group_names(counts.index, attributes)
-    total = counts[["tp", "fp", "tn", "fn", "n"]].sum()
     rates = {name: pd.Series(divide(num(counts), den(counts)), index=names) for name, (num, den) in RATES.items()}
-    overall = {name: float(num(total) / den(total)) if den(total) > 0 else math.nan for name, (num, den) in RATES.items()}
 
     groups = []
     for k, name in enumerate(names):
@@ -158,54 +170,38 @@ def frame_reference(df, attributes):
             entry["rates"][rate] = {"value": clean(rates[rate].iloc[k]), "successes": successes, "trials": trials, "interval": interval}
         groups.append(entry)
 
-    by_min_size = {}
-    for min_size in MIN_GROUP_SIZES:
-        n = pd.Series(counts.n.values, index=names)
-        eligible = (n >= min_size) & (n > 0)
-        metrics = {rate: aggregates(rates[rate], overall[rate], eligible) for rate in RATES}
-        sel, tpr, fpr = metrics["selection_rate"], metrics["true_positive_rate"], metrics["false_positive_rate"]
-        disparities = {
-            "demographic_parity_difference": sel["difference"],
-            "demographic_parity_ratio": sel["ratio"],
-            "equalized_odds_difference": {m: worst(tpr["difference"][m], fpr["difference"][m], max) for m in METHODS},
-            "equalized_odds_ratio": {m: worst(tpr["ratio"][m], fpr["ratio"][m], min) for m in METHODS},
-            "equal_opportunity_difference": tpr["difference"],
-            "equal_opportunity_ratio": tpr["ratio"],
-        }
-        # Aequitas: the largest eligible group is the reference (first in sorted order on ties).
-        reference = n[eligible].idxmax()
-        predicted_positive = pd.Series((counts.tp + counts.fp).values, index=names)
-        ppr = predicted_positive / predicted_positive.sum()
-        versus = {
-            "ppr_disparity": ppr,
-            "pprev_disparity": rates["selection_rate"],
-            "fpr_disparity": rates["false_positive_rate"],
-            "fnr_disparity": rates["false_negative_rate"],
-            "tpr_disparity": rates["true_positive_rate"],
-            "precision_disparity": rates["precision"],
-        }
-        reference_disparities = {}
-        for name in names:
-            reference_disparities[name] = {}
-            for metric, series in versus.items():
-                ref = series[reference]
-                value = series[name] / ref if ref > 0 and not math.isnan(ref) else math.nan
-                reference_disparities[name][metric] = clean(value)
-        by_min_size[str(min_size)] = {
-            "compared": [name for name in names if eligible[name]],
-            "metrics": metrics,
-            "disparities": disparities,
-            "referenceGroup": reference,
-            "referenceDisparities": reference_disparities,
-        }
+    metrics, disparities = fairlearn_frame(df, attributes, names)
+
+    # Aequitas: the largest group is the reference (first in sorted order on ties).
+    n = pd.Series(counts.n.values, index=names)
+    reference = n[n > 0].idxmax()
+    predicted_positive = pd.Series((counts.tp + counts.fp).values, index=names)
+    ppr = predicted_positive / predicted_positive.sum()
+    versus = {
+        "ppr_disparity": ppr,
+        "pprev_disparity": rates["selection_rate"],
+        "fpr_disparity": rates["false_positive_rate"],
+        "fnr_disparity": rates["false_negative_rate"],
+        "tpr_disparity": rates["true_positive_rate"],
+        "precision_disparity": rates["precision"],
+    }
+    reference_disparities = {}
+    for name in names:
+        reference_disparities[name] = {}
+        for metric, series in versus.items():
+            ref = series[reference]
+            value = series[name] / ref if ref > 0 and not math.isnan(ref) else math.nan
+            reference_disparities[name][metric] = clean(value)
 
     return {
         "name": " & ".join(attributes),
         "attributes": attributes,
         "groups": groups,
-        "overall": {rate: clean(value) for rate, value in overall.items()},
-        "byGroup": {rate: {name: clean(v) for name, v in series.items()} for rate, series in rates.items()},
-        "byMinGroupSize": by_min_size,
+        "compared": [name for name in names if n[name] > 0],
+        "metrics": metrics,
+        "disparities": disparities,
+        "referenceGroup": reference,
+        "referenceDisparities": reference_disparities,
     }
 
 
@@ -213,7 +209,7 @@ def adult():
     df = pd.read_csv(os.path.join(DATA, "adult_rf_binary.csv"))
     df["y"] = df.label_value.astype(int)
     df["p"] = df.score.astype(int)
-    return df, ["gender", "race", "education"], {"file": "adult_rf_binary.csv", "label": "label_value", "prediction": "score"}
+    return df, ["gender", "race", "education"], {"file": "tests/fixtures/data/adult_rf_binary.csv", "label": "label_value", "prediction": "score"}
 
 
 def compas():
@@ -223,19 +219,70 @@ def compas():
     df["y"] = df.two_year_recid.astype(int)
     df["p"] = (df.decile_score > 4).astype(int)
     assert (df.p == (df.score_text != "Low").astype(int)).all()
-    return df, ["race", "sex", "age_cat"], {"file": "compas-scores-two-years.csv", "label": "two_year_recid", "score": "decile_score", "threshold": 5}
+    return df, ["race", "sex", "age_cat"], {"file": "tests/fixtures/data/compas-scores-two-years.csv", "label": "two_year_recid", "score": "decile_score", "threshold": 5}
+
+
+def compas_propublica():
+    """The rows ProPublica analysed, as its notebook filters them; all six races kept."""
+    df = pd.read_csv(os.path.join(DATA, "compas-scores-two-years.csv"), keep_default_na=False, na_values=[""])
+    keep = (
+        (df.days_b_screening_arrest <= 30)
+        & (df.days_b_screening_arrest >= -30)
+        & (df.is_recid != -1)
+        & (df.c_charge_degree != "O")
+        & (df.score_text != "N/A")
+    )
+    df = df[keep][["id", "race", "sex", "age_cat", "decile_score", "score_text", "two_year_recid"]].reset_index(drop=True)
+    assert len(df) == 6172, len(df)  # ProPublica's count
+    df["y"] = df.two_year_recid.astype(int)
+    # Prediction: score_text != "Low" ("Medium" or "High" risk), which is decile_score >= 5.
+    df["p"] = (df.score_text != "Low").astype(int)
+    assert (df.p == (df.decile_score >= 5).astype(int)).all()
+    path = os.path.join(OUT, "compas-propublica.csv")
+    df.drop(columns=["y", "p"]).to_csv(path, index=False, lineterminator="\n")
+    return df, ["race", "sex", "age_cat"], {"file": "tests/fixtures/metrics/compas-propublica.csv", "label": "two_year_recid", "score": "decile_score", "threshold": 5}
+
+
+# Small inputs for Fairlearn's corner cases, written as CSV beside their JSON:
+#   edge-cases: a group without positives (TPR 0/0, which Fairlearn counts as 0), a group nobody
+#     is flagged in, a two-row group, and intersections nobody belongs to;
+#   no-false-positives: every FPR is 0, so the FPR ratio is 0/0 and equalized_odds_ratio is
+#     min([tpr_ratio, nan]) = tpr_ratio;
+#   no-true-positives: every TPR is 0, so equalized_odds_ratio is min([nan, fpr_ratio]) = nan.
+SMALL_CASES = {
+    "edge-cases": (["g", "h"], [
+        (1, 1, "a", "u"), (1, 0, "a", "u"), (0, 1, "a", "v"), (0, 0, "a", "v"), (1, 1, "a", "u"),
+        (0, 1, "b", "u"), (0, 0, "b", "u"), (0, 0, "b", "u"),
+        (1, 0, "c", "v"), (0, 0, "c", "v"), (1, 0, "c", "v"), (0, 0, "c", "v"),
+        (1, 1, "d", "u"), (0, 0, "d", "v"),
+    ]),
+    "no-false-positives": (["g"], [(1, 1, "a"), (1, 0, "a"), (0, 0, "a"), (1, 1, "b"), (0, 0, "b"), (0, 0, "b")]),
+    "no-true-positives": (["g"], [(1, 0, "a"), (0, 1, "a"), (0, 0, "a"), (1, 0, "b"), (0, 0, "b"), (0, 1, "b"), (0, 0, "b")]),
+}
+
+
+def small_case(name):
+    attributes, rows = SMALL_CASES[name]
+    df = pd.DataFrame(rows, columns=["label", "prediction", *attributes])
+    df.to_csv(os.path.join(OUT, f"fairness-{name}.csv"), index=False, lineterminator="\n")
+    df["y"] = df.label
+    df["p"] = df.prediction
+    return df, attributes, {"file": f"tests/fixtures/metrics/fairness-{name}.csv", "label": "label", "prediction": "prediction"}
 
 
 def main():
     os.makedirs(OUT, exist_ok=True)
-    for name, load in [("adult", adult), ("compas", compas)]:
+    loaders = [("adult", adult), ("compas", compas), ("compas-propublica", compas_propublica)]
+    loaders += [(name, lambda name=name: small_case(name)) for name in SMALL_CASES]
+    for name, load in loaders:
         df, attributes, source = load()
         frames = [frame_reference(df, [a]) for a in attributes]
-        frames.append(frame_reference(df, attributes))
+        if len(attributes) > 1:
+            frames.append(frame_reference(df, attributes))
         tn, fp, fn, tp = confusion_matrix(df.y, df.p, labels=[0, 1]).ravel()
         fixture = {
             "generatedBy": "scripts/reference/fairness_reference.py",
-            "versions": {"pandas": pd.__version__, "numpy": np.__version__},
+            "versions": {"fairlearn": "v0.12.0 tag (" + fairlearn.__version__ + ")", "pandas": pd.__version__, "numpy": np.__version__},
             "source": source,
             "attributes": attributes,
             "rows": int(len(df)),

@@ -76,6 +76,8 @@ export function helpFor(command: StageName | 'run' | 'approve'): string {
             'Standalone, on any predictions file (no mlops.yml needed):',
             '  mlops-flow fairness-report --predictions FILE --label COL (--prediction COL | --score COL --threshold T)',
             '                             --attribute COL [--attribute COL …] [--positive-label V] [--json]',
+            '  mlops-flow fairness-report --predictions FILE --target COL --prediction COL   (a regression model)',
+            '                             --attribute COL [--attribute COL …] [--loss absolute|squared] [--json]',
           ]
         : [];
   return [

@@ -128,7 +128,11 @@ export type FairnessGoalName =
   | 'equalized_odds_difference'
   | 'equalized_odds_ratio'
   | 'equal_opportunity_difference'
-  | 'equal_opportunity_ratio';
+  | 'equal_opportunity_ratio'
+  // Regression models (the task sanity-check decides): a metric's MetricFrame difference or
+  // ratio, or Fairlearn's bounded group loss.
+  | `${'mean_absolute_error' | 'mean_squared_error' | 'root_mean_squared_error' | 'mean_error' | 'mean_prediction' | 'mean_target'}_${'difference' | 'ratio'}`
+  | 'bounded_group_loss';
 
 export interface FairnessSpec {
   predictions?: string;
@@ -142,6 +146,10 @@ export interface FairnessSpec {
   reference_groups?: Record<string, string>;
   goals?: Partial<Record<FairnessGoalName, GoalText>>;
   min_group_size?: number;
+  /** Groups with fewer rows are left out of the goals' verdicts, never of the figures. */
+  verdict_min_group_size?: number;
+  /** Regression: the loss of bounded_group_loss, absolute (MAE) or squared (MSE). */
+  loss?: 'absolute' | 'squared';
   explainability?: {
     attributions?: string;
     permutation_importance?: { repeats?: number; metric?: string };

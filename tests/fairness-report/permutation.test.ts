@@ -104,7 +104,54 @@ describe('permutation importance', () => {
       /predict output row 6, column "prediction": "0.7" is not a binary value/,
     );
     expect(() => permutationImportance(table, output, { ...settings, metric: 'auc' })).toThrow(
-      /not one of accuracy, precision, recall, f1/,
+      /not one of accuracy, precision, recall, f1, mae, rmse/,
+    );
+  });
+
+  test('a regression model: the importance is how much MAE or RMSE grows, computed by hand', () => {
+    // target = 2x + noise-free offset by row; the model predicts 2x, so only x matters.
+    const rows = Array.from({ length: 120 }, (_, i) => {
+      const x = (i * 37) % 60;
+      return {
+        id: String(i),
+        x: String(x),
+        noise: String((i * 11) % 7),
+        target: String(2 * x + ((i % 5) - 2)),
+      };
+    });
+    const table: Table = { columns: ['id', 'x', 'noise', 'target'], rows };
+    const predictNumbers = (input: Table): Table => ({
+      columns: ['prediction'],
+      rows: input.rows.map((row) => ({ prediction: String(2 * Number(row.x)) })),
+    });
+    for (const metric of ['mae', 'rmse'] as const) {
+      const regression: PermutationSettings = { ...settings, label: 'target', metric, repeats: 3 };
+      const stacked = permutedInput(table, regression);
+      const report = permutationImportance(table, predictNumbers(stacked), regression);
+      const errorOf = (block: number) => {
+        const errors = rows.map(
+          (row, i) => 2 * Number(stacked.rows[block * 120 + i]!.x) - Number(row.target),
+        );
+        return metric === 'mae'
+          ? errors.reduce((s, e) => s + Math.abs(e), 0) / 120
+          : Math.sqrt(errors.reduce((s, e) => s + e * e, 0) / 120);
+      };
+      expect(report.metric).toBe(metric);
+      expect(report.baseline).toBeCloseTo(errorOf(0), 12);
+      const x = report.features.find((f) => f.feature === 'x')!;
+      [1, 2, 3].forEach((block, r) => expect(x.drops[r]).toBeCloseTo(errorOf(block) - errorOf(0), 12));
+      expect(x.mean).toBeGreaterThan(10);
+      expect(report.features.find((f) => f.feature === 'noise')).toMatchObject({ mean: 0, std: 0 });
+      expect(report.features[0]!.feature).toBe('x');
+    }
+    const bad = {
+      columns: ['prediction'],
+      rows: permutedInput(table, { ...settings, label: 'target', metric: 'mae' }).rows.map((_, i) => ({
+        prediction: i === 3 ? 'n/a' : '1',
+      })),
+    };
+    expect(() => permutationImportance(table, bad, { ...settings, label: 'target', metric: 'mae' })).toThrow(
+      /predict output row 4, column "prediction": "n\/a" is not a finite number/,
     );
   });
 
@@ -203,4 +250,78 @@ describe('permutation importance in the fairness-report stage', () => {
     expect(run?.verdict).toBe('inconclusive');
     expect(run?.observed).toMatch(/exited with 4/);
   });
+});
+
+// A regression model through its predict command: it leans on sex, which the check must catch.
+const PREDICT_REGRESSION = `import { readFileSync, writeFileSync } from 'node:fs';
+const args = process.argv.slice(2);
+const at = (flag) => args[args.indexOf(flag) + 1];
+const [header, ...lines] = readFileSync(at('--input'), 'utf8').trim().split('\\n');
+const columns = header.split(',');
+const xi = columns.indexOf('x'), si = columns.indexOf('sex');
+const out = ['prediction'];
+for (const line of lines) {
+  const cells = line.split(',');
+  out.push(3 * Number(cells[xi]) + (cells[si] === 'A' ? 40 : 0));
+}
+writeFileSync(at('--output'), out.join('\\n') + '\\n');
+`;
+
+test('a regression model: permutation importance on MAE through the predict command flags the sensitive attribute', async () => {
+  const rows = ['id,target,prediction,sex,x,noise'];
+  for (let i = 0; i < 300; i++) {
+    const sex = i % 2 === 0 ? 'A' : 'B';
+    const x = (i * 37) % 100;
+    const prediction = 3 * x + (sex === 'A' ? 40 : 0);
+    rows.push([i, prediction + ((i % 7) - 3), prediction, sex, x, (i * 11) % 7].join(','));
+  }
+  const directory = tempProject({
+    'eval.csv': rows.join('\n') + '\n',
+    'predict.mjs': PREDICT_REGRESSION,
+    'mlops.yml': `version: 1
+charter:
+  name: amounts
+  business_problem: Loan amounts.
+  metrics:
+    model:
+      - id: mae
+        goal: "<= 10"
+  data:
+    sensitive_attributes: [sex]
+flow:
+  enforce: off
+  build:
+    command: node -e 0
+    model: .
+  sanity:
+    predict: node predict.mjs --model {model} --input {input} --output {output}
+  fairness:
+    predictions: eval.csv
+    label: target
+    prediction: prediction
+    attributes: [sex]
+    explainability:
+      permutation_importance: { repeats: 3 }
+`,
+  });
+  initRepository(directory);
+  commitAll(directory, 'initial');
+  const { result } = await runInProject(directory, fairnessReport, {});
+  expect(result.checks.find((c) => c.id === 'fairness/explainability/permutation')?.observed).toMatch(
+    /^mae 1\.710; largest increases: x \d+\.\d{3} ± \d\.\d{3}, sex /,
+  );
+  const top = result.checks.find((c) => c.id === 'fairness/explainability/permutation-top-features');
+  expect(top?.verdict).toBe('fail');
+  expect(top?.observed).toMatch(/sex/);
+  expect(result.section).toMatch(/Permutation importance \(growth of mae from 1\.710/);
+  const report = JSON.parse(
+    readFileSync(path.join(directory, result.outputs['report-path'] as string), 'utf8'),
+  );
+  expect(report.task).toBe('regression');
+  expect(report.permutationImportance.metric).toBe('mae');
+  const features = report.permutationImportance.features as { feature: string; mean: number }[];
+  expect(features.find((f) => f.feature === 'noise')?.mean).toBe(0);
+  expect(features.find((f) => f.feature === 'sex')!.mean).toBeGreaterThan(10);
+  const card = readFileSync(path.join(directory, result.outputs['model-card-path'] as string), 'utf8');
+  expect(card).toContain('| feature | growth | sd |');
 });

@@ -5,6 +5,7 @@ import { BinaryOutcomeColumn } from './binary-outcome.js';
 import { DISPARITY_NAMES, type DisparityName } from './disparities.js';
 import { buildFrame, groupReport, UnknownReferenceGroupError, type FrameGroup } from './frame.js';
 import { judgeGoal, type MetricGoal } from './goal.js';
+import { decidingGroups } from './group-uncertainty.js';
 import { cellOf, GroupCounter } from './group-counter.js';
 import type { DisparityMethod } from './metric-frame.js';
 import type { FairnessReport, FrameReport, GoalJudgement } from './report.js';
@@ -30,8 +31,17 @@ export interface FairnessOptions {
   intersections?: boolean | string[][];
   /** The label value meaning positive, when labels are not 0/1 or true/false. */
   positiveLabel?: string;
-  /** Groups with fewer rows are shown but not compared or judged. Default 30. */
+  /**
+   * Groups with fewer rows are flagged small. They count in every figure and goal like any
+   * group; their wide intervals make the goals they could decide inconclusive. Default 30.
+   */
   minGroupSize?: number;
+  /**
+   * An explicit size floor for the verdicts: groups with fewer rows are left out of the figures
+   * goals are judged on (each judgement lists them), never of the figures under Fairlearn's
+   * names. Default 0: every group counts in the verdicts too.
+   */
+  verdictMinGroupSize?: number;
   /** Reference group per frame name (an attribute, or attributes joined by " & "). Default: the largest. */
   referenceGroups?: Record<string, string>;
   /** Default 1000 replicates, seed 0, 95%. reps 0: no intervals. */
@@ -115,13 +125,20 @@ export async function analyzeFairness(options: FairnessOptions): Promise<Fairnes
     bootstrap: { ...settings.bootstrap, seed: settings.bootstrap.seed + index },
   });
   const frames: FrameReport[] = [];
+  // With a verdict size floor, each frame again without the groups under it, for the goals only.
+  const verdictFrames: FrameReport[] = [];
   const frameAttributeSets = [...options.attributes.map((a) => [a]), ...settings.intersections];
   frameAttributeSets.forEach((attributes, index) => {
     const indices = attributes.map((a) => options.attributes.indexOf(a));
     const groups = [...counter.marginal(indices).values()];
     if (attributes.length > 1) groups.push(...emptyCombinations(counter, indices, groups, notes, attributes));
     try {
-      frames.push(buildFrame(attributes, groups, frameSettings(attributes.join(' & '), index)));
+      const frameSettingsOf = frameSettings(attributes.join(' & '), index);
+      frames.push(buildFrame(attributes, groups, frameSettingsOf));
+      if (settings.verdictMinGroupSize > 0 && options.goals && Object.keys(options.goals).length > 0)
+        verdictFrames.push(
+          buildFrame(attributes, groups, { ...frameSettingsOf, leaveOutBelow: settings.verdictMinGroupSize }),
+        );
     } catch (error) {
       if (error instanceof UnknownReferenceGroupError) throw new FairnessOptionsError(error.message);
       throw error;
@@ -133,6 +150,7 @@ export async function analyzeFairness(options: FairnessOptions): Promise<Fairnes
   overall.group = '(all)';
 
   return {
+    task: 'classification',
     file,
     format: table.format,
     rows,
@@ -142,6 +160,7 @@ export async function analyzeFairness(options: FairnessOptions): Promise<Fairnes
       ? { column: options.prediction }
       : { score: options.score as string, threshold },
     minGroupSize: settings.minGroupSize,
+    verdictMinGroupSize: settings.verdictMinGroupSize,
     bootstrap: {
       ...settings.bootstrap,
       method: 'percentile; per-group confusion counts resampled (multinomial, group sizes fixed)',
@@ -150,6 +169,8 @@ export async function analyzeFairness(options: FairnessOptions): Promise<Fairnes
     frames,
     judgements: judge(
       frames,
+      verdictFrames,
+      settings.verdictMinGroupSize,
       options.goals ?? {},
       options.goalMethod ?? 'between_groups',
       settings.bootstrap.reps > 0,
@@ -160,6 +181,7 @@ export async function analyzeFairness(options: FairnessOptions): Promise<Fairnes
 
 interface Settings {
   minGroupSize: number;
+  verdictMinGroupSize: number;
   bootstrap: { reps: number; seed: number; confidence: number };
   intersections: string[][];
   maxGroupsPerAttribute: number;
@@ -182,6 +204,9 @@ function validate(options: FairnessOptions): Settings {
   if (new Set(options.attributes).size !== options.attributes.length) fail('an attribute is named twice');
   const minGroupSize = options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
   if (!(Number.isInteger(minGroupSize) && minGroupSize >= 0)) fail('minGroupSize must be a whole number ≥ 0');
+  const verdictMinGroupSize = options.verdictMinGroupSize ?? 0;
+  if (!(Number.isInteger(verdictMinGroupSize) && verdictMinGroupSize >= 0))
+    fail('verdictMinGroupSize must be a whole number ≥ 0');
   const reps = options.bootstrap?.reps ?? 1000;
   const seed = options.bootstrap?.seed ?? 0;
   const confidence = options.bootstrap?.confidence ?? 0.95;
@@ -206,6 +231,7 @@ function validate(options: FairnessOptions): Settings {
   }
   return {
     minGroupSize,
+    verdictMinGroupSize,
     bootstrap: { reps, seed, confidence },
     intersections,
     maxGroupsPerAttribute: options.maxGroupsPerAttribute ?? 10_000,
@@ -247,16 +273,26 @@ function emptyCombinations(
 
 function judge(
   frames: readonly FrameReport[],
+  verdictFrames: readonly FrameReport[],
+  verdictMinGroupSize: number,
   goals: Partial<Record<DisparityName, MetricGoal>>,
   method: DisparityMethod,
   withIntervals: boolean,
 ): GoalJudgement[] {
   const judgements: GoalJudgement[] = [];
-  for (const frame of frames) {
+  frames.forEach((frame, f) => {
+    // The frame a verdict is judged on: the same, or without the groups under the size floor.
+    const judged = verdictFrames[f] ?? frame;
+    const leftOut = judged.groups
+      .filter((g) => !g.empty && g.n < verdictMinGroupSize)
+      .map((g) => ({ group: g.group, n: g.n }));
     for (const name of DISPARITY_NAMES) {
       const goal = goals[name];
       if (!goal) continue;
-      const estimate = frame.disparities[name][method];
+      const estimate = judged.disparities[name][method];
+      const byInterval = judgeGoal(estimate, goal, { requireInterval: withIntervals });
+      // A group whose own interval straddles the goal decides it on too little evidence.
+      const deciding = decidingGroups(judged, name, method, goal, new Set(leftOut.map((g) => g.group)));
       judgements.push({
         frame: frame.name,
         metric: name,
@@ -264,9 +300,12 @@ function judge(
         goal,
         value: estimate.value,
         interval: estimate.interval,
-        verdict: judgeGoal(estimate, goal, { requireInterval: withIntervals }),
+        verdict: deciding.length > 0 ? 'inconclusive' : byInterval,
+        decidingGroups: deciding,
+        leftOut,
+        fairlearnValue: frame.disparities[name][method].value,
       });
     }
-  }
+  });
   return judgements;
 }

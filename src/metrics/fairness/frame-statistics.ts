@@ -8,7 +8,7 @@ import { percentileInterval, type BootstrapInterval } from '../bootstrap.js';
 import { createRandom, resampleCounts } from '../random.js';
 import { DISPARITY_NAMES, fairlearnDisparities, type DisparityName } from './disparities.js';
 import { DISPARITY_METHODS, difference, ratio, type DisparityMethod } from './metric-frame.js';
-import { RATE_NAMES, rateOf, type RateName } from './rates.js';
+import { fairlearnRateOf, RATE_NAMES, type RateName } from './rates.js';
 import {
   REFERENCE_DISPARITY_NAMES,
   referenceDisparities,
@@ -29,7 +29,7 @@ export interface StatisticLayout {
 
 /**
  * @param referenceGroups the groups whose disparities against the reference are in the vector
- *   (the compared ones: small groups are shown, not judged, so they get no interval).
+ *   (every group with rows but the reference, unless that would not fit in memory).
  */
 export function statisticLayout(groupCount: number, referenceGroups: readonly boolean[]): StatisticLayout {
   const metricBase = 0;
@@ -76,8 +76,8 @@ export function computeStatistics(
   const { compared, layout, reference } = input;
   const overall = groups.reduce(addCounts, emptyCounts());
   for (const rate of RATE_NAMES) {
-    const values = { values: groups.map((c) => rateOf(rate, c)), compared };
-    const overallValue = rateOf(rate, overall);
+    const values = { values: groups.map((c) => fairlearnRateOf(rate, c)), compared };
+    const overallValue = fairlearnRateOf(rate, overall);
     for (const method of DISPARITY_METHODS) {
       out[layout.metric(rate, 'difference', method)] = difference(values, overallValue, method) ?? Number.NaN;
       out[layout.metric(rate, 'ratio', method)] = ratio(values, overallValue, method) ?? Number.NaN;

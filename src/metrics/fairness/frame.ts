@@ -9,7 +9,7 @@ import {
   type FrameInput,
 } from './frame-statistics.js';
 import { DISPARITY_METHODS, groupMax, groupMin, type DisparityMethod } from './metric-frame.js';
-import { RATE_NAMES, rateEstimates, rateOf, type RateName } from './rates.js';
+import { fairlearnRateOf, RATE_NAMES, rateEstimates, type RateName } from './rates.js';
 import {
   chooseReference,
   REFERENCE_DISPARITY_NAMES,
@@ -29,7 +29,13 @@ export interface FrameGroup {
 }
 
 export interface FrameSettings {
+  /** Groups with fewer rows are flagged small; they still count in every figure. */
   minGroupSize: number;
+  /**
+   * Only for the frame a verdict is judged on when the team set a size floor: groups with fewer
+   * rows are left out of its aggregates. Never set for the figures reported under Fairlearn's names.
+   */
+  leaveOutBelow?: number;
   /** A group to compare against instead of the largest. */
   referenceGroup?: string;
   bootstrap: { reps: number; seed: number; confidence: number };
@@ -75,7 +81,8 @@ export function buildFrame(
   const groups = [...unsorted].sort((a, b) => compareValues(a.values, b.values));
   const names = groups.map((g) => groupName(g.values));
   const counts = groups.map((g) => g.counts);
-  const compared = counts.map((c) => totalOf(c) > 0 && totalOf(c) >= settings.minGroupSize);
+  // Every group with a row is compared, as in Fairlearn; small groups are flagged, not dropped.
+  const compared = counts.map((c) => totalOf(c) > 0 && totalOf(c) >= (settings.leaveOutBelow ?? 0));
   const reference = chooseReference(names, counts, compared, settings.referenceGroup);
   if (settings.referenceGroup !== undefined && reference < 0) {
     throw new UnknownReferenceGroupError(
@@ -85,7 +92,7 @@ export function buildFrame(
 
   const { reps, seed, confidence } = settings.bootstrap;
   const maxCells = settings.maxBootstrapCells ?? 4_000_000;
-  // Per-group reference intervals for every compared group, unless that would not fit.
+  // Per-group reference intervals for every group but the reference, unless that would not fit.
   const judged = compared.map((isCompared, g) => isCompared && g !== reference);
   const judgedCount = judged.filter(Boolean).length;
   const withReferenceIntervals = reps * (36 + judgedCount * REFERENCE_DISPARITY_NAMES.length) <= maxCells;
@@ -107,7 +114,7 @@ export function buildFrame(
   const overall = counts.reduce(addCounts, emptyCounts());
   const metrics = Object.fromEntries(
     RATE_NAMES.map((rate): [RateName, MetricFrameReport] => {
-      const values = counts.map((c) => rateOf(rate, c));
+      const values = counts.map((c) => fairlearnRateOf(rate, c));
       const byMethod = (aggregate: 'difference' | 'ratio') =>
         Object.fromEntries(
           DISPARITY_METHODS.map((method) => [method, estimate(layout.metric(rate, aggregate, method))]),
@@ -116,7 +123,7 @@ export function buildFrame(
         rate,
         {
           byGroup: Object.fromEntries(names.map((group, g) => [group, values[g] ?? null])),
-          overall: rateOf(rate, overall),
+          overall: fairlearnRateOf(rate, overall),
           groupMin: groupMin({ values, compared }),
           groupMax: groupMax({ values, compared }),
           difference: byMethod('difference'),

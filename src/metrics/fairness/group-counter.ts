@@ -38,8 +38,11 @@ export class GroupCounter {
     this.counts = new Float64Array(64 * 4);
   }
 
-  /** Counts row `i` of a batch; `columns[k]` is the batch column of attribute k. */
-  add(batch: RowBatch, i: number, columns: readonly number[], cell: number): void {
+  /**
+   * Counts row `i` of a batch; `columns[k]` is the batch column of attribute k. Returns the row's
+   * combination index, which a caller keeping more per combination (regression sums) keys by.
+   */
+  add(batch: RowBatch, i: number, columns: readonly number[], cell: number): number {
     const k = this.attributes.length;
     let index = this.codeOf(batch, i, columns, 0);
     if (k === 1) {
@@ -60,6 +63,32 @@ export class GroupCounter {
     }
     const at = index * 4 + cell;
     this.counts[at] = (this.counts[at] as number) + 1;
+    return index;
+  }
+
+  /** How many combinations of values have been seen. */
+  get combinationCount(): number {
+    return this.combinations;
+  }
+
+  /**
+   * The groups of the given attributes, each with the indices of the combinations it sums, keyed
+   * by the values' names in attribute order (as `marginal`).
+   */
+  members(attributeIndices: readonly number[]): Map<string, { values: string[]; combinations: number[] }> {
+    const k = this.attributes.length;
+    const groups = new Map<string, { values: string[]; combinations: number[] }>();
+    for (let c = 0; c < this.combinations; c++) {
+      const values = attributeIndices.map((a) => this.valueName(a, this.codes[c * k + a] as number));
+      const key = JSON.stringify(values);
+      let group = groups.get(key);
+      if (!group) {
+        group = { values, combinations: [] };
+        groups.set(key, group);
+      }
+      group.combinations.push(c);
+    }
+    return groups;
   }
 
   private codeOf(batch: RowBatch, i: number, columns: readonly number[], attribute: number): number {

@@ -2,11 +2,17 @@ export { analyzeFairness, FairnessOptionsError, type FairnessOptions } from './a
 export { BinaryOutcomeColumn } from './binary-outcome.js';
 export {
   DISPARITY_NAMES,
+  DISPARITY_RATES,
+  disparityOf,
   fairlearnDisparities,
+  rateFrames,
+  type FairlearnRate,
+  type RateFrames,
   type DisparityName,
   type DisparityValues,
 } from './disparities.js';
 export { buildFrame, groupName, type FrameGroup, type FrameSettings } from './frame.js';
+export { decidingGroups, type DecidingGroup } from './group-uncertainty.js';
 export { judgeGoal, type GoalVerdict, type MetricGoal } from './goal.js';
 export { GroupCounter, MISSING_VALUE } from './group-counter.js';
 export {
@@ -23,6 +29,7 @@ export {
   RATE_NAMES,
   rateEstimate,
   rateEstimates,
+  fairlearnRateOf,
   rateOf,
   type RateEstimate,
   type RateName,

@@ -7,8 +7,8 @@
  * - ratio, between_groups: group_min / group_max.
  * - ratio, to_overall: the smallest of group / overall, each taken as ≤ 1 (x > 1 → 1/x).
  *
- * Groups enter the aggregates only when they are compared (large enough: see minGroupSize)
- * and their value is defined. An undefined value is skipped as pandas skips NaN in Fairlearn's
+ * Groups enter the aggregates when they are compared (every group with at least one row, as in
+ * Fairlearn) and their value is defined. An undefined value is skipped as pandas skips NaN in Fairlearn's
  * own min/max; an aggregate of no values is null. A ratio 0/0 is skipped too (NaN in
  * Fairlearn), while x/0 with x > 0 is ∞, which to_overall turns into 0.
  */

@@ -39,6 +39,17 @@ export function rateOf(name: RateName, counts: ConfusionCounts): number | null {
   return trials === 0 ? null : successes / trials;
 }
 
+/**
+ * A rate as Fairlearn computes it, the value its MetricFrame aggregates: Fairlearn's rates go
+ * through scikit-learn's confusion_matrix(normalize="true"), which turns 0/0 into 0, and a
+ * scikit-learn precision of nobody flagged is its zero_division, 0. A group without rows is
+ * not a group of Fairlearn's (null, skipped as pandas skips NaN).
+ */
+export function fairlearnRateOf(name: RateName, counts: ConfusionCounts): number | null {
+  if (counts.tp + counts.fp + counts.tn + counts.fn === 0) return null;
+  return rateOf(name, counts) ?? 0;
+}
+
 export interface RateEstimate {
   value: number | null;
   successes: number;

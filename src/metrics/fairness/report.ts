@@ -3,6 +3,7 @@ import type { Interval } from '../intervals.js';
 import type { TableFormat } from '../readers/table.js';
 import type { DisparityName } from './disparities.js';
 import type { GoalVerdict, MetricGoal } from './goal.js';
+import type { DecidingGroup } from './group-uncertainty.js';
 import type { DisparityMethod } from './metric-frame.js';
 import type { RateEstimate, RateName } from './rates.js';
 import type { ReferenceDisparityName } from './reference-group.js';
@@ -27,7 +28,7 @@ export interface GroupReport {
   fp: number;
   tn: number;
   fn: number;
-  /** Fewer rows than minGroupSize: shown, but left out of every disparity and goal. */
+  /** Fewer rows than minGroupSize: flagged, still in every disparity and goal. */
   smallSample: boolean;
   /** An intersection nobody in the data belongs to. */
   empty: boolean;
@@ -39,7 +40,7 @@ export interface GroupReport {
 export interface MetricFrameReport {
   byGroup: Record<string, number | null>;
   overall: number | null;
-  /** Over compared groups only. */
+  /** Fairlearn's MetricFrame: byGroup holds Fairlearn's values (a rate of 0/0 is 0), and the aggregates are over every group with a row. */
   groupMin: number | null;
   groupMax: number | null;
   difference: Record<DisparityMethod, Estimate>;
@@ -48,7 +49,7 @@ export interface MetricFrameReport {
 
 export interface ReferenceDisparityReport {
   group: string;
-  /** False for small or empty groups: their disparities are shown but not judged. */
+  /** False for the reference and empty groups. */
   judged: boolean;
   disparities: Record<ReferenceDisparityName, Estimate>;
 }
@@ -59,7 +60,7 @@ export interface FrameReport {
   name: string;
   attributes: string[];
   groups: GroupReport[];
-  /** Groups in the disparities: at least minGroupSize rows. */
+  /** Groups in the disparities: every group with at least one row. */
   compared: string[];
   metrics: Record<RateName, MetricFrameReport>;
   /** Fairlearn's disparity metrics, by MetricFrame method. */
@@ -77,9 +78,18 @@ export interface GoalJudgement {
   value: number | null;
   interval: Interval | null;
   verdict: GoalVerdict;
+  /** Groups whose own interval straddles the goal: any makes the verdict inconclusive. */
+  decidingGroups: DecidingGroup[];
+  /**
+   * Groups left out of this verdict by verdictMinGroupSize (empty without it). When any is,
+   * value and interval are those of the figure without them, and fairlearnValue is Fairlearn's.
+   */
+  leftOut: { group: string; n: number }[];
+  fairlearnValue: number | null;
 }
 
 export interface FairnessReport {
+  task: 'classification';
   file: string;
   format: TableFormat;
   rows: number;
@@ -87,6 +97,8 @@ export interface FairnessReport {
   positiveLabel: string | null;
   prediction: { column: string } | { score: string; threshold: number };
   minGroupSize: number;
+  /** Groups with fewer rows are left out of the verdicts (never of the figures); 0: none. */
+  verdictMinGroupSize: number;
   bootstrap: { reps: number; seed: number; confidence: number; method: string };
   /** Every row together. */
   overall: GroupReport;

@@ -7,6 +7,13 @@ import { canonicalJson } from '../../core/digest.js';
 import { worstVerdict, type Check, type StageResult, type Verdict } from '../../core/result.js';
 import { UserError } from '../../flow/errors.js';
 import { analyzeFairness } from '../../metrics/fairness/analyze.js';
+import type { DisparityName } from '../../metrics/fairness/disparities.js';
+import {
+  analyzeRegressionFairness,
+  type RegressionFairnessReport,
+  type RegressionGoalName,
+} from '../../metrics/fairness/regression/index.js';
+import { decideTask, type Task } from '../sanity-check/task.js';
 import type { MetricGoal } from '../../metrics/fairness/goal.js';
 import type { FairnessReport } from '../../metrics/fairness/report.js';
 import { artifactName } from '../build-model/index.js';
@@ -21,6 +28,7 @@ import {
   permutationImportance,
   permutedInput,
   PermutationError,
+  REGRESSION_PERMUTATION_SCORERS,
   sampleRows,
   type PermutationReport,
 } from './permutation.js';
@@ -49,25 +57,15 @@ export const fairnessReport: StageDefinition<FairnessReportSettings> = {
       };
     }
     const file = await predictionsFile(context, spec);
-    const report = await analyzeFairness({
-      file: path.join(context.loaded.projectRoot, file),
-      label: spec.label ?? 'label',
-      ...(spec.prediction
-        ? { prediction: spec.prediction }
-        : { score: spec.score as string, threshold: spec.threshold as number }),
-      attributes: spec.attributes ?? context.loaded.config.charter.data?.sensitive_attributes ?? [],
-      intersections: spec.intersections ?? false,
-      ...(spec.positive_label !== undefined ? { positiveLabel: String(spec.positive_label) } : {}),
-      ...(spec.min_group_size ? { minGroupSize: spec.min_group_size } : {}),
-      ...(spec.reference_groups ? { referenceGroups: spec.reference_groups } : {}),
-      goals: goalsOf(spec),
-    });
+    const task = decideTask(context.loaded.config);
+    const report = await analyze(context, spec, file, task.task);
     report.file = file;
+    if (task.task === 'regression') report.notes.push(`Regression task: ${task.because}.`);
     const checks: Check[] = report.judgements.map((j) => ({
       id: `fairness/${j.frame}/${j.metric}`,
       title: `${j.metric} over ${j.frame}`,
       verdict: j.verdict,
-      observed: `${j.value === null ? 'undefined' : j.value.toFixed(3)}${j.interval ? ` [${j.interval[0].toFixed(3)}, ${j.interval[1].toFixed(3)}]` : ''}`,
+      observed: `${j.value === null ? 'undefined' : j.value.toFixed(3)}${j.interval ? ` [${j.interval[0].toFixed(3)}, ${j.interval[1].toFixed(3)}]` : ''}${j.decidingGroups.length > 0 ? `; ${j.decidingGroups.map((d) => d.reason).join('; ')}` : ''}${j.leftOut.length > 0 ? `; without ${j.leftOut.map((g) => `${g.group} (${g.n} rows)`).join(', ')} (verdict_min_group_size); Fairlearn's figure with them: ${j.fairlearnValue === null ? 'undefined' : j.fairlearnValue.toFixed(3)}` : ''}`,
       expected: `${j.goal.op} ${j.goal.value}`,
     }));
     const sensitive = spec.attributes ?? [];
@@ -150,9 +148,53 @@ export const fairnessReport: StageDefinition<FairnessReportSettings> = {
   },
 };
 
+/** The predictions analysed as their task asks: confusion counts for a classifier, errors for a regressor. */
+async function analyze(
+  context: StageContext<FairnessReportSettings>,
+  spec: FairnessSpec,
+  file: string,
+  task: Task,
+): Promise<FairnessReport | RegressionFairnessReport> {
+  const common = {
+    file: path.join(context.loaded.projectRoot, file),
+    attributes: spec.attributes ?? context.loaded.config.charter.data?.sensitive_attributes ?? [],
+    intersections: spec.intersections ?? false,
+    ...(spec.min_group_size ? { minGroupSize: spec.min_group_size } : {}),
+    ...(spec.verdict_min_group_size ? { verdictMinGroupSize: spec.verdict_min_group_size } : {}),
+  };
+  if (task === 'regression') {
+    if (!spec.prediction)
+      throw new UserError(
+        'a regression model needs flow.fairness.prediction, the column of predicted values (score and threshold are for classifiers)',
+      );
+    return analyzeRegressionFairness({
+      ...common,
+      target: spec.label ?? 'label',
+      prediction: spec.prediction,
+      ...(spec.loss ? { loss: spec.loss } : {}),
+      goals: goalsOf(spec) as Partial<Record<RegressionGoalName, MetricGoal>>,
+    });
+  }
+  return analyzeFairness({
+    ...common,
+    label: spec.label ?? 'label',
+    ...(spec.prediction
+      ? { prediction: spec.prediction }
+      : { score: spec.score as string, threshold: spec.threshold as number }),
+    ...(spec.positive_label !== undefined ? { positiveLabel: String(spec.positive_label) } : {}),
+    ...(spec.reference_groups ? { referenceGroups: spec.reference_groups } : {}),
+    goals: goalsOf(spec) as Partial<Record<DisparityName, MetricGoal>>,
+  });
+}
+
 function goalsOf(spec: FairnessSpec): Partial<Record<FairnessGoalName, MetricGoal>> {
   return Object.fromEntries(
-    Object.entries(spec.goals ?? {}).map(([name, text]) => [name, parseGoal(text, name)]),
+    Object.entries(spec.goals ?? {}).map(([name, text]) => [
+      name,
+      // A ratio is better near 1, so a bare number is a lower bound, even on an error's ratio
+      // (mean_absolute_error_ratio), which the generic rule would read as "at most".
+      typeof text === 'number' && name.endsWith('_ratio') ? { op: '>=', value: text } : parseGoal(text, name),
+    ]),
   );
 }
 
@@ -230,7 +272,8 @@ async function permute(
     features: table.columns.filter((c) => !excluded.has(c) && !NOT_A_FEATURE.test(c)),
     label,
     prediction: spec.prediction ?? 'prediction',
-    metric: options.metric ?? 'accuracy',
+    // A regression model is judged by how much its error grows; a classifier by how much its score drops.
+    metric: options.metric ?? (decideTask(loaded.config).task === 'regression' ? 'mae' : 'accuracy'),
     repeats: options.repeats ?? DEFAULT_REPEATS,
     seed: 0,
     ...(spec.positive_label !== undefined ? { positiveLabel: String(spec.positive_label) } : {}),
@@ -283,7 +326,7 @@ async function permute(
         id,
         title,
         verdict: 'pass',
-        observed: `${report.metric} ${report.baseline.toFixed(3)}; largest drops: ${top.join(', ')}`,
+        observed: `${report.metric} ${report.baseline.toFixed(3)}; largest ${REGRESSION_PERMUTATION_SCORERS[report.metric] ? 'increases' : 'drops'}: ${top.join(', ')}`,
       },
     };
   } catch (error) {

@@ -1,8 +1,9 @@
 import { formatNumber } from '../../config/goal.js';
 import type { Config } from '../../config/types.js';
+import type { RegressionFairnessReport } from '../../metrics/fairness/regression/index.js';
 import type { FairnessReport } from '../../metrics/fairness/report.js';
 import type { ExplainabilityReport } from './explainability.js';
-import type { PermutationReport } from './permutation.js';
+import { REGRESSION_PERMUTATION_SCORERS, type PermutationReport } from './permutation.js';
 
 export interface ModelCard {
   schema: 'mlops-flow/model-card@1';
@@ -23,17 +24,9 @@ export interface ModelCard {
     interval: [number, number] | null;
     verdict: string;
   }[];
-  groups: Record<
-    string,
-    {
-      group: string;
-      n: number;
-      selectionRate: number | null;
-      truePositiveRate: number | null;
-      falsePositiveRate: number | null;
-      smallSample: boolean;
-    }[]
-  >;
+  /** What the model predicts: the by-group table's columns follow it. */
+  task: 'classification' | 'regression';
+  groups: Record<string, (ClassificationGroupRow | RegressionGroupRow)[]>;
   explainability: { source: string; topFeatures: string[] } | null;
   permutationImportance: {
     metric: string;
@@ -44,12 +37,70 @@ export interface ModelCard {
   caveats: string[];
 }
 
+export interface ClassificationGroupRow {
+  group: string;
+  n: number;
+  selectionRate: number | null;
+  truePositiveRate: number | null;
+  falsePositiveRate: number | null;
+  smallSample: boolean;
+}
+
+export interface RegressionGroupRow {
+  group: string;
+  n: number;
+  meanAbsoluteError: number | null;
+  rootMeanSquaredError: number | null;
+  /** mean(prediction − target): positive, the group is over-predicted. */
+  meanError: number | null;
+  meanPrediction: number | null;
+  meanTarget: number | null;
+  smallSample: boolean;
+}
+
+function groupRows(report: FairnessReport | RegressionFairnessReport): ModelCard['groups'] {
+  if (report.task === 'regression') {
+    return Object.fromEntries(
+      report.frames.map((frame) => [
+        frame.name,
+        frame.groups
+          .filter((g) => !g.empty)
+          .map((g): RegressionGroupRow => ({
+            group: g.group,
+            n: g.n,
+            meanAbsoluteError: g.metrics.mean_absolute_error.value,
+            rootMeanSquaredError: g.metrics.root_mean_squared_error.value,
+            meanError: g.metrics.mean_error.value,
+            meanPrediction: g.metrics.mean_prediction.value,
+            meanTarget: g.metrics.mean_target.value,
+            smallSample: g.smallSample,
+          })),
+      ]),
+    );
+  }
+  return Object.fromEntries(
+    report.frames.map((frame) => [
+      frame.name,
+      frame.groups
+        .filter((g) => !g.empty)
+        .map((g): ClassificationGroupRow => ({
+          group: g.group,
+          n: g.n,
+          selectionRate: g.rates.selection_rate.value,
+          truePositiveRate: g.rates.true_positive_rate.value,
+          falsePositiveRate: g.rates.false_positive_rate.value,
+          smallSample: g.smallSample,
+        })),
+    ]),
+  );
+}
+
 /** The model card: what the model is for, what it was built from, how it treats groups, its limits. */
 export function buildModelCard(
   config: Config,
   digest: string | undefined,
   metrics: Record<string, number>,
-  report: FairnessReport,
+  report: FairnessReport | RegressionFairnessReport,
   explainability: ExplainabilityReport | undefined,
   permutation?: PermutationReport,
 ): ModelCard {
@@ -59,7 +110,7 @@ export function buildModelCard(
     const small = frame.groups.filter((g) => g.smallSample && !g.empty).map((g) => g.group);
     if (small.length > 0)
       caveats.push(
-        `${frame.name}: groups below ${report.minGroupSize} rows are shown but not judged: ${small.join(', ')}`,
+        `${frame.name}: groups below ${report.minGroupSize} rows count in every disparity but their intervals are wide: ${small.join(', ')}`,
       );
   }
   if ((charter.requirements?.regulations ?? []).length > 0)
@@ -87,21 +138,8 @@ export function buildModelCard(
       interval: j.interval ? [j.interval[0], j.interval[1]] : null,
       verdict: j.verdict,
     })),
-    groups: Object.fromEntries(
-      report.frames.map((frame) => [
-        frame.name,
-        frame.groups
-          .filter((g) => !g.empty)
-          .map((g) => ({
-            group: g.group,
-            n: g.n,
-            selectionRate: g.rates.selection_rate.value,
-            truePositiveRate: g.rates.true_positive_rate.value,
-            falsePositiveRate: g.rates.false_positive_rate.value,
-            smallSample: g.smallSample,
-          })),
-      ]),
-    ),
+    task: report.task,
+    groups: groupRows(report),
     explainability: explainability
       ? {
           source: explainability.source,
@@ -150,11 +188,25 @@ export function modelCardMarkdown(card: ModelCard): string {
     '',
   ];
   for (const [frame, groups] of Object.entries(card.groups)) {
-    lines.push(`### ${frame}`, '', '| group | n | selection rate | TPR | FPR |', '|---|---|---|---|---|');
-    for (const g of groups) {
+    if (card.task === 'regression') {
       lines.push(
-        `| ${g.group}${g.smallSample ? ' (small)' : ''} | ${g.n.toLocaleString('en-US')} | ${formatNumber(g.selectionRate)} | ${formatNumber(g.truePositiveRate)} | ${formatNumber(g.falsePositiveRate)} |`,
+        `### ${frame}`,
+        '',
+        '| group | n | MAE | RMSE | mean error (prediction − target) | mean prediction | mean target |',
+        '|---|---|---|---|---|---|---|',
       );
+      for (const g of groups as RegressionGroupRow[]) {
+        lines.push(
+          `| ${g.group}${g.smallSample ? ' (small)' : ''} | ${g.n.toLocaleString('en-US')} | ${formatNumber(g.meanAbsoluteError)} | ${formatNumber(g.rootMeanSquaredError)} | ${formatNumber(g.meanError)} | ${formatNumber(g.meanPrediction)} | ${formatNumber(g.meanTarget)} |`,
+        );
+      }
+    } else {
+      lines.push(`### ${frame}`, '', '| group | n | selection rate | TPR | FPR |', '|---|---|---|---|---|');
+      for (const g of groups as ClassificationGroupRow[]) {
+        lines.push(
+          `| ${g.group}${g.smallSample ? ' (small)' : ''} | ${g.n.toLocaleString('en-US')} | ${formatNumber(g.selectionRate)} | ${formatNumber(g.truePositiveRate)} | ${formatNumber(g.falsePositiveRate)} |`,
+        );
+      }
     }
     lines.push('');
   }
@@ -178,9 +230,9 @@ export function modelCardMarkdown(card: ModelCard): string {
   if (card.permutationImportance) {
     const p = card.permutationImportance;
     lines.push(
-      `Permutation importance: drop of ${p.metric} from ${formatNumber(p.baseline)} when a feature is shuffled (mean ± sd over ${p.repeats} repeats).`,
+      `Permutation importance: ${REGRESSION_PERMUTATION_SCORERS[p.metric] ? 'growth' : 'drop'} of ${p.metric} from ${formatNumber(p.baseline)} when a feature is shuffled (mean ± sd over ${p.repeats} repeats).`,
       '',
-      '| feature | drop | sd |',
+      `| feature | ${REGRESSION_PERMUTATION_SCORERS[p.metric] ? 'growth' : 'drop'} | sd |`,
       '|---|---|---|',
       ...p.features.map((f) => `| ${f.feature} | ${formatNumber(f.mean)} | ${formatNumber(f.std)} |`),
       '',

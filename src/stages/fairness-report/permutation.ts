@@ -10,6 +10,11 @@
  * into blocks. A batch predict command scores rows independently (sanity-check proves it
  * returns one row per input row, deterministically), and one process start instead of
  * features × repeats keeps this to seconds.
+ *
+ * For a regression model the score is an error, MAE or RMSE, and the importance is how much it
+ * grows when the feature is shuffled: scikit-learn's neg_mean_absolute_error and
+ * neg_root_mean_squared_error scorers, baseline − permuted, with the signs turned back so the
+ * report reads "MAE 41.6, shuffling bmi adds 12.3".
  */
 import {
   accuracy,
@@ -20,6 +25,7 @@ import {
   type ConfusionCounts,
 } from '../../metrics/classification.js';
 import { createRandom, randomInt, type Random } from '../../metrics/random.js';
+import { meanAbsoluteError, rootMeanSquaredError } from '../../metrics/regression.js';
 import type { Table } from '../sanity-check/behaviour.js';
 
 /** Scores a permutation can be judged by: higher is better for each. */
@@ -30,6 +36,15 @@ export const PERMUTATION_SCORERS: Record<string, (counts: ConfusionCounts) => nu
   f1: f1Score,
 };
 
+/** Errors a regression model's permutation can be judged by: lower is better for each. */
+export const REGRESSION_PERMUTATION_SCORERS: Record<
+  string,
+  (actual: ArrayLike<number>, predicted: ArrayLike<number>) => number | null
+> = {
+  mae: meanAbsoluteError,
+  rmse: rootMeanSquaredError,
+};
+
 export interface PermutationSettings {
   /** Columns to permute, one at a time. */
   features: readonly string[];
@@ -37,7 +52,7 @@ export interface PermutationSettings {
   label: string;
   /** The column of the predict command's output that holds the 0/1 decision. */
   prediction: string;
-  /** A key of PERMUTATION_SCORERS. */
+  /** A key of PERMUTATION_SCORERS, or of REGRESSION_PERMUTATION_SCORERS for a regression model. */
   metric: string;
   repeats: number;
   seed: number;
@@ -47,7 +62,7 @@ export interface PermutationSettings {
 
 export interface FeaturePermutation {
   feature: string;
-  /** Mean drop of the score when this feature is shuffled: the importance. */
+  /** Mean drop of the score (for an error: mean growth) when this feature is shuffled: the importance. */
   mean: number;
   /** Standard deviation of the drops over the repeats (ddof = 0, as scikit-learn). */
   std: number;
@@ -118,9 +133,10 @@ export function permutationImportance(
   settings: PermutationSettings,
 ): PermutationReport {
   const scorer = PERMUTATION_SCORERS[settings.metric];
-  if (!scorer) {
+  const error = REGRESSION_PERMUTATION_SCORERS[settings.metric];
+  if (!scorer && !error) {
     throw new PermutationError(
-      `permutation_importance.metric "${settings.metric}" is not one of ${Object.keys(PERMUTATION_SCORERS).join(', ')}`,
+      `permutation_importance.metric "${settings.metric}" is not one of ${[...Object.keys(PERMUTATION_SCORERS), ...Object.keys(REGRESSION_PERMUTATION_SCORERS)].join(', ')}`,
     );
   }
   const n = table.rows.length;
@@ -133,10 +149,36 @@ export function permutationImportance(
   if (!output.columns.includes(settings.prediction))
     throw new PermutationError(`the predict output has no "${settings.prediction}" column`);
 
+  const scoreOf = error
+    ? errorScorer(table, output, settings, error)
+    : classificationScorer(table, output, settings, scorer!);
+  const baseline = scoreOf(0);
+  const features = settings.features.map((feature, f) => {
+    // An error grows when a feature matters: its drop is permuted − baseline.
+    const drops = Array.from({ length: settings.repeats }, (_, r) => {
+      const permuted = scoreOf(1 + f * settings.repeats + r);
+      return error ? permuted - baseline : baseline - permuted;
+    });
+    const mean = drops.reduce((sum, d) => sum + d, 0) / drops.length;
+    const std = Math.sqrt(drops.reduce((sum, d) => sum + (d - mean) ** 2, 0) / drops.length);
+    return { feature, mean, std, drops };
+  });
+  features.sort((a, b) => b.mean - a.mean || (a.feature < b.feature ? -1 : 1));
+  return { metric: settings.metric, repeats: settings.repeats, rows: n, baseline, features };
+}
+
+/** The score of each block of a classifier's output: its metric from the confusion counts. */
+function classificationScorer(
+  table: Table,
+  output: Table,
+  settings: PermutationSettings,
+  scorer: (counts: ConfusionCounts) => number | null,
+): (block: number) => number {
+  const n = table.rows.length;
   const labels = table.rows.map((row, i) =>
     binary(row[settings.label], settings.positiveLabel, `row ${i + 1}, column "${settings.label}"`),
   );
-  const scoreOf = (block: number): number => {
+  return (block) => {
     const predictions = labels.map((_, i) =>
       binary(
         output.rows[block * n + i]?.[settings.prediction],
@@ -151,18 +193,39 @@ export function permutationImportance(
       );
     return value;
   };
-  const baseline = scoreOf(0);
-  const features = settings.features.map((feature, f) => {
-    const drops = Array.from(
-      { length: settings.repeats },
-      (_, r) => baseline - scoreOf(1 + f * settings.repeats + r),
-    );
-    const mean = drops.reduce((sum, d) => sum + d, 0) / drops.length;
-    const std = Math.sqrt(drops.reduce((sum, d) => sum + (d - mean) ** 2, 0) / drops.length);
-    return { feature, mean, std, drops };
-  });
-  features.sort((a, b) => b.mean - a.mean || (a.feature < b.feature ? -1 : 1));
-  return { metric: settings.metric, repeats: settings.repeats, rows: n, baseline, features };
+}
+
+/** The error of each block of a regression model's output (MAE or RMSE against the targets). */
+function errorScorer(
+  table: Table,
+  output: Table,
+  settings: PermutationSettings,
+  error: (actual: ArrayLike<number>, predicted: ArrayLike<number>) => number | null,
+): (block: number) => number {
+  const n = table.rows.length;
+  const targets = Float64Array.from(table.rows, (row, i) =>
+    finite(row[settings.label], `row ${i + 1}, column "${settings.label}"`),
+  );
+  const predictions = new Float64Array(n);
+  return (block) => {
+    for (let i = 0; i < n; i++) {
+      predictions[i] = finite(
+        output.rows[block * n + i]?.[settings.prediction],
+        `predict output row ${block * n + i + 1}, column "${settings.prediction}"`,
+      );
+    }
+    const value = error(targets, predictions);
+    if (value === null)
+      throw new PermutationError('no rows to score: permutation importance needs the eval predictions');
+    return value;
+  };
+}
+
+function finite(value: string | undefined, where: string): number {
+  const text = (value ?? '').trim();
+  const number = text === '' ? Number.NaN : Number(text);
+  if (!Number.isFinite(number)) throw new PermutationError(`${where}: "${text}" is not a finite number`);
+  return number;
 }
 
 function binary(value: string | undefined, positive: string | undefined, where: string): number {

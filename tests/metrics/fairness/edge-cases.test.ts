@@ -68,28 +68,27 @@ describe('undefined rates, small groups and empty intersections', () => {
     expect(byName.a).toMatchObject({ n: 5, tp: 2, fp: 1, tn: 1, fn: 1, smallSample: false, empty: false });
   });
 
-  test('small groups are shown but left out of the aggregates; undefined values are skipped', async () => {
-    const g = (await analyzeFairness(base)).frames[0]!;
-    expect(g.groups.find((group) => group.group === 'd')?.smallSample).toBe(true);
-    expect(g.compared).toEqual(['a', 'b', 'c']);
-    // TPR: a 2/3, b undefined, c 0 (d = 1 is not compared).
-    expect(g.metrics.true_positive_rate.groupMax).toBeCloseTo(2 / 3, 15);
-    expect(g.metrics.true_positive_rate.groupMin).toBe(0);
-    expect(g.metrics.true_positive_rate.byGroup).toEqual({ a: 2 / 3, b: null, c: 0, d: 1 });
-    // Overall TPR = 3/6; to_overall difference = max(|2/3 − 1/2|, |0 − 1/2|).
-    expect(g.metrics.true_positive_rate.overall).toBe(0.5);
-    expect(g.disparities.equal_opportunity_difference.to_overall.value).toBe(0.5);
-    // Selection: a 3/5, b 1/3, c 0 → difference 0.6, ratio 0; FPR: 1/2, 1/3, 0.
-    expect(g.disparities.demographic_parity_difference.between_groups.value).toBeCloseTo(0.6, 15);
-    expect(g.disparities.demographic_parity_ratio.between_groups.value).toBe(0);
-    expect(g.disparities.equalized_odds_difference.between_groups.value).toBeCloseTo(2 / 3, 15);
-    expect(g.disparities.equalized_odds_ratio.between_groups.value).toBe(0);
-  });
-
-  test('with minGroupSize 0 the small group counts again', async () => {
-    const g = (await analyzeFairness({ ...base, minGroupSize: 0 })).frames[0]!;
-    expect(g.compared).toEqual(['a', 'b', 'c', 'd']);
-    expect(g.disparities.equal_opportunity_difference.between_groups.value).toBe(1);
+  test("small groups are flagged and counted; Fairlearn's aggregates take a 0/0 rate as 0", async () => {
+    for (const minGroupSize of [0, 3, 100]) {
+      const g = (await analyzeFairness({ ...base, minGroupSize })).frames[0]!;
+      expect(g.groups.find((group) => group.group === 'd')?.smallSample).toBe(minGroupSize > 2);
+      expect(g.compared).toEqual(['a', 'b', 'c', 'd']);
+      // TPR, as Fairlearn's confusion_matrix gives it: a 2/3, b 0 (no positives), c 0, d 1.
+      expect(g.metrics.true_positive_rate.byGroup).toEqual({ a: 2 / 3, b: 0, c: 0, d: 1 });
+      expect(g.metrics.true_positive_rate.groupMax).toBe(1);
+      expect(g.metrics.true_positive_rate.groupMin).toBe(0);
+      // Overall TPR = 3/6; to_overall difference = max(|2/3 − 1/2|, |0 − 1/2|, |1 − 1/2|).
+      expect(g.metrics.true_positive_rate.overall).toBe(0.5);
+      expect(g.disparities.equal_opportunity_difference.to_overall.value).toBe(0.5);
+      expect(g.disparities.equal_opportunity_difference.between_groups.value).toBe(1);
+      // Selection: a 3/5, b 1/3, c 0, d 1/2 → difference 0.6, ratio 0; FPR: 1/2, 1/3, 0, 0.
+      expect(g.disparities.demographic_parity_difference.between_groups.value).toBeCloseTo(0.6, 15);
+      expect(g.disparities.demographic_parity_ratio.between_groups.value).toBe(0);
+      expect(g.disparities.equalized_odds_difference.between_groups.value).toBe(1);
+      expect(g.disparities.equalized_odds_ratio.between_groups.value).toBe(0);
+      // The group's own rate stays undefined: only Fairlearn's figures count it as 0.
+      expect(g.groups.find((group) => group.group === 'b')!.rates.true_positive_rate.value).toBeNull();
+    }
   });
 
   test('intersections with no members are listed as empty groups and never compared', async () => {
@@ -109,7 +108,7 @@ describe('undefined rates, small groups and empty intersections', () => {
     const empty = both.groups.find((group) => group.group === 'b & v')!;
     expect(empty).toMatchObject({ empty: true, smallSample: true, values: { g: 'b', h: 'v' } });
     expect(Object.values(empty.rates).every((rate) => rate.value === null)).toBe(true);
-    expect(both.compared).toEqual(['a & u', 'b & u', 'c & v']);
+    expect(both.compared).toEqual(['a & u', 'a & v', 'b & u', 'c & v', 'd & u', 'd & v']);
     expect(both.metrics.selection_rate.byGroup['b & v']).toBeNull();
   });
 
