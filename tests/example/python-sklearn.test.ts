@@ -5,14 +5,21 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { actionlint } from '../helpers/actionlint.js';
 import { runCli, tempProject } from '../helpers/cli.js';
 import { commitAll, initRepository } from '../helpers/git.js';
+import { startLoad } from '../canary-promote/helpers/load.js';
+import {
+  freePort,
+  requireProgram,
+  startProcess,
+  waitForHttp,
+  type Running,
+} from '../canary-promote/helpers/processes.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const example = path.join(root, 'examples/python-sklearn');
@@ -61,13 +68,121 @@ function manifestOf(directory: string, modelDir: string): { modelDigest: string;
   return { modelDigest, text: JSON.stringify({ modelDigest, files }) };
 }
 
-/** A port nothing listens on now: bound to 0, read, released. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+/**
+ * Production on 127.0.0.1: serve.py twice with the built model (baseline and canary
+ * variants), nginx splitting traffic by the upstream scripts/set_weight.py writes, and
+ * Prometheus scraping both servers every 100 ms.
+ */
+async function startProductionStack(
+  directory: string,
+  ports: { baseline: number; canary: number; nginx: number; prometheus: number },
+  programs: { nginx: string; prometheus: string },
+): Promise<{ stop(): Promise<void> }> {
+  const running: Running[] = [];
+  const stop = async () => {
+    await Promise.all(running.map((r) => r.stop()));
+  };
+  try {
+    const builds = path.join(directory, '.mlops-flow/builds');
+    const [build] = readdirSync(builds);
+    const manifest = path.join(builds, build ?? '', 'model-manifest.json');
+    for (const variant of ['baseline', 'canary'] as const) {
+      const server = startProcess(
+        [
+          'python3',
+          'serve.py',
+          '--model',
+          'model',
+          '--manifest',
+          manifest,
+          '--port',
+          String(ports[variant]),
+          '--variant',
+          variant,
+        ],
+        { cwd: directory },
+      );
+      running.push(server);
+      await waitForHttp(`http://127.0.0.1:${ports[variant]}/healthz`, server);
+    }
+    const servers = ['--baseline', `127.0.0.1:${ports.baseline}`, '--canary', `127.0.0.1:${ports.canary}`];
+    expect(python(directory, 'scripts/set_weight.py', '0', ...servers).code).toBe(0);
+    const traffic = path.join(directory, '.mlops-flow/traffic');
+    mkdirSync(path.join(traffic, 'temp'), { recursive: true });
+    const temp = (name: string) => `${name}_temp_path ${path.join(traffic, 'temp', name)};`;
+    writeFileSync(
+      path.join(traffic, 'nginx.conf'),
+      `daemon off;
+worker_processes 1;
+pid ${path.join(traffic, 'nginx.pid')};
+error_log ${path.join(traffic, 'error.log')} warn;
+events { worker_connections 512; }
+http {
+  access_log off;
+  ${temp('client_body')} ${temp('proxy')} ${temp('fastcgi')} ${temp('uwsgi')} ${temp('scgi')}
+  include ${path.join(traffic, 'upstream.conf')};
+  server {
+    listen 127.0.0.1:${ports.nginx};
+    location / {
+      proxy_pass http://model;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+    }
+  }
+}
+`,
+    );
+    const proxy = startProcess([
+      programs.nginx,
+      '-p',
+      traffic,
+      '-e',
+      path.join(traffic, 'error.log'),
+      '-c',
+      path.join(traffic, 'nginx.conf'),
+    ]);
+    running.push(proxy);
+    await waitForHttp(`http://127.0.0.1:${ports.nginx}/healthz`, proxy);
+
+    const monitoring = path.join(directory, '.mlops-flow/prometheus');
+    mkdirSync(monitoring, { recursive: true });
+    writeFileSync(
+      path.join(monitoring, 'prometheus.yml'),
+      `global:
+  scrape_interval: 100ms
+  scrape_timeout: 90ms
+  evaluation_interval: 1s
+scrape_configs:
+  - job_name: model
+    static_configs:
+      - targets: ['127.0.0.1:${ports.baseline}', '127.0.0.1:${ports.canary}']
+`,
+    );
+    const scraper = startProcess([
+      programs.prometheus,
+      `--config.file=${path.join(monitoring, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${path.join(monitoring, 'data')}`,
+      `--web.listen-address=127.0.0.1:${ports.prometheus}`,
+      '--log.level=warn',
+    ]);
+    running.push(scraper);
+    await waitForHttp(`http://127.0.0.1:${ports.prometheus}/-/ready`, scraper, 30_000);
+    // Prometheus hands new targets to its scrapers a few seconds after start: wait for both.
+    const up = new URL(`http://127.0.0.1:${ports.prometheus}/api/v1/query`);
+    up.searchParams.set('query', 'sum(up{job="model"})');
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const body = (await (await fetch(up)).json()) as { data?: { result?: { value: [number, string] }[] } };
+      if (body.data?.result?.[0]?.value[1] === '2') break;
+      if (Date.now() > deadline)
+        throw new Error(`Prometheus never scraped both model servers:\n${scraper.output()}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { stop };
 }
 
 describe('the python-sklearn example', () => {
@@ -255,20 +370,38 @@ describe('the python-sklearn example', () => {
     expect(tampered.stderr.trim()).toBe('model/metrics.json does not match manifest.json');
   });
 
-  test('mlops-flow run takes it through every stage to a passing deploy-test', async () => {
+  test('mlops-flow run takes it through deploy-test to the manual gate; approved, the canary is promoted', async () => {
+    const nginx = requireProgram('nginx', ['/usr/sbin/nginx', '/usr/bin/nginx']);
+    const prometheus = requireProgram('prometheus', ['/usr/bin/prometheus', '/usr/local/bin/prometheus']);
     const directory = copyOfExample();
-    // A free port for staging: the endpoint is where deploy.py starts the server.
-    const port = await freePort();
-    const config = readFileSync(path.join(directory, 'mlops.yml'), 'utf8');
-    expect(config).toContain('endpoint: http://127.0.0.1:8090/predict');
-    writeFileSync(path.join(directory, 'mlops.yml'), config.replace('127.0.0.1:8090', `127.0.0.1:${port}`));
+    // Free ports for everything, written into the copy's mlops.yml before anything is recorded.
+    const ports = {
+      staging: await freePort(),
+      baseline: await freePort(),
+      canary: await freePort(),
+      nginx: await freePort(),
+      prometheus: await freePort(),
+    };
+    const servers = `--baseline 127.0.0.1:${ports.baseline} --canary 127.0.0.1:${ports.canary}`;
+    const committed = readFileSync(path.join(directory, 'mlops.yml'), 'utf8');
+    const config = committed
+      .replace('127.0.0.1:8090/predict', `127.0.0.1:${ports.staging}/predict`)
+      .replace('address: http://127.0.0.1:9090', `address: http://127.0.0.1:${ports.prometheus}`)
+      // Steps of 2 s over 1 s rate windows, as tests/canary-promote does, instead of 5 minutes.
+      .replace('step_duration: 5m', 'step_duration: 2s')
+      .replaceAll('[1m]', '[1s]')
+      .replace('set_weight.py {weight}', `set_weight.py {weight} ${servers}`)
+      .replace('promote.py {model}', `promote.py {model} ${servers}`)
+      .replace('rollback.py\n', `rollback.py ${servers}\n`);
+    expect(config.split('\n').filter((line, i) => line !== committed.split('\n')[i])).toHaveLength(8);
+    writeFileSync(path.join(directory, 'mlops.yml'), config);
     initRepository(directory);
     commitAll(directory, 'the python-sklearn example');
 
-    const started = Date.now();
+    let started = Date.now();
     const run = await runCli(['run'], directory);
-    const seconds = (Date.now() - started) / 1000;
-    expect(run.stderr).toMatch(/\[1\/5\] ▶ validate-charter\n {2}PASS/);
+    const runSeconds = (Date.now() - started) / 1000;
+    expect(run.stderr).toMatch(/\[1\/6\] ▶ validate-charter\n {2}PASS/);
     const digest = /PASS: built (sha256:[0-9a-f]{12})…/.exec(run.stderr)?.[1];
     expect(digest).toBeDefined();
     expect(run.stderr).toMatch(/precision 0\.\d+ recall 0\.\d+ auc 0\.\d+ on 342 patients/);
@@ -277,15 +410,18 @@ describe('the python-sklearn example', () => {
     expect(run.stderr).toMatch(/▶ fairness-report\n {2}PASS: 4 fairness goals met on 342 predictions/);
     expect(run.stderr).toMatch(
       new RegExp(
-        `▶ deploy-test\\n▸ deploy: python3 scripts/deploy\\.py staging \\S+ http://127\\.0\\.0\\.1:${port}/predict\\n {2}deployed ${digest}[0-9a-f]{52} to staging`,
+        `▶ deploy-test\\n▸ deploy: python3 scripts/deploy\\.py staging \\S+ http://127\\.0\\.0\\.1:${ports.staging}/predict\\n {2}deployed ${digest}[0-9a-f]{52} to staging`,
       ),
     );
     expect(run.stderr).toMatch(
       /▸ replay: 100 rows of data\/holdout\.csv[\s\S]*▸ load: 20\/s for 5 s over 4 connections[\s\S]*▸ teardown: python3 scripts\/teardown\.py staging\n {2}stopped staging[\s\S]*PASS: 3 goals met on staging/,
     );
+    expect(run.stderr).toMatch(
+      /\[6\/6\] canary-promote: waiting at the manual gate — no approval of production\.\n {2}To approve: run `mlops-flow approve production`/,
+    );
     expect(run.code).toBe(0);
 
-    const comment = readFileSync(path.join(directory, '.mlops-flow/comment.md'), 'utf8');
+    let comment = readFileSync(path.join(directory, '.mlops-flow/comment.md'), 'utf8');
     expect(comment).toContain('✅ Charter → ✅ Build → ⚠️ Sanity → ✅ Fairness → ✅ Deploy to test');
     expect(comment).toMatch(/\| model \| `precision` \| ≥ 0\.65 \| 0\.7\d+ \| 0\.\d+ \| ✅ \|/);
     expect(comment).toMatch(
@@ -297,17 +433,58 @@ describe('the python-sklearn example', () => {
     expect(comment).toMatch(
       /\| business \| `complication_costs_avoided_usd` \| ≥ 500,000 \| [\d,]+ \(est\.\) \|/,
     );
+    expect(existsSync(path.join(directory, '.mlops-flow/servers/staging.pid'))).toBe(false);
+    // The staging port is free again: the server is gone.
+    await expect(fetch(`http://127.0.0.1:${ports.staging}/healthz`)).rejects.toThrow();
+
+    // The gate: a person approves, then the canary runs against production through nginx.
+    expect((await runCli(['approve', 'production'], directory)).code).toBe(0);
+    const stack = await startProductionStack(directory, ports, { nginx, prometheus });
+    const instance = Object.fromEntries(
+      Object.entries(readCsv(path.join(directory, 'data/sample.csv'))[0] ?? {}).map(([k, v]) => [
+        k,
+        Number(v),
+      ]),
+    );
+    const load = startLoad(
+      `http://127.0.0.1:${ports.nginx}/predict`,
+      JSON.stringify({ instances: [{ ...instance, age_band: undefined, patient_id: undefined }] }),
+      100,
+    );
+    started = Date.now();
+    let canary;
+    try {
+      canary = await runCli(['canary-promote'], directory);
+    } finally {
+      load.stop();
+      await stack.stop();
+    }
+    const canarySeconds = (Date.now() - started) / 1000;
+    expect(canary.stderr).toMatch(/PASS: promoted/);
+    expect(canary.code).toBe(0);
+    // Both variants answered, all through nginx, and none failed.
+    expect(load.stats.byStatus['200']).toBeGreaterThan(500);
+    expect(Object.keys(load.stats.byStatus)).toEqual(['200']);
+    expect(readFileSync(path.join(directory, '.mlops-flow/traffic/upstream.conf'), 'utf8')).toMatch(
+      /server 127\.0\.0\.1:\d+ down;\n {2}server 127\.0\.0\.1:\d+ weight=100;/,
+    );
+    expect(existsSync(path.join(directory, '.mlops-flow/production/model/model.json'))).toBe(true);
+    comment = readFileSync(path.join(directory, '.mlops-flow/comment.md'), 'utf8');
+    expect(comment).toMatch(/→ ✅ Canary/);
+    expect(comment).toContain('✅ **Promoted** — every step passed (5 → 25 → 50 → 100%)');
+    for (const weight of [5, 25, 50, 100])
+      expect(comment).toMatch(new RegExp(`#### ${weight}% — ✅ score \\d+`));
     const deployments = readFileSync(path.join(directory, '.mlops-flow/deployments.jsonl'), 'utf8')
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line) as { state?: string; environment?: string });
     expect(deployments[0]?.environment).toBe('staging');
-    expect(deployments.slice(1).map((line) => line.state)).toEqual(['queued', 'in_progress', 'success']);
-    expect(existsSync(path.join(directory, '.mlops-flow/servers/staging.pid'))).toBe(false);
-    // The port is free again: the server is gone.
-    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
-    console.log(`python-sklearn: mlops-flow run took ${seconds.toFixed(1)} s`);
-  }, 180_000);
+    expect(deployments.slice(1, 4).map((line) => line.state)).toEqual(['queued', 'in_progress', 'success']);
+    expect(deployments.at(-1)?.state).toBe('success');
+    console.log(
+      `python-sklearn: mlops-flow run took ${runSeconds.toFixed(1)} s, canary-promote ${canarySeconds.toFixed(1)} s`,
+    );
+  }, 300_000);
 
   test('its workflow passes actionlint', () => {
     const workflow = '.github/workflows/mlops.yml';
