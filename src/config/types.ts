@@ -172,10 +172,19 @@ export interface CanaryMetricSpec {
   bad_when?: 'increase' | 'decrease' | 'either';
   critical?: boolean;
   weight?: number;
+  /** The sequential judge's test: shift (default), rate (event counts) or quantile (tail exceedance). */
+  test?: 'shift' | 'rate' | 'quantile';
+  margin?: number;
+  quantile?: number;
 }
 
 export interface CanarySpec {
   environment?: string;
+  /** kayenta (default): Mann-Whitney once per step; sequential: confidence sequences at every poll. */
+  judge?: 'kayenta' | 'sequential';
+  /** sequential: the rollout's false-rollback and false-promote rate, split across metrics. */
+  alpha?: number;
+  on_inconclusive?: 'rollback' | 'promote';
   steps?: number[];
   step_duration?: string;
   traffic?: CommandText;
@@ -188,6 +197,8 @@ export interface CanarySpec {
     metrics?: CanaryMetricSpec[];
     pass_score?: number;
     marginal_score?: number;
+    /** sequential: how often the metrics are read within a step. */
+    interval?: string;
   };
 }
 

@@ -34,6 +34,8 @@ export interface SequentialMetricSpec {
   margin?: number;
   /** quantile: which quantile of the baseline defines an exceedance (default 0.95). */
   quantile?: number;
+  /** Weight in the score, as for the Kayenta judge (default 1). */
+  weight?: number;
 }
 
 /** One look's data per metric: values per variant (shift, quantile) or event counts (rate). */
@@ -68,6 +70,8 @@ export type SequentialDecision = 'rollback' | 'advance' | 'continue';
 export interface SequentialLookResult {
   decision: SequentialDecision;
   metrics: SequentialMetricJudgement[];
+  /** 0–100: the weighted share of metrics not shown worse, as the Kayenta judge scores a step. */
+  score: number;
 }
 
 const DEFAULT_SHIFT_MARGIN = 0.05;
@@ -87,6 +91,8 @@ export class SequentialJudge {
   constructor(
     specs: readonly SequentialMetricSpec[],
     readonly alpha: number,
+    /** Roll back when the weighted share of metrics not shown worse falls below this (0–100). */
+    private readonly passScore = 100,
   ) {
     if (!(alpha > 0 && alpha < 1)) throw new RangeError('alpha must lie between 0 and 1');
     this.metricAlpha = alpha / Math.max(1, specs.length);
@@ -144,12 +150,22 @@ export class SequentialJudge {
 
   judge(): SequentialLookResult {
     const metrics = this.trackers.map((tracker) => this.metricState(tracker));
-    const decision: SequentialDecision = metrics.some((m) => m.critical && m.state === 'worse')
-      ? 'rollback'
-      : metrics.every((m) => m.state === 'not-worse')
-        ? 'advance'
-        : 'continue';
-    return { decision, metrics };
+    const weights = this.trackers.map((tracker) => tracker.spec.weight ?? 1);
+    const total = weights.reduce((sum, weight) => sum + weight, 0);
+    const notWorse = metrics.reduce(
+      (sum, m, index) => sum + (m.state === 'worse' ? 0 : (weights[index] as number)),
+      0,
+    );
+    const score = total === 0 ? 100 : (100 * notWorse) / total;
+    // A critical metric shown worse rolls back on its own; the others do when enough of the
+    // weight is shown worse that the step could no longer reach pass_score.
+    const decision: SequentialDecision =
+      metrics.some((m) => m.critical && m.state === 'worse') || score < this.passScore
+        ? 'rollback'
+        : metrics.every((m) => m.state === 'not-worse')
+          ? 'advance'
+          : 'continue';
+    return { decision, metrics, score };
   }
 
   private metricState(tracker: MetricTracker): SequentialMetricJudgement {

@@ -1,8 +1,10 @@
 /**
  * A confidence sequence for p = P(canary > baseline), the probabilistic index that Mann-Whitney's
  * test estimates, valid however often it is looked at. Each look pairs canary values with
- * baseline values from the same window, each pair one Bernoulli draw (ties count half a win to
- * each side by being dropped); p = ½ means neither is slower. The mixture is conjugate: a
+ * baseline values from the same window, each pair one Bernoulli draw; a tie is settled by a fair
+ * coin (seeded, so runs repeat), which keeps the draw Bernoulli(½) when nothing changed and lets
+ * two variants that both measure 0 errors show they do not differ. p = ½ means neither is worse
+ * (p is then P(canary > baseline) + ½ P(tie)). The mixture is conjugate: a
  * Beta(a, a) prior centred on ½ gives
  *
  *   log M_t(p₀) = log B(a + S, a + F) − log B(a, a) − S log p₀ − F log(1 − p₀)
@@ -22,8 +24,19 @@ export class ProbabilisticIndexSequence {
   losses = 0;
   ties = 0;
 
+  /** The fair coin for ties: mulberry32, seeded so the same data gives the same decisions. */
+  private coin = 0x9e3779b9;
+
   /** @param priorStrength a in Beta(a, a): larger tunes the sequence to smaller effects. */
   constructor(private readonly priorStrength = 20) {}
+
+  private flip(): boolean {
+    this.coin = (this.coin + 0x6d2b79f5) >>> 0;
+    let t = this.coin;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0 < 0x80000000;
+  }
 
   /** Adds pairs: canary[i] against baseline[i], for as many as both have. */
   addPairs(canary: readonly number[], baseline: readonly number[]): void {
@@ -32,7 +45,11 @@ export class ProbabilisticIndexSequence {
       const difference = (canary[i] as number) - (baseline[i] as number);
       if (difference > 0) this.wins++;
       else if (difference < 0) this.losses++;
-      else this.ties++;
+      else {
+        this.ties++;
+        if (this.flip()) this.wins++;
+        else this.losses++;
+      }
     }
   }
 

@@ -203,6 +203,10 @@ export const canaryPromote: StageDefinition<CanaryPromoteSettings> = {
         stepDurationMs: parseDuration(spec.step_duration, DEFAULT_STEP_DURATION_MS),
         metrics: analysis.metrics ?? [],
         passScore,
+        judge: spec.judge ?? 'kayenta',
+        ...(spec.alpha !== undefined ? { alpha: spec.alpha } : {}),
+        pollIntervalMs: parseDuration(spec.analysis?.interval, 30_000),
+        ...(spec.on_inconclusive ? { onInconclusive: spec.on_inconclusive } : {}),
       },
       {
         setWeight: (weight) =>

@@ -1,7 +1,9 @@
 import type { CanaryMetricSpec } from '../../config/types.js';
 import { judgeStep, type JudgedMetricSpec, type StepJudgement } from '../../canary/judge.js';
 import type { MetricProvider, TimeWindow } from '../../canary/providers/index.js';
+import { SequentialJudge, type SequentialMetricSpec } from '../../canary/sequential/judge.js';
 import { collectStep } from './collect.js';
+import { sequentialStep, type SequentialLook } from './sequential-step.js';
 import type { CommandOutcome } from './commands.js';
 import { waitOrAbort } from './wait.js';
 
@@ -15,6 +17,9 @@ export interface StepReport {
   /** Why a metric could not be read, by id. */
   errors: Record<string, string>;
   outcome: 'passed' | 'failed' | 'aborted' | 'traffic-failed' | 'error';
+  /** The sequential judge's looks during the step, and how the step ended. */
+  looks?: SequentialLook[];
+  sequentialReason?: string;
   /** What threw during the step (outcome "error"): a defect or an unexpected answer, never a verdict. */
   error?: string;
 }
@@ -38,6 +43,26 @@ export interface RolloutPlan {
   stepDurationMs: number;
   metrics: readonly CanaryMetricSpec[];
   passScore: number;
+  /** kayenta: one judgement per step; sequential: confidence sequences, looked at every poll. */
+  judge?: 'kayenta' | 'sequential';
+  /** sequential: the rollout's total error rate, split across metrics. */
+  alpha?: number;
+  /** sequential: how often the metrics are read within a step. */
+  pollIntervalMs?: number;
+  /** sequential: what happens when the canary could not be shown not worse before 100%. */
+  onInconclusive?: 'rollback' | 'promote';
+}
+
+export function sequentialSpecs(metrics: readonly CanaryMetricSpec[]): SequentialMetricSpec[] {
+  return metrics.map((m) => ({
+    id: m.id,
+    badWhen: m.bad_when ?? 'either',
+    critical: m.critical ?? false,
+    test: m.test ?? 'shift',
+    ...(m.margin !== undefined ? { margin: m.margin } : {}),
+    ...(m.quantile !== undefined ? { quantile: m.quantile } : {}),
+    ...(m.weight !== undefined ? { weight: m.weight } : {}),
+  }));
 }
 
 /** Everything the rollout does to the world, injected so its decisions can be followed in tests. */
@@ -77,6 +102,10 @@ export function judgedSpecs(metrics: readonly CanaryMetricSpec[]): JudgedMetricS
 export async function rollout(plan: RolloutPlan, effects: RolloutEffects): Promise<RolloutReport> {
   const steps: StepReport[] = [];
   const specs = judgedSpecs(plan.metrics);
+  const sequential =
+    plan.judge === 'sequential'
+      ? new SequentialJudge(sequentialSpecs(plan.metrics), plan.alpha ?? 0.05, plan.passScore)
+      : undefined;
   let firstStepStart: Date | undefined;
   let weight = 0;
 
@@ -121,6 +150,28 @@ export async function rollout(plan: RolloutPlan, effects: RolloutEffects): Promi
     }
     firstStepStart ??= start;
     await effects.progress(target);
+    if (sequential) {
+      const step = await sequentialStep({
+        judge: sequential,
+        provider: effects.provider,
+        metrics: plan.metrics,
+        target,
+        stepDurationMs: plan.stepDurationMs,
+        pollIntervalMs: plan.pollIntervalMs ?? 30_000,
+        start,
+        now: () => effects.now(),
+        log: (message) => effects.log(message),
+        ...(effects.signal ? { signal: effects.signal } : {}),
+      });
+      canaryWindow.end = baselineWindow.end = effects.now();
+      report.looks = step.looks;
+      report.sequentialReason = step.reason;
+      report.outcome = step.outcome === 'timed-out' ? 'passed' : step.outcome;
+      effects.log(`  ${step.reason}`);
+      if (step.outcome === 'aborted') return rollBack(step.reason, true);
+      if (step.outcome === 'failed') return rollBack(`the sequential judge: ${step.reason}`);
+      return undefined;
+    }
     if ((await waitOrAbort(plan.stepDurationMs, effects.signal)) === 'aborted') {
       canaryWindow.end = effects.now();
       report.outcome = 'aborted';
@@ -159,6 +210,18 @@ export async function rollout(plan: RolloutPlan, effects: RolloutEffects): Promi
 
   for (const [index, target] of plan.steps.entries()) {
     if (effects.signal?.aborted) return rollBack(`cancelled before the ${target}% step`, true);
+    // Nothing reaches 100% on the sequential judge's word unless it has shown the canary not
+    // worse: without that proof the rollout is inconclusive, and rolls back unless told otherwise.
+    if (sequential && target >= 100 && sequential.judge().decision !== 'advance') {
+      const undecided = sequential
+        .judge()
+        .metrics.filter((metric) => metric.state !== 'not-worse')
+        .map((metric) => `${metric.id} (${metric.state})`)
+        .join(', ');
+      const reason = `inconclusive before ${target}%: not shown within their margins: ${undecided}`;
+      if ((plan.onInconclusive ?? 'rollback') === 'rollback') return rollBack(reason);
+      effects.log(`${reason}; on_inconclusive is promote: going on`);
+    }
     const placeholder = new Date(0);
     const report: StepReport = {
       weight: target,

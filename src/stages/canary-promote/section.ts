@@ -44,6 +44,73 @@ function metricRow(metric: MetricJudgement): string {
   return `| \`${metric.id}\` (${direction(metric)}) | ${verdict} | ${shift} | ${p} | ${counts} | ${metric.reason.replace(/\|/g, '\\|')} |`;
 }
 
+const STATE_TEXT = {
+  worse: '🔺 worse',
+  'not-worse': '✅ not worse',
+  undecided: '… undecided',
+  'no-data': '❔ no data',
+};
+
+/** A sequential step: how many looks, what the last one showed, when the decision came. */
+function sequentialStep(step: StepReport): string[] {
+  const looks = step.looks ?? [];
+  const last = looks[looks.length - 1];
+  const icon = step.outcome === 'failed' ? '❌' : step.outcome === 'aborted' ? '⏹️' : '✅';
+  const lines = [`#### ${step.weight}% — ${icon} ${step.sequentialReason ?? ''}`];
+  if (!last) return lines;
+  lines.push(
+    '',
+    `${looks.length} look${looks.length === 1 ? '' : 's'}, the last at ${last.time.slice(11, 19)} UTC.`,
+    '',
+    '| metric | test | state | 95%-anytime interval | no change / margin | evidence |',
+    '|---|---|---|---|---|---|',
+    ...last.metrics.map((metric) => {
+      const scale = metric.test === 'shift' ? 'P(canary > baseline)' : 'rate ratio';
+      const edge = metric.test === 'shift' ? 0.5 + metric.margin : 1 + metric.margin;
+      return `| \`${metric.id}\`${metric.critical ? ' (critical)' : ''} | ${metric.test} | ${STATE_TEXT[metric.state]} | ${scale} ∈ [${formatValue(metric.low)}, ${formatValue(metric.high)}] | ${metric.null} / ${formatValue(edge)} | ${metric.evidence} ${metric.test === 'shift' ? 'pairs' : 'events'} |`;
+    }),
+  );
+  return lines;
+}
+
+/**
+ * Each metric's confidence sequence over the looks of the whole rollout (its lower and upper
+ * ends) against "no change" and the margin: why the rollout stopped where it did.
+ */
+export function sequenceCharts(steps: readonly StepReport[]): string[] {
+  const looks = steps.flatMap((step) => (step.looks ?? []).map((look) => ({ weight: step.weight, look })));
+  if (looks.length < 2) return [];
+  const ids = looks[0]?.look.metrics.map((metric) => metric.id) ?? [];
+  const charts: string[] = [];
+  for (const id of ids) {
+    const series = looks.map(({ look }) => look.metrics.find((metric) => metric.id === id));
+    const first = series.find((metric) => metric !== undefined);
+    if (!first) continue;
+    const edge = first.test === 'shift' ? 0.5 + first.margin : 1 + first.margin;
+    // Wide early intervals would flatten the chart: clip the view to a readable band.
+    const [floor, ceiling] = first.test === 'shift' ? [0, 1] : [0, Math.max(3, edge * 2)];
+    const clip = (value: number) => Math.min(ceiling, Math.max(floor, value));
+    const round = (value: number) => Number(value.toPrecision(3));
+    charts.push(
+      [
+        '```mermaid',
+        'xychart-beta',
+        `  title "${id.replace(/["\\`\r\n]/g, ' ')}: ${first.test === 'shift' ? 'P(canary > baseline)' : 'rate ratio'} per look"`,
+        `  x-axis [${looks.map(({ weight }, index) => `"${index + 1} (${weight}%)"`).join(', ')}]`,
+        `  y-axis ${floor} --> ${round(ceiling)}`,
+        `  line [${series.map((metric) => round(clip(metric?.low ?? floor))).join(', ')}]`,
+        `  line [${series.map((metric) => round(clip(metric?.high ?? ceiling))).join(', ')}]`,
+        `  line [${series.map(() => first.null).join(', ')}]`,
+        `  line [${series.map(() => round(edge)).join(', ')}]`,
+        '```',
+        '',
+        `_The interval's lower and upper ends at each look, against no change (${first.null}) and the margin (${round(edge)}): rolled back when the lower end rises above no change, moved on when the upper end falls below the margin._`,
+      ].join('\n'),
+    );
+  }
+  return charts;
+}
+
 function stepHeading(step: StepReport): string {
   const score = step.judgement?.score;
   switch (step.outcome) {
@@ -94,7 +161,11 @@ export function canarySection(input: SectionInput): string {
   const lines = [
     `${DECISION_TEXT[input.decision]} — ${input.reason}. Canary traffic at the end: **${input.finalWeight}%**.`,
     '',
-    `Environment \`${input.environment}\`${input.modelDigest ? `, model \`${input.modelDigest.slice(0, 19)}…\`` : ''}. Each metric is compared canary against baseline with a Mann-Whitney U test; the shift is the Hodges-Lehmann estimate of canary − baseline with its 95% interval. A step passes at score ≥ ${input.passScore} with no critical metric failing.`,
+    `Environment \`${input.environment}\`${input.modelDigest ? `, model \`${input.modelDigest.slice(0, 19)}…\`` : ''}. ${
+      input.report?.steps.some((step) => step.looks)
+        ? 'The sequential judge updates one anytime-valid confidence sequence per metric at every look, over the whole rollout: it rolls back when a critical metric is shown worse, moves on when every metric is shown not worse than its margin, and looking often never inflates its error rates.'
+        : `Each metric is compared canary against baseline with a Mann-Whitney U test; the shift is the Hodges-Lehmann estimate of canary − baseline with its 95% interval. A step passes at score ≥ ${input.passScore} with no critical metric failing.`
+    }`,
     '',
   ];
   for (const check of input.gate) {
@@ -106,7 +177,12 @@ export function canarySection(input: SectionInput): string {
   if (report) {
     const chart = scoreChart(report.steps, input.passScore);
     if (chart) lines.push('', chart);
+    for (const sequence of sequenceCharts(report.steps)) lines.push('', sequence);
     for (const step of report.steps) {
+      if (step.looks) {
+        lines.push('', ...sequentialStep(step));
+        continue;
+      }
       lines.push('', stepHeading(step));
       if (step.judgement) {
         lines.push(

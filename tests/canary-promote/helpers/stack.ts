@@ -34,7 +34,7 @@ export const TEST_METRICS = `      metrics:
 
 export function canaryConfig(
   ports: Ports,
-  options: { steps?: number[]; stepDuration?: string } = {},
+  options: { steps?: number[]; stepDuration?: string; canary?: string } = {},
 ): string {
   const servers = `--baseline 127.0.0.1:${ports.baseline} --canary 127.0.0.1:${ports.canary}`;
   return `version: 1
@@ -59,7 +59,7 @@ flow:
     environment: production
     steps: [${(options.steps ?? [5, 25, 50, 100]).join(', ')}]
     step_duration: ${options.stepDuration ?? '2s'}
-    traffic: node scripts/set-weight.mjs {weight} ${servers}
+${options.canary ?? ''}    traffic: node scripts/set-weight.mjs {weight} ${servers}
     promote: node scripts/promote.mjs {model} ${servers}
     rollback: node scripts/rollback.mjs ${servers}
     analysis:
