@@ -23,6 +23,7 @@ export function mainHelp(): string {
     ...STAGES.map((stage) => line(stage, STAGE_SUMMARIES[stage])),
     line('run', 'every configured stage in flow order, stopping at the first failed gate'),
     line('approve <environment>', "record a local approval of an environment's manual gate"),
+    line('init', 'write mlops.yml and the workflow for this repository (asks, or --yes)'),
     '',
     'Common options:',
     line('--config PATH', 'path to mlops.yml (default: mlops.yml, then .github/mlops.yml)'),

@@ -15,6 +15,7 @@ import type { StageContext } from '../stages/stage.js';
 import { createLocalPlatform, type LocalPlatform } from '../platform/local/index.js';
 import type { TextSink } from '../platform/local/terminal.js';
 import { helpFor, mainHelp } from './help.js';
+import { init } from './init.js';
 import { isStandaloneFairness, standaloneFairness } from './standalone-fairness.js';
 import { isStandaloneMonitor, standaloneMonitor } from './standalone-monitor.js';
 
@@ -66,6 +67,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   }
   if (command === 'run') return runAll(rest, io);
   if (command === 'approve') return approve(rest, io);
+  if (command === 'init') return init(rest, io);
   if (isStageName(command)) return runOne(command, rest, io);
   throw new UserError(`unknown command "${command}"`, 'run `mlops-flow --help` for the list of commands');
 }

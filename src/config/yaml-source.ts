@@ -5,6 +5,7 @@ import {
   isScalar,
   isSeq,
   parseDocument,
+  Parser,
   visit,
   type Document,
   type Node,
@@ -63,13 +64,36 @@ export function parseYamlSource(file: string, bytes: Uint8Array): YamlSource {
     const { line, col } = lineCounter.linePos(Math.max(0, Math.min(offset, text.length)));
     return at(line, col);
   };
-  const problems: ConfigDiagnostic[] = [...document.errors, ...document.warnings].map((problem) => ({
+  let problems: ConfigDiagnostic[] = [...document.errors, ...document.warnings].map((problem) => ({
     severity: 'error',
     rule: `yaml-${problem.code.toLowerCase().replace(/_/g, '-')}`,
     message: describeYamlProblem(problem.code, problem.message, keyAt(text, problem.pos[0])),
     location: locationOfOffset(problem.pos[0]),
   }));
-  if (problems.length > 0) throw new ConfigError(problems, text);
+  if (problems.length > 0) {
+    // An unclosed [ or { confuses the parser far from the mistake (it reports where the file or
+    // the block ends): point at the bracket that was opened and never closed instead.
+    const unclosed = unclosedFlowCollections(text);
+    if (unclosed.length > 0) {
+      const end = locationOfOffset(text.length);
+      problems = [
+        ...unclosed.map((offset): ConfigDiagnostic => ({
+          severity: 'error',
+          rule: 'yaml-unclosed-bracket',
+          message: `this "${text[offset]}" is never closed: add the matching "${text[offset] === '[' ? ']' : '}'}" (the file ends at line ${end.line}, column ${end.column} with it still open)`,
+          location: locationOfOffset(offset),
+        })),
+        {
+          severity: 'error',
+          rule: 'yaml-unclosed-bracket',
+          message: `the file ends here with ${unclosed.map((offset) => `"${text[offset]}" from line ${locationOfOffset(offset).line}, column ${locationOfOffset(offset).column}`).join(' and ')} still open`,
+          location: end,
+        },
+        ...problems.filter((problem) => !FLOW_SYMPTOMS.has(problem.rule ?? '')),
+      ];
+    }
+    throw new ConfigError(problems, text);
+  }
 
   let data: unknown;
   try {
@@ -104,6 +128,43 @@ export function parseYamlSource(file: string, bytes: Uint8Array): YamlSource {
       return { location: locationOfOffset(node.range[0] + (quoted ? 1 : 0)), quoted };
     },
   };
+}
+
+/** What the yaml package reports when a flow collection is left open: replaced by our finding. */
+const FLOW_SYMPTOMS = new Set([
+  'yaml-bad-indent',
+  'yaml-missing-char',
+  'yaml-unexpected-token',
+  'yaml-multiline-implicit-key',
+  'yaml-block-in-flow',
+]);
+
+/**
+ * Offsets of the `[` and `{` that open a flow collection and are never closed, from the yaml
+ * package's concrete syntax tree (so brackets inside quoted strings and comments never count).
+ */
+export function unclosedFlowCollections(text: string): number[] {
+  const found = new Set<number>();
+  const seen = new Set<object>();
+  const visit = (node: unknown): void => {
+    if (node === null || typeof node !== 'object' || seen.has(node)) return;
+    seen.add(node);
+    const token = node as {
+      type?: string;
+      offset?: number;
+      start?: { source?: string };
+      end?: { source?: string }[];
+    };
+    if (token.type === 'flow-collection' && typeof token.offset === 'number') {
+      const opener = token.start?.source;
+      const closer = opener === '[' ? ']' : '}';
+      if (!(token.end ?? []).some((part) => part.source === closer)) found.add(token.offset);
+    }
+    for (const value of Object.values(node)) visit(value);
+  };
+  for (const token of new Parser().parse(text)) visit(token);
+  // Innermost first: the bracket nearest the mistake is the one to fix first.
+  return [...found].sort((a, b) => b - a);
 }
 
 /** The mapping key written at `offset`, for naming it in a duplicate-key message. */

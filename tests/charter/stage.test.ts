@@ -128,6 +128,7 @@ describe('validate-charter on the example', () => {
       'charter/flow',
       'charter/canary',
       'charter/manual-gate',
+      'charter/todo',
     ]);
     // Locally there is nothing to ask: no protection rules, no handle lookups.
     expect(asked).toEqual({ protection: [], handles: [] });
@@ -226,6 +227,7 @@ describe('the section', () => {
       '- [x] Paths inside the project',
       '- [x] Flow configuration',
       '- [x] Canary rollout',
+      '- [x] Nothing left to fill in',
     ]);
     expect(result.section).toMatch(/^- \[ \] ⏭️ Manual approval before production: not checked, /m);
   });

@@ -17,11 +17,26 @@ const cases: Case[] = [
   { name: 'an empty file', text: '', line: 1, column: 1, message: /is empty/ },
   { name: 'only comments', text: '# nothing here\n# at all\n', line: 1, column: 1, message: /is empty/ },
   {
+    // Reported at the bracket left open, not where the parser gave up.
     name: 'an unclosed flow sequence',
     text: `${HEAD}  data:\n    sensitive_attributes: [gender, age\n`,
-    line: 7,
-    column: 1,
-    message: /YAML syntax/,
+    line: 6,
+    column: 27,
+    message: /this "\[" is never closed: add the matching "\]"/,
+  },
+  {
+    name: 'an unclosed flow mapping above more keys, with brackets in strings and comments',
+    text: `version: 1\ncharter:\n  name: "x [ y"\n  # { not this one\n  roles: { product_owner: '@jdoe'\n  business_problem: Late payers cost money.\n`,
+    line: 5,
+    column: 10,
+    message: /this "\{" is never closed/,
+  },
+  {
+    name: 'a sequence left open inside a closed-looking mapping',
+    text: `${HEAD}  roles: { ml_engineers: ['@a', '@b' }\n`,
+    line: 5,
+    column: 26,
+    message: /this "\[" is never closed/,
   },
   {
     name: 'a bad indentation',

@@ -12,6 +12,7 @@ import { commandPlaceholders } from './placeholders.js';
 import { problemAndRoles } from './problem-and-roles.js';
 import { regulations } from './regulations.js';
 import { servingRequirements } from './serving.js';
+import { openTodos } from './todo.js';
 
 /** Every rule family, in the order the checklist shows them: the charter first, then the flow. */
 export const RULE_FAMILIES: readonly RuleFamily[] = [
@@ -28,6 +29,7 @@ export const RULE_FAMILIES: readonly RuleFamily[] = [
   flowSections,
   canaryRollout,
   manualGate,
+  openTodos,
 ];
 
 /** What one family concluded: its findings, or why it could not judge. */
