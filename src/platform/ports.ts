@@ -102,6 +102,8 @@ export interface StoredModel {
   commit: string;
   branch: string;
   storedAt: string;
+  /** Listed but no longer downloadable (an Actions artifact past its retention). */
+  expired?: boolean;
 }
 
 /** What a bundle is stored with: its model, the commit and branch it came from, how long to keep it. */
@@ -126,7 +128,10 @@ export interface ArtifactPort {
   /** Downloads a stored bundle into `destination`; returns the directory holding its files. */
   fetch(name: string, destination: string): Promise<string>;
   /** The newest model stored from a branch (other than `excluding`), for comparisons with the base. */
-  latestOnBranch(branch: string, options?: { excluding?: string }): Promise<StoredModel | undefined>;
+  latestOnBranch(
+    branch: string,
+    options?: { excluding?: string; includeExpired?: boolean },
+  ): Promise<StoredModel | undefined>;
 }
 
 export type DeploymentState = 'queued' | 'in_progress' | 'success' | 'failure' | 'error' | 'inactive';

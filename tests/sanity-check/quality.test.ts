@@ -1,4 +1,7 @@
+import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
+import { runStage } from '../../src/flow/run-stage.js';
 import { buildModel } from '../../src/stages/build-model/index.js';
 import { sanityCheck } from '../../src/stages/sanity-check/index.js';
 import type { Config } from '../../src/config/types.js';
@@ -18,7 +21,13 @@ import {
   populationStabilityIndex,
 } from '../../src/stages/sanity-check/data-checks.js';
 import { commitAll, writeFiles } from '../helpers/git.js';
-import { recordCharterPassed, runInProject, tinyProject, TINY_CONFIG } from '../helpers/tiny-project.js';
+import {
+  openProject,
+  recordCharterPassed,
+  runInProject,
+  tinyProject,
+  TINY_CONFIG,
+} from '../helpers/tiny-project.js';
 
 // Trains a threshold model and writes eval predictions: label = income > 50, with every
 // 10th label flipped (noise). THRESHOLD (default 50) makes a worse model on purpose.
@@ -66,7 +75,7 @@ describe('model quality in sanity-check', () => {
     expect(goal?.observed).toMatch(/^0\.\d{3} \[0\.\d{3}, 0\.\d{3}\] \(wilson\)$/);
     expect(result.checks.find((c) => c.id === 'sanity/baseline')?.verdict).toBe('pass');
     expect(result.checks.find((c) => c.id === 'sanity/regression')?.observed).toMatch(
-      /no earlier model stored/,
+      /no model stored from .+: a first build has nothing to compare with/,
     );
     expect(result.metrics.find((m) => m.id === 'precision')?.interval).toHaveLength(2);
     expect(result.verdict).toBe('pass');
@@ -87,6 +96,73 @@ describe('model quality in sanity-check', () => {
     expect(accuracy?.observed).toMatch(/McNemar exact p = /);
     expect(result.verdict).toBe('fail');
     expect(result.outputs['failed-checks']).toContain('sanity/regression/precision');
+  });
+});
+
+describe('a base model that should be there but is not', () => {
+  async function withBase(directory: string) {
+    writeFiles(directory, { 'train.mjs': TRAIN_WITH_EVAL });
+    commitAll(directory, 'train with eval');
+    await recordCharterPassed(directory);
+    expect((await buildWith(directory, '50')).result.verdict).toBe('pass');
+    const build = await runInProject(directory, buildModel, { force: true }, { THRESHOLD: '45' });
+    expect(build.result.verdict).not.toBe('fail');
+  }
+
+  test('a first build skips the comparison, visibly, instead of passing it', async () => {
+    const directory = await tinyProject(CONFIG);
+    writeFiles(directory, { 'train.mjs': TRAIN_WITH_EVAL });
+    commitAll(directory, 'train with eval');
+    await recordCharterPassed(directory);
+    const { result } = await buildWith(directory, '50');
+    const regression = result.checks.find((c) => c.id === 'sanity/regression');
+    expect(regression?.verdict).toBe('skip');
+    expect(regression?.observed).toMatch(/local store \(\.mlops-flow\/store\)/);
+    expect(result.section).toContain('a first build has nothing to compare with');
+  });
+
+  test('an expired base model makes the gate inconclusive, naming the model and what to do', async () => {
+    const directory = await tinyProject(CONFIG);
+    await withBase(directory);
+    const { loaded, platform } = await openProject(directory);
+    platform.context.commandEnvironment = { ...platform.context.commandEnvironment, THRESHOLD: '45' };
+    const store = platform.artifacts;
+    // The artifact store as GitHub's looks 90 days on: the base is listed, expired.
+    const expiredStore = {
+      ...store,
+      has: store.has.bind(store),
+      store: store.store.bind(store),
+      fetch: store.fetch.bind(store),
+      latestOnBranch: async (
+        branch: string,
+        options: { excluding?: string; includeExpired?: boolean } = {},
+      ) => {
+        const found = await store.latestOnBranch(branch, options);
+        return options.includeExpired && found ? { ...found, expired: true } : undefined;
+      },
+    };
+    const result = await runStage({
+      definition: sanityCheck,
+      loaded,
+      settings: {},
+      platform: { ...platform, artifacts: expiredStore },
+    });
+    const regression = result.checks.find((c) => c.id === 'sanity/regression');
+    expect(regression?.verdict).toBe('inconclusive');
+    expect(regression?.observed).toMatch(/has expired from the artifact store/);
+    expect(regression?.detail).toMatch(/long-term store/);
+    expect(result.verdict).toBe('inconclusive');
+  });
+
+  test('a base model that cannot be fetched makes the gate inconclusive', async () => {
+    const directory = await tinyProject(CONFIG);
+    await withBase(directory);
+    // The stored blobs are gone (a damaged store): listed, but its fetch fails.
+    rmSync(path.join(directory, '.mlops-flow/store/objects'), { recursive: true, force: true });
+    const { result } = await runInProject(directory, sanityCheck, {}, { THRESHOLD: '45' });
+    const regression = result.checks.find((c) => c.id === 'sanity/regression');
+    expect(regression?.verdict).toBe('inconclusive');
+    expect(regression?.observed).toMatch(/could not be fetched/);
   });
 });
 

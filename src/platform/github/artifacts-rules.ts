@@ -141,17 +141,25 @@ export function newest(artifacts: RestArtifact[]): RestArtifact | undefined {
 }
 
 /** A stored model as the port describes it, when a listed artifact is a live model from `branch`. */
-export function storedModelFrom(artifact: RestArtifact, branch: string, now: Date): StoredModel | undefined {
+export function storedModelFrom(
+  artifact: RestArtifact,
+  branch: string,
+  now: Date,
+  includeExpired = false,
+): StoredModel | undefined {
   const modelDigest = modelDigestFromArtifactName(artifact.name);
   const run = artifact.workflow_run;
   if (!modelDigest || !run?.head_sha || run.head_branch !== branch) return undefined;
-  if (!isLive(artifact, now) || !madeFromThisRepository(artifact)) return undefined;
+  if (!madeFromThisRepository(artifact)) return undefined;
+  const live = isLive(artifact, now);
+  if (!live && !includeExpired) return undefined;
   return {
     name: artifact.name,
     modelDigest,
     commit: run.head_sha,
     branch,
     storedAt: artifact.created_at ?? '',
+    ...(live ? {} : { expired: true }),
   };
 }
 
@@ -161,11 +169,12 @@ export function newestModelOnBranch(
   branch: string,
   now: Date,
   excluding?: string,
+  includeExpired = false,
 ): StoredModel | undefined {
   const models = artifacts.filter((artifact) => {
-    const model = storedModelFrom(artifact, branch, now);
+    const model = storedModelFrom(artifact, branch, now, includeExpired);
     return model && model.modelDigest !== excluding;
   });
   const chosen = newest(models);
-  return chosen && storedModelFrom(chosen, branch, now);
+  return chosen && storedModelFrom(chosen, branch, now, includeExpired);
 }

@@ -173,12 +173,12 @@ export class GithubArtifactStore implements ArtifactPort {
 
   async latestOnBranch(
     branch: string,
-    options: { excluding?: string } = {},
+    options: { excluding?: string; includeExpired?: boolean } = {},
   ): Promise<StoredModel | undefined> {
     const now = this.now();
     let best: StoredModel | undefined;
     for await (const page of this.repositoryPages()) {
-      const candidate = newestModelOnBranch(page, branch, now, options.excluding);
+      const candidate = newestModelOnBranch(page, branch, now, options.excluding, options.includeExpired);
       if (candidate && (!best || candidate.storedAt > best.storedAt)) best = candidate;
       // GitHub lists newest first: once a page reaches past the best match, later pages are older.
       const oldest = page.at(-1)?.created_at;

@@ -220,12 +220,30 @@ async function regression<Predictions>(
   const branch = platform.context.baseRef ?? platform.context.branch;
   const base = await baseModel(context, digest, branch);
   if (!base) {
+    // Nothing to compare with is not a pass. A base that was stored and is gone (an expired
+    // artifact) leaves the gate open — inconclusive; one never stored (a first build) skips it.
+    const gone = await context.platform.artifacts
+      .latestOnBranch(branch, { excluding: digest, includeExpired: true })
+      .catch(() => undefined);
+    if (gone?.expired) {
+      return [
+        {
+          id: 'sanity/regression',
+          title: 'Regression against the base model',
+          verdict: 'inconclusive',
+          observed: `the base model ${gone.modelDigest.slice(0, 19)}… (built from ${gone.commit.slice(0, 7)} on ${branch}, stored ${gone.storedAt}) has expired from the artifact store: nothing could be compared`,
+          expected: "the base branch's model, to compare with on the same rows",
+          detail:
+            'Keep models past the Actions artifact retention (flow.build.retention_days, or a long-term store), or rebuild the base branch so its model is stored again.',
+        },
+      ];
+    }
     return [
       {
         id: 'sanity/regression',
         title: 'Regression against the base model',
-        verdict: 'pass',
-        observed: `no earlier model stored for ${branch}: nothing to compare with`,
+        verdict: 'skip',
+        observed: `no model stored from ${branch} in the ${platform.context.platform === 'github' ? "repository's Actions artifacts" : 'local store (.mlops-flow/store)'}: a first build has nothing to compare with`,
       },
     ];
   }
@@ -241,7 +259,19 @@ async function regression<Predictions>(
   }
   const work = await mkdtemp(path.join(tmpdir(), 'mlops-flow-base-'));
   try {
-    await platform.artifacts.fetch(base.name, work);
+    try {
+      await platform.artifacts.fetch(base.name, work);
+    } catch (error) {
+      return [
+        {
+          id: 'sanity/regression',
+          title: 'Regression against the base model',
+          verdict: 'inconclusive',
+          observed: `the base model ${base.modelDigest.slice(0, 19)}… (from ${base.commit.slice(0, 7)} on ${branch}) could not be fetched: ${(error as Error).message}`,
+          expected: "the base branch's model, to compare with on the same rows",
+        },
+      ];
+    }
     const input = path.join(work, 'eval-input.csv');
     await writeFile(input, formatCsv(table));
     const output = path.join(work, 'base-predictions.csv');
