@@ -2,13 +2,18 @@
 // counts and latency histograms labelled by variant, so a canary can be judged against the
 // baseline).
 //
-//   node server.mjs --model model/ --port 8080 --variant baseline [--host 127.0.0.1]
+//   node server.mjs --model model/ --port 8080 --variant baseline [--host 127.0.0.1] [--manifest FILE]
+//
+// It proves which model it serves: GET /healthz answers {"status":"ok","model_digest":"sha256:…"}
+// and every answer carries x-model-digest (the manifest build-model wrote for these files). It
+// exits at once, non-zero, when it cannot bind its port, so nobody measures another server.
 //
 // For canary tests, faults can be injected: --fail-rate 0.05 answers 5% of predictions with a
 // 500; --extra-latency-ms 40 delays every prediction.
 import http from 'node:http';
 import { parseArgs } from 'node:util';
 import { loadModel, missingColumns, predictRecord } from './lib/model.mjs';
+import { servedDigest } from './lib/served-digest.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -18,6 +23,7 @@ const { values } = parseArgs({
     variant: { type: 'string', default: 'baseline' },
     'fail-rate': { type: 'string', default: '0' },
     'extra-latency-ms': { type: 'string', default: '0' },
+    manifest: { type: 'string' },
   },
 });
 let model;
@@ -28,6 +34,7 @@ try {
   process.exit(1);
 }
 const variant = values.variant;
+const modelDigest = servedDigest(values.model, values.manifest);
 const failRate = Number(values['fail-rate']);
 const extraLatency = Number(values['extra-latency-ms']);
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -103,7 +110,9 @@ const server = http.createServer((request, response) => {
     send(response, code, body, type);
     if (route !== '/metrics') observe(route, code, Number(process.hrtime.bigint() - started) / 1e9);
   };
-  if (request.method === 'GET' && route === '/healthz') return done(200, { status: 'ok', variant });
+  if (modelDigest) response.setHeader('x-model-digest', modelDigest);
+  if (request.method === 'GET' && route === '/healthz')
+    return done(200, { status: 'ok', variant, ...(modelDigest ? { model_digest: modelDigest } : {}) });
   if (request.method === 'GET' && route === '/metrics')
     return done(200, metricsText(), 'text/plain; version=0.0.4');
   if (request.method !== 'POST' || route !== '/predict') return done(404, { error: 'not found' });
@@ -129,6 +138,10 @@ const server = http.createServer((request, response) => {
   });
 });
 
+server.on('error', (error) => {
+  console.error(`cannot serve on ${values.host}:${values.port}: ${error.code ?? error.message}`);
+  process.exit(1);
+});
 server.listen(Number(values.port), values.host, () => {
   const { port } = server.address();
   console.log(JSON.stringify({ listening: `http://${values.host}:${port}`, variant }));

@@ -4,6 +4,12 @@ import https from 'node:https';
 export interface HttpResponse {
   status: number;
   body: string;
+  /** The `x-model-digest` header: which model the server says answered. */
+  modelDigest?: string | undefined;
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 /** Why a request got no HTTP answer. */
@@ -87,7 +93,11 @@ export function request(
         });
         response.on('end', () =>
           finish(() =>
-            resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+            resolve({
+              status: response.statusCode ?? 0,
+              body: Buffer.concat(chunks).toString('utf8'),
+              modelDigest: headerValue(response.headers['x-model-digest']),
+            }),
           ),
         );
         response.on('error', (error) =>

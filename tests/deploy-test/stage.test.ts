@@ -156,6 +156,25 @@ describe('deploy-test against a real server on 127.0.0.1', () => {
     expect(tornDown(directory)).toEqual(['staging']);
   });
 
+  test('a server answering for another model fails before anything is measured, and is torn down', async () => {
+    const { directory } = await builtProject();
+    const { result } = await runDeployTest(directory, { FAULT: 'impostor' });
+    expect(result.verdict).toBe('fail');
+    const identity = check(result, 'deploy-test/identity');
+    expect(identity?.verdict).toBe('fail');
+    expect(identity?.observed).toMatch(/names sha256:e{64}, not the deployed sha256:/);
+    expect(check(result, 'deploy-test/goal/precision')).toBeUndefined();
+    expect(check(result, 'deploy-test/goal/latency_p95_ms')).toBeUndefined();
+    expect(readFileSync(path.join(directory, 'teardown.log'), 'utf8')).toContain('staging');
+  });
+
+  test('a server that does not say which model it serves is not measured either', async () => {
+    const { directory } = await builtProject();
+    const { result } = await runDeployTest(directory, { FAULT: 'anonymous' });
+    expect(check(result, 'deploy-test/identity')?.observed).toMatch(/does not say which model it serves/);
+    expect(check(result, 'deploy-test/goal/precision')).toBeUndefined();
+  });
+
   test('without /healthz, a first successful prediction shows the endpoint is ready', async () => {
     const { directory } = await builtProject(`    goals: { precision: '>= 0.80' }
 `);
