@@ -2,6 +2,7 @@ import { formatNumber } from '../config/goal.js';
 import { VERDICT_ICONS, type MetricSource } from '../core/result.js';
 import { STAGES, STAGE_TITLES, type StageName } from '../core/stages.js';
 import type { AlignmentCell, CommentSection } from '../platform/ports.js';
+import { cellCode, tableCell } from './markdown.js';
 
 /** The hidden marker that identifies our sticky comment (together with its author). */
 export const COMMENT_MARKER = '<!-- mlops-flow:comment -->';
@@ -118,7 +119,7 @@ export function renderAlignmentTable(sections: ReadonlyMap<StageName, CommentSec
         if (!cell || cell.value === null) return '—';
         return `${formatNumber(cell.value)}${cell.estimated ? ' (est.)' : ''}`;
       });
-      return `| ${row.level} | \`${metric}\` | ${row.goal ?? '—'} | ${values.join(' | ')} | ${statusOf(row.cells)} |`;
+      return `| ${row.level} | ${cellCode(metric)} | ${row.goal === undefined ? '—' : tableCell(row.goal)} | ${values.join(' | ')} | ${statusOf(row.cells)} |`;
     });
   return [header, divider, ...body].join('\n');
 }

@@ -17,6 +17,7 @@ import { changedPathsSince, gitState, projectFiles } from './changes.js';
 import { digestFiles, listFiles, modelDigest, type ManifestFile } from './manifest.js';
 import { metricsChart, metricsTable } from './section.js';
 import { classifyChanges, decideBuild, type BuildDecision } from './triggers.js';
+import { codeBlock, inlineCode, prose } from '../../report/markdown.js';
 
 export interface BuildModelSettings {
   force: boolean;
@@ -97,7 +98,7 @@ function skipped(reason: string, outputs: Record<string, string>, digest?: strin
     summary: `no build: ${reason}`,
     checks: [{ id: 'build/trigger', title: 'Build trigger', verdict: 'skip', observed: reason }],
     metrics: [],
-    section: `**No build.** ${reason}${digest ? `\n\nLater stages use the last stored model, \`${digest}\`.` : ''}`,
+    section: `**No build.** ${prose(reason, 2000)}${digest ? `\n\nLater stages use the last stored model, ${inlineCode(digest)}.` : ''}`,
     outputs: { 'should-build': 'false', ...outputs },
     ...(digest ? { modelDigest: digest } : {}),
   };
@@ -166,7 +167,6 @@ async function buildAndStore(
       : training.timedOut
         ? `timed out after ${build.timeout ?? '1h'}`
         : `exited with ${training.exitCode ?? training.signal}`;
-    const tail = training.tail.slice(-20).join('\n').replace(/```/g, "'''");
     return {
       stage: 'build-model',
       verdict: 'fail',
@@ -182,7 +182,7 @@ async function buildAndStore(
         },
       ],
       metrics: [],
-      section: `**Training failed:** \`${argv.join(' ')}\` ${cause}.\n\nLast lines of its output:\n\n\`\`\`text\n${tail}\n\`\`\``,
+      section: `**Training failed:** ${inlineCode(argv.join(' '))} ${prose(cause)}.\n\nLast lines of its output:\n\n${codeBlock(training.tail.slice(-20).join('\n'), 'text')}`,
       outputs: { 'should-build': 'true' },
     };
   }
@@ -349,9 +349,9 @@ function buildSection(
 ): string {
   const bytes = files.reduce((sum, file) => sum + file.size, 0);
   const parts = [
-    `Model \`${digest}\` — ${files.length} files, ${formatNumber(bytes)} bytes.`,
+    `Model ${inlineCode(digest)} — ${files.length} files, ${formatNumber(bytes)} bytes.`,
     '',
-    `Built because: ${decision.reasons.join('; ')}.`,
+    `Built because: ${prose(decision.reasons.join('; '), 2000)}.`,
     '',
     metricsTable(levels, baseLevels),
   ];

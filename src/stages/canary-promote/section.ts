@@ -4,6 +4,7 @@ import type { Classification } from '../../canary/classify.js';
 import type { MetricJudgement } from '../../canary/judge.js';
 import { formatScore } from '../../canary/score.js';
 import type { Decision, RolloutReport, StepReport } from './rollout.js';
+import { cellCode, heading, inlineCode, prose, tableCell } from '../../report/markdown.js';
 
 const CLASS_ICONS: Record<Classification, string> = { Pass: '✅', High: '🔺', Low: '🔻', NoData: '❔' };
 
@@ -41,7 +42,7 @@ function metricRow(metric: MetricJudgement): string {
   const p = metric.test ? (metric.test.pValue < 1e-4 ? '< 0.0001' : formatValue(metric.test.pValue)) : '—';
   const counts = `${metric.baseline.values.length} / ${metric.canary.values.length}`;
   const verdict = `${CLASS_ICONS[metric.classification]} ${metric.classification}${metric.failed ? ' (fails)' : ''}`;
-  return `| \`${metric.id}\` (${direction(metric)}) | ${verdict} | ${shift} | ${p} | ${counts} | ${metric.reason.replace(/\|/g, '\\|')} |`;
+  return `| ${cellCode(metric.id)} (${direction(metric)}) | ${verdict} | ${shift} | ${p} | ${counts} | ${tableCell(metric.reason, 500)} |`;
 }
 
 function stepHeading(step: StepReport): string {
@@ -50,13 +51,13 @@ function stepHeading(step: StepReport): string {
     case 'passed':
       return `#### ${step.weight}% — ✅ score ${formatScore(score ?? 0)}`;
     case 'failed':
-      return `#### ${step.weight}% — ❌ ${score === null || score === undefined ? 'no score' : `score ${formatScore(score)}`}: ${step.judgement?.reason ?? ''}`;
+      return `#### ${step.weight}% — ❌ ${score === null || score === undefined ? 'no score' : `score ${formatScore(score)}`}: ${heading(step.judgement?.reason ?? '')}`;
     case 'aborted':
       return `#### ${step.weight}% — ⏹️ cancelled`;
     case 'traffic-failed':
       return `#### ${step.weight}% — ❌ traffic could not be moved`;
     case 'error':
-      return `#### ${step.weight}% — 💥 internal error: ${step.error ?? 'unknown'}`;
+      return `#### ${step.weight}% — 💥 internal error: ${heading(step.error ?? 'unknown')}`;
   }
 }
 
@@ -92,14 +93,14 @@ export interface SectionInput {
 
 export function canarySection(input: SectionInput): string {
   const lines = [
-    `${DECISION_TEXT[input.decision]} — ${input.reason}. Canary traffic at the end: **${input.finalWeight}%**.`,
+    `${DECISION_TEXT[input.decision]} — ${prose(input.reason, 500)}. Canary traffic at the end: **${input.finalWeight}%**.`,
     '',
-    `Environment \`${input.environment}\`${input.modelDigest ? `, model \`${input.modelDigest.slice(0, 19)}…\`` : ''}. Each metric is compared canary against baseline with a Mann-Whitney U test; the shift is the Hodges-Lehmann estimate of canary − baseline with its 95% interval. A step passes at score ≥ ${input.passScore} with no critical metric failing.`,
+    `Environment ${inlineCode(input.environment)}${input.modelDigest ? `, model ${inlineCode(`${input.modelDigest.slice(0, 19)}…`)}` : ''}. Each metric is compared canary against baseline with a Mann-Whitney U test; the shift is the Hodges-Lehmann estimate of canary − baseline with its 95% interval. A step passes at score ≥ ${input.passScore} with no critical metric failing.`,
     '',
   ];
   for (const check of input.gate) {
     lines.push(
-      `- ${VERDICT_ICONS[check.verdict]} ${check.title}: ${check.observed ?? ''}${check.verdict !== 'pass' && check.detail ? ` — ${check.detail}` : ''}`,
+      `- ${VERDICT_ICONS[check.verdict]} ${prose(check.title)}: ${prose(check.observed ?? '', 500)}${check.verdict !== 'pass' && check.detail ? ` — ${prose(check.detail, 500)}` : ''}`,
     );
   }
   const report = input.report;
@@ -117,9 +118,11 @@ export function canarySection(input: SectionInput): string {
         );
       }
     }
-    if (report.rollback) lines.push('', `${report.rollback.ok ? '↩️' : '🚨'} ${report.rollback.detail}.`);
-    if (report.promote) lines.push('', `${report.promote.ok ? '🚀' : '❌'} ${report.promote.detail}.`);
+    if (report.rollback)
+      lines.push('', `${report.rollback.ok ? '↩️' : '🚨'} ${prose(report.rollback.detail, 500)}.`);
+    if (report.promote)
+      lines.push('', `${report.promote.ok ? '🚀' : '❌'} ${prose(report.promote.detail, 500)}.`);
   }
-  lines.push('', `Every sample and interval: \`${input.reportPath}\`.`);
+  lines.push('', `Every sample and interval: ${inlineCode(input.reportPath)}.`);
   return lines.join('\n');
 }

@@ -3,6 +3,7 @@ import { VERDICT_ICONS, type Check, type Verdict } from '../../core/result.js';
 import type { FairnessReport, FrameReport } from '../../metrics/fairness/report.js';
 import type { ExplainabilityReport } from './explainability.js';
 import type { PermutationReport } from './permutation.js';
+import { cellCode, inlineCode, mermaidLabel, prose, tableCell } from '../../report/markdown.js';
 
 const interval = (i: readonly [number, number] | null | undefined) =>
   i ? ` [${formatNumber(i[0])}, ${formatNumber(i[1])}]` : '';
@@ -31,7 +32,7 @@ export function ratesChart(frame: FrameReport): string {
       const label = `${group.group} ${short}`;
       if (value === null) undefinedRates.push(label);
       else {
-        labels.push(`"${label.replace(/"/g, '')}"`);
+        labels.push(`"${mermaidLabel(label)}"`);
         values.push(value.toFixed(4));
       }
     }
@@ -39,14 +40,16 @@ export function ratesChart(frame: FrameReport): string {
   return [
     '```mermaid',
     'xychart-beta',
-    `  title "${frame.name.replace(/"/g, '')}: selection rate, TPR, FPR by group"`,
+    `  title "${mermaidLabel(frame.name)}: selection rate, TPR, FPR by group"`,
     `  x-axis [${labels.join(', ')}]`,
     '  y-axis "rate" 0 --> 1',
     `  bar [${values.join(', ')}]`,
     '```',
     '',
     `_sel: selection rate, TPR: true-positive rate, FPR: false-positive rate.${
-      undefinedRates.length > 0 ? ` Undefined (0/0), so not drawn: ${undefinedRates.join(', ')}.` : ''
+      undefinedRates.length > 0
+        ? ` Undefined (0/0), so not drawn: ${undefinedRates.map((label) => prose(label)).join(', ')}.`
+        : ''
     }_`,
   ].join('\n');
 }
@@ -60,14 +63,14 @@ export function fairnessSection(
   checks: readonly Check[] = [],
 ): string {
   const lines = [
-    `${report.rows.toLocaleString('en-US')} predictions from \`${report.file}\`; intervals are 95% (${report.bootstrap.method}, ${report.bootstrap.reps} replicates).`,
+    `${report.rows.toLocaleString('en-US')} predictions from ${inlineCode(report.file)}; intervals are 95% (${report.bootstrap.method}, ${report.bootstrap.reps} replicates).`,
     '',
   ];
   if (report.judgements.length > 0) {
     lines.push('| attribute | metric | value | goal | verdict |', '|---|---|---|---|---|');
     for (const j of report.judgements) {
       lines.push(
-        `| ${j.frame} | \`${j.metric}\` | ${formatNumber(j.value)}${interval(j.interval)} | ${j.goal.op} ${j.goal.value} | ${VERDICT_ICONS[j.verdict]} ${j.verdict} |`,
+        `| ${tableCell(j.frame)} | ${cellCode(j.metric)} | ${formatNumber(j.value)}${interval(j.interval)} | ${j.goal.op} ${j.goal.value} | ${VERDICT_ICONS[j.verdict]} ${j.verdict} |`,
       );
     }
   } else {
@@ -82,7 +85,7 @@ export function fairnessSection(
       '',
       `Top features by mean |attribution|: ${explainability.global
         .slice(0, 5)
-        .map((f) => `\`${f.feature}\` ${formatNumber(f.importance)}`)
+        .map((f) => `${inlineCode(f.feature)} ${formatNumber(f.importance)}`)
         .join(', ')}.`,
     );
   }
@@ -91,7 +94,7 @@ export function fairnessSection(
       '',
       `Permutation importance (drop of ${permutation.metric} from ${formatNumber(permutation.baseline)}, mean ± sd over ${permutation.repeats} shuffles of ${permutation.rows.toLocaleString('en-US')} rows): ${permutation.features
         .slice(0, 5)
-        .map((f) => `\`${f.feature}\` ${formatNumber(f.mean)} ± ${formatNumber(f.std)}`)
+        .map((f) => `${inlineCode(f.feature)} ${formatNumber(f.mean)} ± ${formatNumber(f.std)}`)
         .join(', ')}.`,
     );
   }
@@ -104,13 +107,13 @@ export function fairnessSection(
     lines.push('', '**Findings**', '');
     for (const check of findings) {
       lines.push(
-        `- ${VERDICT_ICONS[check.verdict]} ${check.title}: ${check.observed ?? ''}${check.expected ? ` (expected ${check.expected})` : ''}`,
+        `- ${VERDICT_ICONS[check.verdict]} ${prose(check.title)}: ${prose(check.observed ?? '', 500)}${check.expected ? ` (expected ${prose(check.expected, 500)})` : ''}`,
       );
     }
   }
   lines.push(
     '',
-    `Overall verdict ${VERDICT_ICONS[verdict]} ${verdict}. Every group's counts, rates and disparities: \`${reportPath}\`.`,
+    `Overall verdict ${VERDICT_ICONS[verdict]} ${verdict}. Every group's counts, rates and disparities: ${inlineCode(reportPath)}.`,
   );
   return lines.join('\n');
 }
