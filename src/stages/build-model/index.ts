@@ -51,7 +51,7 @@ export const buildModel: StageDefinition<BuildModelSettings> = {
     if (!build) return skipped('flow.build is not configured in mlops.yml', {});
     const decision = await decide(context);
     if (!decision.shouldBuild) {
-      const previous = await context.platform.artifacts.latestOnBranch(context.platform.context.branch);
+      const previous = await modelToHandOn(context.platform);
       return skipped(
         decision.reasons.join('; '),
         {
@@ -89,6 +89,19 @@ async function storedModelOutputs(
   } catch {
     return {};
   }
+}
+
+/**
+ * The model a skipped build hands on to the later stages. On a pull request nothing the model
+ * depends on differs from the base branch (that is why no trigger fired), so the current model
+ * is the base's: the PR branch's newest may be stale (built from a commit since reverted) or
+ * missing (a docs-only PR from a fresh branch). The PR branch's own is the fallback when the
+ * base has none stored.
+ */
+async function modelToHandOn(platform: StageContext<BuildModelSettings>['platform']) {
+  const { baseRef, branch } = platform.context;
+  const fromBase = baseRef ? await platform.artifacts.latestOnBranch(baseRef) : undefined;
+  return fromBase ?? (await platform.artifacts.latestOnBranch(branch));
 }
 
 function skipped(reason: string, outputs: Record<string, string>, digest?: string): StageResult {
