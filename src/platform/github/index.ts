@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type {
   ApprovalPort,
   CommentPort,
@@ -78,7 +79,23 @@ export function createGithubPorts(settings: GithubPortsSettings): GithubPorts {
       ...(settings.commitComment !== undefined ? { commitComment: settings.commitComment } : {}),
       ...(settings.commentTiming ? { timing: settings.commentTiming } : {}),
     }),
-    ledger: new GitHubLedger({ client, repository, context, log, checksShaFor, identity }),
+    ledger: new GitHubLedger({
+      client,
+      repository,
+      context,
+      log,
+      checksShaFor,
+      identity,
+      ...(env.RUNNER_TEMP
+        ? {
+            jobRecordsFile: path.join(
+              env.RUNNER_TEMP,
+              'mlops-flow',
+              `records-${env.GITHUB_RUN_ID ?? 'run'}.jsonl`,
+            ),
+          }
+        : {}),
+    }),
     deployments: new GitHubDeployments({
       client,
       repository,
