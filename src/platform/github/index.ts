@@ -78,6 +78,9 @@ export function createGithubPorts(settings: GithubPortsSettings): GithubPorts {
       log,
       ...(settings.commitComment !== undefined ? { commitComment: settings.commitComment } : {}),
       ...(settings.commentTiming ? { timing: settings.commentTiming } : {}),
+      ...(env.RUNNER_TEMP
+        ? { pendingDirectory: path.join(env.RUNNER_TEMP, 'mlops-flow', 'pr-comment') }
+        : {}),
     }),
     ledger: new GitHubLedger({
       client,
