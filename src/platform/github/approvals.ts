@@ -95,6 +95,8 @@ export class GitHubApprovals implements ApprovalPort {
     return (
       response.data
         // GitHub's environment names are case-insensitive.
+        // A pending review (a reviewer commented without deciding) is no decision either way.
+        .filter((review) => review.state === 'approved' || review.state === 'rejected')
         .filter((review) =>
           review.environments.some(
             (candidate) => candidate.name?.toLowerCase() === environment.toLowerCase(),

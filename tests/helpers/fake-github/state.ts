@@ -121,7 +121,7 @@ export interface FakeEnvironment {
 export interface FakeRunReview {
   runId: number;
   environments: string[];
-  state: 'approved' | 'rejected';
+  state: 'approved' | 'rejected' | 'pending';
   comment: string;
   user: FakeUser;
 }
