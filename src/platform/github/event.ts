@@ -5,6 +5,26 @@ import { readFileSync } from 'node:fs';
  * writes to GITHUB_EVENT_PATH; undefined on other events or when the payload cannot be read.
  * On pull_request events GITHUB_SHA is the test merge commit instead.
  */
+/**
+ * The number of the pull request that triggered the run. On `pull_request` it is also in
+ * GITHUB_REF (`refs/pull/<n>/merge`); on `pull_request_target` GITHUB_REF is the base branch, so
+ * only the event payload says which pull request it is.
+ */
+export function pullRequestNumber(env: NodeJS.ProcessEnv): number | undefined {
+  const fromRef = /^refs\/pull\/(\d+)\//.exec(env.GITHUB_REF ?? '')?.[1];
+  if (fromRef) return Number(fromRef);
+  if (!env.GITHUB_EVENT_PATH || !(env.GITHUB_EVENT_NAME ?? '').startsWith('pull_request')) return undefined;
+  try {
+    const payload = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) as {
+      pull_request?: { number?: unknown };
+    };
+    const number = payload.pull_request?.number;
+    return Number.isSafeInteger(number) && (number as number) > 0 ? (number as number) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function pullRequestHeadSha(env: NodeJS.ProcessEnv): string | undefined {
   if (!env.GITHUB_EVENT_PATH || !(env.GITHUB_EVENT_NAME ?? '').startsWith('pull_request')) return undefined;
   try {
