@@ -25,6 +25,23 @@ export function pullRequestNumber(env: NodeJS.ProcessEnv): number | undefined {
   }
 }
 
+/** A workflow_dispatch run's `approve` input and who started the run; undefined otherwise. */
+export function dispatchApproval(env: NodeJS.ProcessEnv): { approve: string; actor: string } | undefined {
+  if (env.GITHUB_EVENT_NAME !== 'workflow_dispatch' || !env.GITHUB_EVENT_PATH) return undefined;
+  const actor = env.GITHUB_TRIGGERING_ACTOR || env.GITHUB_ACTOR;
+  try {
+    const payload = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) as {
+      inputs?: { approve?: unknown };
+    };
+    const approve = payload.inputs?.approve;
+    return typeof approve === 'string' && approve.trim() && actor
+      ? { approve: approve.trim(), actor }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function pullRequestHeadSha(env: NodeJS.ProcessEnv): string | undefined {
   if (!env.GITHUB_EVENT_PATH || !(env.GITHUB_EVENT_NAME ?? '').startsWith('pull_request')) return undefined;
   try {

@@ -10,7 +10,7 @@ import type {
 import { GitHubApprovals } from './approvals.js';
 import { GitHubComment, type CommentTiming } from './comment.js';
 import { GitHubDeployments } from './deployments.js';
-import { pullRequestHeadSha } from './event.js';
+import { dispatchApproval, pullRequestHeadSha } from './event.js';
 import { GitHubHandles } from './handles.js';
 import { ownIdentity } from './identity.js';
 import { GitHubLedger } from './ledger.js';
@@ -67,6 +67,7 @@ export function createGithubPorts(settings: GithubPortsSettings): GithubPorts {
   const checksShaFor = (commit: string) => (headSha && commit === context.commit ? headSha : commit);
   // Who this token writes as: the author of our comments, the creator of our records.
   const identity = ownIdentity(client, settings.commentAuthor);
+  const dispatch = dispatchApproval(env);
   return {
     client,
     repository,
@@ -105,7 +106,13 @@ export function createGithubPorts(settings: GithubPortsSettings): GithubPorts {
       context,
       ...(settings.isTransientEnvironment ? { isTransient: settings.isTransientEnvironment } : {}),
     }),
-    approvals: new GitHubApprovals({ client, repository, ...(runId !== undefined ? { runId } : {}) }),
+    approvals: new GitHubApprovals({
+      client,
+      repository,
+      ...(runId !== undefined ? { runId } : {}),
+      ...(context.pullRequest !== undefined ? { pullRequest: context.pullRequest } : {}),
+      ...(dispatch ? { dispatch } : {}),
+    }),
     handles: new GitHubHandles(client),
   };
 }

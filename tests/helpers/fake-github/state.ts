@@ -131,6 +131,8 @@ export interface FakeTeam {
   slug: string;
   name: string;
   id: number;
+  /** Logins of the active members (for membership lookups). */
+  members?: string[];
 }
 
 export interface FakeState {
