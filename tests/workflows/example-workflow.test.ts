@@ -21,6 +21,13 @@ const read = (name: string) => parse(readFileSync(path.join(directory, name), 'u
 describe("the example's workflow", () => {
   const workflow = read('mlops.yml');
 
+  test('pins actions/checkout and actions/setup-node at v5, which run on node24 (no node20 deprecation)', () => {
+    const text = readFileSync(path.join(directory, 'mlops.yml'), 'utf8');
+    const pins = [...text.matchAll(/uses: (actions\/(?:checkout|setup-node))@([0-9a-f]{40}) # (v\d+)/g)];
+    expect(pins.length).toBeGreaterThan(10);
+    for (const [, , , version] of pins) expect(version).toBe('v5');
+  });
+
   test('groups runs per kind of job: a rollout waiting for approval holds only the production group', () => {
     expect(workflow.concurrency.group).toContain("format('mlops-pr-{0}', github.ref)");
     expect(workflow.concurrency.group).toContain("format('mlops-run-{0}', github.run_id)");
