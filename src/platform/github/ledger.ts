@@ -208,6 +208,8 @@ export class GitHubLedger implements LedgerPort {
       conclusion: CONCLUSIONS[record.verdict],
       completed_at: record.time,
       external_id: record.runId,
+      // Kept for App and personal tokens; for check runs made with the Actions GITHUB_TOKEN GitHub
+      // ignores it and links the check run to the workflow run itself.
       ...(context.runUrl ? { details_url: context.runUrl } : {}),
       output: { title, summary, text, ...(batches[0] ? { annotations: batches[0] } : {}) },
     });
