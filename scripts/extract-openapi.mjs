@@ -40,6 +40,7 @@ export const OPERATIONS = [
   'users/get-authenticated',
   'users/get-by-username',
   'teams/get-by-name',
+  'teams/get-membership-for-user-in-org',
   'apps/get-authenticated',
   // artifacts (the model store)
   'actions/list-artifacts-for-repo',

@@ -1,6 +1,7 @@
 import { formatGoal, parseGoal } from '../config/goal.js';
 import type { Config, GoalText } from '../config/types.js';
 import type { AlignmentCell, MetricLevel } from '../core/result.js';
+import { mermaidLabel } from '../report/markdown.js';
 
 /** Top to bottom, as the people who care about them rank: business, then domain, then model. */
 export const ALIGNMENT_LEVELS = ['business', 'domain', 'model'] as const satisfies readonly MetricLevel[];
@@ -66,29 +67,16 @@ export function buildAlignmentTree(config: Config): AlignmentTree {
   return { nodes, edges };
 }
 
-/**
- * Text safe inside a quoted Mermaid label. Mermaid's own entity codes (`#quot;`, `#lt;`) are
- * used rather than HTML entities, which it would pass through to the HTML label; `#` itself
- * goes first so user text can never form an entity, and a backtick cannot close the markdown
- * fence around the diagram.
- */
-export function escapeMermaidLabel(text: string): string {
-  return text
-    .replace(/#/g, '#35;')
-    .replace(/&/g, '#amp;')
-    .replace(/"/g, '#quot;')
-    .replace(/</g, '#lt;')
-    .replace(/>/g, '#gt;')
-    .replace(/`/g, '#96;')
-    .replace(/\s+/g, ' ');
-}
+/** Text safe inside a quoted Mermaid label: the report's one escaping function for that context. */
+export const escapeMermaidLabel = (text: string): string => mermaidLabel(text);
 
 /** Node ids Mermaid accepts: letters, digits, underscores; the level prefix avoids keywords (`end`). */
 function nodeKeys(nodes: readonly AlignmentNode[]): Map<AlignmentNode, string> {
   const keys = new Map<AlignmentNode, string>();
   const used = new Set<string>();
   for (const node of nodes) {
-    const base = `${node.level}_${node.id.replace(/[^A-Za-z0-9_]/g, '_')}`;
+    // Bounded: an id can be any length, and the key is repeated on every edge.
+    const base = `${node.level}_${node.id.slice(0, 40).replace(/[^A-Za-z0-9_]/g, '_')}`;
     let key = base;
     for (let suffix = 2; used.has(key); suffix++) key = `${base}_${suffix}`;
     used.add(key);

@@ -169,6 +169,14 @@ export interface ApprovalPort {
   /** The environment's protection rules; undefined where the platform cannot know them (locally). */
   protection(environment: string): Promise<EnvironmentProtection | undefined>;
   approvals(environment: string): Promise<Approval[]>;
+  /**
+   * Approvals given by command, for plans without required reviewers: a `/approve <environment>`
+   * comment on the pull request, or a `workflow_dispatch` run whose `approve` input names the
+   * environment. Who gave them is GitHub's word; whether they may is the gate's to check.
+   */
+  commandApprovals?(environment: string): Promise<Approval[]>;
+  /** Whether `user` is an active member of `@org/team` (false when GitHub says no or cannot say). */
+  isTeamMember?(org: string, team: string, user: string): Promise<boolean>;
 }
 
 export interface SummaryPort {

@@ -2,21 +2,70 @@ import { formatNumber } from '../config/goal.js';
 import { VERDICT_ICONS, type MetricSource } from '../core/result.js';
 import { STAGES, STAGE_TITLES, type StageName } from '../core/stages.js';
 import type { AlignmentCell, CommentSection } from '../platform/ports.js';
+import { cellCode, tableCell } from './markdown.js';
 
 /** The hidden marker that identifies our sticky comment (together with its author). */
 export const COMMENT_MARKER = '<!-- mlops-flow:comment -->';
 /** GitHub refuses comment bodies longer than this many characters. */
 export const COMMENT_LIMIT = 65_536;
 
+const ZWSP = '\u200b';
+
+/** Outside code: nothing may open or close an HTML comment or start a raw HTML block that runs on. */
+function neutraliseProse(text: string): string {
+  return (
+    text
+      .replace(/<!/g, `<${ZWSP}!`)
+      .replace(/--(!?)>/g, `--${ZWSP}$1>`)
+      // `<?` and these four tags open HTML blocks that blank lines do not end.
+      .replace(/<\?/g, `<${ZWSP}?`)
+      .replace(/<(\/?)(script|pre|style|textarea)/gi, `<${ZWSP}$1$2`)
+      // No fence opens that we did not see open: it could run past the section's end.
+      .replace(/(`{3,}|~{3,})/g, (run) => `${run[0]}${ZWSP}${run.slice(1)}`)
+  );
+}
+
+const FENCE_OPEN = /^(`{3,}|~{3,})(.*)$/;
+
 /**
- * Makes text safe to show between our hidden markers: nothing in it can open an HTML comment (or
- * any other `<!` construct) or close one. A zero-width space goes between `<` and `!` and before
- * the `>` of `-->` / `--!>`, so the text still reads the same, in code blocks too, but neither
- * GitHub's renderer nor our own parser sees a comment there. Every section's text and the
- * alignment table pass through it: they carry command output and server answers.
+ * Makes a section's text safe to show between our hidden markers, without touching its code
+ * blocks (a ```` ```mermaid ```` chart must reach GitHub byte for byte: `y-axis 0 --> 1` is
+ * Mermaid syntax).
+ *
+ * A code block is recognised only where CommonMark surely opens one: a fence at the start of a
+ * line (no indentation, so no list or quote holds it) after a blank line or at the start (so no
+ * HTML block holds it). Its lines up to the matching closing fence are kept as they are; a block
+ * left open is closed at the section's end, so it can never swallow what follows. Everywhere
+ * else a zero-width space goes between `<` and `!` (and `?`, and the tags `script`, `pre`,
+ * `style`, `textarea`), before the `>` of `-->` / `--!>` and into any other run of three
+ * backticks or tildes: the text reads the same, but neither GitHub's renderer nor our parser
+ * sees a comment, a raw HTML block or a fence there. Every section's text and the alignment
+ * table pass through it: they carry command output and server answers.
  */
 export function neutraliseHtmlComments(text: string): string {
-  return text.replace(/<!/g, '<\u200b!').replace(/--(!?)>/g, '--\u200b$1>');
+  const lines = text.split('\n');
+  const out: string[] = [];
+  let fence: { char: string; length: number } | undefined;
+  for (const [index, line] of lines.entries()) {
+    if (fence) {
+      out.push(line);
+      const closing = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(line)?.[1];
+      if (closing && closing[0] === fence.char && closing.length >= fence.length) fence = undefined;
+      continue;
+    }
+    const opening = FENCE_OPEN.exec(line);
+    const afterBlank = index === 0 || /^[ \t]*$/.test(lines[index - 1] ?? '');
+    const marker = opening?.[1] ?? '';
+    const info = opening?.[2] ?? '';
+    if (opening && afterBlank && !(marker[0] === '`' && info.includes('`'))) {
+      out.push(`${marker}${neutraliseProse(info)}`);
+      fence = { char: marker[0] as string, length: marker.length };
+      continue;
+    }
+    out.push(neutraliseProse(line));
+  }
+  if (fence) out.push(fence.char.repeat(fence.length));
+  return out.join('\n');
 }
 
 const COLUMNS: { source: MetricSource; title: string }[] = [
@@ -70,7 +119,7 @@ export function renderAlignmentTable(sections: ReadonlyMap<StageName, CommentSec
         if (!cell || cell.value === null) return '—';
         return `${formatNumber(cell.value)}${cell.estimated ? ' (est.)' : ''}`;
       });
-      return `| ${row.level} | \`${metric}\` | ${row.goal ?? '—'} | ${values.join(' | ')} | ${statusOf(row.cells)} |`;
+      return `| ${row.level} | ${cellCode(metric)} | ${row.goal === undefined ? '—' : tableCell(row.goal)} | ${values.join(' | ')} | ${statusOf(row.cells)} |`;
     });
   return [header, divider, ...body].join('\n');
 }

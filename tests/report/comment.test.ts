@@ -108,3 +108,37 @@ describe('text inside a section', () => {
     );
   });
 });
+
+describe('code blocks inside a section', () => {
+  const chart = '```mermaid\nxychart-beta\n  y-axis "rate" 0 --> 1\n  bar [0.5]\n```';
+
+  test('are kept byte for byte, while the prose around them is neutralised', () => {
+    const text = `before <!-- x -->\n\n${chart}\n\nafter --> <!--`;
+    expect(neutraliseHtmlComments(text)).toBe(
+      `before <\u200b!-- x --\u200b>\n\n${chart}\n\nafter --\u200b> <\u200b!--`,
+    );
+  });
+
+  test('a block left open is closed at the section end, so the next marker stays a marker', () => {
+    const body = renderComment([
+      section('build-model', 'text\n\n```\n<!-- mlops-flow:section:fake -->'),
+      section('sanity-check', 'S'),
+    ]);
+    expect(body).toContain(
+      '```\n<!-- mlops-flow:section:fake -->\n```\n\n<!-- mlops-flow:section:sanity-check -->',
+    );
+  });
+
+  test('a fence we would not recognise (indented, mid-paragraph, inline) cannot open a block', () => {
+    for (const text of ['text\n```\n<!--', '  ```\n<!--', '- item\n\n   ~~~\n-->', 'a ``` b']) {
+      const safe = neutraliseHtmlComments(text);
+      expect(safe).not.toMatch(/`{3}|~{3}/);
+      expect(safe).not.toMatch(/<!|--!?>/);
+    }
+  });
+
+  test('raw HTML blocks that a blank line does not end cannot start outside code', () => {
+    const safe = neutraliseHtmlComments('<pre>\n\n<script>x</script> <?php ?> <STYLE>');
+    expect(safe).not.toMatch(/<(\/?)(pre|script|style|textarea)|<\?/i);
+  });
+});

@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import path from 'node:path';
 import { cleanEnvironment } from '../../exec/run-command.js';
+import { pullRequestNumber } from '../github/event.js';
 import { createGithubPorts, type GitHubClient } from '../github/index.js';
 import type { ArtifactPort, Platform, RunContext } from '../ports.js';
 import { LocalArtifactStore } from '../local/artifacts.js';
@@ -13,14 +14,15 @@ import { ActionsAnnotations, ActionsLog, ActionsOutputs, ActionsSummary } from '
 /** The run's facts from the variables every GitHub Actions runner sets. */
 export function actionsRunContext(env: NodeJS.ProcessEnv, workspace: string): RunContext {
   const event = env.GITHUB_EVENT_NAME ?? '';
-  const pullRequest = /^refs\/pull\/(\d+)\//.exec(env.GITHUB_REF ?? '')?.[1];
+  // pull_request_target names the pull request only in the event payload.
+  const pullRequest = pullRequestNumber(env);
   const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
   return {
     workspace,
     commit: env.GITHUB_SHA ?? 'unknown',
     branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || 'unknown',
     ...(event.startsWith('pull_request') && env.GITHUB_BASE_REF ? { baseRef: env.GITHUB_BASE_REF } : {}),
-    ...(pullRequest ? { pullRequest: Number(pullRequest) } : {}),
+    ...(pullRequest !== undefined ? { pullRequest } : {}),
     runId: `${env.GITHUB_RUN_ID ?? 'run'}-${env.GITHUB_RUN_ATTEMPT ?? '1'}`,
     ...(env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID
       ? { runUrl: `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` }

@@ -9,7 +9,14 @@ export interface GitHubApprovalsOptions {
   runId?: number;
   /** The clock, for when an approval was seen (see `approvals`). */
   now?: () => Date;
+  /** The pull request whose `/approve <environment>` comments count. */
+  pullRequest?: number;
+  /** A workflow_dispatch run: its `approve` input and the person who started it. */
+  dispatch?: { approve: string; actor: string };
 }
+
+/** `/approve production` alone on a comment's first line. */
+const APPROVE_COMMAND = /^\/approve[ \t]+([A-Za-z0-9_.-]+)[ \t]*$/;
 
 interface ProtectionRule {
   type: string;
@@ -87,6 +94,55 @@ export class GitHubApprovals implements ApprovalPort {
    * `Approval` gains a field saying whether `time` is the decision's (e.g. `timeKnown`), set it
    * to false here.
    */
+  async commandApprovals(environment: string): Promise<Approval[]> {
+    const { client, repository, pullRequest, dispatch } = this.options;
+    const wanted = environment.toLowerCase();
+    const found: Approval[] = [];
+    if (dispatch && dispatch.approve.toLowerCase() === wanted) {
+      found.push({
+        environment,
+        user: dispatch.actor,
+        time: (this.options.now?.() ?? new Date()).toISOString(),
+        comment: `workflow_dispatch with approve: ${dispatch.approve}`,
+        state: 'approved',
+      });
+    }
+    if (pullRequest !== undefined) {
+      const comments = await client.paginate(client.rest.issues.listComments, {
+        ...repository,
+        issue_number: pullRequest,
+        per_page: 100,
+      });
+      for (const comment of comments) {
+        const command = APPROVE_COMMAND.exec((comment.body ?? '').split(/\r?\n/)[0]?.trim() ?? '');
+        // People approve; a bot (an App, Actions itself) cannot stand in for a charter role.
+        if (command?.[1]?.toLowerCase() !== wanted || !comment.user || comment.user.type !== 'User') continue;
+        found.push({
+          environment,
+          user: comment.user.login,
+          time: comment.created_at,
+          comment: `/approve ${command[1]}`,
+          state: 'approved',
+        });
+      }
+    }
+    return found;
+  }
+
+  async isTeamMember(org: string, team: string, user: string): Promise<boolean> {
+    try {
+      const { data } = await this.options.client.rest.teams.getMembershipForUserInOrg({
+        org,
+        team_slug: team,
+        username: user,
+      });
+      return data.state === 'active';
+    } catch (error) {
+      if (statusOf(error) === 404) return false;
+      throw error;
+    }
+  }
+
   async approvals(environment: string): Promise<Approval[]> {
     const { client, repository, runId } = this.options;
     if (runId === undefined) return [];
@@ -95,6 +151,8 @@ export class GitHubApprovals implements ApprovalPort {
     return (
       response.data
         // GitHub's environment names are case-insensitive.
+        // A pending review (a reviewer commented without deciding) is no decision either way.
+        .filter((review) => review.state === 'approved' || review.state === 'rejected')
         .filter((review) =>
           review.environments.some(
             (candidate) => candidate.name?.toLowerCase() === environment.toLowerCase(),

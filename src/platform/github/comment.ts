@@ -1,3 +1,5 @@
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { COMMENT_LIMIT } from '../../report/comment.js';
 import type { CommentPort, CommentSection, CommentWriteResult, RunContext } from '../ports.js';
 import { composeBody, holdsSection, isOurBody, mergeSections, readSections } from './comment-body.js';
@@ -41,6 +43,13 @@ export interface GitHubCommentOptions {
   /** On a push (no pull request), also leave the section as a comment on the commit. */
   commitComment?: boolean;
   timing?: Partial<CommentTiming>;
+  /**
+   * Where the comment goes when the token may not write it (a fork's or Dependabot's pull
+   * request): the folder the workflow uploads as the `mlops-flow-pr-comment` artifact, from
+   * which the companion workflow (docs/workflows/mlops-comment.yml) posts it with the base
+   * repository's token.
+   */
+  pendingDirectory?: string;
   /** Injected for tests. */
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -80,8 +89,40 @@ export class GitHubComment implements CommentPort {
     try {
       return await this.upsert(pullRequest, section);
     } catch (error) {
-      return this.failed(pullRequest, error);
+      const result = this.failed(pullRequest, error);
+      if (statusOf(error) !== 403 || !this.options.pendingDirectory) return result;
+      const file = await this.leaveForCompanion(pullRequest, section);
+      return {
+        ...result,
+        note: `${result.note} The comment is left in ${file} for the companion workflow to post.`,
+      };
     }
+  }
+
+  /**
+   * Writes this job's sections and the body they make (as the sticky comment would hold it)
+   * into the pending folder, with the pull request and head commit they belong to.
+   */
+  private async leaveForCompanion(pullRequest: number, section: CommentSection): Promise<string> {
+    const directory = this.options.pendingDirectory as string;
+    const sectionsDirectory = path.join(directory, 'comment');
+    await mkdir(sectionsDirectory, { recursive: true });
+    await writeFile(path.join(sectionsDirectory, `${section.stage}.json`), JSON.stringify(section));
+    const sections: CommentSection[] = [];
+    for (const name of (await readdir(sectionsDirectory)).filter((n) => n.endsWith('.json')).sort()) {
+      sections.push(JSON.parse(await readFile(path.join(sectionsDirectory, name), 'utf8')) as CommentSection);
+    }
+    const { body } = composeBody(
+      mergeSections(sections, section),
+      this.options.context.runUrl ? { summaryUrl: this.options.context.runUrl } : {},
+    );
+    const file = path.join(directory, 'comment.md');
+    await writeFile(file, body);
+    await writeFile(
+      path.join(directory, 'pull-request.json'),
+      JSON.stringify({ number: pullRequest, commit: this.options.context.commit }),
+    );
+    return file;
   }
 
   private failed(pullRequest: number, error: unknown): CommentWriteResult {

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type {
   ApprovalPort,
   CommentPort,
@@ -11,7 +12,7 @@ import type {
 import { GitHubApprovals } from './approvals.js';
 import { GitHubComment, type CommentTiming } from './comment.js';
 import { GitHubDeployments } from './deployments.js';
-import { pullRequestHeadSha } from './event.js';
+import { dispatchApproval, pullRequestHeadSha } from './event.js';
 import { GitHubHandles } from './handles.js';
 import { ownIdentity } from './identity.js';
 import { GitHubDispatch, GitHubIssues } from './issues.js';
@@ -71,6 +72,7 @@ export function createGithubPorts(settings: GithubPortsSettings): GithubPorts {
   const checksShaFor = (commit: string) => (headSha && commit === context.commit ? headSha : commit);
   // Who this token writes as: the author of our comments, the creator of our records.
   const identity = ownIdentity(client, settings.commentAuthor);
+  const dispatch = dispatchApproval(env);
   return {
     client,
     repository,
@@ -82,15 +84,40 @@ export function createGithubPorts(settings: GithubPortsSettings): GithubPorts {
       log,
       ...(settings.commitComment !== undefined ? { commitComment: settings.commitComment } : {}),
       ...(settings.commentTiming ? { timing: settings.commentTiming } : {}),
+      ...(env.RUNNER_TEMP
+        ? { pendingDirectory: path.join(env.RUNNER_TEMP, 'mlops-flow', 'pr-comment') }
+        : {}),
     }),
-    ledger: new GitHubLedger({ client, repository, context, log, checksShaFor, identity }),
+    ledger: new GitHubLedger({
+      client,
+      repository,
+      context,
+      log,
+      checksShaFor,
+      identity,
+      ...(env.RUNNER_TEMP
+        ? {
+            jobRecordsFile: path.join(
+              env.RUNNER_TEMP,
+              'mlops-flow',
+              `records-${env.GITHUB_RUN_ID ?? 'run'}.jsonl`,
+            ),
+          }
+        : {}),
+    }),
     deployments: new GitHubDeployments({
       client,
       repository,
       context,
       ...(settings.isTransientEnvironment ? { isTransient: settings.isTransientEnvironment } : {}),
     }),
-    approvals: new GitHubApprovals({ client, repository, ...(runId !== undefined ? { runId } : {}) }),
+    approvals: new GitHubApprovals({
+      client,
+      repository,
+      ...(runId !== undefined ? { runId } : {}),
+      ...(context.pullRequest !== undefined ? { pullRequest: context.pullRequest } : {}),
+      ...(dispatch ? { dispatch } : {}),
+    }),
     handles: new GitHubHandles(client),
     issues: new GitHubIssues({ client, repository, identity }),
     dispatch: new GitHubDispatch({

@@ -43,7 +43,7 @@ export const STATUS_STATES = {
   skip: 'success',
 } as const satisfies Record<Verdict, string>;
 
-function isRecord(value: unknown): value is StageRecord {
+export function isRecord(value: unknown): value is StageRecord {
   const record = value as Partial<StageRecord> | null;
   return (
     typeof record === 'object' &&

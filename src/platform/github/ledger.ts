@@ -1,3 +1,5 @@
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { STAGE_TITLES } from '../../core/stages.js';
 import type {
   LedgerAnnotation,
@@ -13,6 +15,7 @@ import {
   STATUS_STATES,
   capText,
   checkName,
+  isRecord,
   parseRecordText,
   parseStatus,
   recordText,
@@ -53,6 +56,13 @@ export interface GitHubLedgerOptions {
   identity: IdentityLookup;
   /** Injected for tests: the clock records are checked against. */
   now?: () => number;
+  /**
+   * Where records go that GitHub refuses to keep (a fork's or Dependabot's pull request runs
+   * with a read-only token): a file in the job's own temporary folder (RUNNER_TEMP), so the
+   * later stages of the same job still find the records of this run and check their
+   * prerequisites on the merits. Nothing outside the job can write there.
+   */
+  jobRecordsFile?: string;
 }
 
 /** How far ahead of our clock a record's time may be (runners' clocks differ a little). */
@@ -128,9 +138,10 @@ export class GitHubLedger implements LedgerPort {
       await this.writeStatus(record);
     } catch (error) {
       if (statusOf(error) !== 403) throw error;
-      // A read-only token (a fork's pull request): the verdict stands, the record cannot be kept.
+      // A read-only token (a fork's pull request): the verdict stands, the record stays in the job.
+      const kept = this.keepInJob(record);
       this.options.log.warning(
-        `Could not record ${record.stage} on ${record.commit}: the token has neither checks: write nor statuses: write (${messageOf(error)}). Later jobs will not see this stage's record.`,
+        `Could not record ${record.stage} on ${record.commit}: the token has neither checks: write nor statuses: write (${messageOf(error)}). ${kept ? "The record is kept for this job's later stages; other jobs will not see it." : "Later jobs will not see this stage's record."}`,
       );
     }
   }
@@ -141,11 +152,42 @@ export class GitHubLedger implements LedgerPort {
       this.fromStatuses(query),
     ]);
     const latest = this.now() + MAX_CLOCK_SKEW_MS;
-    return [...fromChecks, ...fromStatuses]
+    return [...fromChecks, ...fromStatuses, ...this.keptInJob()]
       .filter((record) => record.stage === query.stage && record.commit === query.commit)
       .filter((record) => Date.parse(record.time) <= latest)
       .filter((record) => query.modelDigest === undefined || record.modelDigest === query.modelDigest)
       .sort((a, b) => Date.parse(b.time) - Date.parse(a.time));
+  }
+
+  /** Appends the record to the job's records file; false when there is none or it cannot be written. */
+  private keepInJob(record: StageRecord): boolean {
+    const file = this.options.jobRecordsFile;
+    if (!file) return false;
+    try {
+      mkdirSync(path.dirname(file), { recursive: true });
+      appendFileSync(file, `${JSON.stringify(record)}\n`, { mode: 0o600 });
+      return true;
+    } catch (error) {
+      this.options.log.debug(`cannot keep the ${record.stage} record in ${file}: ${messageOf(error)}`);
+      return false;
+    }
+  }
+
+  /** The records this job kept because GitHub refused them; a damaged line is skipped. */
+  private keptInJob(): StageRecord[] {
+    const file = this.options.jobRecordsFile;
+    if (!file || !existsSync(file)) return [];
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .flatMap((line) => {
+        if (!line.trim()) return [];
+        try {
+          const record: unknown = JSON.parse(line);
+          return isRecord(record) ? [record] : [];
+        } catch {
+          return [];
+        }
+      });
   }
 
   private async writeCheckRun(record: StageRecord, details: LedgerDetails): Promise<void> {
@@ -166,6 +208,8 @@ export class GitHubLedger implements LedgerPort {
       conclusion: CONCLUSIONS[record.verdict],
       completed_at: record.time,
       external_id: record.runId,
+      // Kept for App and personal tokens; for check runs made with the Actions GITHUB_TOKEN GitHub
+      // ignores it and links the check run to the workflow run itself.
       ...(context.runUrl ? { details_url: context.runUrl } : {}),
       output: { title, summary, text, ...(batches[0] ? { annotations: batches[0] } : {}) },
     });

@@ -17,6 +17,7 @@ import { changedPathsSince, gitState, projectFiles } from './changes.js';
 import { digestFiles, listFiles, modelDigest, type ManifestFile } from './manifest.js';
 import { metricsChart, metricsTable } from './section.js';
 import { classifyChanges, decideBuild, type BuildDecision } from './triggers.js';
+import { codeBlock, inlineCode, prose } from '../../report/markdown.js';
 
 export interface BuildModelSettings {
   force: boolean;
@@ -50,7 +51,7 @@ export const buildModel: StageDefinition<BuildModelSettings> = {
     if (!build) return skipped('flow.build is not configured in mlops.yml', {});
     const decision = await decide(context);
     if (!decision.shouldBuild) {
-      const previous = await context.platform.artifacts.latestOnBranch(context.platform.context.branch);
+      const previous = await modelToHandOn(context.platform);
       return skipped(
         decision.reasons.join('; '),
         {
@@ -90,6 +91,19 @@ async function storedModelOutputs(
   }
 }
 
+/**
+ * The model a skipped build hands on to the later stages. On a pull request nothing the model
+ * depends on differs from the base branch (that is why no trigger fired), so the current model
+ * is the base's: the PR branch's newest may be stale (built from a commit since reverted) or
+ * missing (a docs-only PR from a fresh branch). The PR branch's own is the fallback when the
+ * base has none stored.
+ */
+async function modelToHandOn(platform: StageContext<BuildModelSettings>['platform']) {
+  const { baseRef, branch } = platform.context;
+  const fromBase = baseRef ? await platform.artifacts.latestOnBranch(baseRef) : undefined;
+  return fromBase ?? (await platform.artifacts.latestOnBranch(branch));
+}
+
 function skipped(reason: string, outputs: Record<string, string>, digest?: string): StageResult {
   return {
     stage: 'build-model',
@@ -97,7 +111,7 @@ function skipped(reason: string, outputs: Record<string, string>, digest?: strin
     summary: `no build: ${reason}`,
     checks: [{ id: 'build/trigger', title: 'Build trigger', verdict: 'skip', observed: reason }],
     metrics: [],
-    section: `**No build.** ${reason}${digest ? `\n\nLater stages use the last stored model, \`${digest}\`.` : ''}`,
+    section: `**No build.** ${prose(reason, 2000)}${digest ? `\n\nLater stages use the last stored model, ${inlineCode(digest)}.` : ''}`,
     outputs: { 'should-build': 'false', ...outputs },
     ...(digest ? { modelDigest: digest } : {}),
   };
@@ -166,7 +180,6 @@ async function buildAndStore(
       : training.timedOut
         ? `timed out after ${build.timeout ?? '1h'}`
         : `exited with ${training.exitCode ?? training.signal}`;
-    const tail = training.tail.slice(-20).join('\n').replace(/```/g, "'''");
     return {
       stage: 'build-model',
       verdict: 'fail',
@@ -182,7 +195,7 @@ async function buildAndStore(
         },
       ],
       metrics: [],
-      section: `**Training failed:** \`${argv.join(' ')}\` ${cause}.\n\nLast lines of its output:\n\n\`\`\`text\n${tail}\n\`\`\``,
+      section: `**Training failed:** ${inlineCode(argv.join(' '))} ${prose(cause)}.\n\nLast lines of its output:\n\n${codeBlock(training.tail.slice(-20).join('\n'), 'text')}`,
       outputs: { 'should-build': 'true' },
     };
   }
@@ -349,9 +362,9 @@ function buildSection(
 ): string {
   const bytes = files.reduce((sum, file) => sum + file.size, 0);
   const parts = [
-    `Model \`${digest}\` — ${files.length} files, ${formatNumber(bytes)} bytes.`,
+    `Model ${inlineCode(digest)} — ${files.length} files, ${formatNumber(bytes)} bytes.`,
     '',
-    `Built because: ${decision.reasons.join('; ')}.`,
+    `Built because: ${prose(decision.reasons.join('; '), 2000)}.`,
     '',
     metricsTable(levels, baseLevels),
   ];

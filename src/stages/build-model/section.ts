@@ -1,6 +1,7 @@
 import { formatNumber } from '../../config/goal.js';
 import { VERDICT_ICONS } from '../../core/result.js';
 import type { LeveledMetric } from '../../alignment/derive.js';
+import { cellCode, mermaidLabel, tableCell } from '../../report/markdown.js';
 
 export function changeArrow(current: number | null, base: number | null | undefined): string {
   if (current === null || base === null || base === undefined) return '';
@@ -20,7 +21,7 @@ export function metricsTable(
       metric.value === null ? 'n/a' : `${formatNumber(metric.value)}${metric.estimated ? ' (est.)' : ''}`;
     const baseValue = base ? formatNumber(baseById.get(metric.id) ?? null) : '—';
     const status = metric.verdict ? VERDICT_ICONS[metric.verdict] : '⚪';
-    return `| ${metric.level} | \`${metric.id}\` | ${value} | ${baseValue} | ${changeArrow(metric.value, baseById.get(metric.id))} | ${metric.goalText ?? '—'} | ${status} |`;
+    return `| ${metric.level} | ${cellCode(metric.id)} | ${value} | ${baseValue} | ${changeArrow(metric.value, baseById.get(metric.id))} | ${metric.goalText === undefined ? '—' : tableCell(metric.goalText)} | ${status} |`;
   });
   return [
     '| level | metric | this build | base | change | goal | status |',
@@ -40,7 +41,7 @@ export function metricsChart(
   const unit = current.filter((m) => m.level === 'model' && m.value !== null && m.value >= 0 && m.value <= 1);
   if (unit.length < 2) return '';
   const baseById = new Map((base ?? []).map((metric) => [metric.id, metric.value] as const));
-  const labels = unit.map((m) => `"${m.id.replace(/"/g, '')}"`).join(', ');
+  const labels = unit.map((m) => `"${mermaidLabel(m.id)}"`).join(', ');
   const lines = [
     '```mermaid',
     'xychart-beta',

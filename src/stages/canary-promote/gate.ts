@@ -72,10 +72,12 @@ export async function approvalCheck(
   environment: string,
   enforce: Enforcement,
   notBefore?: string,
+  approvers: readonly string[] = [],
 ): Promise<Check> {
   const base = { id: 'canary/approval', title: `Approval of ${environment}` };
   if (enforce === 'off') return { ...base, verdict: 'pass', observed: 'not enforced (flow.enforce: off)' };
-  if (platform.context.platform === 'github') return githubApprovalCheck(platform, environment, enforce);
+  if (platform.context.platform === 'github')
+    return githubApprovalCheck(platform, environment, enforce, notBefore, approvers);
   const how = howToApprove(platform.context.platform, environment);
   let approvals: Approval[];
   try {
@@ -126,6 +128,73 @@ function refusal(
   };
 }
 
+/** Whether `login` holds one of the charter's role handles: `@login` itself, or a team it is in. */
+async function holdsRole(
+  platform: Platform,
+  login: string,
+  approvers: readonly string[],
+): Promise<string | undefined> {
+  for (const handle of approvers) {
+    const [name, team] = handle.replace(/^@/, '').split('/');
+    if (!team && name?.toLowerCase() === login.toLowerCase()) return handle;
+    if (team && name && (await platform.approvals.isTeamMember?.(name, team, login))) return handle;
+  }
+  return undefined;
+}
+
+/**
+ * The gate where GitHub has no required reviewers: a `/approve <environment>` comment on the
+ * pull request or a workflow_dispatch `approve` input, given after the evidence, by someone who
+ * holds a charter role (decision maker, product owner or MLOps engineer, directly or through a
+ * team). Undefined when the platform offers no commands or the charter names no roles.
+ */
+async function commandApprovalCheck(
+  platform: Platform,
+  environment: string,
+  enforce: Enforcement,
+  notBefore: string | undefined,
+  approvers: readonly string[],
+): Promise<Check | undefined> {
+  if (!platform.approvals.commandApprovals || approvers.length === 0) return undefined;
+  const base = { id: 'canary/approval', title: `Approval of ${environment}` };
+  const how = `a charter role (${approvers.join(', ')}) comments \`/approve ${environment}\` on the pull request after reading the deploy-test results, or starts the workflow with the input \`approve: ${environment}\``;
+  let given: Approval[];
+  try {
+    given = await platform.approvals.commandApprovals(environment);
+  } catch (error) {
+    return refusal(base, enforce, {
+      observed: `could not read approvals of ${environment} by command: ${(error as Error).message}`,
+      expected: how,
+      detail: 'Grant the workflow `pull-requests: read`.',
+    });
+  }
+  const timely = given.filter((approval) => notBefore === undefined || approval.time >= notBefore);
+  const refused: string[] = [];
+  for (const approval of [...timely].sort((a, b) => b.time.localeCompare(a.time))) {
+    let role: string | undefined;
+    try {
+      role = await holdsRole(platform, approval.user, approvers);
+    } catch (error) {
+      refused.push(`${approval.user} (membership unknown: ${(error as Error).message})`);
+      continue;
+    }
+    if (role) {
+      return {
+        ...base,
+        verdict: 'pass',
+        observed: `approved by ${approval.user} (${role}) at ${approval.time} with ${approval.comment}`,
+      };
+    }
+    refused.push(`${approval.user} (no charter role)`);
+  }
+  const stale = given.length - timely.length;
+  return refusal(base, enforce, {
+    observed: `no approval of ${environment} by a charter role${refused.length > 0 ? `; not counted: ${refused.join(', ')}` : ''}${stale > 0 ? `; ${stale} given before the evidence` : ''}`,
+    expected: how,
+    detail: `${environment} has no required reviewers (a private repository on GitHub Free, Pro or Team cannot have them): ${how}.`,
+  });
+}
+
 /**
  * On GitHub the manual gate is the environment's protection: a job with `environment:` does not
  * start until its required reviewers approve, and a rejection fails it. GitHub's review API
@@ -137,6 +206,8 @@ async function githubApprovalCheck(
   platform: Platform,
   environment: string,
   enforce: Enforcement,
+  notBefore: string | undefined,
+  approvers: readonly string[],
 ): Promise<Check> {
   const base = { id: 'canary/approval', title: `Approval of ${environment}` };
   const addReviewers = `add required reviewers to the \`${environment}\` environment (Settings → Environments → ${environment} → Deployment protection rules → Required reviewers) and declare \`environment: ${environment}\` on the canary-promote job, so the job waits for their approval after deploy-test`;
@@ -152,6 +223,10 @@ async function githubApprovalCheck(
     });
   }
   if (!protection?.exists || protection.requiredReviewers.length === 0) {
+    // Plans without required reviewers (private repositories on Free, Pro, Team): an approval
+    // by command from a charter role, verified here, is the gate instead.
+    const byCommand = await commandApprovalCheck(platform, environment, enforce, notBefore, approvers);
+    if (byCommand) return byCommand;
     const why = !protection
       ? `the protection rules of ${environment} are unknown`
       : !protection.exists

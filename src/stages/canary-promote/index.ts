@@ -14,6 +14,7 @@ import { approvalCheck, buildRecordCheck, evidenceTime } from './gate.js';
 import { rollout, type Decision, type RolloutReport } from './rollout.js';
 import { rolloutChecks } from './checks.js';
 import { canarySection } from './section.js';
+import type { Handles, Roles } from '../../config/types.js';
 
 export interface CanaryPromoteSettings {
   /**
@@ -151,6 +152,7 @@ export const canaryPromote: StageDefinition<CanaryPromoteSettings> = {
         environment,
         enforce,
         await evidenceTime(context as StageContext<unknown>),
+        approverHandles(context.loaded.config.charter.roles),
       ),
     );
     const refused = gate.filter((check) => check.verdict === 'fail');
@@ -277,3 +279,10 @@ export const canaryPromote: StageDefinition<CanaryPromoteSettings> = {
     ]);
   },
 };
+
+/** The charter roles who may approve production by command: decision maker, product owner, MLOps engineers. */
+function approverHandles(roles: Roles | undefined): string[] {
+  const list = (value: Handles | undefined) =>
+    value === undefined ? [] : Array.isArray(value) ? value : [value];
+  return [...list(roles?.decision_maker), ...list(roles?.product_owner), ...list(roles?.mlops_engineers)];
+}

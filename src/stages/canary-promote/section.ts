@@ -4,6 +4,7 @@ import type { Classification } from '../../canary/classify.js';
 import type { MetricJudgement } from '../../canary/judge.js';
 import { formatScore } from '../../canary/score.js';
 import type { Decision, RolloutReport, StepReport } from './rollout.js';
+import { cellCode, heading, inlineCode, mermaidLabel, prose, tableCell } from '../../report/markdown.js';
 
 const CLASS_ICONS: Record<Classification, string> = { Pass: '✅', High: '🔺', Low: '🔻', NoData: '❔' };
 
@@ -41,7 +42,7 @@ function metricRow(metric: MetricJudgement): string {
   const p = metric.test ? (metric.test.pValue < 1e-4 ? '< 0.0001' : formatValue(metric.test.pValue)) : '—';
   const counts = `${metric.baseline.values.length} / ${metric.canary.values.length}`;
   const verdict = `${CLASS_ICONS[metric.classification]} ${metric.classification}${metric.failed ? ' (fails)' : ''}`;
-  return `| \`${metric.id}\` (${direction(metric)}) | ${verdict} | ${shift} | ${p} | ${counts} | ${metric.reason.replace(/\|/g, '\\|')} |`;
+  return `| ${cellCode(metric.id)} (${direction(metric)}) | ${verdict} | ${shift} | ${p} | ${counts} | ${tableCell(metric.reason, 500)} |`;
 }
 
 const STATE_TEXT = {
@@ -56,7 +57,7 @@ function sequentialStep(step: StepReport): string[] {
   const looks = step.looks ?? [];
   const last = looks[looks.length - 1];
   const icon = step.outcome === 'failed' ? '❌' : step.outcome === 'aborted' ? '⏹️' : '✅';
-  const lines = [`#### ${step.weight}% — ${icon} ${step.sequentialReason ?? ''}`];
+  const lines = [`#### ${step.weight}% — ${icon} ${prose(step.sequentialReason ?? '', 400)}`];
   if (!last) return lines;
   lines.push(
     '',
@@ -67,7 +68,7 @@ function sequentialStep(step: StepReport): string[] {
     ...last.metrics.map((metric) => {
       const scale = metric.test === 'shift' ? 'P(canary > baseline)' : 'rate ratio';
       const edge = metric.test === 'shift' ? 0.5 + metric.margin : 1 + metric.margin;
-      return `| \`${metric.id}\`${metric.critical ? ' (critical)' : ''} | ${metric.test} | ${STATE_TEXT[metric.state]} | ${scale} ∈ [${formatValue(metric.low)}, ${formatValue(metric.high)}] | ${metric.null} / ${formatValue(edge)} | ${metric.evidence} ${metric.test === 'shift' ? 'pairs' : 'events'} |`;
+      return `| ${cellCode(metric.id)}${metric.critical ? ' (critical)' : ''} | ${metric.test} | ${STATE_TEXT[metric.state]} | ${scale} ∈ [${formatValue(metric.low)}, ${formatValue(metric.high)}] | ${metric.null} / ${formatValue(edge)} | ${metric.evidence} ${metric.test === 'shift' ? 'pairs' : 'events'} |`;
     }),
   );
   return lines;
@@ -95,7 +96,7 @@ export function sequenceCharts(steps: readonly StepReport[]): string[] {
       [
         '```mermaid',
         'xychart-beta',
-        `  title "${id.replace(/["\\`\r\n]/g, ' ')}: ${first.test === 'shift' ? 'P(canary > baseline)' : 'rate ratio'} per look"`,
+        `  title "${mermaidLabel(id, 40)}: ${first.test === 'shift' ? 'P(canary > baseline)' : 'rate ratio'} per look"`,
         `  x-axis [${looks.map(({ weight }, index) => `"${index + 1} (${weight}%)"`).join(', ')}]`,
         `  y-axis ${floor} --> ${round(ceiling)}`,
         `  line [${series.map((metric) => round(clip(metric?.low ?? floor))).join(', ')}]`,
@@ -117,13 +118,13 @@ function stepHeading(step: StepReport): string {
     case 'passed':
       return `#### ${step.weight}% — ✅ score ${formatScore(score ?? 0)}`;
     case 'failed':
-      return `#### ${step.weight}% — ❌ ${score === null || score === undefined ? 'no score' : `score ${formatScore(score)}`}: ${step.judgement?.reason ?? ''}`;
+      return `#### ${step.weight}% — ❌ ${score === null || score === undefined ? 'no score' : `score ${formatScore(score)}`}: ${heading(step.judgement?.reason ?? '')}`;
     case 'aborted':
       return `#### ${step.weight}% — ⏹️ cancelled`;
     case 'traffic-failed':
       return `#### ${step.weight}% — ❌ traffic could not be moved`;
     case 'error':
-      return `#### ${step.weight}% — 💥 internal error: ${step.error ?? 'unknown'}`;
+      return `#### ${step.weight}% — 💥 internal error: ${heading(step.error ?? 'unknown')}`;
   }
 }
 
@@ -159,9 +160,9 @@ export interface SectionInput {
 
 export function canarySection(input: SectionInput): string {
   const lines = [
-    `${DECISION_TEXT[input.decision]} — ${input.reason}. Canary traffic at the end: **${input.finalWeight}%**.`,
+    `${DECISION_TEXT[input.decision]} — ${prose(input.reason, 500)}. Canary traffic at the end: **${input.finalWeight}%**.`,
     '',
-    `Environment \`${input.environment}\`${input.modelDigest ? `, model \`${input.modelDigest.slice(0, 19)}…\`` : ''}. ${
+    `Environment ${inlineCode(input.environment)}${input.modelDigest ? `, model ${inlineCode(`${input.modelDigest.slice(0, 19)}…`)}` : ''}. ${
       input.report?.steps.some((step) => step.looks)
         ? 'The sequential judge updates one anytime-valid confidence sequence per metric at every look, over the whole rollout: it rolls back when a critical metric is shown worse, moves on when every metric is shown not worse than its margin, and looking often never inflates its error rates.'
         : `Each metric is compared canary against baseline with a Mann-Whitney U test; the shift is the Hodges-Lehmann estimate of canary − baseline with its 95% interval. A step passes at score ≥ ${input.passScore} with no critical metric failing.`
@@ -170,7 +171,7 @@ export function canarySection(input: SectionInput): string {
   ];
   for (const check of input.gate) {
     lines.push(
-      `- ${VERDICT_ICONS[check.verdict]} ${check.title}: ${check.observed ?? ''}${check.verdict !== 'pass' && check.detail ? ` — ${check.detail}` : ''}`,
+      `- ${VERDICT_ICONS[check.verdict]} ${prose(check.title)}: ${prose(check.observed ?? '', 500)}${check.verdict !== 'pass' && check.detail ? ` — ${prose(check.detail, 500)}` : ''}`,
     );
   }
   const report = input.report;
@@ -193,9 +194,11 @@ export function canarySection(input: SectionInput): string {
         );
       }
     }
-    if (report.rollback) lines.push('', `${report.rollback.ok ? '↩️' : '🚨'} ${report.rollback.detail}.`);
-    if (report.promote) lines.push('', `${report.promote.ok ? '🚀' : '❌'} ${report.promote.detail}.`);
+    if (report.rollback)
+      lines.push('', `${report.rollback.ok ? '↩️' : '🚨'} ${prose(report.rollback.detail, 500)}.`);
+    if (report.promote)
+      lines.push('', `${report.promote.ok ? '🚀' : '❌'} ${prose(report.promote.detail, 500)}.`);
   }
-  lines.push('', `Every sample and interval: \`${input.reportPath}\`.`);
+  lines.push('', `Every sample and interval: ${inlineCode(input.reportPath)}.`);
   return lines.join('\n');
 }

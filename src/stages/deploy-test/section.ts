@@ -4,6 +4,7 @@ import type { LoadResult } from '../../deploy/load-generator.js';
 import { summarizeLatencies } from '../../deploy/percentiles.js';
 import type { GoalJudgement } from './goals.js';
 import type { ReplayOutcome } from './replay.js';
+import { cellCode, inlineCode, prose, tableCell } from '../../report/markdown.js';
 
 const CHART_PERCENTILES = ['p50', 'p90', 'p95', 'p99'] as const;
 
@@ -49,7 +50,7 @@ function goalRow(j: GoalJudgement): string {
     j.value === null
       ? 'not measured'
       : `${formatNumber(j.value)}${j.interval ? ` [${formatNumber(j.interval[0])}, ${formatNumber(j.interval[1])}]` : ''}`;
-  return `| ${j.kind} | \`${j.metric}\` | ${observed} | ${formatGoal(j.goal)} | ${VERDICT_ICONS[j.verdict]} ${j.verdict} |`;
+  return `| ${tableCell(j.kind)} | ${cellCode(j.metric)} | ${observed} | ${formatGoal(j.goal)} | ${VERDICT_ICONS[j.verdict]} ${j.verdict} |`;
 }
 
 export interface SectionInputs {
@@ -67,12 +68,12 @@ export interface SectionInputs {
 
 export function deployTestSection(inputs: SectionInputs): string {
   const lines: string[] = [
-    `Deployed to \`${inputs.environment}\` at ${inputs.endpoint}${inputs.deploymentId ? ` (deployment ${inputs.deploymentId})` : ''}.`,
+    `Deployed to ${inlineCode(inputs.environment)} at ${inlineCode(inputs.endpoint, { max: 500 })}${inputs.deploymentId ? ` (deployment ${prose(inputs.deploymentId)})` : ''}.`,
     '',
   ];
   for (const step of inputs.steps)
     lines.push(
-      `- ${VERDICT_ICONS[step.verdict]} ${step.title}: ${step.observed ?? ''}${step.detail ? ` — ${step.detail}` : ''}`,
+      `- ${VERDICT_ICONS[step.verdict]} ${prose(step.title)}: ${prose(step.observed ?? '', 500)}${step.detail ? ` — ${prose(step.detail, 500)}` : ''}`,
     );
   if (inputs.judgements.length > 0) {
     lines.push(

@@ -7,6 +7,7 @@ import type {
 import type { FairnessReport, FrameReport } from '../../metrics/fairness/report.js';
 import type { ExplainabilityReport } from './explainability.js';
 import { REGRESSION_PERMUTATION_SCORERS, type PermutationReport } from './permutation.js';
+import { cellCode, inlineCode, mermaidLabel, prose, tableCell } from '../../report/markdown.js';
 
 const interval = (i: readonly [number, number] | null | undefined) =>
   i ? ` [${formatNumber(i[0])}, ${formatNumber(i[1])}]` : '';
@@ -36,7 +37,7 @@ export function ratesChart(frame: FrameReport): string {
       const label = `${group.group} ${short}`;
       if (value === null) undefinedRates.push(label);
       else {
-        labels.push(`"${label.replace(/"/g, '')}"`);
+        labels.push(`"${mermaidLabel(label)}"`);
         values.push(value.toFixed(4));
       }
     }
@@ -44,14 +45,16 @@ export function ratesChart(frame: FrameReport): string {
   return [
     '```mermaid',
     'xychart-beta',
-    `  title "${frame.name.replace(/"/g, '')}: selection rate, TPR, FPR by group"`,
+    `  title "${mermaidLabel(frame.name)}: selection rate, TPR, FPR by group"`,
     `  x-axis [${labels.join(', ')}]`,
     '  y-axis "rate" 0 --> 1',
     `  bar [${values.join(', ')}]`,
     '```',
     '',
     `_sel: selection rate, TPR: true-positive rate, FPR: false-positive rate.${
-      undefinedRates.length > 0 ? ` Undefined (0/0), so not drawn: ${undefinedRates.join(', ')}.` : ''
+      undefinedRates.length > 0
+        ? ` Undefined (0/0), so not drawn: ${undefinedRates.map((label) => prose(label)).join(', ')}.`
+        : ''
     }${smallGroupsCaption(frame)}_`,
   ].join('\n');
 }
@@ -61,7 +64,7 @@ function smallGroupsCaption(frame: FrameReport | RegressionFrameReport): string 
   const small = frame.groups.filter((g) => g.smallSample && !g.empty);
   return small.length === 0
     ? ''
-    : ` Small groups, counted like any other: ${small.map((g) => `${g.group} (${g.n})`).join(', ')}.`;
+    : ` Small groups, counted like any other: ${small.map((g) => `${prose(g.group, 60)} (${g.n})`).join(', ')}.`;
 }
 
 /**
@@ -71,9 +74,11 @@ function smallGroupsCaption(frame: FrameReport | RegressionFrameReport): string 
 function decidingGroupLines(report: FairnessReport | RegressionFairnessReport): string[] {
   const lines: string[] = [];
   for (const j of report.judgements) {
-    if (j.decidingGroups.length === 0) continue;
+    // Reports built before deciding groups existed (and some tests' fixtures) have none.
+    const deciding = j.decidingGroups ?? [];
+    if (deciding.length === 0) continue;
     lines.push(
-      `- ${j.frame}, \`${j.metric}\`: inconclusive, a group's own interval straddles the goal: ${j.decidingGroups.map((d) => d.reason).join('; ')}`,
+      `- ${prose(j.frame, 120)}, ${inlineCode(j.metric)}: inconclusive, a group's own interval straddles the goal: ${deciding.map((d) => prose(d.reason, 200)).join('; ')}`,
     );
   }
   return lines;
@@ -82,14 +87,14 @@ function decidingGroupLines(report: FairnessReport | RegressionFairnessReport): 
 /** What an explicit verdict size floor did to each goal it touched: who was left out, and Fairlearn's figure with them. */
 function leftOutLines(report: FairnessReport | RegressionFairnessReport): string[] {
   return report.judgements
-    .filter((j) => j.leftOut.length > 0)
+    .filter((j) => (j.leftOut ?? []).length > 0)
     .map(
       (j) =>
-        `- ${j.frame}, \`${j.metric}\`: judged without the groups under ${report.verdictMinGroupSize} rows (flow.fairness.verdict_min_group_size): ${j.leftOut.map((g) => `${g.group} (${g.n} rows)`).join(', ')}; Fairlearn's \`${j.metric}\` with every group is ${formatNumber(j.fairlearnValue)}.`,
+        `- ${prose(j.frame, 120)}, ${inlineCode(j.metric)}: judged without the groups under ${report.verdictMinGroupSize} rows (flow.fairness.verdict_min_group_size): ${j.leftOut.map((g) => `${prose(g.group, 60)} (${g.n} rows)`).join(', ')}; Fairlearn's ${inlineCode(j.metric)} with every group is ${formatNumber(j.fairlearnValue)}.`,
     );
 }
 
-const label = (text: string) => `"${text.replace(/"/g, '')}"`;
+const label = (text: string) => `"${mermaidLabel(text)}"`;
 
 /**
  * Two Mermaid charts of a regression frame: MAE and RMSE by group (bars), and the signed mean
@@ -155,14 +160,14 @@ export function fairnessSection(
   checks: readonly Check[] = [],
 ): string {
   const lines = [
-    `${report.rows.toLocaleString('en-US')} predictions from \`${report.file}\`; intervals are 95% (${report.bootstrap.method}, ${report.bootstrap.reps} replicates).`,
+    `${report.rows.toLocaleString('en-US')} predictions from ${inlineCode(report.file)}; intervals are 95% (${report.bootstrap.method}, ${report.bootstrap.reps} replicates).`,
     '',
   ];
   if (report.judgements.length > 0) {
     lines.push('| attribute | metric | value | goal | verdict |', '|---|---|---|---|---|');
     for (const j of report.judgements) {
       lines.push(
-        `| ${j.frame} | \`${j.metric}\` | ${formatNumber(j.value)}${interval(j.interval)} | ${j.goal.op} ${j.goal.value} | ${VERDICT_ICONS[j.verdict]} ${j.verdict} |`,
+        `| ${tableCell(j.frame)} | ${cellCode(j.metric)} | ${formatNumber(j.value)}${interval(j.interval)} | ${j.goal.op} ${j.goal.value} | ${VERDICT_ICONS[j.verdict]} ${j.verdict} |`,
       );
     }
     const reasons = [...decidingGroupLines(report), ...leftOutLines(report)];
@@ -187,7 +192,7 @@ export function fairnessSection(
       '',
       `Top features by mean |attribution|: ${explainability.global
         .slice(0, 5)
-        .map((f) => `\`${f.feature}\` ${formatNumber(f.importance)}`)
+        .map((f) => `${inlineCode(f.feature)} ${formatNumber(f.importance)}`)
         .join(', ')}.`,
     );
   }
@@ -196,7 +201,7 @@ export function fairnessSection(
       '',
       `Permutation importance (${REGRESSION_PERMUTATION_SCORERS[permutation.metric] ? 'growth' : 'drop'} of ${permutation.metric} from ${formatNumber(permutation.baseline)}, mean ± sd over ${permutation.repeats} shuffles of ${permutation.rows.toLocaleString('en-US')} rows): ${permutation.features
         .slice(0, 5)
-        .map((f) => `\`${f.feature}\` ${formatNumber(f.mean)} ± ${formatNumber(f.std)}`)
+        .map((f) => `${inlineCode(f.feature)} ${formatNumber(f.mean)} ± ${formatNumber(f.std)}`)
         .join(', ')}.`,
     );
   }
@@ -209,7 +214,7 @@ export function fairnessSection(
     lines.push('', '**Findings**', '');
     for (const check of findings) {
       lines.push(
-        `- ${VERDICT_ICONS[check.verdict]} ${check.title}: ${check.observed ?? ''}${check.expected ? ` (expected ${check.expected})` : ''}`,
+        `- ${VERDICT_ICONS[check.verdict]} ${prose(check.title)}: ${prose(check.observed ?? '', 500)}${check.expected ? ` (expected ${prose(check.expected, 500)})` : ''}`,
       );
     }
   }
@@ -227,7 +232,7 @@ export function fairnessSection(
   }
   lines.push(
     '',
-    `Overall verdict ${VERDICT_ICONS[verdict]} ${verdict}. Every group's counts, rates and disparities: \`${reportPath}\`.`,
+    `Overall verdict ${VERDICT_ICONS[verdict]} ${verdict}. Every group's counts, rates and disparities: ${inlineCode(reportPath)}.`,
   );
   return lines.join('\n');
 }

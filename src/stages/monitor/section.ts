@@ -1,6 +1,7 @@
 /** The monitor's section of the report: the newest window's goals, drift, charts over windows and what was done. */
 import { formatNumber } from '../../config/goal.js';
 import { VERDICT_ICONS } from '../../core/result.js';
+import { inlineCode, mermaidLabel, prose, tableCell } from '../../report/markdown.js';
 import type { DriftJudgement, GoalJudgement, WindowFindings } from './judge.js';
 
 export interface MonitorActions {
@@ -14,13 +15,10 @@ export interface WindowReport {
   drift: DriftJudgement[];
 }
 
-const cell = (text: string) =>
-  text
-    .replace(/\\/g, '\\\\')
-    .replace(/\|/g, '\\|')
-    .replace(/[\r\n]+/g, ' ');
-const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
-const chartLabel = (text: string) => text.replace(/["\\\r\n`]/g, ' ').slice(0, 40);
+// Column names, reasons and metric ids come from files and mlops.yml: escaped for their context.
+const cell = (text: string) => tableCell(text, 300);
+const code = (text: string) => inlineCode(text, { inTable: true });
+const chartLabel = (text: string) => mermaidLabel(text, 40);
 const range = (interval: [number, number] | null) =>
   interval ? `${formatNumber(interval[0])} – ${formatNumber(interval[1])}` : '';
 
@@ -79,9 +77,9 @@ export function monitorSection(
     );
   }
   for (const skipped of window.skipped)
-    lines.push(`- ${code(skipped.column)} not tested: ${cell(skipped.reason)}`);
+    lines.push(`- ${inlineCode(skipped.column)} not tested: ${prose(skipped.reason, 300)}`);
   if (window.estimated && !window.estimated.trusted) {
-    for (const warning of window.estimated.warnings) lines.push(`- ⚠️ ${cell(warning)}`);
+    for (const warning of window.estimated.warnings) lines.push(`- ⚠️ ${prose(warning, 400)}`);
   }
   for (const [metric, goalValue] of goalValues) {
     const chart = metricChart(metric, goalValue, reports);
@@ -90,16 +88,16 @@ export function monitorSection(
   if (actions.issues.length > 0 || actions.retrain) {
     lines.push('', '**Actions**', '');
     for (const issue of actions.issues) {
-      const name = issue.number !== undefined ? `#${issue.number}` : code(issue.location);
-      lines.push(`- ${issue.action} ${name}: ${cell(issue.title)}`);
+      const name = issue.number !== undefined ? `#${issue.number}` : inlineCode(issue.location);
+      lines.push(`- ${issue.action} ${name}: ${prose(issue.title)}`);
     }
     if (actions.retrain) {
       const missed = Object.entries(actions.retrain.metrics)
         .map(([metric, value]) => `${metric} ${formatNumber(value)}`)
         .join(', ');
-      lines.push(`- rebuild started (${cell(missed)}): ${code(actions.retrain.location)}`);
+      lines.push(`- rebuild started (${prose(missed)}): ${inlineCode(actions.retrain.location)}`);
     }
   }
-  lines.push('', `Every window, column and count: ${code(reportPath)}.`);
+  lines.push('', `Every window, column and count: ${inlineCode(reportPath)}.`);
   return lines.join('\n');
 }

@@ -28,6 +28,7 @@ import type { StageContext, StageDefinition } from '../stage.js';
 import { behaviourChecks, flipAttribute, type PredictRun, type Table } from './behaviour.js';
 import { checkIntegrity } from './integrity.js';
 import { formatCsv, readTable } from './table.js';
+import { tableCell } from '../../report/markdown.js';
 
 /** sanity-check has no settings of its own: the model comes from the run (see StageContext). */
 export type SanityCheckSettings = Record<string, never>;
@@ -472,16 +473,13 @@ async function behaviour(
   }
 }
 
-function checklist(checks: readonly Check[], summary: string): string {
+/** The section: the summary, then one table row per check (every value escaped as a table cell). */
+export function checklist(checks: readonly Check[], summary: string): string {
   const rows = checks.map(
     (check) =>
-      `| ${VERDICT_ICONS[check.verdict]} | ${check.title} | ${escape(check.observed ?? '')} | ${escape(check.expected ?? '')} |`,
+      `| ${VERDICT_ICONS[check.verdict]} | ${tableCell(check.title)} | ${tableCell(check.observed ?? '', 500)} | ${tableCell(check.expected ?? '', 500)} |`,
   );
   return [summary, '', '| | check | observed | expected |', '|---|---|---|---|', ...rows].join('\n');
-}
-
-function escape(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
 export type { Table };

@@ -6,22 +6,24 @@ import { alignmentFlowchart, type AlignmentTree } from '../../charter/alignment.
 import type { Finding } from '../../charter/finding.js';
 import type { FamilyOutcome } from '../../charter/rules/index.js';
 import type { RunContext } from '../../platform/ports.js';
+import { inlineCode, oneLine, prose } from '../../report/markdown.js';
 
 /**
  * Free text for the PR comment. Handles become code spans so that rewriting the comment on
  * every push never notifies the people it names; `<` cannot open HTML.
  */
 export function inlineText(text: string): string {
-  return text
+  return oneLine(text, 1000)
     .replace(/\s+/g, ' ')
     .trim()
+    .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/(^|[^\w`])(@[A-Za-z0-9][A-Za-z0-9-]*(?:\/[A-Za-z0-9._-]+)?)/g, '$1`$2`');
 }
 
 function handlesText(value: Handles | undefined): string {
   const list = value === undefined ? [] : Array.isArray(value) ? value : [value];
-  return list.length === 0 ? '—' : list.map((handle) => `\`${handle.replace(/`/g, "'")}\``).join(', ');
+  return list.length === 0 ? '—' : list.map((handle) => inlineCode(handle)).join(', ');
 }
 
 /**
@@ -37,9 +39,9 @@ export function repositoryUrl(context: RunContext): string | undefined {
 export function sourceLink(location: SourceLocation, context: RunContext): string {
   const text = `${location.file}:${location.line}`;
   const repository = repositoryUrl(context);
-  if (!repository || !/^[0-9a-f]{40}$/.test(context.commit)) return `\`${text}:${location.column}\``;
+  if (!repository || !/^[0-9a-f]{40}$/.test(context.commit)) return inlineCode(`${text}:${location.column}`);
   const file = location.file.split('/').map(encodeURIComponent).join('/');
-  return `[${text}](${repository}/blob/${context.commit}/${file}#L${location.line})`;
+  return `[${prose(text)}](${repository}/blob/${context.commit}/${file}#L${location.line})`;
 }
 
 function charterInBrief(loaded: LoadedConfig): string[] {
@@ -110,7 +112,7 @@ export function renderCharterSection({
     findings.length === 0
       ? 'no problems'
       : `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
-  lines.push('', `**Checks** of \`${loaded.file}\`: ${tally}`, '', ...checklist(outcomes, context));
+  lines.push('', `**Checks** of ${inlineCode(loaded.file)}: ${tally}`, '', ...checklist(outcomes, context));
   // Blank quote lines keep each note its own paragraph.
   for (const [index, note] of notes.entries()) lines.push(index === 0 ? '' : '>', `> ${inlineText(note)}`);
   return lines.join('\n');

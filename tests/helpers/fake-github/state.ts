@@ -121,7 +121,7 @@ export interface FakeEnvironment {
 export interface FakeRunReview {
   runId: number;
   environments: string[];
-  state: 'approved' | 'rejected';
+  state: 'approved' | 'rejected' | 'pending';
   comment: string;
   user: FakeUser;
 }
@@ -131,6 +131,8 @@ export interface FakeTeam {
   slug: string;
   name: string;
   id: number;
+  /** Logins of the active members (for membership lookups). */
+  members?: string[];
 }
 
 export interface FakeState {

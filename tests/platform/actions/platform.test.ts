@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { createActionsPlatform } from '../../../src/platform/actions/index.js';
 import { LocalComment } from '../../../src/platform/local/comment.js';
@@ -32,6 +34,42 @@ const section = {
 };
 
 describe('the platform an action runs on', () => {
+  test('pull_request_target: the pull request comes from the event payload, check runs go on its head', async () => {
+    fake = await startFakeGitHub({ owner: 'acme', repo: 'credit' });
+    const head = 'b'.repeat(40);
+    fake.state.pulls.set(7, { number: 7, headSha: head, headRef: 'feature', baseRef: 'main', state: 'open' });
+    const workspace = tempProject();
+    const eventPath = path.join(workspace, 'event.json');
+    writeFileSync(eventPath, JSON.stringify({ pull_request: { number: 7, head: { sha: head } } }));
+    const platform = createActionsPlatform({
+      // GITHUB_REF and GITHUB_SHA are the base branch's on pull_request_target.
+      env: runnerEnv(fake.url, {
+        GITHUB_EVENT_NAME: 'pull_request_target',
+        GITHUB_EVENT_PATH: eventPath,
+        GITHUB_HEAD_REF: 'feature',
+        GITHUB_BASE_REF: 'main',
+      }),
+      workspace,
+      projectRoot: workspace,
+      token: TOKENS.actions,
+    });
+    expect(platform.context.pullRequest).toBe(7);
+    expect(platform.context.baseRef).toBe('main');
+    await platform.ledger.write({
+      stage: 'build-model',
+      verdict: 'pass',
+      commit: SHA,
+      charterDigest: 'c'.repeat(64),
+      runId: '99-1',
+      time: '2026-11-25T10:00:00Z',
+      summary: 'built',
+    });
+    expect(fake.state.checkRuns.map((run) => run.headSha)).toEqual([head]);
+    const written = await platform.comment.writeSection(section);
+    expect(written.written).toBe(true);
+    expect(fake.state.comments.map((comment) => comment.issueNumber)).toEqual([7]);
+  });
+
   test('without a token, or outside a repository, everything stays in files under .mlops-flow/', () => {
     const workspace = tempProject();
     for (const env of [{ GITHUB_REPOSITORY: 'acme/credit' }, {}]) {

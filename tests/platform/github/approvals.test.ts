@@ -115,6 +115,17 @@ describe("the run's approvals", () => {
     );
   });
 
+  it('a pending review (a comment without a decision) is neither an approval nor a rejection', async () => {
+    const carol = { login: 'carol', id: 13, type: 'User' as const };
+    fake.state.runReviews.push(
+      { runId: 77, environments: ['production'], state: 'pending', comment: 'looking at it', user: carol },
+      { runId: 77, environments: ['production'], state: 'approved', comment: 'fine', user: carol },
+    );
+    expect((await approvals().approvals('production')).map((a) => [a.user, a.state, a.comment])).toEqual([
+      ['carol', 'approved', 'fine'],
+    ]);
+  });
+
   it('has none without a run', async () => {
     expect(await approvals(TOKENS.actions, null).approvals('production')).toEqual([]);
     expect(fake.requests).toHaveLength(0);

@@ -11,7 +11,7 @@ import {
   startFakeResultsService,
   type FakeResultsService,
 } from '../../helpers/fake-results-service/index.js';
-import { commitAll, initRepository, writeFiles } from '../../helpers/git.js';
+import { commitAll, git, initRepository, writeFiles } from '../../helpers/git.js';
 
 /**
  * build-model with its model storage on GitHub: each build is a workflow run of its own, so
@@ -81,7 +81,7 @@ flow:
 `;
 
 /** Runs build-model as a workflow run on `branch` at the project's HEAD, storing on GitHub. */
-async function buildInRun(directory: string, headSha: string, branch = 'main') {
+async function buildInRun(directory: string, headSha: string, branch = 'main', baseRef?: string) {
   const run = results.addRun({
     runId: nextRunId++,
     repository: 'ml-team/credit-scoring',
@@ -94,7 +94,13 @@ async function buildInRun(directory: string, headSha: string, branch = 'main') {
     workspace: directory,
     projectRoot: directory,
     stderr: { write: () => true },
-    context: { branch, commit: headSha, runId: String(run.runId), platform: 'github' },
+    context: {
+      branch,
+      commit: headSha,
+      runId: String(run.runId),
+      platform: 'github',
+      ...(baseRef ? { baseRef } : {}),
+    },
   });
   platform.artifacts = new store.GithubArtifactStore({ rest, env, token: TOKENS.actions });
   const loaded = loadConfigText('mlops.yml', readFileSync(path.join(directory, 'mlops.yml')), {
@@ -144,5 +150,62 @@ describe('build-model storing on GitHub', () => {
     const third = await buildInRun(directory, commitAll(directory, 'docs'));
     expect(third.result.verdict).toBe('skip');
     expect(third.result.modelDigest).toBe(second.result.outputs['model-digest']);
+  });
+});
+
+// Last: the fake results service keeps every artifact, and these store models of their own.
+describe('a docs-only pull request on GitHub', () => {
+  test("a docs-only pull request: the skipped build hands on the base branch's model, not the PR branch's stale one", async () => {
+    const directory = tempProject();
+    const rows = (n: number) => Array.from({ length: n }, (_, i) => `r${i}`).join('\n') + '\n';
+    initRepository(directory);
+    writeFiles(directory, {
+      'train.mjs': TRAIN,
+      'data/train.csv': rows(17),
+      'mlops.yml': CONFIG,
+      '.gitignore': 'model/\n.mlops-flow/\n',
+    });
+    const baseCommit = commitAll(directory, 'initial');
+    const onMain = await buildInRun(directory, baseCommit, 'trunk');
+    const mainDigest = onMain.result.outputs['model-digest'] as string;
+    git(directory, 'update-ref', 'refs/remotes/origin/trunk', baseCommit);
+
+    // The PR branch once changed the data (a model of its own was stored), then reverted it.
+    results.clock.advance(60_000);
+    writeFiles(directory, { 'data/train.csv': rows(18) });
+    const onBranch = await buildInRun(directory, commitAll(directory, 'try more data'), 'docs-pr', 'trunk');
+    const branchDigest = onBranch.result.outputs['model-digest'] as string;
+    expect(branchDigest).not.toBe(mainDigest);
+
+    results.clock.advance(60_000);
+    writeFiles(directory, { 'data/train.csv': rows(17), 'README.md': 'Only the docs.\n' });
+    const docsOnly = await buildInRun(directory, commitAll(directory, 'revert; docs'), 'docs-pr', 'trunk');
+    expect(docsOnly.result.verdict).toBe('skip');
+    expect(docsOnly.result.outputs['should-build']).toBe('false');
+    expect(docsOnly.result.outputs['model-digest']).toBe(mainDigest);
+    expect(docsOnly.result.section).toContain(mainDigest);
+    // The model the later stages fetch is the base's, with its manifest.
+    expect(docsOnly.result.outputs['manifest-path']).toBeDefined();
+  });
+
+  test('a docs-only pull request on a base with no stored model falls back to the PR branch', async () => {
+    const directory = tempProject();
+    const rows = (n: number) => Array.from({ length: n }, (_, i) => `r${i}`).join('\n') + '\n';
+    initRepository(directory);
+    writeFiles(directory, {
+      'train.mjs': TRAIN,
+      'data/train.csv': rows(17),
+      'mlops.yml': CONFIG,
+      '.gitignore': 'model/\n.mlops-flow/\n',
+    });
+    const baseCommit = commitAll(directory, 'initial');
+    git(directory, 'update-ref', 'refs/remotes/origin/release-9', baseCommit);
+    writeFiles(directory, { 'data/train.csv': rows(19) });
+    const onBranch = await buildInRun(directory, commitAll(directory, 'data'), 'fresh-pr', 'release-9');
+    results.clock.advance(60_000);
+    writeFiles(directory, { 'data/train.csv': rows(17), 'README.md': 'docs\n' });
+    const docsOnly = await buildInRun(directory, commitAll(directory, 'docs'), 'fresh-pr', 'release-9');
+    expect(docsOnly.result.verdict).toBe('skip');
+    expect(docsOnly.result.outputs['model-digest']).toBe(onBranch.result.outputs['model-digest']);
   });
 });

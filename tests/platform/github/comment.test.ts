@@ -1,9 +1,12 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { STAGES, type StageName } from '../../../src/core/stages.js';
 import { ownIdentity } from '../../../src/platform/github/identity.js';
 import { GitHubComment, type GitHubCommentOptions } from '../../../src/platform/github/comment.js';
-import { composeBody, readSections } from '../../../src/platform/github/comment-body.js';
+import { composeBody, isOurBody, readSections } from '../../../src/platform/github/comment-body.js';
 import type { CommentSection } from '../../../src/platform/ports.js';
 import { COMMENT_LIMIT, COMMENT_MARKER } from '../../../src/report/comment.js';
 import {
@@ -305,6 +308,29 @@ describe('the sticky PR comment', () => {
     });
     expect(log.warnings[0]).toMatch(/fork/);
     expect(commentsOn(42)).toHaveLength(0);
+  });
+
+  it("leaves a fork's comment, every section of the job, for the companion workflow to post", async () => {
+    await start();
+    const pending = path.join(mkdtempSync(path.join(tmpdir(), 'runner-temp-')), 'mlops-flow', 'pr-comment');
+    const log = captureLog();
+    const fork = port(TOKENS.readOnly, { pendingDirectory: pending }, log);
+    await fork.writeSection(section('validate-charter', 'charter holds'));
+    const result = await fork.writeSection(section('sanity-check', 'smoke tests pass'));
+    expect(result.written).toBe(false);
+    expect(result.note).toContain(`left in ${path.join(pending, 'comment.md')} for the companion workflow`);
+    expect(commentsOn(42)).toHaveLength(0);
+    const body = readFileSync(path.join(pending, 'comment.md'), 'utf8');
+    // The body the sticky comment would hold: marker, both sections, the data trailer.
+    expect(isOurBody(body)).toBe(true);
+    expect(readSections(body).map((s) => [s.stage, s.markdown])).toEqual([
+      ['validate-charter', 'charter holds'],
+      ['sanity-check', 'smoke tests pass'],
+    ]);
+    expect(JSON.parse(readFileSync(path.join(pending, 'pull-request.json'), 'utf8'))).toEqual({
+      number: 42,
+      commit: HEAD_SHA,
+    });
   });
 
   it('says so when the conversation is locked', async () => {

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { Verdict } from '../../../src/core/result.js';
 import { ownIdentity } from '../../../src/platform/github/identity.js';
@@ -226,6 +229,56 @@ describe('the ledger without checks: write', () => {
     await expect(ledger(TOKENS.readOnly, log).write(record())).resolves.toBeUndefined();
     expect(log.warnings[0]).toMatch(/neither checks: write nor statuses: write/);
     expect(await ledger(TOKENS.readOnly).find({ stage: 'sanity-check', commit: HEAD_SHA })).toEqual([]);
+  });
+});
+
+describe("a fork's or Dependabot's pull request (read-only token: GitHub answers 403 to every write)", () => {
+  function jobLedger(file: string, log: CapturedLog = captureLog()): GitHubLedger {
+    const client = clientFor(fake, TOKENS.readOnly, log);
+    return new GitHubLedger({
+      client,
+      repository: { owner: 'ml-team', repo: 'credit-scoring' },
+      context: { runUrl: RUN_URL },
+      log,
+      identity: ownIdentity(client),
+      jobRecordsFile: file,
+    });
+  }
+
+  it("keeps the records in the job, so the job's later stages check their prerequisites on the merits", async () => {
+    const file = path.join(
+      mkdtempSync(path.join(tmpdir(), 'runner-temp-')),
+      'mlops-flow',
+      'records-77.jsonl',
+    );
+    const log = captureLog();
+    const charter = record({ stage: 'validate-charter', modelDigest: undefined });
+    const build = record({ stage: 'build-model', verdict: 'fail' });
+    await jobLedger(file, log).write(charter);
+    await jobLedger(file, log).write(build);
+    // GitHub kept nothing: both writes were refused.
+    expect(fake.state.checkRuns).toEqual([]);
+    expect(fake.calls('checks/create').map((call) => call.status)).toEqual([403, 403]);
+    expect(log.warnings[0]).toMatch(/kept for this job's later stages; other jobs will not see it/);
+    // A later step of the same job (a new process, a new ledger) reads them back, verdicts and all.
+    const later = jobLedger(file);
+    expect(await later.find({ stage: 'validate-charter', commit: HEAD_SHA })).toEqual([charter]);
+    expect(await later.find({ stage: 'build-model', commit: HEAD_SHA, modelDigest: MODEL })).toEqual([build]);
+    expect(await later.find({ stage: 'build-model', commit: HEAD_SHA, modelDigest: OTHER_MODEL })).toEqual(
+      [],
+    );
+    expect(await later.find({ stage: 'build-model', commit: 'f'.repeat(40) })).toEqual([]);
+    // Another job (another runner, no such file) sees nothing, as before.
+    expect(await ledger(TOKENS.readOnly).find({ stage: 'validate-charter', commit: HEAD_SHA })).toEqual([]);
+  });
+
+  it('skips a damaged line of the job file rather than failing the stage', async () => {
+    const directory = mkdtempSync(path.join(tmpdir(), 'runner-temp-'));
+    const file = path.join(directory, 'records.jsonl');
+    writeFileSync(file, `not json\n${JSON.stringify({ stage: 'build-model' })}\n`);
+    const kept = record();
+    await jobLedger(file).write(kept);
+    expect(await jobLedger(file).find({ stage: 'sanity-check', commit: HEAD_SHA })).toEqual([kept]);
   });
 });
 

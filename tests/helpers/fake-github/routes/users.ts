@@ -25,6 +25,23 @@ export const userRoutes: FakeRoute[] = [
     },
   },
   {
+    operationId: 'teams/get-membership-for-user-in-org',
+    permissions: [{ scope: 'members', level: 'read' }],
+    handle(request, state, respond) {
+      const team = state.teams.get(
+        `${request.params.org ?? ''}/${request.params.team_slug ?? ''}`.toLowerCase(),
+      );
+      const wanted = (request.params.username ?? '').toLowerCase();
+      if (!team || !(team.members ?? []).some((login) => login.toLowerCase() === wanted))
+        return notFound(respond);
+      respond(200, {
+        url: `${request.baseUrl}/organizations/1/team/${team.id}/memberships/${request.params.username}`,
+        role: 'member',
+        state: 'active',
+      });
+    },
+  },
+  {
     operationId: 'teams/get-by-name',
     permissions: [{ scope: 'members', level: 'read' }],
     handle(request, state, respond) {
