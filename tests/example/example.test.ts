@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, test } from '@jest/globals';
@@ -263,12 +264,56 @@ describe('the credit-scoring example', () => {
   });
 });
 
-test('the demo runs the whole flow on the example, end to end', () => {
+/** Runs `npm run demo`'s script with the given bundle; resolves with its output and exit code. */
+function demo(cli: string): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(root, 'scripts/demo.mjs')], {
+      cwd: root,
+      env: { ...process.env, MLOPS_FLOW_CLI: cli },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('exit', (status) => resolve({ status, stderr }));
+  });
+}
+
+test('two demos at once never collide: each on its own copy and its own free port', async () => {
+  const cli = process.env.MLOPS_FLOW_CLI ?? path.join(root, 'dist/cli/index.js');
+  // Something already on 8080 (the old fixed port) must not matter either.
+  const squatter = net.createServer().listen(8080, '127.0.0.1');
+  await new Promise((resolve) => squatter.once('listening', resolve).once('error', resolve));
+  try {
+    const [first, second] = await Promise.all([demo(cli), demo(cli)]);
+    for (const run of [first, second]) {
+      expect(run.status).toBe(0);
+      expect(run.stderr).toMatch(/PASS: 3 goals met on staging/);
+    }
+    const portOf = (text: string) => /its model server on 127\.0\.0\.1:(\d+)/.exec(text)?.[1];
+    expect(portOf(first.stderr)).not.toBe(portOf(second.stderr));
+    expect(portOf(first.stderr)).not.toBe('8080');
+    // Nothing written into the checkout.
+    expect(existsSync(path.join(example, '.mlops-flow'))).toBe(false);
+  } finally {
+    squatter.close();
+  }
+}, 240_000);
+
+test('the demo runs the whole flow on the example, end to end', async () => {
   const directory = tempProject();
   cpSync(example, directory, {
     recursive: true,
     filter: (source) => !/[/\\](model|\.mlops-flow)$/.test(source),
   });
+  // The model server on a port nobody uses, as the demo does.
+  const port = await new Promise<number>((resolve) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port: free } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(free));
+    });
+  });
+  const config = path.join(directory, 'mlops.yml');
+  writeFileSync(config, readFileSync(config, 'utf8').replace('127.0.0.1:8080', `127.0.0.1:${port}`));
   spawnSync('git', ['init', '-q'], { cwd: directory });
   // MLOPS_FLOW_CLI runs another bundle (node scripts/bundle.mjs <dir>) without touching dist/.
   const cli = process.env.MLOPS_FLOW_CLI ?? path.join(root, 'dist/cli/index.js');

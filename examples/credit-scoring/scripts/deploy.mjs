@@ -1,19 +1,19 @@
 // Deploys a model to an environment on this machine: starts server.mjs for it in the
-// background on 127.0.0.1 (port from MODEL_PORT, default 8080), records its pid under
-// .mlops-flow/servers/, and waits until /healthz answers. A running server for the same
-// environment is stopped first.
+// background on 127.0.0.1 at the endpoint's port (mlops.yml's {endpoint}; else MODEL_PORT, else
+// 8080), records its pid under .mlops-flow/servers/, and waits until /healthz answers. A running
+// server for the same environment is stopped first.
 //
-//   node scripts/deploy.mjs <environment> <model-dir>
+//   node scripts/deploy.mjs <environment> <model-dir> [<endpoint>]
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-const [environment, modelDir] = process.argv.slice(2);
+const [environment, modelDir, endpoint] = process.argv.slice(2);
 if (!environment || !modelDir || !/^[A-Za-z0-9_-]+$/.test(environment)) {
   console.error('usage: node scripts/deploy.mjs <environment> <model-dir>');
   process.exit(2);
 }
-const port = Number(process.env.MODEL_PORT ?? 8080);
+const port = Number(endpoint ? new URL(endpoint).port || 80 : (process.env.MODEL_PORT ?? 8080));
 const directory = path.join('.mlops-flow', 'servers');
 const pidFile = path.join(directory, `${environment}.pid`);
 mkdirSync(directory, { recursive: true });
