@@ -397,6 +397,113 @@ const cases: Case[] = [
     message: /justification.alternatives is empty: say which alternatives were weighed/,
     quiet: example,
   },
+  // Commands that need a shell: the runner's own parser (exec/words.ts) decides
+  {
+    name: 'a build command with a semicolon',
+    rule: 'command-needs-shell',
+    severity: 'error',
+    fires: edit(
+      'command: node train.js --data data/credit.csv --out model/',
+      'command: node train.js --data data/credit.csv; rm -rf model/',
+    ),
+    at: ['command: node train.js', ';'],
+    message: /flow.build.command: the command .* uses the shell operator ";": commands run without a shell/,
+    quiet: example,
+  },
+  {
+    name: 'a build command with an and-list',
+    rule: 'command-needs-shell',
+    severity: 'error',
+    fires: edit(
+      'command: node train.js --data data/credit.csv --out model/',
+      'command: node train.js --data data/credit.csv && echo done',
+    ),
+    at: ['command: node train.js', '&&'],
+    message: /flow.build.command: the command .* uses the shell operator "&": commands run without a shell/,
+    quiet: example,
+  },
+  {
+    name: 'a build command with a pipe',
+    rule: 'command-needs-shell',
+    severity: 'error',
+    fires: edit(
+      'command: node train.js --data data/credit.csv --out model/',
+      'command: node train.js --data data/credit.csv | tee log',
+    ),
+    at: ['command: node train.js', '|'],
+    message: /flow.build.command: the command .* uses the shell operator "\|": commands run without a shell/,
+    quiet: example,
+  },
+  {
+    name: 'a build command with a backtick',
+    rule: 'command-needs-shell',
+    severity: 'error',
+    fires: edit(
+      'command: node train.js --data data/credit.csv --out model/',
+      'command: node train.js --data `cat path`',
+    ),
+    at: ['command: node train.js', '`'],
+    message: /flow.build.command: the command .* uses the shell operator "`": commands run without a shell/,
+    quiet: example,
+  },
+  {
+    name: 'a build command with a command substitution',
+    rule: 'command-needs-shell',
+    severity: 'error',
+    fires: edit(
+      'command: node train.js --data data/credit.csv --out model/',
+      'command: node train.js --data $(cat path)',
+    ),
+    at: ['command: node train.js', '$('],
+    message:
+      /flow.build.command: the command .* uses the shell operator "\$\(": commands run without a shell/,
+    quiet: example,
+  },
+  {
+    name: 'a build command with a redirection',
+    rule: 'command-needs-shell',
+    severity: 'error',
+    fires: edit(
+      'command: node train.js --data data/credit.csv --out model/',
+      'command: node train.js --data data/credit.csv > log',
+    ),
+    at: ['command: node train.js', '>'],
+    message: /flow.build.command: the command .* uses the shell operator ">": commands run without a shell/,
+    quiet: example,
+  },
+  {
+    name: 'a build command with a background &',
+    rule: 'command-needs-shell',
+    severity: 'error',
+    fires: edit(
+      'command: node train.js --data data/credit.csv --out model/',
+      'command: node train.js --data data/credit.csv &',
+    ),
+    at: ['command: node train.js', '&'],
+    message: /flow.build.command: the command .* uses the shell operator "&": commands run without a shell/,
+    quiet: example,
+  },
+  {
+    name: 'a build command with an unclosed quote',
+    rule: 'command-needs-shell',
+    severity: 'error',
+    fires: edit(
+      'command: node train.js --data data/credit.csv --out model/',
+      "command: node train.js --data 'data/credit.csv",
+    ),
+    at: ['command: node train.js', "'"],
+    message: /flow.build.command: the command .* has an unclosed single quote/,
+    quiet: example,
+  },
+  {
+    name: 'a deploy command spanning two lines',
+    rule: 'command-needs-shell',
+    severity: 'error',
+    fires: edit('deploy: ./deploy.sh staging {model}', 'deploy: "./deploy.sh staging {model}\\nrm -rf /"'),
+    at: ['deploy: "./deploy.sh', '"./deploy.sh'],
+    message: /flow.deploy_test.deploy: the command spans more than one line/,
+    quiet: edit('deploy: ./deploy.sh staging {model}', 'deploy: "./deploy.sh staging {model}\\n"'),
+  },
   // Placeholders
   {
     name: 'predict with an unknown placeholder',
