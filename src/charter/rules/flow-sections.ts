@@ -1,3 +1,4 @@
+import { httpUrlProblem } from '../../config/urls.js';
 import { findingCollector, type RuleFamily } from '../finding.js';
 
 /**
@@ -29,6 +30,36 @@ export const flowSections: RuleFamily = {
         ['flow', 'canary'],
         'key',
       );
+    }
+
+    const deployTest = flow.deploy_test;
+    if (deployTest) {
+      if (!deployTest.endpoint) {
+        report(
+          'deploy-test-incomplete',
+          'error',
+          'flow.deploy_test.endpoint is missing: name the URL of the test deployment (e.g. http://127.0.0.1:8080/predict)',
+          ['flow', 'deploy_test'],
+          'key',
+        );
+      } else {
+        const problem = httpUrlProblem(deployTest.endpoint, 'flow.deploy_test.endpoint');
+        if (problem) report('url-scheme', 'error', problem, ['flow', 'deploy_test', 'endpoint']);
+      }
+      if (deployTest.deploy === undefined) {
+        report(
+          'deploy-test-incomplete',
+          'error',
+          'flow.deploy_test.deploy is missing: name the command that deploys the model to the test environment',
+          ['flow', 'deploy_test'],
+          'key',
+        );
+      }
+    }
+    const address = flow.canary?.analysis?.address;
+    if (address !== undefined) {
+      const problem = httpUrlProblem(address, 'flow.canary.analysis.address');
+      if (problem) report('url-scheme', 'error', problem, ['flow', 'canary', 'analysis', 'address']);
     }
 
     const fairness = flow.fairness;

@@ -1,3 +1,4 @@
+import { httpUrlProblem } from '../../config/urls.js';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { alignmentCells, deriveLevels } from '../../alignment/derive.js';
@@ -130,6 +131,8 @@ async function makePlan(context: StageContext<DeployTestSettings>, spec: DeployT
   const { loaded } = context;
   const root = loaded.projectRoot;
   if (!spec.endpoint) throw new UserError('flow.deploy_test.endpoint is not set: there is nothing to test');
+  const endpointProblem = httpUrlProblem(spec.endpoint, 'flow.deploy_test.endpoint');
+  if (endpointProblem) throw new UserError(endpointProblem);
   const goals = Object.entries(spec.goals ?? {});
   const modelGoals = goals.filter(([id]) => isModelMetric(id));
   const servingGoals = goals.filter(([id]) => isServingMetric(id));
