@@ -1,3 +1,4 @@
+import { DURATION_PATHS, loadRateProblem, readDuration } from '../../config/ranges.js';
 import { httpUrlProblem } from '../../config/urls.js';
 import { findingCollector, type RuleFamily } from '../finding.js';
 
@@ -60,6 +61,21 @@ export const flowSections: RuleFamily = {
     if (address !== undefined) {
       const problem = httpUrlProblem(address, 'flow.canary.analysis.address');
       if (problem) report('url-scheme', 'error', problem, ['flow', 'canary', 'analysis', 'address']);
+    }
+
+    for (const path of DURATION_PATHS) {
+      const value = path.reduce<unknown>(
+        (at, key) => (at as Record<string, unknown> | undefined)?.[key],
+        flow,
+      );
+      if (typeof value !== 'string') continue;
+      const read = readDuration(value, `flow.${path.join('.')}`);
+      if ('problem' in read) report('duration-range', 'error', read.problem, ['flow', ...path]);
+    }
+    const rate = flow.deploy_test?.load?.rate;
+    if (typeof rate === 'number') {
+      const problem = loadRateProblem(rate, 'flow.deploy_test.load.rate');
+      if (problem) report('rate-range', 'error', problem, ['flow', 'deploy_test', 'load', 'rate']);
     }
 
     const fairness = flow.fairness;

@@ -1,3 +1,4 @@
+import { loadRateProblem } from '../../config/ranges.js';
 import { httpUrlProblem } from '../../config/urls.js';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -188,6 +189,8 @@ async function makePlan(context: StageContext<DeployTestSettings>, spec: DeployT
         'the load test needs rows to send: set flow.deploy_test.replay (or flow.sanity.sample)',
       );
     const rate = spec.load?.rate ?? DEFAULTS.load.rate;
+    const rateProblem = loadRateProblem(rate, 'flow.deploy_test.load.rate');
+    if (rateProblem) throw new UserError(rateProblem);
     const durationMs = parseDuration(spec.load?.duration, DEFAULTS.load.durationMs);
     plan.load = {
       rate,
