@@ -140,6 +140,22 @@ describe('estimate expressions', () => {
     ]);
   });
 
+  test('a division by a constant zero or a number too large is refused where it is written', () => {
+    const offsetOf = (text: string) => {
+      try {
+        parseExpression(text);
+      } catch (error) {
+        return [(error as Error).message, (error as { offset: number }).offset];
+      }
+      return undefined;
+    };
+    expect(offsetOf('recall / 0')).toEqual([expect.stringMatching(/division by a constant zero/), 9]);
+    expect(offsetOf('recall / (2 - 2)')).toEqual([expect.stringMatching(/division by a constant zero/), 9]);
+    expect(offsetOf('1e999 * recall')).toEqual([expect.stringMatching(/1e999 is too large/), 0]);
+    expect(offsetOf('1e308 * 10 + recall')).toEqual([expect.stringMatching(/overflows/), 6]);
+    expect(offsetOf('recall / (share - 1)')).toBeUndefined();
+  });
+
   test('is never evaluated as code', () => {
     expect(() => parseExpression('process.exit(1)')).toThrow(/unexpected character "\."/);
     expect(() => parseExpression('a; b')).toThrow(/unexpected character ";"/);
