@@ -691,6 +691,15 @@ const cases: Case[] = [
     quiet: example,
   },
   {
+    name: 'a cron minute of 99',
+    rule: 'schedule-invalid',
+    severity: 'error',
+    fires: edit('schedule: "0 2 * * *"', 'schedule: "99 2 * * *"'),
+    at: ['schedule: "99', '99'],
+    message: /schedule "99 2 \* \* \*": the minute 99 is outside 0–59/,
+    quiet: edit('schedule: "0 2 * * *"', 'schedule: "*/15 1-5 1,15 jan-jun mon-fri"'),
+  },
+  {
     name: 'deploy-test without an environment',
     rule: 'environment-missing',
     severity: 'error',
