@@ -700,6 +700,15 @@ const cases: Case[] = [
     quiet: edit('schedule: "0 2 * * *"', 'schedule: "*/15 1-5 1,15 jan-jun mon-fri"'),
   },
   {
+    name: 'an escape character in a text',
+    rule: 'control-character',
+    severity: 'error',
+    fires: edit('environment: staging', 'environment: "stag\\u001bing"'),
+    at: ['environment: "stag', '"stag'],
+    message: /flow.deploy_test.environment holds the control character U\+001B/,
+    quiet: example,
+  },
+  {
     name: 'deploy-test without an environment',
     rule: 'environment-missing',
     severity: 'error',

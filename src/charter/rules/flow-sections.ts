@@ -1,6 +1,7 @@
 import { DURATION_PATHS, loadRateProblem, readDuration } from '../../config/ranges.js';
 import { httpUrlProblem } from '../../config/urls.js';
 import { findingCollector, type RuleFamily } from '../finding.js';
+import { controlCharacterFindings } from './text.js';
 
 /**
  * The flow's sections must carry what their stages need before any of them runs: named
@@ -77,6 +78,9 @@ export const flowSections: RuleFamily = {
       const problem = loadRateProblem(rate, 'flow.deploy_test.load.rate');
       if (problem) report('rate-range', 'error', problem, ['flow', 'deploy_test', 'load', 'rate']);
     }
+
+    // Raw control characters anywhere (a text is reported with the flow, the family that checks every key)
+    findings.push(...controlCharacterFindings(loaded));
 
     const fairness = flow.fairness;
     if (fairness) {
