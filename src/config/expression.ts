@@ -63,16 +63,25 @@ export function parseExpression(source: string): Expression {
   function expression(depth: number): Expression {
     let left = term(depth);
     while (peek().type === 'operator' && (peek().text === '+' || peek().text === '-')) {
-      const op = next().text as '+' | '-';
-      left = { kind: 'binary', op, left, right: term(depth) };
+      const { text, offset } = next();
+      left = finite({ kind: 'binary', op: text as '+' | '-', left, right: term(depth) }, offset);
     }
     return left;
   }
   function term(depth: number): Expression {
     let left = factor(depth);
     while (peek().type === 'operator' && (peek().text === '*' || peek().text === '/')) {
-      const op = next().text as '*' | '/';
-      left = { kind: 'binary', op, left, right: factor(depth) };
+      const { text, offset } = next();
+      const op = text as '*' | '/';
+      const rightOffset = peek().offset;
+      const right = factor(depth);
+      if (op === '/' && constantValue(right) === 0) {
+        throw new ExpressionSyntaxError(
+          'division by a constant zero: the estimate could never be computed',
+          rightOffset,
+        );
+      }
+      left = finite({ kind: 'binary', op, left, right }, offset);
     }
     return left;
   }
@@ -80,8 +89,16 @@ export function parseExpression(source: string): Expression {
     if (depth > MAX_DEPTH) throw new ExpressionSyntaxError('expression nested too deeply', peek().offset);
     const token = next();
     switch (token.type) {
-      case 'number':
-        return { kind: 'number', value: Number(token.text) };
+      case 'number': {
+        const value = Number(token.text);
+        if (!Number.isFinite(value)) {
+          throw new ExpressionSyntaxError(
+            `the number ${token.text} is too large to compute with`,
+            token.offset,
+          );
+        }
+        return { kind: 'number', value };
+      }
       case 'identifier':
         if (peek().type === 'open') {
           throw new ExpressionSyntaxError(
@@ -126,6 +143,41 @@ export function parseExpression(source: string): Expression {
     throw new ExpressionSyntaxError(`unexpected "${rest.text}" after a complete expression`, rest.offset);
   }
   return tree;
+}
+
+/** A constant part (such as 1e308 * 10) that overflows is refused where its operator is. */
+function finite(node: Expression, offset: number): Expression {
+  const constant = constantValue(node);
+  if (constant !== undefined && !Number.isFinite(constant)) {
+    throw new ExpressionSyntaxError(
+      'this overflows: its constant parts exceed what a number can hold',
+      offset,
+    );
+  }
+  return node;
+}
+
+/** The value of a part without metrics (folded as evaluation would), or undefined when it reads one. */
+function constantValue(expression: Expression): number | undefined {
+  switch (expression.kind) {
+    case 'number':
+      return expression.value;
+    case 'metric':
+      return undefined;
+    case 'negate': {
+      const operand = constantValue(expression.operand);
+      return operand === undefined ? undefined : -operand;
+    }
+    case 'binary': {
+      const left = constantValue(expression.left);
+      const right = constantValue(expression.right);
+      if (left === undefined || right === undefined) return undefined;
+      if (expression.op === '+') return left + right;
+      if (expression.op === '-') return left - right;
+      if (expression.op === '*') return left * right;
+      return left / right;
+    }
+  }
 }
 
 /** The metric ids an expression reads, with their offsets, in order of appearance. */

@@ -22,10 +22,21 @@ export function lowerIsBetter(metricId: string): boolean {
 
 export class GoalSyntaxError extends Error {}
 
+/** Metrics measured as a time: a goal below 0 can never be met. */
+const DURATION_METRIC = /(latency|_ms$|_seconds$)/;
+
+/** A goal's value: finite (">= 1e999" is Infinity), and never below 0 for a time. */
+function checkedValue(value: number, written: string, metricId: string): number {
+  if (!Number.isFinite(value)) throw new GoalSyntaxError(`goal ${written} is not a finite number`);
+  if (value < 0 && DURATION_METRIC.test(metricId)) {
+    throw new GoalSyntaxError(`goal ${written} for ${metricId} is below 0: a time cannot be negative`);
+  }
+  return value;
+}
+
 export function parseGoal(text: GoalText, metricId: string): Goal {
   if (typeof text === 'number') {
-    if (!Number.isFinite(text)) throw new GoalSyntaxError(`goal ${text} is not a finite number`);
-    return { op: lowerIsBetter(metricId) ? '<=' : '>=', value: text };
+    return { op: lowerIsBetter(metricId) ? '<=' : '>=', value: checkedValue(text, String(text), metricId) };
   }
   const match = GOAL_PATTERN.exec(text);
   if (!match) {
@@ -33,7 +44,7 @@ export function parseGoal(text: GoalText, metricId: string): Goal {
   }
   const symbol = match[1] as string;
   const op = (symbol === '≥' ? '>=' : symbol === '≤' ? '<=' : symbol) as Comparator;
-  return { op, value: Number(match[2]) };
+  return { op, value: checkedValue(Number(match[2]), `"${text}"`, metricId) };
 }
 
 export function meetsGoal(value: number, goal: Goal): boolean {

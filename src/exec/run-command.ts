@@ -1,3 +1,5 @@
+import { UserError } from '../flow/errors.js';
+import { readDuration } from '../config/ranges.js';
 import { spawn } from 'node:child_process';
 
 export interface CommandOptions {
@@ -194,10 +196,10 @@ export function cleanEnvironment(
   return { ...env, CI: parent.CI ?? '', ...extra };
 }
 
-export function parseDuration(text: string | undefined, fallbackMs: number): number {
+/** A duration from mlops.yml in milliseconds; out of range is the user's error (same check as validate-charter). */
+export function parseDuration(text: string | undefined, fallbackMs: number, key = 'the duration'): number {
   if (!text) return fallbackMs;
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text);
-  if (!match) return fallbackMs;
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 'ms' | 's' | 'm' | 'h'];
-  return Number(match[1]) * unit;
+  const read = readDuration(text, key);
+  if ('problem' in read) throw new UserError(read.problem);
+  return read.ms;
 }

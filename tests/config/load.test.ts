@@ -84,6 +84,28 @@ describe('goals', () => {
       expect(() => parseGoal(text, 'x')).toThrow(/not a goal/);
   });
 
+  test('a goal that is not finite, or a negative time, is refused at its line', () => {
+    const cases: [from: string, to: string, message: RegExp][] = [
+      ['precision: ">= 0.80" }', 'precision: ">= 1e999" }', /goal ">= 1e999" is not a finite number/],
+      ['latency_p95_ms: 250,', 'latency_p95_ms: -5,', /goal -5 for latency_p95_ms is below 0/],
+    ];
+    const line = exampleText.split('\n').findIndex((l) => l.includes('latency_p95_ms: 250,')) + 1;
+    for (const [from, to, message] of cases) {
+      expect(exampleText.split(from)).toHaveLength(2);
+      let error: unknown;
+      try {
+        loadConfigText('mlops.yml', exampleText.replace(from, to));
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      const [first] = (error as ConfigError).diagnostics;
+      expect(first?.message).toMatch(message);
+      expect(first?.location.line).toBe(line);
+    }
+    expect(parseGoal('<= -1', 'cost_difference')).toEqual({ op: '<=', value: -1 });
+  });
+
   test('comparisons and formatting', () => {
     expect(meetsGoal(0.8, parseGoal('>= 0.8', 'p'))).toBe(true);
     expect(meetsGoal(0.79, parseGoal('>= 0.8', 'p'))).toBe(false);
@@ -116,6 +138,22 @@ describe('estimate expressions', () => {
       { id: 'recall', offset: 0 },
       { id: 'share', offset: 19 },
     ]);
+  });
+
+  test('a division by a constant zero or a number too large is refused where it is written', () => {
+    const offsetOf = (text: string) => {
+      try {
+        parseExpression(text);
+      } catch (error) {
+        return [(error as Error).message, (error as { offset: number }).offset];
+      }
+      return undefined;
+    };
+    expect(offsetOf('recall / 0')).toEqual([expect.stringMatching(/division by a constant zero/), 9]);
+    expect(offsetOf('recall / (2 - 2)')).toEqual([expect.stringMatching(/division by a constant zero/), 9]);
+    expect(offsetOf('1e999 * recall')).toEqual([expect.stringMatching(/1e999 is too large/), 0]);
+    expect(offsetOf('1e308 * 10 + recall')).toEqual([expect.stringMatching(/overflows/), 6]);
+    expect(offsetOf('recall / (share - 1)')).toBeUndefined();
   });
 
   test('is never evaluated as code', () => {

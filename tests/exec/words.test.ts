@@ -21,6 +21,12 @@ describe('splitting commands into words, without a shell', () => {
     },
   );
 
+  test('refuses a command spanning lines, but not the line break a YAML block scalar ends with', () => {
+    expect(() => splitWords('./deploy.sh staging\nrm -rf /')).toThrow(/spans more than one line/);
+    expect(() => splitWords('echo "a\nb"')).toThrow(/spans more than one line/);
+    expect(splitWords('./deploy.sh staging\n')).toEqual(['./deploy.sh', 'staging']);
+  });
+
   test('refuses an unclosed quote', () => {
     expect(() => splitWords("echo 'oops")).toThrow(/unclosed single quote/);
   });

@@ -1,4 +1,5 @@
 import type { CanarySpec } from '../../config/types.js';
+import { httpUrlProblem } from '../../config/urls.js';
 import { UserError } from '../../flow/errors.js';
 import { CommandProvider } from './command.js';
 import { HttpProvider } from './http.js';
@@ -25,6 +26,8 @@ export function createProvider(
       'e.g. address: http://127.0.0.1:9090',
     );
   }
+  const problem = httpUrlProblem(analysis.address, 'flow.canary.analysis.address');
+  if (problem) throw new UserError(problem);
   return provider === 'http'
     ? new HttpProvider({ address: analysis.address })
     : new PrometheusProvider({ address: analysis.address });

@@ -1,4 +1,7 @@
+import { DURATION_PATHS, loadRateProblem, readDuration } from '../../config/ranges.js';
+import { httpUrlProblem } from '../../config/urls.js';
 import { findingCollector, type RuleFamily } from '../finding.js';
+import { controlCharacterFindings } from './text.js';
 
 /**
  * The flow's sections must carry what their stages need before any of them runs: named
@@ -30,6 +33,54 @@ export const flowSections: RuleFamily = {
         'key',
       );
     }
+
+    const deployTest = flow.deploy_test;
+    if (deployTest) {
+      if (!deployTest.endpoint) {
+        report(
+          'deploy-test-incomplete',
+          'error',
+          'flow.deploy_test.endpoint is missing: name the URL of the test deployment (e.g. http://127.0.0.1:8080/predict)',
+          ['flow', 'deploy_test'],
+          'key',
+        );
+      } else {
+        const problem = httpUrlProblem(deployTest.endpoint, 'flow.deploy_test.endpoint');
+        if (problem) report('url-scheme', 'error', problem, ['flow', 'deploy_test', 'endpoint']);
+      }
+      if (deployTest.deploy === undefined) {
+        report(
+          'deploy-test-incomplete',
+          'error',
+          'flow.deploy_test.deploy is missing: name the command that deploys the model to the test environment',
+          ['flow', 'deploy_test'],
+          'key',
+        );
+      }
+    }
+    const address = flow.canary?.analysis?.address;
+    if (address !== undefined) {
+      const problem = httpUrlProblem(address, 'flow.canary.analysis.address');
+      if (problem) report('url-scheme', 'error', problem, ['flow', 'canary', 'analysis', 'address']);
+    }
+
+    for (const path of DURATION_PATHS) {
+      const value = path.reduce<unknown>(
+        (at, key) => (at as Record<string, unknown> | undefined)?.[key],
+        flow,
+      );
+      if (typeof value !== 'string') continue;
+      const read = readDuration(value, `flow.${path.join('.')}`);
+      if ('problem' in read) report('duration-range', 'error', read.problem, ['flow', ...path]);
+    }
+    const rate = flow.deploy_test?.load?.rate;
+    if (typeof rate === 'number') {
+      const problem = loadRateProblem(rate, 'flow.deploy_test.load.rate');
+      if (problem) report('rate-range', 'error', problem, ['flow', 'deploy_test', 'load', 'rate']);
+    }
+
+    // Raw control characters anywhere (a text is reported with the flow, the family that checks every key)
+    findings.push(...controlCharacterFindings(loaded));
 
     const fairness = flow.fairness;
     if (fairness) {

@@ -3,6 +3,7 @@ import type { PathSegment } from '../../config/yaml-source.js';
 import { findingCollector, locateInString, type Finding, type RuleFamily } from '../finding.js';
 import type { LoadedConfig } from '../../config/load.js';
 import { CANARY_ANALYSIS_PLACEHOLDERS, COMMAND_PLACEHOLDERS } from '../../exec/placeholders.js';
+import { parseWords } from '../../exec/words.js';
 
 /**
  * The placeholders each command or query may use: the values the stage running it knows. The
@@ -57,6 +58,39 @@ function unknownPlaceholders(
   return findings;
 }
 
+/**
+ * A command string the runner would refuse (a shell operator, an unclosed quote, a line break),
+ * found by the runner's own parser so the charter and the stage never disagree.
+ */
+function commandNeedsShell(
+  loaded: LoadedConfig,
+  command: CommandText,
+  path: readonly PathSegment[],
+  what: string,
+): Finding[] {
+  if (typeof command !== 'string') return [];
+  const parsed = parseWords(command);
+  if (!('problem' in parsed)) {
+    if (parsed.words.length > 0) return [];
+    return [
+      {
+        rule: 'command-needs-shell',
+        severity: 'error',
+        message: `${what} is empty: write the command to run`,
+        location: loaded.source.locate(path),
+      },
+    ];
+  }
+  return [
+    {
+      rule: 'command-needs-shell',
+      severity: 'error',
+      message: `${what}: ${parsed.problem.message}`,
+      location: locateInString(loaded, path, parsed.problem.offset, parsed.problem.text),
+    },
+  ];
+}
+
 export const commandPlaceholders: RuleFamily = {
   id: 'placeholders',
   title: 'Command placeholders',
@@ -67,6 +101,7 @@ export const commandPlaceholders: RuleFamily = {
       const command = valueAt(flow, path) as CommandText | undefined;
       if (command === undefined) continue;
       findings.push(
+        ...commandNeedsShell(loaded, command, ['flow', ...path], `flow.${path.join('.')}`),
         ...unknownPlaceholders(loaded, command, ['flow', ...path], allowed, `flow.${path.join('.')}`),
       );
     }

@@ -1,6 +1,7 @@
+import { cronProblem } from '../../config/cron.js';
 import { formatGoal, parseGoal, type Goal } from '../../config/goal.js';
 import type { GoalText } from '../../config/types.js';
-import { findingCollector, type RuleFamily } from '../finding.js';
+import { findingCollector, locateInString, type RuleFamily } from '../finding.js';
 
 /**
  * Whether a deploy-test goal is at least as strict as the charter's requirement: every value
@@ -39,6 +40,23 @@ export const servingRequirements: RuleFamily = {
             ['charter', 'requirements', 'serving'],
           );
         }
+      }
+    }
+
+    if (typeof requirements.schedule === 'string') {
+      const problem = cronProblem(requirements.schedule);
+      if (problem) {
+        findings.push({
+          rule: 'schedule-invalid',
+          severity: 'error',
+          message: problem.message,
+          location: locateInString(
+            loaded,
+            ['charter', 'requirements', 'schedule'],
+            problem.offset,
+            problem.text,
+          ),
+        });
       }
     }
 

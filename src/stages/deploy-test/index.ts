@@ -1,3 +1,5 @@
+import { loadRateProblem } from '../../config/ranges.js';
+import { httpUrlProblem } from '../../config/urls.js';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { alignmentCells, deriveLevels } from '../../alignment/derive.js';
@@ -130,6 +132,8 @@ async function makePlan(context: StageContext<DeployTestSettings>, spec: DeployT
   const { loaded } = context;
   const root = loaded.projectRoot;
   if (!spec.endpoint) throw new UserError('flow.deploy_test.endpoint is not set: there is nothing to test');
+  const endpointProblem = httpUrlProblem(spec.endpoint, 'flow.deploy_test.endpoint');
+  if (endpointProblem) throw new UserError(endpointProblem);
   const goals = Object.entries(spec.goals ?? {});
   const modelGoals = goals.filter(([id]) => isModelMetric(id));
   const servingGoals = goals.filter(([id]) => isServingMetric(id));
@@ -185,6 +189,8 @@ async function makePlan(context: StageContext<DeployTestSettings>, spec: DeployT
         'the load test needs rows to send: set flow.deploy_test.replay (or flow.sanity.sample)',
       );
     const rate = spec.load?.rate ?? DEFAULTS.load.rate;
+    const rateProblem = loadRateProblem(rate, 'flow.deploy_test.load.rate');
+    if (rateProblem) throw new UserError(rateProblem);
     const durationMs = parseDuration(spec.load?.duration, DEFAULTS.load.durationMs);
     plan.load = {
       rate,
