@@ -2,6 +2,7 @@ import type { Check } from '../../core/result.js';
 import type { Table } from './behaviour.js';
 import { parseNumber } from './regression-metrics.js';
 import type { Task } from './task.js';
+import { PSI_FAIL, PSI_WARN, populationStabilityIndex } from '../../drift/psi.js';
 
 export interface DataCheckOptions {
   file: string;
@@ -153,26 +154,8 @@ function labelSpread(table: Table, label: string): Check {
   };
 }
 
-/**
- * Population stability index between a reference and a current distribution over the same
- * bins: Σ (cur − ref) · ln(cur / ref), with empty bins floored so the logarithm is defined.
- */
-export function populationStabilityIndex(
-  reference: readonly number[],
-  current: readonly number[],
-  floor = 1e-4,
-): number {
-  const total = (values: readonly number[]) => values.reduce((sum, v) => sum + v, 0);
-  const referenceTotal = total(reference);
-  const currentTotal = total(current);
-  let psi = 0;
-  for (let bin = 0; bin < reference.length; bin++) {
-    const r = Math.max(floor, (reference[bin] ?? 0) / referenceTotal);
-    const c = Math.max(floor, (current[bin] ?? 0) / currentTotal);
-    psi += (c - r) * Math.log(c / r);
-  }
-  return psi;
-}
+// One definition of PSI for sanity-check and the monitor.
+export { populationStabilityIndex };
 
 /**
  * Training-data statistics a training command may write next to the model
@@ -183,9 +166,7 @@ export interface TrainingStats {
   features: Record<string, { edges: number[]; counts: number[] } | { categories: Record<string, number> }>;
 }
 
-/** Conventional PSI thresholds: below 0.1 stable, 0.1–0.25 a shift worth a look, above 0.25 drift. */
-export const PSI_WARN = 0.1;
-export const PSI_FAIL = 0.25;
+export { PSI_FAIL, PSI_WARN };
 
 /** Which of `edges.length + 1` bins a value falls in (below the first edge: bin 0). */
 function binOf(value: number, edges: readonly number[]): number {
