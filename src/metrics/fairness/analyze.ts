@@ -8,6 +8,7 @@ import { judgeGoal, type MetricGoal } from './goal.js';
 import { decidingGroups } from './group-uncertainty.js';
 import { cellOf, GroupCounter } from './group-counter.js';
 import type { DisparityMethod } from './metric-frame.js';
+import { REGRESSION_GOAL_NAMES, type RegressionGoalName } from './regression/metrics.js';
 import type { FairnessReport, FrameReport, GoalJudgement } from './report.js';
 
 export interface FairnessOptions {
@@ -214,6 +215,11 @@ function validate(options: FairnessOptions): Settings {
   if (!Number.isFinite(seed)) fail('the bootstrap seed must be a number');
   if (!(confidence > 0 && confidence < 1)) fail('the confidence level must be between 0 and 1');
   for (const name of Object.keys(options.goals ?? {})) {
+    if (REGRESSION_GOAL_NAMES.includes(name as RegressionGoalName)) {
+      fail(
+        `"${name}" is a goal for regression models, and this one is judged as a classifier (set flow.sanity.task: regression if it predicts numbers); a classifier's goals are ${DISPARITY_NAMES.join(', ')}`,
+      );
+    }
     if (!DISPARITY_NAMES.includes(name as DisparityName)) {
       fail(`"${name}" is not a disparity metric; goals can be set on ${DISPARITY_NAMES.join(', ')}`);
     }

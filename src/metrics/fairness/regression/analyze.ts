@@ -2,6 +2,7 @@ import { DataError } from '../../readers/data-error.js';
 import { openTable } from '../../readers/index.js';
 import type { RowBatch, TableFormat } from '../../readers/table.js';
 import { FairnessOptionsError } from '../analyze.js';
+import { DISPARITY_NAMES, type DisparityName } from '../disparities.js';
 import { judgeGoal, type MetricGoal } from '../goal.js';
 import { GroupCounter } from '../group-counter.js';
 import type { DisparityMethod } from '../metric-frame.js';
@@ -196,6 +197,10 @@ function validate(options: RegressionFairnessOptions): Settings {
   if (options.maxCells !== undefined && !(Number.isInteger(options.maxCells) && options.maxCells >= 1))
     fail('maxCells must be a whole number ≥ 1');
   for (const name of Object.keys(options.goals ?? {})) {
+    if (DISPARITY_NAMES.includes(name as DisparityName))
+      fail(
+        `"${name}" is a goal for classifiers, and this model is judged as a regression model (its task: flow.sanity.task, or the regression metrics the charter names); a regression model's goals are ${REGRESSION_GOAL_NAMES.join(', ')}`,
+      );
     if (!REGRESSION_GOAL_NAMES.includes(name as RegressionGoalName))
       fail(
         `"${name}" is not a regression fairness goal; goals can be set on ${REGRESSION_GOAL_NAMES.join(', ')}`,
