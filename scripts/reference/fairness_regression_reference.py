@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Reference values for mlops-flow's regression fairness report: Fairlearn 0.12's own numbers.
 
-The data are scikit-learn's bundled diabetes data (442 patients, unscaled), predicted by an
+The data are scikit-learn's bundled diabetes data (442 patients, unscaled; Efron, Hastie,
+Johnstone and Tibshirani, "Least Angle Regression", 2004, shipped with scikit-learn under its
+BSD licence), predicted by an
 ordinary least-squares LinearRegression (deterministic) fitted on the ten features of the first
 300 patients: on its own training rows OLS residuals sum to zero, and the overall mean error
 would be rounding noise. Groups are

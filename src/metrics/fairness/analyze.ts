@@ -2,12 +2,14 @@ import { DataError } from '../readers/data-error.js';
 import { openTable } from '../readers/index.js';
 import type { RowBatch, TableFormat } from '../readers/table.js';
 import { BinaryOutcomeColumn } from './binary-outcome.js';
+import { missingCombinations } from './combinations.js';
 import { DISPARITY_NAMES, type DisparityName } from './disparities.js';
-import { buildFrame, groupReport, UnknownReferenceGroupError, type FrameGroup } from './frame.js';
+import { buildFrame, groupReport, UnknownReferenceGroupError } from './frame.js';
 import { judgeGoal, type MetricGoal } from './goal.js';
 import { decidingGroups } from './group-uncertainty.js';
 import { cellOf, GroupCounter } from './group-counter.js';
 import type { DisparityMethod } from './metric-frame.js';
+import { REGRESSION_GOAL_NAMES, type RegressionGoalName } from './regression/metrics.js';
 import type { FairnessReport, FrameReport, GoalJudgement } from './report.js';
 
 export interface FairnessOptions {
@@ -60,8 +62,6 @@ export class FairnessOptionsError extends Error {
 }
 
 const DEFAULT_MIN_GROUP_SIZE = 30;
-/** Intersections whose value combinations exceed this are not padded with empty groups. */
-const MAX_LISTED_COMBINATIONS = 10_000;
 
 /**
  * Reads a predictions file once, in bounded memory, and reports every group's confusion
@@ -131,7 +131,16 @@ export async function analyzeFairness(options: FairnessOptions): Promise<Fairnes
   frameAttributeSets.forEach((attributes, index) => {
     const indices = attributes.map((a) => options.attributes.indexOf(a));
     const groups = [...counter.marginal(indices).values()];
-    if (attributes.length > 1) groups.push(...emptyCombinations(counter, indices, groups, notes, attributes));
+    if (attributes.length > 1) {
+      const missing = missingCombinations(
+        counter,
+        indices,
+        groups.map((g) => g.values),
+        notes,
+        attributes,
+      );
+      groups.push(...missing.map((values) => ({ values, counts: { tp: 0, fp: 0, tn: 0, fn: 0 } })));
+    }
     try {
       const frameSettingsOf = frameSettings(attributes.join(' & '), index);
       frames.push(buildFrame(attributes, groups, frameSettingsOf));
@@ -214,6 +223,11 @@ function validate(options: FairnessOptions): Settings {
   if (!Number.isFinite(seed)) fail('the bootstrap seed must be a number');
   if (!(confidence > 0 && confidence < 1)) fail('the confidence level must be between 0 and 1');
   for (const name of Object.keys(options.goals ?? {})) {
+    if (REGRESSION_GOAL_NAMES.includes(name as RegressionGoalName)) {
+      fail(
+        `"${name}" is a goal for regression models, and this one is judged as a classifier (set flow.sanity.task: regression if it predicts numbers); a classifier's goals are ${DISPARITY_NAMES.join(', ')}`,
+      );
+    }
     if (!DISPARITY_NAMES.includes(name as DisparityName)) {
       fail(`"${name}" is not a disparity metric; goals can be set on ${DISPARITY_NAMES.join(', ')}`);
     }
@@ -236,39 +250,6 @@ function validate(options: FairnessOptions): Settings {
     intersections,
     maxGroupsPerAttribute: options.maxGroupsPerAttribute ?? 10_000,
   };
-}
-
-/**
- * The combinations of values nobody has, as Fairlearn lists them (NaN rows of the full
- * product): a missing intersection is a finding, not a detail to hide.
- */
-function emptyCombinations(
-  counter: GroupCounter,
-  indices: readonly number[],
-  present: readonly FrameGroup[],
-  notes: string[],
-  attributes: readonly string[],
-): FrameGroup[] {
-  const valueLists = indices.map((a) => counter.valuesOf(a).sort());
-  const combinations = valueLists.reduce((product, list) => product * list.length, 1);
-  if (combinations > MAX_LISTED_COMBINATIONS) {
-    notes.push(
-      `${attributes.join(' & ')}: ${combinations.toLocaleString('en-US')} combinations of values; only those present are listed`,
-    );
-    return [];
-  }
-  const seen = new Set(present.map((g) => JSON.stringify(g.values)));
-  const empty: FrameGroup[] = [];
-  const walk = (prefix: string[]): void => {
-    if (prefix.length === valueLists.length) {
-      if (!seen.has(JSON.stringify(prefix)))
-        empty.push({ values: prefix, counts: { tp: 0, fp: 0, tn: 0, fn: 0 } });
-      return;
-    }
-    for (const value of valueLists[prefix.length] as string[]) walk([...prefix, value]);
-  };
-  walk([]);
-  return empty;
 }
 
 function judge(

@@ -1,6 +1,7 @@
 import type { ConfusionCounts } from '../classification.js';
 import { addCounts, emptyCounts, totalOf } from '../classification.js';
 import type { BootstrapInterval } from '../bootstrap.js';
+import { compareValues } from './combinations.js';
 import { DISPARITY_NAMES, type DisparityName } from './disparities.js';
 import {
   bootstrapStatistics,
@@ -181,14 +182,4 @@ export function buildFrame(
     referenceGroup: reference >= 0 ? (names[reference] as string) : null,
     referenceDisparities,
   };
-}
-
-/** Orders value tuples element by element, by code point as Python and numpy sort text. */
-function compareValues(a: readonly string[], b: readonly string[]): number {
-  for (let k = 0; k < Math.min(a.length, b.length); k++) {
-    const x = a[k] as string;
-    const y = b[k] as string;
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return a.length - b.length;
 }

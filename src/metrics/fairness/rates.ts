@@ -30,9 +30,10 @@ const PARTS: Record<RateName, (c: ConfusionCounts) => [successes: number, trials
 };
 
 /**
- * A rate's value, or null for 0/0. Fairlearn (through sklearn's confusion_matrix, which
- * replaces NaN by 0) reports the true positive rate of a group without positives as 0; that
- * reads as "the model misses all of them" and would decide equalized odds on no evidence.
+ * A group's own rate, or null for 0/0: a true positive rate of a group without positives is
+ * unmeasured, and each group's row shows it so. Fairlearn (through sklearn's confusion_matrix,
+ * which replaces NaN by 0) counts it as 0, and the figures under its names do too (see
+ * fairlearnRateOf); the goals then treat such a rate as spanning [0, 1] (group-uncertainty.ts).
  */
 export function rateOf(name: RateName, counts: ConfusionCounts): number | null {
   const [successes, trials] = PARTS[name](counts);

@@ -267,6 +267,12 @@ describe('options that make no sense are refused before reading', () => {
       /"parity" is not a disparity metric/,
     ],
     [
+      "a regression model's goal on a classifier",
+      { goals: { bounded_group_loss: { op: '<=', value: 3 } } },
+      /"bounded_group_loss" is a goal for regression models, and this one is judged as a classifier \(set flow.sanity.task: regression/,
+    ],
+    ['a negative verdict size floor', { verdictMinGroupSize: -1 }, /verdictMinGroupSize/],
+    [
       'an intersection of unknown attributes',
       { intersections: [['g', 'age']] },
       /"age" is not one of the attributes/,

@@ -203,6 +203,12 @@ describe('bad input', () => {
         goals: { demographic_parity_ratio: { op: '>=', value: 0.8 } } as never,
       }),
     ).rejects.toThrow(FairnessOptionsError);
+    await expect(
+      analyzeRegressionFairness({
+        ...options,
+        goals: { demographic_parity_ratio: { op: '>=', value: 0.8 } } as never,
+      }),
+    ).rejects.toThrow(/"demographic_parity_ratio" is a goal for classifiers/);
     await expect(analyzeRegressionFairness({ ...options, loss: 'huber' as never })).rejects.toThrow(
       /absolute or squared/,
     );

@@ -2,6 +2,8 @@ import { DataError } from '../../readers/data-error.js';
 import { openTable } from '../../readers/index.js';
 import type { RowBatch, TableFormat } from '../../readers/table.js';
 import { FairnessOptionsError } from '../analyze.js';
+import { compareValues, missingCombinations } from '../combinations.js';
+import { DISPARITY_NAMES, type DisparityName } from '../disparities.js';
 import { judgeGoal, type MetricGoal } from '../goal.js';
 import { GroupCounter } from '../group-counter.js';
 import type { DisparityMethod } from '../metric-frame.js';
@@ -42,8 +44,6 @@ export interface RegressionFairnessOptions {
   /** Rows per combination of values kept apart for the bootstrap (see cells.ts). Default 256. */
   maxCells?: number;
 }
-
-const MAX_LISTED_COMBINATIONS = 10_000;
 
 /**
  * Reads a regression model's predictions once, in bounded memory, and reports per group and
@@ -97,7 +97,16 @@ export async function analyzeRegressionFairness(
   ].map((attributes) => {
     const indices = attributes.map((a) => options.attributes.indexOf(a));
     const groups: RegressionFrameGroup[] = [...counter.members(indices).values()];
-    if (attributes.length > 1) groups.push(...emptyCombinations(counter, indices, groups, notes, attributes));
+    if (attributes.length > 1) {
+      const missing = missingCombinations(
+        counter,
+        indices,
+        groups.map((g) => g.values),
+        notes,
+        attributes,
+      );
+      groups.push(...missing.map((values) => ({ values, combinations: [] })));
+    }
     groups.sort((a, b) => compareValues(a.values, b.values));
     return { attributes, groups };
   });
@@ -196,6 +205,10 @@ function validate(options: RegressionFairnessOptions): Settings {
   if (options.maxCells !== undefined && !(Number.isInteger(options.maxCells) && options.maxCells >= 1))
     fail('maxCells must be a whole number ≥ 1');
   for (const name of Object.keys(options.goals ?? {})) {
+    if (DISPARITY_NAMES.includes(name as DisparityName))
+      fail(
+        `"${name}" is a goal for classifiers, and this model is judged as a regression model (its task: flow.sanity.task, or the regression metrics the charter names); a regression model's goals are ${REGRESSION_GOAL_NAMES.join(', ')}`,
+      );
     if (!REGRESSION_GOAL_NAMES.includes(name as RegressionGoalName))
       fail(
         `"${name}" is not a regression fairness goal; goals can be set on ${REGRESSION_GOAL_NAMES.join(', ')}`,
@@ -266,43 +279,4 @@ function judge(
     }
   });
   return judgements;
-}
-
-/** Intersections nobody belongs to, listed as Fairlearn lists them (NaN rows of the product). */
-function emptyCombinations(
-  counter: GroupCounter,
-  indices: readonly number[],
-  present: readonly RegressionFrameGroup[],
-  notes: string[],
-  attributes: readonly string[],
-): RegressionFrameGroup[] {
-  const valueLists = indices.map((a) => counter.valuesOf(a).sort());
-  const combinations = valueLists.reduce((product, list) => product * list.length, 1);
-  if (combinations > MAX_LISTED_COMBINATIONS) {
-    notes.push(
-      `${attributes.join(' & ')}: ${combinations.toLocaleString('en-US')} combinations of values; only those present are listed`,
-    );
-    return [];
-  }
-  const seen = new Set(present.map((g) => JSON.stringify(g.values)));
-  const empty: RegressionFrameGroup[] = [];
-  const walk = (prefix: string[]): void => {
-    if (prefix.length === valueLists.length) {
-      if (!seen.has(JSON.stringify(prefix))) empty.push({ values: prefix, combinations: [] });
-      return;
-    }
-    for (const value of valueLists[prefix.length] as string[]) walk([...prefix, value]);
-  };
-  walk([]);
-  return empty;
-}
-
-/** Orders value tuples element by element, by code point as Python and numpy sort text. */
-function compareValues(a: readonly string[], b: readonly string[]): number {
-  for (let k = 0; k < Math.min(a.length, b.length); k++) {
-    const x = a[k] as string;
-    const y = b[k] as string;
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return a.length - b.length;
 }
