@@ -95,16 +95,25 @@ function parseExpression(source) {
   function expression(depth) {
     let left = term(depth);
     while (peek().type === "operator" && (peek().text === "+" || peek().text === "-")) {
-      const op = next().text;
-      left = { kind: "binary", op, left, right: term(depth) };
+      const { text, offset } = next();
+      left = finite({ kind: "binary", op: text, left, right: term(depth) }, offset);
     }
     return left;
   }
   function term(depth) {
     let left = factor(depth);
     while (peek().type === "operator" && (peek().text === "*" || peek().text === "/")) {
-      const op = next().text;
-      left = { kind: "binary", op, left, right: factor(depth) };
+      const { text, offset } = next();
+      const op = text;
+      const rightOffset = peek().offset;
+      const right = factor(depth);
+      if (op === "/" && constantValue(right) === 0) {
+        throw new ExpressionSyntaxError(
+          "division by a constant zero: the estimate could never be computed",
+          rightOffset
+        );
+      }
+      left = finite({ kind: "binary", op, left, right }, offset);
     }
     return left;
   }
@@ -112,8 +121,16 @@ function parseExpression(source) {
     if (depth > MAX_DEPTH) throw new ExpressionSyntaxError("expression nested too deeply", peek().offset);
     const token = next();
     switch (token.type) {
-      case "number":
-        return { kind: "number", value: Number(token.text) };
+      case "number": {
+        const value = Number(token.text);
+        if (!Number.isFinite(value)) {
+          throw new ExpressionSyntaxError(
+            `the number ${token.text} is too large to compute with`,
+            token.offset
+          );
+        }
+        return { kind: "number", value };
+      }
       case "identifier":
         if (peek().type === "open") {
           throw new ExpressionSyntaxError(
@@ -157,6 +174,37 @@ function parseExpression(source) {
     throw new ExpressionSyntaxError(`unexpected "${rest.text}" after a complete expression`, rest.offset);
   }
   return tree;
+}
+function finite(node, offset) {
+  const constant = constantValue(node);
+  if (constant !== void 0 && !Number.isFinite(constant)) {
+    throw new ExpressionSyntaxError(
+      "this overflows: its constant parts exceed what a number can hold",
+      offset
+    );
+  }
+  return node;
+}
+function constantValue(expression) {
+  switch (expression.kind) {
+    case "number":
+      return expression.value;
+    case "metric":
+      return void 0;
+    case "negate": {
+      const operand = constantValue(expression.operand);
+      return operand === void 0 ? void 0 : -operand;
+    }
+    case "binary": {
+      const left = constantValue(expression.left);
+      const right = constantValue(expression.right);
+      if (left === void 0 || right === void 0) return void 0;
+      if (expression.op === "+") return left + right;
+      if (expression.op === "-") return left - right;
+      if (expression.op === "*") return left * right;
+      return left / right;
+    }
+  }
 }
 function referencedMetrics(expression) {
   switch (expression.kind) {
@@ -209,10 +257,16 @@ var init_expression = __esm({
 function lowerIsBetter(metricId) {
   return LOWER_IS_BETTER.test(metricId);
 }
+function checkedValue(value, written, metricId) {
+  if (!Number.isFinite(value)) throw new GoalSyntaxError(`goal ${written} is not a finite number`);
+  if (value < 0 && DURATION_METRIC.test(metricId)) {
+    throw new GoalSyntaxError(`goal ${written} for ${metricId} is below 0: a time cannot be negative`);
+  }
+  return value;
+}
 function parseGoal(text, metricId) {
   if (typeof text === "number") {
-    if (!Number.isFinite(text)) throw new GoalSyntaxError(`goal ${text} is not a finite number`);
-    return { op: lowerIsBetter(metricId) ? "<=" : ">=", value: text };
+    return { op: lowerIsBetter(metricId) ? "<=" : ">=", value: checkedValue(text, String(text), metricId) };
   }
   const match = GOAL_PATTERN.exec(text);
   if (!match) {
@@ -220,7 +274,7 @@ function parseGoal(text, metricId) {
   }
   const symbol = match[1];
   const op = symbol === "≥" ? ">=" : symbol === "≤" ? "<=" : symbol;
-  return { op, value: Number(match[2]) };
+  return { op, value: checkedValue(Number(match[2]), `"${text}"`, metricId) };
 }
 function meetsGoal(value, goal) {
   switch (goal.op) {
@@ -251,7 +305,7 @@ function formatNumber(value) {
   const shown2 = value.toFixed(3);
   return /^-0\.0+$/.test(shown2) ? shown2.slice(1) : shown2;
 }
-var GOAL_PATTERN, LOWER_IS_BETTER, GoalSyntaxError;
+var GOAL_PATTERN, LOWER_IS_BETTER, GoalSyntaxError, DURATION_METRIC;
 var init_goal = __esm({
   "src/config/goal.ts"() {
     "use strict";
@@ -259,6 +313,7 @@ var init_goal = __esm({
     LOWER_IS_BETTER = /(latency|error|loss|rmse|mae|mse|brier|_ms$|_seconds$|difference$|cost|drift|psi)/;
     GoalSyntaxError = class extends Error {
     };
+    DURATION_METRIC = /(latency|_ms$|_seconds$)/;
   }
 });
 
@@ -291,9 +346,9 @@ var require_code = __commonJS({
     };
     exports.Name = Name;
     var _Code = class extends _CodeOrName {
-      constructor(code) {
+      constructor(code2) {
         super();
-        this._items = typeof code === "string" ? [code] : code;
+        this._items = typeof code2 === "string" ? [code2] : code2;
       }
       toString() {
         return this.str;
@@ -320,13 +375,13 @@ var require_code = __commonJS({
     exports._Code = _Code;
     exports.nil = new _Code("");
     function _3(strs, ...args) {
-      const code = [strs[0]];
+      const code2 = [strs[0]];
       let i = 0;
       while (i < args.length) {
-        addCodeArg(code, args[i]);
-        code.push(strs[++i]);
+        addCodeArg(code2, args[i]);
+        code2.push(strs[++i]);
       }
-      return new _Code(code);
+      return new _Code(code2);
     }
     exports._ = _3;
     var plus = new _Code("+");
@@ -342,13 +397,13 @@ var require_code = __commonJS({
       return new _Code(expr);
     }
     exports.str = str;
-    function addCodeArg(code, arg) {
+    function addCodeArg(code2, arg) {
       if (arg instanceof _Code)
-        code.push(...arg._items);
+        code2.push(...arg._items);
       else if (arg instanceof Name)
-        code.push(arg);
+        code2.push(arg);
       else
-        code.push(interpolate(arg));
+        code2.push(interpolate(arg));
     }
     exports.addCodeArg = addCodeArg;
     function optimize(expr) {
@@ -532,7 +587,7 @@ var require_scope = __commonJS({
         }, usedValues, getCode);
       }
       _reduceValues(values, valueCode, usedValues = {}, getCode) {
-        let code = code_1.nil;
+        let code2 = code_1.nil;
         for (const prefix in values) {
           const vs2 = values[prefix];
           if (!vs2)
@@ -545,16 +600,16 @@ var require_scope = __commonJS({
             let c3 = valueCode(name);
             if (c3) {
               const def = this.opts.es5 ? exports.varKinds.var : exports.varKinds.const;
-              code = (0, code_1._)`${code}${def} ${name} = ${c3};${this.opts._n}`;
+              code2 = (0, code_1._)`${code2}${def} ${name} = ${c3};${this.opts._n}`;
             } else if (c3 = getCode === null || getCode === void 0 ? void 0 : getCode(name)) {
-              code = (0, code_1._)`${code}${c3}${this.opts._n}`;
+              code2 = (0, code_1._)`${code2}${c3}${this.opts._n}`;
             } else {
               throw new ValueError(name);
             }
             nameSet.set(name, UsedValueState.Completed);
           });
         }
-        return code;
+        return code2;
       }
     };
     exports.ValueScope = ValueScope;
@@ -681,9 +736,9 @@ var require_codegen = __commonJS({
       }
     };
     var Label = class extends Node {
-      constructor(label) {
+      constructor(label2) {
         super();
-        this.label = label;
+        this.label = label2;
         this.names = {};
       }
       render({ _n: _n2 }) {
@@ -691,14 +746,14 @@ var require_codegen = __commonJS({
       }
     };
     var Break = class extends Node {
-      constructor(label) {
+      constructor(label2) {
         super();
-        this.label = label;
+        this.label = label2;
         this.names = {};
       }
       render({ _n: _n2 }) {
-        const label = this.label ? ` ${this.label}` : "";
-        return `break${label};` + _n2;
+        const label2 = this.label ? ` ${this.label}` : "";
+        return `break${label2};` + _n2;
       }
     };
     var Throw = class extends Node {
@@ -714,9 +769,9 @@ var require_codegen = __commonJS({
       }
     };
     var AnyCode = class extends Node {
-      constructor(code) {
+      constructor(code2) {
         super();
-        this.code = code;
+        this.code = code2;
       }
       render({ _n: _n2 }) {
         return `${this.code};` + _n2;
@@ -738,7 +793,7 @@ var require_codegen = __commonJS({
         this.nodes = nodes;
       }
       render(opts) {
-        return this.nodes.reduce((code, n) => code + n.render(opts), "");
+        return this.nodes.reduce((code2, n) => code2 + n.render(opts), "");
       }
       optimizeNodes() {
         const { nodes } = this;
@@ -786,10 +841,10 @@ var require_codegen = __commonJS({
         this.condition = condition;
       }
       render(opts) {
-        let code = `if(${this.condition})` + super.render(opts);
+        let code2 = `if(${this.condition})` + super.render(opts);
         if (this.else)
-          code += "else " + this.else.render(opts);
-        return code;
+          code2 += "else " + this.else.render(opts);
+        return code2;
       }
       optimizeNodes() {
         super.optimizeNodes();
@@ -910,12 +965,12 @@ var require_codegen = __commonJS({
     Return.kind = "return";
     var Try = class extends BlockNode {
       render(opts) {
-        let code = "try" + super.render(opts);
+        let code2 = "try" + super.render(opts);
         if (this.catch)
-          code += this.catch.render(opts);
+          code2 += this.catch.render(opts);
         if (this.finally)
-          code += this.finally.render(opts);
-        return code;
+          code2 += this.finally.render(opts);
+        return code2;
       }
       optimizeNodes() {
         var _a, _b;
@@ -1032,18 +1087,18 @@ var require_codegen = __commonJS({
       }
       // returns code for object literal for the passed argument list of key-value pairs
       object(...keyValues) {
-        const code = ["{"];
+        const code2 = ["{"];
         for (const [key, value] of keyValues) {
-          if (code.length > 1)
-            code.push(",");
-          code.push(key);
+          if (code2.length > 1)
+            code2.push(",");
+          code2.push(key);
           if (key !== value || this.opts.es5) {
-            code.push(":");
-            (0, code_1.addCodeArg)(code, value);
+            code2.push(":");
+            (0, code_1.addCodeArg)(code2, value);
           }
         }
-        code.push("}");
-        return new code_1._Code(code);
+        code2.push("}");
+        return new code_1._Code(code2);
       }
       // `if` clause (or statement if `thenBody` and, optionally, `elseBody` are passed)
       if(condition, thenBody, elseBody) {
@@ -1110,12 +1165,12 @@ var require_codegen = __commonJS({
         return this._endBlockNode(For);
       }
       // `label` statement
-      label(label) {
-        return this._leafNode(new Label(label));
+      label(label2) {
+        return this._leafNode(new Label(label2));
       }
       // `break` statement
-      break(label) {
-        return this._leafNode(new Break(label));
+      break(label2) {
+        return this._leafNode(new Break(label2));
       }
       // `return` statement
       return(value) {
@@ -2099,8 +2154,8 @@ var require_keyword = __commonJS({
       var _a;
       const { gen, keyword, schema, parentSchema, $data, it: it2 } = cxt;
       checkAsyncKeyword(it2, def);
-      const validate2 = !$data && def.compile ? def.compile.call(it2.self, schema, parentSchema, it2) : def.validate;
-      const validateRef = useKeyword(gen, keyword, validate2);
+      const validate3 = !$data && def.compile ? def.compile.call(it2.self, schema, parentSchema, it2) : def.validate;
+      const validateRef = useKeyword(gen, keyword, validate3);
       const valid = gen.let("valid");
       cxt.block$data(valid, validateKeyword);
       cxt.ok((_a = def.valid) !== null && _a !== void 0 ? _a : valid);
@@ -2929,10 +2984,10 @@ var require_validate = __commonJS({
         else
           this.params = obj;
       }
-      block$data(valid, codeBlock, $dataValid = codegen_1.nil) {
+      block$data(valid, codeBlock2, $dataValid = codegen_1.nil) {
         this.gen.block(() => {
           this.check$data(valid, $dataValid);
-          codeBlock();
+          codeBlock2();
         });
       }
       check$data(valid = codegen_1.nil, $dataValid = codegen_1.nil) {
@@ -3173,28 +3228,28 @@ var require_compile = __commonJS({
         if (this.opts.code.process)
           sourceCode = this.opts.code.process(sourceCode, sch);
         const makeValidate = new Function(`${names_1.default.self}`, `${names_1.default.scope}`, sourceCode);
-        const validate2 = makeValidate(this, this.scope.get());
-        this.scope.value(validateName, { ref: validate2 });
-        validate2.errors = null;
-        validate2.schema = sch.schema;
-        validate2.schemaEnv = sch;
+        const validate3 = makeValidate(this, this.scope.get());
+        this.scope.value(validateName, { ref: validate3 });
+        validate3.errors = null;
+        validate3.schema = sch.schema;
+        validate3.schemaEnv = sch;
         if (sch.$async)
-          validate2.$async = true;
+          validate3.$async = true;
         if (this.opts.code.source === true) {
-          validate2.source = { validateName, validateCode, scopeValues: gen._values };
+          validate3.source = { validateName, validateCode, scopeValues: gen._values };
         }
         if (this.opts.unevaluated) {
           const { props, items } = schemaCxt;
-          validate2.evaluated = {
+          validate3.evaluated = {
             props: props instanceof codegen_1.Name ? void 0 : props,
             items: items instanceof codegen_1.Name ? void 0 : items,
             dynamicProps: props instanceof codegen_1.Name,
             dynamicItems: items instanceof codegen_1.Name
           };
-          if (validate2.source)
-            validate2.source.evaluated = (0, codegen_1.stringify)(validate2.evaluated);
+          if (validate3.source)
+            validate3.source.evaluated = (0, codegen_1.stringify)(validate3.evaluated);
         }
-        sch.validate = validate2;
+        sch.validate = validate3;
         return sch;
       } catch (e) {
         delete sch.validate;
@@ -3362,22 +3417,22 @@ var require_utils = __commonJS({
     }
     function stringArrayToHexStripped(input) {
       let acc = "";
-      let code = 0;
+      let code2 = 0;
       let i = 0;
       for (i = 0; i < input.length; i++) {
-        code = input[i].charCodeAt(0);
-        if (code === 48) {
+        code2 = input[i].charCodeAt(0);
+        if (code2 === 48) {
           continue;
         }
-        if (!(code >= 48 && code <= 57 || code >= 65 && code <= 70 || code >= 97 && code <= 102)) {
+        if (!(code2 >= 48 && code2 <= 57 || code2 >= 65 && code2 <= 70 || code2 >= 97 && code2 <= 102)) {
           return "";
         }
         acc += input[i];
         break;
       }
       for (i += 1; i < input.length; i++) {
-        code = input[i].charCodeAt(0);
-        if (!(code >= 48 && code <= 57 || code >= 65 && code <= 70 || code >= 97 && code <= 102)) {
+        code2 = input[i].charCodeAt(0);
+        if (!(code2 >= 48 && code2 <= 57 || code2 >= 65 && code2 <= 70 || code2 >= 97 && code2 <= 102)) {
           return "";
         }
         acc += input[i];
@@ -3491,8 +3546,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path22) {
-      let input = path22;
+    function removeDotSegments(path28) {
+      let input = path28;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -3566,11 +3621,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path22) {
-      if (path22 === "" || path22[0] === "/") {
-        return removeDotSegments(path22);
+    function removeDotSegmentsRelative(path28) {
+      if (path28 === "" || path28[0] === "/") {
+        return removeDotSegments(path28);
       }
-      const segments = path22.split("/");
+      const segments = path28.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -3650,15 +3705,15 @@ var require_utils = __commonJS({
         if (isPathCharacter(ch)) {
           output += ch;
         } else {
-          const code = input.charCodeAt(i);
-          if (code < 128) {
-            output += isEscapeSafe(code) ? ch : BYTE_HEX[code];
-          } else if (code < 55296 || code > 57343) {
-            output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i + 1 < input.length) {
+          const code2 = input.charCodeAt(i);
+          if (code2 < 128) {
+            output += isEscapeSafe(code2) ? ch : BYTE_HEX[code2];
+          } else if (code2 < 55296 || code2 > 57343) {
+            output += percentEncodeNonAscii(code2);
+          } else if (code2 <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -3689,15 +3744,15 @@ var require_utils = __commonJS({
         if (isPathCharacter(ch) && (ch !== ":" || !firstSegment)) {
           output += ch;
         } else {
-          const code = input.charCodeAt(i);
-          if (code < 128) {
-            output += BYTE_HEX[code];
-          } else if (code < 55296 || code > 57343) {
-            output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i + 1 < input.length) {
+          const code2 = input.charCodeAt(i);
+          if (code2 < 128) {
+            output += BYTE_HEX[code2];
+          } else if (code2 < 55296 || code2 > 57343) {
+            output += percentEncodeNonAscii(code2);
+          } else if (code2 <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -3724,15 +3779,15 @@ var require_utils = __commonJS({
         if (isAllowed(ch)) {
           output += ch;
         } else {
-          const code = input.charCodeAt(i);
-          if (code < 128) {
-            output += BYTE_HEX[code];
-          } else if (code < 55296 || code > 57343) {
-            output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i + 1 < input.length) {
+          const code2 = input.charCodeAt(i);
+          if (code2 < 128) {
+            output += BYTE_HEX[code2];
+          } else if (code2 < 55296 || code2 > 57343) {
+            output += percentEncodeNonAscii(code2);
+          } else if (code2 <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -3777,15 +3832,15 @@ var require_utils = __commonJS({
         if (isQueryFragmentCharacter(ch)) {
           output += ch;
         } else {
-          const code = input.charCodeAt(i);
-          if (code < 128) {
-            output += isEscapeSafe(code) ? ch : BYTE_HEX[code];
-          } else if (code < 55296 || code > 57343) {
-            output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i + 1 < input.length) {
+          const code2 = input.charCodeAt(i);
+          if (code2 < 128) {
+            output += isEscapeSafe(code2) ? ch : BYTE_HEX[code2];
+          } else if (code2 < 55296 || code2 > 57343) {
+            output += percentEncodeNonAscii(code2);
+          } else if (code2 <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -3933,8 +3988,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path22 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path22 && path22 !== "/" ? path22 : void 0;
+        const path28 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path28 && path28 !== "/" ? path28 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -6694,8 +6749,8 @@ var require_dynamicAnchor = __commonJS({
       const { gen, it: it2 } = cxt;
       it2.schemaEnv.root.dynamicAnchors[anchor] = true;
       const v2 = (0, codegen_1._)`${names_1.default.dynamicAnchors}${(0, codegen_1.getProperty)(anchor)}`;
-      const validate2 = it2.errSchemaPath === "#" ? it2.validateName : _getValidate(cxt);
-      gen.if((0, codegen_1._)`!${v2}`, () => gen.assign(v2, validate2));
+      const validate3 = it2.errSchemaPath === "#" ? it2.validateName : _getValidate(cxt);
+      gen.if((0, codegen_1._)`!${v2}`, () => gen.assign(v2, validate3));
     }
     exports.dynamicAnchor = dynamicAnchor;
     function _getValidate(cxt) {
@@ -6744,11 +6799,11 @@ var require_dynamicRef = __commonJS({
           _callRef(it2.validateName, valid)();
         }
       }
-      function _callRef(validate2, valid) {
+      function _callRef(validate3, valid) {
         return valid ? () => gen.block(() => {
-          (0, ref_1.callRef)(cxt, validate2);
+          (0, ref_1.callRef)(cxt, validate3);
           gen.let(valid, true);
-        }) : () => (0, ref_1.callRef)(cxt, validate2);
+        }) : () => (0, ref_1.callRef)(cxt, validate3);
       }
     }
     exports.dynamicRef = dynamicRef;
@@ -7062,8 +7117,8 @@ var require_format = __commonJS({
             }
           }
           function getFormat(fmtDef) {
-            const code = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema)}` : void 0;
-            const fmt = gen.scopeValue("formats", { key: schema, ref: fmtDef, code });
+            const code2 = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema)}` : void 0;
+            const fmt = gen.scopeValue("formats", { key: schema, ref: fmtDef, code: code2 });
             if (typeof fmtDef == "object" && !(fmtDef instanceof RegExp)) {
               return [fmtDef.type || "string", fmtDef.validate, (0, codegen_1._)`${fmt}.validate`];
             }
@@ -7748,8 +7803,8 @@ var require_formats = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.formatNames = exports.fastFormats = exports.fullFormats = void 0;
-    function fmtDef(validate2, compare) {
-      return { validate: validate2, compare };
+    function fmtDef(validate3, compare) {
+      return { validate: validate3, compare };
     }
     exports.fullFormats = {
       // date: http://tools.ietf.org/html/rfc3339#section-5.6
@@ -8369,13 +8424,13 @@ var require_identity = __commonJS({
 var require_visit = __commonJS({
   "node_modules/yaml/dist/visit.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
     function visit2(node, visitor) {
       const visitor_ = initVisitor(visitor);
-      if (identity.isDocument(node)) {
+      if (identity2.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
         if (cd === REMOVE)
           node.contents = null;
@@ -8385,17 +8440,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path22) {
-      const ctrl = callVisitor(key, node, visitor, path22);
-      if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path22, ctrl);
-        return visit_(key, ctrl, visitor, path22);
+    function visit_(key, node, visitor, path28) {
+      const ctrl = callVisitor(key, node, visitor, path28);
+      if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
+        replaceNode(key, path28, ctrl);
+        return visit_(key, ctrl, visitor, path28);
       }
       if (typeof ctrl !== "symbol") {
-        if (identity.isCollection(node)) {
-          path22 = Object.freeze(path22.concat(node));
+        if (identity2.isCollection(node)) {
+          path28 = Object.freeze(path28.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path22);
+            const ci = visit_(i, node.items[i], visitor, path28);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -8405,14 +8460,14 @@ var require_visit = __commonJS({
               i -= 1;
             }
           }
-        } else if (identity.isPair(node)) {
-          path22 = Object.freeze(path22.concat(node));
-          const ck = visit_("key", node.key, visitor, path22);
+        } else if (identity2.isPair(node)) {
+          path28 = Object.freeze(path28.concat(node));
+          const ck = visit_("key", node.key, visitor, path28);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path22);
+          const cv = visit_("value", node.value, visitor, path28);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -8423,7 +8478,7 @@ var require_visit = __commonJS({
     }
     async function visitAsync(node, visitor) {
       const visitor_ = initVisitor(visitor);
-      if (identity.isDocument(node)) {
+      if (identity2.isDocument(node)) {
         const cd = await visitAsync_(null, node.contents, visitor_, Object.freeze([node]));
         if (cd === REMOVE)
           node.contents = null;
@@ -8433,17 +8488,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path22) {
-      const ctrl = await callVisitor(key, node, visitor, path22);
-      if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path22, ctrl);
-        return visitAsync_(key, ctrl, visitor, path22);
+    async function visitAsync_(key, node, visitor, path28) {
+      const ctrl = await callVisitor(key, node, visitor, path28);
+      if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
+        replaceNode(key, path28, ctrl);
+        return visitAsync_(key, ctrl, visitor, path28);
       }
       if (typeof ctrl !== "symbol") {
-        if (identity.isCollection(node)) {
-          path22 = Object.freeze(path22.concat(node));
+        if (identity2.isCollection(node)) {
+          path28 = Object.freeze(path28.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path22);
+            const ci = await visitAsync_(i, node.items[i], visitor, path28);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -8453,14 +8508,14 @@ var require_visit = __commonJS({
               i -= 1;
             }
           }
-        } else if (identity.isPair(node)) {
-          path22 = Object.freeze(path22.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path22);
+        } else if (identity2.isPair(node)) {
+          path28 = Object.freeze(path28.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path28);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path22);
+          const cv = await visitAsync_("value", node.value, visitor, path28);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -8487,34 +8542,34 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path22) {
+    function callVisitor(key, node, visitor, path28) {
       if (typeof visitor === "function")
-        return visitor(key, node, path22);
-      if (identity.isMap(node))
-        return visitor.Map?.(key, node, path22);
-      if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path22);
-      if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path22);
-      if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path22);
-      if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path22);
+        return visitor(key, node, path28);
+      if (identity2.isMap(node))
+        return visitor.Map?.(key, node, path28);
+      if (identity2.isSeq(node))
+        return visitor.Seq?.(key, node, path28);
+      if (identity2.isPair(node))
+        return visitor.Pair?.(key, node, path28);
+      if (identity2.isScalar(node))
+        return visitor.Scalar?.(key, node, path28);
+      if (identity2.isAlias(node))
+        return visitor.Alias?.(key, node, path28);
       return void 0;
     }
-    function replaceNode(key, path22, node) {
-      const parent = path22[path22.length - 1];
-      if (identity.isCollection(parent)) {
+    function replaceNode(key, path28, node) {
+      const parent = path28[path28.length - 1];
+      if (identity2.isCollection(parent)) {
         parent.items[key] = node;
-      } else if (identity.isPair(parent)) {
+      } else if (identity2.isPair(parent)) {
         if (key === "key")
           parent.key = node;
         else
           parent.value = node;
-      } else if (identity.isDocument(parent)) {
+      } else if (identity2.isDocument(parent)) {
         parent.contents = node;
       } else {
-        const pt2 = identity.isAlias(parent) ? "alias" : "scalar";
+        const pt2 = identity2.isAlias(parent) ? "alias" : "scalar";
         throw new Error(`Cannot replace node with ${pt2} parent`);
       }
     }
@@ -8527,7 +8582,7 @@ var require_visit = __commonJS({
 var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var visit2 = require_visit();
     var escapeChars = {
       "!": "%21",
@@ -8590,8 +8645,8 @@ var require_directives = __commonJS({
               if (parts.length < 2)
                 return false;
             }
-            const [handle, prefix] = parts;
-            this.tags[handle] = prefix;
+            const [handle2, prefix] = parts;
+            this.tags[handle2] = prefix;
             return true;
           }
           case "%YAML": {
@@ -8638,10 +8693,10 @@ var require_directives = __commonJS({
             onError("Verbatim tags must end with a >");
           return verbatim;
         }
-        const [, handle, suffix] = source.match(/^(.*!)([^!]*)$/s);
+        const [, handle2, suffix] = source.match(/^(.*!)([^!]*)$/s);
         if (!suffix)
           onError(`The ${source} tag has no suffix`);
-        const prefix = this.tags[handle];
+        const prefix = this.tags[handle2];
         if (prefix) {
           try {
             return prefix + decodeURIComponent(suffix);
@@ -8650,7 +8705,7 @@ var require_directives = __commonJS({
             return null;
           }
         }
-        if (handle === "!")
+        if (handle2 === "!")
           return source;
         onError(`Could not resolve tag: ${source}`);
         return null;
@@ -8660,9 +8715,9 @@ var require_directives = __commonJS({
        * taking into account current tag prefixes and defaults.
        */
       tagString(tag) {
-        for (const [handle, prefix] of Object.entries(this.tags)) {
+        for (const [handle2, prefix] of Object.entries(this.tags)) {
           if (tag.startsWith(prefix))
-            return handle + escapeTagName(tag.substring(prefix.length));
+            return handle2 + escapeTagName(tag.substring(prefix.length));
         }
         return tag[0] === "!" ? tag : `!<${tag}>`;
       }
@@ -8670,20 +8725,20 @@ var require_directives = __commonJS({
         const lines = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
         const tagEntries = Object.entries(this.tags);
         let tagNames;
-        if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
+        if (doc && tagEntries.length > 0 && identity2.isNode(doc.contents)) {
           const tags = {};
           visit2.visit(doc.contents, (_key, node) => {
-            if (identity.isNode(node) && node.tag)
+            if (identity2.isNode(node) && node.tag)
               tags[node.tag] = true;
           });
           tagNames = Object.keys(tags);
         } else
           tagNames = [];
-        for (const [handle, prefix] of tagEntries) {
-          if (handle === "!!" && prefix === "tag:yaml.org,2002:")
+        for (const [handle2, prefix] of tagEntries) {
+          if (handle2 === "!!" && prefix === "tag:yaml.org,2002:")
             continue;
           if (!doc || tagNames.some((tn2) => tn2.startsWith(prefix)))
-            lines.push(`%TAG ${handle} ${prefix}`);
+            lines.push(`%TAG ${handle2} ${prefix}`);
         }
         return lines.join("\n");
       }
@@ -8698,7 +8753,7 @@ var require_directives = __commonJS({
 var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var visit2 = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
@@ -8745,7 +8800,7 @@ var require_anchors = __commonJS({
         setAnchors: () => {
           for (const source of aliasObjects) {
             const ref = sourceObjects.get(source);
-            if (typeof ref === "object" && ref.anchor && (identity.isScalar(ref.node) || identity.isCollection(ref.node))) {
+            if (typeof ref === "object" && ref.anchor && (identity2.isScalar(ref.node) || identity2.isCollection(ref.node))) {
               ref.node.anchor = ref.anchor;
             } else {
               const error = new Error("Failed to resolve repeated object (this should not happen)");
@@ -8818,12 +8873,12 @@ var require_applyReviver = __commonJS({
 var require_toJS = __commonJS({
   "node_modules/yaml/dist/nodes/toJS.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     function toJS(value, arg, ctx) {
       if (Array.isArray(value))
         return value.map((v2, i) => toJS(v2, String(i), ctx));
       if (value && typeof value.toJSON === "function") {
-        if (!ctx || !identity.hasAnchor(value))
+        if (!ctx || !identity2.hasAnchor(value))
           return value.toJSON(arg, ctx);
         const data = { aliasCount: 0, count: 1, res: void 0 };
         ctx.anchors.set(value, data);
@@ -8849,11 +8904,11 @@ var require_Node = __commonJS({
   "node_modules/yaml/dist/nodes/Node.js"(exports) {
     "use strict";
     var applyReviver = require_applyReviver();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var toJS = require_toJS();
     var NodeBase = class {
       constructor(type) {
-        Object.defineProperty(this, identity.NODE_TYPE, { value: type });
+        Object.defineProperty(this, identity2.NODE_TYPE, { value: type });
       }
       /** Create a copy of this node.  */
       clone() {
@@ -8864,7 +8919,7 @@ var require_Node = __commonJS({
       }
       /** A plain JavaScript representation of this node. */
       toJS(doc, { mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
-        if (!identity.isDocument(doc))
+        if (!identity2.isDocument(doc))
           throw new TypeError("A document argument is required");
         const ctx = {
           anchors: /* @__PURE__ */ new Map(),
@@ -8891,12 +8946,12 @@ var require_Alias = __commonJS({
     "use strict";
     var anchors = require_anchors();
     var visit2 = require_visit();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
     var Alias = class extends Node.NodeBase {
       constructor(source) {
-        super(identity.ALIAS);
+        super(identity2.ALIAS);
         this.source = source;
         Object.defineProperty(this, "tag", {
           set() {
@@ -8918,7 +8973,7 @@ var require_Alias = __commonJS({
           nodes = [];
           visit2.visit(doc, {
             Node: (_key, node) => {
-              if (identity.isAlias(node) || identity.hasAnchor(node))
+              if (identity2.isAlias(node) || identity2.hasAnchor(node))
                 nodes.push(node);
             }
           });
@@ -8980,11 +9035,11 @@ var require_Alias = __commonJS({
       }
     };
     function getAliasCount(doc, node, anchors2) {
-      if (identity.isAlias(node)) {
+      if (identity2.isAlias(node)) {
         const source = node.resolve(doc);
         const anchor = anchors2 && source && anchors2.get(source);
         return anchor ? anchor.count * anchor.aliasCount : 0;
-      } else if (identity.isCollection(node)) {
+      } else if (identity2.isCollection(node)) {
         let count = 0;
         for (const item of node.items) {
           const c3 = getAliasCount(doc, item, anchors2);
@@ -8992,7 +9047,7 @@ var require_Alias = __commonJS({
             count = c3;
         }
         return count;
-      } else if (identity.isPair(node)) {
+      } else if (identity2.isPair(node)) {
         const kc = getAliasCount(doc, node.key, anchors2);
         const vc = getAliasCount(doc, node.value, anchors2);
         return Math.max(kc, vc);
@@ -9007,13 +9062,13 @@ var require_Alias = __commonJS({
 var require_Scalar = __commonJS({
   "node_modules/yaml/dist/nodes/Scalar.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
     var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
     var Scalar = class extends Node.NodeBase {
       constructor(value) {
-        super(identity.SCALAR);
+        super(identity2.SCALAR);
         this.value = value;
       }
       toJSON(arg, ctx) {
@@ -9038,7 +9093,7 @@ var require_createNode = __commonJS({
   "node_modules/yaml/dist/doc/createNode.js"(exports) {
     "use strict";
     var Alias = require_Alias();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Scalar = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
     function findTagObject(value, tagName, tags) {
@@ -9052,12 +9107,12 @@ var require_createNode = __commonJS({
       return tags.find((t2) => t2.identify?.(value) && !t2.format);
     }
     function createNode(value, tagName, ctx) {
-      if (identity.isDocument(value))
+      if (identity2.isDocument(value))
         value = value.contents;
-      if (identity.isNode(value))
+      if (identity2.isNode(value))
         return value;
-      if (identity.isPair(value)) {
-        const map = ctx.schema[identity.MAP].createNode?.(ctx.schema, null, ctx);
+      if (identity2.isPair(value)) {
+        const map = ctx.schema[identity2.MAP].createNode?.(ctx.schema, null, ctx);
         map.items.push(value);
         return map;
       }
@@ -9089,7 +9144,7 @@ var require_createNode = __commonJS({
             ref.node = node2;
           return node2;
         }
-        tagObj = value instanceof Map ? schema[identity.MAP] : Symbol.iterator in Object(value) ? schema[identity.SEQ] : schema[identity.MAP];
+        tagObj = value instanceof Map ? schema[identity2.MAP] : Symbol.iterator in Object(value) ? schema[identity2.SEQ] : schema[identity2.MAP];
       }
       if (onTagObj) {
         onTagObj(tagObj);
@@ -9113,12 +9168,12 @@ var require_Collection = __commonJS({
   "node_modules/yaml/dist/nodes/Collection.js"(exports) {
     "use strict";
     var createNode = require_createNode();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path22, value) {
+    function collectionFromPath(schema, path28, value) {
       let v2 = value;
-      for (let i = path22.length - 1; i >= 0; --i) {
-        const k2 = path22[i];
+      for (let i = path28.length - 1; i >= 0; --i) {
+        const k2 = path28[i];
         if (typeof k2 === "number" && Number.isInteger(k2) && k2 >= 0) {
           const a = [];
           a[k2] = v2;
@@ -9137,7 +9192,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path22) => path22 == null || typeof path22 === "object" && !!path22[Symbol.iterator]().next().done;
+    var isEmptyPath = (path28) => path28 == null || typeof path28 === "object" && !!path28[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -9157,7 +9212,7 @@ var require_Collection = __commonJS({
         const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
         if (schema)
           copy.schema = schema;
-        copy.items = copy.items.map((it2) => identity.isNode(it2) || identity.isPair(it2) ? it2.clone(schema) : it2);
+        copy.items = copy.items.map((it2) => identity2.isNode(it2) || identity2.isPair(it2) ? it2.clone(schema) : it2);
         if (this.range)
           copy.range = this.range.slice();
         return copy;
@@ -9167,13 +9222,13 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path22, value) {
-        if (isEmptyPath(path22))
+      addIn(path28, value) {
+        if (isEmptyPath(path28))
           this.add(value);
         else {
-          const [key, ...rest] = path22;
+          const [key, ...rest] = path28;
           const node = this.get(key, true);
-          if (identity.isCollection(node))
+          if (identity2.isCollection(node))
             node.addIn(rest, value);
           else if (node === void 0 && this.schema)
             this.set(key, collectionFromPath(this.schema, rest, value));
@@ -9185,12 +9240,12 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path22) {
-        const [key, ...rest] = path22;
+      deleteIn(path28) {
+        const [key, ...rest] = path28;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
-        if (identity.isCollection(node))
+        if (identity2.isCollection(node))
           return node.deleteIn(rest);
         else
           throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
@@ -9200,43 +9255,43 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path22, keepScalar) {
-        const [key, ...rest] = path22;
+      getIn(path28, keepScalar) {
+        const [key, ...rest] = path28;
         const node = this.get(key, true);
         if (rest.length === 0)
-          return !keepScalar && identity.isScalar(node) ? node.value : node;
+          return !keepScalar && identity2.isScalar(node) ? node.value : node;
         else
-          return identity.isCollection(node) ? node.getIn(rest, keepScalar) : void 0;
+          return identity2.isCollection(node) ? node.getIn(rest, keepScalar) : void 0;
       }
       hasAllNullValues(allowScalar) {
         return this.items.every((node) => {
-          if (!identity.isPair(node))
+          if (!identity2.isPair(node))
             return false;
           const n = node.value;
-          return n == null || allowScalar && identity.isScalar(n) && n.value == null && !n.commentBefore && !n.comment && !n.tag;
+          return n == null || allowScalar && identity2.isScalar(n) && n.value == null && !n.commentBefore && !n.comment && !n.tag;
         });
       }
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path22) {
-        const [key, ...rest] = path22;
+      hasIn(path28) {
+        const [key, ...rest] = path28;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
-        return identity.isCollection(node) ? node.hasIn(rest) : false;
+        return identity2.isCollection(node) ? node.hasIn(rest) : false;
       }
       /**
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path22, value) {
-        const [key, ...rest] = path22;
+      setIn(path28, value) {
+        const [key, ...rest] = path28;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
           const node = this.get(key, true);
-          if (identity.isCollection(node))
+          if (identity2.isCollection(node))
             node.setIn(rest, value);
           else if (node === void 0 && this.schema)
             this.set(key, collectionFromPath(this.schema, rest, value));
@@ -9455,8 +9510,8 @@ var require_stringifyString = __commonJS({
             case "u":
               {
                 str += json.slice(start, i);
-                const code = json.substr(i + 2, 4);
-                switch (code) {
+                const code2 = json.substr(i + 2, 4);
+                switch (code2) {
                   case "0000":
                     str += "\\0";
                     break;
@@ -9482,8 +9537,8 @@ var require_stringifyString = __commonJS({
                     str += "\\P";
                     break;
                   default:
-                    if (code.substr(0, 2) === "00")
-                      str += "\\x" + code.substr(2);
+                    if (code2.substr(0, 2) === "00")
+                      str += "\\x" + code2.substr(2);
                     else
                       str += json.substr(i, 6);
                 }
@@ -9692,7 +9747,7 @@ var require_stringify = __commonJS({
   "node_modules/yaml/dist/stringify/stringify.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var stringifyComment = require_stringifyComment();
     var stringifyString = require_stringifyString();
     function createStringifyContext(doc, options) {
@@ -9745,7 +9800,7 @@ var require_stringify = __commonJS({
       }
       let tagObj = void 0;
       let obj;
-      if (identity.isScalar(item)) {
+      if (identity2.isScalar(item)) {
         obj = item.value;
         let match = tags.filter((t2) => t2.identify?.(obj));
         if (match.length > 1) {
@@ -9768,7 +9823,7 @@ var require_stringify = __commonJS({
       if (!doc.directives)
         return "";
       const props = [];
-      const anchor = (identity.isScalar(node) || identity.isCollection(node)) && node.anchor;
+      const anchor = (identity2.isScalar(node) || identity2.isCollection(node)) && node.anchor;
       if (anchor && anchors.anchorIsValid(anchor)) {
         anchors$1.add(anchor);
         props.push(`&${anchor}`);
@@ -9779,9 +9834,9 @@ var require_stringify = __commonJS({
       return props.join(" ");
     }
     function stringify(item, ctx, onComment, onChompKeep) {
-      if (identity.isPair(item))
+      if (identity2.isPair(item))
         return item.toString(ctx, onComment, onChompKeep);
-      if (identity.isAlias(item)) {
+      if (identity2.isAlias(item)) {
         if (ctx.doc.directives)
           return item.toString(ctx);
         if (ctx.resolvedAliases?.has(item)) {
@@ -9795,15 +9850,15 @@ var require_stringify = __commonJS({
         }
       }
       let tagObj = void 0;
-      const node = identity.isNode(item) ? item : ctx.doc.createNode(item, { onTagObj: (o2) => tagObj = o2 });
+      const node = identity2.isNode(item) ? item : ctx.doc.createNode(item, { onTagObj: (o2) => tagObj = o2 });
       tagObj ?? (tagObj = getTagObject(ctx.doc.schema.tags, node));
       const props = stringifyProps(node, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
+      const str = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity2.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
       if (!props)
         return str;
-      return identity.isScalar(node) || str[0] === "{" || str[0] === "[" ? `${props} ${str}` : `${props}
+      return identity2.isScalar(node) || str[0] === "{" || str[0] === "[" ? `${props} ${str}` : `${props}
 ${ctx.indent}${str}`;
     }
     exports.createStringifyContext = createStringifyContext;
@@ -9815,23 +9870,23 @@ ${ctx.indent}${str}`;
 var require_stringifyPair = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Scalar = require_Scalar();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
-      let keyComment = identity.isNode(key) && key.comment || null;
+      let keyComment = identity2.isNode(key) && key.comment || null;
       if (simpleKeys) {
         if (keyComment) {
           throw new Error("With simple keys, key nodes cannot have comments");
         }
-        if (identity.isCollection(key) || !identity.isNode(key) && typeof key === "object") {
+        if (identity2.isCollection(key) || !identity2.isNode(key) && typeof key === "object") {
           const msg = "With simple keys, collection cannot be used as a key value";
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity2.isCollection(key) || (identity2.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -9872,7 +9927,7 @@ ${indent}:`;
           str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
-      if (identity.isNode(value)) {
+      if (identity2.isNode(value)) {
         vsb = !!value.spaceBefore;
         vcb = value.commentBefore;
         valueComment = value.comment;
@@ -9884,10 +9939,10 @@ ${indent}:`;
           value = doc.createNode(value);
       }
       ctx.implicitKey = false;
-      if (!explicitKey && !keyComment && identity.isScalar(value))
+      if (!explicitKey && !keyComment && identity2.isScalar(value))
         ctx.indentAtStart = str.length + 1;
       chompKeep = false;
-      if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
+      if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity2.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
         ctx.indent = ctx.indent.substring(2);
       }
       let valueCommentDone = false;
@@ -9907,7 +9962,7 @@ ${stringifyComment.indentComment(cs2, ctx.indent)}`;
           ws2 += `
 ${ctx.indent}`;
         }
-      } else if (!explicitKey && identity.isCollection(value)) {
+      } else if (!explicitKey && identity2.isCollection(value)) {
         const vs0 = valueStr[0];
         const nl0 = valueStr.indexOf("\n");
         const hasNewline = nl0 !== -1;
@@ -9970,7 +10025,7 @@ var require_log = __commonJS({
 var require_merge = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Scalar = require_Scalar();
     var MERGE_KEY = "<<";
     var merge = {
@@ -9983,10 +10038,10 @@ var require_merge = __commonJS({
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge.tag && tag.default);
+    var isMergeKey = (ctx, key) => (merge.identify(key) || identity2.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge.tag && tag.default);
     function addMergeToJSMap(ctx, map, value) {
       const source = resolveAliasValue(ctx, value);
-      if (identity.isSeq(source))
+      if (identity2.isSeq(source))
         for (const it2 of source.items)
           mergeValue(ctx, map, it2);
       else if (Array.isArray(source))
@@ -9997,7 +10052,7 @@ var require_merge = __commonJS({
     }
     function mergeValue(ctx, map, value) {
       const source = resolveAliasValue(ctx, value);
-      if (!identity.isMap(source))
+      if (!identity2.isMap(source))
         throw new Error("Merge sources must be maps or map aliases");
       const srcMap = source.toJSON(null, ctx, Map);
       for (const [key, value2] of srcMap) {
@@ -10018,7 +10073,7 @@ var require_merge = __commonJS({
       return map;
     }
     function resolveAliasValue(ctx, value) {
-      return ctx && identity.isAlias(value) ? value.resolve(ctx.doc, ctx) : value;
+      return ctx && identity2.isAlias(value) ? value.resolve(ctx.doc, ctx) : value;
     }
     exports.addMergeToJSMap = addMergeToJSMap;
     exports.isMergeKey = isMergeKey;
@@ -10033,10 +10088,10 @@ var require_addPairToJSMap = __commonJS({
     var log = require_log();
     var merge = require_merge();
     var stringify = require_stringify();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var toJS = require_toJS();
     function addPairToJSMap(ctx, map, { key, value }) {
-      if (identity.isNode(key) && key.addToJSMap)
+      if (identity2.isNode(key) && key.addToJSMap)
         key.addToJSMap(ctx, map, value);
       else if (merge.isMergeKey(ctx, key))
         merge.addMergeToJSMap(ctx, map, value);
@@ -10067,7 +10122,7 @@ var require_addPairToJSMap = __commonJS({
         return "";
       if (typeof jsKey !== "object")
         return String(jsKey);
-      if (identity.isNode(key) && ctx?.doc) {
+      if (identity2.isNode(key) && ctx?.doc) {
         const strCtx = stringify.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node of ctx.anchors.keys())
@@ -10097,7 +10152,7 @@ var require_Pair = __commonJS({
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
     var addPairToJSMap = require_addPairToJSMap();
-    var identity = require_identity();
+    var identity2 = require_identity();
     function createPair(key, value, ctx) {
       const k2 = createNode.createNode(key, void 0, ctx);
       const v2 = createNode.createNode(value, void 0, ctx);
@@ -10105,15 +10160,15 @@ var require_Pair = __commonJS({
     }
     var Pair = class _Pair {
       constructor(key, value = null) {
-        Object.defineProperty(this, identity.NODE_TYPE, { value: identity.PAIR });
+        Object.defineProperty(this, identity2.NODE_TYPE, { value: identity2.PAIR });
         this.key = key;
         this.value = value;
       }
       clone(schema) {
         let { key, value } = this;
-        if (identity.isNode(key))
+        if (identity2.isNode(key))
           key = key.clone(schema);
-        if (identity.isNode(value))
+        if (identity2.isNode(value))
           value = value.clone(schema);
         return new _Pair(key, value);
       }
@@ -10134,7 +10189,7 @@ var require_Pair = __commonJS({
 var require_stringifyCollection = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyCollection(collection, ctx, options) {
@@ -10150,14 +10205,14 @@ var require_stringifyCollection = __commonJS({
       for (let i = 0; i < items.length; ++i) {
         const item = items[i];
         let comment2 = null;
-        if (identity.isNode(item)) {
+        if (identity2.isNode(item)) {
           if (!chompKeep && item.spaceBefore)
             lines.push("");
           addCommentBefore(ctx, lines, item.commentBefore, chompKeep);
           if (item.comment)
             comment2 = item.comment;
-        } else if (identity.isPair(item)) {
-          const ik = identity.isNode(item.key) ? item.key : null;
+        } else if (identity2.isPair(item)) {
+          const ik = identity2.isNode(item.key) ? item.key : null;
           if (ik) {
             if (!chompKeep && ik.spaceBefore)
               lines.push("");
@@ -10205,14 +10260,14 @@ ${indent}${line}` : "\n";
       for (let i = 0; i < items.length; ++i) {
         const item = items[i];
         let comment = null;
-        if (identity.isNode(item)) {
+        if (identity2.isNode(item)) {
           if (item.spaceBefore)
             lines.push("");
           addCommentBefore(ctx, lines, item.commentBefore, false);
           if (item.comment)
             comment = item.comment;
-        } else if (identity.isPair(item)) {
-          const ik = identity.isNode(item.key) ? item.key : null;
+        } else if (identity2.isPair(item)) {
+          const ik = identity2.isNode(item.key) ? item.key : null;
           if (ik) {
             if (ik.spaceBefore)
               lines.push("");
@@ -10220,7 +10275,7 @@ ${indent}${line}` : "\n";
             if (ik.comment)
               reqNewline = true;
           }
-          const iv = identity.isNode(item.value) ? item.value : null;
+          const iv = identity2.isNode(item.value) ? item.value : null;
           if (iv) {
             if (iv.comment)
               comment = iv.comment;
@@ -10288,16 +10343,16 @@ var require_YAMLMap = __commonJS({
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
     var Collection = require_Collection();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
     function findPair(items, key) {
-      const k2 = identity.isScalar(key) ? key.value : key;
+      const k2 = identity2.isScalar(key) ? key.value : key;
       for (const it2 of items) {
-        if (identity.isPair(it2)) {
+        if (identity2.isPair(it2)) {
           if (it2.key === key || it2.key === k2)
             return it2;
-          if (identity.isScalar(it2.key) && it2.key.value === k2)
+          if (identity2.isScalar(it2.key) && it2.key.value === k2)
             return it2;
         }
       }
@@ -10308,7 +10363,7 @@ var require_YAMLMap = __commonJS({
         return "tag:yaml.org,2002:map";
       }
       constructor(schema) {
-        super(identity.MAP, schema);
+        super(identity2.MAP, schema);
         this.items = [];
       }
       /**
@@ -10346,7 +10401,7 @@ var require_YAMLMap = __commonJS({
        */
       add(pair, overwrite) {
         let _pair;
-        if (identity.isPair(pair))
+        if (identity2.isPair(pair))
           _pair = pair;
         else if (!pair || typeof pair !== "object" || !("key" in pair)) {
           _pair = new Pair.Pair(pair, pair?.value);
@@ -10357,7 +10412,7 @@ var require_YAMLMap = __commonJS({
         if (prev) {
           if (!overwrite)
             throw new Error(`Key ${_pair.key} already set`);
-          if (identity.isScalar(prev.value) && Scalar.isScalarValue(_pair.value))
+          if (identity2.isScalar(prev.value) && Scalar.isScalarValue(_pair.value))
             prev.value.value = _pair.value;
           else
             prev.value = _pair.value;
@@ -10381,7 +10436,7 @@ var require_YAMLMap = __commonJS({
       get(key, keepScalar) {
         const it2 = findPair(this.items, key);
         const node = it2?.value;
-        return (!keepScalar && identity.isScalar(node) ? node.value : node) ?? void 0;
+        return (!keepScalar && identity2.isScalar(node) ? node.value : node) ?? void 0;
       }
       has(key) {
         return !!findPair(this.items, key);
@@ -10406,7 +10461,7 @@ var require_YAMLMap = __commonJS({
         if (!ctx)
           return JSON.stringify(this);
         for (const item of this.items) {
-          if (!identity.isPair(item))
+          if (!identity2.isPair(item))
             throw new Error(`Map items must all be pairs; found ${JSON.stringify(item)} instead`);
         }
         if (!ctx.allNullValues && this.hasAllNullValues(false))
@@ -10429,7 +10484,7 @@ var require_YAMLMap = __commonJS({
 var require_map = __commonJS({
   "node_modules/yaml/dist/schema/common/map.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var YAMLMap = require_YAMLMap();
     var map = {
       collection: "map",
@@ -10437,7 +10492,7 @@ var require_map = __commonJS({
       nodeClass: YAMLMap.YAMLMap,
       tag: "tag:yaml.org,2002:map",
       resolve(map2, onError) {
-        if (!identity.isMap(map2))
+        if (!identity2.isMap(map2))
           onError("Expected a mapping for this tag");
         return map2;
       },
@@ -10454,7 +10509,7 @@ var require_YAMLSeq = __commonJS({
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
     var Collection = require_Collection();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Scalar = require_Scalar();
     var toJS = require_toJS();
     var YAMLSeq = class extends Collection.Collection {
@@ -10462,7 +10517,7 @@ var require_YAMLSeq = __commonJS({
         return "tag:yaml.org,2002:seq";
       }
       constructor(schema) {
-        super(identity.SEQ, schema);
+        super(identity2.SEQ, schema);
         this.items = [];
       }
       add(value) {
@@ -10488,7 +10543,7 @@ var require_YAMLSeq = __commonJS({
         if (typeof idx !== "number")
           return void 0;
         const it2 = this.items[idx];
-        return !keepScalar && identity.isScalar(it2) ? it2.value : it2;
+        return !keepScalar && identity2.isScalar(it2) ? it2.value : it2;
       }
       /**
        * Checks if the collection includes a value with the key `key`.
@@ -10512,7 +10567,7 @@ var require_YAMLSeq = __commonJS({
         if (typeof idx !== "number")
           throw new Error(`Expected a valid index, not ${key}.`);
         const prev = this.items[idx];
-        if (identity.isScalar(prev) && Scalar.isScalarValue(value))
+        if (identity2.isScalar(prev) && Scalar.isScalarValue(value))
           prev.value = value;
         else
           this.items[idx] = value;
@@ -10554,7 +10609,7 @@ var require_YAMLSeq = __commonJS({
       }
     };
     function asItemIndex(key) {
-      let idx = identity.isScalar(key) ? key.value : key;
+      let idx = identity2.isScalar(key) ? key.value : key;
       if (idx && typeof idx === "string")
         idx = Number(idx);
       return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
@@ -10567,7 +10622,7 @@ var require_YAMLSeq = __commonJS({
 var require_seq = __commonJS({
   "node_modules/yaml/dist/schema/common/seq.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var YAMLSeq = require_YAMLSeq();
     var seq = {
       collection: "seq",
@@ -10575,7 +10630,7 @@ var require_seq = __commonJS({
       nodeClass: YAMLSeq.YAMLSeq,
       tag: "tag:yaml.org,2002:seq",
       resolve(seq2, onError) {
-        if (!identity.isSeq(seq2))
+        if (!identity2.isSeq(seq2))
           onError("Expected a sequence for this tag");
         return seq2;
       },
@@ -10929,17 +10984,17 @@ var require_binary = __commonJS({
 var require_pairs = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
     var YAMLSeq = require_YAMLSeq();
     function resolvePairs(seq, onError) {
-      if (identity.isSeq(seq)) {
+      if (identity2.isSeq(seq)) {
         for (let i = 0; i < seq.items.length; ++i) {
           let item = seq.items[i];
-          if (identity.isPair(item))
+          if (identity2.isPair(item))
             continue;
-          else if (identity.isMap(item)) {
+          else if (identity2.isMap(item)) {
             if (item.items.length > 1)
               onError("Each pair must have its own sequence indicator");
             const pair = item.items[0] || new Pair.Pair(new Scalar.Scalar(null));
@@ -10953,7 +11008,7 @@ ${cn2.comment}` : item.comment;
             }
             item = pair;
           }
-          seq.items[i] = identity.isPair(item) ? item : new Pair.Pair(item);
+          seq.items[i] = identity2.isPair(item) ? item : new Pair.Pair(item);
         }
       } else
         onError("Expected a sequence for this tag");
@@ -11007,7 +11062,7 @@ ${cn2.comment}` : item.comment;
 var require_omap = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var toJS = require_toJS();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
@@ -11034,7 +11089,7 @@ var require_omap = __commonJS({
           ctx.onCreate(map);
         for (const pair of this.items) {
           let key, value;
-          if (identity.isPair(pair)) {
+          if (identity2.isPair(pair)) {
             key = toJS.toJS(pair.key, "", ctx);
             value = toJS.toJS(pair.value, key, ctx);
           } else {
@@ -11064,7 +11119,7 @@ var require_omap = __commonJS({
         const pairs$1 = pairs.resolvePairs(seq, onError);
         const seenKeys = [];
         for (const { key } of pairs$1.items) {
-          if (identity.isScalar(key)) {
+          if (identity2.isScalar(key)) {
             if (seenKeys.includes(key.value)) {
               onError(`Ordered maps must not include duplicate keys: ${key.value}`);
             } else {
@@ -11245,7 +11300,7 @@ var require_int2 = __commonJS({
 var require_set = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
     var YAMLSet = class _YAMLSet extends YAMLMap.YAMLMap {
@@ -11255,7 +11310,7 @@ var require_set = __commonJS({
       }
       add(key) {
         let pair;
-        if (identity.isPair(key))
+        if (identity2.isPair(key))
           pair = key;
         else if (key && typeof key === "object" && "key" in key && "value" in key && key.value === null)
           pair = new Pair.Pair(key.key, null);
@@ -11271,7 +11326,7 @@ var require_set = __commonJS({
        */
       get(key, keepPair) {
         const pair = YAMLMap.findPair(this.items, key);
-        return !keepPair && identity.isPair(pair) ? identity.isScalar(pair.key) ? pair.key.value : pair.key : pair;
+        return !keepPair && identity2.isPair(pair) ? identity2.isScalar(pair.key) ? pair.key.value : pair.key : pair;
       }
       set(key, value) {
         if (typeof value !== "boolean")
@@ -11315,7 +11370,7 @@ var require_set = __commonJS({
       tag: "tag:yaml.org,2002:set",
       createNode: (schema, iterable, ctx) => YAMLSet.from(schema, iterable, ctx),
       resolve(map, onError) {
-        if (identity.isMap(map)) {
+        if (identity2.isMap(map)) {
           if (map.hasAllNullValues(true))
             return Object.assign(new YAMLSet(), map);
           else
@@ -11560,7 +11615,7 @@ var require_tags = __commonJS({
 var require_Schema = __commonJS({
   "node_modules/yaml/dist/schema/Schema.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var map = require_map();
     var seq = require_seq();
     var string = require_string();
@@ -11573,9 +11628,9 @@ var require_Schema = __commonJS({
         this.knownTags = resolveKnownTags ? tags.coreKnownTags : {};
         this.tags = tags.getTags(customTags, this.name, merge);
         this.toStringOptions = toStringDefaults ?? null;
-        Object.defineProperty(this, identity.MAP, { value: map.map });
-        Object.defineProperty(this, identity.SCALAR, { value: string.string });
-        Object.defineProperty(this, identity.SEQ, { value: seq.seq });
+        Object.defineProperty(this, identity2.MAP, { value: map.map });
+        Object.defineProperty(this, identity2.SCALAR, { value: string.string });
+        Object.defineProperty(this, identity2.SEQ, { value: seq.seq });
         this.sortMapEntries = typeof sortMapEntries === "function" ? sortMapEntries : sortMapEntries === true ? sortMapEntriesByKey : null;
       }
       clone() {
@@ -11592,7 +11647,7 @@ var require_Schema = __commonJS({
 var require_stringifyDocument = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options) {
@@ -11619,7 +11674,7 @@ var require_stringifyDocument = __commonJS({
       let chompKeep = false;
       let contentComment = null;
       if (doc.contents) {
-        if (identity.isNode(doc.contents)) {
+        if (identity2.isNode(doc.contents)) {
           if (doc.contents.spaceBefore && hasDirectives)
             lines.push("");
           if (doc.contents.commentBefore) {
@@ -11674,7 +11729,7 @@ var require_Document = __commonJS({
     "use strict";
     var Alias = require_Alias();
     var Collection = require_Collection();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Pair = require_Pair();
     var toJS = require_toJS();
     var Schema = require_Schema();
@@ -11683,13 +11738,13 @@ var require_Document = __commonJS({
     var applyReviver = require_applyReviver();
     var createNode = require_createNode();
     var directives = require_directives();
-    var Document = class _Document {
+    var Document2 = class _Document {
       constructor(value, replacer, options) {
         this.commentBefore = null;
         this.comment = null;
         this.errors = [];
         this.warnings = [];
-        Object.defineProperty(this, identity.NODE_TYPE, { value: identity.DOC });
+        Object.defineProperty(this, identity2.NODE_TYPE, { value: identity2.DOC });
         let _replacer = null;
         if (typeof replacer === "function" || Array.isArray(replacer)) {
           _replacer = replacer;
@@ -11725,7 +11780,7 @@ var require_Document = __commonJS({
        */
       clone() {
         const copy = Object.create(_Document.prototype, {
-          [identity.NODE_TYPE]: { value: identity.DOC }
+          [identity2.NODE_TYPE]: { value: identity2.DOC }
         });
         copy.commentBefore = this.commentBefore;
         copy.comment = this.comment;
@@ -11735,7 +11790,7 @@ var require_Document = __commonJS({
         if (this.directives)
           copy.directives = this.directives.clone();
         copy.schema = this.schema.clone();
-        copy.contents = identity.isNode(this.contents) ? this.contents.clone(copy.schema) : this.contents;
+        copy.contents = identity2.isNode(this.contents) ? this.contents.clone(copy.schema) : this.contents;
         if (this.range)
           copy.range = this.range.slice();
         return copy;
@@ -11746,9 +11801,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path22, value) {
+      addIn(path28, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path22, value);
+          this.contents.addIn(path28, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -11798,7 +11853,7 @@ var require_Document = __commonJS({
           sourceObjects
         };
         const node = createNode.createNode(value, tag, ctx);
-        if (flow && identity.isCollection(node))
+        if (flow && identity2.isCollection(node))
           node.flow = true;
         setAnchors();
         return node;
@@ -11823,14 +11878,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path22) {
-        if (Collection.isEmptyPath(path22)) {
+      deleteIn(path28) {
+        if (Collection.isEmptyPath(path28)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path22) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path28) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -11838,31 +11893,31 @@ var require_Document = __commonJS({
        * `true` (collections are always returned intact).
        */
       get(key, keepScalar) {
-        return identity.isCollection(this.contents) ? this.contents.get(key, keepScalar) : void 0;
+        return identity2.isCollection(this.contents) ? this.contents.get(key, keepScalar) : void 0;
       }
       /**
        * Returns item at `path`, or `undefined` if not found. By default unwraps
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path22, keepScalar) {
-        if (Collection.isEmptyPath(path22))
-          return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path22, keepScalar) : void 0;
+      getIn(path28, keepScalar) {
+        if (Collection.isEmptyPath(path28))
+          return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path28, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
        */
       has(key) {
-        return identity.isCollection(this.contents) ? this.contents.has(key) : false;
+        return identity2.isCollection(this.contents) ? this.contents.has(key) : false;
       }
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path22) {
-        if (Collection.isEmptyPath(path22))
+      hasIn(path28) {
+        if (Collection.isEmptyPath(path28))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path22) : false;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path28) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -11879,13 +11934,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path22, value) {
-        if (Collection.isEmptyPath(path22)) {
+      setIn(path28, value) {
+        if (Collection.isEmptyPath(path28)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path22), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path28), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path22, value);
+          this.contents.setIn(path28, value);
         }
       }
       /**
@@ -11969,11 +12024,11 @@ var require_Document = __commonJS({
       }
     };
     function assertCollection(contents) {
-      if (identity.isCollection(contents))
+      if (identity2.isCollection(contents))
         return true;
       throw new Error("Expected a YAML collection as document contents");
     }
-    exports.Document = Document;
+    exports.Document = Document2;
   }
 });
 
@@ -11982,22 +12037,22 @@ var require_errors2 = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code, message) {
+      constructor(name, pos, code2, message) {
         super();
         this.name = name;
-        this.code = code;
+        this.code = code2;
         this.message = message;
         this.pos = pos;
       }
     };
     var YAMLParseError = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLParseError", pos, code, message);
+      constructor(pos, code2, message) {
+        super("YAMLParseError", pos, code2, message);
       }
     };
     var YAMLWarning = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLWarning", pos, code, message);
+      constructor(pos, code2, message) {
+        super("YAMLWarning", pos, code2, message);
       }
     };
     var prettifyError = (src, lc) => (error) => {
@@ -12240,12 +12295,12 @@ var require_util_flow_indent_check = __commonJS({
 var require_util_map_includes = __commonJS({
   "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     function mapIncludes(ctx, items, search) {
       const { uniqueKeys } = ctx.options;
       if (uniqueKeys === false)
         return false;
-      const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b3) => a === b3 || identity.isScalar(a) && identity.isScalar(b3) && a.value === b3.value;
+      const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b3) => a === b3 || identity2.isScalar(a) && identity2.isScalar(b3) && a.value === b3.value;
       return items.some((pair) => isEqual(pair.key, search));
     }
     exports.mapIncludes = mapIncludes;
@@ -12458,7 +12513,7 @@ var require_resolve_end = __commonJS({
 var require_resolve_flow_collection = __commonJS({
   "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
@@ -12537,7 +12592,7 @@ var require_resolve_flow_collection = __commonJS({
             }
             if (prevItemComment) {
               let prev = coll.items[coll.items.length - 1];
-              if (identity.isPair(prev))
+              if (identity2.isPair(prev))
                 prev = prev.value ?? prev.key;
               if (prev.comment)
                 prev.comment += "\n" + prevItemComment;
@@ -12652,7 +12707,7 @@ var require_resolve_flow_collection = __commonJS({
 var require_compose_collection = __commonJS({
   "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Scalar = require_Scalar();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
@@ -12702,7 +12757,7 @@ var require_compose_collection = __commonJS({
       }
       const coll = resolveCollection(CN, ctx, token, onError, tagName, tag);
       const res = tag.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
-      const node = identity.isNode(res) ? res : new Scalar.Scalar(res);
+      const node = identity2.isNode(res) ? res : new Scalar.Scalar(res);
       node.range = coll.range;
       node.tag = tagName;
       if (tag?.format)
@@ -12906,7 +12961,7 @@ var require_resolve_flow_scalar = __commonJS({
       const { offset, type, source, end } = scalar;
       let _type;
       let value;
-      const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
+      const _onError = (rel, code2, msg) => onError(offset + rel, code2, msg);
       switch (type) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
@@ -13104,9 +13159,9 @@ var require_resolve_flow_scalar = __commonJS({
     function parseCharCode(source, offset, length, onError) {
       const cc = source.substr(offset, length);
       const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
-      const code = ok ? parseInt(cc, 16) : NaN;
+      const code2 = ok ? parseInt(cc, 16) : NaN;
       try {
-        return String.fromCodePoint(code);
+        return String.fromCodePoint(code2);
       } catch {
         const raw = source.substr(offset - 2, length + 2);
         onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
@@ -13121,32 +13176,32 @@ var require_resolve_flow_scalar = __commonJS({
 var require_compose_scalar = __commonJS({
   "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Scalar = require_Scalar();
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError) {
-      const { value, type, comment, range } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
+      const { value, type, comment, range: range2 } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
       const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
       let tag;
       if (ctx.options.stringKeys && ctx.atKey) {
-        tag = ctx.schema[identity.SCALAR];
+        tag = ctx.schema[identity2.SCALAR];
       } else if (tagName)
         tag = findScalarTagByName(ctx.schema, value, tagName, tagToken, onError);
       else if (token.type === "scalar")
         tag = findScalarTagByTest(ctx, value, token, onError);
       else
-        tag = ctx.schema[identity.SCALAR];
+        tag = ctx.schema[identity2.SCALAR];
       let scalar;
       try {
         const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar = identity.isScalar(res) ? res : new Scalar.Scalar(res);
+        scalar = identity2.isScalar(res) ? res : new Scalar.Scalar(res);
       } catch (error) {
         const msg = error instanceof Error ? error.message : String(error);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
         scalar = new Scalar.Scalar(value);
       }
-      scalar.range = range;
+      scalar.range = range2;
       scalar.source = value;
       if (type)
         scalar.type = type;
@@ -13160,7 +13215,7 @@ var require_compose_scalar = __commonJS({
     }
     function findScalarTagByName(schema, value, tagName, tagToken, onError) {
       if (tagName === "!")
-        return schema[identity.SCALAR];
+        return schema[identity2.SCALAR];
       const matchWithTest = [];
       for (const tag of schema.tags) {
         if (!tag.collection && tag.tag === tagName) {
@@ -13179,12 +13234,12 @@ var require_compose_scalar = __commonJS({
         return kt2;
       }
       onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName}`, tagName !== "tag:yaml.org,2002:str");
-      return schema[identity.SCALAR];
+      return schema[identity2.SCALAR];
     }
     function findScalarTagByTest({ atKey, directives, schema }, value, token, onError) {
-      const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value)) || schema[identity.SCALAR];
+      const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value)) || schema[identity2.SCALAR];
       if (schema.compat) {
-        const compat = schema.compat.find((tag2) => tag2.default && tag2.test?.test(value)) ?? schema[identity.SCALAR];
+        const compat = schema.compat.find((tag2) => tag2.default && tag2.test?.test(value)) ?? schema[identity2.SCALAR];
         if (tag.tag !== compat.tag) {
           const ts2 = directives.tagString(tag.tag);
           const cs2 = directives.tagString(compat.tag);
@@ -13233,7 +13288,7 @@ var require_compose_node = __commonJS({
   "node_modules/yaml/dist/compose/compose-node.js"(exports) {
     "use strict";
     var Alias = require_Alias();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var composeCollection = require_compose_collection();
     var composeScalar = require_compose_scalar();
     var resolveEnd = require_resolve_end();
@@ -13279,7 +13334,7 @@ var require_compose_node = __commonJS({
       node ?? (node = composeEmptyNode(ctx, token.offset, void 0, null, props, onError));
       if (anchor && node.anchor === "")
         onError(anchor, "BAD_ALIAS", "Anchor cannot be an empty string");
-      if (atKey && ctx.options.stringKeys && (!identity.isScalar(node) || typeof node.value !== "string" || node.tag && node.tag !== "tag:yaml.org,2002:str")) {
+      if (atKey && ctx.options.stringKeys && (!identity2.isScalar(node) || typeof node.value !== "string" || node.tag && node.tag !== "tag:yaml.org,2002:str")) {
         const msg = "With stringKeys, all keys must be strings";
         onError(tag ?? token, "NON_STRING_KEY", msg);
       }
@@ -13338,13 +13393,13 @@ var require_compose_node = __commonJS({
 var require_compose_doc = __commonJS({
   "node_modules/yaml/dist/compose/compose-doc.js"(exports) {
     "use strict";
-    var Document = require_Document();
+    var Document2 = require_Document();
     var composeNode = require_compose_node();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
     function composeDoc(options, directives, { offset, start, value, end }, onError) {
       const opts = Object.assign({ _directives: directives }, options);
-      const doc = new Document.Document(void 0, opts);
+      const doc = new Document2.Document(void 0, opts);
       const ctx = {
         atKey: false,
         atRoot: true,
@@ -13383,9 +13438,9 @@ var require_composer = __commonJS({
     "use strict";
     var node_process = __require("process");
     var directives = require_directives();
-    var Document = require_Document();
+    var Document2 = require_Document();
     var errors = require_errors2();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var composeDoc = require_compose_doc();
     var resolveEnd = require_resolve_end();
     function getErrorPos(src) {
@@ -13428,12 +13483,12 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code, message, warning) => {
+        this.onError = (source, code2, message, warning) => {
           const pos = getErrorPos(source);
           if (warning)
-            this.warnings.push(new errors.YAMLWarning(pos, code, message));
+            this.warnings.push(new errors.YAMLWarning(pos, code2, message));
           else
-            this.errors.push(new errors.YAMLParseError(pos, code, message));
+            this.errors.push(new errors.YAMLParseError(pos, code2, message));
         };
         this.directives = new directives.Directives({ version: options.version || "1.2" });
         this.options = options;
@@ -13447,9 +13502,9 @@ var require_composer = __commonJS({
 ${comment}` : comment;
           } else if (afterEmptyLine || doc.directives.docStart || !dc) {
             doc.commentBefore = comment;
-          } else if (identity.isCollection(dc) && !dc.flow && dc.items.length > 0) {
+          } else if (identity2.isCollection(dc) && !dc.flow && dc.items.length > 0) {
             let it2 = dc.items[0];
-            if (identity.isPair(it2))
+            if (identity2.isPair(it2))
               it2 = it2.key;
             const cb = it2.commentBefore;
             it2.commentBefore = cb ? `${comment}
@@ -13572,7 +13627,7 @@ ${end.comment}` : end.comment;
           this.doc = null;
         } else if (forceDoc) {
           const opts = Object.assign({ _directives: this.directives }, this.options);
-          const doc = new Document.Document(void 0, opts);
+          const doc = new Document2.Document(void 0, opts);
           if (this.atDirectives)
             this.onError(endOffset, "MISSING_CHAR", "Missing directives-end indicator line");
           doc.range = [0, endOffset, endOffset];
@@ -13595,12 +13650,12 @@ var require_cst_scalar = __commonJS({
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token, strict = true, onError) {
       if (token) {
-        const _onError = (pos, code, message) => {
+        const _onError = (pos, code2, message) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
-            onError(offset, code, message);
+            onError(offset, code2, message);
           else
-            throw new errors.YAMLParseError([offset, offset + 1], code, message);
+            throw new errors.YAMLParseError([offset, offset + 1], code2, message);
         };
         switch (token.type) {
           case "scalar":
@@ -13846,9 +13901,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path22) => {
+    visit2.itemAtPath = (cst, path28) => {
       let item = cst;
-      for (const [field, index] of path22) {
+      for (const [field, index] of path28) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -13857,23 +13912,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path22) => {
-      const parent = visit2.itemAtPath(cst, path22.slice(0, -1));
-      const field = path22[path22.length - 1][0];
+    visit2.parentCollection = (cst, path28) => {
+      const parent = visit2.itemAtPath(cst, path28.slice(0, -1));
+      const field = path28[path28.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path22, item, visitor) {
-      let ctrl = visitor(item, path22);
+    function _visit(path28, item, visitor) {
+      let ctrl = visitor(item, path28);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path22.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path28.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -13884,10 +13939,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path22);
+            ctrl = ctrl(item, path28);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path22) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path28) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -14712,7 +14767,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser = class {
+    var Parser2 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -15485,7 +15540,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports.Parser = Parser;
+    exports.Parser = Parser2;
   }
 });
 
@@ -15494,10 +15549,10 @@ var require_public_api = __commonJS({
   "node_modules/yaml/dist/public-api.js"(exports) {
     "use strict";
     var composer = require_composer();
-    var Document = require_Document();
+    var Document2 = require_Document();
     var errors = require_errors2();
     var log = require_log();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var lineCounter = require_line_counter();
     var parser = require_parser();
     function parseOptions(options) {
@@ -15575,9 +15630,9 @@ var require_public_api = __commonJS({
         if (!keepUndefined)
           return void 0;
       }
-      if (identity.isDocument(value) && !_replacer)
+      if (identity2.isDocument(value) && !_replacer)
         return value.toString(options);
-      return new Document.Document(value, _replacer, options).toString(options);
+      return new Document2.Document(value, _replacer, options).toString(options);
     }
     exports.parse = parse2;
     exports.parseAllDocuments = parseAllDocuments;
@@ -15591,11 +15646,11 @@ var require_dist2 = __commonJS({
   "node_modules/yaml/dist/index.js"(exports) {
     "use strict";
     var composer = require_composer();
-    var Document = require_Document();
+    var Document2 = require_Document();
     var Schema = require_Schema();
     var errors = require_errors2();
     var Alias = require_Alias();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
     var YAMLMap = require_YAMLMap();
@@ -15607,20 +15662,20 @@ var require_dist2 = __commonJS({
     var publicApi = require_public_api();
     var visit2 = require_visit();
     exports.Composer = composer.Composer;
-    exports.Document = Document.Document;
+    exports.Document = Document2.Document;
     exports.Schema = Schema.Schema;
     exports.YAMLError = errors.YAMLError;
     exports.YAMLParseError = errors.YAMLParseError;
     exports.YAMLWarning = errors.YAMLWarning;
     exports.Alias = Alias.Alias;
-    exports.isAlias = identity.isAlias;
-    exports.isCollection = identity.isCollection;
-    exports.isDocument = identity.isDocument;
-    exports.isMap = identity.isMap;
-    exports.isNode = identity.isNode;
-    exports.isPair = identity.isPair;
-    exports.isScalar = identity.isScalar;
-    exports.isSeq = identity.isSeq;
+    exports.isAlias = identity2.isAlias;
+    exports.isCollection = identity2.isCollection;
+    exports.isDocument = identity2.isDocument;
+    exports.isMap = identity2.isMap;
+    exports.isNode = identity2.isNode;
+    exports.isPair = identity2.isPair;
+    exports.isScalar = identity2.isScalar;
+    exports.isSeq = identity2.isSeq;
     exports.Pair = Pair.Pair;
     exports.Scalar = Scalar.Scalar;
     exports.YAMLMap = YAMLMap.YAMLMap;
@@ -15640,9 +15695,9 @@ var require_dist2 = __commonJS({
 
 // src/core/result.ts
 function worstVerdict(verdicts) {
-  let worst2 = "skip";
-  for (const verdict of verdicts) if (SEVERITY[verdict] > SEVERITY[worst2]) worst2 = verdict;
-  return worst2;
+  let worst = "skip";
+  for (const verdict of verdicts) if (SEVERITY[verdict] > SEVERITY[worst]) worst = verdict;
+  return worst;
 }
 function gatePasses(verdict, enforce) {
   if (enforce === "off") return true;
@@ -15679,7 +15734,8 @@ var init_stages = __esm({
       "sanity-check",
       "fairness-report",
       "deploy-test",
-      "canary-promote"
+      "canary-promote",
+      "monitor"
     ];
     PREREQUISITES = {
       "validate-charter": [],
@@ -15687,7 +15743,9 @@ var init_stages = __esm({
       "sanity-check": ["build-model"],
       "fairness-report": ["build-model"],
       "deploy-test": ["sanity-check", "fairness-report"],
-      "canary-promote": ["sanity-check", "fairness-report", "deploy-test"]
+      "canary-promote": ["sanity-check", "fairness-report", "deploy-test"],
+      // The production model may come from any earlier commit: the monitor watches, it needs no record.
+      monitor: []
     };
     STAGE_TITLES = {
       "validate-charter": "Charter",
@@ -15695,8 +15753,56 @@ var init_stages = __esm({
       "sanity-check": "Sanity",
       "fairness-report": "Fairness",
       "deploy-test": "Deploy to test",
-      "canary-promote": "Canary"
+      "canary-promote": "Canary",
+      monitor: "Monitor"
     };
+  }
+});
+
+// src/report/markdown.ts
+function oneLine(text, max = MAX_VALUE_LENGTH) {
+  const flat = String(text).replace(/[\t\n\r]+/g, " ").replace(HIDDEN, codePoint);
+  if (flat.length <= max) return flat;
+  const cut = [...flat.slice(0, max)];
+  const last = cut.at(-1) ?? "";
+  if (/[\ud800-\udbff]$/.test(last)) cut.pop();
+  return `${cut.join("")}…`;
+}
+function prose(text, max = MAX_VALUE_LENGTH) {
+  return oneLine(text, max).replace(/&/g, "&amp;").replace(/[\\`*_[\]<>|~]/g, "\\$&").replace(/@/g, "@⁠").replace(/^([-=+#]|\d+[.)])/, "\\$1");
+}
+function tableCell(text, max = MAX_VALUE_LENGTH) {
+  return prose(text, max);
+}
+function heading(text, max = 120) {
+  return prose(text, max);
+}
+function inlineCode(text, options = {}) {
+  let line = oneLine(text, options.max ?? MAX_VALUE_LENGTH);
+  if (options.inTable) line = line.replace(/\|/g, "\\|");
+  const longest = Math.max(0, ...[...line.matchAll(/`+/g)].map((run2) => run2[0].length));
+  const fence = "`".repeat(longest + 1);
+  const pad = line.startsWith("`") || line.endsWith("`") || line === "" ? " " : "";
+  return `${fence}${pad}${line}${pad}${fence}`;
+}
+function codeBlock(text, info = "", maxLines = 50) {
+  const lines = text.split(/\r?\n/).slice(-maxLines).map((line) => oneLine(line, 500));
+  const longest = Math.max(2, ...[...lines.join("\n").matchAll(/`+/g)].map((run2) => run2[0].length));
+  const fence = "`".repeat(longest + 1);
+  return [`${fence}${info}`, ...lines, fence].join("\n");
+}
+function mermaidLabel(text, max = 80) {
+  return oneLine(text, max).replace(/#/g, "#35;").replace(/&/g, "#amp;").replace(/"/g, "#quot;").replace(/</g, "#lt;").replace(/>/g, "#gt;").replace(/`/g, "#96;").replace(/%/g, "#37;").replace(/\s+/g, " ");
+}
+var MAX_VALUE_LENGTH, HIDDEN, codePoint, cellCode;
+var init_markdown = __esm({
+  "src/report/markdown.ts"() {
+    "use strict";
+    MAX_VALUE_LENGTH = 200;
+    HIDDEN = // eslint-disable-next-line no-control-regex
+    /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200b\u200c\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/g;
+    codePoint = (char) => `⟨U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}⟩`;
+    cellCode = (text, max) => inlineCode(text, { inTable: true, ...max !== void 0 ? { max } : {} });
   }
 });
 
@@ -15733,14 +15839,11 @@ function buildAlignmentTree(config) {
   );
   return { nodes, edges };
 }
-function escapeMermaidLabel(text) {
-  return text.replace(/#/g, "#35;").replace(/&/g, "#amp;").replace(/"/g, "#quot;").replace(/</g, "#lt;").replace(/>/g, "#gt;").replace(/`/g, "#96;").replace(/\s+/g, " ");
-}
 function nodeKeys(nodes) {
   const keys = /* @__PURE__ */ new Map();
   const used = /* @__PURE__ */ new Set();
   for (const node of nodes) {
-    const base = `${node.level}_${node.id.replace(/[^A-Za-z0-9_]/g, "_")}`;
+    const base = `${node.level}_${node.id.slice(0, 40).replace(/[^A-Za-z0-9_]/g, "_")}`;
     let key = base;
     for (let suffix = 2; used.has(key); suffix++) key = `${base}_${suffix}`;
     used.add(key);
@@ -15757,8 +15860,8 @@ function alignmentFlowchart(tree) {
     if (members.length === 0) continue;
     lines.push(`  subgraph ${level}["${level}"]`);
     for (const node of members) {
-      const label = `${escapeMermaidLabel(node.id)}<br/>${escapeMermaidLabel(node.goal ?? "no goal")}`;
-      lines.push(`    ${keys.get(node)}["${label}"]`);
+      const label2 = `${escapeMermaidLabel(node.id)}<br/>${escapeMermaidLabel(node.goal ?? "no goal")}`;
+      lines.push(`    ${keys.get(node)}["${label2}"]`);
     }
     lines.push("  end");
   }
@@ -15774,31 +15877,33 @@ function alignmentSeed(tree) {
     value: null
   }));
 }
-var ALIGNMENT_LEVELS;
+var ALIGNMENT_LEVELS, escapeMermaidLabel;
 var init_alignment = __esm({
   "src/charter/alignment.ts"() {
     "use strict";
     init_goal();
+    init_markdown();
     ALIGNMENT_LEVELS = ["business", "domain", "model"];
+    escapeMermaidLabel = (text) => mermaidLabel(text);
   }
 });
 
 // src/charter/finding.ts
 function findingCollector(loaded) {
   const findings = [];
-  const report2 = (rule, severity, message, path22, target = "value") => {
-    findings.push({ rule, severity, message, location: loaded.source.locate(path22, target) });
+  const report2 = (rule, severity, message, path28, target = "value") => {
+    findings.push({ rule, severity, message, location: loaded.source.locate(path28, target) });
   };
   return { findings, report: report2 };
 }
-function locateInString(loaded, path22, offset, expected) {
-  const start = loaded.source.scalarStart(path22);
+function locateInString(loaded, path28, offset, expected) {
+  const start = loaded.source.scalarStart(path28);
   if (start) {
     const guess = { ...start.location, column: start.location.column + offset };
     const line = loaded.source.text.split(/\r?\n/)[guess.line - 1] ?? "";
     if (line.startsWith(expected, guess.column - 1)) return guess;
   }
-  return loaded.source.locate(path22);
+  return loaded.source.locate(path28);
 }
 function metricLevels(loaded) {
   const levels = /* @__PURE__ */ new Map();
@@ -15945,9 +16050,9 @@ var init_estimates = __esm({
         for (const level of ["domain", "business"]) {
           (metrics[level] ?? []).forEach((metric, index) => {
             if (metric.estimate === void 0) return;
-            const path22 = ["charter", "metrics", level, index, "estimate"];
+            const path28 = ["charter", "metrics", level, index, "estimate"];
             for (const reference of referencedMetrics(parseExpression(metric.estimate))) {
-              const location = locateInString(loaded, path22, reference.offset, reference.id);
+              const location = locateInString(loaded, path28, reference.offset, reference.id);
               if (!known.has(reference.id)) {
                 findings.push({
                   rule: "estimate-unknown-metric",
@@ -15972,12 +16077,97 @@ var init_estimates = __esm({
   }
 });
 
+// src/config/ranges.ts
+function readDuration(text, key) {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text);
+  if (!match) return { problem: `${key} "${text}" is not a duration such as 30s, 5m, 1h or 250ms` };
+  const ms3 = Number(match[1]) * UNITS_MS[match[2]];
+  if (!(ms3 > 0)) return { problem: `${key} is ${text}: a duration must be longer than 0` };
+  if (ms3 > MAX_DURATION_MS) return { problem: `${key} is ${text}: at most 120h (5 days) is allowed` };
+  return { ms: ms3 };
+}
+function loadRateProblem(rate, key) {
+  if (!Number.isFinite(rate) || rate <= 0) return `${key} is ${rate}: requests per second must be above 0`;
+  if (rate > MAX_LOAD_RATE)
+    return `${key} is ${rate}: at most ${MAX_LOAD_RATE} requests per second is allowed`;
+  return void 0;
+}
+var MAX_DURATION_MS, MAX_LOAD_RATE, UNITS_MS, DURATION_PATHS;
+var init_ranges = __esm({
+  "src/config/ranges.ts"() {
+    "use strict";
+    MAX_DURATION_MS = 5 * 24 * 36e5;
+    MAX_LOAD_RATE = 1e5;
+    UNITS_MS = { ms: 1, s: 1e3, m: 6e4, h: 36e5 };
+    DURATION_PATHS = [
+      ["build", "timeout"],
+      ["sanity", "timeout"],
+      ["deploy_test", "load", "duration"],
+      ["canary", "step_duration"]
+    ];
+  }
+});
+
+// src/config/urls.ts
+function httpUrlProblem(text, key) {
+  let url;
+  try {
+    url = new URL(text);
+  } catch {
+    return `${key} is not an absolute URL: write it as http://host:port/path`;
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    return `${key} uses the scheme ${url.protocol.replace(/:$/, "")}: only http and https are spoken here (e.g. http://127.0.0.1:8080/predict)`;
+  }
+  return void 0;
+}
+var init_urls = __esm({
+  "src/config/urls.ts"() {
+    "use strict";
+  }
+});
+
+// src/charter/rules/text.ts
+function* strings(value, path28) {
+  if (typeof value === "string") yield [value, path28];
+  else if (Array.isArray(value))
+    for (const [index, item] of value.entries()) yield* strings(item, [...path28, index]);
+  else if (value && typeof value === "object")
+    for (const [key, item] of Object.entries(value)) yield* strings(item, [...path28, key]);
+}
+function controlCharacterFindings(loaded) {
+  const { findings, report: report2 } = findingCollector(loaded);
+  for (const [text, path28] of strings(loaded.config, [])) {
+    const found = CONTROL.exec(text);
+    if (!found) continue;
+    const code2 = found[0].charCodeAt(0).toString(16).padStart(4, "0").toUpperCase();
+    report2(
+      "control-character",
+      "error",
+      `${path28.join(".")} holds the control character U+${code2}: remove it (write plain text)`,
+      path28
+    );
+  }
+  return findings;
+}
+var CONTROL;
+var init_text = __esm({
+  "src/charter/rules/text.ts"() {
+    "use strict";
+    init_finding();
+    CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+  }
+});
+
 // src/charter/rules/flow-sections.ts
 var flowSections;
 var init_flow_sections = __esm({
   "src/charter/rules/flow-sections.ts"() {
     "use strict";
+    init_ranges();
+    init_urls();
     init_finding();
+    init_text();
     flowSections = {
       id: "flow",
       title: "Flow configuration",
@@ -16002,6 +16192,50 @@ var init_flow_sections = __esm({
             "key"
           );
         }
+        const deployTest2 = flow.deploy_test;
+        if (deployTest2) {
+          if (!deployTest2.endpoint) {
+            report2(
+              "deploy-test-incomplete",
+              "error",
+              "flow.deploy_test.endpoint is missing: name the URL of the test deployment (e.g. http://127.0.0.1:8080/predict)",
+              ["flow", "deploy_test"],
+              "key"
+            );
+          } else {
+            const problem = httpUrlProblem(deployTest2.endpoint, "flow.deploy_test.endpoint");
+            if (problem) report2("url-scheme", "error", problem, ["flow", "deploy_test", "endpoint"]);
+          }
+          if (deployTest2.deploy === void 0) {
+            report2(
+              "deploy-test-incomplete",
+              "error",
+              "flow.deploy_test.deploy is missing: name the command that deploys the model to the test environment",
+              ["flow", "deploy_test"],
+              "key"
+            );
+          }
+        }
+        const address = flow.canary?.analysis?.address;
+        if (address !== void 0) {
+          const problem = httpUrlProblem(address, "flow.canary.analysis.address");
+          if (problem) report2("url-scheme", "error", problem, ["flow", "canary", "analysis", "address"]);
+        }
+        for (const path28 of DURATION_PATHS) {
+          const value = path28.reduce(
+            (at2, key) => at2?.[key],
+            flow
+          );
+          if (typeof value !== "string") continue;
+          const read = readDuration(value, `flow.${path28.join(".")}`);
+          if ("problem" in read) report2("duration-range", "error", read.problem, ["flow", ...path28]);
+        }
+        const rate = flow.deploy_test?.load?.rate;
+        if (typeof rate === "number") {
+          const problem = loadRateProblem(rate, "flow.deploy_test.load.rate");
+          if (problem) report2("rate-range", "error", problem, ["flow", "deploy_test", "load", "rate"]);
+        }
+        findings.push(...controlCharacterFindings(loaded));
         const fairness = flow.fairness;
         if (fairness) {
           if (!fairness.label) {
@@ -16123,7 +16357,7 @@ var init_manual_gate = __esm({
         const where = `\`mlops-flow approve ${environment}\` records the approval`;
         if (!protection) return { skipped: `environment protection is visible only on GitHub; here ${where}` };
         const { findings, report: report2 } = findingCollector(loaded);
-        const path22 = ["flow", "canary", "environment"];
+        const path28 = ["flow", "canary", "environment"];
         let rules;
         try {
           rules = await protection(environment);
@@ -16132,7 +16366,7 @@ var init_manual_gate = __esm({
             "canary-environment-unverified",
             "warning",
             `could not read the protection rules of environment "${environment}" (${error.message}): check that the token may read the repository's environments`,
-            path22
+            path28
           );
           return findings;
         }
@@ -16142,14 +16376,14 @@ var init_manual_gate = __esm({
             "canary-environment-not-found",
             "warning",
             `environment "${environment}" does not exist in this repository: create it under Settings → Environments with required reviewers, or canary-promote has no manual gate`,
-            path22
+            path28
           );
         } else if (rules.requiredReviewers.length === 0) {
           report2(
             "canary-environment-unreviewed",
             "warning",
             `environment "${environment}" has no required reviewers: add them under Settings → Environments, or nobody approves before production`,
-            path22
+            path28
           );
         }
         return findings;
@@ -16423,24 +16657,136 @@ var init_placeholders = __esm({
   }
 });
 
-// src/charter/rules/placeholders.ts
-function valueAt2(flow, path22) {
-  return path22.reduce((value, key) => value?.[key], flow);
+// src/flow/errors.ts
+function isUserFixable(error) {
+  return error instanceof UserError || USER_FIXABLE_NAMES.has(error?.name ?? "");
 }
-function placeholders(command, path22) {
-  const texts = Array.isArray(command) ? command.map((word, index) => [word, [...path22, index]]) : [[command, [...path22]]];
+var UserError, USER_FIXABLE_NAMES;
+var init_errors = __esm({
+  "src/flow/errors.ts"() {
+    "use strict";
+    UserError = class extends Error {
+      constructor(message, hint) {
+        super(message);
+        this.hint = hint;
+        this.name = "UserError";
+      }
+      hint;
+    };
+    USER_FIXABLE_NAMES = /* @__PURE__ */ new Set(["DataError", "FairnessOptionsError"]);
+  }
+});
+
+// src/exec/words.ts
+function parseWords(command) {
+  const words = [];
+  let current = "";
+  let inWord = false;
+  let quote2;
+  let quoteAt = 0;
+  for (let index = 0; index < command.length; index++) {
+    const char = command[index];
+    if ((char === "\n" || char === "\r") && command.slice(index).trim() !== "") {
+      return {
+        problem: {
+          message: "the command spans more than one line: commands run without a shell, one command each; put several steps in a script and run that",
+          offset: index,
+          text: char
+        }
+      };
+    }
+    if (quote2 === "'") {
+      if (char === "'") quote2 = void 0;
+      else current += char;
+    } else if (quote2 === '"') {
+      if (char === '"') quote2 = void 0;
+      else if (char === "\\" && /["\\$`]/.test(command[index + 1] ?? "")) current += command[++index];
+      else current += char;
+    } else if (char === "'" || char === '"') {
+      quote2 = char;
+      quoteAt = index;
+      inWord = true;
+    } else if (char === "\\") {
+      if (index + 1 < command.length) current += command[++index];
+      inWord = true;
+    } else if (/\s/.test(char)) {
+      if (inWord) words.push(current);
+      current = "";
+      inWord = false;
+    } else {
+      const substitution = char === "$" && command[index + 1] === "(";
+      if (/[|&;<>`]/.test(char) || substitution) {
+        const operator = substitution ? "$(" : char;
+        return {
+          problem: {
+            message: `the command "${command}" uses the shell operator "${operator}": commands run without a shell; put a pipeline or redirection in a script and run that`,
+            offset: index,
+            text: operator
+          }
+        };
+      }
+      current += char;
+      inWord = true;
+    }
+  }
+  if (quote2)
+    return {
+      problem: {
+        message: `the command "${command}" has an unclosed ${quote2 === "'" ? "single" : "double"} quote`,
+        offset: quoteAt,
+        text: quote2
+      }
+    };
+  if (inWord) words.push(current);
+  return { words };
+}
+function splitWords(command) {
+  const parsed = parseWords(command);
+  if ("problem" in parsed) throw new UserError(parsed.problem.message);
+  return parsed.words;
+}
+function commandArgv(command, values) {
+  const words = Array.isArray(command) ? [...command] : splitWords(command);
+  if (words.length === 0) throw new UserError("the command is empty");
+  return words.map(
+    (word) => word.replace(PLACEHOLDER, (match, name) => {
+      const value = values[name];
+      if (value === void 0) {
+        throw new UserError(
+          `the command uses the placeholder ${match}, which is not known here (known: ${Object.keys(values).map((k2) => `{${k2}}`).join(", ") || "none"})`
+        );
+      }
+      return value;
+    })
+  );
+}
+var PLACEHOLDER;
+var init_words = __esm({
+  "src/exec/words.ts"() {
+    "use strict";
+    init_errors();
+    PLACEHOLDER = /\{([a-z_]+)\}/g;
+  }
+});
+
+// src/charter/rules/placeholders.ts
+function valueAt2(flow, path28) {
+  return path28.reduce((value, key) => value?.[key], flow);
+}
+function placeholders(command, path28) {
+  const texts = Array.isArray(command) ? command.map((word, index) => [word, [...path28, index]]) : [[command, [...path28]]];
   return texts.flatMap(
-    ([text, at2]) => [...text.matchAll(PLACEHOLDER)].map((match) => ({
+    ([text, at2]) => [...text.matchAll(PLACEHOLDER2)].map((match) => ({
       name: match[1],
       path: at2,
       offset: match.index
     }))
   );
 }
-function unknownPlaceholders(loaded, command, path22, allowed, what) {
+function unknownPlaceholders(loaded, command, path28, allowed, what) {
   const reported = /* @__PURE__ */ new Set();
   const findings = [];
-  for (const found of placeholders(command, path22)) {
+  for (const found of placeholders(command, path28)) {
     if (allowed.includes(found.name) || reported.has(found.name)) continue;
     reported.add(found.name);
     findings.push({
@@ -16452,36 +16798,61 @@ function unknownPlaceholders(loaded, command, path22, allowed, what) {
   }
   return findings;
 }
-var ALLOWED_PLACEHOLDERS, QUERY_PLACEHOLDERS, PLACEHOLDER, commandPlaceholders;
+function commandNeedsShell(loaded, command, path28, what) {
+  if (typeof command !== "string") return [];
+  const parsed = parseWords(command);
+  if (!("problem" in parsed)) {
+    if (parsed.words.length > 0) return [];
+    return [
+      {
+        rule: "command-needs-shell",
+        severity: "error",
+        message: `${what} is empty: write the command to run`,
+        location: loaded.source.locate(path28)
+      }
+    ];
+  }
+  return [
+    {
+      rule: "command-needs-shell",
+      severity: "error",
+      message: `${what}: ${parsed.problem.message}`,
+      location: locateInString(loaded, path28, parsed.problem.offset, parsed.problem.text)
+    }
+  ];
+}
+var ALLOWED_PLACEHOLDERS, QUERY_PLACEHOLDERS, PLACEHOLDER2, commandPlaceholders;
 var init_placeholders2 = __esm({
   "src/charter/rules/placeholders.ts"() {
     "use strict";
     init_finding();
     init_placeholders();
+    init_words();
     ALLOWED_PLACEHOLDERS = COMMAND_PLACEHOLDERS;
     QUERY_PLACEHOLDERS = CANARY_ANALYSIS_PLACEHOLDERS;
-    PLACEHOLDER = /\{([a-z_]+)\}/g;
+    PLACEHOLDER2 = /\{([a-z_]+)\}/g;
     commandPlaceholders = {
       id: "placeholders",
       title: "Command placeholders",
       check({ loaded }) {
         const { findings } = findingCollector(loaded);
         const flow = loaded.config.flow ?? {};
-        for (const { path: path22, allowed } of ALLOWED_PLACEHOLDERS) {
-          const command = valueAt2(flow, path22);
+        for (const { path: path28, allowed } of ALLOWED_PLACEHOLDERS) {
+          const command = valueAt2(flow, path28);
           if (command === void 0) continue;
           findings.push(
-            ...unknownPlaceholders(loaded, command, ["flow", ...path22], allowed, `flow.${path22.join(".")}`)
+            ...commandNeedsShell(loaded, command, ["flow", ...path28], `flow.${path28.join(".")}`),
+            ...unknownPlaceholders(loaded, command, ["flow", ...path28], allowed, `flow.${path28.join(".")}`)
           );
         }
         (flow.canary?.analysis?.metrics ?? []).forEach((metric, index) => {
           if (metric.query === void 0) return;
-          const path22 = ["flow", "canary", "analysis", "metrics", index, "query"];
+          const path28 = ["flow", "canary", "analysis", "metrics", index, "query"];
           findings.push(
             ...unknownPlaceholders(
               loaded,
               metric.query,
-              path22,
+              path28,
               QUERY_PLACEHOLDERS,
               `the canary query of ${metric.id}`
             )
@@ -16494,21 +16865,21 @@ var init_placeholders2 = __esm({
 });
 
 // src/charter/handles.ts
-function isWellFormedHandle(handle) {
-  return HANDLE.test(handle);
+function isWellFormedHandle(handle2) {
+  return HANDLE.test(handle2);
 }
-function handlesAt(value, path22) {
+function handlesAt(value, path28) {
   if (value === void 0) return [];
-  if (!Array.isArray(value)) return [{ handle: value, path: [...path22] }];
-  return value.map((handle, index) => ({ handle, path: [...path22, index] }));
+  if (!Array.isArray(value)) return [{ handle: value, path: [...path28] }];
+  return value.map((handle2, index) => ({ handle: handle2, path: [...path28, index] }));
 }
 function cachedLookup(resolve2) {
   const answers = /* @__PURE__ */ new Map();
-  return (handle) => {
-    const key = handle.toLowerCase();
+  return (handle2) => {
+    const key = handle2.toLowerCase();
     let answer = answers.get(key);
     if (!answer) {
-      answer = resolve2(handle).catch(() => "unknown");
+      answer = resolve2(handle2).catch(() => "unknown");
       answers.set(key, answer);
     }
     return answer;
@@ -16597,23 +16968,23 @@ var init_problem_and_roles = __esm({
         const lookup = resolveHandle ? cachedLookup(resolveHandle) : void 0;
         const answers = await Promise.all(
           handles.map(
-            ({ handle }) => isWellFormedHandle(handle) && lookup ? lookup(handle) : Promise.resolve(void 0)
+            ({ handle: handle2 }) => isWellFormedHandle(handle2) && lookup ? lookup(handle2) : Promise.resolve(void 0)
           )
         );
-        handles.forEach(({ handle, path: path22 }, index) => {
-          if (!isWellFormedHandle(handle)) {
+        handles.forEach(({ handle: handle2, path: path28 }, index) => {
+          if (!isWellFormedHandle(handle2)) {
             report2(
               "handle-malformed",
               "error",
-              `"${handle}" is not a GitHub handle: write "@user" or "@org/team" (letters, digits and single hyphens)`,
-              path22
+              `"${handle2}" is not a GitHub handle: write "@user" or "@org/team" (letters, digits and single hyphens)`,
+              path28
             );
           } else if (answers[index] === "missing") {
             report2(
               "handle-not-found",
               "warning",
-              `${handle} is not a user or team GitHub knows (or this token can see): check the spelling, or grant the token read access to the organisation's members`,
-              path22
+              `${handle2} is not a user or team GitHub knows (or this token can see): check the spelling, or grant the token read access to the organisation's members`,
+              path28
             );
           }
         });
@@ -16689,6 +17060,66 @@ var init_regulations = __esm({
   }
 });
 
+// src/config/cron.ts
+function valueOf(text, field) {
+  if (/^\d+$/.test(text)) return Number(text);
+  const names = "names" in field ? field.names : [];
+  const index = names.indexOf(text.toLowerCase());
+  return index < 0 ? void 0 : index + field.min;
+}
+function fieldProblem(text, field) {
+  for (const item of text.split(",")) {
+    const [range2, step, extra] = item.split("/");
+    if (extra !== void 0 || range2 === void 0) return `"${item}" is not a ${field.name}`;
+    if (step !== void 0 && !(/^\d+$/.test(step) && Number(step) > 0))
+      return `the step "${step}" must be a whole number above 0`;
+    if (range2 === "*") continue;
+    const bounds = range2.split("-");
+    if (bounds.length > 2) return `"${range2}" is not a ${field.name}`;
+    const values = bounds.map((bound) => valueOf(bound, field));
+    for (const [index, value] of values.entries()) {
+      if (value === void 0 || value < field.min || value > field.max)
+        return `the ${field.name} ${bounds[index]} is outside ${field.min}–${field.max}`;
+    }
+    if (values.length === 2 && values[0] > values[1])
+      return `the ${field.name} range ${range2} runs backwards`;
+  }
+  return void 0;
+}
+function cronProblem(expression) {
+  const fields = [...expression.matchAll(/\S+/g)];
+  if (fields.length !== FIELDS.length)
+    return {
+      message: `a cron expression has 5 fields (minute hour day month weekday), not ${fields.length}`,
+      offset: 0,
+      text: expression
+    };
+  for (const [index, match] of fields.entries()) {
+    const problem = fieldProblem(match[0], FIELDS[index]);
+    if (problem)
+      return { message: `schedule "${expression}": ${problem}`, offset: match.index, text: match[0] };
+  }
+  return void 0;
+}
+var FIELDS;
+var init_cron = __esm({
+  "src/config/cron.ts"() {
+    "use strict";
+    FIELDS = [
+      { name: "minute", min: 0, max: 59 },
+      { name: "hour", min: 0, max: 23 },
+      { name: "day of month", min: 1, max: 31 },
+      {
+        name: "month",
+        min: 1,
+        max: 12,
+        names: ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+      },
+      { name: "day of week", min: 0, max: 7, names: ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] }
+    ];
+  }
+});
+
 // src/charter/rules/serving.ts
 function strictEnough(goal, requirement, bound) {
   if (goal.op === "==") return bound === "max" ? goal.value <= requirement : goal.value >= requirement;
@@ -16699,6 +17130,7 @@ var LIMITS, servingRequirements;
 var init_serving = __esm({
   "src/charter/rules/serving.ts"() {
     "use strict";
+    init_cron();
     init_goal();
     init_finding();
     LIMITS = [
@@ -16722,6 +17154,22 @@ var init_serving = __esm({
                 ["charter", "requirements", "serving"]
               );
             }
+          }
+        }
+        if (typeof requirements.schedule === "string") {
+          const problem = cronProblem(requirements.schedule);
+          if (problem) {
+            findings.push({
+              rule: "schedule-invalid",
+              severity: "error",
+              message: problem.message,
+              location: locateInString(
+                loaded,
+                ["charter", "requirements", "schedule"],
+                problem.offset,
+                problem.text
+              )
+            });
           }
         }
         const goals = deployTest2?.goals ?? {};
@@ -16754,6 +17202,35 @@ var init_serving = __esm({
   }
 });
 
+// src/charter/rules/todo.ts
+var openTodos;
+var init_todo = __esm({
+  "src/charter/rules/todo.ts"() {
+    "use strict";
+    init_finding();
+    openTodos = {
+      id: "todo",
+      title: "Nothing left to fill in",
+      check({ loaded }) {
+        const { findings, report: report2 } = findingCollector(loaded);
+        const visit2 = (value, path28) => {
+          if (typeof value === "string") {
+            if (/\bTODO\b/.test(value)) {
+              report2("todo", "warning", `still to fill in: ${JSON.stringify(value.slice(0, 80))}`, path28);
+            }
+          } else if (Array.isArray(value)) {
+            value.forEach((item, index) => visit2(item, [...path28, index]));
+          } else if (value !== null && typeof value === "object") {
+            for (const [key, item] of Object.entries(value)) visit2(item, [...path28, key]);
+          }
+        };
+        visit2(loaded.config, []);
+        return findings;
+      }
+    };
+  }
+});
+
 // src/charter/rules/index.ts
 async function runRules(context, families = RULE_FAMILIES) {
   return Promise.all(
@@ -16780,6 +17257,7 @@ var init_rules = __esm({
     init_problem_and_roles();
     init_regulations();
     init_serving();
+    init_todo();
     RULE_FAMILIES = [
       problemAndRoles,
       metricAlignment,
@@ -16793,18 +17271,19 @@ var init_rules = __esm({
       projectPaths,
       flowSections,
       canaryRollout,
-      manualGate
+      manualGate,
+      openTodos
     ];
   }
 });
 
 // src/stages/validate-charter/section.ts
 function inlineText(text) {
-  return text.replace(/\s+/g, " ").trim().replace(/</g, "&lt;").replace(/(^|[^\w`])(@[A-Za-z0-9][A-Za-z0-9-]*(?:\/[A-Za-z0-9._-]+)?)/g, "$1`$2`");
+  return oneLine(text, 1e3).replace(/\s+/g, " ").trim().replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/(^|[^\w`])(@[A-Za-z0-9][A-Za-z0-9-]*(?:\/[A-Za-z0-9._-]+)?)/g, "$1`$2`");
 }
 function handlesText(value) {
   const list = value === void 0 ? [] : Array.isArray(value) ? value : [value];
-  return list.length === 0 ? "—" : list.map((handle) => `\`${handle.replace(/`/g, "'")}\``).join(", ");
+  return list.length === 0 ? "—" : list.map((handle2) => inlineCode(handle2)).join(", ");
 }
 function repositoryUrl(context) {
   if (context.platform !== "github" || !context.runUrl) return void 0;
@@ -16813,9 +17292,9 @@ function repositoryUrl(context) {
 function sourceLink(location, context) {
   const text = `${location.file}:${location.line}`;
   const repository = repositoryUrl(context);
-  if (!repository || !/^[0-9a-f]{40}$/.test(context.commit)) return `\`${text}:${location.column}\``;
+  if (!repository || !/^[0-9a-f]{40}$/.test(context.commit)) return inlineCode(`${text}:${location.column}`);
   const file = location.file.split("/").map(encodeURIComponent).join("/");
-  return `[${text}](${repository}/blob/${context.commit}/${file}#L${location.line})`;
+  return `[${prose(text)}](${repository}/blob/${context.commit}/${file}#L${location.line})`;
 }
 function charterInBrief(loaded) {
   const charter = loaded.config.charter;
@@ -16862,7 +17341,7 @@ function renderCharterSection({
   if (chart)
     lines.push("", "**Metric alignment** (business ← domain ← model)", "", "```mermaid", chart, "```");
   const tally = findings.length === 0 ? "no problems" : `${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}`;
-  lines.push("", `**Checks** of \`${loaded.file}\`: ${tally}`, "", ...checklist(outcomes, context));
+  lines.push("", `**Checks** of ${inlineCode(loaded.file)}: ${tally}`, "", ...checklist(outcomes, context));
   for (const [index, note] of notes.entries()) lines.push(index === 0 ? "" : ">", `> ${inlineText(note)}`);
   return lines.join("\n");
 }
@@ -16871,6 +17350,7 @@ var init_section = __esm({
     "use strict";
     init_goal();
     init_alignment();
+    init_markdown();
   }
 });
 
@@ -16906,7 +17386,7 @@ async function checkCharter({
   const context = {
     loaded,
     now: now(),
-    ...handles ? { resolveHandle: (handle) => handles.resolve(handle) } : {},
+    ...handles ? { resolveHandle: (handle2) => handles.resolve(handle2) } : {},
     ...onGitHub ? { protection: (environment) => platform.approvals.protection(environment) } : {}
   };
   const outcomes = await runRules(context);
@@ -16945,26 +17425,6 @@ var init_validate_charter = __esm({
       name: "validate-charter",
       run: checkCharter
     };
-  }
-});
-
-// src/flow/errors.ts
-function isUserFixable(error) {
-  return error instanceof UserError || USER_FIXABLE_NAMES.has(error?.name ?? "");
-}
-var UserError, USER_FIXABLE_NAMES;
-var init_errors = __esm({
-  "src/flow/errors.ts"() {
-    "use strict";
-    UserError = class extends Error {
-      constructor(message, hint) {
-        super(message);
-        this.hint = hint;
-        this.name = "UserError";
-      }
-      hint;
-    };
-    USER_FIXABLE_NAMES = /* @__PURE__ */ new Set(["DataError", "FairnessOptionsError"]);
   }
 });
 
@@ -17257,8 +17717,8 @@ var require_utils2 = __commonJS({
       }
       return output;
     };
-    exports.basename = (path22, { windows } = {}) => {
-      const segs = path22.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path28, { windows } = {}) => {
+      const segs = path28.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -17305,8 +17765,8 @@ var require_scan = __commonJS({
       CHAR_RIGHT_SQUARE_BRACKET
       /* ] */
     } = require_constants();
-    var isPathSeparator = (code) => {
-      return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
+    var isPathSeparator = (code2) => {
+      return code2 === CHAR_FORWARD_SLASH || code2 === CHAR_BACKWARD_SLASH;
     };
     var depth = (token) => {
       if (token.isPrefix !== true) {
@@ -17336,38 +17796,38 @@ var require_scan = __commonJS({
       let finished = false;
       let braces = 0;
       let prev;
-      let code;
+      let code2;
       let token = { value: "", depth: 0, isGlob: false };
       const eos = () => index >= length;
       const peek = () => str.charCodeAt(index + 1);
       const advance = () => {
-        prev = code;
+        prev = code2;
         return str.charCodeAt(++index);
       };
       while (index < length) {
-        code = advance();
+        code2 = advance();
         let next;
-        if (code === CHAR_BACKWARD_SLASH) {
+        if (code2 === CHAR_BACKWARD_SLASH) {
           backslashes = token.backslashes = true;
-          code = advance();
-          if (code === CHAR_LEFT_CURLY_BRACE) {
+          code2 = advance();
+          if (code2 === CHAR_LEFT_CURLY_BRACE) {
             braceEscaped = true;
           }
           continue;
         }
-        if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
+        if (braceEscaped === true || code2 === CHAR_LEFT_CURLY_BRACE) {
           braces++;
-          while (eos() !== true && (code = advance())) {
-            if (code === CHAR_BACKWARD_SLASH) {
+          while (eos() !== true && (code2 = advance())) {
+            if (code2 === CHAR_BACKWARD_SLASH) {
               backslashes = token.backslashes = true;
               advance();
               continue;
             }
-            if (code === CHAR_LEFT_CURLY_BRACE) {
+            if (code2 === CHAR_LEFT_CURLY_BRACE) {
               braces++;
               continue;
             }
-            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
+            if (braceEscaped !== true && code2 === CHAR_DOT && (code2 = advance()) === CHAR_DOT) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
               finished = true;
@@ -17376,7 +17836,7 @@ var require_scan = __commonJS({
               }
               break;
             }
-            if (braceEscaped !== true && code === CHAR_COMMA) {
+            if (braceEscaped !== true && code2 === CHAR_COMMA) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
               finished = true;
@@ -17385,7 +17845,7 @@ var require_scan = __commonJS({
               }
               break;
             }
-            if (code === CHAR_RIGHT_CURLY_BRACE) {
+            if (code2 === CHAR_RIGHT_CURLY_BRACE) {
               braces--;
               if (braces === 0) {
                 braceEscaped = false;
@@ -17400,7 +17860,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code === CHAR_FORWARD_SLASH) {
+        if (code2 === CHAR_FORWARD_SLASH) {
           slashes.push(index);
           tokens.push(token);
           token = { value: "", depth: 0, isGlob: false };
@@ -17413,27 +17873,27 @@ var require_scan = __commonJS({
           continue;
         }
         if (opts.noext !== true) {
-          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
+          const isExtglobChar = code2 === CHAR_PLUS || code2 === CHAR_AT || code2 === CHAR_ASTERISK || code2 === CHAR_QUESTION_MARK || code2 === CHAR_EXCLAMATION_MARK;
           if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
             isGlob = token.isGlob = true;
             isExtglob = token.isExtglob = true;
             finished = true;
-            if (code === CHAR_EXCLAMATION_MARK && index === start) {
+            if (code2 === CHAR_EXCLAMATION_MARK && index === start) {
               negatedExtglob = true;
             }
             if (scanToEnd === true) {
               let parens = 0;
-              while (eos() !== true && (code = advance())) {
-                if (code === CHAR_BACKWARD_SLASH) {
+              while (eos() !== true && (code2 = advance())) {
+                if (code2 === CHAR_BACKWARD_SLASH) {
                   backslashes = token.backslashes = true;
                   advance();
                   continue;
                 }
-                if (code === CHAR_LEFT_PARENTHESES) {
+                if (code2 === CHAR_LEFT_PARENTHESES) {
                   parens++;
                   continue;
                 }
-                if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                if (code2 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
                   finished = true;
                   break;
                 }
@@ -17443,7 +17903,7 @@ var require_scan = __commonJS({
             break;
           }
         }
-        if (code === CHAR_ASTERISK) {
+        if (code2 === CHAR_ASTERISK) {
           if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
           isGlob = token.isGlob = true;
           finished = true;
@@ -17452,7 +17912,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code === CHAR_QUESTION_MARK) {
+        if (code2 === CHAR_QUESTION_MARK) {
           isGlob = token.isGlob = true;
           finished = true;
           if (scanToEnd === true) {
@@ -17460,7 +17920,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code === CHAR_LEFT_SQUARE_BRACKET) {
+        if (code2 === CHAR_LEFT_SQUARE_BRACKET) {
           while (eos() !== true && (next = advance())) {
             if (next === CHAR_BACKWARD_SLASH) {
               backslashes = token.backslashes = true;
@@ -17479,26 +17939,26 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
+        if (opts.nonegate !== true && code2 === CHAR_EXCLAMATION_MARK && index === start) {
           negated = token.negated = true;
           start++;
           continue;
         }
-        if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
+        if (opts.noparen !== true && code2 === CHAR_LEFT_PARENTHESES) {
           isGlob = token.isGlob = true;
           if (scanToEnd === true) {
             let parens = 1;
-            while (eos() !== true && (code = advance())) {
-              if (code === CHAR_BACKWARD_SLASH) {
+            while (eos() !== true && (code2 = advance())) {
+              if (code2 === CHAR_BACKWARD_SLASH) {
                 backslashes = token.backslashes = true;
                 advance();
                 continue;
               }
-              if (code === CHAR_LEFT_PARENTHESES) {
+              if (code2 === CHAR_LEFT_PARENTHESES) {
                 parens++;
                 continue;
               }
-              if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+              if (code2 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
                 finished = true;
                 break;
               }
@@ -17563,7 +18023,7 @@ var require_scan = __commonJS({
       };
       if (opts.tokens === true) {
         state.maxDepth = 0;
-        if (!isPathSeparator(code)) {
+        if (!isPathSeparator(code2)) {
           tokens.push(token);
         }
         state.tokens = tokens;
@@ -18252,17 +18712,17 @@ var require_parse = __commonJS({
           let output = ")";
           if (brace.dots === true) {
             const arr = tokens.slice();
-            const range = [];
+            const range2 = [];
             for (let i = arr.length - 1; i >= 0; i--) {
               tokens.pop();
               if (arr[i].type === "brace") {
                 break;
               }
               if (arr[i].type !== "dots") {
-                range.unshift(arr[i].value);
+                range2.unshift(arr[i].value);
               }
             }
-            output = expandRange(range, opts);
+            output = expandRange(range2, opts);
             state.backtrack = true;
           }
           if (brace.comma !== true && brace.dots !== true) {
@@ -18786,7 +19246,7 @@ function deriveLevels(config, measured) {
   const values = new Map(Object.entries(measured).filter(([, v2]) => Number.isFinite(v2)));
   const metrics = config.charter.metrics ?? {};
   const result4 = [];
-  const judge3 = (id, level, goalText2, value, estimated) => {
+  const judge4 = (id, level, goalText2, value, estimated) => {
     const goal = goalOf(id, goalText2);
     result4.push({
       id,
@@ -18798,7 +19258,7 @@ function deriveLevels(config, measured) {
     });
   };
   for (const metric of metrics.model ?? [])
-    judge3(metric.id, "model", metric.goal, values.get(metric.id) ?? null, false);
+    judge4(metric.id, "model", metric.goal, values.get(metric.id) ?? null, false);
   for (const level of ["domain", "business"]) {
     for (const metric of metrics[level] ?? []) {
       let value = values.get(metric.id) ?? null;
@@ -18811,7 +19271,7 @@ function deriveLevels(config, measured) {
         estimated = true;
       }
       if (value !== null) values.set(metric.id, value);
-      judge3(metric.id, level, metric.goal, value, estimated);
+      judge4(metric.id, level, metric.goal, value, estimated);
     }
   }
   return result4;
@@ -18851,72 +19311,6 @@ var init_version = __esm({
   "src/core/version.ts"() {
     "use strict";
     VERSION = "0.1.0";
-  }
-});
-
-// src/exec/words.ts
-function splitWords(command) {
-  const words = [];
-  let current = "";
-  let inWord = false;
-  let quote2;
-  for (let index = 0; index < command.length; index++) {
-    const char = command[index];
-    if (quote2 === "'") {
-      if (char === "'") quote2 = void 0;
-      else current += char;
-    } else if (quote2 === '"') {
-      if (char === '"') quote2 = void 0;
-      else if (char === "\\" && /["\\$`]/.test(command[index + 1] ?? "")) current += command[++index];
-      else current += char;
-    } else if (char === "'" || char === '"') {
-      quote2 = char;
-      inWord = true;
-    } else if (char === "\\") {
-      if (index + 1 < command.length) current += command[++index];
-      inWord = true;
-    } else if (/\s/.test(char)) {
-      if (inWord) words.push(current);
-      current = "";
-      inWord = false;
-    } else {
-      if (/[|&;<>`]/.test(char) || char === "$" && command[index + 1] === "(") {
-        throw new UserError(
-          `the command "${command}" uses the shell operator "${char}": commands run without a shell; put a pipeline or redirection in a script and run that`
-        );
-      }
-      current += char;
-      inWord = true;
-    }
-  }
-  if (quote2)
-    throw new UserError(
-      `the command "${command}" has an unclosed ${quote2 === "'" ? "single" : "double"} quote`
-    );
-  if (inWord) words.push(current);
-  return words;
-}
-function commandArgv(command, values) {
-  const words = Array.isArray(command) ? [...command] : splitWords(command);
-  if (words.length === 0) throw new UserError("the command is empty");
-  return words.map(
-    (word) => word.replace(PLACEHOLDER2, (match, name) => {
-      const value = values[name];
-      if (value === void 0) {
-        throw new UserError(
-          `the command uses the placeholder ${match}, which is not known here (known: ${Object.keys(values).map((k2) => `{${k2}}`).join(", ") || "none"})`
-        );
-      }
-      return value;
-    })
-  );
-}
-var PLACEHOLDER2;
-var init_words = __esm({
-  "src/exec/words.ts"() {
-    "use strict";
-    init_errors();
-    PLACEHOLDER2 = /\{([a-z_]+)\}/g;
   }
 });
 
@@ -19016,15 +19410,15 @@ function runCommand(options) {
       spawnError = `cannot run "${program}": ${error.message}`;
       if (child.pid === void 0) setImmediate(finish2);
     });
-    child.on("exit", (code, signal) => {
+    child.on("exit", (code2, signal) => {
       exited = true;
-      exitCode = code;
+      exitCode = code2;
       exitSignal = signal;
       later(DRAIN_AFTER_EXIT_MS, finish2);
     });
-    child.on("close", (code, signal) => {
+    child.on("close", (code2, signal) => {
       if (!exited) {
-        exitCode = code;
+        exitCode = code2;
         exitSignal = signal;
       }
       finish2();
@@ -19047,17 +19441,18 @@ function cleanEnvironment(parent, extra = {}) {
   }
   return { ...env, CI: parent.CI ?? "", ...extra };
 }
-function parseDuration(text, fallbackMs) {
+function parseDuration(text, fallbackMs, key = "the duration") {
   if (!text) return fallbackMs;
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text);
-  if (!match) return fallbackMs;
-  const unit = { ms: 1, s: 1e3, m: 6e4, h: 36e5 }[match[2]];
-  return Number(match[1]) * unit;
+  const read = readDuration(text, key);
+  if ("problem" in read) throw new UserError(read.problem);
+  return read.ms;
 }
 var DRAIN_AFTER_EXIT_MS, KILL_GRACE_MS, GIVE_UP_AFTER_KILL_MS;
 var init_run_command = __esm({
   "src/exec/run-command.ts"() {
     "use strict";
+    init_errors();
+    init_ranges();
     DRAIN_AFTER_EXIT_MS = 250;
     KILL_GRACE_MS = 2e3;
     GIVE_UP_AFTER_KILL_MS = 1e3;
@@ -19683,7 +20078,7 @@ var require_node = __commonJS({
   "node_modules/debug/src/node.js"(exports, module) {
     var tty = __require("tty");
     var util = __require("util");
-    exports.init = init;
+    exports.init = init2;
     exports.log = log;
     exports.formatArgs = formatArgs;
     exports.save = save;
@@ -19832,7 +20227,7 @@ var require_node = __commonJS({
     function load() {
       return process.env.DEBUG;
     }
-    function init(debug) {
+    function init2(debug) {
       debug.inspectOpts = {};
       const keys = Object.keys(exports.inspectOpts);
       for (let i = 0; i < keys.length; i++) {
@@ -19874,15 +20269,15 @@ var require_src2 = __commonJS({
     var fs_1 = __require("fs");
     var debug_1 = __importDefault(require_src());
     var log = debug_1.default("@kwsites/file-exists");
-    function check2(path22, isFile, isDirectory) {
-      log(`checking %s`, path22);
+    function check2(path28, isFile, isDirectory) {
+      log(`checking %s`, path28);
       try {
-        const stat9 = fs_1.statSync(path22);
-        if (stat9.isFile() && isFile) {
+        const stat10 = fs_1.statSync(path28);
+        if (stat10.isFile() && isFile) {
           log(`[OK] path represents a file`);
           return true;
         }
-        if (stat9.isDirectory() && isDirectory) {
+        if (stat10.isDirectory() && isDirectory) {
           log(`[OK] path represents a directory`);
           return true;
         }
@@ -19897,8 +20292,8 @@ var require_src2 = __commonJS({
         throw e;
       }
     }
-    function exists(path22, type = exports.READABLE) {
-      return check2(path22, (type & exports.FILE) > 0, (type & exports.FOLDER) > 0);
+    function exists(path28, type = exports.READABLE) {
+      return check2(path28, (type & exports.FILE) > 0, (type & exports.FOLDER) > 0);
     }
     exports.exists = exists;
     exports.FILE = 1;
@@ -23495,9 +23890,9 @@ async function fileDigest(file) {
   return { sha256: hash.digest("hex"), size };
 }
 async function digestFiles(projectRoot, files) {
-  const unique = [...new Set(files)].sort();
+  const unique2 = [...new Set(files)].sort();
   const digests = [];
-  for (const file of unique) {
+  for (const file of unique2) {
     const absolute = path5.join(projectRoot, file);
     if ((await lstat(absolute)).isSymbolicLink()) await resolveInside(projectRoot, file, "model file");
     digests.push({ path: file, ...await fileDigest(absolute) });
@@ -23530,7 +23925,7 @@ function metricsTable(current, base) {
     const value = metric.value === null ? "n/a" : `${formatNumber(metric.value)}${metric.estimated ? " (est.)" : ""}`;
     const baseValue = base ? formatNumber(baseById.get(metric.id) ?? null) : "—";
     const status = metric.verdict ? VERDICT_ICONS[metric.verdict] : "⚪";
-    return `| ${metric.level} | \`${metric.id}\` | ${value} | ${baseValue} | ${changeArrow(metric.value, baseById.get(metric.id))} | ${metric.goalText ?? "—"} | ${status} |`;
+    return `| ${metric.level} | ${cellCode(metric.id)} | ${value} | ${baseValue} | ${changeArrow(metric.value, baseById.get(metric.id))} | ${metric.goalText === void 0 ? "—" : tableCell(metric.goalText)} | ${status} |`;
   });
   return [
     "| level | metric | this build | base | change | goal | status |",
@@ -23542,7 +23937,7 @@ function metricsChart(current, base) {
   const unit = current.filter((m2) => m2.level === "model" && m2.value !== null && m2.value >= 0 && m2.value <= 1);
   if (unit.length < 2) return "";
   const baseById = new Map((base ?? []).map((metric) => [metric.id, metric.value]));
-  const labels = unit.map((m2) => `"${m2.id.replace(/"/g, "")}"`).join(", ");
+  const labels = unit.map((m2) => `"${mermaidLabel(m2.id)}"`).join(", ");
   const lines = [
     "```mermaid",
     "xychart-beta",
@@ -23562,6 +23957,7 @@ var init_section2 = __esm({
     "use strict";
     init_goal();
     init_result();
+    init_markdown();
   }
 });
 
@@ -23571,7 +23967,7 @@ function classifyChanges(paths, triggers) {
     const globs = triggers?.[kind] ?? (kind === "config" ? ["mlops.yml"] : []);
     return { kind, match: globs.length > 0 ? (0, import_picomatch.default)(globs, { dot: true }) : () => false };
   });
-  return paths.map((path22) => ({ path: path22, kinds: matchers.filter(({ match }) => match(path22)).map(({ kind }) => kind) })).filter((change) => change.kinds.length > 0);
+  return paths.map((path28) => ({ path: path28, kinds: matchers.filter(({ match }) => match(path28)).map(({ kind }) => kind) })).filter((change) => change.kinds.length > 0);
 }
 function decideBuild(inputs) {
   const reasons = [];
@@ -23622,6 +24018,11 @@ async function storedModelOutputs(context, digest) {
     return {};
   }
 }
+async function modelToHandOn(platform) {
+  const { baseRef, branch } = platform.context;
+  const fromBase = baseRef ? await platform.artifacts.latestOnBranch(baseRef) : void 0;
+  return fromBase ?? await platform.artifacts.latestOnBranch(branch);
+}
 function skipped(reason, outputs, digest) {
   return {
     stage: "build-model",
@@ -23629,9 +24030,9 @@ function skipped(reason, outputs, digest) {
     summary: `no build: ${reason}`,
     checks: [{ id: "build/trigger", title: "Build trigger", verdict: "skip", observed: reason }],
     metrics: [],
-    section: `**No build.** ${reason}${digest ? `
+    section: `**No build.** ${prose(reason, 2e3)}${digest ? `
 
-Later stages use the last stored model, \`${digest}\`.` : ""}`,
+Later stages use the last stored model, ${inlineCode(digest)}.` : ""}`,
     outputs: { "should-build": "false", ...outputs },
     ...digest ? { modelDigest: digest } : {}
   };
@@ -23684,7 +24085,6 @@ async function buildAndStore(context, build, decision) {
   );
   if (training.spawnError || training.timedOut || training.exitCode !== 0) {
     const cause = training.spawnError ? training.spawnError : training.timedOut ? `timed out after ${build.timeout ?? "1h"}` : `exited with ${training.exitCode ?? training.signal}`;
-    const tail = training.tail.slice(-20).join("\n").replace(/```/g, "'''");
     return {
       stage: "build-model",
       verdict: "fail",
@@ -23700,13 +24100,11 @@ async function buildAndStore(context, build, decision) {
         }
       ],
       metrics: [],
-      section: `**Training failed:** \`${argv.join(" ")}\` ${cause}.
+      section: `**Training failed:** ${inlineCode(argv.join(" "))} ${prose(cause)}.
 
 Last lines of its output:
 
-\`\`\`text
-${tail}
-\`\`\``,
+${codeBlock(training.tail.slice(-20).join("\n"), "text")}`,
       outputs: { "should-build": "true" }
     };
   }
@@ -23849,9 +24247,9 @@ async function baseMetrics(platform, currentDigest) {
 function buildSection(decision, digest, files, levels, baseLevels, baseCommit) {
   const bytes = files.reduce((sum, file) => sum + file.size, 0);
   const parts = [
-    `Model \`${digest}\` — ${files.length} files, ${formatNumber(bytes)} bytes.`,
+    `Model ${inlineCode(digest)} — ${files.length} files, ${formatNumber(bytes)} bytes.`,
     "",
-    `Built because: ${decision.reasons.join("; ")}.`,
+    `Built because: ${prose(decision.reasons.join("; "), 2e3)}.`,
     "",
     metricsTable(levels, baseLevels)
   ];
@@ -23876,6 +24274,7 @@ var init_build_model = __esm({
     init_manifest();
     init_section2();
     init_triggers();
+    init_markdown();
     DEFAULT_TIMEOUT_MS = 60 * 60 * 1e3;
     DEFAULT_RETENTION_DAYS = 90;
     buildModel = {
@@ -23885,7 +24284,7 @@ var init_build_model = __esm({
         if (!build) return skipped("flow.build is not configured in mlops.yml", {});
         const decision = await decide(context);
         if (!decision.shouldBuild) {
-          const previous = await context.platform.artifacts.latestOnBranch(context.platform.context.branch);
+          const previous = await modelToHandOn(context.platform);
           return skipped(
             decision.reasons.join("; "),
             {
@@ -23994,8 +24393,8 @@ var init_chunked_file = __esm({
     init_data_error();
     INITIAL_SIZE = 1 << 20;
     ChunkedFile = class _ChunkedFile {
-      constructor(handle, size) {
-        this.handle = handle;
+      constructor(handle2, size) {
+        this.handle = handle2;
         this.buffer = Buffer.allocUnsafe(size);
       }
       handle;
@@ -24367,8 +24766,8 @@ async function readHeader(file, source, delimiter) {
   if (source.end >= 3 && bytes[0] === 239 && bytes[1] === 187 && bytes[2] === 191) source.start = 3;
   let capacity = HEADER_FIELDS;
   for (; ; ) {
-    const identity = Int32Array.from({ length: capacity }, (_3, k2) => k2);
-    const tokenizer = new CsvTokenizer(delimiter, -1, identity, capacity, 1);
+    const identity2 = Int32Array.from({ length: capacity }, (_3, k2) => k2);
+    const tokenizer = new CsvTokenizer(delimiter, -1, identity2, capacity, 1);
     let result4;
     try {
       result4 = tokenizer.scan(source.buffer, source.start, source.end, source.eof, 1, 1);
@@ -25038,32 +25437,32 @@ var init_convert = __esm({
 });
 
 // node_modules/hyparquet/src/schema.js
-function schemaTree(schema, rootIndex, path22) {
+function schemaTree(schema, rootIndex, path28) {
   const element = schema[rootIndex];
   const children = [];
   let count = 1;
   if (element.num_children) {
     while (children.length < element.num_children) {
       const childElement = schema[rootIndex + count];
-      const child = schemaTree(schema, rootIndex + count, [...path22, childElement.name]);
+      const child = schemaTree(schema, rootIndex + count, [...path28, childElement.name]);
       count += child.count;
       children.push(child);
     }
   }
-  return { count, element, children, path: path22 };
+  return { count, element, children, path: path28 };
 }
 function getSchemaPath(schema, name) {
   return getTreePath(schemaTree(schema, 0, []), name);
 }
 function getTreePath(tree, name) {
-  const path22 = [tree];
+  const path28 = [tree];
   for (const part of name) {
     const child = tree.children.find((child2) => child2.element.name === part);
     if (!child) throw new Error(`parquet schema element not found: ${name}`);
-    path22.push(child);
+    path28.push(child);
     tree = child;
   }
-  return path22;
+  return path28;
 }
 function getPhysicalColumns(schemaTree2) {
   const columns = [];
@@ -25843,7 +26242,7 @@ function pathsNeededForFilter(filter) {
   return [...new Set(paths)];
 }
 function columnsNeededForFilter(filter) {
-  return [...new Set(pathsNeededForFilter(filter).map((path22) => path22.split(".")[0]))];
+  return [...new Set(pathsNeededForFilter(filter).map((path28) => path28.split(".")[0]))];
 }
 function matchFilter(record, filter, strict = true) {
   if ("$and" in filter && Array.isArray(filter.$and)) {
@@ -25978,19 +26377,19 @@ function compareBytes(a, b3) {
 function matchesNull(condition, strict) {
   return matchFilter({ value: null }, { value: condition }, strict);
 }
-function filterPageRanges(filter, columnPages, groupRows, strict = true) {
+function filterPageRanges(filter, columnPages, groupRows2, strict = true) {
   if (!filter) return void 0;
   if ("$and" in filter && Array.isArray(filter.$and)) {
     let ranges;
     for (const subFilter of filter.$and) {
-      ranges = intersectRanges(ranges, filterPageRanges(subFilter, columnPages, groupRows, strict));
+      ranges = intersectRanges(ranges, filterPageRanges(subFilter, columnPages, groupRows2, strict));
     }
     return ranges;
   }
   if ("$or" in filter && Array.isArray(filter.$or)) {
     let ranges = [];
     for (const subFilter of filter.$or) {
-      const subRanges = filterPageRanges(subFilter, columnPages, groupRows, strict);
+      const subRanges = filterPageRanges(subFilter, columnPages, groupRows2, strict);
       if (!subRanges) return void 0;
       ranges = unionRanges(ranges, subRanges);
     }
@@ -26007,7 +26406,7 @@ function filterPageRanges(filter, columnPages, groupRows, strict = true) {
     const keep = [];
     for (let i = 0; i < pages.pageStarts.length; i++) {
       const start = pages.pageStarts[i];
-      const end = i + 1 < pages.pageStarts.length ? pages.pageStarts[i + 1] : groupRows;
+      const end = i + 1 < pages.pageStarts.length ? pages.pageStarts[i + 1] : groupRows2;
       const nullCount = pages.nullCounts?.[i];
       const matchingNulls = nullCanMatch && (nullCount === void 0 || nullCount > 0);
       const skip = !pages.nullPages[i] && !matchingNulls && canSkipStats(condition, pages.minValues[i], pages.maxValues[i], strict, pages.element);
@@ -26048,9 +26447,9 @@ function unionRanges(a, b3) {
   }
   return out;
 }
-function resolve(record, path22) {
+function resolve(record, path28) {
   let value = record;
-  for (const part of path22.split(".")) {
+  for (const part of path28.split(".")) {
     value = value?.[part];
   }
   return value;
@@ -26093,9 +26492,9 @@ function parquetPlanGroups({ metadata, rowStart = 0, rowEnd = Infinity, columns,
   let groupStart = 0;
   for (let groupIndex = 0; groupIndex < metadata.row_groups.length; groupIndex++) {
     const rowGroup = metadata.row_groups[groupIndex];
-    const groupRows = Number(rowGroup.num_rows);
-    const groupEnd = groupStart + groupRows;
-    if (groupRows > 0 && groupEnd > rowStart && groupStart < rowEnd && !canSkipRowGroup({
+    const groupRows2 = Number(rowGroup.num_rows);
+    const groupEnd = groupStart + groupRows2;
+    if (groupRows2 > 0 && groupEnd > rowStart && groupStart < rowEnd && !canSkipRowGroup({
       rowGroup,
       physicalColumns,
       filter,
@@ -26104,12 +26503,12 @@ function parquetPlanGroups({ metadata, rowStart = 0, rowEnd = Infinity, columns,
       schemaElements: elementsByPath
     })) {
       const selectStart = Math.max(rowStart - groupStart, 0);
-      const selectEnd = Math.min(rowEnd - groupStart, groupRows);
+      const selectEnd = Math.min(rowEnd - groupStart, groupRows2);
       const pageRanges = pageRangesByGroup?.[groupIndex];
       const pageLocations = pageLocationsByGroup?.[groupIndex];
       let ranges = pageRanges ? pageRanges.map(([start, end]) => {
-        const range = [Math.max(start, selectStart), Math.min(end, selectEnd)];
-        return range;
+        const range2 = [Math.max(start, selectStart), Math.min(end, selectEnd)];
+        return range2;
       }).filter(([start, end]) => start < end) : [[selectStart, selectEnd]];
       if (ranges.length > 1) {
         const canSplit = rowGroup.columns.every((chunk) => {
@@ -26121,18 +26520,18 @@ function parquetPlanGroups({ metadata, rowStart = 0, rowEnd = Infinity, columns,
         ranges = canSplit ? coalesceOverlappingPageRanges(ranges, rowGroup, columns, pageLocations) : [[ranges[0][0], ranges[ranges.length - 1][1]]];
       }
       if (ranges.length) {
-        groups.push({ rowGroup, groupIndex, groupStart, groupRows, ranges, pageRanges, pageLocations });
+        groups.push({ rowGroup, groupIndex, groupStart, groupRows: groupRows2, ranges, pageRanges, pageLocations });
       }
     }
     groupStart = groupEnd;
   }
   return { groups, rowEnd: isFinite(rowEnd) ? rowEnd : groupStart };
 }
-function parquetPlanGroup({ rowGroup, groupStart, groupRows, ranges, columns, useOffsetIndex = false, pageRanges, pageLocations }) {
+function parquetPlanGroup({ rowGroup, groupStart, groupRows: groupRows2, ranges, columns, useOffsetIndex = false, pageRanges, pageLocations }) {
   const chunks = [];
   const fetches = [];
   const indexes = [];
-  const narrowed = ranges.length > 1 || ranges[0][0] > 0 || ranges[0][1] < groupRows;
+  const narrowed = ranges.length > 1 || ranges[0][0] > 0 || ranges[0][1] < groupRows2;
   for (const chunk of rowGroup.columns) {
     const meta = chunk.meta_data;
     if (chunk.file_path) throw new Error("parquet file_path not supported");
@@ -26176,7 +26575,7 @@ function parquetPlanGroup({ rowGroup, groupStart, groupRows, ranges, columns, us
     chunks,
     rowGroup,
     groupStart,
-    groupRows,
+    groupRows: groupRows2,
     selectStart,
     selectEnd
   }));
@@ -26185,25 +26584,25 @@ function parquetPlanGroup({ rowGroup, groupStart, groupRows, ranges, columns, us
 function coalesceOverlappingPageRanges(ranges, rowGroup, columns, pageLocations) {
   const selectedPageLayouts = rowGroup.columns.filter((chunk) => !columns || columns.includes(chunk.meta_data?.path_in_schema[0] || "")).map((chunk) => pageLocations?.[chunk.meta_data?.path_in_schema.join(".") || ""]);
   const merged = [];
-  for (const range of ranges) {
+  for (const range2 of ranges) {
     const last = merged[merged.length - 1];
     const overlapsPage = last && selectedPageLayouts.some((pages) => {
       if (!pages) return true;
       const lastPages = pagesForRange(last, pages, Number(rowGroup.num_rows));
-      const rangePages = pagesForRange(range, pages, Number(rowGroup.num_rows));
+      const rangePages = pagesForRange(range2, pages, Number(rowGroup.num_rows));
       return lastPages[0] <= rangePages[1] && rangePages[0] <= lastPages[1];
     });
-    if (last && overlapsPage) last[1] = range[1];
-    else merged.push([...range]);
+    if (last && overlapsPage) last[1] = range2[1];
+    else merged.push([...range2]);
   }
   return merged;
 }
-function pagesForRange([rangeStart, rangeEnd], pages, groupRows) {
+function pagesForRange([rangeStart, rangeEnd], pages, groupRows2) {
   let first = Infinity;
   let last = -Infinity;
   for (let i = 0; i < pages.length; i++) {
     const pageStart = Number(pages[i].first_row_index);
-    const pageEnd = i + 1 < pages.length ? Number(pages[i + 1].first_row_index) : groupRows;
+    const pageEnd = i + 1 < pages.length ? Number(pages[i + 1].first_row_index) : groupRows2;
     if (pageEnd > rangeStart && pageStart < rangeEnd) {
       first = Math.min(first, i);
       last = i;
@@ -26261,9 +26660,9 @@ async function prefetchPageIndexes({ file, metadata, filter, filterStrict = true
   const candidateGroups = [];
   let groupStart = 0;
   metadata.row_groups.forEach((rowGroup, rgIdx) => {
-    const groupRows = Number(rowGroup.num_rows);
-    const groupEnd = groupStart + groupRows;
-    const overlaps = groupRows > 0 && groupEnd > rowStart && groupStart < rowEnd;
+    const groupRows2 = Number(rowGroup.num_rows);
+    const groupEnd = groupStart + groupRows2;
+    const overlaps = groupRows2 > 0 && groupEnd > rowStart && groupStart < rowEnd;
     groupStart = groupEnd;
     if (!overlaps) return;
     if (canSkipRowGroup({ rowGroup, physicalColumns, filter, strict: filterStrict, bloomFilters: bloomFiltersByGroup?.[rgIdx], schemaElements: elementsByPath })) return;
@@ -26332,27 +26731,27 @@ async function prefetchPageIndexes({ file, metadata, filter, filterStrict = true
       }
     }
     if (columnTaskCount) {
-      candidateGroups.push({ rgIdx, groupRows, columnPages });
+      candidateGroups.push({ rgIdx, groupRows: groupRows2, columnPages });
     }
   });
   if (indexTasks.length) {
     const prefetchedFile = prefetchAsyncBuffer(file, { fetches: coalesceByteRanges(indexRanges) });
     await Promise.all(indexTasks.map((task) => task(prefetchedFile)));
-    for (const { rgIdx, groupRows, columnPages } of candidateGroups) {
-      pageRangesByGroup[rgIdx] = filterPageRanges(filter, columnPages, groupRows, filterStrict);
+    for (const { rgIdx, groupRows: groupRows2, columnPages } of candidateGroups) {
+      pageRangesByGroup[rgIdx] = filterPageRanges(filter, columnPages, groupRows2, filterStrict);
     }
   }
   return { pageRangesByGroup, pageLocationsByGroup };
 }
 function coalesceByteRanges(ranges, maxGap = 0, maxSize = Infinity) {
-  const sorted = ranges.map((range) => ({ ...range })).sort((a, b3) => a.startByte - b3.startByte || a.endByte - b3.endByte);
+  const sorted = ranges.map((range2) => ({ ...range2 })).sort((a, b3) => a.startByte - b3.startByte || a.endByte - b3.endByte);
   const merged = [];
-  for (const range of sorted) {
+  for (const range2 of sorted) {
     const last = merged[merged.length - 1];
-    if (last && range.startByte <= last.endByte + maxGap && Math.max(last.endByte, range.endByte) - last.startByte <= maxSize) {
-      last.endByte = Math.max(last.endByte, range.endByte);
+    if (last && range2.startByte <= last.endByte + maxGap && Math.max(last.endByte, range2.endByte) - last.startByte <= maxSize) {
+      last.endByte = Math.max(last.endByte, range2.endByte);
     } else {
-      merged.push(range);
+      merged.push(range2);
     }
   }
   return merged;
@@ -26734,7 +27133,7 @@ function assembleLists(output, definitionLevels, repetitionLevels, values, schem
   return output;
 }
 function assembleNested(subcolumnData, schema, parsers, depth = 0) {
-  const path22 = schema.path.join(".");
+  const path28 = schema.path.join(".");
   const optional = schema.element.repetition_type === "OPTIONAL";
   const nextDepth = optional ? depth + 1 : depth;
   if (isListLike(schema)) {
@@ -26749,7 +27148,7 @@ function assembleNested(subcolumnData, schema, parsers, depth = 0) {
     const values = subcolumnData.get(subcolumn);
     if (!values) throw new Error("parquet list column missing values");
     if (optional) flattenAtDepth(values, depth);
-    subcolumnData.set(path22, values);
+    subcolumnData.set(path28, values);
     subcolumnData.delete(subcolumn);
     return;
   }
@@ -26757,8 +27156,8 @@ function assembleNested(subcolumnData, schema, parsers, depth = 0) {
     const mapName = schema.children[0].element.name;
     assembleNested(subcolumnData, schema.children[0].children[0], parsers, nextDepth + 1);
     assembleNested(subcolumnData, schema.children[0].children[1], parsers, nextDepth + 1);
-    const keys = subcolumnData.get(`${path22}.${mapName}.key`);
-    const values = subcolumnData.get(`${path22}.${mapName}.value`);
+    const keys = subcolumnData.get(`${path28}.${mapName}.key`);
+    const values = subcolumnData.get(`${path28}.${mapName}.value`);
     if (!keys) throw new Error("parquet map column missing keys");
     if (!values) throw new Error("parquet map column missing values");
     if (keys.length !== values.length) {
@@ -26766,9 +27165,9 @@ function assembleNested(subcolumnData, schema, parsers, depth = 0) {
     }
     const out = assembleMaps(keys, values, nextDepth);
     if (optional) flattenAtDepth(out, depth);
-    subcolumnData.delete(`${path22}.${mapName}.key`);
-    subcolumnData.delete(`${path22}.${mapName}.value`);
-    subcolumnData.set(path22, out);
+    subcolumnData.delete(`${path28}.${mapName}.key`);
+    subcolumnData.delete(`${path28}.${mapName}.value`);
+    subcolumnData.set(path28, out);
     return;
   }
   if (schema.children.length) {
@@ -26788,7 +27187,7 @@ function assembleNested(subcolumnData, schema, parsers, depth = 0) {
       inverted = decodeVariantColumn(inverted, parsers);
     }
     if (optional) flattenAtDepth(inverted, depth);
-    subcolumnData.set(path22, inverted);
+    subcolumnData.set(path28, inverted);
   }
 }
 function flattenAtDepth(arr, depth) {
@@ -28021,22 +28420,22 @@ var init_parquet = __esm({
         const columnNames = [...new Set(this.projection)];
         let groupStart = 0;
         for (const group of this.metadata.row_groups) {
-          const groupRows = Number(group.num_rows);
-          if (groupRows === 0) continue;
-          const data = new Map(columnNames.map((name) => [name, new Array(groupRows)]));
+          const groupRows2 = Number(group.num_rows);
+          if (groupRows2 === 0) continue;
+          const data = new Map(columnNames.map((name) => [name, new Array(groupRows2)]));
           try {
             await parquetRead({
               file: this.buffer,
               metadata: this.metadata,
               columns: columnNames,
               rowStart: groupStart,
-              rowEnd: groupStart + groupRows,
+              rowEnd: groupStart + groupRows2,
               onChunk: ({ columnName, columnData, rowStart }) => {
                 const target = data.get(columnName);
                 if (!target) return;
                 for (let k2 = 0; k2 < columnData.length; k2++) {
                   const at2 = rowStart + k2 - groupStart;
-                  if (at2 >= 0 && at2 < groupRows) target[at2] = columnData[k2];
+                  if (at2 >= 0 && at2 < groupRows2) target[at2] = columnData[k2];
                 }
               }
             });
@@ -28045,10 +28444,10 @@ var init_parquet = __esm({
           }
           yield new ParquetBatch(
             groupStart + 1,
-            groupRows,
+            groupRows2,
             this.projection.map((name) => data.get(name))
           );
-          groupStart += groupRows;
+          groupStart += groupRows2;
         }
       }
     };
@@ -28130,8 +28529,8 @@ var init_value_dictionary = __esm({
         for (let slot = hash & mask; ; slot = slot + 1 & mask) {
           const entry = slots[slot];
           if (entry === 0) break;
-          const code = entry - 1;
-          if (this.hashes[code] === hash && this.holds(code, buffer, start, length)) return code;
+          const code2 = entry - 1;
+          if (this.hashes[code2] === hash && this.holds(code2, buffer, start, length)) return code2;
         }
         const text = buffer.toString("utf8", start, end);
         const known = this.byText.get(text);
@@ -28139,46 +28538,46 @@ var init_value_dictionary = __esm({
         return this.add(text, buffer, start, end, hash);
       }
       /** True when code's value is the `length` bytes at `start`. */
-      holds(code, buffer, start, length) {
-        const offset = this.offsets[code];
-        if (this.offsets[code + 1] - offset !== length) return false;
+      holds(code2, buffer, start, length) {
+        const offset = this.offsets[code2];
+        if (this.offsets[code2 + 1] - offset !== length) return false;
         const bytes = this.bytes;
         for (let i = 0; i < length; i++) if (bytes[offset + i] !== buffer[start + i]) return false;
         return true;
       }
       add(text, source, start, end, hash) {
         if (this.values.length >= this.limit) return -1;
-        const code = this.values.length;
+        const code2 = this.values.length;
         this.values.push(text);
-        if (code === this.hashes.length) {
-          this.hashes = grown(this.hashes, code * 2);
-          this.offsets = grown(this.offsets, code * 2 + 1);
+        if (code2 === this.hashes.length) {
+          this.hashes = grown(this.hashes, code2 * 2);
+          this.offsets = grown(this.offsets, code2 * 2 + 1);
         }
-        const offset = this.offsets[code];
+        const offset = this.offsets[code2];
         const needed = offset + (end - start);
         if (needed > this.bytes.length) this.bytes = grown(this.bytes, Math.max(needed, this.bytes.length * 2));
         this.bytes.set(source.subarray(start, end), offset);
-        this.offsets[code + 1] = needed;
-        this.hashes[code] = hash;
-        this.byText.set(text, code);
+        this.offsets[code2 + 1] = needed;
+        this.hashes[code2] = hash;
+        this.byText.set(text, code2);
         const length = end - start;
         if (length < SHAPE_LENGTHS) {
           const shape = length << 8 | (length === 0 ? 0 : source[start]);
-          this.shapes[shape] = this.shapes[shape] === 0 ? code + 1 : -1;
+          this.shapes[shape] = this.shapes[shape] === 0 ? code2 + 1 : -1;
         }
-        if ((code + 1) * 2 > this.slots.length) this.rehash();
-        else this.place(code);
-        return code;
+        if ((code2 + 1) * 2 > this.slots.length) this.rehash();
+        else this.place(code2);
+        return code2;
       }
-      place(code) {
+      place(code2) {
         const mask = this.slots.length - 1;
-        let slot = this.hashes[code] & mask;
+        let slot = this.hashes[code2] & mask;
         while (this.slots[slot] !== 0) slot = slot + 1 & mask;
-        this.slots[slot] = code + 1;
+        this.slots[slot] = code2 + 1;
       }
       rehash() {
         this.slots = new Int32Array(this.slots.length * 2);
-        for (let code = 0; code < this.values.length; code++) this.place(code);
+        for (let code2 = 0; code2 < this.values.length; code2++) this.place(code2);
       }
     };
   }
@@ -28270,19 +28669,19 @@ var init_binary_outcome = __esm({
       }
       /** The 0/1 outcome of row `i`'s cell in batch column `c`. */
       read(batch, i, c3) {
-        const code = batch.code(i, c3, this.dictionary);
-        const decision = code >= 0 ? this.decisions[code] : -1;
+        const code2 = batch.code(i, c3, this.dictionary);
+        const decision = code2 >= 0 ? this.decisions[code2] : -1;
         if (decision >= 0) return decision;
-        return this.decide(batch, i, c3, code);
+        return this.decide(batch, i, c3, code2);
       }
-      decide(batch, i, c3, code) {
+      decide(batch, i, c3, code2) {
         const raw = batch.value(i, c3);
         const text = raw === null ? "" : String(raw).trim();
         const where = { file: this.file, row: batch.firstRow + i, line: batch.line(i), column: this.column };
         if (text === "") throw new DataError(where, `the ${this.role} is empty: every row needs one`);
         const decision = this.positiveLabel === void 0 ? this.conventional(text, where) : this.named(text, where);
         if (decision === 1) this.positiveSeen = true;
-        if (code >= 0) this.decisions[code] = decision;
+        if (code2 >= 0) this.decisions[code2] = decision;
         return decision;
       }
       conventional(text, where) {
@@ -28311,6 +28710,44 @@ var init_binary_outcome = __esm({
         );
       }
     };
+  }
+});
+
+// src/metrics/fairness/combinations.ts
+function missingCombinations(counter, indices, present, notes, attributes) {
+  const valueLists = indices.map((a) => counter.valuesOf(a).sort());
+  const combinations = valueLists.reduce((product, list) => product * list.length, 1);
+  if (combinations > MAX_LISTED_COMBINATIONS) {
+    notes.push(
+      `${attributes.join(" & ")}: ${combinations.toLocaleString("en-US")} combinations of values; only those present are listed`
+    );
+    return [];
+  }
+  const seen = new Set(present.map((values) => JSON.stringify(values)));
+  const missing = [];
+  const walk = (prefix) => {
+    if (prefix.length === valueLists.length) {
+      if (!seen.has(JSON.stringify(prefix))) missing.push(prefix);
+      return;
+    }
+    for (const value of valueLists[prefix.length]) walk([...prefix, value]);
+  };
+  walk([]);
+  return missing;
+}
+function compareValues(a, b3) {
+  for (let k2 = 0; k2 < Math.min(a.length, b3.length); k2++) {
+    const x3 = a[k2];
+    const y2 = b3[k2];
+    if (x3 !== y2) return x3 < y2 ? -1 : 1;
+  }
+  return a.length - b3.length;
+}
+var MAX_LISTED_COMBINATIONS;
+var init_combinations = __esm({
+  "src/metrics/fairness/combinations.ts"() {
+    "use strict";
+    MAX_LISTED_COMBINATIONS = 1e4;
   }
 });
 
@@ -28652,8 +29089,8 @@ function binomialCdf(k2, n, p2) {
 function mcnemarExact(b3, c3) {
   const statistic = Math.min(b3, c3);
   const discordant = b3 + c3;
-  const pValue = discordant === 0 ? 1 : Math.min(1, 2 * binomialCdf(statistic, discordant, 0.5));
-  return { statistic, pValue, discordant };
+  const pValue2 = discordant === 0 ? 1 : Math.min(1, 2 * binomialCdf(statistic, discordant, 0.5));
+  return { statistic, pValue: pValue2, discordant };
 }
 function mcnemarFromPredictions(labels, predictionsA, predictionsB) {
   let onlyARight = 0;
@@ -28702,11 +29139,11 @@ function pairedConfusionBootstrap(cells, metric, options) {
 }
 function marginal(cells, model) {
   const counts = { tp: 0, fp: 0, tn: 0, fn: 0 };
-  for (let cell = 0; cell < 8; cell++) {
-    const label = cell >> 2;
-    const prediction = model === "a" ? cell >> 1 & 1 : cell & 1;
-    const count = cells[cell];
-    if (label === 1) {
+  for (let cell2 = 0; cell2 < 8; cell2++) {
+    const label2 = cell2 >> 2;
+    const prediction = model === "a" ? cell2 >> 1 & 1 : cell2 & 1;
+    const count = cells[cell2];
+    if (label2 === 1) {
       if (prediction === 1) counts.tp += count;
       else counts.fn += count;
     } else if (prediction === 1) counts.fp += count;
@@ -28795,6 +29232,10 @@ function rateOf(name, counts) {
   const [successes, trials] = PARTS[name](counts);
   return trials === 0 ? null : successes / trials;
 }
+function fairlearnRateOf(name, counts) {
+  if (counts.tp + counts.fp + counts.tn + counts.fn === 0) return null;
+  return rateOf(name, counts) ?? 0;
+}
 function rateEstimate(name, counts, confidence = 0.95) {
   const [successes, trials] = PARTS[name](counts);
   return {
@@ -28833,32 +29274,57 @@ var init_rates = __esm({
 });
 
 // src/metrics/fairness/disparities.ts
-function worst(a, b3, pick) {
-  return a === null || b3 === null ? null : pick(a, b3);
+function pythonMax(a, b3) {
+  if (a === null) return null;
+  return b3 === null ? a : b3 > a ? b3 : a;
 }
-function fairlearnDisparities(groups, compared, overall) {
-  const frame = (metric) => ({
-    groups: { values: groups.map((c3) => rateOf(metric, c3)), compared },
-    overall: rateOf(metric, overall)
+function pythonMin(a, b3) {
+  if (a === null) return null;
+  return b3 === null ? a : b3 < a ? b3 : a;
+}
+function rateFrames(groups, present, overall) {
+  const frame = (rate) => ({
+    groups: { values: groups.map((c3) => fairlearnRateOf(rate, c3)), compared: present },
+    overall: fairlearnRateOf(rate, overall)
   });
-  const selection = frame("selection_rate");
-  const tpr = frame("true_positive_rate");
-  const fpr = frame("false_positive_rate");
-  const byMethod = (compute) => Object.fromEntries(DISPARITY_METHODS.map((method) => [method, compute(method)]));
   return {
-    demographic_parity_difference: byMethod((m2) => difference(selection.groups, selection.overall, m2)),
-    demographic_parity_ratio: byMethod((m2) => ratio(selection.groups, selection.overall, m2)),
-    equalized_odds_difference: byMethod(
-      (m2) => worst(difference(tpr.groups, tpr.overall, m2), difference(fpr.groups, fpr.overall, m2), Math.max)
-    ),
-    equalized_odds_ratio: byMethod(
-      (m2) => worst(ratio(tpr.groups, tpr.overall, m2), ratio(fpr.groups, fpr.overall, m2), Math.min)
-    ),
-    equal_opportunity_difference: byMethod((m2) => difference(tpr.groups, tpr.overall, m2)),
-    equal_opportunity_ratio: byMethod((m2) => ratio(tpr.groups, tpr.overall, m2))
+    selection_rate: frame("selection_rate"),
+    true_positive_rate: frame("true_positive_rate"),
+    false_positive_rate: frame("false_positive_rate")
   };
 }
-var DISPARITY_NAMES;
+function disparityOf(name, method, frames) {
+  const selection = frames.selection_rate;
+  const tpr = frames.true_positive_rate;
+  const fpr = frames.false_positive_rate;
+  switch (name) {
+    case "demographic_parity_difference":
+      return difference(selection.groups, selection.overall, method);
+    case "demographic_parity_ratio":
+      return ratio(selection.groups, selection.overall, method);
+    case "equalized_odds_difference":
+      return pythonMax(
+        difference(tpr.groups, tpr.overall, method),
+        difference(fpr.groups, fpr.overall, method)
+      );
+    case "equalized_odds_ratio":
+      return pythonMin(ratio(tpr.groups, tpr.overall, method), ratio(fpr.groups, fpr.overall, method));
+    case "equal_opportunity_difference":
+      return difference(tpr.groups, tpr.overall, method);
+    case "equal_opportunity_ratio":
+      return ratio(tpr.groups, tpr.overall, method);
+  }
+}
+function fairlearnDisparities(groups, present, overall) {
+  const frames = rateFrames(groups, present, overall);
+  return Object.fromEntries(
+    DISPARITY_NAMES.map((name) => [
+      name,
+      Object.fromEntries(DISPARITY_METHODS.map((method) => [method, disparityOf(name, method, frames)]))
+    ])
+  );
+}
+var DISPARITY_NAMES, DISPARITY_RATES;
 var init_disparities = __esm({
   "src/metrics/fairness/disparities.ts"() {
     "use strict";
@@ -28872,6 +29338,14 @@ var init_disparities = __esm({
       "equal_opportunity_difference",
       "equal_opportunity_ratio"
     ];
+    DISPARITY_RATES = {
+      demographic_parity_difference: ["selection_rate"],
+      demographic_parity_ratio: ["selection_rate"],
+      equalized_odds_difference: ["true_positive_rate", "false_positive_rate"],
+      equalized_odds_ratio: ["true_positive_rate", "false_positive_rate"],
+      equal_opportunity_difference: ["true_positive_rate"],
+      equal_opportunity_ratio: ["true_positive_rate"]
+    };
   }
 });
 
@@ -29095,8 +29569,8 @@ function computeStatistics(input, groups, out) {
   const { compared, layout, reference } = input;
   const overall = groups.reduce(addCounts, emptyCounts());
   for (const rate of RATE_NAMES) {
-    const values = { values: groups.map((c3) => rateOf(rate, c3)), compared };
-    const overallValue = rateOf(rate, overall);
+    const values = { values: groups.map((c3) => fairlearnRateOf(rate, c3)), compared };
+    const overallValue = fairlearnRateOf(rate, overall);
     for (const method of DISPARITY_METHODS) {
       out[layout.metric(rate, "difference", method)] = difference(values, overallValue, method) ?? Number.NaN;
       out[layout.metric(rate, "ratio", method)] = ratio(values, overallValue, method) ?? Number.NaN;
@@ -29173,7 +29647,7 @@ function buildFrame(attributes, unsorted, settings) {
   const groups = [...unsorted].sort((a, b3) => compareValues(a.values, b3.values));
   const names = groups.map((g2) => groupName(g2.values));
   const counts = groups.map((g2) => g2.counts);
-  const compared = counts.map((c3) => totalOf(c3) > 0 && totalOf(c3) >= settings.minGroupSize);
+  const compared = counts.map((c3) => totalOf(c3) > 0 && totalOf(c3) >= (settings.leaveOutBelow ?? 0));
   const reference = chooseReference(names, counts, compared, settings.referenceGroup);
   if (settings.referenceGroup !== void 0 && reference < 0) {
     throw new UnknownReferenceGroupError(
@@ -29190,7 +29664,7 @@ function buildFrame(attributes, unsorted, settings) {
   const point = new Float64Array(layout.size).fill(Number.NaN);
   computeStatistics(input, counts, point);
   const intervals = reps > 0 ? bootstrapStatistics(input, { reps, seed, confidence }) : void 0;
-  const estimate = (at2) => {
+  const estimate2 = (at2) => {
     const value = point[at2];
     const bootstrap = at2 >= 0 ? intervals?.[at2] : void 0;
     return {
@@ -29202,15 +29676,15 @@ function buildFrame(attributes, unsorted, settings) {
   const overall = counts.reduce(addCounts, emptyCounts());
   const metrics = Object.fromEntries(
     RATE_NAMES.map((rate) => {
-      const values = counts.map((c3) => rateOf(rate, c3));
+      const values = counts.map((c3) => fairlearnRateOf(rate, c3));
       const byMethod = (aggregate) => Object.fromEntries(
-        DISPARITY_METHODS.map((method) => [method, estimate(layout.metric(rate, aggregate, method))])
+        DISPARITY_METHODS.map((method) => [method, estimate2(layout.metric(rate, aggregate, method))])
       );
       return [
         rate,
         {
           byGroup: Object.fromEntries(names.map((group, g2) => [group, values[g2] ?? null])),
-          overall: rateOf(rate, overall),
+          overall: fairlearnRateOf(rate, overall),
           groupMin: groupMin({ values, compared }),
           groupMax: groupMax({ values, compared }),
           difference: byMethod("difference"),
@@ -29223,7 +29697,7 @@ function buildFrame(attributes, unsorted, settings) {
     DISPARITY_NAMES.map((disparity) => [
       disparity,
       Object.fromEntries(
-        DISPARITY_METHODS.map((method) => [method, estimate(layout.disparity(disparity, method))])
+        DISPARITY_METHODS.map((method) => [method, estimate2(layout.disparity(disparity, method))])
       )
     ])
   );
@@ -29265,19 +29739,12 @@ function buildFrame(attributes, unsorted, settings) {
     referenceDisparities: referenceDisparities2
   };
 }
-function compareValues(a, b3) {
-  for (let k2 = 0; k2 < Math.min(a.length, b3.length); k2++) {
-    const x3 = a[k2];
-    const y2 = b3[k2];
-    if (x3 !== y2) return x3 < y2 ? -1 : 1;
-  }
-  return a.length - b3.length;
-}
 var groupName, UnknownReferenceGroupError;
 var init_frame = __esm({
   "src/metrics/fairness/frame.ts"() {
     "use strict";
     init_classification();
+    init_combinations();
     init_disparities();
     init_frame_statistics();
     init_metric_frame();
@@ -29290,14 +29757,14 @@ var init_frame = __esm({
 });
 
 // src/metrics/fairness/goal.ts
-function judgeGoal(estimate, goal, options = {}) {
-  const { value, interval: interval2 } = estimate;
+function judgeGoal(estimate2, goal, options = {}) {
+  const { value, interval: interval3 } = estimate2;
   if (value === null) return "inconclusive";
-  if (!interval2) {
+  if (!interval3) {
     if (options.requireInterval) return "inconclusive";
     return meetsGoal(value, goal) ? "pass" : "fail";
   }
-  const [low, high] = interval2;
+  const [low, high] = interval3;
   if (meetsGoal(low, goal) && meetsGoal(high, goal) && meetsGoal(value, goal)) return "pass";
   const wholeIntervalFails = goal.op === "==" ? goal.value < low || goal.value > high : !meetsGoal(low, goal) && !meetsGoal(high, goal);
   return wholeIntervalFails ? "fail" : "inconclusive";
@@ -29309,6 +29776,83 @@ var init_goal2 = __esm({
   }
 });
 
+// src/metrics/fairness/group-uncertainty.ts
+function decidingGroups(frame, name, method, goal, leftOut = /* @__PURE__ */ new Set()) {
+  const counts = frame.groups.map(countsOf);
+  const present = counts.map(
+    (c3, g2) => totalOf(c3) > 0 && !leftOut.has(frame.groups[g2].group)
+  );
+  const overall = counts.reduce(addCounts, emptyCounts());
+  const base = rateFrames(counts, present, overall);
+  const pointValue = disparityOf(name, method, base);
+  const verdictOf2 = (value) => value === null ? "unknown" : meetsGoal(value, goal);
+  const pointVerdict = verdictOf2(pointValue);
+  const rates = DISPARITY_RATES[name];
+  const found = [];
+  frame.groups.forEach((group, g2) => {
+    if (!present[g2]) return;
+    const ranges = rates.map((rate) => {
+      const estimate2 = group.rates[rate];
+      const [low, high] = estimate2.interval ?? [0, 1];
+      const inside = (v2) => v2 !== null && v2 > low && v2 < high;
+      const breakpoints = [...base[rate].groups.values.filter(inside), base[rate].overall].filter(inside);
+      return {
+        rate,
+        trials: estimate2.trials,
+        successes: estimate2.successes,
+        candidates: [low, high, ...breakpoints]
+      };
+    });
+    const flips = /* @__PURE__ */ new Set();
+    const walk = (k2, frames, moved) => {
+      if (k2 === ranges.length) {
+        if (verdictOf2(disparityOf(name, method, frames)) !== pointVerdict) moved.forEach((r2) => flips.add(r2));
+        return;
+      }
+      const range2 = ranges[k2];
+      for (const value of range2.candidates) {
+        walk(k2 + 1, withGroupRate(frames, range2.rate, g2, value, range2, overall), [...moved, range2.rate]);
+      }
+    };
+    walk(0, base, []);
+    for (const range2 of ranges) {
+      if (!flips.has(range2.rate)) continue;
+      const interval3 = group.rates[range2.rate].interval;
+      const words = RATE_WORDS[range2.rate];
+      const reason = interval3 ? `${group.group}: ${group.n.toLocaleString("en-US")} rows: the ${words} interval spans ${formatNumber(interval3[0])} to ${formatNumber(interval3[1])}` : `${group.group}: ${group.n.toLocaleString("en-US")} rows, none ${range2.rate === "false_positive_rate" ? "negative" : "positive"}: its ${words} is unmeasured (Fairlearn counts it as 0)`;
+      found.push({ group: group.group, n: group.n, rate: range2.rate, interval: interval3, reason });
+    }
+  });
+  return found;
+}
+function withGroupRate(frames, rate, g2, value, group, overall) {
+  const values = [...frames[rate].groups.values];
+  values[g2] = value;
+  const [successes, trials] = totals(rate, overall);
+  const overallValue = trials === 0 ? frames[rate].overall : (successes - group.successes + value * group.trials) / trials;
+  return { ...frames, [rate]: { groups: { ...frames[rate].groups, values }, overall: overallValue } };
+}
+function totals(rate, c3) {
+  if (rate === "selection_rate") return [c3.tp + c3.fp, totalOf(c3)];
+  if (rate === "true_positive_rate") return [c3.tp, c3.tp + c3.fn];
+  return [c3.fp, c3.fp + c3.tn];
+}
+var RATE_WORDS, countsOf;
+var init_group_uncertainty = __esm({
+  "src/metrics/fairness/group-uncertainty.ts"() {
+    "use strict";
+    init_goal();
+    init_classification();
+    init_disparities();
+    RATE_WORDS = {
+      selection_rate: "selection rate",
+      true_positive_rate: "true positive rate",
+      false_positive_rate: "false positive rate"
+    };
+    countsOf = (g2) => ({ tp: g2.tp, fp: g2.fp, tn: g2.tn, fn: g2.fn });
+  }
+});
+
 // src/metrics/fairness/group-counter.ts
 var cellOf, MISSING_VALUE, GroupCounter, PairIndex;
 var init_group_counter = __esm({
@@ -29316,7 +29860,7 @@ var init_group_counter = __esm({
     "use strict";
     init_data_error();
     init_value_dictionary();
-    cellOf = (label, prediction) => label * 2 + prediction;
+    cellOf = (label2, prediction) => label2 * 2 + prediction;
     MISSING_VALUE = "(missing)";
     GroupCounter = class {
       constructor(file, attributes, maxValues = 1e4) {
@@ -29341,8 +29885,11 @@ var init_group_counter = __esm({
       /** For attributes after the first: (prefix, code) → prefix index one level down. */
       levels;
       scratch;
-      /** Counts row `i` of a batch; `columns[k]` is the batch column of attribute k. */
-      add(batch, i, columns, cell) {
+      /**
+       * Counts row `i` of a batch; `columns[k]` is the batch column of attribute k. Returns the row's
+       * combination index, which a caller keeping more per combination (regression sums) keys by.
+       */
+      add(batch, i, columns, cell2) {
         const k2 = this.attributes.length;
         let index = this.codeOf(batch, i, columns, 0);
         if (k2 === 1) {
@@ -29350,29 +29897,53 @@ var init_group_counter = __esm({
         } else {
           this.scratch[0] = index;
           for (let level = 1; level < k2; level++) {
-            const code = this.codeOf(batch, i, columns, level);
-            this.scratch[level] = code;
+            const code2 = this.codeOf(batch, i, columns, level);
+            this.scratch[level] = code2;
             const pairs = this.levels[level - 1];
-            let next = pairs.get(index, code);
+            let next = pairs.get(index, code2);
             if (next < 0) {
-              next = pairs.add(index, code);
+              next = pairs.add(index, code2);
               if (level === k2 - 1) this.newCombination(next);
             }
             index = next;
           }
         }
-        const at2 = index * 4 + cell;
+        const at2 = index * 4 + cell2;
         this.counts[at2] = this.counts[at2] + 1;
+        return index;
+      }
+      /** How many combinations of values have been seen. */
+      get combinationCount() {
+        return this.combinations;
+      }
+      /**
+       * The groups of the given attributes, each with the indices of the combinations it sums, keyed
+       * by the values' names in attribute order (as `marginal`).
+       */
+      members(attributeIndices) {
+        const k2 = this.attributes.length;
+        const groups = /* @__PURE__ */ new Map();
+        for (let c3 = 0; c3 < this.combinations; c3++) {
+          const values = attributeIndices.map((a) => this.valueName(a, this.codes[c3 * k2 + a]));
+          const key = JSON.stringify(values);
+          let group = groups.get(key);
+          if (!group) {
+            group = { values, combinations: [] };
+            groups.set(key, group);
+          }
+          group.combinations.push(c3);
+        }
+        return groups;
       }
       codeOf(batch, i, columns, attribute) {
-        const code = batch.code(i, columns[attribute], this.dictionaries[attribute]);
-        if (code < 0) {
+        const code2 = batch.code(i, columns[attribute], this.dictionaries[attribute]);
+        if (code2 < 0) {
           throw new DataError(
             { file: this.file, row: batch.firstRow + i, line: batch.line(i), column: this.attributes[attribute] },
             `more than ${this.maxValues.toLocaleString("en-US")} distinct values: a sensitive attribute must be categorical (bin a continuous one first)`
           );
         }
-        return code;
+        return code2;
       }
       /** Registers combination `index` (always the next one) with the codes in scratch. */
       newCombination(index) {
@@ -29390,8 +29961,8 @@ var init_group_counter = __esm({
         this.combinations = index + 1;
       }
       /** The text of an attribute's value code, with missing values named. */
-      valueName(attribute, code) {
-        const text = this.dictionaries[attribute].values[code];
+      valueName(attribute, code2) {
+        const text = this.dictionaries[attribute].values[code2];
         return text.trim() === "" ? MISSING_VALUE : text;
       }
       /**
@@ -29421,7 +29992,7 @@ var init_group_counter = __esm({
       /** Every value name an attribute took. */
       valuesOf(attribute) {
         const dictionary = this.dictionaries[attribute];
-        return [...new Set(dictionary.values.map((_3, code) => this.valueName(attribute, code)))];
+        return [...new Set(dictionary.values.map((_3, code2) => this.valueName(attribute, code2)))];
       }
     };
     PairIndex = class {
@@ -29473,6 +30044,197 @@ var init_group_counter = __esm({
   }
 });
 
+// src/metrics/fairness/regression/cells.ts
+function neumaier(sums, compensation, s, value) {
+  const sum = sums[s];
+  const total2 = sum + value;
+  compensation[s] = compensation[s] + (Math.abs(sum) >= Math.abs(value) ? sum - total2 + value : value - total2 + sum);
+  sums[s] = total2;
+}
+var SUM_COUNT, N3, ABS, SQUARED, ERROR, PREDICTION, TARGET, DEFAULT_MAX_CELLS, RegressionCells;
+var init_cells = __esm({
+  "src/metrics/fairness/regression/cells.ts"() {
+    "use strict";
+    init_random();
+    SUM_COUNT = 6;
+    N3 = 0;
+    ABS = 1;
+    SQUARED = 2;
+    ERROR = 3;
+    PREDICTION = 4;
+    TARGET = 5;
+    DEFAULT_MAX_CELLS = 256;
+    RegressionCells = class {
+      constructor(maxCells = DEFAULT_MAX_CELLS, seed = 0) {
+        this.maxCells = maxCells;
+        this.random = createRandom(seed);
+      }
+      maxCells;
+      /** Per combination: SUM_COUNT sums, then SUM_COUNT compensations. */
+      exact = new Float64Array(64 * 2 * SUM_COUNT);
+      cells = [];
+      cellCounts = [];
+      random;
+      row = new Float64Array(SUM_COUNT);
+      add(combination, target, prediction) {
+        this.ensure(combination);
+        const e = prediction - target;
+        const row = this.row;
+        row[N3] = 1;
+        row[ABS] = Math.abs(e);
+        row[SQUARED] = e * e;
+        row[ERROR] = e;
+        row[PREDICTION] = prediction;
+        row[TARGET] = target;
+        const base = combination * 2 * SUM_COUNT;
+        for (let s = 0; s < SUM_COUNT; s++) this.addExact(base, s, row[s]);
+        const seen = this.exact[base + N3] - 1;
+        let cell2;
+        if (seen < this.maxCells) {
+          cell2 = this.cellCounts[combination];
+          this.cellCounts[combination] = cell2 + 1;
+          this.growCells(combination, cell2 + 1);
+        } else cell2 = randomInt(this.random, this.maxCells);
+        const cells = this.cells[combination];
+        const at2 = cell2 * SUM_COUNT;
+        for (let s = 0; s < SUM_COUNT; s++) cells[at2 + s] = cells[at2 + s] + row[s];
+      }
+      /** The exact sums of some combinations together. */
+      sums(combinations) {
+        const out = new Float64Array(SUM_COUNT);
+        const compensation = new Float64Array(SUM_COUNT);
+        for (const c3 of combinations) {
+          if (c3 >= this.cells.length) continue;
+          const base = c3 * 2 * SUM_COUNT;
+          for (let s = 0; s < SUM_COUNT; s++) {
+            neumaier(out, compensation, s, this.exact[base + s]);
+            neumaier(out, compensation, s, this.exact[base + SUM_COUNT + s]);
+          }
+        }
+        for (let s = 0; s < SUM_COUNT; s++) out[s] = out[s] + compensation[s];
+        return out;
+      }
+      get combinationCount() {
+        return this.cells.length;
+      }
+      /**
+       * One bootstrap replicate of every combination into `out` (combination · SUM_COUNT + sum):
+       * each combination's cells drawn with replacement, as many as it has.
+       */
+      resample(random, out) {
+        out.fill(0);
+        for (let c3 = 0; c3 < this.cells.length; c3++) {
+          const count = this.cellCounts[c3];
+          const cells = this.cells[c3];
+          const limit = 4294967296 - 4294967296 % count;
+          let n = 0;
+          let abs = 0;
+          let squared = 0;
+          let error = 0;
+          let prediction = 0;
+          let target = 0;
+          for (let k2 = 0; k2 < count; k2++) {
+            let u2 = random.nextUint32();
+            while (u2 >= limit) u2 = random.nextUint32();
+            const at2 = u2 % count * SUM_COUNT;
+            n += cells[at2];
+            abs += cells[at2 + 1];
+            squared += cells[at2 + 2];
+            error += cells[at2 + 3];
+            prediction += cells[at2 + 4];
+            target += cells[at2 + 5];
+          }
+          const base = c3 * SUM_COUNT;
+          out[base + N3] = n;
+          out[base + ABS] = abs;
+          out[base + SQUARED] = squared;
+          out[base + ERROR] = error;
+          out[base + PREDICTION] = prediction;
+          out[base + TARGET] = target;
+        }
+      }
+      addExact(base, s, value) {
+        const sum = this.exact[base + s];
+        const total2 = sum + value;
+        const compensation = Math.abs(sum) >= Math.abs(value) ? sum - total2 + value : value - total2 + sum;
+        this.exact[base + s] = total2;
+        this.exact[base + SUM_COUNT + s] = this.exact[base + SUM_COUNT + s] + compensation;
+      }
+      ensure(combination) {
+        while (this.cells.length <= combination) {
+          this.cells.push(new Float64Array(4 * SUM_COUNT));
+          this.cellCounts.push(0);
+        }
+        const needed = (combination + 1) * 2 * SUM_COUNT;
+        if (needed > this.exact.length) {
+          const grown2 = new Float64Array(Math.max(needed, this.exact.length * 2));
+          grown2.set(this.exact);
+          this.exact = grown2;
+        }
+      }
+      growCells(combination, count) {
+        const cells = this.cells[combination];
+        if (count * SUM_COUNT <= cells.length) return;
+        const grown2 = new Float64Array(Math.min(this.maxCells, count * 2) * SUM_COUNT);
+        grown2.set(cells);
+        this.cells[combination] = grown2;
+      }
+    };
+  }
+});
+
+// src/metrics/fairness/regression/metrics.ts
+function metricOf(name, sums, offset = 0) {
+  const n = sums[offset + N3];
+  if (n === 0) return null;
+  const { sum, root } = MEAN_OF[name];
+  const mean2 = sums[offset + sum] / n;
+  return root ? Math.sqrt(mean2) : mean2;
+}
+function movedOverall(name, overall, share, from, to2) {
+  if (!MEAN_OF[name].root) return overall + share * (to2 - from);
+  return Math.sqrt(Math.max(0, overall * overall + share * (to2 * to2 - from * from)));
+}
+var REGRESSION_METRIC_NAMES, LOSS_METRIC, REGRESSION_GOAL_NAMES, MEAN_OF, METRIC_WORDS;
+var init_metrics = __esm({
+  "src/metrics/fairness/regression/metrics.ts"() {
+    "use strict";
+    init_cells();
+    REGRESSION_METRIC_NAMES = [
+      "mean_absolute_error",
+      "mean_squared_error",
+      "root_mean_squared_error",
+      "mean_error",
+      "mean_prediction",
+      "mean_target"
+    ];
+    LOSS_METRIC = {
+      absolute: "mean_absolute_error",
+      squared: "mean_squared_error"
+    };
+    REGRESSION_GOAL_NAMES = [
+      ...REGRESSION_METRIC_NAMES.flatMap((m2) => [`${m2}_difference`, `${m2}_ratio`]),
+      "bounded_group_loss"
+    ];
+    MEAN_OF = {
+      mean_absolute_error: { sum: ABS, root: false },
+      mean_squared_error: { sum: SQUARED, root: false },
+      root_mean_squared_error: { sum: SQUARED, root: true },
+      mean_error: { sum: ERROR, root: false },
+      mean_prediction: { sum: PREDICTION, root: false },
+      mean_target: { sum: TARGET, root: false }
+    };
+    METRIC_WORDS = {
+      mean_absolute_error: "MAE",
+      mean_squared_error: "MSE",
+      root_mean_squared_error: "RMSE",
+      mean_error: "mean error",
+      mean_prediction: "mean prediction",
+      mean_target: "mean target"
+    };
+  }
+});
+
 // src/metrics/fairness/analyze.ts
 async function analyzeFairness(options) {
   const settings = validate(options);
@@ -29483,7 +30245,7 @@ async function analyzeFairness(options) {
   const labelAt = requested.indexOf(options.label);
   const predictionAt = requested.indexOf(predictionColumn);
   const attributeAt = options.attributes.map((attribute) => requested.indexOf(attribute));
-  const label = new BinaryOutcomeColumn(file, options.label, "label", options.positiveLabel);
+  const label2 = new BinaryOutcomeColumn(file, options.label, "label", options.positiveLabel);
   const prediction = options.prediction ? new BinaryOutcomeColumn(file, options.prediction, "prediction", options.positiveLabel) : void 0;
   const threshold = options.threshold;
   const readScore = (batch, i) => {
@@ -29503,7 +30265,7 @@ async function analyzeFairness(options) {
   try {
     for await (const batch of table.batches()) {
       for (let i = 0; i < batch.length; i++) {
-        const y2 = label.read(batch, i, labelAt);
+        const y2 = label2.read(batch, i, labelAt);
         const p2 = prediction ? prediction.read(batch, i, predictionAt) : readScore(batch, i);
         counter.add(batch, i, attributeAt, cellOf(y2, p2));
       }
@@ -29514,7 +30276,7 @@ async function analyzeFairness(options) {
   }
   if (rows === 0) throw new DataError({ file }, "the file has no data rows");
   const notes = table.notes.map((note) => note.message);
-  if (!label.sawPositive)
+  if (!label2.sawPositive)
     notes.push(`no row has a positive ${options.label}: rates conditioned on positives are undefined`);
   const frameSettings = (name, index) => ({
     minGroupSize: settings.minGroupSize,
@@ -29523,13 +30285,28 @@ async function analyzeFairness(options) {
     bootstrap: { ...settings.bootstrap, seed: settings.bootstrap.seed + index }
   });
   const frames = [];
+  const verdictFrames = [];
   const frameAttributeSets = [...options.attributes.map((a) => [a]), ...settings.intersections];
   frameAttributeSets.forEach((attributes, index) => {
     const indices = attributes.map((a) => options.attributes.indexOf(a));
     const groups = [...counter.marginal(indices).values()];
-    if (attributes.length > 1) groups.push(...emptyCombinations(counter, indices, groups, notes, attributes));
+    if (attributes.length > 1) {
+      const missing = missingCombinations(
+        counter,
+        indices,
+        groups.map((g2) => g2.values),
+        notes,
+        attributes
+      );
+      groups.push(...missing.map((values) => ({ values, counts: { tp: 0, fp: 0, tn: 0, fn: 0 } })));
+    }
     try {
-      frames.push(buildFrame(attributes, groups, frameSettings(attributes.join(" & "), index)));
+      const frameSettingsOf = frameSettings(attributes.join(" & "), index);
+      frames.push(buildFrame(attributes, groups, frameSettingsOf));
+      if (settings.verdictMinGroupSize > 0 && options.goals && Object.keys(options.goals).length > 0)
+        verdictFrames.push(
+          buildFrame(attributes, groups, { ...frameSettingsOf, leaveOutBelow: settings.verdictMinGroupSize })
+        );
     } catch (error) {
       if (error instanceof UnknownReferenceGroupError) throw new FairnessOptionsError(error.message);
       throw error;
@@ -29539,6 +30316,7 @@ async function analyzeFairness(options) {
   const overall = groupReport([], { values: [], counts: overallCounts }, 0, settings.bootstrap.confidence);
   overall.group = "(all)";
   return {
+    task: "classification",
     file,
     format: table.format,
     rows,
@@ -29546,6 +30324,7 @@ async function analyzeFairness(options) {
     positiveLabel: options.positiveLabel ?? null,
     prediction: options.prediction ? { column: options.prediction } : { score: options.score, threshold },
     minGroupSize: settings.minGroupSize,
+    verdictMinGroupSize: settings.verdictMinGroupSize,
     bootstrap: {
       ...settings.bootstrap,
       method: "percentile; per-group confusion counts resampled (multinomial, group sizes fixed)"
@@ -29554,6 +30333,8 @@ async function analyzeFairness(options) {
     frames,
     judgements: judge(
       frames,
+      verdictFrames,
+      settings.verdictMinGroupSize,
       options.goals ?? {},
       options.goalMethod ?? "between_groups",
       settings.bootstrap.reps > 0
@@ -29578,6 +30359,9 @@ function validate(options) {
   if (new Set(options.attributes).size !== options.attributes.length) fail("an attribute is named twice");
   const minGroupSize = options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
   if (!(Number.isInteger(minGroupSize) && minGroupSize >= 0)) fail("minGroupSize must be a whole number ≥ 0");
+  const verdictMinGroupSize = options.verdictMinGroupSize ?? 0;
+  if (!(Number.isInteger(verdictMinGroupSize) && verdictMinGroupSize >= 0))
+    fail("verdictMinGroupSize must be a whole number ≥ 0");
   const reps = options.bootstrap?.reps ?? 1e3;
   const seed = options.bootstrap?.seed ?? 0;
   const confidence = options.bootstrap?.confidence ?? 0.95;
@@ -29585,6 +30369,11 @@ function validate(options) {
   if (!Number.isFinite(seed)) fail("the bootstrap seed must be a number");
   if (!(confidence > 0 && confidence < 1)) fail("the confidence level must be between 0 and 1");
   for (const name of Object.keys(options.goals ?? {})) {
+    if (REGRESSION_GOAL_NAMES.includes(name)) {
+      fail(
+        `"${name}" is a goal for regression models, and this one is judged as a classifier (set flow.sanity.task: regression if it predicts numbers); a classifier's goals are ${DISPARITY_NAMES.join(", ")}`
+      );
+    }
     if (!DISPARITY_NAMES.includes(name)) {
       fail(`"${name}" is not a disparity metric; goals can be set on ${DISPARITY_NAMES.join(", ")}`);
     }
@@ -29602,69 +30391,764 @@ function validate(options) {
   }
   return {
     minGroupSize,
+    verdictMinGroupSize,
     bootstrap: { reps, seed, confidence },
     intersections,
     maxGroupsPerAttribute: options.maxGroupsPerAttribute ?? 1e4
   };
 }
-function emptyCombinations(counter, indices, present, notes, attributes) {
-  const valueLists = indices.map((a) => counter.valuesOf(a).sort());
-  const combinations = valueLists.reduce((product, list) => product * list.length, 1);
-  if (combinations > MAX_LISTED_COMBINATIONS) {
-    notes.push(
-      `${attributes.join(" & ")}: ${combinations.toLocaleString("en-US")} combinations of values; only those present are listed`
-    );
-    return [];
-  }
-  const seen = new Set(present.map((g2) => JSON.stringify(g2.values)));
-  const empty = [];
-  const walk = (prefix) => {
-    if (prefix.length === valueLists.length) {
-      if (!seen.has(JSON.stringify(prefix)))
-        empty.push({ values: prefix, counts: { tp: 0, fp: 0, tn: 0, fn: 0 } });
-      return;
-    }
-    for (const value of valueLists[prefix.length]) walk([...prefix, value]);
-  };
-  walk([]);
-  return empty;
-}
-function judge(frames, goals, method, withIntervals) {
+function judge(frames, verdictFrames, verdictMinGroupSize, goals, method, withIntervals) {
   const judgements = [];
-  for (const frame of frames) {
+  frames.forEach((frame, f3) => {
+    const judged = verdictFrames[f3] ?? frame;
+    const leftOut = judged.groups.filter((g2) => !g2.empty && g2.n < verdictMinGroupSize).map((g2) => ({ group: g2.group, n: g2.n }));
     for (const name of DISPARITY_NAMES) {
       const goal = goals[name];
       if (!goal) continue;
-      const estimate = frame.disparities[name][method];
+      const estimate2 = judged.disparities[name][method];
+      const byInterval = judgeGoal(estimate2, goal, { requireInterval: withIntervals });
+      const deciding = decidingGroups(judged, name, method, goal, new Set(leftOut.map((g2) => g2.group)));
       judgements.push({
         frame: frame.name,
         metric: name,
         method,
         goal,
-        value: estimate.value,
-        interval: estimate.interval,
-        verdict: judgeGoal(estimate, goal, { requireInterval: withIntervals })
+        value: estimate2.value,
+        interval: estimate2.interval,
+        verdict: deciding.length > 0 ? "inconclusive" : byInterval,
+        decidingGroups: deciding,
+        leftOut,
+        fairlearnValue: frame.disparities[name][method].value
       });
     }
-  }
+  });
   return judgements;
 }
-var FairnessOptionsError, DEFAULT_MIN_GROUP_SIZE, MAX_LISTED_COMBINATIONS;
+var FairnessOptionsError, DEFAULT_MIN_GROUP_SIZE;
 var init_analyze = __esm({
   "src/metrics/fairness/analyze.ts"() {
     "use strict";
     init_data_error();
     init_readers();
     init_binary_outcome();
+    init_combinations();
     init_disparities();
     init_frame();
     init_goal2();
+    init_group_uncertainty();
     init_group_counter();
+    init_metrics();
     FairnessOptionsError = class extends Error {
       name = "FairnessOptionsError";
     };
     DEFAULT_MIN_GROUP_SIZE = 30;
-    MAX_LISTED_COMBINATIONS = 1e4;
+  }
+});
+
+// src/metrics/fairness/regression/frame.ts
+function computeStatistics2(layout, sums, loss, leaveOutBelow, out) {
+  const G3 = layout.groupCount;
+  const overall = new Float64Array(SUM_COUNT);
+  for (let g2 = 0; g2 < G3; g2++)
+    for (let s = 0; s < SUM_COUNT; s++)
+      overall[s] = overall[s] + sums[g2 * SUM_COUNT + s];
+  const compared = Array.from({ length: G3 }, (_3, g2) => {
+    const n = sums[g2 * SUM_COUNT + N3];
+    return n > 0 && n >= leaveOutBelow;
+  });
+  REGRESSION_METRIC_NAMES.forEach((name, m2) => {
+    const values = Array.from({ length: G3 }, (_3, g2) => metricOf(name, sums, g2 * SUM_COUNT));
+    values.forEach((v2, g2) => out[layout.group(g2, m2)] = v2 ?? Number.NaN);
+    const groups = { values, compared };
+    const overallValue = metricOf(name, overall);
+    for (const method of DISPARITY_METHODS) {
+      out[layout.aggregate(m2, "difference", method)] = difference(groups, overallValue, method) ?? Number.NaN;
+      out[layout.aggregate(m2, "ratio", method)] = ratio(groups, overallValue, method) ?? Number.NaN;
+    }
+    if (name === LOSS_METRIC[loss]) out[layout.boundedGroupLoss] = groupMax(groups) ?? Number.NaN;
+  });
+}
+function groupSums(cellSums, groups) {
+  const sums = new Float64Array(groups.length * SUM_COUNT);
+  groups.forEach((group, g2) => sums.set(cellSums(group.combinations), g2 * SUM_COUNT));
+  return sums;
+}
+function replicateSums(replicate) {
+  return (combinations) => {
+    const out = new Float64Array(SUM_COUNT);
+    for (const c3 of combinations) {
+      const base = c3 * SUM_COUNT;
+      if (base >= replicate.length) continue;
+      for (let s = 0; s < SUM_COUNT; s++) out[s] = out[s] + replicate[base + s];
+    }
+    return out;
+  };
+}
+function buildRegressionFrames(definitions, cells, settings, notes) {
+  const { reps, seed, confidence } = settings.bootstrap;
+  const maxCells = settings.maxBootstrapCells ?? 4e6;
+  const floor = settings.leaveOutBelow ?? 0;
+  const layouts = definitions.map((d2) => new Layout(d2.groups.length));
+  const points = definitions.map((d2, f3) => {
+    const layout = layouts[f3];
+    const out = new Float64Array(layout.size).fill(Number.NaN);
+    computeStatistics2(
+      layout,
+      groupSums((c3) => cells.sums(c3), d2.groups),
+      settings.loss,
+      floor,
+      out
+    );
+    return out;
+  });
+  const firstKept = layouts.map((layout, f3) => {
+    if (reps * layout.size <= maxCells) return 0;
+    notes.push(
+      `${definitions[f3].attributes.join(" & ")}: ${layout.groupCount.toLocaleString("en-US")} groups: per-group intervals are left out to bound memory`
+    );
+    return layout.groupCount * M4;
+  });
+  const intervals = layouts.map(() => []);
+  if (reps > 0) {
+    const random = createRandom(seed);
+    const replicate = new Float64Array(cells.combinationCount * SUM_COUNT);
+    const stored = layouts.map(
+      (layout, f3) => new Float64Array(reps * (layout.size - firstKept[f3]))
+    );
+    const row = layouts.map((layout) => new Float64Array(layout.size));
+    for (let r2 = 0; r2 < reps; r2++) {
+      cells.resample(random, replicate);
+      const sumsOf = replicateSums(replicate);
+      definitions.forEach((d2, f3) => {
+        const layout = layouts[f3];
+        const out = row[f3].fill(Number.NaN);
+        computeStatistics2(layout, groupSums(sumsOf, d2.groups), settings.loss, floor, out);
+        const kept = firstKept[f3];
+        stored[f3].set(out.subarray(kept), r2 * (layout.size - kept));
+      });
+    }
+    layouts.forEach((layout, f3) => {
+      const kept = firstKept[f3];
+      const width = layout.size - kept;
+      const column = new Float64Array(reps);
+      const matrix = stored[f3];
+      for (let s = 0; s < width; s++) {
+        for (let r2 = 0; r2 < reps; r2++) column[r2] = matrix[r2 * width + s];
+        intervals[f3][kept + s] = percentileInterval(
+          column,
+          confidence
+        );
+      }
+    });
+  }
+  return definitions.map((definition, f3) => {
+    const layout = layouts[f3];
+    const point = points[f3];
+    const estimate2 = (at2) => {
+      const value = point[at2];
+      const bootstrap = intervals[f3]?.[at2];
+      return {
+        value: Number.isNaN(value) ? null : value,
+        interval: bootstrap?.interval ?? null,
+        undefinedReplicates: bootstrap?.undefinedReplicates ?? 0
+      };
+    };
+    const names = definition.groups.map((g2) => groupName(g2.values));
+    const sizes = definition.groups.map((g2) => cells.sums(g2.combinations)[N3]);
+    const compared = sizes.map((n) => n > 0 && n >= floor);
+    const groups = definition.groups.map((group, g2) => ({
+      group: names[g2],
+      values: Object.fromEntries(definition.attributes.map((a, k2) => [a, group.values[k2]])),
+      n: sizes[g2],
+      smallSample: sizes[g2] < settings.minGroupSize,
+      empty: sizes[g2] === 0,
+      metrics: Object.fromEntries(
+        REGRESSION_METRIC_NAMES.map((name, m2) => [name, estimate2(layout.group(g2, m2))])
+      )
+    }));
+    const allRows = cells.sums(definition.groups.flatMap((g2) => g2.combinations));
+    const metrics = Object.fromEntries(
+      REGRESSION_METRIC_NAMES.map((name, m2) => {
+        const values = definition.groups.map((_3, g2) => {
+          const v2 = point[layout.group(g2, m2)];
+          return Number.isNaN(v2) ? null : v2;
+        });
+        const byMethod = (kind) => Object.fromEntries(
+          DISPARITY_METHODS.map((method) => [method, estimate2(layout.aggregate(m2, kind, method))])
+        );
+        return [
+          name,
+          {
+            byGroup: Object.fromEntries(names.map((group, g2) => [group, values[g2] ?? null])),
+            overall: metricOf(name, allRows),
+            groupMin: groupMin({ values, compared }),
+            groupMax: groupMax({ values, compared }),
+            difference: byMethod("difference"),
+            ratio: byMethod("ratio")
+          }
+        ];
+      })
+    );
+    const lossMetric = LOSS_METRIC[settings.loss];
+    const lossValues = metrics[lossMetric].byGroup;
+    const worst = metrics[lossMetric].groupMax;
+    return {
+      name: definition.attributes.join(" & "),
+      attributes: [...definition.attributes],
+      groups,
+      compared: names.filter((_3, g2) => compared[g2]),
+      metrics,
+      boundedGroupLoss: {
+        ...estimate2(layout.boundedGroupLoss),
+        loss: settings.loss,
+        metric: lossMetric,
+        worstGroup: worst === null ? null : names.find((n) => lossValues[n] === worst) ?? null
+      }
+    };
+  });
+}
+var M4, AGGREGATES2, Layout;
+var init_frame2 = __esm({
+  "src/metrics/fairness/regression/frame.ts"() {
+    "use strict";
+    init_bootstrap();
+    init_random();
+    init_frame();
+    init_metric_frame();
+    init_cells();
+    init_metrics();
+    M4 = REGRESSION_METRIC_NAMES.length;
+    AGGREGATES2 = 4;
+    Layout = class {
+      constructor(groupCount) {
+        this.groupCount = groupCount;
+        this.size = groupCount * M4 + M4 * AGGREGATES2 + 1;
+      }
+      groupCount;
+      size;
+      group(g2, metric) {
+        return g2 * M4 + metric;
+      }
+      aggregate(metric, kind, method) {
+        return this.groupCount * M4 + metric * AGGREGATES2 + (kind === "ratio" ? 2 : 0) + DISPARITY_METHODS.indexOf(method);
+      }
+      get boundedGroupLoss() {
+        return this.size - 1;
+      }
+    };
+  }
+});
+
+// src/metrics/fairness/regression/uncertainty.ts
+function goalParts(name, frame) {
+  if (name === "bounded_group_loss")
+    return { metric: LOSS_METRIC[frame.boundedGroupLoss.loss], figure: "max" };
+  const match = /^(.*)_(difference|ratio)$/.exec(name);
+  return { metric: match[1], figure: match[2] };
+}
+function regressionDecidingGroups(frame, name, method, goal, leftOut = /* @__PURE__ */ new Set()) {
+  const { metric, figure } = goalParts(name, frame);
+  const values = frame.groups.map((g2) => g2.metrics[metric].value);
+  const compared = frame.groups.map((g2) => g2.n > 0 && !leftOut.has(g2.group));
+  const overall = frame.metrics[metric].overall;
+  const total2 = frame.groups.reduce((sum, g2) => sum + g2.n, 0);
+  const figureOf = (vs2, all) => {
+    const groups = { values: vs2, compared };
+    if (figure === "max") return groupMax(groups);
+    return figure === "difference" ? difference(groups, all, method) : ratio(groups, all, method);
+  };
+  const verdictOf2 = (value) => value === null ? "unknown" : meetsGoal(value, goal);
+  const pointVerdict = verdictOf2(figureOf(values, overall));
+  const found = [];
+  frame.groups.forEach((group, g2) => {
+    const value = values[g2];
+    const interval3 = group.metrics[metric].interval;
+    if (value === null || value === void 0 || !interval3 || !compared[g2]) return;
+    const [low, high] = interval3;
+    const inside = (v2) => v2 !== null && v2 > low && v2 < high;
+    const candidates = [low, high, ...values.filter(inside), ...[overall].filter(inside)];
+    const flips = candidates.some((x3) => {
+      const moved = [...values];
+      moved[g2] = x3;
+      const all = overall === null ? null : movedOverall(metric, overall, group.n / total2, value, x3);
+      return verdictOf2(figureOf(moved, all)) !== pointVerdict;
+    });
+    if (!flips) return;
+    found.push({
+      group: group.group,
+      n: group.n,
+      metric,
+      interval: interval3,
+      reason: `${group.group}: ${group.n.toLocaleString("en-US")} rows: the ${METRIC_WORDS[metric]} interval spans ${formatNumber(low)} to ${formatNumber(high)}`
+    });
+  });
+  return found;
+}
+var init_uncertainty = __esm({
+  "src/metrics/fairness/regression/uncertainty.ts"() {
+    "use strict";
+    init_goal();
+    init_metric_frame();
+    init_metrics();
+  }
+});
+
+// src/metrics/fairness/regression/analyze.ts
+async function analyzeRegressionFairness(options) {
+  const settings = validate2(options);
+  const { file } = options;
+  const requested = [.../* @__PURE__ */ new Set([options.target, options.prediction, ...options.attributes])];
+  const table = await openTable(file, { format: options.format, columns: requested });
+  const targetAt = requested.indexOf(options.target);
+  const predictionAt = requested.indexOf(options.prediction);
+  const attributeAt = options.attributes.map((a) => requested.indexOf(a));
+  const read = (batch, i, at2, column, what) => {
+    const value = batch.number(i, at2);
+    if (!Number.isFinite(value)) {
+      const raw = batch.value(i, at2);
+      throw new DataError(
+        { file, row: batch.firstRow + i, line: batch.line(i), column },
+        raw === null || raw === "" ? `the ${what} is empty` : `${what} "${raw}" is not a finite number`
+      );
+    }
+    return value;
+  };
+  const counter = new GroupCounter(file, options.attributes, settings.maxGroupsPerAttribute);
+  const cells = new RegressionCells(options.maxCells, settings.bootstrap.seed);
+  let rows = 0;
+  try {
+    for await (const batch of table.batches()) {
+      for (let i = 0; i < batch.length; i++) {
+        const y2 = read(batch, i, targetAt, options.target, "target");
+        const p2 = read(batch, i, predictionAt, options.prediction, "prediction");
+        cells.add(counter.add(batch, i, attributeAt, 0), y2, p2);
+      }
+      rows += batch.length;
+    }
+  } finally {
+    await table.close();
+  }
+  if (rows === 0) throw new DataError({ file }, "the file has no data rows");
+  const notes = table.notes.map((note) => note.message);
+  const definitions = [
+    ...options.attributes.map((a) => [a]),
+    ...settings.intersections
+  ].map((attributes) => {
+    const indices = attributes.map((a) => options.attributes.indexOf(a));
+    const groups = [...counter.members(indices).values()];
+    if (attributes.length > 1) {
+      const missing = missingCombinations(
+        counter,
+        indices,
+        groups.map((g2) => g2.values),
+        notes,
+        attributes
+      );
+      groups.push(...missing.map((values) => ({ values, combinations: [] })));
+    }
+    groups.sort((a, b3) => compareValues(a.values, b3.values));
+    return { attributes, groups };
+  });
+  const everyRow = {
+    attributes: [],
+    groups: [{ values: [], combinations: [...Array(cells.combinationCount).keys()] }]
+  };
+  const built = buildRegressionFrames(
+    [...definitions, everyRow],
+    cells,
+    { minGroupSize: settings.minGroupSize, loss: settings.loss, bootstrap: settings.bootstrap },
+    notes
+  );
+  const overallFrame = built.pop();
+  const frames = built;
+  const verdictFrames = settings.verdictMinGroupSize > 0 && Object.keys(options.goals ?? {}).length > 0 ? buildRegressionFrames(
+    definitions,
+    cells,
+    {
+      minGroupSize: settings.minGroupSize,
+      leaveOutBelow: settings.verdictMinGroupSize,
+      loss: settings.loss,
+      bootstrap: settings.bootstrap
+    },
+    []
+  ) : [];
+  const overall = {
+    ...overallFrame.groups[0],
+    group: "(all)",
+    smallSample: false
+  };
+  return {
+    task: "regression",
+    file,
+    format: table.format,
+    rows,
+    target: options.target,
+    prediction: { column: options.prediction },
+    minGroupSize: settings.minGroupSize,
+    verdictMinGroupSize: settings.verdictMinGroupSize,
+    loss: settings.loss,
+    bootstrap: {
+      ...settings.bootstrap,
+      method: `percentile; rows resampled within each combination of sensitive values (sizes fixed; past ${cells.maxCells.toLocaleString("en-US")} rows, random cells of rows)`
+    },
+    overall,
+    frames,
+    judgements: judge2(
+      frames,
+      verdictFrames,
+      settings.verdictMinGroupSize,
+      options.goals ?? {},
+      options.goalMethod ?? "between_groups",
+      settings.bootstrap.reps > 0
+    ),
+    notes
+  };
+}
+function validate2(options) {
+  const fail = (message) => {
+    throw new FairnessOptionsError(message);
+  };
+  if (!options.target) fail("name the target column");
+  if (!options.prediction) fail("name the prediction column");
+  if (options.attributes.length === 0) fail("name at least one sensitive attribute");
+  if (new Set(options.attributes).size !== options.attributes.length) fail("an attribute is named twice");
+  const minGroupSize = options.minGroupSize ?? 30;
+  if (!(Number.isInteger(minGroupSize) && minGroupSize >= 0)) fail("minGroupSize must be a whole number ≥ 0");
+  const verdictMinGroupSize = options.verdictMinGroupSize ?? 0;
+  if (!(Number.isInteger(verdictMinGroupSize) && verdictMinGroupSize >= 0))
+    fail("verdictMinGroupSize must be a whole number ≥ 0");
+  const loss = options.loss ?? "absolute";
+  if (loss !== "absolute" && loss !== "squared") fail("the loss is absolute or squared");
+  const reps = options.bootstrap?.reps ?? 1e3;
+  const seed = options.bootstrap?.seed ?? 0;
+  const confidence = options.bootstrap?.confidence ?? 0.95;
+  if (!(Number.isInteger(reps) && reps >= 0)) fail("bootstrap reps must be a whole number ≥ 0");
+  if (!Number.isFinite(seed)) fail("the bootstrap seed must be a number");
+  if (!(confidence > 0 && confidence < 1)) fail("the confidence level must be between 0 and 1");
+  if (options.maxCells !== void 0 && !(Number.isInteger(options.maxCells) && options.maxCells >= 1))
+    fail("maxCells must be a whole number ≥ 1");
+  for (const name of Object.keys(options.goals ?? {})) {
+    if (DISPARITY_NAMES.includes(name))
+      fail(
+        `"${name}" is a goal for classifiers, and this model is judged as a regression model (its task: flow.sanity.task, or the regression metrics the charter names); a regression model's goals are ${REGRESSION_GOAL_NAMES.join(", ")}`
+      );
+    if (!REGRESSION_GOAL_NAMES.includes(name))
+      fail(
+        `"${name}" is not a regression fairness goal; goals can be set on ${REGRESSION_GOAL_NAMES.join(", ")}`
+      );
+  }
+  let intersections = [];
+  if (options.intersections === true) {
+    if (options.attributes.length > 1) intersections = [[...options.attributes]];
+  } else if (Array.isArray(options.intersections)) {
+    intersections = options.intersections.map((set) => [...set]);
+    for (const set of intersections) {
+      if (set.length < 2) fail(`an intersection needs two attributes or more, got [${set.join(", ")}]`);
+      const unknown = set.find((a) => !options.attributes.includes(a));
+      if (unknown !== void 0) fail(`intersection attribute "${unknown}" is not one of the attributes`);
+    }
+  }
+  return {
+    minGroupSize,
+    verdictMinGroupSize,
+    loss,
+    bootstrap: { reps, seed, confidence },
+    intersections,
+    maxGroupsPerAttribute: options.maxGroupsPerAttribute ?? 1e4
+  };
+}
+function judge2(frames, verdictFrames, verdictMinGroupSize, goals, method, withIntervals) {
+  const judgements = [];
+  frames.forEach((frame, f3) => {
+    const judged = verdictFrames[f3] ?? frame;
+    const leftOut = judged.groups.filter((g2) => !g2.empty && g2.n < verdictMinGroupSize).map((g2) => ({ group: g2.group, n: g2.n }));
+    for (const name of REGRESSION_GOAL_NAMES) {
+      const goal = goals[name];
+      if (!goal) continue;
+      const { metric, figure } = goalParts(name, frame);
+      const estimateOf = (report2) => figure === "max" ? report2.boundedGroupLoss : report2.metrics[metric][figure][method];
+      const estimate2 = estimateOf(judged);
+      const deciding = regressionDecidingGroups(
+        judged,
+        name,
+        method,
+        goal,
+        new Set(leftOut.map((g2) => g2.group))
+      );
+      const byInterval = judgeGoal(estimate2, goal, { requireInterval: withIntervals });
+      judgements.push({
+        frame: frame.name,
+        metric: name,
+        method,
+        goal,
+        value: estimate2.value,
+        interval: estimate2.interval,
+        verdict: deciding.length > 0 ? "inconclusive" : byInterval,
+        decidingGroups: deciding,
+        leftOut,
+        fairlearnValue: estimateOf(frame).value
+      });
+    }
+  });
+  return judgements;
+}
+var init_analyze2 = __esm({
+  "src/metrics/fairness/regression/analyze.ts"() {
+    "use strict";
+    init_data_error();
+    init_readers();
+    init_analyze();
+    init_combinations();
+    init_disparities();
+    init_goal2();
+    init_group_counter();
+    init_cells();
+    init_frame2();
+    init_metrics();
+    init_uncertainty();
+  }
+});
+
+// src/metrics/fairness/regression/index.ts
+var init_regression = __esm({
+  "src/metrics/fairness/regression/index.ts"() {
+    "use strict";
+    init_analyze2();
+    init_metrics();
+  }
+});
+
+// src/metrics/regression.ts
+function assertPaired(actual, predicted) {
+  if (actual.length !== predicted.length) {
+    throw new RangeError(`lengths differ: ${actual.length} actual values, ${predicted.length} predictions`);
+  }
+  for (let i = 0; i < actual.length; i++) {
+    if (!Number.isFinite(actual[i]) || !Number.isFinite(predicted[i])) {
+      throw new RangeError(`row ${i} is not a pair of finite numbers: ${actual[i]}, ${predicted[i]}`);
+    }
+  }
+}
+function mean(values, n) {
+  const sum = new CompensatedSum();
+  for (let i = 0; i < n; i++) sum.add(values(i));
+  return sum.value / n;
+}
+function meanAbsoluteError(actual, predicted) {
+  assertPaired(actual, predicted);
+  if (actual.length === 0) return null;
+  return mean((i) => Math.abs(actual[i] - predicted[i]), actual.length);
+}
+function meanSquaredError(actual, predicted) {
+  assertPaired(actual, predicted);
+  if (actual.length === 0) return null;
+  return mean((i) => (actual[i] - predicted[i]) ** 2, actual.length);
+}
+function rootMeanSquaredError(actual, predicted) {
+  const mse = meanSquaredError(actual, predicted);
+  return mse === null ? null : Math.sqrt(mse);
+}
+function r2Score(actual, predicted) {
+  assertPaired(actual, predicted);
+  const n = actual.length;
+  if (n < 2 || isConstant(actual)) return null;
+  const average = mean((i) => actual[i], n);
+  const residual = new CompensatedSum();
+  const total2 = new CompensatedSum();
+  for (let i = 0; i < n; i++) {
+    const y2 = actual[i];
+    residual.add((y2 - predicted[i]) ** 2);
+    total2.add((y2 - average) ** 2);
+  }
+  if (total2.value === 0) return null;
+  return 1 - residual.value / total2.value;
+}
+function isConstant(values) {
+  for (let i = 1; i < values.length; i++) if (values[i] !== values[0]) return false;
+  return true;
+}
+function meanOf(values) {
+  if (values.length === 0) return null;
+  return mean((i) => values[i], values.length);
+}
+var init_regression2 = __esm({
+  "src/metrics/regression.ts"() {
+    "use strict";
+    init_summation();
+  }
+});
+
+// src/stages/sanity-check/regression-metrics.ts
+function regressionMetric(name) {
+  return REGRESSION_METRICS.find((metric) => metric.names.includes(name));
+}
+function parseNumber(text) {
+  if (text === void 0 || !/^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(text)) return void 0;
+  const value = Number(text);
+  return Number.isFinite(value) ? value : void 0;
+}
+function numericPredictions(table, file, columns) {
+  const actual = new Float64Array(table.rows.length);
+  const predicted = new Float64Array(table.rows.length);
+  table.rows.forEach((row, index) => {
+    for (const [column, into] of [
+      [columns.label, actual],
+      [columns.prediction, predicted]
+    ]) {
+      const value = parseNumber(row[column]);
+      if (value === void 0) {
+        throw new UserError(
+          `${file}, row ${index + 1}, column ${column}: "${row[column] ?? ""}" is not a finite number`
+        );
+      }
+      into[index] = value;
+    }
+  });
+  return { actual, predicted };
+}
+function regressionMetricValues(data) {
+  const values = {};
+  for (const metric of REGRESSION_METRICS) {
+    const value = metric.compute(data.actual, data.predicted);
+    for (const name of metric.names) values[name] = value;
+  }
+  return values;
+}
+var errorMetric, REGRESSION_METRICS, KNOWN_REGRESSION_METRICS;
+var init_regression_metrics = __esm({
+  "src/stages/sanity-check/regression-metrics.ts"() {
+    "use strict";
+    init_errors();
+    init_regression2();
+    errorMetric = (id, sklearnName, compute) => ({
+      id,
+      names: [id, sklearnName],
+      lowerIsBetter: true,
+      undefinedWhen: "there are no rows",
+      compute
+    });
+    REGRESSION_METRICS = [
+      errorMetric("mae", "mean_absolute_error", meanAbsoluteError),
+      errorMetric("mse", "mean_squared_error", meanSquaredError),
+      errorMetric("rmse", "root_mean_squared_error", rootMeanSquaredError),
+      {
+        id: "r2",
+        names: ["r2", "r2_score"],
+        lowerIsBetter: false,
+        undefinedWhen: "the target is constant (or there are fewer than two rows)",
+        compute: r2Score
+      }
+    ];
+    KNOWN_REGRESSION_METRICS = REGRESSION_METRICS.map((metric) => metric.id).join(", ");
+  }
+});
+
+// src/stages/sanity-check/metrics.ts
+function firstNonProbability(scores) {
+  for (let i = 0; i < scores.length; i++) {
+    const p2 = scores[i];
+    if (!(p2 >= 0 && p2 <= 1)) return i;
+  }
+  return -1;
+}
+function modelMetric(data, id) {
+  const metric = MODEL_METRICS.find((m2) => m2.id === id);
+  if (!metric && regressionMetric(id))
+    return {
+      unavailable: "is a regression metric, and this model is a classifier: set flow.sanity.task: regression if it predicts a number"
+    };
+  if (!metric) return { unavailable: `cannot be computed from predictions (known: ${KNOWN})` };
+  if (metric.scores && !data.scores)
+    return { unavailable: "needs scores: set flow.fairness.score to the score column" };
+  if (metric.probabilities && data.scores) {
+    const row = firstNonProbability(data.scores);
+    if (row >= 0)
+      return {
+        mistake: `needs scores that are probabilities in [0, 1]; row ${row + 1} has ${data.scores[row]}`
+      };
+  }
+  return { metric };
+}
+function requireMetric(data, id, named) {
+  const found = modelMetric(data, id);
+  if ("metric" in found) return found.metric;
+  throw new UserError(`${named} ${"unavailable" in found ? found.unavailable : found.mistake}`);
+}
+function valueOf2(metric, data) {
+  if (metric.counts) return metric.counts(confusionCounts(data.labels, data.predictions));
+  return metric.scores(data.labels, data.scores);
+}
+function metricValues2(data) {
+  const values = {};
+  for (const { id } of MODEL_METRICS) {
+    const found = modelMetric(data, id);
+    if ("metric" in found) values[id] = valueOf2(found.metric, data);
+  }
+  return values;
+}
+var proportion, MODEL_METRICS, KNOWN, show2;
+var init_metrics2 = __esm({
+  "src/stages/sanity-check/metrics.ts"() {
+    "use strict";
+    init_goal();
+    init_classification();
+    init_errors();
+    init_regression_metrics();
+    proportion = (id, counts, undefinedWhen) => ({ id, lowerIsBetter: false, undefinedWhen, counts, proportion: PROPORTIONS[id] });
+    MODEL_METRICS = [
+      proportion("accuracy", accuracy, "there are no rows"),
+      proportion("precision", precision, "the model predicted no positives (TP + FP = 0)"),
+      proportion("recall", recall, "no row is labelled positive (TP + FN = 0)"),
+      {
+        id: "f1",
+        lowerIsBetter: false,
+        undefinedWhen: "no row is labelled or predicted positive (2·TP + FP + FN = 0)",
+        counts: f1Score
+      },
+      { id: "roc_auc", lowerIsBetter: false, undefinedWhen: "only one class is labelled", scores: rocAuc },
+      {
+        id: "log_loss",
+        lowerIsBetter: true,
+        undefinedWhen: "there are no rows",
+        scores: logLoss,
+        probabilities: true
+      },
+      {
+        id: "brier_score",
+        lowerIsBetter: true,
+        undefinedWhen: "there are no rows",
+        scores: brierScore,
+        probabilities: true
+      }
+    ];
+    KNOWN = MODEL_METRICS.map((metric) => metric.id).join(", ");
+    show2 = (value) => value === null ? "undefined" : formatNumber(value);
+  }
+});
+
+// src/stages/sanity-check/task.ts
+function decideTask(config) {
+  const declared = config.flow?.sanity?.task;
+  if (declared) return { task: declared, because: "flow.sanity.task" };
+  const named = [
+    ...(config.charter.metrics?.model ?? []).map((metric) => metric.id),
+    ...Object.keys(config.flow?.sanity?.max_regression ?? {})
+  ];
+  const regression2 = [...new Set(named.filter((id) => regressionMetric(id)))];
+  const classification = named.filter((id) => MODEL_METRICS.some((metric) => metric.id === id));
+  if (regression2.length > 0 && classification.length === 0) {
+    return {
+      task: "regression",
+      because: `inferred from the regression metrics named (${regression2.join(", ")}); set flow.sanity.task to say so`
+    };
+  }
+  return { task: "classification", because: "the default (flow.sanity.task is not set)" };
+}
+var init_task = __esm({
+  "src/stages/sanity-check/task.ts"() {
+    "use strict";
+    init_metrics2();
+    init_regression_metrics();
   }
 });
 
@@ -29799,7 +31283,177 @@ var init_explainability = __esm({
   }
 });
 
+// src/stages/fairness-report/permutation.ts
+function sampleRows(table, max, seed) {
+  if (table.rows.length <= max) return table;
+  const chosen = shuffledIndices(table.rows.length, createRandom(seed)).slice(0, max).sort((a, b3) => a - b3);
+  return { columns: table.columns, rows: chosen.map((i) => table.rows[i]) };
+}
+function shuffledIndices(length, random) {
+  const order = Array.from({ length }, (_3, i) => i);
+  for (let i = length - 1; i > 0; i--) {
+    const j3 = randomInt(random, i + 1);
+    [order[i], order[j3]] = [order[j3], order[i]];
+  }
+  return order;
+}
+function permutedInput(table, settings) {
+  const missing = settings.features.filter((feature) => !table.columns.includes(feature));
+  if (missing.length > 0)
+    throw new PermutationError(`no column ${missing.map((m2) => `"${m2}"`).join(", ")} to permute`);
+  const random = createRandom(settings.seed);
+  const rows = [...table.rows];
+  for (const feature of settings.features) {
+    for (let r2 = 0; r2 < settings.repeats; r2++) {
+      const order = shuffledIndices(table.rows.length, random);
+      table.rows.forEach(
+        (row, i) => rows.push({ ...row, [feature]: table.rows[order[i]]?.[feature] ?? "" })
+      );
+    }
+  }
+  return { columns: table.columns, rows };
+}
+function permutationImportance(table, output, settings) {
+  const scorer = PERMUTATION_SCORERS[settings.metric];
+  const error = REGRESSION_PERMUTATION_SCORERS[settings.metric];
+  if (!scorer && !error) {
+    throw new PermutationError(
+      `permutation_importance.metric "${settings.metric}" is not one of ${[...Object.keys(PERMUTATION_SCORERS), ...Object.keys(REGRESSION_PERMUTATION_SCORERS)].join(", ")}`
+    );
+  }
+  const n = table.rows.length;
+  const blocks = 1 + settings.features.length * settings.repeats;
+  if (output.rows.length !== n * blocks) {
+    throw new PermutationError(
+      `the predict command returned ${output.rows.length} rows for ${n * blocks} (${blocks} copies of ${n} rows)`
+    );
+  }
+  if (!output.columns.includes(settings.prediction))
+    throw new PermutationError(`the predict output has no "${settings.prediction}" column`);
+  const scoreOf = error ? errorScorer(table, output, settings, error) : classificationScorer(table, output, settings, scorer);
+  const baseline = scoreOf(0);
+  const features = settings.features.map((feature, f3) => {
+    const drops = Array.from({ length: settings.repeats }, (_3, r2) => {
+      const permuted = scoreOf(1 + f3 * settings.repeats + r2);
+      return error ? permuted - baseline : baseline - permuted;
+    });
+    const mean2 = drops.reduce((sum, d2) => sum + d2, 0) / drops.length;
+    const std = Math.sqrt(drops.reduce((sum, d2) => sum + (d2 - mean2) ** 2, 0) / drops.length);
+    return { feature, mean: mean2, std, drops };
+  });
+  features.sort((a, b3) => b3.mean - a.mean || (a.feature < b3.feature ? -1 : 1));
+  return { metric: settings.metric, repeats: settings.repeats, rows: n, baseline, features };
+}
+function classificationScorer(table, output, settings, scorer) {
+  const n = table.rows.length;
+  const labels = table.rows.map(
+    (row, i) => binary(row[settings.label], settings.positiveLabel, `row ${i + 1}, column "${settings.label}"`)
+  );
+  return (block) => {
+    const predictions = labels.map(
+      (_3, i) => binary(
+        output.rows[block * n + i]?.[settings.prediction],
+        void 0,
+        `predict output row ${block * n + i + 1}, column "${settings.prediction}"`
+      )
+    );
+    const value = scorer(confusionCounts(labels, predictions));
+    if (value === null)
+      throw new PermutationError(
+        `${settings.metric} is undefined on block ${block} (0/0): permutation importance cannot be judged by it`
+      );
+    return value;
+  };
+}
+function errorScorer(table, output, settings, error) {
+  const n = table.rows.length;
+  const targets = Float64Array.from(
+    table.rows,
+    (row, i) => finite2(row[settings.label], `row ${i + 1}, column "${settings.label}"`)
+  );
+  const predictions = new Float64Array(n);
+  return (block) => {
+    for (let i = 0; i < n; i++) {
+      predictions[i] = finite2(
+        output.rows[block * n + i]?.[settings.prediction],
+        `predict output row ${block * n + i + 1}, column "${settings.prediction}"`
+      );
+    }
+    const value = error(targets, predictions);
+    if (value === null)
+      throw new PermutationError("no rows to score: permutation importance needs the eval predictions");
+    return value;
+  };
+}
+function finite2(value, where) {
+  const text = (value ?? "").trim();
+  const number = text === "" ? Number.NaN : Number(text);
+  if (!Number.isFinite(number)) throw new PermutationError(`${where}: "${text}" is not a finite number`);
+  return number;
+}
+function binary(value, positive, where) {
+  const text = (value ?? "").trim();
+  if (positive !== void 0) return text === positive ? 1 : 0;
+  if (text === "1" || text === "true" || text === "1.0") return 1;
+  if (text === "0" || text === "false" || text === "0.0") return 0;
+  throw new PermutationError(`${where}: "${text}" is not a binary value (0/1 or true/false)`);
+}
+var PERMUTATION_SCORERS, REGRESSION_PERMUTATION_SCORERS, PermutationError;
+var init_permutation = __esm({
+  "src/stages/fairness-report/permutation.ts"() {
+    "use strict";
+    init_classification();
+    init_random();
+    init_regression2();
+    PERMUTATION_SCORERS = {
+      accuracy,
+      precision,
+      recall,
+      f1: f1Score
+    };
+    REGRESSION_PERMUTATION_SCORERS = {
+      mae: meanAbsoluteError,
+      rmse: rootMeanSquaredError
+    };
+    PermutationError = class extends Error {
+      name = "PermutationError";
+    };
+  }
+});
+
 // src/stages/fairness-report/model-card.ts
+function groupRows(report2) {
+  if (report2.task === "regression") {
+    return Object.fromEntries(
+      report2.frames.map((frame) => [
+        frame.name,
+        frame.groups.filter((g2) => !g2.empty).map((g2) => ({
+          group: g2.group,
+          n: g2.n,
+          meanAbsoluteError: g2.metrics.mean_absolute_error.value,
+          rootMeanSquaredError: g2.metrics.root_mean_squared_error.value,
+          meanError: g2.metrics.mean_error.value,
+          meanPrediction: g2.metrics.mean_prediction.value,
+          meanTarget: g2.metrics.mean_target.value,
+          smallSample: g2.smallSample
+        }))
+      ])
+    );
+  }
+  return Object.fromEntries(
+    report2.frames.map((frame) => [
+      frame.name,
+      frame.groups.filter((g2) => !g2.empty).map((g2) => ({
+        group: g2.group,
+        n: g2.n,
+        selectionRate: g2.rates.selection_rate.value,
+        truePositiveRate: g2.rates.true_positive_rate.value,
+        falsePositiveRate: g2.rates.false_positive_rate.value,
+        smallSample: g2.smallSample
+      }))
+    ])
+  );
+}
 function buildModelCard(config, digest, metrics, report2, explainability, permutation) {
   const charter = config.charter;
   const caveats = [...report2.notes];
@@ -29807,7 +31461,7 @@ function buildModelCard(config, digest, metrics, report2, explainability, permut
     const small = frame.groups.filter((g2) => g2.smallSample && !g2.empty).map((g2) => g2.group);
     if (small.length > 0)
       caveats.push(
-        `${frame.name}: groups below ${report2.minGroupSize} rows are shown but not judged: ${small.join(", ")}`
+        `${frame.name}: groups below ${report2.minGroupSize} rows count in every disparity but their intervals are wide: ${small.join(", ")}`
       );
   }
   if ((charter.requirements?.regulations ?? []).length > 0)
@@ -29835,19 +31489,8 @@ function buildModelCard(config, digest, metrics, report2, explainability, permut
       interval: j3.interval ? [j3.interval[0], j3.interval[1]] : null,
       verdict: j3.verdict
     })),
-    groups: Object.fromEntries(
-      report2.frames.map((frame) => [
-        frame.name,
-        frame.groups.filter((g2) => !g2.empty).map((g2) => ({
-          group: g2.group,
-          n: g2.n,
-          selectionRate: g2.rates.selection_rate.value,
-          truePositiveRate: g2.rates.true_positive_rate.value,
-          falsePositiveRate: g2.rates.false_positive_rate.value,
-          smallSample: g2.smallSample
-        }))
-      ])
-    ),
+    task: report2.task,
+    groups: groupRows(report2),
     explainability: explainability ? {
       source: explainability.source,
       topFeatures: explainability.global.slice(0, 5).map((f3) => f3.feature)
@@ -29887,20 +31530,34 @@ function modelCardMarkdown(card) {
     ""
   ];
   for (const [frame, groups] of Object.entries(card.groups)) {
-    lines.push(`### ${frame}`, "", "| group | n | selection rate | TPR | FPR |", "|---|---|---|---|---|");
-    for (const g2 of groups) {
+    if (card.task === "regression") {
       lines.push(
-        `| ${g2.group}${g2.smallSample ? " (small)" : ""} | ${g2.n.toLocaleString("en-US")} | ${formatNumber(g2.selectionRate)} | ${formatNumber(g2.truePositiveRate)} | ${formatNumber(g2.falsePositiveRate)} |`
+        `### ${frame}`,
+        "",
+        "| group | n | MAE | RMSE | mean error (prediction − target) | mean prediction | mean target |",
+        "|---|---|---|---|---|---|---|"
       );
+      for (const g2 of groups) {
+        lines.push(
+          `| ${g2.group}${g2.smallSample ? " (small)" : ""} | ${g2.n.toLocaleString("en-US")} | ${formatNumber(g2.meanAbsoluteError)} | ${formatNumber(g2.rootMeanSquaredError)} | ${formatNumber(g2.meanError)} | ${formatNumber(g2.meanPrediction)} | ${formatNumber(g2.meanTarget)} |`
+        );
+      }
+    } else {
+      lines.push(`### ${frame}`, "", "| group | n | selection rate | TPR | FPR |", "|---|---|---|---|---|");
+      for (const g2 of groups) {
+        lines.push(
+          `| ${g2.group}${g2.smallSample ? " (small)" : ""} | ${g2.n.toLocaleString("en-US")} | ${formatNumber(g2.selectionRate)} | ${formatNumber(g2.truePositiveRate)} | ${formatNumber(g2.falsePositiveRate)} |`
+        );
+      }
     }
     lines.push("");
   }
   lines.push("## Fairness findings", "");
   if (card.fairness.length === 0) lines.push("- no fairness goals set");
   for (const f3 of card.fairness) {
-    const interval2 = f3.interval ? ` [${formatNumber(f3.interval[0])}, ${formatNumber(f3.interval[1])}]` : "";
+    const interval3 = f3.interval ? ` [${formatNumber(f3.interval[0])}, ${formatNumber(f3.interval[1])}]` : "";
     lines.push(
-      `- ${f3.frame}: ${f3.metric} (${f3.method}) = ${formatNumber(f3.value)}${interval2} — ${f3.verdict}`
+      `- ${f3.frame}: ${f3.metric} (${f3.method}) = ${formatNumber(f3.value)}${interval3} — ${f3.verdict}`
     );
   }
   lines.push(
@@ -29913,9 +31570,9 @@ function modelCardMarkdown(card) {
   if (card.permutationImportance) {
     const p2 = card.permutationImportance;
     lines.push(
-      `Permutation importance: drop of ${p2.metric} from ${formatNumber(p2.baseline)} when a feature is shuffled (mean ± sd over ${p2.repeats} repeats).`,
+      `Permutation importance: ${REGRESSION_PERMUTATION_SCORERS[p2.metric] ? "growth" : "drop"} of ${p2.metric} from ${formatNumber(p2.baseline)} when a feature is shuffled (mean ± sd over ${p2.repeats} repeats).`,
       "",
-      "| feature | drop | sd |",
+      `| feature | ${REGRESSION_PERMUTATION_SCORERS[p2.metric] ? "growth" : "drop"} | sd |`,
       "|---|---|---|",
       ...p2.features.map((f3) => `| ${f3.feature} | ${formatNumber(f3.mean)} | ${formatNumber(f3.std)} |`),
       ""
@@ -29930,114 +31587,13 @@ var init_model_card = __esm({
   "src/stages/fairness-report/model-card.ts"() {
     "use strict";
     init_goal();
-  }
-});
-
-// src/stages/fairness-report/permutation.ts
-function sampleRows(table, max, seed) {
-  if (table.rows.length <= max) return table;
-  const chosen = shuffledIndices(table.rows.length, createRandom(seed)).slice(0, max).sort((a, b3) => a - b3);
-  return { columns: table.columns, rows: chosen.map((i) => table.rows[i]) };
-}
-function shuffledIndices(length, random) {
-  const order = Array.from({ length }, (_3, i) => i);
-  for (let i = length - 1; i > 0; i--) {
-    const j3 = randomInt(random, i + 1);
-    [order[i], order[j3]] = [order[j3], order[i]];
-  }
-  return order;
-}
-function permutedInput(table, settings) {
-  const missing = settings.features.filter((feature) => !table.columns.includes(feature));
-  if (missing.length > 0)
-    throw new PermutationError(`no column ${missing.map((m2) => `"${m2}"`).join(", ")} to permute`);
-  const random = createRandom(settings.seed);
-  const rows = [...table.rows];
-  for (const feature of settings.features) {
-    for (let r2 = 0; r2 < settings.repeats; r2++) {
-      const order = shuffledIndices(table.rows.length, random);
-      table.rows.forEach(
-        (row, i) => rows.push({ ...row, [feature]: table.rows[order[i]]?.[feature] ?? "" })
-      );
-    }
-  }
-  return { columns: table.columns, rows };
-}
-function permutationImportance(table, output, settings) {
-  const scorer = PERMUTATION_SCORERS[settings.metric];
-  if (!scorer) {
-    throw new PermutationError(
-      `permutation_importance.metric "${settings.metric}" is not one of ${Object.keys(PERMUTATION_SCORERS).join(", ")}`
-    );
-  }
-  const n = table.rows.length;
-  const blocks = 1 + settings.features.length * settings.repeats;
-  if (output.rows.length !== n * blocks) {
-    throw new PermutationError(
-      `the predict command returned ${output.rows.length} rows for ${n * blocks} (${blocks} copies of ${n} rows)`
-    );
-  }
-  if (!output.columns.includes(settings.prediction))
-    throw new PermutationError(`the predict output has no "${settings.prediction}" column`);
-  const labels = table.rows.map(
-    (row, i) => binary(row[settings.label], settings.positiveLabel, `row ${i + 1}, column "${settings.label}"`)
-  );
-  const scoreOf = (block) => {
-    const predictions = labels.map(
-      (_3, i) => binary(
-        output.rows[block * n + i]?.[settings.prediction],
-        void 0,
-        `predict output row ${block * n + i + 1}, column "${settings.prediction}"`
-      )
-    );
-    const value = scorer(confusionCounts(labels, predictions));
-    if (value === null)
-      throw new PermutationError(
-        `${settings.metric} is undefined on block ${block} (0/0): permutation importance cannot be judged by it`
-      );
-    return value;
-  };
-  const baseline = scoreOf(0);
-  const features = settings.features.map((feature, f3) => {
-    const drops = Array.from(
-      { length: settings.repeats },
-      (_3, r2) => baseline - scoreOf(1 + f3 * settings.repeats + r2)
-    );
-    const mean2 = drops.reduce((sum, d2) => sum + d2, 0) / drops.length;
-    const std = Math.sqrt(drops.reduce((sum, d2) => sum + (d2 - mean2) ** 2, 0) / drops.length);
-    return { feature, mean: mean2, std, drops };
-  });
-  features.sort((a, b3) => b3.mean - a.mean || (a.feature < b3.feature ? -1 : 1));
-  return { metric: settings.metric, repeats: settings.repeats, rows: n, baseline, features };
-}
-function binary(value, positive, where) {
-  const text = (value ?? "").trim();
-  if (positive !== void 0) return text === positive ? 1 : 0;
-  if (text === "1" || text === "true" || text === "1.0") return 1;
-  if (text === "0" || text === "false" || text === "0.0") return 0;
-  throw new PermutationError(`${where}: "${text}" is not a binary value (0/1 or true/false)`);
-}
-var PERMUTATION_SCORERS, PermutationError;
-var init_permutation = __esm({
-  "src/stages/fairness-report/permutation.ts"() {
-    "use strict";
-    init_classification();
-    init_random();
-    PERMUTATION_SCORERS = {
-      accuracy,
-      precision,
-      recall,
-      f1: f1Score
-    };
-    PermutationError = class extends Error {
-      name = "PermutationError";
-    };
+    init_permutation();
   }
 });
 
 // src/stages/fairness-report/section.ts
 function ratesChart(frame) {
-  const groups = frame.groups.filter((g2) => !g2.empty && !g2.smallSample);
+  const groups = frame.groups.filter((g2) => !g2.empty);
   if (groups.length < 2) return "";
   const labels = [];
   const values = [];
@@ -30045,10 +31601,10 @@ function ratesChart(frame) {
   for (const group of groups) {
     for (const [rate, short2] of CHART_RATES) {
       const value = group.rates[rate].value;
-      const label = `${group.group} ${short2}`;
-      if (value === null) undefinedRates.push(label);
+      const label2 = `${group.group} ${short2}`;
+      if (value === null) undefinedRates.push(label2);
       else {
-        labels.push(`"${label.replace(/"/g, "")}"`);
+        labels.push(`"${mermaidLabel(label2)}"`);
         values.push(value.toFixed(4));
       }
     }
@@ -30056,44 +31612,121 @@ function ratesChart(frame) {
   return [
     "```mermaid",
     "xychart-beta",
-    `  title "${frame.name.replace(/"/g, "")}: selection rate, TPR, FPR by group"`,
+    `  title "${mermaidLabel(frame.name)}: selection rate, TPR, FPR by group"`,
     `  x-axis [${labels.join(", ")}]`,
     '  y-axis "rate" 0 --> 1',
     `  bar [${values.join(", ")}]`,
     "```",
     "",
-    `_sel: selection rate, TPR: true-positive rate, FPR: false-positive rate.${undefinedRates.length > 0 ? ` Undefined (0/0), so not drawn: ${undefinedRates.join(", ")}.` : ""}_`
+    `_sel: selection rate, TPR: true-positive rate, FPR: false-positive rate.${undefinedRates.length > 0 ? ` Undefined (0/0), so not drawn: ${undefinedRates.map((label2) => prose(label2)).join(", ")}.` : ""}${smallGroupsCaption(frame)}_`
   ].join("\n");
+}
+function smallGroupsCaption(frame) {
+  const small = frame.groups.filter((g2) => g2.smallSample && !g2.empty);
+  return small.length === 0 ? "" : ` Small groups, counted like any other: ${small.map((g2) => `${prose(g2.group, 60)} (${g2.n})`).join(", ")}.`;
+}
+function decidingGroupLines(report2) {
+  const lines = [];
+  for (const j3 of report2.judgements) {
+    const deciding = j3.decidingGroups ?? [];
+    if (deciding.length === 0) continue;
+    lines.push(
+      `- ${prose(j3.frame, 120)}, ${inlineCode(j3.metric)}: inconclusive, a group's own interval straddles the goal: ${deciding.map((d2) => prose(d2.reason, 200)).join("; ")}`
+    );
+  }
+  return lines;
+}
+function leftOutLines(report2) {
+  return report2.judgements.filter((j3) => (j3.leftOut ?? []).length > 0).map(
+    (j3) => `- ${prose(j3.frame, 120)}, ${inlineCode(j3.metric)}: judged without the groups under ${report2.verdictMinGroupSize} rows (flow.fairness.verdict_min_group_size): ${j3.leftOut.map((g2) => `${prose(g2.group, 60)} (${g2.n} rows)`).join(", ")}; Fairlearn's ${inlineCode(j3.metric)} with every group is ${formatNumber(j3.fairlearnValue)}.`
+  );
+}
+function regressionCharts(frame) {
+  const groups = frame.groups.filter((g2) => !g2.empty);
+  if (groups.length < 2) return "";
+  const labels = [];
+  const values = [];
+  for (const group of groups) {
+    for (const [metric, short2] of [
+      ["mean_absolute_error", "MAE"],
+      ["root_mean_squared_error", "RMSE"]
+    ]) {
+      labels.push(label(`${group.group} ${short2}`));
+      values.push(group.metrics[metric].value ?? 0);
+    }
+  }
+  const errors = groups.map((g2) => g2.metrics.mean_error.value ?? 0);
+  const top = (xs2) => Number((Math.max(0, ...xs2) * 1.1).toPrecision(3)) || 1;
+  const bottom = Math.min(0, ...errors) * 1.1;
+  return [
+    "```mermaid",
+    "xychart-beta",
+    `  title "${frame.name.replace(/"/g, "")}: MAE and RMSE by group"`,
+    `  x-axis [${labels.join(", ")}]`,
+    `  y-axis "error" 0 --> ${top(values)}`,
+    `  bar [${values.map((v2) => v2.toFixed(4)).join(", ")}]`,
+    "```",
+    "",
+    "```mermaid",
+    "xychart-beta",
+    `  title "${frame.name.replace(/"/g, "")}: mean error (prediction − target) by group"`,
+    `  x-axis [${groups.map((g2) => label(g2.group)).join(", ")}]`,
+    `  y-axis "mean error" ${Number(bottom.toPrecision(3))} --> ${top(errors)}`,
+    `  bar [${errors.map((v2) => v2.toFixed(4)).join(", ")}]`,
+    "```",
+    "",
+    `_Above 0: over-predicted; below: under-predicted.${smallGroupsCaption(frame)}_`
+  ].join("\n");
+}
+function regressionTable(frame) {
+  const lines = [`| ${frame.name} | n | MAE | RMSE | mean error |`, "|---|---|---|---|---|"];
+  for (const g2 of frame.groups.filter((group) => !group.empty)) {
+    const cell2 = (metric) => `${formatNumber(g2.metrics[metric].value)}${interval(g2.metrics[metric].interval)}`;
+    lines.push(
+      `| ${g2.group}${g2.smallSample ? " (small)" : ""} | ${g2.n.toLocaleString("en-US")} | ${cell2("mean_absolute_error")} | ${cell2("root_mean_squared_error")} | ${cell2("mean_error")} |`
+    );
+  }
+  return lines;
 }
 function fairnessSection(report2, verdict, reportPath, explainability, permutation, checks = []) {
   const lines = [
-    `${report2.rows.toLocaleString("en-US")} predictions from \`${report2.file}\`; intervals are 95% (${report2.bootstrap.method}, ${report2.bootstrap.reps} replicates).`,
+    `${report2.rows.toLocaleString("en-US")} predictions from ${inlineCode(report2.file)}; intervals are 95% (${report2.bootstrap.method}, ${report2.bootstrap.reps} replicates).`,
     ""
   ];
   if (report2.judgements.length > 0) {
     lines.push("| attribute | metric | value | goal | verdict |", "|---|---|---|---|---|");
     for (const j3 of report2.judgements) {
       lines.push(
-        `| ${j3.frame} | \`${j3.metric}\` | ${formatNumber(j3.value)}${interval(j3.interval)} | ${j3.goal.op} ${j3.goal.value} | ${VERDICT_ICONS[j3.verdict]} ${j3.verdict} |`
+        `| ${tableCell(j3.frame)} | ${cellCode(j3.metric)} | ${formatNumber(j3.value)}${interval(j3.interval)} | ${j3.goal.op} ${j3.goal.value} | ${VERDICT_ICONS[j3.verdict]} ${j3.verdict} |`
       );
     }
+    const reasons = [...decidingGroupLines(report2), ...leftOutLines(report2)];
+    if (reasons.length > 0) lines.push("", ...reasons);
   } else {
     lines.push("_No fairness goals are set in flow.fairness.goals: disparities are reported, not judged._");
   }
-  for (const frame of report2.frames.filter((f3) => f3.attributes.length === 1)) {
-    const chart = ratesChart(frame);
-    if (chart) lines.push("", chart);
+  if (report2.task === "regression") {
+    for (const frame of report2.frames.filter((f3) => f3.attributes.length === 1)) {
+      lines.push("", ...regressionTable(frame));
+      const charts = regressionCharts(frame);
+      if (charts) lines.push("", charts);
+    }
+  } else {
+    for (const frame of report2.frames.filter((f3) => f3.attributes.length === 1)) {
+      const chart = ratesChart(frame);
+      if (chart) lines.push("", chart);
+    }
   }
   if (explainability) {
     lines.push(
       "",
-      `Top features by mean |attribution|: ${explainability.global.slice(0, 5).map((f3) => `\`${f3.feature}\` ${formatNumber(f3.importance)}`).join(", ")}.`
+      `Top features by mean |attribution|: ${explainability.global.slice(0, 5).map((f3) => `${inlineCode(f3.feature)} ${formatNumber(f3.importance)}`).join(", ")}.`
     );
   }
   if (permutation) {
     lines.push(
       "",
-      `Permutation importance (drop of ${permutation.metric} from ${formatNumber(permutation.baseline)}, mean ± sd over ${permutation.repeats} shuffles of ${permutation.rows.toLocaleString("en-US")} rows): ${permutation.features.slice(0, 5).map((f3) => `\`${f3.feature}\` ${formatNumber(f3.mean)} ± ${formatNumber(f3.std)}`).join(", ")}.`
+      `Permutation importance (${REGRESSION_PERMUTATION_SCORERS[permutation.metric] ? "growth" : "drop"} of ${permutation.metric} from ${formatNumber(permutation.baseline)}, mean ± sd over ${permutation.repeats} shuffles of ${permutation.rows.toLocaleString("en-US")} rows): ${permutation.features.slice(0, 5).map((f3) => `${inlineCode(f3.feature)} ${formatNumber(f3.mean)} ± ${formatNumber(f3.std)}`).join(", ")}.`
     );
   }
   const findings = checks.filter(
@@ -30103,28 +31736,43 @@ function fairnessSection(report2, verdict, reportPath, explainability, permutati
     lines.push("", "**Findings**", "");
     for (const check2 of findings) {
       lines.push(
-        `- ${VERDICT_ICONS[check2.verdict]} ${check2.title}: ${check2.observed ?? ""}${check2.expected ? ` (expected ${check2.expected})` : ""}`
+        `- ${VERDICT_ICONS[check2.verdict]} ${prose(check2.title)}: ${prose(check2.observed ?? "", 500)}${check2.expected ? ` (expected ${prose(check2.expected, 500)})` : ""}`
       );
     }
   }
+  const singleFrames = report2.frames.filter(
+    (f3) => f3.attributes.length === 1
+  );
+  const small = singleFrames.flatMap(
+    (f3) => f3.groups.filter((g2) => g2.smallSample && !g2.empty).map((g2) => `${f3.name} ${g2.group} (${g2.n} rows)`)
+  );
+  if (small.length > 0) {
+    lines.push(
+      "",
+      `Groups under ${report2.minGroupSize} rows count in every figure under a Fairlearn name, as in Fairlearn; their wide intervals make the goals they could decide inconclusive: ${small.join(", ")}.`
+    );
+  }
   lines.push(
     "",
-    `Overall verdict ${VERDICT_ICONS[verdict]} ${verdict}. Every group's counts, rates and disparities: \`${reportPath}\`.`
+    `Overall verdict ${VERDICT_ICONS[verdict]} ${verdict}. Every group's counts, rates and disparities: ${inlineCode(reportPath)}.`
   );
   return lines.join("\n");
 }
-var interval, CHART_RATES;
+var interval, CHART_RATES, label;
 var init_section3 = __esm({
   "src/stages/fairness-report/section.ts"() {
     "use strict";
     init_goal();
     init_result();
+    init_permutation();
+    init_markdown();
     interval = (i) => i ? ` [${formatNumber(i[0])}, ${formatNumber(i[1])}]` : "";
     CHART_RATES = [
       ["selection_rate", "sel"],
       ["true_positive_rate", "TPR"],
       ["false_positive_rate", "FPR"]
     ];
+    label = (text) => `"${mermaidLabel(text)}"`;
   }
 });
 
@@ -30132,9 +31780,44 @@ var init_section3 = __esm({
 import { mkdtemp as mkdtemp2, readFile as readFile3, rm as rm2, stat as stat4, writeFile as writeFile2 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
 import path8 from "node:path";
+async function analyze(context, spec, file, task) {
+  const common = {
+    file: path8.join(context.loaded.projectRoot, file),
+    attributes: spec.attributes ?? context.loaded.config.charter.data?.sensitive_attributes ?? [],
+    intersections: spec.intersections ?? false,
+    ...spec.min_group_size ? { minGroupSize: spec.min_group_size } : {},
+    ...spec.verdict_min_group_size ? { verdictMinGroupSize: spec.verdict_min_group_size } : {}
+  };
+  if (task === "regression") {
+    if (!spec.prediction)
+      throw new UserError(
+        "a regression model needs flow.fairness.prediction, the column of predicted values (score and threshold are for classifiers)"
+      );
+    return analyzeRegressionFairness({
+      ...common,
+      target: spec.label ?? "label",
+      prediction: spec.prediction,
+      ...spec.loss ? { loss: spec.loss } : {},
+      goals: goalsOf(spec)
+    });
+  }
+  return analyzeFairness({
+    ...common,
+    label: spec.label ?? "label",
+    ...spec.prediction ? { prediction: spec.prediction } : { score: spec.score, threshold: spec.threshold },
+    ...spec.positive_label !== void 0 ? { positiveLabel: String(spec.positive_label) } : {},
+    ...spec.reference_groups ? { referenceGroups: spec.reference_groups } : {},
+    goals: goalsOf(spec)
+  });
+}
 function goalsOf(spec) {
   return Object.fromEntries(
-    Object.entries(spec.goals ?? {}).map(([name, text]) => [name, parseGoal(text, name)])
+    Object.entries(spec.goals ?? {}).map(([name, text]) => [
+      name,
+      // A ratio is better near 1, so a bare number is a lower bound, even on an error's ratio
+      // (mean_absolute_error_ratio), which the generic rule would read as "at most".
+      typeof text === "number" && name.endsWith("_ratio") ? { op: ">=", value: text } : parseGoal(text, name)
+    ])
   );
 }
 async function predictionsFile(context, spec) {
@@ -30177,14 +31860,15 @@ async function permute(context, spec, predictionsTable) {
     };
   }
   const root = loaded.projectRoot;
-  const label = spec.label ?? "label";
-  const excluded = new Set([label, spec.prediction, spec.score].filter(Boolean));
+  const label2 = spec.label ?? "label";
+  const excluded = new Set([label2, spec.prediction, spec.score].filter(Boolean));
   const table = sampleRows(await predictionsTable(), PERMUTATION_MAX_ROWS, 0);
   const settings = {
     features: table.columns.filter((c3) => !excluded.has(c3) && !NOT_A_FEATURE.test(c3)),
-    label,
+    label: label2,
     prediction: spec.prediction ?? "prediction",
-    metric: options.metric ?? "accuracy",
+    // A regression model is judged by how much its error grows; a classifier by how much its score drops.
+    metric: options.metric ?? (decideTask(loaded.config).task === "regression" ? "mae" : "accuracy"),
     repeats: options.repeats ?? DEFAULT_REPEATS,
     seed: 0,
     ...spec.positive_label !== void 0 ? { positiveLabel: String(spec.positive_label) } : {}
@@ -30232,7 +31916,7 @@ async function permute(context, spec, predictionsTable) {
         id,
         title,
         verdict: "pass",
-        observed: `${report2.metric} ${report2.baseline.toFixed(3)}; largest drops: ${top.join(", ")}`
+        observed: `${report2.metric} ${report2.baseline.toFixed(3)}; largest ${REGRESSION_PERMUTATION_SCORERS[report2.metric] ? "increases" : "drops"}: ${top.join(", ")}`
       }
     };
   } catch (error) {
@@ -30266,6 +31950,8 @@ var init_fairness_report = __esm({
     init_result();
     init_errors();
     init_analyze();
+    init_regression();
+    init_task();
     init_build_model();
     init_words();
     init_run_command();
@@ -30291,23 +31977,15 @@ var init_fairness_report = __esm({
           };
         }
         const file = await predictionsFile(context, spec);
-        const report2 = await analyzeFairness({
-          file: path8.join(context.loaded.projectRoot, file),
-          label: spec.label ?? "label",
-          ...spec.prediction ? { prediction: spec.prediction } : { score: spec.score, threshold: spec.threshold },
-          attributes: spec.attributes ?? context.loaded.config.charter.data?.sensitive_attributes ?? [],
-          intersections: spec.intersections ?? false,
-          ...spec.positive_label !== void 0 ? { positiveLabel: String(spec.positive_label) } : {},
-          ...spec.min_group_size ? { minGroupSize: spec.min_group_size } : {},
-          ...spec.reference_groups ? { referenceGroups: spec.reference_groups } : {},
-          goals: goalsOf(spec)
-        });
+        const task = decideTask(context.loaded.config);
+        const report2 = await analyze(context, spec, file, task.task);
         report2.file = file;
+        if (task.task === "regression") report2.notes.push(`Regression task: ${task.because}.`);
         const checks = report2.judgements.map((j3) => ({
           id: `fairness/${j3.frame}/${j3.metric}`,
           title: `${j3.metric} over ${j3.frame}`,
           verdict: j3.verdict,
-          observed: `${j3.value === null ? "undefined" : j3.value.toFixed(3)}${j3.interval ? ` [${j3.interval[0].toFixed(3)}, ${j3.interval[1].toFixed(3)}]` : ""}`,
+          observed: `${j3.value === null ? "undefined" : j3.value.toFixed(3)}${j3.interval ? ` [${j3.interval[0].toFixed(3)}, ${j3.interval[1].toFixed(3)}]` : ""}${j3.decidingGroups.length > 0 ? `; ${j3.decidingGroups.map((d2) => d2.reason).join("; ")}` : ""}${j3.leftOut.length > 0 ? `; without ${j3.leftOut.map((g2) => `${g2.group} (${g2.n} rows)`).join(", ")} (verdict_min_group_size); Fairlearn's figure with them: ${j3.fairlearnValue === null ? "undefined" : j3.fairlearnValue.toFixed(3)}` : ""}`,
           expected: `${j3.goal.op} ${j3.goal.value}`
         }));
         const sensitive = spec.attributes ?? [];
@@ -30411,128 +32089,58 @@ var init_fairness_report2 = __esm({
   }
 });
 
-// src/metrics/regression.ts
-function assertPaired(actual, predicted) {
-  if (actual.length !== predicted.length) {
-    throw new RangeError(`lengths differ: ${actual.length} actual values, ${predicted.length} predictions`);
+// src/drift/psi.ts
+function populationStabilityIndex(reference, current, floor = 1e-4) {
+  const total2 = (values) => values.reduce((sum, v2) => sum + v2, 0);
+  const referenceTotal = total2(reference);
+  const currentTotal = total2(current);
+  let psi = 0;
+  for (let bin = 0; bin < reference.length; bin++) {
+    const r2 = Math.max(floor, (reference[bin] ?? 0) / referenceTotal);
+    const c3 = Math.max(floor, (current[bin] ?? 0) / currentTotal);
+    psi += (c3 - r2) * Math.log(c3 / r2);
   }
-  for (let i = 0; i < actual.length; i++) {
-    if (!Number.isFinite(actual[i]) || !Number.isFinite(predicted[i])) {
-      throw new RangeError(`row ${i} is not a pair of finite numbers: ${actual[i]}, ${predicted[i]}`);
-    }
+  return psi;
+}
+function decileEdges(sortedReference, bins = 10) {
+  const edges = [];
+  for (let k2 = 1; k2 < bins; k2++) {
+    const index = Math.min(sortedReference.length - 1, Math.floor(k2 * sortedReference.length / bins));
+    const edge = sortedReference[index];
+    if (edges.length === 0 || edge > edges[edges.length - 1]) edges.push(edge);
   }
+  return edges;
 }
-function mean(values, n) {
-  const sum = new CompensatedSum();
-  for (let i = 0; i < n; i++) sum.add(values(i));
-  return sum.value / n;
-}
-function meanAbsoluteError(actual, predicted) {
-  assertPaired(actual, predicted);
-  if (actual.length === 0) return null;
-  return mean((i) => Math.abs(actual[i] - predicted[i]), actual.length);
-}
-function meanSquaredError(actual, predicted) {
-  assertPaired(actual, predicted);
-  if (actual.length === 0) return null;
-  return mean((i) => (actual[i] - predicted[i]) ** 2, actual.length);
-}
-function rootMeanSquaredError(actual, predicted) {
-  const mse = meanSquaredError(actual, predicted);
-  return mse === null ? null : Math.sqrt(mse);
-}
-function r2Score(actual, predicted) {
-  assertPaired(actual, predicted);
-  const n = actual.length;
-  if (n < 2 || isConstant(actual)) return null;
-  const average = mean((i) => actual[i], n);
-  const residual = new CompensatedSum();
-  const total2 = new CompensatedSum();
-  for (let i = 0; i < n; i++) {
-    const y2 = actual[i];
-    residual.add((y2 - predicted[i]) ** 2);
-    total2.add((y2 - average) ** 2);
+function binCounts(sortedValues, edges) {
+  const counts = new Array(edges.length + 1).fill(0);
+  let bin = 0;
+  for (const value of sortedValues) {
+    while (bin < edges.length && value >= edges[bin]) bin++;
+    counts[bin] = counts[bin] + 1;
   }
-  if (total2.value === 0) return null;
-  return 1 - residual.value / total2.value;
+  return counts;
 }
-function isConstant(values) {
-  for (let i = 1; i < values.length; i++) if (values[i] !== values[0]) return false;
-  return true;
+function binCountsFromReferenceCounts(referenceValues, equal, between, edges) {
+  const counts = new Array(edges.length + 1).fill(0);
+  let bin = 0;
+  const addTo = (count) => {
+    counts[bin] = counts[bin] + count;
+  };
+  addTo(between[0]);
+  for (let k2 = 0; k2 < referenceValues.length; k2++) {
+    const value = referenceValues[k2];
+    while (bin < edges.length && value >= edges[bin]) bin++;
+    addTo(equal[k2]);
+    addTo(between[k2 + 1]);
+  }
+  return counts;
 }
-function meanOf(values) {
-  if (values.length === 0) return null;
-  return mean((i) => values[i], values.length);
-}
-var init_regression = __esm({
-  "src/metrics/regression.ts"() {
+var PSI_WARN, PSI_FAIL;
+var init_psi = __esm({
+  "src/drift/psi.ts"() {
     "use strict";
-    init_summation();
-  }
-});
-
-// src/stages/sanity-check/regression-metrics.ts
-function regressionMetric(name) {
-  return REGRESSION_METRICS.find((metric) => metric.names.includes(name));
-}
-function parseNumber(text) {
-  if (text === void 0 || !/^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(text)) return void 0;
-  const value = Number(text);
-  return Number.isFinite(value) ? value : void 0;
-}
-function numericPredictions(table, file, columns) {
-  const actual = new Float64Array(table.rows.length);
-  const predicted = new Float64Array(table.rows.length);
-  table.rows.forEach((row, index) => {
-    for (const [column, into] of [
-      [columns.label, actual],
-      [columns.prediction, predicted]
-    ]) {
-      const value = parseNumber(row[column]);
-      if (value === void 0) {
-        throw new UserError(
-          `${file}, row ${index + 1}, column ${column}: "${row[column] ?? ""}" is not a finite number`
-        );
-      }
-      into[index] = value;
-    }
-  });
-  return { actual, predicted };
-}
-function regressionMetricValues(data) {
-  const values = {};
-  for (const metric of REGRESSION_METRICS) {
-    const value = metric.compute(data.actual, data.predicted);
-    for (const name of metric.names) values[name] = value;
-  }
-  return values;
-}
-var errorMetric, REGRESSION_METRICS, KNOWN_REGRESSION_METRICS;
-var init_regression_metrics = __esm({
-  "src/stages/sanity-check/regression-metrics.ts"() {
-    "use strict";
-    init_errors();
-    init_regression();
-    errorMetric = (id, sklearnName, compute) => ({
-      id,
-      names: [id, sklearnName],
-      lowerIsBetter: true,
-      undefinedWhen: "there are no rows",
-      compute
-    });
-    REGRESSION_METRICS = [
-      errorMetric("mae", "mean_absolute_error", meanAbsoluteError),
-      errorMetric("mse", "mean_squared_error", meanSquaredError),
-      errorMetric("rmse", "root_mean_squared_error", rootMeanSquaredError),
-      {
-        id: "r2",
-        names: ["r2", "r2_score"],
-        lowerIsBetter: false,
-        undefinedWhen: "the target is constant (or there are fewer than two rows)",
-        compute: r2Score
-      }
-    ];
-    KNOWN_REGRESSION_METRICS = REGRESSION_METRICS.map((metric) => metric.id).join(", ");
+    PSI_WARN = 0.1;
+    PSI_FAIL = 0.25;
   }
 });
 
@@ -30604,7 +32212,7 @@ function evalDataChecks(table, options) {
     counts.set(row[options.label] ?? "", (counts.get(row[options.label] ?? "") ?? 0) + 1);
   const minority = Math.min(...counts.values()) / table.rows.length;
   const minShare = options.minMinorityShare ?? 0.01;
-  const balance = [...counts.entries()].map(([label, n]) => `${label}: ${n}`).join(", ");
+  const balance = [...counts.entries()].map(([label2, n]) => `${label2}: ${n}`).join(", ");
   checks.push({
     id: "data/label-balance",
     title: "Label balance",
@@ -30614,10 +32222,10 @@ function evalDataChecks(table, options) {
   });
   return checks;
 }
-function labelSpread(table, label) {
-  const values = table.rows.map((row) => parseNumber(row[label])).filter((value) => value !== void 0);
+function labelSpread(table, label2) {
+  const values = table.rows.map((row) => parseNumber(row[label2])).filter((value) => value !== void 0);
   const id = "data/label-range";
-  const title = `Target ${label}: finite numbers that vary`;
+  const title = `Target ${label2}: finite numbers that vary`;
   if (values.length === 0) return { id, title, verdict: "fail", observed: "no numeric target" };
   let min = Infinity;
   let max = -Infinity;
@@ -30637,18 +32245,6 @@ function labelSpread(table, label) {
     observed: constant ? `every row is ${min}: R² is undefined and the model has nothing to predict` : `${min} to ${max}, mean ${mean2.toPrecision(4)}, sd ${sd.toPrecision(4)} (${values.length} rows)`,
     expected: "at least two distinct values"
   };
-}
-function populationStabilityIndex(reference, current, floor = 1e-4) {
-  const total2 = (values) => values.reduce((sum, v2) => sum + v2, 0);
-  const referenceTotal = total2(reference);
-  const currentTotal = total2(current);
-  let psi = 0;
-  for (let bin = 0; bin < reference.length; bin++) {
-    const r2 = Math.max(floor, (reference[bin] ?? 0) / referenceTotal);
-    const c3 = Math.max(floor, (current[bin] ?? 0) / currentTotal);
-    psi += (c3 - r2) * Math.log(c3 / r2);
-  }
-  return psi;
 }
 function binOf(value, edges) {
   let bin = 0;
@@ -30686,128 +32282,18 @@ function driftChecks(table, stats, file) {
   }
   return checks;
 }
-var isEmpty, PSI_WARN, PSI_FAIL;
+var isEmpty;
 var init_data_checks = __esm({
   "src/stages/sanity-check/data-checks.ts"() {
     "use strict";
     init_regression_metrics();
+    init_psi();
     isEmpty = (value) => value === void 0 || value.trim() === "" || /^(na|nan|null|none)$/i.test(value.trim());
-    PSI_WARN = 0.1;
-    PSI_FAIL = 0.25;
-  }
-});
-
-// src/stages/sanity-check/metrics.ts
-function firstNonProbability(scores) {
-  for (let i = 0; i < scores.length; i++) {
-    const p2 = scores[i];
-    if (!(p2 >= 0 && p2 <= 1)) return i;
-  }
-  return -1;
-}
-function modelMetric(data, id) {
-  const metric = MODEL_METRICS.find((m2) => m2.id === id);
-  if (!metric && regressionMetric(id))
-    return {
-      unavailable: "is a regression metric, and this model is a classifier: set flow.sanity.task: regression if it predicts a number"
-    };
-  if (!metric) return { unavailable: `cannot be computed from predictions (known: ${KNOWN})` };
-  if (metric.scores && !data.scores)
-    return { unavailable: "needs scores: set flow.fairness.score to the score column" };
-  if (metric.probabilities && data.scores) {
-    const row = firstNonProbability(data.scores);
-    if (row >= 0)
-      return {
-        mistake: `needs scores that are probabilities in [0, 1]; row ${row + 1} has ${data.scores[row]}`
-      };
-  }
-  return { metric };
-}
-function requireMetric(data, id, named) {
-  const found = modelMetric(data, id);
-  if ("metric" in found) return found.metric;
-  throw new UserError(`${named} ${"unavailable" in found ? found.unavailable : found.mistake}`);
-}
-function valueOf(metric, data) {
-  if (metric.counts) return metric.counts(confusionCounts(data.labels, data.predictions));
-  return metric.scores(data.labels, data.scores);
-}
-function metricValues2(data) {
-  const values = {};
-  for (const { id } of MODEL_METRICS) {
-    const found = modelMetric(data, id);
-    if ("metric" in found) values[id] = valueOf(found.metric, data);
-  }
-  return values;
-}
-var proportion, MODEL_METRICS, KNOWN, show2;
-var init_metrics = __esm({
-  "src/stages/sanity-check/metrics.ts"() {
-    "use strict";
-    init_goal();
-    init_classification();
-    init_errors();
-    init_regression_metrics();
-    proportion = (id, counts, undefinedWhen) => ({ id, lowerIsBetter: false, undefinedWhen, counts, proportion: PROPORTIONS[id] });
-    MODEL_METRICS = [
-      proportion("accuracy", accuracy, "there are no rows"),
-      proportion("precision", precision, "the model predicted no positives (TP + FP = 0)"),
-      proportion("recall", recall, "no row is labelled positive (TP + FN = 0)"),
-      {
-        id: "f1",
-        lowerIsBetter: false,
-        undefinedWhen: "no row is labelled or predicted positive (2·TP + FP + FN = 0)",
-        counts: f1Score
-      },
-      { id: "roc_auc", lowerIsBetter: false, undefinedWhen: "only one class is labelled", scores: rocAuc },
-      {
-        id: "log_loss",
-        lowerIsBetter: true,
-        undefinedWhen: "there are no rows",
-        scores: logLoss,
-        probabilities: true
-      },
-      {
-        id: "brier_score",
-        lowerIsBetter: true,
-        undefinedWhen: "there are no rows",
-        scores: brierScore,
-        probabilities: true
-      }
-    ];
-    KNOWN = MODEL_METRICS.map((metric) => metric.id).join(", ");
-    show2 = (value) => value === null ? "undefined" : formatNumber(value);
-  }
-});
-
-// src/stages/sanity-check/task.ts
-function decideTask(config) {
-  const declared = config.flow?.sanity?.task;
-  if (declared) return { task: declared, because: "flow.sanity.task" };
-  const named = [
-    ...(config.charter.metrics?.model ?? []).map((metric) => metric.id),
-    ...Object.keys(config.flow?.sanity?.max_regression ?? {})
-  ];
-  const regression2 = [...new Set(named.filter((id) => regressionMetric(id)))];
-  const classification = named.filter((id) => MODEL_METRICS.some((metric) => metric.id === id));
-  if (regression2.length > 0 && classification.length === 0) {
-    return {
-      task: "regression",
-      because: `inferred from the regression metrics named (${regression2.join(", ")}); set flow.sanity.task to say so`
-    };
-  }
-  return { task: "classification", because: "the default (flow.sanity.task is not set)" };
-}
-var init_task = __esm({
-  "src/stages/sanity-check/task.ts"() {
-    "use strict";
-    init_metrics();
-    init_regression_metrics();
   }
 });
 
 // src/stages/sanity-check/quality-judging.ts
-function judge2(measured, goalText2) {
+function judge3(measured, goalText2) {
   const goal = parseGoal(goalText2, measured.id);
   if (measured.value === null) {
     const because = measured.undefinedBecause ? `: ${measured.undefinedBecause}` : "";
@@ -30841,7 +32327,7 @@ function judgeGoals(config, measure2) {
       checks.push(unmeasuredGoal(metric.id, measured.unavailable));
       continue;
     }
-    const { verdict, reason } = judge2(measured, metric.goal);
+    const { verdict, reason } = judge3(measured, metric.goal);
     checks.push({
       id: `sanity/goal/${metric.id}`,
       title: `Goal: ${metric.id}`,
@@ -30876,8 +32362,8 @@ function tooFewPairedRows(id, title, rows) {
     expected: `≥ ${MIN_PAIRED_ROWS} rows`
   };
 }
-function inGoodDirection(interval2, lowerIsBetter2) {
-  return interval2 && lowerIsBetter2 ? [-interval2[1], -interval2[0]] : interval2;
+function inGoodDirection(interval3, lowerIsBetter2) {
+  return interval3 && lowerIsBetter2 ? [-interval3[1], -interval3[0]] : interval3;
 }
 function noIntervalDetail(id, paired, bootstrap, undefinedWhen) {
   return `no interval: ${paired.undefinedReplicates} of ${bootstrap.reps} resamples left ${id} undefined (${undefinedWhen})`;
@@ -30898,10 +32384,10 @@ var init_quality_judging = __esm({
   "src/stages/sanity-check/quality-judging.ts"() {
     "use strict";
     init_goal();
-    init_metrics();
+    init_metrics2();
     BOOTSTRAP = { reps: 1e3, seed: 20261125 };
     MIN_PAIRED_ROWS = 50;
-    shownInterval = (interval2) => interval2 ? ` [${formatNumber(interval2[0])}, ${formatNumber(interval2[1])}]` : "";
+    shownInterval = (interval3) => interval3 ? ` [${formatNumber(interval3[0])}, ${formatNumber(interval3[1])}]` : "";
     SERVING_METRIC = /latency|throughput|error_rate|requests?_per|rps|qps/i;
   }
 });
@@ -30935,15 +32421,15 @@ function binaryPredictions(table, file, columns) {
 }
 function measure(data, id, bootstrap = BOOTSTRAP) {
   const metric = requireMetric(data, id, `metric "${id}"`);
-  const value = valueOf(metric, data);
+  const value = valueOf2(metric, data);
   const because = value === null ? { undefinedBecause: metric.undefinedWhen } : {};
   const counts = confusionCounts(data.labels, data.predictions);
   if (metric.proportion) {
     const { successes, trials } = metric.proportion(counts);
     return { id, value, interval: wilsonInterval(successes, trials), method: "wilson", ...because };
   }
-  const { interval: interval2 } = metric.counts ? confusionBootstrap(counts, metric.counts, bootstrap) : bootstrapMetric(data.labels, data.scores, scoresOf(metric), bootstrap);
-  return { id, value, interval: interval2, method: "bootstrap", ...because };
+  const { interval: interval3 } = metric.counts ? confusionBootstrap(counts, metric.counts, bootstrap) : bootstrapMetric(data.labels, data.scores, scoresOf(metric), bootstrap);
+  return { id, value, interval: interval3, method: "bootstrap", ...because };
 }
 function goalChecks(config, data) {
   return judgeGoals(config, (id) => {
@@ -30966,10 +32452,10 @@ function baselineCheck(data, primary) {
   const { metric } = found;
   const positives = data.labels.reduce((sum, y2) => sum + y2, 0);
   const majority = positives * 2 >= data.labels.length ? 1 : 0;
-  const constant = (label) => valueOf(metric, {
+  const constant = (label2) => valueOf2(metric, {
     labels: data.labels,
-    predictions: new Uint8Array(data.labels.length).fill(label),
-    ...data.scores ? { scores: new Float64Array(data.labels.length).fill(label) } : {}
+    predictions: new Uint8Array(data.labels.length).fill(label2),
+    ...data.scores ? { scores: new Float64Array(data.labels.length).fill(label2) } : {}
   });
   let baselineLabel = majority;
   let baseline = constant(majority);
@@ -30979,7 +32465,7 @@ function baselineCheck(data, primary) {
     baseline = constant(baselineLabel);
     detail = `the always-${majority} baseline's ${primary} is undefined (${metric.undefinedWhen}), so the model is compared with always-${baselineLabel}`;
   }
-  const model = valueOf(metric, data);
+  const model = valueOf2(metric, data);
   let beats;
   if (model === null) {
     beats = false;
@@ -31000,8 +32486,8 @@ function baselineCheck(data, primary) {
 function pairedCells(current, base) {
   const cells = [0, 0, 0, 0, 0, 0, 0, 0];
   for (let i = 0; i < current.labels.length; i++) {
-    const cell = current.labels[i] * 4 + current.predictions[i] * 2 + base.predictions[i];
-    cells[cell] = cells[cell] + 1;
+    const cell2 = current.labels[i] * 4 + current.predictions[i] * 2 + base.predictions[i];
+    cells[cell2] = cells[cell2] + 1;
   }
   return cells;
 }
@@ -31016,8 +32502,8 @@ function regressionChecks(current, base, maxRegression, bootstrap = BOOTSTRAP) {
     }
     const metric = requireMetric(current, id, `max_regression names "${id}", which`);
     requireMetric(base, id, `"${id}" on the base model's predictions`);
-    const now = valueOf(metric, current);
-    const before = valueOf(metric, base);
+    const now = valueOf2(metric, current);
+    const before = valueOf2(metric, base);
     const observed = now === null || before === null ? null : metric.lowerIsBetter ? before - now : now - before;
     const undefinedDetail = observed === null ? `${id} is undefined for the ${now === null ? before === null ? "current and the base" : "current" : "base"} model: ${metric.undefinedWhen}` : void 0;
     const expected = `a drop of at most ${formatNumber(allowed)}`;
@@ -31056,7 +32542,7 @@ var init_model_quality = __esm({
     init_errors();
     init_classification();
     init_intervals();
-    init_metrics();
+    init_metrics2();
     init_quality_judging();
     init_quality_judging();
     POSITIVE = /* @__PURE__ */ new Set(["1", "true", "True", "TRUE", "1.0"]);
@@ -31076,11 +32562,11 @@ function requireRegressionMetric(id, named) {
 }
 function measureRegression(data, id, bootstrap = BOOTSTRAP) {
   const metric = requireRegressionMetric(id, `metric "${id}"`);
-  const { value, interval: interval2 } = bootstrapMetric(data.actual, data.predicted, metric.compute, bootstrap);
+  const { value, interval: interval3 } = bootstrapMetric(data.actual, data.predicted, metric.compute, bootstrap);
   return {
     id,
     value,
-    interval: interval2,
+    interval: interval3,
     method: "bootstrap",
     ...value === null ? { undefinedBecause: metric.undefinedWhen } : {}
   };
@@ -31152,8 +32638,8 @@ var init_regression_quality = __esm({
     init_errors();
     init_bootstrap();
     init_paired();
-    init_regression();
-    init_metrics();
+    init_regression2();
+    init_metrics2();
     init_quality_judging();
     init_regression_metrics();
   }
@@ -31164,7 +32650,7 @@ var CLASSIFICATION_QUALITY, REGRESSION_QUALITY;
 var init_task_quality = __esm({
   "src/stages/sanity-check/task-quality.ts"() {
     "use strict";
-    init_metrics();
+    init_metrics2();
     init_model_quality();
     init_regression_metrics();
     init_regression_quality();
@@ -31270,7 +32756,7 @@ function behaviourChecks(inputs) {
   if (inputs.knownLabels && out.columns.includes(predictionColumn)) {
     const known = new Set(inputs.knownLabels);
     const unknown = [...new Set(out.rows.map((row) => row[predictionColumn] ?? ""))].filter(
-      (label) => !known.has(label)
+      (label2) => !known.has(label2)
     );
     checks.push(
       check(
@@ -31488,7 +32974,7 @@ async function modelQuality(context, spec, digest, manifest, task) {
   const levels = deriveLevels(loaded.config, measured);
   const judged = new Map(goals.metrics.map((m2) => [m2.id, m2.verdict]));
   const alignment2 = alignmentCells(levels, "offline").map(
-    (cell) => judged.get(cell.metric) ? { ...cell, verdict: judged.get(cell.metric) } : cell
+    (cell2) => judged.get(cell2.metric) ? { ...cell2, verdict: judged.get(cell2.metric) } : cell2
   );
   return { checks, metrics: goals.metrics, alignment: alignment2 };
 }
@@ -31533,12 +33019,25 @@ async function regression(context, spec, digest, table, columns, read, compare) 
   const branch = platform.context.baseRef ?? platform.context.branch;
   const base = await baseModel(context, digest, branch);
   if (!base) {
+    const gone = await context.platform.artifacts.latestOnBranch(branch, { excluding: digest, includeExpired: true }).catch(() => void 0);
+    if (gone?.expired) {
+      return [
+        {
+          id: "sanity/regression",
+          title: "Regression against the base model",
+          verdict: "inconclusive",
+          observed: `the base model ${gone.modelDigest.slice(0, 19)}… (built from ${gone.commit.slice(0, 7)} on ${branch}, stored ${gone.storedAt}) has expired from the artifact store: nothing could be compared`,
+          expected: "the base branch's model, to compare with on the same rows",
+          detail: "Keep models past the Actions artifact retention (flow.build.retention_days, or a long-term store), or rebuild the base branch so its model is stored again."
+        }
+      ];
+    }
     return [
       {
         id: "sanity/regression",
         title: "Regression against the base model",
-        verdict: "pass",
-        observed: `no earlier model stored for ${branch}: nothing to compare with`
+        verdict: "skip",
+        observed: `no model stored from ${branch} in the ${platform.context.platform === "github" ? "repository's Actions artifacts" : "local store (.mlops-flow/store)"}: a first build has nothing to compare with`
       }
     ];
   }
@@ -31554,7 +33053,19 @@ async function regression(context, spec, digest, table, columns, read, compare) 
   }
   const work = await mkdtemp3(path10.join(tmpdir3(), "mlops-flow-base-"));
   try {
-    await platform.artifacts.fetch(base.name, work);
+    try {
+      await platform.artifacts.fetch(base.name, work);
+    } catch (error) {
+      return [
+        {
+          id: "sanity/regression",
+          title: "Regression against the base model",
+          verdict: "inconclusive",
+          observed: `the base model ${base.modelDigest.slice(0, 19)}… (from ${base.commit.slice(0, 7)} on ${branch}) could not be fetched: ${error.message}`,
+          expected: "the base branch's model, to compare with on the same rows"
+        }
+      ];
+    }
     const input = path10.join(work, "eval-input.csv");
     await writeFile3(input, formatCsv(table));
     const output = path10.join(work, "base-predictions.csv");
@@ -31661,15 +33172,15 @@ async function behaviour(context, spec, task) {
   const sample = await readTable(path10.join(root, spec.sample), spec.sample);
   const work = await mkdtemp3(path10.join(tmpdir3(), "mlops-flow-sanity-"));
   try {
-    const run2 = async (label, input) => {
-      const output = path10.join(work, `${label.replace(/[^A-Za-z0-9_-]+/g, "-")}.out.csv`);
+    const run2 = async (label2, input) => {
+      const output = path10.join(work, `${label2.replace(/[^A-Za-z0-9_-]+/g, "-")}.out.csv`);
       const argv = commandArgv(spec.predict, {
         model: path10.join(root, build?.model ?? "."),
         input,
         output
       });
       const outcome = await platform.log.group(
-        `predict (${label}): ${argv.join(" ")}`,
+        `predict (${label2}): ${argv.join(" ")}`,
         () => runCommand({
           argv,
           cwd: root,
@@ -31694,7 +33205,7 @@ async function behaviour(context, spec, task) {
       }
       try {
         return {
-          table: await readTable(output, `the predict output (${label})`),
+          table: await readTable(output, `the predict output (${label2})`),
           durationMs: outcome.durationMs
         };
       } catch (error) {
@@ -31736,12 +33247,9 @@ async function behaviour(context, spec, task) {
 }
 function checklist2(checks, summary) {
   const rows = checks.map(
-    (check2) => `| ${VERDICT_ICONS[check2.verdict]} | ${check2.title} | ${escape2(check2.observed ?? "")} | ${escape2(check2.expected ?? "")} |`
+    (check2) => `| ${VERDICT_ICONS[check2.verdict]} | ${tableCell(check2.title)} | ${tableCell(check2.observed ?? "", 500)} | ${tableCell(check2.expected ?? "", 500)} |`
   );
   return [summary, "", "| | check | observed | expected |", "|---|---|---|---|", ...rows].join("\n");
-}
-function escape2(text) {
-  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 }
 var DEFAULT_PREDICT_TIMEOUT_MS, sanityCheck;
 var init_sanity_check = __esm({
@@ -31759,6 +33267,7 @@ var init_sanity_check = __esm({
     init_behaviour();
     init_integrity();
     init_table();
+    init_markdown();
     DEFAULT_PREDICT_TIMEOUT_MS = 5 * 60 * 1e3;
     sanityCheck = {
       name: "sanity-check",
@@ -32028,11 +33537,14 @@ function createProvider(analysis, commands) {
       "e.g. address: http://127.0.0.1:9090"
     );
   }
+  const problem = httpUrlProblem(analysis.address, "flow.canary.analysis.address");
+  if (problem) throw new UserError(problem);
   return provider === "http" ? new HttpProvider({ address: analysis.address }) : new PrometheusProvider({ address: analysis.address });
 }
 var init_providers = __esm({
   "src/canary/providers/index.ts"() {
     "use strict";
+    init_urls();
     init_errors();
     init_command();
     init_http();
@@ -32087,6 +33599,8 @@ function isConfigured(stage, config) {
       return flow.deploy_test !== void 0;
     case "canary-promote":
       return flow.canary !== void 0;
+    case "monitor":
+      return flow.monitor !== void 0;
   }
 }
 function enforcementOf(config) {
@@ -32329,10 +33843,11 @@ async function evidenceTime(context) {
   }
   return newest;
 }
-async function approvalCheck(platform, environment, enforce, notBefore) {
+async function approvalCheck(platform, environment, enforce, notBefore, approvers = []) {
   const base = { id: "canary/approval", title: `Approval of ${environment}` };
   if (enforce === "off") return { ...base, verdict: "pass", observed: "not enforced (flow.enforce: off)" };
-  if (platform.context.platform === "github") return githubApprovalCheck(platform, environment, enforce);
+  if (platform.context.platform === "github")
+    return githubApprovalCheck(platform, environment, enforce, notBefore, approvers);
   const how = howToApprove(platform.context.platform, environment);
   let approvals;
   try {
@@ -32369,7 +33884,55 @@ function refusal(base, enforce, found) {
     detail: `${found.detail}${enforce === "warn" ? ' flow.enforce is "warn": the rollout goes on without it.' : ""}`
   };
 }
-async function githubApprovalCheck(platform, environment, enforce) {
+async function holdsRole(platform, login, approvers) {
+  for (const handle2 of approvers) {
+    const [name, team] = handle2.replace(/^@/, "").split("/");
+    if (!team && name?.toLowerCase() === login.toLowerCase()) return handle2;
+    if (team && name && await platform.approvals.isTeamMember?.(name, team, login)) return handle2;
+  }
+  return void 0;
+}
+async function commandApprovalCheck(platform, environment, enforce, notBefore, approvers) {
+  if (!platform.approvals.commandApprovals || approvers.length === 0) return void 0;
+  const base = { id: "canary/approval", title: `Approval of ${environment}` };
+  const how = `a charter role (${approvers.join(", ")}) comments \`/approve ${environment}\` on the pull request after reading the deploy-test results, or starts the workflow with the input \`approve: ${environment}\``;
+  let given;
+  try {
+    given = await platform.approvals.commandApprovals(environment);
+  } catch (error) {
+    return refusal(base, enforce, {
+      observed: `could not read approvals of ${environment} by command: ${error.message}`,
+      expected: how,
+      detail: "Grant the workflow `pull-requests: read`."
+    });
+  }
+  const timely = given.filter((approval) => notBefore === void 0 || approval.time >= notBefore);
+  const refused = [];
+  for (const approval of [...timely].sort((a, b3) => b3.time.localeCompare(a.time))) {
+    let role;
+    try {
+      role = await holdsRole(platform, approval.user, approvers);
+    } catch (error) {
+      refused.push(`${approval.user} (membership unknown: ${error.message})`);
+      continue;
+    }
+    if (role) {
+      return {
+        ...base,
+        verdict: "pass",
+        observed: `approved by ${approval.user} (${role}) at ${approval.time} with ${approval.comment}`
+      };
+    }
+    refused.push(`${approval.user} (no charter role)`);
+  }
+  const stale = given.length - timely.length;
+  return refusal(base, enforce, {
+    observed: `no approval of ${environment} by a charter role${refused.length > 0 ? `; not counted: ${refused.join(", ")}` : ""}${stale > 0 ? `; ${stale} given before the evidence` : ""}`,
+    expected: how,
+    detail: `${environment} has no required reviewers (a private repository on GitHub Free, Pro or Team cannot have them): ${how}.`
+  });
+}
+async function githubApprovalCheck(platform, environment, enforce, notBefore, approvers) {
   const base = { id: "canary/approval", title: `Approval of ${environment}` };
   const addReviewers = `add required reviewers to the \`${environment}\` environment (Settings → Environments → ${environment} → Deployment protection rules → Required reviewers) and declare \`environment: ${environment}\` on the canary-promote job, so the job waits for their approval after deploy-test`;
   const expected = `required reviewers on ${environment}, and their approval of this run`;
@@ -32384,6 +33947,8 @@ async function githubApprovalCheck(platform, environment, enforce) {
     });
   }
   if (!protection?.exists || protection.requiredReviewers.length === 0) {
+    const byCommand = await commandApprovalCheck(platform, environment, enforce, notBefore, approvers);
+    if (byCommand) return byCommand;
     const why = !protection ? `the protection rules of ${environment} are unknown` : !protection.exists ? `environment ${environment} does not exist in this repository` : `environment ${environment} has no required reviewers`;
     return refusal(base, enforce, {
       observed: `the manual gate does not exist: ${why}, so this job started without anyone's approval`,
@@ -32567,14 +34132,14 @@ function mannWhitneyU(x3, y2) {
   const rankSum = ranks.slice(0, m2).reduce((sum, rank) => sum + rank, 0);
   const u1 = rankSum - m2 * (m2 + 1) / 2;
   const u2 = Math.max(u1, m2 * n - u1);
-  let pValue;
+  let pValue2;
   if (method === "exact") {
-    pValue = 2 * uSf(u2, m2, n);
+    pValue2 = 2 * uSf(u2, m2, n);
   } else {
     const z3 = (u2 - m2 * n / 2 - 0.5) / uStandardDeviation(m2, n, tieSizes);
-    pValue = 2 * normalSf(z3);
+    pValue2 = 2 * normalSf(z3);
   }
-  return { statistic: u1, pValue: Math.min(1, Math.max(0, pValue)), method };
+  return { statistic: u1, pValue: Math.min(1, Math.max(0, pValue2)), method };
 }
 var init_mann_whitney = __esm({
   "src/canary/mann-whitney.ts"() {
@@ -32663,9 +34228,9 @@ function hodgesLehmann(x3, y2, confidence = 0.95) {
   }
   q3 = Math.min(Math.max(q3, 1), Math.ceil(count / 2));
   const middle = Math.floor(count / 2);
-  const estimate = count % 2 === 1 ? differences.select(middle + 1) : (differences.select(middle) + differences.select(middle + 1)) / 2;
+  const estimate2 = count % 2 === 1 ? differences.select(middle + 1) : (differences.select(middle) + differences.select(middle + 1)) / 2;
   return {
-    estimate,
+    estimate: estimate2,
     lower: differences.select(q3),
     upper: differences.select(count - q3 + 1),
     confidence,
@@ -32749,16 +34314,16 @@ function iqrFences(values, factor) {
   return [q1 - factor * spread, q3 + factor * spread];
 }
 function cleanSamples(raw, outlierFactor) {
-  const finite = raw.filter((value) => Number.isFinite(value));
-  if (outlierFactor === void 0 || finite.length < 4) {
-    return { values: finite, droppedNonFinite: raw.length - finite.length, droppedOutliers: 0 };
+  const finite3 = raw.filter((value) => Number.isFinite(value));
+  if (outlierFactor === void 0 || finite3.length < 4) {
+    return { values: finite3, droppedNonFinite: raw.length - finite3.length, droppedOutliers: 0 };
   }
-  const [low, high] = iqrFences(finite, outlierFactor);
-  const kept = finite.filter((value) => value >= low && value <= high);
+  const [low, high] = iqrFences(finite3, outlierFactor);
+  const kept = finite3.filter((value) => value >= low && value <= high);
   return {
     values: kept,
-    droppedNonFinite: raw.length - finite.length,
-    droppedOutliers: finite.length - kept.length
+    droppedNonFinite: raw.length - finite3.length,
+    droppedOutliers: finite3.length - kept.length
   };
 }
 var init_samples = __esm({
@@ -32829,6 +34394,398 @@ var init_judge = __esm({
   }
 });
 
+// src/drift/gamma.ts
+function logGamma2(x3) {
+  if (x3 < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x3))) - logGamma2(1 - x3);
+  const shifted = x3 - 1;
+  let sum = LANCZOS[0];
+  for (let i = 1; i < LANCZOS.length; i++) sum += LANCZOS[i] / (shifted + i);
+  const t2 = shifted + 7.5;
+  return 0.5 * Math.log(2 * Math.PI) + (shifted + 0.5) * Math.log(t2) - t2 + Math.log(sum);
+}
+function upperIncompleteGammaRatio(a, x3) {
+  if (Number.isNaN(a) || Number.isNaN(x3) || a <= 0) return NaN;
+  if (x3 <= 0) return 1;
+  if (x3 === Infinity) return 0;
+  const logPrefix = a * Math.log(x3) - x3 - logGamma2(a);
+  if (x3 < a + 1) return 1 - Math.exp(logPrefix) * lowerSeries(a, x3);
+  return Math.exp(logPrefix) * upperContinuedFraction(a, x3);
+}
+function lowerSeries(a, x3) {
+  let term = 1 / a;
+  let sum = term;
+  for (let n = 1; n < MAX_ITERATIONS; n++) {
+    term *= x3 / (a + n);
+    sum += term;
+    if (Math.abs(term) < Math.abs(sum) * EPSILON2) break;
+  }
+  return sum;
+}
+function upperContinuedFraction(a, x3) {
+  const tiny = 1e-300;
+  let b3 = x3 + 1 - a;
+  let c3 = 1 / tiny;
+  let d2 = 1 / b3;
+  let fraction = d2;
+  for (let i = 1; i < MAX_ITERATIONS; i++) {
+    const an2 = -i * (i - a);
+    b3 += 2;
+    d2 = an2 * d2 + b3;
+    if (Math.abs(d2) < tiny) d2 = tiny;
+    c3 = b3 + an2 / c3;
+    if (Math.abs(c3) < tiny) c3 = tiny;
+    d2 = 1 / d2;
+    const delta = d2 * c3;
+    fraction *= delta;
+    if (Math.abs(delta - 1) < EPSILON2) break;
+  }
+  return fraction;
+}
+function chiSquareSurvival(x3, degreesOfFreedom) {
+  return upperIncompleteGammaRatio(degreesOfFreedom / 2, x3 / 2);
+}
+var LANCZOS, EPSILON2, MAX_ITERATIONS;
+var init_gamma = __esm({
+  "src/drift/gamma.ts"() {
+    "use strict";
+    LANCZOS = [
+      0.9999999999998099,
+      676.5203681218851,
+      -1259.1392167224028,
+      771.3234287776531,
+      -176.6150291621406,
+      12.507343278686905,
+      -0.13857109526572012,
+      9984369578019572e-21,
+      15056327351493116e-23
+    ];
+    EPSILON2 = 1e-16;
+    MAX_ITERATIONS = 1e5;
+  }
+});
+
+// src/canary/sequential/confidence-sequence.ts
+function logSumExp(values) {
+  let largest = -Infinity;
+  for (let i = 0; i < values.length; i++) largest = Math.max(largest, values[i]);
+  if (largest === -Infinity) return -Infinity;
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += Math.exp(values[i] - largest);
+  return largest + Math.log(sum);
+}
+function mixtureInterval(likelihood, logEvidence, alpha, tolerance = 1e-9) {
+  const level = Math.log(alpha) + logEvidence;
+  const peak = likelihood.peak();
+  const inside = (phi) => likelihood.logLikelihood(phi) > level;
+  if (!inside(peak)) {
+    return { low: likelihood.lower, high: likelihood.upper };
+  }
+  const edge = (outside, within) => {
+    let a = outside;
+    let b3 = within;
+    if (inside(a)) return a;
+    while (Math.abs(b3 - a) > tolerance) {
+      const middle = (a + b3) / 2;
+      if (inside(middle)) b3 = middle;
+      else a = middle;
+    }
+    return b3;
+  };
+  return { low: edge(likelihood.lower, peak), high: edge(likelihood.upper, peak) };
+}
+var init_confidence_sequence = __esm({
+  "src/canary/sequential/confidence-sequence.ts"() {
+    "use strict";
+  }
+});
+
+// src/canary/sequential/probabilistic-index.ts
+function logBeta(a, b3) {
+  return logGamma2(a) + logGamma2(b3) - logGamma2(a + b3);
+}
+var ProbabilisticIndexSequence;
+var init_probabilistic_index = __esm({
+  "src/canary/sequential/probabilistic-index.ts"() {
+    "use strict";
+    init_gamma();
+    init_confidence_sequence();
+    ProbabilisticIndexSequence = class {
+      /** @param priorStrength a in Beta(a, a): larger tunes the sequence to smaller effects. */
+      constructor(priorStrength = 20) {
+        this.priorStrength = priorStrength;
+      }
+      priorStrength;
+      wins = 0;
+      losses = 0;
+      ties = 0;
+      /** The fair coin for ties: mulberry32, seeded so the same data gives the same decisions. */
+      coin = 2654435769;
+      flip() {
+        this.coin = this.coin + 1831565813 >>> 0;
+        let t2 = this.coin;
+        t2 = Math.imul(t2 ^ t2 >>> 15, t2 | 1);
+        t2 ^= t2 + Math.imul(t2 ^ t2 >>> 7, t2 | 61);
+        return (t2 ^ t2 >>> 14) >>> 0 < 2147483648;
+      }
+      /** Adds pairs: canary[i] against baseline[i], for as many as both have. */
+      addPairs(canary, baseline) {
+        const pairs = Math.min(canary.length, baseline.length);
+        for (let i = 0; i < pairs; i++) {
+          const difference2 = canary[i] - baseline[i];
+          if (difference2 > 0) this.wins++;
+          else if (difference2 < 0) this.losses++;
+          else {
+            this.ties++;
+            if (this.flip()) this.wins++;
+            else this.losses++;
+          }
+        }
+      }
+      get pairs() {
+        return this.wins + this.losses;
+      }
+      interval(alpha) {
+        const a = this.priorStrength;
+        const s = this.wins;
+        const f3 = this.losses;
+        const logEvidence = logBeta(a + s, a + f3) - logBeta(a, a);
+        const epsilon = 1e-12;
+        return mixtureInterval(
+          {
+            logLikelihood: (p2) => s * Math.log(p2) + f3 * Math.log(1 - p2),
+            peak: () => Math.min(1 - epsilon, Math.max(epsilon, (s + 0.5) / (s + f3 + 1))),
+            lower: epsilon,
+            upper: 1 - epsilon
+          },
+          logEvidence,
+          alpha
+        );
+      }
+    };
+  }
+});
+
+// src/canary/sequential/rate-ratio.ts
+var GRID_LOW, GRID_HIGH, GRID_STEP, RateRatioSequence;
+var init_rate_ratio = __esm({
+  "src/canary/sequential/rate-ratio.ts"() {
+    "use strict";
+    init_confidence_sequence();
+    GRID_LOW = -4;
+    GRID_HIGH = 4;
+    GRID_STEP = 0.02;
+    RateRatioSequence = class {
+      /** Per distinct traffic share: the share, and the canary's and the baseline's events. */
+      shares = [];
+      canaryEvents = [];
+      baselineEvents = [];
+      grid;
+      logPrior;
+      /** @param priorScale standard deviation of the normal prior on log θ. */
+      constructor(priorScale = 0.5) {
+        const points = Math.round((GRID_HIGH - GRID_LOW) / GRID_STEP) + 1;
+        this.grid = new Float64Array(points);
+        const logWeights = new Float64Array(points);
+        for (let k2 = 0; k2 < points; k2++) {
+          const logTheta = GRID_LOW + k2 * GRID_STEP;
+          this.grid[k2] = logTheta;
+          logWeights[k2] = -(logTheta * logTheta) / (2 * priorScale * priorScale);
+        }
+        const normaliser = logSumExp(logWeights);
+        this.logPrior = logWeights.map((weight) => weight - normaliser);
+      }
+      /** Events seen while the canary had `share` (0 < share < 1) of the requests. */
+      add(share, canaryEvents, baselineEvents) {
+        if (!(share > 0 && share < 1)) return;
+        let index = this.shares.indexOf(share);
+        if (index < 0) {
+          index = this.shares.push(share) - 1;
+          this.canaryEvents.push(0);
+          this.baselineEvents.push(0);
+        }
+        this.canaryEvents[index] = this.canaryEvents[index] + canaryEvents;
+        this.baselineEvents[index] = this.baselineEvents[index] + baselineEvents;
+      }
+      get events() {
+        let total2 = 0;
+        for (let index = 0; index < this.shares.length; index++) {
+          total2 += this.canaryEvents[index] + this.baselineEvents[index];
+        }
+        return total2;
+      }
+      /** ℓ(log θ), up to a constant that does not depend on θ. */
+      logLikelihood(logTheta) {
+        const theta = Math.exp(logTheta);
+        let total2 = 0;
+        for (let index = 0; index < this.shares.length; index++) {
+          const share = this.shares[index];
+          const canary = this.canaryEvents[index];
+          const baseline = this.baselineEvents[index];
+          const denominator = Math.log(theta * share + 1 - share);
+          total2 += canary * (logTheta + Math.log(share) - denominator) + baseline * (Math.log(1 - share) - denominator);
+        }
+        return total2;
+      }
+      /** The interval for θ (not log θ). */
+      interval(alpha) {
+        const logPosterior = new Float64Array(this.grid.length);
+        let best = 0;
+        for (let k2 = 0; k2 < this.grid.length; k2++) {
+          logPosterior[k2] = this.logPrior[k2] + this.logLikelihood(this.grid[k2]);
+          if (logPosterior[k2] - this.logPrior[k2] > logPosterior[best] - this.logPrior[best])
+            best = k2;
+        }
+        const logEvidence = logSumExp(logPosterior);
+        const range2 = mixtureInterval(
+          {
+            logLikelihood: (logTheta) => this.logLikelihood(logTheta),
+            peak: () => this.grid[best],
+            lower: GRID_LOW,
+            upper: GRID_HIGH
+          },
+          logEvidence,
+          alpha
+        );
+        return { low: Math.exp(range2.low), high: Math.exp(range2.high) };
+      }
+    };
+  }
+});
+
+// src/canary/sequential/judge.ts
+function judgement(spec, state, low, high, nullValue, margin, evidence, alpha) {
+  return {
+    id: spec.id,
+    test: spec.test,
+    critical: spec.critical,
+    state,
+    low,
+    high,
+    null: nullValue,
+    margin,
+    evidence,
+    alpha
+  };
+}
+function quantileOf(values, q3) {
+  const sorted = [...values].sort((a, b3) => a - b3);
+  const position = (sorted.length - 1) * q3;
+  const below = Math.floor(position);
+  const above = Math.min(sorted.length - 1, below + 1);
+  return sorted[below] + (position - below) * (sorted[above] - sorted[below]);
+}
+var DEFAULT_SHIFT_MARGIN, DEFAULT_RATIO_MARGIN, SequentialJudge;
+var init_judge2 = __esm({
+  "src/canary/sequential/judge.ts"() {
+    "use strict";
+    init_probabilistic_index();
+    init_rate_ratio();
+    DEFAULT_SHIFT_MARGIN = 0.05;
+    DEFAULT_RATIO_MARGIN = 0.25;
+    SequentialJudge = class {
+      constructor(specs, alpha, passScore = 100) {
+        this.alpha = alpha;
+        this.passScore = passScore;
+        if (!(alpha > 0 && alpha < 1)) throw new RangeError("alpha must lie between 0 and 1");
+        this.metricAlpha = alpha / Math.max(1, specs.length);
+        this.trackers = specs.map(
+          (spec) => spec.test === "shift" ? { spec, pairs: new ProbabilisticIndexSequence() } : { spec, ratio: new RateRatioSequence() }
+        );
+      }
+      alpha;
+      passScore;
+      trackers;
+      metricAlpha;
+      /**
+       * Adds a look's data and judges. `canaryShare` is the canary's share of requests during the
+       * window (0–1), used by rate metrics that do not report request counts.
+       */
+      look(samples, canaryShare) {
+        for (const tracker of this.trackers) {
+          const data = samples.get(tracker.spec.id);
+          if (data) this.add(tracker, data, canaryShare);
+        }
+        return this.judge();
+      }
+      add(tracker, data, canaryShare) {
+        const canary = data.canary.filter(Number.isFinite);
+        const baseline = data.baseline.filter(Number.isFinite);
+        const { spec } = tracker;
+        if (spec.test === "shift") {
+          tracker.pairs?.addPairs(canary, baseline);
+        } else if (spec.test === "rate") {
+          const canaryEvents = canary.reduce((sum, value) => sum + value, 0);
+          const baselineEvents = baseline.reduce((sum, value) => sum + value, 0);
+          const share = data.canaryRequests !== void 0 && data.baselineRequests !== void 0 ? data.canaryRequests / (data.canaryRequests + data.baselineRequests) : canaryShare;
+          tracker.ratio?.add(share, canaryEvents, baselineEvents);
+        } else if (tracker.threshold === void 0) {
+          if (baseline.length > 0) tracker.threshold = quantileOf(baseline, spec.quantile ?? 0.95);
+        } else {
+          const threshold = tracker.threshold;
+          const exceeding = (values) => values.filter((value) => spec.badWhen === "decrease" ? value < threshold : value > threshold).length;
+          if (canary.length + baseline.length > 0 && canary.length > 0 && baseline.length > 0) {
+            tracker.ratio?.add(
+              canary.length / (canary.length + baseline.length),
+              exceeding(canary),
+              exceeding(baseline)
+            );
+          }
+        }
+      }
+      judge() {
+        const metrics = this.trackers.map((tracker) => this.metricState(tracker));
+        const weights = this.trackers.map((tracker) => tracker.spec.weight ?? 1);
+        const total2 = weights.reduce((sum, weight) => sum + weight, 0);
+        const notWorse = metrics.reduce(
+          (sum, m2, index) => sum + (m2.state === "worse" ? 0 : weights[index]),
+          0
+        );
+        const score = total2 === 0 ? 100 : 100 * notWorse / total2;
+        const decision = metrics.some((m2) => m2.critical && m2.state === "worse") || score < this.passScore ? "rollback" : metrics.every((m2) => m2.state === "not-worse") ? "advance" : "continue";
+        return { decision, metrics, score };
+      }
+      metricState(tracker) {
+        const { spec } = tracker;
+        const alpha = this.metricAlpha;
+        if (tracker.pairs) {
+          const margin2 = spec.margin ?? DEFAULT_SHIFT_MARGIN;
+          const evidence2 = tracker.pairs.pairs;
+          const { low: low2, high: high2 } = tracker.pairs.interval(alpha);
+          const worse2 = spec.badWhen !== "decrease" && low2 > 0.5 || spec.badWhen !== "increase" && high2 < 0.5;
+          const notWorse2 = (spec.badWhen === "decrease" || high2 < 0.5 + margin2) && (spec.badWhen === "increase" || low2 > 0.5 - margin2);
+          return judgement(
+            spec,
+            evidence2 === 0 ? "no-data" : worse2 ? "worse" : notWorse2 ? "not-worse" : "undecided",
+            low2,
+            high2,
+            0.5,
+            margin2,
+            evidence2,
+            alpha
+          );
+        }
+        const ratio3 = tracker.ratio;
+        const margin = spec.margin ?? DEFAULT_RATIO_MARGIN;
+        const evidence = ratio3.events;
+        const { low, high } = ratio3.interval(alpha);
+        const badWhen = spec.test === "quantile" ? "increase" : spec.badWhen;
+        const worse = badWhen !== "decrease" && low > 1 || badWhen !== "increase" && high < 1;
+        const notWorse = (badWhen === "decrease" || high < 1 + margin) && (badWhen === "increase" || low > 1 / (1 + margin));
+        return judgement(
+          spec,
+          evidence === 0 ? "no-data" : worse ? "worse" : notWorse ? "not-worse" : "undecided",
+          low,
+          high,
+          1,
+          margin,
+          evidence,
+          alpha
+        );
+      }
+    };
+  }
+});
+
 // src/stages/canary-promote/collect.ts
 async function collectStep(provider, metrics, windows, signal) {
   const samples = /* @__PURE__ */ new Map();
@@ -32882,7 +34839,85 @@ var init_wait = __esm({
   }
 });
 
+// src/stages/canary-promote/sequential-step.ts
+function describe2(metric) {
+  const what = metric.test === "shift" ? "P(canary > baseline)" : "canary/baseline rate ratio";
+  return `${metric.id}: ${what} in [${metric.low.toFixed(3)}, ${metric.high.toFixed(3)}] (no change ${metric.null}, margin ${metric.margin}, ${metric.evidence} ${metric.test === "shift" ? "pairs" : "events"})`;
+}
+async function sequentialStep(input) {
+  const looks = [];
+  const end = input.start.getTime() + input.stepDurationMs;
+  let windowStart = input.start;
+  while (true) {
+    const remaining = end - input.now().getTime();
+    if (remaining <= 0) break;
+    if (await waitOrAbort(Math.min(input.pollIntervalMs, remaining), input.signal) === "aborted") {
+      return { outcome: "aborted", reason: `cancelled during the ${input.target}% step`, looks };
+    }
+    const windowEnd = input.now();
+    const window2 = { start: windowStart, end: windowEnd };
+    windowStart = windowEnd;
+    if (input.target >= 100) continue;
+    const collected = await collectStep(
+      input.provider,
+      input.metrics,
+      { baseline: window2, canary: window2 },
+      input.signal
+    );
+    if (input.signal?.aborted)
+      return { outcome: "aborted", reason: `cancelled during the ${input.target}% step`, looks };
+    const samples = /* @__PURE__ */ new Map();
+    for (const [id, values] of collected.samples) samples.set(id, values);
+    const result4 = input.judge.look(samples, input.target / 100);
+    looks.push({
+      time: windowEnd.toISOString(),
+      decision: result4.decision,
+      metrics: result4.metrics,
+      errors: Object.fromEntries(collected.errors)
+    });
+    if (result4.decision === "rollback") {
+      const worse = result4.metrics.filter((metric) => metric.state === "worse");
+      return {
+        outcome: "failed",
+        reason: `look ${looks.length} of the ${input.target}% step showed the canary worse (score ${Math.round(result4.score)}) — ${worse.map(describe2).join("; ")}`,
+        looks
+      };
+    }
+    if (result4.decision === "advance") {
+      input.log(`  shown not worse at look ${looks.length}: moving on early`);
+      return {
+        outcome: "passed",
+        reason: `every metric shown not worse than its margin at look ${looks.length} of the ${input.target}% step`,
+        looks
+      };
+    }
+  }
+  return {
+    outcome: "timed-out",
+    reason: `the ${input.target}% step ended after ${looks.length} look${looks.length === 1 ? "" : "s"} without a decision`,
+    looks
+  };
+}
+var init_sequential_step = __esm({
+  "src/stages/canary-promote/sequential-step.ts"() {
+    "use strict";
+    init_collect();
+    init_wait();
+  }
+});
+
 // src/stages/canary-promote/rollout.ts
+function sequentialSpecs(metrics) {
+  return metrics.map((m2) => ({
+    id: m2.id,
+    badWhen: m2.bad_when ?? "either",
+    critical: m2.critical ?? false,
+    test: m2.test ?? "shift",
+    ...m2.margin !== void 0 ? { margin: m2.margin } : {},
+    ...m2.quantile !== void 0 ? { quantile: m2.quantile } : {},
+    ...m2.weight !== void 0 ? { weight: m2.weight } : {}
+  }));
+}
 function describeError(error) {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);
@@ -32898,6 +34933,7 @@ function judgedSpecs(metrics) {
 async function rollout(plan, effects) {
   const steps = [];
   const specs = judgedSpecs(plan.metrics);
+  const sequential = plan.judge === "sequential" ? new SequentialJudge(sequentialSpecs(plan.metrics), plan.alpha ?? 0.05, plan.passScore) : void 0;
   let firstStepStart;
   let weight = 0;
   const rollBack = async (reason, aborted = false) => {
@@ -32935,6 +34971,28 @@ async function rollout(plan, effects) {
     }
     firstStepStart ??= start;
     await effects.progress(target);
+    if (sequential) {
+      const step = await sequentialStep({
+        judge: sequential,
+        provider: effects.provider,
+        metrics: plan.metrics,
+        target,
+        stepDurationMs: plan.stepDurationMs,
+        pollIntervalMs: plan.pollIntervalMs ?? 3e4,
+        start,
+        now: () => effects.now(),
+        log: (message) => effects.log(message),
+        ...effects.signal ? { signal: effects.signal } : {}
+      });
+      canaryWindow.end = baselineWindow.end = effects.now();
+      report2.looks = step.looks;
+      report2.sequentialReason = step.reason;
+      report2.outcome = step.outcome === "timed-out" ? "passed" : step.outcome;
+      effects.log(`  ${step.reason}`);
+      if (step.outcome === "aborted") return rollBack(step.reason, true);
+      if (step.outcome === "failed") return rollBack(`the sequential judge: ${step.reason}`);
+      return void 0;
+    }
     if (await waitOrAbort(plan.stepDurationMs, effects.signal) === "aborted") {
       canaryWindow.end = effects.now();
       report2.outcome = "aborted";
@@ -32957,20 +35015,26 @@ async function rollout(plan, effects) {
       report2.outcome = "aborted";
       return rollBack(`cancelled while judging the ${target}% step`, true);
     }
-    const judgement = judgeStep(specs, collected.samples, { passScore: plan.passScore });
-    for (const metric of judgement.metrics) {
+    const judgement2 = judgeStep(specs, collected.samples, { passScore: plan.passScore });
+    for (const metric of judgement2.metrics) {
       const error = collected.errors.get(metric.id);
       if (error && metric.classification === "NoData") metric.reason = error;
     }
-    report2.judgement = judgement;
+    report2.judgement = judgement2;
     report2.errors = Object.fromEntries(collected.errors);
-    report2.outcome = judgement.passed ? "passed" : "failed";
-    effects.log(`  ${judgement.passed ? "passed" : "failed"}: ${judgement.reason}`);
-    if (!judgement.passed) return rollBack(`the ${target}% step failed the judge: ${judgement.reason}`);
+    report2.outcome = judgement2.passed ? "passed" : "failed";
+    effects.log(`  ${judgement2.passed ? "passed" : "failed"}: ${judgement2.reason}`);
+    if (!judgement2.passed) return rollBack(`the ${target}% step failed the judge: ${judgement2.reason}`);
     return void 0;
   };
   for (const [index, target] of plan.steps.entries()) {
     if (effects.signal?.aborted) return rollBack(`cancelled before the ${target}% step`, true);
+    if (sequential && target >= 100 && sequential.judge().decision !== "advance") {
+      const undecided = sequential.judge().metrics.filter((metric) => metric.state !== "not-worse").map((metric) => `${metric.id} (${metric.state})`).join(", ");
+      const reason = `inconclusive before ${target}%: not shown within their margins: ${undecided}`;
+      if ((plan.onInconclusive ?? "rollback") === "rollback") return rollBack(reason);
+      effects.log(`${reason}; on_inconclusive is promote: going on`);
+    }
     const placeholder = /* @__PURE__ */ new Date(0);
     const report2 = {
       weight: target,
@@ -33021,7 +35085,9 @@ var init_rollout = __esm({
   "src/stages/canary-promote/rollout.ts"() {
     "use strict";
     init_judge();
+    init_judge2();
     init_collect();
+    init_sequential_step();
     init_wait();
   }
 });
@@ -33093,7 +35159,59 @@ function metricRow(metric) {
   const p2 = metric.test ? metric.test.pValue < 1e-4 ? "< 0.0001" : formatValue(metric.test.pValue) : "—";
   const counts = `${metric.baseline.values.length} / ${metric.canary.values.length}`;
   const verdict = `${CLASS_ICONS[metric.classification]} ${metric.classification}${metric.failed ? " (fails)" : ""}`;
-  return `| \`${metric.id}\` (${direction(metric)}) | ${verdict} | ${shift} | ${p2} | ${counts} | ${metric.reason.replace(/\|/g, "\\|")} |`;
+  return `| ${cellCode(metric.id)} (${direction(metric)}) | ${verdict} | ${shift} | ${p2} | ${counts} | ${tableCell(metric.reason, 500)} |`;
+}
+function sequentialStep2(step) {
+  const looks = step.looks ?? [];
+  const last = looks[looks.length - 1];
+  const icon = step.outcome === "failed" ? "❌" : step.outcome === "aborted" ? "⏹️" : "✅";
+  const lines = [`#### ${step.weight}% — ${icon} ${prose(step.sequentialReason ?? "", 400)}`];
+  if (!last) return lines;
+  lines.push(
+    "",
+    `${looks.length} look${looks.length === 1 ? "" : "s"}, the last at ${last.time.slice(11, 19)} UTC.`,
+    "",
+    "| metric | test | state | 95%-anytime interval | no change / margin | evidence |",
+    "|---|---|---|---|---|---|",
+    ...last.metrics.map((metric) => {
+      const scale = metric.test === "shift" ? "P(canary > baseline)" : "rate ratio";
+      const edge = metric.test === "shift" ? 0.5 + metric.margin : 1 + metric.margin;
+      return `| ${cellCode(metric.id)}${metric.critical ? " (critical)" : ""} | ${metric.test} | ${STATE_TEXT[metric.state]} | ${scale} ∈ [${formatValue(metric.low)}, ${formatValue(metric.high)}] | ${metric.null} / ${formatValue(edge)} | ${metric.evidence} ${metric.test === "shift" ? "pairs" : "events"} |`;
+    })
+  );
+  return lines;
+}
+function sequenceCharts(steps) {
+  const looks = steps.flatMap((step) => (step.looks ?? []).map((look) => ({ weight: step.weight, look })));
+  if (looks.length < 2) return [];
+  const ids = looks[0]?.look.metrics.map((metric) => metric.id) ?? [];
+  const charts = [];
+  for (const id of ids) {
+    const series = looks.map(({ look }) => look.metrics.find((metric) => metric.id === id));
+    const first = series.find((metric) => metric !== void 0);
+    if (!first) continue;
+    const edge = first.test === "shift" ? 0.5 + first.margin : 1 + first.margin;
+    const [floor, ceiling] = first.test === "shift" ? [0, 1] : [0, Math.max(3, edge * 2)];
+    const clip3 = (value) => Math.min(ceiling, Math.max(floor, value));
+    const round2 = (value) => Number(value.toPrecision(3));
+    charts.push(
+      [
+        "```mermaid",
+        "xychart-beta",
+        `  title "${mermaidLabel(id, 40)}: ${first.test === "shift" ? "P(canary > baseline)" : "rate ratio"} per look"`,
+        `  x-axis [${looks.map(({ weight }, index) => `"${index + 1} (${weight}%)"`).join(", ")}]`,
+        `  y-axis ${floor} --> ${round2(ceiling)}`,
+        `  line [${series.map((metric) => round2(clip3(metric?.low ?? floor))).join(", ")}]`,
+        `  line [${series.map((metric) => round2(clip3(metric?.high ?? ceiling))).join(", ")}]`,
+        `  line [${series.map(() => first.null).join(", ")}]`,
+        `  line [${series.map(() => round2(edge)).join(", ")}]`,
+        "```",
+        "",
+        `_The interval's lower and upper ends at each look, against no change (${first.null}) and the margin (${round2(edge)}): rolled back when the lower end rises above no change, moved on when the upper end falls below the margin._`
+      ].join("\n")
+    );
+  }
+  return charts;
 }
 function stepHeading(step) {
   const score = step.judgement?.score;
@@ -33101,13 +35219,13 @@ function stepHeading(step) {
     case "passed":
       return `#### ${step.weight}% — ✅ score ${formatScore(score ?? 0)}`;
     case "failed":
-      return `#### ${step.weight}% — ❌ ${score === null || score === void 0 ? "no score" : `score ${formatScore(score)}`}: ${step.judgement?.reason ?? ""}`;
+      return `#### ${step.weight}% — ❌ ${score === null || score === void 0 ? "no score" : `score ${formatScore(score)}`}: ${heading(step.judgement?.reason ?? "")}`;
     case "aborted":
       return `#### ${step.weight}% — ⏹️ cancelled`;
     case "traffic-failed":
       return `#### ${step.weight}% — ❌ traffic could not be moved`;
     case "error":
-      return `#### ${step.weight}% — 💥 internal error: ${step.error ?? "unknown"}`;
+      return `#### ${step.weight}% — 💥 internal error: ${heading(step.error ?? "unknown")}`;
   }
 }
 function scoreChart(steps, passScore) {
@@ -33128,21 +35246,26 @@ function scoreChart(steps, passScore) {
 }
 function canarySection(input) {
   const lines = [
-    `${DECISION_TEXT[input.decision]} — ${input.reason}. Canary traffic at the end: **${input.finalWeight}%**.`,
+    `${DECISION_TEXT[input.decision]} — ${prose(input.reason, 500)}. Canary traffic at the end: **${input.finalWeight}%**.`,
     "",
-    `Environment \`${input.environment}\`${input.modelDigest ? `, model \`${input.modelDigest.slice(0, 19)}…\`` : ""}. Each metric is compared canary against baseline with a Mann-Whitney U test; the shift is the Hodges-Lehmann estimate of canary − baseline with its 95% interval. A step passes at score ≥ ${input.passScore} with no critical metric failing.`,
+    `Environment ${inlineCode(input.environment)}${input.modelDigest ? `, model ${inlineCode(`${input.modelDigest.slice(0, 19)}…`)}` : ""}. ${input.report?.steps.some((step) => step.looks) ? "The sequential judge updates one anytime-valid confidence sequence per metric at every look, over the whole rollout: it rolls back when a critical metric is shown worse, moves on when every metric is shown not worse than its margin, and looking often never inflates its error rates." : `Each metric is compared canary against baseline with a Mann-Whitney U test; the shift is the Hodges-Lehmann estimate of canary − baseline with its 95% interval. A step passes at score ≥ ${input.passScore} with no critical metric failing.`}`,
     ""
   ];
   for (const check2 of input.gate) {
     lines.push(
-      `- ${VERDICT_ICONS[check2.verdict]} ${check2.title}: ${check2.observed ?? ""}${check2.verdict !== "pass" && check2.detail ? ` — ${check2.detail}` : ""}`
+      `- ${VERDICT_ICONS[check2.verdict]} ${prose(check2.title)}: ${prose(check2.observed ?? "", 500)}${check2.verdict !== "pass" && check2.detail ? ` — ${prose(check2.detail, 500)}` : ""}`
     );
   }
   const report2 = input.report;
   if (report2) {
     const chart = scoreChart(report2.steps, input.passScore);
     if (chart) lines.push("", chart);
+    for (const sequence of sequenceCharts(report2.steps)) lines.push("", sequence);
     for (const step of report2.steps) {
+      if (step.looks) {
+        lines.push("", ...sequentialStep2(step));
+        continue;
+      }
       lines.push("", stepHeading(step));
       if (step.judgement) {
         lines.push(
@@ -33153,23 +35276,32 @@ function canarySection(input) {
         );
       }
     }
-    if (report2.rollback) lines.push("", `${report2.rollback.ok ? "↩️" : "🚨"} ${report2.rollback.detail}.`);
-    if (report2.promote) lines.push("", `${report2.promote.ok ? "🚀" : "❌"} ${report2.promote.detail}.`);
+    if (report2.rollback)
+      lines.push("", `${report2.rollback.ok ? "↩️" : "🚨"} ${prose(report2.rollback.detail, 500)}.`);
+    if (report2.promote)
+      lines.push("", `${report2.promote.ok ? "🚀" : "❌"} ${prose(report2.promote.detail, 500)}.`);
   }
-  lines.push("", `Every sample and interval: \`${input.reportPath}\`.`);
+  lines.push("", `Every sample and interval: ${inlineCode(input.reportPath)}.`);
   return lines.join("\n");
 }
-var CLASS_ICONS, DECISION_TEXT;
+var CLASS_ICONS, DECISION_TEXT, STATE_TEXT;
 var init_section4 = __esm({
   "src/stages/canary-promote/section.ts"() {
     "use strict";
     init_result();
     init_score();
+    init_markdown();
     CLASS_ICONS = { Pass: "✅", High: "🔺", Low: "🔻", NoData: "❔" };
     DECISION_TEXT = {
       promoted: "✅ **Promoted**",
       "rolled-back": "↩️ **Rolled back**",
       halted: "⏹️ **Halted**"
+    };
+    STATE_TEXT = {
+      worse: "🔺 worse",
+      "not-worse": "✅ not worse",
+      undecided: "… undecided",
+      "no-data": "❔ no data"
     };
   }
 });
@@ -33232,6 +35364,10 @@ function configProblems(spec) {
   if ((spec.analysis?.metrics ?? []).length === 0)
     problems.push("flow.canary.analysis.metrics (what the judge compares)");
   return problems;
+}
+function approverHandles(roles) {
+  const list = (value) => value === void 0 ? [] : Array.isArray(value) ? value : [value];
+  return [...list(roles?.decision_maker), ...list(roles?.product_owner), ...list(roles?.mlops_engineers)];
 }
 var REPORT_PATH2, DEFAULT_STEPS, DEFAULT_STEP_DURATION_MS, DEFAULT_PASS_SCORE, canaryPromote;
 var init_canary_promote = __esm({
@@ -33299,7 +35435,8 @@ var init_canary_promote = __esm({
             platform,
             environment,
             enforce,
-            await evidenceTime(context)
+            await evidenceTime(context),
+            approverHandles(context.loaded.config.charter.roles)
           )
         );
         const refused = gate.filter((check2) => check2.verdict === "fail");
@@ -33341,7 +35478,11 @@ var init_canary_promote = __esm({
             steps: spec.steps ?? DEFAULT_STEPS,
             stepDurationMs: parseDuration(spec.step_duration, DEFAULT_STEP_DURATION_MS),
             metrics: analysis.metrics ?? [],
-            passScore
+            passScore,
+            judge: spec.judge ?? "kayenta",
+            ...spec.alpha !== void 0 ? { alpha: spec.alpha } : {},
+            pollIntervalMs: parseDuration(spec.analysis?.interval, 3e4),
+            ...spec.on_inconclusive ? { onInconclusive: spec.on_inconclusive } : {}
           },
           {
             setWeight: (weight) => runRolloutCommand(
@@ -33468,6 +35609,9 @@ var init_canary_promote2 = __esm({
 // src/deploy/http.ts
 import http from "node:http";
 import https from "node:https";
+function headerValue(value) {
+  return Array.isArray(value) ? value[0] : value;
+}
 function keepAliveAgent(url, connections) {
   const options = { keepAlive: true, maxSockets: connections, maxFreeSockets: connections };
   return url.protocol === "https:" ? new https.Agent(options) : new http.Agent(options);
@@ -33512,7 +35656,11 @@ function request(url, options) {
         response.on(
           "end",
           () => finish2(
-            () => resolve2({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") })
+            () => resolve2({
+              status: response.statusCode ?? 0,
+              body: Buffer.concat(chunks).toString("utf8"),
+              modelDigest: headerValue(response.headers["x-model-digest"])
+            })
           )
         );
         response.on(
@@ -33679,6 +35827,38 @@ var init_endpoint_client = __esm({
           await pause(intervalMs, this.signal);
           this.signal?.throwIfAborted();
         }
+      }
+      /**
+       * Which model the endpoint says it serves: `model_digest` in its /healthz answer, else the
+       * `x-model-digest` header of that answer or of a prediction of `probe`. Undefined when it does
+       * not say (a server that does not speak the contract).
+       */
+      async servedModel(probe) {
+        const health = await request(healthUrl(this.url), {
+          method: "GET",
+          agent: this.agent,
+          timeoutMs: Math.min(this.timeoutMs, 5e3),
+          signal: this.signal
+        }).catch(() => void 0);
+        if (health && health.status >= 200 && health.status <= 299) {
+          try {
+            const parsed = JSON.parse(health.body);
+            if (typeof parsed.model_digest === "string") return { digest: parsed.model_digest, via: "/healthz" };
+          } catch {
+          }
+          if (health.modelDigest)
+            return { digest: health.modelDigest, via: "the x-model-digest header of /healthz" };
+        }
+        const answer = await request(this.url, {
+          method: "POST",
+          body: JSON.stringify({ instances: probe ? [probe] : [] }),
+          agent: this.agent,
+          timeoutMs: this.timeoutMs,
+          signal: this.signal
+        }).catch(() => void 0);
+        if (answer?.modelDigest)
+          return { digest: answer.modelDigest, via: "the x-model-digest header of a prediction" };
+        return { via: "neither /healthz nor a prediction" };
       }
       close() {
         this.agent.destroy();
@@ -33905,16 +36085,16 @@ function latencyChart(load) {
 }
 function goalRow(j3) {
   const observed = j3.value === null ? "not measured" : `${formatNumber(j3.value)}${j3.interval ? ` [${formatNumber(j3.interval[0])}, ${formatNumber(j3.interval[1])}]` : ""}`;
-  return `| ${j3.kind} | \`${j3.metric}\` | ${observed} | ${formatGoal(j3.goal)} | ${VERDICT_ICONS[j3.verdict]} ${j3.verdict} |`;
+  return `| ${tableCell(j3.kind)} | ${cellCode(j3.metric)} | ${observed} | ${formatGoal(j3.goal)} | ${VERDICT_ICONS[j3.verdict]} ${j3.verdict} |`;
 }
 function deployTestSection(inputs) {
   const lines = [
-    `Deployed to \`${inputs.environment}\` at ${inputs.endpoint}${inputs.deploymentId ? ` (deployment ${inputs.deploymentId})` : ""}.`,
+    `Deployed to ${inlineCode(inputs.environment)} at ${inlineCode(inputs.endpoint, { max: 500 })}${inputs.deploymentId ? ` (deployment ${prose(inputs.deploymentId)})` : ""}.`,
     ""
   ];
   for (const step of inputs.steps)
     lines.push(
-      `- ${VERDICT_ICONS[step.verdict]} ${step.title}: ${step.observed ?? ""}${step.detail ? ` — ${step.detail}` : ""}`
+      `- ${VERDICT_ICONS[step.verdict]} ${prose(step.title)}: ${prose(step.observed ?? "", 500)}${step.detail ? ` — ${prose(step.detail, 500)}` : ""}`
     );
   if (inputs.judgements.length > 0) {
     lines.push(
@@ -33927,7 +36107,7 @@ function deployTestSection(inputs) {
   if (inputs.load) {
     const load = inputs.load;
     const summary = summarizeLatencies(load.latencies.ascending());
-    const statuses = Object.entries(load.errors.status).map(([code, n]) => `${n}× HTTP ${code}`);
+    const statuses = Object.entries(load.errors.status).map(([code2, n]) => `${n}× HTTP ${code2}`);
     const kinds = [
       ...statuses,
       ...load.errors.timeout ? [`${load.errors.timeout} timeouts`] : [],
@@ -33951,6 +36131,7 @@ var init_section5 = __esm({
     init_goal();
     init_result();
     init_percentiles();
+    init_markdown();
     CHART_PERCENTILES = ["p50", "p90", "p95", "p99"];
     ms2 = (value) => value === null ? "n/a" : value >= 10 ? value.toFixed(0) : value.toFixed(1);
   }
@@ -34074,10 +36255,10 @@ function isModelMetric(id) {
 function isServingMetric(id) {
   return LATENCY.test(id) || id === "error_rate" || id === "throughput_rps";
 }
-function judgeWithInterval(value, interval2, goal) {
+function judgeWithInterval(value, interval3, goal) {
   if (value === null) return { verdict: "inconclusive", reason: "nothing was measured" };
   if (meetsGoal(value, goal)) return { verdict: "pass", reason: "meets the goal" };
-  const [low, high] = interval2 ?? [value, value];
+  const [low, high] = interval3 ?? [value, value];
   return meetsGoal(low, goal) || meetsGoal(high, goal) ? {
     verdict: "inconclusive",
     reason: "misses the goal, but the 95% interval reaches it: a longer test would decide"
@@ -34104,7 +36285,7 @@ function judgeModelGoal(id, text, data) {
       reason: `${id} ${"unavailable" in available ? available.unavailable : available.mistake}`
     };
   const measured = measure(data, id);
-  const { verdict, reason } = judge2(measured, text);
+  const { verdict, reason } = judge3(measured, text);
   return {
     ...base,
     value: measured.value,
@@ -34192,10 +36373,10 @@ var init_goals = __esm({
     init_goal();
     init_percentiles();
     init_intervals();
-    init_metrics();
+    init_metrics2();
     init_model_quality();
     init_quality_judging();
-    init_metrics();
+    init_metrics2();
     LATENCY = /^latency_(p(\d+(?:\.\d+)?)|mean|max)_ms$/;
     SERVING_METRICS = "latency_p<NN>_ms (e.g. latency_p95_ms), latency_mean_ms, latency_max_ms, error_rate, throughput_rps";
     shown = (j3) => j3.value === null ? "not measured" : `${formatNumber(j3.value)}${j3.interval ? ` [${formatNumber(j3.interval[0])}, ${formatNumber(j3.interval[1])}]` : ""}${j3.method ? ` (${j3.method})` : ""}`;
@@ -34215,22 +36396,22 @@ function labelColumn(replay2, file, hints) {
     `cannot tell which column of ${file} is the label: name it "label", or ${hints.fairnessLabel ? `"${hints.fairnessLabel}" (flow.fairness.label), or ` : ""}give flow.sanity.sample the same columns without it`
   );
 }
-function binaryLabels(replay2, file, label, positiveLabel) {
+function binaryLabels(replay2, file, label2, positiveLabel) {
   const labels = new Uint8Array(replay2.rows.length);
   replay2.rows.forEach((row, index) => {
-    const value = (row[label] ?? "").trim();
+    const value = (row[label2] ?? "").trim();
     if (positiveLabel !== void 0) labels[index] = value === positiveLabel ? 1 : 0;
     else if (POSITIVE2.has(value.toLowerCase())) labels[index] = 1;
     else if (NEGATIVE2.has(value.toLowerCase())) labels[index] = 0;
     else
       throw new UserError(
-        `${file}, row ${index + 1}, column ${label}: "${value}" is not a binary label (0/1)`
+        `${file}, row ${index + 1}, column ${label2}: "${value}" is not a binary label (0/1)`
       );
   });
   return labels;
 }
-function instancesOf(replay2, label) {
-  const without = /* @__PURE__ */ new Set([label]);
+function instancesOf(replay2, label2) {
+  const without = /* @__PURE__ */ new Set([label2]);
   return replay2.rows.map((row) => toInstance(row, without));
 }
 async function replay(client, instances, labels, options = {}) {
@@ -34306,6 +36487,8 @@ async function makePlan(context, spec) {
   const { loaded } = context;
   const root = loaded.projectRoot;
   if (!spec.endpoint) throw new UserError("flow.deploy_test.endpoint is not set: there is nothing to test");
+  const endpointProblem = httpUrlProblem(spec.endpoint, "flow.deploy_test.endpoint");
+  if (endpointProblem) throw new UserError(endpointProblem);
   const goals = Object.entries(spec.goals ?? {});
   const modelGoals = goals.filter(([id]) => isModelMetric(id));
   const servingGoals = goals.filter(([id]) => isServingMetric(id));
@@ -34332,16 +36515,16 @@ async function makePlan(context, spec) {
     if (table.rows.length === 0) throw new UserError(`${spec.replay} has no rows to replay`);
     const sampleColumns = sanity?.sample ? await readTable(await inside(sanity.sample, "flow.sanity.sample"), sanity.sample).then((sample) => sample.columns).catch(() => void 0) : void 0;
     const fairness = loaded.config.flow?.fairness;
-    const label = labelColumn(table, spec.replay, {
+    const label2 = labelColumn(table, spec.replay, {
       ...fairness?.label ? { fairnessLabel: fairness.label } : {},
       ...sampleColumns ? { sampleColumns } : {}
     });
     const positive = fairness?.positive_label;
     plan.replay = {
       file: spec.replay,
-      label,
-      instances: instancesOf(table, label),
-      labels: binaryLabels(table, spec.replay, label, positive === void 0 ? void 0 : String(positive))
+      label: label2,
+      instances: instancesOf(table, label2),
+      labels: binaryLabels(table, spec.replay, label2, positive === void 0 ? void 0 : String(positive))
     };
   }
   if (spec.load || servingGoals.length > 0) {
@@ -34355,6 +36538,8 @@ async function makePlan(context, spec) {
         "the load test needs rows to send: set flow.deploy_test.replay (or flow.sanity.sample)"
       );
     const rate = spec.load?.rate ?? DEFAULTS.load.rate;
+    const rateProblem = loadRateProblem(rate, "flow.deploy_test.load.rate");
+    if (rateProblem) throw new UserError(rateProblem);
     const durationMs = parseDuration(spec.load?.duration, DEFAULTS.load.durationMs);
     plan.load = {
       rate,
@@ -34574,7 +36759,7 @@ async function waitUntilReady(context, plan, client, steps) {
       verdict: "pass",
       observed: `${ready.via === "healthz" ? "/healthz answered" : "a first prediction succeeded"} after ${formatDuration(ready.afterMs)}`
     });
-    return true;
+    return await provesModel(context, client, probe, steps);
   } catch (error) {
     if (!(error instanceof EndpointError)) throw error;
     steps.push({
@@ -34585,6 +36770,29 @@ async function waitUntilReady(context, plan, client, steps) {
     });
     return false;
   }
+}
+async function provesModel(context, client, probe, steps) {
+  const expected = context.modelDigest;
+  if (!expected) return true;
+  const served = await client.servedModel(probe);
+  if (served.digest === expected) {
+    steps.push({
+      id: "deploy-test/identity",
+      title: "Endpoint serves the deployed model",
+      verdict: "pass",
+      observed: `${served.via} names ${expected.slice(0, 19)}…`
+    });
+    return true;
+  }
+  steps.push({
+    id: "deploy-test/identity",
+    title: "Endpoint serves the deployed model",
+    verdict: "fail",
+    observed: served.digest ? `${served.via} names ${served.digest.slice(0, 80)}, not the deployed ${expected}` : `the endpoint does not say which model it serves (${served.via} carried a digest)`,
+    expected: `model ${expected}`,
+    detail: 'Answer GET /healthz with {"model_digest": "sha256:…"} (the modelDigest of the model-manifest.json build-model wrote) or send an x-model-digest header: nothing is measured until the endpoint proves which model it is.'
+  });
+  return false;
 }
 async function replayStep(context, set, client) {
   const { log } = context.platform;
@@ -34622,12 +36830,12 @@ function alignment(context, replayed, judgements) {
         (entry) => entry[1] !== null
       )
     );
-    for (const cell of alignmentCells(deriveLevels(context.loaded.config, measured), "test")) {
-      const j3 = judged.get(cell.metric);
-      cells.push(j3 ? { ...cell, verdict: j3.verdict } : cell);
+    for (const cell2 of alignmentCells(deriveLevels(context.loaded.config, measured), "test")) {
+      const j3 = judged.get(cell2.metric);
+      cells.push(j3 ? { ...cell2, verdict: j3.verdict } : cell2);
     }
   }
-  const charterMetrics = new Set(cells.map((cell) => cell.metric));
+  const charterMetrics = new Set(cells.map((cell2) => cell2.metric));
   for (const j3 of judgements) {
     if (j3.kind !== "serving" || charterMetrics.has(j3.metric)) continue;
     cells.push({
@@ -34681,6 +36889,8 @@ var DEFAULTS, REPORT_PATH3, deployTest;
 var init_deploy_test = __esm({
   "src/stages/deploy-test/index.ts"() {
     "use strict";
+    init_ranges();
+    init_urls();
     init_derive();
     init_goal();
     init_result();
@@ -34692,7 +36902,7 @@ var init_deploy_test = __esm({
     init_build_model();
     init_manifest();
     init_integrity();
-    init_metrics();
+    init_metrics2();
     init_table();
     init_commands2();
     init_deployment();
@@ -34781,10 +36991,1785 @@ var init_deploy_test2 = __esm({
   }
 });
 
+// src/drift/smirnov.ts
+function smirnovSurvival(n, x3) {
+  if (Number.isNaN(x3)) return NaN;
+  if (x3 <= 0) return 1;
+  if (x3 >= 1) return 0;
+  if (n === 1) return 1 - x3;
+  const nx = n * x3;
+  let floorNx = Math.floor(nx);
+  let alpha = nx - floorNx;
+  if (alpha >= 1) {
+    floorNx += 1;
+    alpha = 0;
+  }
+  if (floorNx === 0 || floorNx === 1 && alpha === 0) {
+    return 1 - x3 * (1 + x3) ** (n - 1);
+  }
+  if (-2 * n * x3 * x3 < MIN_LOG) return 0;
+  if (floorNx >= n - 1) return (1 - x3) ** n;
+  if (n > MAX_EXACT_N) {
+    const logP = -((6 * nx + 1) ** 2) / 18 / n;
+    return logP < -Math.LN2 ? Math.exp(logP) : 1 + Math.expm1(logP);
+  }
+  const lastV = n - floorNx - 1;
+  const logX = Math.log(x3);
+  let logBinomial = 0;
+  let sum = 0;
+  let largestLog = -Infinity;
+  const logTerms = new Float64Array(lastV + 1);
+  for (let v2 = 0; v2 <= lastV; v2++) {
+    if (v2 > 0) logBinomial += Math.log((n - v2 + 1) / v2);
+    const above = (floorNx + v2 + alpha) / n;
+    const rest = (n - floorNx - v2 - alpha) / n;
+    const logTerm = logBinomial + (v2 - 1) * Math.log(above) + (n - v2 === 0 ? 0 : (n - v2) * Math.log(rest)) + logX;
+    logTerms[v2] = logTerm;
+    if (logTerm > largestLog) largestLog = logTerm;
+  }
+  for (let v2 = 0; v2 <= lastV; v2++) sum += Math.exp(logTerms[v2] - largestLog);
+  return Math.min(Math.max(Math.exp(largestLog) * sum, 0), 1);
+}
+var MIN_LOG, MAX_EXACT_N;
+var init_smirnov = __esm({
+  "src/drift/smirnov.ts"() {
+    "use strict";
+    MIN_LOG = -708.3964185322641;
+    MAX_EXACT_N = 1e6;
+  }
+});
+
+// src/drift/kolmogorov-distribution.ts
+function kolmogorovSurvival(n, x3) {
+  return kolmogorov(n, x3, false);
+}
+function kolmogorov(n, x3, cdf) {
+  if (!Number.isInteger(n) || n <= 0 || Number.isNaN(x3)) return NaN;
+  const pick = (cdfValue2, sfValue) => clip(cdf ? cdfValue2 : sfValue);
+  if (x3 >= 1) return pick(1, 0);
+  if (x3 <= 0) return pick(0, 1);
+  const t2 = n * x3;
+  if (t2 <= 1) {
+    if (t2 <= 0.5) return pick(0, 1);
+    let probability;
+    if (n <= 140) {
+      probability = 1;
+      for (let i = 1; i <= n; i++) probability *= i / n * (2 * t2 - 1);
+    } else {
+      probability = Math.exp(logFactorialOverPower(n) + n * Math.log(2 * t2 - 1));
+    }
+    return pick(probability, 1 - probability);
+  }
+  if (t2 >= n - 1) {
+    const probability = 2 * (1 - x3) ** n;
+    return pick(1 - probability, probability);
+  }
+  if (x3 >= 0.5) {
+    const probability = 2 * smirnovSurvival(n, x3);
+    return pick(1 - probability, probability);
+  }
+  const nxSquared = t2 * x3;
+  if (n <= 140) {
+    if (nxSquared <= 0.754693) {
+      const probability2 = durbinMatrix(n, x3);
+      return pick(probability2, 1 - probability2);
+    }
+    if (nxSquared <= 4) {
+      const probability2 = pomeranz(n, x3);
+      return pick(probability2, 1 - probability2);
+    }
+    const probability = 2 * smirnovSurvival(n, x3);
+    return pick(1 - probability, probability);
+  }
+  if (!cdf) {
+    if (nxSquared >= 370) return 0;
+    if (nxSquared >= 2.2) return clip(2 * smirnovSurvival(n, x3));
+  }
+  let cdfValue;
+  if (nxSquared >= 18) cdfValue = 1;
+  else if (n <= 1e5 && n * x3 ** 1.5 <= 1.4) cdfValue = durbinMatrix(n, x3);
+  else cdfValue = pelzGood(n, x3);
+  return pick(cdfValue, 1 - cdfValue);
+}
+function logFactorialOverPower(n) {
+  const reciprocal = 1 / n;
+  let series = 0;
+  for (const coefficient of STIRLING) series = series * (reciprocal / n) + coefficient;
+  return Math.log(n) / 2 - n + LOG_2PI / 2 + reciprocal * series;
+}
+function scaleByPowerOfTwo(value, exponent) {
+  let result4 = value;
+  let remaining = exponent;
+  while (remaining > 1e3) {
+    result4 *= 2 ** 1e3;
+    remaining -= 1e3;
+  }
+  while (remaining < -1e3) {
+    result4 *= 2 ** -1e3;
+    remaining += 1e3;
+  }
+  return result4 * 2 ** remaining;
+}
+function durbinMatrix(n, d2) {
+  if (d2 >= 1) return 1;
+  const nd = n * d2;
+  if (nd <= 0.5) return 0;
+  const k2 = Math.ceil(nd);
+  const h3 = k2 - nd;
+  const m2 = 2 * k2 - 1;
+  let H3 = new Float64Array(m2 * m2);
+  const v2 = new Float64Array(m2);
+  const w2 = new Float64Array(m2);
+  let factorial = 1;
+  for (let j3 = 1; j3 <= m2; j3++) {
+    w2[j3 - 1] = factorial;
+    factorial /= j3;
+    v2[j3 - 1] = (1 - h3 ** j3) * factorial;
+  }
+  const correction = Math.max(2 * h3 - 1, 0) ** m2 - 2 * h3 ** m2;
+  v2[m2 - 1] = (1 + correction) * factorial;
+  for (let i = 1; i < m2; i++) for (let row = i - 1; row < m2; row++) H3[row * m2 + i] = w2[row - i + 1];
+  for (let row = 0; row < m2; row++) H3[row * m2] = v2[row];
+  for (let column = 0; column < m2; column++) H3[(m2 - 1) * m2 + column] = v2[m2 - 1 - column];
+  let power = identity(m2);
+  let powerExponent = 0;
+  let hExponent = 0;
+  let remaining = n;
+  while (remaining > 0) {
+    if (remaining % 2 === 1) {
+      power = multiply(power, H3, m2);
+      powerExponent += hExponent;
+    }
+    H3 = multiply(H3, H3, m2);
+    hExponent *= 2;
+    const centre = (k2 - 1) * m2 + (k2 - 1);
+    if (Math.abs(H3[centre]) > SCALE_UP) {
+      for (let index = 0; index < H3.length; index++) H3[index] = H3[index] / SCALE_UP;
+      hExponent += SCALE_EXPONENT;
+    }
+    remaining = Math.floor(remaining / 2);
+  }
+  let p2 = power[(k2 - 1) * m2 + (k2 - 1)];
+  for (let i = 1; i <= n; i++) {
+    p2 = i * p2 / n;
+    if (Math.abs(p2) < SCALE_DOWN) {
+      p2 *= SCALE_UP;
+      powerExponent -= SCALE_EXPONENT;
+    }
+  }
+  return clip(powerExponent !== 0 ? scaleByPowerOfTwo(p2, powerExponent) : p2);
+}
+function identity(m2) {
+  const matrix = new Float64Array(m2 * m2);
+  for (let i = 0; i < m2; i++) matrix[i * m2 + i] = 1;
+  return matrix;
+}
+function multiply(a, b3, m2) {
+  const product = new Float64Array(m2 * m2);
+  for (let i = 0; i < m2; i++) {
+    for (let k2 = 0; k2 < m2; k2++) {
+      const aik = a[i * m2 + k2];
+      if (aik === 0) continue;
+      const rowB = k2 * m2;
+      const rowP = i * m2;
+      for (let j3 = 0; j3 < m2; j3++)
+        product[rowP + j3] = product[rowP + j3] + aik * b3[rowB + j3];
+    }
+  }
+  return product;
+}
+function pomeranzBounds(i, n, ll, ceilF, roundF) {
+  let j1;
+  let j22;
+  if (i === 0) {
+    j1 = -ll - ceilF - 1;
+    j22 = ll + ceilF - 1;
+  } else {
+    const half = Math.floor((i + 1) / 2);
+    if ((i + 1) % 2 === 0) {
+      if (half === n + 1) {
+        j1 = n - ll - ceilF - 1;
+        j22 = n + ll + ceilF - 1;
+      } else {
+        j1 = half - 1 - ll - roundF - 1;
+        j22 = half + ll - 1 + ceilF - 1;
+      }
+    } else {
+      j1 = half - 1 - ll - 1;
+      j22 = half + ll + roundF - 1;
+    }
+  }
+  return [Math.max(j1 + 2, 0), Math.min(j22, n)];
+}
+function pomeranz(n, x3) {
+  const t2 = n * x3;
+  const ll = Math.floor(t2);
+  const f3 = t2 - ll;
+  const g2 = Math.min(f3, 1 - f3);
+  const ceilF = f3 > 0 ? 1 : 0;
+  const roundF = f3 > 0.5 ? 1 : 0;
+  const powers = 2 * (ll + 1);
+  const gPower = new Float64Array(powers);
+  const twoGPower = new Float64Array(powers);
+  const oneMinusTwoGPower = new Float64Array(powers);
+  gPower[0] = twoGPower[0] = oneMinusTwoGPower[0] = 1;
+  for (let m2 = 1; m2 < powers; m2++) {
+    gPower[m2] = gPower[m2 - 1] * (g2 / n) / m2;
+    twoGPower[m2] = twoGPower[m2 - 1] * (2 * g2 / n) / m2;
+    oneMinusTwoGPower[m2] = oneMinusTwoGPower[m2 - 1] * ((1 - 2 * g2) / n) / m2;
+  }
+  let previous = new Float64Array(powers);
+  let current = new Float64Array(powers);
+  current[0] = 1;
+  let previousStart = 0;
+  let currentStart = 0;
+  let exponent = 0;
+  let j1 = pomeranzBounds(0, n, ll, ceilF, roundF)[0];
+  for (let i = 1; i < 2 * n + 2; i++) {
+    const k1 = j1;
+    let j22;
+    [previous, current] = [current, previous];
+    [previousStart, currentStart] = [currentStart, previousStart];
+    current.fill(0);
+    [j1, j22] = pomeranzBounds(i, n, ll, ceilF, roundF);
+    const weights = i === 1 || i === 2 * n + 1 ? gPower : i % 2 === 1 ? twoGPower : oneMinusTwoGPower;
+    const length = j22 - k1 + 1;
+    if (length > 0) {
+      const from = j1 - k1;
+      const count = j22 - j1 + 1;
+      for (let out = 0; out < count; out++) {
+        const index = from + out;
+        let sum = 0;
+        for (let a = Math.max(0, index - (length - 1)); a <= Math.min(index, length - 1); a++) {
+          sum += (previous[k1 - previousStart + a] ?? 0) * weights[index - a];
+        }
+        current[out] = sum;
+      }
+      let largest = 0;
+      for (let out = 0; out < count; out++) largest = Math.max(largest, current[out]);
+      if (largest > 0 && largest < SCALE_DOWN) {
+        for (let out = 0; out < count; out++) current[out] = current[out] * SCALE_UP;
+        exponent -= SCALE_EXPONENT;
+      }
+      currentStart = previousStart + j1 - k1;
+    }
+  }
+  let answer = current[n - currentStart];
+  for (let m2 = 1; m2 <= n; m2++) {
+    if (Math.abs(answer) > SCALE_UP) {
+      answer *= SCALE_DOWN;
+      exponent += SCALE_EXPONENT;
+    }
+    answer *= m2;
+  }
+  return clip(exponent !== 0 ? scaleByPowerOfTwo(answer, exponent) : answer);
+}
+function pelzGood(n, x3) {
+  if (x3 <= 0) return 0;
+  if (x3 >= 1) return 1;
+  const z3 = Math.sqrt(n) * x3;
+  const z22 = z3 * z3;
+  const z4 = z22 * z22;
+  const z6 = z4 * z22;
+  const pi2 = Math.PI ** 2;
+  const pi4 = pi2 * pi2;
+  const pi6 = pi4 * pi2;
+  const qLog = -pi2 / 8 / z22;
+  if (qLog < MIN_LOG2) return 0;
+  let q3 = Math.exp(qLog);
+  const k1a = -z22;
+  const k1b = pi2 / 4;
+  const k2a = 6 * z6 + 2 * z4;
+  const k2b = (2 * z4 - 5 * z22) * pi2 / 4;
+  const k2c = pi4 * (1 - 2 * z22) / 16;
+  const k3d = pi6 * (5 - 30 * z22) / 64;
+  const k3c = pi4 * (-60 * z22 + 212 * z4) / 16;
+  const k3b = pi2 * (135 * z4 - 96 * z6) / 4;
+  const k3a = -30 * z6 - 90 * z3 ** 8;
+  const terms = [0, 0, 0, 0];
+  const maxK = Math.ceil(16 * z3 / Math.PI);
+  for (let k2 = maxK; k2 > 0; k2--) {
+    const m2 = 2 * k2 - 1;
+    const m22 = m2 * m2;
+    const m4 = m22 * m22;
+    const m6 = m4 * m22;
+    const qPower = q3 ** (8 * k2);
+    const coefficients = [1, k1a + k1b * m22, k2a + k2b * m22 + k2c * m4, k3a + k3b * m22 + k3c * m4 + k3d * m6];
+    for (let index = 0; index < 4; index++) {
+      terms[index] = terms[index] * qPower + coefficients[index];
+    }
+  }
+  const divisors = [z3, 6 * z4, 72 * z3 ** 7, 6480 * z3 ** 10];
+  for (let index = 0; index < 4; index++) {
+    terms[index] = terms[index] * q3 * SQRT_2PI / divisors[index];
+  }
+  q3 = Math.exp(-pi2 / 2 / z22);
+  let k2Extra = 0;
+  let k3Extra = 0;
+  const sqrt3z = Math.sqrt(3) * z3;
+  for (let k2 = maxK; k2 > 0; k2--) {
+    const k22 = k2 * k2;
+    const qPower = q3 ** k22;
+    k2Extra += k22 * qPower;
+    const kPi = Math.PI * k2;
+    k3Extra += (sqrt3z + kPi) * (sqrt3z - kPi) * k22 * qPower;
+  }
+  terms[2] = terms[2] + k2Extra * pi2 * SQRT_2PI / (-36 * z3 ** 3);
+  terms[3] = terms[3] + k3Extra * pi2 * SQRT_2PI / (216 * z6);
+  let sum = 0;
+  for (let index = 0; index < 4; index++) sum += terms[index] / n ** (index / 2);
+  return sum;
+}
+var SCALE_EXPONENT, SCALE_UP, SCALE_DOWN, LOG_2PI, SQRT_2PI, MIN_LOG2, STIRLING, clip;
+var init_kolmogorov_distribution = __esm({
+  "src/drift/kolmogorov-distribution.ts"() {
+    "use strict";
+    init_smirnov();
+    SCALE_EXPONENT = 128;
+    SCALE_UP = 2 ** SCALE_EXPONENT;
+    SCALE_DOWN = 2 ** -SCALE_EXPONENT;
+    LOG_2PI = Math.log(2 * Math.PI);
+    SQRT_2PI = Math.sqrt(2 * Math.PI);
+    MIN_LOG2 = -708;
+    STIRLING = [
+      -0.02955065359477124,
+      0.00641025641025641,
+      -0.001917526917526917,
+      8417508417508417e-19,
+      -5952380952380952e-19,
+      7936507936507937e-19,
+      -0.002777777777777778,
+      0.08333333333333333
+    ];
+    clip = (p2) => Math.min(Math.max(p2, 0), 1);
+  }
+});
+
+// src/drift/kolmogorov-smirnov.ts
+function kolmogorovSmirnovFromStatistic(statistic, n1, n2) {
+  if (Math.max(n1, n2) <= MAX_EXACT_SIZE) {
+    const exact = exactTwoSidedPValue(n1, n2, gcd(n1, n2), statistic);
+    if (exact) return { statistic: exact.d, pValue: exact.p, method: "exact" };
+  }
+  const [m2, n] = n1 >= n2 ? [n1, n2] : [n2, n1];
+  const effective = Math.round(m2 * n / (m2 + n));
+  return { statistic, pValue: clip2(kolmogorovSurvival(effective, statistic)), method: "asymptotic" };
+}
+function exactTwoSidedPValue(n1, n2, g2, d2) {
+  const lcm = n1 / g2 * n2;
+  const h3 = Math.round(d2 * lcm);
+  const snapped = h3 / lcm;
+  if (h3 === 0) return { d: snapped, p: 1 };
+  const p2 = n1 === n2 ? probabilityOutsideSquare(n1, h3) : probabilityOutsideBand(n1, n2, g2, h3);
+  if (!Number.isFinite(p2) || p2 < 0 || p2 > 1) return void 0;
+  return { d: snapped, p: p2 };
+}
+function probabilityOutsideSquare(n, h3) {
+  let total2 = 0;
+  for (let k2 = Math.floor(n / h3); k2 >= 0; k2--) {
+    let ratio3 = 1;
+    for (let j3 = 0; j3 < h3; j3++) ratio3 = (n - k2 * h3 - j3) * ratio3 / (n + k2 * h3 + j3 + 1);
+    total2 = ratio3 * (1 - total2);
+  }
+  return 2 * total2;
+}
+function probabilityOutsideBand(sizeA, sizeB, g2, h3) {
+  const m2 = Math.max(sizeA, sizeB);
+  const n = Math.min(sizeA, sizeB);
+  const mg = m2 / g2;
+  const ng = n / g2;
+  let minJ = 0;
+  let maxJ = Math.min(Math.ceil(h3 / mg), n + 1);
+  let currentLength = maxJ - minJ;
+  const window2 = new Float64Array(Math.min(2 * maxJ + 2, n + 1)).fill(1);
+  window2.fill(0, minJ, maxJ);
+  for (let i = 1; i <= m2; i++) {
+    const lastMinJ = minJ;
+    const lastLength = currentLength;
+    minJ = Math.min(Math.max(Math.floor((ng * i - h3) / mg) + 1, 0), n);
+    maxJ = Math.min(Math.ceil((ng * i + h3) / mg), n + 1);
+    if (maxJ <= minJ) return 1;
+    let value = minJ === 0 ? 0 : 1;
+    for (let offset = 0; offset < maxJ - minJ; offset++) {
+      const j3 = offset + minJ;
+      value = (window2[offset + minJ - lastMinJ] * i + value * j3) / (i + j3);
+      window2[offset] = value;
+    }
+    currentLength = maxJ - minJ;
+    if (lastLength > currentLength)
+      window2.fill(1, currentLength, currentLength + (lastLength - currentLength));
+  }
+  return window2[maxJ - minJ - 1];
+}
+function gcd(a, b3) {
+  while (b3 !== 0) [a, b3] = [b3, a % b3];
+  return a;
+}
+function clip2(p2) {
+  return Math.min(Math.max(p2, 0), 1);
+}
+var MAX_EXACT_SIZE;
+var init_kolmogorov_smirnov = __esm({
+  "src/drift/kolmogorov-smirnov.ts"() {
+    "use strict";
+    init_kolmogorov_distribution();
+    MAX_EXACT_SIZE = 1e4;
+  }
+});
+
+// src/drift/binned-kolmogorov-smirnov.ts
+function kolmogorovSmirnovAgainstReference(reference, current) {
+  if (current.total === 0) throw new RangeError("the Kolmogorov-Smirnov test needs values in both samples");
+  const n1 = reference.size;
+  const n2 = current.total;
+  let largest = -Infinity;
+  let smallest = Infinity;
+  let below = 0;
+  const consider = (difference2) => {
+    if (difference2 > largest) largest = difference2;
+    if (difference2 < smallest) smallest = difference2;
+  };
+  below += current.between[0];
+  if (current.between[0] > 0) consider(0 - below / n2);
+  for (let k2 = 0; k2 < reference.values.length; k2++) {
+    below += current.equal[k2];
+    const referenceCdf = reference.cumulative[k2] / n1;
+    consider(referenceCdf - below / n2);
+    const inside = current.between[k2 + 1];
+    if (inside > 0) {
+      below += inside;
+      consider(referenceCdf - below / n2);
+    }
+  }
+  const minS = Math.min(Math.max(-smallest, 0), 1);
+  const statistic = minS > largest ? minS : largest;
+  return kolmogorovSmirnovFromStatistic(statistic, n1, n2);
+}
+var ReferenceDistribution, CurrentCounts;
+var init_binned_kolmogorov_smirnov = __esm({
+  "src/drift/binned-kolmogorov-smirnov.ts"() {
+    "use strict";
+    init_kolmogorov_smirnov();
+    ReferenceDistribution = class {
+      /** Distinct reference values, ascending. */
+      values;
+      /** cumulative[k]: reference values ≤ values[k]. */
+      cumulative;
+      size;
+      constructor(sample) {
+        const sorted = Float64Array.from(sample).sort();
+        if (sorted.length === 0) throw new RangeError("the reference has no values");
+        const values = [];
+        const cumulative = [];
+        for (let i = 0; i < sorted.length; i++) {
+          const value = sorted[i];
+          if (values.length > 0 && values[values.length - 1] === value) cumulative[cumulative.length - 1] = i + 1;
+          else {
+            values.push(value);
+            cumulative.push(i + 1);
+          }
+        }
+        this.values = Float64Array.from(values);
+        this.cumulative = Float64Array.from(cumulative);
+        this.size = sorted.length;
+      }
+      /** A fresh set of counts for a current sample. */
+      counts() {
+        return new CurrentCounts(this.values.length);
+      }
+      /** Index of the last distinct value ≤ v (−1 when v is below them all). */
+      indexAtOrBelow(v2) {
+        let low = 0;
+        let high = this.values.length;
+        while (low < high) {
+          const middle = low + high >>> 1;
+          if (this.values[middle] <= v2) low = middle + 1;
+          else high = middle;
+        }
+        return low - 1;
+      }
+    };
+    CurrentCounts = class {
+      equal;
+      between;
+      total = 0;
+      constructor(distinct) {
+        this.equal = new Float64Array(distinct);
+        this.between = new Float64Array(distinct + 1);
+      }
+      add(reference, value) {
+        const index = reference.indexAtOrBelow(value);
+        if (index >= 0 && reference.values[index] === value)
+          this.equal[index] = this.equal[index] + 1;
+        else this.between[index + 1] = this.between[index + 1] + 1;
+        this.total++;
+      }
+      merge(other) {
+        for (let k2 = 0; k2 < this.equal.length; k2++)
+          this.equal[k2] = this.equal[k2] + other.equal[k2];
+        for (let k2 = 0; k2 < this.between.length; k2++) {
+          this.between[k2] = this.between[k2] + other.between[k2];
+        }
+        this.total += other.total;
+      }
+    };
+  }
+});
+
+// src/drift/chi-square.ts
+function chiSquareGoodnessOfFit(observed, proportions) {
+  if (observed.length !== proportions.length)
+    throw new RangeError("observed counts and proportions differ in length");
+  const total2 = observed.reduce((sum, count) => sum + count, 0);
+  const weight = proportions.reduce((sum, share) => sum + share, 0);
+  let statistic = 0;
+  for (let index = 0; index < observed.length; index++) {
+    const expected = proportions[index] / weight * total2;
+    const difference2 = observed[index] - expected;
+    if (expected === 0) {
+      if (difference2 !== 0) statistic = Infinity;
+      continue;
+    }
+    statistic += difference2 * difference2 / expected;
+  }
+  const degreesOfFreedom = observed.length - 1;
+  const pValue2 = degreesOfFreedom < 1 ? NaN : statistic === Infinity ? 0 : chiSquareSurvival(statistic, degreesOfFreedom);
+  return { statistic, pValue: pValue2, degreesOfFreedom };
+}
+var init_chi_square = __esm({
+  "src/drift/chi-square.ts"() {
+    "use strict";
+    init_gamma();
+  }
+});
+
+// src/drift/column-drift.ts
+function numericDriftFromCounts(column, reference, sortedReference, current, missing) {
+  const ks2 = kolmogorovSmirnovAgainstReference(reference, current);
+  const edges = decileEdges(sortedReference);
+  const psi = populationStabilityIndex(
+    binCounts(sortedReference, edges),
+    binCountsFromReferenceCounts(reference.values, current.equal, current.between, edges)
+  );
+  return {
+    column,
+    test: "ks",
+    statistic: ks2.statistic,
+    p_value: ks2.pValue,
+    psi,
+    reference_count: reference.size,
+    current_count: current.total,
+    reference_missing: missing.reference,
+    current_missing: missing.current
+  };
+}
+function categoricalDrift(column, reference, current, missing) {
+  const categories = [.../* @__PURE__ */ new Set([...reference.keys(), ...current.keys()])].sort();
+  const referenceCounts = categories.map((category) => reference.get(category) ?? 0);
+  const currentCounts = categories.map((category) => current.get(category) ?? 0);
+  const referenceTotal = referenceCounts.reduce((sum, count) => sum + count, 0);
+  const proportions = referenceCounts.map((count) => count / referenceTotal);
+  const result4 = chiSquareGoodnessOfFit(currentCounts, proportions);
+  const unseen = categories.filter(
+    (category) => !reference.has(category) && (current.get(category) ?? 0) > 0
+  );
+  return {
+    column,
+    test: "chi-square",
+    statistic: result4.statistic,
+    p_value: result4.pValue,
+    psi: populationStabilityIndex(referenceCounts, currentCounts),
+    reference_count: referenceTotal,
+    current_count: currentCounts.reduce((sum, count) => sum + count, 0),
+    reference_missing: missing.reference,
+    current_missing: missing.current,
+    ...unseen.length > 0 ? { unseen_categories: unseen } : {}
+  };
+}
+var init_column_drift = __esm({
+  "src/drift/column-drift.ts"() {
+    "use strict";
+    init_chi_square();
+    init_binned_kolmogorov_smirnov();
+    init_kolmogorov_smirnov();
+    init_psi();
+  }
+});
+
+// src/monitor/calibration.ts
+function checkCalibration(scores, labels) {
+  const rows = scores.length;
+  if (rows < BINS * 5) {
+    return {
+      calibrated: false,
+      reason: `only ${rows} labelled rows: too few to check calibration (at least ${BINS * 5})`,
+      rows,
+      expected_calibration_error: null,
+      hosmer_lemeshow_p_value: null
+    };
+  }
+  let hard = true;
+  for (const score of scores) {
+    if (score !== 0 && score !== 1) {
+      hard = false;
+      break;
+    }
+  }
+  if (hard) {
+    return {
+      calibrated: false,
+      reason: "the scores take only the values 0 and 1: they are hard predictions, not calibrated probabilities",
+      rows,
+      expected_calibration_error: null,
+      hosmer_lemeshow_p_value: null
+    };
+  }
+  const order = Array.from(scores.keys()).sort((a, b3) => scores[a] - scores[b3]);
+  let statistic = 0;
+  let weightedError = 0;
+  for (let bin = 0; bin < BINS; bin++) {
+    const start = Math.floor(bin * rows / BINS);
+    const end = Math.floor((bin + 1) * rows / BINS);
+    let expected = 0;
+    let observed = 0;
+    for (let k2 = start; k2 < end; k2++) {
+      const row = order[k2];
+      expected += scores[row];
+      observed += labels[row];
+    }
+    const size = end - start;
+    weightedError += Math.abs(observed - expected);
+    const variance = expected * (1 - expected / size);
+    if (variance > 0) statistic += (observed - expected) ** 2 / variance;
+  }
+  const pValue2 = chiSquareSurvival(statistic, BINS - 2);
+  const ece = weightedError / rows;
+  const calibrated = pValue2 >= CALIBRATION_ALPHA;
+  return {
+    calibrated,
+    reason: calibrated ? `calibrated on ${rows} labelled rows (Hosmer-Lemeshow p = ${pValue2.toPrecision(3)}, expected calibration error ${ece.toFixed(3)})` : `not calibrated on ${rows} labelled rows (Hosmer-Lemeshow p = ${pValue2.toPrecision(3)} < ${CALIBRATION_ALPHA}, expected calibration error ${ece.toFixed(3)}): recalibrate the scores (e.g. isotonic or Platt) before trusting the estimate`,
+    rows,
+    expected_calibration_error: ece,
+    hosmer_lemeshow_p_value: pValue2
+  };
+}
+var CALIBRATION_ALPHA, BINS;
+var init_calibration = __esm({
+  "src/monitor/calibration.ts"() {
+    "use strict";
+    init_gamma();
+    CALIBRATION_ALPHA = 0.01;
+    BINS = 10;
+  }
+});
+
+// src/monitor/column-samples.ts
+var MAX_CATEGORIES, ColumnSample, StreamedColumn;
+var init_column_samples = __esm({
+  "src/monitor/column-samples.ts"() {
+    "use strict";
+    MAX_CATEGORIES = 1e3;
+    ColumnSample = class {
+      numbers = new Float64Array(1024);
+      count = 0;
+      missing = 0;
+      /** Text of every non-missing cell, counted; kept until the column proves numeric or too varied. */
+      categories = /* @__PURE__ */ new Map();
+      /** False as soon as a non-missing cell is not a number. */
+      numeric = true;
+      /** True once the categories outgrew MAX_CATEGORIES. */
+      tooManyCategories = false;
+      add(batch, i, c3) {
+        const raw = batch.value(i, c3);
+        if (raw === null || typeof raw === "string" && raw.trim() === "") {
+          this.missing++;
+          return;
+        }
+        const text = typeof raw === "string" ? raw : String(raw);
+        if (!this.tooManyCategories) {
+          this.categories.set(text, (this.categories.get(text) ?? 0) + 1);
+          if (this.categories.size > MAX_CATEGORIES) this.tooManyCategories = true;
+        }
+        if (this.numeric) {
+          const value = typeof raw === "number" ? raw : batch.number(i, c3);
+          if (Number.isFinite(value)) this.push(value);
+          else this.numeric = false;
+        }
+      }
+      push(value) {
+        if (this.count === this.numbers.length) {
+          const grown2 = new Float64Array(this.numbers.length * 2);
+          grown2.set(this.numbers);
+          this.numbers = grown2;
+        }
+        this.numbers[this.count++] = value;
+      }
+      values() {
+        return this.numbers.subarray(0, this.count);
+      }
+      /** Rows with a value (numbers or categories). */
+      get present() {
+        let total2 = 0;
+        for (const count of this.categories.values()) total2 += count;
+        return this.tooManyCategories ? this.count : total2;
+      }
+    };
+    StreamedColumn = class {
+      constructor(reference) {
+        this.reference = reference;
+        this.counts = reference?.counts();
+      }
+      reference;
+      missing = 0;
+      numeric = true;
+      tooManyCategories = false;
+      categories = /* @__PURE__ */ new Map();
+      counts;
+      add(batch, i, c3) {
+        const raw = batch.value(i, c3);
+        if (raw === null || typeof raw === "string" && raw.trim() === "") {
+          this.missing++;
+          return;
+        }
+        if (!this.tooManyCategories) {
+          const text = typeof raw === "string" ? raw : String(raw);
+          this.categories.set(text, (this.categories.get(text) ?? 0) + 1);
+          if (this.categories.size > MAX_CATEGORIES) this.tooManyCategories = true;
+        }
+        if (this.numeric) {
+          const value = typeof raw === "number" ? raw : batch.number(i, c3);
+          if (Number.isFinite(value)) {
+            if (this.reference && this.counts) this.counts.add(this.reference, value);
+          } else this.numeric = false;
+        }
+      }
+      get present() {
+        return this.counts?.total ?? 0;
+      }
+    };
+  }
+});
+
+// src/monitor/performance-estimation.ts
+function emptyScoreSums() {
+  return {
+    rows: 0,
+    predictedPositive: 0,
+    positiveScoreSum: 0,
+    positiveVarianceSum: 0,
+    predictedNegative: 0,
+    negativeScoreSum: 0,
+    negativeVarianceSum: 0
+  };
+}
+function addScore(sums, score, threshold) {
+  sums.rows++;
+  const variance = score * (1 - score);
+  if (score >= threshold) {
+    sums.predictedPositive++;
+    sums.positiveScoreSum += score;
+    sums.positiveVarianceSum += variance;
+  } else {
+    sums.predictedNegative++;
+    sums.negativeScoreSum += score;
+    sums.negativeVarianceSum += variance;
+  }
+}
+function estimatePerformance(sums) {
+  const tp = sums.positiveScoreSum;
+  const fp = sums.predictedPositive - sums.positiveScoreSum;
+  const fn2 = sums.negativeScoreSum;
+  const tn2 = sums.predictedNegative - sums.negativeScoreSum;
+  const n = sums.rows;
+  const varTp = sums.positiveVarianceSum;
+  const varFn = sums.negativeVarianceSum;
+  const metric = (value, sd) => value === null || sd === null || !Number.isFinite(value) ? { value: null, interval: null } : { value, interval: clampInterval(value, sd) };
+  const accuracy2 = n === 0 ? null : (tp + tn2) / n;
+  const accuracySd = n === 0 ? null : Math.sqrt(varTp + varFn) / n;
+  const positives = sums.predictedPositive;
+  const precision2 = positives === 0 ? null : tp / positives;
+  const precisionSd = positives === 0 ? null : Math.sqrt(varTp) / positives;
+  const actual = tp + fn2;
+  const recall2 = actual === 0 ? null : tp / actual;
+  const recallSd = actual === 0 ? null : Math.sqrt(fn2 * fn2 * varTp + tp * tp * varFn) / actual ** 2;
+  const denominator = tp + positives + fn2;
+  const f1 = denominator === 0 ? null : 2 * tp / denominator;
+  const f1Sd = denominator === 0 ? null : Math.sqrt((2 * (positives + fn2)) ** 2 * varTp + (2 * tp) ** 2 * varFn) / denominator ** 2;
+  return {
+    rows: n,
+    expected_counts: { tp, fp, fn: fn2, tn: tn2 },
+    accuracy: metric(accuracy2, accuracySd),
+    precision: metric(precision2, precisionSd),
+    recall: metric(recall2, recallSd),
+    f1: metric(f1, f1Sd)
+  };
+}
+var clampInterval;
+var init_performance_estimation = __esm({
+  "src/monitor/performance-estimation.ts"() {
+    "use strict";
+    init_intervals();
+    clampInterval = (value, sd) => [
+      Math.max(0, value - Z_95 * sd),
+      Math.min(1, value + Z_95 * sd)
+    ];
+  }
+});
+
+// src/monitor/compare-files.ts
+async function compareFiles(options) {
+  if (options.score !== void 0 && (options.threshold === void 0 || !Number.isFinite(options.threshold))) {
+    throw new RangeError("a score column needs a numeric threshold");
+  }
+  const [referenceColumns, currentColumns] = await Promise.all([
+    columnsOf(options.reference),
+    columnsOf(options.current)
+  ]);
+  const excluded = new Set(
+    [options.label, options.prediction].filter((name) => Boolean(name))
+  );
+  const driftColumns = currentColumns.filter((key) => referenceColumns.includes(key) && !excluded.has(key));
+  for (const [role, name] of [
+    ["score", options.score],
+    ["prediction", options.prediction]
+  ]) {
+    if (name !== void 0 && !currentColumns.includes(name)) {
+      throw new DataError(
+        { file: options.current, column: name },
+        `no ${role} column "${name}" in the current file`
+      );
+    }
+  }
+  const referenceHasLabel = options.label !== void 0 && referenceColumns.includes(options.label);
+  const currentHasLabel = options.label !== void 0 && currentColumns.includes(options.label);
+  const reference = await scanReference(options, driftColumns, referenceColumns, referenceHasLabel);
+  const distributions = /* @__PURE__ */ new Map();
+  for (const [column, sample] of reference.samples) {
+    if (sample.numeric && sample.count > 0)
+      distributions.set(column, new ReferenceDistribution(sample.values()));
+  }
+  const current = await scanCurrent(
+    options,
+    driftColumns,
+    distributions,
+    currentHasLabel,
+    !referenceHasLabel
+  );
+  const { columns, skipped: skipped2 } = driftOfColumns(
+    driftColumns,
+    reference.samples,
+    distributions,
+    current.columns
+  );
+  const comparison = {
+    reference: options.reference,
+    current: options.current,
+    rows: { reference: reference.rows, current: current.rows },
+    columns,
+    skipped: skipped2
+  };
+  if (options.score !== void 0) {
+    const labelled = referenceHasLabel ? reference.labelled : current.labelled;
+    const scoreDistribution = distributions.get(options.score);
+    const scoreColumn = current.columns.get(options.score);
+    const outside = scoreDistribution && scoreColumn?.counts ? scoreColumn.counts.between[0] + scoreColumn.counts.between[scoreDistribution.values.length] : 0;
+    comparison.estimated = estimate(options, current.scoreSums, labelled, outside, scoreDistribution);
+  }
+  if (current.confusion) comparison.realised = realise(current.confusion);
+  return comparison;
+}
+function driftOfColumns(driftColumns, referenceSamples, distributions, currentColumns) {
+  const columns = [];
+  const skipped2 = [];
+  for (const column of driftColumns) {
+    const before = referenceSamples.get(column);
+    const after = currentColumns.get(column);
+    const missing = { reference: before.missing, current: after.missing };
+    const distribution = distributions.get(column);
+    if (before.numeric && after.numeric && distribution && after.counts) {
+      if (after.counts.total === 0) {
+        skipped2.push({ column, reason: "no values in the current file" });
+        continue;
+      }
+      columns.push(
+        numericDriftFromCounts(
+          column,
+          distribution,
+          Float64Array.from(before.values()).sort(),
+          after.counts,
+          missing
+        )
+      );
+    } else if (before.numeric && after.numeric) {
+      skipped2.push({
+        column,
+        reason: `no values in the ${before.count === 0 ? "reference" : "current"} file`
+      });
+    } else if (before.tooManyCategories || after.tooManyCategories) {
+      skipped2.push({
+        column,
+        reason: `more than ${MAX_CATEGORIES} distinct values that are not all numbers (an identifier or free text?): no category test`
+      });
+    } else if (before.categories.size === 0 || after.categories.size === 0) {
+      skipped2.push({
+        column,
+        reason: `no values in the ${before.categories.size === 0 ? "reference" : "current"} file`
+      });
+    } else {
+      columns.push(categoricalDrift(column, before.categories, after.categories, missing));
+    }
+  }
+  return { columns, skipped: skipped2 };
+}
+function referenceDistributions(samples) {
+  const distributions = /* @__PURE__ */ new Map();
+  for (const [column, sample] of samples) {
+    if (sample.numeric && sample.count > 0)
+      distributions.set(column, new ReferenceDistribution(sample.values()));
+  }
+  return distributions;
+}
+async function columnsOf(file) {
+  const table = await openTable(file);
+  const keys = table.columns.map((column) => column.key);
+  await table.close();
+  return keys;
+}
+async function scanReference(options, columns, present, hasLabel) {
+  const wanted = unique([
+    ...columns,
+    options.score,
+    hasLabel ? options.label : void 0,
+    options.prediction
+  ]).filter((key) => present.includes(key));
+  const table = await openTable(options.reference, { columns: wanted });
+  const sampled = unique([...columns, present.includes(options.score ?? "\0") ? options.score : void 0]);
+  const samples = new Map(sampled.map((column) => [column, new ColumnSample()]));
+  const sampleOf = wanted.map((key) => samples.get(key));
+  const scoreIndex = options.score ? wanted.indexOf(options.score) : -1;
+  const labelIndex = hasLabel && options.label ? wanted.indexOf(options.label) : -1;
+  const labelled = { scores: [], labels: [] };
+  let rows = 0;
+  for await (const batch of table.batches()) {
+    for (let i = 0; i < batch.length; i++) {
+      for (let c3 = 0; c3 < wanted.length; c3++) sampleOf[c3]?.add(batch, i, c3);
+      if (labelIndex >= 0 && scoreIndex >= 0) {
+        const label2 = binaryCell(
+          batch,
+          i,
+          labelIndex,
+          options.reference,
+          options.label,
+          options.positiveLabel
+        );
+        if (label2 !== null) {
+          labelled.labels.push(label2);
+          labelled.scores.push(scoreCell(batch, i, scoreIndex, options.reference, options.score));
+        }
+      }
+    }
+    rows += batch.length;
+  }
+  return { rows, samples, labelled };
+}
+async function scanCurrent(options, columns, distributions, hasLabel, keepLabelledRows) {
+  const wanted = unique([
+    ...columns,
+    options.score,
+    options.prediction,
+    hasLabel ? options.label : void 0
+  ]);
+  const table = await openTable(options.current, { columns: wanted });
+  const streamed = unique([...columns, options.score]);
+  const columnsByName = new Map(
+    streamed.map((column) => [column, new StreamedColumn(distributions.get(column))])
+  );
+  const columnOf = wanted.map((key) => columnsByName.get(key));
+  const scoreIndex = options.score ? wanted.indexOf(options.score) : -1;
+  const predictionIndex = options.prediction ? wanted.indexOf(options.prediction) : -1;
+  const labelIndex = hasLabel && options.label ? wanted.indexOf(options.label) : -1;
+  const scoreSums = emptyScoreSums();
+  const labelled = { scores: [], labels: [] };
+  let confusion;
+  let rows = 0;
+  for await (const batch of table.batches()) {
+    for (let i = 0; i < batch.length; i++) {
+      for (let c3 = 0; c3 < wanted.length; c3++) columnOf[c3]?.add(batch, i, c3);
+      const score = scoreIndex >= 0 ? scoreCell(batch, i, scoreIndex, options.current, options.score) : NaN;
+      if (scoreIndex >= 0) addScore(scoreSums, score, options.threshold);
+      if (labelIndex < 0) continue;
+      const label2 = binaryCell(
+        batch,
+        i,
+        labelIndex,
+        options.current,
+        options.label,
+        options.positiveLabel
+      );
+      if (label2 === null) continue;
+      const prediction = predictionIndex >= 0 ? binaryCell(
+        batch,
+        i,
+        predictionIndex,
+        options.current,
+        options.prediction,
+        options.positiveLabel
+      ) ?? 0 : score >= options.threshold ? 1 : 0;
+      confusion ??= { tp: 0, fp: 0, fn: 0, tn: 0 };
+      if (prediction === 1 && label2 === 1) confusion.tp++;
+      else if (prediction === 1) confusion.fp++;
+      else if (label2 === 1) confusion.fn++;
+      else confusion.tn++;
+      if (keepLabelledRows && scoreIndex >= 0) {
+        labelled.scores.push(score);
+        labelled.labels.push(label2);
+      }
+    }
+    rows += batch.length;
+  }
+  return { rows, columns: columnsByName, scoreSums, labelled, confusion };
+}
+function unique(names) {
+  return [...new Set(names.filter((name) => name !== void 0))];
+}
+function scoreCell(batch, i, c3, file, column) {
+  const value = batch.number(i, c3);
+  if (!Number.isFinite(value) || value < 0 || value > 1) {
+    const raw = batch.value(i, c3);
+    throw new DataError(
+      { file, row: batch.firstRow + i, line: batch.line(i), column },
+      `the score ${JSON.stringify(raw === null ? "" : String(raw).slice(0, 40))} is not a probability between 0 and 1`
+    );
+  }
+  return value;
+}
+function binaryCell(batch, i, c3, file, column, positive) {
+  const raw = batch.value(i, c3);
+  const text = raw === null ? "" : String(raw).trim();
+  if (text === "") return null;
+  if (positive !== void 0) return text === positive ? 1 : 0;
+  const lower = text.toLowerCase();
+  if (lower === "true") return 1;
+  if (lower === "false") return 0;
+  const number = parseDecimal(text);
+  if (number === 0 || number === 1) return number;
+  throw new DataError(
+    { file, row: batch.firstRow + i, line: batch.line(i), column },
+    `${JSON.stringify(text.slice(0, 40))} is not 0/1 or true/false: name the positive class with --positive-label`
+  );
+}
+function estimate(options, sums, labelled, outsideReferenceRange, referenceScores) {
+  const calibration = checkCalibration(Float64Array.from(labelled.scores), Uint8Array.from(labelled.labels));
+  const warnings = [];
+  if (!calibration.calibrated)
+    warnings.push(`performance cannot be estimated from these scores: ${calibration.reason}`);
+  if (referenceScores && sums.rows > 0 && outsideReferenceRange / sums.rows > 0.01) {
+    const low = referenceScores.values[0];
+    const high = referenceScores.values[referenceScores.values.length - 1];
+    warnings.push(
+      `${(100 * outsideReferenceRange / sums.rows).toFixed(1)}% of the current scores lie outside the reference's range ${low}–${high}: covariate shift beyond the data the scores were calibrated on`
+    );
+  }
+  return {
+    ...estimatePerformance(sums),
+    threshold: options.threshold,
+    trusted: warnings.length === 0,
+    calibration,
+    warnings
+  };
+}
+function realise({ tp, fp, fn: fn2, tn: tn2 }) {
+  const n = tp + fp + fn2 + tn2;
+  const proportion2 = (successes, trials) => ({
+    value: trials === 0 ? null : successes / trials,
+    interval: wilsonInterval(successes, trials)
+  });
+  const f1Denominator = 2 * tp + fp + fn2;
+  return {
+    rows: n,
+    accuracy: proportion2(tp + tn2, n),
+    precision: proportion2(tp, tp + fp),
+    recall: proportion2(tp, tp + fn2),
+    // F1 is not a proportion of rows: no Wilson interval.
+    f1: { value: f1Denominator === 0 ? null : 2 * tp / f1Denominator, interval: null }
+  };
+}
+var init_compare_files = __esm({
+  "src/monitor/compare-files.ts"() {
+    "use strict";
+    init_binned_kolmogorov_smirnov();
+    init_column_drift();
+    init_intervals();
+    init_data_error();
+    init_readers();
+    init_parse_number();
+    init_calibration();
+    init_column_samples();
+    init_performance_estimation();
+  }
+});
+
+// src/monitor/production-log.ts
+import { readdir as readdir2, stat as stat8 } from "node:fs/promises";
+import path14 from "node:path";
+async function logFiles(location) {
+  const info = await stat8(location);
+  if (!info.isDirectory()) return [location];
+  const names = (await readdir2(location)).sort();
+  const files = [];
+  for (const name of names) {
+    try {
+      detectFormat(name);
+      files.push(path14.join(location, name));
+    } catch {
+    }
+  }
+  return files;
+}
+async function readLabels(file, columns) {
+  const table = await openTable(file, { columns: [columns.id, columns.label] });
+  const labels = /* @__PURE__ */ new Map();
+  for await (const batch of table.batches()) {
+    for (let i = 0; i < batch.length; i++) {
+      const id = batch.value(i, 0);
+      if (id === null || String(id) === "") continue;
+      const label2 = binaryCell(batch, i, 1, file, columns.label, columns.positiveLabel);
+      if (label2 !== null) labels.set(String(id), label2);
+    }
+  }
+  return labels;
+}
+function timeOf(batch, i, c3, file, column) {
+  const raw = batch.value(i, c3);
+  let time = NaN;
+  if (typeof raw === "number") time = raw > 1e11 ? raw : raw * 1e3;
+  else if (typeof raw === "string" && raw.trim() !== "") {
+    const number = Number(raw);
+    time = Number.isFinite(number) ? number > 1e11 ? number : number * 1e3 : Date.parse(raw);
+  }
+  if (!Number.isFinite(time)) {
+    throw new DataError(
+      { file, row: batch.firstRow + i, line: batch.line(i), column },
+      `the timestamp ${JSON.stringify(raw === null ? "" : String(raw).slice(0, 40))} is neither ISO 8601 nor Unix time`
+    );
+  }
+  return time;
+}
+async function readWindows(files, columns, driftColumns, distributions, labels, windowMs) {
+  const windows = /* @__PURE__ */ new Map();
+  const windowAt = (time) => {
+    const index = Math.floor(time / windowMs);
+    let window2 = windows.get(index);
+    if (!window2) {
+      const streamed = [.../* @__PURE__ */ new Set([...driftColumns, ...columns.score ? [columns.score] : []])];
+      window2 = {
+        start: new Date(index * windowMs).toISOString(),
+        end: new Date((index + 1) * windowMs).toISOString(),
+        rows: 0,
+        columns: new Map(streamed.map((column) => [column, new StreamedColumn(distributions.get(column))])),
+        scoreSums: emptyScoreSums()
+      };
+      windows.set(index, window2);
+    }
+    return window2;
+  };
+  for (const file of files) {
+    const available = await columnsIn(file);
+    for (const required of [columns.id, columns.timestamp, ...columns.score ? [columns.score] : []]) {
+      if (!available.includes(required)) {
+        throw new DataError({ file, column: required }, `the prediction log has no column "${required}"`);
+      }
+    }
+    if (columns.prediction && !available.includes(columns.prediction) && !columns.score) {
+      throw new DataError(
+        { file, column: columns.prediction },
+        `the prediction log has no column "${columns.prediction}"`
+      );
+    }
+    const wanted = [
+      .../* @__PURE__ */ new Set([
+        columns.id,
+        columns.timestamp,
+        ...driftColumns.filter((column) => available.includes(column)),
+        ...columns.score ? [columns.score] : [],
+        ...columns.prediction && available.includes(columns.prediction) ? [columns.prediction] : []
+      ])
+    ];
+    const idIndex = wanted.indexOf(columns.id);
+    const timeIndex = wanted.indexOf(columns.timestamp);
+    const scoreIndex = columns.score ? wanted.indexOf(columns.score) : -1;
+    const predictionIndex = columns.prediction ? wanted.indexOf(columns.prediction) : -1;
+    const table = await openTable(file, { columns: wanted });
+    for await (const batch of table.batches()) {
+      for (let i = 0; i < batch.length; i++) {
+        const window2 = windowAt(timeOf(batch, i, timeIndex, file, columns.timestamp));
+        window2.rows++;
+        for (let c3 = 0; c3 < wanted.length; c3++) window2.columns.get(wanted[c3])?.add(batch, i, c3);
+        const score = scoreIndex >= 0 ? scoreCell(batch, i, scoreIndex, file, columns.score) : NaN;
+        if (scoreIndex >= 0) addScore(window2.scoreSums, score, columns.threshold);
+        const id = batch.value(i, idIndex);
+        const label2 = id === null ? void 0 : labels.get(String(id));
+        if (label2 === void 0) continue;
+        const prediction = predictionIndex >= 0 ? binaryCell(
+          batch,
+          i,
+          predictionIndex,
+          file,
+          columns.prediction,
+          columns.positiveLabel
+        ) ?? 0 : score >= columns.threshold ? 1 : 0;
+        const confusion = window2.confusion ??= { tp: 0, fp: 0, fn: 0, tn: 0 };
+        if (prediction === 1 && label2 === 1) confusion.tp++;
+        else if (prediction === 1) confusion.fp++;
+        else if (label2 === 1) confusion.fn++;
+        else confusion.tn++;
+      }
+    }
+  }
+  return [...windows.entries()].sort(([a], [b3]) => a - b3).map(([, window2]) => window2);
+}
+async function columnsIn(file) {
+  const table = await openTable(file);
+  const keys = table.columns.map((column) => column.key);
+  await table.close();
+  return keys;
+}
+var init_production_log = __esm({
+  "src/monitor/production-log.ts"() {
+    "use strict";
+    init_data_error();
+    init_readers();
+    init_column_samples();
+    init_compare_files();
+    init_performance_estimation();
+  }
+});
+
+// src/stages/monitor/section.ts
+function metricChart(metric, goalValue, reports) {
+  const points = reports.map((report2) => report2.goals.find((goal) => goal.metric === metric)?.value ?? null);
+  if (points.every((point) => point === null) || reports.length < 2) return "";
+  const values = points.map((point) => point === null ? goalValue : point);
+  const low = Math.min(goalValue, ...values);
+  const high = Math.max(goalValue, ...values);
+  const pad = (high - low) * 0.1 || Math.abs(high) * 0.1 || 1;
+  const round2 = (value) => Number(value.toPrecision(4));
+  return [
+    "```mermaid",
+    "xychart-beta",
+    `  title "${chartLabel(metric)} in production"`,
+    `  x-axis [${reports.map((report2) => `"${report2.window.start.slice(0, 16).replace("T", " ")}"`).join(", ")}]`,
+    `  y-axis "${chartLabel(metric)}" ${round2(low - pad)} --> ${round2(high + pad)}`,
+    `  line [${values.map(round2).join(", ")}]`,
+    `  line [${values.map(() => round2(goalValue)).join(", ")}]`,
+    "```"
+  ].join("\n");
+}
+function monitorSection(reports, actions, goalValues, reportPath) {
+  const latest = reports[reports.length - 1];
+  if (!latest) return "The prediction log has no requests yet.";
+  const { window: window2 } = latest;
+  const lines = [
+    `Newest window ${window2.start.slice(0, 16).replace("T", " ")} → ${window2.end.slice(0, 16).replace("T", " ")} UTC: ${window2.rows.toLocaleString("en-US")} requests, ${window2.labelled.toLocaleString("en-US")} labelled (${reports.length} window${reports.length === 1 ? "" : "s"} in the log).`,
+    "",
+    "| level | metric | goal | production | 95% interval | from | status |",
+    "|---|---|---|---|---|---|---|",
+    ...latest.goals.map(
+      (goal) => `| ${goal.level} | ${code(goal.metric)} | ${cell(goal.goal)} | ${formatNumber(goal.value)} | ${range(goal.interval)} | ${cell(goal.basis === "none" ? goal.reason : goal.basis)} | ${VERDICT_ICONS[goal.verdict]} |`
+    ),
+    ""
+  ];
+  if (latest.drift.length > 0) {
+    lines.push(
+      "| column | test | statistic | p-value | PSI | drift |",
+      "|---|---|---|---|---|---|",
+      ...latest.drift.map(
+        (column) => `| ${code(column.column)} | ${column.test} | ${formatNumber(column.statistic)} | ${column.p_value < 1e-4 ? column.p_value.toExponential(1) : column.p_value.toFixed(4)} | ${formatNumber(column.psi)} | ${column.drifted ? "⚠️ drift" : "✅"} |`
+      ),
+      ""
+    );
+  }
+  for (const skipped2 of window2.skipped)
+    lines.push(`- ${inlineCode(skipped2.column)} not tested: ${prose(skipped2.reason, 300)}`);
+  if (window2.estimated && !window2.estimated.trusted) {
+    for (const warning of window2.estimated.warnings) lines.push(`- ⚠️ ${prose(warning, 400)}`);
+  }
+  for (const [metric, goalValue] of goalValues) {
+    const chart = metricChart(metric, goalValue, reports);
+    if (chart) lines.push("", chart);
+  }
+  if (actions.issues.length > 0 || actions.retrain) {
+    lines.push("", "**Actions**", "");
+    for (const issue of actions.issues) {
+      const name = issue.number !== void 0 ? `#${issue.number}` : inlineCode(issue.location);
+      lines.push(`- ${issue.action} ${name}: ${prose(issue.title)}`);
+    }
+    if (actions.retrain) {
+      const missed = Object.entries(actions.retrain.metrics).map(([metric, value]) => `${metric} ${formatNumber(value)}`).join(", ");
+      lines.push(`- rebuild started (${prose(missed)}): ${inlineCode(actions.retrain.location)}`);
+    }
+  }
+  lines.push("", `Every window, column and count: ${inlineCode(reportPath)}.`);
+  return lines.join("\n");
+}
+var cell, code, chartLabel, range;
+var init_section6 = __esm({
+  "src/stages/monitor/section.ts"() {
+    "use strict";
+    init_goal();
+    init_result();
+    init_markdown();
+    cell = (text) => tableCell(text, 300);
+    code = (text) => inlineCode(text, { inTable: true });
+    chartLabel = (text) => mermaidLabel(text, 40);
+    range = (interval3) => interval3 ? `${formatNumber(interval3[0])} – ${formatNumber(interval3[1])}` : "";
+  }
+});
+
+// src/stages/monitor/act.ts
+function goalIssue(goal, reports, goalValue) {
+  const chart = metricChart(goal.metric, goalValue, reports);
+  return {
+    key: `goal/${goal.metric}`,
+    title: `${MARK}: ${goal.metric} missed its goal in production`,
+    body: [
+      `**${goal.metric}** (${goal.level}) is ${goal.value ?? "n/a"} in production` + (goal.interval ? ` (95% interval ${goal.interval[0]} – ${goal.interval[1]})` : "") + `; the charter's goal is ${goal.goal}. ${goal.reason}.`,
+      chart,
+      "This issue is updated on every monitor run while the goal is missed, and closed when it is met again."
+    ].filter(Boolean).join("\n\n")
+  };
+}
+function driftIssue(column) {
+  return {
+    key: `drift/${column.column}`,
+    title: `${MARK}: drift of ${column.column}`,
+    body: [
+      `\`${column.column.replace(/`/g, "'")}\` has drifted from the data the model was evaluated on: ${column.test} statistic ${column.statistic}, p-value ${column.p_value}, PSI ${column.psi} (${column.current_count} production values against ${column.reference_count}).`,
+      "This issue is updated on every monitor run while the drift lasts, and closed when it is gone."
+    ].join("\n\n")
+  };
+}
+async function act(platform, spec, latest, reports, goalValues, allColumns) {
+  const actions = { issues: [] };
+  const failing = latest.goals.filter((goal) => goal.verdict === "fail");
+  const drifted = latest.drift.filter((column) => column.drifted);
+  let newlyMissed = false;
+  if (spec.issues !== false && platform.issues) {
+    const open3 = [
+      ...failing.map((goal) => goalIssue(goal, reports, goalValues.get(goal.metric) ?? 0)),
+      ...drifted.map(driftIssue)
+    ];
+    for (const issue of open3) {
+      const outcome = await platform.issues.upsert(issue);
+      if (outcome.action === "opened" && issue.key.startsWith("goal/")) newlyMissed = true;
+      actions.issues.push({ key: issue.key, title: issue.title, ...outcome });
+    }
+    const problems = new Set(open3.map((issue) => issue.key));
+    const everyKey = [
+      ...latest.goals.map((goal) => `goal/${goal.metric}`),
+      ...allColumns.map((column) => `drift/${column}`)
+    ];
+    for (const key of everyKey) {
+      if (problems.has(key)) continue;
+      const outcome = await platform.issues.close(
+        key,
+        `Resolved: the newest window (${latest.window.start}) no longer shows it.`
+      );
+      if (outcome.action === "closed") {
+        actions.issues.push({ key, title: key, ...outcome });
+      }
+    }
+  } else {
+    newlyMissed = failing.length > 0;
+  }
+  if (failing.length > 0 && newlyMissed && spec.retrain && platform.dispatch) {
+    const metrics = Object.fromEntries(
+      latest.goals.filter((goal) => goal.level === "model" && goal.value !== null).map((goal) => [goal.metric, goal.value])
+    );
+    const { location } = await platform.dispatch.dispatch({
+      ...spec.retrain.workflow ? { workflow: spec.retrain.workflow } : {},
+      ...spec.retrain.event_type ? { eventType: spec.retrain.event_type } : {},
+      ...spec.retrain.ref ? { ref: spec.retrain.ref } : {},
+      inputs: {
+        "production-metrics": JSON.stringify(metrics),
+        reason: failing.map((goal) => `${goal.metric} missed its goal in production`).join("; ")
+      }
+    });
+    actions.retrain = { location, metrics };
+  }
+  return actions;
+}
+var MARK;
+var init_act = __esm({
+  "src/stages/monitor/act.ts"() {
+    "use strict";
+    init_section6();
+    MARK = "mlops-flow monitor";
+  }
+});
+
+// src/stages/monitor/judge.ts
+function judgeDrift(spec, drift) {
+  const pValue2 = spec.drift?.p_value ?? DEFAULT_P_VALUE;
+  const psi = spec.drift?.psi ?? DEFAULT_PSI;
+  return drift.map((column) => ({
+    ...column,
+    drifted: column.p_value < pValue2 && column.psi >= PSI_WORTH_A_LOOK || column.psi > psi
+  }));
+}
+function verdictOf(value, interval3, goal) {
+  if (meetsGoal(value, goal)) return "pass";
+  if (!interval3) return "fail";
+  return meetsGoal(interval3[0], goal) || meetsGoal(interval3[1], goal) ? "inconclusive" : "fail";
+}
+function judgeGoals2(config, spec, window2) {
+  const minLabels = spec.min_labels ?? DEFAULT_MIN_LABELS;
+  const useRealised = window2.realised !== void 0 && window2.realised.rows >= minLabels;
+  const useEstimate = !useRealised && window2.estimated?.trusted === true;
+  const pointValues = {};
+  const lowValues = {};
+  const highValues = {};
+  const judgements = [];
+  for (const metric of config.charter.metrics?.model ?? []) {
+    const known = PRODUCTION_METRICS.includes(metric.id);
+    const source = useRealised ? window2.realised : useEstimate ? window2.estimated : void 0;
+    const measured = known && source ? source[metric.id] : void 0;
+    const value = measured?.value ?? null;
+    const interval3 = measured?.interval ?? null;
+    if (value !== null) {
+      pointValues[metric.id] = value;
+      lowValues[metric.id] = interval3?.[0] ?? value;
+      highValues[metric.id] = interval3?.[1] ?? value;
+    }
+    if (metric.goal === void 0) continue;
+    const goal = parseGoal(metric.goal, metric.id);
+    const basis = value === null ? "none" : useRealised ? "realised" : "estimated";
+    judgements.push({
+      metric: metric.id,
+      level: "model",
+      goal: formatGoal(goal),
+      value,
+      interval: interval3,
+      basis,
+      verdict: value === null ? known ? "inconclusive" : "skip" : verdictOf(value, interval3, goal),
+      reason: reasonFor(metric.id, known, value, basis, window2, minLabels)
+    });
+  }
+  const point = deriveLevels(config, pointValues);
+  const low = deriveLevels(config, lowValues);
+  const high = deriveLevels(config, highValues);
+  for (const derived of point) {
+    if (derived.level === "model" || derived.goal === void 0) continue;
+    const ends = [low, high].map((levels) => levels.find((candidate) => candidate.id === derived.id)?.value).filter((value) => value !== null && value !== void 0);
+    const interval3 = ends.length === 2 ? [Math.min(...ends), Math.max(...ends)] : null;
+    judgements.push({
+      metric: derived.id,
+      level: derived.level,
+      goal: formatGoal(derived.goal),
+      value: derived.value,
+      interval: interval3,
+      basis: derived.value === null ? "none" : "derived",
+      verdict: derived.value === null ? "inconclusive" : verdictOf(derived.value, interval3, derived.goal),
+      reason: derived.value === null ? "the metrics it derives from are not measured in production" : "derived from the model metrics above"
+    });
+  }
+  return judgements;
+}
+function reasonFor(metric, known, value, basis, window2, minLabels) {
+  if (!known)
+    return `${metric} is not measured in production (the monitor measures ${PRODUCTION_METRICS.join(", ")})`;
+  if (basis === "realised") return `from ${window2.realised?.rows ?? 0} labelled requests`;
+  if (basis === "estimated")
+    return `estimated from ${window2.rows} scores (${window2.estimated?.calibration.reason ?? ""})`;
+  const labelled = window2.realised?.rows ?? 0;
+  const why = [
+    `${labelled} labelled request${labelled === 1 ? "" : "s"} (fewer than ${minLabels})`,
+    window2.estimated ? `the estimate from scores is not trusted: ${window2.estimated.warnings.join("; ")}` : "no score to estimate from"
+  ];
+  return value === null ? `not judged: ${why.join(", and ")}` : "";
+}
+var PRODUCTION_METRICS, DEFAULT_P_VALUE, DEFAULT_PSI, PSI_WORTH_A_LOOK, DEFAULT_MIN_LABELS;
+var init_judge3 = __esm({
+  "src/stages/monitor/judge.ts"() {
+    "use strict";
+    init_derive();
+    init_goal();
+    PRODUCTION_METRICS = ["accuracy", "precision", "recall", "f1"];
+    DEFAULT_P_VALUE = 0.01;
+    DEFAULT_PSI = 0.25;
+    PSI_WORTH_A_LOOK = 0.1;
+    DEFAULT_MIN_LABELS = 30;
+  }
+});
+
+// src/stages/monitor/sources.ts
+import { realpath as realpath2 } from "node:fs/promises";
+import path15 from "node:path";
+async function insideProject(loaded, relative, key) {
+  const root = await realpath2(loaded.projectRoot);
+  const absolute = path15.resolve(loaded.projectRoot, relative);
+  const real = await realpath2(absolute).catch(() => {
+    throw new UserError(
+      `flow.monitor.${key} "${relative}" does not exist`,
+      `expected it at ${path15.relative(loaded.projectRoot, absolute)}`
+    );
+  });
+  if (real !== root && !real.startsWith(root + path15.sep)) {
+    throw new UserError(`flow.monitor.${key} "${relative}" leaves the project directory`);
+  }
+  return real;
+}
+async function resolveSources(loaded, spec) {
+  const referencePath = spec.reference ?? loaded.config.flow?.build?.predictions;
+  if (!referencePath) {
+    throw new UserError(
+      "the monitor has nothing to compare production with: set flow.monitor.reference (or flow.build.predictions)"
+    );
+  }
+  return {
+    log: await insideProject(loaded, spec.log, "log"),
+    ...spec.labels ? { labels: await insideProject(loaded, spec.labels, "labels") } : {},
+    reference: await insideProject(
+      loaded,
+      referencePath,
+      spec.reference ? "reference" : "reference (flow.build.predictions)"
+    )
+  };
+}
+function windowLength(text) {
+  if (!text) return 864e5;
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(text);
+  if (!match) throw new UserError(`flow.monitor.window "${text}" is not a duration such as 1h or 1d`);
+  const unit = { ms: 1, s: 1e3, m: 6e4, h: 36e5, d: 864e5 }[match[2]];
+  const length = Number(match[1]) * unit;
+  if (!(length >= 1e3)) throw new UserError(`flow.monitor.window "${text}" is shorter than a second`);
+  return length;
+}
+var init_sources = __esm({
+  "src/stages/monitor/sources.ts"() {
+    "use strict";
+    init_errors();
+  }
+});
+
+// src/stages/monitor/index.ts
+import path16 from "node:path";
+var REPORT_PATH4, monitor;
+var init_monitor = __esm({
+  "src/stages/monitor/index.ts"() {
+    "use strict";
+    init_goal();
+    init_result();
+    init_errors();
+    init_compare_files();
+    init_production_log();
+    init_act();
+    init_judge3();
+    init_section6();
+    init_sources();
+    REPORT_PATH4 = ".mlops-flow/reports/monitor.json";
+    monitor = {
+      name: "monitor",
+      async run(context) {
+        const { loaded, platform } = context;
+        const spec = loaded.config.flow?.monitor;
+        if (!spec) {
+          return {
+            stage: "monitor",
+            verdict: "skip",
+            summary: "flow.monitor is not configured in mlops.yml",
+            checks: [],
+            metrics: [],
+            section: "Not configured.",
+            outputs: { status: "skip", retrain: "false" }
+          };
+        }
+        const sources = await resolveSources(loaded, spec);
+        const relative = (file) => path16.relative(loaded.projectRoot, file) || ".";
+        const columns = {
+          id: spec.id ?? "request_id",
+          timestamp: spec.timestamp ?? "timestamp",
+          label: spec.label ?? loaded.config.flow?.fairness?.label ?? "label",
+          ...spec.prediction || !spec.score ? { prediction: spec.prediction ?? "prediction" } : {},
+          ...spec.score ? { score: spec.score, threshold: spec.threshold ?? 0.5 } : {},
+          ...spec.positive_label !== void 0 ? { positiveLabel: String(spec.positive_label) } : {}
+        };
+        const files = await logFiles(sources.log);
+        if (files.length === 0)
+          throw new UserError(
+            `flow.monitor.log ${relative(sources.log)} holds no CSV, JSON Lines or Parquet file`
+          );
+        const referenceColumns = await columnsOf(sources.reference);
+        const logColumns = await columnsOf(files[0]);
+        const roles = new Set([columns.id, columns.timestamp, columns.label, columns.prediction].filter(Boolean));
+        const driftColumns = (spec.features ?? logColumns).filter(
+          (column) => referenceColumns.includes(column) && logColumns.includes(column) && !roles.has(column)
+        );
+        if (spec.score && !driftColumns.includes(spec.score) && referenceColumns.includes(spec.score))
+          driftColumns.push(spec.score);
+        const compare = {
+          reference: sources.reference,
+          current: files[0],
+          label: columns.label,
+          ...columns.score ? { score: columns.score, threshold: columns.threshold } : {},
+          ...columns.positiveLabel ? { positiveLabel: columns.positiveLabel } : {}
+        };
+        const reference = await scanReference(
+          compare,
+          driftColumns,
+          referenceColumns,
+          referenceColumns.includes(columns.label)
+        );
+        const distributions = referenceDistributions(reference.samples);
+        const labels = sources.labels ? await readLabels(sources.labels, columns) : /* @__PURE__ */ new Map();
+        const windows = await readWindows(
+          files,
+          columns,
+          driftColumns,
+          distributions,
+          labels,
+          windowLength(spec.window)
+        );
+        if (windows.length === 0) {
+          return {
+            stage: "monitor",
+            verdict: "skip",
+            summary: `the prediction log ${relative(sources.log)} has no requests yet`,
+            checks: [],
+            metrics: [],
+            section: `The prediction log ${"`"}${relative(sources.log)}${"`"} has no requests yet.`,
+            outputs: { status: "skip", retrain: "false" }
+          };
+        }
+        const reports = windows.map((window2) => {
+          const { columns: drift, skipped: skipped2 } = driftOfColumns(
+            driftColumns,
+            reference.samples,
+            distributions,
+            window2.columns
+          );
+          const scoreDistribution = columns.score ? distributions.get(columns.score) : void 0;
+          const scoreCounts = columns.score ? window2.columns.get(columns.score)?.counts : void 0;
+          const outside = scoreDistribution && scoreCounts ? scoreCounts.between[0] + scoreCounts.between[scoreDistribution.values.length] : 0;
+          const findings = {
+            start: window2.start,
+            end: window2.end,
+            rows: window2.rows,
+            labelled: window2.confusion ? window2.confusion.tp + window2.confusion.fp + window2.confusion.fn + window2.confusion.tn : 0,
+            drift,
+            skipped: skipped2,
+            ...columns.score ? { estimated: estimate(compare, window2.scoreSums, reference.labelled, outside, scoreDistribution) } : {},
+            ...window2.confusion ? { realised: realise(window2.confusion) } : {}
+          };
+          return {
+            window: findings,
+            goals: judgeGoals2(loaded.config, spec, findings),
+            drift: judgeDrift(spec, drift)
+          };
+        });
+        const latest = reports[reports.length - 1];
+        const goalValues = /* @__PURE__ */ new Map();
+        for (const level of ["model", "domain", "business"]) {
+          for (const metric of loaded.config.charter.metrics?.[level] ?? []) {
+            if (metric.goal !== void 0) goalValues.set(metric.id, parseGoal(metric.goal, metric.id).value);
+          }
+        }
+        const actions = await act(platform, spec, latest, reports, goalValues, driftColumns);
+        const checks = [
+          ...latest.goals.map((goal) => ({
+            id: `monitor/goal/${goal.metric}`,
+            title: `${goal.metric} in production`,
+            verdict: goal.verdict,
+            observed: goal.value === null ? goal.reason : `${goal.value} (${goal.basis})`,
+            expected: goal.goal
+          })),
+          ...latest.drift.map((column) => ({
+            id: `monitor/drift/${column.column}`,
+            title: `Drift of ${column.column}`,
+            verdict: column.drifted ? "warn" : "pass",
+            observed: `${column.test} p = ${column.p_value.toPrecision(3)}, PSI ${column.psi.toFixed(3)}`
+          }))
+        ];
+        const verdict = worstVerdict(checks.map((check2) => check2.verdict).filter((v2) => v2 !== "skip"));
+        const failing = latest.goals.filter((goal) => goal.verdict === "fail").map((goal) => goal.metric);
+        const drifting = latest.drift.filter((column) => column.drifted).map((column) => column.column);
+        const summary = failing.length > 0 ? `missed in production: ${failing.join(", ")}${drifting.length ? `; drift: ${drifting.join(", ")}` : ""}` : drifting.length > 0 ? `goals hold; drift of ${drifting.join(", ")}` : `goals hold and nothing drifted in the newest window (${latest.window.rows} requests)`;
+        const alignment2 = latest.goals.map((goal) => ({
+          metric: goal.metric,
+          level: goal.level,
+          source: "production",
+          value: goal.value,
+          goal: goal.goal,
+          ...goal.basis === "estimated" || goal.basis === "derived" ? { estimated: true } : {},
+          verdict: goal.verdict
+        }));
+        const report2 = {
+          log: relative(sources.log),
+          reference: relative(sources.reference),
+          ...sources.labels ? { labels: relative(sources.labels) } : {},
+          windows: reports,
+          actions
+        };
+        const firstIssue = actions.issues.find(
+          (issue) => issue.number !== void 0 && issue.action !== "closed"
+        );
+        return {
+          stage: "monitor",
+          verdict,
+          summary,
+          checks,
+          metrics: latest.goals.map((goal) => ({
+            id: goal.metric,
+            level: goal.level,
+            source: "production",
+            value: goal.value,
+            ...goal.interval ? { interval: goal.interval } : {},
+            ...goal.basis === "estimated" || goal.basis === "derived" ? { estimated: true } : {},
+            verdict: goal.verdict
+          })),
+          section: monitorSection(reports, actions, goalValues, REPORT_PATH4),
+          outputs: {
+            status: verdict,
+            retrain: actions.retrain ? "true" : "false",
+            ...firstIssue?.number !== void 0 ? { "issue-number": String(firstIssue.number) } : {},
+            "production-metrics": JSON.stringify(
+              Object.fromEntries(
+                latest.goals.filter((g2) => g2.level === "model" && g2.value !== null).map((g2) => [g2.metric, g2.value])
+              )
+            )
+          },
+          alignment: alignment2,
+          files: [{ path: REPORT_PATH4, content: `${JSON.stringify(report2, null, 2)}
+` }]
+        };
+      }
+    };
+  }
+});
+
+// src/entry/modules/monitor.ts
+var monitor_exports = {};
+__export(monitor_exports, {
+  monitorModule: () => monitorModule
+});
+var monitorModule;
+var init_monitor2 = __esm({
+  "src/entry/modules/monitor.ts"() {
+    "use strict";
+    init_monitor();
+    monitorModule = {
+      definition: monitor,
+      readSettings: () => ({}),
+      // The production model is whichever served the log; the monitor needs no build of this commit.
+      usesModel: false
+    };
+  }
+});
+
 // src/cli/main.ts
 import { spawnSync } from "node:child_process";
-import { parseArgs as parseArgs2 } from "node:util";
-import path21 from "node:path";
+import { parseArgs as parseArgs4 } from "node:util";
+import path27 from "node:path";
 
 // src/config/diagnostics.ts
 var ConfigError = class extends Error {
@@ -35369,12 +39354,12 @@ var mlops_schema_default = {
               $ref: "#/$defs/relativePath"
             },
             label: {
-              description: "Column of the predictions file holding the true outcome: 0/1, true/false, or two values with positive_label. validate-charter requires it (the stage would read a column named label); deploy-test also looks for it in the replay set. Example: label.",
+              description: "Column of the predictions file holding the true outcome: 0/1, true/false, or two values with positive_label; for a regression model, the true value. validate-charter requires it (the stage would read a column named label); deploy-test also looks for it in the replay set. Example: label.",
               type: "string",
               minLength: 1
             },
             prediction: {
-              description: "Column of the predicted class: 0/1, true/false, or two values with positive_label. Give it, or score with threshold. sanity-check reads the same column from the predict command's output (default: prediction).",
+              description: "Column of the predicted class: 0/1, true/false, or two values with positive_label; for a regression model, the predicted value (required then). Give it, or score with threshold. sanity-check reads the same column from the predict command's output (default: prediction).",
               type: "string",
               minLength: 1
             },
@@ -35411,7 +39396,7 @@ var mlops_schema_default = {
               }
             },
             goals: {
-              description: `Goals on Fairlearn's disparity metrics, judged between groups for each attribute (and intersection) by their bootstrap 95% interval: pass when the whole interval meets the goal, fail when none of it does, inconclusive otherwise. Example: demographic_parity_ratio: ">= 0.80". Required when regulations are named.`,
+              description: `Goals on Fairlearn's disparity metrics, judged between groups for each attribute (and intersection) by their bootstrap 95% interval: pass when the whole interval meets the goal, fail when none of it does, inconclusive otherwise or when one group's own interval straddles the goal. Classifiers take the demographic parity, equalized odds and equal opportunity goals; regression models (the task flow.sanity.task names or sanity-check infers) take a metric's _difference or _ratio and bounded_group_loss. Example: demographic_parity_ratio: ">= 0.80". Required when regulations are named.`,
               type: "object",
               additionalProperties: false,
               properties: {
@@ -35438,11 +39423,72 @@ var mlops_schema_default = {
                 equal_opportunity_ratio: {
                   description: 'Goal on the smallest ratio of true positive rates (recall) between groups; 1 is parity. A bare number is a lower bound. Example: ">= 0.80".',
                   $ref: "#/$defs/goal"
+                },
+                mean_absolute_error_difference: {
+                  description: `Regression models: goal on the largest difference of MAE, the mean |prediction − target| between groups (Fairlearn's MetricFrame difference, between_groups). A bare number is an upper bound. Example: "<= 5".`,
+                  $ref: "#/$defs/goal"
+                },
+                mean_absolute_error_ratio: {
+                  description: `Regression models: goal on the smallest ratio of MAE, the mean |prediction − target| between groups (Fairlearn's MetricFrame ratio, group min / group max); 1 is parity. A bare number is a lower bound. Example: ">= 0.80".`,
+                  $ref: "#/$defs/goal"
+                },
+                mean_squared_error_difference: {
+                  description: `Regression models: goal on the largest difference of MSE, the mean (prediction − target)² between groups (Fairlearn's MetricFrame difference, between_groups). A bare number is an upper bound. Example: "<= 5".`,
+                  $ref: "#/$defs/goal"
+                },
+                mean_squared_error_ratio: {
+                  description: `Regression models: goal on the smallest ratio of MSE, the mean (prediction − target)² between groups (Fairlearn's MetricFrame ratio, group min / group max); 1 is parity. A bare number is a lower bound. Example: ">= 0.80".`,
+                  $ref: "#/$defs/goal"
+                },
+                root_mean_squared_error_difference: {
+                  description: `Regression models: goal on the largest difference of RMSE, √MSE between groups (Fairlearn's MetricFrame difference, between_groups). A bare number is an upper bound. Example: "<= 5".`,
+                  $ref: "#/$defs/goal"
+                },
+                root_mean_squared_error_ratio: {
+                  description: `Regression models: goal on the smallest ratio of RMSE, √MSE between groups (Fairlearn's MetricFrame ratio, group min / group max); 1 is parity. A bare number is a lower bound. Example: ">= 0.80".`,
+                  $ref: "#/$defs/goal"
+                },
+                mean_error_difference: {
+                  description: `Regression models: goal on the largest difference of mean error, prediction − target (signed: above 0 the group is over-predicted) between groups (Fairlearn's MetricFrame difference, between_groups). A bare number is an upper bound. Example: "<= 5".`,
+                  $ref: "#/$defs/goal"
+                },
+                mean_error_ratio: {
+                  description: `Regression models: goal on the smallest ratio of mean error, prediction − target (signed: above 0 the group is over-predicted) between groups (Fairlearn's MetricFrame ratio, group min / group max); 1 is parity. A bare number is a lower bound. Example: ">= 0.80".`,
+                  $ref: "#/$defs/goal"
+                },
+                mean_prediction_difference: {
+                  description: `Regression models: goal on the largest difference of mean prediction (the regression analogue of the selection rate) between groups (Fairlearn's MetricFrame difference, between_groups). A bare number is an upper bound. Example: "<= 5".`,
+                  $ref: "#/$defs/goal"
+                },
+                mean_prediction_ratio: {
+                  description: `Regression models: goal on the smallest ratio of mean prediction (the regression analogue of the selection rate) between groups (Fairlearn's MetricFrame ratio, group min / group max); 1 is parity. A bare number is a lower bound. Example: ">= 0.80".`,
+                  $ref: "#/$defs/goal"
+                },
+                mean_target_difference: {
+                  description: `Regression models: goal on the largest difference of mean target between groups (Fairlearn's MetricFrame difference, between_groups). A bare number is an upper bound. Example: "<= 5".`,
+                  $ref: "#/$defs/goal"
+                },
+                mean_target_ratio: {
+                  description: `Regression models: goal on the smallest ratio of mean target between groups (Fairlearn's MetricFrame ratio, group min / group max); 1 is parity. A bare number is a lower bound. Example: ">= 0.80".`,
+                  $ref: "#/$defs/goal"
+                },
+                bounded_group_loss: {
+                  description: `Regression models: goal on Fairlearn's bounded group loss, the largest group mean loss (loss: absolute, the group's MAE, or squared, its MSE). A bare number is an upper bound. Example: "<= 60".`,
+                  $ref: "#/$defs/goal"
                 }
               }
             },
+            verdict_min_group_size: {
+              description: "An explicit size floor for the verdicts: groups with fewer rows are left out of the figures the goals are judged on, and the comment names them with Fairlearn's figure as it is with them. The figures under Fairlearn's names always count every group. Default: none (every group counts in the verdicts too, and a small group's wide interval makes the goals it could decide inconclusive).",
+              type: "integer",
+              minimum: 1
+            },
+            loss: {
+              description: "Regression models: the loss of bounded_group_loss, absolute (each group's MAE) or squared (each group's MSE). Default: absolute.",
+              enum: ["absolute", "squared"]
+            },
             min_group_size: {
-              description: "Groups with fewer rows are shown in the report but neither compared nor judged. Default: 30.",
+              description: "Groups with fewer rows are flagged small in the report and the comment. They still count in every figure under a Fairlearn name, as in Fairlearn; a goal that a group's own interval could flip is inconclusive, with the group, its size and its interval in the comment, so a small group never makes a goal pass. Default: 30.",
               type: "integer",
               minimum: 1
             },
@@ -35467,7 +39513,7 @@ var mlops_schema_default = {
                       maximum: 100
                     },
                     metric: {
-                      description: "The score whose drop measures importance: accuracy, precision, recall or f1. Default: accuracy.",
+                      description: "The score whose drop measures importance: accuracy, precision, recall or f1 for a classifier (default accuracy); for a regression model the error whose growth does, mae or rmse (default mae).",
                       $ref: "#/$defs/identifier"
                     }
                   }
@@ -35544,6 +39590,20 @@ var mlops_schema_default = {
               description: "GitHub environment of production, whose required reviewers approve the rollout before any traffic moves (flow.enforce decides whether a missing approval stops it); also fills {environment} in promote and rollback. validate-charter requires it (the stage would use production). Example: production.",
               $ref: "#/$defs/nonEmptyString"
             },
+            judge: {
+              description: "How the canary is judged. kayenta (default): Mann-Whitney with a Hodges-Lehmann interval once at the end of each step. sequential: anytime-valid confidence sequences updated at every poll (analysis.interval), so the rollout rolls back the moment a critical metric is shown worse and moves on the moment every metric is shown not worse than its margin, with the false-rollback and false-promote rates bounded by alpha however often it looks.",
+              enum: ["kayenta", "sequential"]
+            },
+            alpha: {
+              description: "sequential: the whole rollout's false-rollback and false-promote rate, split evenly across the metrics. Default 0.05.",
+              type: "number",
+              exclusiveMinimum: 0,
+              maximum: 0.5
+            },
+            on_inconclusive: {
+              description: "sequential: what happens when, before the 100% step, the canary has not been shown not worse than every margin. rollback (default): nothing reaches 100% without that proof; promote: go on.",
+              enum: ["rollback", "promote"]
+            },
             steps: {
               description: "Percent of traffic at each step; strictly increasing, ending at 100.",
               type: "array",
@@ -35617,6 +39677,21 @@ var mlops_schema_default = {
                         description: "The metric's weight in the step's score. Default: 1.",
                         type: "number",
                         exclusiveMinimum: 0
+                      },
+                      test: {
+                        description: "sequential: shift (default) — P(canary > baseline) from values paired within each look, ½ meaning no change; rate — the values are event counts per look (errors, timeouts: e.g. increase(...) over the interval), judged as the ratio of rates per request; quantile — how often values exceed the baseline's quantile (fixed at the first look), for regressions in the tail.",
+                        enum: ["shift", "rate", "quantile"]
+                      },
+                      margin: {
+                        description: "sequential: how much worse still counts as not worse: for shift, how far P(canary > baseline) may rise above ½ (default 0.05); for rate and quantile, the allowed ratio above 1 (default 0.25, i.e. 25% more events).",
+                        type: "number",
+                        exclusiveMinimum: 0
+                      },
+                      quantile: {
+                        description: "sequential, test quantile: which quantile of the baseline an exceedance is counted above, e.g. 0.95. Default 0.95.",
+                        type: "number",
+                        exclusiveMinimum: 0,
+                        exclusiveMaximum: 1
                       }
                     }
                   }
@@ -35632,6 +39707,119 @@ var mlops_schema_default = {
                   type: "number",
                   minimum: 0,
                   maximum: 100
+                },
+                interval: {
+                  description: "sequential: how often the metrics are read during a step (each look judges the window since the previous one), e.g. 15s. Default 30s.",
+                  $ref: "#/$defs/duration"
+                }
+              }
+            }
+          }
+        },
+        monitor: {
+          description: "The monitor stage (run on a schedule): judges the production model against the charter's goals from its prediction log, detects drift against the data it was evaluated on, opens one issue per problem and can start a rebuild.",
+          type: "object",
+          additionalProperties: false,
+          required: ["log"],
+          properties: {
+            log: {
+              description: "The prediction log: a CSV, JSON Lines or Parquet file, or a folder of them, one row per request with the features, prediction, score, timestamp and request id.",
+              $ref: "#/$defs/relativePath"
+            },
+            labels: {
+              description: "Labels that arrive later (ground truth), a file with the request id and the label, joined to the log by request id.",
+              $ref: "#/$defs/relativePath"
+            },
+            reference: {
+              description: "The data the model was evaluated on, to test drift against. Default: flow.build.predictions.",
+              $ref: "#/$defs/relativePath"
+            },
+            id: {
+              description: "The request id column, in the log and the labels. Default: request_id.",
+              $ref: "#/$defs/nonEmptyString"
+            },
+            timestamp: {
+              description: "The time of each request (ISO 8601 or Unix seconds/milliseconds). Default: timestamp.",
+              $ref: "#/$defs/nonEmptyString"
+            },
+            label: {
+              description: "The label column in the labels file and the reference. Default: flow.fairness.label, else label.",
+              $ref: "#/$defs/nonEmptyString"
+            },
+            prediction: {
+              description: "The prediction column of the log (0/1). Default: prediction; with a score and threshold, the thresholded score.",
+              $ref: "#/$defs/nonEmptyString"
+            },
+            score: {
+              description: "The score column (a probability): tested for drift like a feature and, when calibrated, used to estimate performance before labels arrive.",
+              $ref: "#/$defs/nonEmptyString"
+            },
+            threshold: {
+              description: "The score at and above which the prediction is positive (with score).",
+              type: "number",
+              minimum: 0,
+              maximum: 1
+            },
+            positive_label: {
+              description: "The label value of the positive class, when labels are not 0/1 or true/false.",
+              type: ["string", "number", "boolean"]
+            },
+            features: {
+              description: "Columns to test for drift. Default: every column the log and the reference share, label and prediction aside.",
+              type: "array",
+              items: {
+                $ref: "#/$defs/nonEmptyString"
+              },
+              uniqueItems: true
+            },
+            window: {
+              description: "Length of a window of the log, e.g. 1h or 1d: every window is judged, the newest decides. Default: 1d.",
+              type: "string",
+              pattern: "^\\d+(\\.\\d+)?(ms|s|m|h|d)$"
+            },
+            drift: {
+              description: "When a column has drifted: its test's p-value below p_value, or its PSI above psi.",
+              type: "object",
+              additionalProperties: false,
+              properties: {
+                p_value: {
+                  description: "Drift when the KS or chi-square p-value is below this. Default 0.01.",
+                  type: "number",
+                  exclusiveMinimum: 0,
+                  exclusiveMaximum: 1
+                },
+                psi: {
+                  description: "Drift when the population stability index is above this. Default 0.25.",
+                  type: "number",
+                  exclusiveMinimum: 0
+                }
+              }
+            },
+            min_labels: {
+              description: "Fewest labelled rows in a window before its realised metrics are judged; below it, the estimate from scores is used. Default 30.",
+              type: "integer",
+              minimum: 1
+            },
+            issues: {
+              description: "Open (or update) one GitHub issue per problem and close it when the problem is gone. Needs issues: write. Default true.",
+              type: "boolean"
+            },
+            retrain: {
+              description: "Start a rebuild when a goal is missed in production: workflow names a workflow file to dispatch (workflow_dispatch, needs actions: write), event_type a repository_dispatch (needs contents: write).",
+              type: "object",
+              additionalProperties: false,
+              properties: {
+                workflow: {
+                  description: "The build workflow's file name, e.g. mlops.yml; it must accept a production-metrics input.",
+                  $ref: "#/$defs/nonEmptyString"
+                },
+                ref: {
+                  description: "Branch to run the workflow on. Default: the repository's default branch.",
+                  $ref: "#/$defs/nonEmptyString"
+                },
+                event_type: {
+                  description: "A repository_dispatch event type, instead of a workflow.",
+                  $ref: "#/$defs/nonEmptyString"
                 }
               }
             }
@@ -35684,17 +39872,17 @@ function validator() {
   return compiled;
 }
 function validateAgainstSchema(source) {
-  const validate2 = validator();
-  if (validate2(source.data)) return [];
-  return explainErrors(validate2.errors ?? [], source);
+  const validate3 = validator();
+  if (validate3(source.data)) return [];
+  return explainErrors(validate3.errors ?? [], source);
 }
 function pathOf(instancePath) {
   if (instancePath === "") return [];
   return instancePath.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~")).map((part) => /^\d+$/.test(part) ? Number(part) : part);
 }
-function dotted(path22) {
-  if (path22.length === 0) return "the top level";
-  return path22.reduce(
+function dotted(path28) {
+  if (path28.length === 0) return "the top level";
+  return path28.reduce(
     (text, segment) => typeof segment === "number" ? `${text}[${segment}]` : text ? `${text}.${segment}` : segment,
     ""
   );
@@ -35716,7 +39904,7 @@ function explainErrors(errors, source) {
     if (error.keyword === "oneOf") return true;
     if (!error.schemaPath.includes("/oneOf/")) return true;
     return !oneOfPaths.some(
-      (path22) => error.instancePath === path22 || error.instancePath.startsWith(`${path22}/`)
+      (path28) => error.instancePath === path28 || error.instancePath.startsWith(`${path28}/`)
     );
   });
   const misspelt = new Set(
@@ -35744,9 +39932,9 @@ function explainErrors(errors, source) {
   );
 }
 function explain(error, source) {
-  const path22 = pathOf(error.instancePath);
-  const where = dotted(path22);
-  const diagnostic = (rule, message, at2 = source.locate(path22)) => ({
+  const path28 = pathOf(error.instancePath);
+  const where = dotted(path28);
+  const diagnostic = (rule, message, at2 = source.locate(path28)) => ({
     severity: "error",
     rule,
     message,
@@ -35763,12 +39951,12 @@ function explain(error, source) {
       return diagnostic(
         "unknown-key",
         `unknown key "${key}" in ${where}${hint}`,
-        source.locate([...path22, key], "key")
+        source.locate([...path28, key], "key")
       );
     }
     case "required": {
       const missing = error.params.missingProperty;
-      const at2 = path22.length > 0 ? source.locate(path22, "key") : source.locate([]);
+      const at2 = path28.length > 0 ? source.locate(path28, "key") : source.locate([]);
       return diagnostic("missing-key", `${where} is missing the required key "${missing}"`, at2);
     }
     case "type": {
@@ -35841,13 +40029,34 @@ function parseYamlSource(file, bytes) {
     const { line, col } = lineCounter.linePos(Math.max(0, Math.min(offset, text.length)));
     return at2(line, col);
   };
-  const problems = [...document2.errors, ...document2.warnings].map((problem) => ({
+  let problems = [...document2.errors, ...document2.warnings].map((problem) => ({
     severity: "error",
     rule: `yaml-${problem.code.toLowerCase().replace(/_/g, "-")}`,
     message: describeYamlProblem(problem.code, problem.message, keyAt(text, problem.pos[0])),
     location: locationOfOffset(problem.pos[0])
   }));
-  if (problems.length > 0) throw new ConfigError(problems, text);
+  if (problems.length > 0) {
+    const unclosed = unclosedFlowCollections(text);
+    if (unclosed.length > 0) {
+      const end = locationOfOffset(text.length);
+      problems = [
+        ...unclosed.map((offset) => ({
+          severity: "error",
+          rule: "yaml-unclosed-bracket",
+          message: `this "${text[offset]}" is never closed: add the matching "${text[offset] === "[" ? "]" : "}"}" (the file ends at line ${end.line}, column ${end.column} with it still open)`,
+          location: locationOfOffset(offset)
+        })),
+        {
+          severity: "error",
+          rule: "yaml-unclosed-bracket",
+          message: `the file ends here with ${unclosed.map((offset) => `"${text[offset]}" from line ${locationOfOffset(offset).line}, column ${locationOfOffset(offset).column}`).join(" and ")} still open`,
+          location: end
+        },
+        ...problems.filter((problem) => !FLOW_SYMPTOMS.has(problem.rule ?? ""))
+      ];
+    }
+    throw new ConfigError(problems, text);
+  }
   let data;
   try {
     data = document2.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -35869,17 +40078,41 @@ function parseYamlSource(file, bytes) {
     text,
     data,
     locationOfOffset,
-    locate(path22, target = "value") {
-      const found = findNode(document2, path22, target);
+    locate(path28, target = "value") {
+      const found = findNode(document2, path28, target);
       return found ? locationOfOffset(found) : at2(1, 1);
     },
-    scalarStart(path22) {
-      const node = document2.getIn(path22, true);
+    scalarStart(path28) {
+      const node = document2.getIn(path28, true);
       if (!(0, import_yaml.isScalar)(node) || !node.range) return void 0;
       const quoted = node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE";
       return { location: locationOfOffset(node.range[0] + (quoted ? 1 : 0)), quoted };
     }
   };
+}
+var FLOW_SYMPTOMS = /* @__PURE__ */ new Set([
+  "yaml-bad-indent",
+  "yaml-missing-char",
+  "yaml-unexpected-token",
+  "yaml-multiline-implicit-key",
+  "yaml-block-in-flow"
+]);
+function unclosedFlowCollections(text) {
+  const found = /* @__PURE__ */ new Set();
+  const seen = /* @__PURE__ */ new Set();
+  const visit2 = (node) => {
+    if (node === null || typeof node !== "object" || seen.has(node)) return;
+    seen.add(node);
+    const token = node;
+    if (token.type === "flow-collection" && typeof token.offset === "number") {
+      const opener = token.start?.source;
+      const closer = opener === "[" ? "]" : "}";
+      if (!(token.end ?? []).some((part) => part.source === closer)) found.add(token.offset);
+    }
+    for (const value of Object.values(node)) visit2(value);
+  };
+  for (const token of new import_yaml.Parser().parse(text)) visit2(token);
+  return [...found].sort((a, b3) => b3 - a);
 }
 function keyAt(text, offset) {
   const rest = text.slice(offset, offset + 200).split(/\r?\n/)[0] ?? "";
@@ -35946,21 +40179,21 @@ function firstInvalidUtf8(bytes) {
   }
   return low;
 }
-function describeYamlProblem(code, message, excerpt) {
+function describeYamlProblem(code2, message, excerpt) {
   const plain = message.replace(/ at line \d+, column \d+.*$/s, "");
-  if (code === "DUPLICATE_KEY") {
+  if (code2 === "DUPLICATE_KEY") {
     const key = excerpt.trim();
     return `duplicate key${key ? ` "${key}"` : ""}: each key may appear once in a mapping; remove or merge the repeats`;
   }
-  if (code === "TAB_AS_INDENT") return "tabs are not allowed for indentation in YAML; indent with spaces";
+  if (code2 === "TAB_AS_INDENT") return "tabs are not allowed for indentation in YAML; indent with spaces";
   return `YAML syntax: ${plain}`;
 }
-function findNode(document2, path22, target) {
+function findNode(document2, path28, target) {
   let node = document2.contents;
   let best = document2.contents?.range?.[0];
-  for (let index = 0; index < path22.length; index++) {
-    const segment = path22[index];
-    const isLast = index === path22.length - 1;
+  for (let index = 0; index < path28.length; index++) {
+    const segment = path28[index];
+    const isLast = index === path28.length - 1;
     if ((0, import_yaml.isMap)(node)) {
       const pair = node.items.find(
         (item) => (0, import_yaml.isPair)(item) && (0, import_yaml.isScalar)(item.key) && String(item.key.value) === String(segment)
@@ -36026,19 +40259,19 @@ async function loadConfig(workspace, requested) {
   return loadConfigText(file, bytes, { path: absolute, workspace });
 }
 async function readCapped(absolute, file) {
-  let handle;
+  let handle2;
   try {
-    handle = await open(absolute, "r");
-    const { size } = await handle.stat();
+    handle2 = await open(absolute, "r");
+    const { size } = await handle2.stat();
     if (size > MAX_CONFIG_BYTES) throw tooLarge(file, size);
     const buffer = new Uint8Array(size);
-    await handle.read(buffer, 0, size, 0);
+    await handle2.read(buffer, 0, size, 0);
     return buffer;
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     throw configProblem(file, `cannot read ${file}: ${error.message}`, "unreadable");
   } finally {
-    await handle?.close();
+    await handle2?.close();
   }
 }
 function loadConfigText(file, bytes, where = {}) {
@@ -36096,15 +40329,15 @@ function checkEstimates(data, source) {
     const list = metrics[level];
     if (!Array.isArray(list)) continue;
     list.forEach((metric, index) => {
-      const estimate = metric?.estimate;
-      if (typeof estimate !== "string") return;
+      const estimate2 = metric?.estimate;
+      if (typeof estimate2 !== "string") return;
       try {
-        parseExpression(estimate);
+        parseExpression(estimate2);
       } catch (error) {
         if (!(error instanceof ExpressionSyntaxError)) throw error;
         const expressionPath = ["charter", "metrics", level, index, "estimate"];
         const start = source.scalarStart(expressionPath);
-        const sameLine = start && !estimate.slice(0, error.offset).includes("\n");
+        const sameLine = start && !estimate2.slice(0, error.offset).includes("\n");
         const location = start && sameLine ? { ...start.location, column: start.location.column + error.offset } : source.locate(expressionPath);
         const id = metric.id;
         problems.push({
@@ -36134,8 +40367,8 @@ init_stages();
 // src/entry/action-inputs.generated.ts
 var ACTIONS = {
   "run": {
-    inputs: [{ "name": "stage", "description": "The stage to run: validate-charter, build-model, sanity-check, fairness-report, deploy-test or canary-promote.", "default": "", "required": true }, { "name": "config", "description": "Path to mlops.yml, relative to the workspace. When left at the default and the file is missing, `.github/mlops.yml` is used.", "default": "mlops.yml", "required": false }, { "name": "github-token", "description": "Token for the GitHub API: PR comment, check runs, deployments, environments, artifacts. The README lists the `permissions:` each action needs.", "default": "${{ github.token }}", "required": false }, { "name": "resolve-handles", "description": "(validate-charter) Check that role handles (`@user`, `@org/team`) exist on GitHub; a handle that does not resolve is a warning.", "default": "true", "required": false }, { "name": "force", "description": "(build-model) Build even when no trigger fired.", "default": "false", "required": false }, { "name": "base-ref", "description": "(build-model) Commit or branch to compare with for triggers. Empty: the pull request's base, or the commit of the last stored build on a push.", "default": "", "required": false }, { "name": "production-metrics", "description": '(build-model) Production metrics observed now, as a JSON object (e.g. {"precision": 0.78}). With flow.triggers.performance: production, a metric that misses its charter goal triggers a build.', "default": "", "required": false }, { "name": "model-digest", "description": "(sanity-check) Digest of the model to work on (`sha256:…`, the `model-digest` output of build-model). Empty: the newest passing build of this commit.", "default": "", "required": false }, { "name": "predictions", "description": "(fairness-report) Predictions file to analyse (CSV, JSON Lines or Parquet). Empty: flow.fairness.predictions, else flow.build.predictions.", "default": "", "required": false }],
-    outputs: ["verdict", "charter-digest", "config-json", "model-digest", "manifest-path", "should-build", "metrics-json", "failed-checks", "report-path", "model-card-path", "deployment-id", "environment-url", "decision", "final-weight"]
+    inputs: [{ "name": "stage", "description": "The stage to run: validate-charter, build-model, sanity-check, fairness-report, deploy-test, canary-promote or monitor.", "default": "", "required": true }, { "name": "config", "description": "Path to mlops.yml, relative to the workspace. When left at the default and the file is missing, `.github/mlops.yml` is used.", "default": "mlops.yml", "required": false }, { "name": "github-token", "description": "Token for the GitHub API: PR comment, check runs, deployments, environments, artifacts. The README lists the `permissions:` each action needs.", "default": "${{ github.token }}", "required": false }, { "name": "resolve-handles", "description": "(validate-charter) Check that role handles (`@user`, `@org/team`) exist on GitHub; a handle that does not resolve is a warning.", "default": "true", "required": false }, { "name": "force", "description": "(build-model) Build even when no trigger fired.", "default": "false", "required": false }, { "name": "base-ref", "description": "(build-model) Commit or branch to compare with for triggers. Empty: the pull request's base, or the commit of the last stored build on a push.", "default": "", "required": false }, { "name": "production-metrics", "description": '(build-model) Production metrics observed now, as a JSON object (e.g. {"precision": 0.78}). With flow.triggers.performance: production, a metric that misses its charter goal triggers a build.', "default": "", "required": false }, { "name": "model-digest", "description": "(sanity-check) Digest of the model to work on (`sha256:…`, the `model-digest` output of build-model). Empty: the newest passing build of this commit.", "default": "", "required": false }, { "name": "predictions", "description": "(fairness-report) Predictions file to analyse (CSV, JSON Lines or Parquet). Empty: flow.fairness.predictions, else flow.build.predictions.", "default": "", "required": false }],
+    outputs: ["verdict", "charter-digest", "config-json", "model-digest", "manifest-path", "should-build", "metrics-json", "failed-checks", "report-path", "model-card-path", "deployment-id", "environment-url", "decision", "final-weight", "status", "retrain", "issue-number", "production-metrics"]
   },
   "validate-charter": {
     inputs: [{ "name": "config", "description": "Path to mlops.yml, relative to the workspace. When left at the default and the file is missing, `.github/mlops.yml` is used.", "default": "mlops.yml", "required": false }, { "name": "github-token", "description": "Token for the GitHub API: PR comment, check runs, deployments, environments, artifacts. The README lists the `permissions:` each action needs.", "default": "${{ github.token }}", "required": false }, { "name": "resolve-handles", "description": "Check that role handles (`@user`, `@org/team`) exist on GitHub; a handle that does not resolve is a warning.", "default": "true", "required": false }],
@@ -36160,6 +40393,10 @@ var ACTIONS = {
   "canary-promote": {
     inputs: [{ "name": "config", "description": "Path to mlops.yml, relative to the workspace. When left at the default and the file is missing, `.github/mlops.yml` is used.", "default": "mlops.yml", "required": false }, { "name": "github-token", "description": "Token for the GitHub API: PR comment, check runs, deployments, environments, artifacts. The README lists the `permissions:` each action needs.", "default": "${{ github.token }}", "required": false }, { "name": "model-digest", "description": "Digest of the model to work on (`sha256:…`, the `model-digest` output of build-model). Empty: the newest passing build of this commit.", "default": "", "required": false }],
     outputs: ["verdict", "decision", "final-weight"]
+  },
+  "monitor": {
+    inputs: [{ "name": "config", "description": "Path to mlops.yml, relative to the workspace. When left at the default and the file is missing, `.github/mlops.yml` is used.", "default": "mlops.yml", "required": false }, { "name": "github-token", "description": "Token for the GitHub API: check runs, issues, workflow dispatch. The README lists the `permissions:` each action needs.", "default": "${{ github.token }}", "required": false }],
+    outputs: ["verdict", "status", "retrain", "issue-number", "production-metrics"]
   }
 };
 
@@ -36170,7 +40407,8 @@ var STAGE_MODULES = {
   "fairness-report": async () => (await Promise.resolve().then(() => (init_fairness_report2(), fairness_report_exports))).fairnessReportModule,
   "sanity-check": async () => (await Promise.resolve().then(() => (init_sanity_check2(), sanity_check_exports))).sanityCheckModule,
   "canary-promote": async () => (await Promise.resolve().then(() => (init_canary_promote2(), canary_promote_exports))).canaryPromoteModule,
-  "deploy-test": async () => (await Promise.resolve().then(() => (init_deploy_test2(), deploy_test_exports))).deployTestModule
+  "deploy-test": async () => (await Promise.resolve().then(() => (init_deploy_test2(), deploy_test_exports))).deployTestModule,
+  monitor: async () => (await Promise.resolve().then(() => (init_monitor2(), monitor_exports))).monitorModule
 };
 
 // src/cli/main.ts
@@ -36182,28 +40420,28 @@ init_gate();
 init_run_command();
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
-import path19 from "node:path";
+import path23 from "node:path";
 import { promisify } from "node:util";
 
 // src/platform/local/artifacts.ts
 init_digest();
 init_files();
-import { copyFile, mkdir as mkdir2, readFile as readFile6, readdir as readdir2, stat as stat8 } from "node:fs/promises";
-import path14 from "node:path";
+import { copyFile, mkdir as mkdir2, readFile as readFile6, readdir as readdir3, stat as stat9 } from "node:fs/promises";
+import path17 from "node:path";
 var LocalArtifactStore = class {
   objects;
   models;
   constructor(directory) {
-    this.objects = path14.join(directory, "store", "objects");
-    this.models = path14.join(directory, "store", "models");
+    this.objects = path17.join(directory, "store", "objects");
+    this.models = path17.join(directory, "store", "models");
   }
   indexFile(name) {
     if (!/^[A-Za-z0-9._-]+$/.test(name))
       throw new Error(`artifact name "${name}" has characters a file name cannot hold`);
-    return path14.join(this.models, `${name}.json`);
+    return path17.join(this.models, `${name}.json`);
   }
   async has(name) {
-    return await stat8(this.indexFile(name)).catch(() => void 0) !== void 0;
+    return await stat9(this.indexFile(name)).catch(() => void 0) !== void 0;
   }
   async store(name, root, files, meta) {
     const index = this.indexFile(name);
@@ -36211,10 +40449,10 @@ var LocalArtifactStore = class {
     await mkdir2(this.objects, { recursive: true });
     const entries = [];
     for (const file of [...files].sort()) {
-      const content = await readFile6(path14.join(root, file));
+      const content = await readFile6(path17.join(root, file));
       const digest = sha256(content);
-      const object = path14.join(this.objects, digest);
-      if (!await stat8(object).catch(() => void 0)) await writeFileAtomic(object, content);
+      const object = path17.join(this.objects, digest);
+      if (!await stat9(object).catch(() => void 0)) await writeFileAtomic(object, content);
       entries.push({ path: file, sha256: digest, size: content.byteLength });
     }
     const entry = {
@@ -36232,20 +40470,20 @@ var LocalArtifactStore = class {
   async fetch(name, destination) {
     const entry = JSON.parse(await readFile6(this.indexFile(name), "utf8"));
     for (const file of entry.files) {
-      const target = path14.resolve(destination, file.path);
-      if (!target.startsWith(path14.resolve(destination) + path14.sep)) {
+      const target = path17.resolve(destination, file.path);
+      if (!target.startsWith(path17.resolve(destination) + path17.sep)) {
         throw new Error(`stored file "${file.path}" would land outside ${destination}`);
       }
-      await mkdir2(path14.dirname(target), { recursive: true });
-      await copyFile(path14.join(this.objects, file.sha256), target);
+      await mkdir2(path17.dirname(target), { recursive: true });
+      await copyFile(path17.join(this.objects, file.sha256), target);
     }
     return destination;
   }
   async latestOnBranch(branch, options = {}) {
-    const names = await readdir2(this.models).catch(() => []);
+    const names = await readdir3(this.models).catch(() => []);
     let latest;
     for (const name of names.filter((n) => n.endsWith(".json"))) {
-      const entry = JSON.parse(await readFile6(path14.join(this.models, name), "utf8"));
+      const entry = JSON.parse(await readFile6(path17.join(this.models, name), "utf8"));
       if (entry.modelDigest === options.excluding) continue;
       if (entry.branch === branch && (!latest || entry.storedAt > latest.storedAt)) {
         latest = {
@@ -36262,17 +40500,45 @@ var LocalArtifactStore = class {
 };
 
 // src/platform/local/comment.ts
-import { readFile as readFile7, readdir as readdir3 } from "node:fs/promises";
-import path15 from "node:path";
+import { readFile as readFile7, readdir as readdir4 } from "node:fs/promises";
+import path18 from "node:path";
 
 // src/report/comment.ts
 init_goal();
 init_result();
 init_stages();
+init_markdown();
 var COMMENT_MARKER = "<!-- mlops-flow:comment -->";
 var COMMENT_LIMIT = 65536;
+var ZWSP = "​";
+function neutraliseProse(text) {
+  return text.replace(/<!/g, `<${ZWSP}!`).replace(/--(!?)>/g, `--${ZWSP}$1>`).replace(/<\?/g, `<${ZWSP}?`).replace(/<(\/?)(script|pre|style|textarea)/gi, `<${ZWSP}$1$2`).replace(/(`{3,}|~{3,})/g, (run2) => `${run2[0]}${ZWSP}${run2.slice(1)}`);
+}
+var FENCE_OPEN = /^(`{3,}|~{3,})(.*)$/;
 function neutraliseHtmlComments(text) {
-  return text.replace(/<!/g, "<​!").replace(/--(!?)>/g, "--​$1>");
+  const lines = text.split("\n");
+  const out = [];
+  let fence;
+  for (const [index, line] of lines.entries()) {
+    if (fence) {
+      out.push(line);
+      const closing = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(line)?.[1];
+      if (closing && closing[0] === fence.char && closing.length >= fence.length) fence = void 0;
+      continue;
+    }
+    const opening = FENCE_OPEN.exec(line);
+    const afterBlank = index === 0 || /^[ \t]*$/.test(lines[index - 1] ?? "");
+    const marker = opening?.[1] ?? "";
+    const info = opening?.[2] ?? "";
+    if (opening && afterBlank && !(marker[0] === "`" && info.includes("`"))) {
+      out.push(`${marker}${neutraliseProse(info)}`);
+      fence = { char: marker[0], length: marker.length };
+      continue;
+    }
+    out.push(neutraliseProse(line));
+  }
+  if (fence) out.push(fence.char.repeat(fence.length));
+  return out.join("\n");
 }
 var COLUMNS = [
   { source: "offline", title: "this PR (offline)" },
@@ -36291,11 +40557,11 @@ function renderBadges(sections) {
 function renderAlignmentTable(sections) {
   const rows = /* @__PURE__ */ new Map();
   for (const stage of STAGES) {
-    for (const cell of sections.get(stage)?.alignment ?? []) {
-      const row = rows.get(cell.metric) ?? { level: cell.level, cells: /* @__PURE__ */ new Map() };
-      if (cell.goal) row.goal = cell.goal;
-      if (cell.value !== null || !row.cells.has(cell.source)) row.cells.set(cell.source, cell);
-      rows.set(cell.metric, row);
+    for (const cell2 of sections.get(stage)?.alignment ?? []) {
+      const row = rows.get(cell2.metric) ?? { level: cell2.level, cells: /* @__PURE__ */ new Map() };
+      if (cell2.goal) row.goal = cell2.goal;
+      if (cell2.value !== null || !row.cells.has(cell2.source)) row.cells.set(cell2.source, cell2);
+      rows.set(cell2.metric, row);
     }
   }
   if (rows.size === 0) return "";
@@ -36307,11 +40573,11 @@ function renderAlignmentTable(sections) {
   const divider = `|---|---|---|${columns.map(() => "---|").join("")}---|`;
   const body = [...rows.entries()].sort(([, a], [, b3]) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b3.level]).map(([metric, row]) => {
     const values = columns.map((column) => {
-      const cell = row.cells.get(column.source);
-      if (!cell || cell.value === null) return "—";
-      return `${formatNumber(cell.value)}${cell.estimated ? " (est.)" : ""}`;
+      const cell2 = row.cells.get(column.source);
+      if (!cell2 || cell2.value === null) return "—";
+      return `${formatNumber(cell2.value)}${cell2.estimated ? " (est.)" : ""}`;
     });
-    return `| ${row.level} | \`${metric}\` | ${row.goal ?? "—"} | ${values.join(" | ")} | ${statusOf(row.cells)} |`;
+    return `| ${row.level} | ${cellCode(metric)} | ${row.goal === void 0 ? "—" : tableCell(row.goal)} | ${values.join(" | ")} | ${statusOf(row.cells)} |`;
   });
   return [header, divider, ...body].join("\n");
 }
@@ -36365,25 +40631,25 @@ var LocalComment = class {
   }
   directory;
   async writeSection(section) {
-    const sectionsDirectory = path15.join(this.directory, "comment");
+    const sectionsDirectory = path18.join(this.directory, "comment");
     await writeFileAtomic(
-      path15.join(sectionsDirectory, `${section.stage}.json`),
+      path18.join(sectionsDirectory, `${section.stage}.json`),
       JSON.stringify(section, null, 2)
     );
     const sections = await this.readSections();
-    const file = path15.join(this.directory, "comment.md");
+    const file = path18.join(this.directory, "comment.md");
     await writeFileAtomic(
       file,
-      renderComment(sections, { reportsLocation: path15.join(this.directory, "reports") })
+      renderComment(sections, { reportsLocation: path18.join(this.directory, "reports") })
     );
     return { location: file, written: true };
   }
   async readSections() {
-    const sectionsDirectory = path15.join(this.directory, "comment");
-    const names = await readdir3(sectionsDirectory).catch(() => []);
+    const sectionsDirectory = path18.join(this.directory, "comment");
+    const names = await readdir4(sectionsDirectory).catch(() => []);
     const sections = [];
     for (const name of names.filter((n) => n.endsWith(".json"))) {
-      sections.push(JSON.parse(await readFile7(path15.join(sectionsDirectory, name), "utf8")));
+      sections.push(JSON.parse(await readFile7(path18.join(sectionsDirectory, name), "utf8")));
     }
     return sections;
   }
@@ -36391,7 +40657,7 @@ var LocalComment = class {
 
 // src/platform/local/environments.ts
 import { appendFile, mkdir as mkdir3, readFile as readFile8 } from "node:fs/promises";
-import path16 from "node:path";
+import path19 from "node:path";
 var LocalEnvironments = class {
   constructor(directory) {
     this.directory = directory;
@@ -36399,11 +40665,11 @@ var LocalEnvironments = class {
   directory;
   async append(file, entry) {
     await mkdir3(this.directory, { recursive: true });
-    await appendFile(path16.join(this.directory, file), `${JSON.stringify(entry)}
+    await appendFile(path19.join(this.directory, file), `${JSON.stringify(entry)}
 `);
   }
   async readLines(file) {
-    const text = await readFile8(path16.join(this.directory, file), "utf8").catch(() => "");
+    const text = await readFile8(path19.join(this.directory, file), "utf8").catch(() => "");
     return text.split("\n").filter((line) => line.trim() !== "").map((line) => JSON.parse(line));
   }
   async create(request2) {
@@ -36431,21 +40697,102 @@ var LocalEnvironments = class {
 // src/platform/local/index.ts
 init_files();
 
-// src/platform/local/ledger.ts
+// src/platform/local/issues.ts
+init_files();
 import { appendFile as appendFile2, mkdir as mkdir4, readFile as readFile9 } from "node:fs/promises";
-import path17 from "node:path";
+import path20 from "node:path";
+var LocalIssues = class {
+  constructor(stateDirectory2, now = () => /* @__PURE__ */ new Date()) {
+    this.now = now;
+    this.directory = path20.join(stateDirectory2, "issues");
+    this.index = path20.join(this.directory, "issues.json");
+  }
+  now;
+  directory;
+  index;
+  async read() {
+    const text = await readFile9(this.index, "utf8").catch(() => "[]");
+    return JSON.parse(text);
+  }
+  file(issue) {
+    return path20.join(this.directory, `${issue.number}.md`);
+  }
+  /** Where people find it, relative to the project (reports never show local absolute paths). */
+  shown(issue) {
+    return `.mlops-flow/issues/${issue.number}.md`;
+  }
+  async upsert(issue) {
+    const issues = await this.read();
+    const time = this.now().toISOString();
+    let open3 = issues.find((candidate) => candidate.key === issue.key && candidate.state === "open");
+    const action = open3 ? "updated" : "opened";
+    if (!open3) {
+      open3 = {
+        number: issues.length + 1,
+        key: issue.key,
+        title: issue.title,
+        state: "open",
+        opened: time,
+        updated: time
+      };
+      issues.push(open3);
+    }
+    open3.title = issue.title;
+    open3.updated = time;
+    await writeFileAtomic(this.file(open3), `# ${issue.title}
+
+${issue.body}
+`);
+    await writeFileAtomic(this.index, `${JSON.stringify(issues, null, 2)}
+`);
+    return { number: open3.number, location: this.shown(open3), action };
+  }
+  async close(key, comment) {
+    const issues = await this.read();
+    const open3 = issues.find((candidate) => candidate.key === key && candidate.state === "open");
+    if (!open3) return { location: ".mlops-flow/issues/issues.json", action: "none" };
+    open3.state = "closed";
+    open3.updated = this.now().toISOString();
+    await appendFile2(this.file(open3), `
+---
+
+${comment}
+`);
+    await writeFileAtomic(this.index, `${JSON.stringify(issues, null, 2)}
+`);
+    return { number: open3.number, location: this.shown(open3), action: "closed" };
+  }
+};
+var LocalDispatch = class {
+  constructor(stateDirectory2, now = () => /* @__PURE__ */ new Date()) {
+    this.now = now;
+    this.file = path20.join(stateDirectory2, "dispatches.jsonl");
+  }
+  now;
+  file;
+  async dispatch(request2) {
+    await mkdir4(path20.dirname(this.file), { recursive: true });
+    await appendFile2(this.file, `${JSON.stringify({ time: this.now().toISOString(), ...request2 })}
+`);
+    return { location: ".mlops-flow/dispatches.jsonl" };
+  }
+};
+
+// src/platform/local/ledger.ts
+import { appendFile as appendFile3, mkdir as mkdir5, readFile as readFile10 } from "node:fs/promises";
+import path21 from "node:path";
 var LocalLedger = class {
   file;
   constructor(directory) {
-    this.file = path17.join(directory, "ledger.jsonl");
+    this.file = path21.join(directory, "ledger.jsonl");
   }
   async write(record) {
-    await mkdir4(path17.dirname(this.file), { recursive: true });
-    await appendFile2(this.file, `${JSON.stringify(record)}
+    await mkdir5(path21.dirname(this.file), { recursive: true });
+    await appendFile3(this.file, `${JSON.stringify(record)}
 `);
   }
   async find(query) {
-    const text = await readFile9(this.file, "utf8").catch(() => "");
+    const text = await readFile10(this.file, "utf8").catch(() => "");
     return text.split("\n").filter((line) => line.trim() !== "").flatMap((line) => {
       try {
         return [JSON.parse(line)];
@@ -36459,8 +40806,8 @@ var LocalLedger = class {
 };
 
 // src/platform/local/terminal.ts
-import { appendFile as appendFile3, mkdir as mkdir5 } from "node:fs/promises";
-import path18 from "node:path";
+import { appendFile as appendFile4, mkdir as mkdir6 } from "node:fs/promises";
+import path22 from "node:path";
 var TerminalLog = class {
   constructor(stderr, verbose = false, readSource) {
     this.stderr = stderr;
@@ -36518,8 +40865,8 @@ var ReportFile = class {
   }
   file;
   async append(markdown) {
-    await mkdir5(path18.dirname(this.file), { recursive: true });
-    await appendFile3(this.file, `${markdown}
+    await mkdir6(path22.dirname(this.file), { recursive: true });
+    await appendFile4(this.file, `${markdown}
 `);
     return { location: this.file };
   }
@@ -36552,7 +40899,7 @@ async function createLocalPlatform(options) {
   const context = { ...await localRunContext(options.workspace), ...options.context };
   const readSource = (file) => {
     try {
-      return readFileSync(path19.resolve(options.workspace, file), "utf8");
+      return readFileSync(path23.resolve(options.workspace, file), "utf8");
     } catch {
       return void 0;
     }
@@ -36568,10 +40915,12 @@ async function createLocalPlatform(options) {
     deployments: environments,
     approvals: environments,
     environments,
-    summary: new ReportFile(path19.join(directory, "reports", "summary.md")),
+    summary: new ReportFile(path23.join(directory, "reports", "summary.md")),
     annotations: terminal,
     outputs: new CollectedOutputs(),
-    log: terminal
+    log: terminal,
+    issues: new LocalIssues(directory),
+    dispatch: new LocalDispatch(directory)
   };
 }
 
@@ -36583,7 +40932,8 @@ var STAGE_SUMMARIES = {
   "sanity-check": "smoke-test the model, check metric goals and regression against the base model",
   "fairness-report": "group metrics, Fairlearn disparities, explainability and a model card",
   "deploy-test": "deploy to a test environment, replay labelled data, load-test",
-  "canary-promote": "shift traffic in steps, judge the canary, promote or roll back"
+  "canary-promote": "shift traffic in steps, judge the canary, promote or roll back",
+  monitor: "judge production against the charter, detect drift, open issues, start a rebuild"
 };
 function mainHelp() {
   const width = Math.max(...STAGES.map((s) => s.length), "approve <environment>".length) + 2;
@@ -36597,6 +40947,7 @@ function mainHelp() {
     ...STAGES.map((stage) => line(stage, STAGE_SUMMARIES[stage])),
     line("run", "every configured stage in flow order, stopping at the first failed gate"),
     line("approve <environment>", "record a local approval of an environment's manual gate"),
+    line("init", "write mlops.yml and the workflow for this repository (asks, or --yes)"),
     "",
     "Common options:",
     line("--config PATH", "path to mlops.yml (default: mlops.yml, then .github/mlops.yml)"),
@@ -36634,11 +40985,18 @@ function helpFor(command) {
   }
   const inputs = (ACTIONS[command]?.inputs ?? []).filter((input) => !ACTION_ONLY.has(input.name));
   const width = Math.max(...inputs.map((input) => input.name.length + 8), 10);
-  const extra = command === "fairness-report" ? [
+  const extra = command === "monitor" ? [
+    "",
+    "Standalone, on any two files (no mlops.yml needed):",
+    "  mlops-flow monitor --reference FILE --current FILE [--label COL] [--score COL --threshold T]",
+    "                     [--prediction COL] [--positive-label V] [--json]"
+  ] : command === "fairness-report" ? [
     "",
     "Standalone, on any predictions file (no mlops.yml needed):",
     "  mlops-flow fairness-report --predictions FILE --label COL (--prediction COL | --score COL --threshold T)",
-    "                             --attribute COL [--attribute COL …] [--positive-label V] [--json]"
+    "                             --attribute COL [--attribute COL …] [--positive-label V] [--json]",
+    "  mlops-flow fairness-report --predictions FILE --target COL --prediction COL   (a regression model)",
+    "                             --attribute COL [--attribute COL …] [--loss absolute|squared] [--json]"
   ] : [];
   return [
     `Usage: mlops-flow ${command} [options]`,
@@ -36656,25 +41014,399 @@ function helpFor(command) {
   ].join("\n");
 }
 
-// src/cli/standalone-fairness.ts
-init_goal();
+// src/cli/init.ts
+var import_yaml2 = __toESM(require_dist2(), 1);
 init_errors();
-init_analyze();
-import path20 from "node:path";
+import { existsSync } from "node:fs";
+import { mkdir as mkdir7, writeFile as writeFile4 } from "node:fs/promises";
+import path24 from "node:path";
+import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
-function isStandaloneFairness(argv) {
-  return argv.some(
-    (arg) => arg === "--label" || arg.startsWith("--label=") || arg === "--attribute" || arg.startsWith("--attribute=")
-  );
+var INIT_HELP = [
+  "Usage: mlops-flow init [--yes] [--force] [answers…]",
+  "",
+  "Writes mlops.yml and .github/workflows/mlops.yml for this repository. On a terminal it asks",
+  "for every answer not given as a flag; with --yes it takes the defaults (TODO where only you",
+  "can answer: validate-charter reports each as a warning). Without a terminal, give --yes.",
+  "It never overwrites a file unless --force.",
+  "",
+  "Answers:",
+  "  --name NAME                 the project (default: the folder name)",
+  "  --problem TEXT              the business problem the model is for",
+  "  --value AMOUNT              what solving it is worth per period (default 0: TODO)",
+  "  --currency CODE             default USD",
+  "  --period year|quarter|month default year",
+  "  --decision-maker @HANDLE    the business decision maker",
+  "  --product-owner @HANDLE     the product owner",
+  "  --ml-engineers @A,@B        who builds the model",
+  '  --metric ID:GOAL            a model metric and its goal, e.g. precision:">= 0.8" (repeatable)',
+  "  --train COMMAND             the training command (default: python train.py)",
+  "  --model DIR                 where training writes the model (default: model/)",
+  "  --predict COMMAND           batch predict with {model} {input} {output}",
+  ""
+].join("\n");
+var TODO = "TODO";
+function defaults(directory) {
+  return {
+    name: path24.basename(directory).toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "") || "model",
+    problem: `${TODO}: the business problem this model is for, and who feels it`,
+    // A placeholder the charter accepts; its TODO assumption is a warning until it is replaced.
+    value: 0,
+    currency: "USD",
+    period: "year",
+    decisionMaker: `@${TODO}-decision-maker`,
+    productOwner: `@${TODO}-product-owner`,
+    mlEngineers: [`@${TODO}-ml-engineers`],
+    metrics: [{ id: "precision", goal: ">= 0.8" }],
+    train: "python train.py --out model/",
+    model: "model/",
+    predict: "python predict.py --model {model} --input {input} --output {output}"
+  };
 }
-async function standaloneFairness(argv, io2) {
+function parseMetric(text) {
+  const match = /^([a-z][a-z0-9_]*):(.+)$/.exec(text.trim());
+  if (!match) throw new UserError(`--metric "${text}" is not ID:GOAL, e.g. precision:">= 0.8"`);
+  return { id: match[1], goal: match[2].trim() };
+}
+function handle(text) {
+  return text.startsWith("@") || text.startsWith(TODO) ? text : `@${text}`;
+}
+function commented(node, comment) {
+  node.commentBefore = ` ${comment.split("\n").join("\n ")}`;
+  return node;
+}
+function setComment(map, key, comment) {
+  const pair = map.items.find((item) => item.key?.value === key);
+  if (pair) commented(pair.key, comment);
+}
+function charterDocument(answers) {
+  const document2 = new import_yaml2.Document({
+    version: 1,
+    charter: {
+      name: answers.name,
+      business_problem: answers.problem,
+      roles: {
+        decision_maker: answers.decisionMaker,
+        product_owner: answers.productOwner,
+        ml_engineers: answers.mlEngineers
+      },
+      value: {
+        amount: answers.value > 0 ? answers.value : 1,
+        currency: answers.currency,
+        period: answers.period,
+        assumptions: answers.value > 0 ? `${TODO}: how solving the problem turns into this amount` : `${TODO}: replace the placeholder amount 1 with what solving the problem is worth, and how`
+      },
+      justification: {
+        why_ml: `${TODO}: why machine learning rather than a rule or a process change`,
+        alternatives: [`${TODO}: the alternatives weighed`],
+        problem_statement: `${TODO}: e.g. binary classification, customer -> churns within 30 days`,
+        // Claims the team must stand behind: the comment above them says so.
+        data_known: true,
+        data_quality_reviewed: true
+      },
+      data: {
+        sources: [{ name: `${TODO}-source`, origin: "primary", priority: "must-have" }]
+      },
+      metrics: {
+        model: answers.metrics,
+        domain: [
+          {
+            id: "domain_goal",
+            goal: ">= 0.5",
+            from: [answers.metrics[0]?.id ?? "precision"],
+            description: `${TODO}: the subject-matter expert's measure this model metric stands for`
+          }
+        ],
+        business: [
+          {
+            id: "business_value",
+            goal: `>= ${answers.value > 0 ? answers.value : 1}`,
+            from: ["domain_goal"],
+            description: `${TODO}: the business KPI, in money or time`
+          }
+        ]
+      }
+    },
+    flow: {
+      enforce: "strict",
+      triggers: { code: ["**/*.py"], data: ["data/**"], config: ["mlops.yml"] },
+      build: { command: answers.train, model: answers.model, timeout: "30m" },
+      sanity: { predict: answers.predict, sample: `${TODO}-data/sample.csv`, timeout: "5m" }
+    }
+  });
+  document2.commentBefore = " The ML flow of this repository, enforced by mlops-flow (written by `mlops-flow init`).\n Every TODO is for you to answer: validate-charter reports each one as a warning.\n yaml-language-server: $schema=https://raw.githubusercontent.com/mlops-flow/mlops-flow/main/schema/mlops.schema.json";
+  const charter = document2.get("charter", true);
+  setComment(
+    charter,
+    "business_problem",
+    "Why this project exists: the problem, in the business owner's words."
+  );
+  setComment(
+    charter,
+    "roles",
+    "Who decides, who owns the product and the data, who builds (GitHub handles)."
+  );
+  setComment(
+    charter,
+    "value",
+    "What solving the problem is worth; the business metric below is judged against it."
+  );
+  setComment(
+    charter,
+    "metrics",
+    "Three levels, aligned: each domain and business metric names the ones it comes from."
+  );
+  const flow = document2.get("flow", true);
+  setComment(
+    flow,
+    "build",
+    "build-model runs this without a shell; the model directory is digested and stored."
+  );
+  setComment(
+    flow,
+    "sanity",
+    "sanity-check runs the predict command on a sample: {model} {input} {output} are arguments."
+  );
+  return document2;
+}
+var WORKFLOW = `# The ML flow of this repository, enforced by mlops-flow (written by \`mlops-flow init\`):
+#   charter → build → (sanity ∥ fairness) → deploy to staging → canary in production.
+# Give the \`production\` environment required reviewers: that approval is canary-promote's gate.
+name: mlops
+
+on:
+  pull_request:
+  push:
+    branches: [main]
+  workflow_dispatch:
+    inputs:
+      production-metrics:
+        description: Production metrics that missed their goals (set by the monitor's rebuild)
+        required: false
+        default: ''
+
+permissions:
+  contents: read
+
+jobs:
+  charter:
+    runs-on: ubuntu-latest
+    concurrency: { group: 'mlops-charter-\${{ github.ref }}', cancel-in-progress: true }
+    permissions: { contents: read, actions: read, pull-requests: write, checks: write }
+    steps:
+      - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0
+        with: { persist-credentials: false }
+      - uses: mlops-flow/mlops-flow/actions/validate-charter@v1
+
+  build:
+    needs: charter
+    runs-on: ubuntu-latest
+    concurrency: { group: 'mlops-build-\${{ github.ref }}', cancel-in-progress: false }
+    permissions: { contents: read, actions: read, pull-requests: write, checks: write }
+    outputs:
+      model-digest: \${{ steps.build.outputs.model-digest }}
+    steps:
+      - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0
+        with: { fetch-depth: 0, persist-credentials: false }
+      - uses: mlops-flow/mlops-flow/actions/build-model@v1
+        id: build
+        with:
+          production-metrics: \${{ inputs.production-metrics }}
+
+  sanity:
+    needs: build
+    runs-on: ubuntu-latest
+    permissions: { contents: read, actions: read, pull-requests: write, checks: write }
+    steps:
+      - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0
+        with: { persist-credentials: false }
+      - uses: mlops-flow/mlops-flow/actions/sanity-check@v1
+        with:
+          model-digest: \${{ needs.build.outputs.model-digest }}
+
+  fairness:
+    needs: build
+    runs-on: ubuntu-latest
+    permissions: { contents: read, actions: read, pull-requests: write, checks: write }
+    steps:
+      - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0
+        with: { persist-credentials: false }
+      - uses: mlops-flow/mlops-flow/actions/fairness-report@v1
+
+  deploy-test:
+    needs: [build, sanity, fairness]
+    runs-on: ubuntu-latest
+    environment: staging
+    concurrency: { group: mlops-staging, cancel-in-progress: false }
+    permissions: { contents: read, actions: read, deployments: write, pull-requests: write, checks: write }
+    steps:
+      - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0
+        with: { persist-credentials: false }
+      - uses: mlops-flow/mlops-flow/actions/deploy-test@v1
+        with:
+          model-digest: \${{ needs.build.outputs.model-digest }}
+
+  canary:
+    needs: [build, deploy-test]
+    if: github.event_name == 'push'
+    runs-on: ubuntu-latest
+    environment: production # required reviewers here are the manual gate
+    concurrency: { group: mlops-production, cancel-in-progress: false }
+    permissions: { contents: read, actions: read, deployments: write, pull-requests: write, checks: write }
+    steps:
+      - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0
+        with: { persist-credentials: false }
+      - uses: mlops-flow/mlops-flow/actions/canary-promote@v1
+        with:
+          model-digest: \${{ needs.build.outputs.model-digest }}
+`;
+var SETTINGS = [
+  "Next, in the repository settings on GitHub:",
+  "  1. Environments: create `staging`, and `production` with required reviewers (the product owner,",
+  "     the decision maker): their approval is the manual gate before the canary. Private",
+  "     repositories need a plan with required reviewers.",
+  "  2. Branch protection on main: require the checks mlops-flow/validate-charter,",
+  "     mlops-flow/build-model, mlops-flow/sanity-check and mlops-flow/fairness-report.",
+  "  3. Pin mlops-flow/mlops-flow by commit SHA instead of @v1 if your policy asks for it.",
+  "  4. Answer every TODO in mlops.yml, then run `npx mlops-flow validate-charter`.",
+  ""
+].join("\n");
+async function ask(io2, answers, given) {
+  const prompt = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const question = async (flag, text, current) => {
+      if (given.has(flag)) return current;
+      const typed = (await prompt.question(`${text} [${current}]: `)).trim();
+      return typed === "" ? current : typed;
+    };
+    const result4 = { ...answers };
+    result4.name = await question("name", "Project name", result4.name);
+    result4.problem = await question("problem", "The business problem", result4.problem);
+    result4.value = Number(await question("value", "What solving it is worth per period", String(result4.value))) || 0;
+    result4.decisionMaker = handle(
+      await question("decision-maker", "Business decision maker (@handle)", result4.decisionMaker)
+    );
+    result4.productOwner = handle(
+      await question("product-owner", "Product owner (@handle)", result4.productOwner)
+    );
+    result4.mlEngineers = (await question("ml-engineers", "ML engineers (@a,@b)", result4.mlEngineers.join(","))).split(",").map((item) => handle(item.trim())).filter(Boolean);
+    result4.train = await question("train", "Training command", result4.train);
+    result4.predict = await question(
+      "predict",
+      "Batch predict command ({model} {input} {output})",
+      result4.predict
+    );
+    io2.stderr.write("\n");
+    return result4;
+  } finally {
+    prompt.close();
+  }
+}
+async function init(argv, io2, options = {}) {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    io2.stdout.write(INIT_HELP);
+    return 0;
+  }
   let values;
   try {
     ({ values } = parseArgs({
       args: argv,
       options: {
+        yes: { type: "boolean" },
+        force: { type: "boolean" },
+        name: { type: "string" },
+        problem: { type: "string" },
+        value: { type: "string" },
+        currency: { type: "string" },
+        period: { type: "string" },
+        "decision-maker": { type: "string" },
+        "product-owner": { type: "string" },
+        "ml-engineers": { type: "string" },
+        metric: { type: "string", multiple: true },
+        train: { type: "string" },
+        model: { type: "string" },
+        predict: { type: "string" }
+      },
+      strict: true
+    }));
+  } catch (error) {
+    throw new UserError(error.message, "run `mlops-flow init --help`");
+  }
+  const interactive = options.interactive ?? (process.stdin.isTTY === true && process.stderr.isTTY === true);
+  if (!values.yes && !interactive) {
+    throw new UserError(
+      "init needs its answers: there is no terminal to ask on, so give them as flags and add --yes for the rest",
+      "run `mlops-flow init --help` for the flags"
+    );
+  }
+  const directory = io2.cwd;
+  const targets = [
+    path24.join(directory, "mlops.yml"),
+    path24.join(directory, ".github", "workflows", "mlops.yml")
+  ];
+  const existing = targets.filter((target) => existsSync(target));
+  if (existing.length > 0 && !values.force) {
+    throw new UserError(
+      `${existing.map((target) => path24.relative(directory, target)).join(" and ")} already exist${existing.length === 1 ? "s" : ""}: nothing was written`,
+      "add --force to overwrite"
+    );
+  }
+  let answers = defaults(directory);
+  if (values.name !== void 0) answers.name = values.name;
+  if (values.problem !== void 0) answers.problem = values.problem;
+  if (values.value !== void 0) {
+    const value = Number(values.value);
+    if (!Number.isFinite(value) || value < 0)
+      throw new UserError(`--value "${values.value}" is not an amount`);
+    answers.value = value;
+  }
+  if (values.currency !== void 0) answers.currency = values.currency;
+  if (values.period !== void 0) answers.period = values.period;
+  if (values["decision-maker"] !== void 0) answers.decisionMaker = handle(values["decision-maker"]);
+  if (values["product-owner"] !== void 0) answers.productOwner = handle(values["product-owner"]);
+  if (values["ml-engineers"] !== void 0) {
+    answers.mlEngineers = values["ml-engineers"].split(",").map((item) => handle(item.trim())).filter(Boolean);
+  }
+  if (values.metric !== void 0) answers.metrics = values.metric.map(parseMetric);
+  if (values.train !== void 0) answers.train = values.train;
+  if (values.model !== void 0) answers.model = values.model;
+  if (values.predict !== void 0) answers.predict = values.predict;
+  if (!values.yes) {
+    const given = new Set(Object.keys(values));
+    answers = await ask(io2, answers, given);
+  }
+  const charter = charterDocument(answers).toString({ lineWidth: 100 });
+  await mkdir7(path24.dirname(targets[1]), { recursive: true });
+  await writeFile4(targets[0], charter);
+  await writeFile4(targets[1], WORKFLOW);
+  io2.stdout.write(`wrote mlops.yml and .github/workflows/mlops.yml
+
+${SETTINGS}`);
+  return 0;
+}
+
+// src/cli/standalone-fairness.ts
+init_goal();
+init_errors();
+init_analyze();
+init_regression();
+import path25 from "node:path";
+import { parseArgs as parseArgs2 } from "node:util";
+function isStandaloneFairness(argv) {
+  return argv.some(
+    (arg) => arg === "--label" || arg.startsWith("--label=") || arg === "--target" || arg.startsWith("--target=") || arg === "--attribute" || arg.startsWith("--attribute=")
+  );
+}
+async function standaloneFairness(argv, io2) {
+  let values;
+  try {
+    ({ values } = parseArgs2({
+      args: argv,
+      options: {
         predictions: { type: "string" },
         label: { type: "string" },
+        target: { type: "string" },
+        loss: { type: "string" },
         prediction: { type: "string" },
         score: { type: "string" },
         threshold: { type: "string" },
@@ -36689,9 +41421,10 @@ async function standaloneFairness(argv, io2) {
   } catch (error) {
     throw new UserError(error.message, "run `mlops-flow fairness-report --help`");
   }
+  if (values.target !== void 0) return standaloneRegression(values, io2);
   if (!values.predictions || !values.label || !values.attribute?.length) {
     throw new UserError(
-      "--predictions, --label and at least one --attribute are required",
+      "--predictions, --label (or --target for a regression model) and at least one --attribute are required",
       "run `mlops-flow fairness-report --help`"
     );
   }
@@ -36705,7 +41438,7 @@ async function standaloneFairness(argv, io2) {
   io2.stderr.write(`▶ fairness-report on ${values.predictions}
 `);
   const report2 = await analyzeFairness({
-    file: path20.resolve(io2.cwd, values.predictions),
+    file: path25.resolve(io2.cwd, values.predictions),
     label: values.label,
     ...values.prediction ? { prediction: values.prediction } : { score: values.score, threshold },
     attributes: values.attribute,
@@ -36738,6 +41471,177 @@ ${frame.name}
     }
   }
   return 0;
+}
+async function standaloneRegression(values, io2) {
+  if (!values.predictions || !values.target || !values.prediction || !values.attribute?.length) {
+    throw new UserError(
+      "a regression model needs --predictions, --target, --prediction and at least one --attribute",
+      "run `mlops-flow fairness-report --help`"
+    );
+  }
+  if (values.label !== void 0 || values.score !== void 0)
+    throw new UserError(
+      "--target is for regression models: --label and --score are for classifiers; give one or the other"
+    );
+  if (values.loss !== void 0 && values.loss !== "absolute" && values.loss !== "squared")
+    throw new UserError(`--loss is absolute or squared, not "${values.loss}"`);
+  const minGroupSize = values["min-group-size"] === void 0 ? void 0 : Number(values["min-group-size"]);
+  io2.stderr.write(`▶ fairness-report (regression) on ${values.predictions}
+`);
+  const report2 = await analyzeRegressionFairness({
+    file: path25.resolve(io2.cwd, values.predictions),
+    target: values.target,
+    prediction: values.prediction,
+    attributes: values.attribute,
+    intersections: values.intersections ?? false,
+    ...values.loss ? { loss: values.loss } : {},
+    ...minGroupSize !== void 0 ? { minGroupSize } : {}
+  });
+  report2.file = values.predictions;
+  if (values.json) {
+    io2.stdout.write(`${JSON.stringify(report2, null, 2)}
+`);
+    return 0;
+  }
+  for (const frame of report2.frames) {
+    io2.stdout.write(`
+${frame.name}
+`);
+    for (const group of frame.groups.filter((g2) => !g2.empty)) {
+      const metric = (name) => formatNumber(group.metrics[name].value);
+      io2.stdout.write(
+        `  ${group.group.padEnd(24)} n=${String(group.n).padEnd(7)} MAE ${metric("mean_absolute_error")}  RMSE ${metric("root_mean_squared_error")}  mean error ${metric("mean_error")}${group.smallSample ? "  (small)" : ""}
+`
+      );
+    }
+    for (const [name, figure] of Object.entries(frame.metrics)) {
+      io2.stdout.write(
+        `  ${`${name}_difference`.padEnd(34)} ${formatNumber(figure.difference.between_groups.value)} (between groups)  ratio ${formatNumber(figure.ratio.between_groups.value)}
+`
+      );
+    }
+    io2.stdout.write(
+      `  ${"bounded_group_loss".padEnd(34)} ${formatNumber(frame.boundedGroupLoss.value)} (${frame.boundedGroupLoss.loss} loss, worst: ${frame.boundedGroupLoss.worstGroup ?? "n/a"})
+`
+    );
+  }
+  return 0;
+}
+
+// src/cli/standalone-monitor.ts
+init_goal();
+init_errors();
+init_compare_files();
+import path26 from "node:path";
+import { parseArgs as parseArgs3 } from "node:util";
+var MONITOR_HELP = [
+  "Usage: mlops-flow monitor --reference FILE --current FILE [--label COL]",
+  "                          [--score COL --threshold T] [--prediction COL] [--positive-label V] [--json]",
+  "",
+  "Compares a production sample (--current: CSV, JSON Lines or Parquet) with the data the model",
+  "was trained or evaluated on (--reference), no mlops.yml needed. Every column present in both,",
+  "label and prediction aside, is tested for drift: numbers by the two-sample Kolmogorov-Smirnov",
+  "test as scipy.stats.ks_2samp computes it, text by the chi-square test of the current counts",
+  "against the reference proportions (scipy.stats.chisquare), each with its PSI. The score is tested",
+  "like a feature. With --score and --threshold, accuracy, precision, recall and F1 are estimated",
+  "from the current scores alone (confidence-based estimation), trusted only when the scores are",
+  "calibrated on labelled rows and stay within the reference range. Where the current file has",
+  "labels, the realised metrics stand beside the estimate. --json prints one object: `columns`",
+  "(name, test, statistic, p_value, psi), `estimated` and `realised`.",
+  "",
+  "Exit codes: 0 done (drift is reported, not judged: no charter names a goal), 2 bad input.",
+  ""
+].join("\n");
+function isOneOf(argv, flags) {
+  return argv.some((arg) => flags.some((flag) => arg === flag || arg.startsWith(`${flag}=`)));
+}
+function isStandaloneMonitor(argv) {
+  return isOneOf(argv, ["--reference", "--current"]);
+}
+async function standaloneMonitor(argv, io2) {
+  let values;
+  try {
+    ({ values } = parseArgs3({
+      args: argv,
+      options: {
+        reference: { type: "string" },
+        current: { type: "string" },
+        label: { type: "string" },
+        score: { type: "string" },
+        threshold: { type: "string" },
+        prediction: { type: "string" },
+        "positive-label": { type: "string" },
+        json: { type: "boolean" }
+      },
+      strict: true
+    }));
+  } catch (error) {
+    throw new UserError(error.message, "run `mlops-flow monitor --help`");
+  }
+  if (!values.reference || !values.current) {
+    throw new UserError("--reference and --current are both required", "run `mlops-flow monitor --help`");
+  }
+  const threshold = values.threshold === void 0 ? void 0 : Number(values.threshold);
+  if (values.score !== void 0 && (threshold === void 0 || !Number.isFinite(threshold) || threshold < 0 || threshold > 1)) {
+    throw new UserError("--score needs --threshold, a number between 0 and 1");
+  }
+  if (values.threshold !== void 0 && values.score === void 0) {
+    throw new UserError("--threshold applies to a score: give --score COL too");
+  }
+  io2.stderr.write(`▶ monitor: ${values.current} against ${values.reference}
+`);
+  const comparison = await compareFiles({
+    reference: path26.resolve(io2.cwd, values.reference),
+    current: path26.resolve(io2.cwd, values.current),
+    ...values.label !== void 0 ? { label: values.label } : {},
+    ...values.score !== void 0 ? { score: values.score, threshold } : {},
+    ...values.prediction !== void 0 ? { prediction: values.prediction } : {},
+    ...values["positive-label"] !== void 0 ? { positiveLabel: values["positive-label"] } : {}
+  });
+  comparison.reference = values.reference;
+  comparison.current = values.current;
+  if (values.json) io2.stdout.write(`${JSON.stringify(comparison, null, 2)}
+`);
+  else io2.stdout.write(render(comparison));
+  return 0;
+}
+var pValue = (p2) => p2 < 1e-4 ? p2.toExponential(2) : p2.toFixed(4);
+var interval2 = (range2) => range2 ? ` [${formatNumber(range2[0])}, ${formatNumber(range2[1])}]` : "";
+function render(comparison) {
+  const lines = [
+    `reference ${comparison.reference} (${comparison.rows.reference} rows), current ${comparison.current} (${comparison.rows.current} rows)`,
+    "",
+    `${"column".padEnd(28)} ${"test".padEnd(10)} ${"statistic".padStart(10)} ${"p-value".padStart(10)} ${"PSI".padStart(7)}`
+  ];
+  for (const column of comparison.columns) {
+    const flag = column.p_value < 0.05 || column.psi > 0.25 ? "  drift" : column.psi > 0.1 ? "  shift" : "";
+    lines.push(
+      `${column.column.padEnd(28)} ${column.test.padEnd(10)} ${column.statistic.toFixed(4).padStart(10)} ${pValue(column.p_value).padStart(10)} ${column.psi.toFixed(3).padStart(7)}${flag}`
+    );
+  }
+  for (const skipped2 of comparison.skipped)
+    lines.push(`${skipped2.column.padEnd(28)} not tested: ${skipped2.reason}`);
+  if (comparison.estimated) {
+    const e = comparison.estimated;
+    lines.push(
+      "",
+      `estimated from ${e.rows} scores (threshold ${e.threshold})${e.trusted ? "" : " — NOT TRUSTED"}:`
+    );
+    for (const name of ["accuracy", "precision", "recall", "f1"]) {
+      lines.push(`  ${name.padEnd(10)} ${formatNumber(e[name].value)}${interval2(e[name].interval)}`);
+    }
+    lines.push(`  ${e.calibration.reason}`);
+    for (const warning of e.warnings) lines.push(`  ⚠ ${warning}`);
+  }
+  if (comparison.realised) {
+    const r2 = comparison.realised;
+    lines.push("", `realised on ${r2.rows} labelled rows:`);
+    for (const name of ["accuracy", "precision", "recall", "f1"]) {
+      lines.push(`  ${name.padEnd(10)} ${formatNumber(r2[name].value)}${interval2(r2[name].interval)}`);
+    }
+  }
+  return `${lines.join("\n")}
+`;
 }
 
 // src/cli/main.ts
@@ -36776,6 +41680,7 @@ async function dispatch(argv, io2) {
   }
   if (command === "run") return runAll(rest, io2);
   if (command === "approve") return approve(rest, io2);
+  if (command === "init") return init(rest, io2);
   if (isStageName(command)) return runOne(command, rest, io2);
   throw new UserError(`unknown command "${command}"`, "run `mlops-flow --help` for the list of commands");
 }
@@ -36787,7 +41692,7 @@ function parse(stage, argv) {
     help: { type: "boolean", short: "h" }
   } : stageOptions(stage);
   try {
-    return parseArgs2({ args: argv, options, allowPositionals: false, allowNegative: true, strict: true }).values;
+    return parseArgs4({ args: argv, options, allowPositionals: false, allowNegative: true, strict: true }).values;
   } catch (error) {
     throw new UserError(
       error.message.replace(/\. To specify.*$/s, ""),
@@ -36821,6 +41726,7 @@ async function runOne(stage, argv, io2) {
     return EXIT.ok;
   }
   if (stage === "fairness-report" && isStandaloneFairness(argv)) return standaloneFairness(argv, io2);
+  if (stage === "monitor" && isStandaloneMonitor(argv)) return standaloneMonitor(argv, io2);
   const values = parse(stage, argv);
   const load = STAGE_MODULES[stage];
   if (!load) throw new UserError(`${stage} is not available in mlops-flow ${io2.version} yet`);
@@ -36919,7 +41825,7 @@ async function waitingForApproval(loaded, platform) {
 async function approve(argv, io2) {
   let parsed;
   try {
-    parsed = parseArgs2({
+    parsed = parseArgs4({
       args: argv,
       options: {
         config: { type: "string" },
@@ -36963,7 +41869,7 @@ async function approve(argv, io2) {
     state: values.reject ? "rejected" : "approved"
   });
   io2.stderr.write(
-    `Recorded ${user}'s ${values.reject ? "rejection" : "approval"} of ${environment} in ${path21.join(platform.stateDirectory, "approvals.jsonl")}
+    `Recorded ${user}'s ${values.reject ? "rejection" : "approval"} of ${environment} in ${path27.join(platform.stateDirectory, "approvals.jsonl")}
 `
   );
   return EXIT.ok;
@@ -36973,11 +41879,11 @@ function gitUser(directory) {
   return name.status === 0 && name.stdout.trim() ? name.stdout.trim() : void 0;
 }
 function finish(platform, io2) {
-  const relative = (file) => path21.relative(io2.cwd, file) || ".";
+  const relative = (file) => path27.relative(io2.cwd, file) || ".";
   io2.stderr.write(
     `
-PR comment: ${relative(path21.join(platform.stateDirectory, "comment.md"))}
-Reports:    ${relative(path21.join(platform.stateDirectory, "reports"))}
+PR comment: ${relative(path27.join(platform.stateDirectory, "comment.md"))}
+Reports:    ${relative(path27.join(platform.stateDirectory, "reports"))}
 `
   );
 }

@@ -1075,14 +1075,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path11 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path14 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path11 && path11[0] !== "/") {
-          path11 = `/${path11}`;
+        if (path14 && path14[0] !== "/") {
+          path14 = `/${path14}`;
         }
-        return new URL(`${origin}${path11}`);
+        return new URL(`${origin}${path14}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1533,39 +1533,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path11, origin }
+          request: { method, path: path14, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path11);
+        debuglog("sending request to %s %s/%s", method, origin, path14);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path11, origin },
+          request: { method, path: path14, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path11,
+          path14,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path11, origin }
+          request: { method, path: path14, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path11);
+        debuglog("trailers received from %s %s/%s", method, origin, path14);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path11, origin },
+          request: { method, path: path14, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path11,
+          path14,
           error2.message
         );
       });
@@ -1614,9 +1614,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path11, origin }
+            request: { method, path: path14, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path11);
+          debuglog("sending request to %s %s/%s", method, origin, path14);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1679,7 +1679,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path11,
+        path: path14,
         method,
         body,
         headers,
@@ -1694,11 +1694,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path11 !== "string") {
+        if (typeof path14 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path11[0] !== "/" && !(path11.startsWith("http://") || path11.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path14[0] !== "/" && !(path14.startsWith("http://") || path14.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path11)) {
+        } else if (invalidPathRegex.test(path14)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1764,7 +1764,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path11, query) : path11;
+        this.path = query ? buildURL(path14, query) : path14;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -5857,7 +5857,7 @@ var require_client_h1 = __commonJS({
     var TIMEOUT_HEADERS = 2 | USE_FAST_TIMER;
     var TIMEOUT_BODY = 4 | USE_FAST_TIMER;
     var TIMEOUT_KEEP_ALIVE = 8 | USE_NATIVE_TIMER;
-    var Parser = class {
+    var Parser2 = class {
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
@@ -6284,7 +6284,7 @@ var require_client_h1 = __commonJS({
       socket[kIdleSocketValidation] = 0;
       socket[kIdleSocketValidationTimeout] = null;
       socket[kSocketUsed] = false;
-      socket[kParser] = new Parser(client, socket, llhttpInstance);
+      socket[kParser] = new Parser2(client, socket, llhttpInstance);
       addListener(socket, "error", function(err) {
         const parser = this[kParser];
         if (err.code === "ECONNRESET" && parser.statusCode && !parser.shouldKeepAlive) {
@@ -6457,7 +6457,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path11, host, upgrade, blocking, reset } = request2;
+      const { method, path: path14, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6538,7 +6538,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path11} HTTP/1.1\r
+      let header = `${method} ${path14} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7067,7 +7067,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path11, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path14, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7164,7 +7164,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path11;
+      headers[HTTP2_HEADER_PATH] = path14;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7517,9 +7517,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path11 = search ? `${pathname}${search}` : pathname;
+        const path14 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path11;
+        this.opts.path = path14;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8758,10 +8758,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path11 = "/",
+          path: path14 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path11;
+        opts.path = origin + path14;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10733,20 +10733,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path11) {
-      if (typeof path11 !== "string") {
-        return path11;
+    function safeUrl(path14) {
+      if (typeof path14 !== "string") {
+        return path14;
       }
-      const pathSegments = path11.split("?");
+      const pathSegments = path14.split("?");
       if (pathSegments.length !== 2) {
-        return path11;
+        return path14;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path11, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path11);
+    function matchKey(mockDispatch2, { path: path14, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path14);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10768,7 +10768,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path11 }) => matchValue(safeUrl(path11), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path14 }) => matchValue(safeUrl(path14), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10806,9 +10806,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path11, method, body, headers, query } = opts;
+      const { path: path14, method, body, headers, query } = opts;
       return {
-        path: path11,
+        path: path14,
         method,
         body,
         headers,
@@ -11271,10 +11271,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path11, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path14, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path11,
+            Path: path14,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16153,9 +16153,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path11) {
-      for (let i = 0; i < path11.length; ++i) {
-        const code = path11.charCodeAt(i);
+    function validateCookiePath(path14) {
+      for (let i = 0; i < path14.length; ++i) {
+        const code = path14.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19075,11 +19075,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path11 = opts.path;
+          let path14 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path11 = `/${path11}`;
+            path14 = `/${path14}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path11);
+          url = new URL(util.parseOrigin(url).origin + path14);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -22379,8 +22379,8 @@ var require_utils2 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path11) {
-      let input = path11;
+    function removeDotSegments(path14) {
+      let input = path14;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -22454,11 +22454,11 @@ var require_utils2 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path11) {
-      if (path11 === "" || path11[0] === "/") {
-        return removeDotSegments(path11);
+    function removeDotSegmentsRelative(path14) {
+      if (path14 === "" || path14[0] === "/") {
+        return removeDotSegments(path14);
       }
-      const segments = path11.split("/");
+      const segments = path14.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -22821,8 +22821,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path11 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path11 && path11 !== "/" ? path11 : void 0;
+        const path14 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path14 && path14 !== "/" ? path14 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -27273,17 +27273,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path11) {
-      const ctrl = callVisitor(key, node, visitor, path11);
+    function visit_(key, node, visitor, path14) {
+      const ctrl = callVisitor(key, node, visitor, path14);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path11, ctrl);
-        return visit_(key, ctrl, visitor, path11);
+        replaceNode(key, path14, ctrl);
+        return visit_(key, ctrl, visitor, path14);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path11 = Object.freeze(path11.concat(node));
+          path14 = Object.freeze(path14.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path11);
+            const ci = visit_(i, node.items[i], visitor, path14);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -27294,13 +27294,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path11 = Object.freeze(path11.concat(node));
-          const ck = visit_("key", node.key, visitor, path11);
+          path14 = Object.freeze(path14.concat(node));
+          const ck = visit_("key", node.key, visitor, path14);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path11);
+          const cv = visit_("value", node.value, visitor, path14);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -27321,17 +27321,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path11) {
-      const ctrl = await callVisitor(key, node, visitor, path11);
+    async function visitAsync_(key, node, visitor, path14) {
+      const ctrl = await callVisitor(key, node, visitor, path14);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path11, ctrl);
-        return visitAsync_(key, ctrl, visitor, path11);
+        replaceNode(key, path14, ctrl);
+        return visitAsync_(key, ctrl, visitor, path14);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path11 = Object.freeze(path11.concat(node));
+          path14 = Object.freeze(path14.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path11);
+            const ci = await visitAsync_(i, node.items[i], visitor, path14);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -27342,13 +27342,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path11 = Object.freeze(path11.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path11);
+          path14 = Object.freeze(path14.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path14);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path11);
+          const cv = await visitAsync_("value", node.value, visitor, path14);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -27375,23 +27375,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path11) {
+    function callVisitor(key, node, visitor, path14) {
       if (typeof visitor === "function")
-        return visitor(key, node, path11);
+        return visitor(key, node, path14);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path11);
+        return visitor.Map?.(key, node, path14);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path11);
+        return visitor.Seq?.(key, node, path14);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path11);
+        return visitor.Pair?.(key, node, path14);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path11);
+        return visitor.Scalar?.(key, node, path14);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path11);
+        return visitor.Alias?.(key, node, path14);
       return void 0;
     }
-    function replaceNode(key, path11, node) {
-      const parent = path11[path11.length - 1];
+    function replaceNode(key, path14, node) {
+      const parent = path14[path14.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -28003,10 +28003,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path11, value) {
+    function collectionFromPath(schema, path14, value) {
       let v = value;
-      for (let i = path11.length - 1; i >= 0; --i) {
-        const k = path11[i];
+      for (let i = path14.length - 1; i >= 0; --i) {
+        const k = path14[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -28025,7 +28025,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path11) => path11 == null || typeof path11 === "object" && !!path11[Symbol.iterator]().next().done;
+    var isEmptyPath = (path14) => path14 == null || typeof path14 === "object" && !!path14[Symbol.iterator]().next().done;
     var Collection2 = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -28055,11 +28055,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path11, value) {
-        if (isEmptyPath(path11))
+      addIn(path14, value) {
+        if (isEmptyPath(path14))
           this.add(value);
         else {
-          const [key, ...rest] = path11;
+          const [key, ...rest] = path14;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -28073,8 +28073,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path11) {
-        const [key, ...rest] = path11;
+      deleteIn(path14) {
+        const [key, ...rest] = path14;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -28088,8 +28088,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path11, keepScalar) {
-        const [key, ...rest] = path11;
+      getIn(path14, keepScalar) {
+        const [key, ...rest] = path14;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -28107,8 +28107,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path11) {
-        const [key, ...rest] = path11;
+      hasIn(path14) {
+        const [key, ...rest] = path14;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -28118,8 +28118,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path11, value) {
-        const [key, ...rest] = path11;
+      setIn(path14, value) {
+        const [key, ...rest] = path14;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -30634,9 +30634,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path11, value) {
+      addIn(path14, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path11, value);
+          this.contents.addIn(path14, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -30711,14 +30711,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path11) {
-        if (Collection2.isEmptyPath(path11)) {
+      deleteIn(path14) {
+        if (Collection2.isEmptyPath(path14)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path11) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path14) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -30733,10 +30733,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path11, keepScalar) {
-        if (Collection2.isEmptyPath(path11))
+      getIn(path14, keepScalar) {
+        if (Collection2.isEmptyPath(path14))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path11, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path14, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -30747,10 +30747,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path11) {
-        if (Collection2.isEmptyPath(path11))
+      hasIn(path14) {
+        if (Collection2.isEmptyPath(path14))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path11) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path14) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -30767,13 +30767,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path11, value) {
-        if (Collection2.isEmptyPath(path11)) {
+      setIn(path14, value) {
+        if (Collection2.isEmptyPath(path14)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path11), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path14), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path11, value);
+          this.contents.setIn(path14, value);
         }
       }
       /**
@@ -32734,9 +32734,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path11) => {
+    visit2.itemAtPath = (cst, path14) => {
       let item = cst;
-      for (const [field, index] of path11) {
+      for (const [field, index] of path14) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -32745,23 +32745,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path11) => {
-      const parent = visit2.itemAtPath(cst, path11.slice(0, -1));
-      const field = path11[path11.length - 1][0];
+    visit2.parentCollection = (cst, path14) => {
+      const parent = visit2.itemAtPath(cst, path14.slice(0, -1));
+      const field = path14[path14.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path11, item, visitor) {
-      let ctrl = visitor(item, path11);
+    function _visit(path14, item, visitor) {
+      let ctrl = visitor(item, path14);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path11.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path14.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -32772,10 +32772,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path11);
+            ctrl = ctrl(item, path14);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path11) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path14) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -33600,7 +33600,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser = class {
+    var Parser2 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -34373,7 +34373,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports.Parser = Parser;
+    exports.Parser = Parser2;
   }
 });
 
@@ -37239,16 +37239,25 @@ function parseExpression(source) {
   function expression(depth) {
     let left = term(depth);
     while (peek().type === "operator" && (peek().text === "+" || peek().text === "-")) {
-      const op = next().text;
-      left = { kind: "binary", op, left, right: term(depth) };
+      const { text, offset } = next();
+      left = finite({ kind: "binary", op: text, left, right: term(depth) }, offset);
     }
     return left;
   }
   function term(depth) {
     let left = factor(depth);
     while (peek().type === "operator" && (peek().text === "*" || peek().text === "/")) {
-      const op = next().text;
-      left = { kind: "binary", op, left, right: factor(depth) };
+      const { text, offset } = next();
+      const op = text;
+      const rightOffset = peek().offset;
+      const right = factor(depth);
+      if (op === "/" && constantValue(right) === 0) {
+        throw new ExpressionSyntaxError(
+          "division by a constant zero: the estimate could never be computed",
+          rightOffset
+        );
+      }
+      left = finite({ kind: "binary", op, left, right }, offset);
     }
     return left;
   }
@@ -37256,8 +37265,16 @@ function parseExpression(source) {
     if (depth > MAX_DEPTH) throw new ExpressionSyntaxError("expression nested too deeply", peek().offset);
     const token = next();
     switch (token.type) {
-      case "number":
-        return { kind: "number", value: Number(token.text) };
+      case "number": {
+        const value = Number(token.text);
+        if (!Number.isFinite(value)) {
+          throw new ExpressionSyntaxError(
+            `the number ${token.text} is too large to compute with`,
+            token.offset
+          );
+        }
+        return { kind: "number", value };
+      }
       case "identifier":
         if (peek().type === "open") {
           throw new ExpressionSyntaxError(
@@ -37302,6 +37319,37 @@ function parseExpression(source) {
   }
   return tree;
 }
+function finite(node, offset) {
+  const constant = constantValue(node);
+  if (constant !== void 0 && !Number.isFinite(constant)) {
+    throw new ExpressionSyntaxError(
+      "this overflows: its constant parts exceed what a number can hold",
+      offset
+    );
+  }
+  return node;
+}
+function constantValue(expression) {
+  switch (expression.kind) {
+    case "number":
+      return expression.value;
+    case "metric":
+      return void 0;
+    case "negate": {
+      const operand = constantValue(expression.operand);
+      return operand === void 0 ? void 0 : -operand;
+    }
+    case "binary": {
+      const left = constantValue(expression.left);
+      const right = constantValue(expression.right);
+      if (left === void 0 || right === void 0) return void 0;
+      if (expression.op === "+") return left + right;
+      if (expression.op === "-") return left - right;
+      if (expression.op === "*") return left * right;
+      return left / right;
+    }
+  }
+}
 function referencedMetrics(expression) {
   switch (expression.kind) {
     case "number":
@@ -37323,10 +37371,17 @@ function lowerIsBetter(metricId) {
 }
 var GoalSyntaxError = class extends Error {
 };
+var DURATION_METRIC = /(latency|_ms$|_seconds$)/;
+function checkedValue(value, written, metricId) {
+  if (!Number.isFinite(value)) throw new GoalSyntaxError(`goal ${written} is not a finite number`);
+  if (value < 0 && DURATION_METRIC.test(metricId)) {
+    throw new GoalSyntaxError(`goal ${written} for ${metricId} is below 0: a time cannot be negative`);
+  }
+  return value;
+}
 function parseGoal(text, metricId) {
   if (typeof text === "number") {
-    if (!Number.isFinite(text)) throw new GoalSyntaxError(`goal ${text} is not a finite number`);
-    return { op: lowerIsBetter(metricId) ? "<=" : ">=", value: text };
+    return { op: lowerIsBetter(metricId) ? "<=" : ">=", value: checkedValue(text, String(text), metricId) };
   }
   const match = GOAL_PATTERN.exec(text);
   if (!match) {
@@ -37334,7 +37389,7 @@ function parseGoal(text, metricId) {
   }
   const symbol = match[1];
   const op = symbol === "≥" ? ">=" : symbol === "≤" ? "<=" : symbol;
-  return { op, value: Number(match[2]) };
+  return { op, value: checkedValue(Number(match[2]), `"${text}"`, metricId) };
 }
 function formatGoal(goal) {
   const symbol = { ">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "=" }[goal.op];
@@ -37898,12 +37953,12 @@ var mlops_schema_default = {
               $ref: "#/$defs/relativePath"
             },
             label: {
-              description: "Column of the predictions file holding the true outcome: 0/1, true/false, or two values with positive_label. validate-charter requires it (the stage would read a column named label); deploy-test also looks for it in the replay set. Example: label.",
+              description: "Column of the predictions file holding the true outcome: 0/1, true/false, or two values with positive_label; for a regression model, the true value. validate-charter requires it (the stage would read a column named label); deploy-test also looks for it in the replay set. Example: label.",
               type: "string",
               minLength: 1
             },
             prediction: {
-              description: "Column of the predicted class: 0/1, true/false, or two values with positive_label. Give it, or score with threshold. sanity-check reads the same column from the predict command's output (default: prediction).",
+              description: "Column of the predicted class: 0/1, true/false, or two values with positive_label; for a regression model, the predicted value (required then). Give it, or score with threshold. sanity-check reads the same column from the predict command's output (default: prediction).",
               type: "string",
               minLength: 1
             },
@@ -37940,7 +37995,7 @@ var mlops_schema_default = {
               }
             },
             goals: {
-              description: `Goals on Fairlearn's disparity metrics, judged between groups for each attribute (and intersection) by their bootstrap 95% interval: pass when the whole interval meets the goal, fail when none of it does, inconclusive otherwise. Example: demographic_parity_ratio: ">= 0.80". Required when regulations are named.`,
+              description: `Goals on Fairlearn's disparity metrics, judged between groups for each attribute (and intersection) by their bootstrap 95% interval: pass when the whole interval meets the goal, fail when none of it does, inconclusive otherwise or when one group's own interval straddles the goal. Classifiers take the demographic parity, equalized odds and equal opportunity goals; regression models (the task flow.sanity.task names or sanity-check infers) take a metric's _difference or _ratio and bounded_group_loss. Example: demographic_parity_ratio: ">= 0.80". Required when regulations are named.`,
               type: "object",
               additionalProperties: false,
               properties: {
@@ -37967,11 +38022,72 @@ var mlops_schema_default = {
                 equal_opportunity_ratio: {
                   description: 'Goal on the smallest ratio of true positive rates (recall) between groups; 1 is parity. A bare number is a lower bound. Example: ">= 0.80".',
                   $ref: "#/$defs/goal"
+                },
+                mean_absolute_error_difference: {
+                  description: `Regression models: goal on the largest difference of MAE, the mean |prediction − target| between groups (Fairlearn's MetricFrame difference, between_groups). A bare number is an upper bound. Example: "<= 5".`,
+                  $ref: "#/$defs/goal"
+                },
+                mean_absolute_error_ratio: {
+                  description: `Regression models: goal on the smallest ratio of MAE, the mean |prediction − target| between groups (Fairlearn's MetricFrame ratio, group min / group max); 1 is parity. A bare number is a lower bound. Example: ">= 0.80".`,
+                  $ref: "#/$defs/goal"
+                },
+                mean_squared_error_difference: {
+                  description: `Regression models: goal on the largest difference of MSE, the mean (prediction − target)² between groups (Fairlearn's MetricFrame difference, between_groups). A bare number is an upper bound. Example: "<= 5".`,
+                  $ref: "#/$defs/goal"
+                },
+                mean_squared_error_ratio: {
+                  description: `Regression models: goal on the smallest ratio of MSE, the mean (prediction − target)² between groups (Fairlearn's MetricFrame ratio, group min / group max); 1 is parity. A bare number is a lower bound. Example: ">= 0.80".`,
+                  $ref: "#/$defs/goal"
+                },
+                root_mean_squared_error_difference: {
+                  description: `Regression models: goal on the largest difference of RMSE, √MSE between groups (Fairlearn's MetricFrame difference, between_groups). A bare number is an upper bound. Example: "<= 5".`,
+                  $ref: "#/$defs/goal"
+                },
+                root_mean_squared_error_ratio: {
+                  description: `Regression models: goal on the smallest ratio of RMSE, √MSE between groups (Fairlearn's MetricFrame ratio, group min / group max); 1 is parity. A bare number is a lower bound. Example: ">= 0.80".`,
+                  $ref: "#/$defs/goal"
+                },
+                mean_error_difference: {
+                  description: `Regression models: goal on the largest difference of mean error, prediction − target (signed: above 0 the group is over-predicted) between groups (Fairlearn's MetricFrame difference, between_groups). A bare number is an upper bound. Example: "<= 5".`,
+                  $ref: "#/$defs/goal"
+                },
+                mean_error_ratio: {
+                  description: `Regression models: goal on the smallest ratio of mean error, prediction − target (signed: above 0 the group is over-predicted) between groups (Fairlearn's MetricFrame ratio, group min / group max); 1 is parity. A bare number is a lower bound. Example: ">= 0.80".`,
+                  $ref: "#/$defs/goal"
+                },
+                mean_prediction_difference: {
+                  description: `Regression models: goal on the largest difference of mean prediction (the regression analogue of the selection rate) between groups (Fairlearn's MetricFrame difference, between_groups). A bare number is an upper bound. Example: "<= 5".`,
+                  $ref: "#/$defs/goal"
+                },
+                mean_prediction_ratio: {
+                  description: `Regression models: goal on the smallest ratio of mean prediction (the regression analogue of the selection rate) between groups (Fairlearn's MetricFrame ratio, group min / group max); 1 is parity. A bare number is a lower bound. Example: ">= 0.80".`,
+                  $ref: "#/$defs/goal"
+                },
+                mean_target_difference: {
+                  description: `Regression models: goal on the largest difference of mean target between groups (Fairlearn's MetricFrame difference, between_groups). A bare number is an upper bound. Example: "<= 5".`,
+                  $ref: "#/$defs/goal"
+                },
+                mean_target_ratio: {
+                  description: `Regression models: goal on the smallest ratio of mean target between groups (Fairlearn's MetricFrame ratio, group min / group max); 1 is parity. A bare number is a lower bound. Example: ">= 0.80".`,
+                  $ref: "#/$defs/goal"
+                },
+                bounded_group_loss: {
+                  description: `Regression models: goal on Fairlearn's bounded group loss, the largest group mean loss (loss: absolute, the group's MAE, or squared, its MSE). A bare number is an upper bound. Example: "<= 60".`,
+                  $ref: "#/$defs/goal"
                 }
               }
             },
+            verdict_min_group_size: {
+              description: "An explicit size floor for the verdicts: groups with fewer rows are left out of the figures the goals are judged on, and the comment names them with Fairlearn's figure as it is with them. The figures under Fairlearn's names always count every group. Default: none (every group counts in the verdicts too, and a small group's wide interval makes the goals it could decide inconclusive).",
+              type: "integer",
+              minimum: 1
+            },
+            loss: {
+              description: "Regression models: the loss of bounded_group_loss, absolute (each group's MAE) or squared (each group's MSE). Default: absolute.",
+              enum: ["absolute", "squared"]
+            },
             min_group_size: {
-              description: "Groups with fewer rows are shown in the report but neither compared nor judged. Default: 30.",
+              description: "Groups with fewer rows are flagged small in the report and the comment. They still count in every figure under a Fairlearn name, as in Fairlearn; a goal that a group's own interval could flip is inconclusive, with the group, its size and its interval in the comment, so a small group never makes a goal pass. Default: 30.",
               type: "integer",
               minimum: 1
             },
@@ -37996,7 +38112,7 @@ var mlops_schema_default = {
                       maximum: 100
                     },
                     metric: {
-                      description: "The score whose drop measures importance: accuracy, precision, recall or f1. Default: accuracy.",
+                      description: "The score whose drop measures importance: accuracy, precision, recall or f1 for a classifier (default accuracy); for a regression model the error whose growth does, mae or rmse (default mae).",
                       $ref: "#/$defs/identifier"
                     }
                   }
@@ -38073,6 +38189,20 @@ var mlops_schema_default = {
               description: "GitHub environment of production, whose required reviewers approve the rollout before any traffic moves (flow.enforce decides whether a missing approval stops it); also fills {environment} in promote and rollback. validate-charter requires it (the stage would use production). Example: production.",
               $ref: "#/$defs/nonEmptyString"
             },
+            judge: {
+              description: "How the canary is judged. kayenta (default): Mann-Whitney with a Hodges-Lehmann interval once at the end of each step. sequential: anytime-valid confidence sequences updated at every poll (analysis.interval), so the rollout rolls back the moment a critical metric is shown worse and moves on the moment every metric is shown not worse than its margin, with the false-rollback and false-promote rates bounded by alpha however often it looks.",
+              enum: ["kayenta", "sequential"]
+            },
+            alpha: {
+              description: "sequential: the whole rollout's false-rollback and false-promote rate, split evenly across the metrics. Default 0.05.",
+              type: "number",
+              exclusiveMinimum: 0,
+              maximum: 0.5
+            },
+            on_inconclusive: {
+              description: "sequential: what happens when, before the 100% step, the canary has not been shown not worse than every margin. rollback (default): nothing reaches 100% without that proof; promote: go on.",
+              enum: ["rollback", "promote"]
+            },
             steps: {
               description: "Percent of traffic at each step; strictly increasing, ending at 100.",
               type: "array",
@@ -38146,6 +38276,21 @@ var mlops_schema_default = {
                         description: "The metric's weight in the step's score. Default: 1.",
                         type: "number",
                         exclusiveMinimum: 0
+                      },
+                      test: {
+                        description: "sequential: shift (default) — P(canary > baseline) from values paired within each look, ½ meaning no change; rate — the values are event counts per look (errors, timeouts: e.g. increase(...) over the interval), judged as the ratio of rates per request; quantile — how often values exceed the baseline's quantile (fixed at the first look), for regressions in the tail.",
+                        enum: ["shift", "rate", "quantile"]
+                      },
+                      margin: {
+                        description: "sequential: how much worse still counts as not worse: for shift, how far P(canary > baseline) may rise above ½ (default 0.05); for rate and quantile, the allowed ratio above 1 (default 0.25, i.e. 25% more events).",
+                        type: "number",
+                        exclusiveMinimum: 0
+                      },
+                      quantile: {
+                        description: "sequential, test quantile: which quantile of the baseline an exceedance is counted above, e.g. 0.95. Default 0.95.",
+                        type: "number",
+                        exclusiveMinimum: 0,
+                        exclusiveMaximum: 1
                       }
                     }
                   }
@@ -38161,6 +38306,119 @@ var mlops_schema_default = {
                   type: "number",
                   minimum: 0,
                   maximum: 100
+                },
+                interval: {
+                  description: "sequential: how often the metrics are read during a step (each look judges the window since the previous one), e.g. 15s. Default 30s.",
+                  $ref: "#/$defs/duration"
+                }
+              }
+            }
+          }
+        },
+        monitor: {
+          description: "The monitor stage (run on a schedule): judges the production model against the charter's goals from its prediction log, detects drift against the data it was evaluated on, opens one issue per problem and can start a rebuild.",
+          type: "object",
+          additionalProperties: false,
+          required: ["log"],
+          properties: {
+            log: {
+              description: "The prediction log: a CSV, JSON Lines or Parquet file, or a folder of them, one row per request with the features, prediction, score, timestamp and request id.",
+              $ref: "#/$defs/relativePath"
+            },
+            labels: {
+              description: "Labels that arrive later (ground truth), a file with the request id and the label, joined to the log by request id.",
+              $ref: "#/$defs/relativePath"
+            },
+            reference: {
+              description: "The data the model was evaluated on, to test drift against. Default: flow.build.predictions.",
+              $ref: "#/$defs/relativePath"
+            },
+            id: {
+              description: "The request id column, in the log and the labels. Default: request_id.",
+              $ref: "#/$defs/nonEmptyString"
+            },
+            timestamp: {
+              description: "The time of each request (ISO 8601 or Unix seconds/milliseconds). Default: timestamp.",
+              $ref: "#/$defs/nonEmptyString"
+            },
+            label: {
+              description: "The label column in the labels file and the reference. Default: flow.fairness.label, else label.",
+              $ref: "#/$defs/nonEmptyString"
+            },
+            prediction: {
+              description: "The prediction column of the log (0/1). Default: prediction; with a score and threshold, the thresholded score.",
+              $ref: "#/$defs/nonEmptyString"
+            },
+            score: {
+              description: "The score column (a probability): tested for drift like a feature and, when calibrated, used to estimate performance before labels arrive.",
+              $ref: "#/$defs/nonEmptyString"
+            },
+            threshold: {
+              description: "The score at and above which the prediction is positive (with score).",
+              type: "number",
+              minimum: 0,
+              maximum: 1
+            },
+            positive_label: {
+              description: "The label value of the positive class, when labels are not 0/1 or true/false.",
+              type: ["string", "number", "boolean"]
+            },
+            features: {
+              description: "Columns to test for drift. Default: every column the log and the reference share, label and prediction aside.",
+              type: "array",
+              items: {
+                $ref: "#/$defs/nonEmptyString"
+              },
+              uniqueItems: true
+            },
+            window: {
+              description: "Length of a window of the log, e.g. 1h or 1d: every window is judged, the newest decides. Default: 1d.",
+              type: "string",
+              pattern: "^\\d+(\\.\\d+)?(ms|s|m|h|d)$"
+            },
+            drift: {
+              description: "When a column has drifted: its test's p-value below p_value, or its PSI above psi.",
+              type: "object",
+              additionalProperties: false,
+              properties: {
+                p_value: {
+                  description: "Drift when the KS or chi-square p-value is below this. Default 0.01.",
+                  type: "number",
+                  exclusiveMinimum: 0,
+                  exclusiveMaximum: 1
+                },
+                psi: {
+                  description: "Drift when the population stability index is above this. Default 0.25.",
+                  type: "number",
+                  exclusiveMinimum: 0
+                }
+              }
+            },
+            min_labels: {
+              description: "Fewest labelled rows in a window before its realised metrics are judged; below it, the estimate from scores is used. Default 30.",
+              type: "integer",
+              minimum: 1
+            },
+            issues: {
+              description: "Open (or update) one GitHub issue per problem and close it when the problem is gone. Needs issues: write. Default true.",
+              type: "boolean"
+            },
+            retrain: {
+              description: "Start a rebuild when a goal is missed in production: workflow names a workflow file to dispatch (workflow_dispatch, needs actions: write), event_type a repository_dispatch (needs contents: write).",
+              type: "object",
+              additionalProperties: false,
+              properties: {
+                workflow: {
+                  description: "The build workflow's file name, e.g. mlops.yml; it must accept a production-metrics input.",
+                  $ref: "#/$defs/nonEmptyString"
+                },
+                ref: {
+                  description: "Branch to run the workflow on. Default: the repository's default branch.",
+                  $ref: "#/$defs/nonEmptyString"
+                },
+                event_type: {
+                  description: "A repository_dispatch event type, instead of a workflow.",
+                  $ref: "#/$defs/nonEmptyString"
                 }
               }
             }
@@ -38221,9 +38479,9 @@ function pathOf(instancePath) {
   if (instancePath === "") return [];
   return instancePath.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~")).map((part) => /^\d+$/.test(part) ? Number(part) : part);
 }
-function dotted(path11) {
-  if (path11.length === 0) return "the top level";
-  return path11.reduce(
+function dotted(path14) {
+  if (path14.length === 0) return "the top level";
+  return path14.reduce(
     (text, segment) => typeof segment === "number" ? `${text}[${segment}]` : text ? `${text}.${segment}` : segment,
     ""
   );
@@ -38245,7 +38503,7 @@ function explainErrors(errors, source) {
     if (error2.keyword === "oneOf") return true;
     if (!error2.schemaPath.includes("/oneOf/")) return true;
     return !oneOfPaths.some(
-      (path11) => error2.instancePath === path11 || error2.instancePath.startsWith(`${path11}/`)
+      (path14) => error2.instancePath === path14 || error2.instancePath.startsWith(`${path14}/`)
     );
   });
   const misspelt = new Set(
@@ -38273,9 +38531,9 @@ function explainErrors(errors, source) {
   );
 }
 function explain(error2, source) {
-  const path11 = pathOf(error2.instancePath);
-  const where = dotted(path11);
-  const diagnostic = (rule, message, at = source.locate(path11)) => ({
+  const path14 = pathOf(error2.instancePath);
+  const where = dotted(path14);
+  const diagnostic = (rule, message, at = source.locate(path14)) => ({
     severity: "error",
     rule,
     message,
@@ -38292,12 +38550,12 @@ function explain(error2, source) {
       return diagnostic(
         "unknown-key",
         `unknown key "${key}" in ${where}${hint}`,
-        source.locate([...path11, key], "key")
+        source.locate([...path14, key], "key")
       );
     }
     case "required": {
       const missing = error2.params.missingProperty;
-      const at = path11.length > 0 ? source.locate(path11, "key") : source.locate([]);
+      const at = path14.length > 0 ? source.locate(path14, "key") : source.locate([]);
       return diagnostic("missing-key", `${where} is missing the required key "${missing}"`, at);
     }
     case "type": {
@@ -38370,13 +38628,34 @@ function parseYamlSource(file, bytes) {
     const { line, col } = lineCounter.linePos(Math.max(0, Math.min(offset, text.length)));
     return at(line, col);
   };
-  const problems = [...document.errors, ...document.warnings].map((problem) => ({
+  let problems = [...document.errors, ...document.warnings].map((problem) => ({
     severity: "error",
     rule: `yaml-${problem.code.toLowerCase().replace(/_/g, "-")}`,
     message: describeYamlProblem(problem.code, problem.message, keyAt(text, problem.pos[0])),
     location: locationOfOffset(problem.pos[0])
   }));
-  if (problems.length > 0) throw new ConfigError(problems, text);
+  if (problems.length > 0) {
+    const unclosed = unclosedFlowCollections(text);
+    if (unclosed.length > 0) {
+      const end = locationOfOffset(text.length);
+      problems = [
+        ...unclosed.map((offset) => ({
+          severity: "error",
+          rule: "yaml-unclosed-bracket",
+          message: `this "${text[offset]}" is never closed: add the matching "${text[offset] === "[" ? "]" : "}"}" (the file ends at line ${end.line}, column ${end.column} with it still open)`,
+          location: locationOfOffset(offset)
+        })),
+        {
+          severity: "error",
+          rule: "yaml-unclosed-bracket",
+          message: `the file ends here with ${unclosed.map((offset) => `"${text[offset]}" from line ${locationOfOffset(offset).line}, column ${locationOfOffset(offset).column}`).join(" and ")} still open`,
+          location: end
+        },
+        ...problems.filter((problem) => !FLOW_SYMPTOMS.has(problem.rule ?? ""))
+      ];
+    }
+    throw new ConfigError(problems, text);
+  }
   let data;
   try {
     data = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -38398,17 +38677,41 @@ function parseYamlSource(file, bytes) {
     text,
     data,
     locationOfOffset,
-    locate(path11, target = "value") {
-      const found = findNode(document, path11, target);
+    locate(path14, target = "value") {
+      const found = findNode(document, path14, target);
       return found ? locationOfOffset(found) : at(1, 1);
     },
-    scalarStart(path11) {
-      const node = document.getIn(path11, true);
+    scalarStart(path14) {
+      const node = document.getIn(path14, true);
       if (!(0, import_yaml.isScalar)(node) || !node.range) return void 0;
       const quoted = node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE";
       return { location: locationOfOffset(node.range[0] + (quoted ? 1 : 0)), quoted };
     }
   };
+}
+var FLOW_SYMPTOMS = /* @__PURE__ */ new Set([
+  "yaml-bad-indent",
+  "yaml-missing-char",
+  "yaml-unexpected-token",
+  "yaml-multiline-implicit-key",
+  "yaml-block-in-flow"
+]);
+function unclosedFlowCollections(text) {
+  const found = /* @__PURE__ */ new Set();
+  const seen = /* @__PURE__ */ new Set();
+  const visit2 = (node) => {
+    if (node === null || typeof node !== "object" || seen.has(node)) return;
+    seen.add(node);
+    const token = node;
+    if (token.type === "flow-collection" && typeof token.offset === "number") {
+      const opener = token.start?.source;
+      const closer = opener === "[" ? "]" : "}";
+      if (!(token.end ?? []).some((part) => part.source === closer)) found.add(token.offset);
+    }
+    for (const value of Object.values(node)) visit2(value);
+  };
+  for (const token of new import_yaml.Parser().parse(text)) visit2(token);
+  return [...found].sort((a, b) => b - a);
 }
 function keyAt(text, offset) {
   const rest = text.slice(offset, offset + 200).split(/\r?\n/)[0] ?? "";
@@ -38484,12 +38787,12 @@ function describeYamlProblem(code, message, excerpt) {
   if (code === "TAB_AS_INDENT") return "tabs are not allowed for indentation in YAML; indent with spaces";
   return `YAML syntax: ${plain}`;
 }
-function findNode(document, path11, target) {
+function findNode(document, path14, target) {
   let node = document.contents;
   let best = document.contents?.range?.[0];
-  for (let index = 0; index < path11.length; index++) {
-    const segment = path11[index];
-    const isLast = index === path11.length - 1;
+  for (let index = 0; index < path14.length; index++) {
+    const segment = path14[index];
+    const isLast = index === path14.length - 1;
     if ((0, import_yaml.isMap)(node)) {
       const pair = node.items.find(
         (item) => (0, import_yaml.isPair)(item) && (0, import_yaml.isScalar)(item.key) && String(item.key.value) === String(segment)
@@ -38725,7 +39028,8 @@ var STAGES = [
   "sanity-check",
   "fairness-report",
   "deploy-test",
-  "canary-promote"
+  "canary-promote",
+  "monitor"
 ];
 function isStageName(value) {
   return STAGES.includes(value);
@@ -38736,7 +39040,9 @@ var PREREQUISITES = {
   "sanity-check": ["build-model"],
   "fairness-report": ["build-model"],
   "deploy-test": ["sanity-check", "fairness-report"],
-  "canary-promote": ["sanity-check", "fairness-report", "deploy-test"]
+  "canary-promote": ["sanity-check", "fairness-report", "deploy-test"],
+  // The production model may come from any earlier commit: the monitor watches, it needs no record.
+  monitor: []
 };
 var STAGE_TITLES = {
   "validate-charter": "Charter",
@@ -38744,7 +39050,8 @@ var STAGE_TITLES = {
   "sanity-check": "Sanity",
   "fairness-report": "Fairness",
   "deploy-test": "Deploy to test",
-  "canary-promote": "Canary"
+  "canary-promote": "Canary",
+  monitor: "Monitor"
 };
 
 // src/platform/local/files.ts
@@ -38776,6 +39083,8 @@ function isConfigured(stage, config) {
       return flow.deploy_test !== void 0;
     case "canary-promote":
       return flow.canary !== void 0;
+    case "monitor":
+      return flow.monitor !== void 0;
   }
 }
 function enforcementOf(config) {
@@ -38935,7 +39244,32 @@ ${result.section}
 }
 
 // src/platform/actions/index.ts
-import path8 from "node:path";
+import path11 from "node:path";
+
+// src/config/ranges.ts
+var MAX_DURATION_MS = 5 * 24 * 36e5;
+var MAX_LOAD_RATE = 1e5;
+var UNITS_MS = { ms: 1, s: 1e3, m: 6e4, h: 36e5 };
+function readDuration(text, key) {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text);
+  if (!match) return { problem: `${key} "${text}" is not a duration such as 30s, 5m, 1h or 250ms` };
+  const ms = Number(match[1]) * UNITS_MS[match[2]];
+  if (!(ms > 0)) return { problem: `${key} is ${text}: a duration must be longer than 0` };
+  if (ms > MAX_DURATION_MS) return { problem: `${key} is ${text}: at most 120h (5 days) is allowed` };
+  return { ms };
+}
+function loadRateProblem(rate, key) {
+  if (!Number.isFinite(rate) || rate <= 0) return `${key} is ${rate}: requests per second must be above 0`;
+  if (rate > MAX_LOAD_RATE)
+    return `${key} is ${rate}: at most ${MAX_LOAD_RATE} requests per second is allowed`;
+  return void 0;
+}
+var DURATION_PATHS = [
+  ["build", "timeout"],
+  ["sanity", "timeout"],
+  ["deploy_test", "load", "duration"],
+  ["canary", "step_duration"]
+];
 
 // src/exec/run-command.ts
 function cleanEnvironment(parent, extra = {}) {
@@ -38948,8 +39282,47 @@ function cleanEnvironment(parent, extra = {}) {
   return { ...env, CI: parent.CI ?? "", ...extra };
 }
 
+// src/platform/github/event.ts
+import { readFileSync } from "node:fs";
+function pullRequestNumber(env) {
+  const fromRef = /^refs\/pull\/(\d+)\//.exec(env.GITHUB_REF ?? "")?.[1];
+  if (fromRef) return Number(fromRef);
+  if (!env.GITHUB_EVENT_PATH || !(env.GITHUB_EVENT_NAME ?? "").startsWith("pull_request")) return void 0;
+  try {
+    const payload = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, "utf8"));
+    const number = payload.pull_request?.number;
+    return Number.isSafeInteger(number) && number > 0 ? number : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function dispatchApproval(env) {
+  if (env.GITHUB_EVENT_NAME !== "workflow_dispatch" || !env.GITHUB_EVENT_PATH) return void 0;
+  const actor = env.GITHUB_TRIGGERING_ACTOR || env.GITHUB_ACTOR;
+  try {
+    const payload = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, "utf8"));
+    const approve = payload.inputs?.approve;
+    return typeof approve === "string" && approve.trim() && actor ? { approve: approve.trim(), actor } : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function pullRequestHeadSha(env) {
+  if (!env.GITHUB_EVENT_PATH || !(env.GITHUB_EVENT_NAME ?? "").startsWith("pull_request")) return void 0;
+  try {
+    const payload = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, "utf8"));
+    const sha = payload.pull_request?.head?.sha;
+    return typeof sha === "string" && /^[0-9a-f]{40,64}$/.test(sha) ? sha : void 0;
+  } catch {
+    return void 0;
+  }
+}
+
+// src/platform/github/index.ts
+import path6 from "node:path";
+
 // node_modules/@actions/github/lib/context.js
-import { readFileSync, existsSync as existsSync2 } from "fs";
+import { readFileSync as readFileSync2, existsSync as existsSync2 } from "fs";
 import { EOL as EOL5 } from "os";
 var Context = class {
   /**
@@ -38960,10 +39333,10 @@ var Context = class {
     this.payload = {};
     if (process.env.GITHUB_EVENT_PATH) {
       if (existsSync2(process.env.GITHUB_EVENT_PATH)) {
-        this.payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
+        this.payload = JSON.parse(readFileSync2(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path11 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path11} does not exist${EOL5}`);
+        const path14 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path14} does not exist${EOL5}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -43257,7 +43630,7 @@ var triggers_notification_paths_default = [
 ];
 function routeMatcher(paths) {
   const regexes = paths.map(
-    (path11) => path11.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+    (path14) => path14.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
   );
   const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
   return new RegExp(regex2, "i");
@@ -43496,6 +43869,7 @@ function messageOf(error2) {
 }
 
 // src/platform/github/approvals.ts
+var APPROVE_COMMAND = /^\/approve[ \t]+([A-Za-z0-9_.-]+)[ \t]*$/;
 function reviewerHandle(entry, owner) {
   const reviewer = entry.reviewer;
   if (!reviewer) return void 0;
@@ -43549,12 +43923,58 @@ var GitHubApprovals = class {
    * `Approval` gains a field saying whether `time` is the decision's (e.g. `timeKnown`), set it
    * to false here.
    */
+  async commandApprovals(environment) {
+    const { client, repository, pullRequest, dispatch } = this.options;
+    const wanted = environment.toLowerCase();
+    const found = [];
+    if (dispatch && dispatch.approve.toLowerCase() === wanted) {
+      found.push({
+        environment,
+        user: dispatch.actor,
+        time: (this.options.now?.() ?? /* @__PURE__ */ new Date()).toISOString(),
+        comment: `workflow_dispatch with approve: ${dispatch.approve}`,
+        state: "approved"
+      });
+    }
+    if (pullRequest !== void 0) {
+      const comments = await client.paginate(client.rest.issues.listComments, {
+        ...repository,
+        issue_number: pullRequest,
+        per_page: 100
+      });
+      for (const comment of comments) {
+        const command = APPROVE_COMMAND.exec((comment.body ?? "").split(/\r?\n/)[0]?.trim() ?? "");
+        if (command?.[1]?.toLowerCase() !== wanted || !comment.user || comment.user.type !== "User") continue;
+        found.push({
+          environment,
+          user: comment.user.login,
+          time: comment.created_at,
+          comment: `/approve ${command[1]}`,
+          state: "approved"
+        });
+      }
+    }
+    return found;
+  }
+  async isTeamMember(org, team, user) {
+    try {
+      const { data } = await this.options.client.rest.teams.getMembershipForUserInOrg({
+        org,
+        team_slug: team,
+        username: user
+      });
+      return data.state === "active";
+    } catch (error2) {
+      if (statusOf(error2) === 404) return false;
+      throw error2;
+    }
+  }
   async approvals(environment) {
     const { client, repository, runId } = this.options;
     if (runId === void 0) return [];
     const seenAt = (this.options.now?.() ?? /* @__PURE__ */ new Date()).toISOString();
     const response = await client.rest.actions.getReviewsForRun({ ...repository, run_id: runId });
-    return response.data.filter(
+    return response.data.filter((review) => review.state === "approved" || review.state === "rejected").filter(
       (review) => review.environments.some(
         (candidate) => candidate.name?.toLowerCase() === environment.toLowerCase()
       )
@@ -43568,11 +43988,76 @@ var GitHubApprovals = class {
   }
 };
 
+// src/platform/github/comment.ts
+import { mkdir as mkdir3, readFile, readdir as readdir2, writeFile as writeFile3 } from "node:fs/promises";
+import path4 from "node:path";
+
+// src/report/markdown.ts
+var MAX_VALUE_LENGTH = 200;
+var HIDDEN = (
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200b\u200c\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/g
+);
+var codePoint = (char) => `⟨U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}⟩`;
+function oneLine(text, max = MAX_VALUE_LENGTH) {
+  const flat = String(text).replace(/[\t\n\r]+/g, " ").replace(HIDDEN, codePoint);
+  if (flat.length <= max) return flat;
+  const cut = [...flat.slice(0, max)];
+  const last = cut.at(-1) ?? "";
+  if (/[\ud800-\udbff]$/.test(last)) cut.pop();
+  return `${cut.join("")}…`;
+}
+function prose(text, max = MAX_VALUE_LENGTH) {
+  return oneLine(text, max).replace(/&/g, "&amp;").replace(/[\\`*_[\]<>|~]/g, "\\$&").replace(/@/g, "@⁠").replace(/^([-=+#]|\d+[.)])/, "\\$1");
+}
+function tableCell(text, max = MAX_VALUE_LENGTH) {
+  return prose(text, max);
+}
+function inlineCode(text, options = {}) {
+  let line = oneLine(text, options.max ?? MAX_VALUE_LENGTH);
+  if (options.inTable) line = line.replace(/\|/g, "\\|");
+  const longest = Math.max(0, ...[...line.matchAll(/`+/g)].map((run2) => run2[0].length));
+  const fence = "`".repeat(longest + 1);
+  const pad = line.startsWith("`") || line.endsWith("`") || line === "" ? " " : "";
+  return `${fence}${pad}${line}${pad}${fence}`;
+}
+var cellCode = (text, max) => inlineCode(text, { inTable: true, ...max !== void 0 ? { max } : {} });
+function mermaidLabel(text, max = 80) {
+  return oneLine(text, max).replace(/#/g, "#35;").replace(/&/g, "#amp;").replace(/"/g, "#quot;").replace(/</g, "#lt;").replace(/>/g, "#gt;").replace(/`/g, "#96;").replace(/%/g, "#37;").replace(/\s+/g, " ");
+}
+
 // src/report/comment.ts
 var COMMENT_MARKER = "<!-- mlops-flow:comment -->";
 var COMMENT_LIMIT = 65536;
+var ZWSP = "​";
+function neutraliseProse(text) {
+  return text.replace(/<!/g, `<${ZWSP}!`).replace(/--(!?)>/g, `--${ZWSP}$1>`).replace(/<\?/g, `<${ZWSP}?`).replace(/<(\/?)(script|pre|style|textarea)/gi, `<${ZWSP}$1$2`).replace(/(`{3,}|~{3,})/g, (run2) => `${run2[0]}${ZWSP}${run2.slice(1)}`);
+}
+var FENCE_OPEN = /^(`{3,}|~{3,})(.*)$/;
 function neutraliseHtmlComments(text) {
-  return text.replace(/<!/g, "<​!").replace(/--(!?)>/g, "--​$1>");
+  const lines = text.split("\n");
+  const out = [];
+  let fence;
+  for (const [index, line] of lines.entries()) {
+    if (fence) {
+      out.push(line);
+      const closing = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(line)?.[1];
+      if (closing && closing[0] === fence.char && closing.length >= fence.length) fence = void 0;
+      continue;
+    }
+    const opening = FENCE_OPEN.exec(line);
+    const afterBlank = index === 0 || /^[ \t]*$/.test(lines[index - 1] ?? "");
+    const marker2 = opening?.[1] ?? "";
+    const info2 = opening?.[2] ?? "";
+    if (opening && afterBlank && !(marker2[0] === "`" && info2.includes("`"))) {
+      out.push(`${marker2}${neutraliseProse(info2)}`);
+      fence = { char: marker2[0], length: marker2.length };
+      continue;
+    }
+    out.push(neutraliseProse(line));
+  }
+  if (fence) out.push(fence.char.repeat(fence.length));
+  return out.join("\n");
 }
 var COLUMNS = [
   { source: "offline", title: "this PR (offline)" },
@@ -43611,7 +44096,7 @@ function renderAlignmentTable(sections) {
       if (!cell || cell.value === null) return "—";
       return `${formatNumber(cell.value)}${cell.estimated ? " (est.)" : ""}`;
     });
-    return `| ${row.level} | \`${metric}\` | ${row.goal ?? "—"} | ${values.join(" | ")} | ${statusOf2(row.cells)} |`;
+    return `| ${row.level} | ${cellCode(metric)} | ${row.goal === void 0 ? "—" : tableCell(row.goal)} | ${values.join(" | ")} | ${statusOf2(row.cells)} |`;
   });
   return [header, divider, ...body].join("\n");
 }
@@ -43801,8 +44286,39 @@ var GitHubComment = class {
     try {
       return await this.upsert(pullRequest, section);
     } catch (error2) {
-      return this.failed(pullRequest, error2);
+      const result = this.failed(pullRequest, error2);
+      if (statusOf(error2) !== 403 || !this.options.pendingDirectory) return result;
+      const file = await this.leaveForCompanion(pullRequest, section);
+      return {
+        ...result,
+        note: `${result.note} The comment is left in ${file} for the companion workflow to post.`
+      };
     }
+  }
+  /**
+   * Writes this job's sections and the body they make (as the sticky comment would hold it)
+   * into the pending folder, with the pull request and head commit they belong to.
+   */
+  async leaveForCompanion(pullRequest, section) {
+    const directory = this.options.pendingDirectory;
+    const sectionsDirectory = path4.join(directory, "comment");
+    await mkdir3(sectionsDirectory, { recursive: true });
+    await writeFile3(path4.join(sectionsDirectory, `${section.stage}.json`), JSON.stringify(section));
+    const sections = [];
+    for (const name of (await readdir2(sectionsDirectory)).filter((n) => n.endsWith(".json")).sort()) {
+      sections.push(JSON.parse(await readFile(path4.join(sectionsDirectory, name), "utf8")));
+    }
+    const { body } = composeBody(
+      mergeSections(sections, section),
+      this.options.context.runUrl ? { summaryUrl: this.options.context.runUrl } : {}
+    );
+    const file = path4.join(directory, "comment.md");
+    await writeFile3(file, body);
+    await writeFile3(
+      path4.join(directory, "pull-request.json"),
+      JSON.stringify({ number: pullRequest, commit: this.options.context.commit })
+    );
+    return file;
   }
   failed(pullRequest, error2) {
     const status = statusOf(error2);
@@ -43992,28 +44508,15 @@ var GitHubDeployments = class {
   }
 };
 
-// src/platform/github/event.ts
-import { readFileSync as readFileSync2 } from "node:fs";
-function pullRequestHeadSha(env) {
-  if (!env.GITHUB_EVENT_PATH || !(env.GITHUB_EVENT_NAME ?? "").startsWith("pull_request")) return void 0;
-  try {
-    const payload = JSON.parse(readFileSync2(env.GITHUB_EVENT_PATH, "utf8"));
-    const sha = payload.pull_request?.head?.sha;
-    return typeof sha === "string" && /^[0-9a-f]{40,64}$/.test(sha) ? sha : void 0;
-  } catch {
-    return void 0;
-  }
-}
-
 // src/charter/handles.ts
 var HANDLE = /^@[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}(?:\/[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
 function isWellFormedHandle(handle) {
   return HANDLE.test(handle);
 }
-function handlesAt(value, path11) {
+function handlesAt(value, path14) {
   if (value === void 0) return [];
-  if (!Array.isArray(value)) return [{ handle: value, path: [...path11] }];
-  return value.map((handle, index) => ({ handle, path: [...path11, index] }));
+  if (!Array.isArray(value)) return [{ handle: value, path: [...path14] }];
+  return value.map((handle, index) => ({ handle, path: [...path14, index] }));
 }
 function cachedLookup(resolve) {
   const answers = /* @__PURE__ */ new Map();
@@ -44048,6 +44551,101 @@ var GitHubHandles = class {
     }
   }
 };
+
+// src/platform/github/issues.ts
+var MONITOR_LABEL = "mlops-flow";
+var marker = (key) => `<!-- mlops-flow:issue:${encodeURIComponent(key)} -->`;
+var GitHubIssues = class {
+  constructor(options) {
+    this.options = options;
+  }
+  options;
+  open;
+  listOpen() {
+    const { client, repository } = this.options;
+    this.open ??= client.paginate(client.rest.issues.listForRepo, {
+      ...repository,
+      state: "open",
+      labels: MONITOR_LABEL,
+      per_page: 100
+    }).then((issues) => issues);
+    return this.open;
+  }
+  async find(key) {
+    const login = await this.options.identity();
+    return (await this.listOpen()).find(
+      (issue2) => !issue2.pull_request && sameLogin(issue2.user?.login, login) && (issue2.body ?? "").includes(marker(key))
+    );
+  }
+  async upsert(issue2) {
+    const { client, repository } = this.options;
+    const body = `${marker(issue2.key)}
+${issue2.body}`;
+    const existing = await this.find(issue2.key);
+    if (existing) {
+      const { data: data2 } = await client.rest.issues.update({
+        ...repository,
+        issue_number: existing.number,
+        title: issue2.title,
+        body
+      });
+      return { number: data2.number, location: data2.html_url, action: "updated" };
+    }
+    const { data } = await client.rest.issues.create({
+      ...repository,
+      title: issue2.title,
+      body,
+      labels: [MONITOR_LABEL]
+    });
+    (await this.listOpen()).push(data);
+    return { number: data.number, location: data.html_url, action: "opened" };
+  }
+  async close(key, comment) {
+    const { client, repository } = this.options;
+    const existing = await this.find(key);
+    if (!existing) return { location: "", action: "none" };
+    await client.rest.issues.createComment({ ...repository, issue_number: existing.number, body: comment });
+    const { data } = await client.rest.issues.update({
+      ...repository,
+      issue_number: existing.number,
+      state: "closed",
+      state_reason: "completed"
+    });
+    const open3 = await this.listOpen();
+    open3.splice(open3.indexOf(existing), 1);
+    return { number: data.number, location: data.html_url, action: "closed" };
+  }
+};
+var GitHubDispatch = class {
+  constructor(options) {
+    this.options = options;
+  }
+  options;
+  async dispatch(request2) {
+    const { client, repository } = this.options;
+    if (request2.workflow) {
+      await client.rest.actions.createWorkflowDispatch({
+        ...repository,
+        workflow_id: request2.workflow,
+        ref: request2.ref ?? this.options.defaultRef,
+        inputs: request2.inputs
+      });
+      return {
+        location: `${this.options.serverUrl}/${repository.owner}/${repository.repo}/actions/workflows/${encodeURIComponent(request2.workflow)}`
+      };
+    }
+    await client.rest.repos.createDispatchEvent({
+      ...repository,
+      event_type: request2.eventType ?? "mlops-flow-retrain",
+      client_payload: request2.inputs
+    });
+    return { location: `${this.options.serverUrl}/${repository.owner}/${repository.repo}/actions` };
+  }
+};
+
+// src/platform/github/ledger.ts
+import { appendFileSync as appendFileSync2, existsSync as existsSync3, mkdirSync, readFileSync as readFileSync3 } from "node:fs";
+import path5 from "node:path";
 
 // src/platform/github/ledger-record.ts
 var RECORD_PATTERN = /<!-- mlops-flow:record ([A-Za-z0-9+/=]+) -->/;
@@ -44217,8 +44815,9 @@ var GitHubLedger = class {
       await this.writeStatus(record);
     } catch (error2) {
       if (statusOf(error2) !== 403) throw error2;
+      const kept = this.keepInJob(record);
       this.options.log.warning(
-        `Could not record ${record.stage} on ${record.commit}: the token has neither checks: write nor statuses: write (${messageOf(error2)}). Later jobs will not see this stage's record.`
+        `Could not record ${record.stage} on ${record.commit}: the token has neither checks: write nor statuses: write (${messageOf(error2)}). ${kept ? "The record is kept for this job's later stages; other jobs will not see it." : "Later jobs will not see this stage's record."}`
       );
     }
   }
@@ -44228,7 +44827,35 @@ var GitHubLedger = class {
       this.fromStatuses(query)
     ]);
     const latest = this.now() + MAX_CLOCK_SKEW_MS2;
-    return [...fromChecks, ...fromStatuses].filter((record) => record.stage === query.stage && record.commit === query.commit).filter((record) => Date.parse(record.time) <= latest).filter((record) => query.modelDigest === void 0 || record.modelDigest === query.modelDigest).sort((a, b) => Date.parse(b.time) - Date.parse(a.time));
+    return [...fromChecks, ...fromStatuses, ...this.keptInJob()].filter((record) => record.stage === query.stage && record.commit === query.commit).filter((record) => Date.parse(record.time) <= latest).filter((record) => query.modelDigest === void 0 || record.modelDigest === query.modelDigest).sort((a, b) => Date.parse(b.time) - Date.parse(a.time));
+  }
+  /** Appends the record to the job's records file; false when there is none or it cannot be written. */
+  keepInJob(record) {
+    const file = this.options.jobRecordsFile;
+    if (!file) return false;
+    try {
+      mkdirSync(path5.dirname(file), { recursive: true });
+      appendFileSync2(file, `${JSON.stringify(record)}
+`, { mode: 384 });
+      return true;
+    } catch (error2) {
+      this.options.log.debug(`cannot keep the ${record.stage} record in ${file}: ${messageOf(error2)}`);
+      return false;
+    }
+  }
+  /** The records this job kept because GitHub refused them; a damaged line is skipped. */
+  keptInJob() {
+    const file = this.options.jobRecordsFile;
+    if (!file || !existsSync3(file)) return [];
+    return readFileSync3(file, "utf8").split("\n").flatMap((line) => {
+      if (!line.trim()) return [];
+      try {
+        const record = JSON.parse(line);
+        return isRecord(record) ? [record] : [];
+      } catch {
+        return [];
+      }
+    });
   }
   async writeCheckRun(record, details) {
     const { client, repository, context: context3 } = this.options;
@@ -44248,6 +44875,8 @@ var GitHubLedger = class {
       conclusion: CONCLUSIONS[record.verdict],
       completed_at: record.time,
       external_id: record.runId,
+      // Kept for App and personal tokens; for check runs made with the Actions GITHUB_TOKEN GitHub
+      // ignores it and links the check run to the workflow run itself.
       ...context3.runUrl ? { details_url: context3.runUrl } : {},
       output: { title, summary: summary2, text, ...batches[0] ? { annotations: batches[0] } : {} }
     });
@@ -44343,6 +44972,7 @@ function createGithubPorts(settings) {
   const headSha = pullRequestHeadSha(env);
   const checksShaFor = (commit) => headSha && commit === context3.commit ? headSha : commit;
   const identity = ownIdentity(client, settings.commentAuthor);
+  const dispatch = dispatchApproval(env);
   return {
     client,
     repository,
@@ -44353,34 +44983,63 @@ function createGithubPorts(settings) {
       identity,
       log,
       ...settings.commitComment !== void 0 ? { commitComment: settings.commitComment } : {},
-      ...settings.commentTiming ? { timing: settings.commentTiming } : {}
+      ...settings.commentTiming ? { timing: settings.commentTiming } : {},
+      ...env.RUNNER_TEMP ? { pendingDirectory: path6.join(env.RUNNER_TEMP, "mlops-flow", "pr-comment") } : {}
     }),
-    ledger: new GitHubLedger({ client, repository, context: context3, log, checksShaFor, identity }),
+    ledger: new GitHubLedger({
+      client,
+      repository,
+      context: context3,
+      log,
+      checksShaFor,
+      identity,
+      ...env.RUNNER_TEMP ? {
+        jobRecordsFile: path6.join(
+          env.RUNNER_TEMP,
+          "mlops-flow",
+          `records-${env.GITHUB_RUN_ID ?? "run"}.jsonl`
+        )
+      } : {}
+    }),
     deployments: new GitHubDeployments({
       client,
       repository,
       context: context3,
       ...settings.isTransientEnvironment ? { isTransient: settings.isTransientEnvironment } : {}
     }),
-    approvals: new GitHubApprovals({ client, repository, ...runId !== void 0 ? { runId } : {} }),
-    handles: new GitHubHandles(client)
+    approvals: new GitHubApprovals({
+      client,
+      repository,
+      ...runId !== void 0 ? { runId } : {},
+      ...context3.pullRequest !== void 0 ? { pullRequest: context3.pullRequest } : {},
+      ...dispatch ? { dispatch } : {}
+    }),
+    handles: new GitHubHandles(client),
+    issues: new GitHubIssues({ client, repository, identity }),
+    dispatch: new GitHubDispatch({
+      client,
+      repository,
+      // A rebuild runs on the branch this run is on unless mlops.yml names one.
+      defaultRef: context3.branch,
+      serverUrl: env.GITHUB_SERVER_URL ?? "https://github.com"
+    })
   };
 }
 
 // src/platform/local/artifacts.ts
-import { copyFile as copyFile2, mkdir as mkdir3, readFile, readdir as readdir2, stat as stat3 } from "node:fs/promises";
-import path4 from "node:path";
+import { copyFile as copyFile2, mkdir as mkdir4, readFile as readFile2, readdir as readdir3, stat as stat3 } from "node:fs/promises";
+import path7 from "node:path";
 var LocalArtifactStore = class {
   objects;
   models;
   constructor(directory) {
-    this.objects = path4.join(directory, "store", "objects");
-    this.models = path4.join(directory, "store", "models");
+    this.objects = path7.join(directory, "store", "objects");
+    this.models = path7.join(directory, "store", "models");
   }
   indexFile(name) {
     if (!/^[A-Za-z0-9._-]+$/.test(name))
       throw new Error(`artifact name "${name}" has characters a file name cannot hold`);
-    return path4.join(this.models, `${name}.json`);
+    return path7.join(this.models, `${name}.json`);
   }
   async has(name) {
     return await stat3(this.indexFile(name)).catch(() => void 0) !== void 0;
@@ -44388,12 +45047,12 @@ var LocalArtifactStore = class {
   async store(name, root, files, meta) {
     const index = this.indexFile(name);
     if (await this.has(name)) return { stored: false, location: index };
-    await mkdir3(this.objects, { recursive: true });
+    await mkdir4(this.objects, { recursive: true });
     const entries = [];
     for (const file of [...files].sort()) {
-      const content = await readFile(path4.join(root, file));
+      const content = await readFile2(path7.join(root, file));
       const digest = sha256(content);
-      const object = path4.join(this.objects, digest);
+      const object = path7.join(this.objects, digest);
       if (!await stat3(object).catch(() => void 0)) await writeFileAtomic(object, content);
       entries.push({ path: file, sha256: digest, size: content.byteLength });
     }
@@ -44410,22 +45069,22 @@ var LocalArtifactStore = class {
     return { stored: true, location: index };
   }
   async fetch(name, destination) {
-    const entry = JSON.parse(await readFile(this.indexFile(name), "utf8"));
+    const entry = JSON.parse(await readFile2(this.indexFile(name), "utf8"));
     for (const file of entry.files) {
-      const target = path4.resolve(destination, file.path);
-      if (!target.startsWith(path4.resolve(destination) + path4.sep)) {
+      const target = path7.resolve(destination, file.path);
+      if (!target.startsWith(path7.resolve(destination) + path7.sep)) {
         throw new Error(`stored file "${file.path}" would land outside ${destination}`);
       }
-      await mkdir3(path4.dirname(target), { recursive: true });
-      await copyFile2(path4.join(this.objects, file.sha256), target);
+      await mkdir4(path7.dirname(target), { recursive: true });
+      await copyFile2(path7.join(this.objects, file.sha256), target);
     }
     return destination;
   }
   async latestOnBranch(branch, options = {}) {
-    const names = await readdir2(this.models).catch(() => []);
+    const names = await readdir3(this.models).catch(() => []);
     let latest;
     for (const name of names.filter((n) => n.endsWith(".json"))) {
-      const entry = JSON.parse(await readFile(path4.join(this.models, name), "utf8"));
+      const entry = JSON.parse(await readFile2(path7.join(this.models, name), "utf8"));
       if (entry.modelDigest === options.excluding) continue;
       if (entry.branch === branch && (!latest || entry.storedAt > latest.storedAt)) {
         latest = {
@@ -44442,53 +45101,53 @@ var LocalArtifactStore = class {
 };
 
 // src/platform/local/comment.ts
-import { readFile as readFile2, readdir as readdir3 } from "node:fs/promises";
-import path5 from "node:path";
+import { readFile as readFile3, readdir as readdir4 } from "node:fs/promises";
+import path8 from "node:path";
 var LocalComment = class {
   constructor(directory) {
     this.directory = directory;
   }
   directory;
   async writeSection(section) {
-    const sectionsDirectory = path5.join(this.directory, "comment");
+    const sectionsDirectory = path8.join(this.directory, "comment");
     await writeFileAtomic(
-      path5.join(sectionsDirectory, `${section.stage}.json`),
+      path8.join(sectionsDirectory, `${section.stage}.json`),
       JSON.stringify(section, null, 2)
     );
     const sections = await this.readSections();
-    const file = path5.join(this.directory, "comment.md");
+    const file = path8.join(this.directory, "comment.md");
     await writeFileAtomic(
       file,
-      renderComment(sections, { reportsLocation: path5.join(this.directory, "reports") })
+      renderComment(sections, { reportsLocation: path8.join(this.directory, "reports") })
     );
     return { location: file, written: true };
   }
   async readSections() {
-    const sectionsDirectory = path5.join(this.directory, "comment");
-    const names = await readdir3(sectionsDirectory).catch(() => []);
+    const sectionsDirectory = path8.join(this.directory, "comment");
+    const names = await readdir4(sectionsDirectory).catch(() => []);
     const sections = [];
     for (const name of names.filter((n) => n.endsWith(".json"))) {
-      sections.push(JSON.parse(await readFile2(path5.join(sectionsDirectory, name), "utf8")));
+      sections.push(JSON.parse(await readFile3(path8.join(sectionsDirectory, name), "utf8")));
     }
     return sections;
   }
 };
 
 // src/platform/local/environments.ts
-import { appendFile as appendFile2, mkdir as mkdir4, readFile as readFile3 } from "node:fs/promises";
-import path6 from "node:path";
+import { appendFile as appendFile2, mkdir as mkdir5, readFile as readFile4 } from "node:fs/promises";
+import path9 from "node:path";
 var LocalEnvironments = class {
   constructor(directory) {
     this.directory = directory;
   }
   directory;
   async append(file, entry) {
-    await mkdir4(this.directory, { recursive: true });
-    await appendFile2(path6.join(this.directory, file), `${JSON.stringify(entry)}
+    await mkdir5(this.directory, { recursive: true });
+    await appendFile2(path9.join(this.directory, file), `${JSON.stringify(entry)}
 `);
   }
   async readLines(file) {
-    const text = await readFile3(path6.join(this.directory, file), "utf8").catch(() => "");
+    const text = await readFile4(path9.join(this.directory, file), "utf8").catch(() => "");
     return text.split("\n").filter((line) => line.trim() !== "").map((line) => JSON.parse(line));
   }
   async create(request2) {
@@ -44514,20 +45173,20 @@ var LocalEnvironments = class {
 };
 
 // src/platform/local/ledger.ts
-import { appendFile as appendFile3, mkdir as mkdir5, readFile as readFile4 } from "node:fs/promises";
-import path7 from "node:path";
+import { appendFile as appendFile3, mkdir as mkdir6, readFile as readFile5 } from "node:fs/promises";
+import path10 from "node:path";
 var LocalLedger = class {
   file;
   constructor(directory) {
-    this.file = path7.join(directory, "ledger.jsonl");
+    this.file = path10.join(directory, "ledger.jsonl");
   }
   async write(record) {
-    await mkdir5(path7.dirname(this.file), { recursive: true });
+    await mkdir6(path10.dirname(this.file), { recursive: true });
     await appendFile3(this.file, `${JSON.stringify(record)}
 `);
   }
   async find(query) {
-    const text = await readFile4(this.file, "utf8").catch(() => "");
+    const text = await readFile5(this.file, "utf8").catch(() => "");
     return text.split("\n").filter((line) => line.trim() !== "").flatMap((line) => {
       try {
         return [JSON.parse(line)];
@@ -44589,14 +45248,14 @@ var ActionsSummary = class {
 // src/platform/actions/index.ts
 function actionsRunContext(env, workspace) {
   const event = env.GITHUB_EVENT_NAME ?? "";
-  const pullRequest = /^refs\/pull\/(\d+)\//.exec(env.GITHUB_REF ?? "")?.[1];
+  const pullRequest = pullRequestNumber(env);
   const server = env.GITHUB_SERVER_URL ?? "https://github.com";
   return {
     workspace,
     commit: env.GITHUB_SHA ?? "unknown",
     branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || "unknown",
     ...event.startsWith("pull_request") && env.GITHUB_BASE_REF ? { baseRef: env.GITHUB_BASE_REF } : {},
-    ...pullRequest ? { pullRequest: Number(pullRequest) } : {},
+    ...pullRequest !== void 0 ? { pullRequest } : {},
     runId: `${env.GITHUB_RUN_ID ?? "run"}-${env.GITHUB_RUN_ATTEMPT ?? "1"}`,
     ...env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? { runUrl: `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` } : {},
     platform: "github",
@@ -44614,7 +45273,7 @@ function createActionsPlatform(settings) {
     outputs: new ActionsOutputs(),
     log: new ActionsLog()
   };
-  const localArtifacts = new LocalArtifactStore(path8.join(directory));
+  const localArtifacts = new LocalArtifactStore(path11.join(directory));
   if (!token || !env.GITHUB_REPOSITORY) {
     const environments = new LocalEnvironments(directory);
     return {
@@ -44641,7 +45300,9 @@ function createActionsPlatform(settings) {
     artifacts,
     deployments: github.deployments,
     approvals: github.approvals,
-    handles: github.handles
+    handles: github.handles,
+    issues: github.issues,
+    dispatch: github.dispatch
   };
 }
 
@@ -44737,7 +45398,7 @@ function reportActionError(error2) {
 }
 
 // src/stages/validate-charter/index.ts
-import path10 from "node:path";
+import path13 from "node:path";
 
 // src/charter/alignment.ts
 var ALIGNMENT_LEVELS = ["business", "domain", "model"];
@@ -44773,14 +45434,12 @@ function buildAlignmentTree(config) {
   );
   return { nodes, edges };
 }
-function escapeMermaidLabel(text) {
-  return text.replace(/#/g, "#35;").replace(/&/g, "#amp;").replace(/"/g, "#quot;").replace(/</g, "#lt;").replace(/>/g, "#gt;").replace(/`/g, "#96;").replace(/\s+/g, " ");
-}
+var escapeMermaidLabel = (text) => mermaidLabel(text);
 function nodeKeys(nodes) {
   const keys = /* @__PURE__ */ new Map();
   const used = /* @__PURE__ */ new Set();
   for (const node of nodes) {
-    const base = `${node.level}_${node.id.replace(/[^A-Za-z0-9_]/g, "_")}`;
+    const base = `${node.level}_${node.id.slice(0, 40).replace(/[^A-Za-z0-9_]/g, "_")}`;
     let key = base;
     for (let suffix = 2; used.has(key); suffix++) key = `${base}_${suffix}`;
     used.add(key);
@@ -44818,19 +45477,19 @@ function alignmentSeed(tree) {
 // src/charter/finding.ts
 function findingCollector(loaded) {
   const findings = [];
-  const report = (rule, severity, message, path11, target = "value") => {
-    findings.push({ rule, severity, message, location: loaded.source.locate(path11, target) });
+  const report = (rule, severity, message, path14, target = "value") => {
+    findings.push({ rule, severity, message, location: loaded.source.locate(path14, target) });
   };
   return { findings, report };
 }
-function locateInString(loaded, path11, offset, expected) {
-  const start = loaded.source.scalarStart(path11);
+function locateInString(loaded, path14, offset, expected) {
+  const start = loaded.source.scalarStart(path14);
   if (start) {
     const guess = { ...start.location, column: start.location.column + offset };
     const line = loaded.source.text.split(/\r?\n/)[guess.line - 1] ?? "";
     if (line.startsWith(expected, guess.column - 1)) return guess;
   }
-  return loaded.source.locate(path11);
+  return loaded.source.locate(path14);
 }
 function metricLevels(loaded) {
   const levels = /* @__PURE__ */ new Map();
@@ -44952,9 +45611,9 @@ var estimates = {
     for (const level of ["domain", "business"]) {
       (metrics[level] ?? []).forEach((metric, index) => {
         if (metric.estimate === void 0) return;
-        const path11 = ["charter", "metrics", level, index, "estimate"];
+        const path14 = ["charter", "metrics", level, index, "estimate"];
         for (const reference of referencedMetrics(parseExpression(metric.estimate))) {
-          const location = locateInString(loaded, path11, reference.offset, reference.id);
+          const location = locateInString(loaded, path14, reference.offset, reference.id);
           if (!known.has(reference.id)) {
             findings.push({
               rule: "estimate-unknown-metric",
@@ -44976,6 +45635,45 @@ var estimates = {
     return findings;
   }
 };
+
+// src/config/urls.ts
+function httpUrlProblem(text, key) {
+  let url;
+  try {
+    url = new URL(text);
+  } catch {
+    return `${key} is not an absolute URL: write it as http://host:port/path`;
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    return `${key} uses the scheme ${url.protocol.replace(/:$/, "")}: only http and https are spoken here (e.g. http://127.0.0.1:8080/predict)`;
+  }
+  return void 0;
+}
+
+// src/charter/rules/text.ts
+var CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+function* strings(value, path14) {
+  if (typeof value === "string") yield [value, path14];
+  else if (Array.isArray(value))
+    for (const [index, item] of value.entries()) yield* strings(item, [...path14, index]);
+  else if (value && typeof value === "object")
+    for (const [key, item] of Object.entries(value)) yield* strings(item, [...path14, key]);
+}
+function controlCharacterFindings(loaded) {
+  const { findings, report } = findingCollector(loaded);
+  for (const [text, path14] of strings(loaded.config, [])) {
+    const found = CONTROL.exec(text);
+    if (!found) continue;
+    const code = found[0].charCodeAt(0).toString(16).padStart(4, "0").toUpperCase();
+    report(
+      "control-character",
+      "error",
+      `${path14.join(".")} holds the control character U+${code}: remove it (write plain text)`,
+      path14
+    );
+  }
+  return findings;
+}
 
 // src/charter/rules/flow-sections.ts
 var flowSections = {
@@ -45002,6 +45700,50 @@ var flowSections = {
         "key"
       );
     }
+    const deployTest = flow.deploy_test;
+    if (deployTest) {
+      if (!deployTest.endpoint) {
+        report(
+          "deploy-test-incomplete",
+          "error",
+          "flow.deploy_test.endpoint is missing: name the URL of the test deployment (e.g. http://127.0.0.1:8080/predict)",
+          ["flow", "deploy_test"],
+          "key"
+        );
+      } else {
+        const problem = httpUrlProblem(deployTest.endpoint, "flow.deploy_test.endpoint");
+        if (problem) report("url-scheme", "error", problem, ["flow", "deploy_test", "endpoint"]);
+      }
+      if (deployTest.deploy === void 0) {
+        report(
+          "deploy-test-incomplete",
+          "error",
+          "flow.deploy_test.deploy is missing: name the command that deploys the model to the test environment",
+          ["flow", "deploy_test"],
+          "key"
+        );
+      }
+    }
+    const address = flow.canary?.analysis?.address;
+    if (address !== void 0) {
+      const problem = httpUrlProblem(address, "flow.canary.analysis.address");
+      if (problem) report("url-scheme", "error", problem, ["flow", "canary", "analysis", "address"]);
+    }
+    for (const path14 of DURATION_PATHS) {
+      const value = path14.reduce(
+        (at, key) => at?.[key],
+        flow
+      );
+      if (typeof value !== "string") continue;
+      const read = readDuration(value, `flow.${path14.join(".")}`);
+      if ("problem" in read) report("duration-range", "error", read.problem, ["flow", ...path14]);
+    }
+    const rate = flow.deploy_test?.load?.rate;
+    if (typeof rate === "number") {
+      const problem = loadRateProblem(rate, "flow.deploy_test.load.rate");
+      if (problem) report("rate-range", "error", problem, ["flow", "deploy_test", "load", "rate"]);
+    }
+    findings.push(...controlCharacterFindings(loaded));
     const fairness = flow.fairness;
     if (fairness) {
       if (!fairness.label) {
@@ -45109,7 +45851,7 @@ var manualGate = {
     const where = `\`mlops-flow approve ${environment}\` records the approval`;
     if (!protection) return { skipped: `environment protection is visible only on GitHub; here ${where}` };
     const { findings, report } = findingCollector(loaded);
-    const path11 = ["flow", "canary", "environment"];
+    const path14 = ["flow", "canary", "environment"];
     let rules;
     try {
       rules = await protection(environment);
@@ -45118,7 +45860,7 @@ var manualGate = {
         "canary-environment-unverified",
         "warning",
         `could not read the protection rules of environment "${environment}" (${error2.message}): check that the token may read the repository's environments`,
-        path11
+        path14
       );
       return findings;
     }
@@ -45128,14 +45870,14 @@ var manualGate = {
         "canary-environment-not-found",
         "warning",
         `environment "${environment}" does not exist in this repository: create it under Settings → Environments with required reviewers, or canary-promote has no manual gate`,
-        path11
+        path14
       );
     } else if (rules.requiredReviewers.length === 0) {
       report(
         "canary-environment-unreviewed",
         "warning",
         `environment "${environment}" has no required reviewers: add them under Settings → Environments, or nobody approves before production`,
-        path11
+        path14
       );
     }
     return findings;
@@ -45302,7 +46044,7 @@ var milestones = {
 
 // src/charter/rules/paths.ts
 import { realpathSync } from "node:fs";
-import path9 from "node:path";
+import path12 from "node:path";
 var PATH_KEYS = [
   ["flow", "build", "model"],
   ["flow", "build", "metrics"],
@@ -45324,9 +46066,9 @@ function realPathOfExisting(target) {
   let probe = target;
   for (; ; ) {
     try {
-      return path9.join(realpathSync(probe), path9.relative(probe, target));
+      return path12.join(realpathSync(probe), path12.relative(probe, target));
     } catch {
-      const parent = path9.dirname(probe);
+      const parent = path12.dirname(probe);
       if (parent === probe) return target;
       probe = parent;
     }
@@ -45337,12 +46079,12 @@ var projectPaths = {
   title: "Paths inside the project",
   check({ loaded }) {
     const { findings, report } = findingCollector(loaded);
-    const root = realPathOfExisting(path9.resolve(loaded.projectRoot));
+    const root = realPathOfExisting(path12.resolve(loaded.projectRoot));
     for (const keys of PATH_KEYS) {
       const value = valueAt(loaded.config, keys);
       if (typeof value !== "string") continue;
       const name = keys.join(".");
-      if (path9.isAbsolute(value)) {
+      if (path12.isAbsolute(value)) {
         report(
           "absolute-path",
           "error",
@@ -45351,13 +46093,13 @@ var projectPaths = {
         );
         continue;
       }
-      const resolved = realPathOfExisting(path9.resolve(loaded.projectRoot, value));
-      const relative = path9.relative(root, resolved);
-      if (relative === ".." || relative.startsWith(`..${path9.sep}`) || path9.isAbsolute(relative)) {
+      const resolved = realPathOfExisting(path12.resolve(loaded.projectRoot, value));
+      const relative = path12.relative(root, resolved);
+      if (relative === ".." || relative.startsWith(`..${path12.sep}`) || path12.isAbsolute(relative)) {
         report(
           "path-outside-project",
           "error",
-          `${name} ("${value}") leads outside the project${resolved !== path9.resolve(loaded.projectRoot, value) ? " through a symbolic link" : ""}: keep the file inside the repository`,
+          `${name} ("${value}") leads outside the project${resolved !== path12.resolve(loaded.projectRoot, value) ? " through a symbolic link" : ""}: keep the file inside the repository`,
           keys
         );
       }
@@ -45380,15 +46122,79 @@ var COMMAND_PLACEHOLDERS = [
   { path: ["canary", "analysis", "command"], allowed: CANARY_ANALYSIS_PLACEHOLDERS }
 ];
 
+// src/exec/words.ts
+function parseWords(command) {
+  const words = [];
+  let current = "";
+  let inWord = false;
+  let quote;
+  let quoteAt = 0;
+  for (let index = 0; index < command.length; index++) {
+    const char = command[index];
+    if ((char === "\n" || char === "\r") && command.slice(index).trim() !== "") {
+      return {
+        problem: {
+          message: "the command spans more than one line: commands run without a shell, one command each; put several steps in a script and run that",
+          offset: index,
+          text: char
+        }
+      };
+    }
+    if (quote === "'") {
+      if (char === "'") quote = void 0;
+      else current += char;
+    } else if (quote === '"') {
+      if (char === '"') quote = void 0;
+      else if (char === "\\" && /["\\$`]/.test(command[index + 1] ?? "")) current += command[++index];
+      else current += char;
+    } else if (char === "'" || char === '"') {
+      quote = char;
+      quoteAt = index;
+      inWord = true;
+    } else if (char === "\\") {
+      if (index + 1 < command.length) current += command[++index];
+      inWord = true;
+    } else if (/\s/.test(char)) {
+      if (inWord) words.push(current);
+      current = "";
+      inWord = false;
+    } else {
+      const substitution = char === "$" && command[index + 1] === "(";
+      if (/[|&;<>`]/.test(char) || substitution) {
+        const operator = substitution ? "$(" : char;
+        return {
+          problem: {
+            message: `the command "${command}" uses the shell operator "${operator}": commands run without a shell; put a pipeline or redirection in a script and run that`,
+            offset: index,
+            text: operator
+          }
+        };
+      }
+      current += char;
+      inWord = true;
+    }
+  }
+  if (quote)
+    return {
+      problem: {
+        message: `the command "${command}" has an unclosed ${quote === "'" ? "single" : "double"} quote`,
+        offset: quoteAt,
+        text: quote
+      }
+    };
+  if (inWord) words.push(current);
+  return { words };
+}
+
 // src/charter/rules/placeholders.ts
 var ALLOWED_PLACEHOLDERS = COMMAND_PLACEHOLDERS;
 var QUERY_PLACEHOLDERS = CANARY_ANALYSIS_PLACEHOLDERS;
 var PLACEHOLDER = /\{([a-z_]+)\}/g;
-function valueAt2(flow, path11) {
-  return path11.reduce((value, key) => value?.[key], flow);
+function valueAt2(flow, path14) {
+  return path14.reduce((value, key) => value?.[key], flow);
 }
-function placeholders(command, path11) {
-  const texts = Array.isArray(command) ? command.map((word, index) => [word, [...path11, index]]) : [[command, [...path11]]];
+function placeholders(command, path14) {
+  const texts = Array.isArray(command) ? command.map((word, index) => [word, [...path14, index]]) : [[command, [...path14]]];
   return texts.flatMap(
     ([text, at]) => [...text.matchAll(PLACEHOLDER)].map((match) => ({
       name: match[1],
@@ -45397,10 +46203,10 @@ function placeholders(command, path11) {
     }))
   );
 }
-function unknownPlaceholders(loaded, command, path11, allowed, what) {
+function unknownPlaceholders(loaded, command, path14, allowed, what) {
   const reported = /* @__PURE__ */ new Set();
   const findings = [];
-  for (const found of placeholders(command, path11)) {
+  for (const found of placeholders(command, path14)) {
     if (allowed.includes(found.name) || reported.has(found.name)) continue;
     reported.add(found.name);
     findings.push({
@@ -45412,27 +46218,51 @@ function unknownPlaceholders(loaded, command, path11, allowed, what) {
   }
   return findings;
 }
+function commandNeedsShell(loaded, command, path14, what) {
+  if (typeof command !== "string") return [];
+  const parsed = parseWords(command);
+  if (!("problem" in parsed)) {
+    if (parsed.words.length > 0) return [];
+    return [
+      {
+        rule: "command-needs-shell",
+        severity: "error",
+        message: `${what} is empty: write the command to run`,
+        location: loaded.source.locate(path14)
+      }
+    ];
+  }
+  return [
+    {
+      rule: "command-needs-shell",
+      severity: "error",
+      message: `${what}: ${parsed.problem.message}`,
+      location: locateInString(loaded, path14, parsed.problem.offset, parsed.problem.text)
+    }
+  ];
+}
 var commandPlaceholders = {
   id: "placeholders",
   title: "Command placeholders",
   check({ loaded }) {
     const { findings } = findingCollector(loaded);
     const flow = loaded.config.flow ?? {};
-    for (const { path: path11, allowed } of ALLOWED_PLACEHOLDERS) {
-      const command = valueAt2(flow, path11);
+    for (const { path: path14, allowed } of ALLOWED_PLACEHOLDERS) {
+      const command = valueAt2(flow, path14);
       if (command === void 0) continue;
       findings.push(
-        ...unknownPlaceholders(loaded, command, ["flow", ...path11], allowed, `flow.${path11.join(".")}`)
+        ...commandNeedsShell(loaded, command, ["flow", ...path14], `flow.${path14.join(".")}`),
+        ...unknownPlaceholders(loaded, command, ["flow", ...path14], allowed, `flow.${path14.join(".")}`)
       );
     }
     (flow.canary?.analysis?.metrics ?? []).forEach((metric, index) => {
       if (metric.query === void 0) return;
-      const path11 = ["flow", "canary", "analysis", "metrics", index, "query"];
+      const path14 = ["flow", "canary", "analysis", "metrics", index, "query"];
       findings.push(
         ...unknownPlaceholders(
           loaded,
           metric.query,
-          path11,
+          path14,
           QUERY_PLACEHOLDERS,
           `the canary query of ${metric.id}`
         )
@@ -45514,20 +46344,20 @@ var problemAndRoles = {
         ({ handle }) => isWellFormedHandle(handle) && lookup ? lookup(handle) : Promise.resolve(void 0)
       )
     );
-    handles.forEach(({ handle, path: path11 }, index) => {
+    handles.forEach(({ handle, path: path14 }, index) => {
       if (!isWellFormedHandle(handle)) {
         report(
           "handle-malformed",
           "error",
           `"${handle}" is not a GitHub handle: write "@user" or "@org/team" (letters, digits and single hyphens)`,
-          path11
+          path14
         );
       } else if (answers[index] === "missing") {
         report(
           "handle-not-found",
           "warning",
           `${handle} is not a user or team GitHub knows (or this token can see): check the spelling, or grant the token read access to the organisation's members`,
-          path11
+          path14
         );
       }
     });
@@ -45594,6 +46424,60 @@ var regulations = {
   }
 };
 
+// src/config/cron.ts
+var FIELDS = [
+  { name: "minute", min: 0, max: 59 },
+  { name: "hour", min: 0, max: 23 },
+  { name: "day of month", min: 1, max: 31 },
+  {
+    name: "month",
+    min: 1,
+    max: 12,
+    names: ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+  },
+  { name: "day of week", min: 0, max: 7, names: ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] }
+];
+function valueOf(text, field) {
+  if (/^\d+$/.test(text)) return Number(text);
+  const names = "names" in field ? field.names : [];
+  const index = names.indexOf(text.toLowerCase());
+  return index < 0 ? void 0 : index + field.min;
+}
+function fieldProblem(text, field) {
+  for (const item of text.split(",")) {
+    const [range, step, extra] = item.split("/");
+    if (extra !== void 0 || range === void 0) return `"${item}" is not a ${field.name}`;
+    if (step !== void 0 && !(/^\d+$/.test(step) && Number(step) > 0))
+      return `the step "${step}" must be a whole number above 0`;
+    if (range === "*") continue;
+    const bounds = range.split("-");
+    if (bounds.length > 2) return `"${range}" is not a ${field.name}`;
+    const values = bounds.map((bound) => valueOf(bound, field));
+    for (const [index, value] of values.entries()) {
+      if (value === void 0 || value < field.min || value > field.max)
+        return `the ${field.name} ${bounds[index]} is outside ${field.min}–${field.max}`;
+    }
+    if (values.length === 2 && values[0] > values[1])
+      return `the ${field.name} range ${range} runs backwards`;
+  }
+  return void 0;
+}
+function cronProblem(expression) {
+  const fields = [...expression.matchAll(/\S+/g)];
+  if (fields.length !== FIELDS.length)
+    return {
+      message: `a cron expression has 5 fields (minute hour day month weekday), not ${fields.length}`,
+      offset: 0,
+      text: expression
+    };
+  for (const [index, match] of fields.entries()) {
+    const problem = fieldProblem(match[0], FIELDS[index]);
+    if (problem)
+      return { message: `schedule "${expression}": ${problem}`, offset: match.index, text: match[0] };
+  }
+  return void 0;
+}
+
 // src/charter/rules/serving.ts
 function strictEnough(goal, requirement, bound) {
   if (goal.op === "==") return bound === "max" ? goal.value <= requirement : goal.value >= requirement;
@@ -45621,6 +46505,22 @@ var servingRequirements = {
             ["charter", "requirements", "serving"]
           );
         }
+      }
+    }
+    if (typeof requirements.schedule === "string") {
+      const problem = cronProblem(requirements.schedule);
+      if (problem) {
+        findings.push({
+          rule: "schedule-invalid",
+          severity: "error",
+          message: problem.message,
+          location: locateInString(
+            loaded,
+            ["charter", "requirements", "schedule"],
+            problem.offset,
+            problem.text
+          )
+        });
       }
     }
     const goals = deployTest?.goals ?? {};
@@ -45651,6 +46551,28 @@ var servingRequirements = {
   }
 };
 
+// src/charter/rules/todo.ts
+var openTodos = {
+  id: "todo",
+  title: "Nothing left to fill in",
+  check({ loaded }) {
+    const { findings, report } = findingCollector(loaded);
+    const visit2 = (value, path14) => {
+      if (typeof value === "string") {
+        if (/\bTODO\b/.test(value)) {
+          report("todo", "warning", `still to fill in: ${JSON.stringify(value.slice(0, 80))}`, path14);
+        }
+      } else if (Array.isArray(value)) {
+        value.forEach((item, index) => visit2(item, [...path14, index]));
+      } else if (value !== null && typeof value === "object") {
+        for (const [key, item] of Object.entries(value)) visit2(item, [...path14, key]);
+      }
+    };
+    visit2(loaded.config, []);
+    return findings;
+  }
+};
+
 // src/charter/rules/index.ts
 var RULE_FAMILIES = [
   problemAndRoles,
@@ -45665,7 +46587,8 @@ var RULE_FAMILIES = [
   projectPaths,
   flowSections,
   canaryRollout,
-  manualGate
+  manualGate,
+  openTodos
 ];
 async function runRules(context3, families = RULE_FAMILIES) {
   return Promise.all(
@@ -45678,11 +46601,11 @@ async function runRules(context3, families = RULE_FAMILIES) {
 
 // src/stages/validate-charter/section.ts
 function inlineText(text) {
-  return text.replace(/\s+/g, " ").trim().replace(/</g, "&lt;").replace(/(^|[^\w`])(@[A-Za-z0-9][A-Za-z0-9-]*(?:\/[A-Za-z0-9._-]+)?)/g, "$1`$2`");
+  return oneLine(text, 1e3).replace(/\s+/g, " ").trim().replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/(^|[^\w`])(@[A-Za-z0-9][A-Za-z0-9-]*(?:\/[A-Za-z0-9._-]+)?)/g, "$1`$2`");
 }
 function handlesText(value) {
   const list = value === void 0 ? [] : Array.isArray(value) ? value : [value];
-  return list.length === 0 ? "—" : list.map((handle) => `\`${handle.replace(/`/g, "'")}\``).join(", ");
+  return list.length === 0 ? "—" : list.map((handle) => inlineCode(handle)).join(", ");
 }
 function repositoryUrl(context3) {
   if (context3.platform !== "github" || !context3.runUrl) return void 0;
@@ -45691,9 +46614,9 @@ function repositoryUrl(context3) {
 function sourceLink(location, context3) {
   const text = `${location.file}:${location.line}`;
   const repository = repositoryUrl(context3);
-  if (!repository || !/^[0-9a-f]{40}$/.test(context3.commit)) return `\`${text}:${location.column}\``;
+  if (!repository || !/^[0-9a-f]{40}$/.test(context3.commit)) return inlineCode(`${text}:${location.column}`);
   const file = location.file.split("/").map(encodeURIComponent).join("/");
-  return `[${text}](${repository}/blob/${context3.commit}/${file}#L${location.line})`;
+  return `[${prose(text)}](${repository}/blob/${context3.commit}/${file}#L${location.line})`;
 }
 function charterInBrief(loaded) {
   const charter = loaded.config.charter;
@@ -45740,7 +46663,7 @@ function renderCharterSection({
   if (chart)
     lines.push("", "**Metric alignment** (business ← domain ← model)", "", "```mermaid", chart, "```");
   const tally = findings.length === 0 ? "no problems" : `${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}`;
-  lines.push("", `**Checks** of \`${loaded.file}\`: ${tally}`, "", ...checklist(outcomes, context3));
+  lines.push("", `**Checks** of ${inlineCode(loaded.file)}: ${tally}`, "", ...checklist(outcomes, context3));
   for (const [index, note] of notes.entries()) lines.push(index === 0 ? "" : ">", `> ${inlineText(note)}`);
   return lines.join("\n");
 }
@@ -45788,7 +46711,7 @@ async function checkCharter({
   const first = errors[0] ?? warnings[0];
   const summary2 = first ? `${errors.length} error${errors.length === 1 ? "" : "s"} and ${warnings.length} warning${warnings.length === 1 ? "" : "s"} in ${loaded.file}, first: ${first.message}` : `the charter "${loaded.config.charter.name}" is complete and consistent`;
   const tree = buildAlignmentTree(loaded.config);
-  const configJsonOutput = path10.relative(platform2.context.workspace, path10.join(loaded.projectRoot, CONFIG_JSON_PATH)).split(path10.sep).join("/");
+  const configJsonOutput = path13.relative(platform2.context.workspace, path13.join(loaded.projectRoot, CONFIG_JSON_PATH)).split(path13.sep).join("/");
   return {
     stage: "validate-charter",
     verdict,
