@@ -213,7 +213,7 @@ flow:
     expect(result.section).toMatch(
       /- race, `demographic_parity_difference`: inconclusive, a group's own interval straddles the goal: .*Native American: 11 rows: the selection rate interval spans 0\.434 to 0\.903/,
     );
-    expect(result.section).toContain('race Native American (11 rows)');
+    expect(result.section).toContain('race Native American (11 rows; selection rate 0.727 [0.434, 0.903])');
     const card = readFileSync(path.join(directory, result.outputs['model-card-path'] as string), 'utf8');
     expect(card).toContain('| Native American (small) | 11 |');
   });

@@ -218,12 +218,29 @@ export function fairnessSection(
       );
     }
   }
-  const singleFrames: (FrameReport | RegressionFrameReport)[] = report.frames.filter(
-    (f) => f.attributes.length === 1,
-  );
-  const small = singleFrames.flatMap((f) =>
-    f.groups.filter((g) => g.smallSample && !g.empty).map((g) => `${f.name} ${g.group} (${g.n} rows)`),
-  );
+  // Each small group with the interval of the figure that matters most for it.
+  const small =
+    report.task === 'regression'
+      ? report.frames
+          .filter((f) => f.attributes.length === 1)
+          .flatMap((f) =>
+            f.groups
+              .filter((g) => g.smallSample && !g.empty)
+              .map((g) => {
+                const mae = g.metrics.mean_absolute_error;
+                return `${f.name} ${g.group} (${g.n} rows; MAE ${formatNumber(mae.value)}${interval(mae.interval)})`;
+              }),
+          )
+      : report.frames
+          .filter((f) => f.attributes.length === 1)
+          .flatMap((f) =>
+            f.groups
+              .filter((g) => g.smallSample && !g.empty)
+              .map((g) => {
+                const selection = g.rates.selection_rate;
+                return `${f.name} ${g.group} (${g.n} rows; selection rate ${formatNumber(selection.value)}${interval(selection.interval)})`;
+              }),
+          );
   if (small.length > 0) {
     lines.push(
       '',

@@ -22,9 +22,13 @@ describe('GroupCounter', () => {
     const file = files.write('groups.csv', `y,p,a,b,c\n${rows.map((r) => r.join(',')).join('\n')}\n`);
     const counter = new GroupCounter(file, ['a', 'b', 'c']);
     const table = await openTable(file, { columns: ['y', 'p', 'a', 'b', 'c'] });
+    // The combination index of every row, as a regression report keys its sums by it.
+    const combinationOfRow: number[] = [];
     for await (const batch of table.batches()) {
       for (let i = 0; i < batch.length; i++) {
-        counter.add(batch, i, [2, 3, 4], cellOf(batch.number(i, 0), batch.number(i, 1)));
+        combinationOfRow.push(
+          counter.add(batch, i, [2, 3, 4], cellOf(batch.number(i, 0), batch.number(i, 1))),
+        );
       }
     }
 
@@ -40,6 +44,22 @@ describe('GroupCounter', () => {
       const actual = counter.marginal(attributes);
       expect(new Set(actual.keys())).toEqual(new Set(expected.keys()));
       for (const [key, group] of actual) expect(group.counts).toEqual(expected.get(key));
+      // members: the same groups, each made of exactly the combinations its rows fell into.
+      const combinationsOfKey = new Map<string, Set<number>>();
+      rows.forEach((row, r) => {
+        const key = JSON.stringify(attributes.map((a) => (row[a + 2] === '' ? '(missing)' : row[a + 2])));
+        const set = combinationsOfKey.get(key) ?? new Set<number>();
+        set.add(combinationOfRow[r] as number);
+        combinationsOfKey.set(key, set);
+      });
+      const members = counter.members(attributes);
+      expect([...members.keys()]).toEqual([...actual.keys()]);
+      for (const [key, group] of members) {
+        expect(group.combinations).toEqual(
+          [...(combinationsOfKey.get(key) as Set<number>)].sort((x, y) => x - y),
+        );
+      }
     }
+    expect(counter.combinationCount).toBe(new Set(combinationOfRow).size);
   });
 });
