@@ -27,6 +27,7 @@ import { artifactName, type ModelManifest } from '../build-model/index.js';
 import type { StageContext, StageDefinition } from '../stage.js';
 import { behaviourChecks, flipAttribute, type PredictRun, type Table } from './behaviour.js';
 import { checkIntegrity } from './integrity.js';
+import { findBaseModel } from './base-model.js';
 import { formatCsv, readTable } from './table.js';
 
 /** sanity-check has no settings of its own: the model comes from the run (see StageContext). */
@@ -217,31 +218,43 @@ async function regression<Predictions>(
   const limits = spec.max_regression ?? {};
   if (Object.keys(limits).length === 0) return [];
   const { platform, loaded } = context;
-  const branch = platform.context.baseRef ?? platform.context.branch;
-  const base = await baseModel(context, digest, branch);
-  if (!base) {
-    return [
-      {
-        id: 'sanity/regression',
-        title: 'Regression against the base model',
-        verdict: 'pass',
-        observed: `no earlier model stored for ${branch}: nothing to compare with`,
-      },
-    ];
-  }
-  if (!spec.predict) {
-    return [
-      {
-        id: 'sanity/regression',
-        title: 'Regression against the base model',
-        verdict: 'inconclusive',
-        observed: 'flow.sanity.predict is not set: the base model cannot be run on these rows',
-      },
-    ];
-  }
+  const title = 'Regression against the base model';
   const work = await mkdtemp(path.join(tmpdir(), 'mlops-flow-base-'));
   try {
-    await platform.artifacts.fetch(base.name, work);
+    const lookup = await findBaseModel({
+      platform,
+      projectRoot: loaded.projectRoot,
+      digest,
+      destination: work,
+      artifactName,
+    });
+    if (lookup.kind === 'none') {
+      // A first build has nothing to regress from: skipped, with where it looked.
+      return [{ id: 'sanity/regression', title, verdict: 'skip', observed: lookup.reason }];
+    }
+    if (lookup.kind === 'unavailable') {
+      // A base model should exist: without it the gate cannot judge, and must not pass.
+      return [
+        {
+          id: 'sanity/regression',
+          title,
+          verdict: 'inconclusive',
+          observed: lookup.reason,
+          detail: 'a base model was built but cannot be compared with: the regression gate has no evidence',
+        },
+      ];
+    }
+    const base = lookup.model;
+    if (!spec.predict) {
+      return [
+        {
+          id: 'sanity/regression',
+          title,
+          verdict: 'inconclusive',
+          observed: 'flow.sanity.predict is not set: the base model cannot be run on these rows',
+        },
+      ];
+    }
     const input = path.join(work, 'eval-input.csv');
     await writeFile(input, formatCsv(table));
     const output = path.join(work, 'base-predictions.csv');
@@ -309,11 +322,6 @@ async function regression<Predictions>(
   } finally {
     await rm(work, { recursive: true, force: true });
   }
-}
-
-async function baseModel(context: StageContext<SanityCheckSettings>, digest: string, branch: string) {
-  const latest = await context.platform.artifacts.latestOnBranch(branch, { excluding: digest });
-  return latest;
 }
 
 function result(
