@@ -4,9 +4,16 @@
 //
 //   node server.mjs --model model/ --port 8080 --variant baseline [--host 127.0.0.1]
 //
+// It proves which model it serves (the model-server contract): GET /healthz answers
+// {"status":"ok","model_digest":"sha256:…"} and every answer carries x-model-digest, the digest
+// build-model wrote to the model directory's model-manifest.json. It exits non-zero at once when
+// it cannot bind its port, so nothing else is measured in its place.
+//
 // For canary tests, faults can be injected: --fail-rate 0.05 answers 5% of predictions with a
 // 500; --extra-latency-ms 40 delays every prediction.
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadModel, missingColumns, predictRecord } from './lib/model.mjs';
 
@@ -26,6 +33,13 @@ try {
 } catch (error) {
   console.error(error.message);
   process.exit(1);
+}
+let modelDigest;
+try {
+  modelDigest = JSON.parse(readFileSync(path.join(values.model, 'model-manifest.json'), 'utf8')).digest;
+} catch (error) {
+  // Trained by hand, not by build-model: it serves, but proves nothing (deploy-test refuses it).
+  console.error(`serving a model without a digest: ${error.message}`);
 }
 const variant = values.variant;
 const failRate = Number(values['fail-rate']);
@@ -74,7 +88,10 @@ function metricsText() {
 }
 
 function send(response, code, body, type = 'application/json') {
-  response.writeHead(code, { 'content-type': type });
+  response.writeHead(code, {
+    'content-type': type,
+    ...(modelDigest ? { 'x-model-digest': modelDigest } : {}),
+  });
   response.end(typeof body === 'string' ? body : JSON.stringify(body));
 }
 
@@ -103,7 +120,8 @@ const server = http.createServer((request, response) => {
     send(response, code, body, type);
     if (route !== '/metrics') observe(route, code, Number(process.hrtime.bigint() - started) / 1e9);
   };
-  if (request.method === 'GET' && route === '/healthz') return done(200, { status: 'ok', variant });
+  if (request.method === 'GET' && route === '/healthz')
+    return done(200, { status: 'ok', model_digest: modelDigest, variant });
   if (request.method === 'GET' && route === '/metrics')
     return done(200, metricsText(), 'text/plain; version=0.0.4');
   if (request.method !== 'POST' || route !== '/predict') return done(404, { error: 'not found' });
@@ -129,6 +147,10 @@ const server = http.createServer((request, response) => {
   });
 });
 
+server.on('error', (error) => {
+  console.error(`cannot serve on ${values.host}:${values.port}: ${error.code ?? error.message}`);
+  process.exit(1);
+});
 server.listen(Number(values.port), values.host, () => {
   const { port } = server.address();
   console.log(JSON.stringify({ listening: `http://${values.host}:${port}`, variant }));

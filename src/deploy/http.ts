@@ -4,6 +4,8 @@ import https from 'node:https';
 export interface HttpResponse {
   status: number;
   body: string;
+  /** The `x-model-digest` header: which model the server says answered (the model-server contract). */
+  modelDigest?: string;
 }
 
 /** Why a request got no HTTP answer. */
@@ -87,7 +89,11 @@ export function request(
         });
         response.on('end', () =>
           finish(() =>
-            resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+            resolve({
+              status: response.statusCode ?? 0,
+              body: Buffer.concat(chunks).toString('utf8'),
+              ...digestHeader(response.headers['x-model-digest']),
+            }),
           ),
         );
         response.on('error', (error) =>
@@ -105,4 +111,9 @@ export function request(
     signal?.addEventListener('abort', onAbort, { once: true });
     outgoing.end(options.body);
   });
+}
+
+function digestHeader(value: string | string[] | undefined): { modelDigest?: string } {
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined ? {} : { modelDigest: first.trim() };
 }

@@ -123,6 +123,21 @@ describe('build-model', () => {
     expect(result.section).toContain('xychart-beta');
   });
 
+  test('the model directory gets the served manifest a server proves its model with; a rebuild leaves it out of the digest', async () => {
+    const directory = await project();
+    const first = (await build(directory)).result.outputs['model-digest'];
+    const served = JSON.parse(readFileSync(path.join(directory, 'model/model-manifest.json'), 'utf8'));
+    expect(served.digest).toBe(first);
+    expect(served.modelDigest).toBe(first);
+    // The same training again, with the previous served manifest still in model/: the same model.
+    const { result } = await build(directory, { force: true });
+    expect(result.outputs['model-digest']).toBe(first);
+    const manifest = JSON.parse(
+      readFileSync(path.join(directory, result.outputs['manifest-path'] as string), 'utf8'),
+    );
+    expect(manifest.files.map((f: { path: string }) => f.path)).not.toContain('model/model-manifest.json');
+  });
+
   test('the same inputs give the same digest; one byte more gives another', async () => {
     const one = await project();
     const two = await project();

@@ -21,6 +21,10 @@ describe('deploy-test against a real server on 127.0.0.1', () => {
     expect(result.verdict).toBe('pass');
     expect(check(result, 'deploy-test/deploy')?.verdict).toBe('pass');
     expect(check(result, 'deploy-test/ready')?.observed).toMatch(/\/healthz answered/);
+    expect(check(result, 'deploy-test/model-digest')).toMatchObject({
+      verdict: 'pass',
+      observed: `staging serves ${result.modelDigest?.slice(0, 19)}…`,
+    });
     expect(check(result, 'deploy-test/replay')?.observed).toMatch(
       /^400 rows of `data\/replay.csv` scored in 4 batches/,
     );
@@ -156,11 +160,51 @@ describe('deploy-test against a real server on 127.0.0.1', () => {
     expect(tornDown(directory)).toEqual(['staging']);
   });
 
+  test("a server answering with another model's digest fails before any replay or load, and is torn down", async () => {
+    const { directory } = await builtProject();
+    const { result } = await runDeployTest(directory, { FAULT: 'other-model' });
+    expect(check(result, 'deploy-test/ready')?.verdict).toBe('pass');
+    const identity = check(result, 'deploy-test/model-digest');
+    expect(identity?.verdict).toBe('fail');
+    expect(identity?.observed).toBe(
+      `staging serves sha256:abababababab…, not ${result.modelDigest?.slice(0, 19)}…: another server answers there (nothing was measured)`,
+    );
+    // Nothing measured: no replay, no load, no goal judged.
+    expect(check(result, 'deploy-test/replay')).toBeUndefined();
+    expect(result.checks.filter((c) => c.id.startsWith('deploy-test/goal/'))).toEqual([]);
+    const report = JSON.parse(
+      readFileSync(path.join(directory, '.mlops-flow/reports/deploy-test.json'), 'utf8'),
+    );
+    expect(report.replay).toBeNull();
+    expect(report.load).toBeNull();
+    expect(result.verdict).toBe('fail');
+    expect(tornDown(directory)).toEqual(['staging']);
+    expect(
+      deploymentLines(directory)
+        .slice(1)
+        .map((line) => line.state),
+    ).toEqual(['queued', 'in_progress', 'failure']);
+  });
+
+  test('a server that names no digest fails: it cannot prove which model it serves', async () => {
+    const { directory } = await builtProject();
+    const { result } = await runDeployTest(directory, { FAULT: 'anonymous' });
+    expect(check(result, 'deploy-test/model-digest')).toMatchObject({
+      verdict: 'fail',
+      observed:
+        'staging does not prove which model it serves: GET /healthz names no model_digest and sends no x-model-digest header',
+    });
+    expect(check(result, 'deploy-test/replay')).toBeUndefined();
+    expect(result.verdict).toBe('fail');
+  });
+
   test('without /healthz, a first successful prediction shows the endpoint is ready', async () => {
     const { directory } = await builtProject(`    goals: { precision: '>= 0.80' }
 `);
     const { result } = await runDeployTest(directory, { NO_HEALTHZ: '1' });
     expect(check(result, 'deploy-test/ready')?.observed).toMatch(/a first prediction succeeded/);
+    // Its 404 for /healthz still carries x-model-digest: the model is proven by the header.
+    expect(check(result, 'deploy-test/model-digest')?.verdict).toBe('pass');
     expect(result.verdict).toBe('pass');
     // No load configured and no serving goal: no load test, no chart.
     expect(result.section).not.toContain('xychart-beta');

@@ -188,7 +188,11 @@ async function buildAndStore(
   }
   const finishedAt = context.now().toISOString();
 
-  const artifactPaths = await listFiles(projectRoot, build.model, 'flow.build.model');
+  const served = await servedManifestPath(projectRoot, build.model);
+  // A served manifest left by an earlier build is not part of this model.
+  const artifactPaths = (await listFiles(projectRoot, build.model, 'flow.build.model')).filter(
+    (file) => file !== served,
+  );
   if (build.metrics)
     artifactPaths.push(...(await listFiles(projectRoot, build.metrics, 'flow.build.metrics')));
   if (build.predictions)
@@ -216,13 +220,20 @@ async function buildAndStore(
   };
   const manifestPath = `.mlops-flow/builds/${digest.slice('sha256:'.length)}/model-manifest.json`;
   await writeFileAtomic(path.join(projectRoot, manifestPath), `${JSON.stringify(manifest, null, 2)}\n`);
+  // The model-server contract: a server reads `digest` here to prove which model it serves.
+  if (served) {
+    await writeFileAtomic(
+      path.join(projectRoot, served),
+      `${JSON.stringify({ digest, ...manifest }, null, 2)}\n`,
+    );
+  }
 
   // Read the base before storing this build: on a push the base is this branch's previous build.
   const base = await baseMetrics(platform, digest);
   const storage = await platform.artifacts.store(
     artifactName(digest),
     projectRoot,
-    [...files.map((file) => file.path), manifestPath],
+    [...files.map((file) => file.path), manifestPath, ...(served ? [served] : [])],
     {
       modelDigest: digest,
       commit: platform.context.commit,
@@ -286,6 +297,19 @@ async function buildAndStore(
       ...(baseLevels ? alignmentCells(baseLevels, 'base') : []),
     ],
   };
+}
+
+/** The file name a model server reads its digest from, in the served model directory. */
+export const SERVED_MANIFEST = 'model-manifest.json';
+
+/**
+ * `<model dir>/model-manifest.json` relative to the project, when flow.build.model is a
+ * directory (a single-file model has no directory to put it in).
+ */
+async function servedManifestPath(projectRoot: string, model: string): Promise<string | undefined> {
+  const info = await stat(path.join(projectRoot, model)).catch(() => undefined);
+  if (!info?.isDirectory()) return undefined;
+  return path.posix.join(model.split(path.sep).join('/'), SERVED_MANIFEST);
 }
 
 export function artifactName(digest: string): string {

@@ -18,6 +18,7 @@ import {
   type Instance,
 } from '../../deploy/endpoint-client.js';
 import { runLoad, type LoadResult } from '../../deploy/load-generator.js';
+import { askServedModel, servedModelCheck } from '../../deploy/served-model.js';
 import { percentileOf as percentile } from '../../deploy/percentiles.js';
 import type { DeployTestValues } from '../../exec/placeholders.js';
 import { parseDuration } from '../../exec/run-command.js';
@@ -274,6 +275,18 @@ async function deployAndTest(
     signal?.throwIfAborted();
     phase = 'while waiting for the endpoint';
     if (deployed) deployed = await waitUntilReady(context, plan, client, steps);
+    phase = 'while asking which model the endpoint serves';
+    if (deployed) {
+      // Before any measurement: the endpoint must prove it serves the model deployed here.
+      const served = await askServedModel(endpoint, {
+        timeoutMs: client.timeoutMs,
+        signal,
+        agent: client.agent,
+      });
+      const identity = servedModelCheck('deploy-test/model-digest', environment, digest, served);
+      steps.push(identity);
+      deployed = identity.verdict === 'pass';
+    }
     phase = 'during the replay';
     if (deployed && plan.replay) {
       replayed = await replayStep(context, plan.replay, client);
