@@ -62,7 +62,7 @@ export async function findBaseModel(request: BaseModelRequest): Promise<BaseMode
       };
     }
   }
-  const history = await baseHistory(request.projectRoot, platform.context.baseRef);
+  const history = await branchHistory(request.projectRoot, platform.context.baseRef);
   const recorded = await recordedBuild(platform, history.commits, digest);
   if (recorded) {
     return {
@@ -82,7 +82,7 @@ export async function findBaseModel(request: BaseModelRequest): Promise<BaseMode
 }
 
 /** The base branch's latest commits, newest first, and how to name them for people. */
-async function baseHistory(
+export async function branchHistory(
   projectRoot: string,
   baseRef: string | undefined,
 ): Promise<{ commits: string[]; description: string }> {
