@@ -52,6 +52,8 @@ export interface DataSource {
   location?: string;
   owner?: string;
   description?: string;
+  /** How the flow sees the content of a source outside the repository. */
+  content?: { command?: CommandText; etag?: string };
 }
 
 export interface DataInventory {

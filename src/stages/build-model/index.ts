@@ -17,6 +17,7 @@ import { changedPathsSince, gitState, projectFiles } from './changes.js';
 import { digestFiles, listFiles, modelDigest, type ManifestFile } from './manifest.js';
 import { metricsChart, metricsTable } from './section.js';
 import { classifyChanges, decideBuild, type BuildDecision } from './triggers.js';
+import { changedSources, sourceContents, type SourceContent } from '../../data/sources.js';
 
 export interface BuildModelSettings {
   force: boolean;
@@ -34,6 +35,8 @@ export interface ModelManifest {
   git: { commit: string; branch: string; dirty: boolean } | null;
   charterDigest: string;
   data: ManifestFile[];
+  /** The content digests of the charter's data sources this build saw (see data/sources.ts). */
+  sources?: SourceContent[];
   command: string[];
   tools: { node: string; 'mlops-flow': string };
   startedAt: string;
@@ -48,7 +51,7 @@ export const buildModel: StageDefinition<BuildModelSettings> = {
   async run(context) {
     const build = context.loaded.config.flow?.build;
     if (!build) return skipped('flow.build is not configured in mlops.yml', {});
-    const decision = await decide(context);
+    const { decision, sources } = await decide(context);
     if (!decision.shouldBuild) {
       const previous = await context.platform.artifacts.latestOnBranch(context.platform.context.branch);
       return skipped(
@@ -65,7 +68,7 @@ export const buildModel: StageDefinition<BuildModelSettings> = {
         previous?.modelDigest,
       );
     }
-    return buildAndStore(context, build, decision);
+    return buildAndStore(context, build, decision, sources);
   },
 };
 
@@ -103,21 +106,35 @@ function skipped(reason: string, outputs: Record<string, string>, digest?: strin
   };
 }
 
-async function decide(context: StageContext<BuildModelSettings>): Promise<BuildDecision> {
+async function decide(
+  context: StageContext<BuildModelSettings>,
+): Promise<{ decision: BuildDecision; sources: SourceContent[] }> {
   const { platform, loaded, settings } = context;
   const prBase = platform.context.baseRef ? `origin/${platform.context.baseRef}` : undefined;
   const lastBuild =
     prBase || settings.baseRef ? undefined : await platform.artifacts.latestOnBranch(platform.context.branch);
   const base = settings.baseRef ?? prBase ?? lastBuild?.commit;
   const changed = base ? await changedPathsSince(loaded.projectRoot, base) : undefined;
-  return decideBuild({
+  // Data git cannot see (DVC, object stores): its content digest against the last build's.
+  const previous =
+    lastBuild ??
+    (await platform.artifacts.latestOnBranch(platform.context.baseRef ?? platform.context.branch));
+  const sources = await declaredSourceContents(context);
+  const seen = sources.some((source) => source.digest !== undefined);
+  const sourcesChanged = changedSources(
+    sources,
+    seen && previous ? (await storedManifest(platform, previous))?.sources : undefined,
+  );
+  const decision = decideBuild({
     force: settings.force,
     changes: changed === undefined ? undefined : classifyChanges(changed, loaded.config.flow?.triggers),
+    sourcesChanged,
     performanceBreaches: performanceBreaches(loaded.config, settings.productionMetrics),
     ...(base
       ? { baseDescription: base === lastBuild?.commit ? `the last build (${base.slice(0, 7)})` : base }
       : {}),
   });
+  return { decision, sources };
 }
 
 /** Production metrics that miss their charter goal, when the performance trigger is on. */
@@ -139,6 +156,7 @@ async function buildAndStore(
   context: StageContext<BuildModelSettings>,
   build: BuildSpec,
   decision: BuildDecision,
+  sources: SourceContent[],
 ): Promise<StageResult> {
   const { platform, loaded } = context;
   const projectRoot = loaded.projectRoot;
@@ -213,6 +231,7 @@ async function buildAndStore(
     git: (await gitState(projectRoot)) ?? null,
     charterDigest: loaded.digest,
     data: await digestFiles(projectRoot, dataFiles),
+    sources,
     command: argv,
     tools: { node: process.version, 'mlops-flow': VERSION },
     startedAt,
@@ -265,6 +284,15 @@ async function buildAndStore(
       verdict: 'pass',
       observed: storage.stored ? `stored as ${artifactName(digest)}` : 'already stored',
     },
+    // A declared source the flow cannot see cannot trigger a build: say so.
+    ...sources
+      .filter((source) => source.problem !== undefined)
+      .map<Check>((source) => ({
+        id: `build/source/${source.name}`,
+        title: `Data source ${source.name}`,
+        verdict: 'warn',
+        observed: `its content cannot be seen, so a change will not trigger a build: ${source.problem}`,
+      })),
     ...levels
       .filter((metric) => metric.verdict)
       .map<Check>((metric) => ({
@@ -345,6 +373,15 @@ async function baseMetrics(
   const branch = platform.context.baseRef ?? platform.context.branch;
   const stored = await platform.artifacts.latestOnBranch(branch);
   if (!stored || stored.modelDigest === currentDigest) return undefined;
+  const manifest = await storedManifest(platform, stored);
+  return manifest ? { metrics: manifest.metrics, commit: stored.commit } : undefined;
+}
+
+/** A stored model's manifest, fetched into a scratch directory; undefined when it cannot be had. */
+export async function storedManifest(
+  platform: Platform,
+  stored: { name: string; modelDigest: string },
+): Promise<ModelManifest | undefined> {
   const directory = await mkdtemp(path.join(tmpdir(), 'mlops-flow-base-'));
   try {
     await platform.artifacts.fetch(stored.name, directory);
@@ -354,13 +391,22 @@ async function baseMetrics(
       stored.modelDigest.replace(/^sha256:/, ''),
       'model-manifest.json',
     );
-    const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as ModelManifest;
-    return { metrics: manifest.metrics, commit: stored.commit };
+    return JSON.parse(await readFile(manifestFile, 'utf8')) as ModelManifest;
   } catch {
     return undefined;
   } finally {
     await rm(directory, { recursive: true, force: true });
   }
+}
+
+/** The content digests of the charter's data sources, as this runner sees them now. */
+async function declaredSourceContents(context: StageContext<BuildModelSettings>): Promise<SourceContent[]> {
+  const sources = context.loaded.config.charter.data?.sources ?? [];
+  if (sources.length === 0) return [];
+  return sourceContents(sources, {
+    projectRoot: context.loaded.projectRoot,
+    env: context.platform.context.commandEnvironment,
+  });
 }
 
 function buildSection(
