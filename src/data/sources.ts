@@ -19,6 +19,8 @@ import { sha256 } from '../core/digest.js';
 import type { CommandText, DataSource } from '../config/types.js';
 import { runCommand } from '../exec/run-command.js';
 import { commandArgv } from '../exec/words.js';
+import { readTable } from '../stages/sanity-check/table.js';
+import { profileTable, type SourceProfile } from './profile.js';
 import {
   digestFiles,
   fileDigest,
@@ -39,6 +41,8 @@ export interface SourceContent {
   problem?: string;
   /** A file inside the project the runner can read, for the data checks. */
   readable?: string;
+  /** The readable file's shape (CSV), recorded so the next build can compare with it. */
+  profile?: SourceProfile;
 }
 
 export interface SourceOptions {
@@ -46,6 +50,8 @@ export interface SourceOptions {
   env: Record<string, string>;
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /** Profile each readable CSV file (build-model records it for the next build's checks). */
+  profile?: boolean;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -69,7 +75,15 @@ export async function sourceContents(
   const contents: SourceContent[] = [];
   for (const source of sources) {
     const content = await sourceContent(source, options);
-    if (content) contents.push(content);
+    if (!content) continue;
+    if (options.profile && content.readable?.toLowerCase().endsWith('.csv')) {
+      // Too large or malformed for the in-memory reader: the digest still counts, the profile waits.
+      const table = await readTable(path.join(options.projectRoot, content.readable), content.readable).catch(
+        () => undefined,
+      );
+      if (table) content.profile = profileTable(table);
+    }
+    contents.push(content);
   }
   return contents;
 }

@@ -406,6 +406,7 @@ async function declaredSourceContents(context: StageContext<BuildModelSettings>)
   return sourceContents(sources, {
     projectRoot: context.loaded.projectRoot,
     env: context.platform.context.commandEnvironment,
+    profile: true,
   });
 }
 

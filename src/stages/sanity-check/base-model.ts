@@ -99,7 +99,7 @@ export async function branchHistory(
   }
   return {
     commits: [],
-    description: `no commit of ${baseRef ?? 'HEAD'} (not in this clone: check out with fetch-depth: 0)`,
+    description: `the commits of ${baseRef ?? 'HEAD'} (none in this clone: check out with fetch-depth: 0)`,
   };
 }
 

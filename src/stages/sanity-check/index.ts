@@ -23,7 +23,9 @@ import type { SanitySpec } from '../../config/types.js';
 import { commandArgv } from '../../exec/words.js';
 import { parseDuration, runCommand } from '../../exec/run-command.js';
 import { UserError } from '../../flow/errors.js';
-import { artifactName, type ModelManifest } from '../build-model/index.js';
+import { artifactName, storedManifest, type ModelManifest } from '../build-model/index.js';
+import { sourceChecks } from '../../data/profile.js';
+import { sourceContents } from '../../data/sources.js';
 import type { StageContext, StageDefinition } from '../stage.js';
 import { behaviourChecks, flipAttribute, type PredictRun, type Table } from './behaviour.js';
 import { checkIntegrity } from './integrity.js';
@@ -57,6 +59,8 @@ export const sanityCheck: StageDefinition<SanityCheckSettings> = {
     if (spec.predict && spec.sample) checks.push(...(await behaviour(context, spec, task.task)));
     const quality = await modelQuality(context, spec, digest, manifest, task.task);
     checks.push(...quality.checks);
+    const stats = await trainingStats(context.loaded.projectRoot, manifest);
+    checks.push(...(await declaredSourceChecks(context, digest, stats)));
     const verdict = worstVerdict(checks.map((check) => check.verdict));
     const failed = checks.filter((check) => check.verdict === 'fail');
     const summary =
@@ -192,6 +196,48 @@ async function trainingStats(
   } catch (error) {
     throw new UserError(`${file.path} is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+/**
+ * Every data source the charter declares that the runner can read (a CSV in the repository, a
+ * DVC-tracked file that was pulled): its schema, empty cells and ranges against the last
+ * build's profile of it, its row count against the last build, and drift from the training
+ * statistics stored with the model.
+ */
+async function declaredSourceChecks(
+  context: StageContext<SanityCheckSettings>,
+  digest: string,
+  stats: TrainingStats | undefined,
+): Promise<Check[]> {
+  const { loaded, platform } = context;
+  const declared = loaded.config.charter.data?.sources ?? [];
+  if (declared.length === 0) return [];
+  const contents = (
+    await sourceContents(declared, {
+      projectRoot: loaded.projectRoot,
+      env: platform.context.commandEnvironment,
+    })
+  ).filter((content) => content.readable?.toLowerCase().endsWith('.csv'));
+  if (contents.length === 0) return [];
+  const branch = platform.context.baseRef ?? platform.context.branch;
+  const last = await platform.artifacts.latestOnBranch(branch, { excluding: digest }).catch(() => undefined);
+  const lastManifest = last ? await storedManifest(platform, last) : undefined;
+  const checks: Check[] = [];
+  for (const content of contents) {
+    const file = content.readable as string;
+    const table = await readTable(path.join(loaded.projectRoot, file), file);
+    checks.push(
+      ...sourceChecks({
+        name: content.name,
+        file,
+        table,
+        previous: lastManifest?.sources?.find((source) => source.name === content.name)?.profile,
+        ...(last ? { previousName: `the last build (${last.commit.slice(0, 7)})` } : {}),
+        stats,
+      }),
+    );
+  }
+  return checks;
 }
 
 /** The metrics defined on the eval predictions; undefined ones stay out, so nothing reads them as 0. */
