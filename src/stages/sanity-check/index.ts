@@ -3,13 +3,20 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { alignmentCells, deriveLevels } from '../../alignment/derive.js';
 import {
+  derivedIntervals,
+  judgeWithInterval,
+  resampleColumns,
+  resampleIndices,
+  type Replicate,
+} from '../../alignment/intervals.js';
+import { BOOTSTRAP } from './quality-judging.js';
+import {
   worstVerdict,
   VERDICT_ICONS,
   type AlignmentCell,
   type Check,
   type MetricValue,
   type StageResult,
-  type Verdict,
 } from '../../core/result.js';
 import { driftChecks, evalDataChecks, type TrainingStats } from './data-checks.js';
 import { decideTask, type Task, type TaskDecision } from './task.js';
@@ -140,11 +147,40 @@ async function modelQuality(
   checks.push(...quality.checks);
   const { goals, measured } = quality;
   const levels = deriveLevels(loaded.config, measured);
-  const judged = new Map(goals.metrics.map((m) => [m.id, m.verdict] as const));
-  const alignment = alignmentCells(levels, 'offline').map((cell) =>
-    judged.get(cell.metric) ? { ...cell, verdict: judged.get(cell.metric) as Verdict } : cell,
-  );
-  return { checks, metrics: goals.metrics, alignment };
+  const judged = new Map(goals.metrics.map((m) => [m.id, m] as const));
+  // The domain and business estimates with intervals bootstrapped through their expressions.
+  const derived = derivedIntervals(loaded.config, quality.replicate, BOOTSTRAP);
+  const byId = new Map(levels.map((metric) => [metric.id, metric] as const));
+  const alignment = alignmentCells(levels, 'offline').map((cell): AlignmentCell => {
+    const model = judged.get(cell.metric);
+    if (model) {
+      return {
+        ...cell,
+        ...(model.interval ? { interval: model.interval } : {}),
+        ...(model.verdict ? { verdict: model.verdict } : {}),
+      };
+    }
+    const interval = derived.get(cell.metric);
+    const goal = byId.get(cell.metric)?.goal;
+    if (!interval) return cell;
+    return {
+      ...cell,
+      interval,
+      ...(goal && cell.value !== null ? { verdict: judgeWithInterval(cell.value, interval, goal) } : {}),
+    };
+  });
+  const estimates: MetricValue[] = alignment
+    .filter((cell) => cell.estimated)
+    .map((cell) => ({
+      id: cell.metric,
+      level: cell.level,
+      source: 'offline',
+      value: cell.value,
+      estimated: true,
+      ...(cell.interval ? { interval: cell.interval } : {}),
+      ...(cell.verdict ? { verdict: cell.verdict } : {}),
+    }));
+  return { checks, metrics: [...goals.metrics, ...estimates], alignment };
 }
 
 /**
@@ -163,6 +199,8 @@ async function judgeQuality<Predictions>(
   checks: Check[];
   goals: { checks: Check[]; metrics: MetricValue[] };
   measured: Record<string, number>;
+  /** The model metrics on resampled eval rows, for intervals through derived expressions. */
+  replicate: Replicate;
 }> {
   const { config } = context.loaded;
   const data = quality.read(table, file, columns);
@@ -181,7 +219,14 @@ async function judgeQuality<Predictions>(
       (base, limits) => quality.compare(data, base, limits),
     )),
   ];
-  return { checks, goals, measured: defined(quality.values(data)) };
+  const rows = table.rows.length;
+  return {
+    checks,
+    goals,
+    measured: defined(quality.values(data)),
+    replicate: (random) =>
+      quality.values(resampleColumns(data as object, resampleIndices(random, rows)) as Predictions),
+  };
 }
 
 /** The training-data statistics the build stored with the model, when its training wrote them. */
