@@ -8,12 +8,18 @@ import type { Table } from '../stages/sanity-check/behaviour.js';
 import { driftChecks, type TrainingStats } from '../stages/sanity-check/data-checks.js';
 
 export interface ColumnProfile {
-  type: 'number' | 'text';
+  type: 'number' | 'date' | 'text';
   /** Empty cells (empty, NA, NaN, null, None). */
   empty: number;
   min?: number;
   max?: number;
+  /** A date column's first and last date, as written (ISO 8601 sorts as text). */
+  from?: string;
+  to?: string;
 }
+
+/** ISO 8601 dates: 2026-01, 2026-01-31, 2026-01-31T12:00:00Z. */
+const ISO_DATE = /^\d{4}-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?)?$/;
 
 export interface SourceProfile {
   rows: number;
@@ -29,23 +35,35 @@ export function profileTable(table: Table): SourceProfile {
   for (const column of table.columns) {
     let empty = 0;
     let numeric = true;
+    let dates = true;
     let min = Infinity;
     let max = -Infinity;
+    let from: string | undefined;
+    let to: string | undefined;
     for (const row of table.rows) {
       const cell = row[column];
       if (isEmpty(cell)) {
         empty++;
         continue;
       }
-      const value = Number(cell);
+      const text = (cell as string).trim();
+      const value = Number(text);
       if (!Number.isFinite(value)) numeric = false;
       else {
         if (value < min) min = value;
         if (value > max) max = value;
       }
+      if (dates && ISO_DATE.test(text)) {
+        if (from === undefined || text < from) from = text;
+        if (to === undefined || text > to) to = text;
+      } else dates = false;
     }
-    const hasNumbers = numeric && min <= max;
-    columns[column] = hasNumbers ? { type: 'number', empty, min, max } : { type: 'text', empty };
+    columns[column] =
+      numeric && min <= max
+        ? { type: 'number', empty, min, max }
+        : dates && from !== undefined && to !== undefined
+          ? { type: 'date', empty, from, to }
+          : { type: 'text', empty };
   }
   return { rows: table.rows.length, columns };
 }
