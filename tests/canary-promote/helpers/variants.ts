@@ -25,6 +25,10 @@ export async function startVariant(digest: string | undefined) {
     serve(next: string | undefined) {
       current = next;
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
