@@ -12,6 +12,7 @@ import { commandPlaceholders } from './placeholders.js';
 import { problemAndRoles } from './problem-and-roles.js';
 import { regulations } from './regulations.js';
 import { servingRequirements } from './serving.js';
+import { servingMode } from './serving-mode.js';
 
 /** Every rule family, in the order the checklist shows them: the charter first, then the flow. */
 export const RULE_FAMILIES: readonly RuleFamily[] = [
@@ -21,6 +22,7 @@ export const RULE_FAMILIES: readonly RuleFamily[] = [
   regulations,
   dataInventory,
   servingRequirements,
+  servingMode,
   milestones,
   justification,
   commandPlaceholders,
