@@ -2,18 +2,20 @@
 // counts and latency histograms labelled by variant, so a canary can be judged against the
 // baseline).
 //
-//   node server.mjs --model model/ --port 8080 --variant baseline [--host 127.0.0.1] [--manifest FILE]
+//   node server.mjs --model model/ --port 8080 --variant baseline [--host 127.0.0.1]
 //
-// It proves which model it serves: GET /healthz answers {"status":"ok","model_digest":"sha256:…"}
-// and every answer carries x-model-digest (the manifest build-model wrote for these files). It
-// exits at once, non-zero, when it cannot bind its port, so nobody measures another server.
+// It proves which model it serves (the model-server contract): GET /healthz answers
+// {"status":"ok","model_digest":"sha256:…"} and every answer carries x-model-digest, the digest
+// build-model wrote to the model directory's model-manifest.json. It exits non-zero at once when
+// it cannot bind its port, so nothing else is measured in its place.
 //
 // For canary tests, faults can be injected: --fail-rate 0.05 answers 5% of predictions with a
 // 500; --extra-latency-ms 40 delays every prediction.
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadModel, missingColumns, predictRecord } from './lib/model.mjs';
-import { servedDigest } from './lib/served-digest.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -23,7 +25,6 @@ const { values } = parseArgs({
     variant: { type: 'string', default: 'baseline' },
     'fail-rate': { type: 'string', default: '0' },
     'extra-latency-ms': { type: 'string', default: '0' },
-    manifest: { type: 'string' },
   },
 });
 let model;
@@ -33,8 +34,14 @@ try {
   console.error(error.message);
   process.exit(1);
 }
+let modelDigest;
+try {
+  modelDigest = JSON.parse(readFileSync(path.join(values.model, 'model-manifest.json'), 'utf8')).digest;
+} catch (error) {
+  // Trained by hand, not by build-model: it serves, but proves nothing (deploy-test refuses it).
+  console.error(`serving a model without a digest: ${error.message}`);
+}
 const variant = values.variant;
-const modelDigest = servedDigest(values.model, values.manifest);
 const failRate = Number(values['fail-rate']);
 const extraLatency = Number(values['extra-latency-ms']);
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -81,7 +88,10 @@ function metricsText() {
 }
 
 function send(response, code, body, type = 'application/json') {
-  response.writeHead(code, { 'content-type': type });
+  response.writeHead(code, {
+    'content-type': type,
+    ...(modelDigest ? { 'x-model-digest': modelDigest } : {}),
+  });
   response.end(typeof body === 'string' ? body : JSON.stringify(body));
 }
 
@@ -110,9 +120,8 @@ const server = http.createServer((request, response) => {
     send(response, code, body, type);
     if (route !== '/metrics') observe(route, code, Number(process.hrtime.bigint() - started) / 1e9);
   };
-  if (modelDigest) response.setHeader('x-model-digest', modelDigest);
   if (request.method === 'GET' && route === '/healthz')
-    return done(200, { status: 'ok', variant, ...(modelDigest ? { model_digest: modelDigest } : {}) });
+    return done(200, { status: 'ok', model_digest: modelDigest, variant });
   if (request.method === 'GET' && route === '/metrics')
     return done(200, metricsText(), 'text/plain; version=0.0.4');
   if (request.method !== 'POST' || route !== '/predict') return done(404, { error: 'not found' });

@@ -11,6 +11,8 @@ export interface LeveledMetric {
   value: number | null;
   /** Derived through `estimate` or `from` rather than measured. */
   estimated: boolean;
+  /** The expression an estimate is computed with (`from: [x]` alone reads `= x`). */
+  formula?: string;
   verdict?: Verdict;
 }
 
@@ -34,6 +36,7 @@ export function deriveLevels(config: Config, measured: Readonly<Record<string, n
     goalText: GoalText | undefined,
     value: number | null,
     estimated: boolean,
+    formula?: string,
   ) => {
     const goal = goalOf(id, goalText);
     result.push({
@@ -41,6 +44,7 @@ export function deriveLevels(config: Config, measured: Readonly<Record<string, n
       level,
       value,
       estimated,
+      ...(formula ? { formula } : {}),
       ...(goal ? { goal, goalText: formatGoal(goal) } : {}),
       ...(goal && value !== null ? { verdict: meetsGoal(value, goal) ? 'pass' : 'fail' } : {}),
     });
@@ -51,15 +55,18 @@ export function deriveLevels(config: Config, measured: Readonly<Record<string, n
     for (const metric of metrics[level] ?? []) {
       let value: number | null = values.get(metric.id) ?? null;
       let estimated = false;
+      let formula: string | undefined;
       if (value === null && metric.estimate) {
         value = evaluateExpression(parseExpression(metric.estimate), values);
         estimated = true;
+        formula = metric.estimate.trim();
       } else if (value === null && metric.from?.length === 1) {
         value = values.get(metric.from[0] as string) ?? null;
         estimated = true;
+        formula = metric.from[0] as string;
       }
       if (value !== null) values.set(metric.id, value);
-      judge(metric.id, level, metric.goal, value, estimated);
+      judge(metric.id, level, metric.goal, value, estimated, formula);
     }
   }
   return result;
@@ -73,6 +80,7 @@ export function alignmentCells(metrics: readonly LeveledMetric[], source: Metric
     value: metric.value,
     ...(metric.goalText ? { goal: metric.goalText } : {}),
     ...(metric.estimated ? { estimated: true } : {}),
+    ...(metric.formula ? { formula: metric.formula } : {}),
     ...(metric.verdict && source !== 'base' ? { verdict: metric.verdict } : {}),
   }));
 }

@@ -52,6 +52,8 @@ export interface DataSource {
   location?: string;
   owner?: string;
   description?: string;
+  /** How the flow sees the content of a source outside the repository. */
+  content?: { command?: CommandText; etag?: string };
 }
 
 export interface DataInventory {
@@ -190,6 +192,12 @@ export interface CanarySpec {
   traffic?: CommandText;
   promote?: CommandText;
   rollback?: CommandText;
+  /** Deploys the canary variant of {model} before any traffic moves. */
+  deploy?: CommandText;
+  /** Removes the canary variant when the rollout is over. */
+  teardown?: CommandText;
+  /** Where each variant answers: both prove their model before the first step. */
+  endpoints?: { baseline: string; canary: string };
   analysis?: {
     provider?: 'prometheus' | 'http' | 'command';
     address?: string;

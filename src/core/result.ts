@@ -59,6 +59,10 @@ export interface AlignmentCell {
   value: number | null;
   goal?: string;
   estimated?: boolean;
+  /** 95% interval of the value (for an estimate, bootstrapped through its expression). */
+  interval?: [number, number];
+  /** How an estimate is made from the metrics below it: the charter's `estimate` expression. */
+  formula?: string;
   verdict?: Verdict;
 }
 

@@ -186,35 +186,6 @@ export class EndpointClient {
    * `x-model-digest` header of that answer or of a prediction of `probe`. Undefined when it does
    * not say (a server that does not speak the contract).
    */
-  async servedModel(probe: Instance | undefined): Promise<{ digest?: string; via: string }> {
-    const health = await request(healthUrl(this.url), {
-      method: 'GET',
-      agent: this.agent,
-      timeoutMs: Math.min(this.timeoutMs, 5000),
-      signal: this.signal,
-    }).catch(() => undefined);
-    if (health && health.status >= 200 && health.status <= 299) {
-      try {
-        const parsed = JSON.parse(health.body) as { model_digest?: unknown };
-        if (typeof parsed.model_digest === 'string') return { digest: parsed.model_digest, via: '/healthz' };
-      } catch {
-        // not JSON: the header may still say
-      }
-      if (health.modelDigest)
-        return { digest: health.modelDigest, via: 'the x-model-digest header of /healthz' };
-    }
-    const answer = await request(this.url, {
-      method: 'POST',
-      body: JSON.stringify({ instances: probe ? [probe] : [] }),
-      agent: this.agent,
-      timeoutMs: this.timeoutMs,
-      signal: this.signal,
-    }).catch(() => undefined);
-    if (answer?.modelDigest)
-      return { digest: answer.modelDigest, via: 'the x-model-digest header of a prediction' };
-    return { via: 'neither /healthz nor a prediction' };
-  }
-
   close(): void {
     this.agent.destroy();
   }

@@ -4,12 +4,8 @@ import https from 'node:https';
 export interface HttpResponse {
   status: number;
   body: string;
-  /** The `x-model-digest` header: which model the server says answered. */
-  modelDigest?: string | undefined;
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
+  /** The `x-model-digest` header: which model the server says answered (the model-server contract). */
+  modelDigest?: string;
 }
 
 /** Why a request got no HTTP answer. */
@@ -96,7 +92,7 @@ export function request(
             resolve({
               status: response.statusCode ?? 0,
               body: Buffer.concat(chunks).toString('utf8'),
-              modelDigest: headerValue(response.headers['x-model-digest']),
+              ...digestHeader(response.headers['x-model-digest']),
             }),
           ),
         );
@@ -115,4 +111,9 @@ export function request(
     signal?.addEventListener('abort', onAbort, { once: true });
     outgoing.end(options.body);
   });
+}
+
+function digestHeader(value: string | string[] | undefined): { modelDigest?: string } {
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined ? {} : { modelDigest: first.trim() };
 }

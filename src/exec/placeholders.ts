@@ -16,6 +16,9 @@ export type DeployTestValues = Record<(typeof DEPLOY_TEST_PLACEHOLDERS)[number],
  */
 export const CANARY_ANALYSIS_PLACEHOLDERS = ['variant', 'metric', 'start', 'end'] as const;
 
+/** canary-promote's deploy and teardown of the canary variant. */
+export const CANARY_DEPLOY_PLACEHOLDERS = ['model', 'environment', 'variant', 'endpoint'] as const;
+
 /** Where each command sits under `flow`, and what it may use. */
 export const COMMAND_PLACEHOLDERS: readonly { path: readonly string[]; allowed: readonly string[] }[] = [
   { path: ['build', 'command'], allowed: ['model'] },
@@ -25,5 +28,7 @@ export const COMMAND_PLACEHOLDERS: readonly { path: readonly string[]; allowed: 
   { path: ['canary', 'traffic'], allowed: ['weight', 'variant', 'model'] },
   { path: ['canary', 'promote'], allowed: ['model', 'environment'] },
   { path: ['canary', 'rollback'], allowed: ['model', 'environment'] },
+  { path: ['canary', 'deploy'], allowed: CANARY_DEPLOY_PLACEHOLDERS },
+  { path: ['canary', 'teardown'], allowed: CANARY_DEPLOY_PLACEHOLDERS },
   { path: ['canary', 'analysis', 'command'], allowed: CANARY_ANALYSIS_PLACEHOLDERS },
 ];

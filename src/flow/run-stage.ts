@@ -6,6 +6,7 @@ import { gatePasses, worstVerdict, type Check, type Enforcement, type StageResul
 import { PREREQUISITES, type StageName } from '../core/stages.js';
 import type { Platform, StageRecord } from '../platform/ports.js';
 import { writeFileAtomic } from '../platform/local/files.js';
+import { publicResult } from './public-text.js';
 import type { StageDefinition } from '../stages/stage.js';
 import { UserError } from './errors.js';
 
@@ -156,6 +157,8 @@ export async function runStage<Settings>(options: RunStageOptions<Settings>): Pr
       ...((result.modelDigest ?? modelDigest) ? { modelDigest: result.modelDigest ?? modelDigest } : {}),
     };
   }
+  // Paths relative to the repository and environments by name in everything others read.
+  result = publicResult(result, { projectRoot: loaded.projectRoot, workspace: platform.context.workspace });
   await publish(result, options, now);
   return result;
 }

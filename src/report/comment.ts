@@ -117,7 +117,12 @@ export function renderAlignmentTable(sections: ReadonlyMap<StageName, CommentSec
       const values = columns.map((column) => {
         const cell = row.cells.get(column.source);
         if (!cell || cell.value === null) return '—';
-        return `${formatNumber(cell.value)}${cell.estimated ? ' (est.)' : ''}`;
+        const interval = cell.interval
+          ? ` [${formatNumber(cell.interval[0])}, ${formatNumber(cell.interval[1])}]`
+          : '';
+        // The formula beside the estimate: the reader sees what it rests on, not just a number.
+        const estimate = cell.estimated ? (cell.formula ? ` (est. = \`${cell.formula}\`)` : ' (est.)') : '';
+        return `${formatNumber(cell.value)}${interval}${estimate}`;
       });
       return `| ${row.level} | ${cellCode(metric)} | ${row.goal === undefined ? '—' : tableCell(row.goal)} | ${values.join(' | ')} | ${statusOf(row.cells)} |`;
     });

@@ -123,6 +123,21 @@ describe('build-model', () => {
     expect(result.section).toContain('xychart-beta');
   });
 
+  test('the model directory gets the served manifest a server proves its model with; a rebuild leaves it out of the digest', async () => {
+    const directory = await project();
+    const first = (await build(directory)).result.outputs['model-digest'];
+    const served = JSON.parse(readFileSync(path.join(directory, 'model/model-manifest.json'), 'utf8'));
+    expect(served.digest).toBe(first);
+    expect(served.modelDigest).toBe(first);
+    // The same training again, with the previous served manifest still in model/: the same model.
+    const { result } = await build(directory, { force: true });
+    expect(result.outputs['model-digest']).toBe(first);
+    const manifest = JSON.parse(
+      readFileSync(path.join(directory, result.outputs['manifest-path'] as string), 'utf8'),
+    );
+    expect(manifest.files.map((f: { path: string }) => f.path)).not.toContain('model/model-manifest.json');
+  });
+
   test('the same inputs give the same digest; one byte more gives another', async () => {
     const one = await project();
     const two = await project();
@@ -157,6 +172,95 @@ describe('build-model', () => {
     expect(result.section).toContain('data changed: data/train.csv');
     expect(result.section).toMatch(/\| model \| `precision` \| 0\.840 \| 0\.820 \| ▲ 0\.020 \|/);
     expect(result.alignment?.find((c) => c.metric === 'precision' && c.source === 'base')?.value).toBe(0.82);
+  });
+
+  test('a changed DVC-tracked source triggers a build: the md5 its .dvc file records, which git globs miss', async () => {
+    const dvc = (md5: string) => `outs:\n- md5: ${md5}\n  size: 42\n  hash: md5\n  path: raw.csv\n`;
+    const config = CONFIG()
+      .replace(
+        '  business_problem: Late payers cost money.\n',
+        `  business_problem: Late payers cost money.
+  data:
+    sources:
+      - name: payments
+        origin: primary
+        priority: must-have
+        location: data/raw.csv
+`,
+      )
+      // The data globs name only the training file: the .dvc file is not a trigger by itself.
+      .replace('data: ["data/**"]', 'data: ["data/train.csv"]');
+    const directory = await project(config, {
+      'data/raw.csv.dvc': dvc('a'.repeat(32)),
+      // DVC keeps the data out of git; the runner may not even have pulled it.
+      '.gitignore': 'model/\n.mlops-flow/\n/data/raw.csv\n',
+    });
+    const first = await build(directory);
+    expect(first.result.outputs['should-build']).toBe('true');
+    const manifest = JSON.parse(
+      readFileSync(path.join(directory, first.result.outputs['manifest-path'] as string), 'utf8'),
+    );
+    expect(manifest.sources).toEqual([
+      {
+        name: 'payments',
+        via: 'dvc',
+        digest: `dvc-md5:${'a'.repeat(32)}`,
+        detail: `data/raw.csv.dvc (md5 ${'a'.repeat(12)}…)`,
+      },
+    ]);
+
+    // Nothing changed: no build.
+    expect((await build(directory)).result.outputs['should-build']).toBe('false');
+
+    // `dvc add` after new data: only the .dvc file changes in git.
+    writeFiles(directory, { 'data/raw.csv.dvc': dvc('b'.repeat(32)) });
+    commitAll(directory, 'dvc add data/raw.csv');
+    const { result } = await build(directory);
+    expect(result.outputs['should-build']).toBe('true');
+    expect(result.checks.find((c) => c.id === 'build/trigger')?.observed).toBe(
+      `data source changed: payments (data/raw.csv.dvc (md5 ${'b'.repeat(12)}…); was dvc-md5:${'a'.repeat(12)}…)`,
+    );
+  });
+
+  test('a source outside the repository triggers on its listing command and names what it cannot see', async () => {
+    const config = CONFIG().replace(
+      '  business_problem: Late payers cost money.\n',
+      `  business_problem: Late payers cost money.
+  data:
+    sources:
+      - name: bucket
+        origin: primary
+        priority: must-have
+        location: s3://acme/payments/
+        content:
+          command: node list.mjs
+      - name: missing
+        origin: secondary
+        priority: exploratory
+        location: data/not-there.csv
+`,
+    );
+    const directory = await project(config, {
+      'list.mjs':
+        "import { readFileSync } from 'node:fs'; console.log(readFileSync('listing.txt', 'utf8'));\n",
+      'listing.txt': '2026-11-01 payments/part-0.csv 1024\n',
+      '.gitignore': 'model/\n.mlops-flow/\nlisting.txt\n',
+    });
+    const first = await build(directory);
+    expect(first.result.checks.find((c) => c.id === 'build/source/missing')).toMatchObject({
+      verdict: 'warn',
+      observed:
+        'its content cannot be seen, so a change will not trigger a build: data/not-there.csv does not exist',
+    });
+    expect((await build(directory)).result.outputs['should-build']).toBe('false');
+    writeFiles(directory, {
+      'listing.txt': '2026-11-01 payments/part-0.csv 1024\n2026-11-02 payments/part-1.csv 2048\n',
+    });
+    const { result } = await build(directory);
+    expect(result.outputs['should-build']).toBe('true');
+    expect(result.checks.find((c) => c.id === 'build/trigger')?.observed).toMatch(
+      /^data source changed: bucket \(`node list\.mjs`; was sha256:/,
+    );
   });
 
   test('a failing training command fails the stage with the last lines of its output', async () => {

@@ -35,11 +35,17 @@ function metric(result: StageResult, step: number, id: string) {
   return report.steps[step].judgement.metrics.find((m: { id: string }) => m.id === id);
 }
 
-async function rollout(settings: { signal?: AbortSignal } = {}) {
+/** Lets Prometheus scrape a second or two of the load, as production has before a rollout. */
+const baselineServing = () => new Promise((resolve) => setTimeout(resolve, 2500));
+
+async function rollout(settings: { signal?: AbortSignal } = {}, onStart: () => void = () => undefined) {
   await recordFlow(stack.project);
   await approve(stack.project);
   const load = stack.load();
   try {
+    // Production has traffic before a canary starts: the pre-flight asks for the baseline's data.
+    await baselineServing();
+    onStart();
     const run = await runCanary(stack.project, canaryPromote, settings);
     return { ...run, load: load.stats };
   } finally {
@@ -133,9 +139,11 @@ describe('canary-promote with nginx and Prometheus', () => {
   test('an abort in the middle of a step rolls back at once', async () => {
     await stack.startServer('canary', {});
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 800);
-    const started = Date.now();
-    const { result } = await rollout({ signal: controller.signal });
+    let started = Date.now();
+    const { result } = await rollout({ signal: controller.signal }, () => {
+      started = Date.now();
+      setTimeout(() => controller.abort(), 800);
+    });
     expect(Date.now() - started).toBeLessThan(2000 + 1500);
     expect(result.outputs).toEqual({ decision: 'rolled-back', 'final-weight': '0' });
     expect(result.verdict).toBe('fail');
@@ -147,6 +155,7 @@ describe('canary-promote with nginx and Prometheus', () => {
     await recordFlow(stack.project);
     await approve(stack.project);
     const load = stack.load();
+    await baselineServing();
     const child = spawn(
       process.execPath,
       [

@@ -13,7 +13,8 @@ import { withTermination } from '../../src/entry/modules/canary-promote.js';
 import { canaryPromote } from '../../src/stages/canary-promote/index.js';
 import { tempProject } from '../helpers/cli.js';
 import { commitAll, initRepository } from '../helpers/git.js';
-import { approve, deploymentStates, recordFlow, runCanary } from './helpers/flow.js';
+import { approve, BASELINE_DIGEST, DIGEST, deploymentStates, recordFlow, runCanary } from './helpers/flow.js';
+import { startVariant } from './helpers/variants.js';
 
 const SCRIPTS = {
   // Records each weight; fails at the weight named in fail-at.txt.
@@ -37,7 +38,7 @@ appendFileSync('.mlops-flow/actions.log', process.argv.slice(2).join(' ') + '\\n
   // Prints the samples of samples.json for {metric} and {variant}; keeps the window it was asked for.
   'scripts/metrics.mjs': `import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 const [metric, variant] = process.argv.slice(2);
-if (existsSync('slow-metrics.txt')) {
+if (existsSync('slow-metrics.txt') && variant === 'canary') {
   appendFileSync('.mlops-flow/sleeping', 'metrics ' + metric + ' ' + variant + '\\n');
   await new Promise((resolve) => setTimeout(resolve, 600_000)); // a metrics store that hangs
 }
@@ -46,7 +47,20 @@ console.log(JSON.stringify(JSON.parse(readFileSync('samples.json', 'utf8'))[metr
 `,
 };
 
-function config(options: { enforce?: string; provider?: string; steps?: string } = {}) {
+/** The two variants, proving their models: the canary this rollout's, the baseline production's. */
+let variants: {
+  baseline: Awaited<ReturnType<typeof startVariant>>;
+  canary: Awaited<ReturnType<typeof startVariant>>;
+};
+beforeAll(async () => {
+  variants = { baseline: await startVariant(BASELINE_DIGEST), canary: await startVariant(DIGEST) };
+});
+afterAll(async () => {
+  await variants.baseline.close();
+  await variants.canary.close();
+});
+
+function config(options: { enforce?: string; provider?: string; steps?: string; rollback?: string } = {}) {
   const provider =
     options.provider ??
     `provider: command
@@ -69,7 +83,9 @@ flow:
     step_duration: 50ms
     traffic: node scripts/traffic.mjs {weight}
     promote: node scripts/log.mjs promote {model}
-    rollback: node scripts/log.mjs rollback
+${options.rollback ?? '    rollback: node scripts/log.mjs rollback\n'}    endpoints:
+      baseline: ${variants.baseline.url}
+      canary: ${variants.canary.url}
     analysis:
       ${provider}
       metrics:
@@ -127,7 +143,8 @@ describe('the gate', () => {
     ]);
     // The command provider got its window and query through the environment.
     const windows = readFileSync(path.join(directory, '.mlops-flow/windows.log'), 'utf8').trim().split('\n');
-    expect(windows).toHaveLength(3 * 2 * 2);
+    // Three steps, two metrics, two variants; and the pre-flight's read of each metric's baseline.
+    expect(windows).toHaveLength(3 * 2 * 2 + 2);
     expect(windows).toContainEqual(
       expect.stringMatching(/^errors canary \d+\.\d{3} \d+\.\d{3} errors of \{variant\}$/),
     );
@@ -226,8 +243,10 @@ describe('rolling back', () => {
     expect(result.section).toContain('| `errors` (critical, an increase is bad) | 🔺 High (fails) |');
     expect(result.section).toContain('line [0]');
   });
+});
 
-  test('Prometheus out of reach leaves the metrics unmeasured, which fails the critical one', async () => {
+describe('the pre-flight: nothing moves until the canary can be judged', () => {
+  test('Prometheus out of reach fails the canary before the first step, with every weight unchanged', async () => {
     const directory = project(
       config({
         provider: `provider: prometheus
@@ -237,9 +256,123 @@ describe('rolling back', () => {
     await recordFlow(directory);
     await approve(directory);
     const { result } = await runCanary(directory, canaryPromote, {});
-    expect(result.outputs.decision).toBe('rolled-back');
-    expect(result.section).toContain('❔ NoData (fails)');
-    expect(result.section).toMatch(/Prometheus at http:\/\/127\.0\.0\.1:9 did not answer/);
+    expect(result.verdict).toBe('fail');
+    expect(result.outputs).toEqual({ decision: 'halted', 'final-weight': '0' });
+    // No traffic command ran, no rollback was needed, no deployment was recorded.
+    expect(actions(directory)).toEqual([]);
+    expect(deploymentStates(directory)).toEqual([]);
+    const errors = result.checks.find((c) => c.id === 'canary/preflight/metric/errors');
+    expect(errors?.verdict).toBe('fail');
+    expect(errors?.observed).toMatch(
+      /^prometheus cannot be read: Prometheus at \(this runner\) did not answer/,
+    );
+    // The latency metric has no PromQL query at all: found before anything moves, too.
+    expect(result.checks.find((c) => c.id === 'canary/preflight/metric/latency')).toMatchObject({
+      verdict: 'fail',
+      observed: 'prometheus cannot be read: metric latency has no query for Prometheus',
+    });
+    expect(result.summary).toMatch(/^nothing moved: cannot judge the canary — prometheus cannot be read/);
+    expect(result.section).toContain('Metric source: errors');
+  });
+
+  test('a metric source with no data for the baseline fails before the first step', async () => {
+    const directory = project(config(), { ...HEALTHY, errors: { baseline: [], canary: [0] } });
+    await recordFlow(directory);
+    await approve(directory);
+    const { result } = await runCanary(directory, canaryPromote, {});
+    expect(result.outputs).toEqual({ decision: 'halted', 'final-weight': '0' });
+    expect(result.checks.find((c) => c.id === 'canary/preflight/metric/errors')).toMatchObject({
+      verdict: 'fail',
+      observed: 'command answered with no value for the baseline over the last 60 s',
+    });
+    expect(result.checks.find((c) => c.id === 'canary/preflight/metric/latency')?.verdict).toBe('pass');
+    expect(actions(directory)).toEqual([]);
+  });
+
+  test('a canary answering with another digest fails before measuring; so does a baseline that is not production', async () => {
+    const directory = project();
+    await recordFlow(directory);
+    await approve(directory);
+    const other = `sha256:${'ab'.repeat(32)}`;
+    variants.canary.serve(other);
+    try {
+      const { result } = await runCanary(directory, canaryPromote, {});
+      expect(result.outputs).toEqual({ decision: 'halted', 'final-weight': '0' });
+      expect(result.checks.find((c) => c.id === 'canary/preflight/canary')).toMatchObject({
+        verdict: 'fail',
+        observed: `the canary serves sha256:abababababab…, not ${DIGEST.slice(0, 19)}…: another server answers there (nothing was measured)`,
+      });
+      expect(result.checks.find((c) => c.id === 'canary/preflight/baseline')?.verdict).toBe('pass');
+      expect(actions(directory)).toEqual([]);
+      // Nothing was measured: the metric command was asked only for the pre-flight's baseline reads.
+      const windows = readFileSync(path.join(directory, '.mlops-flow/windows.log'), 'utf8')
+        .trim()
+        .split('\n');
+      expect(windows.every((line) => line.split(' ')[1] === 'baseline')).toBe(true);
+    } finally {
+      variants.canary.serve(DIGEST);
+    }
+    variants.baseline.serve(undefined);
+    try {
+      const { result } = await runCanary(directory, canaryPromote, {});
+      expect(result.outputs.decision).toBe('halted');
+      expect(result.checks.find((c) => c.id === 'canary/preflight/baseline')).toMatchObject({
+        verdict: 'fail',
+        observed:
+          'the baseline does not prove which model it serves: GET /healthz names no model_digest and sends no x-model-digest header',
+      });
+      expect(actions(directory)).toEqual([]);
+    } finally {
+      variants.baseline.serve(BASELINE_DIGEST);
+    }
+  });
+
+  test('without a rollback command nothing moves', async () => {
+    const directory = project(config({ rollback: '' }));
+    await recordFlow(directory);
+    await approve(directory);
+    const { result } = await runCanary(directory, canaryPromote, {});
+    expect(result.outputs).toEqual({ decision: 'halted', 'final-weight': '0' });
+    expect(result.checks.find((c) => c.id === 'canary/preflight/rollback')).toMatchObject({
+      verdict: 'fail',
+      observed: 'flow.canary.rollback is not set: a failing step would have no way back',
+    });
+    expect(actions(directory)).toEqual([]);
+  });
+
+  test('flow.canary.deploy deploys the canary variant first; teardown runs when the rollout is over', async () => {
+    const directory = project(
+      config().replace(
+        '    endpoints:\n',
+        '    deploy: node scripts/log.mjs deploy {variant} {endpoint}\n    teardown: node scripts/log.mjs teardown {variant}\n    endpoints:\n',
+      ),
+    );
+    await recordFlow(directory);
+    await approve(directory);
+    const { result } = await runCanary(directory, canaryPromote, {});
+    expect(result.outputs.decision).toBe('promoted');
+    expect(actions(directory)).toEqual([
+      `deploy canary ${variants.canary.url}`,
+      'traffic 10',
+      'traffic 50',
+      'traffic 100',
+      `promote ${path.join(directory, 'model/')}`,
+      'teardown canary',
+    ]);
+    expect(result.checks.find((c) => c.id === 'canary/deploy')?.verdict).toBe('pass');
+    expect(result.checks.find((c) => c.id === 'canary/teardown')?.verdict).toBe('pass');
+    // A canary that fails its pre-flight is torn down too, with nothing moved.
+    variants.canary.serve(undefined);
+    try {
+      const refused = await runCanary(directory, canaryPromote, {});
+      expect(refused.result.outputs.decision).toBe('halted');
+      expect(actions(directory).slice(6)).toEqual([
+        `deploy canary ${variants.canary.url}`,
+        'teardown canary',
+      ]);
+    } finally {
+      variants.canary.serve(DIGEST);
+    }
   });
 });
 

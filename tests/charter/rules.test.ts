@@ -315,10 +315,33 @@ const cases: Case[] = [
     name: 'online serving without a throughput',
     rule: 'online-requirement',
     severity: 'error',
-    fires: drop('    throughput_rps: 50', edit('serving: batch', 'serving: online')),
+    fires: drop('    throughput_rps: 50'),
     at: ['serving: online', 'online'],
     message: /online serving needs requirements.throughput_rps/,
-    quiet: edit('serving: batch', 'serving: online'),
+    quiet: example,
+  },
+  {
+    name: 'batch serving with a load test of an online endpoint',
+    rule: 'batch-load-test',
+    severity: 'error',
+    fires: edit('serving: online', 'serving: batch'),
+    at: ['load: { rate: 50', '{'],
+    message:
+      /requirements\.serving is batch, yet flow\.deploy_test\.load load-tests an online endpoint: make requirements\.serving online/,
+    quiet: example,
+  },
+  {
+    name: 'batch serving with a latency goal in deploy-test',
+    rule: 'batch-online-goal',
+    severity: 'error',
+    fires: edit('serving: online', 'serving: batch'),
+    at: ['latency_p95_ms: 250, error_rate', '250'],
+    message:
+      /requirements\.serving is batch, yet flow\.deploy_test\.goals\.latency_p95_ms judges an online endpoint/,
+    quiet: drop(
+      '    load: { rate: 50',
+      edit('latency_p95_ms: 250, error_rate', 'error_rate', edit('serving: online', 'serving: batch')),
+    ),
   },
   {
     name: 'a latency goal above the requirement',

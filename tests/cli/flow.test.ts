@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { startVariant } from '../canary-promote/helpers/variants.js';
 import { runCli } from '../helpers/cli.js';
 import { commitAll, writeFiles } from '../helpers/git.js';
 import { TINY_CONFIG, tinyProject } from '../helpers/tiny-project.js';
@@ -61,13 +62,16 @@ describe('mlops-flow run', () => {
 });
 
 // The tiny flow with a canary whose metrics come from a command printing constant samples.
-const CANARY_CONFIG = `${FLOW_CONFIG}  canary:
+const CANARY_CONFIG = (endpoints: { baseline: string; canary: string }) => `${FLOW_CONFIG}  canary:
     environment: production
     steps: [50, 100]
     step_duration: 50ms
     traffic: node -e 0 {weight}
     promote: node -e 0 {model}
     rollback: node -e 0
+    endpoints:
+      baseline: ${endpoints.baseline}
+      canary: ${endpoints.canary}
     analysis:
       provider: command
       command: node -e "console.log(JSON.stringify([10, 11, 12, 10, 11, 12]))" {metric} {variant}
@@ -78,10 +82,25 @@ const CANARY_CONFIG = `${FLOW_CONFIG}  canary:
 `;
 
 describe('the manual gate', () => {
+  let baseline: Awaited<ReturnType<typeof startVariant>>;
+  let canary: Awaited<ReturnType<typeof startVariant>>;
+  beforeAll(async () => {
+    baseline = await startVariant(`sha256:${'ba5e'.repeat(16)}`);
+    canary = await startVariant(undefined);
+  });
+  afterAll(async () => {
+    await baseline.close();
+    await canary.close();
+  });
+
   test('run stops before canary-promote, successfully, until a person approves; then the canary goes on', async () => {
-    const directory = await tinyProject(CANARY_CONFIG);
+    const directory = await tinyProject(CANARY_CONFIG({ baseline: baseline.url, canary: canary.url }));
     const waiting = await runCli(['run', '--json'], directory);
     expect(waiting.code).toBe(0);
+    // The canary variant serves the model just built (the model-server contract).
+    canary.serve(
+      (JSON.parse(waiting.stdout) as StageResultJson[]).find((r) => r.stage === 'build-model')?.modelDigest,
+    );
     const stopped = (JSON.parse(waiting.stdout) as StageResultJson[]).at(-1)!;
     expect(stopped).toMatchObject({
       stage: 'canary-promote',

@@ -21,28 +21,29 @@ writeFileSync('model/metrics.json', JSON.stringify({ precision: 0.9 }));
 /**
  * A model server on 127.0.0.1:$PORT speaking the endpoint contract, with faults chosen by
  * FAULT: slow (every prediction takes DELAY_MS), errors (every 5th prediction is a 500),
- * wrong (the opposite of every second prediction), unhealthy (/healthz answers 503).
- * NO_HEALTHZ=1 drops /healthz (404), so readiness falls back to a first prediction. It proves
- * which model it serves (the project's one build manifest) unless FAULT is anonymous (says
- * nothing) or impostor (names another model).
+ * wrong (the opposite of every second prediction), unhealthy (/healthz answers 503),
+ * other-model (names another model's digest), anonymous (names no digest at all).
+ * NO_HEALTHZ=1 drops /healthz (404), so readiness falls back to a first prediction.
  */
 const SERVER = `import http from 'node:http';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 const [modelDir] = process.argv.slice(2);
-const builds = readdirSync('.mlops-flow/builds');
-const built = JSON.parse(readFileSync('.mlops-flow/builds/' + builds[0] + '/model-manifest.json', 'utf8')).modelDigest;
 const { threshold } = JSON.parse(readFileSync(modelDir + '/model.json', 'utf8'));
 const fault = process.env.FAULT ?? '';
 const delay = Number(process.env.DELAY_MS ?? 0);
+// The model-server contract: the digest build-model wrote beside the model.
+const digest = fault === 'other-model' ? 'sha256:' + 'ab'.repeat(32)
+  : JSON.parse(readFileSync(modelDir + '/model-manifest.json', 'utf8')).digest;
 let served = 0;
 const server = http.createServer((request, response) => {
-  const digest = fault === 'impostor' ? 'sha256:' + 'e'.repeat(64) : built;
   const send = (code, body) => {
-    response.writeHead(code, { 'content-type': 'application/json', ...(fault === 'anonymous' ? {} : { 'x-model-digest': digest }) });
+    const headers = { 'content-type': 'application/json' };
+    if (fault !== 'anonymous') headers['x-model-digest'] = digest;
+    response.writeHead(code, headers);
     response.end(JSON.stringify(body));
   };
   if (request.url === '/healthz' && !process.env.NO_HEALTHZ)
-    return send(fault === 'unhealthy' ? 503 : 200, { ok: fault !== 'unhealthy', ...(fault === 'anonymous' ? {} : { model_digest: digest }) });
+    return send(fault === 'unhealthy' ? 503 : 200, fault === 'anonymous' ? { status: 'ok' } : { status: 'ok', model_digest: digest });
   if (request.method !== 'POST' || request.url !== '/predict') return send(404, { error: 'not found' });
   let body = '';
   request.on('data', (chunk) => (body += chunk));

@@ -21,6 +21,10 @@ describe('deploy-test against a real server on 127.0.0.1', () => {
     expect(result.verdict).toBe('pass');
     expect(check(result, 'deploy-test/deploy')?.verdict).toBe('pass');
     expect(check(result, 'deploy-test/ready')?.observed).toMatch(/\/healthz answered/);
+    expect(check(result, 'deploy-test/model-digest')).toMatchObject({
+      verdict: 'pass',
+      observed: `staging serves ${result.modelDigest?.slice(0, 19)}…`,
+    });
     expect(check(result, 'deploy-test/replay')?.observed).toMatch(
       /^400 rows of `data\/replay.csv` scored in 4 batches/,
     );
@@ -143,7 +147,8 @@ describe('deploy-test against a real server on 127.0.0.1', () => {
     const ready = check(result, 'deploy-test/ready');
     expect(ready?.verdict).toBe('fail');
     expect(ready?.observed).toMatch(
-      /not ready within 2 s: http:\/\/127\.0\.0\.1:\d+\/healthz answered HTTP 503/,
+      // What others read names no loopback address (the log keeps it).
+      /^\(this runner\)\/predict not ready within 2 s: \(this runner\)\/healthz answered HTTP 503$/,
     );
     expect(tornDown(directory)).toEqual(['staging']);
     expect(existsSync(path.join(directory, 'run/staging.pid'))).toBe(false);
@@ -156,23 +161,42 @@ describe('deploy-test against a real server on 127.0.0.1', () => {
     expect(tornDown(directory)).toEqual(['staging']);
   });
 
-  test('a server answering for another model fails before anything is measured, and is torn down', async () => {
+  test("a server answering with another model's digest fails before any replay or load, and is torn down", async () => {
     const { directory } = await builtProject();
-    const { result } = await runDeployTest(directory, { FAULT: 'impostor' });
-    expect(result.verdict).toBe('fail');
-    const identity = check(result, 'deploy-test/identity');
+    const { result } = await runDeployTest(directory, { FAULT: 'other-model' });
+    expect(check(result, 'deploy-test/ready')?.verdict).toBe('pass');
+    const identity = check(result, 'deploy-test/model-digest');
     expect(identity?.verdict).toBe('fail');
-    expect(identity?.observed).toMatch(/names sha256:e{64}, not the deployed sha256:/);
-    expect(check(result, 'deploy-test/goal/precision')).toBeUndefined();
-    expect(check(result, 'deploy-test/goal/latency_p95_ms')).toBeUndefined();
-    expect(readFileSync(path.join(directory, 'teardown.log'), 'utf8')).toContain('staging');
+    expect(identity?.observed).toBe(
+      `staging serves sha256:abababababab…, not ${result.modelDigest?.slice(0, 19)}…: another server answers there (nothing was measured)`,
+    );
+    // Nothing measured: no replay, no load, no goal judged.
+    expect(check(result, 'deploy-test/replay')).toBeUndefined();
+    expect(result.checks.filter((c) => c.id.startsWith('deploy-test/goal/'))).toEqual([]);
+    const report = JSON.parse(
+      readFileSync(path.join(directory, '.mlops-flow/reports/deploy-test.json'), 'utf8'),
+    );
+    expect(report.replay).toBeNull();
+    expect(report.load).toBeNull();
+    expect(result.verdict).toBe('fail');
+    expect(tornDown(directory)).toEqual(['staging']);
+    expect(
+      deploymentLines(directory)
+        .slice(1)
+        .map((line) => line.state),
+    ).toEqual(['queued', 'in_progress', 'failure']);
   });
 
-  test('a server that does not say which model it serves is not measured either', async () => {
+  test('a server that names no digest fails: it cannot prove which model it serves', async () => {
     const { directory } = await builtProject();
     const { result } = await runDeployTest(directory, { FAULT: 'anonymous' });
-    expect(check(result, 'deploy-test/identity')?.observed).toMatch(/does not say which model it serves/);
-    expect(check(result, 'deploy-test/goal/precision')).toBeUndefined();
+    expect(check(result, 'deploy-test/model-digest')).toMatchObject({
+      verdict: 'fail',
+      observed:
+        'staging does not prove which model it serves: GET /healthz names no model_digest and sends no x-model-digest header',
+    });
+    expect(check(result, 'deploy-test/replay')).toBeUndefined();
+    expect(result.verdict).toBe('fail');
   });
 
   test('without /healthz, a first successful prediction shows the endpoint is ready', async () => {
@@ -180,6 +204,8 @@ describe('deploy-test against a real server on 127.0.0.1', () => {
 `);
     const { result } = await runDeployTest(directory, { NO_HEALTHZ: '1' });
     expect(check(result, 'deploy-test/ready')?.observed).toMatch(/a first prediction succeeded/);
+    // Its 404 for /healthz still carries x-model-digest: the model is proven by the header.
+    expect(check(result, 'deploy-test/model-digest')?.verdict).toBe('pass');
     expect(result.verdict).toBe('pass');
     // No load configured and no serving goal: no load test, no chart.
     expect(result.section).not.toContain('xychart-beta');

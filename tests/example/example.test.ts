@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -342,7 +342,9 @@ test('the demo runs the whole flow on the example, end to end', async () => {
   const comment = readFileSync(path.join(directory, '.mlops-flow/comment.md'), 'utf8');
   expect(comment).toContain('✅ Charter → ✅ Build → ✅ Sanity');
   expect(comment).toMatch(/→ ✅ Deploy to test →/);
-  expect(comment).toMatch(/\| model \| `precision` \| ≥ 0\.8 \| 0\.\d+ \| 0\.\d+ \| ✅ \|/);
+  expect(comment).toMatch(
+    /\| model \| `precision` \| ≥ 0\.8 \| 0\.\d+ \[0\.\d+, 0\.\d+\] \| 0\.\d+ \| ✅ \|/,
+  );
   expect(comment).toMatch(
     /\| serving \| `latency_p95_ms` \| [\d.]+ \[[\d.]+, [\d.]+\] \| ≤ 250 \| ✅ pass \|/,
   );
@@ -353,6 +355,33 @@ test('the demo runs the whole flow on the example, end to end', async () => {
   expect(deployments[0]?.environment).toBe('staging');
   expect(deployments.slice(1).map((line) => line.state)).toEqual(['queued', 'in_progress', 'success']);
   expect(existsSync(path.join(directory, '.mlops-flow/servers/staging.pid'))).toBe(false);
-  expect(comment).toMatch(/\| business \| `bad_debt_avoided_usd` \| ≥ 400,000 \| [\d,]+ \(est\.\) \|/);
+  // The money with its interval and its formula, for the people who read that row first.
+  expect(comment).toMatch(
+    /\| business \| `bad_debt_avoided_usd` \| ≥ 400,000 \| [\d,]+ \[[\d,]+, [\d,]+\] \(est\. = `bad_payers_flagged_share \* 1200000 \* 0\.6`\) \|/,
+  );
+  // What others read names no local path and no loopback address.
+  for (const text of [
+    comment,
+    readFileSync(path.join(directory, '.mlops-flow/reports/deploy-test.json'), 'utf8'),
+  ]) {
+    expect(text).not.toContain(directory);
+    expect(text).not.toMatch(/127\.0\.0\.1|localhost:\d/);
+  }
+  // The model card has every section model-card practice expects.
+  const builds = path.join(directory, '.mlops-flow/builds');
+  const [build] = readdirSync(builds).filter((name) => existsSync(path.join(builds, name, 'model-card.md')));
+  const card = readFileSync(path.join(builds, build as string, 'model-card.md'), 'utf8');
+  for (const heading of [
+    'Model details',
+    'Owners',
+    'Intended use',
+    'Out-of-scope uses',
+    'Training data',
+    'Evaluation data',
+    'Metrics',
+    'Fairness findings',
+    'Caveats',
+  ])
+    expect(card).toContain(`\n## ${heading}\n`);
   expect(run.stderr).toContain('PR comment: .mlops-flow/comment.md');
 });

@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { runStage } from '../../src/flow/run-stage.js';
@@ -74,11 +74,54 @@ describe('model quality in sanity-check', () => {
     expect(goal?.verdict).toBe('pass');
     expect(goal?.observed).toMatch(/^0\.\d{3} \[0\.\d{3}, 0\.\d{3}\] \(wilson\)$/);
     expect(result.checks.find((c) => c.id === 'sanity/baseline')?.verdict).toBe('pass');
-    expect(result.checks.find((c) => c.id === 'sanity/regression')?.observed).toMatch(
-      /no model stored from .+: a first build has nothing to compare with/,
+    // A first build: skipped (never passed), saying where it looked for a base model.
+    const regression = result.checks.find((c) => c.id === 'sanity/regression');
+    expect(regression?.verdict).toBe('skip');
+    expect(regression?.observed).toMatch(
+      /^first build: no model of \S+ in the local model store \(\.mlops-flow\/store\), and no build-model record in the ledger on the last \d+ commits of HEAD$/,
     );
+    expect(result.section).toContain('first build: no model of');
     expect(result.metrics.find((m) => m.id === 'precision')?.interval).toHaveLength(2);
     expect(result.verdict).toBe('pass');
+  });
+
+  test('a base model the ledger records but storage no longer holds leaves the gate inconclusive', async () => {
+    const directory = await tinyProject(CONFIG);
+    writeFiles(directory, { 'train.mjs': TRAIN_WITH_EVAL });
+    commitAll(directory, 'train with eval');
+    await recordCharterPassed(directory);
+    expect((await buildWith(directory, '50')).result.verdict).toBe('pass');
+    // The stored bundle expires (its index is gone), as an artifact past its retention does.
+    const models = path.join(directory, '.mlops-flow/store/models');
+    for (const name of readdirSync(models)) rmSync(path.join(models, name));
+    // Another model as good as the first: nothing but the missing base can hold the gate up.
+    const { result } = await buildWith(directory, '52');
+    const regression = result.checks.find((c) => c.id === 'sanity/regression');
+    expect(regression?.verdict).toBe('inconclusive');
+    expect(regression?.observed).toMatch(
+      /^the ledger records model sha256:[0-9a-f]{12}… built from [0-9a-f]{7} on \S+ \(.+\), but the local model store \(\.mlops-flow\/store\) holds no model of \S+ to fetch \(mlops-model-[0-9a-f]{64}: expired after its retention, or deleted\)$/,
+    );
+    expect(result.checks.some((c) => c.id.startsWith('sanity/regression/'))).toBe(false);
+    // Under enforce: strict an inconclusive gate stops the flow.
+    expect(result.verdict).toBe('inconclusive');
+  });
+
+  test('a base model that is listed but cannot be fetched leaves the gate inconclusive', async () => {
+    const directory = await tinyProject(CONFIG);
+    writeFiles(directory, { 'train.mjs': TRAIN_WITH_EVAL });
+    commitAll(directory, 'train with eval');
+    await recordCharterPassed(directory);
+    expect((await buildWith(directory, '50')).result.verdict).toBe('pass');
+    await runInProject(directory, buildModel, { force: true }, { THRESHOLD: '52' });
+    // The stored files are gone: the listing names the base model, the download fails.
+    rmSync(path.join(directory, '.mlops-flow/store/objects'), { recursive: true });
+    const { result } = await runInProject(directory, sanityCheck, {}, { THRESHOLD: '52' });
+    const regression = result.checks.find((c) => c.id === 'sanity/regression');
+    expect(regression?.verdict).toBe('inconclusive');
+    expect(regression?.observed).toMatch(
+      /^the base model sha256:[0-9a-f]{12}… \(mlops-model-[0-9a-f]{64}, built from [0-9a-f]{7} on \S+\) is listed in the local model store \(\.mlops-flow\/store\) but could not be fetched: /,
+    );
+    expect(result.verdict).toBe('inconclusive');
   });
 
   test('a regressed model fails against the base model, re-run on the same rows', async () => {
@@ -117,8 +160,8 @@ describe('a base model that should be there but is not', () => {
     const { result } = await buildWith(directory, '50');
     const regression = result.checks.find((c) => c.id === 'sanity/regression');
     expect(regression?.verdict).toBe('skip');
-    expect(regression?.observed).toMatch(/local store \(\.mlops-flow\/store\)/);
-    expect(result.section).toContain('a first build has nothing to compare with');
+    expect(regression?.observed).toMatch(/local model store \(\.mlops-flow\/store\)/);
+    expect(result.section).toContain('first build: no model of');
   });
 
   test('an expired base model makes the gate inconclusive, naming the model and what to do', async () => {

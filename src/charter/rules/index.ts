@@ -13,6 +13,7 @@ import { problemAndRoles } from './problem-and-roles.js';
 import { regulations } from './regulations.js';
 import { servingRequirements } from './serving.js';
 import { openTodos } from './todo.js';
+import { servingMode } from './serving-mode.js';
 
 /** Every rule family, in the order the checklist shows them: the charter first, then the flow. */
 export const RULE_FAMILIES: readonly RuleFamily[] = [
@@ -22,6 +23,7 @@ export const RULE_FAMILIES: readonly RuleFamily[] = [
   regulations,
   dataInventory,
   servingRequirements,
+  servingMode,
   milestones,
   justification,
   commandPlaceholders,

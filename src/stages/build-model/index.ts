@@ -18,6 +18,7 @@ import { digestFiles, listFiles, modelDigest, type ManifestFile } from './manife
 import { metricsChart, metricsTable } from './section.js';
 import { classifyChanges, decideBuild, type BuildDecision } from './triggers.js';
 import { codeBlock, inlineCode, prose } from '../../report/markdown.js';
+import { changedSources, sourceContents, type SourceContent } from '../../data/sources.js';
 
 export interface BuildModelSettings {
   force: boolean;
@@ -35,6 +36,8 @@ export interface ModelManifest {
   git: { commit: string; branch: string; dirty: boolean } | null;
   charterDigest: string;
   data: ManifestFile[];
+  /** The content digests of the charter's data sources this build saw (see data/sources.ts). */
+  sources?: SourceContent[];
   command: string[];
   tools: { node: string; 'mlops-flow': string };
   startedAt: string;
@@ -49,7 +52,7 @@ export const buildModel: StageDefinition<BuildModelSettings> = {
   async run(context) {
     const build = context.loaded.config.flow?.build;
     if (!build) return skipped('flow.build is not configured in mlops.yml', {});
-    const decision = await decide(context);
+    const { decision, sources } = await decide(context);
     if (!decision.shouldBuild) {
       const previous = await modelToHandOn(context.platform);
       return skipped(
@@ -66,7 +69,7 @@ export const buildModel: StageDefinition<BuildModelSettings> = {
         previous?.modelDigest,
       );
     }
-    return buildAndStore(context, build, decision);
+    return buildAndStore(context, build, decision, sources);
   },
 };
 
@@ -117,21 +120,35 @@ function skipped(reason: string, outputs: Record<string, string>, digest?: strin
   };
 }
 
-async function decide(context: StageContext<BuildModelSettings>): Promise<BuildDecision> {
+async function decide(
+  context: StageContext<BuildModelSettings>,
+): Promise<{ decision: BuildDecision; sources: SourceContent[] }> {
   const { platform, loaded, settings } = context;
   const prBase = platform.context.baseRef ? `origin/${platform.context.baseRef}` : undefined;
   const lastBuild =
     prBase || settings.baseRef ? undefined : await platform.artifacts.latestOnBranch(platform.context.branch);
   const base = settings.baseRef ?? prBase ?? lastBuild?.commit;
   const changed = base ? await changedPathsSince(loaded.projectRoot, base) : undefined;
-  return decideBuild({
+  // Data git cannot see (DVC, object stores): its content digest against the last build's.
+  const previous =
+    lastBuild ??
+    (await platform.artifacts.latestOnBranch(platform.context.baseRef ?? platform.context.branch));
+  const sources = await declaredSourceContents(context);
+  const seen = sources.some((source) => source.digest !== undefined);
+  const sourcesChanged = changedSources(
+    sources,
+    seen && previous ? (await storedManifest(platform, previous))?.sources : undefined,
+  );
+  const decision = decideBuild({
     force: settings.force,
     changes: changed === undefined ? undefined : classifyChanges(changed, loaded.config.flow?.triggers),
+    sourcesChanged,
     performanceBreaches: performanceBreaches(loaded.config, settings.productionMetrics),
     ...(base
       ? { baseDescription: base === lastBuild?.commit ? `the last build (${base.slice(0, 7)})` : base }
       : {}),
   });
+  return { decision, sources };
 }
 
 /** Production metrics that miss their charter goal, when the performance trigger is on. */
@@ -153,6 +170,7 @@ async function buildAndStore(
   context: StageContext<BuildModelSettings>,
   build: BuildSpec,
   decision: BuildDecision,
+  sources: SourceContent[],
 ): Promise<StageResult> {
   const { platform, loaded } = context;
   const projectRoot = loaded.projectRoot;
@@ -201,7 +219,11 @@ async function buildAndStore(
   }
   const finishedAt = context.now().toISOString();
 
-  const artifactPaths = await listFiles(projectRoot, build.model, 'flow.build.model');
+  const served = await servedManifestPath(projectRoot, build.model);
+  // A served manifest left by an earlier build is not part of this model.
+  const artifactPaths = (await listFiles(projectRoot, build.model, 'flow.build.model')).filter(
+    (file) => file !== served,
+  );
   if (build.metrics)
     artifactPaths.push(...(await listFiles(projectRoot, build.metrics, 'flow.build.metrics')));
   if (build.predictions)
@@ -222,6 +244,7 @@ async function buildAndStore(
     git: (await gitState(projectRoot)) ?? null,
     charterDigest: loaded.digest,
     data: await digestFiles(projectRoot, dataFiles),
+    sources,
     command: argv,
     tools: { node: process.version, 'mlops-flow': VERSION },
     startedAt,
@@ -229,13 +252,20 @@ async function buildAndStore(
   };
   const manifestPath = `.mlops-flow/builds/${digest.slice('sha256:'.length)}/model-manifest.json`;
   await writeFileAtomic(path.join(projectRoot, manifestPath), `${JSON.stringify(manifest, null, 2)}\n`);
+  // The model-server contract: a server reads `digest` here to prove which model it serves.
+  if (served) {
+    await writeFileAtomic(
+      path.join(projectRoot, served),
+      `${JSON.stringify({ digest, ...manifest }, null, 2)}\n`,
+    );
+  }
 
   // Read the base before storing this build: on a push the base is this branch's previous build.
   const base = await baseMetrics(platform, digest);
   const storage = await platform.artifacts.store(
     artifactName(digest),
     projectRoot,
-    [...files.map((file) => file.path), manifestPath],
+    [...files.map((file) => file.path), manifestPath, ...(served ? [served] : [])],
     {
       modelDigest: digest,
       commit: platform.context.commit,
@@ -267,6 +297,15 @@ async function buildAndStore(
       verdict: 'pass',
       observed: storage.stored ? `stored as ${artifactName(digest)}` : 'already stored',
     },
+    // A declared source the flow cannot see cannot trigger a build: say so.
+    ...sources
+      .filter((source) => source.problem !== undefined)
+      .map<Check>((source) => ({
+        id: `build/source/${source.name}`,
+        title: `Data source ${source.name}`,
+        verdict: 'warn',
+        observed: `its content cannot be seen, so a change will not trigger a build: ${source.problem}`,
+      })),
     ...levels
       .filter((metric) => metric.verdict)
       .map<Check>((metric) => ({
@@ -299,6 +338,19 @@ async function buildAndStore(
       ...(baseLevels ? alignmentCells(baseLevels, 'base') : []),
     ],
   };
+}
+
+/** The file name a model server reads its digest from, in the served model directory. */
+export const SERVED_MANIFEST = 'model-manifest.json';
+
+/**
+ * `<model dir>/model-manifest.json` relative to the project, when flow.build.model is a
+ * directory (a single-file model has no directory to put it in).
+ */
+async function servedManifestPath(projectRoot: string, model: string): Promise<string | undefined> {
+  const info = await stat(path.join(projectRoot, model)).catch(() => undefined);
+  if (!info?.isDirectory()) return undefined;
+  return path.posix.join(model.split(path.sep).join('/'), SERVED_MANIFEST);
 }
 
 export function artifactName(digest: string): string {
@@ -334,6 +386,15 @@ async function baseMetrics(
   const branch = platform.context.baseRef ?? platform.context.branch;
   const stored = await platform.artifacts.latestOnBranch(branch);
   if (!stored || stored.modelDigest === currentDigest) return undefined;
+  const manifest = await storedManifest(platform, stored);
+  return manifest ? { metrics: manifest.metrics, commit: stored.commit } : undefined;
+}
+
+/** A stored model's manifest, fetched into a scratch directory; undefined when it cannot be had. */
+export async function storedManifest(
+  platform: Platform,
+  stored: { name: string; modelDigest: string },
+): Promise<ModelManifest | undefined> {
   const directory = await mkdtemp(path.join(tmpdir(), 'mlops-flow-base-'));
   try {
     await platform.artifacts.fetch(stored.name, directory);
@@ -343,13 +404,23 @@ async function baseMetrics(
       stored.modelDigest.replace(/^sha256:/, ''),
       'model-manifest.json',
     );
-    const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as ModelManifest;
-    return { metrics: manifest.metrics, commit: stored.commit };
+    return JSON.parse(await readFile(manifestFile, 'utf8')) as ModelManifest;
   } catch {
     return undefined;
   } finally {
     await rm(directory, { recursive: true, force: true });
   }
+}
+
+/** The content digests of the charter's data sources, as this runner sees them now. */
+async function declaredSourceContents(context: StageContext<BuildModelSettings>): Promise<SourceContent[]> {
+  const sources = context.loaded.config.charter.data?.sources ?? [];
+  if (sources.length === 0) return [];
+  return sourceContents(sources, {
+    projectRoot: context.loaded.projectRoot,
+    env: context.platform.context.commandEnvironment,
+    profile: true,
+  });
 }
 
 function buildSection(

@@ -29,6 +29,8 @@ export interface DecisionInputs {
   force: boolean;
   /** undefined when there is nothing to compare with (no base, no earlier build). */
   changes: ChangedPath[] | undefined;
+  /** Declared data sources whose content digest changed since the last build, already formatted. */
+  sourcesChanged?: string[];
   /** Production metrics that breach their charter goal, already formatted. */
   performanceBreaches: string[];
   baseDescription?: string;
@@ -56,6 +58,11 @@ export function decideBuild(inputs: DecisionInputs): BuildDecision {
     const listed = paths.slice(0, MAX_LISTED).join(', ');
     const more = paths.length > MAX_LISTED ? ` and ${paths.length - MAX_LISTED} more` : '';
     reasons.push(`${kind} changed: ${listed}${more}`);
+  }
+  const sources = inputs.sourcesChanged ?? [];
+  if (sources.length > 0) {
+    const more = sources.length > MAX_LISTED ? ` and ${sources.length - MAX_LISTED} more` : '';
+    reasons.push(`data source changed: ${sources.slice(0, MAX_LISTED).join(', ')}${more}`);
   }
   for (const breach of inputs.performanceBreaches) reasons.push(`production performance: ${breach}`);
   if (reasons.length === 0) {

@@ -3,7 +3,7 @@ import { runCommand } from '../../exec/run-command.js';
 import { commandArgv } from '../../exec/words.js';
 import type { Platform } from '../../platform/ports.js';
 
-export type RolloutCommand = 'traffic' | 'promote' | 'rollback';
+export type RolloutCommand = 'traffic' | 'promote' | 'rollback' | 'deploy' | 'teardown';
 
 export interface CommandOutcome {
   ok: boolean;

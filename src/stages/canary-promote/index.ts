@@ -13,6 +13,7 @@ import { runRolloutCommand } from './commands.js';
 import { approvalCheck, buildRecordCheck, evidenceTime } from './gate.js';
 import { rollout, type Decision, type RolloutReport } from './rollout.js';
 import { rolloutChecks } from './checks.js';
+import { preflightChecks } from './preflight.js';
 import { canarySection } from './section.js';
 import type { Handles, Roles } from '../../config/types.js';
 
@@ -183,6 +184,60 @@ export const canaryPromote: StageDefinition<CanaryPromoteSettings> = {
     });
     const model = await modelDirectory(context);
     const values = { model, environment };
+    const stepDurationMs = parseDuration(spec.step_duration, DEFAULT_STEP_DURATION_MS);
+    const variantValues = { model, environment, variant: 'canary', endpoint: spec.endpoints?.canary ?? '' };
+    const teardown = async (): Promise<Check[]> => {
+      if (spec.teardown === undefined) return [];
+      const outcome = await runRolloutCommand('teardown', spec.teardown, variantValues, commandOptions);
+      // The canary variant left running costs money but says nothing about the model.
+      return [
+        {
+          id: 'canary/teardown',
+          title: 'Canary variant torn down',
+          verdict: outcome.ok ? 'pass' : 'warn',
+          observed: outcome.detail,
+        },
+      ];
+    };
+
+    // Before anything moves: deploy the canary variant, then prove the rollout can be judged.
+    const before: Check[] = [];
+    if (spec.deploy !== undefined) {
+      const deployed = await runRolloutCommand('deploy', spec.deploy, variantValues, cancellable);
+      before.push({
+        id: 'canary/deploy',
+        title: 'Canary variant deployed',
+        verdict: deployed.ok ? 'pass' : 'fail',
+        observed: deployed.detail,
+      });
+    }
+    if (before.every((check) => check.verdict !== 'fail')) {
+      before.push(
+        ...(await preflightChecks({
+          spec,
+          platform,
+          projectRoot: loaded.projectRoot,
+          provider,
+          canaryDigest: context.modelDigest,
+          stepDurationMs,
+          now: () => new Date(),
+          signal: settings.signal,
+        })),
+      );
+    }
+    const unready = before.filter((check) => check.verdict === 'fail');
+    if (unready.length > 0) {
+      const checks = [...gate, ...before, ...(await teardown())];
+      const reason = `nothing moved: cannot judge the canary — ${unready.map((c) => c.observed).join('; ')}`;
+      return result(
+        'fail',
+        reason,
+        checks,
+        canarySection({ ...sectionBase, decision: 'halted', finalWeight: 0, reason, gate: checks }),
+        'halted',
+        0,
+      );
+    }
 
     let deploymentId: string | undefined;
     try {
@@ -202,7 +257,7 @@ export const canaryPromote: StageDefinition<CanaryPromoteSettings> = {
     const report: RolloutReport = await rollout(
       {
         steps: spec.steps ?? DEFAULT_STEPS,
-        stepDurationMs: parseDuration(spec.step_duration, DEFAULT_STEP_DURATION_MS),
+        stepDurationMs,
         metrics: analysis.metrics ?? [],
         passScore,
         judge: spec.judge ?? 'kayenta',
@@ -219,15 +274,8 @@ export const canaryPromote: StageDefinition<CanaryPromoteSettings> = {
             cancellable,
           ),
         promote: () => runRolloutCommand('promote', spec.promote!, values, cancellable),
-        rollback: () =>
-          spec.rollback !== undefined
-            ? runRolloutCommand('rollback', spec.rollback, values, commandOptions)
-            : runRolloutCommand(
-                'traffic',
-                spec.traffic!,
-                { model, variant: 'canary', weight: '0' },
-                commandOptions,
-              ),
+        // The pre-flight refused a rollout without one.
+        rollback: () => runRolloutCommand('rollback', spec.rollback!, values, commandOptions),
         provider,
         progress: (weight) => status('in_progress', `canary at ${weight}%`),
         log: (message) => platform.log.info(message),
@@ -243,7 +291,7 @@ export const canaryPromote: StageDefinition<CanaryPromoteSettings> = {
       await status('inactive', 'traffic back on the baseline');
     }
 
-    const checks: Check[] = [...gate, ...rolloutChecks(report)];
+    const checks: Check[] = [...gate, ...before, ...rolloutChecks(report), ...(await teardown())];
     const promoted = report.decision === 'promoted';
     const verdict = promoted ? worstVerdict(checks.map((c) => c.verdict)) : 'fail';
     const summary = promoted
@@ -254,7 +302,7 @@ export const canaryPromote: StageDefinition<CanaryPromoteSettings> = {
       decision: report.decision,
       finalWeight: report.finalWeight,
       reason: report.reason,
-      gate,
+      gate: [...gate, ...before],
       report,
     });
     const json = JSON.stringify(
@@ -266,6 +314,7 @@ export const canaryPromote: StageDefinition<CanaryPromoteSettings> = {
         reason: report.reason,
         aborted: report.aborted,
         gate,
+        preflight: before,
         steps: report.steps,
         promote: report.promote ?? null,
         rollback: report.rollback ?? null,

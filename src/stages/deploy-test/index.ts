@@ -20,6 +20,7 @@ import {
   type Instance,
 } from '../../deploy/endpoint-client.js';
 import { runLoad, type LoadResult } from '../../deploy/load-generator.js';
+import { askServedModel, servedModelCheck } from '../../deploy/served-model.js';
 import { percentileOf as percentile } from '../../deploy/percentiles.js';
 import type { DeployTestValues } from '../../exec/placeholders.js';
 import { parseDuration } from '../../exec/run-command.js';
@@ -280,6 +281,18 @@ async function deployAndTest(
     signal?.throwIfAborted();
     phase = 'while waiting for the endpoint';
     if (deployed) deployed = await waitUntilReady(context, plan, client, steps);
+    phase = 'while asking which model the endpoint serves';
+    if (deployed) {
+      // Before any measurement: the endpoint must prove it serves the model deployed here.
+      const served = await askServedModel(endpoint, {
+        timeoutMs: client.timeoutMs,
+        signal,
+        agent: client.agent,
+      });
+      const identity = servedModelCheck('deploy-test/model-digest', environment, digest, served);
+      steps.push(identity);
+      deployed = identity.verdict === 'pass';
+    }
     phase = 'during the replay';
     if (deployed && plan.replay) {
       replayed = await replayStep(context, plan.replay, client);
@@ -459,7 +472,7 @@ async function waitUntilReady(
       verdict: 'pass',
       observed: `${ready.via === 'healthz' ? '/healthz answered' : 'a first prediction succeeded'} after ${formatDuration(ready.afterMs)}`,
     });
-    return await provesModel(context, client, probe, steps);
+    return true;
   } catch (error) {
     if (!(error instanceof EndpointError)) throw error;
     steps.push({
@@ -470,43 +483,6 @@ async function waitUntilReady(
     });
     return false;
   }
-}
-
-/**
- * Before anything is measured, the endpoint must show it serves the model that was deployed:
- * a server left over on the port (the new one died with EADDRINUSE) would otherwise be measured
- * in its place.
- */
-async function provesModel(
-  context: StageContext<DeployTestSettings>,
-  client: EndpointClient,
-  probe: Parameters<EndpointClient['servedModel']>[0],
-  steps: Check[],
-): Promise<boolean> {
-  const expected = context.modelDigest;
-  if (!expected) return true; // nothing built to compare with (enforce: off without a build)
-  const served = await client.servedModel(probe);
-  if (served.digest === expected) {
-    steps.push({
-      id: 'deploy-test/identity',
-      title: 'Endpoint serves the deployed model',
-      verdict: 'pass',
-      observed: `${served.via} names ${expected.slice(0, 19)}…`,
-    });
-    return true;
-  }
-  steps.push({
-    id: 'deploy-test/identity',
-    title: 'Endpoint serves the deployed model',
-    verdict: 'fail',
-    observed: served.digest
-      ? `${served.via} names ${served.digest.slice(0, 80)}, not the deployed ${expected}`
-      : `the endpoint does not say which model it serves (${served.via} carried a digest)`,
-    expected: `model ${expected}`,
-    detail:
-      'Answer GET /healthz with {"model_digest": "sha256:…"} (the modelDigest of the model-manifest.json build-model wrote) or send an x-model-digest header: nothing is measured until the endpoint proves which model it is.',
-  });
-  return false;
 }
 
 async function replayStep(

@@ -21,6 +21,7 @@ import { commandArgv } from '../../exec/words.js';
 import { parseDuration, runCommand } from '../../exec/run-command.js';
 import type { Table } from '../sanity-check/behaviour.js';
 import { formatCsv, readTable } from '../sanity-check/table.js';
+import type { ModelManifest } from '../build-model/index.js';
 import type { StageContext, StageDefinition } from '../stage.js';
 import { attributionImportance, sensitiveFeatureCheck, type ExplainabilityReport } from './explainability.js';
 import { buildModelCard, modelCardMarkdown } from './model-card.js';
@@ -99,14 +100,15 @@ export const fairnessReport: StageDefinition<FairnessReportSettings> = {
     const verdict: Verdict = checks.length === 0 ? 'pass' : worstVerdict(checks.map((c) => c.verdict));
     const digestHex = context.modelDigest?.replace(/^sha256:/, '');
     const cardBase = digestHex ? `.mlops-flow/builds/${digestHex}` : '.mlops-flow/reports';
-    const metrics = await manifestMetrics(context);
+    const manifest = await readManifest(context);
     const card = buildModelCard(
       context.loaded.config,
       context.modelDigest,
-      metrics,
+      manifest?.metrics ?? {},
       report,
       explainability,
       permutation.report,
+      { ...(manifest ? { manifest } : {}), evaluationFile: file },
     );
     for (const check of checks) {
       if (
@@ -338,10 +340,10 @@ async function permute(
   }
 }
 
-async function manifestMetrics(
+async function readManifest(
   context: StageContext<FairnessReportSettings>,
-): Promise<Record<string, number>> {
-  if (!context.modelDigest) return {};
+): Promise<ModelManifest | undefined> {
+  if (!context.modelDigest) return undefined;
   const file = path.join(
     context.loaded.projectRoot,
     '.mlops-flow/builds',
@@ -349,9 +351,9 @@ async function manifestMetrics(
     'model-manifest.json',
   );
   try {
-    return (JSON.parse(await readFile(file, 'utf8')) as { metrics: Record<string, number> }).metrics;
+    return JSON.parse(await readFile(file, 'utf8')) as ModelManifest;
   } catch {
-    return {};
+    return undefined;
   }
 }
 

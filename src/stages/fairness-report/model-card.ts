@@ -1,20 +1,65 @@
-import { formatNumber } from '../../config/goal.js';
+import { formatGoal, formatNumber, parseGoal } from '../../config/goal.js';
 import type { Config } from '../../config/types.js';
 import type { RegressionFairnessReport } from '../../metrics/fairness/regression/index.js';
 import type { FairnessReport } from '../../metrics/fairness/report.js';
 import type { ExplainabilityReport } from './explainability.js';
 import { REGRESSION_PERMUTATION_SCORERS, type PermutationReport } from './permutation.js';
+import { wilsonInterval } from '../../metrics/intervals.js';
+import type { ModelManifest } from '../build-model/index.js';
+
+/** What the build recorded that the card shows (the model manifest, model-manifest.json). */
+export interface CardFacts {
+  manifest?: Pick<ModelManifest, 'finishedAt' | 'git' | 'command' | 'tools' | 'sources'>;
+  /** The eval predictions the fairness figures and the metric intervals come from. */
+  evaluationFile?: string;
+}
+
+export interface CardMetric {
+  id: string;
+  value: number | null;
+  interval: [number, number] | null;
+  method: 'wilson' | 'point';
+  goal: string | null;
+}
+
+export interface CardDataSource {
+  name: string;
+  origin: string;
+  priority: string;
+  location: string | null;
+  /** How the build saw it: file, dvc, command, etag; null when it was not read. */
+  seenAs: string | null;
+  rows: number | null;
+  dateRange: { column: string; from: string; to: string } | null;
+}
 
 export interface ModelCard {
   schema: 'mlops-flow/model-card@1';
   model: { digest: string | null; metrics: Record<string, number> };
+  /** Model details (Mitchell et al.): when it was built, which version, from what. */
+  details: {
+    date: string | null;
+    version: string | null;
+    commit: string | null;
+    branch: string | null;
+    uncommittedChanges: boolean | null;
+    trainingCommand: string | null;
+    mlopsFlow: string | null;
+  };
+  /** Who answers for the model: the charter's roles. */
+  owners: { role: string; handles: string[] }[];
   intendedUse: {
     name: string;
     businessProblem: string;
     problemStatement: string | null;
     serving: string | null;
   };
-  data: { name: string; origin: string; priority: string }[];
+  outOfScope: string[];
+  /** Training data: the charter's sources, with what the build saw of them. */
+  data: CardDataSource[];
+  evaluationData: { file: string | null; rows: number };
+  /** The model metrics on the evaluation data, with 95% Wilson intervals where they are proportions. */
+  metricsWithIntervals: CardMetric[];
   sensitiveAttributes: string[];
   fairness: {
     frame: string;
@@ -103,8 +148,11 @@ export function buildModelCard(
   report: FairnessReport | RegressionFairnessReport,
   explainability: ExplainabilityReport | undefined,
   permutation?: PermutationReport,
+  facts: CardFacts = {},
 ): ModelCard {
   const charter = config.charter;
+  const manifest = facts.manifest;
+  const seen = new Map((manifest?.sources ?? []).map((source) => [source.name, source] as const));
   const caveats = [...report.notes];
   for (const frame of report.frames) {
     const small = frame.groups.filter((g) => g.smallSample && !g.empty).map((g) => g.group);
@@ -118,17 +166,41 @@ export function buildModelCard(
   return {
     schema: 'mlops-flow/model-card@1',
     model: { digest: digest ?? null, metrics },
+    details: {
+      date: manifest?.finishedAt ?? null,
+      version: digest ?? null,
+      commit: manifest?.git?.commit ?? null,
+      branch: manifest?.git?.branch ?? null,
+      uncommittedChanges: manifest?.git ? manifest.git.dirty : null,
+      trainingCommand: manifest?.command ? manifest.command.join(' ') : null,
+      mlopsFlow: manifest?.tools?.['mlops-flow'] ?? null,
+    },
+    owners: ownersOf(config),
+    outOfScope: outOfScope(config, report),
+    evaluationData: { file: facts.evaluationFile ?? null, rows: report.rows },
+    metricsWithIntervals: cardMetrics(config, metrics, report),
     intendedUse: {
       name: charter.name,
       businessProblem: charter.business_problem.trim().replace(/\s+/g, ' '),
       problemStatement: charter.justification?.problem_statement ?? null,
       serving: charter.requirements?.serving ?? null,
     },
-    data: (charter.data?.sources ?? []).map((s) => ({
-      name: s.name,
-      origin: s.origin,
-      priority: s.priority,
-    })),
+    data: (charter.data?.sources ?? []).map((s) => {
+      const content = seen.get(s.name);
+      const dated = Object.entries(content?.profile?.columns ?? {}).find(([, c]) => c.type === 'date');
+      return {
+        name: s.name,
+        origin: s.origin,
+        priority: s.priority,
+        location: s.location ?? null,
+        seenAs: content?.digest ? content.via : null,
+        rows: content?.profile?.rows ?? null,
+        dateRange:
+          dated && dated[1].from && dated[1].to
+            ? { column: dated[0], from: dated[1].from, to: dated[1].to }
+            : null,
+      };
+    }),
     sensitiveAttributes: charter.data?.sensitive_attributes ?? [],
     fairness: report.judgements.map((j) => ({
       frame: j.frame,
@@ -158,11 +230,92 @@ export function buildModelCard(
   };
 }
 
+const ROLE_NAMES = {
+  decision_maker: 'decision maker',
+  product_owner: 'product owner',
+  ml_engineers: 'ML engineers',
+  mlops_engineers: 'MLOps engineers',
+} as const;
+
+function ownersOf(config: Config): ModelCard['owners'] {
+  const roles = config.charter.roles ?? {};
+  return (Object.keys(ROLE_NAMES) as (keyof typeof ROLE_NAMES)[]).flatMap((role) => {
+    const handles = roles[role];
+    if (handles === undefined) return [];
+    return [{ role: ROLE_NAMES[role], handles: Array.isArray(handles) ? handles : [handles] }];
+  });
+}
+
+/** What the charter implies the model is not for. */
+function outOfScope(config: Config, report: FairnessReport | RegressionFairnessReport): string[] {
+  const charter = config.charter;
+  const uses = [`Any decision other than the business problem above (${charter.name}).`];
+  const serving = charter.requirements?.serving;
+  if (serving === 'batch')
+    uses.push('Online, per-request scoring: the model is built and tested for batch scoring.');
+  if (serving === 'online')
+    uses.push('Offline bulk re-scoring without the online latency and throughput tests.');
+  const small = report.frames.flatMap((frame) =>
+    frame.groups.filter((g) => g.smallSample && !g.empty).map((g) => `${frame.name}=${g.group}`),
+  );
+  if (small.length > 0)
+    uses.push(`Decisions about groups too small to judge in the evaluation data: ${small.join(', ')}.`);
+  const sensitive = charter.data?.sensitive_attributes ?? [];
+  if (sensitive.length > 0)
+    uses.push(`Inferring or acting on ${sensitive.join(', ')}: they are audited, not predicted.`);
+  return uses;
+}
+
+/** The charter's model metrics; precision, recall and accuracy with Wilson intervals from the eval counts. */
+function cardMetrics(
+  config: Config,
+  metrics: Record<string, number>,
+  report: FairnessReport | RegressionFairnessReport,
+): CardMetric[] {
+  // Proportions (and so Wilson intervals) exist only for a classifier's confusion counts.
+  const proportions: Record<string, [number, number]> = {};
+  if (report.task === 'classification') {
+    const { tp, fp, tn, fn } = report.overall;
+    proportions.precision = [tp, tp + fp];
+    proportions.recall = [tp, tp + fn];
+    proportions.accuracy = [tp + tn, tp + fp + tn + fn];
+  }
+  return (config.charter.metrics?.model ?? []).map((metric) => {
+    const goal = metric.goal === undefined ? null : formatGoal(parseGoal(metric.goal, metric.id));
+    const counts = proportions[metric.id];
+    if (counts && counts[1] > 0) {
+      return {
+        id: metric.id,
+        value: counts[0] / counts[1],
+        interval: wilsonInterval(counts[0], counts[1]),
+        method: 'wilson',
+        goal,
+      };
+    }
+    return { id: metric.id, value: metrics[metric.id] ?? null, interval: null, method: 'point', goal };
+  });
+}
+
 export function modelCardMarkdown(card: ModelCard): string {
+  const d = card.details;
+  const range = (source: CardDataSource) =>
+    source.dateRange ? `, ${source.dateRange.column} ${source.dateRange.from} to ${source.dateRange.to}` : '';
   const lines = [
     `# Model card: ${card.intendedUse.name}`,
     '',
-    `Model \`${card.model.digest ?? 'not built by mlops-flow'}\``,
+    '## Model details',
+    '',
+    `- Version: \`${d.version ?? card.model.digest ?? 'not built by mlops-flow'}\``,
+    `- Date: ${d.date ?? 'not recorded'}`,
+    `- Commit: ${d.commit ? `${d.commit.slice(0, 12)} on ${d.branch ?? 'an unknown branch'}${d.uncommittedChanges ? ' (with uncommitted changes)' : ''}` : 'not recorded'}`,
+    ...(d.trainingCommand ? [`- Trained by: \`${d.trainingCommand}\``] : []),
+    ...(d.mlopsFlow ? [`- Built with mlops-flow ${d.mlopsFlow}`] : []),
+    '',
+    '## Owners',
+    '',
+    ...(card.owners.length > 0
+      ? card.owners.map((owner) => `- ${owner.role}: ${owner.handles.join(', ')}`)
+      : ['- no roles declared in the charter']),
     '',
     '## Intended use',
     '',
@@ -170,19 +323,35 @@ export function modelCardMarkdown(card: ModelCard): string {
     '',
     ...(card.intendedUse.problemStatement ? [`Task: ${card.intendedUse.problemStatement}`, ''] : []),
     ...(card.intendedUse.serving ? [`Serving: ${card.intendedUse.serving}.`, ''] : []),
-    '## Data',
+    '## Out-of-scope uses',
+    '',
+    ...card.outOfScope.map((use) => `- ${use}`),
+    '',
+    '## Training data',
     '',
     ...(card.data.length > 0
-      ? card.data.map((d) => `- ${d.name} (${d.origin}, ${d.priority})`)
+      ? card.data.map(
+          (source) =>
+            `- ${source.name} (${source.origin}, ${source.priority})${source.location ? `: ${source.location}` : ''}${source.rows !== null ? `, ${source.rows.toLocaleString('en-US')} rows` : ''}${range(source)}${source.seenAs ? ` (content digest via ${source.seenAs})` : ''}`,
+        )
       : ['- not declared']),
     '',
     `Sensitive attributes: ${card.sensitiveAttributes.join(', ') || 'none declared'}.`,
     '',
+    '## Evaluation data',
+    '',
+    `${card.evaluationData.rows.toLocaleString('en-US')} rows${card.evaluationData.file ? ` of ${card.evaluationData.file}` : ''}, held out from training.`,
+    '',
     '## Metrics',
     '',
-    ...(Object.keys(card.model.metrics).length > 0
-      ? Object.entries(card.model.metrics).map(([k, v]) => `- ${k}: ${formatNumber(v)}`)
-      : ['- none recorded']),
+    ...(card.metricsWithIntervals.length > 0
+      ? card.metricsWithIntervals.map(
+          (m) =>
+            `- ${m.id}: ${formatNumber(m.value)}${m.interval ? ` [${formatNumber(m.interval[0])}, ${formatNumber(m.interval[1])}] (95% Wilson)` : ' (no interval)'}${m.goal ? `, goal ${m.goal}` : ''}`,
+        )
+      : Object.keys(card.model.metrics).length > 0
+        ? Object.entries(card.model.metrics).map(([k, v]) => `- ${k}: ${formatNumber(v)}`)
+        : ['- none recorded']),
     '',
     '## By group',
     '',

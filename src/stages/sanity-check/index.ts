@@ -3,13 +3,20 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { alignmentCells, deriveLevels } from '../../alignment/derive.js';
 import {
+  derivedIntervals,
+  judgeWithInterval,
+  resampleColumns,
+  resampleIndices,
+  type Replicate,
+} from '../../alignment/intervals.js';
+import { BOOTSTRAP } from './quality-judging.js';
+import {
   worstVerdict,
   VERDICT_ICONS,
   type AlignmentCell,
   type Check,
   type MetricValue,
   type StageResult,
-  type Verdict,
 } from '../../core/result.js';
 import { driftChecks, evalDataChecks, type TrainingStats } from './data-checks.js';
 import { decideTask, type Task, type TaskDecision } from './task.js';
@@ -23,10 +30,13 @@ import type { SanitySpec } from '../../config/types.js';
 import { commandArgv } from '../../exec/words.js';
 import { parseDuration, runCommand } from '../../exec/run-command.js';
 import { UserError } from '../../flow/errors.js';
-import { artifactName, type ModelManifest } from '../build-model/index.js';
+import { artifactName, storedManifest, type ModelManifest } from '../build-model/index.js';
+import { sourceChecks } from '../../data/profile.js';
+import { sourceContents } from '../../data/sources.js';
 import type { StageContext, StageDefinition } from '../stage.js';
 import { behaviourChecks, flipAttribute, type PredictRun, type Table } from './behaviour.js';
 import { checkIntegrity } from './integrity.js';
+import { findBaseModel } from './base-model.js';
 import { formatCsv, readTable } from './table.js';
 import { tableCell } from '../../report/markdown.js';
 
@@ -57,6 +67,8 @@ export const sanityCheck: StageDefinition<SanityCheckSettings> = {
     if (spec.predict && spec.sample) checks.push(...(await behaviour(context, spec, task.task)));
     const quality = await modelQuality(context, spec, digest, manifest, task.task);
     checks.push(...quality.checks);
+    const stats = await trainingStats(context.loaded.projectRoot, manifest);
+    checks.push(...(await declaredSourceChecks(context, digest, stats)));
     const verdict = worstVerdict(checks.map((check) => check.verdict));
     const failed = checks.filter((check) => check.verdict === 'fail');
     const summary =
@@ -136,11 +148,40 @@ async function modelQuality(
   checks.push(...quality.checks);
   const { goals, measured } = quality;
   const levels = deriveLevels(loaded.config, measured);
-  const judged = new Map(goals.metrics.map((m) => [m.id, m.verdict] as const));
-  const alignment = alignmentCells(levels, 'offline').map((cell) =>
-    judged.get(cell.metric) ? { ...cell, verdict: judged.get(cell.metric) as Verdict } : cell,
-  );
-  return { checks, metrics: goals.metrics, alignment };
+  const judged = new Map(goals.metrics.map((m) => [m.id, m] as const));
+  // The domain and business estimates with intervals bootstrapped through their expressions.
+  const derived = derivedIntervals(loaded.config, quality.replicate, BOOTSTRAP);
+  const byId = new Map(levels.map((metric) => [metric.id, metric] as const));
+  const alignment = alignmentCells(levels, 'offline').map((cell): AlignmentCell => {
+    const model = judged.get(cell.metric);
+    if (model) {
+      return {
+        ...cell,
+        ...(model.interval ? { interval: model.interval } : {}),
+        ...(model.verdict ? { verdict: model.verdict } : {}),
+      };
+    }
+    const interval = derived.get(cell.metric);
+    const goal = byId.get(cell.metric)?.goal;
+    if (!interval) return cell;
+    return {
+      ...cell,
+      interval,
+      ...(goal && cell.value !== null ? { verdict: judgeWithInterval(cell.value, interval, goal) } : {}),
+    };
+  });
+  const estimates: MetricValue[] = alignment
+    .filter((cell) => cell.estimated)
+    .map((cell) => ({
+      id: cell.metric,
+      level: cell.level,
+      source: 'offline',
+      value: cell.value,
+      estimated: true,
+      ...(cell.interval ? { interval: cell.interval } : {}),
+      ...(cell.verdict ? { verdict: cell.verdict } : {}),
+    }));
+  return { checks, metrics: [...goals.metrics, ...estimates], alignment };
 }
 
 /**
@@ -159,6 +200,8 @@ async function judgeQuality<Predictions>(
   checks: Check[];
   goals: { checks: Check[]; metrics: MetricValue[] };
   measured: Record<string, number>;
+  /** The model metrics on resampled eval rows, for intervals through derived expressions. */
+  replicate: Replicate;
 }> {
   const { config } = context.loaded;
   const data = quality.read(table, file, columns);
@@ -177,7 +220,14 @@ async function judgeQuality<Predictions>(
       (base, limits) => quality.compare(data, base, limits),
     )),
   ];
-  return { checks, goals, measured: defined(quality.values(data)) };
+  const rows = table.rows.length;
+  return {
+    checks,
+    goals,
+    measured: defined(quality.values(data)),
+    replicate: (random) =>
+      quality.values(resampleColumns(data as object, resampleIndices(random, rows)) as Predictions),
+  };
 }
 
 /** The training-data statistics the build stored with the model, when its training wrote them. */
@@ -192,6 +242,48 @@ async function trainingStats(
   } catch (error) {
     throw new UserError(`${file.path} is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+/**
+ * Every data source the charter declares that the runner can read (a CSV in the repository, a
+ * DVC-tracked file that was pulled): its schema, empty cells and ranges against the last
+ * build's profile of it, its row count against the last build, and drift from the training
+ * statistics stored with the model.
+ */
+async function declaredSourceChecks(
+  context: StageContext<SanityCheckSettings>,
+  digest: string,
+  stats: TrainingStats | undefined,
+): Promise<Check[]> {
+  const { loaded, platform } = context;
+  const declared = loaded.config.charter.data?.sources ?? [];
+  if (declared.length === 0) return [];
+  const contents = (
+    await sourceContents(declared, {
+      projectRoot: loaded.projectRoot,
+      env: platform.context.commandEnvironment,
+    })
+  ).filter((content) => content.readable?.toLowerCase().endsWith('.csv'));
+  if (contents.length === 0) return [];
+  const branch = platform.context.baseRef ?? platform.context.branch;
+  const last = await platform.artifacts.latestOnBranch(branch, { excluding: digest }).catch(() => undefined);
+  const lastManifest = last ? await storedManifest(platform, last) : undefined;
+  const checks: Check[] = [];
+  for (const content of contents) {
+    const file = content.readable as string;
+    const table = await readTable(path.join(loaded.projectRoot, file), file);
+    checks.push(
+      ...sourceChecks({
+        name: content.name,
+        file,
+        table,
+        previous: lastManifest?.sources?.find((source) => source.name === content.name)?.profile,
+        ...(last ? { previousName: `the last build (${last.commit.slice(0, 7)})` } : {}),
+        stats,
+      }),
+    );
+  }
+  return checks;
 }
 
 /** The metrics defined on the eval predictions; undefined ones stay out, so nothing reads them as 0. */
@@ -218,58 +310,42 @@ async function regression<Predictions>(
   const limits = spec.max_regression ?? {};
   if (Object.keys(limits).length === 0) return [];
   const { platform, loaded } = context;
-  const branch = platform.context.baseRef ?? platform.context.branch;
-  const base = await baseModel(context, digest, branch);
-  if (!base) {
-    // Nothing to compare with is not a pass. A base that was stored and is gone (an expired
-    // artifact) leaves the gate open — inconclusive; one never stored (a first build) skips it.
-    const gone = await context.platform.artifacts
-      .latestOnBranch(branch, { excluding: digest, includeExpired: true })
-      .catch(() => undefined);
-    if (gone?.expired) {
+  const title = 'Regression against the base model';
+  const work = await mkdtemp(path.join(tmpdir(), 'mlops-flow-base-'));
+  try {
+    const lookup = await findBaseModel({
+      platform,
+      projectRoot: loaded.projectRoot,
+      digest,
+      destination: work,
+      artifactName,
+    });
+    if (lookup.kind === 'none') {
+      // A first build has nothing to regress from: skipped, with where it looked.
+      return [{ id: 'sanity/regression', title, verdict: 'skip', observed: lookup.reason }];
+    }
+    if (lookup.kind === 'unavailable') {
+      // A base model should exist: without it the gate cannot judge, and must not pass.
       return [
         {
           id: 'sanity/regression',
-          title: 'Regression against the base model',
+          title,
           verdict: 'inconclusive',
-          observed: `the base model ${gone.modelDigest.slice(0, 19)}… (built from ${gone.commit.slice(0, 7)} on ${branch}, stored ${gone.storedAt}) has expired from the artifact store: nothing could be compared`,
-          expected: "the base branch's model, to compare with on the same rows",
+          observed: lookup.reason,
           detail:
-            'Keep models past the Actions artifact retention (flow.build.retention_days, or a long-term store), or rebuild the base branch so its model is stored again.',
+            lookup.advice ??
+            'a base model was built but cannot be compared with: the regression gate has no evidence',
         },
       ];
     }
-    return [
-      {
-        id: 'sanity/regression',
-        title: 'Regression against the base model',
-        verdict: 'skip',
-        observed: `no model stored from ${branch} in the ${platform.context.platform === 'github' ? "repository's Actions artifacts" : 'local store (.mlops-flow/store)'}: a first build has nothing to compare with`,
-      },
-    ];
-  }
-  if (!spec.predict) {
-    return [
-      {
-        id: 'sanity/regression',
-        title: 'Regression against the base model',
-        verdict: 'inconclusive',
-        observed: 'flow.sanity.predict is not set: the base model cannot be run on these rows',
-      },
-    ];
-  }
-  const work = await mkdtemp(path.join(tmpdir(), 'mlops-flow-base-'));
-  try {
-    try {
-      await platform.artifacts.fetch(base.name, work);
-    } catch (error) {
+    const base = lookup.model;
+    if (!spec.predict) {
       return [
         {
           id: 'sanity/regression',
-          title: 'Regression against the base model',
+          title,
           verdict: 'inconclusive',
-          observed: `the base model ${base.modelDigest.slice(0, 19)}… (from ${base.commit.slice(0, 7)} on ${branch}) could not be fetched: ${(error as Error).message}`,
-          expected: "the base branch's model, to compare with on the same rows",
+          observed: 'flow.sanity.predict is not set: the base model cannot be run on these rows',
         },
       ];
     }
@@ -340,11 +416,6 @@ async function regression<Predictions>(
   } finally {
     await rm(work, { recursive: true, force: true });
   }
-}
-
-async function baseModel(context: StageContext<SanityCheckSettings>, digest: string, branch: string) {
-  const latest = await context.platform.artifacts.latestOnBranch(branch, { excluding: digest });
-  return latest;
 }
 
 function result(

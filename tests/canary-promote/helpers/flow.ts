@@ -6,8 +6,13 @@ import type { StageDefinition } from '../../../src/stages/stage.js';
 import { openProject } from '../../helpers/tiny-project.js';
 
 export const DIGEST = `sha256:${'c0ffee'.repeat(10)}abcd`;
+/** The model in production before the rollout: the baseline serves it. */
+export const BASELINE_DIGEST = `sha256:${'ba5e11'.repeat(10)}abcd`;
 
-/** Passing records of every stage before canary-promote for the project's commit, as if they ran. */
+/**
+ * Passing records of every stage before canary-promote for the project's commit, as if they
+ * ran, and an earlier promotion of BASELINE_DIGEST: the production model the baseline serves.
+ */
 export async function recordFlow(project: string, options: { except?: StageName[] } = {}) {
   const { loaded, platform } = await openProject(project);
   const stages: StageName[] = [
@@ -29,6 +34,16 @@ export async function recordFlow(project: string, options: { except?: StageName[
       summary: 'recorded by the test',
     });
   }
+  await platform.ledger.write({
+    stage: 'canary-promote',
+    verdict: 'pass',
+    commit: platform.context.commit,
+    charterDigest: loaded.digest,
+    modelDigest: BASELINE_DIGEST,
+    runId: 'earlier',
+    time: new Date(Date.now() - 86_400_000).toISOString(),
+    summary: 'promoted to 100% (recorded by the test)',
+  });
 }
 
 /** What `mlops-flow approve production` writes. */

@@ -1,7 +1,8 @@
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { tempProject } from '../../helpers/cli.js';
 import { commitAll, initRepository } from '../../helpers/git.js';
+import { BASELINE_DIGEST, DIGEST } from './flow.js';
 import { startLoad } from './load.js';
 import { freePort, requireProgram, startProcess, waitForHttp, type Running } from './processes.js';
 
@@ -62,6 +63,9 @@ flow:
 ${options.canary ?? ''}    traffic: node scripts/set-weight.mjs {weight} ${servers}
     promote: node scripts/promote.mjs {model} ${servers}
     rollback: node scripts/rollback.mjs ${servers}
+    endpoints:
+      baseline: http://127.0.0.1:${ports.baseline}/predict
+      canary: http://127.0.0.1:${ports.canary}/predict
     analysis:
       provider: prometheus
       address: http://127.0.0.1:${ports.prometheus}
@@ -105,7 +109,7 @@ export class CanaryStack {
     mkdirSync(path.join(project, 'scripts'));
     for (const script of ['set-weight.mjs', 'promote.mjs', 'rollback.mjs'])
       copyFileSync(path.join(EXAMPLE, 'scripts', script), path.join(project, 'scripts', script));
-    writeFileSync(path.join(project, '.gitignore'), 'model/\n.mlops-flow/\n');
+    writeFileSync(path.join(project, '.gitignore'), 'model/\nbaseline-model/\n.mlops-flow/\n');
     const ports: Ports = {
       baseline: await freePort(),
       canary: await freePort(),
@@ -129,6 +133,14 @@ export class CanaryStack {
       );
       await new Promise((resolve) => train.child.once('exit', resolve));
       if (train.child.exitCode !== 0) throw new Error(`training failed:\n${train.output()}`);
+      // The model-server contract: the canary serves this rollout's model, the baseline the
+      // production model the ledger records (the same weights, named as another build).
+      cpSync(path.join(project, 'model'), path.join(project, 'baseline-model'), { recursive: true });
+      writeFileSync(path.join(project, 'model/model-manifest.json'), JSON.stringify({ digest: DIGEST }));
+      writeFileSync(
+        path.join(project, 'baseline-model/model-manifest.json'),
+        JSON.stringify({ digest: BASELINE_DIGEST }),
+      );
 
       await Promise.all([stack.startServer('baseline', {}), stack.startServer('canary', {})]);
       await stack.startNginx(nginx);
@@ -148,7 +160,7 @@ export class CanaryStack {
       process.execPath,
       path.join(EXAMPLE, 'server.mjs'),
       '--model',
-      path.join(this.project, 'model'),
+      path.join(this.project, variant === 'canary' ? 'model' : 'baseline-model'),
       '--port',
       String(port),
       '--variant',
