@@ -3546,8 +3546,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path28) {
-      let input = path28;
+    function removeDotSegments(path30) {
+      let input = path30;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -3621,11 +3621,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path28) {
-      if (path28 === "" || path28[0] === "/") {
-        return removeDotSegments(path28);
+    function removeDotSegmentsRelative(path30) {
+      if (path30 === "" || path30[0] === "/") {
+        return removeDotSegments(path30);
       }
-      const segments = path28.split("/");
+      const segments = path30.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -3988,8 +3988,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path28 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path28 && path28 !== "/" ? path28 : void 0;
+        const path30 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path30 && path30 !== "/" ? path30 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -4155,7 +4155,7 @@ var require_fast_uri = __commonJS({
         normalizeString(uri, options);
       } else if (typeof uri === "object") {
         uri = /** @type {T} */
-        parse2(serialize(uri, options), options);
+        parse3(serialize(uri, options), options);
       }
       return uri;
     }
@@ -4198,8 +4198,8 @@ var require_fast_uri = __commonJS({
     function resolveComponent(base, relative, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
-        base = parse2(serialize(base, options), options);
-        relative = parse2(serialize(relative, options), options);
+        base = parse3(serialize(base, options), options);
+        relative = parse3(serialize(relative, options), options);
       }
       options = options || {};
       if (!options.tolerant && relative.scheme) {
@@ -4337,12 +4337,12 @@ var require_fast_uri = __commonJS({
     }
     function hasMalformedPercentEncoding(component) {
       if (component === void 0) return false;
-      let percent = component.indexOf("%");
-      while (percent !== -1) {
-        if (percent + 2 >= component.length || !/^[\da-f]{2}$/iu.test(component.slice(percent + 1, percent + 3))) {
+      let percent2 = component.indexOf("%");
+      while (percent2 !== -1) {
+        if (percent2 + 2 >= component.length || !/^[\da-f]{2}$/iu.test(component.slice(percent2 + 1, percent2 + 3))) {
           return true;
         }
-        percent = component.indexOf("%", percent + 3);
+        percent2 = component.indexOf("%", percent2 + 3);
       }
       return false;
     }
@@ -4517,7 +4517,7 @@ var require_fast_uri = __commonJS({
       }
       return { parsed, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme };
     }
-    function parse2(uri, opts) {
+    function parse3(uri, opts) {
       return parseWithStatus(uri, opts).parsed;
     }
     function normalizeString(uri, opts) {
@@ -4554,7 +4554,7 @@ var require_fast_uri = __commonJS({
       resolveComponent,
       equal,
       serialize,
-      parse: parse2
+      parse: parse3
     };
     module.exports = fastUri;
     module.exports.default = fastUri;
@@ -8440,17 +8440,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path28) {
-      const ctrl = callVisitor(key, node, visitor, path28);
+    function visit_(key, node, visitor, path30) {
+      const ctrl = callVisitor(key, node, visitor, path30);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path28, ctrl);
-        return visit_(key, ctrl, visitor, path28);
+        replaceNode(key, path30, ctrl);
+        return visit_(key, ctrl, visitor, path30);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path28 = Object.freeze(path28.concat(node));
+          path30 = Object.freeze(path30.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path28);
+            const ci = visit_(i, node.items[i], visitor, path30);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -8461,13 +8461,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path28 = Object.freeze(path28.concat(node));
-          const ck = visit_("key", node.key, visitor, path28);
+          path30 = Object.freeze(path30.concat(node));
+          const ck = visit_("key", node.key, visitor, path30);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path28);
+          const cv = visit_("value", node.value, visitor, path30);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -8488,17 +8488,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path28) {
-      const ctrl = await callVisitor(key, node, visitor, path28);
+    async function visitAsync_(key, node, visitor, path30) {
+      const ctrl = await callVisitor(key, node, visitor, path30);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path28, ctrl);
-        return visitAsync_(key, ctrl, visitor, path28);
+        replaceNode(key, path30, ctrl);
+        return visitAsync_(key, ctrl, visitor, path30);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path28 = Object.freeze(path28.concat(node));
+          path30 = Object.freeze(path30.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path28);
+            const ci = await visitAsync_(i, node.items[i], visitor, path30);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -8509,13 +8509,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path28 = Object.freeze(path28.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path28);
+          path30 = Object.freeze(path30.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path30);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path28);
+          const cv = await visitAsync_("value", node.value, visitor, path30);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -8542,23 +8542,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path28) {
+    function callVisitor(key, node, visitor, path30) {
       if (typeof visitor === "function")
-        return visitor(key, node, path28);
+        return visitor(key, node, path30);
       if (identity2.isMap(node))
-        return visitor.Map?.(key, node, path28);
+        return visitor.Map?.(key, node, path30);
       if (identity2.isSeq(node))
-        return visitor.Seq?.(key, node, path28);
+        return visitor.Seq?.(key, node, path30);
       if (identity2.isPair(node))
-        return visitor.Pair?.(key, node, path28);
+        return visitor.Pair?.(key, node, path30);
       if (identity2.isScalar(node))
-        return visitor.Scalar?.(key, node, path28);
+        return visitor.Scalar?.(key, node, path30);
       if (identity2.isAlias(node))
-        return visitor.Alias?.(key, node, path28);
+        return visitor.Alias?.(key, node, path30);
       return void 0;
     }
-    function replaceNode(key, path28, node) {
-      const parent = path28[path28.length - 1];
+    function replaceNode(key, path30, node) {
+      const parent = path30[path30.length - 1];
       if (identity2.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity2.isPair(parent)) {
@@ -9170,10 +9170,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity2 = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path28, value) {
+    function collectionFromPath(schema, path30, value) {
       let v2 = value;
-      for (let i = path28.length - 1; i >= 0; --i) {
-        const k2 = path28[i];
+      for (let i = path30.length - 1; i >= 0; --i) {
+        const k2 = path30[i];
         if (typeof k2 === "number" && Number.isInteger(k2) && k2 >= 0) {
           const a = [];
           a[k2] = v2;
@@ -9192,7 +9192,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path28) => path28 == null || typeof path28 === "object" && !!path28[Symbol.iterator]().next().done;
+    var isEmptyPath = (path30) => path30 == null || typeof path30 === "object" && !!path30[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -9222,11 +9222,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path28, value) {
-        if (isEmptyPath(path28))
+      addIn(path30, value) {
+        if (isEmptyPath(path30))
           this.add(value);
         else {
-          const [key, ...rest] = path28;
+          const [key, ...rest] = path30;
           const node = this.get(key, true);
           if (identity2.isCollection(node))
             node.addIn(rest, value);
@@ -9240,8 +9240,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path28) {
-        const [key, ...rest] = path28;
+      deleteIn(path30) {
+        const [key, ...rest] = path30;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -9255,8 +9255,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path28, keepScalar) {
-        const [key, ...rest] = path28;
+      getIn(path30, keepScalar) {
+        const [key, ...rest] = path30;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity2.isScalar(node) ? node.value : node;
@@ -9274,8 +9274,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path28) {
-        const [key, ...rest] = path28;
+      hasIn(path30) {
+        const [key, ...rest] = path30;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -9285,8 +9285,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path28, value) {
-        const [key, ...rest] = path28;
+      setIn(path30, value) {
+        const [key, ...rest] = path30;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -11801,9 +11801,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path28, value) {
+      addIn(path30, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path28, value);
+          this.contents.addIn(path30, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -11878,14 +11878,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path28) {
-        if (Collection.isEmptyPath(path28)) {
+      deleteIn(path30) {
+        if (Collection.isEmptyPath(path30)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path28) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path30) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -11900,10 +11900,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path28, keepScalar) {
-        if (Collection.isEmptyPath(path28))
+      getIn(path30, keepScalar) {
+        if (Collection.isEmptyPath(path30))
           return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity2.isCollection(this.contents) ? this.contents.getIn(path28, keepScalar) : void 0;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path30, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -11914,10 +11914,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path28) {
-        if (Collection.isEmptyPath(path28))
+      hasIn(path30) {
+        if (Collection.isEmptyPath(path30))
           return this.contents !== void 0;
-        return identity2.isCollection(this.contents) ? this.contents.hasIn(path28) : false;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path30) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -11934,13 +11934,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path28, value) {
-        if (Collection.isEmptyPath(path28)) {
+      setIn(path30, value) {
+        if (Collection.isEmptyPath(path30)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path28), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path30), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path28, value);
+          this.contents.setIn(path30, value);
         }
       }
       /**
@@ -13901,9 +13901,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path28) => {
+    visit2.itemAtPath = (cst, path30) => {
       let item = cst;
-      for (const [field, index] of path28) {
+      for (const [field, index] of path30) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -13912,23 +13912,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path28) => {
-      const parent = visit2.itemAtPath(cst, path28.slice(0, -1));
-      const field = path28[path28.length - 1][0];
+    visit2.parentCollection = (cst, path30) => {
+      const parent = visit2.itemAtPath(cst, path30.slice(0, -1));
+      const field = path30[path30.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path28, item, visitor) {
-      let ctrl = visitor(item, path28);
+    function _visit(path30, item, visitor) {
+      let ctrl = visitor(item, path30);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path28.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path30.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -13939,10 +13939,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path28);
+            ctrl = ctrl(item, path30);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path28) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path30) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -14055,7 +14055,7 @@ var require_lexer = __commonJS({
   "node_modules/yaml/dist/parse/lexer.js"(exports) {
     "use strict";
     var cst = require_cst();
-    function isEmpty2(ch) {
+    function isEmpty3(ch) {
       switch (ch) {
         case void 0:
         case " ":
@@ -14133,7 +14133,7 @@ var require_lexer = __commonJS({
         }
         if (ch === "-" || ch === ".") {
           const dt2 = this.buffer.substr(offset, 3);
-          if ((dt2 === "---" || dt2 === "...") && isEmpty2(this.buffer[offset + 3]))
+          if ((dt2 === "---" || dt2 === "...") && isEmpty3(this.buffer[offset + 3]))
             return -1;
         }
         return offset;
@@ -14232,7 +14232,7 @@ var require_lexer = __commonJS({
           if (!this.atEnd && !this.hasChars(4))
             return this.setNext("line-start");
           const s = this.peek(3);
-          if ((s === "---" || s === "...") && isEmpty2(this.charAt(3))) {
+          if ((s === "---" || s === "...") && isEmpty3(this.charAt(3))) {
             yield* this.pushCount(3);
             this.indentValue = 0;
             this.indentNext = 0;
@@ -14240,7 +14240,7 @@ var require_lexer = __commonJS({
           }
         }
         this.indentValue = yield* this.pushSpaces(false);
-        if (this.indentNext > this.indentValue && !isEmpty2(this.charAt(1)))
+        if (this.indentNext > this.indentValue && !isEmpty3(this.charAt(1)))
           this.indentNext = this.indentValue;
         return yield* this.parseBlockStart();
       }
@@ -14248,7 +14248,7 @@ var require_lexer = __commonJS({
         const [ch0, ch1] = this.peek(2);
         if (!ch1 && !this.atEnd)
           return this.setNext("block-start");
-        if ((ch0 === "-" || ch0 === "?" || ch0 === ":") && isEmpty2(ch1)) {
+        if ((ch0 === "-" || ch0 === "?" || ch0 === ":") && isEmpty3(ch1)) {
           const n = (yield* this.pushCount(1)) + (yield* this.pushSpaces(true));
           this.indentNext = this.indentValue + 1;
           this.indentValue += n;
@@ -14312,7 +14312,7 @@ var require_lexer = __commonJS({
         const line = this.getLine();
         if (line === null)
           return this.setNext("flow");
-        if (indent !== -1 && indent < this.indentNext && line[0] !== "#" || indent === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty2(line[3])) {
+        if (indent !== -1 && indent < this.indentNext && line[0] !== "#" || indent === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty3(line[3])) {
           const atFlowEndMarker = indent === this.indentNext - 1 && this.flowLevel === 1 && (line[0] === "]" || line[0] === "}");
           if (!atFlowEndMarker) {
             this.flowLevel = 0;
@@ -14354,7 +14354,7 @@ var require_lexer = __commonJS({
             return yield* this.parseQuotedScalar();
           case ":": {
             const next = this.charAt(1);
-            if (this.flowKey || isEmpty2(next) || next === ",") {
+            if (this.flowKey || isEmpty3(next) || next === ",") {
               this.flowKey = false;
               yield* this.pushCount(1);
               yield* this.pushSpaces(true);
@@ -14417,7 +14417,7 @@ var require_lexer = __commonJS({
           else if (ch !== "-")
             break;
         }
-        return yield* this.pushUntil((ch) => isEmpty2(ch) || ch === "#");
+        return yield* this.pushUntil((ch) => isEmpty3(ch) || ch === "#");
       }
       *parseBlockScalar() {
         let nl = this.pos - 1;
@@ -14499,10 +14499,10 @@ var require_lexer = __commonJS({
         while (ch = this.buffer[++i]) {
           if (ch === ":") {
             const next = this.buffer[i + 1];
-            if (isEmpty2(next) || inFlow && flowIndicatorChars.has(next))
+            if (isEmpty3(next) || inFlow && flowIndicatorChars.has(next))
               break;
             end = i;
-          } else if (isEmpty2(ch)) {
+          } else if (isEmpty3(ch)) {
             let next = this.buffer[i + 1];
             if (ch === "\r") {
               if (next === "\n") {
@@ -14569,7 +14569,7 @@ var require_lexer = __commonJS({
             case ":": {
               const inFlow = this.flowLevel > 0;
               const ch1 = this.charAt(1);
-              if (isEmpty2(ch1) || inFlow && flowIndicatorChars.has(ch1)) {
+              if (isEmpty3(ch1) || inFlow && flowIndicatorChars.has(ch1)) {
                 if (!inFlow)
                   this.indentNext = this.indentValue + 1;
                 else if (this.flowKey)
@@ -14588,7 +14588,7 @@ var require_lexer = __commonJS({
         if (this.charAt(1) === "<") {
           let i = this.pos + 2;
           let ch = this.buffer[i];
-          while (!isEmpty2(ch) && ch !== ">")
+          while (!isEmpty3(ch) && ch !== ">")
             ch = this.buffer[++i];
           return yield* this.pushToIndex(ch === ">" ? i + 1 : i, false);
         } else {
@@ -15593,7 +15593,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse2(src, reviver, options) {
+    function parse3(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -15634,7 +15634,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document2.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse2;
+    exports.parse = parse3;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument2;
     exports.stringify = stringify;
@@ -15891,19 +15891,19 @@ var init_alignment = __esm({
 // src/charter/finding.ts
 function findingCollector(loaded) {
   const findings = [];
-  const report2 = (rule, severity, message, path28, target = "value") => {
-    findings.push({ rule, severity, message, location: loaded.source.locate(path28, target) });
+  const report2 = (rule, severity, message, path30, target = "value") => {
+    findings.push({ rule, severity, message, location: loaded.source.locate(path30, target) });
   };
   return { findings, report: report2 };
 }
-function locateInString(loaded, path28, offset, expected) {
-  const start = loaded.source.scalarStart(path28);
+function locateInString(loaded, path30, offset, expected) {
+  const start = loaded.source.scalarStart(path30);
   if (start) {
     const guess = { ...start.location, column: start.location.column + offset };
     const line = loaded.source.text.split(/\r?\n/)[guess.line - 1] ?? "";
     if (line.startsWith(expected, guess.column - 1)) return guess;
   }
-  return loaded.source.locate(path28);
+  return loaded.source.locate(path30);
 }
 function metricLevels(loaded) {
   const levels = /* @__PURE__ */ new Map();
@@ -16050,9 +16050,9 @@ var init_estimates = __esm({
         for (const level of ["domain", "business"]) {
           (metrics[level] ?? []).forEach((metric, index) => {
             if (metric.estimate === void 0) return;
-            const path28 = ["charter", "metrics", level, index, "estimate"];
+            const path30 = ["charter", "metrics", level, index, "estimate"];
             for (const reference of referencedMetrics(parseExpression(metric.estimate))) {
-              const location = locateInString(loaded, path28, reference.offset, reference.id);
+              const location = locateInString(loaded, path30, reference.offset, reference.id);
               if (!known.has(reference.id)) {
                 findings.push({
                   rule: "estimate-unknown-metric",
@@ -16128,24 +16128,24 @@ var init_urls = __esm({
 });
 
 // src/charter/rules/text.ts
-function* strings(value, path28) {
-  if (typeof value === "string") yield [value, path28];
+function* strings(value, path30) {
+  if (typeof value === "string") yield [value, path30];
   else if (Array.isArray(value))
-    for (const [index, item] of value.entries()) yield* strings(item, [...path28, index]);
+    for (const [index, item] of value.entries()) yield* strings(item, [...path30, index]);
   else if (value && typeof value === "object")
-    for (const [key, item] of Object.entries(value)) yield* strings(item, [...path28, key]);
+    for (const [key, item] of Object.entries(value)) yield* strings(item, [...path30, key]);
 }
 function controlCharacterFindings(loaded) {
   const { findings, report: report2 } = findingCollector(loaded);
-  for (const [text, path28] of strings(loaded.config, [])) {
+  for (const [text, path30] of strings(loaded.config, [])) {
     const found = CONTROL.exec(text);
     if (!found) continue;
     const code2 = found[0].charCodeAt(0).toString(16).padStart(4, "0").toUpperCase();
     report2(
       "control-character",
       "error",
-      `${path28.join(".")} holds the control character U+${code2}: remove it (write plain text)`,
-      path28
+      `${path30.join(".")} holds the control character U+${code2}: remove it (write plain text)`,
+      path30
     );
   }
   return findings;
@@ -16221,14 +16221,14 @@ var init_flow_sections = __esm({
           const problem = httpUrlProblem(address, "flow.canary.analysis.address");
           if (problem) report2("url-scheme", "error", problem, ["flow", "canary", "analysis", "address"]);
         }
-        for (const path28 of DURATION_PATHS) {
-          const value = path28.reduce(
+        for (const path30 of DURATION_PATHS) {
+          const value = path30.reduce(
             (at2, key) => at2?.[key],
             flow
           );
           if (typeof value !== "string") continue;
-          const read = readDuration(value, `flow.${path28.join(".")}`);
-          if ("problem" in read) report2("duration-range", "error", read.problem, ["flow", ...path28]);
+          const read = readDuration(value, `flow.${path30.join(".")}`);
+          if ("problem" in read) report2("duration-range", "error", read.problem, ["flow", ...path30]);
         }
         const rate = flow.deploy_test?.load?.rate;
         if (typeof rate === "number") {
@@ -16357,7 +16357,7 @@ var init_manual_gate = __esm({
         const where = `\`mlops-flow approve ${environment}\` records the approval`;
         if (!protection) return { skipped: `environment protection is visible only on GitHub; here ${where}` };
         const { findings, report: report2 } = findingCollector(loaded);
-        const path28 = ["flow", "canary", "environment"];
+        const path30 = ["flow", "canary", "environment"];
         let rules;
         try {
           rules = await protection(environment);
@@ -16366,7 +16366,7 @@ var init_manual_gate = __esm({
             "canary-environment-unverified",
             "warning",
             `could not read the protection rules of environment "${environment}" (${error.message}): check that the token may read the repository's environments`,
-            path28
+            path30
           );
           return findings;
         }
@@ -16376,14 +16376,14 @@ var init_manual_gate = __esm({
             "canary-environment-not-found",
             "warning",
             `environment "${environment}" does not exist in this repository: create it under Settings → Environments with required reviewers, or canary-promote has no manual gate`,
-            path28
+            path30
           );
         } else if (rules.requiredReviewers.length === 0) {
           report2(
             "canary-environment-unreviewed",
             "warning",
             `environment "${environment}" has no required reviewers: add them under Settings → Environments, or nobody approves before production`,
-            path28
+            path30
           );
         }
         return findings;
@@ -16638,12 +16638,13 @@ var init_paths = __esm({
 });
 
 // src/exec/placeholders.ts
-var DEPLOY_TEST_PLACEHOLDERS, CANARY_ANALYSIS_PLACEHOLDERS, COMMAND_PLACEHOLDERS;
+var DEPLOY_TEST_PLACEHOLDERS, CANARY_ANALYSIS_PLACEHOLDERS, CANARY_DEPLOY_PLACEHOLDERS, COMMAND_PLACEHOLDERS;
 var init_placeholders = __esm({
   "src/exec/placeholders.ts"() {
     "use strict";
     DEPLOY_TEST_PLACEHOLDERS = ["model", "environment", "endpoint"];
     CANARY_ANALYSIS_PLACEHOLDERS = ["variant", "metric", "start", "end"];
+    CANARY_DEPLOY_PLACEHOLDERS = ["model", "environment", "variant", "endpoint"];
     COMMAND_PLACEHOLDERS = [
       { path: ["build", "command"], allowed: ["model"] },
       { path: ["sanity", "predict"], allowed: ["model", "input", "output"] },
@@ -16652,6 +16653,8 @@ var init_placeholders = __esm({
       { path: ["canary", "traffic"], allowed: ["weight", "variant", "model"] },
       { path: ["canary", "promote"], allowed: ["model", "environment"] },
       { path: ["canary", "rollback"], allowed: ["model", "environment"] },
+      { path: ["canary", "deploy"], allowed: CANARY_DEPLOY_PLACEHOLDERS },
+      { path: ["canary", "teardown"], allowed: CANARY_DEPLOY_PLACEHOLDERS },
       { path: ["canary", "analysis", "command"], allowed: CANARY_ANALYSIS_PLACEHOLDERS }
     ];
   }
@@ -16770,11 +16773,11 @@ var init_words = __esm({
 });
 
 // src/charter/rules/placeholders.ts
-function valueAt2(flow, path28) {
-  return path28.reduce((value, key) => value?.[key], flow);
+function valueAt2(flow, path30) {
+  return path30.reduce((value, key) => value?.[key], flow);
 }
-function placeholders(command, path28) {
-  const texts = Array.isArray(command) ? command.map((word, index) => [word, [...path28, index]]) : [[command, [...path28]]];
+function placeholders(command, path30) {
+  const texts = Array.isArray(command) ? command.map((word, index) => [word, [...path30, index]]) : [[command, [...path30]]];
   return texts.flatMap(
     ([text, at2]) => [...text.matchAll(PLACEHOLDER2)].map((match) => ({
       name: match[1],
@@ -16783,10 +16786,10 @@ function placeholders(command, path28) {
     }))
   );
 }
-function unknownPlaceholders(loaded, command, path28, allowed, what) {
+function unknownPlaceholders(loaded, command, path30, allowed, what) {
   const reported = /* @__PURE__ */ new Set();
   const findings = [];
-  for (const found of placeholders(command, path28)) {
+  for (const found of placeholders(command, path30)) {
     if (allowed.includes(found.name) || reported.has(found.name)) continue;
     reported.add(found.name);
     findings.push({
@@ -16798,7 +16801,7 @@ function unknownPlaceholders(loaded, command, path28, allowed, what) {
   }
   return findings;
 }
-function commandNeedsShell(loaded, command, path28, what) {
+function commandNeedsShell(loaded, command, path30, what) {
   if (typeof command !== "string") return [];
   const parsed = parseWords(command);
   if (!("problem" in parsed)) {
@@ -16808,7 +16811,7 @@ function commandNeedsShell(loaded, command, path28, what) {
         rule: "command-needs-shell",
         severity: "error",
         message: `${what} is empty: write the command to run`,
-        location: loaded.source.locate(path28)
+        location: loaded.source.locate(path30)
       }
     ];
   }
@@ -16817,7 +16820,7 @@ function commandNeedsShell(loaded, command, path28, what) {
       rule: "command-needs-shell",
       severity: "error",
       message: `${what}: ${parsed.problem.message}`,
-      location: locateInString(loaded, path28, parsed.problem.offset, parsed.problem.text)
+      location: locateInString(loaded, path30, parsed.problem.offset, parsed.problem.text)
     }
   ];
 }
@@ -16837,22 +16840,22 @@ var init_placeholders2 = __esm({
       check({ loaded }) {
         const { findings } = findingCollector(loaded);
         const flow = loaded.config.flow ?? {};
-        for (const { path: path28, allowed } of ALLOWED_PLACEHOLDERS) {
-          const command = valueAt2(flow, path28);
+        for (const { path: path30, allowed } of ALLOWED_PLACEHOLDERS) {
+          const command = valueAt2(flow, path30);
           if (command === void 0) continue;
           findings.push(
-            ...commandNeedsShell(loaded, command, ["flow", ...path28], `flow.${path28.join(".")}`),
-            ...unknownPlaceholders(loaded, command, ["flow", ...path28], allowed, `flow.${path28.join(".")}`)
+            ...commandNeedsShell(loaded, command, ["flow", ...path30], `flow.${path30.join(".")}`),
+            ...unknownPlaceholders(loaded, command, ["flow", ...path30], allowed, `flow.${path30.join(".")}`)
           );
         }
         (flow.canary?.analysis?.metrics ?? []).forEach((metric, index) => {
           if (metric.query === void 0) return;
-          const path28 = ["flow", "canary", "analysis", "metrics", index, "query"];
+          const path30 = ["flow", "canary", "analysis", "metrics", index, "query"];
           findings.push(
             ...unknownPlaceholders(
               loaded,
               metric.query,
-              path28,
+              path30,
               QUERY_PLACEHOLDERS,
               `the canary query of ${metric.id}`
             )
@@ -16868,10 +16871,10 @@ var init_placeholders2 = __esm({
 function isWellFormedHandle(handle2) {
   return HANDLE.test(handle2);
 }
-function handlesAt(value, path28) {
+function handlesAt(value, path30) {
   if (value === void 0) return [];
-  if (!Array.isArray(value)) return [{ handle: value, path: [...path28] }];
-  return value.map((handle2, index) => ({ handle: handle2, path: [...path28, index] }));
+  if (!Array.isArray(value)) return [{ handle: value, path: [...path30] }];
+  return value.map((handle2, index) => ({ handle: handle2, path: [...path30, index] }));
 }
 function cachedLookup(resolve2) {
   const answers = /* @__PURE__ */ new Map();
@@ -16971,20 +16974,20 @@ var init_problem_and_roles = __esm({
             ({ handle: handle2 }) => isWellFormedHandle(handle2) && lookup ? lookup(handle2) : Promise.resolve(void 0)
           )
         );
-        handles.forEach(({ handle: handle2, path: path28 }, index) => {
+        handles.forEach(({ handle: handle2, path: path30 }, index) => {
           if (!isWellFormedHandle(handle2)) {
             report2(
               "handle-malformed",
               "error",
               `"${handle2}" is not a GitHub handle: write "@user" or "@org/team" (letters, digits and single hyphens)`,
-              path28
+              path30
             );
           } else if (answers[index] === "missing") {
             report2(
               "handle-not-found",
               "warning",
               `${handle2} is not a user or team GitHub knows (or this token can see): check the spelling, or grant the token read access to the organisation's members`,
-              path28
+              path30
             );
           }
         });
@@ -17213,18 +17216,57 @@ var init_todo = __esm({
       title: "Nothing left to fill in",
       check({ loaded }) {
         const { findings, report: report2 } = findingCollector(loaded);
-        const visit2 = (value, path28) => {
+        const visit2 = (value, path30) => {
           if (typeof value === "string") {
             if (/\bTODO\b/.test(value)) {
-              report2("todo", "warning", `still to fill in: ${JSON.stringify(value.slice(0, 80))}`, path28);
+              report2("todo", "warning", `still to fill in: ${JSON.stringify(value.slice(0, 80))}`, path30);
             }
           } else if (Array.isArray(value)) {
-            value.forEach((item, index) => visit2(item, [...path28, index]));
+            value.forEach((item, index) => visit2(item, [...path30, index]));
           } else if (value !== null && typeof value === "object") {
-            for (const [key, item] of Object.entries(value)) visit2(item, [...path28, key]);
+            for (const [key, item] of Object.entries(value)) visit2(item, [...path30, key]);
           }
         };
         visit2(loaded.config, []);
+        return findings;
+      }
+    };
+  }
+});
+
+// src/charter/rules/serving-mode.ts
+var ONLINE_GOAL, servingMode;
+var init_serving_mode = __esm({
+  "src/charter/rules/serving-mode.ts"() {
+    "use strict";
+    init_finding();
+    ONLINE_GOAL = /^(latency_(p\d{1,2}|mean|max)_ms|throughput_rps)$/;
+    servingMode = {
+      id: "serving-mode",
+      title: "Serving mode and the tests",
+      check({ loaded }) {
+        const { findings, report: report2 } = findingCollector(loaded);
+        if (loaded.config.charter.requirements?.serving !== "batch") return findings;
+        const deployTest2 = loaded.config.flow?.deploy_test;
+        if (!deployTest2) return findings;
+        const onlineGoals = Object.keys(deployTest2.goals ?? {}).filter((id) => ONLINE_GOAL.test(id));
+        const fix = "make requirements.serving online (and set its latency and throughput), or test the batch job: replay without load or latency and throughput goals";
+        if (deployTest2.load !== void 0) {
+          report2(
+            "batch-load-test",
+            "error",
+            `requirements.serving is batch, yet flow.deploy_test.load load-tests an online endpoint: ${fix}`,
+            ["flow", "deploy_test", "load"]
+          );
+        }
+        for (const id of onlineGoals) {
+          report2(
+            "batch-online-goal",
+            "error",
+            `requirements.serving is batch, yet flow.deploy_test.goals.${id} judges an online endpoint: ${fix}`,
+            ["flow", "deploy_test", "goals", id]
+          );
+        }
         return findings;
       }
     };
@@ -17258,6 +17300,7 @@ var init_rules = __esm({
     init_regulations();
     init_serving();
     init_todo();
+    init_serving_mode();
     RULE_FAMILIES = [
       problemAndRoles,
       metricAlignment,
@@ -17265,6 +17308,7 @@ var init_rules = __esm({
       regulations,
       dataInventory,
       servingRequirements,
+      servingMode,
       milestones,
       justification,
       commandPlaceholders,
@@ -17717,8 +17761,8 @@ var require_utils2 = __commonJS({
       }
       return output;
     };
-    exports.basename = (path28, { windows } = {}) => {
-      const segs = path28.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path30, { windows } = {}) => {
+      const segs = path30.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -18319,7 +18363,7 @@ var require_parse = __commonJS({
       }
       return { risky: false };
     };
-    var parse2 = (input, options) => {
+    var parse3 = (input, options) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -18489,7 +18533,7 @@ var require_parse = __commonJS({
             output = token.close = `)$))${extglobStar}`;
           }
           if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse2(rest, { ...options, fastpaths: false }).output;
+            const expression = parse3(rest, { ...options, fastpaths: false }).output;
             output = token.close = `)${expression})${extglobStar})`;
           }
           if (token.prev.type === "bos") {
@@ -19012,7 +19056,7 @@ var require_parse = __commonJS({
       }
       return state;
     };
-    parse2.fastpaths = (input, options) => {
+    parse3.fastpaths = (input, options) => {
       const opts = { ...options };
       const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH2, opts.maxLength) : MAX_LENGTH2;
       const len = input.length;
@@ -19077,7 +19121,7 @@ var require_parse = __commonJS({
       }
       return source;
     };
-    module.exports = parse2;
+    module.exports = parse3;
   }
 });
 
@@ -19086,7 +19130,7 @@ var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
     var scan = require_scan();
-    var parse2 = require_parse();
+    var parse3 = require_parse();
     var utils = require_utils2();
     var constants = require_constants();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
@@ -19174,7 +19218,7 @@ var require_picomatch = __commonJS({
     picomatch3.isMatch = (str, patterns, options) => picomatch3(patterns, options)(str);
     picomatch3.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p2) => picomatch3.parse(p2, options));
-      return parse2(pattern, { ...options, fastpaths: false });
+      return parse3(pattern, { ...options, fastpaths: false });
     };
     picomatch3.scan = (input, options) => scan(input, options);
     picomatch3.compileRe = (state, options, returnOutput = false, returnState = false) => {
@@ -19200,10 +19244,10 @@ var require_picomatch = __commonJS({
       }
       let parsed = { negated: false, fastpaths: true };
       if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
-        parsed.output = parse2.fastpaths(input, options);
+        parsed.output = parse3.fastpaths(input, options);
       }
       if (!parsed.output) {
-        parsed = parse2(input, options);
+        parsed = parse3(input, options);
       }
       return picomatch3.compileRe(parsed, options, returnOutput, returnState);
     };
@@ -19246,13 +19290,14 @@ function deriveLevels(config, measured) {
   const values = new Map(Object.entries(measured).filter(([, v2]) => Number.isFinite(v2)));
   const metrics = config.charter.metrics ?? {};
   const result4 = [];
-  const judge4 = (id, level, goalText2, value, estimated) => {
+  const judge4 = (id, level, goalText2, value, estimated, formula) => {
     const goal = goalOf(id, goalText2);
     result4.push({
       id,
       level,
       value,
       estimated,
+      ...formula ? { formula } : {},
       ...goal ? { goal, goalText: formatGoal(goal) } : {},
       ...goal && value !== null ? { verdict: meetsGoal(value, goal) ? "pass" : "fail" } : {}
     });
@@ -19263,15 +19308,18 @@ function deriveLevels(config, measured) {
     for (const metric of metrics[level] ?? []) {
       let value = values.get(metric.id) ?? null;
       let estimated = false;
+      let formula;
       if (value === null && metric.estimate) {
         value = evaluateExpression(parseExpression(metric.estimate), values);
         estimated = true;
+        formula = metric.estimate.trim();
       } else if (value === null && metric.from?.length === 1) {
         value = values.get(metric.from[0]) ?? null;
         estimated = true;
+        formula = metric.from[0];
       }
       if (value !== null) values.set(metric.id, value);
-      judge4(metric.id, level, metric.goal, value, estimated);
+      judge4(metric.id, level, metric.goal, value, estimated, formula);
     }
   }
   return result4;
@@ -19284,6 +19332,7 @@ function alignmentCells(metrics, source) {
     value: metric.value,
     ...metric.goalText ? { goal: metric.goalText } : {},
     ...metric.estimated ? { estimated: true } : {},
+    ...metric.formula ? { formula: metric.formula } : {},
     ...metric.verdict && source !== "base" ? { verdict: metric.verdict } : {}
   }));
 }
@@ -19508,7 +19557,7 @@ var require_ms = __commonJS({
       options = options || {};
       var type = typeof val;
       if (type === "string" && val.length > 0) {
-        return parse2(val);
+        return parse3(val);
       } else if (type === "number" && isFinite(val)) {
         return options.long ? fmtLong(val) : fmtShort(val);
       }
@@ -19516,7 +19565,7 @@ var require_ms = __commonJS({
         "val is not a non-empty string or a valid number. val=" + JSON.stringify(val)
       );
     };
-    function parse2(str) {
+    function parse3(str) {
       str = String(str);
       if (str.length > 100) {
         return;
@@ -20269,15 +20318,15 @@ var require_src2 = __commonJS({
     var fs_1 = __require("fs");
     var debug_1 = __importDefault(require_src());
     var log = debug_1.default("@kwsites/file-exists");
-    function check2(path28, isFile, isDirectory) {
-      log(`checking %s`, path28);
+    function check2(path30, isFile, isDirectory) {
+      log(`checking %s`, path30);
       try {
-        const stat10 = fs_1.statSync(path28);
-        if (stat10.isFile() && isFile) {
+        const stat11 = fs_1.statSync(path30);
+        if (stat11.isFile() && isFile) {
           log(`[OK] path represents a file`);
           return true;
         }
-        if (stat10.isDirectory() && isDirectory) {
+        if (stat11.isDirectory() && isDirectory) {
           log(`[OK] path represents a directory`);
           return true;
         }
@@ -20292,10 +20341,10 @@ var require_src2 = __commonJS({
         throw e;
       }
     }
-    function exists(path28, type = exports.READABLE) {
-      return check2(path28, (type & exports.FILE) > 0, (type & exports.FOLDER) > 0);
+    function exists2(path30, type = exports.READABLE) {
+      return check2(path30, (type & exports.FILE) > 0, (type & exports.FOLDER) > 0);
     }
-    exports.exists = exists;
+    exports.exists = exists2;
     exports.FILE = 1;
     exports.FOLDER = 2;
     exports.READABLE = exports.FILE + exports.FOLDER;
@@ -23967,7 +24016,7 @@ function classifyChanges(paths, triggers) {
     const globs = triggers?.[kind] ?? (kind === "config" ? ["mlops.yml"] : []);
     return { kind, match: globs.length > 0 ? (0, import_picomatch.default)(globs, { dot: true }) : () => false };
   });
-  return paths.map((path28) => ({ path: path28, kinds: matchers.filter(({ match }) => match(path28)).map(({ kind }) => kind) })).filter((change) => change.kinds.length > 0);
+  return paths.map((path30) => ({ path: path30, kinds: matchers.filter(({ match }) => match(path30)).map(({ kind }) => kind) })).filter((change) => change.kinds.length > 0);
 }
 function decideBuild(inputs) {
   const reasons = [];
@@ -23983,6 +24032,11 @@ function decideBuild(inputs) {
     const listed = paths.slice(0, MAX_LISTED).join(", ");
     const more = paths.length > MAX_LISTED ? ` and ${paths.length - MAX_LISTED} more` : "";
     reasons.push(`${kind} changed: ${listed}${more}`);
+  }
+  const sources = inputs.sourcesChanged ?? [];
+  if (sources.length > 0) {
+    const more = sources.length > MAX_LISTED ? ` and ${sources.length - MAX_LISTED} more` : "";
+    reasons.push(`data source changed: ${sources.slice(0, MAX_LISTED).join(", ")}${more}`);
   }
   for (const breach of inputs.performanceBreaches) reasons.push(`production performance: ${breach}`);
   if (reasons.length === 0) {
@@ -24002,17 +24056,700 @@ var init_triggers = __esm({
   }
 });
 
-// src/stages/build-model/index.ts
-import { mkdtemp, readFile, rm, stat as stat3 } from "node:fs/promises";
-import { tmpdir } from "node:os";
+// src/stages/sanity-check/table.ts
+import { readFile } from "node:fs/promises";
+function parseCsv(text, file) {
+  const records = [];
+  let field = "";
+  let record = [];
+  let quoted = false;
+  let line = 1;
+  const source = text.charCodeAt(0) === 65279 ? text.slice(1) : text;
+  for (let index = 0; index < source.length; index++) {
+    const char = source[index];
+    if (quoted) {
+      if (char === '"' && source[index + 1] === '"') {
+        field += '"';
+        index++;
+      } else if (char === '"') quoted = false;
+      else {
+        if (char === "\n") line++;
+        field += char;
+      }
+    } else if (char === '"' && field === "") quoted = true;
+    else if (char === ",") {
+      record.push(field);
+      field = "";
+    } else if (char === "\n" || char === "\r") {
+      if (char === "\r" && source[index + 1] === "\n") index++;
+      record.push(field);
+      records.push(record);
+      record = [];
+      field = "";
+      line++;
+    } else field += char;
+  }
+  if (quoted) throw new UserError(`${file}: a quoted field opened before line ${line} never closes`);
+  if (field !== "" || record.length > 0) {
+    record.push(field);
+    records.push(record);
+  }
+  const [header, ...rows] = records.filter((r2) => !(r2.length === 1 && r2[0] === ""));
+  if (!header) throw new UserError(`${file} is empty: it needs a header row`);
+  const table = { columns: header, rows: [] };
+  rows.forEach((values, index) => {
+    if (values.length !== header.length) {
+      throw new UserError(
+        `${file}, row ${index + 1}: ${values.length} fields where the header has ${header.length}`
+      );
+    }
+    const row = {};
+    header.forEach((column, i) => {
+      if (!(column in row)) row[column] = values[i];
+    });
+    table.rows.push(row);
+  });
+  return table;
+}
+async function readTable(file, shownAs) {
+  const buffer = await readFile(file).catch((error) => {
+    throw new UserError(
+      `cannot read ${shownAs}: ${error.code === "ENOENT" ? "no such file" : error.message}`
+    );
+  });
+  if (buffer.byteLength > MAX_TABLE_BYTES)
+    throw new UserError(`${shownAs} is larger than 64 MiB: use a smaller sample`);
+  return parseCsv(buffer.toString("utf8"), shownAs);
+}
+function quote(value) {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+function formatCsv(table) {
+  const lines = [table.columns.map(quote).join(",")];
+  for (const row of table.rows) lines.push(table.columns.map((column) => quote(row[column] ?? "")).join(","));
+  return `${lines.join("\n")}
+`;
+}
+var MAX_TABLE_BYTES;
+var init_table = __esm({
+  "src/stages/sanity-check/table.ts"() {
+    "use strict";
+    init_errors();
+    MAX_TABLE_BYTES = 64 * 1024 * 1024;
+  }
+});
+
+// src/metrics/summation.ts
+var CompensatedSum;
+var init_summation = __esm({
+  "src/metrics/summation.ts"() {
+    "use strict";
+    CompensatedSum = class {
+      sum = 0;
+      compensation = 0;
+      add(value) {
+        const total2 = this.sum + value;
+        if (Math.abs(this.sum) >= Math.abs(value)) this.compensation += this.sum - total2 + value;
+        else this.compensation += value - total2 + this.sum;
+        this.sum = total2;
+      }
+      get value() {
+        return this.sum + this.compensation;
+      }
+    };
+  }
+});
+
+// src/metrics/regression.ts
+function assertPaired(actual, predicted) {
+  if (actual.length !== predicted.length) {
+    throw new RangeError(`lengths differ: ${actual.length} actual values, ${predicted.length} predictions`);
+  }
+  for (let i = 0; i < actual.length; i++) {
+    if (!Number.isFinite(actual[i]) || !Number.isFinite(predicted[i])) {
+      throw new RangeError(`row ${i} is not a pair of finite numbers: ${actual[i]}, ${predicted[i]}`);
+    }
+  }
+}
+function mean(values, n) {
+  const sum = new CompensatedSum();
+  for (let i = 0; i < n; i++) sum.add(values(i));
+  return sum.value / n;
+}
+function meanAbsoluteError(actual, predicted) {
+  assertPaired(actual, predicted);
+  if (actual.length === 0) return null;
+  return mean((i) => Math.abs(actual[i] - predicted[i]), actual.length);
+}
+function meanSquaredError(actual, predicted) {
+  assertPaired(actual, predicted);
+  if (actual.length === 0) return null;
+  return mean((i) => (actual[i] - predicted[i]) ** 2, actual.length);
+}
+function rootMeanSquaredError(actual, predicted) {
+  const mse = meanSquaredError(actual, predicted);
+  return mse === null ? null : Math.sqrt(mse);
+}
+function r2Score(actual, predicted) {
+  assertPaired(actual, predicted);
+  const n = actual.length;
+  if (n < 2 || isConstant(actual)) return null;
+  const average = mean((i) => actual[i], n);
+  const residual = new CompensatedSum();
+  const total2 = new CompensatedSum();
+  for (let i = 0; i < n; i++) {
+    const y2 = actual[i];
+    residual.add((y2 - predicted[i]) ** 2);
+    total2.add((y2 - average) ** 2);
+  }
+  if (total2.value === 0) return null;
+  return 1 - residual.value / total2.value;
+}
+function isConstant(values) {
+  for (let i = 1; i < values.length; i++) if (values[i] !== values[0]) return false;
+  return true;
+}
+function meanOf(values) {
+  if (values.length === 0) return null;
+  return mean((i) => values[i], values.length);
+}
+var init_regression = __esm({
+  "src/metrics/regression.ts"() {
+    "use strict";
+    init_summation();
+  }
+});
+
+// src/stages/sanity-check/regression-metrics.ts
+function regressionMetric(name) {
+  return REGRESSION_METRICS.find((metric) => metric.names.includes(name));
+}
+function parseNumber(text) {
+  if (text === void 0 || !/^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(text)) return void 0;
+  const value = Number(text);
+  return Number.isFinite(value) ? value : void 0;
+}
+function numericPredictions(table, file, columns) {
+  const actual = new Float64Array(table.rows.length);
+  const predicted = new Float64Array(table.rows.length);
+  table.rows.forEach((row, index) => {
+    for (const [column, into] of [
+      [columns.label, actual],
+      [columns.prediction, predicted]
+    ]) {
+      const value = parseNumber(row[column]);
+      if (value === void 0) {
+        throw new UserError(
+          `${file}, row ${index + 1}, column ${column}: "${row[column] ?? ""}" is not a finite number`
+        );
+      }
+      into[index] = value;
+    }
+  });
+  return { actual, predicted };
+}
+function regressionMetricValues(data) {
+  const values = {};
+  for (const metric of REGRESSION_METRICS) {
+    const value = metric.compute(data.actual, data.predicted);
+    for (const name of metric.names) values[name] = value;
+  }
+  return values;
+}
+var errorMetric, REGRESSION_METRICS, KNOWN_REGRESSION_METRICS;
+var init_regression_metrics = __esm({
+  "src/stages/sanity-check/regression-metrics.ts"() {
+    "use strict";
+    init_errors();
+    init_regression();
+    errorMetric = (id, sklearnName, compute) => ({
+      id,
+      names: [id, sklearnName],
+      lowerIsBetter: true,
+      undefinedWhen: "there are no rows",
+      compute
+    });
+    REGRESSION_METRICS = [
+      errorMetric("mae", "mean_absolute_error", meanAbsoluteError),
+      errorMetric("mse", "mean_squared_error", meanSquaredError),
+      errorMetric("rmse", "root_mean_squared_error", rootMeanSquaredError),
+      {
+        id: "r2",
+        names: ["r2", "r2_score"],
+        lowerIsBetter: false,
+        undefinedWhen: "the target is constant (or there are fewer than two rows)",
+        compute: r2Score
+      }
+    ];
+    KNOWN_REGRESSION_METRICS = REGRESSION_METRICS.map((metric) => metric.id).join(", ");
+  }
+});
+
+// src/drift/psi.ts
+function populationStabilityIndex(reference, current, floor = 1e-4) {
+  const total2 = (values) => values.reduce((sum, v2) => sum + v2, 0);
+  const referenceTotal = total2(reference);
+  const currentTotal = total2(current);
+  let psi = 0;
+  for (let bin = 0; bin < reference.length; bin++) {
+    const r2 = Math.max(floor, (reference[bin] ?? 0) / referenceTotal);
+    const c3 = Math.max(floor, (current[bin] ?? 0) / currentTotal);
+    psi += (c3 - r2) * Math.log(c3 / r2);
+  }
+  return psi;
+}
+function decileEdges(sortedReference, bins = 10) {
+  const edges = [];
+  for (let k2 = 1; k2 < bins; k2++) {
+    const index = Math.min(sortedReference.length - 1, Math.floor(k2 * sortedReference.length / bins));
+    const edge = sortedReference[index];
+    if (edges.length === 0 || edge > edges[edges.length - 1]) edges.push(edge);
+  }
+  return edges;
+}
+function binCounts(sortedValues, edges) {
+  const counts = new Array(edges.length + 1).fill(0);
+  let bin = 0;
+  for (const value of sortedValues) {
+    while (bin < edges.length && value >= edges[bin]) bin++;
+    counts[bin] = counts[bin] + 1;
+  }
+  return counts;
+}
+function binCountsFromReferenceCounts(referenceValues, equal, between, edges) {
+  const counts = new Array(edges.length + 1).fill(0);
+  let bin = 0;
+  const addTo = (count) => {
+    counts[bin] = counts[bin] + count;
+  };
+  addTo(between[0]);
+  for (let k2 = 0; k2 < referenceValues.length; k2++) {
+    const value = referenceValues[k2];
+    while (bin < edges.length && value >= edges[bin]) bin++;
+    addTo(equal[k2]);
+    addTo(between[k2 + 1]);
+  }
+  return counts;
+}
+var PSI_WARN, PSI_FAIL;
+var init_psi = __esm({
+  "src/drift/psi.ts"() {
+    "use strict";
+    PSI_WARN = 0.1;
+    PSI_FAIL = 0.25;
+  }
+});
+
+// src/stages/sanity-check/data-checks.ts
+function evalDataChecks(table, options) {
+  const required = [
+    options.label,
+    ...options.prediction ? [options.prediction] : [],
+    ...options.score ? [options.score] : [],
+    ...options.attributes
+  ];
+  const missing = required.filter((column) => !table.columns.includes(column));
+  const checks = [
+    {
+      id: "data/columns",
+      title: `Eval set has the columns the flow reads`,
+      verdict: missing.length === 0 ? "pass" : "fail",
+      observed: missing.length === 0 ? `${table.rows.length.toLocaleString("en-US")} rows, ${table.columns.length} columns` : `${options.file} lacks ${missing.join(", ")}`,
+      expected: required.join(", ")
+    }
+  ];
+  if (missing.length > 0 || table.rows.length === 0) {
+    if (table.rows.length === 0)
+      checks.push({ id: "data/rows", title: "Eval set has rows", verdict: "fail", observed: "0 rows" });
+    return checks;
+  }
+  const regression2 = options.task === "regression";
+  const maxNull = options.maxNullRate ?? 0.05;
+  const nullRates = required.map((column) => ({
+    column,
+    rate: table.rows.filter((row) => isEmpty(row[column])).length / table.rows.length
+  }));
+  const tooEmpty = nullRates.filter(
+    ({ column, rate }) => (
+      // The label, the decision and the score enter every metric: none of them may be missing.
+      column === options.label || column === options.prediction || column === options.score ? rate > 0 : rate > maxNull
+    )
+  );
+  checks.push({
+    id: "data/nulls",
+    title: "Empty values",
+    verdict: tooEmpty.length === 0 ? "pass" : "fail",
+    observed: tooEmpty.length === 0 ? "within limits" : tooEmpty.map(
+      ({ column, rate }) => `${column} ${(rate * 100).toFixed(1)}% ${regression2 ? "empty or NaN" : "empty"}`
+    ).join(", "),
+    expected: `no empty label, prediction or score; ≤ ${(maxNull * 100).toFixed(0)}% empty elsewhere`
+  });
+  const numeric = [
+    ...regression2 ? [options.label, ...options.prediction ? [options.prediction] : []] : [],
+    ...options.score ? [options.score] : []
+  ];
+  for (const column of numeric) {
+    const index = table.rows.findIndex(
+      (row) => !isEmpty(row[column]) && (regression2 ? parseNumber(row[column]) === void 0 : !Number.isFinite(Number(row[column])))
+    );
+    checks.push({
+      id: `data/type/${column}`,
+      title: `${column} is numeric`,
+      verdict: index < 0 ? "pass" : "fail",
+      observed: index < 0 ? "all numeric" : `${options.file}, row ${index + 1}, column ${column}: "${table.rows[index]?.[column]}"`
+    });
+  }
+  if (regression2) {
+    checks.push(labelSpread(table, options.label));
+    return checks;
+  }
+  const counts = /* @__PURE__ */ new Map();
+  for (const row of table.rows)
+    counts.set(row[options.label] ?? "", (counts.get(row[options.label] ?? "") ?? 0) + 1);
+  const minority = Math.min(...counts.values()) / table.rows.length;
+  const minShare = options.minMinorityShare ?? 0.01;
+  const balance = [...counts.entries()].map(([label2, n]) => `${label2}: ${n}`).join(", ");
+  checks.push({
+    id: "data/label-balance",
+    title: "Label balance",
+    verdict: counts.size < 2 ? "fail" : minority < minShare ? "warn" : "pass",
+    observed: balance,
+    expected: counts.size < 2 ? "both classes present" : `minority class ≥ ${(minShare * 100).toFixed(0)}%`
+  });
+  return checks;
+}
+function labelSpread(table, label2) {
+  const values = table.rows.map((row) => parseNumber(row[label2])).filter((value) => value !== void 0);
+  const id = "data/label-range";
+  const title = `Target ${label2}: finite numbers that vary`;
+  if (values.length === 0) return { id, title, verdict: "fail", observed: "no numeric target" };
+  let min = Infinity;
+  let max = -Infinity;
+  let sum = 0;
+  for (const value of values) {
+    min = Math.min(min, value);
+    max = Math.max(max, value);
+    sum += value;
+  }
+  const mean2 = sum / values.length;
+  const sd = Math.sqrt(values.reduce((total2, value) => total2 + (value - mean2) ** 2, 0) / values.length);
+  const constant = min === max;
+  return {
+    id,
+    title,
+    verdict: constant ? "fail" : "pass",
+    observed: constant ? `every row is ${min}: R² is undefined and the model has nothing to predict` : `${min} to ${max}, mean ${mean2.toPrecision(4)}, sd ${sd.toPrecision(4)} (${values.length} rows)`,
+    expected: "at least two distinct values"
+  };
+}
+function binOf(value, edges) {
+  let bin = 0;
+  while (bin < edges.length && value >= edges[bin]) bin++;
+  return bin;
+}
+function driftChecks(table, stats, file) {
+  const checks = [];
+  for (const [feature, reference] of Object.entries(stats.features)) {
+    if (!table.columns.includes(feature)) continue;
+    let expected;
+    let observed;
+    if ("edges" in reference) {
+      expected = reference.counts;
+      observed = new Array(reference.counts.length).fill(0);
+      for (const row of table.rows) {
+        const value = Number(row[feature]);
+        if (!Number.isFinite(value)) continue;
+        const bin = Math.min(binOf(value, reference.edges), observed.length - 1);
+        observed[bin] = observed[bin] + 1;
+      }
+    } else {
+      const categories = Object.keys(reference.categories);
+      expected = categories.map((category) => reference.categories[category]);
+      observed = categories.map((category) => table.rows.filter((row) => row[feature] === category).length);
+    }
+    const psi = populationStabilityIndex(expected, observed);
+    checks.push({
+      id: `data/drift/${feature}`,
+      title: `Drift of ${feature} from the training data`,
+      verdict: psi > PSI_FAIL ? "fail" : psi > PSI_WARN ? "warn" : "pass",
+      observed: `PSI ${psi.toFixed(3)} on ${file}`,
+      expected: `PSI ≤ ${PSI_WARN} (fail above ${PSI_FAIL})`
+    });
+  }
+  return checks;
+}
+var isEmpty;
+var init_data_checks = __esm({
+  "src/stages/sanity-check/data-checks.ts"() {
+    "use strict";
+    init_regression_metrics();
+    init_psi();
+    isEmpty = (value) => value === void 0 || value.trim() === "" || /^(na|nan|null|none)$/i.test(value.trim());
+  }
+});
+
+// src/data/profile.ts
+function profileTable(table) {
+  const columns = {};
+  for (const column of table.columns) {
+    let empty = 0;
+    let numeric = true;
+    let dates = true;
+    let min = Infinity;
+    let max = -Infinity;
+    let from;
+    let to2;
+    for (const row of table.rows) {
+      const cell2 = row[column];
+      if (isEmpty2(cell2)) {
+        empty++;
+        continue;
+      }
+      const text = cell2.trim();
+      const value = Number(text);
+      if (!Number.isFinite(value)) numeric = false;
+      else {
+        if (value < min) min = value;
+        if (value > max) max = value;
+      }
+      if (dates && ISO_DATE.test(text)) {
+        if (from === void 0 || text < from) from = text;
+        if (to2 === void 0 || text > to2) to2 = text;
+      } else dates = false;
+    }
+    columns[column] = numeric && min <= max ? { type: "number", empty, min, max } : dates && from !== void 0 && to2 !== void 0 ? { type: "date", empty, from, to: to2 } : { type: "text", empty };
+  }
+  return { rows: table.rows.length, columns };
+}
+function sourceChecks(input) {
+  const { name, file, table, previous } = input;
+  const id = (what) => `data/source/${name}/${what}`;
+  const now = profileTable(table);
+  const last = input.previousName ?? "the last build";
+  const checks = [];
+  const missing = previous ? Object.keys(previous.columns).filter((c3) => !(c3 in now.columns)) : [];
+  const retyped = previous ? Object.entries(previous.columns).flatMap(([column, before]) => {
+    const after = now.columns[column];
+    return after && after.type !== before.type ? [`${column} ${before.type} → ${after.type}`] : [];
+  }) : [];
+  const added = previous ? Object.keys(now.columns).filter((c3) => !(c3 in previous.columns)) : [];
+  checks.push({
+    id: id("schema"),
+    title: `${name}: schema`,
+    verdict: missing.length + retyped.length > 0 ? "fail" : "pass",
+    observed: !previous ? `${table.columns.length} columns in ${file} (no earlier build recorded this source)` : [
+      missing.length > 0 ? `missing ${missing.join(", ")}` : "",
+      retyped.length > 0 ? `type changed: ${retyped.join(", ")}` : "",
+      added.length > 0 ? `new: ${added.join(", ")}` : ""
+    ].filter(Boolean).join("; ") || `the ${table.columns.length} columns of ${last}, same types`,
+    expected: previous ? `the columns and types of ${last}` : "a header row"
+  });
+  const rows = Math.max(now.rows, 1);
+  const emptier = Object.entries(now.columns).flatMap(([column, profile]) => {
+    const share = profile.empty / rows;
+    const before = previous?.columns[column];
+    if (before) {
+      const was = before.empty / Math.max(previous?.rows ?? 1, 1);
+      return share - was > MAX_EMPTY_RISE ? [`${column} ${percent(was)} → ${percent(share)}`] : [];
+    }
+    return share > MAX_EMPTY_SHARE ? [`${column} ${percent(share)}`] : [];
+  });
+  checks.push({
+    id: id("nulls"),
+    title: `${name}: empty values`,
+    verdict: emptier.length === 0 ? "pass" : previous ? "fail" : "warn",
+    observed: emptier.length === 0 ? "within limits" : `${emptier.join(", ")} empty`,
+    expected: previous ? `at most ${percent(MAX_EMPTY_RISE)} more empty cells per column than ${last}` : `at most ${percent(MAX_EMPTY_SHARE)} empty per column`
+  });
+  if (previous) {
+    const beyond = Object.entries(now.columns).flatMap(([column, profile]) => {
+      const before = previous.columns[column];
+      if (profile.type !== "number" || before?.type !== "number") return [];
+      const low = profile.min < before.min;
+      const high = profile.max > before.max;
+      return low || high ? [`${column} ${profile.min} to ${profile.max} (was ${before.min} to ${before.max})`] : [];
+    });
+    checks.push({
+      id: id("ranges"),
+      title: `${name}: numeric ranges`,
+      verdict: beyond.length === 0 ? "pass" : "warn",
+      observed: beyond.length === 0 ? `within the ranges of ${last}` : beyond.join("; "),
+      expected: `within the ranges of ${last}`
+    });
+  }
+  const change = previous && previous.rows > 0 ? (now.rows - previous.rows) / previous.rows : void 0;
+  checks.push({
+    id: id("rows"),
+    title: `${name}: row count`,
+    verdict: now.rows === 0 ? "fail" : change === void 0 ? "pass" : change < -ROWS_FAIL_DROP ? "fail" : Math.abs(change) > ROWS_WARN_CHANGE ? "warn" : "pass",
+    observed: change === void 0 ? `${now.rows.toLocaleString("en-US")} rows${previous ? "" : " (no earlier build recorded this source)"}` : `${now.rows.toLocaleString("en-US")} rows, ${last} had ${previous?.rows.toLocaleString("en-US")} (${change >= 0 ? "+" : ""}${(change * 100).toFixed(1)}%)`,
+    expected: `rows; a drop of at most ${percent(ROWS_FAIL_DROP)} since the last build (${percent(ROWS_WARN_CHANGE)} either way is a warning)`
+  });
+  if (input.stats)
+    for (const check2 of driftChecks(table, input.stats, file))
+      checks.push({
+        ...check2,
+        id: check2.id.replace(/^data\/drift\//, `${id("drift")}/`),
+        title: `${name}: ${check2.title.replace(/^Drift/, "drift")}`
+      });
+  return checks;
+}
+var ISO_DATE, isEmpty2, MAX_EMPTY_RISE, MAX_EMPTY_SHARE, ROWS_FAIL_DROP, ROWS_WARN_CHANGE, percent;
+var init_profile = __esm({
+  "src/data/profile.ts"() {
+    "use strict";
+    init_data_checks();
+    ISO_DATE = /^\d{4}-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?)?$/;
+    isEmpty2 = (value) => value === void 0 || value.trim() === "" || /^(na|nan|null|none)$/i.test(value.trim());
+    MAX_EMPTY_RISE = 0.05;
+    MAX_EMPTY_SHARE = 0.05;
+    ROWS_FAIL_DROP = 0.5;
+    ROWS_WARN_CHANGE = 0.2;
+    percent = (share) => `${(share * 100).toFixed(1)}%`;
+  }
+});
+
+// src/data/sources.ts
+import { readFile as readFile2, stat as stat3 } from "node:fs/promises";
 import path6 from "node:path";
+function isExternal(location) {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(location) || path6.isAbsolute(location);
+}
+async function sourceContents(sources, options) {
+  const contents = [];
+  for (const source of sources) {
+    const content = await sourceContent(source, options);
+    if (!content) continue;
+    if (options.profile && content.readable?.toLowerCase().endsWith(".csv")) {
+      const table = await readTable(path6.join(options.projectRoot, content.readable), content.readable).catch(
+        () => void 0
+      );
+      if (table) content.profile = profileTable(table);
+    }
+    contents.push(content);
+  }
+  return contents;
+}
+async function sourceContent(source, options) {
+  const { name } = source;
+  if (source.content?.command !== void 0) return commandContent(name, source.content.command, options);
+  if (source.content?.etag !== void 0) return etagContent(name, source.content.etag, options);
+  const location = source.location;
+  if (location === void 0 || isExternal(location)) return void 0;
+  const root = options.projectRoot;
+  const dvcFile = location.endsWith(".dvc") ? location : `${location.replace(/\/$/, "")}.dvc`;
+  if (await exists(await resolveInside(root, dvcFile, `charter.data.sources ${name}`))) {
+    return dvcContent(name, dvcFile, root);
+  }
+  const absolute = await resolveInside(root, location, `charter.data.sources ${name}`);
+  const info = await exists(absolute);
+  if (!info) return { name, via: "file", detail: location, problem: `${location} does not exist` };
+  if (info.isDirectory()) {
+    const files = await digestFiles(root, await listFiles(root, location, `charter.data.sources ${name}`));
+    const digest = modelDigest(files);
+    return { name, via: "directory", digest, detail: `${location} (${files.length} files)` };
+  }
+  const { sha256: hex } = await fileDigest(absolute);
+  return { name, via: "file", digest: `sha256:${hex}`, detail: location, readable: location };
+}
+async function dvcContent(name, dvcFile, root) {
+  const base = { name, via: "dvc", detail: dvcFile };
+  let document2;
+  try {
+    document2 = (0, import_yaml2.parse)(await readFile2(path6.join(root, dvcFile), "utf8"));
+  } catch (error) {
+    return { ...base, problem: `${dvcFile} is not YAML: ${error.message}` };
+  }
+  const outs = document2?.outs;
+  const out = Array.isArray(outs) ? outs[0] : void 0;
+  if (!out || typeof out.md5 !== "string") return { ...base, problem: `${dvcFile} records no outs[0].md5` };
+  const data = path6.posix.join(path6.posix.dirname(dvcFile), String(out.path ?? ""));
+  const pulled = await exists(path6.join(root, data));
+  return {
+    ...base,
+    digest: `dvc-md5:${out.md5}`,
+    detail: `${dvcFile} (md5 ${out.md5.slice(0, 12)}…)`,
+    ...pulled?.isFile() ? { readable: data } : {}
+  };
+}
+async function commandContent(name, command, options) {
+  let argv;
+  try {
+    argv = commandArgv(command, {});
+  } catch (error) {
+    return { name, via: "command", detail: String(command), problem: error.message };
+  }
+  const base = { name, via: "command", detail: `\`${argv.join(" ")}\`` };
+  const lines = [];
+  const outcome = await runCommand({
+    argv,
+    cwd: options.projectRoot,
+    env: options.env,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    onLine: (line, stream) => {
+      if (stream === "stdout") lines.push(line);
+    }
+  });
+  if (outcome.exitCode !== 0) {
+    const why = outcome.spawnError ?? (outcome.timedOut ? "timed out" : `exit code ${outcome.exitCode}`);
+    return { ...base, problem: `the listing command failed: ${why}` };
+  }
+  return { ...base, digest: `sha256:${sha256(lines.join("\n"))}` };
+}
+async function etagContent(name, url, options) {
+  const base = { name, via: "etag", detail: url };
+  try {
+    const response = await (options.fetch ?? fetch)(url, {
+      method: "HEAD",
+      signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS)
+    });
+    const etag = response.headers.get("etag");
+    if (!response.ok) return { ...base, problem: `HEAD ${url} answered HTTP ${response.status}` };
+    if (!etag) return { ...base, problem: `HEAD ${url} sent no ETag` };
+    return { ...base, digest: `etag:${etag}`, detail: `${url} (ETag ${etag})` };
+  } catch (error) {
+    return { ...base, problem: `HEAD ${url}: ${error.message}` };
+  }
+}
+function changedSources(now, before) {
+  if (!before) return [];
+  const previous = new Map(before.map((content) => [content.name, content]));
+  return now.flatMap((content) => {
+    const earlier = previous.get(content.name);
+    if (!earlier?.digest || !content.digest || earlier.digest === content.digest) return [];
+    return [`${content.name} (${content.detail}; was ${earlier.digest.slice(0, 20)}…)`];
+  });
+}
+var import_yaml2, DEFAULT_TIMEOUT_MS, exists;
+var init_sources = __esm({
+  "src/data/sources.ts"() {
+    "use strict";
+    import_yaml2 = __toESM(require_dist2(), 1);
+    init_digest();
+    init_run_command();
+    init_words();
+    init_table();
+    init_profile();
+    init_manifest();
+    DEFAULT_TIMEOUT_MS = 6e4;
+    exists = (file) => stat3(file).then(
+      (info) => info,
+      () => void 0
+    );
+  }
+});
+
+// src/stages/build-model/index.ts
+import { mkdtemp, readFile as readFile3, rm, stat as stat4 } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path7 from "node:path";
 async function storedModelOutputs(context, digest) {
   const root = context.loaded.projectRoot;
   const manifestPath = `.mlops-flow/builds/${digest.replace(/^sha256:/, "")}/model-manifest.json`;
   try {
-    if (!await stat3(path6.join(root, manifestPath)).catch(() => void 0))
+    if (!await stat4(path7.join(root, manifestPath)).catch(() => void 0))
       await context.platform.artifacts.fetch(artifactName(digest), root);
-    const manifest = JSON.parse(await readFile(path6.join(root, manifestPath), "utf8"));
+    const manifest = JSON.parse(await readFile3(path7.join(root, manifestPath), "utf8"));
     return { "manifest-path": manifestPath, "metrics-json": JSON.stringify(manifest.metrics ?? {}) };
   } catch {
     return {};
@@ -24043,12 +24780,21 @@ async function decide(context) {
   const lastBuild = prBase || settings.baseRef ? void 0 : await platform.artifacts.latestOnBranch(platform.context.branch);
   const base = settings.baseRef ?? prBase ?? lastBuild?.commit;
   const changed = base ? await changedPathsSince(loaded.projectRoot, base) : void 0;
-  return decideBuild({
+  const previous = lastBuild ?? await platform.artifacts.latestOnBranch(platform.context.baseRef ?? platform.context.branch);
+  const sources = await declaredSourceContents(context);
+  const seen = sources.some((source) => source.digest !== void 0);
+  const sourcesChanged = changedSources(
+    sources,
+    seen && previous ? (await storedManifest(platform, previous))?.sources : void 0
+  );
+  const decision = decideBuild({
     force: settings.force,
     changes: changed === void 0 ? void 0 : classifyChanges(changed, loaded.config.flow?.triggers),
+    sourcesChanged,
     performanceBreaches: performanceBreaches(loaded.config, settings.productionMetrics),
     ...base ? { baseDescription: base === lastBuild?.commit ? `the last build (${base.slice(0, 7)})` : base } : {}
   });
+  return { decision, sources };
 }
 function performanceBreaches(config, observed) {
   if (!observed || config.flow?.triggers?.performance !== "production") return [];
@@ -24061,7 +24807,7 @@ function performanceBreaches(config, observed) {
     return meetsGoal(value, goal) ? [] : [`${metric.id} is ${formatNumber(value)} in production, goal ${metric.goal}`];
   });
 }
-async function buildAndStore(context, build, decision) {
+async function buildAndStore(context, build, decision, sources) {
   const { platform, loaded } = context;
   const projectRoot = loaded.projectRoot;
   const reasons = {
@@ -24079,7 +24825,7 @@ async function buildAndStore(context, build, decision) {
       argv,
       cwd: projectRoot,
       env: { ...platform.context.commandEnvironment, ...build.env ?? {} },
-      timeoutMs: parseDuration(build.timeout, DEFAULT_TIMEOUT_MS),
+      timeoutMs: parseDuration(build.timeout, DEFAULT_TIMEOUT_MS2),
       onLine: (line) => platform.log.info(line)
     })
   );
@@ -24109,7 +24855,10 @@ ${codeBlock(training.tail.slice(-20).join("\n"), "text")}`,
     };
   }
   const finishedAt = context.now().toISOString();
-  const artifactPaths = await listFiles(projectRoot, build.model, "flow.build.model");
+  const served = await servedManifestPath(projectRoot, build.model);
+  const artifactPaths = (await listFiles(projectRoot, build.model, "flow.build.model")).filter(
+    (file) => file !== served
+  );
   if (build.metrics)
     artifactPaths.push(...await listFiles(projectRoot, build.metrics, "flow.build.metrics"));
   if (build.predictions)
@@ -24128,19 +24877,27 @@ ${codeBlock(training.tail.slice(-20).join("\n"), "text")}`,
     git: await gitState(projectRoot) ?? null,
     charterDigest: loaded.digest,
     data: await digestFiles(projectRoot, dataFiles),
+    sources,
     command: argv,
     tools: { node: process.version, "mlops-flow": VERSION },
     startedAt,
     finishedAt
   };
   const manifestPath = `.mlops-flow/builds/${digest.slice("sha256:".length)}/model-manifest.json`;
-  await writeFileAtomic(path6.join(projectRoot, manifestPath), `${JSON.stringify(manifest, null, 2)}
+  await writeFileAtomic(path7.join(projectRoot, manifestPath), `${JSON.stringify(manifest, null, 2)}
 `);
+  if (served) {
+    await writeFileAtomic(
+      path7.join(projectRoot, served),
+      `${JSON.stringify({ digest, ...manifest }, null, 2)}
+`
+    );
+  }
   const base = await baseMetrics(platform, digest);
   const storage = await platform.artifacts.store(
     artifactName(digest),
     projectRoot,
-    [...files.map((file) => file.path), manifestPath],
+    [...files.map((file) => file.path), manifestPath, ...served ? [served] : []],
     {
       modelDigest: digest,
       commit: platform.context.commit,
@@ -24171,6 +24928,13 @@ ${codeBlock(training.tail.slice(-20).join("\n"), "text")}`,
       verdict: "pass",
       observed: storage.stored ? `stored as ${artifactName(digest)}` : "already stored"
     },
+    // A declared source the flow cannot see cannot trigger a build: say so.
+    ...sources.filter((source) => source.problem !== void 0).map((source) => ({
+      id: `build/source/${source.name}`,
+      title: `Data source ${source.name}`,
+      verdict: "warn",
+      observed: `its content cannot be seen, so a change will not trigger a build: ${source.problem}`
+    })),
     ...levels.filter((metric) => metric.verdict).map((metric) => ({
       id: `build/goal/${metric.id}`,
       title: `${metric.level} goal: ${metric.id}`,
@@ -24200,11 +24964,16 @@ ${codeBlock(training.tail.slice(-20).join("\n"), "text")}`,
     ]
   };
 }
+async function servedManifestPath(projectRoot, model) {
+  const info = await stat4(path7.join(projectRoot, model)).catch(() => void 0);
+  if (!info?.isDirectory()) return void 0;
+  return path7.posix.join(model.split(path7.sep).join("/"), SERVED_MANIFEST);
+}
 function artifactName(digest) {
   return `mlops-model-${digest.replace(/^sha256:/, "")}`;
 }
 async function readMetrics(projectRoot, relative) {
-  const text = await readFile(path6.join(projectRoot, relative), "utf8");
+  const text = await readFile3(path7.join(projectRoot, relative), "utf8");
   let parsed;
   try {
     parsed = JSON.parse(text);
@@ -24227,22 +24996,34 @@ async function baseMetrics(platform, currentDigest) {
   const branch = platform.context.baseRef ?? platform.context.branch;
   const stored = await platform.artifacts.latestOnBranch(branch);
   if (!stored || stored.modelDigest === currentDigest) return void 0;
-  const directory = await mkdtemp(path6.join(tmpdir(), "mlops-flow-base-"));
+  const manifest = await storedManifest(platform, stored);
+  return manifest ? { metrics: manifest.metrics, commit: stored.commit } : void 0;
+}
+async function storedManifest(platform, stored) {
+  const directory = await mkdtemp(path7.join(tmpdir(), "mlops-flow-base-"));
   try {
     await platform.artifacts.fetch(stored.name, directory);
-    const manifestFile = path6.join(
+    const manifestFile = path7.join(
       directory,
       ".mlops-flow/builds",
       stored.modelDigest.replace(/^sha256:/, ""),
       "model-manifest.json"
     );
-    const manifest = JSON.parse(await readFile(manifestFile, "utf8"));
-    return { metrics: manifest.metrics, commit: stored.commit };
+    return JSON.parse(await readFile3(manifestFile, "utf8"));
   } catch {
     return void 0;
   } finally {
     await rm(directory, { recursive: true, force: true });
   }
+}
+async function declaredSourceContents(context) {
+  const sources = context.loaded.config.charter.data?.sources ?? [];
+  if (sources.length === 0) return [];
+  return sourceContents(sources, {
+    projectRoot: context.loaded.projectRoot,
+    env: context.platform.context.commandEnvironment,
+    profile: true
+  });
 }
 function buildSection(decision, digest, files, levels, baseLevels, baseCommit) {
   const bytes = files.reduce((sum, file) => sum + file.size, 0);
@@ -24258,7 +25039,7 @@ function buildSection(decision, digest, files, levels, baseLevels, baseCommit) {
   if (chart) parts.push("", chart);
   return parts.join("\n");
 }
-var import_picomatch2, DEFAULT_TIMEOUT_MS, DEFAULT_RETENTION_DAYS, buildModel;
+var import_picomatch2, DEFAULT_TIMEOUT_MS2, DEFAULT_RETENTION_DAYS, buildModel, SERVED_MANIFEST;
 var init_build_model = __esm({
   "src/stages/build-model/index.ts"() {
     "use strict";
@@ -24275,14 +25056,15 @@ var init_build_model = __esm({
     init_section2();
     init_triggers();
     init_markdown();
-    DEFAULT_TIMEOUT_MS = 60 * 60 * 1e3;
+    init_sources();
+    DEFAULT_TIMEOUT_MS2 = 60 * 60 * 1e3;
     DEFAULT_RETENTION_DAYS = 90;
     buildModel = {
       name: "build-model",
       async run(context) {
         const build = context.loaded.config.flow?.build;
         if (!build) return skipped("flow.build is not configured in mlops.yml", {});
-        const decision = await decide(context);
+        const { decision, sources } = await decide(context);
         if (!decision.shouldBuild) {
           const previous = await modelToHandOn(context.platform);
           return skipped(
@@ -24297,9 +25079,10 @@ var init_build_model = __esm({
             previous?.modelDigest
           );
         }
-        return buildAndStore(context, build, decision);
+        return buildAndStore(context, build, decision, sources);
       }
     };
+    SERVED_MANIFEST = "model-manifest.json";
   }
 });
 
@@ -25437,32 +26220,32 @@ var init_convert = __esm({
 });
 
 // node_modules/hyparquet/src/schema.js
-function schemaTree(schema, rootIndex, path28) {
+function schemaTree(schema, rootIndex, path30) {
   const element = schema[rootIndex];
   const children = [];
   let count = 1;
   if (element.num_children) {
     while (children.length < element.num_children) {
       const childElement = schema[rootIndex + count];
-      const child = schemaTree(schema, rootIndex + count, [...path28, childElement.name]);
+      const child = schemaTree(schema, rootIndex + count, [...path30, childElement.name]);
       count += child.count;
       children.push(child);
     }
   }
-  return { count, element, children, path: path28 };
+  return { count, element, children, path: path30 };
 }
 function getSchemaPath(schema, name) {
   return getTreePath(schemaTree(schema, 0, []), name);
 }
 function getTreePath(tree, name) {
-  const path28 = [tree];
+  const path30 = [tree];
   for (const part of name) {
     const child = tree.children.find((child2) => child2.element.name === part);
     if (!child) throw new Error(`parquet schema element not found: ${name}`);
-    path28.push(child);
+    path30.push(child);
     tree = child;
   }
-  return path28;
+  return path30;
 }
 function getPhysicalColumns(schemaTree2) {
   const columns = [];
@@ -26242,7 +27025,7 @@ function pathsNeededForFilter(filter) {
   return [...new Set(paths)];
 }
 function columnsNeededForFilter(filter) {
-  return [...new Set(pathsNeededForFilter(filter).map((path28) => path28.split(".")[0]))];
+  return [...new Set(pathsNeededForFilter(filter).map((path30) => path30.split(".")[0]))];
 }
 function matchFilter(record, filter, strict = true) {
   if ("$and" in filter && Array.isArray(filter.$and)) {
@@ -26447,9 +27230,9 @@ function unionRanges(a, b3) {
   }
   return out;
 }
-function resolve(record, path28) {
+function resolve(record, path30) {
   let value = record;
-  for (const part of path28.split(".")) {
+  for (const part of path30.split(".")) {
     value = value?.[part];
   }
   return value;
@@ -27133,7 +27916,7 @@ function assembleLists(output, definitionLevels, repetitionLevels, values, schem
   return output;
 }
 function assembleNested(subcolumnData, schema, parsers, depth = 0) {
-  const path28 = schema.path.join(".");
+  const path30 = schema.path.join(".");
   const optional = schema.element.repetition_type === "OPTIONAL";
   const nextDepth = optional ? depth + 1 : depth;
   if (isListLike(schema)) {
@@ -27148,7 +27931,7 @@ function assembleNested(subcolumnData, schema, parsers, depth = 0) {
     const values = subcolumnData.get(subcolumn);
     if (!values) throw new Error("parquet list column missing values");
     if (optional) flattenAtDepth(values, depth);
-    subcolumnData.set(path28, values);
+    subcolumnData.set(path30, values);
     subcolumnData.delete(subcolumn);
     return;
   }
@@ -27156,8 +27939,8 @@ function assembleNested(subcolumnData, schema, parsers, depth = 0) {
     const mapName = schema.children[0].element.name;
     assembleNested(subcolumnData, schema.children[0].children[0], parsers, nextDepth + 1);
     assembleNested(subcolumnData, schema.children[0].children[1], parsers, nextDepth + 1);
-    const keys = subcolumnData.get(`${path28}.${mapName}.key`);
-    const values = subcolumnData.get(`${path28}.${mapName}.value`);
+    const keys = subcolumnData.get(`${path30}.${mapName}.key`);
+    const values = subcolumnData.get(`${path30}.${mapName}.value`);
     if (!keys) throw new Error("parquet map column missing keys");
     if (!values) throw new Error("parquet map column missing values");
     if (keys.length !== values.length) {
@@ -27165,9 +27948,9 @@ function assembleNested(subcolumnData, schema, parsers, depth = 0) {
     }
     const out = assembleMaps(keys, values, nextDepth);
     if (optional) flattenAtDepth(out, depth);
-    subcolumnData.delete(`${path28}.${mapName}.key`);
-    subcolumnData.delete(`${path28}.${mapName}.value`);
-    subcolumnData.set(path28, out);
+    subcolumnData.delete(`${path30}.${mapName}.key`);
+    subcolumnData.delete(`${path30}.${mapName}.value`);
+    subcolumnData.set(path30, out);
     return;
   }
   if (schema.children.length) {
@@ -27187,7 +27970,7 @@ function assembleNested(subcolumnData, schema, parsers, depth = 0) {
       inverted = decodeVariantColumn(inverted, parsers);
     }
     if (optional) flattenAtDepth(inverted, depth);
-    subcolumnData.set(path28, inverted);
+    subcolumnData.set(path30, inverted);
   }
 }
 function flattenAtDepth(arr, depth) {
@@ -28584,9 +29367,9 @@ var init_value_dictionary = __esm({
 });
 
 // src/metrics/readers/index.ts
-import path7 from "node:path";
+import path8 from "node:path";
 function detectFormat(file) {
-  const extension = path7.extname(file).toLowerCase();
+  const extension = path8.extname(file).toLowerCase();
   const format = EXTENSIONS[extension];
   if (!format) {
     throw new DataError(
@@ -28600,7 +29383,7 @@ async function openTable(file, options = {}) {
   const format = options.format ?? detectFormat(file);
   switch (format) {
     case "csv": {
-      const delimiter = options.delimiter ?? (path7.extname(file).toLowerCase() === ".tsv" ? "	" : ",");
+      const delimiter = options.delimiter ?? (path8.extname(file).toLowerCase() === ".tsv" ? "	" : ",");
       return openCsv(file, { columns: options.columns, delimiter, bufferSize: options.bufferSize });
     }
     case "jsonl":
@@ -29345,27 +30128,6 @@ var init_disparities = __esm({
       equalized_odds_ratio: ["true_positive_rate", "false_positive_rate"],
       equal_opportunity_difference: ["true_positive_rate"],
       equal_opportunity_ratio: ["true_positive_rate"]
-    };
-  }
-});
-
-// src/metrics/summation.ts
-var CompensatedSum;
-var init_summation = __esm({
-  "src/metrics/summation.ts"() {
-    "use strict";
-    CompensatedSum = class {
-      sum = 0;
-      compensation = 0;
-      add(value) {
-        const total2 = this.sum + value;
-        if (Math.abs(this.sum) >= Math.abs(value)) this.compensation += this.sum - total2 + value;
-        else this.compensation += value - total2 + this.sum;
-        this.sum = total2;
-      }
-      get value() {
-        return this.sum + this.compensation;
-      }
     };
   }
 });
@@ -30910,136 +31672,11 @@ var init_analyze2 = __esm({
 });
 
 // src/metrics/fairness/regression/index.ts
-var init_regression = __esm({
+var init_regression2 = __esm({
   "src/metrics/fairness/regression/index.ts"() {
     "use strict";
     init_analyze2();
     init_metrics();
-  }
-});
-
-// src/metrics/regression.ts
-function assertPaired(actual, predicted) {
-  if (actual.length !== predicted.length) {
-    throw new RangeError(`lengths differ: ${actual.length} actual values, ${predicted.length} predictions`);
-  }
-  for (let i = 0; i < actual.length; i++) {
-    if (!Number.isFinite(actual[i]) || !Number.isFinite(predicted[i])) {
-      throw new RangeError(`row ${i} is not a pair of finite numbers: ${actual[i]}, ${predicted[i]}`);
-    }
-  }
-}
-function mean(values, n) {
-  const sum = new CompensatedSum();
-  for (let i = 0; i < n; i++) sum.add(values(i));
-  return sum.value / n;
-}
-function meanAbsoluteError(actual, predicted) {
-  assertPaired(actual, predicted);
-  if (actual.length === 0) return null;
-  return mean((i) => Math.abs(actual[i] - predicted[i]), actual.length);
-}
-function meanSquaredError(actual, predicted) {
-  assertPaired(actual, predicted);
-  if (actual.length === 0) return null;
-  return mean((i) => (actual[i] - predicted[i]) ** 2, actual.length);
-}
-function rootMeanSquaredError(actual, predicted) {
-  const mse = meanSquaredError(actual, predicted);
-  return mse === null ? null : Math.sqrt(mse);
-}
-function r2Score(actual, predicted) {
-  assertPaired(actual, predicted);
-  const n = actual.length;
-  if (n < 2 || isConstant(actual)) return null;
-  const average = mean((i) => actual[i], n);
-  const residual = new CompensatedSum();
-  const total2 = new CompensatedSum();
-  for (let i = 0; i < n; i++) {
-    const y2 = actual[i];
-    residual.add((y2 - predicted[i]) ** 2);
-    total2.add((y2 - average) ** 2);
-  }
-  if (total2.value === 0) return null;
-  return 1 - residual.value / total2.value;
-}
-function isConstant(values) {
-  for (let i = 1; i < values.length; i++) if (values[i] !== values[0]) return false;
-  return true;
-}
-function meanOf(values) {
-  if (values.length === 0) return null;
-  return mean((i) => values[i], values.length);
-}
-var init_regression2 = __esm({
-  "src/metrics/regression.ts"() {
-    "use strict";
-    init_summation();
-  }
-});
-
-// src/stages/sanity-check/regression-metrics.ts
-function regressionMetric(name) {
-  return REGRESSION_METRICS.find((metric) => metric.names.includes(name));
-}
-function parseNumber(text) {
-  if (text === void 0 || !/^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(text)) return void 0;
-  const value = Number(text);
-  return Number.isFinite(value) ? value : void 0;
-}
-function numericPredictions(table, file, columns) {
-  const actual = new Float64Array(table.rows.length);
-  const predicted = new Float64Array(table.rows.length);
-  table.rows.forEach((row, index) => {
-    for (const [column, into] of [
-      [columns.label, actual],
-      [columns.prediction, predicted]
-    ]) {
-      const value = parseNumber(row[column]);
-      if (value === void 0) {
-        throw new UserError(
-          `${file}, row ${index + 1}, column ${column}: "${row[column] ?? ""}" is not a finite number`
-        );
-      }
-      into[index] = value;
-    }
-  });
-  return { actual, predicted };
-}
-function regressionMetricValues(data) {
-  const values = {};
-  for (const metric of REGRESSION_METRICS) {
-    const value = metric.compute(data.actual, data.predicted);
-    for (const name of metric.names) values[name] = value;
-  }
-  return values;
-}
-var errorMetric, REGRESSION_METRICS, KNOWN_REGRESSION_METRICS;
-var init_regression_metrics = __esm({
-  "src/stages/sanity-check/regression-metrics.ts"() {
-    "use strict";
-    init_errors();
-    init_regression2();
-    errorMetric = (id, sklearnName, compute) => ({
-      id,
-      names: [id, sklearnName],
-      lowerIsBetter: true,
-      undefinedWhen: "there are no rows",
-      compute
-    });
-    REGRESSION_METRICS = [
-      errorMetric("mae", "mean_absolute_error", meanAbsoluteError),
-      errorMetric("mse", "mean_squared_error", meanSquaredError),
-      errorMetric("rmse", "root_mean_squared_error", rootMeanSquaredError),
-      {
-        id: "r2",
-        names: ["r2", "r2_score"],
-        lowerIsBetter: false,
-        undefinedWhen: "the target is constant (or there are fewer than two rows)",
-        compute: r2Score
-      }
-    ];
-    KNOWN_REGRESSION_METRICS = REGRESSION_METRICS.map((metric) => metric.id).join(", ");
   }
 });
 
@@ -31149,89 +31786,6 @@ var init_task = __esm({
     "use strict";
     init_metrics2();
     init_regression_metrics();
-  }
-});
-
-// src/stages/sanity-check/table.ts
-import { readFile as readFile2 } from "node:fs/promises";
-function parseCsv(text, file) {
-  const records = [];
-  let field = "";
-  let record = [];
-  let quoted = false;
-  let line = 1;
-  const source = text.charCodeAt(0) === 65279 ? text.slice(1) : text;
-  for (let index = 0; index < source.length; index++) {
-    const char = source[index];
-    if (quoted) {
-      if (char === '"' && source[index + 1] === '"') {
-        field += '"';
-        index++;
-      } else if (char === '"') quoted = false;
-      else {
-        if (char === "\n") line++;
-        field += char;
-      }
-    } else if (char === '"' && field === "") quoted = true;
-    else if (char === ",") {
-      record.push(field);
-      field = "";
-    } else if (char === "\n" || char === "\r") {
-      if (char === "\r" && source[index + 1] === "\n") index++;
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = "";
-      line++;
-    } else field += char;
-  }
-  if (quoted) throw new UserError(`${file}: a quoted field opened before line ${line} never closes`);
-  if (field !== "" || record.length > 0) {
-    record.push(field);
-    records.push(record);
-  }
-  const [header, ...rows] = records.filter((r2) => !(r2.length === 1 && r2[0] === ""));
-  if (!header) throw new UserError(`${file} is empty: it needs a header row`);
-  const table = { columns: header, rows: [] };
-  rows.forEach((values, index) => {
-    if (values.length !== header.length) {
-      throw new UserError(
-        `${file}, row ${index + 1}: ${values.length} fields where the header has ${header.length}`
-      );
-    }
-    const row = {};
-    header.forEach((column, i) => {
-      if (!(column in row)) row[column] = values[i];
-    });
-    table.rows.push(row);
-  });
-  return table;
-}
-async function readTable(file, shownAs) {
-  const buffer = await readFile2(file).catch((error) => {
-    throw new UserError(
-      `cannot read ${shownAs}: ${error.code === "ENOENT" ? "no such file" : error.message}`
-    );
-  });
-  if (buffer.byteLength > MAX_TABLE_BYTES)
-    throw new UserError(`${shownAs} is larger than 64 MiB: use a smaller sample`);
-  return parseCsv(buffer.toString("utf8"), shownAs);
-}
-function quote(value) {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-function formatCsv(table) {
-  const lines = [table.columns.map(quote).join(",")];
-  for (const row of table.rows) lines.push(table.columns.map((column) => quote(row[column] ?? "")).join(","));
-  return `${lines.join("\n")}
-`;
-}
-var MAX_TABLE_BYTES;
-var init_table = __esm({
-  "src/stages/sanity-check/table.ts"() {
-    "use strict";
-    init_errors();
-    MAX_TABLE_BYTES = 64 * 1024 * 1024;
   }
 });
 
@@ -31404,7 +31958,7 @@ var init_permutation = __esm({
     "use strict";
     init_classification();
     init_random();
-    init_regression2();
+    init_regression();
     PERMUTATION_SCORERS = {
       accuracy,
       precision,
@@ -31454,8 +32008,10 @@ function groupRows(report2) {
     ])
   );
 }
-function buildModelCard(config, digest, metrics, report2, explainability, permutation) {
+function buildModelCard(config, digest, metrics, report2, explainability, permutation, facts = {}) {
   const charter = config.charter;
+  const manifest = facts.manifest;
+  const seen = new Map((manifest?.sources ?? []).map((source) => [source.name, source]));
   const caveats = [...report2.notes];
   for (const frame of report2.frames) {
     const small = frame.groups.filter((g2) => g2.smallSample && !g2.empty).map((g2) => g2.group);
@@ -31469,17 +32025,38 @@ function buildModelCard(config, digest, metrics, report2, explainability, permut
   return {
     schema: "mlops-flow/model-card@1",
     model: { digest: digest ?? null, metrics },
+    details: {
+      date: manifest?.finishedAt ?? null,
+      version: digest ?? null,
+      commit: manifest?.git?.commit ?? null,
+      branch: manifest?.git?.branch ?? null,
+      uncommittedChanges: manifest?.git ? manifest.git.dirty : null,
+      trainingCommand: manifest?.command ? manifest.command.join(" ") : null,
+      mlopsFlow: manifest?.tools?.["mlops-flow"] ?? null
+    },
+    owners: ownersOf(config),
+    outOfScope: outOfScope(config, report2),
+    evaluationData: { file: facts.evaluationFile ?? null, rows: report2.rows },
+    metricsWithIntervals: cardMetrics(config, metrics, report2),
     intendedUse: {
       name: charter.name,
       businessProblem: charter.business_problem.trim().replace(/\s+/g, " "),
       problemStatement: charter.justification?.problem_statement ?? null,
       serving: charter.requirements?.serving ?? null
     },
-    data: (charter.data?.sources ?? []).map((s) => ({
-      name: s.name,
-      origin: s.origin,
-      priority: s.priority
-    })),
+    data: (charter.data?.sources ?? []).map((s) => {
+      const content = seen.get(s.name);
+      const dated = Object.entries(content?.profile?.columns ?? {}).find(([, c3]) => c3.type === "date");
+      return {
+        name: s.name,
+        origin: s.origin,
+        priority: s.priority,
+        location: s.location ?? null,
+        seenAs: content?.digest ? content.via : null,
+        rows: content?.profile?.rows ?? null,
+        dateRange: dated && dated[1].from && dated[1].to ? { column: dated[0], from: dated[1].from, to: dated[1].to } : null
+      };
+    }),
     sensitiveAttributes: charter.data?.sensitive_attributes ?? [],
     fairness: report2.judgements.map((j3) => ({
       frame: j3.frame,
@@ -31504,11 +32081,72 @@ function buildModelCard(config, digest, metrics, report2, explainability, permut
     caveats
   };
 }
+function ownersOf(config) {
+  const roles = config.charter.roles ?? {};
+  return Object.keys(ROLE_NAMES).flatMap((role) => {
+    const handles = roles[role];
+    if (handles === void 0) return [];
+    return [{ role: ROLE_NAMES[role], handles: Array.isArray(handles) ? handles : [handles] }];
+  });
+}
+function outOfScope(config, report2) {
+  const charter = config.charter;
+  const uses = [`Any decision other than the business problem above (${charter.name}).`];
+  const serving = charter.requirements?.serving;
+  if (serving === "batch")
+    uses.push("Online, per-request scoring: the model is built and tested for batch scoring.");
+  if (serving === "online")
+    uses.push("Offline bulk re-scoring without the online latency and throughput tests.");
+  const small = report2.frames.flatMap(
+    (frame) => frame.groups.filter((g2) => g2.smallSample && !g2.empty).map((g2) => `${frame.name}=${g2.group}`)
+  );
+  if (small.length > 0)
+    uses.push(`Decisions about groups too small to judge in the evaluation data: ${small.join(", ")}.`);
+  const sensitive = charter.data?.sensitive_attributes ?? [];
+  if (sensitive.length > 0)
+    uses.push(`Inferring or acting on ${sensitive.join(", ")}: they are audited, not predicted.`);
+  return uses;
+}
+function cardMetrics(config, metrics, report2) {
+  const proportions = {};
+  if (report2.task === "classification") {
+    const { tp, fp, tn: tn2, fn: fn2 } = report2.overall;
+    proportions.precision = [tp, tp + fp];
+    proportions.recall = [tp, tp + fn2];
+    proportions.accuracy = [tp + tn2, tp + fp + tn2 + fn2];
+  }
+  return (config.charter.metrics?.model ?? []).map((metric) => {
+    const goal = metric.goal === void 0 ? null : formatGoal(parseGoal(metric.goal, metric.id));
+    const counts = proportions[metric.id];
+    if (counts && counts[1] > 0) {
+      return {
+        id: metric.id,
+        value: counts[0] / counts[1],
+        interval: wilsonInterval(counts[0], counts[1]),
+        method: "wilson",
+        goal
+      };
+    }
+    return { id: metric.id, value: metrics[metric.id] ?? null, interval: null, method: "point", goal };
+  });
+}
 function modelCardMarkdown(card) {
+  const d2 = card.details;
+  const range2 = (source) => source.dateRange ? `, ${source.dateRange.column} ${source.dateRange.from} to ${source.dateRange.to}` : "";
   const lines = [
     `# Model card: ${card.intendedUse.name}`,
     "",
-    `Model \`${card.model.digest ?? "not built by mlops-flow"}\``,
+    "## Model details",
+    "",
+    `- Version: \`${d2.version ?? card.model.digest ?? "not built by mlops-flow"}\``,
+    `- Date: ${d2.date ?? "not recorded"}`,
+    `- Commit: ${d2.commit ? `${d2.commit.slice(0, 12)} on ${d2.branch ?? "an unknown branch"}${d2.uncommittedChanges ? " (with uncommitted changes)" : ""}` : "not recorded"}`,
+    ...d2.trainingCommand ? [`- Trained by: \`${d2.trainingCommand}\``] : [],
+    ...d2.mlopsFlow ? [`- Built with mlops-flow ${d2.mlopsFlow}`] : [],
+    "",
+    "## Owners",
+    "",
+    ...card.owners.length > 0 ? card.owners.map((owner) => `- ${owner.role}: ${owner.handles.join(", ")}`) : ["- no roles declared in the charter"],
     "",
     "## Intended use",
     "",
@@ -31516,15 +32154,27 @@ function modelCardMarkdown(card) {
     "",
     ...card.intendedUse.problemStatement ? [`Task: ${card.intendedUse.problemStatement}`, ""] : [],
     ...card.intendedUse.serving ? [`Serving: ${card.intendedUse.serving}.`, ""] : [],
-    "## Data",
+    "## Out-of-scope uses",
     "",
-    ...card.data.length > 0 ? card.data.map((d2) => `- ${d2.name} (${d2.origin}, ${d2.priority})`) : ["- not declared"],
+    ...card.outOfScope.map((use) => `- ${use}`),
+    "",
+    "## Training data",
+    "",
+    ...card.data.length > 0 ? card.data.map(
+      (source) => `- ${source.name} (${source.origin}, ${source.priority})${source.location ? `: ${source.location}` : ""}${source.rows !== null ? `, ${source.rows.toLocaleString("en-US")} rows` : ""}${range2(source)}${source.seenAs ? ` (content digest via ${source.seenAs})` : ""}`
+    ) : ["- not declared"],
     "",
     `Sensitive attributes: ${card.sensitiveAttributes.join(", ") || "none declared"}.`,
     "",
+    "## Evaluation data",
+    "",
+    `${card.evaluationData.rows.toLocaleString("en-US")} rows${card.evaluationData.file ? ` of ${card.evaluationData.file}` : ""}, held out from training.`,
+    "",
     "## Metrics",
     "",
-    ...Object.keys(card.model.metrics).length > 0 ? Object.entries(card.model.metrics).map(([k2, v2]) => `- ${k2}: ${formatNumber(v2)}`) : ["- none recorded"],
+    ...card.metricsWithIntervals.length > 0 ? card.metricsWithIntervals.map(
+      (m2) => `- ${m2.id}: ${formatNumber(m2.value)}${m2.interval ? ` [${formatNumber(m2.interval[0])}, ${formatNumber(m2.interval[1])}] (95% Wilson)` : " (no interval)"}${m2.goal ? `, goal ${m2.goal}` : ""}`
+    ) : Object.keys(card.model.metrics).length > 0 ? Object.entries(card.model.metrics).map(([k2, v2]) => `- ${k2}: ${formatNumber(v2)}`) : ["- none recorded"],
     "",
     "## By group",
     ""
@@ -31583,11 +32233,19 @@ function modelCardMarkdown(card) {
   return `${lines.join("\n")}
 `;
 }
+var ROLE_NAMES;
 var init_model_card = __esm({
   "src/stages/fairness-report/model-card.ts"() {
     "use strict";
     init_goal();
     init_permutation();
+    init_intervals();
+    ROLE_NAMES = {
+      decision_maker: "decision maker",
+      product_owner: "product owner",
+      ml_engineers: "ML engineers",
+      mlops_engineers: "MLOps engineers"
+    };
   }
 });
 
@@ -31740,11 +32398,16 @@ function fairnessSection(report2, verdict, reportPath, explainability, permutati
       );
     }
   }
-  const singleFrames = report2.frames.filter(
-    (f3) => f3.attributes.length === 1
-  );
-  const small = singleFrames.flatMap(
-    (f3) => f3.groups.filter((g2) => g2.smallSample && !g2.empty).map((g2) => `${f3.name} ${g2.group} (${g2.n} rows)`)
+  const small = report2.task === "regression" ? report2.frames.filter((f3) => f3.attributes.length === 1).flatMap(
+    (f3) => f3.groups.filter((g2) => g2.smallSample && !g2.empty).map((g2) => {
+      const mae = g2.metrics.mean_absolute_error;
+      return `${f3.name} ${g2.group} (${g2.n} rows; MAE ${formatNumber(mae.value)}${interval(mae.interval)})`;
+    })
+  ) : report2.frames.filter((f3) => f3.attributes.length === 1).flatMap(
+    (f3) => f3.groups.filter((g2) => g2.smallSample && !g2.empty).map((g2) => {
+      const selection = g2.rates.selection_rate;
+      return `${f3.name} ${g2.group} (${g2.n} rows; selection rate ${formatNumber(selection.value)}${interval(selection.interval)})`;
+    })
   );
   if (small.length > 0) {
     lines.push(
@@ -31777,12 +32440,12 @@ var init_section3 = __esm({
 });
 
 // src/stages/fairness-report/index.ts
-import { mkdtemp as mkdtemp2, readFile as readFile3, rm as rm2, stat as stat4, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdtemp as mkdtemp2, readFile as readFile4, rm as rm2, stat as stat5, writeFile as writeFile2 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
-import path8 from "node:path";
+import path9 from "node:path";
 async function analyze(context, spec, file, task) {
   const common = {
-    file: path8.join(context.loaded.projectRoot, file),
+    file: path9.join(context.loaded.projectRoot, file),
     attributes: spec.attributes ?? context.loaded.config.charter.data?.sensitive_attributes ?? [],
     intersections: spec.intersections ?? false,
     ...spec.min_group_size ? { minGroupSize: spec.min_group_size } : {},
@@ -31824,10 +32487,10 @@ async function predictionsFile(context, spec) {
   const file = context.settings.predictions ?? spec.predictions ?? context.loaded.config.flow?.build?.predictions;
   if (!file)
     throw new UserError("no predictions to analyse: set flow.build.predictions or flow.fairness.predictions");
-  const absolute = path8.resolve(context.loaded.projectRoot, file);
-  if (!absolute.startsWith(path8.resolve(context.loaded.projectRoot) + path8.sep))
+  const absolute = path9.resolve(context.loaded.projectRoot, file);
+  if (!absolute.startsWith(path9.resolve(context.loaded.projectRoot) + path9.sep))
     throw new UserError(`predictions "${file}" leaves the project directory`);
-  if (!await stat4(absolute).catch(() => void 0) && context.modelDigest) {
+  if (!await stat5(absolute).catch(() => void 0) && context.modelDigest) {
     const name = artifactName(context.modelDigest);
     if (await context.platform.artifacts.has(name))
       await context.platform.artifacts.fetch(name, context.loaded.projectRoot);
@@ -31838,7 +32501,7 @@ async function explain2(context, spec, predictionsTable) {
   const source = spec.explainability?.attributions;
   if (!source) return void 0;
   const root = context.loaded.projectRoot;
-  const attributions = await readTable(path8.join(root, source), source);
+  const attributions = await readTable(path9.join(root, source), source);
   const table = await predictionsTable().catch(() => void 0);
   return attributionImportance(attributions, table, spec.attributes ?? [], source);
 }
@@ -31873,13 +32536,13 @@ async function permute(context, spec, predictionsTable) {
     seed: 0,
     ...spec.positive_label !== void 0 ? { positiveLabel: String(spec.positive_label) } : {}
   };
-  const work = await mkdtemp2(path8.join(tmpdir2(), "mlops-flow-permutation-"));
+  const work = await mkdtemp2(path9.join(tmpdir2(), "mlops-flow-permutation-"));
   try {
-    const input = path8.join(work, "permuted.csv");
-    const output = path8.join(work, "permuted.out.csv");
+    const input = path9.join(work, "permuted.csv");
+    const output = path9.join(work, "permuted.out.csv");
     await writeFile2(input, formatCsv(permutedInput(table, settings)));
     const argv = commandArgv(predict, {
-      model: path8.join(root, loaded.config.flow?.build?.model ?? "."),
+      model: path9.join(root, loaded.config.flow?.build?.model ?? "."),
       input,
       output
     });
@@ -31927,18 +32590,18 @@ async function permute(context, spec, predictionsTable) {
     await rm2(work, { recursive: true, force: true });
   }
 }
-async function manifestMetrics(context) {
-  if (!context.modelDigest) return {};
-  const file = path8.join(
+async function readManifest(context) {
+  if (!context.modelDigest) return void 0;
+  const file = path9.join(
     context.loaded.projectRoot,
     ".mlops-flow/builds",
     context.modelDigest.replace(/^sha256:/, ""),
     "model-manifest.json"
   );
   try {
-    return JSON.parse(await readFile3(file, "utf8")).metrics;
+    return JSON.parse(await readFile4(file, "utf8"));
   } catch {
-    return {};
+    return void 0;
   }
 }
 var REPORT_PATH, fairnessReport, DEFAULT_REPEATS, PERMUTATION_MAX_ROWS, NOT_A_FEATURE;
@@ -31950,7 +32613,7 @@ var init_fairness_report = __esm({
     init_result();
     init_errors();
     init_analyze();
-    init_regression();
+    init_regression2();
     init_task();
     init_build_model();
     init_words();
@@ -31991,7 +32654,7 @@ var init_fairness_report = __esm({
         const sensitive = spec.attributes ?? [];
         const proxies = context.loaded.config.charter.data?.proxy_attributes ?? [];
         let table;
-        const predictionsTable = () => table ??= readTable(path8.join(context.loaded.projectRoot, file), file);
+        const predictionsTable = () => table ??= readTable(path9.join(context.loaded.projectRoot, file), file);
         const explainability = await explain2(context, spec, predictionsTable);
         if (explainability) checks.push(sensitiveFeatureCheck(explainability, sensitive, proxies));
         const permutation = await permute(context, spec, predictionsTable);
@@ -32018,14 +32681,15 @@ var init_fairness_report = __esm({
         const verdict = checks.length === 0 ? "pass" : worstVerdict(checks.map((c3) => c3.verdict));
         const digestHex = context.modelDigest?.replace(/^sha256:/, "");
         const cardBase = digestHex ? `.mlops-flow/builds/${digestHex}` : ".mlops-flow/reports";
-        const metrics = await manifestMetrics(context);
+        const manifest = await readManifest(context);
         const card = buildModelCard(
           context.loaded.config,
           context.modelDigest,
-          metrics,
+          manifest?.metrics ?? {},
           report2,
           explainability,
-          permutation.report
+          permutation.report,
+          { ...manifest ? { manifest } : {}, evaluationFile: file }
         );
         for (const check2 of checks) {
           if (check2.id.startsWith("fairness/explainability/") && (check2.verdict === "warn" || check2.verdict === "fail"))
@@ -32089,206 +32753,59 @@ var init_fairness_report2 = __esm({
   }
 });
 
-// src/drift/psi.ts
-function populationStabilityIndex(reference, current, floor = 1e-4) {
-  const total2 = (values) => values.reduce((sum, v2) => sum + v2, 0);
-  const referenceTotal = total2(reference);
-  const currentTotal = total2(current);
-  let psi = 0;
-  for (let bin = 0; bin < reference.length; bin++) {
-    const r2 = Math.max(floor, (reference[bin] ?? 0) / referenceTotal);
-    const c3 = Math.max(floor, (current[bin] ?? 0) / currentTotal);
-    psi += (c3 - r2) * Math.log(c3 / r2);
-  }
-  return psi;
-}
-function decileEdges(sortedReference, bins = 10) {
-  const edges = [];
-  for (let k2 = 1; k2 < bins; k2++) {
-    const index = Math.min(sortedReference.length - 1, Math.floor(k2 * sortedReference.length / bins));
-    const edge = sortedReference[index];
-    if (edges.length === 0 || edge > edges[edges.length - 1]) edges.push(edge);
-  }
-  return edges;
-}
-function binCounts(sortedValues, edges) {
-  const counts = new Array(edges.length + 1).fill(0);
-  let bin = 0;
-  for (const value of sortedValues) {
-    while (bin < edges.length && value >= edges[bin]) bin++;
-    counts[bin] = counts[bin] + 1;
-  }
-  return counts;
-}
-function binCountsFromReferenceCounts(referenceValues, equal, between, edges) {
-  const counts = new Array(edges.length + 1).fill(0);
-  let bin = 0;
-  const addTo = (count) => {
-    counts[bin] = counts[bin] + count;
-  };
-  addTo(between[0]);
-  for (let k2 = 0; k2 < referenceValues.length; k2++) {
-    const value = referenceValues[k2];
-    while (bin < edges.length && value >= edges[bin]) bin++;
-    addTo(equal[k2]);
-    addTo(between[k2 + 1]);
-  }
-  return counts;
-}
-var PSI_WARN, PSI_FAIL;
-var init_psi = __esm({
-  "src/drift/psi.ts"() {
-    "use strict";
-    PSI_WARN = 0.1;
-    PSI_FAIL = 0.25;
-  }
-});
-
-// src/stages/sanity-check/data-checks.ts
-function evalDataChecks(table, options) {
-  const required = [
-    options.label,
-    ...options.prediction ? [options.prediction] : [],
-    ...options.score ? [options.score] : [],
-    ...options.attributes
-  ];
-  const missing = required.filter((column) => !table.columns.includes(column));
-  const checks = [
-    {
-      id: "data/columns",
-      title: `Eval set has the columns the flow reads`,
-      verdict: missing.length === 0 ? "pass" : "fail",
-      observed: missing.length === 0 ? `${table.rows.length.toLocaleString("en-US")} rows, ${table.columns.length} columns` : `${options.file} lacks ${missing.join(", ")}`,
-      expected: required.join(", ")
-    }
-  ];
-  if (missing.length > 0 || table.rows.length === 0) {
-    if (table.rows.length === 0)
-      checks.push({ id: "data/rows", title: "Eval set has rows", verdict: "fail", observed: "0 rows" });
-    return checks;
-  }
-  const regression2 = options.task === "regression";
-  const maxNull = options.maxNullRate ?? 0.05;
-  const nullRates = required.map((column) => ({
-    column,
-    rate: table.rows.filter((row) => isEmpty(row[column])).length / table.rows.length
-  }));
-  const tooEmpty = nullRates.filter(
-    ({ column, rate }) => (
-      // The label, the decision and the score enter every metric: none of them may be missing.
-      column === options.label || column === options.prediction || column === options.score ? rate > 0 : rate > maxNull
-    )
-  );
-  checks.push({
-    id: "data/nulls",
-    title: "Empty values",
-    verdict: tooEmpty.length === 0 ? "pass" : "fail",
-    observed: tooEmpty.length === 0 ? "within limits" : tooEmpty.map(
-      ({ column, rate }) => `${column} ${(rate * 100).toFixed(1)}% ${regression2 ? "empty or NaN" : "empty"}`
-    ).join(", "),
-    expected: `no empty label, prediction or score; ≤ ${(maxNull * 100).toFixed(0)}% empty elsewhere`
-  });
-  const numeric = [
-    ...regression2 ? [options.label, ...options.prediction ? [options.prediction] : []] : [],
-    ...options.score ? [options.score] : []
-  ];
-  for (const column of numeric) {
-    const index = table.rows.findIndex(
-      (row) => !isEmpty(row[column]) && (regression2 ? parseNumber(row[column]) === void 0 : !Number.isFinite(Number(row[column])))
+// src/alignment/intervals.ts
+function derivedIntervals(config, replicate, options) {
+  const metrics = config.charter.metrics ?? {};
+  const derived = [...metrics.domain ?? [], ...metrics.business ?? []].map((metric) => metric.id);
+  if (derived.length === 0) return /* @__PURE__ */ new Map();
+  const random = createRandom(options.seed);
+  const replicates = new Map(derived.map((id) => [id, new Float64Array(options.reps)]));
+  for (let r2 = 0; r2 < options.reps; r2++) {
+    const measured = Object.fromEntries(
+      Object.entries(replicate(random)).filter((entry) => entry[1] !== null)
     );
-    checks.push({
-      id: `data/type/${column}`,
-      title: `${column} is numeric`,
-      verdict: index < 0 ? "pass" : "fail",
-      observed: index < 0 ? "all numeric" : `${options.file}, row ${index + 1}, column ${column}: "${table.rows[index]?.[column]}"`
-    });
+    const levels = new Map(
+      deriveLevels(config, measured).map((metric) => [metric.id, metric.value])
+    );
+    for (const id of derived) replicates.get(id)[r2] = levels.get(id) ?? Number.NaN;
   }
-  if (regression2) {
-    checks.push(labelSpread(table, options.label));
-    return checks;
+  return new Map(
+    derived.map((id) => [
+      id,
+      percentileInterval(replicates.get(id), options.confidence).interval
+    ])
+  );
+}
+function resampleIndices(random, n) {
+  const indices = new Uint32Array(n);
+  for (let i = 0; i < n; i++) indices[i] = randomInt(random, n);
+  return indices;
+}
+function resampleColumns(data, indices) {
+  const out = {};
+  for (const [key, value] of Object.entries(data)) {
+    if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+      const source = value;
+      const Kind = value.constructor;
+      const copy = new Kind(indices.length);
+      for (let i = 0; i < indices.length; i++) copy[i] = source[indices[i]];
+      out[key] = copy;
+    } else out[key] = value;
   }
-  const counts = /* @__PURE__ */ new Map();
-  for (const row of table.rows)
-    counts.set(row[options.label] ?? "", (counts.get(row[options.label] ?? "") ?? 0) + 1);
-  const minority = Math.min(...counts.values()) / table.rows.length;
-  const minShare = options.minMinorityShare ?? 0.01;
-  const balance = [...counts.entries()].map(([label2, n]) => `${label2}: ${n}`).join(", ");
-  checks.push({
-    id: "data/label-balance",
-    title: "Label balance",
-    verdict: counts.size < 2 ? "fail" : minority < minShare ? "warn" : "pass",
-    observed: balance,
-    expected: counts.size < 2 ? "both classes present" : `minority class ≥ ${(minShare * 100).toFixed(0)}%`
-  });
-  return checks;
+  return out;
 }
-function labelSpread(table, label2) {
-  const values = table.rows.map((row) => parseNumber(row[label2])).filter((value) => value !== void 0);
-  const id = "data/label-range";
-  const title = `Target ${label2}: finite numbers that vary`;
-  if (values.length === 0) return { id, title, verdict: "fail", observed: "no numeric target" };
-  let min = Infinity;
-  let max = -Infinity;
-  let sum = 0;
-  for (const value of values) {
-    min = Math.min(min, value);
-    max = Math.max(max, value);
-    sum += value;
-  }
-  const mean2 = sum / values.length;
-  const sd = Math.sqrt(values.reduce((total2, value) => total2 + (value - mean2) ** 2, 0) / values.length);
-  const constant = min === max;
-  return {
-    id,
-    title,
-    verdict: constant ? "fail" : "pass",
-    observed: constant ? `every row is ${min}: R² is undefined and the model has nothing to predict` : `${min} to ${max}, mean ${mean2.toPrecision(4)}, sd ${sd.toPrecision(4)} (${values.length} rows)`,
-    expected: "at least two distinct values"
-  };
+function judgeWithInterval(value, interval3, goal) {
+  if (meetsGoal(value, goal)) return "pass";
+  if (interval3 && !meetsGoal(interval3[0], goal) && !meetsGoal(interval3[1], goal)) return "fail";
+  return interval3 ? "inconclusive" : "fail";
 }
-function binOf(value, edges) {
-  let bin = 0;
-  while (bin < edges.length && value >= edges[bin]) bin++;
-  return bin;
-}
-function driftChecks(table, stats, file) {
-  const checks = [];
-  for (const [feature, reference] of Object.entries(stats.features)) {
-    if (!table.columns.includes(feature)) continue;
-    let expected;
-    let observed;
-    if ("edges" in reference) {
-      expected = reference.counts;
-      observed = new Array(reference.counts.length).fill(0);
-      for (const row of table.rows) {
-        const value = Number(row[feature]);
-        if (!Number.isFinite(value)) continue;
-        const bin = Math.min(binOf(value, reference.edges), observed.length - 1);
-        observed[bin] = observed[bin] + 1;
-      }
-    } else {
-      const categories = Object.keys(reference.categories);
-      expected = categories.map((category) => reference.categories[category]);
-      observed = categories.map((category) => table.rows.filter((row) => row[feature] === category).length);
-    }
-    const psi = populationStabilityIndex(expected, observed);
-    checks.push({
-      id: `data/drift/${feature}`,
-      title: `Drift of ${feature} from the training data`,
-      verdict: psi > PSI_FAIL ? "fail" : psi > PSI_WARN ? "warn" : "pass",
-      observed: `PSI ${psi.toFixed(3)} on ${file}`,
-      expected: `PSI ≤ ${PSI_WARN} (fail above ${PSI_FAIL})`
-    });
-  }
-  return checks;
-}
-var isEmpty;
-var init_data_checks = __esm({
-  "src/stages/sanity-check/data-checks.ts"() {
+var init_intervals2 = __esm({
+  "src/alignment/intervals.ts"() {
     "use strict";
-    init_regression_metrics();
-    init_psi();
-    isEmpty = (value) => value === void 0 || value.trim() === "" || /^(na|nan|null|none)$/i.test(value.trim());
+    init_goal();
+    init_bootstrap();
+    init_random();
+    init_derive();
   }
 });
 
@@ -32638,7 +33155,7 @@ var init_regression_quality = __esm({
     init_errors();
     init_bootstrap();
     init_paired();
-    init_regression2();
+    init_regression();
     init_metrics2();
     init_quality_judging();
     init_regression_metrics();
@@ -32883,8 +33400,8 @@ var init_behaviour = __esm({
 });
 
 // src/stages/sanity-check/integrity.ts
-import { stat as stat5 } from "node:fs/promises";
-import path9 from "node:path";
+import { stat as stat6 } from "node:fs/promises";
+import path10 from "node:path";
 async function checkIntegrity(projectRoot, manifest, expectedDigest) {
   const problems = [];
   if (manifest.modelDigest !== expectedDigest) {
@@ -32894,8 +33411,8 @@ async function checkIntegrity(projectRoot, manifest, expectedDigest) {
     problems.push("the manifest file list does not add up to its model digest (the manifest was edited)");
   }
   for (const file of manifest.files) {
-    const absolute = path9.join(projectRoot, file.path);
-    if (!await stat5(absolute).catch(() => void 0)) {
+    const absolute = path10.join(projectRoot, file.path);
+    if (!await stat6(absolute).catch(() => void 0)) {
       problems.push(`${file.path} is missing`);
       continue;
     }
@@ -32921,10 +33438,93 @@ var init_integrity = __esm({
   }
 });
 
+// src/stages/sanity-check/base-model.ts
+function storageName(platform) {
+  return platform.context.platform === "github" ? "the repository's Actions artifacts (mlops-model-*)" : "the local model store (.mlops-flow/store)";
+}
+async function findBaseModel(request2) {
+  const { platform, digest } = request2;
+  const branch = platform.context.baseRef ?? platform.context.branch;
+  const storage = storageName(platform);
+  let stored;
+  try {
+    stored = await platform.artifacts.latestOnBranch(branch, { excluding: digest });
+  } catch (error) {
+    return {
+      kind: "unavailable",
+      reason: `could not list the models of ${branch} in ${storage}: ${error.message}`
+    };
+  }
+  if (stored) {
+    try {
+      const directory = await platform.artifacts.fetch(stored.name, request2.destination);
+      return { kind: "found", model: stored, directory };
+    } catch (error) {
+      return {
+        kind: "unavailable",
+        reason: `the base model ${stored.modelDigest.slice(0, 19)}… (${stored.name}, built from ${stored.commit.slice(0, 7)} on ${branch}) is listed in ${storage} but could not be fetched: ${error.message}`
+      };
+    }
+  }
+  const expired = await platform.artifacts.latestOnBranch(branch, { excluding: digest, includeExpired: true }).catch(() => void 0);
+  if (expired?.expired) {
+    return {
+      kind: "unavailable",
+      reason: `the base model ${expired.modelDigest.slice(0, 19)}… (built from ${expired.commit.slice(0, 7)} on ${branch}, stored ${expired.storedAt}) has expired from the artifact store: nothing could be compared`,
+      advice: "Keep models past the Actions artifact retention (flow.build.retention_days, or a long-term store), or rebuild the base branch so its model is stored again."
+    };
+  }
+  const history = await branchHistory(request2.projectRoot, platform.context.baseRef);
+  const recorded = await recordedBuild(platform, history.commits, digest);
+  if (recorded) {
+    return {
+      kind: "unavailable",
+      reason: `the ledger records model ${recorded.modelDigest?.slice(0, 19)}… built from ${recorded.commit.slice(0, 7)} on ${branch} (${recorded.time}), but ${storage} holds no model of ${branch} to fetch (${request2.artifactName(recorded.modelDigest ?? "")}: expired after its retention, or deleted)`
+    };
+  }
+  return {
+    kind: "none",
+    reason: `first build: no model of ${branch} in ${storage}, and no build-model record in the ledger on ${history.description}`
+  };
+}
+async function branchHistory(projectRoot, baseRef) {
+  const git2 = wo({ baseDir: projectRoot, trimmed: true });
+  const candidates = baseRef ? [`origin/${baseRef}`, baseRef] : ["HEAD"];
+  for (const ref of candidates) {
+    const listing = await git2.raw(["rev-list", `--max-count=${BASE_HISTORY_DEPTH}`, `${ref}^{commit}`, "--"]).catch(() => "");
+    const commits = listing.split("\n").filter(Boolean);
+    if (commits.length > 0) {
+      return { commits, description: `the last ${commits.length} commits of ${ref}` };
+    }
+  }
+  return {
+    commits: [],
+    description: `the commits of ${baseRef ?? "HEAD"} (none in this clone: check out with fetch-depth: 0)`
+  };
+}
+async function recordedBuild(platform, commits, digest) {
+  for (const commit of commits) {
+    const records = await platform.ledger.find({ stage: "build-model", commit });
+    const built = records.find(
+      (record) => (record.verdict === "pass" || record.verdict === "warn") && record.modelDigest !== void 0 && record.modelDigest !== digest
+    );
+    if (built) return built;
+  }
+  return void 0;
+}
+var BASE_HISTORY_DEPTH;
+var init_base_model = __esm({
+  "src/stages/sanity-check/base-model.ts"() {
+    "use strict";
+    init_dist3();
+    BASE_HISTORY_DEPTH = 20;
+  }
+});
+
 // src/stages/sanity-check/index.ts
-import { mkdtemp as mkdtemp3, readFile as readFile4, rm as rm3, stat as stat6, writeFile as writeFile3 } from "node:fs/promises";
+import { mkdtemp as mkdtemp3, readFile as readFile5, rm as rm3, stat as stat7, writeFile as writeFile3 } from "node:fs/promises";
 import { tmpdir as tmpdir3 } from "node:os";
-import path10 from "node:path";
+import path11 from "node:path";
 function taskCheck(decision) {
   return {
     id: "sanity/task",
@@ -32958,7 +33558,7 @@ async function modelQuality(context, spec, digest, manifest, task) {
     // A regression has no score column: its prediction is the number.
     ...fairness?.score && task === "classification" ? { score: fairness.score } : {}
   };
-  const table = await readTable(path10.join(loaded.projectRoot, predictionsFile2), predictionsFile2);
+  const table = await readTable(path11.join(loaded.projectRoot, predictionsFile2), predictionsFile2);
   const checks = evalDataChecks(table, {
     file: predictionsFile2,
     ...columns,
@@ -32972,11 +33572,37 @@ async function modelQuality(context, spec, digest, manifest, task) {
   checks.push(...quality.checks);
   const { goals, measured } = quality;
   const levels = deriveLevels(loaded.config, measured);
-  const judged = new Map(goals.metrics.map((m2) => [m2.id, m2.verdict]));
-  const alignment2 = alignmentCells(levels, "offline").map(
-    (cell2) => judged.get(cell2.metric) ? { ...cell2, verdict: judged.get(cell2.metric) } : cell2
-  );
-  return { checks, metrics: goals.metrics, alignment: alignment2 };
+  const judged = new Map(goals.metrics.map((m2) => [m2.id, m2]));
+  const derived = derivedIntervals(loaded.config, quality.replicate, BOOTSTRAP);
+  const byId = new Map(levels.map((metric) => [metric.id, metric]));
+  const alignment2 = alignmentCells(levels, "offline").map((cell2) => {
+    const model = judged.get(cell2.metric);
+    if (model) {
+      return {
+        ...cell2,
+        ...model.interval ? { interval: model.interval } : {},
+        ...model.verdict ? { verdict: model.verdict } : {}
+      };
+    }
+    const interval3 = derived.get(cell2.metric);
+    const goal = byId.get(cell2.metric)?.goal;
+    if (!interval3) return cell2;
+    return {
+      ...cell2,
+      interval: interval3,
+      ...goal && cell2.value !== null ? { verdict: judgeWithInterval(cell2.value, interval3, goal) } : {}
+    };
+  });
+  const estimates2 = alignment2.filter((cell2) => cell2.estimated).map((cell2) => ({
+    id: cell2.metric,
+    level: cell2.level,
+    source: "offline",
+    value: cell2.value,
+    estimated: true,
+    ...cell2.interval ? { interval: cell2.interval } : {},
+    ...cell2.verdict ? { verdict: cell2.verdict } : {}
+  }));
+  return { checks, metrics: [...goals.metrics, ...estimates2], alignment: alignment2 };
 }
 async function judgeQuality(quality, context, spec, digest, table, file, columns) {
   const { config } = context.loaded;
@@ -32996,16 +33622,51 @@ async function judgeQuality(quality, context, spec, digest, table, file, columns
       (base, limits) => quality.compare(data, base, limits)
     )
   ];
-  return { checks, goals, measured: defined(quality.values(data)) };
+  const rows = table.rows.length;
+  return {
+    checks,
+    goals,
+    measured: defined(quality.values(data)),
+    replicate: (random) => quality.values(resampleColumns(data, resampleIndices(random, rows)))
+  };
 }
 async function trainingStats(projectRoot, manifest) {
-  const file = manifest.files.find((entry) => path10.basename(entry.path) === "training-stats.json");
+  const file = manifest.files.find((entry) => path11.basename(entry.path) === "training-stats.json");
   if (!file) return void 0;
   try {
-    return JSON.parse(await readFile4(path10.join(projectRoot, file.path), "utf8"));
+    return JSON.parse(await readFile5(path11.join(projectRoot, file.path), "utf8"));
   } catch (error) {
     throw new UserError(`${file.path} is not valid JSON: ${error.message}`);
   }
+}
+async function declaredSourceChecks(context, digest, stats) {
+  const { loaded, platform } = context;
+  const declared = loaded.config.charter.data?.sources ?? [];
+  if (declared.length === 0) return [];
+  const contents = (await sourceContents(declared, {
+    projectRoot: loaded.projectRoot,
+    env: platform.context.commandEnvironment
+  })).filter((content) => content.readable?.toLowerCase().endsWith(".csv"));
+  if (contents.length === 0) return [];
+  const branch = platform.context.baseRef ?? platform.context.branch;
+  const last = await platform.artifacts.latestOnBranch(branch, { excluding: digest }).catch(() => void 0);
+  const lastManifest = last ? await storedManifest(platform, last) : void 0;
+  const checks = [];
+  for (const content of contents) {
+    const file = content.readable;
+    const table = await readTable(path11.join(loaded.projectRoot, file), file);
+    checks.push(
+      ...sourceChecks({
+        name: content.name,
+        file,
+        table,
+        previous: lastManifest?.sources?.find((source) => source.name === content.name)?.profile,
+        ...last ? { previousName: `the last build (${last.commit.slice(0, 7)})` } : {},
+        stats
+      })
+    );
+  }
+  return checks;
 }
 function defined(values) {
   return Object.fromEntries(
@@ -33016,61 +33677,46 @@ async function regression(context, spec, digest, table, columns, read, compare) 
   const limits = spec.max_regression ?? {};
   if (Object.keys(limits).length === 0) return [];
   const { platform, loaded } = context;
-  const branch = platform.context.baseRef ?? platform.context.branch;
-  const base = await baseModel(context, digest, branch);
-  if (!base) {
-    const gone = await context.platform.artifacts.latestOnBranch(branch, { excluding: digest, includeExpired: true }).catch(() => void 0);
-    if (gone?.expired) {
-      return [
-        {
-          id: "sanity/regression",
-          title: "Regression against the base model",
-          verdict: "inconclusive",
-          observed: `the base model ${gone.modelDigest.slice(0, 19)}… (built from ${gone.commit.slice(0, 7)} on ${branch}, stored ${gone.storedAt}) has expired from the artifact store: nothing could be compared`,
-          expected: "the base branch's model, to compare with on the same rows",
-          detail: "Keep models past the Actions artifact retention (flow.build.retention_days, or a long-term store), or rebuild the base branch so its model is stored again."
-        }
-      ];
-    }
-    return [
-      {
-        id: "sanity/regression",
-        title: "Regression against the base model",
-        verdict: "skip",
-        observed: `no model stored from ${branch} in the ${platform.context.platform === "github" ? "repository's Actions artifacts" : "local store (.mlops-flow/store)"}: a first build has nothing to compare with`
-      }
-    ];
-  }
-  if (!spec.predict) {
-    return [
-      {
-        id: "sanity/regression",
-        title: "Regression against the base model",
-        verdict: "inconclusive",
-        observed: "flow.sanity.predict is not set: the base model cannot be run on these rows"
-      }
-    ];
-  }
-  const work = await mkdtemp3(path10.join(tmpdir3(), "mlops-flow-base-"));
+  const title = "Regression against the base model";
+  const work = await mkdtemp3(path11.join(tmpdir3(), "mlops-flow-base-"));
   try {
-    try {
-      await platform.artifacts.fetch(base.name, work);
-    } catch (error) {
+    const lookup = await findBaseModel({
+      platform,
+      projectRoot: loaded.projectRoot,
+      digest,
+      destination: work,
+      artifactName
+    });
+    if (lookup.kind === "none") {
+      return [{ id: "sanity/regression", title, verdict: "skip", observed: lookup.reason }];
+    }
+    if (lookup.kind === "unavailable") {
       return [
         {
           id: "sanity/regression",
-          title: "Regression against the base model",
+          title,
           verdict: "inconclusive",
-          observed: `the base model ${base.modelDigest.slice(0, 19)}… (from ${base.commit.slice(0, 7)} on ${branch}) could not be fetched: ${error.message}`,
-          expected: "the base branch's model, to compare with on the same rows"
+          observed: lookup.reason,
+          detail: lookup.advice ?? "a base model was built but cannot be compared with: the regression gate has no evidence"
         }
       ];
     }
-    const input = path10.join(work, "eval-input.csv");
+    const base = lookup.model;
+    if (!spec.predict) {
+      return [
+        {
+          id: "sanity/regression",
+          title,
+          verdict: "inconclusive",
+          observed: "flow.sanity.predict is not set: the base model cannot be run on these rows"
+        }
+      ];
+    }
+    const input = path11.join(work, "eval-input.csv");
     await writeFile3(input, formatCsv(table));
-    const output = path10.join(work, "base-predictions.csv");
+    const output = path11.join(work, "base-predictions.csv");
     const argv = commandArgv(spec.predict, {
-      model: path10.join(work, loaded.config.flow?.build?.model ?? "."),
+      model: path11.join(work, loaded.config.flow?.build?.model ?? "."),
       input,
       output
     });
@@ -33133,10 +33779,6 @@ async function regression(context, spec, digest, table, columns, read, compare) 
     await rm3(work, { recursive: true, force: true });
   }
 }
-async function baseModel(context, digest, branch) {
-  const latest = await context.platform.artifacts.latestOnBranch(branch, { excluding: digest });
-  return latest;
-}
 function result(verdict, summary, checks, digest) {
   const failed = checks.filter((check2) => check2.verdict === "fail").map((check2) => check2.id);
   return {
@@ -33152,8 +33794,8 @@ function result(verdict, summary, checks, digest) {
 }
 async function loadManifest(context, digest) {
   const root = context.loaded.projectRoot;
-  const relative = path10.join(".mlops-flow", "builds", digest.replace(/^sha256:/, ""), "model-manifest.json");
-  if (!await stat6(path10.join(root, relative)).catch(() => void 0)) {
+  const relative = path11.join(".mlops-flow", "builds", digest.replace(/^sha256:/, ""), "model-manifest.json");
+  if (!await stat7(path11.join(root, relative)).catch(() => void 0)) {
     const name = artifactName(digest);
     if (!await context.platform.artifacts.has(name)) {
       throw new UserError(
@@ -33162,20 +33804,20 @@ async function loadManifest(context, digest) {
     }
     await context.platform.artifacts.fetch(name, root);
   }
-  return JSON.parse(await readFile4(path10.join(root, relative), "utf8"));
+  return JSON.parse(await readFile5(path11.join(root, relative), "utf8"));
 }
 async function behaviour(context, spec, task) {
   const { loaded, platform } = context;
   const root = loaded.projectRoot;
   const build = loaded.config.flow?.build;
   const fairness = loaded.config.flow?.fairness;
-  const sample = await readTable(path10.join(root, spec.sample), spec.sample);
-  const work = await mkdtemp3(path10.join(tmpdir3(), "mlops-flow-sanity-"));
+  const sample = await readTable(path11.join(root, spec.sample), spec.sample);
+  const work = await mkdtemp3(path11.join(tmpdir3(), "mlops-flow-sanity-"));
   try {
     const run2 = async (label2, input) => {
-      const output = path10.join(work, `${label2.replace(/[^A-Za-z0-9_-]+/g, "-")}.out.csv`);
+      const output = path11.join(work, `${label2.replace(/[^A-Za-z0-9_-]+/g, "-")}.out.csv`);
       const argv = commandArgv(spec.predict, {
-        model: path10.join(root, build?.model ?? "."),
+        model: path11.join(root, build?.model ?? "."),
         input,
         output
       });
@@ -33212,7 +33854,7 @@ async function behaviour(context, spec, task) {
         return { failure: error.message, durationMs: outcome.durationMs };
       }
     };
-    const samplePath = path10.join(root, spec.sample);
+    const samplePath = path11.join(root, spec.sample);
     const first = await run2("first", samplePath);
     const second = first.table ? await run2("second", samplePath) : first;
     const flipped = [];
@@ -33220,7 +33862,7 @@ async function behaviour(context, spec, task) {
       for (const attribute of fairness?.attributes ?? loaded.config.charter.data?.sensitive_attributes ?? []) {
         const changed = flipAttribute(sample, attribute);
         if (!changed) continue;
-        const input = path10.join(work, `flip-${attribute.replace(/[^A-Za-z0-9_-]/g, "_")}.csv`);
+        const input = path11.join(work, `flip-${attribute.replace(/[^A-Za-z0-9_-]/g, "_")}.csv`);
         await writeFile3(input, formatCsv(changed));
         flipped.push({ attribute, run: await run2(`${attribute} flipped`, input) });
       }
@@ -33256,6 +33898,8 @@ var init_sanity_check = __esm({
   "src/stages/sanity-check/index.ts"() {
     "use strict";
     init_derive();
+    init_intervals2();
+    init_quality_judging();
     init_result();
     init_data_checks();
     init_task();
@@ -33264,8 +33908,11 @@ var init_sanity_check = __esm({
     init_run_command();
     init_errors();
     init_build_model();
+    init_profile();
+    init_sources();
     init_behaviour();
     init_integrity();
+    init_base_model();
     init_table();
     init_markdown();
     DEFAULT_PREDICT_TIMEOUT_MS = 5 * 60 * 1e3;
@@ -33290,6 +33937,8 @@ var init_sanity_check = __esm({
         if (spec.predict && spec.sample) checks.push(...await behaviour(context, spec, task.task));
         const quality = await modelQuality(context, spec, digest, manifest, task.task);
         checks.push(...quality.checks);
+        const stats = await trainingStats(context.loaded.projectRoot, manifest);
+        checks.push(...await declaredSourceChecks(context, digest, stats));
         const verdict = worstVerdict(checks.map((check2) => check2.verdict));
         const failed = checks.filter((check2) => check2.verdict === "fail");
         const summary = failed.length === 0 ? `${checks.length} checks on ${digest.slice(0, 19)}…: ${verdict}` : `failed: ${failed.map((check2) => `${check2.title} (${check2.observed})`).join("; ")}`;
@@ -33582,8 +34231,57 @@ var init_annotations = __esm({
   }
 });
 
+// src/flow/public-text.ts
+import { tmpdir as tmpdir4 } from "node:os";
+import path12 from "node:path";
+function publicText(text, roots) {
+  let out = text;
+  const bases = [roots.projectRoot, roots.workspace].filter((root) => Boolean(root)).map((root) => path12.resolve(root)).sort((a, b3) => b3.length - a.length);
+  for (const base of bases) {
+    out = out.replace(
+      new RegExp(`${escape2(base)}(?:${escape2(path12.sep)}|(?=[\\s\`'")\\]]|$))`, "g"),
+      (match) => match.endsWith(path12.sep) ? "" : "."
+    );
+  }
+  out = out.replace(
+    new RegExp(`${escape2(path12.resolve(tmpdir4()))}${escape2(path12.sep)}[^\\s\`'"/]+`, "g"),
+    "(scratch)"
+  );
+  return out.replace(LOOPBACK, "(this runner)");
+}
+function isReport(file) {
+  return file.startsWith(".mlops-flow/reports/") || /(^|\/)model-card\.(md|json)$/.test(file);
+}
+function publicResult(result4, roots) {
+  const clean = (text) => publicText(text, roots);
+  return {
+    ...result4,
+    summary: clean(result4.summary),
+    section: clean(result4.section),
+    checks: result4.checks.map((check2) => ({
+      ...check2,
+      ...check2.observed !== void 0 ? { observed: clean(check2.observed) } : {},
+      ...check2.expected !== void 0 ? { expected: clean(check2.expected) } : {},
+      ...check2.detail !== void 0 ? { detail: clean(check2.detail) } : {}
+    })),
+    ...result4.files ? {
+      files: result4.files.map(
+        (file) => isReport(file.path) ? { ...file, content: clean(file.content) } : file
+      )
+    } : {}
+  };
+}
+var escape2, LOOPBACK;
+var init_public_text = __esm({
+  "src/flow/public-text.ts"() {
+    "use strict";
+    escape2 = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    LOOPBACK = /\bhttps?:\/\/(?:127(?:\.\d{1,3}){3}|localhost|\[::1\])(?::\d{1,5})?/gi;
+  }
+});
+
 // src/flow/run-stage.ts
-import path11 from "node:path";
+import path13 from "node:path";
 function isConfigured(stage, config) {
   const flow = config.flow ?? {};
   switch (stage) {
@@ -33694,14 +34392,15 @@ async function runStage(options) {
       ...result4.modelDigest ?? modelDigest2 ? { modelDigest: result4.modelDigest ?? modelDigest2 } : {}
     };
   }
+  result4 = publicResult(result4, { projectRoot: loaded.projectRoot, workspace: platform.context.workspace });
   await publish(result4, options, now);
   return result4;
 }
 async function publish(result4, options, now) {
   const { loaded, platform } = options;
   for (const file of result4.files ?? []) {
-    const target = path11.resolve(loaded.projectRoot, file.path);
-    if (!target.startsWith(path11.resolve(loaded.projectRoot) + path11.sep)) {
+    const target = path13.resolve(loaded.projectRoot, file.path);
+    if (!target.startsWith(path13.resolve(loaded.projectRoot) + path13.sep)) {
       throw new UserError(`refusing to write ${file.path}: it is outside the project`);
     }
     await writeFileAtomic(target, file.content);
@@ -33765,6 +34464,7 @@ var init_run_stage = __esm({
     init_result();
     init_stages();
     init_files();
+    init_public_text();
     init_errors();
   }
 });
@@ -34268,11 +34968,11 @@ function classifyMetric(baseline, canary, badWhen, options = DEFAULT_CLASSIFY_OP
   const test = mannWhitneyU(canary, baseline);
   const shift = hodgesLehmann(canary, baseline, options.confidence);
   const margin = options.fraction * Math.abs(shift.estimate);
-  const percent = `${Math.round(options.confidence * 100)}%`;
+  const percent2 = `${Math.round(options.confidence * 100)}%`;
   if ((badWhen === "increase" || badWhen === "either") && shift.lower > margin) {
     return {
       classification: "High",
-      reason: `the canary is higher (${percent} interval above zero)`,
+      reason: `the canary is higher (${percent2} interval above zero)`,
       test,
       shift
     };
@@ -34280,12 +34980,12 @@ function classifyMetric(baseline, canary, badWhen, options = DEFAULT_CLASSIFY_OP
   if ((badWhen === "decrease" || badWhen === "either") && shift.upper < -margin) {
     return {
       classification: "Low",
-      reason: `the canary is lower (${percent} interval below zero)`,
+      reason: `the canary is lower (${percent2} interval below zero)`,
       test,
       shift
     };
   }
-  const harmless = shift.lower > margin && "higher, which is not harmful here" || shift.upper < -margin && "lower, which is not harmful here" || `no significant difference at ${percent}`;
+  const harmless = shift.lower > margin && "higher, which is not harmful here" || shift.upper < -margin && "lower, which is not harmful here" || `no significant difference at ${percent2}`;
   return { classification: "Pass", reason: harmless, test, shift };
 }
 var DEFAULT_CLASSIFY_OPTIONS;
@@ -35138,6 +35838,444 @@ var init_checks = __esm({
   }
 });
 
+// src/deploy/http.ts
+import http from "node:http";
+import https from "node:https";
+function keepAliveAgent(url, connections) {
+  const options = { keepAlive: true, maxSockets: connections, maxFreeSockets: connections };
+  return url.protocol === "https:" ? new https.Agent(options) : new http.Agent(options);
+}
+function request(url, options) {
+  const transport = url.protocol === "https:" ? https : http;
+  const { signal } = options;
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve2, reject) => {
+    let settled = false;
+    const finish2 = (action) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      action();
+    };
+    const onAbort = () => {
+      finish2(() => reject(signal?.reason));
+      outgoing.destroy();
+    };
+    const outgoing = transport.request(
+      url,
+      {
+        method: options.method,
+        agent: options.agent,
+        headers: {
+          accept: "application/json",
+          ...options.body !== void 0 ? {
+            "content-type": "application/json",
+            "content-length": Buffer.byteLength(options.body)
+          } : {}
+        }
+      },
+      (response) => {
+        const chunks = [];
+        let size = 0;
+        response.on("data", (chunk) => {
+          size += chunk.length;
+          if (size <= MAX_RESPONSE_BYTES) chunks.push(chunk);
+        });
+        response.on(
+          "end",
+          () => finish2(
+            () => resolve2({
+              status: response.statusCode ?? 0,
+              body: Buffer.concat(chunks).toString("utf8"),
+              ...digestHeader(response.headers["x-model-digest"])
+            })
+          )
+        );
+        response.on(
+          "error",
+          (error) => finish2(() => reject(new TransportError("connection", error.message)))
+        );
+      }
+    );
+    const timer = setTimeout(() => {
+      finish2(() => reject(new TransportError("timeout", `no answer within ${options.timeoutMs} ms`)));
+      outgoing.destroy();
+    }, options.timeoutMs);
+    outgoing.on(
+      "error",
+      (error) => finish2(() => reject(new TransportError("connection", error.code ?? error.message)))
+    );
+    signal?.addEventListener("abort", onAbort, { once: true });
+    outgoing.end(options.body);
+  });
+}
+function digestHeader(value) {
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === void 0 ? {} : { modelDigest: first.trim() };
+}
+var TransportError, MAX_RESPONSE_BYTES;
+var init_http2 = __esm({
+  "src/deploy/http.ts"() {
+    "use strict";
+    TransportError = class extends Error {
+      constructor(kind, message) {
+        super(message);
+        this.kind = kind;
+        this.name = "TransportError";
+      }
+      kind;
+    };
+    MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+  }
+});
+
+// src/deploy/endpoint-client.ts
+function toInstance(row, exclude) {
+  const instance = {};
+  for (const [column, text] of Object.entries(row)) {
+    if (exclude.has(column)) continue;
+    const trimmed = text.trim();
+    instance[column] = trimmed === "" ? null : PLAIN_NUMBER.test(trimmed) ? Number(trimmed) : text;
+  }
+  return instance;
+}
+function requestBody(instances) {
+  return JSON.stringify({ instances });
+}
+function binary3(value) {
+  if (value === 1 || value === true || value === "1" || value === "true") return 1;
+  if (value === 0 || value === false || value === "0" || value === "false") return 0;
+  return void 0;
+}
+function parsePredictions(body, expected) {
+  let parsed;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    throw new EndpointError(`the response is not JSON: ${JSON.stringify(body.slice(0, 80))}`);
+  }
+  const list = parsed?.predictions;
+  if (!Array.isArray(list)) throw new EndpointError('the response has no "predictions" array');
+  if (list.length !== expected)
+    throw new EndpointError(`the response has ${list.length} predictions for ${expected} instances`);
+  return list.map((item, index) => {
+    const object = typeof item === "object" && item !== null ? item : void 0;
+    const prediction = binary3(object ? object.prediction : item);
+    if (prediction === void 0)
+      throw new EndpointError(
+        `prediction ${index} is ${JSON.stringify(object ? object.prediction : item)}, not 0/1 (or true/false)`
+      );
+    const score = object?.score;
+    if (score !== void 0 && (typeof score !== "number" || !Number.isFinite(score)))
+      throw new EndpointError(`prediction ${index} has the score ${JSON.stringify(score)}, not a number`);
+    return typeof score === "number" ? { prediction, score } : { prediction };
+  });
+}
+function healthUrl(endpoint) {
+  return new URL("/healthz", endpoint.origin);
+}
+function pause(ms3, signal) {
+  return new Promise((resolve2) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve2();
+    };
+    const timer = setTimeout(done, ms3);
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
+var EndpointError, PLAIN_NUMBER, EndpointClient;
+var init_endpoint_client = __esm({
+  "src/deploy/endpoint-client.ts"() {
+    "use strict";
+    init_http2();
+    EndpointError = class extends Error {
+      constructor(message) {
+        super(message);
+        this.name = "EndpointError";
+      }
+    };
+    PLAIN_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?$/;
+    EndpointClient = class {
+      url;
+      agent;
+      timeoutMs;
+      signal;
+      constructor(endpoint, options) {
+        this.url = new URL(endpoint);
+        if (this.url.protocol !== "http:" && this.url.protocol !== "https:")
+          throw new EndpointError(`the endpoint ${endpoint} is not an http(s) URL`);
+        this.agent = keepAliveAgent(this.url, options.connections);
+        this.timeoutMs = options.timeoutMs;
+        this.signal = options.signal;
+      }
+      /** Predictions for a batch of instances, in order; an EndpointError when the answer breaks the contract. */
+      async predict(instances) {
+        const response = await request(this.url, {
+          method: "POST",
+          body: requestBody(instances),
+          agent: this.agent,
+          timeoutMs: this.timeoutMs,
+          signal: this.signal
+        });
+        if (response.status < 200 || response.status > 299)
+          throw new EndpointError(`HTTP ${response.status}: ${response.body.slice(0, 200)}`);
+        return parsePredictions(response.body, instances.length);
+      }
+      /**
+       * Polls until the endpoint answers: /healthz with 2xx, or — when the server has no /healthz —
+       * a prediction for `probe`. Returns how readiness was shown; throws an EndpointError with the
+       * last problem seen when `deadlineMs` passes, and the signal's reason as soon as it aborts.
+       */
+      async waitUntilReady(probe, deadlineMs, intervalMs = 200) {
+        const started = performance.now();
+        let last = "no answer yet";
+        let noHealthz = false;
+        for (; ; ) {
+          try {
+            if (!noHealthz) {
+              const response = await request(healthUrl(this.url), {
+                method: "GET",
+                agent: this.agent,
+                timeoutMs: Math.min(this.timeoutMs, 5e3),
+                signal: this.signal
+              });
+              if (response.status >= 200 && response.status <= 299)
+                return { via: "healthz", afterMs: performance.now() - started };
+              if (response.status === 404 || response.status === 405) noHealthz = true;
+              else last = `${healthUrl(this.url).href} answered HTTP ${response.status}`;
+            }
+            if (noHealthz) {
+              await this.predict(probe ? [probe] : []);
+              return { via: "predict", afterMs: performance.now() - started };
+            }
+          } catch (error) {
+            this.signal?.throwIfAborted();
+            last = error instanceof TransportError ? `${error.kind === "timeout" ? "timed out" : `cannot connect (${error.message})`}` : error.message;
+          }
+          if (performance.now() - started + intervalMs > deadlineMs)
+            throw new EndpointError(`not ready within ${Math.round(deadlineMs / 1e3)} s: ${last}`);
+          await pause(intervalMs, this.signal);
+          this.signal?.throwIfAborted();
+        }
+      }
+      /**
+       * Which model the endpoint says it serves: `model_digest` in its /healthz answer, else the
+       * `x-model-digest` header of that answer or of a prediction of `probe`. Undefined when it does
+       * not say (a server that does not speak the contract).
+       */
+      close() {
+        this.agent.destroy();
+      }
+    };
+  }
+});
+
+// src/deploy/served-model.ts
+async function askServedModel(endpoint, options) {
+  const url = new URL(endpoint);
+  const health = healthUrl(url);
+  const agent = options.agent ?? keepAliveAgent(url, 1);
+  try {
+    const response = await request(health, {
+      method: "GET",
+      agent,
+      timeoutMs: options.timeoutMs,
+      signal: options.signal
+    });
+    const header = response.modelDigest;
+    if (response.status !== 200) {
+      if ((response.status === 404 || response.status === 405) && header !== void 0 && DIGEST.test(header))
+        return { digest: header };
+      return {
+        problem: `GET /healthz answered HTTP ${response.status}${header === void 0 ? " without an x-model-digest header" : ""}`
+      };
+    }
+    let named;
+    try {
+      named = JSON.parse(response.body)?.model_digest;
+    } catch {
+      return { problem: "GET /healthz did not answer JSON" };
+    }
+    if (named === void 0 && header === void 0)
+      return { problem: "GET /healthz names no model_digest and sends no x-model-digest header" };
+    if (named !== void 0 && (typeof named !== "string" || !DIGEST.test(named)))
+      return { problem: `GET /healthz names model_digest ${JSON.stringify(named)}, not sha256:<64 hex>` };
+    if (header !== void 0 && !DIGEST.test(header))
+      return { problem: `the x-model-digest header is ${JSON.stringify(header)}, not sha256:<64 hex>` };
+    if (named !== void 0 && header !== void 0 && named !== header)
+      return { problem: `GET /healthz names ${named} but its x-model-digest header says ${header}` };
+    return { digest: named ?? header };
+  } catch (error) {
+    options.signal?.throwIfAborted();
+    const reason = error instanceof TransportError ? error.kind === "timeout" ? "timed out" : `cannot connect (${error.message})` : error.message;
+    return { problem: `GET /healthz: ${reason}` };
+  } finally {
+    if (!options.agent) agent.destroy();
+  }
+}
+function shortDigest(digest) {
+  return `${digest.slice(0, 19)}…`;
+}
+function servedModelCheck(id, who, expected, served) {
+  const base = { id, title: `Serves the model (${who})`, expected: `model_digest ${shortDigest(expected)}` };
+  if (served.problem !== void 0)
+    return {
+      ...base,
+      verdict: "fail",
+      observed: `${who} does not prove which model it serves: ${served.problem}`,
+      detail: 'the model-server contract: GET /healthz → {"model_digest": "sha256:…"} and an x-model-digest header'
+    };
+  if (served.digest !== expected)
+    return {
+      ...base,
+      verdict: "fail",
+      observed: `${who} serves ${shortDigest(served.digest ?? "")}, not ${shortDigest(expected)}: another server answers there (nothing was measured)`
+    };
+  return { ...base, verdict: "pass", observed: `${who} serves ${shortDigest(expected)}` };
+}
+var DIGEST;
+var init_served_model = __esm({
+  "src/deploy/served-model.ts"() {
+    "use strict";
+    init_endpoint_client();
+    init_http2();
+    DIGEST = /^sha256:[0-9a-f]{64}$/;
+  }
+});
+
+// src/stages/canary-promote/preflight.ts
+async function productionRecord(platform, projectRoot, canaryDigest) {
+  const history = await branchHistory(projectRoot, platform.context.baseRef);
+  for (const commit of history.commits) {
+    const records = await platform.ledger.find({ stage: "canary-promote", commit });
+    const promoted = records.find(
+      (record) => record.verdict !== "fail" && record.verdict !== "skip" && record.verdict !== "inconclusive" && record.modelDigest !== void 0 && record.modelDigest !== canaryDigest
+    );
+    if (promoted) return { record: promoted, searched: history.description };
+  }
+  return { searched: history.description };
+}
+async function preflightChecks(input) {
+  const { spec, provider, signal } = input;
+  const checks = [
+    spec.rollback !== void 0 ? { id: "canary/preflight/rollback", title: "Rollback command", verdict: "pass", observed: "present" } : {
+      id: "canary/preflight/rollback",
+      title: "Rollback command",
+      verdict: "fail",
+      observed: "flow.canary.rollback is not set: a failing step would have no way back",
+      expected: "a rollback command"
+    }
+  ];
+  checks.push(...await variantChecks(input));
+  const windowMs = Math.max(input.stepDurationMs, MIN_PREFLIGHT_WINDOW_MS);
+  const end = input.now();
+  const window2 = { start: new Date(end.getTime() - windowMs), end };
+  for (const metric of spec.analysis?.metrics ?? []) {
+    const base = { id: `canary/preflight/metric/${metric.id}`, title: `Metric source: ${metric.id}` };
+    try {
+      const values = await provider.samples({ metric, variant: "baseline", window: window2, signal });
+      const measured = values.filter((value) => Number.isFinite(value)).length;
+      checks.push(
+        measured > 0 ? {
+          ...base,
+          verdict: "pass",
+          observed: `${provider.name}: ${measured} values for the baseline over the last ${Math.round(windowMs / 1e3)} s`
+        } : {
+          ...base,
+          verdict: "fail",
+          observed: `${provider.name} answered with no value for the baseline over the last ${Math.round(windowMs / 1e3)} s${values.length > 0 ? ` (${values.length} not numbers)` : ""}`,
+          expected: "data for the baseline"
+        }
+      );
+    } catch (error) {
+      signal?.throwIfAborted();
+      checks.push({
+        ...base,
+        verdict: "fail",
+        observed: `${provider.name} cannot be read: ${error.message}`,
+        expected: "data for the baseline"
+      });
+    }
+  }
+  return checks;
+}
+async function variantChecks(input) {
+  const { spec, platform, signal, canaryDigest } = input;
+  const endpoints = spec.endpoints;
+  if (!endpoints) {
+    return [
+      {
+        id: "canary/preflight/endpoints",
+        title: "Variants prove their models",
+        verdict: "fail",
+        observed: "flow.canary.endpoints is not set: neither variant can show which model it serves",
+        expected: "endpoints.baseline and endpoints.canary answering GET /healthz with model_digest"
+      }
+    ];
+  }
+  const ask2 = (url) => askServedModel(url, { timeoutMs: ASK_TIMEOUT_MS, signal });
+  const [canaryServed, baselineServed] = await Promise.all([ask2(endpoints.canary), ask2(endpoints.baseline)]);
+  const checks = [];
+  checks.push(
+    canaryDigest ? servedModelCheck("canary/preflight/canary", "the canary", canaryDigest, canaryServed) : {
+      id: "canary/preflight/canary",
+      title: "Serves the model (the canary)",
+      verdict: "fail",
+      observed: "no model digest for this rollout: nothing says which model the canary should serve"
+    }
+  );
+  const production = await productionRecord(platform, input.projectRoot, canaryDigest);
+  if (production.record?.modelDigest) {
+    checks.push(
+      servedModelCheck(
+        "canary/preflight/baseline",
+        "the baseline",
+        production.record.modelDigest,
+        baselineServed
+      )
+    );
+    return checks;
+  }
+  const id = "canary/preflight/baseline";
+  const title = "Serves the model (the baseline)";
+  if (baselineServed.problem !== void 0 || baselineServed.digest === void 0) {
+    checks.push({
+      id,
+      title,
+      verdict: "fail",
+      observed: `the baseline does not prove which model it serves: ${baselineServed.problem ?? "no digest"}`
+    });
+  } else if (baselineServed.digest === canaryDigest) {
+    checks.push({
+      id,
+      title,
+      verdict: "fail",
+      observed: `the baseline serves ${shortDigest(baselineServed.digest)}, the canary's own model: there is nothing to compare with`
+    });
+  } else {
+    checks.push({
+      id,
+      title,
+      verdict: "warn",
+      observed: `the baseline serves ${shortDigest(baselineServed.digest)}; no promotion is recorded in the ledger on ${production.searched} to confirm it is production`
+    });
+  }
+  return checks;
+}
+var MIN_PREFLIGHT_WINDOW_MS, ASK_TIMEOUT_MS;
+var init_preflight = __esm({
+  "src/stages/canary-promote/preflight.ts"() {
+    "use strict";
+    init_served_model();
+    init_base_model();
+    MIN_PREFLIGHT_WINDOW_MS = 6e4;
+    ASK_TIMEOUT_MS = 1e4;
+  }
+});
+
 // src/stages/canary-promote/section.ts
 function formatValue(value) {
   if (!Number.isFinite(value)) return String(value);
@@ -35308,8 +36446,8 @@ var init_section4 = __esm({
 
 // src/stages/canary-promote/index.ts
 import { access, mkdtemp as mkdtemp4 } from "node:fs/promises";
-import { tmpdir as tmpdir4 } from "node:os";
-import path12 from "node:path";
+import { tmpdir as tmpdir5 } from "node:os";
+import path14 from "node:path";
 function deploymentReporter(platform, id) {
   return async (state, description) => {
     if (!id) return;
@@ -35326,7 +36464,7 @@ function deploymentReporter(platform, id) {
 async function modelDirectory(context) {
   const { loaded, platform, modelDigest: modelDigest2 } = context;
   const relative = loaded.config.flow?.build?.model ?? ".";
-  const local = path12.join(loaded.projectRoot, relative);
+  const local = path14.join(loaded.projectRoot, relative);
   if (await access(local).then(
     () => true,
     () => false
@@ -35336,9 +36474,9 @@ async function modelDirectory(context) {
   try {
     const root = await platform.artifacts.fetch(
       artifactName(modelDigest2),
-      await mkdtemp4(path12.join(tmpdir4(), "mlops-flow-canary-"))
+      await mkdtemp4(path14.join(tmpdir5(), "mlops-flow-canary-"))
     );
-    return path12.join(root, relative);
+    return path14.join(root, relative);
   } catch (error) {
     platform.log.info(`stored model not fetched (${error.message}); {model} is ${local}`);
     return local;
@@ -35382,6 +36520,7 @@ var init_canary_promote = __esm({
     init_gate();
     init_rollout();
     init_checks();
+    init_preflight();
     init_section4();
     REPORT_PATH2 = ".mlops-flow/reports/canary-promote.json";
     DEFAULT_STEPS = [5, 25, 50, 100];
@@ -35461,6 +36600,57 @@ var init_canary_promote = __esm({
         });
         const model = await modelDirectory(context);
         const values = { model, environment };
+        const stepDurationMs = parseDuration(spec.step_duration, DEFAULT_STEP_DURATION_MS);
+        const variantValues = { model, environment, variant: "canary", endpoint: spec.endpoints?.canary ?? "" };
+        const teardown2 = async () => {
+          if (spec.teardown === void 0) return [];
+          const outcome = await runRolloutCommand("teardown", spec.teardown, variantValues, commandOptions);
+          return [
+            {
+              id: "canary/teardown",
+              title: "Canary variant torn down",
+              verdict: outcome.ok ? "pass" : "warn",
+              observed: outcome.detail
+            }
+          ];
+        };
+        const before = [];
+        if (spec.deploy !== void 0) {
+          const deployed = await runRolloutCommand("deploy", spec.deploy, variantValues, cancellable);
+          before.push({
+            id: "canary/deploy",
+            title: "Canary variant deployed",
+            verdict: deployed.ok ? "pass" : "fail",
+            observed: deployed.detail
+          });
+        }
+        if (before.every((check2) => check2.verdict !== "fail")) {
+          before.push(
+            ...await preflightChecks({
+              spec,
+              platform,
+              projectRoot: loaded.projectRoot,
+              provider,
+              canaryDigest: context.modelDigest,
+              stepDurationMs,
+              now: () => /* @__PURE__ */ new Date(),
+              signal: settings.signal
+            })
+          );
+        }
+        const unready = before.filter((check2) => check2.verdict === "fail");
+        if (unready.length > 0) {
+          const checks2 = [...gate, ...before, ...await teardown2()];
+          const reason = `nothing moved: cannot judge the canary — ${unready.map((c3) => c3.observed).join("; ")}`;
+          return result2(
+            "fail",
+            reason,
+            checks2,
+            canarySection({ ...sectionBase, decision: "halted", finalWeight: 0, reason, gate: checks2 }),
+            "halted",
+            0
+          );
+        }
         let deploymentId;
         try {
           deploymentId = (await platform.deployments.create({
@@ -35476,7 +36666,7 @@ var init_canary_promote = __esm({
         const report2 = await rollout(
           {
             steps: spec.steps ?? DEFAULT_STEPS,
-            stepDurationMs: parseDuration(spec.step_duration, DEFAULT_STEP_DURATION_MS),
+            stepDurationMs,
             metrics: analysis.metrics ?? [],
             passScore,
             judge: spec.judge ?? "kayenta",
@@ -35492,12 +36682,8 @@ var init_canary_promote = __esm({
               cancellable
             ),
             promote: () => runRolloutCommand("promote", spec.promote, values, cancellable),
-            rollback: () => spec.rollback !== void 0 ? runRolloutCommand("rollback", spec.rollback, values, commandOptions) : runRolloutCommand(
-              "traffic",
-              spec.traffic,
-              { model, variant: "canary", weight: "0" },
-              commandOptions
-            ),
+            // The pre-flight refused a rollout without one.
+            rollback: () => runRolloutCommand("rollback", spec.rollback, values, commandOptions),
             provider,
             progress: (weight) => status("in_progress", `canary at ${weight}%`),
             log: (message) => platform.log.info(message),
@@ -35511,7 +36697,7 @@ var init_canary_promote = __esm({
           await status("failure", `rolled back: ${report2.reason}`.slice(0, 140));
           await status("inactive", "traffic back on the baseline");
         }
-        const checks = [...gate, ...rolloutChecks(report2)];
+        const checks = [...gate, ...before, ...rolloutChecks(report2), ...await teardown2()];
         const promoted = report2.decision === "promoted";
         const verdict = promoted ? worstVerdict(checks.map((c3) => c3.verdict)) : "fail";
         const summary = promoted ? `promoted to 100%: ${report2.reason}` : `rolled back${report2.aborted ? " (cancelled)" : ""}: ${report2.reason}`;
@@ -35520,7 +36706,7 @@ var init_canary_promote = __esm({
           decision: report2.decision,
           finalWeight: report2.finalWeight,
           reason: report2.reason,
-          gate,
+          gate: [...gate, ...before],
           report: report2
         });
         const json = JSON.stringify(
@@ -35532,6 +36718,7 @@ var init_canary_promote = __esm({
             reason: report2.reason,
             aborted: report2.aborted,
             gate,
+            preflight: before,
             steps: report2.steps,
             promote: report2.promote ?? null,
             rollback: report2.rollback ?? null
@@ -35602,267 +36789,6 @@ var init_canary_promote2 = __esm({
       definition: cancellableCanaryPromote,
       readSettings: () => ({}),
       usesModel: true
-    };
-  }
-});
-
-// src/deploy/http.ts
-import http from "node:http";
-import https from "node:https";
-function headerValue(value) {
-  return Array.isArray(value) ? value[0] : value;
-}
-function keepAliveAgent(url, connections) {
-  const options = { keepAlive: true, maxSockets: connections, maxFreeSockets: connections };
-  return url.protocol === "https:" ? new https.Agent(options) : new http.Agent(options);
-}
-function request(url, options) {
-  const transport = url.protocol === "https:" ? https : http;
-  const { signal } = options;
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve2, reject) => {
-    let settled = false;
-    const finish2 = (action) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-      action();
-    };
-    const onAbort = () => {
-      finish2(() => reject(signal?.reason));
-      outgoing.destroy();
-    };
-    const outgoing = transport.request(
-      url,
-      {
-        method: options.method,
-        agent: options.agent,
-        headers: {
-          accept: "application/json",
-          ...options.body !== void 0 ? {
-            "content-type": "application/json",
-            "content-length": Buffer.byteLength(options.body)
-          } : {}
-        }
-      },
-      (response) => {
-        const chunks = [];
-        let size = 0;
-        response.on("data", (chunk) => {
-          size += chunk.length;
-          if (size <= MAX_RESPONSE_BYTES) chunks.push(chunk);
-        });
-        response.on(
-          "end",
-          () => finish2(
-            () => resolve2({
-              status: response.statusCode ?? 0,
-              body: Buffer.concat(chunks).toString("utf8"),
-              modelDigest: headerValue(response.headers["x-model-digest"])
-            })
-          )
-        );
-        response.on(
-          "error",
-          (error) => finish2(() => reject(new TransportError("connection", error.message)))
-        );
-      }
-    );
-    const timer = setTimeout(() => {
-      finish2(() => reject(new TransportError("timeout", `no answer within ${options.timeoutMs} ms`)));
-      outgoing.destroy();
-    }, options.timeoutMs);
-    outgoing.on(
-      "error",
-      (error) => finish2(() => reject(new TransportError("connection", error.code ?? error.message)))
-    );
-    signal?.addEventListener("abort", onAbort, { once: true });
-    outgoing.end(options.body);
-  });
-}
-var TransportError, MAX_RESPONSE_BYTES;
-var init_http2 = __esm({
-  "src/deploy/http.ts"() {
-    "use strict";
-    TransportError = class extends Error {
-      constructor(kind, message) {
-        super(message);
-        this.kind = kind;
-        this.name = "TransportError";
-      }
-      kind;
-    };
-    MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
-  }
-});
-
-// src/deploy/endpoint-client.ts
-function toInstance(row, exclude) {
-  const instance = {};
-  for (const [column, text] of Object.entries(row)) {
-    if (exclude.has(column)) continue;
-    const trimmed = text.trim();
-    instance[column] = trimmed === "" ? null : PLAIN_NUMBER.test(trimmed) ? Number(trimmed) : text;
-  }
-  return instance;
-}
-function requestBody(instances) {
-  return JSON.stringify({ instances });
-}
-function binary3(value) {
-  if (value === 1 || value === true || value === "1" || value === "true") return 1;
-  if (value === 0 || value === false || value === "0" || value === "false") return 0;
-  return void 0;
-}
-function parsePredictions(body, expected) {
-  let parsed;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    throw new EndpointError(`the response is not JSON: ${JSON.stringify(body.slice(0, 80))}`);
-  }
-  const list = parsed?.predictions;
-  if (!Array.isArray(list)) throw new EndpointError('the response has no "predictions" array');
-  if (list.length !== expected)
-    throw new EndpointError(`the response has ${list.length} predictions for ${expected} instances`);
-  return list.map((item, index) => {
-    const object = typeof item === "object" && item !== null ? item : void 0;
-    const prediction = binary3(object ? object.prediction : item);
-    if (prediction === void 0)
-      throw new EndpointError(
-        `prediction ${index} is ${JSON.stringify(object ? object.prediction : item)}, not 0/1 (or true/false)`
-      );
-    const score = object?.score;
-    if (score !== void 0 && (typeof score !== "number" || !Number.isFinite(score)))
-      throw new EndpointError(`prediction ${index} has the score ${JSON.stringify(score)}, not a number`);
-    return typeof score === "number" ? { prediction, score } : { prediction };
-  });
-}
-function healthUrl(endpoint) {
-  return new URL("/healthz", endpoint.origin);
-}
-function pause(ms3, signal) {
-  return new Promise((resolve2) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve2();
-    };
-    const timer = setTimeout(done, ms3);
-    signal?.addEventListener("abort", done, { once: true });
-  });
-}
-var EndpointError, PLAIN_NUMBER, EndpointClient;
-var init_endpoint_client = __esm({
-  "src/deploy/endpoint-client.ts"() {
-    "use strict";
-    init_http2();
-    EndpointError = class extends Error {
-      constructor(message) {
-        super(message);
-        this.name = "EndpointError";
-      }
-    };
-    PLAIN_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?$/;
-    EndpointClient = class {
-      url;
-      agent;
-      timeoutMs;
-      signal;
-      constructor(endpoint, options) {
-        this.url = new URL(endpoint);
-        if (this.url.protocol !== "http:" && this.url.protocol !== "https:")
-          throw new EndpointError(`the endpoint ${endpoint} is not an http(s) URL`);
-        this.agent = keepAliveAgent(this.url, options.connections);
-        this.timeoutMs = options.timeoutMs;
-        this.signal = options.signal;
-      }
-      /** Predictions for a batch of instances, in order; an EndpointError when the answer breaks the contract. */
-      async predict(instances) {
-        const response = await request(this.url, {
-          method: "POST",
-          body: requestBody(instances),
-          agent: this.agent,
-          timeoutMs: this.timeoutMs,
-          signal: this.signal
-        });
-        if (response.status < 200 || response.status > 299)
-          throw new EndpointError(`HTTP ${response.status}: ${response.body.slice(0, 200)}`);
-        return parsePredictions(response.body, instances.length);
-      }
-      /**
-       * Polls until the endpoint answers: /healthz with 2xx, or — when the server has no /healthz —
-       * a prediction for `probe`. Returns how readiness was shown; throws an EndpointError with the
-       * last problem seen when `deadlineMs` passes, and the signal's reason as soon as it aborts.
-       */
-      async waitUntilReady(probe, deadlineMs, intervalMs = 200) {
-        const started = performance.now();
-        let last = "no answer yet";
-        let noHealthz = false;
-        for (; ; ) {
-          try {
-            if (!noHealthz) {
-              const response = await request(healthUrl(this.url), {
-                method: "GET",
-                agent: this.agent,
-                timeoutMs: Math.min(this.timeoutMs, 5e3),
-                signal: this.signal
-              });
-              if (response.status >= 200 && response.status <= 299)
-                return { via: "healthz", afterMs: performance.now() - started };
-              if (response.status === 404 || response.status === 405) noHealthz = true;
-              else last = `${healthUrl(this.url).href} answered HTTP ${response.status}`;
-            }
-            if (noHealthz) {
-              await this.predict(probe ? [probe] : []);
-              return { via: "predict", afterMs: performance.now() - started };
-            }
-          } catch (error) {
-            this.signal?.throwIfAborted();
-            last = error instanceof TransportError ? `${error.kind === "timeout" ? "timed out" : `cannot connect (${error.message})`}` : error.message;
-          }
-          if (performance.now() - started + intervalMs > deadlineMs)
-            throw new EndpointError(`not ready within ${Math.round(deadlineMs / 1e3)} s: ${last}`);
-          await pause(intervalMs, this.signal);
-          this.signal?.throwIfAborted();
-        }
-      }
-      /**
-       * Which model the endpoint says it serves: `model_digest` in its /healthz answer, else the
-       * `x-model-digest` header of that answer or of a prediction of `probe`. Undefined when it does
-       * not say (a server that does not speak the contract).
-       */
-      async servedModel(probe) {
-        const health = await request(healthUrl(this.url), {
-          method: "GET",
-          agent: this.agent,
-          timeoutMs: Math.min(this.timeoutMs, 5e3),
-          signal: this.signal
-        }).catch(() => void 0);
-        if (health && health.status >= 200 && health.status <= 299) {
-          try {
-            const parsed = JSON.parse(health.body);
-            if (typeof parsed.model_digest === "string") return { digest: parsed.model_digest, via: "/healthz" };
-          } catch {
-          }
-          if (health.modelDigest)
-            return { digest: health.modelDigest, via: "the x-model-digest header of /healthz" };
-        }
-        const answer = await request(this.url, {
-          method: "POST",
-          body: JSON.stringify({ instances: probe ? [probe] : [] }),
-          agent: this.agent,
-          timeoutMs: this.timeoutMs,
-          signal: this.signal
-        }).catch(() => void 0);
-        if (answer?.modelDigest)
-          return { digest: answer.modelDigest, via: "the x-model-digest header of a prediction" };
-        return { via: "neither /healthz nor a prediction" };
-      }
-      close() {
-        this.agent.destroy();
-      }
     };
   }
 });
@@ -36255,7 +37181,7 @@ function isModelMetric(id) {
 function isServingMetric(id) {
   return LATENCY.test(id) || id === "error_rate" || id === "throughput_rps";
 }
-function judgeWithInterval(value, interval3, goal) {
+function judgeWithInterval2(value, interval3, goal) {
   if (value === null) return { verdict: "inconclusive", reason: "nothing was measured" };
   if (meetsGoal(value, goal)) return { verdict: "pass", reason: "meets the goal" };
   const [low, high] = interval3 ?? [value, value];
@@ -36335,7 +37261,7 @@ function judgeServingGoal(id, text, load) {
       verdict: "inconclusive",
       reason: `the test offered only ${formatNumber(load.rate)} requests/s: raise flow.deploy_test.load.rate to judge this goal`
     };
-  return { ...base, ...measured, ...judgeWithInterval(measured.value, measured.interval, goal) };
+  return { ...base, ...measured, ...judgeWithInterval2(measured.value, measured.interval, goal) };
 }
 function goalCheck(j3) {
   return {
@@ -36481,8 +37407,8 @@ var init_replay = __esm({
 });
 
 // src/stages/deploy-test/index.ts
-import { readFile as readFile5, stat as stat7 } from "node:fs/promises";
-import path13 from "node:path";
+import { readFile as readFile6, stat as stat8 } from "node:fs/promises";
+import path15 from "node:path";
 async function makePlan(context, spec) {
   const { loaded } = context;
   const root = loaded.projectRoot;
@@ -36553,8 +37479,8 @@ async function makePlan(context, spec) {
 }
 async function modelIntegrity(context, digest) {
   const root = context.loaded.projectRoot;
-  const relative = path13.join(".mlops-flow", "builds", digest.replace(/^sha256:/, ""), "model-manifest.json");
-  if (!await stat7(path13.join(root, relative)).catch(() => void 0)) {
+  const relative = path15.join(".mlops-flow", "builds", digest.replace(/^sha256:/, ""), "model-manifest.json");
+  if (!await stat8(path15.join(root, relative)).catch(() => void 0)) {
     const name = artifactName(digest);
     if (!await context.platform.artifacts.has(name))
       throw new UserError(
@@ -36562,7 +37488,7 @@ async function modelIntegrity(context, digest) {
       );
     await context.platform.artifacts.fetch(name, root);
   }
-  const manifest = JSON.parse(await readFile5(path13.join(root, relative), "utf8"));
+  const manifest = JSON.parse(await readFile6(path15.join(root, relative), "utf8"));
   return { ...await checkIntegrity(root, manifest, digest), id: "deploy-test/integrity" };
 }
 async function deployAndTest(context, plan, digest, integrity) {
@@ -36617,6 +37543,17 @@ async function deployAndTest(context, plan, digest, integrity) {
     signal?.throwIfAborted();
     phase = "while waiting for the endpoint";
     if (deployed) deployed = await waitUntilReady(context, plan, client, steps);
+    phase = "while asking which model the endpoint serves";
+    if (deployed) {
+      const served = await askServedModel(endpoint, {
+        timeoutMs: client.timeoutMs,
+        signal,
+        agent: client.agent
+      });
+      const identity2 = servedModelCheck("deploy-test/model-digest", environment, digest, served);
+      steps.push(identity2);
+      deployed = identity2.verdict === "pass";
+    }
     phase = "during the replay";
     if (deployed && plan.replay) {
       replayed = await replayStep(context, plan.replay, client);
@@ -36759,7 +37696,7 @@ async function waitUntilReady(context, plan, client, steps) {
       verdict: "pass",
       observed: `${ready.via === "healthz" ? "/healthz answered" : "a first prediction succeeded"} after ${formatDuration(ready.afterMs)}`
     });
-    return await provesModel(context, client, probe, steps);
+    return true;
   } catch (error) {
     if (!(error instanceof EndpointError)) throw error;
     steps.push({
@@ -36770,29 +37707,6 @@ async function waitUntilReady(context, plan, client, steps) {
     });
     return false;
   }
-}
-async function provesModel(context, client, probe, steps) {
-  const expected = context.modelDigest;
-  if (!expected) return true;
-  const served = await client.servedModel(probe);
-  if (served.digest === expected) {
-    steps.push({
-      id: "deploy-test/identity",
-      title: "Endpoint serves the deployed model",
-      verdict: "pass",
-      observed: `${served.via} names ${expected.slice(0, 19)}…`
-    });
-    return true;
-  }
-  steps.push({
-    id: "deploy-test/identity",
-    title: "Endpoint serves the deployed model",
-    verdict: "fail",
-    observed: served.digest ? `${served.via} names ${served.digest.slice(0, 80)}, not the deployed ${expected}` : `the endpoint does not say which model it serves (${served.via} carried a digest)`,
-    expected: `model ${expected}`,
-    detail: 'Answer GET /healthz with {"model_digest": "sha256:…"} (the modelDigest of the model-manifest.json build-model wrote) or send an x-model-digest header: nothing is measured until the endpoint proves which model it is.'
-  });
-  return false;
 }
 async function replayStep(context, set, client) {
   const { log } = context.platform;
@@ -36896,6 +37810,7 @@ var init_deploy_test = __esm({
     init_result();
     init_endpoint_client();
     init_load_generator();
+    init_served_model();
     init_percentiles();
     init_run_command();
     init_errors();
@@ -38110,17 +39025,17 @@ var init_compare_files = __esm({
 });
 
 // src/monitor/production-log.ts
-import { readdir as readdir2, stat as stat8 } from "node:fs/promises";
-import path14 from "node:path";
+import { readdir as readdir2, stat as stat9 } from "node:fs/promises";
+import path16 from "node:path";
 async function logFiles(location) {
-  const info = await stat8(location);
+  const info = await stat9(location);
   if (!info.isDirectory()) return [location];
   const names = (await readdir2(location)).sort();
   const files = [];
   for (const name of names) {
     try {
       detectFormat(name);
-      files.push(path14.join(location, name));
+      files.push(path16.join(location, name));
     } catch {
     }
   }
@@ -38504,17 +39419,17 @@ var init_judge3 = __esm({
 
 // src/stages/monitor/sources.ts
 import { realpath as realpath2 } from "node:fs/promises";
-import path15 from "node:path";
+import path17 from "node:path";
 async function insideProject(loaded, relative, key) {
   const root = await realpath2(loaded.projectRoot);
-  const absolute = path15.resolve(loaded.projectRoot, relative);
+  const absolute = path17.resolve(loaded.projectRoot, relative);
   const real = await realpath2(absolute).catch(() => {
     throw new UserError(
       `flow.monitor.${key} "${relative}" does not exist`,
-      `expected it at ${path15.relative(loaded.projectRoot, absolute)}`
+      `expected it at ${path17.relative(loaded.projectRoot, absolute)}`
     );
   });
-  if (real !== root && !real.startsWith(root + path15.sep)) {
+  if (real !== root && !real.startsWith(root + path17.sep)) {
     throw new UserError(`flow.monitor.${key} "${relative}" leaves the project directory`);
   }
   return real;
@@ -38545,7 +39460,7 @@ function windowLength(text) {
   if (!(length >= 1e3)) throw new UserError(`flow.monitor.window "${text}" is shorter than a second`);
   return length;
 }
-var init_sources = __esm({
+var init_sources2 = __esm({
   "src/stages/monitor/sources.ts"() {
     "use strict";
     init_errors();
@@ -38553,7 +39468,7 @@ var init_sources = __esm({
 });
 
 // src/stages/monitor/index.ts
-import path16 from "node:path";
+import path18 from "node:path";
 var REPORT_PATH4, monitor;
 var init_monitor = __esm({
   "src/stages/monitor/index.ts"() {
@@ -38566,7 +39481,7 @@ var init_monitor = __esm({
     init_act();
     init_judge3();
     init_section6();
-    init_sources();
+    init_sources2();
     REPORT_PATH4 = ".mlops-flow/reports/monitor.json";
     monitor = {
       name: "monitor",
@@ -38585,7 +39500,7 @@ var init_monitor = __esm({
           };
         }
         const sources = await resolveSources(loaded, spec);
-        const relative = (file) => path16.relative(loaded.projectRoot, file) || ".";
+        const relative = (file) => path18.relative(loaded.projectRoot, file) || ".";
         const columns = {
           id: spec.id ?? "request_id",
           timestamp: spec.timestamp ?? "timestamp",
@@ -38769,7 +39684,7 @@ var init_monitor2 = __esm({
 // src/cli/main.ts
 import { spawnSync } from "node:child_process";
 import { parseArgs as parseArgs4 } from "node:util";
-import path27 from "node:path";
+import path29 from "node:path";
 
 // src/config/diagnostics.ts
 var ConfigError = class extends Error {
@@ -39015,7 +39930,7 @@ var mlops_schema_default = {
           additionalProperties: false,
           properties: {
             serving: {
-              description: "How predictions are served: batch (scored on a schedule) or online (an endpoint answering requests). online makes validate-charter require latency_p95_ms and throughput_rps.",
+              description: "How predictions are served: batch (scored on a schedule) or online (an endpoint answering requests). online makes validate-charter require latency_p95_ms and throughput_rps; batch makes it refuse a deploy-test load test and latency or throughput goals, which only an online endpoint has.",
               enum: ["batch", "online"]
             },
             schedule: {
@@ -39081,8 +39996,26 @@ var mlops_schema_default = {
                     enum: ["must-have", "good-to-have", "exploratory"]
                   },
                   location: {
-                    description: "Where the data lives: a path, table, bucket or URL, e.g. data/customers.csv. Recorded for people; no stage reads it.",
+                    description: "Where the data lives: a path, table, bucket or URL, e.g. data/customers.csv. A path inside the repository is read: build-model triggers a build when its content digest changes (for a file tracked by DVC, the md5 its .dvc file records) and sanity-check checks it (CSV). A table, bucket or URL is recorded for people unless content says how to see it.",
                     type: "string"
+                  },
+                  content: {
+                    description: "How the flow sees the content of a source outside the repository, so a change triggers a build: a listing command whose output is digested, or an object-store URL whose ETag a HEAD request returns. Give one of them.",
+                    type: "object",
+                    additionalProperties: false,
+                    minProperties: 1,
+                    maxProperties: 1,
+                    properties: {
+                      command: {
+                        description: 'A command, run without a shell from the project root, that lists the source (object keys, sizes, versions): when its output changes, the data changed. Example: "aws s3 ls --recursive s3://acme-data/payments/".',
+                        $ref: "#/$defs/command"
+                      },
+                      etag: {
+                        description: 'an http(s) URL of the object, whose ETag header (a HEAD request) changes with its content, e.g. "https://acme-data.s3.amazonaws.com/payments.csv"',
+                        type: "string",
+                        format: "uri"
+                      }
+                    }
                   },
                   owner: {
                     description: "GitHub handle of the person or team who answers for the source. validate-charter requires it for third-party sources, whose owner manages the supplier and the contract.",
@@ -39627,8 +40560,34 @@ var mlops_schema_default = {
               $ref: "#/$defs/command"
             },
             rollback: {
-              description: "Command that sends all traffic back to the baseline after a failed step or a cancellation; may use {model} and {environment}. Default: the traffic command with weight 0.",
+              description: "Command that sends all traffic back to the baseline after a failed step or a cancellation; may use {model} and {environment}. Required: without it nothing moves.",
               $ref: "#/$defs/command"
+            },
+            deploy: {
+              description: 'Command that deploys the canary variant of {model} (the model directory) before any traffic moves, so it can prove its model at endpoints.canary; may use {model}, {environment}, {variant} (canary) and {endpoint} (endpoints.canary). Run without a shell. Example: "node scripts/deploy.mjs canary {model}".',
+              $ref: "#/$defs/command"
+            },
+            teardown: {
+              description: "Command that removes the canary variant when the rollout is over (promoted, rolled back, or refused before the first step); same placeholders as deploy. A failing teardown is a warning.",
+              $ref: "#/$defs/command"
+            },
+            endpoints: {
+              description: "Where each variant answers, so both can prove which model they serve (GET /healthz at the URL's origin, the model-server contract) before the first step: the baseline the production model recorded in the ledger, the canary this model. Required.",
+              type: "object",
+              additionalProperties: false,
+              required: ["baseline", "canary"],
+              properties: {
+                baseline: {
+                  description: 'an absolute URL of the baseline (production) variant, e.g. "http://127.0.0.1:8081/predict"',
+                  type: "string",
+                  format: "uri"
+                },
+                canary: {
+                  description: 'an absolute URL of the canary variant, e.g. "http://127.0.0.1:8082/predict"',
+                  type: "string",
+                  format: "uri"
+                }
+              }
             },
             analysis: {
               description: "How each step is judged, as Kayenta does: every metric is read for canary and baseline over the step's window, classified with a Mann-Whitney test, and the step is scored from the classes.",
@@ -39880,9 +40839,9 @@ function pathOf(instancePath) {
   if (instancePath === "") return [];
   return instancePath.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~")).map((part) => /^\d+$/.test(part) ? Number(part) : part);
 }
-function dotted(path28) {
-  if (path28.length === 0) return "the top level";
-  return path28.reduce(
+function dotted(path30) {
+  if (path30.length === 0) return "the top level";
+  return path30.reduce(
     (text, segment) => typeof segment === "number" ? `${text}[${segment}]` : text ? `${text}.${segment}` : segment,
     ""
   );
@@ -39904,7 +40863,7 @@ function explainErrors(errors, source) {
     if (error.keyword === "oneOf") return true;
     if (!error.schemaPath.includes("/oneOf/")) return true;
     return !oneOfPaths.some(
-      (path28) => error.instancePath === path28 || error.instancePath.startsWith(`${path28}/`)
+      (path30) => error.instancePath === path30 || error.instancePath.startsWith(`${path30}/`)
     );
   });
   const misspelt = new Set(
@@ -39932,9 +40891,9 @@ function explainErrors(errors, source) {
   );
 }
 function explain(error, source) {
-  const path28 = pathOf(error.instancePath);
-  const where = dotted(path28);
-  const diagnostic = (rule, message, at2 = source.locate(path28)) => ({
+  const path30 = pathOf(error.instancePath);
+  const where = dotted(path30);
+  const diagnostic = (rule, message, at2 = source.locate(path30)) => ({
     severity: "error",
     rule,
     message,
@@ -39951,12 +40910,12 @@ function explain(error, source) {
       return diagnostic(
         "unknown-key",
         `unknown key "${key}" in ${where}${hint}`,
-        source.locate([...path28, key], "key")
+        source.locate([...path30, key], "key")
       );
     }
     case "required": {
       const missing = error.params.missingProperty;
-      const at2 = path28.length > 0 ? source.locate(path28, "key") : source.locate([]);
+      const at2 = path30.length > 0 ? source.locate(path30, "key") : source.locate([]);
       return diagnostic("missing-key", `${where} is missing the required key "${missing}"`, at2);
     }
     case "type": {
@@ -40078,12 +41037,12 @@ function parseYamlSource(file, bytes) {
     text,
     data,
     locationOfOffset,
-    locate(path28, target = "value") {
-      const found = findNode(document2, path28, target);
+    locate(path30, target = "value") {
+      const found = findNode(document2, path30, target);
       return found ? locationOfOffset(found) : at2(1, 1);
     },
-    scalarStart(path28) {
-      const node = document2.getIn(path28, true);
+    scalarStart(path30) {
+      const node = document2.getIn(path30, true);
       if (!(0, import_yaml.isScalar)(node) || !node.range) return void 0;
       const quoted = node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE";
       return { location: locationOfOffset(node.range[0] + (quoted ? 1 : 0)), quoted };
@@ -40188,12 +41147,12 @@ function describeYamlProblem(code2, message, excerpt) {
   if (code2 === "TAB_AS_INDENT") return "tabs are not allowed for indentation in YAML; indent with spaces";
   return `YAML syntax: ${plain}`;
 }
-function findNode(document2, path28, target) {
+function findNode(document2, path30, target) {
   let node = document2.contents;
   let best = document2.contents?.range?.[0];
-  for (let index = 0; index < path28.length; index++) {
-    const segment = path28[index];
-    const isLast = index === path28.length - 1;
+  for (let index = 0; index < path30.length; index++) {
+    const segment = path30[index];
+    const isLast = index === path30.length - 1;
     if ((0, import_yaml.isMap)(node)) {
       const pair = node.items.find(
         (item) => (0, import_yaml.isPair)(item) && (0, import_yaml.isScalar)(item.key) && String(item.key.value) === String(segment)
@@ -40420,28 +41379,28 @@ init_gate();
 init_run_command();
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
-import path23 from "node:path";
+import path25 from "node:path";
 import { promisify } from "node:util";
 
 // src/platform/local/artifacts.ts
 init_digest();
 init_files();
-import { copyFile, mkdir as mkdir2, readFile as readFile6, readdir as readdir3, stat as stat9 } from "node:fs/promises";
-import path17 from "node:path";
+import { copyFile, mkdir as mkdir2, readFile as readFile7, readdir as readdir3, stat as stat10 } from "node:fs/promises";
+import path19 from "node:path";
 var LocalArtifactStore = class {
   objects;
   models;
   constructor(directory) {
-    this.objects = path17.join(directory, "store", "objects");
-    this.models = path17.join(directory, "store", "models");
+    this.objects = path19.join(directory, "store", "objects");
+    this.models = path19.join(directory, "store", "models");
   }
   indexFile(name) {
     if (!/^[A-Za-z0-9._-]+$/.test(name))
       throw new Error(`artifact name "${name}" has characters a file name cannot hold`);
-    return path17.join(this.models, `${name}.json`);
+    return path19.join(this.models, `${name}.json`);
   }
   async has(name) {
-    return await stat9(this.indexFile(name)).catch(() => void 0) !== void 0;
+    return await stat10(this.indexFile(name)).catch(() => void 0) !== void 0;
   }
   async store(name, root, files, meta) {
     const index = this.indexFile(name);
@@ -40449,10 +41408,10 @@ var LocalArtifactStore = class {
     await mkdir2(this.objects, { recursive: true });
     const entries = [];
     for (const file of [...files].sort()) {
-      const content = await readFile6(path17.join(root, file));
+      const content = await readFile7(path19.join(root, file));
       const digest = sha256(content);
-      const object = path17.join(this.objects, digest);
-      if (!await stat9(object).catch(() => void 0)) await writeFileAtomic(object, content);
+      const object = path19.join(this.objects, digest);
+      if (!await stat10(object).catch(() => void 0)) await writeFileAtomic(object, content);
       entries.push({ path: file, sha256: digest, size: content.byteLength });
     }
     const entry = {
@@ -40468,14 +41427,14 @@ var LocalArtifactStore = class {
     return { stored: true, location: index };
   }
   async fetch(name, destination) {
-    const entry = JSON.parse(await readFile6(this.indexFile(name), "utf8"));
+    const entry = JSON.parse(await readFile7(this.indexFile(name), "utf8"));
     for (const file of entry.files) {
-      const target = path17.resolve(destination, file.path);
-      if (!target.startsWith(path17.resolve(destination) + path17.sep)) {
+      const target = path19.resolve(destination, file.path);
+      if (!target.startsWith(path19.resolve(destination) + path19.sep)) {
         throw new Error(`stored file "${file.path}" would land outside ${destination}`);
       }
-      await mkdir2(path17.dirname(target), { recursive: true });
-      await copyFile(path17.join(this.objects, file.sha256), target);
+      await mkdir2(path19.dirname(target), { recursive: true });
+      await copyFile(path19.join(this.objects, file.sha256), target);
     }
     return destination;
   }
@@ -40483,7 +41442,7 @@ var LocalArtifactStore = class {
     const names = await readdir3(this.models).catch(() => []);
     let latest;
     for (const name of names.filter((n) => n.endsWith(".json"))) {
-      const entry = JSON.parse(await readFile6(path17.join(this.models, name), "utf8"));
+      const entry = JSON.parse(await readFile7(path19.join(this.models, name), "utf8"));
       if (entry.modelDigest === options.excluding) continue;
       if (entry.branch === branch && (!latest || entry.storedAt > latest.storedAt)) {
         latest = {
@@ -40500,8 +41459,8 @@ var LocalArtifactStore = class {
 };
 
 // src/platform/local/comment.ts
-import { readFile as readFile7, readdir as readdir4 } from "node:fs/promises";
-import path18 from "node:path";
+import { readFile as readFile8, readdir as readdir4 } from "node:fs/promises";
+import path20 from "node:path";
 
 // src/report/comment.ts
 init_goal();
@@ -40575,7 +41534,9 @@ function renderAlignmentTable(sections) {
     const values = columns.map((column) => {
       const cell2 = row.cells.get(column.source);
       if (!cell2 || cell2.value === null) return "—";
-      return `${formatNumber(cell2.value)}${cell2.estimated ? " (est.)" : ""}`;
+      const interval3 = cell2.interval ? ` [${formatNumber(cell2.interval[0])}, ${formatNumber(cell2.interval[1])}]` : "";
+      const estimate2 = cell2.estimated ? cell2.formula ? ` (est. = \`${cell2.formula}\`)` : " (est.)" : "";
+      return `${formatNumber(cell2.value)}${interval3}${estimate2}`;
     });
     return `| ${row.level} | ${cellCode(metric)} | ${row.goal === void 0 ? "—" : tableCell(row.goal)} | ${values.join(" | ")} | ${statusOf(row.cells)} |`;
   });
@@ -40631,33 +41592,33 @@ var LocalComment = class {
   }
   directory;
   async writeSection(section) {
-    const sectionsDirectory = path18.join(this.directory, "comment");
+    const sectionsDirectory = path20.join(this.directory, "comment");
     await writeFileAtomic(
-      path18.join(sectionsDirectory, `${section.stage}.json`),
+      path20.join(sectionsDirectory, `${section.stage}.json`),
       JSON.stringify(section, null, 2)
     );
     const sections = await this.readSections();
-    const file = path18.join(this.directory, "comment.md");
+    const file = path20.join(this.directory, "comment.md");
     await writeFileAtomic(
       file,
-      renderComment(sections, { reportsLocation: path18.join(this.directory, "reports") })
+      renderComment(sections, { reportsLocation: path20.join(this.directory, "reports") })
     );
     return { location: file, written: true };
   }
   async readSections() {
-    const sectionsDirectory = path18.join(this.directory, "comment");
+    const sectionsDirectory = path20.join(this.directory, "comment");
     const names = await readdir4(sectionsDirectory).catch(() => []);
     const sections = [];
     for (const name of names.filter((n) => n.endsWith(".json"))) {
-      sections.push(JSON.parse(await readFile7(path18.join(sectionsDirectory, name), "utf8")));
+      sections.push(JSON.parse(await readFile8(path20.join(sectionsDirectory, name), "utf8")));
     }
     return sections;
   }
 };
 
 // src/platform/local/environments.ts
-import { appendFile, mkdir as mkdir3, readFile as readFile8 } from "node:fs/promises";
-import path19 from "node:path";
+import { appendFile, mkdir as mkdir3, readFile as readFile9 } from "node:fs/promises";
+import path21 from "node:path";
 var LocalEnvironments = class {
   constructor(directory) {
     this.directory = directory;
@@ -40665,11 +41626,11 @@ var LocalEnvironments = class {
   directory;
   async append(file, entry) {
     await mkdir3(this.directory, { recursive: true });
-    await appendFile(path19.join(this.directory, file), `${JSON.stringify(entry)}
+    await appendFile(path21.join(this.directory, file), `${JSON.stringify(entry)}
 `);
   }
   async readLines(file) {
-    const text = await readFile8(path19.join(this.directory, file), "utf8").catch(() => "");
+    const text = await readFile9(path21.join(this.directory, file), "utf8").catch(() => "");
     return text.split("\n").filter((line) => line.trim() !== "").map((line) => JSON.parse(line));
   }
   async create(request2) {
@@ -40699,23 +41660,23 @@ init_files();
 
 // src/platform/local/issues.ts
 init_files();
-import { appendFile as appendFile2, mkdir as mkdir4, readFile as readFile9 } from "node:fs/promises";
-import path20 from "node:path";
+import { appendFile as appendFile2, mkdir as mkdir4, readFile as readFile10 } from "node:fs/promises";
+import path22 from "node:path";
 var LocalIssues = class {
   constructor(stateDirectory2, now = () => /* @__PURE__ */ new Date()) {
     this.now = now;
-    this.directory = path20.join(stateDirectory2, "issues");
-    this.index = path20.join(this.directory, "issues.json");
+    this.directory = path22.join(stateDirectory2, "issues");
+    this.index = path22.join(this.directory, "issues.json");
   }
   now;
   directory;
   index;
   async read() {
-    const text = await readFile9(this.index, "utf8").catch(() => "[]");
+    const text = await readFile10(this.index, "utf8").catch(() => "[]");
     return JSON.parse(text);
   }
   file(issue) {
-    return path20.join(this.directory, `${issue.number}.md`);
+    return path22.join(this.directory, `${issue.number}.md`);
   }
   /** Where people find it, relative to the project (reports never show local absolute paths). */
   shown(issue) {
@@ -40766,12 +41727,12 @@ ${comment}
 var LocalDispatch = class {
   constructor(stateDirectory2, now = () => /* @__PURE__ */ new Date()) {
     this.now = now;
-    this.file = path20.join(stateDirectory2, "dispatches.jsonl");
+    this.file = path22.join(stateDirectory2, "dispatches.jsonl");
   }
   now;
   file;
   async dispatch(request2) {
-    await mkdir4(path20.dirname(this.file), { recursive: true });
+    await mkdir4(path22.dirname(this.file), { recursive: true });
     await appendFile2(this.file, `${JSON.stringify({ time: this.now().toISOString(), ...request2 })}
 `);
     return { location: ".mlops-flow/dispatches.jsonl" };
@@ -40779,20 +41740,20 @@ var LocalDispatch = class {
 };
 
 // src/platform/local/ledger.ts
-import { appendFile as appendFile3, mkdir as mkdir5, readFile as readFile10 } from "node:fs/promises";
-import path21 from "node:path";
+import { appendFile as appendFile3, mkdir as mkdir5, readFile as readFile11 } from "node:fs/promises";
+import path23 from "node:path";
 var LocalLedger = class {
   file;
   constructor(directory) {
-    this.file = path21.join(directory, "ledger.jsonl");
+    this.file = path23.join(directory, "ledger.jsonl");
   }
   async write(record) {
-    await mkdir5(path21.dirname(this.file), { recursive: true });
+    await mkdir5(path23.dirname(this.file), { recursive: true });
     await appendFile3(this.file, `${JSON.stringify(record)}
 `);
   }
   async find(query) {
-    const text = await readFile10(this.file, "utf8").catch(() => "");
+    const text = await readFile11(this.file, "utf8").catch(() => "");
     return text.split("\n").filter((line) => line.trim() !== "").flatMap((line) => {
       try {
         return [JSON.parse(line)];
@@ -40807,7 +41768,7 @@ var LocalLedger = class {
 
 // src/platform/local/terminal.ts
 import { appendFile as appendFile4, mkdir as mkdir6 } from "node:fs/promises";
-import path22 from "node:path";
+import path24 from "node:path";
 var TerminalLog = class {
   constructor(stderr, verbose = false, readSource) {
     this.stderr = stderr;
@@ -40865,7 +41826,7 @@ var ReportFile = class {
   }
   file;
   async append(markdown) {
-    await mkdir6(path22.dirname(this.file), { recursive: true });
+    await mkdir6(path24.dirname(this.file), { recursive: true });
     await appendFile4(this.file, `${markdown}
 `);
     return { location: this.file };
@@ -40899,7 +41860,7 @@ async function createLocalPlatform(options) {
   const context = { ...await localRunContext(options.workspace), ...options.context };
   const readSource = (file) => {
     try {
-      return readFileSync(path23.resolve(options.workspace, file), "utf8");
+      return readFileSync(path25.resolve(options.workspace, file), "utf8");
     } catch {
       return void 0;
     }
@@ -40915,7 +41876,7 @@ async function createLocalPlatform(options) {
     deployments: environments,
     approvals: environments,
     environments,
-    summary: new ReportFile(path23.join(directory, "reports", "summary.md")),
+    summary: new ReportFile(path25.join(directory, "reports", "summary.md")),
     annotations: terminal,
     outputs: new CollectedOutputs(),
     log: terminal,
@@ -41015,11 +41976,11 @@ function helpFor(command) {
 }
 
 // src/cli/init.ts
-var import_yaml2 = __toESM(require_dist2(), 1);
+var import_yaml3 = __toESM(require_dist2(), 1);
 init_errors();
 import { existsSync } from "node:fs";
 import { mkdir as mkdir7, writeFile as writeFile4 } from "node:fs/promises";
-import path24 from "node:path";
+import path26 from "node:path";
 import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
 var INIT_HELP = [
@@ -41048,7 +42009,7 @@ var INIT_HELP = [
 var TODO = "TODO";
 function defaults(directory) {
   return {
-    name: path24.basename(directory).toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "") || "model",
+    name: path26.basename(directory).toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "") || "model",
     problem: `${TODO}: the business problem this model is for, and who feels it`,
     // A placeholder the charter accepts; its TODO assumption is a warning until it is replaced.
     value: 0,
@@ -41080,7 +42041,7 @@ function setComment(map, key, comment) {
   if (pair) commented(pair.key, comment);
 }
 function charterDocument(answers) {
-  const document2 = new import_yaml2.Document({
+  const document2 = new import_yaml3.Document({
     version: 1,
     charter: {
       name: answers.name,
@@ -41341,13 +42302,13 @@ async function init(argv, io2, options = {}) {
   }
   const directory = io2.cwd;
   const targets = [
-    path24.join(directory, "mlops.yml"),
-    path24.join(directory, ".github", "workflows", "mlops.yml")
+    path26.join(directory, "mlops.yml"),
+    path26.join(directory, ".github", "workflows", "mlops.yml")
   ];
   const existing = targets.filter((target) => existsSync(target));
   if (existing.length > 0 && !values.force) {
     throw new UserError(
-      `${existing.map((target) => path24.relative(directory, target)).join(" and ")} already exist${existing.length === 1 ? "s" : ""}: nothing was written`,
+      `${existing.map((target) => path26.relative(directory, target)).join(" and ")} already exist${existing.length === 1 ? "s" : ""}: nothing was written`,
       "add --force to overwrite"
     );
   }
@@ -41376,7 +42337,7 @@ async function init(argv, io2, options = {}) {
     answers = await ask(io2, answers, given);
   }
   const charter = charterDocument(answers).toString({ lineWidth: 100 });
-  await mkdir7(path24.dirname(targets[1]), { recursive: true });
+  await mkdir7(path26.dirname(targets[1]), { recursive: true });
   await writeFile4(targets[0], charter);
   await writeFile4(targets[1], WORKFLOW);
   io2.stdout.write(`wrote mlops.yml and .github/workflows/mlops.yml
@@ -41389,8 +42350,8 @@ ${SETTINGS}`);
 init_goal();
 init_errors();
 init_analyze();
-init_regression();
-import path25 from "node:path";
+init_regression2();
+import path27 from "node:path";
 import { parseArgs as parseArgs2 } from "node:util";
 function isStandaloneFairness(argv) {
   return argv.some(
@@ -41438,7 +42399,7 @@ async function standaloneFairness(argv, io2) {
   io2.stderr.write(`▶ fairness-report on ${values.predictions}
 `);
   const report2 = await analyzeFairness({
-    file: path25.resolve(io2.cwd, values.predictions),
+    file: path27.resolve(io2.cwd, values.predictions),
     label: values.label,
     ...values.prediction ? { prediction: values.prediction } : { score: values.score, threshold },
     attributes: values.attribute,
@@ -41489,7 +42450,7 @@ async function standaloneRegression(values, io2) {
   io2.stderr.write(`▶ fairness-report (regression) on ${values.predictions}
 `);
   const report2 = await analyzeRegressionFairness({
-    file: path25.resolve(io2.cwd, values.predictions),
+    file: path27.resolve(io2.cwd, values.predictions),
     target: values.target,
     prediction: values.prediction,
     attributes: values.attribute,
@@ -41532,7 +42493,7 @@ ${frame.name}
 init_goal();
 init_errors();
 init_compare_files();
-import path26 from "node:path";
+import path28 from "node:path";
 import { parseArgs as parseArgs3 } from "node:util";
 var MONITOR_HELP = [
   "Usage: mlops-flow monitor --reference FILE --current FILE [--label COL]",
@@ -41591,8 +42552,8 @@ async function standaloneMonitor(argv, io2) {
   io2.stderr.write(`▶ monitor: ${values.current} against ${values.reference}
 `);
   const comparison = await compareFiles({
-    reference: path26.resolve(io2.cwd, values.reference),
-    current: path26.resolve(io2.cwd, values.current),
+    reference: path28.resolve(io2.cwd, values.reference),
+    current: path28.resolve(io2.cwd, values.current),
     ...values.label !== void 0 ? { label: values.label } : {},
     ...values.score !== void 0 ? { score: values.score, threshold } : {},
     ...values.prediction !== void 0 ? { prediction: values.prediction } : {},
@@ -41684,7 +42645,7 @@ async function dispatch(argv, io2) {
   if (isStageName(command)) return runOne(command, rest, io2);
   throw new UserError(`unknown command "${command}"`, "run `mlops-flow --help` for the list of commands");
 }
-function parse(stage, argv) {
+function parse2(stage, argv) {
   const options = stage === "run" ? {
     config: { type: "string" },
     json: { type: "boolean" },
@@ -41727,7 +42688,7 @@ async function runOne(stage, argv, io2) {
   }
   if (stage === "fairness-report" && isStandaloneFairness(argv)) return standaloneFairness(argv, io2);
   if (stage === "monitor" && isStandaloneMonitor(argv)) return standaloneMonitor(argv, io2);
-  const values = parse(stage, argv);
+  const values = parse2(stage, argv);
   const load = STAGE_MODULES[stage];
   if (!load) throw new UserError(`${stage} is not available in mlops-flow ${io2.version} yet`);
   const { loaded, platform } = await prepare(io2, values);
@@ -41759,7 +42720,7 @@ async function runAll(argv, io2) {
     io2.stdout.write(helpFor("run"));
     return EXIT.ok;
   }
-  const values = parse("run", argv);
+  const values = parse2("run", argv);
   const { loaded, platform } = await prepare(io2, values);
   const enforce = enforcementOf(loaded.config);
   const results = [];
@@ -41869,7 +42830,7 @@ async function approve(argv, io2) {
     state: values.reject ? "rejected" : "approved"
   });
   io2.stderr.write(
-    `Recorded ${user}'s ${values.reject ? "rejection" : "approval"} of ${environment} in ${path27.join(platform.stateDirectory, "approvals.jsonl")}
+    `Recorded ${user}'s ${values.reject ? "rejection" : "approval"} of ${environment} in ${path29.join(platform.stateDirectory, "approvals.jsonl")}
 `
   );
   return EXIT.ok;
@@ -41879,11 +42840,11 @@ function gitUser(directory) {
   return name.status === 0 && name.stdout.trim() ? name.stdout.trim() : void 0;
 }
 function finish(platform, io2) {
-  const relative = (file) => path27.relative(io2.cwd, file) || ".";
+  const relative = (file) => path29.relative(io2.cwd, file) || ".";
   io2.stderr.write(
     `
-PR comment: ${relative(path27.join(platform.stateDirectory, "comment.md"))}
-Reports:    ${relative(path27.join(platform.stateDirectory, "reports"))}
+PR comment: ${relative(path29.join(platform.stateDirectory, "comment.md"))}
+Reports:    ${relative(path29.join(platform.stateDirectory, "reports"))}
 `
   );
 }

@@ -1075,14 +1075,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path16 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path17 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path16 && path16[0] !== "/") {
-          path16 = `/${path16}`;
+        if (path17 && path17[0] !== "/") {
+          path17 = `/${path17}`;
         }
-        return new URL(`${origin}${path16}`);
+        return new URL(`${origin}${path17}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1533,39 +1533,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path16, origin }
+          request: { method, path: path17, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path16);
+        debuglog("sending request to %s %s/%s", method, origin, path17);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path16, origin },
+          request: { method, path: path17, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path16,
+          path17,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path16, origin }
+          request: { method, path: path17, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path16);
+        debuglog("trailers received from %s %s/%s", method, origin, path17);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path16, origin },
+          request: { method, path: path17, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path16,
+          path17,
           error2.message
         );
       });
@@ -1614,9 +1614,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path16, origin }
+            request: { method, path: path17, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path16);
+          debuglog("sending request to %s %s/%s", method, origin, path17);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1679,7 +1679,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path16,
+        path: path17,
         method,
         body,
         headers,
@@ -1694,11 +1694,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path16 !== "string") {
+        if (typeof path17 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path16[0] !== "/" && !(path16.startsWith("http://") || path16.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path17[0] !== "/" && !(path17.startsWith("http://") || path17.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path16)) {
+        } else if (invalidPathRegex.test(path17)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1764,7 +1764,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path16, query) : path16;
+        this.path = query ? buildURL(path17, query) : path17;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -5501,7 +5501,7 @@ var require_body = __commonJS({
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
         const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
-        const escape2 = (str) => str.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
+        const escape3 = (str) => str.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
         const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
         const blobParts = [];
         const rn = new Uint8Array([13, 10]);
@@ -5509,14 +5509,14 @@ Content-Disposition: form-data`;
         let hasUnknownSizeValue = false;
         for (const [name, value] of object) {
           if (typeof value === "string") {
-            const chunk2 = textEncoder2.encode(prefix + `; name="${escape2(normalizeLinefeeds(name))}"\r
+            const chunk2 = textEncoder2.encode(prefix + `; name="${escape3(normalizeLinefeeds(name))}"\r
 \r
 ${normalizeLinefeeds(value)}\r
 `);
             blobParts.push(chunk2);
             length += chunk2.byteLength;
           } else {
-            const chunk2 = textEncoder2.encode(`${prefix}; name="${escape2(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape2(value.name)}"` : "") + `\r
+            const chunk2 = textEncoder2.encode(`${prefix}; name="${escape3(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape3(value.name)}"` : "") + `\r
 Content-Type: ${value.type || "application/octet-stream"}\r
 \r
 `);
@@ -6457,7 +6457,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path16, host, upgrade, blocking, reset } = request2;
+      const { method, path: path17, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6538,7 +6538,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path16} HTTP/1.1\r
+      let header = `${method} ${path17} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7067,7 +7067,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path16, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path17, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7164,7 +7164,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path16;
+      headers[HTTP2_HEADER_PATH] = path17;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7517,9 +7517,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path16 = search ? `${pathname}${search}` : pathname;
+        const path17 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path16;
+        this.opts.path = path17;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8758,10 +8758,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path16 = "/",
+          path: path17 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path16;
+        opts.path = origin + path17;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10733,20 +10733,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path16) {
-      if (typeof path16 !== "string") {
-        return path16;
+    function safeUrl(path17) {
+      if (typeof path17 !== "string") {
+        return path17;
       }
-      const pathSegments = path16.split("?");
+      const pathSegments = path17.split("?");
       if (pathSegments.length !== 2) {
-        return path16;
+        return path17;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path16, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path16);
+    function matchKey(mockDispatch2, { path: path17, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path17);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10768,7 +10768,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path16 }) => matchValue(safeUrl(path16), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path17 }) => matchValue(safeUrl(path17), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10806,9 +10806,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path16, method, body, headers, query } = opts;
+      const { path: path17, method, body, headers, query } = opts;
       return {
-        path: path16,
+        path: path17,
         method,
         body,
         headers,
@@ -11271,10 +11271,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path16, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path17, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path16,
+            Path: path17,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16153,9 +16153,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path16) {
-      for (let i = 0; i < path16.length; ++i) {
-        const code2 = path16.charCodeAt(i);
+    function validateCookiePath(path17) {
+      for (let i = 0; i < path17.length; ++i) {
+        const code2 = path17.charCodeAt(i);
         if (code2 < 32 || // exclude CTLs (0-31)
         code2 > 126 || // exclude DEL and non-ascii
         code2 === 59) {
@@ -19075,11 +19075,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path16 = opts.path;
+          let path17 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path16 = `/${path16}`;
+            path17 = `/${path17}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path16);
+          url = new URL(util.parseOrigin(url).origin + path17);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -22379,8 +22379,8 @@ var require_utils2 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path16) {
-      let input = path16;
+    function removeDotSegments(path17) {
+      let input = path17;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -22454,11 +22454,11 @@ var require_utils2 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path16) {
-      if (path16 === "" || path16[0] === "/") {
-        return removeDotSegments(path16);
+    function removeDotSegmentsRelative(path17) {
+      if (path17 === "" || path17[0] === "/") {
+        return removeDotSegments(path17);
       }
-      const segments = path16.split("/");
+      const segments = path17.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -22821,8 +22821,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path16 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path16 && path16 !== "/" ? path16 : void 0;
+        const path17 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path17 && path17 !== "/" ? path17 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -27273,17 +27273,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path16) {
-      const ctrl = callVisitor(key, node, visitor, path16);
+    function visit_(key, node, visitor, path17) {
+      const ctrl = callVisitor(key, node, visitor, path17);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path16, ctrl);
-        return visit_(key, ctrl, visitor, path16);
+        replaceNode(key, path17, ctrl);
+        return visit_(key, ctrl, visitor, path17);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path16 = Object.freeze(path16.concat(node));
+          path17 = Object.freeze(path17.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path16);
+            const ci = visit_(i, node.items[i], visitor, path17);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -27294,13 +27294,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path16 = Object.freeze(path16.concat(node));
-          const ck = visit_("key", node.key, visitor, path16);
+          path17 = Object.freeze(path17.concat(node));
+          const ck = visit_("key", node.key, visitor, path17);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path16);
+          const cv = visit_("value", node.value, visitor, path17);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -27321,17 +27321,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path16) {
-      const ctrl = await callVisitor(key, node, visitor, path16);
+    async function visitAsync_(key, node, visitor, path17) {
+      const ctrl = await callVisitor(key, node, visitor, path17);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path16, ctrl);
-        return visitAsync_(key, ctrl, visitor, path16);
+        replaceNode(key, path17, ctrl);
+        return visitAsync_(key, ctrl, visitor, path17);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path16 = Object.freeze(path16.concat(node));
+          path17 = Object.freeze(path17.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path16);
+            const ci = await visitAsync_(i, node.items[i], visitor, path17);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -27342,13 +27342,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path16 = Object.freeze(path16.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path16);
+          path17 = Object.freeze(path17.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path17);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path16);
+          const cv = await visitAsync_("value", node.value, visitor, path17);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -27375,23 +27375,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path16) {
+    function callVisitor(key, node, visitor, path17) {
       if (typeof visitor === "function")
-        return visitor(key, node, path16);
+        return visitor(key, node, path17);
       if (identity2.isMap(node))
-        return visitor.Map?.(key, node, path16);
+        return visitor.Map?.(key, node, path17);
       if (identity2.isSeq(node))
-        return visitor.Seq?.(key, node, path16);
+        return visitor.Seq?.(key, node, path17);
       if (identity2.isPair(node))
-        return visitor.Pair?.(key, node, path16);
+        return visitor.Pair?.(key, node, path17);
       if (identity2.isScalar(node))
-        return visitor.Scalar?.(key, node, path16);
+        return visitor.Scalar?.(key, node, path17);
       if (identity2.isAlias(node))
-        return visitor.Alias?.(key, node, path16);
+        return visitor.Alias?.(key, node, path17);
       return void 0;
     }
-    function replaceNode(key, path16, node) {
-      const parent = path16[path16.length - 1];
+    function replaceNode(key, path17, node) {
+      const parent = path17[path17.length - 1];
       if (identity2.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity2.isPair(parent)) {
@@ -28003,10 +28003,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity2 = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path16, value) {
+    function collectionFromPath(schema, path17, value) {
       let v = value;
-      for (let i = path16.length - 1; i >= 0; --i) {
-        const k = path16[i];
+      for (let i = path17.length - 1; i >= 0; --i) {
+        const k = path17[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -28025,7 +28025,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path16) => path16 == null || typeof path16 === "object" && !!path16[Symbol.iterator]().next().done;
+    var isEmptyPath = (path17) => path17 == null || typeof path17 === "object" && !!path17[Symbol.iterator]().next().done;
     var Collection2 = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -28055,11 +28055,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path16, value) {
-        if (isEmptyPath(path16))
+      addIn(path17, value) {
+        if (isEmptyPath(path17))
           this.add(value);
         else {
-          const [key, ...rest] = path16;
+          const [key, ...rest] = path17;
           const node = this.get(key, true);
           if (identity2.isCollection(node))
             node.addIn(rest, value);
@@ -28073,8 +28073,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path16) {
-        const [key, ...rest] = path16;
+      deleteIn(path17) {
+        const [key, ...rest] = path17;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -28088,8 +28088,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path16, keepScalar) {
-        const [key, ...rest] = path16;
+      getIn(path17, keepScalar) {
+        const [key, ...rest] = path17;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity2.isScalar(node) ? node.value : node;
@@ -28107,8 +28107,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path16) {
-        const [key, ...rest] = path16;
+      hasIn(path17) {
+        const [key, ...rest] = path17;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -28118,8 +28118,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path16, value) {
-        const [key, ...rest] = path16;
+      setIn(path17, value) {
+        const [key, ...rest] = path17;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -30634,9 +30634,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path16, value) {
+      addIn(path17, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path16, value);
+          this.contents.addIn(path17, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -30711,14 +30711,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path16) {
-        if (Collection2.isEmptyPath(path16)) {
+      deleteIn(path17) {
+        if (Collection2.isEmptyPath(path17)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path16) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path17) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -30733,10 +30733,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path16, keepScalar) {
-        if (Collection2.isEmptyPath(path16))
+      getIn(path17, keepScalar) {
+        if (Collection2.isEmptyPath(path17))
           return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity2.isCollection(this.contents) ? this.contents.getIn(path16, keepScalar) : void 0;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path17, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -30747,10 +30747,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path16) {
-        if (Collection2.isEmptyPath(path16))
+      hasIn(path17) {
+        if (Collection2.isEmptyPath(path17))
           return this.contents !== void 0;
-        return identity2.isCollection(this.contents) ? this.contents.hasIn(path16) : false;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path17) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -30767,13 +30767,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path16, value) {
-        if (Collection2.isEmptyPath(path16)) {
+      setIn(path17, value) {
+        if (Collection2.isEmptyPath(path17)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path16), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path17), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path16, value);
+          this.contents.setIn(path17, value);
         }
       }
       /**
@@ -32734,9 +32734,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path16) => {
+    visit2.itemAtPath = (cst, path17) => {
       let item = cst;
-      for (const [field, index] of path16) {
+      for (const [field, index] of path17) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -32745,23 +32745,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path16) => {
-      const parent = visit2.itemAtPath(cst, path16.slice(0, -1));
-      const field = path16[path16.length - 1][0];
+    visit2.parentCollection = (cst, path17) => {
+      const parent = visit2.itemAtPath(cst, path17.slice(0, -1));
+      const field = path17[path17.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path16, item, visitor) {
-      let ctrl = visitor(item, path16);
+    function _visit(path17, item, visitor) {
+      let ctrl = visitor(item, path17);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path16.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path17.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -32772,10 +32772,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path16);
+            ctrl = ctrl(item, path17);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path16) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path17) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -37635,7 +37635,7 @@ var mlops_schema_default = {
           additionalProperties: false,
           properties: {
             serving: {
-              description: "How predictions are served: batch (scored on a schedule) or online (an endpoint answering requests). online makes validate-charter require latency_p95_ms and throughput_rps.",
+              description: "How predictions are served: batch (scored on a schedule) or online (an endpoint answering requests). online makes validate-charter require latency_p95_ms and throughput_rps; batch makes it refuse a deploy-test load test and latency or throughput goals, which only an online endpoint has.",
               enum: ["batch", "online"]
             },
             schedule: {
@@ -37701,8 +37701,26 @@ var mlops_schema_default = {
                     enum: ["must-have", "good-to-have", "exploratory"]
                   },
                   location: {
-                    description: "Where the data lives: a path, table, bucket or URL, e.g. data/customers.csv. Recorded for people; no stage reads it.",
+                    description: "Where the data lives: a path, table, bucket or URL, e.g. data/customers.csv. A path inside the repository is read: build-model triggers a build when its content digest changes (for a file tracked by DVC, the md5 its .dvc file records) and sanity-check checks it (CSV). A table, bucket or URL is recorded for people unless content says how to see it.",
                     type: "string"
+                  },
+                  content: {
+                    description: "How the flow sees the content of a source outside the repository, so a change triggers a build: a listing command whose output is digested, or an object-store URL whose ETag a HEAD request returns. Give one of them.",
+                    type: "object",
+                    additionalProperties: false,
+                    minProperties: 1,
+                    maxProperties: 1,
+                    properties: {
+                      command: {
+                        description: 'A command, run without a shell from the project root, that lists the source (object keys, sizes, versions): when its output changes, the data changed. Example: "aws s3 ls --recursive s3://acme-data/payments/".',
+                        $ref: "#/$defs/command"
+                      },
+                      etag: {
+                        description: 'an http(s) URL of the object, whose ETag header (a HEAD request) changes with its content, e.g. "https://acme-data.s3.amazonaws.com/payments.csv"',
+                        type: "string",
+                        format: "uri"
+                      }
+                    }
                   },
                   owner: {
                     description: "GitHub handle of the person or team who answers for the source. validate-charter requires it for third-party sources, whose owner manages the supplier and the contract.",
@@ -38247,8 +38265,34 @@ var mlops_schema_default = {
               $ref: "#/$defs/command"
             },
             rollback: {
-              description: "Command that sends all traffic back to the baseline after a failed step or a cancellation; may use {model} and {environment}. Default: the traffic command with weight 0.",
+              description: "Command that sends all traffic back to the baseline after a failed step or a cancellation; may use {model} and {environment}. Required: without it nothing moves.",
               $ref: "#/$defs/command"
+            },
+            deploy: {
+              description: 'Command that deploys the canary variant of {model} (the model directory) before any traffic moves, so it can prove its model at endpoints.canary; may use {model}, {environment}, {variant} (canary) and {endpoint} (endpoints.canary). Run without a shell. Example: "node scripts/deploy.mjs canary {model}".',
+              $ref: "#/$defs/command"
+            },
+            teardown: {
+              description: "Command that removes the canary variant when the rollout is over (promoted, rolled back, or refused before the first step); same placeholders as deploy. A failing teardown is a warning.",
+              $ref: "#/$defs/command"
+            },
+            endpoints: {
+              description: "Where each variant answers, so both can prove which model they serve (GET /healthz at the URL's origin, the model-server contract) before the first step: the baseline the production model recorded in the ledger, the canary this model. Required.",
+              type: "object",
+              additionalProperties: false,
+              required: ["baseline", "canary"],
+              properties: {
+                baseline: {
+                  description: 'an absolute URL of the baseline (production) variant, e.g. "http://127.0.0.1:8081/predict"',
+                  type: "string",
+                  format: "uri"
+                },
+                canary: {
+                  description: 'an absolute URL of the canary variant, e.g. "http://127.0.0.1:8082/predict"',
+                  type: "string",
+                  format: "uri"
+                }
+              }
             },
             analysis: {
               description: "How each step is judged, as Kayenta does: every metric is read for canary and baseline over the step's window, classified with a Mann-Whitney test, and the step is scored from the classes.",
@@ -38500,9 +38544,9 @@ function pathOf(instancePath) {
   if (instancePath === "") return [];
   return instancePath.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~")).map((part) => /^\d+$/.test(part) ? Number(part) : part);
 }
-function dotted(path16) {
-  if (path16.length === 0) return "the top level";
-  return path16.reduce(
+function dotted(path17) {
+  if (path17.length === 0) return "the top level";
+  return path17.reduce(
     (text, segment) => typeof segment === "number" ? `${text}[${segment}]` : text ? `${text}.${segment}` : segment,
     ""
   );
@@ -38524,7 +38568,7 @@ function explainErrors(errors, source) {
     if (error2.keyword === "oneOf") return true;
     if (!error2.schemaPath.includes("/oneOf/")) return true;
     return !oneOfPaths.some(
-      (path16) => error2.instancePath === path16 || error2.instancePath.startsWith(`${path16}/`)
+      (path17) => error2.instancePath === path17 || error2.instancePath.startsWith(`${path17}/`)
     );
   });
   const misspelt = new Set(
@@ -38552,9 +38596,9 @@ function explainErrors(errors, source) {
   );
 }
 function explain(error2, source) {
-  const path16 = pathOf(error2.instancePath);
-  const where = dotted(path16);
-  const diagnostic = (rule, message, at = source.locate(path16)) => ({
+  const path17 = pathOf(error2.instancePath);
+  const where = dotted(path17);
+  const diagnostic = (rule, message, at = source.locate(path17)) => ({
     severity: "error",
     rule,
     message,
@@ -38571,12 +38615,12 @@ function explain(error2, source) {
       return diagnostic(
         "unknown-key",
         `unknown key "${key}" in ${where}${hint}`,
-        source.locate([...path16, key], "key")
+        source.locate([...path17, key], "key")
       );
     }
     case "required": {
       const missing = error2.params.missingProperty;
-      const at = path16.length > 0 ? source.locate(path16, "key") : source.locate([]);
+      const at = path17.length > 0 ? source.locate(path17, "key") : source.locate([]);
       return diagnostic("missing-key", `${where} is missing the required key "${missing}"`, at);
     }
     case "type": {
@@ -38698,12 +38742,12 @@ function parseYamlSource(file, bytes) {
     text,
     data,
     locationOfOffset,
-    locate(path16, target = "value") {
-      const found = findNode(document, path16, target);
+    locate(path17, target = "value") {
+      const found = findNode(document, path17, target);
       return found ? locationOfOffset(found) : at(1, 1);
     },
-    scalarStart(path16) {
-      const node = document.getIn(path16, true);
+    scalarStart(path17) {
+      const node = document.getIn(path17, true);
       if (!(0, import_yaml.isScalar)(node) || !node.range) return void 0;
       const quoted = node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE";
       return { location: locationOfOffset(node.range[0] + (quoted ? 1 : 0)), quoted };
@@ -38808,12 +38852,12 @@ function describeYamlProblem(code2, message, excerpt) {
   if (code2 === "TAB_AS_INDENT") return "tabs are not allowed for indentation in YAML; indent with spaces";
   return `YAML syntax: ${plain}`;
 }
-function findNode(document, path16, target) {
+function findNode(document, path17, target) {
   let node = document.contents;
   let best = document.contents?.range?.[0];
-  for (let index = 0; index < path16.length; index++) {
-    const segment = path16[index];
-    const isLast = index === path16.length - 1;
+  for (let index = 0; index < path17.length; index++) {
+    const segment = path17[index];
+    const isLast = index === path17.length - 1;
     if ((0, import_yaml.isMap)(node)) {
       const pair = node.items.find(
         (item) => (0, import_yaml.isPair)(item) && (0, import_yaml.isScalar)(item.key) && String(item.key.value) === String(segment)
@@ -39016,7 +39060,7 @@ function isUserFixable(error2) {
 }
 
 // src/flow/run-stage.ts
-import path3 from "node:path";
+import path4 from "node:path";
 
 // src/core/annotations.ts
 function annotationsFromChecks(checks) {
@@ -39086,6 +39130,49 @@ async function writeFileAtomic(file, content) {
 }
 function stateDirectory(projectRoot) {
   return path2.join(projectRoot, ".mlops-flow");
+}
+
+// src/flow/public-text.ts
+import { tmpdir } from "node:os";
+import path3 from "node:path";
+var escape2 = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+var LOOPBACK = /\bhttps?:\/\/(?:127(?:\.\d{1,3}){3}|localhost|\[::1\])(?::\d{1,5})?/gi;
+function publicText(text, roots) {
+  let out = text;
+  const bases = [roots.projectRoot, roots.workspace].filter((root) => Boolean(root)).map((root) => path3.resolve(root)).sort((a, b) => b.length - a.length);
+  for (const base of bases) {
+    out = out.replace(
+      new RegExp(`${escape2(base)}(?:${escape2(path3.sep)}|(?=[\\s\`'")\\]]|$))`, "g"),
+      (match) => match.endsWith(path3.sep) ? "" : "."
+    );
+  }
+  out = out.replace(
+    new RegExp(`${escape2(path3.resolve(tmpdir()))}${escape2(path3.sep)}[^\\s\`'"/]+`, "g"),
+    "(scratch)"
+  );
+  return out.replace(LOOPBACK, "(this runner)");
+}
+function isReport(file) {
+  return file.startsWith(".mlops-flow/reports/") || /(^|\/)model-card\.(md|json)$/.test(file);
+}
+function publicResult(result, roots) {
+  const clean = (text) => publicText(text, roots);
+  return {
+    ...result,
+    summary: clean(result.summary),
+    section: clean(result.section),
+    checks: result.checks.map((check) => ({
+      ...check,
+      ...check.observed !== void 0 ? { observed: clean(check.observed) } : {},
+      ...check.expected !== void 0 ? { expected: clean(check.expected) } : {},
+      ...check.detail !== void 0 ? { detail: clean(check.detail) } : {}
+    })),
+    ...result.files ? {
+      files: result.files.map(
+        (file) => isReport(file.path) ? { ...file, content: clean(file.content) } : file
+      )
+    } : {}
+  };
 }
 
 // src/flow/run-stage.ts
@@ -39199,14 +39286,15 @@ async function runStage(options) {
       ...result.modelDigest ?? modelDigest ? { modelDigest: result.modelDigest ?? modelDigest } : {}
     };
   }
+  result = publicResult(result, { projectRoot: loaded.projectRoot, workspace: platform2.context.workspace });
   await publish(result, options, now);
   return result;
 }
 async function publish(result, options, now) {
   const { loaded, platform: platform2 } = options;
   for (const file of result.files ?? []) {
-    const target = path3.resolve(loaded.projectRoot, file.path);
-    if (!target.startsWith(path3.resolve(loaded.projectRoot) + path3.sep)) {
+    const target = path4.resolve(loaded.projectRoot, file.path);
+    if (!target.startsWith(path4.resolve(loaded.projectRoot) + path4.sep)) {
       throw new UserError(`refusing to write ${file.path}: it is outside the project`);
     }
     await writeFileAtomic(target, file.content);
@@ -39265,7 +39353,7 @@ ${result.section}
 }
 
 // src/platform/actions/index.ts
-import path11 from "node:path";
+import path12 from "node:path";
 
 // src/config/ranges.ts
 var MAX_DURATION_MS = 5 * 24 * 36e5;
@@ -39318,7 +39406,7 @@ function pullRequestHeadSha(env) {
 }
 
 // src/platform/github/index.ts
-import path6 from "node:path";
+import path7 from "node:path";
 
 // node_modules/@actions/github/lib/context.js
 import { readFileSync as readFileSync2, existsSync as existsSync2 } from "fs";
@@ -39334,8 +39422,8 @@ var Context = class {
       if (existsSync2(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync2(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path16 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path16} does not exist${EOL5}`);
+        const path17 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path17} does not exist${EOL5}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -43629,7 +43717,7 @@ var triggers_notification_paths_default = [
 ];
 function routeMatcher(paths) {
   const regexes = paths.map(
-    (path16) => path16.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+    (path17) => path17.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
   );
   const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
   return new RegExp(regex2, "i");
@@ -43989,7 +44077,7 @@ var GitHubApprovals = class {
 
 // src/platform/github/comment.ts
 import { mkdir as mkdir3, readFile, readdir as readdir2, writeFile as writeFile3 } from "node:fs/promises";
-import path4 from "node:path";
+import path5 from "node:path";
 
 // src/report/markdown.ts
 var MAX_VALUE_LENGTH = 200;
@@ -44093,7 +44181,9 @@ function renderAlignmentTable(sections) {
     const values = columns.map((column) => {
       const cell2 = row.cells.get(column.source);
       if (!cell2 || cell2.value === null) return "—";
-      return `${formatNumber(cell2.value)}${cell2.estimated ? " (est.)" : ""}`;
+      const interval = cell2.interval ? ` [${formatNumber(cell2.interval[0])}, ${formatNumber(cell2.interval[1])}]` : "";
+      const estimate2 = cell2.estimated ? cell2.formula ? ` (est. = \`${cell2.formula}\`)` : " (est.)" : "";
+      return `${formatNumber(cell2.value)}${interval}${estimate2}`;
     });
     return `| ${row.level} | ${cellCode(metric)} | ${row.goal === void 0 ? "—" : tableCell(row.goal)} | ${values.join(" | ")} | ${statusOf2(row.cells)} |`;
   });
@@ -44300,21 +44390,21 @@ var GitHubComment = class {
    */
   async leaveForCompanion(pullRequest, section) {
     const directory = this.options.pendingDirectory;
-    const sectionsDirectory = path4.join(directory, "comment");
+    const sectionsDirectory = path5.join(directory, "comment");
     await mkdir3(sectionsDirectory, { recursive: true });
-    await writeFile3(path4.join(sectionsDirectory, `${section.stage}.json`), JSON.stringify(section));
+    await writeFile3(path5.join(sectionsDirectory, `${section.stage}.json`), JSON.stringify(section));
     const sections = [];
     for (const name of (await readdir2(sectionsDirectory)).filter((n) => n.endsWith(".json")).sort()) {
-      sections.push(JSON.parse(await readFile(path4.join(sectionsDirectory, name), "utf8")));
+      sections.push(JSON.parse(await readFile(path5.join(sectionsDirectory, name), "utf8")));
     }
     const { body } = composeBody(
       mergeSections(sections, section),
       this.options.context.runUrl ? { summaryUrl: this.options.context.runUrl } : {}
     );
-    const file = path4.join(directory, "comment.md");
+    const file = path5.join(directory, "comment.md");
     await writeFile3(file, body);
     await writeFile3(
-      path4.join(directory, "pull-request.json"),
+      path5.join(directory, "pull-request.json"),
       JSON.stringify({ number: pullRequest, commit: this.options.context.commit })
     );
     return file;
@@ -44639,7 +44729,7 @@ var GitHubDispatch = class {
 
 // src/platform/github/ledger.ts
 import { appendFileSync as appendFileSync2, existsSync as existsSync3, mkdirSync, readFileSync as readFileSync3 } from "node:fs";
-import path5 from "node:path";
+import path6 from "node:path";
 
 // src/platform/github/ledger-record.ts
 var RECORD_PATTERN = /<!-- mlops-flow:record ([A-Za-z0-9+/=]+) -->/;
@@ -44828,7 +44918,7 @@ var GitHubLedger = class {
     const file = this.options.jobRecordsFile;
     if (!file) return false;
     try {
-      mkdirSync(path5.dirname(file), { recursive: true });
+      mkdirSync(path6.dirname(file), { recursive: true });
       appendFileSync2(file, `${JSON.stringify(record)}
 `, { mode: 384 });
       return true;
@@ -44978,7 +45068,7 @@ function createGithubPorts(settings) {
       log,
       ...settings.commitComment !== void 0 ? { commitComment: settings.commitComment } : {},
       ...settings.commentTiming ? { timing: settings.commentTiming } : {},
-      ...env.RUNNER_TEMP ? { pendingDirectory: path6.join(env.RUNNER_TEMP, "mlops-flow", "pr-comment") } : {}
+      ...env.RUNNER_TEMP ? { pendingDirectory: path7.join(env.RUNNER_TEMP, "mlops-flow", "pr-comment") } : {}
     }),
     ledger: new GitHubLedger({
       client,
@@ -44988,7 +45078,7 @@ function createGithubPorts(settings) {
       checksShaFor,
       identity: identity2,
       ...env.RUNNER_TEMP ? {
-        jobRecordsFile: path6.join(
+        jobRecordsFile: path7.join(
           env.RUNNER_TEMP,
           "mlops-flow",
           `records-${env.GITHUB_RUN_ID ?? "run"}.jsonl`
@@ -45022,18 +45112,18 @@ function createGithubPorts(settings) {
 
 // src/platform/local/artifacts.ts
 import { copyFile as copyFile2, mkdir as mkdir4, readFile as readFile2, readdir as readdir3, stat as stat3 } from "node:fs/promises";
-import path7 from "node:path";
+import path8 from "node:path";
 var LocalArtifactStore = class {
   objects;
   models;
   constructor(directory) {
-    this.objects = path7.join(directory, "store", "objects");
-    this.models = path7.join(directory, "store", "models");
+    this.objects = path8.join(directory, "store", "objects");
+    this.models = path8.join(directory, "store", "models");
   }
   indexFile(name) {
     if (!/^[A-Za-z0-9._-]+$/.test(name))
       throw new Error(`artifact name "${name}" has characters a file name cannot hold`);
-    return path7.join(this.models, `${name}.json`);
+    return path8.join(this.models, `${name}.json`);
   }
   async has(name) {
     return await stat3(this.indexFile(name)).catch(() => void 0) !== void 0;
@@ -45044,9 +45134,9 @@ var LocalArtifactStore = class {
     await mkdir4(this.objects, { recursive: true });
     const entries = [];
     for (const file of [...files].sort()) {
-      const content = await readFile2(path7.join(root, file));
+      const content = await readFile2(path8.join(root, file));
       const digest = sha256(content);
-      const object = path7.join(this.objects, digest);
+      const object = path8.join(this.objects, digest);
       if (!await stat3(object).catch(() => void 0)) await writeFileAtomic(object, content);
       entries.push({ path: file, sha256: digest, size: content.byteLength });
     }
@@ -45065,12 +45155,12 @@ var LocalArtifactStore = class {
   async fetch(name, destination) {
     const entry = JSON.parse(await readFile2(this.indexFile(name), "utf8"));
     for (const file of entry.files) {
-      const target = path7.resolve(destination, file.path);
-      if (!target.startsWith(path7.resolve(destination) + path7.sep)) {
+      const target = path8.resolve(destination, file.path);
+      if (!target.startsWith(path8.resolve(destination) + path8.sep)) {
         throw new Error(`stored file "${file.path}" would land outside ${destination}`);
       }
-      await mkdir4(path7.dirname(target), { recursive: true });
-      await copyFile2(path7.join(this.objects, file.sha256), target);
+      await mkdir4(path8.dirname(target), { recursive: true });
+      await copyFile2(path8.join(this.objects, file.sha256), target);
     }
     return destination;
   }
@@ -45078,7 +45168,7 @@ var LocalArtifactStore = class {
     const names = await readdir3(this.models).catch(() => []);
     let latest;
     for (const name of names.filter((n) => n.endsWith(".json"))) {
-      const entry = JSON.parse(await readFile2(path7.join(this.models, name), "utf8"));
+      const entry = JSON.parse(await readFile2(path8.join(this.models, name), "utf8"));
       if (entry.modelDigest === options.excluding) continue;
       if (entry.branch === branch && (!latest || entry.storedAt > latest.storedAt)) {
         latest = {
@@ -45096,32 +45186,32 @@ var LocalArtifactStore = class {
 
 // src/platform/local/comment.ts
 import { readFile as readFile3, readdir as readdir4 } from "node:fs/promises";
-import path8 from "node:path";
+import path9 from "node:path";
 var LocalComment = class {
   constructor(directory) {
     this.directory = directory;
   }
   directory;
   async writeSection(section) {
-    const sectionsDirectory = path8.join(this.directory, "comment");
+    const sectionsDirectory = path9.join(this.directory, "comment");
     await writeFileAtomic(
-      path8.join(sectionsDirectory, `${section.stage}.json`),
+      path9.join(sectionsDirectory, `${section.stage}.json`),
       JSON.stringify(section, null, 2)
     );
     const sections = await this.readSections();
-    const file = path8.join(this.directory, "comment.md");
+    const file = path9.join(this.directory, "comment.md");
     await writeFileAtomic(
       file,
-      renderComment(sections, { reportsLocation: path8.join(this.directory, "reports") })
+      renderComment(sections, { reportsLocation: path9.join(this.directory, "reports") })
     );
     return { location: file, written: true };
   }
   async readSections() {
-    const sectionsDirectory = path8.join(this.directory, "comment");
+    const sectionsDirectory = path9.join(this.directory, "comment");
     const names = await readdir4(sectionsDirectory).catch(() => []);
     const sections = [];
     for (const name of names.filter((n) => n.endsWith(".json"))) {
-      sections.push(JSON.parse(await readFile3(path8.join(sectionsDirectory, name), "utf8")));
+      sections.push(JSON.parse(await readFile3(path9.join(sectionsDirectory, name), "utf8")));
     }
     return sections;
   }
@@ -45129,7 +45219,7 @@ var LocalComment = class {
 
 // src/platform/local/environments.ts
 import { appendFile as appendFile2, mkdir as mkdir5, readFile as readFile4 } from "node:fs/promises";
-import path9 from "node:path";
+import path10 from "node:path";
 var LocalEnvironments = class {
   constructor(directory) {
     this.directory = directory;
@@ -45137,11 +45227,11 @@ var LocalEnvironments = class {
   directory;
   async append(file, entry) {
     await mkdir5(this.directory, { recursive: true });
-    await appendFile2(path9.join(this.directory, file), `${JSON.stringify(entry)}
+    await appendFile2(path10.join(this.directory, file), `${JSON.stringify(entry)}
 `);
   }
   async readLines(file) {
-    const text = await readFile4(path9.join(this.directory, file), "utf8").catch(() => "");
+    const text = await readFile4(path10.join(this.directory, file), "utf8").catch(() => "");
     return text.split("\n").filter((line) => line.trim() !== "").map((line) => JSON.parse(line));
   }
   async create(request2) {
@@ -45168,14 +45258,14 @@ var LocalEnvironments = class {
 
 // src/platform/local/ledger.ts
 import { appendFile as appendFile3, mkdir as mkdir6, readFile as readFile5 } from "node:fs/promises";
-import path10 from "node:path";
+import path11 from "node:path";
 var LocalLedger = class {
   file;
   constructor(directory) {
-    this.file = path10.join(directory, "ledger.jsonl");
+    this.file = path11.join(directory, "ledger.jsonl");
   }
   async write(record) {
-    await mkdir6(path10.dirname(this.file), { recursive: true });
+    await mkdir6(path11.dirname(this.file), { recursive: true });
     await appendFile3(this.file, `${JSON.stringify(record)}
 `);
   }
@@ -45267,7 +45357,7 @@ function createActionsPlatform(settings) {
     outputs: new ActionsOutputs(),
     log: new ActionsLog()
   };
-  const localArtifacts = new LocalArtifactStore(path11.join(directory));
+  const localArtifacts = new LocalArtifactStore(path12.join(directory));
   if (!token || !env.GITHUB_REPOSITORY) {
     const environments = new LocalEnvironments(directory);
     return {
@@ -45385,7 +45475,7 @@ function reportActionError(error2) {
 }
 
 // src/stages/monitor/index.ts
-import path15 from "node:path";
+import path16 from "node:path";
 
 // src/drift/smirnov.ts
 var MIN_LOG = -708.3964185322641;
@@ -46144,7 +46234,7 @@ function formatDataError(location, reason) {
 }
 
 // src/metrics/readers/index.ts
-import path12 from "node:path";
+import path13 from "node:path";
 
 // src/metrics/readers/chunked-file.ts
 import { open as open3 } from "node:fs/promises";
@@ -47134,32 +47224,32 @@ function parseFloat16(bytes) {
 }
 
 // node_modules/hyparquet/src/schema.js
-function schemaTree(schema, rootIndex, path16) {
+function schemaTree(schema, rootIndex, path17) {
   const element = schema[rootIndex];
   const children = [];
   let count = 1;
   if (element.num_children) {
     while (children.length < element.num_children) {
       const childElement = schema[rootIndex + count];
-      const child = schemaTree(schema, rootIndex + count, [...path16, childElement.name]);
+      const child = schemaTree(schema, rootIndex + count, [...path17, childElement.name]);
       count += child.count;
       children.push(child);
     }
   }
-  return { count, element, children, path: path16 };
+  return { count, element, children, path: path17 };
 }
 function getSchemaPath(schema, name) {
   return getTreePath(schemaTree(schema, 0, []), name);
 }
 function getTreePath(tree, name) {
-  const path16 = [tree];
+  const path17 = [tree];
   for (const part of name) {
     const child = tree.children.find((child2) => child2.element.name === part);
     if (!child) throw new Error(`parquet schema element not found: ${name}`);
-    path16.push(child);
+    path17.push(child);
     tree = child;
   }
-  return path16;
+  return path17;
 }
 function getPhysicalColumns(schemaTree2) {
   const columns = [];
@@ -47893,7 +47983,7 @@ function pathsNeededForFilter(filter) {
   return [...new Set(paths)];
 }
 function columnsNeededForFilter(filter) {
-  return [...new Set(pathsNeededForFilter(filter).map((path16) => path16.split(".")[0]))];
+  return [...new Set(pathsNeededForFilter(filter).map((path17) => path17.split(".")[0]))];
 }
 function matchFilter(record, filter, strict = true) {
   if ("$and" in filter && Array.isArray(filter.$and)) {
@@ -48098,9 +48188,9 @@ function unionRanges(a, b) {
   }
   return out;
 }
-function resolve(record, path16) {
+function resolve(record, path17) {
   let value = record;
-  for (const part of path16.split(".")) {
+  for (const part of path17.split(".")) {
     value = value?.[part];
   }
   return value;
@@ -48760,7 +48850,7 @@ function assembleLists(output, definitionLevels, repetitionLevels, values, schem
   return output;
 }
 function assembleNested(subcolumnData, schema, parsers, depth = 0) {
-  const path16 = schema.path.join(".");
+  const path17 = schema.path.join(".");
   const optional = schema.element.repetition_type === "OPTIONAL";
   const nextDepth = optional ? depth + 1 : depth;
   if (isListLike(schema)) {
@@ -48775,7 +48865,7 @@ function assembleNested(subcolumnData, schema, parsers, depth = 0) {
     const values = subcolumnData.get(subcolumn);
     if (!values) throw new Error("parquet list column missing values");
     if (optional) flattenAtDepth(values, depth);
-    subcolumnData.set(path16, values);
+    subcolumnData.set(path17, values);
     subcolumnData.delete(subcolumn);
     return;
   }
@@ -48783,8 +48873,8 @@ function assembleNested(subcolumnData, schema, parsers, depth = 0) {
     const mapName = schema.children[0].element.name;
     assembleNested(subcolumnData, schema.children[0].children[0], parsers, nextDepth + 1);
     assembleNested(subcolumnData, schema.children[0].children[1], parsers, nextDepth + 1);
-    const keys = subcolumnData.get(`${path16}.${mapName}.key`);
-    const values = subcolumnData.get(`${path16}.${mapName}.value`);
+    const keys = subcolumnData.get(`${path17}.${mapName}.key`);
+    const values = subcolumnData.get(`${path17}.${mapName}.value`);
     if (!keys) throw new Error("parquet map column missing keys");
     if (!values) throw new Error("parquet map column missing values");
     if (keys.length !== values.length) {
@@ -48792,9 +48882,9 @@ function assembleNested(subcolumnData, schema, parsers, depth = 0) {
     }
     const out = assembleMaps(keys, values, nextDepth);
     if (optional) flattenAtDepth(out, depth);
-    subcolumnData.delete(`${path16}.${mapName}.key`);
-    subcolumnData.delete(`${path16}.${mapName}.value`);
-    subcolumnData.set(path16, out);
+    subcolumnData.delete(`${path17}.${mapName}.key`);
+    subcolumnData.delete(`${path17}.${mapName}.value`);
+    subcolumnData.set(path17, out);
     return;
   }
   if (schema.children.length) {
@@ -48814,7 +48904,7 @@ function assembleNested(subcolumnData, schema, parsers, depth = 0) {
       inverted = decodeVariantColumn(inverted, parsers);
     }
     if (optional) flattenAtDepth(inverted, depth);
-    subcolumnData.set(path16, inverted);
+    subcolumnData.set(path17, inverted);
   }
 }
 function flattenAtDepth(arr, depth) {
@@ -50014,7 +50104,7 @@ var EXTENSIONS = {
   ".pq": "parquet"
 };
 function detectFormat(file) {
-  const extension = path12.extname(file).toLowerCase();
+  const extension = path13.extname(file).toLowerCase();
   const format = EXTENSIONS[extension];
   if (!format) {
     throw new DataError(
@@ -50028,7 +50118,7 @@ async function openTable(file, options = {}) {
   const format = options.format ?? detectFormat(file);
   switch (format) {
     case "csv": {
-      const delimiter = options.delimiter ?? (path12.extname(file).toLowerCase() === ".tsv" ? "	" : ",");
+      const delimiter = options.delimiter ?? (path13.extname(file).toLowerCase() === ".tsv" ? "	" : ",");
       return openCsv(file, { columns: options.columns, delimiter, bufferSize: options.bufferSize });
     }
     case "jsonl":
@@ -50401,7 +50491,7 @@ function realise({ tp, fp, fn, tn }) {
 
 // src/monitor/production-log.ts
 import { readdir as readdir5, stat as stat4 } from "node:fs/promises";
-import path13 from "node:path";
+import path14 from "node:path";
 async function logFiles(location) {
   const info2 = await stat4(location);
   if (!info2.isDirectory()) return [location];
@@ -50410,7 +50500,7 @@ async function logFiles(location) {
   for (const name of names) {
     try {
       detectFormat(name);
-      files.push(path13.join(location, name));
+      files.push(path14.join(location, name));
     } catch {
     }
   }
@@ -50680,13 +50770,14 @@ function deriveLevels(config, measured) {
   const values = new Map(Object.entries(measured).filter(([, v]) => Number.isFinite(v)));
   const metrics = config.charter.metrics ?? {};
   const result = [];
-  const judge = (id, level, goalText, value, estimated) => {
+  const judge = (id, level, goalText, value, estimated, formula) => {
     const goal = goalOf(id, goalText);
     result.push({
       id,
       level,
       value,
       estimated,
+      ...formula ? { formula } : {},
       ...goal ? { goal, goalText: formatGoal(goal) } : {},
       ...goal && value !== null ? { verdict: meetsGoal(value, goal) ? "pass" : "fail" } : {}
     });
@@ -50697,15 +50788,18 @@ function deriveLevels(config, measured) {
     for (const metric of metrics[level] ?? []) {
       let value = values.get(metric.id) ?? null;
       let estimated = false;
+      let formula;
       if (value === null && metric.estimate) {
         value = evaluateExpression(parseExpression(metric.estimate), values);
         estimated = true;
+        formula = metric.estimate.trim();
       } else if (value === null && metric.from?.length === 1) {
         value = values.get(metric.from[0]) ?? null;
         estimated = true;
+        formula = metric.from[0];
       }
       if (value !== null) values.set(metric.id, value);
-      judge(metric.id, level, metric.goal, value, estimated);
+      judge(metric.id, level, metric.goal, value, estimated, formula);
     }
   }
   return result;
@@ -50799,17 +50893,17 @@ function reasonFor(metric, known, value, basis, window2, minLabels) {
 
 // src/stages/monitor/sources.ts
 import { realpath } from "node:fs/promises";
-import path14 from "node:path";
+import path15 from "node:path";
 async function insideProject(loaded, relative, key) {
   const root = await realpath(loaded.projectRoot);
-  const absolute = path14.resolve(loaded.projectRoot, relative);
+  const absolute = path15.resolve(loaded.projectRoot, relative);
   const real = await realpath(absolute).catch(() => {
     throw new UserError(
       `flow.monitor.${key} "${relative}" does not exist`,
-      `expected it at ${path14.relative(loaded.projectRoot, absolute)}`
+      `expected it at ${path15.relative(loaded.projectRoot, absolute)}`
     );
   });
-  if (real !== root && !real.startsWith(root + path14.sep)) {
+  if (real !== root && !real.startsWith(root + path15.sep)) {
     throw new UserError(`flow.monitor.${key} "${relative}" leaves the project directory`);
   }
   return real;
@@ -50860,7 +50954,7 @@ var monitor = {
       };
     }
     const sources = await resolveSources(loaded, spec);
-    const relative = (file) => path15.relative(loaded.projectRoot, file) || ".";
+    const relative = (file) => path16.relative(loaded.projectRoot, file) || ".";
     const columns = {
       id: spec.id ?? "request_id",
       timestamp: spec.timestamp ?? "timestamp",

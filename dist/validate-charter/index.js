@@ -1075,14 +1075,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path14 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path15 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path14 && path14[0] !== "/") {
-          path14 = `/${path14}`;
+        if (path15 && path15[0] !== "/") {
+          path15 = `/${path15}`;
         }
-        return new URL(`${origin}${path14}`);
+        return new URL(`${origin}${path15}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1533,39 +1533,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path14, origin }
+          request: { method, path: path15, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path14);
+        debuglog("sending request to %s %s/%s", method, origin, path15);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path14, origin },
+          request: { method, path: path15, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path14,
+          path15,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path14, origin }
+          request: { method, path: path15, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path14);
+        debuglog("trailers received from %s %s/%s", method, origin, path15);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path14, origin },
+          request: { method, path: path15, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path14,
+          path15,
           error2.message
         );
       });
@@ -1614,9 +1614,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path14, origin }
+            request: { method, path: path15, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path14);
+          debuglog("sending request to %s %s/%s", method, origin, path15);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1679,7 +1679,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path14,
+        path: path15,
         method,
         body,
         headers,
@@ -1694,11 +1694,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path14 !== "string") {
+        if (typeof path15 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path14[0] !== "/" && !(path14.startsWith("http://") || path14.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path15[0] !== "/" && !(path15.startsWith("http://") || path15.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path14)) {
+        } else if (invalidPathRegex.test(path15)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1764,7 +1764,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path14, query) : path14;
+        this.path = query ? buildURL(path15, query) : path15;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -5501,7 +5501,7 @@ var require_body = __commonJS({
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
         const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
-        const escape2 = (str) => str.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
+        const escape3 = (str) => str.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
         const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
         const blobParts = [];
         const rn = new Uint8Array([13, 10]);
@@ -5509,14 +5509,14 @@ Content-Disposition: form-data`;
         let hasUnknownSizeValue = false;
         for (const [name, value] of object) {
           if (typeof value === "string") {
-            const chunk2 = textEncoder.encode(prefix + `; name="${escape2(normalizeLinefeeds(name))}"\r
+            const chunk2 = textEncoder.encode(prefix + `; name="${escape3(normalizeLinefeeds(name))}"\r
 \r
 ${normalizeLinefeeds(value)}\r
 `);
             blobParts.push(chunk2);
             length += chunk2.byteLength;
           } else {
-            const chunk2 = textEncoder.encode(`${prefix}; name="${escape2(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape2(value.name)}"` : "") + `\r
+            const chunk2 = textEncoder.encode(`${prefix}; name="${escape3(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape3(value.name)}"` : "") + `\r
 Content-Type: ${value.type || "application/octet-stream"}\r
 \r
 `);
@@ -6457,7 +6457,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path14, host, upgrade, blocking, reset } = request2;
+      const { method, path: path15, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6538,7 +6538,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path14} HTTP/1.1\r
+      let header = `${method} ${path15} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7067,7 +7067,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path14, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path15, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7164,7 +7164,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path14;
+      headers[HTTP2_HEADER_PATH] = path15;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7517,9 +7517,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path14 = search ? `${pathname}${search}` : pathname;
+        const path15 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path14;
+        this.opts.path = path15;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8758,10 +8758,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path14 = "/",
+          path: path15 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path14;
+        opts.path = origin + path15;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10733,20 +10733,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path14) {
-      if (typeof path14 !== "string") {
-        return path14;
+    function safeUrl(path15) {
+      if (typeof path15 !== "string") {
+        return path15;
       }
-      const pathSegments = path14.split("?");
+      const pathSegments = path15.split("?");
       if (pathSegments.length !== 2) {
-        return path14;
+        return path15;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path14, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path14);
+    function matchKey(mockDispatch2, { path: path15, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path15);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10768,7 +10768,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path14 }) => matchValue(safeUrl(path14), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path15 }) => matchValue(safeUrl(path15), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10806,9 +10806,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path14, method, body, headers, query } = opts;
+      const { path: path15, method, body, headers, query } = opts;
       return {
-        path: path14,
+        path: path15,
         method,
         body,
         headers,
@@ -11271,10 +11271,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path14, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path15, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path14,
+            Path: path15,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16153,9 +16153,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path14) {
-      for (let i = 0; i < path14.length; ++i) {
-        const code = path14.charCodeAt(i);
+    function validateCookiePath(path15) {
+      for (let i = 0; i < path15.length; ++i) {
+        const code = path15.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19075,11 +19075,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path14 = opts.path;
+          let path15 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path14 = `/${path14}`;
+            path15 = `/${path15}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path14);
+          url = new URL(util.parseOrigin(url).origin + path15);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -22379,8 +22379,8 @@ var require_utils2 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path14) {
-      let input = path14;
+    function removeDotSegments(path15) {
+      let input = path15;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -22454,11 +22454,11 @@ var require_utils2 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path14) {
-      if (path14 === "" || path14[0] === "/") {
-        return removeDotSegments(path14);
+    function removeDotSegmentsRelative(path15) {
+      if (path15 === "" || path15[0] === "/") {
+        return removeDotSegments(path15);
       }
-      const segments = path14.split("/");
+      const segments = path15.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -22821,8 +22821,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path14 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path14 && path14 !== "/" ? path14 : void 0;
+        const path15 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path15 && path15 !== "/" ? path15 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -27273,17 +27273,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path14) {
-      const ctrl = callVisitor(key, node, visitor, path14);
+    function visit_(key, node, visitor, path15) {
+      const ctrl = callVisitor(key, node, visitor, path15);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path14, ctrl);
-        return visit_(key, ctrl, visitor, path14);
+        replaceNode(key, path15, ctrl);
+        return visit_(key, ctrl, visitor, path15);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path14 = Object.freeze(path14.concat(node));
+          path15 = Object.freeze(path15.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path14);
+            const ci = visit_(i, node.items[i], visitor, path15);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -27294,13 +27294,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path14 = Object.freeze(path14.concat(node));
-          const ck = visit_("key", node.key, visitor, path14);
+          path15 = Object.freeze(path15.concat(node));
+          const ck = visit_("key", node.key, visitor, path15);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path14);
+          const cv = visit_("value", node.value, visitor, path15);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -27321,17 +27321,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path14) {
-      const ctrl = await callVisitor(key, node, visitor, path14);
+    async function visitAsync_(key, node, visitor, path15) {
+      const ctrl = await callVisitor(key, node, visitor, path15);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path14, ctrl);
-        return visitAsync_(key, ctrl, visitor, path14);
+        replaceNode(key, path15, ctrl);
+        return visitAsync_(key, ctrl, visitor, path15);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path14 = Object.freeze(path14.concat(node));
+          path15 = Object.freeze(path15.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path14);
+            const ci = await visitAsync_(i, node.items[i], visitor, path15);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -27342,13 +27342,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path14 = Object.freeze(path14.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path14);
+          path15 = Object.freeze(path15.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path15);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path14);
+          const cv = await visitAsync_("value", node.value, visitor, path15);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -27375,23 +27375,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path14) {
+    function callVisitor(key, node, visitor, path15) {
       if (typeof visitor === "function")
-        return visitor(key, node, path14);
+        return visitor(key, node, path15);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path14);
+        return visitor.Map?.(key, node, path15);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path14);
+        return visitor.Seq?.(key, node, path15);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path14);
+        return visitor.Pair?.(key, node, path15);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path14);
+        return visitor.Scalar?.(key, node, path15);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path14);
+        return visitor.Alias?.(key, node, path15);
       return void 0;
     }
-    function replaceNode(key, path14, node) {
-      const parent = path14[path14.length - 1];
+    function replaceNode(key, path15, node) {
+      const parent = path15[path15.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -28003,10 +28003,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path14, value) {
+    function collectionFromPath(schema, path15, value) {
       let v = value;
-      for (let i = path14.length - 1; i >= 0; --i) {
-        const k = path14[i];
+      for (let i = path15.length - 1; i >= 0; --i) {
+        const k = path15[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -28025,7 +28025,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path14) => path14 == null || typeof path14 === "object" && !!path14[Symbol.iterator]().next().done;
+    var isEmptyPath = (path15) => path15 == null || typeof path15 === "object" && !!path15[Symbol.iterator]().next().done;
     var Collection2 = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -28055,11 +28055,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path14, value) {
-        if (isEmptyPath(path14))
+      addIn(path15, value) {
+        if (isEmptyPath(path15))
           this.add(value);
         else {
-          const [key, ...rest] = path14;
+          const [key, ...rest] = path15;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -28073,8 +28073,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path14) {
-        const [key, ...rest] = path14;
+      deleteIn(path15) {
+        const [key, ...rest] = path15;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -28088,8 +28088,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path14, keepScalar) {
-        const [key, ...rest] = path14;
+      getIn(path15, keepScalar) {
+        const [key, ...rest] = path15;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -28107,8 +28107,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path14) {
-        const [key, ...rest] = path14;
+      hasIn(path15) {
+        const [key, ...rest] = path15;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -28118,8 +28118,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path14, value) {
-        const [key, ...rest] = path14;
+      setIn(path15, value) {
+        const [key, ...rest] = path15;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -30634,9 +30634,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path14, value) {
+      addIn(path15, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path14, value);
+          this.contents.addIn(path15, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -30711,14 +30711,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path14) {
-        if (Collection2.isEmptyPath(path14)) {
+      deleteIn(path15) {
+        if (Collection2.isEmptyPath(path15)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path14) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path15) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -30733,10 +30733,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path14, keepScalar) {
-        if (Collection2.isEmptyPath(path14))
+      getIn(path15, keepScalar) {
+        if (Collection2.isEmptyPath(path15))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path14, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path15, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -30747,10 +30747,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path14) {
-        if (Collection2.isEmptyPath(path14))
+      hasIn(path15) {
+        if (Collection2.isEmptyPath(path15))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path14) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path15) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -30767,13 +30767,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path14, value) {
-        if (Collection2.isEmptyPath(path14)) {
+      setIn(path15, value) {
+        if (Collection2.isEmptyPath(path15)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path14), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path15), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path14, value);
+          this.contents.setIn(path15, value);
         }
       }
       /**
@@ -32734,9 +32734,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path14) => {
+    visit2.itemAtPath = (cst, path15) => {
       let item = cst;
-      for (const [field, index] of path14) {
+      for (const [field, index] of path15) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -32745,23 +32745,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path14) => {
-      const parent = visit2.itemAtPath(cst, path14.slice(0, -1));
-      const field = path14[path14.length - 1][0];
+    visit2.parentCollection = (cst, path15) => {
+      const parent = visit2.itemAtPath(cst, path15.slice(0, -1));
+      const field = path15[path15.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path14, item, visitor) {
-      let ctrl = visitor(item, path14);
+    function _visit(path15, item, visitor) {
+      let ctrl = visitor(item, path15);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path14.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path15.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -32772,10 +32772,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path14);
+            ctrl = ctrl(item, path15);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path14) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path15) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -37614,7 +37614,7 @@ var mlops_schema_default = {
           additionalProperties: false,
           properties: {
             serving: {
-              description: "How predictions are served: batch (scored on a schedule) or online (an endpoint answering requests). online makes validate-charter require latency_p95_ms and throughput_rps.",
+              description: "How predictions are served: batch (scored on a schedule) or online (an endpoint answering requests). online makes validate-charter require latency_p95_ms and throughput_rps; batch makes it refuse a deploy-test load test and latency or throughput goals, which only an online endpoint has.",
               enum: ["batch", "online"]
             },
             schedule: {
@@ -37680,8 +37680,26 @@ var mlops_schema_default = {
                     enum: ["must-have", "good-to-have", "exploratory"]
                   },
                   location: {
-                    description: "Where the data lives: a path, table, bucket or URL, e.g. data/customers.csv. Recorded for people; no stage reads it.",
+                    description: "Where the data lives: a path, table, bucket or URL, e.g. data/customers.csv. A path inside the repository is read: build-model triggers a build when its content digest changes (for a file tracked by DVC, the md5 its .dvc file records) and sanity-check checks it (CSV). A table, bucket or URL is recorded for people unless content says how to see it.",
                     type: "string"
+                  },
+                  content: {
+                    description: "How the flow sees the content of a source outside the repository, so a change triggers a build: a listing command whose output is digested, or an object-store URL whose ETag a HEAD request returns. Give one of them.",
+                    type: "object",
+                    additionalProperties: false,
+                    minProperties: 1,
+                    maxProperties: 1,
+                    properties: {
+                      command: {
+                        description: 'A command, run without a shell from the project root, that lists the source (object keys, sizes, versions): when its output changes, the data changed. Example: "aws s3 ls --recursive s3://acme-data/payments/".',
+                        $ref: "#/$defs/command"
+                      },
+                      etag: {
+                        description: 'an http(s) URL of the object, whose ETag header (a HEAD request) changes with its content, e.g. "https://acme-data.s3.amazonaws.com/payments.csv"',
+                        type: "string",
+                        format: "uri"
+                      }
+                    }
                   },
                   owner: {
                     description: "GitHub handle of the person or team who answers for the source. validate-charter requires it for third-party sources, whose owner manages the supplier and the contract.",
@@ -38226,8 +38244,34 @@ var mlops_schema_default = {
               $ref: "#/$defs/command"
             },
             rollback: {
-              description: "Command that sends all traffic back to the baseline after a failed step or a cancellation; may use {model} and {environment}. Default: the traffic command with weight 0.",
+              description: "Command that sends all traffic back to the baseline after a failed step or a cancellation; may use {model} and {environment}. Required: without it nothing moves.",
               $ref: "#/$defs/command"
+            },
+            deploy: {
+              description: 'Command that deploys the canary variant of {model} (the model directory) before any traffic moves, so it can prove its model at endpoints.canary; may use {model}, {environment}, {variant} (canary) and {endpoint} (endpoints.canary). Run without a shell. Example: "node scripts/deploy.mjs canary {model}".',
+              $ref: "#/$defs/command"
+            },
+            teardown: {
+              description: "Command that removes the canary variant when the rollout is over (promoted, rolled back, or refused before the first step); same placeholders as deploy. A failing teardown is a warning.",
+              $ref: "#/$defs/command"
+            },
+            endpoints: {
+              description: "Where each variant answers, so both can prove which model they serve (GET /healthz at the URL's origin, the model-server contract) before the first step: the baseline the production model recorded in the ledger, the canary this model. Required.",
+              type: "object",
+              additionalProperties: false,
+              required: ["baseline", "canary"],
+              properties: {
+                baseline: {
+                  description: 'an absolute URL of the baseline (production) variant, e.g. "http://127.0.0.1:8081/predict"',
+                  type: "string",
+                  format: "uri"
+                },
+                canary: {
+                  description: 'an absolute URL of the canary variant, e.g. "http://127.0.0.1:8082/predict"',
+                  type: "string",
+                  format: "uri"
+                }
+              }
             },
             analysis: {
               description: "How each step is judged, as Kayenta does: every metric is read for canary and baseline over the step's window, classified with a Mann-Whitney test, and the step is scored from the classes.",
@@ -38479,9 +38523,9 @@ function pathOf(instancePath) {
   if (instancePath === "") return [];
   return instancePath.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~")).map((part) => /^\d+$/.test(part) ? Number(part) : part);
 }
-function dotted(path14) {
-  if (path14.length === 0) return "the top level";
-  return path14.reduce(
+function dotted(path15) {
+  if (path15.length === 0) return "the top level";
+  return path15.reduce(
     (text, segment) => typeof segment === "number" ? `${text}[${segment}]` : text ? `${text}.${segment}` : segment,
     ""
   );
@@ -38503,7 +38547,7 @@ function explainErrors(errors, source) {
     if (error2.keyword === "oneOf") return true;
     if (!error2.schemaPath.includes("/oneOf/")) return true;
     return !oneOfPaths.some(
-      (path14) => error2.instancePath === path14 || error2.instancePath.startsWith(`${path14}/`)
+      (path15) => error2.instancePath === path15 || error2.instancePath.startsWith(`${path15}/`)
     );
   });
   const misspelt = new Set(
@@ -38531,9 +38575,9 @@ function explainErrors(errors, source) {
   );
 }
 function explain(error2, source) {
-  const path14 = pathOf(error2.instancePath);
-  const where = dotted(path14);
-  const diagnostic = (rule, message, at = source.locate(path14)) => ({
+  const path15 = pathOf(error2.instancePath);
+  const where = dotted(path15);
+  const diagnostic = (rule, message, at = source.locate(path15)) => ({
     severity: "error",
     rule,
     message,
@@ -38550,12 +38594,12 @@ function explain(error2, source) {
       return diagnostic(
         "unknown-key",
         `unknown key "${key}" in ${where}${hint}`,
-        source.locate([...path14, key], "key")
+        source.locate([...path15, key], "key")
       );
     }
     case "required": {
       const missing = error2.params.missingProperty;
-      const at = path14.length > 0 ? source.locate(path14, "key") : source.locate([]);
+      const at = path15.length > 0 ? source.locate(path15, "key") : source.locate([]);
       return diagnostic("missing-key", `${where} is missing the required key "${missing}"`, at);
     }
     case "type": {
@@ -38677,12 +38721,12 @@ function parseYamlSource(file, bytes) {
     text,
     data,
     locationOfOffset,
-    locate(path14, target = "value") {
-      const found = findNode(document, path14, target);
+    locate(path15, target = "value") {
+      const found = findNode(document, path15, target);
       return found ? locationOfOffset(found) : at(1, 1);
     },
-    scalarStart(path14) {
-      const node = document.getIn(path14, true);
+    scalarStart(path15) {
+      const node = document.getIn(path15, true);
       if (!(0, import_yaml.isScalar)(node) || !node.range) return void 0;
       const quoted = node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE";
       return { location: locationOfOffset(node.range[0] + (quoted ? 1 : 0)), quoted };
@@ -38787,12 +38831,12 @@ function describeYamlProblem(code, message, excerpt) {
   if (code === "TAB_AS_INDENT") return "tabs are not allowed for indentation in YAML; indent with spaces";
   return `YAML syntax: ${plain}`;
 }
-function findNode(document, path14, target) {
+function findNode(document, path15, target) {
   let node = document.contents;
   let best = document.contents?.range?.[0];
-  for (let index = 0; index < path14.length; index++) {
-    const segment = path14[index];
-    const isLast = index === path14.length - 1;
+  for (let index = 0; index < path15.length; index++) {
+    const segment = path15[index];
+    const isLast = index === path15.length - 1;
     if ((0, import_yaml.isMap)(node)) {
       const pair = node.items.find(
         (item) => (0, import_yaml.isPair)(item) && (0, import_yaml.isScalar)(item.key) && String(item.key.value) === String(segment)
@@ -38995,7 +39039,7 @@ function isUserFixable(error2) {
 }
 
 // src/flow/run-stage.ts
-import path3 from "node:path";
+import path4 from "node:path";
 
 // src/core/annotations.ts
 function annotationsFromChecks(checks) {
@@ -39065,6 +39109,49 @@ async function writeFileAtomic(file, content) {
 }
 function stateDirectory(projectRoot) {
   return path2.join(projectRoot, ".mlops-flow");
+}
+
+// src/flow/public-text.ts
+import { tmpdir } from "node:os";
+import path3 from "node:path";
+var escape2 = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+var LOOPBACK = /\bhttps?:\/\/(?:127(?:\.\d{1,3}){3}|localhost|\[::1\])(?::\d{1,5})?/gi;
+function publicText(text, roots) {
+  let out = text;
+  const bases = [roots.projectRoot, roots.workspace].filter((root) => Boolean(root)).map((root) => path3.resolve(root)).sort((a, b) => b.length - a.length);
+  for (const base of bases) {
+    out = out.replace(
+      new RegExp(`${escape2(base)}(?:${escape2(path3.sep)}|(?=[\\s\`'")\\]]|$))`, "g"),
+      (match) => match.endsWith(path3.sep) ? "" : "."
+    );
+  }
+  out = out.replace(
+    new RegExp(`${escape2(path3.resolve(tmpdir()))}${escape2(path3.sep)}[^\\s\`'"/]+`, "g"),
+    "(scratch)"
+  );
+  return out.replace(LOOPBACK, "(this runner)");
+}
+function isReport(file) {
+  return file.startsWith(".mlops-flow/reports/") || /(^|\/)model-card\.(md|json)$/.test(file);
+}
+function publicResult(result, roots) {
+  const clean = (text) => publicText(text, roots);
+  return {
+    ...result,
+    summary: clean(result.summary),
+    section: clean(result.section),
+    checks: result.checks.map((check) => ({
+      ...check,
+      ...check.observed !== void 0 ? { observed: clean(check.observed) } : {},
+      ...check.expected !== void 0 ? { expected: clean(check.expected) } : {},
+      ...check.detail !== void 0 ? { detail: clean(check.detail) } : {}
+    })),
+    ...result.files ? {
+      files: result.files.map(
+        (file) => isReport(file.path) ? { ...file, content: clean(file.content) } : file
+      )
+    } : {}
+  };
 }
 
 // src/flow/run-stage.ts
@@ -39178,14 +39265,15 @@ async function runStage(options) {
       ...result.modelDigest ?? modelDigest ? { modelDigest: result.modelDigest ?? modelDigest } : {}
     };
   }
+  result = publicResult(result, { projectRoot: loaded.projectRoot, workspace: platform2.context.workspace });
   await publish(result, options, now);
   return result;
 }
 async function publish(result, options, now) {
   const { loaded, platform: platform2 } = options;
   for (const file of result.files ?? []) {
-    const target = path3.resolve(loaded.projectRoot, file.path);
-    if (!target.startsWith(path3.resolve(loaded.projectRoot) + path3.sep)) {
+    const target = path4.resolve(loaded.projectRoot, file.path);
+    if (!target.startsWith(path4.resolve(loaded.projectRoot) + path4.sep)) {
       throw new UserError(`refusing to write ${file.path}: it is outside the project`);
     }
     await writeFileAtomic(target, file.content);
@@ -39244,7 +39332,7 @@ ${result.section}
 }
 
 // src/platform/actions/index.ts
-import path11 from "node:path";
+import path12 from "node:path";
 
 // src/config/ranges.ts
 var MAX_DURATION_MS = 5 * 24 * 36e5;
@@ -39319,7 +39407,7 @@ function pullRequestHeadSha(env) {
 }
 
 // src/platform/github/index.ts
-import path6 from "node:path";
+import path7 from "node:path";
 
 // node_modules/@actions/github/lib/context.js
 import { readFileSync as readFileSync2, existsSync as existsSync2 } from "fs";
@@ -39335,8 +39423,8 @@ var Context = class {
       if (existsSync2(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync2(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path14 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path14} does not exist${EOL5}`);
+        const path15 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path15} does not exist${EOL5}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -43630,7 +43718,7 @@ var triggers_notification_paths_default = [
 ];
 function routeMatcher(paths) {
   const regexes = paths.map(
-    (path14) => path14.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+    (path15) => path15.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
   );
   const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
   return new RegExp(regex2, "i");
@@ -43990,7 +44078,7 @@ var GitHubApprovals = class {
 
 // src/platform/github/comment.ts
 import { mkdir as mkdir3, readFile, readdir as readdir2, writeFile as writeFile3 } from "node:fs/promises";
-import path4 from "node:path";
+import path5 from "node:path";
 
 // src/report/markdown.ts
 var MAX_VALUE_LENGTH = 200;
@@ -44094,7 +44182,9 @@ function renderAlignmentTable(sections) {
     const values = columns.map((column) => {
       const cell = row.cells.get(column.source);
       if (!cell || cell.value === null) return "—";
-      return `${formatNumber(cell.value)}${cell.estimated ? " (est.)" : ""}`;
+      const interval = cell.interval ? ` [${formatNumber(cell.interval[0])}, ${formatNumber(cell.interval[1])}]` : "";
+      const estimate = cell.estimated ? cell.formula ? ` (est. = \`${cell.formula}\`)` : " (est.)" : "";
+      return `${formatNumber(cell.value)}${interval}${estimate}`;
     });
     return `| ${row.level} | ${cellCode(metric)} | ${row.goal === void 0 ? "—" : tableCell(row.goal)} | ${values.join(" | ")} | ${statusOf2(row.cells)} |`;
   });
@@ -44301,21 +44391,21 @@ var GitHubComment = class {
    */
   async leaveForCompanion(pullRequest, section) {
     const directory = this.options.pendingDirectory;
-    const sectionsDirectory = path4.join(directory, "comment");
+    const sectionsDirectory = path5.join(directory, "comment");
     await mkdir3(sectionsDirectory, { recursive: true });
-    await writeFile3(path4.join(sectionsDirectory, `${section.stage}.json`), JSON.stringify(section));
+    await writeFile3(path5.join(sectionsDirectory, `${section.stage}.json`), JSON.stringify(section));
     const sections = [];
     for (const name of (await readdir2(sectionsDirectory)).filter((n) => n.endsWith(".json")).sort()) {
-      sections.push(JSON.parse(await readFile(path4.join(sectionsDirectory, name), "utf8")));
+      sections.push(JSON.parse(await readFile(path5.join(sectionsDirectory, name), "utf8")));
     }
     const { body } = composeBody(
       mergeSections(sections, section),
       this.options.context.runUrl ? { summaryUrl: this.options.context.runUrl } : {}
     );
-    const file = path4.join(directory, "comment.md");
+    const file = path5.join(directory, "comment.md");
     await writeFile3(file, body);
     await writeFile3(
-      path4.join(directory, "pull-request.json"),
+      path5.join(directory, "pull-request.json"),
       JSON.stringify({ number: pullRequest, commit: this.options.context.commit })
     );
     return file;
@@ -44513,10 +44603,10 @@ var HANDLE = /^@[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}(?:\/[A-Za-z0-9
 function isWellFormedHandle(handle) {
   return HANDLE.test(handle);
 }
-function handlesAt(value, path14) {
+function handlesAt(value, path15) {
   if (value === void 0) return [];
-  if (!Array.isArray(value)) return [{ handle: value, path: [...path14] }];
-  return value.map((handle, index) => ({ handle, path: [...path14, index] }));
+  if (!Array.isArray(value)) return [{ handle: value, path: [...path15] }];
+  return value.map((handle, index) => ({ handle, path: [...path15, index] }));
 }
 function cachedLookup(resolve) {
   const answers = /* @__PURE__ */ new Map();
@@ -44645,7 +44735,7 @@ var GitHubDispatch = class {
 
 // src/platform/github/ledger.ts
 import { appendFileSync as appendFileSync2, existsSync as existsSync3, mkdirSync, readFileSync as readFileSync3 } from "node:fs";
-import path5 from "node:path";
+import path6 from "node:path";
 
 // src/platform/github/ledger-record.ts
 var RECORD_PATTERN = /<!-- mlops-flow:record ([A-Za-z0-9+/=]+) -->/;
@@ -44834,7 +44924,7 @@ var GitHubLedger = class {
     const file = this.options.jobRecordsFile;
     if (!file) return false;
     try {
-      mkdirSync(path5.dirname(file), { recursive: true });
+      mkdirSync(path6.dirname(file), { recursive: true });
       appendFileSync2(file, `${JSON.stringify(record)}
 `, { mode: 384 });
       return true;
@@ -44984,7 +45074,7 @@ function createGithubPorts(settings) {
       log,
       ...settings.commitComment !== void 0 ? { commitComment: settings.commitComment } : {},
       ...settings.commentTiming ? { timing: settings.commentTiming } : {},
-      ...env.RUNNER_TEMP ? { pendingDirectory: path6.join(env.RUNNER_TEMP, "mlops-flow", "pr-comment") } : {}
+      ...env.RUNNER_TEMP ? { pendingDirectory: path7.join(env.RUNNER_TEMP, "mlops-flow", "pr-comment") } : {}
     }),
     ledger: new GitHubLedger({
       client,
@@ -44994,7 +45084,7 @@ function createGithubPorts(settings) {
       checksShaFor,
       identity,
       ...env.RUNNER_TEMP ? {
-        jobRecordsFile: path6.join(
+        jobRecordsFile: path7.join(
           env.RUNNER_TEMP,
           "mlops-flow",
           `records-${env.GITHUB_RUN_ID ?? "run"}.jsonl`
@@ -45028,18 +45118,18 @@ function createGithubPorts(settings) {
 
 // src/platform/local/artifacts.ts
 import { copyFile as copyFile2, mkdir as mkdir4, readFile as readFile2, readdir as readdir3, stat as stat3 } from "node:fs/promises";
-import path7 from "node:path";
+import path8 from "node:path";
 var LocalArtifactStore = class {
   objects;
   models;
   constructor(directory) {
-    this.objects = path7.join(directory, "store", "objects");
-    this.models = path7.join(directory, "store", "models");
+    this.objects = path8.join(directory, "store", "objects");
+    this.models = path8.join(directory, "store", "models");
   }
   indexFile(name) {
     if (!/^[A-Za-z0-9._-]+$/.test(name))
       throw new Error(`artifact name "${name}" has characters a file name cannot hold`);
-    return path7.join(this.models, `${name}.json`);
+    return path8.join(this.models, `${name}.json`);
   }
   async has(name) {
     return await stat3(this.indexFile(name)).catch(() => void 0) !== void 0;
@@ -45050,9 +45140,9 @@ var LocalArtifactStore = class {
     await mkdir4(this.objects, { recursive: true });
     const entries = [];
     for (const file of [...files].sort()) {
-      const content = await readFile2(path7.join(root, file));
+      const content = await readFile2(path8.join(root, file));
       const digest = sha256(content);
-      const object = path7.join(this.objects, digest);
+      const object = path8.join(this.objects, digest);
       if (!await stat3(object).catch(() => void 0)) await writeFileAtomic(object, content);
       entries.push({ path: file, sha256: digest, size: content.byteLength });
     }
@@ -45071,12 +45161,12 @@ var LocalArtifactStore = class {
   async fetch(name, destination) {
     const entry = JSON.parse(await readFile2(this.indexFile(name), "utf8"));
     for (const file of entry.files) {
-      const target = path7.resolve(destination, file.path);
-      if (!target.startsWith(path7.resolve(destination) + path7.sep)) {
+      const target = path8.resolve(destination, file.path);
+      if (!target.startsWith(path8.resolve(destination) + path8.sep)) {
         throw new Error(`stored file "${file.path}" would land outside ${destination}`);
       }
-      await mkdir4(path7.dirname(target), { recursive: true });
-      await copyFile2(path7.join(this.objects, file.sha256), target);
+      await mkdir4(path8.dirname(target), { recursive: true });
+      await copyFile2(path8.join(this.objects, file.sha256), target);
     }
     return destination;
   }
@@ -45084,7 +45174,7 @@ var LocalArtifactStore = class {
     const names = await readdir3(this.models).catch(() => []);
     let latest;
     for (const name of names.filter((n) => n.endsWith(".json"))) {
-      const entry = JSON.parse(await readFile2(path7.join(this.models, name), "utf8"));
+      const entry = JSON.parse(await readFile2(path8.join(this.models, name), "utf8"));
       if (entry.modelDigest === options.excluding) continue;
       if (entry.branch === branch && (!latest || entry.storedAt > latest.storedAt)) {
         latest = {
@@ -45102,32 +45192,32 @@ var LocalArtifactStore = class {
 
 // src/platform/local/comment.ts
 import { readFile as readFile3, readdir as readdir4 } from "node:fs/promises";
-import path8 from "node:path";
+import path9 from "node:path";
 var LocalComment = class {
   constructor(directory) {
     this.directory = directory;
   }
   directory;
   async writeSection(section) {
-    const sectionsDirectory = path8.join(this.directory, "comment");
+    const sectionsDirectory = path9.join(this.directory, "comment");
     await writeFileAtomic(
-      path8.join(sectionsDirectory, `${section.stage}.json`),
+      path9.join(sectionsDirectory, `${section.stage}.json`),
       JSON.stringify(section, null, 2)
     );
     const sections = await this.readSections();
-    const file = path8.join(this.directory, "comment.md");
+    const file = path9.join(this.directory, "comment.md");
     await writeFileAtomic(
       file,
-      renderComment(sections, { reportsLocation: path8.join(this.directory, "reports") })
+      renderComment(sections, { reportsLocation: path9.join(this.directory, "reports") })
     );
     return { location: file, written: true };
   }
   async readSections() {
-    const sectionsDirectory = path8.join(this.directory, "comment");
+    const sectionsDirectory = path9.join(this.directory, "comment");
     const names = await readdir4(sectionsDirectory).catch(() => []);
     const sections = [];
     for (const name of names.filter((n) => n.endsWith(".json"))) {
-      sections.push(JSON.parse(await readFile3(path8.join(sectionsDirectory, name), "utf8")));
+      sections.push(JSON.parse(await readFile3(path9.join(sectionsDirectory, name), "utf8")));
     }
     return sections;
   }
@@ -45135,7 +45225,7 @@ var LocalComment = class {
 
 // src/platform/local/environments.ts
 import { appendFile as appendFile2, mkdir as mkdir5, readFile as readFile4 } from "node:fs/promises";
-import path9 from "node:path";
+import path10 from "node:path";
 var LocalEnvironments = class {
   constructor(directory) {
     this.directory = directory;
@@ -45143,11 +45233,11 @@ var LocalEnvironments = class {
   directory;
   async append(file, entry) {
     await mkdir5(this.directory, { recursive: true });
-    await appendFile2(path9.join(this.directory, file), `${JSON.stringify(entry)}
+    await appendFile2(path10.join(this.directory, file), `${JSON.stringify(entry)}
 `);
   }
   async readLines(file) {
-    const text = await readFile4(path9.join(this.directory, file), "utf8").catch(() => "");
+    const text = await readFile4(path10.join(this.directory, file), "utf8").catch(() => "");
     return text.split("\n").filter((line) => line.trim() !== "").map((line) => JSON.parse(line));
   }
   async create(request2) {
@@ -45174,14 +45264,14 @@ var LocalEnvironments = class {
 
 // src/platform/local/ledger.ts
 import { appendFile as appendFile3, mkdir as mkdir6, readFile as readFile5 } from "node:fs/promises";
-import path10 from "node:path";
+import path11 from "node:path";
 var LocalLedger = class {
   file;
   constructor(directory) {
-    this.file = path10.join(directory, "ledger.jsonl");
+    this.file = path11.join(directory, "ledger.jsonl");
   }
   async write(record) {
-    await mkdir6(path10.dirname(this.file), { recursive: true });
+    await mkdir6(path11.dirname(this.file), { recursive: true });
     await appendFile3(this.file, `${JSON.stringify(record)}
 `);
   }
@@ -45273,7 +45363,7 @@ function createActionsPlatform(settings) {
     outputs: new ActionsOutputs(),
     log: new ActionsLog()
   };
-  const localArtifacts = new LocalArtifactStore(path11.join(directory));
+  const localArtifacts = new LocalArtifactStore(path12.join(directory));
   if (!token || !env.GITHUB_REPOSITORY) {
     const environments = new LocalEnvironments(directory);
     return {
@@ -45398,7 +45488,7 @@ function reportActionError(error2) {
 }
 
 // src/stages/validate-charter/index.ts
-import path13 from "node:path";
+import path14 from "node:path";
 
 // src/charter/alignment.ts
 var ALIGNMENT_LEVELS = ["business", "domain", "model"];
@@ -45477,19 +45567,19 @@ function alignmentSeed(tree) {
 // src/charter/finding.ts
 function findingCollector(loaded) {
   const findings = [];
-  const report = (rule, severity, message, path14, target = "value") => {
-    findings.push({ rule, severity, message, location: loaded.source.locate(path14, target) });
+  const report = (rule, severity, message, path15, target = "value") => {
+    findings.push({ rule, severity, message, location: loaded.source.locate(path15, target) });
   };
   return { findings, report };
 }
-function locateInString(loaded, path14, offset, expected) {
-  const start = loaded.source.scalarStart(path14);
+function locateInString(loaded, path15, offset, expected) {
+  const start = loaded.source.scalarStart(path15);
   if (start) {
     const guess = { ...start.location, column: start.location.column + offset };
     const line = loaded.source.text.split(/\r?\n/)[guess.line - 1] ?? "";
     if (line.startsWith(expected, guess.column - 1)) return guess;
   }
-  return loaded.source.locate(path14);
+  return loaded.source.locate(path15);
 }
 function metricLevels(loaded) {
   const levels = /* @__PURE__ */ new Map();
@@ -45611,9 +45701,9 @@ var estimates = {
     for (const level of ["domain", "business"]) {
       (metrics[level] ?? []).forEach((metric, index) => {
         if (metric.estimate === void 0) return;
-        const path14 = ["charter", "metrics", level, index, "estimate"];
+        const path15 = ["charter", "metrics", level, index, "estimate"];
         for (const reference of referencedMetrics(parseExpression(metric.estimate))) {
-          const location = locateInString(loaded, path14, reference.offset, reference.id);
+          const location = locateInString(loaded, path15, reference.offset, reference.id);
           if (!known.has(reference.id)) {
             findings.push({
               rule: "estimate-unknown-metric",
@@ -45652,24 +45742,24 @@ function httpUrlProblem(text, key) {
 
 // src/charter/rules/text.ts
 var CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-function* strings(value, path14) {
-  if (typeof value === "string") yield [value, path14];
+function* strings(value, path15) {
+  if (typeof value === "string") yield [value, path15];
   else if (Array.isArray(value))
-    for (const [index, item] of value.entries()) yield* strings(item, [...path14, index]);
+    for (const [index, item] of value.entries()) yield* strings(item, [...path15, index]);
   else if (value && typeof value === "object")
-    for (const [key, item] of Object.entries(value)) yield* strings(item, [...path14, key]);
+    for (const [key, item] of Object.entries(value)) yield* strings(item, [...path15, key]);
 }
 function controlCharacterFindings(loaded) {
   const { findings, report } = findingCollector(loaded);
-  for (const [text, path14] of strings(loaded.config, [])) {
+  for (const [text, path15] of strings(loaded.config, [])) {
     const found = CONTROL.exec(text);
     if (!found) continue;
     const code = found[0].charCodeAt(0).toString(16).padStart(4, "0").toUpperCase();
     report(
       "control-character",
       "error",
-      `${path14.join(".")} holds the control character U+${code}: remove it (write plain text)`,
-      path14
+      `${path15.join(".")} holds the control character U+${code}: remove it (write plain text)`,
+      path15
     );
   }
   return findings;
@@ -45729,14 +45819,14 @@ var flowSections = {
       const problem = httpUrlProblem(address, "flow.canary.analysis.address");
       if (problem) report("url-scheme", "error", problem, ["flow", "canary", "analysis", "address"]);
     }
-    for (const path14 of DURATION_PATHS) {
-      const value = path14.reduce(
+    for (const path15 of DURATION_PATHS) {
+      const value = path15.reduce(
         (at, key) => at?.[key],
         flow
       );
       if (typeof value !== "string") continue;
-      const read = readDuration(value, `flow.${path14.join(".")}`);
-      if ("problem" in read) report("duration-range", "error", read.problem, ["flow", ...path14]);
+      const read = readDuration(value, `flow.${path15.join(".")}`);
+      if ("problem" in read) report("duration-range", "error", read.problem, ["flow", ...path15]);
     }
     const rate = flow.deploy_test?.load?.rate;
     if (typeof rate === "number") {
@@ -45851,7 +45941,7 @@ var manualGate = {
     const where = `\`mlops-flow approve ${environment}\` records the approval`;
     if (!protection) return { skipped: `environment protection is visible only on GitHub; here ${where}` };
     const { findings, report } = findingCollector(loaded);
-    const path14 = ["flow", "canary", "environment"];
+    const path15 = ["flow", "canary", "environment"];
     let rules;
     try {
       rules = await protection(environment);
@@ -45860,7 +45950,7 @@ var manualGate = {
         "canary-environment-unverified",
         "warning",
         `could not read the protection rules of environment "${environment}" (${error2.message}): check that the token may read the repository's environments`,
-        path14
+        path15
       );
       return findings;
     }
@@ -45870,14 +45960,14 @@ var manualGate = {
         "canary-environment-not-found",
         "warning",
         `environment "${environment}" does not exist in this repository: create it under Settings → Environments with required reviewers, or canary-promote has no manual gate`,
-        path14
+        path15
       );
     } else if (rules.requiredReviewers.length === 0) {
       report(
         "canary-environment-unreviewed",
         "warning",
         `environment "${environment}" has no required reviewers: add them under Settings → Environments, or nobody approves before production`,
-        path14
+        path15
       );
     }
     return findings;
@@ -46044,7 +46134,7 @@ var milestones = {
 
 // src/charter/rules/paths.ts
 import { realpathSync } from "node:fs";
-import path12 from "node:path";
+import path13 from "node:path";
 var PATH_KEYS = [
   ["flow", "build", "model"],
   ["flow", "build", "metrics"],
@@ -46066,9 +46156,9 @@ function realPathOfExisting(target) {
   let probe = target;
   for (; ; ) {
     try {
-      return path12.join(realpathSync(probe), path12.relative(probe, target));
+      return path13.join(realpathSync(probe), path13.relative(probe, target));
     } catch {
-      const parent = path12.dirname(probe);
+      const parent = path13.dirname(probe);
       if (parent === probe) return target;
       probe = parent;
     }
@@ -46079,12 +46169,12 @@ var projectPaths = {
   title: "Paths inside the project",
   check({ loaded }) {
     const { findings, report } = findingCollector(loaded);
-    const root = realPathOfExisting(path12.resolve(loaded.projectRoot));
+    const root = realPathOfExisting(path13.resolve(loaded.projectRoot));
     for (const keys of PATH_KEYS) {
       const value = valueAt(loaded.config, keys);
       if (typeof value !== "string") continue;
       const name = keys.join(".");
-      if (path12.isAbsolute(value)) {
+      if (path13.isAbsolute(value)) {
         report(
           "absolute-path",
           "error",
@@ -46093,13 +46183,13 @@ var projectPaths = {
         );
         continue;
       }
-      const resolved = realPathOfExisting(path12.resolve(loaded.projectRoot, value));
-      const relative = path12.relative(root, resolved);
-      if (relative === ".." || relative.startsWith(`..${path12.sep}`) || path12.isAbsolute(relative)) {
+      const resolved = realPathOfExisting(path13.resolve(loaded.projectRoot, value));
+      const relative = path13.relative(root, resolved);
+      if (relative === ".." || relative.startsWith(`..${path13.sep}`) || path13.isAbsolute(relative)) {
         report(
           "path-outside-project",
           "error",
-          `${name} ("${value}") leads outside the project${resolved !== path12.resolve(loaded.projectRoot, value) ? " through a symbolic link" : ""}: keep the file inside the repository`,
+          `${name} ("${value}") leads outside the project${resolved !== path13.resolve(loaded.projectRoot, value) ? " through a symbolic link" : ""}: keep the file inside the repository`,
           keys
         );
       }
@@ -46111,6 +46201,7 @@ var projectPaths = {
 // src/exec/placeholders.ts
 var DEPLOY_TEST_PLACEHOLDERS = ["model", "environment", "endpoint"];
 var CANARY_ANALYSIS_PLACEHOLDERS = ["variant", "metric", "start", "end"];
+var CANARY_DEPLOY_PLACEHOLDERS = ["model", "environment", "variant", "endpoint"];
 var COMMAND_PLACEHOLDERS = [
   { path: ["build", "command"], allowed: ["model"] },
   { path: ["sanity", "predict"], allowed: ["model", "input", "output"] },
@@ -46119,6 +46210,8 @@ var COMMAND_PLACEHOLDERS = [
   { path: ["canary", "traffic"], allowed: ["weight", "variant", "model"] },
   { path: ["canary", "promote"], allowed: ["model", "environment"] },
   { path: ["canary", "rollback"], allowed: ["model", "environment"] },
+  { path: ["canary", "deploy"], allowed: CANARY_DEPLOY_PLACEHOLDERS },
+  { path: ["canary", "teardown"], allowed: CANARY_DEPLOY_PLACEHOLDERS },
   { path: ["canary", "analysis", "command"], allowed: CANARY_ANALYSIS_PLACEHOLDERS }
 ];
 
@@ -46190,11 +46283,11 @@ function parseWords(command) {
 var ALLOWED_PLACEHOLDERS = COMMAND_PLACEHOLDERS;
 var QUERY_PLACEHOLDERS = CANARY_ANALYSIS_PLACEHOLDERS;
 var PLACEHOLDER = /\{([a-z_]+)\}/g;
-function valueAt2(flow, path14) {
-  return path14.reduce((value, key) => value?.[key], flow);
+function valueAt2(flow, path15) {
+  return path15.reduce((value, key) => value?.[key], flow);
 }
-function placeholders(command, path14) {
-  const texts = Array.isArray(command) ? command.map((word, index) => [word, [...path14, index]]) : [[command, [...path14]]];
+function placeholders(command, path15) {
+  const texts = Array.isArray(command) ? command.map((word, index) => [word, [...path15, index]]) : [[command, [...path15]]];
   return texts.flatMap(
     ([text, at]) => [...text.matchAll(PLACEHOLDER)].map((match) => ({
       name: match[1],
@@ -46203,10 +46296,10 @@ function placeholders(command, path14) {
     }))
   );
 }
-function unknownPlaceholders(loaded, command, path14, allowed, what) {
+function unknownPlaceholders(loaded, command, path15, allowed, what) {
   const reported = /* @__PURE__ */ new Set();
   const findings = [];
-  for (const found of placeholders(command, path14)) {
+  for (const found of placeholders(command, path15)) {
     if (allowed.includes(found.name) || reported.has(found.name)) continue;
     reported.add(found.name);
     findings.push({
@@ -46218,7 +46311,7 @@ function unknownPlaceholders(loaded, command, path14, allowed, what) {
   }
   return findings;
 }
-function commandNeedsShell(loaded, command, path14, what) {
+function commandNeedsShell(loaded, command, path15, what) {
   if (typeof command !== "string") return [];
   const parsed = parseWords(command);
   if (!("problem" in parsed)) {
@@ -46228,7 +46321,7 @@ function commandNeedsShell(loaded, command, path14, what) {
         rule: "command-needs-shell",
         severity: "error",
         message: `${what} is empty: write the command to run`,
-        location: loaded.source.locate(path14)
+        location: loaded.source.locate(path15)
       }
     ];
   }
@@ -46237,7 +46330,7 @@ function commandNeedsShell(loaded, command, path14, what) {
       rule: "command-needs-shell",
       severity: "error",
       message: `${what}: ${parsed.problem.message}`,
-      location: locateInString(loaded, path14, parsed.problem.offset, parsed.problem.text)
+      location: locateInString(loaded, path15, parsed.problem.offset, parsed.problem.text)
     }
   ];
 }
@@ -46247,22 +46340,22 @@ var commandPlaceholders = {
   check({ loaded }) {
     const { findings } = findingCollector(loaded);
     const flow = loaded.config.flow ?? {};
-    for (const { path: path14, allowed } of ALLOWED_PLACEHOLDERS) {
-      const command = valueAt2(flow, path14);
+    for (const { path: path15, allowed } of ALLOWED_PLACEHOLDERS) {
+      const command = valueAt2(flow, path15);
       if (command === void 0) continue;
       findings.push(
-        ...commandNeedsShell(loaded, command, ["flow", ...path14], `flow.${path14.join(".")}`),
-        ...unknownPlaceholders(loaded, command, ["flow", ...path14], allowed, `flow.${path14.join(".")}`)
+        ...commandNeedsShell(loaded, command, ["flow", ...path15], `flow.${path15.join(".")}`),
+        ...unknownPlaceholders(loaded, command, ["flow", ...path15], allowed, `flow.${path15.join(".")}`)
       );
     }
     (flow.canary?.analysis?.metrics ?? []).forEach((metric, index) => {
       if (metric.query === void 0) return;
-      const path14 = ["flow", "canary", "analysis", "metrics", index, "query"];
+      const path15 = ["flow", "canary", "analysis", "metrics", index, "query"];
       findings.push(
         ...unknownPlaceholders(
           loaded,
           metric.query,
-          path14,
+          path15,
           QUERY_PLACEHOLDERS,
           `the canary query of ${metric.id}`
         )
@@ -46344,20 +46437,20 @@ var problemAndRoles = {
         ({ handle }) => isWellFormedHandle(handle) && lookup ? lookup(handle) : Promise.resolve(void 0)
       )
     );
-    handles.forEach(({ handle, path: path14 }, index) => {
+    handles.forEach(({ handle, path: path15 }, index) => {
       if (!isWellFormedHandle(handle)) {
         report(
           "handle-malformed",
           "error",
           `"${handle}" is not a GitHub handle: write "@user" or "@org/team" (letters, digits and single hyphens)`,
-          path14
+          path15
         );
       } else if (answers[index] === "missing") {
         report(
           "handle-not-found",
           "warning",
           `${handle} is not a user or team GitHub knows (or this token can see): check the spelling, or grant the token read access to the organisation's members`,
-          path14
+          path15
         );
       }
     });
@@ -46557,18 +46650,50 @@ var openTodos = {
   title: "Nothing left to fill in",
   check({ loaded }) {
     const { findings, report } = findingCollector(loaded);
-    const visit2 = (value, path14) => {
+    const visit2 = (value, path15) => {
       if (typeof value === "string") {
         if (/\bTODO\b/.test(value)) {
-          report("todo", "warning", `still to fill in: ${JSON.stringify(value.slice(0, 80))}`, path14);
+          report("todo", "warning", `still to fill in: ${JSON.stringify(value.slice(0, 80))}`, path15);
         }
       } else if (Array.isArray(value)) {
-        value.forEach((item, index) => visit2(item, [...path14, index]));
+        value.forEach((item, index) => visit2(item, [...path15, index]));
       } else if (value !== null && typeof value === "object") {
-        for (const [key, item] of Object.entries(value)) visit2(item, [...path14, key]);
+        for (const [key, item] of Object.entries(value)) visit2(item, [...path15, key]);
       }
     };
     visit2(loaded.config, []);
+    return findings;
+  }
+};
+
+// src/charter/rules/serving-mode.ts
+var ONLINE_GOAL = /^(latency_(p\d{1,2}|mean|max)_ms|throughput_rps)$/;
+var servingMode = {
+  id: "serving-mode",
+  title: "Serving mode and the tests",
+  check({ loaded }) {
+    const { findings, report } = findingCollector(loaded);
+    if (loaded.config.charter.requirements?.serving !== "batch") return findings;
+    const deployTest = loaded.config.flow?.deploy_test;
+    if (!deployTest) return findings;
+    const onlineGoals = Object.keys(deployTest.goals ?? {}).filter((id) => ONLINE_GOAL.test(id));
+    const fix = "make requirements.serving online (and set its latency and throughput), or test the batch job: replay without load or latency and throughput goals";
+    if (deployTest.load !== void 0) {
+      report(
+        "batch-load-test",
+        "error",
+        `requirements.serving is batch, yet flow.deploy_test.load load-tests an online endpoint: ${fix}`,
+        ["flow", "deploy_test", "load"]
+      );
+    }
+    for (const id of onlineGoals) {
+      report(
+        "batch-online-goal",
+        "error",
+        `requirements.serving is batch, yet flow.deploy_test.goals.${id} judges an online endpoint: ${fix}`,
+        ["flow", "deploy_test", "goals", id]
+      );
+    }
     return findings;
   }
 };
@@ -46581,6 +46706,7 @@ var RULE_FAMILIES = [
   regulations,
   dataInventory,
   servingRequirements,
+  servingMode,
   milestones,
   justification,
   commandPlaceholders,
@@ -46711,7 +46837,7 @@ async function checkCharter({
   const first = errors[0] ?? warnings[0];
   const summary2 = first ? `${errors.length} error${errors.length === 1 ? "" : "s"} and ${warnings.length} warning${warnings.length === 1 ? "" : "s"} in ${loaded.file}, first: ${first.message}` : `the charter "${loaded.config.charter.name}" is complete and consistent`;
   const tree = buildAlignmentTree(loaded.config);
-  const configJsonOutput = path13.relative(platform2.context.workspace, path13.join(loaded.projectRoot, CONFIG_JSON_PATH)).split(path13.sep).join("/");
+  const configJsonOutput = path14.relative(platform2.context.workspace, path14.join(loaded.projectRoot, CONFIG_JSON_PATH)).split(path14.sep).join("/");
   return {
     stage: "validate-charter",
     verdict,
