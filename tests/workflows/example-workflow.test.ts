@@ -41,6 +41,24 @@ describe("the example's workflow", () => {
     });
   });
 
+  test('pull requests run deploy-test against an ephemeral server on the runner; pushes use staging', () => {
+    const onPullRequest = workflow.jobs['deploy-test-pr'] as Job & {
+      environment?: unknown;
+      needs?: string[];
+    };
+    const onPush = workflow.jobs['deploy-test'] as Job & { environment?: unknown };
+    expect(onPullRequest.if).toBe("github.event_name == 'pull_request'");
+    expect(onPullRequest.environment).toBeUndefined();
+    expect(onPullRequest.needs).toEqual(['build', 'sanity', 'fairness']);
+    expect(onPullRequest.steps?.at(-1)?.uses).toMatch(/^mlops-flow\/mlops-flow\/actions\/deploy-test@/);
+    expect(onPush.if).toBe("github.event_name != 'pull_request'");
+    expect(onPush.environment).toBe('staging');
+    // The example's deploy command starts its server on the runner, so a PR job can test it.
+    const charter = readFileSync(path.join(directory, '../../mlops.yml'), 'utf8');
+    expect(charter).toMatch(/deploy: node scripts\/deploy\.mjs \{environment\} \{model\} \{endpoint\}/);
+    expect(charter).toMatch(/endpoint: http:\/\/127\.0\.0\.1:\d+\/predict/);
+  });
+
   test("a fork's or Dependabot's pull request runs every check in one read-only job and uploads the comment", () => {
     const job = workflow.jobs['read-only-pr'] as Job;
     expect(job.if).toMatch(
