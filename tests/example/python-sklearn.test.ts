@@ -423,7 +423,9 @@ describe('the python-sklearn example', () => {
 
     let comment = readFileSync(path.join(directory, '.mlops-flow/comment.md'), 'utf8');
     expect(comment).toContain('✅ Charter → ✅ Build → ⚠️ Sanity → ✅ Fairness → ✅ Deploy to test');
-    expect(comment).toMatch(/\| model \| `precision` \| ≥ 0\.65 \| 0\.7\d+ \| 0\.\d+ \| ✅ \|/);
+    expect(comment).toMatch(
+      /\| model \| `precision` \| ≥ 0\.65 \| 0\.7\d+ \[0\.\d+, 0\.\d+\] \| 0\.\d+ \| ✅ \|/,
+    );
     expect(comment).toMatch(
       /\| sex \| `equalized_odds_difference` \| 0\.0\d+ \[[\d.]+, [\d.]+\] \| <= 0\.3 \| ✅ pass \|/,
     );
