@@ -68,9 +68,22 @@ function manifestOf(directory: string, modelDir: string): { modelDigest: string;
   return { modelDigest, text: JSON.stringify({ modelDigest, files }) };
 }
 
+/** Waits until Prometheus returns a request rate for the baseline's predictions. */
+async function untilBaselineScraped(prometheusPort: number): Promise<void> {
+  const url = new URL(`http://127.0.0.1:${prometheusPort}/api/v1/query`);
+  url.searchParams.set('query', 'sum(rate(http_requests_total{variant="baseline",path="/predict"}[1s]))');
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const body = (await (await fetch(url)).json()) as { data?: { result?: unknown[] } };
+    if ((body.data?.result ?? []).length > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error('Prometheus has no baseline request rate after 30 s');
+}
+
 /**
- * Production on 127.0.0.1: serve.py twice with the built model (baseline and canary
- * variants), nginx splitting traffic by the upstream scripts/set_weight.py writes, and
+ * Production on 127.0.0.1: serve.py twice, an earlier model as the baseline and the built one
+ * as the canary, nginx splitting traffic by the upstream scripts/set_weight.py writes, and
  * Prometheus scraping both servers every 100 ms.
  */
 async function startProductionStack(
@@ -85,16 +98,27 @@ async function startProductionStack(
   try {
     const builds = path.join(directory, '.mlops-flow/builds');
     const [build] = readdirSync(builds);
-    const manifest = path.join(builds, build ?? '', 'model-manifest.json');
+    // Production serves an earlier model (trained on other rows): the canary must differ from it.
+    expect(
+      python(directory, 'train.py', '--data', 'data/holdout.csv', '--out', 'production-model/').code,
+    ).toBe(0);
+    writeFileSync(
+      path.join(directory, 'production-manifest.json'),
+      manifestOf(directory, 'production-model').text,
+    );
+    const served = {
+      baseline: { model: 'production-model', manifest: 'production-manifest.json' },
+      canary: { model: 'model', manifest: path.join(builds, build ?? '', 'model-manifest.json') },
+    };
     for (const variant of ['baseline', 'canary'] as const) {
       const server = startProcess(
         [
           'python3',
           'serve.py',
           '--model',
-          'model',
+          served[variant].model,
           '--manifest',
-          manifest,
+          served[variant].manifest,
           '--port',
           String(ports[variant]),
           '--variant',
@@ -388,12 +412,14 @@ describe('the python-sklearn example', () => {
       .replace('127.0.0.1:8090/predict', `127.0.0.1:${ports.staging}/predict`)
       .replace('address: http://127.0.0.1:9090', `address: http://127.0.0.1:${ports.prometheus}`)
       // Steps of 2 s over 1 s rate windows, as tests/canary-promote does, instead of 5 minutes.
+      .replace('baseline: http://127.0.0.1:8081/', `baseline: http://127.0.0.1:${ports.baseline}/`)
+      .replace('canary: http://127.0.0.1:8082/', `canary: http://127.0.0.1:${ports.canary}/`)
       .replace('step_duration: 5m', 'step_duration: 2s')
       .replaceAll('[1m]', '[1s]')
       .replace('set_weight.py {weight}', `set_weight.py {weight} ${servers}`)
       .replace('promote.py {model}', `promote.py {model} ${servers}`)
       .replace('rollback.py\n', `rollback.py ${servers}\n`);
-    expect(config.split('\n').filter((line, i) => line !== committed.split('\n')[i])).toHaveLength(8);
+    expect(config.split('\n').filter((line, i) => line !== committed.split('\n')[i])).toHaveLength(10);
     writeFileSync(path.join(directory, 'mlops.yml'), config);
     initRepository(directory);
     commitAll(directory, 'the python-sklearn example');
@@ -433,7 +459,7 @@ describe('the python-sklearn example', () => {
       /\| serving \| `latency_p95_ms` \| [\d.]+ \[[\d.]+, [\d.]+\] \| ≤ 200 \| ✅ pass \|/,
     );
     expect(comment).toMatch(
-      /\| business \| `complication_costs_avoided_usd` \| ≥ 500,000 \| [\d,]+ \(est\.\) \|/,
+      /\| business \| `complication_costs_avoided_usd` \| ≥ 500,000 \| [\d,]+ \[[\d,]+, [\d,]+\] \(est\. = `fast_progressors_seen_early_share \* 240 \* 3500`\) \|/,
     );
     expect(existsSync(path.join(directory, '.mlops-flow/servers/staging.pid'))).toBe(false);
     // The staging port is free again: the server is gone.
@@ -453,6 +479,8 @@ describe('the python-sklearn example', () => {
       JSON.stringify({ instances: [{ ...instance, age_band: undefined, patient_id: undefined }] }),
       100,
     );
+    // The canary checks before any step that Prometheus has the baseline's data: let it scrape some.
+    await untilBaselineScraped(ports.prometheus);
     started = Date.now();
     let canary;
     const answered: Record<string, number> = {};
@@ -465,7 +493,9 @@ describe('the python-sklearn example', () => {
       await stack.stop();
     }
     const canarySeconds = (Date.now() - started) / 1000;
-    expect(canary.stderr).toMatch(/PASS: promoted/);
+    // Promoted through every step; a warning, as nothing in the ledger says the baseline is production.
+    expect(canary.stderr).toMatch(/WARN: promoted to 100%: every step passed \(5 → 25 → 50 → 100%\)/);
+    expect(canary.stderr).toMatch(/no promotion is recorded in the ledger .* to confirm it is production/);
     expect(canary.code).toBe(0);
     // Users got no error answer through nginx while traffic moved. A keep-alive connection
     // that an old nginx worker closes at a reload can reset a request on the load generator's
@@ -478,7 +508,7 @@ describe('the python-sklearn example', () => {
     );
     expect(existsSync(path.join(directory, '.mlops-flow/production/model/model.json'))).toBe(true);
     comment = readFileSync(path.join(directory, '.mlops-flow/comment.md'), 'utf8');
-    expect(comment).toMatch(/→ ✅ Canary/);
+    expect(comment).toMatch(/→ ⚠️ Canary/);
     expect(comment).toContain('✅ **Promoted** — every step passed (5 → 25 → 50 → 100%)');
     for (const weight of [5, 25, 50, 100])
       expect(comment).toMatch(new RegExp(`#### ${weight}% — ✅ score \\d+`));
