@@ -57,11 +57,26 @@ function report() {
   };
 }
 
+/** Waits until Prometheus returns a request rate for the baseline's predictions. */
+async function untilBaselineScraped(prometheusPort: number): Promise<void> {
+  const url = new URL(`http://127.0.0.1:${prometheusPort}/api/v1/query`);
+  url.searchParams.set('query', 'sum(rate(http_requests_total{variant="baseline",path="/predict"}[1s]))');
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const body = (await (await fetch(url)).json()) as { data?: { result?: unknown[] } };
+    if ((body.data?.result ?? []).length > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error('Prometheus has no baseline request rate after 30 s');
+}
+
 async function rollout() {
   await recordFlow(stack.project);
   await approve(stack.project);
   const load = stack.load();
   try {
+    // Production has traffic before a canary starts: the pre-flight asks for the baseline's data.
+    await untilBaselineScraped(stack.ports.prometheus);
     const started = Date.now();
     const run = await runCanary(stack.project, canaryPromote, {});
     return { ...run, seconds: (Date.now() - started) / 1000 };
