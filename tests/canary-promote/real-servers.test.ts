@@ -35,8 +35,18 @@ function metric(result: StageResult, step: number, id: string) {
   return report.steps[step].judgement.metrics.find((m: { id: string }) => m.id === id);
 }
 
-/** Lets Prometheus scrape a second or two of the load, as production has before a rollout. */
-const baselineServing = () => new Promise((resolve) => setTimeout(resolve, 2500));
+/** Waits until Prometheus holds the baseline's request rate, as production has before a rollout. */
+async function baselineServing(): Promise<void> {
+  const url = new URL(`http://127.0.0.1:${stack.ports.prometheus}/api/v1/query`);
+  url.searchParams.set('query', 'sum(rate(http_requests_total{variant="baseline",path="/predict"}[1s]))');
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const body = (await (await fetch(url)).json()) as { data?: { result?: unknown[] } };
+    if ((body.data?.result ?? []).length > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error('Prometheus has no baseline request rate after 30 s');
+}
 
 async function rollout(settings: { signal?: AbortSignal } = {}, onStart: () => void = () => undefined) {
   await recordFlow(stack.project);
