@@ -12,6 +12,7 @@ import type { StageResult } from '../../src/core/result.js';
 import { canaryPromote } from '../../src/stages/canary-promote/index.js';
 import { approve, deploymentStates, recordFlow, runCanary } from './helpers/flow.js';
 import { CanaryStack, ROOT } from './helpers/stack.js';
+import { untilBaselineScraped } from '../helpers/prometheus.js';
 
 let stack: CanaryStack;
 
@@ -35,26 +36,13 @@ function metric(result: StageResult, step: number, id: string) {
   return report.steps[step].judgement.metrics.find((m: { id: string }) => m.id === id);
 }
 
-/** Waits until Prometheus holds the baseline's request rate, as production has before a rollout. */
-async function baselineServing(): Promise<void> {
-  const url = new URL(`http://127.0.0.1:${stack.ports.prometheus}/api/v1/query`);
-  url.searchParams.set('query', 'sum(rate(http_requests_total{variant="baseline",path="/predict"}[1s]))');
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const body = (await (await fetch(url)).json()) as { data?: { result?: unknown[] } };
-    if ((body.data?.result ?? []).length > 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error('Prometheus has no baseline request rate after 30 s');
-}
-
 async function rollout(settings: { signal?: AbortSignal } = {}, onStart: () => void = () => undefined) {
   await recordFlow(stack.project);
   await approve(stack.project);
   const load = stack.load();
   try {
     // Production has traffic before a canary starts: the pre-flight asks for the baseline's data.
-    await baselineServing();
+    await untilBaselineScraped(stack.ports.prometheus);
     onStart();
     const run = await runCanary(stack.project, canaryPromote, settings);
     return { ...run, load: load.stats };
@@ -165,7 +153,7 @@ describe('canary-promote with nginx and Prometheus', () => {
     await recordFlow(stack.project);
     await approve(stack.project);
     const load = stack.load();
-    await baselineServing();
+    await untilBaselineScraped(stack.ports.prometheus);
     const child = spawn(
       process.execPath,
       [

@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, test } from '@jest/globals';
 import { actionlint } from '../helpers/actionlint.js';
 import { runCli, tempProject } from '../helpers/cli.js';
 import { commitAll, initRepository } from '../helpers/git.js';
+import { untilBaselineScraped, untilBothServersScraped } from '../helpers/prometheus.js';
 import { startLoad } from '../canary-promote/helpers/load.js';
 import {
   freePort,
@@ -66,19 +67,6 @@ function manifestOf(directory: string, modelDir: string): { modelDigest: string;
     }));
   const modelDigest = `sha256:${sha256(files.map((f) => `${f.sha256}  ${f.path}\n`).join(''))}`;
   return { modelDigest, text: JSON.stringify({ modelDigest, files }) };
-}
-
-/** Waits until Prometheus returns a request rate for the baseline's predictions. */
-async function untilBaselineScraped(prometheusPort: number): Promise<void> {
-  const url = new URL(`http://127.0.0.1:${prometheusPort}/api/v1/query`);
-  url.searchParams.set('query', 'sum(rate(http_requests_total{variant="baseline",path="/predict"}[1s]))');
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const body = (await (await fetch(url)).json()) as { data?: { result?: unknown[] } };
-    if ((body.data?.result ?? []).length > 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error('Prometheus has no baseline request rate after 30 s');
 }
 
 /**
@@ -191,17 +179,7 @@ scrape_configs:
     ]);
     running.push(scraper);
     await waitForHttp(`http://127.0.0.1:${ports.prometheus}/-/ready`, scraper, 30_000);
-    // Prometheus hands new targets to its scrapers a few seconds after start: wait for both.
-    const up = new URL(`http://127.0.0.1:${ports.prometheus}/api/v1/query`);
-    up.searchParams.set('query', 'sum(up{job="model"})');
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const body = (await (await fetch(up)).json()) as { data?: { result?: { value: [number, string] }[] } };
-      if (body.data?.result?.[0]?.value[1] === '2') break;
-      if (Date.now() > deadline)
-        throw new Error(`Prometheus never scraped both model servers:\n${scraper.output()}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    await untilBothServersScraped(ports.prometheus, () => scraper.output());
   } catch (error) {
     await stop();
     throw error;

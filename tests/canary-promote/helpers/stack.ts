@@ -2,6 +2,7 @@ import { copyFileSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'no
 import path from 'node:path';
 import { tempProject } from '../../helpers/cli.js';
 import { commitAll, initRepository } from '../../helpers/git.js';
+import { untilBothServersScraped } from '../../helpers/prometheus.js';
 import { BASELINE_DIGEST, DIGEST } from './flow.js';
 import { startLoad } from './load.js';
 import { freePort, requireProgram, startProcess, waitForHttp, type Running } from './processes.js';
@@ -247,16 +248,7 @@ scrape_configs:
     ]);
     this.processes.set('prometheus', running);
     await waitForHttp(`http://127.0.0.1:${this.ports.prometheus}/-/ready`, running, 30_000);
-    // Prometheus hands new targets to its scrapers a few seconds after start: wait for both.
-    const deadline = Date.now() + 30_000;
-    const up = new URL(`http://127.0.0.1:${this.ports.prometheus}/api/v1/query`);
-    up.searchParams.set('query', 'sum(up{job="model"})');
-    while (Date.now() < deadline) {
-      const body = (await (await fetch(up)).json()) as { data?: { result?: { value: [number, string] }[] } };
-      if (body.data?.result?.[0]?.value[1] === '2') return;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    throw new Error(`Prometheus never scraped both model servers:\n${running.output()}`);
+    await untilBothServersScraped(this.ports.prometheus, () => running.output());
   }
 
   /** Steady load through nginx, as users would send it. */

@@ -11,6 +11,7 @@ import { canaryPromote } from '../../../src/stages/canary-promote/index.js';
 import { commitAll } from '../../helpers/git.js';
 import { approve, recordFlow, runCanary } from '../helpers/flow.js';
 import { CanaryStack, canaryConfig, predictBody } from '../helpers/stack.js';
+import { untilBaselineScraped } from '../../helpers/prometheus.js';
 
 /** A fresh server's first answers are slower (cold code): warm it before it is compared. */
 async function warm(port: number) {
@@ -55,19 +56,6 @@ function report() {
       looks?: { decision: string; metrics: { id: string; state: string; low: number }[] }[];
     }[];
   };
-}
-
-/** Waits until Prometheus returns a request rate for the baseline's predictions. */
-async function untilBaselineScraped(prometheusPort: number): Promise<void> {
-  const url = new URL(`http://127.0.0.1:${prometheusPort}/api/v1/query`);
-  url.searchParams.set('query', 'sum(rate(http_requests_total{variant="baseline",path="/predict"}[1s]))');
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const body = (await (await fetch(url)).json()) as { data?: { result?: unknown[] } };
-    if ((body.data?.result ?? []).length > 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error('Prometheus has no baseline request rate after 30 s');
 }
 
 async function rollout() {
