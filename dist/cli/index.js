@@ -32250,6 +32250,14 @@ var init_model_card = __esm({
 });
 
 // src/stages/fairness-report/section.ts
+function smallGroups(frames, figure) {
+  return frames.filter((f3) => f3.attributes.length === 1).flatMap(
+    (f3) => f3.groups.filter((g2) => g2.smallSample && !g2.empty).map((g2) => {
+      const [name, { value, interval: range2 }] = figure(g2);
+      return `${f3.name} ${g2.group} (${g2.n} rows; ${name} ${formatNumber(value)}${interval(range2)})`;
+    })
+  );
+}
 function ratesChart(frame) {
   const groups = frame.groups.filter((g2) => !g2.empty);
   if (groups.length < 2) return "";
@@ -32398,17 +32406,7 @@ function fairnessSection(report2, verdict, reportPath, explainability, permutati
       );
     }
   }
-  const small = report2.task === "regression" ? report2.frames.filter((f3) => f3.attributes.length === 1).flatMap(
-    (f3) => f3.groups.filter((g2) => g2.smallSample && !g2.empty).map((g2) => {
-      const mae = g2.metrics.mean_absolute_error;
-      return `${f3.name} ${g2.group} (${g2.n} rows; MAE ${formatNumber(mae.value)}${interval(mae.interval)})`;
-    })
-  ) : report2.frames.filter((f3) => f3.attributes.length === 1).flatMap(
-    (f3) => f3.groups.filter((g2) => g2.smallSample && !g2.empty).map((g2) => {
-      const selection = g2.rates.selection_rate;
-      return `${f3.name} ${g2.group} (${g2.n} rows; selection rate ${formatNumber(selection.value)}${interval(selection.interval)})`;
-    })
-  );
+  const small = report2.task === "regression" ? smallGroups(report2.frames, (g2) => ["MAE", g2.metrics.mean_absolute_error]) : smallGroups(report2.frames, (g2) => ["selection rate", g2.rates.selection_rate]);
   if (small.length > 0) {
     lines.push(
       "",

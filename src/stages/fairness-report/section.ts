@@ -12,6 +12,30 @@ import { cellCode, inlineCode, mermaidLabel, prose, tableCell } from '../../repo
 const interval = (i: readonly [number, number] | null | undefined) =>
   i ? ` [${formatNumber(i[0])}, ${formatNumber(i[1])}]` : '';
 
+interface SmallGroupFields {
+  group: string;
+  n: number;
+  smallSample: boolean;
+  empty: boolean;
+}
+
+/** Each non-empty small group of a single-attribute frame, with one figure and its interval. */
+function smallGroups<G extends SmallGroupFields>(
+  frames: readonly { name: string; attributes: readonly string[]; groups: readonly G[] }[],
+  figure: (group: G) => [string, { value: number | null; interval: readonly [number, number] | null }],
+): string[] {
+  return frames
+    .filter((f) => f.attributes.length === 1)
+    .flatMap((f) =>
+      f.groups
+        .filter((g) => g.smallSample && !g.empty)
+        .map((g) => {
+          const [name, { value, interval: range }] = figure(g);
+          return `${f.name} ${g.group} (${g.n} rows; ${name} ${formatNumber(value)}${interval(range)})`;
+        }),
+    );
+}
+
 const CHART_RATES = [
   ['selection_rate', 'sel'],
   ['true_positive_rate', 'TPR'],
@@ -221,26 +245,8 @@ export function fairnessSection(
   // Each small group with the interval of the figure that matters most for it.
   const small =
     report.task === 'regression'
-      ? report.frames
-          .filter((f) => f.attributes.length === 1)
-          .flatMap((f) =>
-            f.groups
-              .filter((g) => g.smallSample && !g.empty)
-              .map((g) => {
-                const mae = g.metrics.mean_absolute_error;
-                return `${f.name} ${g.group} (${g.n} rows; MAE ${formatNumber(mae.value)}${interval(mae.interval)})`;
-              }),
-          )
-      : report.frames
-          .filter((f) => f.attributes.length === 1)
-          .flatMap((f) =>
-            f.groups
-              .filter((g) => g.smallSample && !g.empty)
-              .map((g) => {
-                const selection = g.rates.selection_rate;
-                return `${f.name} ${g.group} (${g.n} rows; selection rate ${formatNumber(selection.value)}${interval(selection.interval)})`;
-              }),
-          );
+      ? smallGroups(report.frames, (g) => ['MAE', g.metrics.mean_absolute_error])
+      : smallGroups(report.frames, (g) => ['selection rate', g.rates.selection_rate]);
   if (small.length > 0) {
     lines.push(
       '',
